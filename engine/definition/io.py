@@ -1,0 +1,202 @@
+"""Reading and writing `.baton.json` files.
+
+Loading names the file and the place of any problem and never changes the file. Saving
+writes a canonical form (model field order, 2-space indent, defaults left out) atomically:
+a temporary file beside the target, fsync, then rename, so a crash never leaves a
+half-written definition in place of a good one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from engine.definition.models import SCHEMA, SCHEMA_PREFIX, SCHEMA_VERSION, Orchestration
+from engine.errors import DefinitionLoadError
+
+FILE_SUFFIX = ".baton.json"
+
+# schema version N -> function upgrading a raw document from N to N+1.
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+
+
+def load_definition(path: str | os.PathLike[str]) -> Orchestration:
+    """Load and check the structure of a definition file.
+
+    Raises:
+        DefinitionLoadError: unreadable file, invalid JSON (with line and column), not an
+            orchestration, a schema newer than this build, or a structural mistake
+            (with the element id and field).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DefinitionLoadError("file not found", file=str(path)) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionLoadError(f"cannot read the file: {exc}", file=str(path)) from None
+    return loads_definition(text, source=str(path))
+
+
+def loads_definition(text: str, *, source: str = "<text>") -> Orchestration:
+    """Parse a definition from JSON text; `source` names it in errors."""
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DefinitionLoadError(
+            f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            file=source,
+            hint="fix the JSON syntax there; the file was not changed",
+        ) from None
+    return from_dict(raw, source=source)
+
+
+def from_dict(raw: Any, *, source: str = "<data>") -> Orchestration:
+    """Build a definition from already-parsed JSON, migrating older schemas."""
+    if not isinstance(raw, dict) or "schema" not in raw:
+        raise DefinitionLoadError(
+            'not a Baton orchestration (no "schema" field at the top level)',
+            file=source,
+            hint=f'a Baton definition starts with {{"schema": "{SCHEMA}", ...}}',
+        )
+    raw = _migrate(raw, source)
+    try:
+        return Orchestration.model_validate(raw)
+    except ValidationError as exc:
+        raise _structure_error(exc, raw, source) from None
+
+
+def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
+    schema = raw.get("schema")
+    version = None
+    if isinstance(schema, str) and schema.startswith(SCHEMA_PREFIX):
+        tail = schema[len(SCHEMA_PREFIX) :]
+        version = int(tail) if tail.isdigit() else None
+    if version is None:
+        raise DefinitionLoadError(
+            f"unknown schema {schema!r}",
+            file=source,
+            field="schema",
+            hint=f'expected "{SCHEMA}"',
+        )
+    if version > SCHEMA_VERSION:
+        raise DefinitionLoadError(
+            f"this file uses schema {schema}, newer than this Baton understands ({SCHEMA})",
+            file=source,
+            field="schema",
+            hint="upgrade Baton to open it; the file was not changed",
+        )
+    while version < SCHEMA_VERSION:
+        raw = MIGRATIONS[version](raw)
+        version += 1
+        raw["schema"] = f"{SCHEMA_PREFIX}{version}"
+    return raw
+
+
+def _structure_error(exc: ValidationError, raw: dict[str, Any], source: str) -> DefinitionLoadError:
+    """Turn pydantic's error list into one message that names elements by their ids."""
+    lines = []
+    first_element = first_field = None
+    for err in exc.errors()[:5]:
+        element, path = _describe_location(err["loc"], raw)
+        field = str(err["loc"][-1]) if err["loc"] else None
+        if first_element is None:
+            first_element, first_field = element, field
+        where = f"{path}: " if path else ""
+        lines.append(f"{where}{err['msg']}")
+    more = len(exc.errors()) - len(lines)
+    if more > 0:
+        lines.append(f"... and {more} more")
+    return DefinitionLoadError(
+        "the definition is malformed: " + "; ".join(lines),
+        file=source,
+        element=first_element,
+        field=first_field,
+        hint="fix these fields; the file was not changed",
+    )
+
+
+def _describe_location(loc: tuple[Any, ...], raw: Any) -> tuple[str | None, str]:
+    """('nodes', 2, 'stage', 'steps', 0, 'interactive', 'due') -> ('contract', 'nodes[2]...')."""
+    parts: list[str] = []
+    element = None
+    node: Any = raw
+    for key in loc:
+        if isinstance(node, list) and isinstance(key, int):
+            node = node[key] if key < len(node) else None
+            ident = node.get("id") if isinstance(node, dict) else None
+            if isinstance(ident, str):
+                element = ident
+                parts.append(f"[{key}] (id {ident!r})")
+            else:
+                parts.append(f"[{key}]")
+        elif isinstance(node, dict) and key in node:
+            node = node[key]
+            parts.append(f".{key}")
+        elif isinstance(key, str) and isinstance(node, dict) and node.get("type") == key:
+            continue  # pydantic's discriminator tag; not a real path step
+        else:
+            parts.append(f".{key}")
+            node = None
+    return element, "".join(parts).lstrip(".")
+
+
+def to_dict(definition: Orchestration) -> dict[str, Any]:
+    """The canonical JSON-ready form: field order, defaults omitted inside elements."""
+    body = definition.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    out: dict[str, Any] = {
+        "schema": definition.schema_,
+        "id": definition.id,
+        "name": definition.name,
+        "version": definition.version,
+    }
+    if definition.description:
+        out["description"] = definition.description
+    out["trigger"] = definition.trigger.model_dump(mode="json", exclude_defaults=True) | {
+        "type": definition.trigger.type
+    }
+    out["variables"] = body.get("variables", [])
+    out["nodes"] = body.get("nodes", [])
+    out["flows"] = body.get("flows", [])
+    out["layout"] = dict(sorted(body.get("layout", {}).items()))
+    return out
+
+
+def dumps_definition(definition: Orchestration) -> str:
+    """Serialize to the canonical file text (stable key order, 2-space indent, final newline)."""
+    return json.dumps(to_dict(definition), indent=2, ensure_ascii=False) + "\n"
+
+
+def save_definition(definition: Orchestration, path: str | os.PathLike[str]) -> None:
+    """Write the definition atomically: temp file in the same folder, fsync, rename."""
+    write_atomic(Path(path), dumps_definition(definition))
+
+
+def write_atomic(path: Path, text: str) -> None:
+    """Replace `path` with `text` so that readers see either the old or the new file."""
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=path.name + ".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    try:
+        dir_fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(dir_fd)
+    finally:
+        os.close(dir_fd)

@@ -1,0 +1,233 @@
+"""The orchestration definition: pydantic models of the `.baton.json` format (schema baton/1).
+
+The models check structure (types, required fields, enumerations, durations). Meaning
+(references, graph shape, expressions) is checked by `engine.validation.validate`, so that a
+draft with mistakes still loads into the designer and every mistake is reported at once.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from engine.definition.durations import parse_duration
+
+SCHEMA_PREFIX = "baton/"
+SCHEMA_VERSION = 1
+SCHEMA = f"{SCHEMA_PREFIX}{SCHEMA_VERSION}"
+
+
+def _check_duration(value: str) -> str:
+    parse_duration(value)
+    return value
+
+
+Duration = Annotated[str, AfterValidator(_check_duration)]
+"""An ISO 8601 duration such as `P2D` or `PT30M`."""
+
+Expression = str
+"""A Python-like expression evaluated by `engine.expressions` (never by `eval`)."""
+
+VariableType = Literal["text", "number", "boolean", "date", "datetime", "json"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, validate_assignment=True)
+
+
+# --- trigger -------------------------------------------------------------------------------
+
+
+class ManualTrigger(_Model):
+    """A run is started by hand (designer, CLI) with input values."""
+
+    type: Literal["manual"]
+
+
+class RecordTrigger(_Model):
+    """A run starts when a record of `object` is created/updated and `condition` holds."""
+
+    type: Literal["record"]
+    object: str = ""
+    on: list[Literal["created", "updated"]] = Field(default_factory=lambda: ["created"])
+    condition: Expression | None = None
+
+
+class ScheduleTrigger(_Model):
+    """A run starts on a cron schedule (five-field cron, e.g. `0 9 * * 1`)."""
+
+    type: Literal["schedule"]
+    cron: str = ""
+
+
+Trigger = Annotated[ManualTrigger | RecordTrigger | ScheduleTrigger, Field(discriminator="type")]
+
+
+# --- variables -----------------------------------------------------------------------------
+
+
+class Variable(_Model):
+    """A run variable; `input` variables are given when the run starts."""
+
+    name: str
+    type: VariableType = "text"
+    input: bool = False
+    required: bool = False
+    default: Any = None
+    description: str = ""
+
+
+# --- steps ---------------------------------------------------------------------------------
+
+
+class Output(_Model):
+    """A value the assignee of an interactive step must (or may) provide."""
+
+    name: str
+    type: VariableType = "text"
+    choices: list[str] | None = None
+    required: bool = False
+    label: str = ""
+
+
+class RetryPolicy(_Model):
+    """How often a failing background action is tried, and how long to wait between tries."""
+
+    attempts: int = Field(default=1, ge=1, le=100)
+    delay: Duration = "PT0S"
+
+
+class _StepBase(_Model):
+    id: str
+    name: str = ""
+    after: list[str] = Field(default_factory=list)
+    condition: Expression | None = None
+
+
+class InteractiveStep(_StepBase):
+    """Creates a work item for `user:NAME`, `group:NAME` or `queue:NAME`."""
+
+    type: Literal["interactive"]
+    assignee: str | None = None
+    guidance: str = ""
+    outputs: list[Output] = Field(default_factory=list)
+    due: Duration | None = None
+    escalate_to: str | None = None
+
+
+class BackgroundStep(_StepBase):
+    """Runs a registered action with inputs computed from expressions."""
+
+    type: Literal["background"]
+    action: str = ""
+    inputs: dict[str, Expression] = Field(default_factory=dict)
+    retry: RetryPolicy | None = None
+
+
+class WaitStep(_StepBase):
+    """Holds until event `event` arrives with a matching `key`, or `timeout` passes."""
+
+    type: Literal["wait"]
+    event: str | None = None
+    key: Expression | None = None
+    timeout: Duration | None = None
+
+
+Step = Annotated[InteractiveStep | BackgroundStep | WaitStep, Field(discriminator="type")]
+
+
+# --- nodes and flows -----------------------------------------------------------------------
+
+
+class StartNode(_Model):
+    """Where every run begins; exactly one per orchestration."""
+
+    id: str
+    type: Literal["start"]
+    name: str = ""
+
+
+class EndNode(_Model):
+    """Reaching an end node completes the run."""
+
+    id: str
+    type: Literal["end"]
+    name: str = ""
+
+
+class StageNode(_Model):
+    """A phase whose steps run in parallel (subject to `after` and `condition`)."""
+
+    id: str
+    type: Literal["stage"]
+    name: str = ""
+    steps: list[Step] = Field(default_factory=list)
+    exit_condition: Expression | None = None
+    max_visits: int | None = Field(default=None, ge=1)
+
+
+class DecisionNode(_Model):
+    """Routes to the first outgoing flow whose condition holds, else the default flow."""
+
+    id: str
+    type: Literal["decision"]
+    name: str = ""
+
+
+Node = Annotated[StartNode | StageNode | DecisionNode | EndNode, Field(discriminator="type")]
+
+
+class Flow(_Model):
+    """A connection between two nodes; conditions only on flows leaving a decision."""
+
+    source: str = Field(alias="from")
+    target: str = Field(alias="to")
+    condition: Expression | None = None
+    default: bool = False
+
+
+class Position(_Model):
+    """Where a node sits on the canvas. Layout never changes meaning."""
+
+    x: int | float = 0
+    y: int | float = 0
+
+
+# --- the document --------------------------------------------------------------------------
+
+
+class Orchestration(_Model):
+    """A versioned orchestration definition: the document an admin draws and saves."""
+
+    schema_: str = Field(default=SCHEMA, alias="schema")
+    id: str
+    name: str = ""
+    version: int = Field(default=1, ge=1)
+    description: str = ""
+    trigger: Trigger = Field(default_factory=lambda: ManualTrigger(type="manual"))
+    variables: list[Variable] = Field(default_factory=list)
+    nodes: list[Node] = Field(default_factory=list)
+    flows: list[Flow] = Field(default_factory=list)
+    layout: dict[str, Position] = Field(default_factory=dict)
+
+    # Lookups used everywhere (validation, runtime, designer); cheap enough to recompute.
+    def node(self, node_id: str) -> StartNode | StageNode | DecisionNode | EndNode | None:
+        """The node with this id, or None."""
+        return next((n for n in self.nodes if n.id == node_id), None)
+
+    def stages(self) -> list[StageNode]:
+        """All stage nodes, in document order."""
+        return [n for n in self.nodes if isinstance(n, StageNode)]
+
+    def steps(self) -> list[tuple[StageNode, InteractiveStep | BackgroundStep | WaitStep]]:
+        """Every (stage, step) pair, in document order."""
+        return [(stage, step) for stage in self.stages() for step in stage.steps]
+
+    def outgoing(self, node_id: str) -> list[Flow]:
+        """Flows leaving a node, in document order (the order decisions evaluate them)."""
+        return [f for f in self.flows if f.source == node_id]
+
+
+AnyStep = InteractiveStep | BackgroundStep | WaitStep
+AnyNode = StartNode | StageNode | DecisionNode | EndNode

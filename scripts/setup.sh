@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Installs everything Baton needs on Debian/Ubuntu: Qt's system libraries (via apt when
+# root or sudo is available), a virtual env in .venv, and Baton with its test extras.
+# Idempotent: a second run only checks. With --open, opens the designer on an example.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+open_designer=0
+[[ "${1:-}" == "--open" ]] && open_designer=1
+
+apt_packages=(
+  libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
+  xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
+  libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
+)
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+fi
+if ((${#missing[@]})); then
+  sudo=""
+  if [[ $(id -u) -ne 0 ]]; then
+    if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+      echo "setup: please install these system packages first: ${missing[*]}" >&2
+      exit 1
+    fi
+  fi
+  echo "setup: installing system libraries: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  "$python" -m venv .venv
+fi
+stamp=.venv/.baton-installed
+if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -e ".[test,bench]"
+  touch "$stamp"
+fi
+
+if ((open_designer)); then
+  example=resources/examples/employee_onboarding.baton.json
+  if [[ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
+    echo "setup: no display found; starting the designer on a virtual screen (xvfb-run)."
+    exec xvfb-run -a .venv/bin/baton designer "$example"
+  fi
+  exec .venv/bin/baton designer "$example"
+fi
+echo "setup: ready. Run .venv/bin/baton --help"
