@@ -194,7 +194,7 @@ class Engine:
 
     def next_due(self) -> datetime | None:
         """When the next timer or schedule is due."""
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             found = timers.next_due(Unit(self, conn))
         return parse_time(found) if found else None
 
@@ -277,33 +277,38 @@ class Engine:
 
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (see `queries.run_detail`)."""
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             return queries.run_detail(conn, run_id)
 
     def runs(self, status: str | None = None, stuck: bool = False) -> list[dict[str, Any]]:
         """Runs, newest first; `stuck=True` lists only stuck runs, with a reason each."""
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             if stuck:
                 return queries.stuck_runs(conn, format_time(self.clock.now()))
             return queries.list_runs(conn, status)
 
     def log(self, run_id: str) -> list[dict[str, Any]]:
         """A run's events, in order."""
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             return queries.run_events(conn, run_id)
 
     def work_items(
         self, user: str | None = None, include_closed: bool = False
     ) -> list[dict[str, Any]]:
         """Open work items (all, or those `user` may complete)."""
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             return queries.list_work_items(conn, user, include_closed)
+
+    def open_item_ids(self, run_id: str) -> list[str]:
+        """Ids of a run's open work items, oldest first (a lean call for scripts)."""
+        with self.store.read() as conn:
+            return queries.open_item_ids(conn, run_id)
 
     def record(self, object_name: str, record_id: str) -> dict[str, Any]:
         """A record's fields."""
         from engine.store import records
 
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             fields = records.get(conn, object_name, record_id)
         if fields is None:
             raise NotFound(f"no {object_name} record with id {record_id!r}")
@@ -311,5 +316,5 @@ class Engine:
 
     def definitions(self) -> list[dict[str, Any]]:
         """Every stored definition version."""
-        with self.store.engine.connect() as conn:
+        with self.store.read() as conn:
             return definition_store.list_all(conn)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from engine.errors import NotFound
 from engine.store import directory
@@ -178,3 +178,15 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
         if reasons:
             result.append({**_run_summary(row), "reasons": reasons})
     return result
+
+
+_OPEN_ITEM_IDS = (
+    select(work_items.c.id)
+    .where(work_items.c.run_id == bindparam("run_id"), work_items.c.status == "open")
+    .order_by(work_items.c.created_at, work_items.c.id)
+)
+
+
+def open_item_ids(conn: Connection, run_id: str) -> list[str]:
+    """Ids of a run's open items, oldest first."""
+    return list(conn.execute(_OPEN_ITEM_IDS, {"run_id": run_id}).scalars())

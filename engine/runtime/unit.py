@@ -59,6 +59,34 @@ _STAGE_UPDATE = (
 )
 
 
+_SELECT_RUN = select(runs).where(runs.c.id == bindparam("id"))
+_UPDATE_RUN = (
+    update(runs)
+    .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
+    .values(
+        rev=bindparam("rev"),
+        **{
+            c: bindparam(c)
+            for c in (
+                "definition_id",
+                "definition_version",
+                "status",
+                "current_stage",
+                "started_at",
+                "ended_at",
+                "parent_run_id",
+                "parent_step_id",
+                "record_object",
+                "record_id",
+                "error",
+                "seq",
+                "state",
+            )
+        },
+    )
+)
+
+
 class Unit:
     """The state of one engine call while it runs; see the module docstring."""
 
@@ -79,7 +107,7 @@ class Unit:
         """Load a run (once per unit)."""
         found = self.runs.get(run_id)
         if found is None:
-            row = self.conn.execute(select(runs).where(runs.c.id == run_id)).first()
+            row = self.conn.execute(_SELECT_RUN, {"id": run_id}).first()
             if row is None:
                 raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
             found = self.runs[run_id] = RunState.from_row(row)
@@ -146,9 +174,8 @@ class Unit:
                 new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
             else:
                 result = conn.execute(
-                    update(runs)
-                    .where(runs.c.id == run.id, runs.c.rev == run.rev)
-                    .values(rev=run.rev + 1, **run.row_values())
+                    _UPDATE_RUN,
+                    {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **run.row_values()},
                 )
                 if result.rowcount != 1:
                     raise Conflict(

@@ -16,6 +16,9 @@ if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
 
+_INSERT_ITEM = work_items.insert()
+
+
 def add_timer(
     unit: Unit, run: RunState, step_id: str, kind: str, after: timedelta, item_id: str | None = None
 ) -> str:
@@ -62,18 +65,19 @@ def create_item(unit: Unit, run: RunState, step: Any, assignee: str) -> str:
 
         due_at = add_timer(unit, run, step.id, "due", duration(step.due), item_id)
     unit.conn.execute(
-        work_items.insert().values(
-            id=item_id,
-            run_id=run.id,
-            step_id=step.id,
-            title=step.name or step.id,
-            guidance=step.guidance,
-            assignee=assignee,
-            status="open",
-            created_at=unit.now,
-            due_at=due_at,
-            overdue=False,
-        )
+        _INSERT_ITEM,
+        {
+            "id": item_id,
+            "run_id": run.id,
+            "step_id": step.id,
+            "title": step.name or step.id,
+            "guidance": step.guidance,
+            "assignee": assignee,
+            "status": "open",
+            "created_at": unit.now,
+            "due_at": due_at,
+            "overdue": False,
+        },
     )
     unit.emit(
         run,

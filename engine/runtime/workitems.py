@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.runtime import interpreter
@@ -16,6 +16,17 @@ from engine.store.schema import work_items
 if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
+_SELECT_ITEM = select(work_items).where(work_items.c.id == bindparam("id"))
+_COMPLETE_ITEM = (
+    update(work_items)
+    .where(work_items.c.id == bindparam("b_id"))
+    .values(
+        status="completed",
+        completed_by=bindparam("completed_by"),
+        completed_at=bindparam("completed_at"),
+        outputs=bindparam("outputs"),
+    )
+)
 _ASSIGNEE = re.compile(r"^(user|group|queue):[A-Za-z0-9_.@-]+$")
 
 
@@ -33,7 +44,7 @@ def check_assignee(assignee: str) -> str:
 
 
 def _item(unit: Unit, item_id: str) -> Any:
-    row = unit.conn.execute(select(work_items).where(work_items.c.id == item_id)).first()
+    row = unit.conn.execute(_SELECT_ITEM, {"id": item_id}).first()
     if row is None:
         raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
     return row
@@ -45,18 +56,17 @@ def authorize(unit: Unit, actor: str, assignee: str) -> None:
     Raises:
         PermissionDenied: naming who may complete it.
     """
-    user = directory.get_user(unit.conn, actor)
-    if user is None:
+    found = directory.standing(unit.conn, actor, assignee)
+    if found is None:
         raise PermissionDenied(
             f"{actor!r} is not a known user", hint="add them with `baton users add`"
         )
-    if not user.active:
+    active, admin, member = found
+    if not active:
         raise PermissionDenied(f"user {actor!r} is inactive")
-    if user.admin:
+    if admin or member:
         return
     kind, _, name = assignee.partition(":")
-    if (kind == "user" and name == actor) or (kind != "user" and assignee in user.groups):
-        return
     what = "the assignee" if kind == "user" else f"a member of {kind} {name!r}"
     raise PermissionDenied(
         f"{actor!r} may not complete this item: it is assigned to {assignee}",
@@ -82,9 +92,8 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
     step = unit.plan(run).steps[row.step_id]
     clean = check_outputs(step, outputs)
     unit.conn.execute(
-        update(work_items)
-        .where(work_items.c.id == item_id)
-        .values(status="completed", completed_by=actor, completed_at=unit.now, outputs=clean)
+        _COMPLETE_ITEM,
+        {"b_id": item_id, "completed_by": actor, "completed_at": unit.now, "outputs": clean},
     )
     unit.emit(
         run, "item_completed", {"item": item_id, "step": row.step_id, "outputs": clean}, actor

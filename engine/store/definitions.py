@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from engine.store.schema import definitions
 
@@ -51,13 +51,14 @@ def deactivate(conn: Connection, definition_id: str) -> int:
     ).rowcount
 
 
+_ACTIVE_VERSION = select(definitions.c.version).where(
+    definitions.c.id == bindparam("id"), definitions.c.active.is_(True)
+)
+
+
 def active_version(conn: Connection, definition_id: str) -> int | None:
     """The active version of an id, or None."""
-    return conn.execute(
-        select(definitions.c.version).where(
-            definitions.c.id == definition_id, definitions.c.active.is_(True)
-        )
-    ).scalar()
+    return conn.execute(_ACTIVE_VERSION, {"id": definition_id}).scalar()
 
 
 def body(conn: Connection, definition_id: str, version: int) -> str | None:

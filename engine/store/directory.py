@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import NotFound
 from engine.store.schema import groups, memberships, users
+
+_SELECT_USER = select(users).where(users.c.name == bindparam("name"))
+_SELECT_MEMBERSHIPS = select(memberships.c.kind, memberships.c.group_name).where(
+    memberships.c.user_name == bindparam("name")
+)
+
+
+_MAY_ACT_FOR = (
+    select(users.c.active, users.c.admin, memberships.c.user_name.label("member"))
+    .select_from(
+        users.outerjoin(
+            memberships,
+            and_(
+                memberships.c.user_name == users.c.name,
+                memberships.c.group_name == bindparam("group"),
+                memberships.c.kind == bindparam("kind"),
+            ),
+        )
+    )
+    .where(users.c.name == bindparam("name"))
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,3 +143,16 @@ def assignee_state(conn: Connection, assignee: str) -> str | None:
         .limit(1)
     ).first()
     return None if active_members else f"{kind} {name!r} has no active member"
+
+
+def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, bool, bool] | None:
+    """(active, admin, member-of-assignee) for a user, in one query; None if unknown.
+
+    "Member" is true for `user:NAME` itself and for members of `group:`/`queue:` NAME.
+    """
+    kind, _, target = assignee.partition(":")
+    row = conn.execute(_MAY_ACT_FOR, {"name": name, "group": target, "kind": kind}).first()
+    if row is None:
+        return None
+    member = (kind == "user" and target == name) or row.member is not None
+    return bool(row.active), bool(row.admin), member

@@ -45,4 +45,6 @@ def configure(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Readers (Store.read) take no lock at BEGIN; writers take the write lock at once.
+        read_only = connection.get_execution_options().get("baton_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -79,6 +79,21 @@ class Store:
         with self.engine.begin() as conn:
             yield conn
 
+    @contextmanager
+    def read(self) -> Iterator[Connection]:
+        """A connection for queries only (takes no write lock)."""
+        with self.engine.connect().execution_options(baton_read_only=True) as conn:
+            yield conn
+
+    def checkpoint(self) -> None:
+        """Fold SQLite's write-ahead log into the main file (no-op elsewhere)."""
+        if sqlite_dialect.is_sqlite(self.url):
+            raw = self.engine.raw_connection()
+            try:
+                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            finally:
+                raw.close()
+
     def close(self) -> None:
         """Release the connections."""
         self.engine.dispose()
