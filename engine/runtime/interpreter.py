@@ -209,7 +209,7 @@ def fail_run(unit: Unit, run: RunState, reason: str) -> None:
 
 
 def _tell_parent(unit: Unit, run: RunState) -> None:
-    if run.parent_run_id is None:
+    if run.parent_run_id is None or not run.notify_parent:
         return
     from engine.runtime import triggers
 

@@ -43,9 +43,11 @@ def cancel_run(unit: Unit, run: RunState, reason: str) -> None:
         )
     ).scalars():
         child = unit.run(child_id)
-        child.parent_run_id = None
+        if child.status in RUN_TERMINAL:  # already canceled with its parent step
+            continue
+        child.notify_parent = False
         cancel_run(unit, child, f"parent run {run.id} canceled")
-    if run.parent_run_id:
+    if run.parent_run_id and run.notify_parent:
         from engine.runtime import triggers
 
         unit.queue.append(lambda: triggers.child_finished(unit, run))

@@ -44,6 +44,8 @@ class RunState:
     chain: list[str] = field(default_factory=list)
     # Bookkeeping for the flush, never stored.
     is_new: bool = False
+    # False when the parent itself ended this child (so the parent is not told back).
+    notify_parent: bool = True
     new_steps: set[str] = field(default_factory=set)
     dirty_steps: set[str] = field(default_factory=set)
     new_stages: set[str] = field(default_factory=set)

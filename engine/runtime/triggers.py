@@ -130,7 +130,7 @@ def cancel_child(unit: Unit, child_id: str, reason: str) -> None:
 
     child = unit.run(child_id)
     if child.status not in ("completed", "failed", "canceled"):
-        child.parent_run_id = None  # the parent already knows; do not tell it back
+        child.notify_parent = False  # the parent already knows
         cancel_run(unit, child, f"parent step canceled: {reason}")
 
 
