@@ -46,7 +46,13 @@ def _root(
 
 def _register_subcommands() -> None:
     # Imported for their side effect of adding commands to `app`.
-    from engine.cli import definition_commands  # noqa: F401
+    from engine.cli import (  # noqa: F401
+        admin_commands,
+        definition_commands,
+        event_commands,
+        run_commands,
+        work_commands,
+    )
 
     for ep in entry_points(group=CLI_ENTRY_POINT_GROUP):
         ep.load()(app)
