@@ -74,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click's usage errors
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+        # Typer >= 0.20 vendors click as typer._click; accept either flavour.
+        vendored = getattr(getattr(typer, "_click", None), "exceptions", None)
+        usage_errors = tuple(
+            e.ClickException for e in (click.exceptions, vendored) if e is not None
+        )
+        if isinstance(exc, usage_errors):
             exc.show()
             return 2
         raise
