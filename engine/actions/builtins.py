@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import smtplib
 from email.message import EmailMessage
-from email.utils import formatdate, make_msgid
+from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
@@ -51,7 +51,8 @@ def send_email(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
     message["From"] = inputs.get("sender") or os.environ.get("BATON_MAIL_FROM", "baton@localhost")
     message["Subject"] = str(inputs.get("subject", ""))
     message["Date"] = formatdate(context.now.timestamp(), usegmt=True)
-    message["Message-ID"] = make_msgid(idstring=key, domain="baton.local")
+    # Derived from the key alone, so a re-sent message is recognisably the same one.
+    message["Message-ID"] = f"<{key}@baton.local>"
     message.set_content(str(inputs.get("body", "")))
     if not file.exists():
         temp = file.with_suffix(".tmp")

@@ -116,7 +116,8 @@ def show_command(
     typer.echo("steps:")
     for step in run["steps"]:
         extra = f"  ({step['error']})" if step["error"] else ""
-        typer.echo(f"  {step['stage']}/{step['id']:<24} {step['status']}{extra}")
+        name = f"{step['stage']}/{step['id']}"
+        typer.echo(f"  {name:<34} {step['status']}{extra}")
     typer.echo("open work items:" if run["open_items"] else "open work items: none")
     for item in run["open_items"]:
         due = f"  due {item['due_at']}" if item["due_at"] else ""
