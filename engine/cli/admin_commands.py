@@ -105,8 +105,15 @@ def worker_command(
     """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM."""
     engine = open_engine(db)
     stop = threading.Event()
-    # SIGTERM stops as cleanly as Ctrl-C: the current transaction finishes or rolls back.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def request_stop(*_: object) -> None:
+        # The first Ctrl-C (or SIGTERM) lets the current transaction commit, then stops;
+        # a second Ctrl-C interrupts at once (the transaction then rolls back).
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     typer.echo(f"baton worker on {engine.store.url}; Ctrl-C stops", err=True)
     try:
         while not stop.is_set():

@@ -222,9 +222,9 @@ class Engine:
             actor,
         )
 
-    def pause(self, run_id: str, actor: str | None = None) -> None:
+    def pause(self, run_id: str, reason: str = "", actor: str | None = None) -> None:
         """Pause a run: no new steps start."""
-        self._call(lambda u: operations.pause_run(u, u.run(run_id)), actor)
+        self._call(lambda u: operations.pause_run(u, u.run(run_id), reason), actor)
 
     def resume(self, run_id: str, actor: str | None = None) -> None:
         """Resume a paused run."""

@@ -84,6 +84,13 @@ def progress(unit: Unit, run: RunState) -> None:
 def _progress(unit: Unit, run: RunState, plan: Plan) -> None:
     while run.status == "running" and run.current_stage is not None:
         stage_id = run.current_stage
+        stage = plan.nodes[stage_id]
+        # The exit condition is checked before anything new starts, so a stage that may
+        # already leave does not open work items only to withdraw them.
+        if stage.exit_condition and evaluate_in(unit, run, stage.exit_condition, stage_id):
+            cancel_open_steps(unit, run, plan, stage_id, "the stage's exit condition holds")
+            exit_stage(unit, run, plan, stage_id)
+            continue
         steps = plan.stage_steps[stage_id]
         state = run.steps
         started = False
@@ -96,15 +103,15 @@ def _progress(unit: Unit, run: RunState, plan: Plan) -> None:
             started = True
             if run.status != "running" or run.current_stage != stage_id:
                 return
-        stage = plan.nodes[stage_id]
-        if stage.exit_condition and evaluate_in(unit, run, stage.exit_condition, stage_id):
-            cancel_open_steps(unit, run, plan, stage_id, "the stage's exit condition holds")
-            exit_stage(unit, run, plan, stage_id)
-            continue
         if all(state[s.id]["status"] in STEP_FINISHED for s in steps):
             exit_stage(unit, run, plan, stage_id)
             continue
+        if not started and not stage.exit_condition:
+            return
         if not started:
+            # A completion may have made the exit condition true; check once more.
+            if evaluate_in(unit, run, stage.exit_condition, stage_id):
+                continue
             return
 
 

@@ -58,7 +58,7 @@ def pause_run(unit: Unit, run: RunState, reason: str = "") -> None:
     if run.status not in RUN_ACTIVE:
         raise Conflict(f"run {run.id} is {run.status}; only a running or waiting run can pause")
     run.status = "paused"
-    unit.emit(run, "run_paused", {"reason": reason})
+    unit.emit(run, "run_paused", {"reason": reason} if reason else {})
 
 
 def resume_run(unit: Unit, run: RunState) -> None:
