@@ -299,6 +299,16 @@ class Engine:
         with self.store.read() as conn:
             return queries.list_work_items(conn, user, include_closed)
 
+    def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
+        """A run's state rebuilt from its log alone (up to event `upto`, inclusive)."""
+        from engine.runtime.replay import replay
+
+        with self.store.read() as conn:
+            events = queries.run_events(conn, run_id)
+            version = queries.run_version(conn, run_id)
+            plan = self.plan(version[0], version[1], conn)
+        return replay(plan, [e for e in events if upto is None or e["seq"] <= upto])
+
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first (a lean call for scripts)."""
         with self.store.read() as conn:

@@ -282,6 +282,7 @@ def run_action(unit: Unit, run: RunState, plan: Plan, step: BackgroundStep) -> N
         context.succeeded()
         if context.variables_set:
             run.variables.update(context.variables_set)
+            unit.emit(run, "variables_set", {"step": step.id, "values": context.variables_set})
         if context.child_run_id is not None:
             st["status"] = "waiting"
             st["child_run_id"] = context.child_run_id
