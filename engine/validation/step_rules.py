@@ -41,9 +41,12 @@ def check_steps(index: Index) -> Iterator[Diagnostic]:
 
 
 def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
-    own = {step.id for step in stage.steps}
+    position = {}
+    for number, step in enumerate(stage.steps):
+        position.setdefault(step.id, number)
     links: list[tuple[str, str]] = []
-    for step in stage.steps:
+    backward = False
+    for number, step in enumerate(stage.steps):
         for awaited in step.after:
             if awaited == step.id:
                 yield error(
@@ -53,15 +56,14 @@ def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
                     f"step {step.id!r} waits for itself ('after' names its own id), so it "
                     "would never start; remove it from 'after'",
                 )
-            elif awaited in own:
+            elif awaited in position:
                 links.append((awaited, step.id))
+                backward = backward or position[awaited] > number
             else:
                 yield _foreign_after(index, stage, step, awaited)
-    if not links:
-        return
+    if not backward:
+        return  # every link waits for an earlier step in document order: no loop possible
     graph = nx.DiGraph(links)
-    if nx.is_directed_acyclic_graph(graph):
-        return
     order = [step.id for step in stage.steps]
     for component in nx.strongly_connected_components(graph):
         if len(component) < 2:
