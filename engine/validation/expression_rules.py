@@ -75,11 +75,10 @@ def expressions_of(index: Index) -> Iterator[Located]:
     trigger = definition.trigger
     if isinstance(trigger, RecordTrigger) and trigger.condition is not None:
         yield Located(None, "trigger.condition", trigger.condition)
-    for node in definition.nodes:
-        exit_condition = getattr(node, "exit_condition", None)
-        if exit_condition is not None:
-            yield Located(node.id, "exit_condition", exit_condition)
-        for step in getattr(node, "steps", ()):
+    for node in definition.stages():
+        if node.exit_condition is not None:
+            yield Located(node.id, "exit_condition", node.exit_condition)
+        for step in node.steps:
             if step.condition is not None:
                 yield Located(step.id, "condition", step.condition)
             if isinstance(step, BackgroundStep):
