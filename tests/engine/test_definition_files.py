@@ -17,6 +17,7 @@ from engine.definition import (
 from engine.definition import io as definition_io
 from engine.definition.synthetic import generate
 from engine.errors import DefinitionLoadError
+from engine.validation import validate
 from tests.engine.builders import interactive, linear, stage
 
 EXAMPLES = sorted((Path(__file__).parents[2] / "resources" / "examples").glob("*.baton.json"))
@@ -30,6 +31,11 @@ def test_example_round_trips_byte_identical(example):
     text = dumps_definition(load_definition(example))
     # then nothing changed, not even a byte
     assert text.encode("utf-8") == original
+
+
+@pytest.mark.parametrize("example", EXAMPLES, ids=lambda p: p.name)
+def test_example_validates_without_any_diagnostic(example):
+    assert validate(load_definition(example)) == []
 
 
 def test_saved_definition_loads_and_saves_back_byte_identical(tmp_path):
