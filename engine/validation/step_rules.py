@@ -41,12 +41,13 @@ def check_steps(index: Index) -> Iterator[Diagnostic]:
 
 
 def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
-    position = {}
+    # Position of each id in document order; a repeated id (already an error) is one node.
+    position: dict[str, int] = {}
     for number, step in enumerate(stage.steps):
         position.setdefault(step.id, number)
     links: list[tuple[str, str]] = []
     backward = False
-    for number, step in enumerate(stage.steps):
+    for step in stage.steps:
         for awaited in step.after:
             if awaited == step.id:
                 yield error(
@@ -58,7 +59,7 @@ def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
                 )
             elif awaited in position:
                 links.append((awaited, step.id))
-                backward = backward or position[awaited] > number
+                backward = backward or position[awaited] > position[step.id]
             else:
                 yield _foreign_after(index, stage, step, awaited)
     if not backward:
