@@ -190,20 +190,20 @@ def names_read(text: str) -> set[str]:
     }
 
 
+_MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10)) + 1
+
+
 def _too_many_digits(value: Any) -> bool:
     return isinstance(value, int) and value.bit_length() > _MAX_INT_BITS
-
-
-_MAX_INT_BITS = int(MAX_INT_DIGITS * math.log2(10)) + 1
 
 
 def _safe_power(base: Any, exponent: Any) -> Any:
     if isinstance(base, int) and isinstance(exponent, int) and abs(base) > 1 and exponent > 0:
         # Estimate the result's size before computing it: 9 ** 3999999 takes seconds.
         if exponent * math.log2(abs(base)) > _MAX_INT_BITS:
-            raise simpleeval.NumberTooHigh(
-                f"{base} ** {exponent} has more than {MAX_INT_DIGITS} digits"
-            )
+            small = base.bit_length() < 64 and exponent.bit_length() < 64
+            shown = f"{base} ** {exponent}" if small else "the power"
+            raise simpleeval.NumberTooHigh(f"{shown} has more than {MAX_INT_DIGITS} digits")
     elif isinstance(exponent, int | float) and abs(exponent) > simpleeval.MAX_POWER:
         raise simpleeval.NumberTooHigh(f"the exponent {exponent} is too large")
     return base**exponent
