@@ -190,11 +190,40 @@ def to_dict(definition: Orchestration) -> dict[str, Any]:
     out["trigger"] = definition.trigger.model_dump(mode="json", exclude_defaults=True) | {
         "type": definition.trigger.type
     }
-    out["variables"] = body.get("variables", [])
-    out["nodes"] = body.get("nodes", [])
+    out["variables"] = [_typed(v) for v in body.get("variables", [])]
+    out["nodes"] = [_ordered_node(node) for node in body.get("nodes", [])]
     out["flows"] = body.get("flows", [])
     out["layout"] = dict(sorted(body.get("layout", {}).items()))
     return out
+
+
+_NODE_HEAD = ("id", "type", "name")
+_STEP_HEAD = ("id", "name", "type")
+
+
+def _lead_with(data: dict[str, Any], head: tuple[str, ...]) -> dict[str, Any]:
+    # Readers scan for what an element is before its details; keep those keys first.
+    return {k: data[k] for k in head if k in data} | {k: v for k, v in data.items()
+                                                       if k not in head}
+
+
+def _typed(field: dict[str, Any]) -> dict[str, Any]:
+    # A variable's or output's type is what a reader needs most; write it even when default.
+    return _lead_with({"type": "text", **field}, ("name", "type"))
+
+
+def _ordered_step(step: dict[str, Any]) -> dict[str, Any]:
+    step = _lead_with(step, _STEP_HEAD)
+    if "outputs" in step:
+        step["outputs"] = [_typed(o) for o in step["outputs"]]
+    return step
+
+
+def _ordered_node(node: dict[str, Any]) -> dict[str, Any]:
+    node = _lead_with(node, _NODE_HEAD)
+    if "steps" in node:
+        node["steps"] = [_ordered_step(step) for step in node["steps"]]
+    return node
 
 
 def dumps_definition(definition: Orchestration) -> str:
