@@ -207,3 +207,11 @@ def test_users_deactivate_and_unknown_run_errors(people):
     assert users["bob"]["active"] is False and users["alice"]["groups"] == ["group:hr"]
     missing = people("show", "run-nope")
     assert missing.code == 1 and "no run with id 'run-nope'" in missing.err
+
+
+def test_activate_prints_diagnostics_and_exits_1_for_an_invalid_definition(people, tmp_path):
+    path = tmp_path / "broken.baton.json"
+    save_definition(orchestration("broken", stage("s", interactive("a", "nobody"))), path)
+    result = people("activate", str(path))
+    assert result.code == 1
+    assert "missing-assignee" in result.err and "was not activated" in result.err
