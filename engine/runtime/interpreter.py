@@ -11,7 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.actions import get_action
-from engine.definition import BackgroundStep, DecisionNode, EndNode, InteractiveStep, StageNode
+from engine.definition import (
+    BackgroundStep,
+    DecisionNode,
+    EndNode,
+    InteractiveStep,
+    StageNode,
+    WaitStep,
+)
 from engine.errors import ExpressionError
 from engine.expressions import Namespace, evaluate
 from engine.runtime import waiting
@@ -117,6 +124,8 @@ def _progress(unit: Unit, run: RunState, plan: Plan) -> None:
 
 def follow(unit: Unit, run: RunState, plan: Plan, node_id: str) -> None:
     """Leave a node along its flow (deciding at decisions) until a stage or an end."""
+    # Kept until a stage or end is reached, so a failed decision can be resumed from here.
+    run.resume_from = node_id
     flows = plan.outgoing.get(node_id) or []
     if not flows:
         raise RunFailure(f"[{node_id}] has no outgoing flow; the run cannot go on")
@@ -127,8 +136,10 @@ def follow(unit: Unit, run: RunState, plan: Plan, node_id: str) -> None:
             raise RunFailure(f"[{node_id}] flows to {target!r}, which does not exist")
         if isinstance(node, StageNode):
             enter_stage(unit, run, plan, node)
+            run.resume_from = None
             return
         if isinstance(node, EndNode):
+            run.resume_from = None
             complete_run(unit, run, node.id)
             return
         if isinstance(node, DecisionNode):
@@ -233,6 +244,11 @@ def start_step(unit: Unit, run: RunState, plan: Plan, step: Any) -> None:
         st.update(status="skipped", ended_at=unit.now)
         unit.emit(run, "step_skipped", {"step": step.id, "reason": "condition is false"})
         return
+    # A wait's key is evaluated before the step counts as started, so an error leaves it
+    # not started and a resumed run tries again.
+    key = None
+    if isinstance(step, WaitStep) and step.event and step.key:
+        key = evaluate_in(unit, run, step.key, step.id)
     st["started_at"] = unit.now
     unit.emit(run, "step_started", {"step": step.id})
     if isinstance(step, BackgroundStep):
@@ -244,7 +260,6 @@ def start_step(unit: Unit, run: RunState, plan: Plan, step: Any) -> None:
     else:
         st["status"] = "waiting"
         if step.event:
-            key = evaluate_in(unit, run, step.key, step.id) if step.key else None
             waiting.add_wait(unit, run, step.id, step.event, key)
         if step.timeout:
             waiting.add_timer(unit, run, step.id, "timeout", duration(step.timeout))
@@ -257,7 +272,14 @@ def run_action(unit: Unit, run: RunState, plan: Plan, step: BackgroundStep) -> N
     attempts = step.retry.attempts if step.retry else 1
     while True:
         st["attempts"] = attempt = st.get("attempts", 0) + 1
-        inputs = {k: evaluate_in(unit, run, expr, step.id) for k, expr in step.inputs.items()}
+        try:
+            inputs = {
+                k: evaluate(expr, names_for(unit, run, expr)) for k, expr in step.inputs.items()
+            }
+        except ExpressionError as exc:
+            # Bad input data is this step's failure: retry it once the data is fixed.
+            fail_step(unit, run, step.id, exc.message)
+            return
         context = ActionContext(unit, run, step.id, attempt)
         try:
             if action is None:

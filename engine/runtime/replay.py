@@ -138,6 +138,6 @@ _HANDLERS = {
     "run_failed": _status("failed"),
     "run_canceled": _run_canceled,
     "run_paused": _status("paused"),
-    "run_resumed": _status("waiting"),
+    "run_resumed": _status("waiting", clears_error=True),
     "run_recovered": _status("waiting", clears_error=True),
 }
