@@ -10,7 +10,6 @@ from typing import Any, TypeVar
 
 import platformdirs
 from sqlalchemy import Connection, delete
-from sqlalchemy.engine import make_url
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
 from engine.errors import ActivationRefused, Conflict, NotFound
@@ -27,9 +26,9 @@ T = TypeVar("T")
 
 
 def _default_outbox(store: Store) -> Path:
-    url = make_url(store.url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).expanduser().parent / "outbox"
+    folder = store.file_folder()
+    if folder is not None:
+        return folder / "outbox"
     return Path(platformdirs.user_data_dir("baton", appauthor=False)) / "outbox"
 
 

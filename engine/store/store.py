@@ -88,11 +88,13 @@ class Store:
     def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log into the main file (no-op elsewhere)."""
         if sqlite_dialect.is_sqlite(self.url):
-            raw = self.engine.raw_connection()
-            try:
-                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                raw.close()
+            sqlite_dialect.checkpoint(self.engine)
+
+    def file_folder(self) -> Path | None:
+        """The folder holding a file database (SQLite), else None."""
+        if sqlite_dialect.is_sqlite(self.url):
+            return sqlite_dialect.file_folder(self.url)
+        return None
 
     def close(self) -> None:
         """Release the connections."""
