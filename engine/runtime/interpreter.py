@@ -113,13 +113,8 @@ def _progress(unit: Unit, run: RunState, plan: Plan) -> None:
         if all(state[s.id]["status"] in STEP_FINISHED for s in steps):
             exit_stage(unit, run, plan, stage_id)
             continue
-        if not started and not stage.exit_condition:
-            return
         if not started:
-            # A completion may have made the exit condition true; check once more.
-            if evaluate_in(unit, run, stage.exit_condition, stage_id):
-                continue
-            return
+            return  # waiting on people, events, timers or child runs
 
 
 def follow(unit: Unit, run: RunState, plan: Plan, node_id: str) -> None:
@@ -178,7 +173,7 @@ def enter_stage(unit: Unit, run: RunState, plan: Plan, stage: StageNode) -> None
     visits = (previous["visits"] if previous else 0) + 1
     if stage.max_visits is not None and visits > stage.max_visits:
         raise RunFailure(
-            f"[{stage.id}] would be entered a {visits}th time, but max_visits is "
+            f"[{stage.id}] would be visited {visits} times, but max_visits is "
             f"{stage.max_visits}; the loop back to it was stopped"
         )
     if previous is None:
