@@ -8,6 +8,7 @@ logs to check that the log and the query tables never disagree.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from engine.definition import BackgroundStep
@@ -107,7 +108,10 @@ def _timer_fired(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> Non
         state["steps"][data["step"]]["status"] = "running"
 
 
-def _status(status: str, clears_stage: bool = False, clears_error: bool = False):  # type: ignore[no-untyped-def]
+Handler = Callable[[dict[str, Any], Plan, dict[str, Any]], None]
+
+
+def _status(status: str, clears_stage: bool = False, clears_error: bool = False) -> Handler:
     def handler(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
         state["status"] = status
         if clears_stage:
@@ -127,7 +131,7 @@ def _run_canceled(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> No
     state["error"] = data.get("reason")
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Handler] = {
     "run_started": _run_started,
     "stage_entered": _stage_entered,
     "stage_completed": _stage_completed,
