@@ -10,17 +10,11 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy import Connection, create_engine, select
 
-from engine.errors import BatonError
+from engine.errors import StoreTooNew
 from engine.store import sqlite_dialect
 from engine.store.schema import SCHEMA_VERSION, meta, metadata
 
 DB_ENV = "BATON_DB"
-
-
-class StoreTooNew(BatonError):
-    """The database was written by a newer Baton than this one."""
-
-    exit_code = 2
 
 
 def default_db_url() -> str:
