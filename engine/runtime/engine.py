@@ -13,7 +13,7 @@ from sqlalchemy import Connection, delete
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
 from engine.errors import ActivationRefused, Conflict, NotFound
-from engine.runtime import operations, queries, timers, triggers, workitems
+from engine.runtime import notify, operations, queries, timers, triggers, workitems
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
 from engine.runtime.unit import Unit
@@ -175,13 +175,17 @@ class Engine:
     # --- time --------------------------------------------------------------------------
 
     def tick(self) -> int:
-        """Fire every timer and schedule due now, each in its own transaction; returns how many."""
+        """Fire every timer and schedule due now, each in its own transaction; returns how many.
+
+        Assignment notices pending from earlier calls are delivered at the end.
+        """
         fired = 0
         while True:
             with self.unit() as unit:
                 timer_ids = timers.due_timer_ids(unit)
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
+                notify.send_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")

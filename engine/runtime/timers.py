@@ -87,6 +87,7 @@ def _item_due(unit: Unit, run: Any, step: Any, item_id: str) -> None:
         unit.conn.execute(
             update(work_items).where(work_items.c.id == item_id).values(assignee=step.escalate_to)
         )
+        unit.notify(run, item_id, step.escalate_to, "escalated")
         unit.emit(
             run,
             "item_reassigned",

@@ -21,7 +21,7 @@ from engine.runtime.state import RunState
 from engine.store import format_time
 from engine.store import records as record_store
 from engine.store.prepared import Prepared
-from engine.store.schema import events, runs, stage_instances, step_instances
+from engine.store.schema import events, notifications, runs, stage_instances, step_instances
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
@@ -64,6 +64,15 @@ _INSERT_RUN = Prepared(runs.insert())
 _INSERT_STAGE = Prepared(stage_instances.insert())
 _INSERT_STEP = Prepared(step_instances.insert())
 _INSERT_EVENT = Prepared(events.insert())
+_INSERT_NOTICE = Prepared(
+    notifications.insert().values(
+        run_id=bindparam("run_id"),
+        item_id=bindparam("item_id"),
+        assignee=bindparam("assignee"),
+        reason=bindparam("reason"),
+        created_at=bindparam("created_at"),
+    )
+)
 _SELECT_RUN = select(runs).where(runs.c.id == bindparam("id"))
 _UPDATE_RUN = Prepared(
     update(runs)
@@ -104,6 +113,7 @@ class Unit:
         self.runs: dict[str, RunState] = {}
         self.events: list[dict[str, Any]] = []
         self.queue: deque[Callable[[], None]] = deque()
+        self.notices: list[dict[str, Any]] = []
         self._records: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     # --- runs --------------------------------------------------------------------------
@@ -144,6 +154,18 @@ class Unit:
                 "type": type_,
                 "actor": actor if actor is not None else self.actor,
                 "payload": json.dumps(payload or {}, separators=(",", ":"), default=str),
+            }
+        )
+
+    def notify(self, run: RunState, item_id: str, assignee: str, reason: str) -> None:
+        """Queue an assignment notice (delivered after commit by `Engine.tick`)."""
+        self.notices.append(
+            {
+                "run_id": run.id,
+                "item_id": item_id,
+                "assignee": assignee,
+                "reason": reason,
+                "created_at": self.now,
             }
         )
 
@@ -244,3 +266,4 @@ class Unit:
         _INSERT_STEP.run_many(conn, step_rows)
         _STEP_UPDATE.run_many(conn, step_updates)
         _INSERT_EVENT.run_many(conn, self.events)
+        _INSERT_NOTICE.run_many(conn, self.notices)

@@ -83,6 +83,7 @@ def create_item(unit: Unit, run: RunState, step: Any, assignee: str) -> str:
             "outputs": None,
         },
     )
+    unit.notify(run, item_id, assignee, "assigned")
     unit.emit(
         run,
         "item_created",

@@ -124,6 +124,7 @@ def reassign_item(
         raise Conflict(f"work item {item_id} is {row.status}; only open items can be reassigned")
     unit.conn.execute(update(work_items).where(work_items.c.id == item_id).values(assignee=to))
     run = unit.run(row.run_id)
+    unit.notify(run, item_id, to, "reassigned")
     unit.emit(
         run,
         "item_reassigned",
