@@ -89,6 +89,9 @@ class Engine:
     def activate(self, definition: Orchestration) -> int:
         """Store a definition as the active version of its id; returns the stored version.
 
+        Versions are numbered by the store (the file's `version` is not trusted). Activating
+        exactly what is already active changes nothing and returns that version.
+
         Raises:
             ActivationRefused: validation reports errors (they are attached).
         """
@@ -102,6 +105,11 @@ class Engine:
             )
         with self.unit() as unit:
             conn = unit.conn
+            active = definition_store.active_version(conn, definition.id)
+            if active is not None:
+                same = definition.model_copy(update={"version": active})
+                if definition_store.body(conn, definition.id, active) == dumps_definition(same):
+                    return active
             version = definition_store.next_version(conn, definition.id)
             stored = definition.model_copy(update={"version": version})
             trigger = stored.trigger

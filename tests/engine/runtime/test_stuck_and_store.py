@@ -111,3 +111,11 @@ def test_simulation_can_run_the_same_runtime_on_an_in_memory_store(tmp_path, clo
     memory.advance(clock.now() + timedelta(hours=1))
     assert memory.run(run_id)["status"] == "completed"
     memory.close()
+
+
+def test_activating_the_active_definition_again_changes_nothing(engine):
+    definition = orchestration("same", stage("s", interactive("a")))
+    assert engine.activate(definition) == 1
+    assert engine.activate(definition) == 1
+    assert engine.activate(orchestration("same", stage("s", interactive("b")))) == 2
+    assert len(engine.definitions()) == 2
