@@ -55,6 +55,31 @@ def deactivate_command(
     typer.echo(f"deactivated {definition_id}")
 
 
+@app.command("definitions")
+def definitions_command(
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Every activated version of every orchestration (the active one marked)."""
+    rows = open_engine(db).definitions()
+    if output_format is OutputFormat.json:
+        print_json(rows)
+        return
+    print_table(
+        [
+            [
+                r["id"],
+                r["version"],
+                "active" if r["active"] else "",
+                r["trigger_type"],
+                r["activated_at"],
+            ]
+            for r in rows
+        ],
+        ["ORCHESTRATION", "V", "", "TRIGGER", "ACTIVATED"],
+    )
+
+
 @app.command("start")
 def start_command(
     definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],

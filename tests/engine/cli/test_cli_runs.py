@@ -249,3 +249,15 @@ def test_commands_that_create_things_print_json_on_request(people, review_file):
     }
     assert people("record", "create", "Thing", "--format", "json").json()["object"] == "Thing"
     assert people("tick", "--format", "json").json() == {"fired": 0}
+
+
+def test_definitions_lists_every_version_with_the_active_one_marked(people, review_file):
+    people("activate", str(review_file))
+    people("deactivate", "review")
+    people("activate", str(review_file))
+    listed = people("definitions", "--format", "json").json()
+    assert [(d["id"], d["version"], d["active"]) for d in listed] == [
+        ("review", 2, True),
+        ("review", 1, False),
+    ]
+    assert "active" in people("definitions").out
