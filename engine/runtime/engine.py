@@ -12,10 +12,11 @@ import platformdirs
 from sqlalchemy import Connection, delete
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
-from engine.errors import ActivationRefused, Conflict, NotFound
+from engine.errors import ActivationRefused, Conflict, InvalidInput, NotFound
 from engine.runtime import notify, operations, queries, timers, triggers, workitems
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
+from engine.runtime.state import RUN_STATUSES
 from engine.runtime.unit import Unit
 from engine.store import Store, directory, format_time, parse_time
 from engine.store import definitions as definition_store
@@ -293,6 +294,10 @@ class Engine:
 
     def runs(self, status: str | None = None, stuck: bool = False) -> list[dict[str, Any]]:
         """Runs, newest first; `stuck=True` lists only stuck runs, with a reason each."""
+        if status is not None and status not in RUN_STATUSES:
+            raise InvalidInput(
+                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
+            )
         with self.store.read() as conn:
             if stuck:
                 return queries.stuck_runs(conn, format_time(self.clock.now()))
