@@ -76,9 +76,9 @@ def export_bpmn(definition: Orchestration) -> str:
 
 
 def _serialize(root: Element) -> str:
-    buffer = io.BytesIO()
-    ElementTree(root).write(buffer, encoding="utf-8", xml_declaration=True)
-    return buffer.getvalue().decode("utf-8") + "\n"
+    buffer = io.StringIO()
+    ElementTree(root).write(buffer, encoding="unicode")
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{buffer.getvalue()}\n'
 
 
 def _add_messages(definitions: Element, definition: Orchestration) -> None:

@@ -17,15 +17,22 @@ from engine.definition import from_dict
 from engine.errors import DefinitionLoadError, InterchangeError
 from engine.interchange.bpmn_extension import read_extension
 from engine.interchange.bpmn_names import BPMN_NS, STEP_PREFIX, bpmn
-from engine.interchange.report import ImportReport, ImportResult
+from engine.interchange.report import ImportResult, Report
 from engine.interchange.safe_xml import local_name, namespace_of, read_xml_file
 
 _NODE_TAGS = {"startEvent": "start", "endEvent": "end", "exclusiveGateway": "decision"}
 # Elements we write inside a stage around its steps (gateways, timers, helper events).
 _HELPER_TAGS = {
-    "startEvent", "endEvent", "parallelGateway", "exclusiveGateway", "eventBasedGateway",
-    "intermediateCatchEvent", "intermediateThrowEvent", "scriptTask", "boundaryEvent",
-}  # fmt: skip
+    "startEvent",
+    "endEvent",
+    "parallelGateway",
+    "exclusiveGateway",
+    "eventBasedGateway",
+    "intermediateCatchEvent",
+    "intermediateThrowEvent",
+    "scriptTask",
+    "boundaryEvent",
+}
 _IGNORED = {"documentation", "extensionElements", "laneSet"}
 _WHY = {
     "task": "an untyped task has no Baton step type",
@@ -74,9 +81,10 @@ def import_bpmn_element(root: Element, source: str) -> ImportResult:
         )
     process = ours[0]
     problems: list[tuple[str, str]] = [
-        (f"process {p.get('id')}", "a second process; Baton imports one") for p in processes
+        (f"process {p.get('id')}", "a second process; Baton imports one")
+        for p in processes
         if p is not process
-    ]  # fmt: skip
+    ]
     raw = dict(read_extension(process, "orchestration") or {})
     nodes, ids = _read_nodes(process, problems)
     raw["nodes"] = nodes
@@ -94,7 +102,7 @@ def import_bpmn_element(root: Element, source: str) -> ImportResult:
         raise InterchangeError(
             exc.message, file=source, element=exc.element, hint=exc.hint
         ) from None
-    return ImportResult(definition, ImportReport(source))
+    return ImportResult(definition, Report(source))
 
 
 def _label(element: Element) -> str:
@@ -109,10 +117,24 @@ def _foreign_elements(processes: list[Element]) -> list[tuple[str, str]]:
     for process in processes:
         for element in process.iter():
             tag = local_name(element.tag)
-            if namespace_of(element.tag) != BPMN_NS or element is process or tag in (
-                "sequenceFlow", "incoming", "outgoing", "documentation", "extensionElements",
-                "conditionExpression", "laneSet", "lane", "flowNodeRef",
-            ) or tag.endswith("EventDefinition") or element.get("id") is None:  # fmt: skip
+            if (
+                namespace_of(element.tag) != BPMN_NS
+                or element is process
+                or tag
+                in (
+                    "sequenceFlow",
+                    "incoming",
+                    "outgoing",
+                    "documentation",
+                    "extensionElements",
+                    "conditionExpression",
+                    "laneSet",
+                    "lane",
+                    "flowNodeRef",
+                )
+                or tag.endswith("EventDefinition")
+                or element.get("id") is None
+            ):
                 continue
             found.append((_label(element), _WHY.get(tag, "carries no Baton data")))
     return found

@@ -1,4 +1,4 @@
-"""What an import could not carry over, said per element, so nothing is silently dropped."""
+"""What an import or export could not carry over, per element, so nothing is silently dropped."""
 
 from __future__ import annotations
 
@@ -19,8 +19,8 @@ class ReportItem:
 
 
 @dataclass
-class ImportReport:
-    """Everything the admin should know about an import: what was not mapped, and why."""
+class Report:
+    """Everything the admin should know about an import or export: what was not mapped, why."""
 
     source: str
     items: list[ReportItem] = field(default_factory=list)
@@ -42,4 +42,12 @@ class ImportResult:
     """An imported definition together with its report."""
 
     definition: Orchestration
-    report: ImportReport
+    report: Report
+
+
+@dataclass
+class ExportResult:
+    """Exported text together with the report of what the target format cannot hold."""
+
+    text: str
+    report: Report
