@@ -46,7 +46,7 @@ def _root(
 
 def _register_subcommands() -> None:
     # Imported for their side effect of adding commands to `app`.
-    from engine.cli import definition_commands  # noqa: F401
+    from engine.cli import definition_commands, interchange_commands  # noqa: F401
 
     for ep in entry_points(group=CLI_ENTRY_POINT_GROUP):
         ep.load()(app)
