@@ -2,21 +2,21 @@
 
 Each story completes work items with the outputs a Baton run would get, lets waits receive
 their message or time out, and checks the stages entered, the steps done in each (with
-`after` order) and the end reached — the path a Baton run takes through the same definition.
+`after` order) and the end reached. `test_bpmn_matches_baton` runs the same scenarios on
+Baton's own engine and compares the two paths.
 """
 
 from __future__ import annotations
 
 from engine.interchange.bpmn_export import export_bpmn
-from tests.engine.interchange import builders
+from tests.engine.interchange.scenarios import SCENARIOS
 from tests.engine.interchange.spiff_runner import SpiffRun, run_bpmn
 
-HIRE = {"employee": "Ada", "email": "ada@example.org", "needs_laptop": True, "payroll_id": None}
-CONTRACT_OK = {"decision": "approve", "start_date": "2026-03-02"}
 
-
-def run(definition, **scenario) -> SpiffRun:
-    return run_bpmn(export_bpmn(definition), f"Process_{definition.id}", **scenario)
+def run(name: str) -> SpiffRun:
+    scenario = SCENARIOS[name]
+    definition = scenario.definition()
+    return run_bpmn(export_bpmn(definition), f"Process_{definition.id}", **scenario.kwargs())
 
 
 def before(result: SpiffRun, first: str, second: str) -> bool:
@@ -26,15 +26,9 @@ def before(result: SpiffRun, first: str, second: str) -> bool:
 
 def test_approved_hire_who_needs_a_laptop_goes_through_all_three_stages():
     # given employee onboarding, an approved contract and a printed badge
-    definition = builders.example("employee_onboarding")
-    # when it runs on SpiffWorkflow
-    result = run(
-        definition,
-        inputs=HIRE,
-        answers={"contract": CONTRACT_OK, "laptop": {"asset_tag": "LT-7"}, "plan": {"buddy": "Bo"}},
-        arrivals={"badge": True},
-    )
-    # then it visits the same stages and steps as Baton and ends onboarded
+    # when its export runs on SpiffWorkflow
+    result = run("hire_with_laptop")
+    # then it visits the stages and steps Baton would, and ends onboarded
     assert result.completed and result.end() == "done"
     assert result.stages() == ["paperwork", "equipment", "first_week"]
     visits = dict(result.steps_by_stage())
@@ -45,22 +39,13 @@ def test_approved_hire_who_needs_a_laptop_goes_through_all_three_stages():
 
 
 def test_hire_without_laptop_skips_the_equipment_stage():
-    result = run(
-        builders.example("employee_onboarding"),
-        inputs=HIRE | {"needs_laptop": False},
-        answers={"contract": CONTRACT_OK, "plan": {"buddy": "Bo"}},
-        arrivals={"badge": True},
-    )
+    result = run("hire_without_laptop")
     assert result.completed and result.stages() == ["paperwork", "first_week"]
 
 
 def test_rejected_contract_skips_payroll_and_ends_withdrawn():
     # given a contract the HR group rejects, and a badge that never arrives
-    result = run(
-        builders.example("employee_onboarding"),
-        inputs=HIRE,
-        answers={"contract": {"decision": "reject", "start_date": "2026-03-02"}},
-    )
+    result = run("offer_withdrawn")
     # then payroll's condition skips it, the badge wait times out, and the run ends withdrawn
     assert result.completed and result.end() == "withdrawn"
     assert result.stages() == ["paperwork"]
@@ -70,17 +55,7 @@ def test_rejected_contract_skips_payroll_and_ends_withdrawn():
 
 def test_deal_desk_rework_loop_follows_the_discount_decisions_in_order():
     # given quotes at 35% (both reviews; finance rejects), 20% (finance rejects), then 10%
-    discounts = [35, 20, 10]
-    result = run(
-        builders.example("deal_desk_approval"),
-        inputs={"deal_name": "Acme", "amount": 50000, "owner_email": "o@example.org"},
-        answers={
-            "quote": lambda visit: {"discount": discounts[visit - 1]},
-            "finance_signoff": {"decision": "reject"},
-            "legal_signoff": {"decision": "approve"},
-            "finance_approval": {"decision": "reject", "comment": "margin"},
-        },
-    )
+    result = run("deal_reworked_twice")
     # then the first true condition wins each time (35 > 30 goes to the full review)
     assert result.completed and result.end() == "approved"
     assert result.stages() == [
@@ -95,22 +70,13 @@ def test_deal_desk_rework_loop_follows_the_discount_decisions_in_order():
 
 
 def test_small_discount_goes_straight_to_close():
-    result = run(
-        builders.example("deal_desk_approval"),
-        inputs={"deal_name": "Acme", "amount": 1000, "owner_email": "o@example.org"},
-        answers={"quote": {"discount": 5}},
-    )
+    result = run("small_discount")
     assert result.completed and result.stages() == ["prepare", "close"]
 
 
 def test_customer_form_timing_out_once_sends_a_chaser_then_kicks_off():
     # given a setup form that times out the first week and arrives the second
-    result = run(
-        builders.example("customer_onboarding"),
-        inputs={"customer": "Globex", "contact_email": "it@globex.example"},
-        answers={"schedule_call": {"call_date": "2026-04-01"}},
-        arrivals={"setup_form": [False, True]},
-    )
+    result = run("form_late_once")
     # then the chase stage runs once between the two visits of the setup stage
     assert result.completed and result.end() == "live"
     assert result.stages() == ["welcome", "setup", "chase", "setup", "kickoff"]
@@ -118,52 +84,34 @@ def test_customer_form_timing_out_once_sends_a_chaser_then_kicks_off():
 
 
 def test_generated_decision_goes_each_way():
-    definition = builders.review_with_decision()
-    approved = run(definition, answers={"check": {"decision": "approve"}})
-    rejected = run(definition, answers={"check": {"decision": "reject"}})
+    approved, rejected = run("review_approved"), run("review_rejected")
     assert approved.completed and approved.stages() == ["review", "publish"]
     assert rejected.completed and rejected.stages() == ["review", "archive"]
 
 
 def test_generated_after_chain_runs_steps_in_dependency_order():
-    result = run(builders.after_chain(), answers={"c": {"decision": "approve"}})
+    result = run("after_chain")
     assert result.completed and sorted(result.steps()) == ["a", "b", "c", "d", "e"]
     assert before(result, "a", "b") and before(result, "a", "c")
     assert before(result, "b", "d") and before(result, "c", "d")
 
 
 def test_generated_guarded_loop_returns_to_the_draft_until_approved():
-    verdicts = ["reject", "reject", "approve"]
-    result = run(
-        builders.guarded_loop(),
-        answers={"approve_it": lambda visit: {"decision": verdicts[visit - 1]}},
-    )
+    result = run("loop_until_approved")
     assert result.completed
     assert result.stages() == ["draft", "review"] * 3
 
 
 def test_step_condition_skips_and_exit_condition_ends_the_stage_early():
     # given triage approved (so escalation is skipped) and a fix approved at once
-    result = run(
-        builders.conditional_and_exit(),
-        inputs={"ticket": "T-1"},
-        answers={"assess": {"decision": "approve"}, "fix": {"decision": "approve"}},
-    )
+    result = run("exit_early")
     # then escalate never runs and the second opinion is cancelled by the exit condition
     assert result.completed and result.end() == "end"
     assert result.steps_by_stage() == [("triage", ["assess"]), ("resolve", ["fix"])]
 
 
 def test_step_condition_runs_the_step_and_stage_waits_for_all_steps_otherwise():
-    result = run(
-        builders.conditional_and_exit(),
-        inputs={"ticket": "T-2"},
-        answers={
-            "assess": {"decision": "reject"},
-            "fix": {"decision": "reject"},
-            "second_opinion": {"decision": "approve"},
-        },
-    )
+    result = run("escalate_and_second_opinion")
     assert result.completed
     assert result.steps_by_stage() == [
         ("triage", ["assess", "escalate"]),
