@@ -126,6 +126,7 @@ class FlowReader:
             for s in children(stage, "stageSteps")
         }
         self.standins: list[dict[str, Any]] = []
+        self.outputs = _referenced_outputs(root, self.steps)
 
     # --- the whole flow ---------------------------------------------------------------------
 
@@ -304,6 +305,11 @@ class FlowReader:
             step["type"] = "interactive"
             step["assignee"] = self._assignee(name, element)
             step["guidance"] = SCREEN_FLOW_NOTE + action
+            # The screen flow's outputs are what the orchestration reads of this step.
+            step["outputs"] = [
+                {"name": output, "type": kind}
+                for output, kind in self.outputs.get(name, {}).items()
+            ]
             if children(element, "exitConditions"):
                 self.report.add(
                     name,
@@ -472,6 +478,33 @@ class FlowReader:
         default = text(child(element, "defaultConnector"), "targetReference") or end_id
         flows.append({"from": name, "to": default, "default": True})
         return node, flows
+
+
+_VALUE_TYPES = {
+    "booleanValue": "boolean",
+    "numberValue": "number",
+    "dateValue": "date",
+    "dateTimeValue": "datetime",
+}
+
+
+def _referenced_outputs(root: Element, steps: set[str]) -> dict[str, dict[str, str]]:
+    """step -> output -> type, for every `Step.Outputs.name` the flow reads anywhere."""
+    found: dict[str, dict[str, str]] = {}
+    for holder in root.iter():
+        for item in holder:
+            tag = local_name(item.tag)
+            if tag not in ("leftValueReference", "elementReference"):
+                continue
+            parts = (item.text or "").strip().split(".")
+            if len(parts) != 3 or parts[0] not in steps or parts[1] != "Outputs":
+                continue
+            kind = "text"
+            if tag == "leftValueReference":
+                value = typed_value(child(holder, "rightValue"))
+                kind = _VALUE_TYPES.get(value[0], "text") if value else "text"
+            found.setdefault(parts[0], {}).setdefault(parts[2], kind)
+    return found
 
 
 def _keep_baton_details(plain: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:
