@@ -40,12 +40,9 @@ from engine.interchange.salesforce_conditions import (
     expression_to_conditions,
     reference_of,
 )
-from engine.interchange.salesforce_import import (
-    RECORD_ID_INPUT,
-    SCREEN_FLOW_NOTE,
-    FlowReader,
-    identifier,
-)
+from engine.interchange.salesforce_import import FlowReader
+from engine.interchange.salesforce_reading import identifier
+from engine.interchange.salesforce_stages import RECORD_ID_INPUT, SCREEN_FLOW_NOTE
 from engine.interchange.salesforce_xml import (
     API_VERSION,
     EVALUATION_FLOW_NOTE,
