@@ -190,7 +190,9 @@ class _Writer:
             "trigger": whole["trigger"],
             "variables": whole["variables"],
             "layout": whole["layout"],
-            "start": start_node.id if start_node else "start",
+            "start": start_node.model_dump(mode="json", exclude_defaults=True) | {"type": "start"}
+            if start_node
+            else {"id": "start", "type": "start"},
             "ends": [
                 e.model_dump(mode="json", exclude_defaults=True) | {"type": "end"}
                 for e in self.ends

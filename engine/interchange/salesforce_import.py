@@ -114,11 +114,12 @@ class FlowReader(StageReader):
         stored = read_baton_value(self.root) or {}
         original = stored.get("orchestration") or {}
         start = child(self.root, "start")
-        start_id = original.get("start", "start")
+        start_node = original.get("start") or {"id": "start", "type": "start"}
+        start_id = start_node["id"]
         ends = original.get("ends") or [{"id": "end", "type": "end"}]
         end_id = ends[0]["id"]
 
-        nodes: list[dict[str, Any]] = [{"id": start_id, "type": "start"}]
+        nodes: list[dict[str, Any]] = [start_node]
         flows: list[dict[str, Any]] = []
         target = text(child(start, "connector"), "targetReference") if start is not None else None
         flows.append({"from": start_id, "to": target or end_id})
