@@ -2,8 +2,14 @@
 
 Baton reads step outputs as attributes (`contract.decision`); in BPMN process data they
 are flat names (`contract_decision`), as are record fields (`record.status` ->
-`record_status`) and run facts (`run.id` -> `run_id`). The original Baton expression is
-always kept in our extension element; this form is only what another engine evaluates.
+`record_status`) and run facts (`run.id` -> `run_id`). A step output is read with
+`globals().get('contract_decision')`, so that an output no step has set (the step was
+skipped, its stage not visited) reads None as in Baton instead of failing the process.
+Giving such names a value up front is no way out: parallel branches would carry the empty
+value and overwrite the real one when their data merges at the join.
+
+The original Baton expression is always kept in our extension element; this form is only
+what another engine evaluates.
 """
 
 from __future__ import annotations
@@ -15,15 +21,20 @@ from engine.interchange.bpmn_names import data_name
 
 _CONSTANTS = {"true": True, "false": False, "null": None}
 _STRING_FUNCTIONS = {"lower", "upper"}
+_FACTS = {"record", "run"}
 
 
 class _Flatten(ast.NodeTransformer):
-    def __init__(self, objects: set[str]) -> None:
-        self.objects = objects
+    def __init__(self, steps: set[str]) -> None:
+        self.steps = steps
 
     def visit_Attribute(self, node: ast.Attribute) -> ast.AST:
-        if isinstance(node.value, ast.Name) and node.value.id in self.objects:
-            flat = ast.Name(data_name(node.value.id, node.attr), ast.Load())
+        if isinstance(node.value, ast.Name) and node.value.id in self.steps | _FACTS:
+            name = data_name(node.value.id, node.attr)
+            flat: ast.expr = ast.Name(name, ast.Load())
+            if node.value.id in self.steps:
+                lookup = ast.Attribute(ast.Call(ast.Name("globals", ast.Load()), [], []), "get")
+                flat = ast.Call(lookup, [ast.Constant(name)], [])
             return ast.copy_location(flat, node)
         return self.generic_visit(node)
 
@@ -58,5 +69,5 @@ def to_python(expression: str, step_ids: set[str]) -> str:
     parse(expression)  # Baton's own checks and limits first
     # parse() caches its tree, so rewrite a fresh one rather than the shared one.
     tree = ast.parse(expression.strip(), mode="eval")
-    flat = _Flatten(step_ids | {"record", "run"}).visit(tree)
+    flat = _Flatten(step_ids).visit(tree)
     return ast.unparse(ast.fix_missing_locations(flat))
