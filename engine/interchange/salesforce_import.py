@@ -114,9 +114,14 @@ class FlowReader(StageReader):
         stored = read_baton_value(self.root) or {}
         original = stored.get("orchestration") or {}
         start = child(self.root, "start")
-        start_node = original.get("start") or {"id": "start", "type": "start"}
+        taken = self.steps | {
+            text(e, "name", "") or ""
+            for tag in ("orchestratedStages", "decisions", "variables")
+            for e in children(self.root, tag)
+        }
+        start_node = original.get("start") or {"id": _free("start", taken), "type": "start"}
         start_id = start_node["id"]
-        ends = original.get("ends") or [{"id": "end", "type": "end"}]
+        ends = original.get("ends") or [{"id": _free("end", taken), "type": "end"}]
         end_id = ends[0]["id"]
 
         nodes: list[dict[str, Any]] = [start_node]
@@ -271,3 +276,10 @@ def _ordered(items: list[Any], order: list[Any] | None, key: Any) -> list[Any]:
         return items
     rank = {str(k): n for n, k in enumerate(order)}
     return sorted(items, key=lambda i: rank[str(key(i))])
+
+
+def _free(name: str, taken: set[str]) -> str:
+    """`name`, or `name_`, `name__`... when an element of the flow already uses it."""
+    while name in taken:
+        name += "_"
+    return name

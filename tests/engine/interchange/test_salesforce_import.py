@@ -162,3 +162,11 @@ def test_a_screen_flow_is_refused_as_not_an_orchestration(tmp_path):
 def test_a_bpmn_file_given_as_salesforce_metadata_is_refused():
     with pytest.raises(InterchangeError, match="not Salesforce Flow metadata"):
         import_salesforce(FIXTURES / "foreign_invoice.bpmn")
+
+
+def test_a_stage_named_end_does_not_clash_with_the_end_node(tmp_path):
+    path = tmp_path / "Ends.flow-meta.xml"
+    path.write_text(SUPPLIER.read_text().replace("Activation", "end"))
+    definition = import_salesforce(path).definition
+    assert [n.id for n in definition.nodes if n.type == "end"] == ["end_"]
+    assert validate(definition) == []
