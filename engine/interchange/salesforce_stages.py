@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -150,7 +151,8 @@ class StageReader(ReaderBase):
         conditions = children(element, "entryConditions")
         logic = text(element, "entryConditionLogic") or "and"
         rest = []
-        for item in conditions:
+        waits: list[int] = []
+        for number, item in enumerate(conditions, start=1):
             left = text(item, "leftValueReference", "") or ""
             right = typed_value(child(item, "rightValue"))
             owner, _, field = left.partition(".")
@@ -161,15 +163,18 @@ class StageReader(ReaderBase):
                 and right == ("stringValue", "Completed")
             ):
                 step.setdefault("after", []).append(owner)
+                waits.append(number)
             else:
                 rest.append(item)
-        if step.get("after") and logic.lower() != "and":
-            self.report.add(
-                name,
-                f"entry logic {logic!r} mixes step completions with other "
-                "conditions; Baton waits for all the completed steps",
-            )
-            logic = "and"
+        if waits and logic.lower() != "and":
+            inner = _logic_after_waits(logic, waits, len(conditions))
+            if inner is None:
+                self.report.add(
+                    name,
+                    f"entry logic {logic!r} mixes step completions with other "
+                    "conditions; Baton waits for all the completed steps",
+                )
+            logic = inner or "and"
         if rest:
             self.report.add(
                 name,
@@ -177,6 +182,29 @@ class StageReader(ReaderBase):
                 "becomes ready, and skips the step if it is false",
             )
             step["condition"] = self.condition(name, rest, logic, "entry condition")
+
+
+_WAITS_THEN = re.compile(r"^\s*((?:\d+\s+AND\s+)+)\((.+)\)\s*$", re.IGNORECASE)
+
+
+def _logic_after_waits(logic: str, waits: list[int], total: int) -> str | None:
+    """`1 AND 2 AND (3 OR 4)` with waits 1, 2 -> `1 OR 2` for the remaining conditions.
+
+    None when the logic does not require every wait and then the rest (Baton's `after`
+    always waits for all the named steps).
+    """
+    match = _WAITS_THEN.match(logic)
+    if not match:
+        return None
+    leading = sorted(int(n) for n in re.findall(r"\d+", match.group(1)))
+    if leading != sorted(waits):
+        return None
+    others = [n for n in range(1, total + 1) if n not in waits]
+    renumber = {old: new for new, old in enumerate(others, start=1)}
+    inner = match.group(2)
+    if any(int(n) not in renumber for n in re.findall(r"\d+", inner)):
+        return None
+    return re.sub(r"\d+", lambda m: str(renumber[int(m.group())]), inner)
 
 
 def keep_baton_details(plain: dict[str, Any], original: dict[str, Any]) -> dict[str, Any]:

@@ -170,3 +170,53 @@ def test_a_stage_named_end_does_not_clash_with_the_end_node(tmp_path):
     definition = import_salesforce(path).definition
     assert [n.id for n in definition.nodes if n.type == "end"] == ["end_"]
     assert validate(definition) == []
+
+
+GROUPED_ENTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<Flow xmlns="http://soap.sforce.com/2006/04/metadata">
+    <label>Grouped entry</label>
+    <processType>Orchestrator</processType>
+    <start><connector><targetReference>Billing</targetReference></connector></start>
+    <orchestratedStages>
+        <name>Billing</name>
+        <label>Billing</label>
+        <stageSteps>
+            <name>Invoice</name>
+            <actionName>Create_Invoice_Flow</actionName>
+            <actionType>stepBackground</actionType>
+        </stageSteps>
+        <stageSteps>
+            <name>Remind</name>
+            <actionName>Send_Reminder_Flow</actionName>
+            <actionType>stepBackground</actionType>
+            <entryConditionLogic>1 AND (2 OR 3)</entryConditionLogic>
+            <entryConditions>
+                <leftValueReference>Invoice.Status</leftValueReference>
+                <operator>EqualTo</operator>
+                <rightValue><stringValue>Completed</stringValue></rightValue>
+            </entryConditions>
+            <entryConditions>
+                <leftValueReference>amount</leftValueReference>
+                <operator>GreaterThan</operator>
+                <rightValue><numberValue>100.0</numberValue></rightValue>
+            </entryConditions>
+            <entryConditions>
+                <leftValueReference>priority</leftValueReference>
+                <operator>EqualTo</operator>
+                <rightValue><stringValue>High</stringValue></rightValue>
+            </entryConditions>
+        </stageSteps>
+    </orchestratedStages>
+</Flow>
+"""
+
+
+def test_entry_logic_of_completions_and_other_conditions_keeps_its_grouping(tmp_path):
+    # given a step that waits for the invoice and then for either of two facts
+    path = tmp_path / "Grouped_Entry.flow-meta.xml"
+    path.write_text(GROUPED_ENTRY)
+    # when it is imported
+    step = steps_of(import_salesforce(path).definition, "Billing")["Remind"]
+    # then it waits for the invoice and keeps the OR of the rest
+    assert step.after == ["Invoice"]
+    assert step.condition == "amount > 100 or priority == 'High'"
