@@ -8,6 +8,7 @@ import pytest
 
 from engine.interchange.bpmn_export import export_bpmn
 from engine.interchange.bpmn_names import BATON_NS, BPMN_NS, BPMNDI_NS, DC_NS, DI_NS, XSI_NS
+from engine.interchange.salesforce_import import import_salesforce
 from tests.engine.interchange import builders
 
 NS = {"bpmn": BPMN_NS, "bpmndi": BPMNDI_NS, "baton": BATON_NS}
@@ -20,6 +21,12 @@ DEFINITIONS = {
     "after_chain": builders.after_chain,
     "guarded_loop": builders.guarded_loop,
     "conditional_and_exit": builders.conditional_and_exit,
+    "salesforce_warranty": lambda: (
+        import_salesforce(builders.FIXTURES / "Warranty_Claim_Handling.flow-meta.xml").definition
+    ),
+    "salesforce_supplier": lambda: (
+        import_salesforce(builders.FIXTURES / "Supplier_Onboarding.flow-meta.xml").definition
+    ),
 }
 
 
