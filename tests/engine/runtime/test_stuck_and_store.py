@@ -10,8 +10,7 @@ from sqlalchemy import update
 from engine.runtime import Engine
 from engine.store import Store, StoreTooNew
 from engine.store.schema import meta
-from tests.engine.runtime.builders import interactive, orchestration, stage, wait
-from tests.engine.runtime.conftest import items_of
+from tests.engine.runtime.builders import interactive, items_of, orchestration, stage, wait
 
 
 def test_a_run_waiting_on_an_inactive_assignee_is_stuck_with_that_reason(engine):
