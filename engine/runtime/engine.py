@@ -12,7 +12,7 @@ import platformdirs
 from sqlalchemy import Connection, delete
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
-from engine.errors import ActivationRefused, Conflict, InvalidInput, NotFound
+from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import notify, operations, queries, timers, triggers, workitems
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
@@ -78,8 +78,17 @@ class Engine:
             unit.flush()
 
     def _call(self, work: Callable[[Unit], T], actor: str | None = None) -> T:
-        with self.unit(actor) as unit:
-            return work(unit)
+        # SQLite serialises writers, so this only matters on databases where two processes
+        # can move one run at once: the loser's transaction is rolled back whole, and doing
+        # the call again on fresh state is safe (actions run at-least-once anyway).
+        for attempt in range(3):
+            try:
+                with self.unit(actor) as unit:
+                    return work(unit)
+            except ConcurrentChange:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Release the database."""
