@@ -1,0 +1,1 @@
+"""Dockable panels of the designer: the inspector and the problems list."""

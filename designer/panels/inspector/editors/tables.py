@@ -1,0 +1,354 @@
+"""List editors: a table of sub-models (outputs, variables) and a name -> expression mapping.
+
+Columns of a model table are generated from the item model's fields like the form itself.
+Each finished cell edit, added, removed or moved row commits the whole list once, so one
+user action is one undo step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.panels.inspector.editors.base import EditorContext, FieldEditor
+from designer.panels.inspector.editors.expression import ExpressionLineEdit, check_expression
+from designer.panels.inspector.fields import FieldKind, FieldSpec, field_specs
+
+_Index = QModelIndex | QPersistentModelIndex
+_COMPACT = (FieldKind.CHOICE, FieldKind.BOOLEAN)
+
+
+class _ChoiceDelegate(QStyledItemDelegate):
+    """Edits a cell with a combo box of the column's allowed values."""
+
+    def __init__(self, choices: tuple[str, ...], parent: QWidget) -> None:
+        super().__init__(parent)
+        self._choices = choices
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        combo = QComboBox(parent)
+        combo.addItems(list(self._choices))
+        combo.activated.connect(lambda _i: self.commitData.emit(combo))
+        return combo
+
+    def setEditorData(self, editor: QWidget, index: _Index) -> None:
+        assert isinstance(editor, QComboBox)
+        editor.setCurrentText(str(index.data()))
+        editor.showPopup()
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel, index: _Index) -> None:
+        assert isinstance(editor, QComboBox)
+        model.setData(index, editor.currentText())
+
+
+class _ExpressionDelegate(QStyledItemDelegate):
+    """Edits a cell with the completing expression line edit."""
+
+    def __init__(self, context: EditorContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._context = context
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        return ExpressionLineEdit(self._context.names, parent)
+
+
+class _TableEditor(FieldEditor):
+    """Shared frame: a table with add / remove / move buttons under it."""
+
+    noun = "row"
+
+    def __init__(self, spec: FieldSpec, context: EditorContext, parent: QWidget | None = None):
+        super().__init__(spec, context, parent)
+        self.table = QTableWidget(self)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.table.verticalHeader().hide()
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
+        self.table.itemChanged.connect(self._cell_changed)
+        self.body.addWidget(self.table)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.setSpacing(2)
+        self.add_button = self._button(f"+ Add {self.noun}", f"Add {self.noun}", self._add_row)
+        self.remove_button = self._button(
+            "\N{MINUS SIGN}", f"Remove the selected {self.noun}", self._remove_row
+        )
+        up = self._button("↑", "Move up", lambda: self._move_row(-1))
+        down = self._button("↓", "Move down", lambda: self._move_row(1))
+        buttons.addWidget(self.add_button)
+        buttons.addStretch(1)
+        for button in (self.remove_button, up, down):
+            buttons.addWidget(button)
+        self.body.addLayout(buttons)
+        self.setFocusProxy(self.table)
+
+    def _button(self, text: str, tip: str, slot: Any) -> QToolButton:
+        button = QToolButton(self)
+        button.setText(text)
+        button.setToolTip(tip)
+        button.setAutoRaise(True)
+        button.clicked.connect(slot)
+        return button
+
+    def _input_widgets(self) -> list[QWidget]:
+        return [self.table]
+
+    def _fit_height(self) -> None:
+        header = self.table.horizontalHeader().height()
+        rows = sum(self.table.rowHeight(r) for r in range(min(self.table.rowCount(), 8)))
+        always_off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        bar = 0
+        if self.table.horizontalScrollBarPolicy() != always_off:
+            bar = self.table.horizontalScrollBar().sizeHint().height()
+        empty = self.table.verticalHeader().defaultSectionSize() if not self.table.rowCount() else 0
+        self.table.setFixedHeight(header + rows + empty + bar + 4)
+
+    def _selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else self.table.rowCount() - 1
+
+    # Subclasses turn rows into the stored value and back.
+    def _rows(self) -> list[Any]:
+        raise NotImplementedError
+
+    def _commit_rows(self, rows: list[Any]) -> None:
+        raise NotImplementedError
+
+    def _new_row(self, rows: list[Any]) -> Any:
+        raise NotImplementedError
+
+    def _cell_changed(self, _item: QTableWidgetItem) -> None:
+        self._commit_rows(self._rows())
+
+    def _add_row(self) -> None:
+        rows = self._rows()
+        self._commit_rows([*rows, self._new_row(rows)])
+
+    def _remove_row(self) -> None:
+        rows, row = self._rows(), self._selected_row()
+        if 0 <= row < len(rows):
+            self._commit_rows(rows[:row] + rows[row + 1 :])
+
+    def _move_row(self, delta: int) -> None:
+        rows, row = self._rows(), self._selected_row()
+        target = row + delta
+        if 0 <= row < len(rows) and 0 <= target < len(rows):
+            rows[row], rows[target] = rows[target], rows[row]
+            self._commit_rows(rows)
+            self.table.selectRow(target)
+
+    def _unique_name(self, stem: str, taken: set[str]) -> str:
+        n = 1
+        while f"{stem}_{n}" in taken:
+            n += 1
+        return f"{stem}_{n}"
+
+
+class ModelTableFieldEditor(_TableEditor):
+    """A list of sub-models: compact columns in the table, every field of the selected row
+    in a generated detail form under it (a narrow dock has no room for all columns)."""
+
+    def __init__(self, spec: FieldSpec, context: EditorContext, parent: QWidget | None = None):
+        # Imported here: rows build editors through the factory, which imports this module.
+        from designer.panels.inspector.editors.rows import FieldRows
+
+        assert spec.item_model is not None
+        self.noun = spec.item_model.__name__.lower()
+        super().__init__(spec, context, parent)
+        self._model: type[BaseModel] = spec.item_model
+        self._data: list[dict[str, Any]] = []
+        specs = field_specs(self._model)
+        self._columns = [s for s in specs if s.name == "name" or s.kind in _COMPACT]
+        self.table.setColumnCount(len(self._columns))
+        self.table.setHorizontalHeaderLabels([c.label for c in self._columns])
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column, field in enumerate(self._columns):
+            if field.kind is FieldKind.CHOICE:
+                self.table.setItemDelegateForColumn(column, _ChoiceDelegate(field.choices, self))
+        self._detail_frame = QFrame(self)
+        self._detail_frame.setObjectName("subForm")
+        frame_layout = QVBoxLayout(self._detail_frame)
+        frame_layout.setContentsMargins(10, 4, 0, 4)
+        self.detail_title = QLabel(self._detail_frame)
+        self.detail_title.setObjectName("detailTitle")
+        specs_left = [s for s in specs if s not in self._columns]
+        self.detail = FieldRows(specs_left, context, self._detail_frame)
+        self.detail.committed.connect(self._detail_committed)
+        frame_layout.addWidget(self.detail_title)
+        frame_layout.addWidget(self.detail)
+        self.body.addWidget(self._detail_frame)
+        self.table.itemSelectionChanged.connect(self._show_detail)
+        self._show_detail()
+
+    def _show(self, value: Any) -> None:
+        selected = self._selected_row()
+        self._data = [dict(row) for row in value or []]
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for row, data in enumerate(self._data):
+            self.table.insertRow(row)
+            for column, field in enumerate(self._columns):
+                self.table.setItem(row, column, _cell(field, data.get(field.name)))
+        self.table.blockSignals(False)
+        self._fit_height()
+        if 0 <= selected < len(self._data):
+            self.table.selectRow(selected)
+        self._show_detail()
+
+    def _selected_row(self) -> int:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].row() if rows else -1
+
+    def select_row(self, row: int) -> None:
+        """Select a row so its fields show in the detail form."""
+        self.table.selectRow(row)
+
+    def _show_detail(self) -> None:
+        row = self._selected_row()
+        shown = 0 <= row < len(self._data)
+        self._detail_frame.setVisible(shown)
+        if shown:
+            name = self._data[row].get("name") or f"{self.noun} {row + 1}"
+            self.detail_title.setText(f"{self.noun.capitalize()} “{name}”")
+            self.detail.set_values(self._data[row])
+
+    def _rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for row, original in enumerate(self._data):
+            data = dict(original)
+            for column, field in enumerate(self._columns):
+                data[field.name] = _cell_value(field, self.table.item(row, column))
+            rows.append(data)
+        return rows
+
+    def _detail_committed(self, name: str, value: Any) -> None:
+        row = self._selected_row()
+        if 0 <= row < len(self._data):
+            rows = self._rows()
+            rows[row] = {**rows[row], name: value}
+            self._commit_rows(rows)
+
+    def _remove_row(self) -> None:
+        rows, row = self._rows(), self._selected_row()
+        row = row if row >= 0 else len(rows) - 1
+        if 0 <= row < len(rows):
+            self._commit_rows(rows[:row] + rows[row + 1 :])
+
+    def _commit_rows(self, rows: list[dict[str, Any]]) -> None:
+        for number, row in enumerate(rows, start=1):
+            try:
+                self._model.model_validate(row)
+            except ValidationError as exc:
+                first = exc.errors()[0]
+                where = ".".join(str(p) for p in first["loc"])
+                self.show_message(f"{self.noun.capitalize()} {number}, {where}: {first['msg']}")
+                return
+        names = [row.get("name") for row in rows]
+        if len(set(names)) < len(names):
+            self.show_message(f"Two {self.noun}s have the same name.")
+            return
+        self.show_message("")
+        self._commit(rows)
+
+    def _new_row(self, rows: list[dict[str, Any]]) -> dict[str, Any]:
+        name = self._unique_name(self.noun, {r.get("name") for r in rows})
+        return self._model(name=name).model_dump()
+
+    def _add_row(self) -> None:
+        super()._add_row()
+        self.table.selectRow(self.table.rowCount() - 1)
+
+
+class MappingFieldEditor(_TableEditor):
+    """Named expressions (a background step's inputs): Name | Expression."""
+
+    noun = "input"
+
+    def __init__(self, spec: FieldSpec, context: EditorContext, parent: QWidget | None = None):
+        super().__init__(spec, context, parent)
+        self.table.setColumnCount(2)
+        self.table.setHorizontalHeaderLabels(["Name", "Expression"])
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(1, _ExpressionDelegate(context, self))
+
+    def _show(self, value: Any) -> None:
+        self.table.blockSignals(True)
+        self.table.setRowCount(0)
+        for row, (name, expression) in enumerate((value or {}).items()):
+            self.table.insertRow(row)
+            self.table.setItem(row, 0, QTableWidgetItem(name))
+            self.table.setItem(row, 1, QTableWidgetItem(expression))
+        self.table.blockSignals(False)
+        self.table.resizeColumnToContents(0)
+        self._fit_height()
+
+    def _rows(self) -> list[tuple[str, str]]:
+        cells = (
+            (self.table.item(r, 0), self.table.item(r, 1)) for r in range(self.table.rowCount())
+        )
+        return [(a.text().strip() if a else "", b.text() if b else "") for a, b in cells]
+
+    def _commit_rows(self, rows: list[tuple[str, str]]) -> None:
+        names = [name for name, _ in rows]
+        known = {n.split(".", 1)[0] for n in self.context.names()}
+        problem = next((f"Input {i}: give it a name." for i, n in enumerate(names, 1) if not n), "")
+        if not problem and len(set(names)) < len(names):
+            problem = "Two inputs have the same name."
+        for name, expression in rows:
+            if problem:
+                break
+            level, message = check_expression(expression or "None", known)
+            if level == "error":
+                problem = f"{name}: {message}"
+        if problem:
+            self.show_message(problem)
+            return
+        self.show_message("")
+        self._commit(dict(rows))
+
+    def _new_row(self, rows: list[tuple[str, str]]) -> tuple[str, str]:
+        return self._unique_name("input", {name for name, _ in rows}), "None"
+
+
+def _cell(field: FieldSpec, value: Any) -> QTableWidgetItem:
+    item = QTableWidgetItem()
+    if field.kind is FieldKind.BOOLEAN:
+        flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable
+        item.setFlags(flags | Qt.ItemFlag.ItemIsSelectable)
+        item.setCheckState(Qt.CheckState.Checked if value else Qt.CheckState.Unchecked)
+    else:
+        item.setText("" if value is None else str(value))
+    return item
+
+
+def _cell_value(field: FieldSpec, item: QTableWidgetItem | None) -> Any:
+    if item is None:
+        return None
+    if field.kind is FieldKind.BOOLEAN:
+        return item.checkState() == Qt.CheckState.Checked
+    return item.text().strip()

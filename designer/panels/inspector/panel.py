@@ -1,0 +1,313 @@
+"""The inspector: a generated form for whatever is selected, turning edits into undo commands.
+
+Nothing selected shows the orchestration's own properties; one node, step or flow shows its
+form; several show a note. One form per model class is built on first use and kept, so moving
+the selection around a big diagram only refills values. Each committed field edit is checked
+first (see `checks`) and then pushed as exactly one command; the document's change event
+refills the form, which leaves unchanged fields (and the focus in them) alone.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from designer.commands import (
+    RenameIdCommand,
+    SetPropertiesCommand,
+    UpdateFlowCommand,
+    UpdateNodeCommand,
+    UpdateStepCommand,
+)
+from designer.document import Change, ChangeKind, Document
+from designer.panels.icons import KIND_LABELS
+from designer.panels.inspector import checks
+from designer.panels.inspector.editors.base import EditorContext
+from designer.panels.inspector.form import PropertyForm
+from designer.panels.inspector.header import InspectorHeader
+from designer.panels.inspector.style import INSPECTOR_STYLE
+from designer.panels.inspector.target import InspectorTarget, follow_renames
+from designer.selection import Selection
+from engine.actions.registry import action_names
+from engine.definition import Flow, InteractiveStep, Orchestration
+
+_STRUCTURAL = {
+    ChangeKind.NODE_ADDED,
+    ChangeKind.NODE_REMOVED,
+    ChangeKind.STEP_ADDED,
+    ChangeKind.STEP_REMOVED,
+    ChangeKind.STEP_MOVED,
+}
+
+
+class InspectorPanel(QWidget):
+    """Properties of the single selected element, or of the orchestration when none is."""
+
+    def __init__(
+        self,
+        document: Document,
+        undo_stack: QUndoStack,
+        selection: Selection,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("inspectorPanel")
+        self.setStyleSheet(INSPECTOR_STYLE)
+        self._document, self._stack, self._selection = document, undo_stack, selection
+        self._target = InspectorTarget("orchestration")
+        self._forms: dict[type[BaseModel], PropertyForm] = {}
+        self._ids = set(document.element_ids())
+        self._context = EditorContext(
+            names=self._expression_names,
+            sibling_steps=self._sibling_steps,
+            actions=lambda: sorted(action_names()),
+        )
+        self.header = InspectorHeader(self)
+        self._note = QLabel()
+        self._note.setObjectName("inspectorNote")
+        self._note.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self._note.setWordWrap(True)
+        # The scroll area holds only the form on display (a stacked widget would size every
+        # form to the tallest one); the others are taken out and kept for reuse.
+        self._scroll = QScrollArea(self)
+        self._scroll.setObjectName("inspectorScroll")
+        self._scroll.setWidgetResizable(True)
+        self._scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self._scroll, 1)
+        self._unsubscribe = document.subscribe(self._on_change)
+        self.destroyed.connect(lambda *_: self._unsubscribe())
+        selection.changed.connect(self._on_selection)
+        self._show_target(InspectorTarget.of(document, selection.keys()))
+
+    # --- public -----------------------------------------------------------------------------
+
+    def target(self) -> InspectorTarget:
+        """What the form shows now."""
+        return self._target
+
+    def current_form(self) -> PropertyForm | None:
+        """The form on display (None while a note is shown)."""
+        widget = self._scroll.widget()
+        return widget if isinstance(widget, PropertyForm) else None
+
+    def focus_field(self, field: str) -> bool:
+        """Open the section holding `field` and put the cursor in it (problems panel jumps)."""
+        form = self.current_form()
+        return bool(form and form.reveal(field))
+
+    # --- what to show -----------------------------------------------------------------------
+
+    def _on_selection(self) -> None:
+        target = InspectorTarget.of(self._document, self._selection.keys())
+        if target != self._target:
+            self._finish_pending_edit()
+            self._show_target(target)
+
+    def _finish_pending_edit(self) -> None:
+        # A field still being typed in belongs to the element shown now: let it commit first.
+        focused = self.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()
+
+    def _show_target(self, target: InspectorTarget) -> None:
+        self._target = target
+        model = self._model_of(target)
+        if model is None:
+            self._show_note(target)
+            return
+        form = self._forms.get(model)
+        if form is None:
+            form = PropertyForm(model, self._context)
+            form.committed.connect(self._apply)
+            self._forms[model] = form
+        form.forget_values()
+        self._put_in_scroll(form)
+        self._refresh()
+
+    def _put_in_scroll(self, widget: QWidget) -> None:
+        if self._scroll.widget() is not widget:
+            self._scroll.takeWidget()  # kept alive by self._forms / self._note
+            self._scroll.setWidget(widget)
+
+    def _show_note(self, target: InspectorTarget) -> None:
+        count = len(self._selection.keys())
+        text = (
+            f"{count} elements selected.\nSelect one to edit its properties."
+            if target.kind == "several"
+            else "The selected element no longer exists."
+        )
+        self.header.show_element("", "Nothing to edit" if count != 1 else "Missing", "")
+        self._note.setText(text)
+        self._put_in_scroll(self._note)
+
+    def _model_of(self, target: InspectorTarget) -> type[BaseModel] | None:
+        if target.kind == "orchestration":
+            return Orchestration
+        if target.kind == "flow":
+            return Flow
+        if target.kind in ("node", "step"):
+            element = self._document.element(str(target.key))
+            return type(element) if element is not None else None
+        return None
+
+    def _current(self) -> Any:
+        key = self._target.key
+        if self._target.kind == "orchestration":
+            return self._document.definition
+        if self._target.kind == "flow" and isinstance(key, tuple):
+            return self._document.flow(*key)
+        return self._document.element(str(key))
+
+    def _refresh(self) -> None:
+        current, form = self._current(), self.current_form()
+        if current is None or form is None:
+            return
+        form.set_values(current.model_dump())
+        self._refresh_header(current)
+
+    def _refresh_header(self, current: Any) -> None:
+        kind = self._target.kind
+        if kind == "orchestration":
+            trigger = current.trigger.type
+            self.header.show_element(
+                "orchestration",
+                current.name or current.id,
+                f"Orchestration · {current.id} · v{current.version} · {trigger} trigger",
+            )
+        elif kind == "flow":
+            source, target = current.source, current.target
+            names = [self._document.element(i) for i in (source, target)]
+            title = " → ".join(
+                (n.name or n.id) if n else i for n, i in zip(names, (source, target), strict=True)
+            )
+            role = (
+                "default flow"
+                if current.default
+                else "conditional flow"
+                if current.condition
+                else "flow"
+            )
+            self.header.show_element("flow", title, f"Flow · {source} → {target} · {role}")
+        else:
+            stage = self._document.stage_of(current.id)
+            where = f" · in {stage.name or stage.id}" if stage is not None else ""
+            self.header.show_element(
+                current.type,
+                current.name or current.id,
+                f"{KIND_LABELS.get(current.type, current.type)} · {current.id}{where}",
+            )
+
+    # --- document changes ---------------------------------------------------------------------
+
+    def _on_change(self, change: Change) -> None:
+        if change.kind is ChangeKind.RESET:
+            self._after_reset()
+            return
+        if change.kind in (ChangeKind.NODE_ADDED, ChangeKind.STEP_ADDED) and change.element:
+            self._ids.add(change.element)
+        elif change.kind in (ChangeKind.NODE_REMOVED, ChangeKind.STEP_REMOVED):
+            self._ids.discard(change.element or "")
+        target = InspectorTarget.of(self._document, self._selection.keys())
+        if target != self._target or self._model_of(target) is not type(self._current()):
+            self._show_target(target)
+            return
+        if self._concerns_target(change):
+            self._refresh()
+        if change.kind in _STRUCTURAL or change.kind is ChangeKind.STEP_CHANGED:
+            form = self.current_form()
+            for editor in form.editors().values() if form else ():
+                editor.context_changed()
+
+    def _concerns_target(self, change: Change) -> bool:
+        kind, key = self._target.kind, self._target.key
+        if kind == "orchestration":
+            return change.kind is ChangeKind.PROPERTIES_CHANGED
+        if kind == "flow":
+            return change.flow == key
+        return change.element == key or (change.kind in _STRUCTURAL and kind == "step")
+
+    def _after_reset(self) -> None:
+        before, after = self._ids, set(self._document.element_ids())
+        self._ids = after
+        keys = self._selection.keys()
+        if len(keys) == 1 and InspectorTarget.of(self._document, keys).kind == "missing":
+            followed = follow_renames(keys[0], before, after)
+            if followed is not None:
+                # The same element under a new id: keep its form, focus and section state.
+                self._target = InspectorTarget.of(self._document, (followed,))
+                self._selection.set([followed])
+                self._refresh()
+                return
+        target = InspectorTarget.of(self._document, keys)
+        if target != self._target or self._model_of(target) is not type(self._current()):
+            self._show_target(target)
+        else:
+            self._refresh()
+            form = self.current_form()
+            for editor in form.editors().values() if form else ():
+                editor.context_changed()
+
+    # --- edits --------------------------------------------------------------------------------
+
+    def _apply(self, field: str, value: Any) -> None:
+        problem, command = self._command_for(field, value)
+        form = self.current_form()
+        editor = form.editor(field) if form else None
+        if problem:
+            if editor is not None:
+                editor.show_message(problem)
+            return
+        if command is not None:
+            self._stack.push(command)
+
+    def _command_for(self, field: str, value: Any) -> tuple[str | None, QUndoCommand | None]:
+        doc, kind, key = self._document, self._target.kind, self._target.key
+        label = field.replace("_", " ")
+        if kind == "orchestration":
+            problem = checks.check_properties_change(doc, field, value)
+            return problem, SetPropertiesCommand(doc, {field: value}, f"Change {label}")
+        if kind == "flow" and isinstance(key, tuple):
+            flow = doc.flow(*key)
+            if flow is None:
+                return "This flow no longer exists.", None
+            problem = checks.check_flow_change(flow, field, value)
+            return problem, UpdateFlowCommand(doc, *key, {field: value}, f"Change flow {label}")
+        element_id = str(key)
+        if field == "id":
+            problem = checks.check_rename(doc, element_id, value)
+            if problem or value == element_id:
+                return problem, None
+            return None, RenameIdCommand(doc, element_id, value)
+        problem = checks.check_element_change(doc, element_id, field, value)
+        text = f"Change {label} of {element_id}"
+        if kind == "step":
+            return problem, UpdateStepCommand(doc, element_id, {field: value}, text)
+        return problem, UpdateNodeCommand(doc, element_id, {field: value}, text)
+
+    # --- context for the editors ----------------------------------------------------------------
+
+    def _expression_names(self) -> list[str]:
+        definition = self._document.definition
+        names = [v.name for v in definition.variables]
+        for _stage, step in definition.steps():
+            names.append(step.id)
+            if isinstance(step, InteractiveStep):
+                names.extend(f"{step.id}.{output.name}" for output in step.outputs)
+        return names
+
+    def _sibling_steps(self) -> list[tuple[str, str]]:
+        key = self._target.key
+        stage = self._document.stage_of(key) if isinstance(key, str) else None
+        if stage is None:
+            return []
+        return [
+            (s.id, f"{s.name} ({s.id})" if s.name else s.id) for s in stage.steps if s.id != key
+        ]

@@ -1,0 +1,106 @@
+"""The inspector, driven like a user: select, type, press Enter; check document and stack."""
+
+from __future__ import annotations
+
+from panel_actions import retype
+
+from engine.definition import dumps_definition
+
+
+def test_editing_step_name_is_one_undoable_command(qtbot, inspector, document, stack, selection):
+    selection.set(["contract"])
+    before = dumps_definition(document.definition)
+
+    retype(qtbot, inspector.current_form().editor("name").line, "Verify contract")
+
+    assert document.element("contract").name == "Verify contract"
+    assert stack.count() == 1
+    after = dumps_definition(document.definition)
+    stack.undo()
+    assert dumps_definition(document.definition) == before
+    assert inspector.current_form().editor("name").line.text() == "Check signed contract"
+    stack.redo()
+    assert dumps_definition(document.definition) == after
+
+
+def test_invalid_duration_is_shown_inline_and_never_written(
+    qtbot, inspector, document, stack, selection
+):
+    selection.set(["contract"])
+    due = inspector.current_form().editor("due")
+
+    retype(qtbot, due.line, "two days")
+
+    level, text = due.message()
+    assert level == "error" and "ISO 8601" in text
+    assert due.line.property("invalid") is True
+    assert document.element("contract").due == "P2D"
+    assert stack.count() == 0
+
+
+def test_shorthand_duration_is_stored_as_iso(qtbot, inspector, document, selection):
+    selection.set(["contract"])
+    due = inspector.current_form().editor("due")
+
+    retype(qtbot, due.line, "1d 12h")
+
+    assert document.element("contract").due == "P1DT12H"
+    assert due.message() == ("hint", "= 1 day 12 hours")
+
+
+def test_expression_syntax_error_shows_while_typing(qtbot, inspector, stack, selection):
+    selection.set(["badge"])
+    condition = inspector.current_form().editor("condition")
+    condition.line.setFocus()
+
+    qtbot.keyClicks(condition.line, "contract.decision ==")
+
+    level, text = condition.message()
+    assert level == "error" and "does not parse" in text
+    assert stack.count() == 0
+    qtbot.keyClicks(condition.line, " 'approve'")
+    assert condition.message() == ("", "")
+
+
+def test_unknown_name_in_expression_warns_but_is_written(qtbot, inspector, document, selection):
+    selection.set(["badge"])
+    condition = inspector.current_form().editor("condition")
+
+    retype(qtbot, condition.line, "salary > 10")
+
+    assert condition.message()[0] == "warning"
+    assert document.element("badge").condition == "salary > 10"
+
+
+def test_completion_offers_step_ids_and_outputs(qtbot, inspector, selection):
+    selection.set(["badge"])
+    line = inspector.current_form().editor("condition").line
+    line.setFocus()
+
+    qtbot.keyClicks(line, "con")
+
+    model = line.name_completer().completionModel()
+    offered = {model.index(row, 0).data() for row in range(model.rowCount())}
+    assert {"contract", "contract.decision"} <= offered
+    assert "payroll" not in offered
+
+
+def test_invalid_id_is_refused_and_nothing_is_pushed(qtbot, inspector, document, stack, selection):
+    selection.set(["contract"])
+    editor = inspector.current_form().editor("id")
+
+    retype(qtbot, editor.line, "2contract")
+
+    assert editor.message()[0] == "error"
+    assert document.element("contract") is not None
+    assert stack.count() == 0
+
+
+def test_taken_id_is_refused(qtbot, inspector, document, stack, selection):
+    selection.set(["contract"])
+    editor = inspector.current_form().editor("id")
+
+    retype(qtbot, editor.line, "payroll")
+
+    assert editor.message() == ("error", "The ID 'payroll' is already used.")
+    assert stack.count() == 0

@@ -1,0 +1,155 @@
+"""Inspector forms for each kind of selection, and how they follow the document."""
+
+from __future__ import annotations
+
+from panel_actions import retype
+from PySide6.QtCore import Qt
+
+from engine.definition import dumps_definition
+
+
+def test_nothing_selected_edits_the_orchestration_name(
+    qtbot, inspector, document, stack, selection
+):
+    selection.clear()
+    assert inspector.target().kind == "orchestration"
+
+    retype(qtbot, inspector.current_form().editor("name").line, "Hiring")
+
+    assert document.definition.name == "Hiring"
+    assert inspector.header.title.text() == "Hiring"
+    stack.undo()
+    assert document.definition.name == "Employee onboarding"
+
+
+def test_changing_assignee_kind_with_the_combo(qtbot, inspector, document, stack, selection):
+    selection.set(["contract"])
+    assignee = inspector.current_form().editor("assignee")
+    assert assignee.kind.currentText() == "Group"
+
+    assignee.kind.setFocus()
+    qtbot.keyClick(assignee.kind, Qt.Key.Key_Down)  # Group -> Queue
+
+    assert document.element("contract").assignee == "queue:hr"
+    assert stack.count() == 1
+    stack.undo()
+    assert assignee.kind.currentText() == "Group"
+
+
+def test_adding_an_output_row_is_one_command(qtbot, inspector, document, stack, selection):
+    selection.set(["contract"])
+    outputs = inspector.current_form().editor("outputs")
+
+    qtbot.mouseClick(outputs.add_button, Qt.MouseButton.LeftButton)
+
+    assert [o.name for o in document.element("contract").outputs] == ["decision", "output_1"]
+    assert stack.count() == 1
+    assert outputs.table.rowCount() == 2
+
+
+def test_editing_an_output_in_the_detail_form(qtbot, inspector, document, selection):
+    selection.set(["contract"])
+    outputs = inspector.current_form().editor("outputs")
+    outputs.select_row(0)
+
+    retype(qtbot, outputs.detail.editor("choices").line, "approve, reject, defer")
+
+    assert document.element("contract").outputs[0].choices == ["approve", "reject", "defer"]
+    assert outputs.table.selectionModel().selectedRows()[0].row() == 0
+
+
+def test_renaming_an_id_updates_references_and_the_selection(
+    qtbot, inspector, document, stack, selection
+):
+    selection.set(["contract"])
+    before = dumps_definition(document.definition)
+
+    retype(qtbot, inspector.current_form().editor("id").line, "contract_check")
+
+    assert document.element("payroll").after == ["contract_check"]
+    assert selection.keys() == ("contract_check",)
+    assert inspector.target().key == "contract_check"
+    stack.undo()
+    assert dumps_definition(document.definition) == before
+    assert selection.keys() == ("contract",)
+    assert inspector.current_form().editor("id").line.text() == "contract"
+
+
+def test_undo_refreshes_the_form_without_stealing_focus(
+    qtbot, inspector, document, stack, selection
+):
+    selection.set(["contract"])
+    form = inspector.current_form()
+    retype(qtbot, form.editor("name").line, "Verify contract")
+    guidance = form.editor("guidance").text
+    guidance.setFocus()
+
+    stack.undo()
+
+    assert form.editor("name").line.text() == "Check signed contract"
+    assert guidance.hasFocus()
+
+
+def test_after_lists_sibling_steps_to_check(qtbot, inspector, document, selection):
+    selection.set(["payroll"])
+    after = inspector.current_form().editor("after")
+    items = [after.list.item(i) for i in range(after.list.count())]
+    assert [i.data(Qt.ItemDataRole.UserRole) for i in items] == ["contract", "badge"]
+
+    items[1].setCheckState(Qt.CheckState.Checked)
+
+    assert document.element("payroll").after == ["contract", "badge"]
+
+
+def test_flow_form_edits_condition_and_default(qtbot, inspector, document, selection):
+    selection.set([("contract_ok", "done")])
+    form = inspector.current_form()
+    assert set(form.editors()) == {"condition", "default"}
+
+    retype(qtbot, form.editor("condition").line, "contract.decision != 'reject'")
+    form.editor("default").check.setFocus()
+    qtbot.keyClick(form.editor("default").check, Qt.Key.Key_Space)
+
+    flow = document.flow("contract_ok", "done")
+    assert flow.condition == "contract.decision != 'reject'"
+    assert flow.default is True
+
+
+def test_trigger_type_switch_shows_its_fields(qtbot, inspector, document, selection):
+    selection.clear()
+    trigger = inspector.current_form().editor("trigger")
+
+    trigger.kind.setFocus()
+    qtbot.keyClick(trigger.kind, Qt.Key.Key_End)  # Manual -> Schedule
+
+    assert document.definition.trigger.type == "schedule"
+    retype(qtbot, trigger.current_rows().editor("cron").line, "0 9 * * 1")
+    assert document.definition.trigger.cron == "0 9 * * 1"
+
+
+def test_stage_max_visits_spin_box(qtbot, inspector, document, selection):
+    selection.set(["paperwork"])
+    spin = inspector.current_form().editor("max_visits").spin
+    assert spin.text() == "Not set"
+
+    spin.setFocus()
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    qtbot.keyClick(spin, Qt.Key.Key_Up)
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+    assert document.element("paperwork").max_visits == 2
+
+
+def test_several_selected_shows_a_note(inspector, selection):
+    selection.set(["contract", "payroll"])
+
+    assert inspector.target().kind == "several"
+    assert inspector.current_form() is None
+
+
+def test_removed_element_falls_back_to_a_note(inspector, document, selection):
+    selection.set(["badge"])
+
+    document.remove_step("badge")
+
+    assert inspector.target().kind == "missing"
