@@ -9,9 +9,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QDialog, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QModelIndex, QObject, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QPainter, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.document import Document
 from designer.panels.icons import KIND_LABELS, kind_icon
@@ -19,6 +30,7 @@ from engine.definition import StageNode
 
 MAX_SHOWN = 200
 _ID_ROLE = Qt.ItemDataRole.UserRole + 1
+_DETAIL_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 @dataclass(frozen=True)
@@ -71,9 +83,42 @@ def _in_order(letters: str, text: str) -> bool:
 
 
 def rank_elements(query: str, entries: list[ElementEntry]) -> list[ElementEntry]:
-    """The entries matching `query`, best first, document order among equals."""
-    scored = [(match_score(query, e), i, e) for i, e in enumerate(entries)]
-    return [e for score, _i, e in sorted(s for s in scored if s[0] is not None)]
+    """The entries matching `query`, best first; among equals the shorter id, then document
+    order (`lap` puts `laptop` before `laptop_needed`)."""
+    scored = [
+        (match_score(query, e), len(e.id) if query else 0, i, e) for i, e in enumerate(entries)
+    ]
+    return [e for *_key, e in sorted((s for s in scored if s[0] is not None), key=lambda s: s[:3])]
+
+
+class _ResultDelegate(QStyledItemDelegate):
+    """Title in the normal colour, then the id, kind and stage in grey on the same line."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex) -> None:
+        self.initStyleOption(option, index)
+        title, detail = option.text, index.data(_DETAIL_ROLE) or ""
+        option.text = ""
+        style = option.widget.style() if option.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, option, painter, option.widget)
+        text_rect = style.subElementRect(
+            QStyle.SubElement.SE_ItemViewItemText, option, option.widget
+        ).adjusted(4, 0, -4, 0)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        painter.save()
+        painter.setPen(option.palette.highlightedText().color() if selected else QColor("#0f172a"))
+        metrics = option.fontMetrics
+        title = metrics.elidedText(title, Qt.TextElideMode.ElideRight, text_rect.width() // 2)
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        painter.drawText(text_rect, flags, title)
+        rest = text_rect.adjusted(metrics.horizontalAdvance(title) + 12, 0, 0, 0)
+        painter.setPen(QColor("#e2e8f0") if selected else QColor("#64748b"))
+        detail = metrics.elidedText(detail, Qt.TextElideMode.ElideRight, rest.width())
+        painter.drawText(rest, flags, detail)
+        painter.restore()
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), max(size.height(), option.fontMetrics.height() + 12))
 
 
 class FindElementDialog(QDialog):
@@ -94,6 +139,7 @@ class FindElementDialog(QDialog):
         self._model = QStandardItemModel(self)
         self.results = QListView(self)
         self.results.setModel(self._model)
+        self.results.setItemDelegate(_ResultDelegate(self.results))
         self.results.setUniformItemSizes(True)
         self.results.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.results.activated.connect(lambda index: self._choose(index.row()))
@@ -118,8 +164,9 @@ class FindElementDialog(QDialog):
             where = f" · in {entry.stage}" if entry.stage else ""
             title = entry.name or entry.id
             detail = f"{entry.id} · {kind}{where}" if entry.name else f"{kind}{where}"
-            item = QStandardItem(kind_icon(entry.kind), f"{title}    —  {detail}")
+            item = QStandardItem(kind_icon(entry.kind), title)
             item.setData(entry.id, _ID_ROLE)
+            item.setData(detail, _DETAIL_ROLE)
             item.setToolTip(detail)
             self._model.appendRow(item)
         if self._model.rowCount():

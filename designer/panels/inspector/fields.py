@@ -92,7 +92,16 @@ _LABELS = {
     "input": "Input",
 }
 
+# Where a field means something else on one model, "Model.field" wins over "field".
+_LABELS_BY_MODEL = {
+    "RecordTrigger.condition": "Entry condition",
+    "Flow.condition": "Condition",
+    "Variable.input": "Input (given at start)",
+}
+
 _HELP = {
+    "RecordTrigger.condition": "Only changes for which this holds start a run.",
+    "Flow.condition": "Checked in flow order when leaving a decision.",
     "id": "Referenced by flows, 'after' lists and expressions.",
     "after": "The step starts once all checked steps are complete.",
     "condition": "The step starts when this becomes true.",
@@ -107,6 +116,13 @@ _HELP = {
     "object": "The record type whose changes start a run.",
     "default": "Taken when no other outgoing condition holds.",
     "version": "Runs keep the version they started with.",
+}
+
+VARIANT_HELP = {
+    "manual": "Runs are started by hand (designer or CLI) with input values.",
+    "record": "A run starts when a record of this type is created or updated and the "
+    "entry condition holds.",
+    "schedule": "A run starts each time the cron schedule comes round.",
 }
 
 _PLACEHOLDERS = {
@@ -159,10 +175,11 @@ def field_specs(model: type[BaseModel]) -> list[FieldSpec]:
             FieldSpec(
                 name=name,
                 kind=kind,
-                label=_LABELS.get(name, name.replace("_", " ").capitalize()),
+                label=_LABELS_BY_MODEL.get(f"{model.__name__}.{name}")
+                or _LABELS.get(name, name.replace("_", " ").capitalize()),
                 section=section,
                 optional=optional,
-                help=_HELP.get(name, ""),
+                help=_HELP.get(f"{model.__name__}.{name}") or _HELP.get(name, ""),
                 placeholder=_PLACEHOLDERS.get(name, ""),
                 **extra,
             )

@@ -70,7 +70,7 @@ class PropertyForm(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         for title, specs in _grouped(field_specs(model)):
-            rows = FieldRows(specs, context, self)
+            rows = FieldRows(specs, context, self, title=title)
             rows.committed.connect(self.committed)
             section = _Section(title, rows, self.collapsed_sections, self)
             layout.addWidget(section)

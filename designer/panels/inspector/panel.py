@@ -136,6 +136,7 @@ class InspectorPanel(QWidget):
         if self._scroll.widget() is not widget:
             self._scroll.takeWidget()  # kept alive by self._forms / self._note
             self._scroll.setWidget(widget)
+            widget.show()  # a widget taken out earlier comes back hidden; shown, it lays out
 
     def _show_note(self, target: InspectorTarget) -> None:
         count = len(self._selection.keys())

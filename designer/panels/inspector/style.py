@@ -33,7 +33,8 @@ QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QTableWidget[invalid=
 QTableWidget, QListWidget#checklist {
     border: 1px solid #cbd5e1; border-radius: 4px; gridline-color: #e2e8f0; background: #ffffff;
 }
-QListWidget#checklist::item { padding: 3px 2px; }
+QToolButton#durationPresets::menu-indicator { image: none; width: 0px; }
+QToolButton#durationPresets { padding: 2px 6px; }
 QHeaderView::section {
     background: #f8fafc; border: none; border-bottom: 1px solid #e2e8f0;
     border-right: 1px solid #e2e8f0; padding: 3px 6px; color: #475569; font-weight: 600;

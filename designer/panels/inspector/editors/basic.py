@@ -20,7 +20,6 @@ class TextFieldEditor(FieldEditor):
         super().__init__(spec, context, parent)
         self.line = self._make_line()
         self.line.setPlaceholderText(spec.placeholder)
-        self.line.setClearButtonEnabled(spec.optional)
         self.line.editingFinished.connect(self._finish)
         self.line.textEdited.connect(self._check_text)
         self.line.installEventFilter(self)
@@ -160,7 +159,8 @@ class IntegerFieldEditor(FieldEditor):
         if spec.optional:
             self.spin.setSpecialValueText("Not set")
         self.spin.editingFinished.connect(self._finish)
-        self.body.addWidget(self.spin)
+        self.spin.setMaximumWidth(140)
+        self.body.addWidget(self.spin, 0, Qt.AlignmentFlag.AlignLeft)
         self.setFocusProxy(self.spin)
 
     def _show(self, value: Any) -> None:

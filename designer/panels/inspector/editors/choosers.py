@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -116,6 +116,7 @@ class StepChecklistFieldEditor(FieldEditor):
         super().__init__(spec, context, parent)
         self.list = QListWidget(self)
         self.list.setObjectName("checklist")
+        self.list.setUniformItemSizes(True)
         self.list.itemChanged.connect(self._item_changed)
         self.body.addWidget(self.list)
         self.setFocusProxy(self.list)
@@ -132,18 +133,25 @@ class StepChecklistFieldEditor(FieldEditor):
             self._add(missing, f"{missing} (not in this stage)", True)
         if not siblings:
             item = QListWidgetItem("No other steps in this stage")
+            item.setSizeHint(QSize(0, self._row_height()))
             item.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(item)
         self.list.blockSignals(False)
-        rows = max(1, self.list.count())
-        self.list.setFixedHeight(min(rows, 6) * self.list.sizeHintForRow(0) + 6)
+        # From font metrics, not the view's measure: a cached form may be hidden right now.
+        row_height = self._row_height()
+        rows = min(max(1, self.list.count()), 6)
+        self.list.setFixedHeight(rows * row_height + 2 * self.list.frameWidth() + 2)
 
     def context_changed(self) -> None:
         if self._has_value:
             self._show(self._value)
 
+    def _row_height(self) -> int:
+        return self.list.fontMetrics().height() + 8
+
     def _add(self, step_id: str, label: str, checked: bool) -> None:
         item = QListWidgetItem(label)
+        item.setSizeHint(QSize(0, self._row_height()))
         item.setData(Qt.ItemDataRole.UserRole, step_id)
         item.setFlags(Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsUserCheckable)
         item.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)

@@ -69,6 +69,7 @@ class DurationFieldEditor(TextFieldEditor):
             "e.g. P2D, PT4H or 2d 4h" + (" (none)" if spec.optional else "")
         )
         presets = QToolButton(self)
+        presets.setObjectName("durationPresets")
         presets.setText("⋯")
         presets.setToolTip("Common durations")
         presets.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QFrame, QVBoxLayout, QWidget
 
 from designer.panels.inspector.editors.base import EditorContext, FieldEditor
-from designer.panels.inspector.fields import FieldSpec, field_specs
+from designer.panels.inspector.fields import VARIANT_HELP, FieldSpec, field_specs
 
 
 class _SubForm(QFrame):
@@ -64,12 +64,10 @@ class VariantFieldEditor(FieldEditor):
     def __init__(self, spec: FieldSpec, context: EditorContext, parent: QWidget | None = None):
         super().__init__(spec, context, parent)
         self.kind = QComboBox(self)
-        for tag, model in spec.variants.items():
+        for tag in spec.variants:
             self.kind.addItem(tag.capitalize(), tag)
             self.kind.setItemData(
-                self.kind.count() - 1,
-                (model.__doc__ or "").strip(),
-                Qt.ItemDataRole.ToolTipRole,
+                self.kind.count() - 1, VARIANT_HELP.get(tag, ""), Qt.ItemDataRole.ToolTipRole
             )
         self.kind.activated.connect(self._kind_picked)
         self.body.addWidget(self.kind)

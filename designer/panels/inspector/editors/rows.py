@@ -18,8 +18,14 @@ class FieldRows(QWidget):
     committed = Signal(str, object)
 
     def __init__(
-        self, specs: list[FieldSpec], context: EditorContext, parent: QWidget | None = None
+        self,
+        specs: list[FieldSpec],
+        context: EditorContext,
+        parent: QWidget | None = None,
+        *,
+        title: str = "",
     ) -> None:
+        """`title` is the heading above these rows; a field labelled the same needs no label."""
         super().__init__(parent)
         self._editors: dict[str, FieldEditor] = {}
         layout = QVBoxLayout(self)
@@ -31,7 +37,7 @@ class FieldRows(QWidget):
             editor.committed.connect(lambda value, name=spec.name: self.committed.emit(name, value))
             pair = QVBoxLayout()
             pair.setSpacing(3)
-            if not editor.shows_own_label:
+            if not editor.shows_own_label and spec.label != title:
                 label = QLabel(spec.label, self)
                 label.setObjectName("fieldLabel")
                 label.setBuddy(editor.focusProxy() or editor)

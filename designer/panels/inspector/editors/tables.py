@@ -116,14 +116,14 @@ class _TableEditor(FieldEditor):
         return [self.table]
 
     def _fit_height(self) -> None:
-        header = self.table.horizontalHeader().height()
-        rows = sum(self.table.rowHeight(r) for r in range(min(self.table.rowCount(), 8)))
-        always_off = Qt.ScrollBarPolicy.ScrollBarAlwaysOff
+        # From size hints, not geometry: a cached form may be measured while hidden.
+        header = self.table.horizontalHeader().sizeHint().height()
+        row_height = self.table.verticalHeader().defaultSectionSize()
+        rows = max(1, min(self.table.rowCount(), 8))
         bar = 0
-        if self.table.horizontalScrollBarPolicy() != always_off:
+        if self.table.horizontalScrollBarPolicy() != Qt.ScrollBarPolicy.ScrollBarAlwaysOff:
             bar = self.table.horizontalScrollBar().sizeHint().height()
-        empty = self.table.verticalHeader().defaultSectionSize() if not self.table.rowCount() else 0
-        self.table.setFixedHeight(header + rows + empty + bar + 4)
+        self.table.setFixedHeight(header + rows * row_height + bar + 2 * self.table.frameWidth())
 
     def _selected_row(self) -> int:
         rows = self.table.selectionModel().selectedRows()
