@@ -78,6 +78,14 @@ class PropertyForm(QWidget):
             self._section_of.update({spec.name: section for spec in specs})
         layout.addStretch(1)
 
+    def add_section(self, title: str, content: QWidget) -> None:
+        """Append a section that is not a field (read-only lists under a node's fields)."""
+        layout = self.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(
+            layout.count() - 1, _Section(title, content, self.collapsed_sections, self)
+        )
+
     def editor(self, field: str) -> FieldEditor | None:
         """The editor of a top-level field."""
         return next((r.editor(field) for r in self._rows if r.editor(field)), None)

@@ -29,11 +29,20 @@ from designer.panels.inspector import checks
 from designer.panels.inspector.editors.base import EditorContext
 from designer.panels.inspector.form import PropertyForm
 from designer.panels.inspector.header import InspectorHeader
+from designer.panels.inspector.relations import RelationsList
 from designer.panels.inspector.style import INSPECTOR_STYLE
 from designer.panels.inspector.target import InspectorTarget, follow_renames
 from designer.selection import Selection
 from engine.actions.registry import action_names
-from engine.definition import Flow, InteractiveStep, Orchestration
+from engine.definition import (
+    DecisionNode,
+    EndNode,
+    Flow,
+    InteractiveStep,
+    Orchestration,
+    StageNode,
+    StartNode,
+)
 
 _STRUCTURAL = {
     ChangeKind.NODE_ADDED,
@@ -60,6 +69,8 @@ class InspectorPanel(QWidget):
         self._document, self._stack, self._selection = document, undo_stack, selection
         self._target = InspectorTarget("orchestration")
         self._forms: dict[type[BaseModel], PropertyForm] = {}
+        self._flow_lists: dict[type[BaseModel], RelationsList] = {}
+        self._step_lists: dict[type[BaseModel], RelationsList] = {}
         self._ids = set(document.element_ids())
         self._context = EditorContext(
             names=self._expression_names,
@@ -98,6 +109,12 @@ class InspectorPanel(QWidget):
         widget = self._scroll.widget()
         return widget if isinstance(widget, PropertyForm) else None
 
+    def relation_list(self, which: str) -> RelationsList | None:
+        """The "flows" or "steps" list under the current node's form, if it has one."""
+        lists = self._flow_lists if which == "flows" else self._step_lists
+        current = self._current() if self._target.kind == "node" else None
+        return lists.get(type(current)) if current is not None else None
+
     def focus_field(self, field: str) -> bool:
         """Open the section holding `field` and put the cursor in it (problems panel jumps)."""
         form = self.current_form()
@@ -128,9 +145,20 @@ class InspectorPanel(QWidget):
             form = PropertyForm(model, self._context)
             form.committed.connect(self._apply)
             self._forms[model] = form
+            self._add_relations(model, form)
         form.forget_values()
         self._put_in_scroll(form)
         self._refresh()
+
+    def _add_relations(self, model: type[BaseModel], form: PropertyForm) -> None:
+        if model is StageNode:
+            self._step_lists[model] = RelationsList()
+            self._step_lists[model].chosen.connect(lambda key: self._selection.set([key]))
+            form.add_section("Steps", self._step_lists[model])
+        if model in (StageNode, DecisionNode, StartNode, EndNode):
+            self._flow_lists[model] = RelationsList()
+            self._flow_lists[model].chosen.connect(lambda key: self._selection.set([key]))
+            form.add_section("Flows", self._flow_lists[model])
 
     def _put_in_scroll(self, widget: QWidget) -> None:
         if self._scroll.widget() is not widget:
@@ -173,6 +201,11 @@ class InspectorPanel(QWidget):
             return
         form.set_values(current.model_dump())
         self._refresh_header(current)
+        model = type(current)
+        if model in self._flow_lists:
+            self._flow_lists[model].show_flows(self._document, current.id)
+        if isinstance(current, StageNode):
+            self._step_lists[StageNode].show_steps(current)
 
     def _refresh_header(self, current: Any) -> None:
         kind = self._target.kind
@@ -233,6 +266,8 @@ class InspectorPanel(QWidget):
             return change.kind is ChangeKind.PROPERTIES_CHANGED
         if kind == "flow":
             return change.flow == key
+        if kind == "node" and (change.stage == key or (change.flow and key in change.flow)):
+            return True  # its steps or flows changed: the lists under the form show them
         return change.element == key or (change.kind in _STRUCTURAL and kind == "step")
 
     def _after_reset(self) -> None:

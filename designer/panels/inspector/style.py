@@ -26,11 +26,12 @@ QLineEdit, QPlainTextEdit {
     selection-background-color: #bfdbfe; selection-color: #0f172a;
 }
 QLineEdit:focus, QPlainTextEdit:focus { border: 1px solid #2563eb; }
+QSpinBox, QComboBox { min-height: 20px; }
 QLineEdit:disabled { background: #f8fafc; color: #94a3b8; }
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QTableWidget[invalid="true"] {
     border: 1px solid #dc2626; background: #fef2f2;
 }
-QTableWidget, QListWidget#checklist {
+QTableWidget, QListWidget#checklist, QListWidget#relations {
     border: 1px solid #cbd5e1; border-radius: 4px; gridline-color: #e2e8f0; background: #ffffff;
 }
 QToolButton#durationPresets::menu-indicator { image: none; width: 0px; }

@@ -153,3 +153,30 @@ def test_removed_element_falls_back_to_a_note(inspector, document, selection):
     document.remove_step("badge")
 
     assert inspector.target().kind == "missing"
+
+
+def test_decision_lists_its_flows_in_order_and_selects_one(qtbot, inspector, document, selection):
+    selection.set(["contract_ok"])
+    flows = inspector.relation_list("flows")
+    texts = [flows.item(i).text() for i in range(flows.count())]
+    assert texts == [
+        "from HR paperwork",
+        "1. to done  · if contract.decision == 'approve'",
+    ]
+
+    flows.setFocus()
+    flows.setCurrentRow(1)
+    qtbot.keyClick(flows, Qt.Key.Key_Return)
+
+    assert selection.keys() == (("contract_ok", "done"),)
+    assert inspector.target().kind == "flow"
+
+
+def test_stage_steps_list_follows_the_document(inspector, document, selection):
+    selection.set(["paperwork"])
+    steps = inspector.relation_list("steps")
+    assert steps.count() == 3
+
+    document.remove_step("badge")
+
+    assert steps.count() == 2

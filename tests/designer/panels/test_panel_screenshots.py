@@ -57,6 +57,8 @@ def test_every_element_of_an_example_gets_a_form(qtbot, qapp, example):
             ("payroll", "background"),
             ("badge", "wait"),
             ("equipment", "stage"),
+            ("laptop_needed", "decision"),
+            (("laptop_needed", "equipment"), "flow"),
         ):
             selection.set([] if key is None else [key])
             qtbot.wait(30)  # nested layouts settle over a few event-loop passes
