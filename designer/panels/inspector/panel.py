@@ -29,6 +29,7 @@ from designer.panels.inspector import checks
 from designer.panels.inspector.editors.base import EditorContext
 from designer.panels.inspector.form import PropertyForm
 from designer.panels.inspector.header import InspectorHeader
+from designer.panels.inspector.problems_strip import ProblemsStrip
 from designer.panels.inspector.relations import RelationsList
 from designer.panels.inspector.style import INSPECTOR_STYLE
 from designer.panels.inspector.target import InspectorTarget, follow_renames
@@ -43,6 +44,7 @@ from engine.definition import (
     StageNode,
     StartNode,
 )
+from engine.validation import Diagnostic
 
 _STRUCTURAL = {
     ChangeKind.NODE_ADDED,
@@ -69,6 +71,7 @@ class InspectorPanel(QWidget):
         self._document, self._stack, self._selection = document, undo_stack, selection
         self._target = InspectorTarget("orchestration")
         self._forms: dict[type[BaseModel], PropertyForm] = {}
+        self._diagnostics: list[Diagnostic] = []
         self._flow_lists: dict[type[BaseModel], RelationsList] = {}
         self._step_lists: dict[type[BaseModel], RelationsList] = {}
         self._ids = set(document.element_ids())
@@ -91,7 +94,10 @@ class InspectorPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.problems = ProblemsStrip(self)
+        self.problems.field_chosen.connect(self.focus_field)
         layout.addWidget(self.header)
+        layout.addWidget(self.problems)
         layout.addWidget(self._scroll, 1)
         self._unsubscribe = document.subscribe(self._on_change)
         self.destroyed.connect(lambda *_: self._unsubscribe())
@@ -116,9 +122,27 @@ class InspectorPanel(QWidget):
         return lists.get(type(current)) if current is not None else None
 
     def focus_field(self, field: str) -> bool:
-        """Open the section holding `field` and put the cursor in it (problems panel jumps)."""
+        """Open the section holding `field` and put the cursor in it (problems panel jumps).
+
+        A dotted field (`trigger.cron`, `outputs.0.name`) focuses its top-level editor.
+        """
         form = self.current_form()
-        return bool(form and form.reveal(field))
+        return bool(form and form.reveal(field.split(".", 1)[0]))
+
+    def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
+        """Validation results; those about the shown element appear above its form."""
+        self._diagnostics = list(diagnostics)
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        kind, key = self._target.kind, self._target.key
+        if kind == "orchestration":
+            mine = [d for d in self._diagnostics if d.element is None]
+        elif kind in ("node", "step"):
+            mine = [d for d in self._diagnostics if d.element == key]
+        else:
+            mine = []
+        self.problems.show_diagnostics(mine)
 
     # --- what to show -----------------------------------------------------------------------
 
@@ -136,6 +160,7 @@ class InspectorPanel(QWidget):
 
     def _show_target(self, target: InspectorTarget) -> None:
         self._target = target
+        self._show_problems()
         model = self._model_of(target)
         if model is None:
             self._show_note(target)
@@ -280,6 +305,7 @@ class InspectorPanel(QWidget):
                 # The same element under a new id: keep its form, focus and section state.
                 self._target = InspectorTarget.of(self._document, (followed,))
                 self._selection.set([followed])
+                self._show_problems()
                 self._refresh()
                 return
         target = InspectorTarget.of(self._document, keys)

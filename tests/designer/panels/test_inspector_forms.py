@@ -6,6 +6,7 @@ from panel_actions import retype
 from PySide6.QtCore import Qt
 
 from engine.definition import dumps_definition
+from engine.validation import Diagnostic
 
 
 def test_nothing_selected_edits_the_orchestration_name(
@@ -180,3 +181,54 @@ def test_stage_steps_list_follows_the_document(inspector, document, selection):
     document.remove_step("badge")
 
     assert steps.count() == 2
+
+
+def test_validation_problems_of_the_shown_element_sit_above_its_form(inspector, selection):
+    missing = Diagnostic("error", "missing-assignee", "contract", "assignee", "Choose who.")
+    elsewhere = Diagnostic("error", "unreachable", "done", None, "Nothing leads here.")
+    selection.set(["contract"])
+
+    inspector.set_diagnostics([missing, elsewhere])
+
+    assert inspector.problems.shown() == [missing]
+    inspector.problems.field_chosen.emit("assignee")
+    assert inspector.current_form().editor("assignee").kind.hasFocus()
+    selection.set(["payroll"])
+    assert inspector.problems.shown() == []
+    assert not inspector.problems.isVisible()
+
+
+def test_background_inputs_are_edited_as_name_and_expression(qtbot, inspector, document, selection):
+    selection.set(["payroll"])
+    inputs = inspector.current_form().editor("inputs")
+    table = inputs.table
+
+    table.setFocus()
+    table.setCurrentCell(0, 1)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    cell = table.focusWidget()
+    cell.selectAll()
+    qtbot.keyClicks(cell, "'P-' + upper(employee)")
+    qtbot.keyClick(cell, Qt.Key.Key_Return)
+    qtbot.wait(10)  # item views commit an editor's data on the next event-loop pass
+
+    assert document.element("payroll").inputs == {"payroll_id": "'P-' + upper(employee)"}
+
+
+def test_broken_input_expression_is_not_written(qtbot, inspector, document, stack, selection):
+    selection.set(["payroll"])
+    table = inspector.current_form().editor("inputs").table
+
+    table.setFocus()
+    table.setCurrentCell(0, 1)
+    qtbot.keyClick(table, Qt.Key.Key_F2)
+    cell = table.focusWidget()
+    cell.selectAll()
+    qtbot.keyClicks(cell, "'P-' +")
+    assert cell.property("invalid") is True
+    qtbot.keyClick(cell, Qt.Key.Key_Return)
+    qtbot.wait(10)
+
+    assert document.element("payroll").inputs == {"payroll_id": "'P-' + employee"}
+    assert stack.count() == 0
+    assert inspector.current_form().editor("inputs").message()[0] == "error"

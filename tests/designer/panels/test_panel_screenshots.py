@@ -51,6 +51,12 @@ def test_every_element_of_an_example_gets_a_form(qtbot, qapp, example):
         assert panel.header.title.text()
 
     if example.name.startswith("employee"):
+        panel.set_diagnostics(
+            [
+                Diagnostic("warning", "inactive-assignee", "contract", "escalate_to",
+                           "user:hr_lead is marked inactive; escalations would reach nobody."),
+            ]
+        )  # fmt: skip
         for key, name in (
             (None, "orchestration"),
             ("contract", "interactive"),

@@ -66,7 +66,19 @@ class _ExpressionDelegate(QStyledItemDelegate):
         self._context = context
 
     def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
-        return ExpressionLineEdit(self._context.names, parent)
+        line = ExpressionLineEdit(self._context.names, parent)
+        line.textChanged.connect(lambda text: self._mark(line, text))
+        return line
+
+    def _mark(self, line: ExpressionLineEdit, text: str) -> None:
+        # Syntax is checked as the cell is typed in, like the expression fields of the form.
+        level, message = check_expression(text or "None", ())
+        invalid = level == "error"
+        line.setToolTip(message if invalid else "Ctrl+Space lists names")
+        if line.property("invalid") != invalid:
+            line.setProperty("invalid", invalid)
+            line.style().unpolish(line)
+            line.style().polish(line)
 
 
 class _TableEditor(FieldEditor):
