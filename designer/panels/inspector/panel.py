@@ -95,7 +95,7 @@ class InspectorPanel(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         self.problems = ProblemsStrip(self)
-        self.problems.field_chosen.connect(self.focus_field)
+        self.problems.field_chosen.connect(self._follow_field_link)
         layout.addWidget(self.header)
         layout.addWidget(self.problems)
         layout.addWidget(self._scroll, 1)
@@ -129,6 +129,25 @@ class InspectorPanel(QWidget):
         form = self.current_form()
         return bool(form and form.reveal(field.split(".", 1)[0]))
 
+    def reveal_diagnostic(self, diagnostic: Diagnostic) -> None:
+        """Select what a diagnostic is about and put the cursor in its field.
+
+        Flow problems are reported on the source node with a field `flows[TARGET].attr`;
+        those select the flow itself.
+        """
+        self._selection.set([diagnostic.element] if diagnostic.element else [])
+        if diagnostic.field:
+            self._follow_field_link(diagnostic.field)
+
+    def _follow_field_link(self, field: str) -> None:
+        key = self._target.key
+        if field.startswith("flows[") and "]" in field and isinstance(key, str):
+            target, _, attribute = field[len("flows[") :].partition("]")
+            if self._document.flow(key, target) is not None:
+                self._selection.set([(key, target)])
+                field = attribute.lstrip(".")
+        self.focus_field(field)
+
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Validation results; those about the shown element appear above its form."""
         self._diagnostics = list(diagnostics)
@@ -140,6 +159,13 @@ class InspectorPanel(QWidget):
             mine = [d for d in self._diagnostics if d.element is None]
         elif kind in ("node", "step"):
             mine = [d for d in self._diagnostics if d.element == key]
+        elif kind == "flow" and isinstance(key, tuple):
+            prefix = f"flows[{key[1]}]"
+            mine = [
+                d
+                for d in self._diagnostics
+                if d.element == key[0] and (d.field or "").startswith(prefix)
+            ]
         else:
             mine = []
         self.problems.show_diagnostics(mine)

@@ -232,3 +232,28 @@ def test_broken_input_expression_is_not_written(qtbot, inspector, document, stac
     assert document.element("payroll").inputs == {"payroll_id": "'P-' + employee"}
     assert stack.count() == 0
     assert inspector.current_form().editor("inputs").message()[0] == "error"
+
+
+def test_a_flow_problem_opens_the_flow_and_its_field(inspector, document, selection):
+    bad = Diagnostic(
+        "error", "flow-condition", "contract_ok", "flows[done].condition", "It never holds."
+    )
+    inspector.set_diagnostics([bad])
+
+    inspector.reveal_diagnostic(bad)
+
+    assert selection.keys() == (("contract_ok", "done"),)
+    assert inspector.problems.shown() == [bad]
+    assert inspector.current_form().editor("condition").line.hasFocus()
+
+
+def test_real_validation_of_a_missing_default_flow_shows_on_the_decision(
+    inspector, document, selection
+):
+    from designer.validation_controller import ValidationController
+
+    controller = ValidationController(document)
+    inspector.set_diagnostics(controller.validate_now())
+    selection.set(["contract_ok"])
+
+    assert [d.code for d in inspector.problems.shown()] == ["decision-default"]
