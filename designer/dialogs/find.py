@@ -103,15 +103,14 @@ class _ResultDelegate(QStyledItemDelegate):
         text_rect = style.subElementRect(
             QStyle.SubElement.SE_ItemViewItemText, option, option.widget
         ).adjusted(4, 0, -4, 0)
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         painter.save()
-        painter.setPen(option.palette.highlightedText().color() if selected else QColor("#0f172a"))
+        painter.setPen(QColor("#1f2430"))
         metrics = option.fontMetrics
         title = metrics.elidedText(title, Qt.TextElideMode.ElideRight, text_rect.width() // 2)
         flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
         painter.drawText(text_rect, flags, title)
         rest = text_rect.adjusted(metrics.horizontalAdvance(title) + 12, 0, 0, 0)
-        painter.setPen(QColor("#e2e8f0") if selected else QColor("#64748b"))
+        painter.setPen(QColor("#6b7280"))
         detail = metrics.elidedText(detail, Qt.TextElideMode.ElideRight, rest.width())
         painter.drawText(rest, flags, detail)
         painter.restore()
@@ -140,6 +139,9 @@ class FindElementDialog(QDialog):
         self.results = QListView(self)
         self.results.setModel(self._model)
         self.results.setItemDelegate(_ResultDelegate(self.results))
+        self.results.setStyleSheet(
+            "QListView { selection-background-color: #ede9fe; border: 1px solid #c9ced6; }"
+        )
         self.results.setUniformItemSizes(True)
         self.results.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.results.activated.connect(lambda index: self._choose(index.row()))

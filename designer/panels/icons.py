@@ -1,29 +1,25 @@
-"""Small drawn icons for element kinds and severities, shared by the panels and dialogs.
+"""Icons for element kinds and severities, shared by the panels and the find dialog.
 
-Drawn rather than loaded so the panels look the same before `resources/icons` exists; the
-colours follow the canvas' calm palette and never use the run-status colours.
+The canvas' SVG icons in `resources/icons/` (`stage.svg`, `error.svg`, ...) are used when
+present, so the palette, canvas, inspector and problems list show the same pictures. For a
+kind without an SVG (flows) or a checkout without the icons, a drawn line icon in the same
+calm slate style stands in.
 """
 
 from __future__ import annotations
 
 import functools
+from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
+from PySide6.QtSvg import QSvgRenderer
 
-KIND_COLOURS = {
-    "orchestration": "#475569",
-    "start": "#15803d",
-    "end": "#334155",
-    "stage": "#2563eb",
-    "decision": "#b45309",
-    "interactive": "#7c3aed",
-    "background": "#0f766e",
-    "wait": "#be185d",
-    "flow": "#64748b",
-}
-_GLYPHS = {"interactive": "U", "background": "A", "wait": "W", "orchestration": "O"}
-SEVERITY_COLOURS = {"error": "#dc2626", "warning": "#d97706"}
+ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+INK = QColor("#475569")
+ACCENT = QColor("#6e56cf")
+SEVERITY_COLOURS = {"error": "#d93f3f", "warning": "#d9822b"}
+_SVG_NAMES = {"orchestration": "baton"}
 
 KIND_LABELS = {
     "orchestration": "Orchestration",
@@ -40,101 +36,103 @@ KIND_LABELS = {
 
 def _canvas(size: int) -> tuple[QPixmap, QPainter]:
     pixmap = QPixmap(size * 2, size * 2)
-    pixmap.setDevicePixelRatio(2.0)
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.scale(size * 2 / 24, size * 2 / 24)  # draw on the SVGs' 24-unit grid
     return pixmap, painter
+
+
+def _done(pixmap: QPixmap, painter: QPainter) -> QIcon:
+    painter.end()
+    pixmap.setDevicePixelRatio(2.0)
+    return QIcon(pixmap)
+
+
+def _from_svg(name: str, size: int) -> QIcon | None:
+    path = ICON_DIR / f"{name}.svg"
+    if not path.is_file():
+        return None
+    renderer = QSvgRenderer(str(path))
+    if not renderer.isValid():
+        return None
+    pixmap, painter = _canvas(size)
+    renderer.render(painter, QRectF(0, 0, 24, 24))
+    return _done(pixmap, painter)
 
 
 @functools.cache
 def kind_icon(kind: str, size: int = 16) -> QIcon:
-    """The icon of an element kind (`stage`, `interactive`, ... or `orchestration`)."""
-    colour = QColor(KIND_COLOURS.get(kind, "#64748b"))
+    """The icon of an element kind (`stage`, `interactive`, ... `flow`, `orchestration`)."""
+    icon = _from_svg(_SVG_NAMES.get(kind, kind), size)
+    if icon is not None:
+        return icon
     pixmap, painter = _canvas(size)
-    box = QRectF(1.5, 1.5, size - 3, size - 3)
-    painter.setPen(QPen(colour, 1.6))
+    painter.setPen(QPen(INK, 1.7, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    _draw_kind(painter, kind)
+    return _done(pixmap, painter)
+
+
+def _draw_kind(painter: QPainter, kind: str) -> None:
     if kind == "start":
-        painter.drawEllipse(box)
+        painter.drawEllipse(QPointF(12, 12), 8, 8)
     elif kind == "end":
-        painter.setPen(QPen(colour, 3.0))
-        painter.drawEllipse(box.adjusted(1, 1, -1, -1))
-    elif kind == "decision":
-        c = box.center()
-        half = box.width() / 2
-        painter.setBrush(colour.lighter(185))
-        painter.drawPolygon(
-            QPolygonF(
-                [
-                    QPointF(c.x(), c.y() - half),
-                    QPointF(c.x() + half, c.y()),
-                    QPointF(c.x(), c.y() + half),
-                    QPointF(c.x() - half, c.y()),
-                ]
-            )
-        )
+        painter.setPen(QPen(INK, 3.2))
+        painter.drawEllipse(QPointF(12, 12), 7.5, 7.5)
     elif kind == "stage":
-        painter.setBrush(colour.lighter(190))
-        painter.drawRoundedRect(box, 2.5, 2.5)
-        painter.drawLine(
-            QPointF(box.left(), box.top() + 4.5), QPointF(box.right(), box.top() + 4.5)
-        )
-    elif kind == "flow":
-        path = QPainterPath(QPointF(box.left(), box.center().y()))
-        path.lineTo(box.right() - 1, box.center().y())
+        painter.drawRoundedRect(QRectF(3.5, 4.5, 17, 15), 2.5, 2.5)
+        painter.drawLine(QPointF(3.5, 9), QPointF(20.5, 9))
+    elif kind == "decision":
+        points = [QPointF(12, 3), QPointF(21, 12), QPointF(12, 21), QPointF(3, 12)]
+        painter.drawPolygon(QPolygonF(points))
+    elif kind == "interactive":
+        painter.drawEllipse(QPointF(12, 8), 3.6, 3.6)
+        path = QPainterPath(QPointF(4.5, 20))
+        path.cubicTo(QPointF(5.5, 15.5), QPointF(18.5, 15.5), QPointF(19.5, 20))
         painter.drawPath(path)
-        tip = box.right()
-        painter.setBrush(colour)
-        painter.drawPolygon(
-            QPolygonF(
-                [
-                    QPointF(tip, box.center().y()),
-                    QPointF(tip - 5, box.center().y() - 3.5),
-                    QPointF(tip - 5, box.center().y() + 3.5),
-                ]
-            )
-        )
-    else:
+    elif kind == "background":
+        painter.drawEllipse(QPointF(12, 12), 3.2, 3.2)
+        for angle in range(0, 360, 60):
+            painter.save()
+            painter.translate(12, 12)
+            painter.rotate(angle)
+            painter.drawLine(QPointF(0, -6.5), QPointF(0, -9))
+            painter.restore()
+    elif kind == "wait":
+        painter.drawEllipse(QPointF(12, 12), 8.5, 8.5)
+        painter.drawPolyline(QPolygonF([QPointF(12, 7), QPointF(12, 12), QPointF(15.5, 14)]))
+    elif kind == "orchestration":
+        painter.setPen(QPen(INK, 2.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+        painter.drawLine(QPointF(5, 19), QPointF(17.5, 6.5))
         painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(colour)
-        painter.drawRoundedRect(box, 3.5, 3.5)
-        font = QFont()
-        font.setPixelSize(int(size * 0.62))
-        font.setBold(True)
-        painter.setFont(font)
-        painter.setPen(QColor("white"))
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, _GLYPHS.get(kind, "?"))
-    painter.end()
-    return QIcon(pixmap)
+        painter.setBrush(ACCENT)
+        painter.drawEllipse(QPointF(18.5, 5.5), 2.3, 2.3)
+    else:  # a flow
+        painter.drawLine(QPointF(3, 12), QPointF(19, 12))
+        painter.drawPolyline(
+            QPolygonF([QPointF(14.5, 7.5), QPointF(19.5, 12), QPointF(14.5, 16.5)])
+        )
 
 
 @functools.cache
 def severity_icon(severity: str, size: int = 16) -> QIcon:
     """A red disc with `!` for errors, an amber triangle with `!` for warnings."""
+    icon = _from_svg(severity, size)
+    if icon is not None:
+        return icon
     colour = QColor(SEVERITY_COLOURS.get(severity, "#64748b"))
     pixmap, painter = _canvas(size)
     painter.setPen(Qt.PenStyle.NoPen)
     painter.setBrush(colour)
-    box = QRectF(1, 1, size - 2, size - 2)
     if severity == "warning":
-        painter.drawPolygon(
-            QPolygonF(
-                [
-                    QPointF(box.center().x(), box.top()),
-                    QPointF(box.right(), box.bottom()),
-                    QPointF(box.left(), box.bottom()),
-                ]
-            )
-        )
-        text_box = box.adjusted(0, 3, 0, 0)
+        painter.drawPolygon(QPolygonF([QPointF(12, 2.5), QPointF(22, 20.5), QPointF(2, 20.5)]))
+        top, dot = 9.0, 17.3
     else:
-        painter.drawEllipse(box)
-        text_box = box
-    font = QFont()
-    font.setPixelSize(int(size * 0.7))
-    font.setBold(True)
-    painter.setFont(font)
-    painter.setPen(QColor("white"))
-    painter.drawText(text_box, Qt.AlignmentFlag.AlignCenter, "!")
-    painter.end()
-    return QIcon(pixmap)
+        painter.drawEllipse(QPointF(12, 12), 9, 9)
+        top, dot = 7.0, 16.5
+    painter.setPen(QPen(QColor("white"), 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+    painter.drawLine(QPointF(12, top), QPointF(12, dot - 3.5))
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QColor("white"))
+    painter.drawEllipse(QPointF(12, dot), 1.2, 1.2)
+    return _done(pixmap, painter)

@@ -44,7 +44,9 @@ _STYLE = """
 #problemsBar QToolButton:checked { background: #e2e8f0; border-color: #cbd5e1; }
 #problemsBar QLineEdit { border: 1px solid #cbd5e1; border-radius: 4px; padding: 2px 5px; }
 #problemsEmpty { color: #64748b; }
-QTreeView#problemsList { border: none; }
+QTreeView#problemsList {
+    border: none; selection-background-color: #ede9fe; selection-color: #1f2430;
+}
 """
 
 

@@ -62,7 +62,7 @@ class ProblemsStrip(QFrame):
         link = ""
         if diagnostic.field:
             field = escape(diagnostic.field)
-            link = f' <a href="{field}" style="color:#2563eb;">{field}</a>'
+            link = f' <a href="{field}" style="color:#6e56cf;">{field}</a>'
         text.setText(f"{escape(diagnostic.message)}{link}")
         text.setToolTip(diagnostic.code)
         text.linkActivated.connect(self.field_chosen)

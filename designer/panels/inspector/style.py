@@ -24,13 +24,16 @@ QLabel#fieldMessage[level="hint"] { color: #64748b; }
 #subForm { border-left: 2px solid #e2e8f0; background: transparent; }
 QLineEdit, QPlainTextEdit {
     border: 1px solid #cbd5e1; border-radius: 4px; padding: 3px 5px; background: #ffffff;
-    selection-background-color: #bfdbfe; selection-color: #0f172a;
+    selection-background-color: #ddd6fe; selection-color: #0f172a;
 }
-QLineEdit:focus, QPlainTextEdit:focus { border: 1px solid #2563eb; }
+QLineEdit:focus, QPlainTextEdit:focus { border: 1px solid #6e56cf; }
 QSpinBox, QComboBox { min-height: 20px; }
 QLineEdit:disabled { background: #f8fafc; color: #94a3b8; }
 QLineEdit[invalid="true"], QPlainTextEdit[invalid="true"], QTableWidget[invalid="true"] {
     border: 1px solid #dc2626; background: #fef2f2;
+}
+QTableWidget, QListWidget#relations {
+    selection-background-color: #ede9fe; selection-color: #1f2430;
 }
 QTableWidget, QListWidget#checklist, QListWidget#relations {
     border: 1px solid #cbd5e1; border-radius: 4px; gridline-color: #e2e8f0; background: #ffffff;
