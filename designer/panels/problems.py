@@ -7,8 +7,6 @@ emit `orchestration_activated` instead, so the window can show its properties.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from PySide6.QtCore import (
     QModelIndex,
     QPersistentModelIndex,
@@ -30,10 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.panels.icons import severity_icon
+from designer.document import Document
+from designer.panels.icons import kind_icon, severity_icon
 from engine.validation import Diagnostic
 
-COLUMNS = ("Severity", "Code", "Element", "Field", "Message")
+# The message leads: it is what people read; code and field are for looking things up.
+COLUMNS = ("", "Message", "Element", "Field", "Code")
+MESSAGE_COLUMN = 1
 _SEVERITY_RANK = {"error": 0, "warning": 1}
 _DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
 _SORT_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -44,6 +45,7 @@ _STYLE = """
 #problemsBar QToolButton:checked { background: #e2e8f0; border-color: #cbd5e1; }
 #problemsBar QLineEdit { border: 1px solid #cbd5e1; border-radius: 4px; padding: 2px 5px; }
 #problemsEmpty { color: #64748b; }
+QTreeView#problemsList::item { padding: 3px 2px; }
 QTreeView#problemsList {
     border: none; selection-background-color: #ede9fe; selection-color: #1f2430;
 }
@@ -82,14 +84,12 @@ class ProblemsPanel(QWidget):
     orchestration_activated = Signal()
     diagnostic_activated = Signal(object)
 
-    def __init__(
-        self, parent: QWidget | None = None, *, describe: Callable[[str], str] | None = None
-    ) -> None:
-        """`describe(element_id)` may give a friendlier element label (name and id)."""
+    def __init__(self, parent: QWidget | None = None, *, document: Document | None = None) -> None:
+        """With a `document`, elements are shown by name and kind icon, not by id alone."""
         super().__init__(parent)
         self.setObjectName("problemsPanel")
         self.setStyleSheet(_STYLE)
-        self._describe = describe
+        self._document = document
         self._diagnostics: list[Diagnostic] = []
         self._model = QStandardItemModel(0, len(COLUMNS), self)
         self._model.setHorizontalHeaderLabels(list(COLUMNS))
@@ -128,9 +128,10 @@ class ProblemsPanel(QWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.view.header()
-        header.setStretchLastSection(True)
-        for column in range(len(COLUMNS) - 1):
+        header.setStretchLastSection(False)
+        for column in range(len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(self._activate)
 
         self._empty = QLabel("No problems found.", self)
@@ -189,22 +190,25 @@ class ProblemsPanel(QWidget):
 
     def _row(self, diagnostic: Diagnostic) -> list[QStandardItem]:
         element = diagnostic.element or ""
-        label = self._describe(element) if self._describe and element else element
+        found = self._document.element(element) if self._document and element else None
+        label = f"{found.name} ({element})" if found is not None and found.name else element
         texts = (
-            diagnostic.severity.capitalize(),
-            diagnostic.code,
+            "",
+            diagnostic.message,
             label or "(orchestration)",
             diagnostic.field or "",
-            diagnostic.message,
+            diagnostic.code,
         )
         items = [QStandardItem(text) for text in texts]
         items[0].setIcon(severity_icon(diagnostic.severity))
+        items[0].setToolTip(diagnostic.severity.capitalize())
         items[0].setData(diagnostic, _DIAGNOSTIC_ROLE)
         rank = _SEVERITY_RANK.get(diagnostic.severity, 2)
         items[0].setData(f"{rank}{diagnostic.code}{element}", _SORT_ROLE)
         for item, text in zip(items[1:], texts[1:], strict=True):
             item.setData(text.lower(), _SORT_ROLE)
-        items[-1].setToolTip(diagnostic.message)
+        items[MESSAGE_COLUMN].setToolTip(diagnostic.message)
+        items[2].setIcon(kind_icon(found.type if found is not None else "orchestration"))
         return items
 
     def _update_counts(self) -> None:

@@ -16,7 +16,7 @@ from designer.panels.inspector import InspectorPanel
 from designer.panels.problems import ProblemsPanel
 from designer.selection import Selection
 from engine.definition import load_definition
-from engine.validation import Diagnostic
+from engine.validation import Diagnostic, validate
 
 ROOT = Path(__file__).resolve().parents[3]
 EXAMPLES = sorted((ROOT / "resources" / "examples").glob("*.baton.json"))
@@ -73,24 +73,17 @@ def test_every_element_of_an_example_gets_a_form(qtbot, qapp, example):
 
 def test_problems_panel_and_find_dialog_render(qtbot, qapp):
     document = Document(load_definition(EXAMPLES[-1]))
-    problems = ProblemsPanel(describe=lambda i: _describe(document, i))
+    problems = ProblemsPanel(document=document)
     qtbot.addWidget(problems)
     problems.resize(1000, 220)
     problems.show()
-    problems.set_diagnostics(
-        [
-            Diagnostic("error", "missing-assignee", "laptop", "assignee",
-                       "Interactive step 'Prepare laptop' has no assignee; "
-                       "choose a user, group or queue."),
-            Diagnostic("error", "unreachable", "first_week", None,
-                       "No flow leads to stage 'First week'; connect it or delete it."),
-            Diagnostic("warning", "no-default-flow", "laptop_needed", None,
-                       "Decision 'Needs a laptop?' has no default flow; "
-                       "a run with no matching condition fails."),
-            Diagnostic("warning", "unknown-name", "payroll", "inputs.payroll_id",
-                       "Expression reads 'employe', which is not a variable or step id."),
-        ]
-    )  # fmt: skip
+    # Real mistakes, reported by the real validator.
+    document.update_step("laptop", {"assignee": None})
+    document.update_step("payroll", {"inputs": {"payroll_id": "'P-' + employe"}})
+    document.update_flow("laptop_needed", "first_week", {"default": False})
+    diagnostics = validate(document.definition)
+    assert diagnostics
+    problems.set_diagnostics(diagnostics)
     qapp.processEvents()
     save(problems, "problems_panel.png")
 
@@ -101,8 +94,3 @@ def test_problems_panel_and_find_dialog_render(qtbot, qapp):
     qapp.processEvents()
     save(dialog, "find_dialog.png")
     assert dialog.shown_ids()
-
-
-def _describe(document: Document, element_id: str) -> str:
-    element = document.element(element_id)
-    return f"{element.name} ({element_id})" if element is not None and element.name else element_id
