@@ -46,6 +46,10 @@ class ProblemsStrip(QFrame):
                 widget.deleteLater()
         for diagnostic in ordered:
             self._layout.addWidget(self._row(diagnostic))
+        level = "error" if any(d.severity == "error" for d in ordered) else "warning"
+        self.setProperty("level", level)
+        self.style().unpolish(self)
+        self.style().polish(self)
         self.setVisible(bool(ordered))
 
     def _row(self, diagnostic: Diagnostic) -> QWidget:

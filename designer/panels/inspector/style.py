@@ -5,7 +5,8 @@ from __future__ import annotations
 INSPECTOR_STYLE = """
 #inspectorPanel { background: #ffffff; }
 #inspectorHeader { background: #f8fafc; border-bottom: 1px solid #e2e8f0; }
-#problemsStrip { background: #fffbeb; border-bottom: 1px solid #fde68a; color: #422006; }
+#problemsStrip[level="warning"] { background: #fffbeb; border-bottom: 1px solid #fde68a; }
+#problemsStrip[level="error"] { background: #fef2f2; border-bottom: 1px solid #fecaca; }
 #inspectorTitle { font-size: 11pt; font-weight: 600; color: #0f172a; }
 #inspectorSubtitle { color: #64748b; }
 #inspectorNote { color: #64748b; padding: 24px; }
