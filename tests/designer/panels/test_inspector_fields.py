@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from panel_actions import retype
+from PySide6.QtCore import Qt
 
 from engine.definition import dumps_definition
 
@@ -104,3 +105,60 @@ def test_taken_id_is_refused(qtbot, inspector, document, stack, selection):
 
     assert editor.message() == ("error", "The ID 'payroll' is already used.")
     assert stack.count() == 0
+
+
+def test_choosing_a_completion_replaces_the_word_at_the_cursor(qtbot, inspector, selection):
+    selection.set(["badge"])
+    line = inspector.current_form().editor("condition").line
+    line.setFocus()
+    qtbot.keyClicks(line, "len(contract.de")
+
+    line.name_completer().activated.emit("contract.decision")
+
+    assert line.text() == "len(contract.decision"
+    assert line.cursorPosition() == len("len(contract.decision")
+
+
+def test_escape_gives_back_the_stored_value(qtbot, inspector, document, stack, selection):
+    selection.set(["contract"])
+    line = inspector.current_form().editor("name").line
+    line.setFocus()
+    line.selectAll()
+    qtbot.keyClicks(line, "Half-typed")
+
+    qtbot.keyClick(line, Qt.Key.Key_Escape)
+
+    assert line.text() == "Check signed contract"
+    assert stack.count() == 0
+
+
+def test_turning_retry_on_writes_a_default_policy(qtbot, inspector, document, stack, selection):
+    selection.set(["payroll"])
+    retry = inspector.current_form().editor("retry")
+    retry.enabled.setFocus()
+
+    qtbot.keyClick(retry.enabled, Qt.Key.Key_Space)
+
+    assert document.element("payroll").retry.model_dump() == {"attempts": 1, "delay": "PT0S"}
+    retype(qtbot, retry.rows.editor("delay").line, "5m")
+    assert document.element("payroll").retry.delay == "PT5M"
+    assert stack.count() == 2
+
+
+def test_adding_a_variable_from_the_orchestration_form(
+    qtbot, inspector, document, stack, selection
+):
+    selection.clear()
+    variables = inspector.current_form().editor("variables")
+
+    qtbot.mouseClick(variables.add_button, Qt.MouseButton.LeftButton)
+    description = variables.detail.editor("description").text
+    description.setFocus()
+    qtbot.keyClicks(description, "Cost centre of the hire.")
+    qtbot.keyClick(description, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert [v.name for v in document.definition.variables] == ["employee", "variable_1"]
+    assert document.definition.variables[1].description == "Cost centre of the hire."
+    stack.undo()
+    stack.undo()
+    assert [v.name for v in document.definition.variables] == ["employee"]
