@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from designer.panels.icons import kind_icon
+from designer.document import Document
+from designer.panels.icons import KIND_LABELS, kind_icon
 
 
 class InspectorHeader(QFrame):
@@ -37,3 +40,31 @@ class InspectorHeader(QFrame):
         self.title.setText(title)
         self.subtitle.setText(subtitle)
         self.subtitle.setVisible(bool(subtitle))
+
+    def show_current(self, document: Document, kind: str, current: Any) -> None:
+        """Describe what the inspector shows: the orchestration, a flow, a node or a step."""
+        if kind == "orchestration":
+            self.show_element(
+                "orchestration",
+                current.name or current.id,
+                f"Orchestration · {current.id} · v{current.version} · "
+                f"{current.trigger.type} trigger",
+            )
+        elif kind == "flow":
+            ends = (current.source, current.target)
+            nodes = [document.element(end) for end in ends]
+            title = " → ".join(
+                (node.name or node.id) if node else end
+                for node, end in zip(nodes, ends, strict=True)
+            )
+            role = "default flow" if current.default else "flow"
+            if current.condition and not current.default:
+                role = "conditional flow"
+            self.show_element("flow", title, f"Flow · {ends[0]} → {ends[1]} · {role}")
+        else:
+            stage = document.stage_of(current.id)
+            where = f" · in {stage.name or stage.id}" if stage is not None else ""
+            label = KIND_LABELS.get(current.type, current.type)
+            self.show_element(
+                current.type, current.name or current.id, f"{label} · {current.id}{where}"
+            )

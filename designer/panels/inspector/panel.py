@@ -13,20 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
-from designer.commands import (
-    RenameIdCommand,
-    SetPropertiesCommand,
-    UpdateFlowCommand,
-    UpdateNodeCommand,
-    UpdateStepCommand,
-)
 from designer.document import Change, ChangeKind, Document
-from designer.panels.icons import KIND_LABELS
-from designer.panels.inspector import checks
 from designer.panels.inspector.editors.base import EditorContext
+from designer.panels.inspector.edits import command_for_edit
 from designer.panels.inspector.form import PropertyForm
 from designer.panels.inspector.header import InspectorHeader
 from designer.panels.inspector.problems_strip import ProblemsStrip
@@ -251,44 +243,12 @@ class InspectorPanel(QWidget):
         if current is None or form is None:
             return
         form.set_values(current.model_dump())
-        self._refresh_header(current)
+        self.header.show_current(self._document, self._target.kind, current)
         model = type(current)
         if model in self._flow_lists:
             self._flow_lists[model].show_flows(self._document, current.id)
         if isinstance(current, StageNode):
             self._step_lists[StageNode].show_steps(current)
-
-    def _refresh_header(self, current: Any) -> None:
-        kind = self._target.kind
-        if kind == "orchestration":
-            trigger = current.trigger.type
-            self.header.show_element(
-                "orchestration",
-                current.name or current.id,
-                f"Orchestration · {current.id} · v{current.version} · {trigger} trigger",
-            )
-        elif kind == "flow":
-            source, target = current.source, current.target
-            names = [self._document.element(i) for i in (source, target)]
-            title = " → ".join(
-                (n.name or n.id) if n else i for n, i in zip(names, (source, target), strict=True)
-            )
-            role = (
-                "default flow"
-                if current.default
-                else "conditional flow"
-                if current.condition
-                else "flow"
-            )
-            self.header.show_element("flow", title, f"Flow · {source} → {target} · {role}")
-        else:
-            stage = self._document.stage_of(current.id)
-            where = f" · in {stage.name or stage.id}" if stage is not None else ""
-            self.header.show_element(
-                current.type,
-                current.name or current.id,
-                f"{KIND_LABELS.get(current.type, current.type)} · {current.id}{where}",
-            )
 
     # --- document changes ---------------------------------------------------------------------
 
@@ -306,10 +266,16 @@ class InspectorPanel(QWidget):
             return
         if self._concerns_target(change):
             self._refresh()
-        if change.kind in _STRUCTURAL or change.kind is ChangeKind.STEP_CHANGED:
+        if self._touches_my_stage(change):
             form = self.current_form()
             for editor in form.editors().values() if form else ():
                 editor.context_changed()
+
+    def _touches_my_stage(self, change: Change) -> bool:
+        # The `after` list offers the other steps of the shown step's stage.
+        key = self._target.key
+        stage = self._document.stage_of(key) if self._target.kind == "step" else None
+        return stage is not None and stage.id in (change.stage, change.old_stage)
 
     def _concerns_target(self, change: Change) -> bool:
         kind, key = self._target.kind, self._target.key
@@ -346,7 +312,7 @@ class InspectorPanel(QWidget):
     # --- edits --------------------------------------------------------------------------------
 
     def _apply(self, field: str, value: Any) -> None:
-        problem, command = self._command_for(field, value)
+        problem, command = command_for_edit(self._document, self._target, field, value)
         form = self.current_form()
         editor = form.editor(field) if form else None
         if problem:
@@ -355,30 +321,6 @@ class InspectorPanel(QWidget):
             return
         if command is not None:
             self._stack.push(command)
-
-    def _command_for(self, field: str, value: Any) -> tuple[str | None, QUndoCommand | None]:
-        doc, kind, key = self._document, self._target.kind, self._target.key
-        label = field.replace("_", " ")
-        if kind == "orchestration":
-            problem = checks.check_properties_change(doc, field, value)
-            return problem, SetPropertiesCommand(doc, {field: value}, f"Change {label}")
-        if kind == "flow" and isinstance(key, tuple):
-            flow = doc.flow(*key)
-            if flow is None:
-                return "This flow no longer exists.", None
-            problem = checks.check_flow_change(flow, field, value)
-            return problem, UpdateFlowCommand(doc, *key, {field: value}, f"Change flow {label}")
-        element_id = str(key)
-        if field == "id":
-            problem = checks.check_rename(doc, element_id, value)
-            if problem or value == element_id:
-                return problem, None
-            return None, RenameIdCommand(doc, element_id, value)
-        problem = checks.check_element_change(doc, element_id, field, value)
-        text = f"Change {label} of {element_id}"
-        if kind == "step":
-            return problem, UpdateStepCommand(doc, element_id, {field: value}, text)
-        return problem, UpdateNodeCommand(doc, element_id, {field: value}, text)
 
     # --- context for the editors ----------------------------------------------------------------
 
