@@ -4,14 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QMenu, QToolButton, QVBoxLayout, QWidget
 
+from designer.commands.step_type import STEP_TYPES
 from designer.document import Document
 from designer.panels.icons import KIND_LABELS, kind_icon
 
 
 class InspectorHeader(QFrame):
-    """Icon, title (name or id) and a grey subtitle (kind, id, where it lives)."""
+    """Icon, title (name or id), a grey subtitle (kind, id, where it lives) and, for steps,
+    a menu to change the step's type (`type_chosen(type)`)."""
+
+    type_chosen = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -30,8 +36,22 @@ class InspectorHeader(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(10)
+        self.change_type = QToolButton(self)
+        self.change_type.setObjectName("changeType")
+        self.change_type.setText("Type")
+        self.change_type.setToolTip("Change the step's type; ID, name and start stay")
+        self.change_type.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self._type_menu = QMenu(self.change_type)
+        self._type_actions: dict[str, QAction] = {}
+        for step_type in STEP_TYPES:
+            action = self._type_menu.addAction(kind_icon(step_type), KIND_LABELS[step_type])
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, t=step_type: self._choose_type(t))
+            self._type_actions[step_type] = action
+        self.change_type.setMenu(self._type_menu)
         layout.addWidget(self.icon)
         layout.addLayout(text, 1)
+        layout.addWidget(self.change_type)
 
     def show_element(self, kind: str, title: str, subtitle: str) -> None:
         """Show one element (or the orchestration) by kind name."""
@@ -40,6 +60,17 @@ class InspectorHeader(QFrame):
         self.title.setText(title)
         self.subtitle.setText(subtitle)
         self.subtitle.setVisible(bool(subtitle))
+        self.change_type.setVisible(kind in STEP_TYPES)
+        for step_type, action in self._type_actions.items():
+            action.setChecked(step_type == kind)
+
+    def type_action(self, step_type: str) -> QAction:
+        """The menu entry that turns the shown step into `step_type`."""
+        return self._type_actions[step_type]
+
+    def _choose_type(self, step_type: str) -> None:
+        self._type_actions[step_type].setChecked(True)
+        self.type_chosen.emit(step_type)
 
     def show_current(self, document: Document, kind: str, current: Any) -> None:
         """Describe what the inspector shows: the orchestration, a flow, a node or a step."""

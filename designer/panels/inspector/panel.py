@@ -16,6 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
+from designer.commands.step_type import ChangeStepTypeCommand
 from designer.document import Change, ChangeKind, Document
 from designer.panels.inspector.editors.base import EditorContext
 from designer.panels.inspector.edits import command_for_edit
@@ -73,6 +74,7 @@ class InspectorPanel(QWidget):
             actions=lambda: sorted(action_names()),
         )
         self.header = InspectorHeader(self)
+        self.header.type_chosen.connect(self._change_step_type)
         self._note = QLabel()
         self._note.setObjectName("inspectorNote")
         self._note.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
@@ -321,6 +323,12 @@ class InspectorPanel(QWidget):
             return
         if command is not None:
             self._stack.push(command)
+
+    def _change_step_type(self, step_type: str) -> None:
+        key = self._target.key
+        step = self._document.element(key) if self._target.kind == "step" else None
+        if step is not None and step.type != step_type and isinstance(key, str):
+            self._stack.push(ChangeStepTypeCommand(self._document, key, step_type))
 
     # --- context for the editors ----------------------------------------------------------------
 

@@ -7,6 +7,11 @@ INSPECTOR_STYLE = """
 #inspectorHeader { background: #f8fafc; border-bottom: 1px solid #e2e8f0; }
 #problemsStrip[level="warning"] { background: #fffbeb; border-bottom: 1px solid #fde68a; }
 #problemsStrip[level="error"] { background: #fef2f2; border-bottom: 1px solid #fecaca; }
+QToolButton#changeType {
+    border: 1px solid #cbd5e1; border-radius: 4px; padding: 2px 8px; color: #334155;
+    background: #ffffff;
+}
+QToolButton#changeType:hover { border-color: #6e56cf; }
 #inspectorTitle { font-size: 11pt; font-weight: 600; color: #0f172a; }
 #inspectorSubtitle { color: #64748b; }
 #inspectorNote { color: #64748b; padding: 24px; }

@@ -257,3 +257,18 @@ def test_real_validation_of_a_missing_default_flow_shows_on_the_decision(
     selection.set(["contract_ok"])
 
     assert [d.code for d in inspector.problems.shown()] == ["decision-default"]
+
+
+def test_changing_a_step_type_keeps_id_name_and_start(inspector, document, stack, selection):
+    selection.set(["payroll"])
+    before = dumps_definition(document.definition)
+
+    inspector.header.type_action("wait").trigger()
+
+    step = document.element("payroll")
+    assert (step.type, step.name, step.after) == ("wait", "Create payroll entry", ["contract"])
+    assert "event" in inspector.current_form().editors()
+    assert [s.id for s in document.stage_of("payroll").steps] == ["contract", "payroll", "badge"]
+    stack.undo()
+    assert dumps_definition(document.definition) == before
+    assert inspector.header.type_action("background").isChecked()

@@ -305,6 +305,7 @@ class MappingFieldEditor(_TableEditor):
         super().__init__(spec, context, parent)
         self.table.setColumnCount(2)
         self.table.setHorizontalHeaderLabels(["Name", "Expression"])
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setItemDelegateForColumn(1, _ExpressionDelegate(context, self))
 
