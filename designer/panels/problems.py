@@ -7,14 +7,7 @@ emit `orchestration_activated` instead, so the window can show its properties.
 
 from __future__ import annotations
 
-from PySide6.QtCore import (
-    QModelIndex,
-    QPersistentModelIndex,
-    QSortFilterProxyModel,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -29,15 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from designer.document import Document
-from designer.panels.icons import kind_icon, severity_icon
+from designer.panels.icons import severity_icon
+from designer.panels.problems_model import DIAGNOSTIC_ROLE, MESSAGE_COLUMN, ProblemsModel
 from engine.validation import Diagnostic
-
-# The message leads: it is what people read; code and field are for looking things up.
-COLUMNS = ("", "Message", "Element", "Field", "Code")
-MESSAGE_COLUMN = 1
-_SEVERITY_RANK = {"error": 0, "warning": 1}
-_DIAGNOSTIC_ROLE = Qt.ItemDataRole.UserRole + 1
-_SORT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _STYLE = """
 #problemsBar { background: #f8fafc; border-bottom: 1px solid #e2e8f0; }
@@ -52,31 +39,6 @@ QTreeView#problemsList {
 """
 
 
-class _ProblemFilter(QSortFilterProxyModel):
-    """Shows the severities switched on whose text contains the filter words."""
-
-    def __init__(self, parent: QWidget) -> None:
-        super().__init__(parent)
-        self.severities = {"error", "warning"}
-        self.text = ""
-        self.setSortRole(_SORT_ROLE)
-
-    def filterAcceptsRow(
-        self, source_row: int, source_parent: QModelIndex | QPersistentModelIndex
-    ) -> bool:
-        item = self.sourceModel().index(source_row, 0, source_parent)
-        diagnostic: Diagnostic = item.data(_DIAGNOSTIC_ROLE)
-        if diagnostic.severity not in self.severities:
-            return False
-        if not self.text:
-            return True
-        haystack = " ".join(
-            str(part or "")
-            for part in (diagnostic.code, diagnostic.element, diagnostic.field, diagnostic.message)
-        ).lower()
-        return all(word in haystack for word in self.text.lower().split())
-
-
 class ProblemsPanel(QWidget):
     """A table of diagnostics with severity toggles, a text filter and counts."""
 
@@ -89,12 +51,7 @@ class ProblemsPanel(QWidget):
         super().__init__(parent)
         self.setObjectName("problemsPanel")
         self.setStyleSheet(_STYLE)
-        self._document = document
-        self._diagnostics: list[Diagnostic] = []
-        self._model = QStandardItemModel(0, len(COLUMNS), self)
-        self._model.setHorizontalHeaderLabels(list(COLUMNS))
-        self._filter = _ProblemFilter(self)
-        self._filter.setSourceModel(self._model)
+        self._model = ProblemsModel(document, self)
 
         self.errors_button = self._toggle("error")
         self.warnings_button = self._toggle("warning")
@@ -119,7 +76,7 @@ class ProblemsPanel(QWidget):
 
         self.view = QTreeView(self)
         self.view.setObjectName("problemsList")
-        self.view.setModel(self._filter)
+        self.view.setModel(self._model)
         self.view.setRootIsDecorated(False)
         self.view.setUniformRowHeights(True)
         self.view.setAlternatingRowColors(True)
@@ -129,7 +86,9 @@ class ProblemsPanel(QWidget):
         self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         header = self.view.header()
         header.setStretchLastSection(False)
-        for column in range(len(COLUMNS)):
+        # Size columns from the first rows only: measuring thousands costs a frame or ten.
+        header.setResizeContentsPrecision(40)
+        for column in range(self._model.columnCount()):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(self._activate)
@@ -151,25 +110,22 @@ class ProblemsPanel(QWidget):
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Show these diagnostics (replacing the previous ones), keeping sort and filters."""
-        self._diagnostics = list(diagnostics)
-        self._model.removeRows(0, self._model.rowCount())
-        for diagnostic in self._diagnostics:
-            self._model.appendRow(self._row(diagnostic))
+        self._model.set_diagnostics(diagnostics)
         self._update_counts()
 
     def diagnostics(self) -> list[Diagnostic]:
         """Everything shown (before filtering)."""
-        return list(self._diagnostics)
+        return self._model.all()
 
     def counts(self) -> tuple[int, int]:
         """(errors, warnings) among all diagnostics."""
-        errors = sum(d.severity == "error" for d in self._diagnostics)
-        return errors, len(self._diagnostics) - errors
+        everything = self._model.all()
+        errors = sum(d.severity == "error" for d in everything)
+        return errors, len(everything) - errors
 
     def visible_diagnostics(self) -> list[Diagnostic]:
         """The diagnostics passing the filters, in display order."""
-        rows = range(self._filter.rowCount())
-        return [self._filter.index(row, 0).data(_DIAGNOSTIC_ROLE) for row in rows]
+        return self._model.rows()
 
     def show_severity(self, severity: str, shown: bool) -> None:
         """Switch a severity's rows on or off (as the toolbar toggles do)."""
@@ -188,50 +144,28 @@ class ProblemsPanel(QWidget):
         button.toggled.connect(lambda on: self._severity_toggled(severity, on))
         return button
 
-    def _row(self, diagnostic: Diagnostic) -> list[QStandardItem]:
-        element = diagnostic.element or ""
-        found = self._document.element(element) if self._document and element else None
-        label = f"{found.name} ({element})" if found is not None and found.name else element
-        texts = (
-            "",
-            diagnostic.message,
-            label or "(orchestration)",
-            diagnostic.field or "",
-            diagnostic.code,
-        )
-        items = [QStandardItem(text) for text in texts]
-        items[0].setIcon(severity_icon(diagnostic.severity))
-        items[0].setToolTip(diagnostic.severity.capitalize())
-        items[0].setData(diagnostic, _DIAGNOSTIC_ROLE)
-        rank = _SEVERITY_RANK.get(diagnostic.severity, 2)
-        items[0].setData(f"{rank}{diagnostic.code}{element}", _SORT_ROLE)
-        for item, text in zip(items[1:], texts[1:], strict=True):
-            item.setData(text.lower(), _SORT_ROLE)
-        items[MESSAGE_COLUMN].setToolTip(diagnostic.message)
-        items[2].setIcon(kind_icon(found.type if found is not None else "orchestration"))
-        return items
-
     def _update_counts(self) -> None:
         errors, warnings = self.counts()
         self.errors_button.setText(f"{errors} error{'s' if errors != 1 else ''}")
         self.warnings_button.setText(f"{warnings} warning{'s' if warnings != 1 else ''}")
-        shown, total = self._filter.rowCount(), len(self._diagnostics)
+        shown, total = self._model.rowCount(), len(self._model.all())
         self.summary.setText(f"{shown} of {total} shown" if shown != total else "")
         self._empty.setText("No problems found." if not total else "No problems match the filter.")
         self._pages.setCurrentWidget(self.view if shown else self._empty)
 
     def _severity_toggled(self, severity: str, shown: bool) -> None:
-        (self._filter.severities.add if shown else self._filter.severities.discard)(severity)
-        self._filter.invalidate()
+        severities = self._model.severities
+        (severities.add if shown else severities.discard)(severity)
+        self._model.refilter()
         self._update_counts()
 
     def _text_changed(self, text: str) -> None:
-        self._filter.text = text.strip()
-        self._filter.invalidate()
+        self._model.text = text.strip()
+        self._model.refilter()
         self._update_counts()
 
     def _activate(self, index: QModelIndex) -> None:
-        diagnostic: Diagnostic = self._filter.index(index.row(), 0).data(_DIAGNOSTIC_ROLE)
+        diagnostic: Diagnostic = self._model.index(index.row(), 0).data(DIAGNOSTIC_ROLE)
         self.diagnostic_activated.emit(diagnostic)
         if diagnostic.element:
             self.element_activated.emit(diagnostic.element)
