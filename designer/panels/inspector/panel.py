@@ -75,10 +75,8 @@ class InspectorPanel(QWidget):
         )
         self.header = InspectorHeader(self)
         self.header.type_chosen.connect(self._change_step_type)
-        self._note = QLabel()
-        self._note.setObjectName("inspectorNote")
-        self._note.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
-        self._note.setWordWrap(True)
+        self._note = _Note()
+        self._note.selected.chosen.connect(lambda key: self._selection.set([key]))
         # The scroll area holds only the form on display (a stacked widget would size every
         # form to the tallest one); the others are taken out and kept for reuse.
         self._scroll = QScrollArea(self)
@@ -114,6 +112,10 @@ class InspectorPanel(QWidget):
         lists = self._flow_lists if which == "flows" else self._step_lists
         current = self._current() if self._target.kind == "node" else None
         return lists.get(type(current)) if current is not None else None
+
+    def selected_list(self) -> RelationsList:
+        """The list of selected elements shown when several are selected."""
+        return self._note.selected
 
     def focus_field(self, field: str) -> bool:
         """Open the section holding `field` and put the cursor in it (problems panel jumps).
@@ -212,14 +214,16 @@ class InspectorPanel(QWidget):
             widget.show()  # a widget taken out earlier comes back hidden; shown, it lays out
 
     def _show_note(self, target: InspectorTarget) -> None:
-        count = len(self._selection.keys())
-        text = (
-            f"{count} elements selected.\nSelect one to edit its properties."
-            if target.kind == "several"
-            else "The selected element no longer exists."
-        )
-        self.header.show_element("", "Nothing to edit" if count != 1 else "Missing", "")
-        self._note.setText(text)
+        keys = self._selection.keys()
+        if target.kind == "several":
+            self.header.show_element("", f"{len(keys)} elements selected", "")
+            self._note.text.setText("Double-click one to edit its properties.")
+            self._note.selected.show_keys(self._document, keys)
+        else:
+            self.header.show_element("", "Nothing to edit", "")
+            self._note.text.setText("The selected element no longer exists.")
+            self._note.selected.clear()
+        self._note.selected.setVisible(target.kind == "several")
         self._put_in_scroll(self._note)
 
     def _model_of(self, target: InspectorTarget) -> type[BaseModel] | None:
@@ -349,3 +353,19 @@ class InspectorPanel(QWidget):
         return [
             (s.id, f"{s.name} ({s.id})" if s.name else s.id) for s in stage.steps if s.id != key
         ]
+
+
+class _Note(QWidget):
+    """What the inspector shows instead of a form: a sentence, and the selected elements."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("inspectorNote")
+        self.text = QLabel(self)
+        self.text.setWordWrap(True)
+        self.selected = RelationsList(self)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 12, 12, 12)
+        layout.addWidget(self.text)
+        layout.addWidget(self.selected)
+        layout.addStretch(1)

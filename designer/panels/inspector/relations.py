@@ -63,6 +63,18 @@ class RelationsList(QListWidget):
             self._add(step.type, text, step.id)
         self._placeholder("No steps yet: drop steps from the palette onto the stage.")
 
+    def show_keys(self, document: Document, keys: tuple[SelectionKey, ...]) -> None:
+        """Several selected elements and flows, by name."""
+        self.clear()
+        for key in keys:
+            if isinstance(key, tuple):
+                self._add("flow", f"{_label(document, key[0])} → {_label(document, key[1])}", key)
+            else:
+                element = document.element(key)
+                kind = element.type if element is not None else "flow"
+                self._add(kind, _label(document, key), key)
+        self._placeholder("Nothing selected.")
+
     def _add(self, kind: str, text: str, key: SelectionKey) -> None:
         item = QListWidgetItem(kind_icon(kind), text)
         item.setData(_KEY_ROLE, key)

@@ -14,7 +14,8 @@ QToolButton#changeType {
 QToolButton#changeType:hover { border-color: #6e56cf; }
 #inspectorTitle { font-size: 11pt; font-weight: 600; color: #0f172a; }
 #inspectorSubtitle { color: #64748b; }
-#inspectorNote { color: #64748b; padding: 24px; }
+#inspectorNote { background: #ffffff; }
+#inspectorNote QLabel { color: #64748b; }
 #inspectorScroll { border: none; background: #ffffff; }
 #inspectorScroll > QWidget > QWidget { background: #ffffff; }
 QToolButton#sectionHeader {

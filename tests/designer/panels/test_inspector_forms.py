@@ -141,11 +141,22 @@ def test_stage_max_visits_spin_box(qtbot, inspector, document, selection):
     assert document.element("paperwork").max_visits == 2
 
 
-def test_several_selected_shows_a_note(inspector, selection):
-    selection.set(["contract", "payroll"])
-
+def test_several_selected_lists_them_and_narrows_on_activation(qtbot, inspector, selection):
+    selection.set(["contract", ("start", "paperwork")])
     assert inspector.target().kind == "several"
     assert inspector.current_form() is None
+    listed = inspector.selected_list()
+    assert [listed.item(i).text() for i in range(listed.count())] == [
+        "Check signed contract",
+        "start → HR paperwork",
+    ]
+
+    listed.setFocus()
+    listed.setCurrentRow(1)
+    qtbot.keyClick(listed, Qt.Key.Key_Return)
+
+    assert selection.keys() == (("start", "paperwork"),)
+    assert inspector.target().kind == "flow"
 
 
 def test_removed_element_falls_back_to_a_note(inspector, document, selection):

@@ -69,6 +69,9 @@ def test_every_element_of_an_example_gets_a_form(qtbot, qapp, example):
             selection.set([] if key is None else [key])
             qtbot.wait(30)  # nested layouts settle over a few event-loop passes
             save(panel, f"inspector_{name}.png")
+        selection.set(["contract", "laptop", ("laptop_needed", "equipment")])
+        qtbot.wait(30)
+        save(panel, "inspector_several.png")
 
 
 def test_problems_panel_and_find_dialog_render(qtbot, qapp):
