@@ -10,7 +10,7 @@ does not parse) are shown under it and not committed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -36,7 +36,6 @@ class EditorContext:
     names: Callable[[], list[str]] = _nothing
     sibling_steps: Callable[[], list[tuple[str, str]]] = _nothing
     actions: Callable[[], list[str]] = _nothing
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 class FieldEditor(QWidget):
@@ -129,5 +128,7 @@ class FieldEditor(QWidget):
                 widget.style().polish(widget)
 
     def context_changed(self) -> None:
-        """The document changed around the field (new sibling steps...); editors that list
-        such things show them again."""
+        """The document changed around the field (a sibling step added, say).
+
+        Editors that list such things show them again; the others ignore it.
+        """

@@ -23,8 +23,9 @@ from designer.panels.inspector.editors.choosers import (
 )
 from designer.panels.inspector.editors.duration import DurationFieldEditor
 from designer.panels.inspector.editors.expression import ExpressionFieldEditor
+from designer.panels.inspector.editors.model_table import ModelTableFieldEditor
 from designer.panels.inspector.editors.nested import NestedFieldEditor, VariantFieldEditor
-from designer.panels.inspector.editors.tables import MappingFieldEditor, ModelTableFieldEditor
+from designer.panels.inspector.editors.tables import MappingFieldEditor
 from designer.panels.inspector.fields import FieldKind, FieldSpec
 
 EDITORS: dict[FieldKind, type[FieldEditor]] = {
