@@ -96,12 +96,12 @@ _LABELS = {
 _LABELS_BY_MODEL = {
     "RecordTrigger.condition": "Entry condition",
     "Flow.condition": "Condition",
-    "Variable.input": "Input (given at start)",
 }
 
 _HELP = {
     "RecordTrigger.condition": "Only changes for which this holds start a run.",
     "Flow.condition": "Checked in flow order when leaving a decision.",
+    "Variable.input": "Given when a run starts (the start dialog and the CLI ask for it).",
     "id": "Referenced by flows, 'after' lists and expressions.",
     "after": "The step starts once all checked steps are complete.",
     "condition": "The step starts when this becomes true.",

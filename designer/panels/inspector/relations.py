@@ -78,7 +78,7 @@ class RelationsList(QListWidget):
     def _add(self, kind: str, text: str, key: SelectionKey) -> None:
         item = QListWidgetItem(kind_icon(kind), text)
         item.setData(_KEY_ROLE, key)
-        item.setToolTip("Double-click to select")
+        item.setToolTip(f"{text}\nDouble-click to select")
         item.setSizeHint(QSize(0, self.fontMetrics().height() + 8))
         self.addItem(item)
 

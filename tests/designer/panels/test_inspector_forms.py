@@ -283,3 +283,13 @@ def test_changing_a_step_type_keeps_id_name_and_start(inspector, document, stack
     stack.undo()
     assert dumps_definition(document.definition) == before
     assert inspector.header.type_action("background").isChecked()
+
+
+def test_trigger_kind_explains_itself(inspector, document, selection):
+    selection.clear()
+    trigger = inspector.current_form().editor("trigger")
+
+    document.set_properties({"trigger": {"type": "record", "object": "Employee"}})
+
+    level, text = trigger.message()
+    assert level == "hint" and text.startswith("A run starts when a record of this type")

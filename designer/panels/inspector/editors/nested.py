@@ -98,9 +98,7 @@ class VariantFieldEditor(FieldEditor):
         self._frame.setVisible(self._rows is not None)
         if self._rows is not None:
             self._rows.set_values(value or {})
-        self.show_message(
-            (self.spec.variants[tag].__doc__ or "").strip().replace("`", "") if tag else "", "hint"
-        )
+        self.show_message(VARIANT_HELP.get(tag or "", ""), "hint")
 
     def _kind_picked(self, _index: int) -> None:
         tag = self.kind.currentData()
