@@ -107,6 +107,17 @@ class InspectorPanel(QWidget):
         widget = self._scroll.widget()
         return widget if isinstance(widget, PropertyForm) else None
 
+    def commit_pending_edit(self) -> None:
+        """Commit what is typed in the focused field, keeping the focus there.
+
+        Call before saving: a shortcut like Ctrl+S does not move the focus, so the field
+        would not have finished its edit yet.
+        """
+        focused = self.focusWidget()
+        if focused is not None and self.isAncestorOf(focused):
+            focused.clearFocus()  # editors commit when focus leaves them
+            focused.setFocus()
+
     def relation_list(self, which: str) -> RelationsList | None:
         """The "flows" or "steps" list under the current node's form, if it has one."""
         lists = self._flow_lists if which == "flows" else self._step_lists

@@ -162,3 +162,15 @@ def test_adding_a_variable_from_the_orchestration_form(
     stack.undo()
     stack.undo()
     assert [v.name for v in document.definition.variables] == ["employee"]
+
+
+def test_pending_edit_is_committed_before_saving(qtbot, inspector, document, selection):
+    selection.set(["contract"])
+    guidance = inspector.current_form().editor("guidance").text
+    guidance.setFocus()
+    qtbot.keyClicks(guidance, "Typed, not yet committed. ")
+
+    inspector.commit_pending_edit()
+
+    assert document.element("contract").guidance.startswith("Typed, not yet committed. ")
+    assert guidance.hasFocus()
