@@ -329,15 +329,28 @@ class InspectorPanel(QWidget):
     # --- edits --------------------------------------------------------------------------------
 
     def _apply(self, field: str, value: Any) -> None:
-        problem, command = command_for_edit(self._document, self._target, field, value)
+        doc, target, selection = self._document, self._target, self._selection
+        problem, command = command_for_edit(doc, target, field, value, selection)
         form = self.current_form()
         editor = form.editor(field) if form else None
         if problem:
             if editor is not None:
                 editor.show_message(problem)
             return
-        if command is not None:
-            self._stack.push(command)
+        if command is None:
+            return
+        typing_here = editor is not None and self._has_focus_in(editor)
+        self._stack.push(command)
+        # A rename resets the document and may pass through another form; come back to the
+        # field the admin was typing in.
+        form = self.current_form()
+        editor = form.editor(field) if form else None
+        if typing_here and editor is not None and not self._has_focus_in(editor):
+            editor.focus_input()
+
+    def _has_focus_in(self, widget: QWidget) -> bool:
+        focused = self.focusWidget()
+        return focused is not None and (focused is widget or widget.isAncestorOf(focused))
 
     def _change_step_type(self, step_type: str) -> None:
         key = self._target.key
