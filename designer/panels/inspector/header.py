@@ -42,12 +42,13 @@ class InspectorHeader(QFrame):
         self.change_type.setToolTip("Change the step's type; ID, name and start stay")
         self.change_type.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self._type_menu = QMenu(self.change_type)
-        self._type_actions: dict[str, QAction] = {}
         for step_type in STEP_TYPES:
-            action = self._type_menu.addAction(kind_icon(step_type), KIND_LABELS[step_type])
+            # Actions are parented to the menu (not kept in Python), so Qt alone owns them.
+            action = QAction(kind_icon(step_type), KIND_LABELS[step_type], self._type_menu)
             action.setCheckable(True)
+            action.setData(step_type)
             action.triggered.connect(lambda _=False, t=step_type: self._choose_type(t))
-            self._type_actions[step_type] = action
+            self._type_menu.addAction(action)
         self.change_type.setMenu(self._type_menu)
         layout.addWidget(self.icon)
         layout.addLayout(text, 1)
@@ -61,15 +62,15 @@ class InspectorHeader(QFrame):
         self.subtitle.setText(subtitle)
         self.subtitle.setVisible(bool(subtitle))
         self.change_type.setVisible(kind in STEP_TYPES)
-        for step_type, action in self._type_actions.items():
-            action.setChecked(step_type == kind)
+        for action in self._type_menu.actions():
+            action.setChecked(action.data() == kind)
 
     def type_action(self, step_type: str) -> QAction:
         """The menu entry that turns the shown step into `step_type`."""
-        return self._type_actions[step_type]
+        return next(a for a in self._type_menu.actions() if a.data() == step_type)
 
     def _choose_type(self, step_type: str) -> None:
-        self._type_actions[step_type].setChecked(True)
+        self.type_action(step_type).setChecked(True)
         self.type_chosen.emit(step_type)
 
     def show_current(self, document: Document, kind: str, current: Any) -> None:

@@ -92,9 +92,18 @@ class InspectorPanel(QWidget):
         layout.addWidget(self.problems)
         layout.addWidget(self._scroll, 1)
         self._unsubscribe = document.subscribe(self._on_change)
-        self.destroyed.connect(lambda *_: self._unsubscribe())
         selection.changed.connect(self._on_selection)
+        # Children are deleted before `destroyed` fires. A field losing focus as it is
+        # deleted would commit into a half-deleted panel, so stop listening and editing as
+        # soon as the first child (the header) goes.
+        self._alive = True
+        self.header.destroyed.connect(lambda *_: self._tear_down())
         self._show_target(InspectorTarget.of(document, selection.keys()))
+
+    def _tear_down(self) -> None:
+        if self._alive:
+            self._alive = False
+            self._unsubscribe()
 
     # --- public -----------------------------------------------------------------------------
 
@@ -180,6 +189,8 @@ class InspectorPanel(QWidget):
     # --- what to show -----------------------------------------------------------------------
 
     def _on_selection(self) -> None:
+        if not self._alive:
+            return
         target = InspectorTarget.of(self._document, self._selection.keys())
         if target != self._target:
             self._finish_pending_edit()
@@ -329,6 +340,8 @@ class InspectorPanel(QWidget):
     # --- edits --------------------------------------------------------------------------------
 
     def _apply(self, field: str, value: Any) -> None:
+        if not self._alive:
+            return
         doc, target, selection = self._document, self._target, self._selection
         problem, command = command_for_edit(doc, target, field, value, selection)
         form = self.current_form()

@@ -109,6 +109,10 @@ class FieldEditor(QWidget):
         raise NotImplementedError
 
     def _commit(self, value: Any) -> None:
+        if not self.isVisible():
+            # Focus leaves a field when its window hides or is torn down; nobody is editing
+            # then, and committing into a half-destroyed window would crash.
+            return
         if self._has_value and value == self._value:
             # Back to the stored value: nothing to write, but an earlier complaint is moot.
             if self._message_level == "error":
