@@ -77,7 +77,7 @@ class ValidationController(QObject):
         self._document, self._validator = document, validator
         self._diagnostics: list[Diagnostic] = []
         self._generation = 0
-        self._running: int | None = None
+        self._delivered = 0  # the generation whose result `diagnostics()` holds
         self._pool = pool or QThreadPool.globalInstance()
         # Not parented to self: a worker may still hold it after the controller is gone.
         self._relay = _Relay()
@@ -95,8 +95,8 @@ class ValidationController(QObject):
         return list(self._diagnostics)
 
     def is_pending(self) -> bool:
-        """Whether a validation is waiting for its timer or running."""
-        return self._timer.isActive() or self._running is not None
+        """Whether the latest document state still awaits its validation result."""
+        return self._delivered != self._generation
 
     def schedule(self) -> None:
         """Validate after the debounce delay (restarting it when already waiting)."""
@@ -117,14 +117,13 @@ class ValidationController(QObject):
 
     def _start(self) -> None:
         snapshot = self._document.definition.model_dump(by_alias=True)
-        self._running = self._generation
         self._pool.start(_ValidationTask(self._generation, snapshot, self._validator, self._relay))
 
     @Slot(int, list)
     def _deliver(self, generation: int, diagnostics: list[Diagnostic]) -> None:
         if generation != self._generation:
             return  # an older state's result; a newer validation is on its way
-        self._running = None
+        self._delivered = generation
         if diagnostics != self._diagnostics:
             self._diagnostics = diagnostics
             self.diagnostics_changed.emit(self.diagnostics())

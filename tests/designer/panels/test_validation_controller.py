@@ -136,3 +136,24 @@ def test_controller_on_a_big_diagram_delivers_off_the_ui_thread(qtbot, pool):
 
     assert signal.args[0][0].message == "2000"
     assert seen_threads and seen_threads[0] != threading.get_ident()
+
+
+def test_validate_now_overtakes_a_running_worker(qtbot, document, pool):
+    release = threading.Event()
+
+    def slow(definition) -> list[Diagnostic]:
+        if threading.current_thread() is not threading.main_thread():
+            release.wait(5)
+        return [Diagnostic("warning", "named", None, "name", definition.name)]
+
+    controller = ValidationController(document, validator=slow, delay_ms=1, pool=pool)
+    qtbot.wait(30)  # the worker is running (and blocked)
+    document.set_properties({"name": "Now"})
+
+    assert [d.message for d in controller.validate_now()] == ["Now"]
+    assert not controller.is_pending()
+    release.set()
+    pool.waitForDone(2000)
+    qtbot.wait(20)
+    assert [d.message for d in controller.diagnostics()] == ["Now"]
+    assert not controller.is_pending()
