@@ -72,6 +72,7 @@ _KIND_BY_NAME = {
     "exit_condition": FieldKind.EXPRESSION,
     "key": FieldKind.EXPRESSION,
     "guidance": FieldKind.MULTILINE,
+    "description": FieldKind.MULTILINE,
     "assignee": FieldKind.ASSIGNEE,
     "escalate_to": FieldKind.ASSIGNEE,
     "after": FieldKind.STEP_CHECKLIST,
@@ -231,8 +232,6 @@ def _kind_of(name: str, annotation: Any, metadata: list[Any]) -> tuple[FieldKind
         return FieldKind.NESTED, {"item_model": annotation}
     if annotation is Any:
         return FieldKind.VALUE, {}
-    if name in ("description",):
-        return FieldKind.MULTILINE, {}
     return FieldKind.TEXT, {}
 
 
