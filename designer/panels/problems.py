@@ -8,6 +8,7 @@ emit `orchestration_activated` instead, so the window can show its properties.
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -92,6 +93,13 @@ class ProblemsPanel(QWidget):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(MESSAGE_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.view.activated.connect(self._activate)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.ActionsContextMenu)
+        copy = QAction("Copy", self.view)
+        copy.setShortcut(QKeySequence.StandardKey.Copy)
+        copy.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
+        copy.triggered.connect(self.copy_selected)
+        self.view.addAction(copy)
 
         self._empty = QLabel("No problems found.", self)
         self._empty.setObjectName("problemsEmpty")
@@ -163,6 +171,15 @@ class ProblemsPanel(QWidget):
         self._model.text = text.strip()
         self._model.refilter()
         self._update_counts()
+
+    def copy_selected(self) -> str:
+        """Put the selected problems on the clipboard, one CLI-style line each; returns it."""
+        rows = sorted({index.row() for index in self.view.selectionModel().selectedRows()})
+        shown = self._model.rows()
+        text = "\n".join(shown[row].format_line() for row in rows)
+        if text:
+            QGuiApplication.clipboard().setText(text)
+        return text
 
     def _activate(self, index: QModelIndex) -> None:
         diagnostic: Diagnostic = self._model.index(index.row(), 0).data(DIAGNOSTIC_ROLE)

@@ -99,3 +99,17 @@ def test_no_problems_shows_a_calm_message(panel):
 
     assert panel.errors_button.text() == "0 errors"
     assert not panel.view.isVisible()
+
+
+def test_ctrl_c_copies_selected_problems_as_cli_lines(qtbot, panel, qapp):
+    shown = panel.visible_diagnostics()
+    panel.view.setFocus()
+    panel.view.selectionModel().select(
+        panel.view.model().index(0, 0),
+        panel.view.selectionModel().SelectionFlag.Select
+        | panel.view.selectionModel().SelectionFlag.Rows,
+    )
+
+    qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+
+    assert qapp.clipboard().text() == shown[0].format_line()

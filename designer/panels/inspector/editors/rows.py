@@ -34,6 +34,7 @@ class FieldRows(QWidget):
         for spec in specs:
             editor = factory.create_editor(spec, context, self)
             editor.setToolTip(spec.help)
+            (editor.focusProxy() or editor).setAccessibleName(spec.label)
             editor.committed.connect(lambda value, name=spec.name: self.committed.emit(name, value))
             pair = QVBoxLayout()
             pair.setSpacing(3)
