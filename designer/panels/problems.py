@@ -183,8 +183,10 @@ class ProblemsPanel(QWidget):
 
     def _activate(self, index: QModelIndex) -> None:
         diagnostic: Diagnostic = self._model.index(index.row(), 0).data(DIAGNOSTIC_ROLE)
-        self.diagnostic_activated.emit(diagnostic)
+        # Element first (the window selects and centres it), then the whole diagnostic, so a
+        # listener can refine that: select the flow a flow problem names, focus the field.
         if diagnostic.element:
             self.element_activated.emit(diagnostic.element)
         else:
             self.orchestration_activated.emit()
+        self.diagnostic_activated.emit(diagnostic)

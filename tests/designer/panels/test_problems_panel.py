@@ -113,3 +113,16 @@ def test_ctrl_c_copies_selected_problems_as_cli_lines(qtbot, panel, qapp):
     qtbot.keyClick(panel.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
 
     assert qapp.clipboard().text() == shown[0].format_line()
+
+
+def test_activation_names_the_element_before_the_whole_diagnostic(qtbot, panel):
+    heard = []
+    panel.element_activated.connect(lambda element: heard.append(("element", element)))
+    panel.diagnostic_activated.connect(lambda d: heard.append(("diagnostic", d.code)))
+    row = next(i for i, d in enumerate(panel.visible_diagnostics()) if d.code == "unreachable")
+    panel.view.setFocus()
+    panel.view.setCurrentIndex(panel.view.model().index(row, 0))
+
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)
+
+    assert heard == [("element", "equipment"), ("diagnostic", "unreachable")]
