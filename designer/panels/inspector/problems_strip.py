@@ -66,10 +66,22 @@ class ProblemsStrip(QFrame):
         link = ""
         if diagnostic.field:
             field = escape(diagnostic.field)
-            link = f' <a href="{field}" style="color:#6e56cf;">{field}</a>'
+            words = escape(field_words(diagnostic.field))
+            link = f' <a href="{field}" style="color:#6e56cf;">Go to {words}</a>'
         text.setText(f"{escape(diagnostic.message)}{link}")
         text.setToolTip(diagnostic.code)
         text.linkActivated.connect(self.field_chosen)
         layout.addWidget(icon)
         layout.addWidget(text, 1)
         return row
+
+
+def field_words(field: str) -> str:
+    """A diagnostic's field as words: `flows[done].condition` -> `condition of the flow to
+    done`, `inputs.payroll_id` -> `inputs: payroll_id`."""
+    if field.startswith("flows[") and "]" in field:
+        target, _, attribute = field[len("flows[") :].partition("]")
+        attribute = attribute.lstrip(".").replace("_", " ")
+        return f"{attribute} of the flow to {target}" if attribute else f"the flow to {target}"
+    head, _, rest = field.partition(".")
+    return head.replace("_", " ") + (f": {rest}" if rest else "")

@@ -293,3 +293,11 @@ def test_trigger_kind_explains_itself(inspector, document, selection):
 
     level, text = trigger.message()
     assert level == "hint" and text.startswith("A run starts when a record of this type")
+
+
+def test_problem_links_read_as_words():
+    from designer.panels.inspector.problems_strip import field_words
+
+    assert field_words("flows[done].condition") == "condition of the flow to done"
+    assert field_words("inputs.payroll_id") == "inputs: payroll_id"
+    assert field_words("escalate_to") == "escalate to"
