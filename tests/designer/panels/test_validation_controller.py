@@ -61,9 +61,11 @@ def test_moving_a_node_does_not_revalidate(qtbot, document, pool):
 
 def test_a_stale_result_never_replaces_a_newer_one(qtbot, document, pool):
     release_first = threading.Event()
+    first_started = threading.Event()
 
     def slow_for_first_name(definition) -> list[Diagnostic]:
         if definition.name == "First":
+            first_started.set()
             release_first.wait(5)
         return [Diagnostic("warning", "named", None, "name", definition.name)]
 
@@ -71,7 +73,7 @@ def test_a_stale_result_never_replaces_a_newer_one(qtbot, document, pool):
         document, validator=slow_for_first_name, delay_ms=10, pool=pool
     )
     document.set_properties({"name": "First"})
-    qtbot.wait(60)  # the worker for "First" has started and is blocked
+    qtbot.waitUntil(first_started.is_set)  # its worker now blocks until released
     with qtbot.waitSignal(controller.diagnostics_changed, timeout=2000):
         document.set_properties({"name": "Second"})
 
@@ -146,8 +148,14 @@ def test_validate_now_overtakes_a_running_worker(qtbot, document, pool):
             release.wait(5)
         return [Diagnostic("warning", "named", None, "name", definition.name)]
 
-    controller = ValidationController(document, validator=slow, delay_ms=1, pool=pool)
-    qtbot.wait(30)  # the worker is running (and blocked)
+    started = threading.Event()
+
+    def slow_started(definition) -> list[Diagnostic]:
+        started.set()
+        return slow(definition)
+
+    controller = ValidationController(document, validator=slow_started, delay_ms=1, pool=pool)
+    qtbot.waitUntil(started.is_set)  # a worker is running (and blocked)
     document.set_properties({"name": "Now"})
 
     assert [d.message for d in controller.validate_now()] == ["Now"]
