@@ -37,15 +37,14 @@ class ModelTableFieldEditor(TableEditor):
         self._columns = [s for s in specs if s.name == "name" or s.kind in _COMPACT]
         self.table.setColumnCount(len(self._columns))
         self.table.setHorizontalHeaderLabels([c.label for c in self._columns])
-        for column, spec_ in enumerate(self._columns):
-            header_item = self.table.horizontalHeaderItem(column)
-            if header_item is not None and spec_.help:
-                header_item.setToolTip(spec_.help)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column, field in enumerate(self._columns):
+            header_item = self.table.horizontalHeaderItem(column)
+            if header_item is not None and field.help:
+                header_item.setToolTip(field.help)
             if field.kind is FieldKind.CHOICE:
                 self.table.setItemDelegateForColumn(column, ChoiceDelegate(field.choices, self))
         self._detail_frame = QFrame(self)
