@@ -1,0 +1,124 @@
+"""Flows as connectors: a smooth curve from source to target with an arrowhead and label.
+
+The geometry (path, arrowhead, label position) is rebuilt only when an end moves or the
+flow changes; `paint()` draws what was prepared.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+
+from designer.canvas import theme
+from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
+from designer.document import Document
+
+ARROW = 9.0
+LABEL_MAX = 160.0
+
+
+class FlowItem(DiagramItem):
+    """A flow between two nodes, keyed by its (source, target) pair."""
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__((source, target))
+        self.source, self.target = source, target
+        self.setZValue(0)
+        self._path = QPainterPath()
+        self._shape = QPainterPath()
+        self._arrow = QPolygonF()
+        self._bounds = QRectF()
+        self._label = CachedText(theme.SMALL_FONT_ARGS)
+        self._has_label = False
+        self._label_rect = QRectF()
+
+    def refresh(self, document: Document) -> None:
+        """Re-read condition/default to prepare the label."""
+        flow = document.flow(self.source, self.target)
+        text = ""
+        if flow is not None:
+            text = "default" if flow.default else (flow.condition or "")
+        self._has_label = bool(text)
+        self._label.set(text, LABEL_MAX)
+        self._place_label()
+        self.update()
+
+    def set_ends(self, start: QPointF, end: QPointF) -> None:
+        """Route the connector between two scene points (source out, target in)."""
+        self.prepareGeometryChange()
+        self._path = connector_path(start, end)
+        angle = math.radians(-self._path.angleAtPercent(1.0))
+        self._arrow = arrow_head(end, angle)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        self._shape = stroker.createStroke(self._path)
+        self._shape.addPolygon(self._arrow)
+        self._place_label()
+
+    def _place_label(self) -> None:
+        self.prepareGeometryChange()
+        if self._has_label and not self._path.isEmpty():
+            middle = self._path.pointAtPercent(0.5)
+            w = self._label.width() + 12
+            self._label_rect = QRectF(middle.x() - w / 2, middle.y() - 10, w, 19)
+        else:
+            self._label_rect = QRectF()
+        self._bounds = self._shape.boundingRect().united(self._label_rect).adjusted(-4, -4, 4, 4)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        shape = QPainterPath(self._shape)
+        if self._has_label:
+            shape.addRect(self._label_rect)
+        return shape
+
+    def badge_center(self) -> QPointF:
+        return self._path.pointAtPercent(0.5)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self.isSelected():
+            pen, brush = theme.CONNECTOR_SELECTED_PEN, theme.ACCENT_BRUSH
+        elif self.hovered:
+            pen, brush = theme.CONNECTOR_HOVER_PEN, theme.HOVER_BRUSH
+        else:
+            pen, brush = theme.CONNECTOR_PEN, theme.CONNECTOR_BRUSH
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(theme.NO_PEN)
+        painter.setBrush(brush)
+        painter.drawPolygon(self._arrow)
+        if self._has_label and level_of_detail(painter) >= TEXT_LOD:
+            painter.setBrush(theme.SURFACE_BRUSH)
+            painter.setPen(pen if self.isSelected() else theme.OUTLINE_PEN)
+            painter.drawRoundedRect(self._label_rect, 9.5, 9.5)
+            painter.setPen(theme.MUTED_PEN)
+            self._label.draw(painter, self._label_rect.x() + 6, self._label_rect.y() + 2)
+
+
+def connector_path(start: QPointF, end: QPointF) -> QPainterPath:
+    """A horizontal-tangent cubic curve; loops out and around when going backwards."""
+    path = QPainterPath(start)
+    dx = end.x() - start.x()
+    reach = max(40.0, abs(dx) / 2) if dx >= 0 else max(80.0, abs(end.y() - start.y()) / 2)
+    path.cubicTo(
+        QPointF(start.x() + reach, start.y()),
+        QPointF(end.x() - reach - ARROW, end.y()),
+        QPointF(end.x() - ARROW, end.y()),
+    )
+    path.lineTo(end)
+    return path
+
+
+def arrow_head(tip: QPointF, angle: float) -> QPolygonF:
+    """A filled triangle pointing along `angle` (radians) with its point at `tip`."""
+    back = QPointF(math.cos(angle) * ARROW, math.sin(angle) * ARROW)
+    side = QPointF(-math.sin(angle) * ARROW * 0.45, math.cos(angle) * ARROW * 0.45)
+    return QPolygonF([tip, tip - back + side, tip - back - side])
