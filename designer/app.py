@@ -5,18 +5,30 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 
-def run(file: Path | None = None) -> int:
-    """Create the application and main window, open `file` if given, run the event loop."""
+def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
+    """Create the application and main window, open `file` if given, run the event loop.
+
+    With `screenshot`, the window is shown, saved as a PNG once it has painted, and the
+    application exits: a smoke test that works on a virtual screen too.
+    """
     from designer.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Baton")
     app.setOrganizationName("Baton")
     window = MainWindow()
-    if file is not None:
-        window.open_file(file)
+    if file is not None and not window.open_file(file):
+        return 2
     window.show()
+    if screenshot is not None:
+        def capture() -> None:
+            ok = window.grab().save(str(screenshot))
+            print(f"saved {screenshot}" if ok else f"could not write {screenshot}")
+            app.exit(0 if ok else 1)
+
+        QTimer.singleShot(500, capture)
     return app.exec()

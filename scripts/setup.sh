@@ -47,8 +47,10 @@ fi
 if ((open_designer)); then
   example=resources/examples/employee_onboarding.baton.json
   if [[ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]]; then
-    echo "setup: no display found; starting the designer on a virtual screen (xvfb-run)."
-    exec xvfb-run -a .venv/bin/baton designer "$example"
+    # Nothing to show a window on: open it on a virtual screen and keep a picture of it.
+    shot=${BATON_SCREENSHOT:-baton-designer.png}
+    echo "setup: no display; opening the designer on a virtual screen, picture in $shot"
+    exec xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/baton designer "$example" --screenshot "$shot"
   fi
   exec .venv/bin/baton designer "$example"
 fi
