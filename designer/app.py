@@ -25,6 +25,7 @@ def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
         return 2
     window.show()
     if screenshot is not None:
+
         def capture() -> None:
             ok = window.grab().save(str(screenshot))
             print(f"saved {screenshot}" if ok else f"could not write {screenshot}")

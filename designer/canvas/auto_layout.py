@@ -14,7 +14,7 @@ import networkx as nx
 from designer.canvas import geometry
 from engine.definition import Orchestration, Position
 
-COLUMN_GAP = 120
+COLUMN_GAP = 150  # room for a condition label between columns
 ROW_GAP = 60
 ORIGIN = (40, 40)
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF
-from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QGraphicsSceneDragDropEvent
 
 from designer.canvas import geometry
 from designer.canvas.items import StageItem
 from designer.canvas.palette import PALETTE_MIME
 from designer.commands import AddNodeCommand, AddStepCommand
+from designer.commands.base import CompoundCommand
 from designer.document.factory import NODE_KINDS, STEP_KINDS, new_node, new_step
 from engine.definition import Position
 
@@ -79,7 +79,7 @@ class PaletteDropGesture:
                 return step.id
             node = new_node(document, "stage", taken={step.id})
             node.name = step.name
-            macro = QUndoCommand(f"Add {step.name}")
+            macro = CompoundCommand(f"Add {step.name}")
             AddNodeCommand(document, node, self._place(node, pos), parent=macro)
             AddStepCommand(document, node.id, step, parent=macro)
             self.scene.push(macro)

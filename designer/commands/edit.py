@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from pydantic import TypeAdapter
-from PySide6.QtGui import QUndoCommand
 
+from designer.commands.base import CompoundCommand
 from designer.commands.flows import AddFlowCommand, RemoveFlowCommand
 from designer.commands.nodes import AddNodeCommand, RemoveNodeCommand
 from designer.commands.steps import AddStepCommand, RemoveStepCommand
@@ -30,7 +30,7 @@ _STEP_ADAPTER: TypeAdapter[AnyStep] = TypeAdapter(Step)
 Key = str | tuple[str, str]
 
 
-def delete_command(document: Document, keys: Iterable[Key]) -> QUndoCommand | None:
+def delete_command(document: Document, keys: Iterable[Key]) -> CompoundCommand | None:
     """One undo entry removing the selected flows, steps and nodes (None if nothing)."""
     keys = list(keys)
     node_ids = [k for k in keys if isinstance(k, str) and document.definition.node(k)]
@@ -52,7 +52,7 @@ def delete_command(document: Document, keys: Iterable[Key]) -> QUndoCommand | No
     count = len(node_ids) + len(step_ids) + len(flows)
     if count == 0:
         return None
-    macro = QUndoCommand("Delete" if count == 1 else f"Delete {count} elements")
+    macro = CompoundCommand("Delete" if count == 1 else f"Delete {count} elements")
     for source, target in flows:
         RemoveFlowCommand(document, source, target, parent=macro)
     for step_id in step_ids:
@@ -62,10 +62,10 @@ def delete_command(document: Document, keys: Iterable[Key]) -> QUndoCommand | No
     return macro
 
 
-class _DeferredRemoveNodeCommand(QUndoCommand):
+class _DeferredRemoveNodeCommand(CompoundCommand):
     """Removes a node with the flows it has when it runs (earlier siblings may remove some)."""
 
-    def __init__(self, document: Document, node_id: str, parent: QUndoCommand) -> None:
+    def __init__(self, document: Document, node_id: str, parent: CompoundCommand) -> None:
         super().__init__(f"Delete {node_id}", parent)
         self._document, self._node_id = document, node_id
         self._inner: RemoveNodeCommand | None = None
@@ -87,14 +87,17 @@ def copy_fragment(document: Document, keys: Iterable[Key]) -> str | None:
     nodes = [n for k in keys if (n := definition.node(k)) is not None and n.type != "start"]
     node_ids = {n.id for n in nodes}
     steps = [
-        {"stage": document.stage_of(k).id, "step": document.element(k).model_dump(by_alias=True)}  # type: ignore[union-attr]
+        {
+            "stage": document.stage_of(k).id,
+            "step": document.element(k).model_dump(by_alias=True, exclude_defaults=True),
+        }  # type: ignore[union-attr]
         for k in keys
         if document.is_step(k) and document.stage_of(k).id not in node_ids  # type: ignore[union-attr]
     ]
     if not nodes and not steps:
         return None
     flows = [
-        f.model_dump(by_alias=True)
+        f.model_dump(by_alias=True, exclude_defaults=True)
         for f in definition.flows
         if f.source in node_ids and f.target in node_ids
     ]
@@ -104,7 +107,7 @@ def copy_fragment(document: Document, keys: Iterable[Key]) -> str | None:
     return json.dumps(
         {
             "baton_fragment": 1,
-            "nodes": [n.model_dump(by_alias=True) for n in nodes],
+            "nodes": [n.model_dump(by_alias=True, exclude_defaults=True) for n in nodes],
             "steps": steps,
             "flows": flows,
             "layout": layout,
@@ -118,7 +121,7 @@ def paste_command(
     *,
     offset: tuple[float, float] = (40, 40),
     target_stage: str | None = None,
-) -> tuple[QUndoCommand, list[str]] | None:
+) -> tuple[CompoundCommand, list[str]] | None:
     """One undo entry adding a copy of a fragment; also returns the new top-level ids.
 
     Loose steps go into `target_stage`, else back into their original stage when it still
@@ -147,7 +150,7 @@ def paste_command(
         new_ids[old] = new
         return new
 
-    macro = QUndoCommand("Paste")
+    macro = CompoundCommand("Paste")
     created: list[str] = []
     for node in nodes:
         copy = node.model_copy(deep=True, update={"id": fresh(node.id)})

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand
-
+from designer.commands.base import CompoundCommand
 from designer.document import Document
 from engine.definition import Flow
 
 
-class AddFlowCommand(QUndoCommand):
+class AddFlowCommand(CompoundCommand):
     """Connect two nodes (appended last: decisions evaluate flows in document order)."""
 
-    def __init__(self, document: Document, flow: Flow, parent: QUndoCommand | None = None):
+    def __init__(self, document: Document, flow: Flow, parent: CompoundCommand | None = None):
         super().__init__(f"Connect {flow.source} → {flow.target}", parent)
         self._document, self._flow = document, flow
 
@@ -22,11 +21,11 @@ class AddFlowCommand(QUndoCommand):
         self._document.remove_flow(self._flow.source, self._flow.target)
 
 
-class RemoveFlowCommand(QUndoCommand):
+class RemoveFlowCommand(CompoundCommand):
     """Disconnect two nodes, restoring the flow at its old place on undo."""
 
     def __init__(
-        self, document: Document, source: str, target: str, parent: QUndoCommand | None = None
+        self, document: Document, source: str, target: str, parent: CompoundCommand | None = None
     ) -> None:
         super().__init__(f"Delete flow {source} → {target}", parent)
         self._document, self._key = document, (source, target)

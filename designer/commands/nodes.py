@@ -6,14 +6,13 @@ node and every connection it had (children redo in order and undo in reverse).
 
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand
-
+from designer.commands.base import CompoundCommand
 from designer.commands.flows import RemoveFlowCommand
 from designer.document import Document
 from engine.definition import AnyNode, Position
 
 
-class AddNodeCommand(QUndoCommand):
+class AddNodeCommand(CompoundCommand):
     """Insert a node, optionally at a canvas position."""
 
     def __init__(
@@ -21,7 +20,7 @@ class AddNodeCommand(QUndoCommand):
         document: Document,
         node: AnyNode,
         position: Position | None = None,
-        parent: QUndoCommand | None = None,
+        parent: CompoundCommand | None = None,
     ) -> None:
         super().__init__(f"Add {node.type} {node.name or node.id}", parent)
         self._document, self._node, self._position = document, node, position
@@ -40,11 +39,11 @@ class AddNodeCommand(QUndoCommand):
         super().undo()
 
 
-class RemoveNodeCommand(QUndoCommand):
+class RemoveNodeCommand(CompoundCommand):
     """Remove a node together with its flows."""
 
     def __init__(
-        self, document: Document, node_id: str, parent: QUndoCommand | None = None
+        self, document: Document, node_id: str, parent: CompoundCommand | None = None
     ) -> None:
         super().__init__(f"Delete {node_id}", parent)
         self._document, self._node_id = document, node_id
@@ -64,14 +63,14 @@ class RemoveNodeCommand(QUndoCommand):
         super().undo()
 
 
-class MoveNodesCommand(QUndoCommand):
+class MoveNodesCommand(CompoundCommand):
     """Place one or more nodes; pushed once when a drag ends."""
 
     def __init__(
         self,
         document: Document,
         positions: dict[str, Position],
-        parent: QUndoCommand | None = None,
+        parent: CompoundCommand | None = None,
     ) -> None:
         count = len(positions)
         super().__init__("Move node" if count == 1 else f"Move {count} nodes", parent)
@@ -89,7 +88,7 @@ class MoveNodesCommand(QUndoCommand):
             self._document.move_node(node_id, position)
 
 
-class SetLayoutCommand(QUndoCommand):
+class SetLayoutCommand(CompoundCommand):
     """Replace the whole layout at once (auto-layout)."""
 
     def __init__(

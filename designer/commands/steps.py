@@ -6,13 +6,12 @@ stage also drops the links that would dangle, as child commands of the same undo
 
 from __future__ import annotations
 
-from PySide6.QtGui import QUndoCommand
-
+from designer.commands.base import CompoundCommand
 from designer.document import Document
 from engine.definition import AnyStep
 
 
-class AddStepCommand(QUndoCommand):
+class AddStepCommand(CompoundCommand):
     """Insert a step into a stage at an index (default last)."""
 
     def __init__(
@@ -21,7 +20,7 @@ class AddStepCommand(QUndoCommand):
         stage_id: str,
         step: AnyStep,
         index: int | None = None,
-        parent: QUndoCommand | None = None,
+        parent: CompoundCommand | None = None,
     ) -> None:
         super().__init__(f"Add step {step.name or step.id}", parent)
         self._document, self._stage_id, self._step, self._index = document, stage_id, step, index
@@ -33,11 +32,11 @@ class AddStepCommand(QUndoCommand):
         self._document.remove_step(self._step.id)
 
 
-class RemoveStepCommand(QUndoCommand):
+class RemoveStepCommand(CompoundCommand):
     """Remove a step and the `after` links of its siblings that pointed at it."""
 
     def __init__(
-        self, document: Document, step_id: str, parent: QUndoCommand | None = None
+        self, document: Document, step_id: str, parent: CompoundCommand | None = None
     ) -> None:
         super().__init__(f"Delete step {step_id}", parent)
         self._document, self._step_id = document, step_id
@@ -55,7 +54,7 @@ class RemoveStepCommand(QUndoCommand):
         super().undo()
 
 
-class MoveStepCommand(QUndoCommand):
+class MoveStepCommand(CompoundCommand):
     """Reorder a step inside its stage or move it into another stage at an index."""
 
     def __init__(
@@ -64,7 +63,7 @@ class MoveStepCommand(QUndoCommand):
         step_id: str,
         stage_id: str,
         index: int,
-        parent: QUndoCommand | None = None,
+        parent: CompoundCommand | None = None,
     ) -> None:
         super().__init__(f"Move step {step_id}", parent)
         self._document, self._step_id = document, step_id
@@ -87,7 +86,7 @@ class MoveStepCommand(QUndoCommand):
         super().undo()
 
 
-class SetAfterCommand(QUndoCommand):
+class SetAfterCommand(CompoundCommand):
     """Replace a step's `after` list (a child of removals and moves that would dangle)."""
 
     def __init__(
@@ -95,7 +94,7 @@ class SetAfterCommand(QUndoCommand):
         document: Document,
         step_id: str,
         after: list[str],
-        parent: QUndoCommand | None = None,
+        parent: CompoundCommand | None = None,
     ) -> None:
         super().__init__(f"Change after of {step_id}", parent)
         self._document, self._step_id, self._after = document, step_id, after
@@ -108,7 +107,7 @@ class SetAfterCommand(QUndoCommand):
         self._document.update_step(self._step_id, {"after": self._old})
 
 
-class LinkAfterCommand(QUndoCommand):
+class LinkAfterCommand(CompoundCommand):
     """Make `step_id` start only after `predecessor` completed (both in one stage)."""
 
     def __init__(self, document: Document, predecessor: str, step_id: str) -> None:
@@ -125,7 +124,7 @@ class LinkAfterCommand(QUndoCommand):
         self._document.update_step(self._step_id, {"after": self._old})
 
 
-def _unlink_dependants(document: Document, step_id: str, parent: QUndoCommand) -> None:
+def _unlink_dependants(document: Document, step_id: str, parent: CompoundCommand) -> None:
     stage = document.stage_of(step_id)
     for sibling in stage.steps if stage else []:
         if step_id in sibling.after:
