@@ -199,7 +199,6 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.view.fit()
         QTimer.singleShot(0, self.view.fit)  # again once the window has its final size
-        self.view.minimap.refresh()
 
     def new_file(self) -> bool:
         """Start an empty orchestration (asks about unsaved changes first)."""

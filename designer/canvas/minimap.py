@@ -51,7 +51,7 @@ class MinimapWidget(QWidget):
 
     def refresh(self) -> None:
         """Re-render the diagram into the overview pixmap."""
-        bounds = self._view.diagram.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        bounds = self._view.diagram.diagram_bounds().adjusted(-40, -40, 40, 40)
         self._source = bounds
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(int(SIZE[0] * ratio), int(SIZE[1] * ratio))

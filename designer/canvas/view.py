@@ -77,6 +77,10 @@ class DiagramView(QGraphicsView):
             after = self.mapToScene(anchor.toPoint())
             delta = after - before
             self.translate(delta.x(), delta.y())
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        self.diagram.set_zoom_level(self.zoom())
         self.zoom_changed.emit(self.zoom())
 
     def zoom_in(self) -> None:
@@ -93,7 +97,7 @@ class DiagramView(QGraphicsView):
 
     def fit(self) -> None:
         """Show the whole diagram (never magnified beyond 100 %)."""
-        bounds = self.diagram.itemsBoundingRect()
+        bounds = self.diagram.diagram_bounds()
         if bounds.isNull():
             self.zoom_actual()
             return
@@ -102,7 +106,7 @@ class DiagramView(QGraphicsView):
         if self.zoom() > 1.0:
             self.set_zoom(1.0)
             self.centerOn(bounds.center())
-        self.zoom_changed.emit(self.zoom())
+        self._zoomed()
 
     def center_on_key(self, key: object) -> None:
         """Scroll so an element is in the middle (Find, problems panel)."""

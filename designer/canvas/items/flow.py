@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 from designer.canvas import theme
 from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
 from designer.document import Document
+from engine.definition import Flow
 
 ARROW = 9.0
 LABEL_MAX = 160.0
@@ -35,9 +36,9 @@ class FlowItem(DiagramItem):
         self._has_label = False
         self._label_rect = QRectF()
 
-    def refresh(self, document: Document) -> None:
-        """Re-read condition/default to prepare the label."""
-        flow = document.flow(self.source, self.target)
+    def refresh(self, document: Document, flow: Flow | None = None) -> None:
+        """Re-read condition/default (or take the flow, when the caller has it)."""
+        flow = flow or document.flow(self.source, self.target)
         text = ""
         if flow is not None:
             text = "default" if flow.default else (flow.condition or "")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
 from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
@@ -127,6 +127,19 @@ class StageItem(NodeItem):
         painter.setBrush(theme.STAGE_HEADER_BRUSH)
         painter.drawPath(self._header)
         self.paint_drop_state(painter, self._shape)
+        if self.cards and not self.cards[0].isVisible():
+            # Zoomed far out, the cards are hidden; one bar each keeps the stage's shape.
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.CARD_BAR_BRUSH)
+            for index in range(len(self.cards)):
+                painter.drawRect(
+                    QRectF(
+                        geometry.CARD_GUTTER,
+                        geometry.card_top(index),
+                        self.width - geometry.CARD_GUTTER - geometry.STAGE_PADDING,
+                        geometry.CARD_HEIGHT,
+                    )
+                )
         if lod >= TEXT_LOD:
             painter.drawPixmap(
                 QRectF(12, 13, ICON, ICON), theme.icon_pixmap("stage", 18), QRectF(0, 0, 36, 36)
@@ -170,11 +183,10 @@ class StepCardItem(DiagramItem):
         self._name = CachedText(theme.BODY_FONT_ARGS)
         self._detail = CachedText(theme.SMALL_FONT_ARGS)
         self.setZValue(2)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
 
-    def refresh(self, document: Document) -> None:
-        """Re-read the step and prepare its two lines of text."""
-        step = document.element(self.step_id)
+    def refresh(self, document: Document, step: AnyStep | None = None) -> None:
+        """Re-read the step (or take it, when the caller has it) and set its two lines."""
+        step = step or document.element(self.step_id)
         if step is not None:
             self.step_type = step.type
             text_width = self.width - 46
