@@ -98,6 +98,10 @@ class MainWindow(QMainWindow):
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         self._build_status_bar()
+        self.resizeDocks(
+            [self.palette_dock, self.inspector_dock], [190, 320], Qt.Orientation.Horizontal
+        )
+        self.resizeDocks([self.problems_dock], [150], Qt.Orientation.Vertical)
 
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.undo_stack.indexChanged.connect(self._update_title)

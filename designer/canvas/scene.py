@@ -32,6 +32,7 @@ from designer.canvas.items import (
     StageItem,
     StepCardItem,
 )
+from designer.canvas.items.flow import route
 from designer.canvas.palette_drop import PaletteDropGesture
 from designer.document import Change, ChangeKind, Document
 from designer.selection import Selection, SelectionKey
@@ -252,7 +253,16 @@ class DiagramScene(QGraphicsScene):
             self._route(self._flows[key])
 
     def _route(self, item: FlowItem) -> None:
-        item.set_ends(self._nodes[item.source].anchor_out(), self._nodes[item.target].anchor_in())
+        source, target = self._nodes[item.source], self._nodes[item.target]
+        item.set_path(
+            route(
+                source.mapRectToScene(QRectF(0, 0, source.width, source.height)),
+                source.anchor_out(),
+                target.mapRectToScene(QRectF(0, 0, target.width, target.height)),
+                target.anchor_in(),
+                side_exit=not isinstance(source, StageItem),
+            )
+        )
 
     def diagram_bounds(self) -> QRectF:
         """The diagram's extent: the union of its nodes (stages include their cards).

@@ -164,8 +164,12 @@ class DecisionItem(NodeItem):
         self._path = QPainterPath()
         self._path.addPolygon(self._diamond)
         self._path.closeSubpath()
+        # The name sits above the diamond, leaving the bottom point free for a branch.
         self._bounds = QRectF(
-            size / 2 - LABEL_WIDTH / 2, -4, LABEL_WIDTH, size + geometry.LABEL_HEIGHT + 8
+            size / 2 - LABEL_WIDTH / 2,
+            -geometry.LABEL_HEIGHT - 6,
+            LABEL_WIDTH,
+            size + geometry.LABEL_HEIGHT + 10,
         )
 
     def _refresh(self, node: AnyNode) -> None:
@@ -183,13 +187,15 @@ class DecisionItem(NodeItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        painter.setBrush(theme.SURFACE_BRUSH)
+        painter.setBrush(theme.DECISION_BRUSH)
         painter.setPen(self.outline_pen())
         painter.drawPolygon(self._diamond)
         painter.setPen(theme.MUTED_PEN)
         self.paint_drop_state(painter, self._path)
         if level_of_detail(painter) >= TEXT_LOD:
-            self._label.draw(painter, self.width / 2 - self._label.width() / 2, self.height + 5)
+            self._label.draw(
+                painter, self.width / 2 - self._label.width() / 2, -geometry.LABEL_HEIGHT - 2
+            )
         self.paint_handle(painter)
         self.paint_badge(painter)
 
