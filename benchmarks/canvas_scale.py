@@ -21,6 +21,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.synthetic_definition import generate
@@ -63,6 +64,9 @@ def _edit_ms(window: MainWindow, make_command, rounds: int = 10) -> float:
 def main() -> None:
     app = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="baton-bench-"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        # Keep the user's recent files and window layout out of the benchmark.
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "settings"))
     window = MainWindow(recovery_dir=folder / "recovery")
     window.resize(1600, 1000)
     window.show()

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QUndoStack
+from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
@@ -66,6 +66,7 @@ class MainWindow(QMainWindow):
         self.selection = Selection(self)
         self.recovery = RecoveryStore(recovery_dir)
         self._recovered_unsaved = False
+        self._docks_sized = False
         self.setObjectName("baton_main_window")
         self.setWindowIcon(theme.icon("baton"))
         self.setAcceptDrops(True)
@@ -98,10 +99,6 @@ class MainWindow(QMainWindow):
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         self._build_status_bar()
-        self.resizeDocks(
-            [self.palette_dock, self.inspector_dock], [190, 320], Qt.Orientation.Horizontal
-        )
-        self.resizeDocks([self.problems_dock], [150], Qt.Orientation.Vertical)
 
         self.undo_stack.cleanChanged.connect(self._update_title)
         self.undo_stack.indexChanged.connect(self._update_title)
@@ -346,6 +343,18 @@ class MainWindow(QMainWindow):
         settings.setValue("window/state", self.saveState())
         settings.setValue("view/grid", self.actions_.grid.isChecked())
         settings.setValue("view/minimap", self.actions_.minimap.isChecked())
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._docks_sized:
+            self._docks_sized = True
+            if not self._settings().contains("window/state"):  # first start: calm proportions
+                QTimer.singleShot(0, self._size_docks)
+
+    def _size_docks(self) -> None:
+        horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
+        self.resizeDocks([self.palette_dock, self.inspector_dock], [180, 320], horizontal)
+        self.resizeDocks([self.problems_dock], [140], vertical)
 
     def _restore_settings(self) -> None:
         settings = self._settings()
