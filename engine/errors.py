@@ -94,6 +94,12 @@ class StoreTooNew(BatonError):
     exit_code = 2
 
 
+class StoreTooOld(BatonError):
+    """The database predates this Baton's schema; `baton db upgrade` brings it up to date."""
+
+    exit_code = 2
+
+
 class InterchangeError(BatonError):
     """A file from another tool (BPMN, Salesforce metadata) cannot be read or written.
 

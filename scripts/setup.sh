@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs everything Baton needs on Debian/Ubuntu: Qt's system libraries (via apt when
-# root or sudo is available), a virtual env in .venv, and Baton with its test extras.
+# Installs everything Baton needs on Debian/Ubuntu: Qt's system libraries and the PostgreSQL
+# server binaries for the tests (via apt when root or sudo is available), a virtual env in
+# .venv, and Baton with its test extras.
 # Idempotent: a second run only checks. With --open, opens the designer on an example.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,9 @@ apt_packages=(
   libegl1 libgl1 libfontconfig1 libglib2.0-0 libxkbcommon0 fonts-dejavu-core
   xvfb xauth libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-randr0
   libxcb-render-util0 libxcb-shape0 libxcb-xkb1 libxkbcommon-x11-0
+  # The PostgreSQL tests and benchmarks/team_load.py start their own throwaway server from
+  # these binaries (initdb, pg_ctl); nothing is configured system-wide.
+  postgresql
 )
 
 missing=()

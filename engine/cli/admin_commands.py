@@ -12,9 +12,11 @@ from sqlalchemy.exc import OperationalError
 
 from engine.cli.app import app
 from engine.cli.common import (
+    ActorOption,
     DbOption,
     FormatOption,
     OutputFormat,
+    actor_name,
     open_engine,
     print_json,
     print_table,
@@ -32,22 +34,36 @@ def add_command(
     name: Annotated[str, typer.Argument(help="User name.")],
     groups: Annotated[list[str] | None, typer.Option("--group", help="Group (repeatable).")] = None,
     queues: Annotated[list[str] | None, typer.Option("--queue", help="Queue (repeatable).")] = None,
-    admin: Annotated[bool, typer.Option("--admin", help="May complete any item.")] = False,
+    admin: Annotated[bool, typer.Option("--admin", help="Same as --role admin.")] = False,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", help="admin, operator or assignee (default: keep; new: assignee)."),
+    ] = None,
     email: Annotated[str | None, typer.Option("--email", help="Address for notices.")] = None,
+    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Add a user (or update one) with groups and queues."""
-    open_engine(db).add_user(name, groups=groups, queues=queues, admin=admin, email=email)
+    """Add a user (or update one) with groups, queues and a role (admins only, once one exists)."""
+    open_engine(db).add_user(
+        name,
+        groups=groups,
+        queues=queues,
+        admin=admin,
+        role=role,
+        email=email,
+        actor=actor_name(actor),
+    )
     typer.echo(f"user {name} ready")
 
 
 @users_app.command("deactivate")
 def deactivate_command(
     name: Annotated[str, typer.Argument(help="User name.")],
+    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Deactivate a user; runs waiting on them show as stuck (`baton runs --stuck`)."""
-    open_engine(db).deactivate_user(name)
+    open_engine(db).deactivate_user(name, actor=actor_name(actor))
     typer.echo(f"user {name} deactivated")
 
 
@@ -63,6 +79,7 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
         {
             "name": u.name,
             "admin": u.admin,
+            "role": u.role,
             "active": u.active,
             "groups": list(u.groups),
             "email": u.email,
@@ -76,13 +93,13 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
         [
             [
                 r["name"],
-                "yes" if r["admin"] else "",
+                r["role"],
                 "yes" if r["active"] else "no",
                 " ".join(r["groups"]),
             ]
             for r in rows
         ],
-        ["USER", "ADMIN", "ACTIVE", "GROUPS"],
+        ["USER", "ROLE", "ACTIVE", "GROUPS"],
     )
 
 

@@ -28,13 +28,14 @@ from engine.errors import ActivationRefused
 def activate_command(
     file: Annotated[Path, typer.Argument(help="A .baton.json definition.")],
     output_format: FormatOption = OutputFormat.text,
+    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Validate a definition and make it the active version of its id."""
+    """Validate a definition and make it the active version of its id (admins only)."""
     definition = load_definition(file)
     engine = open_engine(db)
     try:
-        version = engine.activate(definition)
+        version = engine.activate(definition, actor=actor_name(actor))
     except ActivationRefused as exc:
         for diagnostic in exc.diagnostics:
             typer.echo(diagnostic.format_line(str(file)), err=True)
@@ -48,10 +49,11 @@ def activate_command(
 @app.command("deactivate")
 def deactivate_command(
     definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
+    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Stop new runs of an orchestration (running ones go on)."""
-    open_engine(db).deactivate(definition_id)
+    """Stop new runs of an orchestration (running ones go on; admins only)."""
+    open_engine(db).deactivate(definition_id, actor=actor_name(actor))
     typer.echo(f"deactivated {definition_id}")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -10,10 +11,11 @@ from typing import Any, TypeVar
 
 import platformdirs
 from sqlalchemy import Connection, delete
+from sqlalchemy.exc import DBAPIError
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
-from engine.runtime import notify, operations, queries, timers, triggers, workitems
+from engine.runtime import notify, operations, permissions, queries, timers, triggers, workitems
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
 from engine.runtime.state import RUN_STATUSES
@@ -26,7 +28,13 @@ from engine.validation import has_errors, validate
 T = TypeVar("T")
 
 
+OUTBOX_ENV = "BATON_OUTBOX"
+
+
 def _default_outbox(store: Store) -> Path:
+    configured = os.environ.get(OUTBOX_ENV)
+    if configured:
+        return Path(configured).expanduser()
     folder = store.file_folder()
     if folder is not None:
         return folder / "outbox"
@@ -39,7 +47,8 @@ class Engine:
     Args:
         store: a `Store`, a database URL/path, or None for the default database.
         clock: where time comes from (default: the wall clock).
-        outbox: folder for `send_email` messages (default: `outbox/` beside a SQLite file).
+        outbox: folder for `send_email` messages and notices (default: `$BATON_OUTBOX`,
+            else `outbox/` beside a SQLite file, else in the user data folder).
     """
 
     def __init__(
@@ -77,17 +86,34 @@ class Engine:
             unit.drain()
             unit.flush()
 
-    def _call(self, work: Callable[[Unit], T], actor: str | None = None) -> T:
+    def _call(
+        self,
+        work: Callable[[Unit], T],
+        actor: str | None = None,
+        need: str | None = None,
+        doing: str = "",
+    ) -> T:
         # SQLite serialises writers, so this only matters on databases where two processes
         # can move one run at once: the loser's transaction is rolled back whole, and doing
         # the call again on fresh state is safe (actions run at-least-once anyway).
-        for attempt in range(3):
+        attempts = 8
+        for attempt in range(attempts):
             try:
                 with self.unit(actor) as unit:
+                    if need is not None:
+                        permissions.require(unit.conn, actor, need, doing)
                     return work(unit)
             except ConcurrentChange:
-                if attempt == 2:
+                if attempt == attempts - 1:
                     raise
+            except DBAPIError as exc:
+                if not self.store.is_retryable(exc):
+                    raise
+                if attempt == attempts - 1:
+                    raise ConcurrentChange(
+                        "the database kept refusing this change as conflicting",
+                        hint="repeat the command",
+                    ) from exc
         raise AssertionError("unreachable")
 
     def close(self) -> None:
@@ -96,7 +122,7 @@ class Engine:
 
     # --- definitions -------------------------------------------------------------------
 
-    def activate(self, definition: Orchestration) -> int:
+    def activate(self, definition: Orchestration, actor: str | None = None) -> int:
         """Store a definition as the active version of its id; returns the stored version.
 
         Versions are numbered by the store (the file's `version` is not trusted). Activating
@@ -104,6 +130,7 @@ class Engine:
 
         Raises:
             ActivationRefused: validation reports errors (they are attached).
+            PermissionDenied: `actor` is not an admin.
         """
         diagnostics = validate(definition)
         if has_errors(diagnostics):
@@ -113,8 +140,9 @@ class Engine:
                 diagnostics=diagnostics,
                 hint="run `baton validate` and fix them",
             )
-        with self.unit() as unit:
+        with self.unit(actor) as unit:
             conn = unit.conn
+            permissions.require(conn, actor, "admin", "activate definitions")
             active = definition_store.active_version(conn, definition.id)
             if active is not None:
                 same = definition.model_copy(update={"version": active})
@@ -144,9 +172,10 @@ class Engine:
                 )
         return version
 
-    def deactivate(self, definition_id: str) -> None:
-        """No version of this id starts new runs; running runs go on."""
-        with self.unit() as unit:
+    def deactivate(self, definition_id: str, actor: str | None = None) -> None:
+        """No version of this id starts new runs; running runs go on (admins only)."""
+        with self.unit(actor) as unit:
+            permissions.require(unit.conn, actor, "admin", "deactivate definitions")
             if not definition_store.deactivate(unit.conn, definition_id):
                 raise NotFound(f"no active orchestration {definition_id!r}")
             unit.conn.execute(delete(schedules).where(schedules.c.definition_id == definition_id))
@@ -241,19 +270,33 @@ class Engine:
         self._call(
             lambda u: operations.cancel_run(u, u.run(run_id), reason or "canceled by operator"),
             actor,
+            "operator",
+            "cancel runs",
         )
 
     def pause(self, run_id: str, reason: str = "", actor: str | None = None) -> None:
         """Pause a run: no new steps start."""
-        self._call(lambda u: operations.pause_run(u, u.run(run_id), reason), actor)
+        self._call(
+            lambda u: operations.pause_run(u, u.run(run_id), reason),
+            actor,
+            "operator",
+            "pause runs",
+        )
 
     def resume(self, run_id: str, actor: str | None = None) -> None:
         """Resume a paused run."""
-        self._call(lambda u: operations.resume_run(u, u.run(run_id)), actor)
+        self._call(
+            lambda u: operations.resume_run(u, u.run(run_id)), actor, "operator", "resume runs"
+        )
 
     def retry(self, run_id: str, step_id: str, actor: str | None = None) -> None:
         """Retry a failed background step."""
-        self._call(lambda u: operations.retry_step(u, u.run(run_id), step_id), actor)
+        self._call(
+            lambda u: operations.retry_step(u, u.run(run_id), step_id),
+            actor,
+            "operator",
+            "retry steps",
+        )
 
     def skip(
         self,
@@ -263,17 +306,32 @@ class Engine:
         actor: str | None = None,
     ) -> None:
         """Skip a step, giving the outputs later steps expect."""
-        self._call(lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs), actor)
+        self._call(
+            lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs),
+            actor,
+            "operator",
+            "skip steps",
+        )
 
     def reassign(self, item_id: str, to: str, reason: str = "", actor: str | None = None) -> None:
         """Reassign one open work item."""
-        self._call(lambda u: workitems.reassign_item(u, item_id, to, reason, actor), actor)
+        self._call(
+            lambda u: workitems.reassign_item(u, item_id, to, reason, actor),
+            actor,
+            "operator",
+            "reassign work items",
+        )
 
     def reassign_all(
         self, source: str, to: str, reason: str = "", actor: str | None = None
     ) -> list[str]:
         """Reassign every open item of `source` (e.g. `user:bob` who left) to `to`."""
-        return self._call(lambda u: workitems.reassign_all(u, source, to, reason, actor), actor)
+        return self._call(
+            lambda u: workitems.reassign_all(u, source, to, reason, actor),
+            actor,
+            "operator",
+            "reassign work items",
+        )
 
     # --- directory ---------------------------------------------------------------------
 
@@ -284,14 +342,30 @@ class Engine:
         queues: list[str] | None = None,
         admin: bool = False,
         email: str | None = None,
+        role: str | None = None,
+        actor: str | None = None,
     ) -> None:
-        """Add (or update) a user with group and queue memberships."""
-        with self.store.transaction() as conn:
-            directory.add_user(conn, name, groups_=groups, queues=queues, admin=admin, email=email)
+        """Add (or update) a user with group and queue memberships (admins only).
 
-    def deactivate_user(self, name: str) -> None:
+        Args:
+            admin: shorthand for `role="admin"`.
+            role: "admin", "operator" or "assignee"; None keeps an existing user's role.
+        """
+        with self.store.transaction() as conn:
+            permissions.require(conn, actor, "admin", "manage users")
+            directory.add_user(
+                conn,
+                name,
+                groups_=groups,
+                queues=queues,
+                role="admin" if admin else role,
+                email=email,
+            )
+
+    def deactivate_user(self, name: str, actor: str | None = None) -> None:
         """Deactivate a user; their open items show up as stuck until reassigned."""
         with self.store.transaction() as conn:
+            permissions.require(conn, actor, "admin", "manage users")
             directory.set_active(conn, name, False)
 
     # --- reading -----------------------------------------------------------------------

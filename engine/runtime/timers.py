@@ -110,11 +110,14 @@ def fire_schedule(unit: Unit, definition_id: str) -> str | None:
     if row is None or row.next_at > unit.now:
         return None
     following = triggers.next_fire_time(row.cron, max(row.next_at, unit.now))
-    unit.conn.execute(
+    # Claim the slot: of two workers reading the same due slot, one moves it on.
+    claimed = unit.conn.execute(
         update(schedules)
-        .where(schedules.c.definition_id == definition_id)
+        .where(schedules.c.definition_id == definition_id, schedules.c.next_at == row.next_at)
         .values(next_at=following)
     )
+    if claimed.rowcount != 1:
+        return None
     run = triggers.start(unit, definition_id, {}, trigger="schedule", enforce_required=False)
     return run.id
 

@@ -71,9 +71,14 @@ _INSERT_NOTICE = Prepared(
         assignee=bindparam("assignee"),
         reason=bindparam("reason"),
         created_at=bindparam("created_at"),
+        attempts=0,
+        failed=False,
     )
 )
-_SELECT_RUN = select(runs).where(runs.c.id == bindparam("id"))
+# FOR UPDATE (rendered where the database has row locks; SQLite's BEGIN IMMEDIATE already
+# serialises writers): a second call on the same run waits for this one instead of doing
+# its work on stale state and being rolled back by the `rev` check at the end.
+_SELECT_RUN = select(runs).where(runs.c.id == bindparam("id")).with_for_update()
 _UPDATE_RUN = Prepared(
     update(runs)
     .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
@@ -267,3 +272,4 @@ class Unit:
         _STEP_UPDATE.run_many(conn, step_updates)
         _INSERT_EVENT.run_many(conn, self.events)
         _INSERT_NOTICE.run_many(conn, self.notices)
+        self.engine.store.announce(conn, self.runs)

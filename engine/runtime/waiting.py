@@ -109,7 +109,7 @@ def withdraw_items(unit: Unit, run: RunState, step_id: str, reason: str) -> None
         return
     unit.conn.execute(
         update(work_items)
-        .where(work_items.c.id.in_(open_ids))
+        .where(work_items.c.id.in_(open_ids), work_items.c.status == "open")
         .values(status="withdrawn", completed_at=unit.now)
     )
     for item_id in open_ids:

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import bindparam, select, update
 
-from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.errors import ConcurrentChange, Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.runtime import interpreter
 from engine.runtime.values import check_outputs
 from engine.store import directory
@@ -19,9 +19,11 @@ if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
 _SELECT_ITEM = select(work_items).where(work_items.c.id == bindparam("id"))
+# Only an item still open is completed: of two calls racing for one item, the second's
+# update finds it completed (after waiting for the first's row lock) and changes nothing.
 _COMPLETE_ITEM = Prepared(
     update(work_items)
-    .where(work_items.c.id == bindparam("b_id"))
+    .where(work_items.c.id == bindparam("b_id"), work_items.c.status == "open")
     .values(
         status="completed",
         completed_by=bindparam("completed_by"),
@@ -63,10 +65,10 @@ def authorize(unit: Unit, actor: str, assignee: str) -> None:
         raise PermissionDenied(
             f"{actor!r} is not a known user", hint="add them with `baton users add`"
         )
-    active, admin, member = found
+    active, role, member = found
     if not active:
         raise PermissionDenied(f"user {actor!r} is inactive")
-    if admin or member:
+    if role == "admin" or member:
         return
     kind, _, name = assignee.partition(":")
     what = "the assignee" if kind == "user" else f"a member of {kind} {name!r}"
@@ -93,7 +95,7 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
     run = unit.run(row.run_id)
     step = unit.plan(run).steps[row.step_id]
     clean = check_outputs(step, outputs)
-    _COMPLETE_ITEM.run(
+    claimed = _COMPLETE_ITEM.run(
         unit.conn,
         {
             "b_id": item_id,
@@ -102,6 +104,10 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
             "outputs": json.dumps(clean, default=str),
         },
     )
+    if claimed != 1:
+        # Another process closed it after we read it: redo the call on fresh state, which
+        # then reports who completed it and when.
+        raise ConcurrentChange(f"work item {item_id} changed while completing it")
     unit.emit(
         run, "item_completed", {"item": item_id, "step": row.step_id, "outputs": clean}, actor
     )
@@ -122,8 +128,14 @@ def reassign_item(
     row = _item(unit, item_id)
     if row.status != "open":
         raise Conflict(f"work item {item_id} is {row.status}; only open items can be reassigned")
-    unit.conn.execute(update(work_items).where(work_items.c.id == item_id).values(assignee=to))
-    run = unit.run(row.run_id)
+    run = unit.run(row.run_id)  # locks the run first, like every other call on it
+    moved = unit.conn.execute(
+        update(work_items)
+        .where(work_items.c.id == item_id, work_items.c.status == "open")
+        .values(assignee=to)
+    )
+    if moved.rowcount != 1:
+        raise ConcurrentChange(f"work item {item_id} changed while reassigning it")
     unit.notify(run, item_id, to, "reassigned")
     unit.emit(
         run,

@@ -1,6 +1,6 @@
 """Persistence: SQLAlchemy Core tables on SQLite (default) or another database."""
 
-from engine.errors import StoreTooNew
+from engine.errors import StoreTooNew, StoreTooOld
 from engine.store.store import DB_ENV, Store, default_db_url, resolve_db_url
 from engine.store.times import format_time, parse_time
 
@@ -8,6 +8,7 @@ __all__ = [
     "DB_ENV",
     "Store",
     "StoreTooNew",
+    "StoreTooOld",
     "default_db_url",
     "format_time",
     "parse_time",

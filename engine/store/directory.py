@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, bindparam, select, update
 
-from engine.errors import NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.store.schema import groups, memberships, users
+
+ROLES = ("admin", "operator", "assignee")
+"""Each role includes the ones after it: an admin may do what an operator may, and so on."""
 
 _SELECT_USER = select(users).where(users.c.name == bindparam("name"))
 _SELECT_MEMBERSHIPS = select(memberships.c.kind, memberships.c.group_name).where(
@@ -16,7 +19,7 @@ _SELECT_MEMBERSHIPS = select(memberships.c.kind, memberships.c.group_name).where
 
 
 _MAY_ACT_FOR = (
-    select(users.c.active, users.c.admin, memberships.c.user_name.label("member"))
+    select(users.c.active, users.c.role, memberships.c.user_name.label("member"))
     .select_from(
         users.outerjoin(
             memberships,
@@ -37,9 +40,14 @@ class User:
 
     name: str
     email: str | None
-    admin: bool
+    role: str
     active: bool
     groups: tuple[str, ...] = ()
+
+    @property
+    def admin(self) -> bool:
+        """Whether the user has the admin role."""
+        return self.role == "admin"
 
 
 def add_user(
@@ -48,18 +56,27 @@ def add_user(
     *,
     groups_: list[str] | None = None,
     queues: list[str] | None = None,
-    admin: bool = False,
+    role: str | None = None,
     email: str | None = None,
 ) -> None:
-    """Add a user (or update an existing one) and their group and queue memberships."""
+    """Add a user (or update an existing one) and their group and queue memberships.
+
+    `role` None keeps an existing user's role (a new user becomes an assignee).
+    """
+    if role is not None and role not in ROLES:
+        raise InvalidInput(f"{role!r} is not a role", hint="use one of " + ", ".join(ROLES))
     exists = conn.execute(select(users.c.name).where(users.c.name == name)).first()
     if exists:
-        values: dict = {"active": True, "admin": admin}
+        values: dict = {"active": True}
+        if role is not None:
+            values["role"] = role
         if email is not None:
             values["email"] = email
         conn.execute(update(users).where(users.c.name == name).values(**values))
     else:
-        conn.execute(users.insert().values(name=name, email=email, admin=admin, active=True))
+        conn.execute(
+            users.insert().values(name=name, email=email, role=role or "assignee", active=True)
+        )
     for kind, names in (("group", groups_ or []), ("queue", queues or [])):
         for group in names:
             known = conn.execute(
@@ -98,7 +115,7 @@ def get_user(conn: Connection, name: str) -> User | None:
     return User(
         name=row.name,
         email=row.email,
-        admin=bool(row.admin),
+        role=row.role,
         active=bool(row.active),
         groups=tuple(f"{r.kind}:{r.group_name}" for r in member_of),
     )
@@ -134,8 +151,8 @@ def assignee_state(conn: Connection, assignee: str) -> str | None:
     return None if active_members else f"{kind} {name!r} has no active member"
 
 
-def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, bool, bool] | None:
-    """(active, admin, member-of-assignee) for a user, in one query; None if unknown.
+def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, str, bool] | None:
+    """(active, role, member-of-assignee) for a user, in one query; None if unknown.
 
     "Member" is true for `user:NAME` itself and for members of `group:`/`queue:` NAME.
     """
@@ -144,7 +161,21 @@ def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, bool, bo
     if row is None:
         return None
     member = (kind == "user" and target == name) or row.member is not None
-    return bool(row.active), bool(row.admin), member
+    return bool(row.active), row.role, member
+
+
+def role_of(conn: Connection, name: str) -> tuple[bool, str] | None:
+    """(active, role) of a user, or None when the directory does not know them."""
+    row = conn.execute(select(users.c.active, users.c.role).where(users.c.name == name)).first()
+    return None if row is None else (bool(row.active), row.role)
+
+
+def has_admin(conn: Connection) -> bool:
+    """Whether any active user has the admin role."""
+    found = conn.execute(
+        select(users.c.name).where(users.c.role == "admin", users.c.active.is_(True)).limit(1)
+    ).first()
+    return found is not None
 
 
 def emails_for(conn: Connection, assignee: str) -> list[str]:

@@ -16,10 +16,14 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
 )
 
-SCHEMA_VERSION = 1
-"""Bumped whenever a table changes; a database newer than this build is refused."""
+SCHEMA_VERSION = 2
+"""Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
+
+These tables are the head of `engine/store/migrations`: a change here needs a migration.
+"""
 
 metadata = MetaData()
 
@@ -135,8 +139,9 @@ users = Table(
     metadata,
     Column("name", String(200), primary_key=True),
     Column("email", String(320)),
-    Column("admin", Boolean, nullable=False, default=False),
     Column("active", Boolean, nullable=False, default=True),
+    # "admin", "operator" or "assignee" (see engine.runtime.permissions).
+    Column("role", String(16), nullable=False, default="assignee", server_default="assignee"),
 )
 
 groups = Table(
@@ -196,10 +201,15 @@ notifications = Table(
     Column("run_id", String(40), nullable=False),
     Column("item_id", String(40), nullable=False),
     Column("assignee", String(200), nullable=False),
-    # "assigned", "reassigned" or "escalated"
+    # "assigned", "reassigned", "overdue" or "escalated"
     Column("reason", String(16), nullable=False),
     Column("created_at", String(32), nullable=False),
     Column("sent_at", String(32)),
     Column("recipients", Text),
+    # A failed delivery is retried later (next_try_at) and logged; `failed` after the last.
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("next_try_at", String(32)),
+    Column("last_error", Text),
+    Column("failed", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_notifications_pending", notifications.c.sent_at)

@@ -1,18 +1,16 @@
-"""Opening the database: URL resolution, schema creation, the schema-version check."""
+"""Opening the database: URL resolution, schema creation or check, dialect hooks."""
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 import platformdirs
-from sqlalchemy import Connection, create_engine, select
+from sqlalchemy import Connection, create_engine
 
-from engine.errors import StoreTooNew
-from engine.store import sqlite_dialect
-from engine.store.schema import SCHEMA_VERSION, meta, metadata
+from engine.store import migrate, pg_dialect, sqlite_dialect
 
 DB_ENV = "BATON_DB"
 
@@ -37,35 +35,40 @@ def resolve_db_url(db: str | None = None) -> str:
 class Store:
     """A Baton database: the tables of `engine.store.schema`, opened and version-checked.
 
+    An empty database is created at the current schema; one at another schema revision is
+    refused (see `engine.store.migrate`), unless `upgrade=True` migrates it first.
+
     Args:
         url: a SQLAlchemy URL or a plain file path; None picks `resolve_db_url()`.
+        upgrade: apply pending migrations instead of refusing an older database.
     """
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, upgrade: bool = False) -> None:
         self.url = resolve_db_url(url)
-        if sqlite_dialect.is_sqlite(self.url):
+        self.is_sqlite = sqlite_dialect.is_sqlite(self.url)
+        self.is_postgresql = pg_dialect.is_postgresql(self.url)
+        if self.is_sqlite:
             sqlite_dialect.prepare_file(self.url)
-        self.engine = create_engine(self.url)
-        if sqlite_dialect.is_sqlite(self.url):
+        if self.is_postgresql:
+            self.engine = create_engine(pg_dialect.driver_url(self.url), pool_pre_ping=True)
+        else:
+            self.engine = create_engine(self.url)
+        if self.is_sqlite:
             sqlite_dialect.configure(self.engine)
-        self._open_schema()
+        self.upgraded: tuple[str | None, str] | None = None
+        self._open_schema(upgrade)
 
-    def _open_schema(self) -> None:
+    def _open_schema(self, upgrade: bool) -> None:
         with self.engine.begin() as conn:
-            metadata.create_all(conn, tables=[meta])
-            row = conn.execute(select(meta.c.value).where(meta.c.key == "schema_version")).first()
-            if row is None:
-                metadata.create_all(conn)
-                conn.execute(meta.insert().values(key="schema_version", value=str(SCHEMA_VERSION)))
-                return
-            found = int(row[0])
-            if found > SCHEMA_VERSION:
-                raise StoreTooNew(
-                    f"the database {self.url} has schema version {found}, newer than this "
-                    f"Baton understands ({SCHEMA_VERSION})",
-                    hint="upgrade Baton, or point --db / BATON_DB at another database",
-                )
-            metadata.create_all(conn)
+            if self.is_postgresql:
+                # Two desktops opening a new database at once must not both create it.
+                pg_dialect.lock_schema(conn)
+            if upgrade:
+                self.upgraded = migrate.upgrade(conn, self.url)
+            elif migrate.current(conn) is None:
+                migrate.create_fresh(conn)
+            else:
+                migrate.check(conn, self.url)
 
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
@@ -79,14 +82,24 @@ class Store:
         with self.engine.connect().execution_options(baton_read_only=True) as conn:
             yield conn
 
+    def is_retryable(self, exc: BaseException) -> bool:
+        """Whether a database error means "another transaction won; run this one again"."""
+        return self.is_postgresql and pg_dialect.is_retryable(exc)
+
+    def announce(self, conn: Connection, run_ids: Iterable[str]) -> None:
+        """Publish, with this transaction's commit, which runs it changed (PostgreSQL only;
+        elsewhere readers poll the event log)."""
+        if self.is_postgresql:
+            pg_dialect.announce(conn, run_ids)
+
     def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log into the main file (no-op elsewhere)."""
-        if sqlite_dialect.is_sqlite(self.url):
+        if self.is_sqlite:
             sqlite_dialect.checkpoint(self.engine)
 
     def file_folder(self) -> Path | None:
         """The folder holding a file database (SQLite), else None."""
-        if sqlite_dialect.is_sqlite(self.url):
+        if self.is_sqlite:
             return sqlite_dialect.file_folder(self.url)
         return None
 

@@ -1,4 +1,4 @@
-"""CLI tests run `engine.cli.main` in-process against a SQLite file in tmp_path."""
+"""CLI tests run `engine.cli.main` in-process against a fresh database of each backend."""
 
 from __future__ import annotations
 
@@ -21,9 +21,10 @@ class Result:
 
 
 @pytest.fixture
-def baton(tmp_path, capsys, monkeypatch):
+def baton(db_url, tmp_path, capsys, monkeypatch):
     """Run `baton ARGS...` in-process; returns exit code, stdout and stderr."""
-    monkeypatch.setenv("BATON_DB", str(tmp_path / "cli.db"))
+    monkeypatch.setenv("BATON_DB", db_url)
+    monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setenv("BATON_USER", "tester")
     capsys.readouterr()
 
@@ -38,6 +39,8 @@ def baton(tmp_path, capsys, monkeypatch):
 @pytest.fixture
 def people(baton):
     for args in (
+        # The acting user ($BATON_USER) administers; with an admin, roles are enforced.
+        ("users", "add", "tester", "--role", "admin"),
         ("users", "add", "alice", "--group", "hr"),
         ("users", "add", "bob", "--group", "it"),
         ("users", "add", "root", "--admin"),

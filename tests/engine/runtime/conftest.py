@@ -1,4 +1,4 @@
-"""Fixtures: an engine on a real SQLite file in tmp_path, with a virtual clock and people."""
+"""Fixtures: an engine on a fresh database of each backend, a virtual clock and people."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ def clock() -> VirtualClock:
 
 
 @pytest.fixture
-def engine(tmp_path, clock) -> Iterator[Engine]:
-    eng = Engine(str(tmp_path / "baton.db"), clock=clock)
+def engine(db_url, tmp_path, clock) -> Iterator[Engine]:
+    eng = Engine(db_url, clock=clock, outbox=tmp_path / "outbox")
     eng.add_user("alice", groups=["hr"])
     eng.add_user("bob", groups=["it"])
     eng.add_user("carol", groups=["hr"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from engine.runtime import Engine
 from engine.store import Store, StoreTooNew
@@ -51,10 +51,20 @@ def test_a_wait_for_an_event_without_timeout_is_not_stuck(engine):
     assert engine.runs(stuck=True) == []
 
 
-def test_a_database_from_a_newer_baton_is_refused_clearly(tmp_path):
+def test_a_database_from_a_newer_baton_is_refused_clearly(db_url):
+    store = Store(db_url)
+    with store.transaction() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '9999_future'"))
+    store.close()
+    with pytest.raises(StoreTooNew, match="schema revision 9999_future, newer than this Baton"):
+        Store(db_url)
+
+
+def test_a_pre_alembic_database_from_a_newer_baton_is_refused_clearly(tmp_path):
     url = str(tmp_path / "future.db")
     store = Store(url)
     with store.transaction() as conn:
+        conn.execute(text("DROP TABLE alembic_version"))
         conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="99"))
     store.close()
     with pytest.raises(StoreTooNew, match="schema version 99, newer than this Baton"):
