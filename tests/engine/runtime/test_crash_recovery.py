@@ -38,9 +38,9 @@ WORKER = textwrap.dedent(
 
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="needs SIGKILL")
-def test_a_worker_killed_mid_action_leaves_the_run_before_the_transition(tmp_path):
+def test_a_worker_killed_mid_action_leaves_the_run_before_the_transition(db_url):
     # given a run whose first stage is done by a person and then waits on a one-hour timer
-    db = str(tmp_path / "crash.db")
+    db = db_url
     clock = VirtualClock(datetime(2020, 1, 1, 9, tzinfo=UTC))
     engine = Engine(db, clock=clock)
     engine.add_user("alice")
