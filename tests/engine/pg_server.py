@@ -51,9 +51,15 @@ def _run_as() -> list[str]:
 
 
 class PgServer:
-    """One PostgreSQL cluster in a temporary folder; `stop()` removes it."""
+    """One PostgreSQL cluster in a temporary folder; `stop()` removes it.
 
-    def __init__(self, bin_dir: Path) -> None:
+    Args:
+        bin_dir: where initdb and pg_ctl are.
+        durable: keep PostgreSQL's default fsync and synchronous commit (benchmarks); tests
+            turn durability off for speed.
+    """
+
+    def __init__(self, bin_dir: Path, durable: bool = False) -> None:
         self.bin_dir = bin_dir
         self.port = _free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="baton-pg-"))
@@ -69,14 +75,15 @@ class PgServer:
             "initdb", "-D", str(self.data), "-U", SUPERUSER, "--auth=trust",
             "--encoding=UTF8", "--no-sync",
         )  # fmt: skip
+        options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1"
+        options += " -c max_connections=200"
+        if not durable:
+            # A throwaway test server: durability off buys speed; a server crash is not
+            # what the tests exercise (a killed client is, and that needs no fsync).
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._pg(
             "pg_ctl", "-D", str(self.data), "-l", str(self.folder / "server.log"), "-w",
-            "-o",
-            f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-            # A throwaway server: durability off buys speed; crash safety is not tested here.
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off "
-            "-c max_connections=200",
-            "start",
+            "-o", options, "start",
         )  # fmt: skip
 
     def _pg(self, program: str, *args: str) -> None:

@@ -63,7 +63,9 @@ def team(db_url, clock):
 def _runs_with_one_item(engine: Engine, assignee: str, rounds: int) -> tuple[list, list]:
     engine.activate(
         orchestration(
-            "race", stage("signing", interactive("sign", assignee)), stage("filing", interactive("f"))
+            "race",
+            stage("signing", interactive("sign", assignee)),
+            stage("filing", interactive("f")),
         )
     )
     runs = [engine.start("race") for _ in range(rounds)]
