@@ -1,7 +1,10 @@
 """Writing (and optionally sending) one email, exactly once per key.
 
 Every message is written as an `.eml` file to the outbox folder, so nothing is lost without
-a mail server; with `BATON_SMTP_HOST` (and `BATON_SMTP_PORT`) set it is also sent by SMTP.
+a mail server; with `BATON_SMTP_HOST` set it is also sent by SMTP. Settings (environment):
+`BATON_SMTP_HOST`, `BATON_SMTP_PORT` (default 25, 465 for ssl), `BATON_SMTP_TLS`
+(`none`, `starttls` or `ssl`), `BATON_SMTP_USER` and `BATON_SMTP_PASSWORD` (login when set),
+`BATON_MAIL_FROM`.
 A message is identified by a key: writing or sending the same key again does nothing, which
 makes delivery safe under the engine's at-least-once execution.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import os
 import smtplib
+import ssl
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -51,9 +55,32 @@ def deliver(
         os.replace(temp, file)
     host = os.environ.get("BATON_SMTP_HOST")
     if host and not sent_marker.exists():
-        port = int(os.environ.get("BATON_SMTP_PORT", "25"))
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
-            smtp.send_message(message)
+        send_smtp(message, host)
         sent_marker.parent.mkdir(exist_ok=True)
         sent_marker.touch()
     return file, message["Message-ID"]
+
+
+def send_smtp(message: EmailMessage, host: str) -> None:
+    """Send one message with the SMTP settings from the environment.
+
+    Raises:
+        OSError, smtplib.SMTPException: the server is unreachable or refuses.
+    """
+    tls = os.environ.get("BATON_SMTP_TLS", "none").lower()
+    port = int(os.environ.get("BATON_SMTP_PORT", "465" if tls == "ssl" else "25"))
+    context = ssl.create_default_context()
+    if os.environ.get("BATON_SMTP_CAFILE"):
+        context.load_verify_locations(os.environ["BATON_SMTP_CAFILE"])
+    smtp: smtplib.SMTP
+    if tls == "ssl":
+        smtp = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=30)
+    with smtp:
+        if tls == "starttls":
+            smtp.starttls(context=context)
+        user = os.environ.get("BATON_SMTP_USER")
+        if user:
+            smtp.login(user, os.environ.get("BATON_SMTP_PASSWORD", ""))
+        smtp.send_message(message)

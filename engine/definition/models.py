@@ -105,6 +105,15 @@ class _StepBase(_Model):
     condition: Expression | None = None
 
 
+class NoticeTemplate(_Model):
+    """The email sent to an item's assignees when it is assigned, reassigned, overdue or
+    escalated. `{placeholders}`: run, orchestration, step, title, guidance, due, assignee,
+    item, reason. An empty field keeps Baton's default text."""
+
+    subject: str = ""
+    body: str = ""
+
+
 class InteractiveStep(_StepBase):
     """Creates a work item for `user:NAME`, `group:NAME` or `queue:NAME`."""
 
@@ -114,6 +123,7 @@ class InteractiveStep(_StepBase):
     outputs: list[Output] = Field(default_factory=list)
     due: Duration | None = None
     escalate_to: str | None = None
+    notice: NoticeTemplate | None = None
 
 
 class BackgroundStep(_StepBase):

@@ -83,6 +83,7 @@ def _item_due(unit: Unit, run: Any, step: Any, item_id: str) -> None:
         return
     unit.conn.execute(update(work_items).where(work_items.c.id == item_id).values(overdue=True))
     unit.emit(run, "item_overdue", {"item": item_id, "step": step.id, "assignee": item.assignee})
+    unit.notify(run, item_id, item.assignee, "overdue")
     if step.escalate_to and step.escalate_to != item.assignee:
         unit.conn.execute(
             update(work_items).where(work_items.c.id == item_id).values(assignee=step.escalate_to)
