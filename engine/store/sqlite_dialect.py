@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine, event
+from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 
 
@@ -65,3 +65,21 @@ def checkpoint(engine: Engine) -> None:
         raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         raw.close()
+
+
+def event_mark(conn: Connection) -> int:
+    """The rowid of the newest event (0 when none): where a change feed starts reading."""
+    return conn.exec_driver_sql("SELECT coalesce(max(rowid), 0) FROM events").scalar() or 0
+
+
+def runs_changed_since(conn: Connection, mark: int) -> tuple[set[str], int]:
+    """Runs with events appended after `mark`, and the new mark.
+
+    The events table's rowid grows with every insert, so this reads only the new rows.
+    """
+    rows = conn.exec_driver_sql(
+        "SELECT rowid, run_id FROM events WHERE rowid > ? ORDER BY rowid", (mark,)
+    ).all()
+    if not rows:
+        return set(), mark
+    return {r[1] for r in rows}, rows[-1][0]

@@ -1,0 +1,58 @@
+"""The least-privilege roles of docs/team-db-roles.sql: the app role runs the engine and
+cannot change the schema or rewrite the event log."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+from sqlalchemy.engine import make_url
+
+from engine.cli import main
+from engine.runtime import Engine
+from tests.engine.runtime.builders import interactive, orchestration, stage
+
+SQL = Path(__file__).resolve().parents[3] / "docs" / "team-db-roles.sql"
+AFTER_UPGRADE = "-- after the first `baton db upgrade"
+
+
+def _as(url: str, role: str) -> str:
+    return make_url(url).set(username=role).render_as_string(hide_password=False)
+
+
+def _execute(url: str, sql: str) -> None:
+    u = make_url(url)
+    with psycopg.connect(
+        host=u.host, port=u.port, user=u.username, dbname=u.database, autocommit=True
+    ) as conn:
+        conn.execute(sql)
+
+
+def test_the_app_role_runs_the_engine_but_cannot_drop_tables_or_rewrite_the_log(pg_server):
+    url = pg_server.empty_database()
+    before, after = SQL.read_text().split(AFTER_UPGRADE)
+    _execute(url, before)
+    assert main(["db", "upgrade", "--db", _as(url, "baton_owner")]) == 0
+    _execute(url, after.split("\n", 1)[1])
+
+    app = Engine(_as(url, "baton_app"))
+    app.add_user("alice")
+    app.activate(orchestration("r", stage("s", interactive("a"))))
+    run_id = app.start("r")
+    app.complete_item(app.open_item_ids(run_id)[0], "alice")
+    assert app.run(run_id)["status"] == "completed"
+    app.tick()
+    app.close()
+
+    app_url = _as(url, "baton_app")
+    for statement in (
+        "DROP TABLE runs",
+        "ALTER TABLE runs ADD COLUMN x int",
+        "CREATE TABLE mine (id int)",
+        "TRUNCATE events",
+        "DELETE FROM events",
+        "UPDATE events SET type = 'forged'",
+    ):
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            _execute(app_url, statement)
