@@ -1,5 +1,23 @@
-"""Actions that background steps run: built-ins and third-party plugins."""
+"""Actions that background steps run: the registry and the built-ins."""
 
-from engine.actions.registry import action_names, is_known_action
+from engine.actions.registry import (
+    BUILTIN_ACTIONS,
+    ENTRY_POINT_GROUP,
+    Action,
+    action_names,
+    get_action,
+    is_known_action,
+    register_action,
+    unregister_action,
+)
 
-__all__ = ["action_names", "is_known_action"]
+__all__ = [
+    "BUILTIN_ACTIONS",
+    "ENTRY_POINT_GROUP",
+    "Action",
+    "action_names",
+    "get_action",
+    "is_known_action",
+    "register_action",
+    "unregister_action",
+]

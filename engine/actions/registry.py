@@ -1,14 +1,17 @@
-"""The names of actions a background step may run.
+"""The actions a background step may run: names for validation, callables for the runtime.
 
 Built-ins ship with Baton; third-party actions register through the entry-point group
-`baton.actions` (a callable taking inputs and a context, returning outputs). Validation
-only needs the names, so this module loads nothing heavy.
+`baton.actions` (a callable taking inputs and a context, returning outputs). Programs that
+embed the engine (tests, simulation) can also `register_action` directly. Validation only
+needs the names, so nothing is imported until a callable is asked for.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Mapping
 from importlib.metadata import entry_points
+from typing import Any
 
 ENTRY_POINT_GROUP = "baton.actions"
 
@@ -26,17 +29,54 @@ BUILTIN_ACTIONS = frozenset(
 # Actions named `salesforce:<FlowApiName>` stand in for flows of an imported orchestration.
 STAND_IN_PREFIXES = ("salesforce:",)
 
+Action = Callable[[dict[str, Any], Any], Mapping[str, Any] | None]
+"""An action: `(inputs, context) -> outputs or None`. Raising an exception means failure."""
+
+_registered: dict[str, Action] = {}
+
 
 @functools.lru_cache(maxsize=1)
+def _plugins() -> dict[str, Any]:
+    return {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
+
+
 def _plugin_names() -> frozenset[str]:
-    return frozenset(ep.name for ep in entry_points(group=ENTRY_POINT_GROUP))
+    return frozenset(_plugins())
 
 
 def action_names() -> frozenset[str]:
-    """Every action name available here: built-ins plus installed plugins."""
-    return BUILTIN_ACTIONS | _plugin_names()
+    """Every action name available here: built-ins, installed plugins, registered ones."""
+    return BUILTIN_ACTIONS | _plugin_names() | frozenset(_registered)
 
 
 def is_known_action(name: str) -> bool:
     """Whether a background step may name this action."""
     return name in action_names() or name.startswith(STAND_IN_PREFIXES)
+
+
+def register_action(name: str, action: Action) -> None:
+    """Make an action available to this process under a name (replacing any earlier one)."""
+    _registered[name] = action
+
+
+def unregister_action(name: str) -> None:
+    """Remove an action registered with `register_action`."""
+    _registered.pop(name, None)
+
+
+@functools.lru_cache(maxsize=256)
+def _load_plugin(name: str) -> Action:
+    return _plugins()[name].load()
+
+
+def get_action(name: str) -> Action | None:
+    """The callable behind an action name, or None when nothing provides it."""
+    if name in _registered:
+        return _registered[name]
+    if name in BUILTIN_ACTIONS:
+        from engine.actions.builtins import BUILTINS
+
+        return BUILTINS[name]
+    if name in _plugins():
+        return _load_plugin(name)
+    return None

@@ -46,7 +46,13 @@ def _root(
 
 def _register_subcommands() -> None:
     # Imported for their side effect of adding commands to `app`.
-    from engine.cli import definition_commands  # noqa: F401
+    from engine.cli import (  # noqa: F401
+        admin_commands,
+        definition_commands,
+        event_commands,
+        run_commands,
+        work_commands,
+    )
 
     for ep in entry_points(group=CLI_ENTRY_POINT_GROUP):
         ep.load()(app)
@@ -68,7 +74,12 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # click's usage errors
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+        # Typer >= 0.20 vendors click as typer._click; accept either flavour.
+        vendored = getattr(getattr(typer, "_click", None), "exceptions", None)
+        usage_errors = tuple(
+            e.ClickException for e in (click.exceptions, vendored) if e is not None
+        )
+        if isinstance(exc, usage_errors):
             exc.show()
             return 2
         raise

@@ -1,0 +1,196 @@
+"""Baton's engine against SpiffWorkflow 3.2 on the same process, in one run.
+
+The process: 3 sequential stages x 3 parallel steps, as (a) background steps and (b)
+interactive steps completed through the API one by one. Baton runs on a SQLite file with
+every engine call committed; SpiffWorkflow runs in memory (its most favourable setting),
+from BPMN written below (parallel gateways around three tasks, three times).
+
+Run:  .venv/bin/python benchmarks/engine_vs_spiff.py [--runs N]
+The last two lines are `background ratio: X` and `interactive ratio: Y`
+(Baton runs/s divided by SpiffWorkflow runs/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import itertools
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.parser import BpmnParser
+from SpiffWorkflow.util.task import TaskState
+
+from engine.definition import from_dict
+from engine.runtime import Engine, VirtualClock
+
+STAGES, STEPS = 3, 3
+
+
+# --- SpiffWorkflow ---------------------------------------------------------------------
+
+
+def spiff_bpmn(task_tag: str) -> str:
+    """BPMN 2.0 for the benchmark process; `task_tag` is scriptTask or userTask."""
+    parts, flows = [], []
+    previous = "start"
+    parts.append('<bpmn:startEvent id="start"/>')
+    for s in range(STAGES):
+        fork, join = f"fork{s}", f"join{s}"
+        parts.append(f'<bpmn:parallelGateway id="{fork}"/>')
+        parts.append(f'<bpmn:parallelGateway id="{join}"/>')
+        flows.append((previous, fork))
+        for t in range(STEPS):
+            task = f"task_{s}_{t}"
+            body = "<bpmn:script>x = 1</bpmn:script>" if task_tag == "scriptTask" else ""
+            parts.append(f'<bpmn:{task_tag} id="{task}">{body}</bpmn:{task_tag}>')
+            flows.append((fork, task))
+            flows.append((task, join))
+        previous = join
+    parts.append('<bpmn:endEvent id="end"/>')
+    flows.append((previous, "end"))
+    flow_xml = "".join(
+        f'<bpmn:sequenceFlow id="f{i}" sourceRef="{a}" targetRef="{b}"/>'
+        for i, (a, b) in enumerate(flows)
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
+        'id="defs" targetNamespace="http://baton.invalid/bench">'
+        f'<bpmn:process id="bench" isExecutable="true">{"".join(parts)}{flow_xml}'
+        "</bpmn:process></bpmn:definitions>"
+    )
+
+
+def spiff_spec(task_tag: str):  # type: ignore[no-untyped-def]
+    parser = BpmnParser()
+    parser.add_bpmn_str(spiff_bpmn(task_tag).encode())
+    return parser.get_spec("bench")
+
+
+def spiff_background(runs: int) -> float:
+    spec = spiff_spec("scriptTask")
+    began = time.perf_counter()
+    for _ in range(runs):
+        workflow = BpmnWorkflow(spec)
+        workflow.do_engine_steps()
+        assert workflow.is_completed()
+    return runs / (time.perf_counter() - began)
+
+
+def spiff_interactive(runs: int) -> float:
+    spec = spiff_spec("userTask")
+    began = time.perf_counter()
+    for _ in range(runs):
+        workflow = BpmnWorkflow(spec)
+        workflow.do_engine_steps()
+        while not workflow.is_completed():
+            task = workflow.get_tasks(state=TaskState.READY, manual=True)[0]
+            task.data["done"] = True
+            task.run()
+            workflow.do_engine_steps()
+    return runs / (time.perf_counter() - began)
+
+
+# --- Baton -----------------------------------------------------------------------------
+
+
+def baton_definition(kind: str) -> dict:
+    nodes = [{"id": "start", "type": "start"}]
+    for s in range(STAGES):
+        steps = []
+        for t in range(STEPS):
+            step = {"id": f"{kind[0]}_{s}_{t}", "name": f"Step {s}.{t}", "type": kind}
+            if kind == "background":
+                step.update(action="set_variables", inputs={"x": "1"})
+            else:
+                step.update(assignee="user:bench")
+            steps.append(step)
+        nodes.append({"id": f"stage{s}", "type": "stage", "name": f"Stage {s}", "steps": steps})
+    nodes.append({"id": "end", "type": "end"})
+    flows = [{"from": a["id"], "to": b["id"]} for a, b in itertools.pairwise(nodes)]
+    return {
+        "schema": "baton/1",
+        "id": f"bench_{kind}",
+        "name": f"Benchmark {kind}",
+        "variables": [{"name": "x", "type": "number"}],
+        "nodes": nodes,
+        "flows": flows,
+    }
+
+
+def db_bytes(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.parent.glob(path.name + "*"))
+
+
+def baton_background(engine: Engine, runs: int) -> float:
+    began = time.perf_counter()
+    for _ in range(runs):
+        engine.start("bench_background")
+    return runs / (time.perf_counter() - began)
+
+
+def baton_interactive(engine: Engine, runs: int) -> float:
+    began = time.perf_counter()
+    for _ in range(runs):
+        run_id = engine.start("bench_interactive")
+        for _stage in range(STAGES):
+            for item_id in engine.open_item_ids(run_id):
+                engine.complete_item(item_id, "bench")
+    return runs / (time.perf_counter() - began)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=300, help="runs per measurement")
+    args = parser.parse_args()
+    runs = args.runs
+
+    with tempfile.TemporaryDirectory() as folder:
+        db = Path(folder) / "bench.db"
+        engine = Engine(str(db), clock=VirtualClock())
+        engine.add_user("bench")
+        engine.activate(from_dict(baton_definition("background")))
+        engine.activate(from_dict(baton_definition("interactive")))
+        # Warm up both sides (imports, caches, the first SQLite pages).
+        baton_background(engine, 20)
+        baton_interactive(engine, 5)
+        spiff_background(20)
+        spiff_interactive(5)
+
+        engine.store.checkpoint()
+        before = db_bytes(db)
+        baton_bg = baton_background(engine, runs)
+        engine.store.checkpoint()
+        size_per_1000 = (db_bytes(db) - before) / runs * 1000
+        spiff_bg = spiff_background(runs)
+        interactive_runs = max(runs // 3, 20)
+        baton_ui = baton_interactive(engine, interactive_runs)
+        spiff_ui = spiff_interactive(interactive_runs)
+        engine.close()
+
+    steps = STAGES * STEPS
+    print(
+        f"process: {STAGES} stages x {STEPS} parallel steps; {runs} background runs, "
+        f"{interactive_runs} interactive runs; pid {os.getpid()}"
+    )
+    print(f"baton background:      {baton_bg:8.1f} runs/s ({baton_bg * steps:8.0f} steps/s)")
+    print(f"spiff background:      {spiff_bg:8.1f} runs/s (in memory)")
+    print(
+        f"baton interactive:     {baton_ui:8.1f} runs/s "
+        f"({baton_ui * (steps + 1):8.0f} transactions/s)"
+    )
+    print(f"spiff interactive:     {spiff_ui:8.1f} runs/s (in memory)")
+    print(f"baton database size:   {size_per_1000 / 1e6:8.2f} MB per 1,000 completed runs")
+    print(f"background ratio: {baton_bg / spiff_bg:.2f}")
+    print(f"interactive ratio: {baton_ui / spiff_ui:.2f}")
+
+
+if __name__ == "__main__":
+    main()

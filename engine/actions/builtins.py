@@ -1,0 +1,111 @@
+"""The built-in actions. Each takes `(inputs, context)` and returns its outputs.
+
+They reach the engine only through the context (variables, records, child runs, the
+outbox), so they stay free of runtime internals and are written like any plugin.
+"""
+
+from __future__ import annotations
+
+import os
+import smtplib
+from email.message import EmailMessage
+from email.utils import formatdate
+from pathlib import Path
+from typing import Any
+
+from engine.errors import InvalidInput
+
+
+def set_variables(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Assign each input to the run variable of the same name; outputs echo them."""
+    context.set_variables(inputs)
+    return dict(inputs)
+
+
+def log(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Write `message` (and any other inputs) to the run's event log."""
+    context.log(str(inputs.get("message", "")), {k: v for k, v in inputs.items() if k != "message"})
+    return {}
+
+
+def send_email(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Send `to`, `subject`, `body` (optional `cc`, `sender`).
+
+    By default the message is written as an `.eml` file to the outbox folder, so nothing is
+    lost without a mail server. With `BATON_SMTP_HOST` set it is sent by SMTP too. Either
+    way the message is keyed by run, step and attempt-independent visit, so a retried step
+    (at-least-once) never sends the same message twice.
+    """
+    to = inputs.get("to")
+    if not to:
+        raise InvalidInput("send_email needs a `to` address", field="to")
+    outbox = Path(context.outbox)
+    outbox.mkdir(parents=True, exist_ok=True)
+    key = context.idempotency_key
+    file = outbox / f"{key}.eml"
+    sent_marker = outbox / "sent" / f"{key}.sent"
+    message = EmailMessage()
+    message["To"] = to if isinstance(to, str) else ", ".join(to)
+    if inputs.get("cc"):
+        message["Cc"] = inputs["cc"]
+    message["From"] = inputs.get("sender") or os.environ.get("BATON_MAIL_FROM", "baton@localhost")
+    message["Subject"] = str(inputs.get("subject", ""))
+    message["Date"] = formatdate(context.now.timestamp(), usegmt=True)
+    # Derived from the key alone, so a re-sent message is recognisably the same one.
+    message["Message-ID"] = f"<{key}@baton.local>"
+    message.set_content(str(inputs.get("body", "")))
+    if not file.exists():
+        temp = file.with_suffix(".tmp")
+        temp.write_bytes(bytes(message))
+        os.replace(temp, file)
+    host = os.environ.get("BATON_SMTP_HOST")
+    if host and not sent_marker.exists():
+        port = int(os.environ.get("BATON_SMTP_PORT", "25"))
+        with smtplib.SMTP(host, port, timeout=30) as smtp:
+            smtp.send_message(message)
+        sent_marker.parent.mkdir(exist_ok=True)
+        sent_marker.touch()
+    return {"message_file": str(file), "message_id": message["Message-ID"]}
+
+
+def create_record(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Create a record of `object` with `fields` (a mapping); outputs its `record_id`."""
+    object_name = inputs.get("object")
+    if not object_name:
+        raise InvalidInput("create_record needs an `object`", field="object")
+    record_id = context.create_record(str(object_name), dict(inputs.get("fields") or {}))
+    return {"record_id": record_id}
+
+
+def update_record(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Update fields of the record `object`/`id` (default: the run's triggering record)."""
+    object_name = inputs.get("object") or context.record_object
+    record_id = inputs.get("id") or context.record_id
+    if not object_name or not record_id:
+        raise InvalidInput("update_record needs `object` and `id` (or a triggering record)")
+    context.update_record(str(object_name), str(record_id), dict(inputs.get("fields") or {}))
+    return {"record_id": record_id}
+
+
+def start_orchestration(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """Start a child run of `orchestration` with `inputs` (a mapping).
+
+    The step waits until the child ends and then has the child's variables as outputs.
+    """
+    definition_id = inputs.get("orchestration")
+    if not definition_id:
+        raise InvalidInput(
+            "start_orchestration needs `orchestration` (an id)", field="orchestration"
+        )
+    child_id = context.start_orchestration(str(definition_id), dict(inputs.get("inputs") or {}))
+    return {"child_run_id": child_id}
+
+
+BUILTINS = {
+    "set_variables": set_variables,
+    "log": log,
+    "send_email": send_email,
+    "create_record": create_record,
+    "update_record": update_record,
+    "start_orchestration": start_orchestration,
+}

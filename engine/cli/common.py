@@ -1,0 +1,94 @@
+"""Options and helpers shared by the runtime commands: database, format, actor, k=v pairs."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from enum import StrEnum
+from typing import Annotated, Any
+
+import typer
+
+from engine.errors import InvalidInput
+from engine.runtime import Engine
+
+
+class OutputFormat(StrEnum):
+    """How a command prints data."""
+
+    text = "text"
+    json = "json"
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        envvar="BATON_DB",
+        help="Database URL or SQLite file (default: the shared file in the user data folder).",
+    ),
+]
+FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
+ActorOption = Annotated[
+    str | None,
+    typer.Option("--as", help="Who acts (default: $BATON_USER, else the login name)."),
+]
+
+
+def open_engine(db: str | None) -> Engine:
+    """An engine on the chosen database, with the wall clock."""
+    return Engine(db)
+
+
+def actor_name(given: str | None) -> str:
+    """The acting user for logs: `--as`, `$BATON_USER`, or the login name."""
+    return given or os.environ.get("BATON_USER") or getpass.getuser()
+
+
+def parse_pairs(pairs: list[str] | None, what: str) -> dict[str, Any]:
+    """`k=v` options as a mapping; a value that parses as JSON (5, true, [1]) is read so.
+
+    Raises:
+        InvalidInput: a pair without `=`.
+    """
+    values: dict[str, Any] = {}
+    for pair in pairs or []:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key:
+            raise InvalidInput(f"{what} {pair!r} is not key=value")
+        try:
+            values[key.strip()] = json.loads(raw)
+        except ValueError:
+            values[key.strip()] = raw
+    return values
+
+
+def parse_json_object(text: str | None, what: str) -> dict[str, Any]:
+    """A JSON object given on the command line.
+
+    Raises:
+        InvalidInput: not JSON or not an object.
+    """
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError as exc:
+        raise InvalidInput(f"{what} is not valid JSON: {exc}") from None
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{what} must be a JSON object")
+    return value
+
+
+def print_json(value: Any) -> None:
+    """Stable, indented JSON on stdout."""
+    typer.echo(json.dumps(value, indent=2, sort_keys=True, default=str))
+
+
+def print_table(rows: list[list[Any]], headers: list[str]) -> None:
+    """A plain aligned table (no colours, easy to grep)."""
+    cells = [headers, *[["" if c is None else str(c) for c in row] for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    for row in cells:
+        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())

@@ -1,0 +1,201 @@
+"""`baton activate|deactivate|start|runs|show|log`: definitions and runs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from engine.cli.app import app
+from engine.cli.common import (
+    ActorOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    actor_name,
+    open_engine,
+    parse_json_object,
+    parse_pairs,
+    print_json,
+    print_table,
+)
+from engine.definition import load_definition
+from engine.errors import ActivationRefused
+
+
+@app.command("activate")
+def activate_command(
+    file: Annotated[Path, typer.Argument(help="A .baton.json definition.")],
+    db: DbOption = None,
+) -> None:
+    """Validate a definition and make it the active version of its id."""
+    definition = load_definition(file)
+    engine = open_engine(db)
+    try:
+        version = engine.activate(definition)
+    except ActivationRefused as exc:
+        for diagnostic in exc.diagnostics:
+            typer.echo(diagnostic.format_line(str(file)), err=True)
+        raise
+    typer.echo(f"activated {definition.id} version {version}")
+
+
+@app.command("deactivate")
+def deactivate_command(
+    definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
+    db: DbOption = None,
+) -> None:
+    """Stop new runs of an orchestration (running ones go on)."""
+    open_engine(db).deactivate(definition_id)
+    typer.echo(f"deactivated {definition_id}")
+
+
+@app.command("start")
+def start_command(
+    definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
+    inputs: Annotated[
+        list[str] | None, typer.Option("--input", help="An input as key=value (repeatable).")
+    ] = None,
+    inputs_json: Annotated[
+        str | None, typer.Option("--inputs-json", help="All inputs as one JSON object.")
+    ] = None,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Start a run of the active version; prints the run id."""
+    values = {**parse_json_object(inputs_json, "--inputs-json"), **parse_pairs(inputs, "--input")}
+    run_id = open_engine(db).start(definition_id, values, actor=actor_name(actor))
+    typer.echo(run_id)
+
+
+@app.command("runs")
+def runs_command(
+    status: Annotated[
+        str | None, typer.Option("--status", help="Only runs in this status.")
+    ] = None,
+    stuck: Annotated[bool, typer.Option("--stuck", help="Only stuck runs, with reasons.")] = False,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """List runs, newest first."""
+    found = open_engine(db).runs(status=status, stuck=stuck)
+    if status and stuck:
+        found = [r for r in found if r["status"] == status]
+    if output_format is OutputFormat.json:
+        print_json(found)
+        return
+    rows = [
+        [r["id"], r["orchestration"], r["version"], r["status"], r["stage"] or "-", r["started_at"]]
+        for r in found
+    ]
+    print_table(rows, ["RUN", "ORCHESTRATION", "V", "STATUS", "STAGE", "STARTED"])
+    if stuck:
+        for r in found:
+            for reason in r["reasons"]:
+                typer.echo(f"{r['id']}: {reason}")
+
+
+@app.command("show")
+def show_command(
+    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """A run: status, current stage, each step, open work items, variables."""
+    run = open_engine(db).run(run_id)
+    if output_format is OutputFormat.json:
+        print_json(run)
+        return
+    typer.echo(f"run {run['id']}  {run['orchestration']} v{run['version']}  {run['status']}")
+    typer.echo(f"stage: {run['stage'] or '-'}   started {run['started_at']}")
+    if run["ended_at"]:
+        typer.echo(f"ended {run['ended_at']}")
+    if run["error"]:
+        typer.echo(f"error: {run['error']}")
+    typer.echo("steps:")
+    for step in run["steps"]:
+        extra = f"  ({step['error']})" if step["error"] else ""
+        name = f"{step['stage']}/{step['id']}"
+        typer.echo(f"  {name:<34} {step['status']}{extra}")
+    typer.echo("open work items:" if run["open_items"] else "open work items: none")
+    for item in run["open_items"]:
+        due = f"  due {item['due_at']}" if item["due_at"] else ""
+        typer.echo(f"  {item['id']}  {item['step']}  {item['assignee']}{due}")
+    typer.echo("variables:")
+    for name, value in sorted(run["variables"].items()):
+        typer.echo(f"  {name} = {value!r}")
+
+
+@app.command("log")
+def log_command(
+    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """A run's event log, in order."""
+    events = open_engine(db).log(run_id)
+    if output_format is OutputFormat.json:
+        print_json(events)
+        return
+    for event in events:
+        details = " ".join(f"{k}={v}" for k, v in event["payload"].items() if v not in (None, {}))
+        actor = f" by {event['actor']}" if event["actor"] else ""
+        typer.echo(f"{event['seq']:>4}  {event['time']}  {event['type']}{actor}  {details}")
+
+
+def _operator(name: str, help_text: str) -> None:
+    """Register `baton cancel|pause|resume RUN`."""
+
+    def command(
+        run_id: Annotated[str, typer.Argument(help="Run id.")],
+        reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+        actor: ActorOption = None,
+        db: DbOption = None,
+    ) -> None:
+        engine = open_engine(db)
+        who = actor_name(actor)
+        if name == "cancel":
+            engine.cancel(run_id, reason, actor=who)
+        elif name == "pause":
+            engine.pause(run_id, actor=who)
+        else:
+            engine.resume(run_id, actor=who)
+        typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
+
+    command.__doc__ = help_text
+    app.command(name)(command)
+
+
+_operator("cancel", "Cancel a run (open items withdrawn).")
+_operator("pause", "Pause a run: no new step starts until resumed.")
+_operator("resume", "Resume a paused run.")
+
+
+@app.command("retry")
+def retry_command(
+    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    step_id: Annotated[str, typer.Argument(help="The failed background step.")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Run a failed background step again."""
+    engine = open_engine(db)
+    engine.retry(run_id, step_id, actor=actor_name(actor))
+    typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
+
+
+@app.command("skip")
+def skip_command(
+    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    step_id: Annotated[str, typer.Argument(help="The step to skip.")],
+    outputs: Annotated[
+        list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
+    ] = None,
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Skip a step, giving the outputs later steps read."""
+    engine = open_engine(db)
+    engine.skip(run_id, step_id, parse_pairs(outputs, "--output"), actor=actor_name(actor))
+    typer.echo(f"{run_id}: {engine.run(run_id)['status']}")

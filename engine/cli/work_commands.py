@@ -1,0 +1,98 @@
+"""`baton work list|complete|reassign|reassign-all`: people's work items."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from engine.cli.app import app
+from engine.cli.common import (
+    ActorOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    actor_name,
+    open_engine,
+    parse_pairs,
+    print_json,
+    print_table,
+)
+
+work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
+app.add_typer(work_app, name="work")
+
+
+@work_app.command("list")
+def list_command(
+    user: Annotated[
+        str | None, typer.Option("--as", help="Only items this user may complete.")
+    ] = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Open work items."""
+    items = open_engine(db).work_items(user)
+    if output_format is OutputFormat.json:
+        print_json(items)
+        return
+    rows = [
+        [
+            i["id"],
+            i["run"],
+            i["step"],
+            i["assignee"],
+            i["due_at"] or "-",
+            "yes" if i["overdue"] else "",
+        ]
+        for i in items
+    ]
+    print_table(rows, ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE"])
+
+
+@work_app.command("complete")
+def complete_command(
+    item_id: Annotated[str, typer.Argument(help="Work item id.")],
+    user: Annotated[str, typer.Option("--as", help="Who completes it.")],
+    outputs: Annotated[
+        list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Complete a work item with its outputs."""
+    engine = open_engine(db)
+    run_id = engine.complete_item(item_id, user, parse_pairs(outputs, "--output"))
+    run = engine.run(run_id)
+    typer.echo(
+        f"completed {item_id}; run {run_id} is {run['status']} (stage {run['stage'] or '-'})"
+    )
+
+
+@work_app.command("reassign")
+def reassign_command(
+    item_id: Annotated[str, typer.Argument(help="Work item id.")],
+    to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Give one open item to someone else."""
+    open_engine(db).reassign(item_id, to, reason, actor=actor_name(actor))
+    typer.echo(f"reassigned {item_id} to {to}")
+
+
+@work_app.command("reassign-all")
+def reassign_all_command(
+    source: Annotated[str, typer.Option("--from", help="user:NAME whose items move")],
+    to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+    actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Reassign every open item of one assignee (someone left or is away)."""
+    moved = open_engine(db).reassign_all(source, to, reason, actor=actor_name(actor))
+    if output_format is OutputFormat.json:
+        print_json({"from": source, "to": to, "items": moved})
+        return
+    typer.echo(f"reassigned {len(moved)} item(s) from {source} to {to}")

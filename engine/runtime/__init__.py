@@ -1,0 +1,46 @@
+"""The local runtime: runs orchestration definitions durably, one transaction per call.
+
+Semantics (the contract of DESIGN.md "Run semantics", as implemented here):
+
+* A run starts at the node after the start node. Entering a stage counts a visit (a stage
+  with `max_visits` entered once more fails the run with that reason), resets its steps to
+  `not_started`, and starts every step whose `after` steps are all finished (completed,
+  skipped or canceled). A step's `condition` is evaluated once, when it becomes ready:
+  false skips it (DESIGN says "starts when it becomes true"; the format fixes "evaluated
+  once", which is what runs here).
+* Interactive steps open a work item for `user:`, `group:` or `queue:` and wait. Only the
+  assignee, a member, or an admin may complete it; outputs are checked against the
+  declared type, `choices` and `required`, and a refusal changes nothing. Completing twice
+  names who completed it and when. `due` marks the item overdue at that time (logged) and
+  `escalate_to` then reassigns it (logged, actor `system`).
+* Background steps call their action at once, inside the call that started them. An
+  exception is an attempt failed; `retry.attempts` bounds the tries, `retry.delay` waits on
+  the engine clock (a timer) between them; the last failure fails the step and the run with
+  the error. Writes an action made through its context are undone when it raises.
+* Wait steps subscribe to an event name with a correlation key (evaluated at start) and/or
+  set a timeout timer; the event completes them with its data as outputs, the timeout with
+  `timed_out = true`.
+* A stage exits when every step is finished, or as soon as its `exit_condition` holds (the
+  unfinished steps are canceled, their items withdrawn). Then the stage's flow is followed;
+  a decision takes the first flow whose condition holds, in document order, else its
+  default. An end node completes the run; a child run's end completes its parent's step
+  with the child's variables as outputs.
+* Expressions read variables, step outputs (`step.field`), `record` (the triggering record
+  as it is now in the record store) and `run`. An expression error fails the run, naming
+  the element.
+* Paused runs record what people and events complete but start nothing new until resumed.
+  Canceling withdraws open items, drops waits and timers and cancels child runs.
+* Transactions: every engine call (start, complete an item, an event, a record change, a
+  timer firing, an operator action) moves the affected runs until they wait again or end,
+  appends their events and updates the query tables in one commit. A crash mid-call rolls
+  the whole call back, so a run is always before or after a transition; background steps
+  run since the last commit run again (at-least-once; `send_email` is idempotent).
+* Time comes from an injected `Clock`; `Engine.tick()` fires due timers and schedules,
+  `Engine.advance(until)` walks a `VirtualClock` through them in order.
+"""
+
+from engine.runtime.clock import Clock, VirtualClock, WallClock
+from engine.runtime.context import ActionContext
+from engine.runtime.engine import Engine
+
+__all__ = ["ActionContext", "Clock", "Engine", "VirtualClock", "WallClock"]

@@ -1,0 +1,118 @@
+"""What an action sees of the engine: its run, variables, records, child runs, the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.runtime.state import RunState
+    from engine.runtime.unit import Unit
+
+
+class ActionContext:
+    """Passed to every action call (second argument).
+
+    Writes an action makes through the context (records, child runs) are undone when the
+    action raises, so a failed attempt leaves nothing behind; variables set by an action
+    apply only when it succeeds.
+
+    Attributes:
+        run_id: the run executing the step.
+        step_id: the background step.
+        attempt: 1 for the first try, 2 for the first retry, ...
+        now: the engine clock's time for this call.
+        outbox: folder where `send_email` writes messages.
+        idempotency_key: the same for every attempt of one step visit; use it to make
+            outside effects happen once under at-least-once execution.
+    """
+
+    def __init__(self, unit: Unit, run: RunState, step_id: str, attempt: int) -> None:
+        self._unit = unit
+        self._run = run
+        self.run_id = run.id
+        self.definition_id = run.definition_id
+        self.step_id = step_id
+        self.attempt = attempt
+        self.now: datetime = unit.moment
+        self.outbox: Path = unit.engine.outbox
+        visit = run.stages.get(run.steps[step_id]["stage"], {}).get("visits", 1)
+        self.idempotency_key = f"{run.id}-{step_id}-{visit}"
+        self.record_object = run.record_object
+        self.record_id = run.record_id
+        self.variables_set: dict[str, Any] = {}
+        self.child_run_id: str | None = None
+        self._savepoint: Any = None
+        self._runs_before = set(unit.runs)
+        self._queue_before = len(unit.queue)
+
+    def _write_guard(self) -> None:
+        # A savepoint only when the action writes, so pure actions cost nothing extra.
+        if self._savepoint is None:
+            self._savepoint = self._unit.conn.begin_nested()
+
+    def set_variables(self, values: dict[str, Any]) -> None:
+        """Set run variables (applied when the action returns normally)."""
+        self.variables_set.update(values)
+
+    def log(self, message: str, data: dict[str, Any] | None = None) -> None:
+        """Append a `log` event to the run's log."""
+        self._unit.emit(
+            self._run, "log", {"step": self.step_id, "message": message, **(data or {})}
+        )
+
+    def record(self, object_name: str, record_id: str) -> dict[str, Any] | None:
+        """A record's fields as they are now."""
+        return self._unit.record(object_name, record_id)
+
+    def create_record(self, object_name: str, fields: dict[str, Any]) -> str:
+        """Create a record (may start record-triggered orchestrations); returns its id."""
+        from engine.runtime import triggers
+
+        self._write_guard()
+        return triggers.create_record(
+            self._unit, object_name, fields, chain=[*self._run.chain, self._run.definition_id]
+        )
+
+    def update_record(self, object_name: str, record_id: str, fields: dict[str, Any]) -> None:
+        """Change fields of a record (may start record-triggered orchestrations)."""
+        from engine.runtime import triggers
+
+        self._write_guard()
+        triggers.update_record(
+            self._unit,
+            object_name,
+            record_id,
+            fields,
+            chain=[*self._run.chain, self._run.definition_id],
+        )
+
+    def start_orchestration(self, definition_id: str, inputs: dict[str, Any]) -> str:
+        """Start a child run; the step then waits until the child ends."""
+        from engine.runtime import triggers
+
+        self._write_guard()
+        self.child_run_id = triggers.start_child(
+            self._unit, self._run, self.step_id, definition_id, inputs
+        )
+        return self.child_run_id
+
+    def succeeded(self) -> None:
+        """Keep the action's writes."""
+        if self._savepoint is not None:
+            self._savepoint.commit()
+
+    def failed(self) -> None:
+        """Undo the action's writes and anything they set in motion."""
+        if self._savepoint is not None:
+            self._savepoint.rollback()
+        unit = self._unit
+        for run_id in set(unit.runs) - self._runs_before:
+            del unit.runs[run_id]
+        unit.events = [e for e in unit.events if e["run_id"] in unit.runs]
+        while len(unit.queue) > self._queue_before:
+            unit.queue.pop()
+        unit._records.clear()
+        self.child_run_id = None
+        self.variables_set.clear()

@@ -1,0 +1,320 @@
+"""`Engine`: the public API of the local runtime. Each method is one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import platformdirs
+from sqlalchemy import Connection, delete
+from sqlalchemy.engine import make_url
+
+from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
+from engine.errors import ActivationRefused, Conflict, NotFound
+from engine.runtime import operations, queries, timers, triggers, workitems
+from engine.runtime.clock import Clock, VirtualClock, WallClock
+from engine.runtime.plan import Plan
+from engine.runtime.unit import Unit
+from engine.store import Store, directory, format_time, parse_time
+from engine.store import definitions as definition_store
+from engine.store.schema import schedules
+from engine.validation import has_errors, validate
+
+T = TypeVar("T")
+
+
+def _default_outbox(store: Store) -> Path:
+    url = make_url(store.url)
+    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
+        return Path(url.database).expanduser().parent / "outbox"
+    return Path(platformdirs.user_data_dir("baton", appauthor=False)) / "outbox"
+
+
+class Engine:
+    """The local orchestration engine over one database.
+
+    Args:
+        store: a `Store`, a database URL/path, or None for the default database.
+        clock: where time comes from (default: the wall clock).
+        outbox: folder for `send_email` messages (default: `outbox/` beside a SQLite file).
+    """
+
+    def __init__(
+        self,
+        store: Store | str | None = None,
+        clock: Clock | None = None,
+        outbox: Path | None = None,
+    ) -> None:
+        self.store = store if isinstance(store, Store) else Store(store)
+        self.clock: Clock = clock or WallClock()
+        self.outbox = Path(outbox) if outbox else _default_outbox(self.store)
+        self._plans: dict[tuple[str, int], Plan] = {}
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def plan(self, definition_id: str, version: int, conn: Connection) -> Plan:
+        """The prepared definition version (cached; versions never change once stored)."""
+        key = (definition_id, version)
+        found = self._plans.get(key)
+        if found is None:
+            body = definition_store.body(conn, definition_id, version)
+            if body is None:
+                raise NotFound(f"no version {version} of orchestration {definition_id!r}")
+            found = self._plans[key] = Plan.build(
+                loads_definition(body, source=f"{definition_id} v{version}")
+            )
+        return found
+
+    @contextmanager
+    def unit(self, actor: str | None = None) -> Iterator[Unit]:
+        """One engine call: a transaction that ends with queued work done and state written."""
+        with self.store.transaction() as conn:
+            unit = Unit(self, conn, actor)
+            yield unit
+            unit.drain()
+            unit.flush()
+
+    def _call(self, work: Callable[[Unit], T], actor: str | None = None) -> T:
+        with self.unit(actor) as unit:
+            return work(unit)
+
+    def close(self) -> None:
+        """Release the database."""
+        self.store.close()
+
+    # --- definitions -------------------------------------------------------------------
+
+    def activate(self, definition: Orchestration) -> int:
+        """Store a definition as the active version of its id; returns the stored version.
+
+        Raises:
+            ActivationRefused: validation reports errors (they are attached).
+        """
+        diagnostics = validate(definition)
+        if has_errors(diagnostics):
+            errors = [d for d in diagnostics if d.severity == "error"]
+            raise ActivationRefused(
+                f"{definition.id} has {len(errors)} error(s); it was not activated",
+                diagnostics=diagnostics,
+                hint="run `baton validate` and fix them",
+            )
+        with self.unit() as unit:
+            conn = unit.conn
+            version = definition_store.next_version(conn, definition.id)
+            stored = definition.model_copy(update={"version": version})
+            trigger = stored.trigger
+            definition_store.insert_active(
+                conn,
+                definition_id=stored.id,
+                version=version,
+                name=stored.name,
+                trigger_type=trigger.type,
+                trigger_object=getattr(trigger, "object", None),
+                body=dumps_definition(stored),
+                activated_at=unit.now,
+            )
+            conn.execute(delete(schedules).where(schedules.c.definition_id == stored.id))
+            if isinstance(trigger, ScheduleTrigger):
+                conn.execute(
+                    schedules.insert().values(
+                        definition_id=stored.id,
+                        cron=trigger.cron,
+                        next_at=triggers.next_fire_time(trigger.cron, unit.now),
+                    )
+                )
+        return version
+
+    def deactivate(self, definition_id: str) -> None:
+        """No version of this id starts new runs; running runs go on."""
+        with self.unit() as unit:
+            if not definition_store.deactivate(unit.conn, definition_id):
+                raise NotFound(f"no active orchestration {definition_id!r}")
+            unit.conn.execute(delete(schedules).where(schedules.c.definition_id == definition_id))
+
+    # --- runs --------------------------------------------------------------------------
+
+    def start(
+        self, definition_id: str, inputs: dict[str, Any] | None = None, actor: str | None = None
+    ) -> str:
+        """Start a run of the active version; returns the run id.
+
+        Raises:
+            NotFound: nothing active under that id.
+            InvalidInput: missing or mistyped inputs (no run is created).
+        """
+        return self._call(lambda u: triggers.start(u, definition_id, inputs).id, actor)
+
+    def complete_item(self, item_id: str, actor: str, outputs: dict[str, Any] | None = None) -> str:
+        """Complete a work item as `actor`; returns the run id."""
+        return self._call(
+            lambda u: workitems.complete_item(u, item_id, actor, outputs or {}), actor
+        )
+
+    def send_event(
+        self, name: str, key: Any = None, data: dict[str, Any] | None = None
+    ) -> list[str]:
+        """Deliver an event to the wait steps expecting it; returns the runs it reached."""
+        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}))
+
+    def create_record(
+        self, object_name: str, fields: dict[str, Any], actor: str | None = None
+    ) -> str:
+        """Create a record (starting triggered runs); returns its id."""
+        return self._call(lambda u: triggers.create_record(u, object_name, fields), actor)
+
+    def update_record(
+        self, object_name: str, record_id: str, fields: dict[str, Any], actor: str | None = None
+    ) -> dict[str, Any]:
+        """Change fields of a record (starting triggered runs); returns all its fields."""
+        return self._call(
+            lambda u: triggers.update_record(u, object_name, record_id, fields), actor
+        )
+
+    # --- time --------------------------------------------------------------------------
+
+    def tick(self) -> int:
+        """Fire every timer and schedule due now, each in its own transaction; returns how many."""
+        fired = 0
+        while True:
+            with self.unit() as unit:
+                timer_ids = timers.due_timer_ids(unit)
+                schedule_ids = timers.due_schedule_ids(unit)
+            if not timer_ids and not schedule_ids:
+                return fired
+            for timer_id in timer_ids:
+                fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
+            for definition_id in schedule_ids:
+                started = self._call(
+                    lambda u, d=definition_id: timers.fire_schedule(u, d), "system"
+                )
+                fired += started is not None
+
+    def next_due(self) -> datetime | None:
+        """When the next timer or schedule is due."""
+        with self.store.read() as conn:
+            found = timers.next_due(Unit(self, conn))
+        return parse_time(found) if found else None
+
+    def advance(self, until: datetime) -> int:
+        """Move a virtual clock to `until`, firing each timer and schedule at its own time."""
+        clock = self.clock
+        if not isinstance(clock, VirtualClock):
+            raise Conflict("advance() needs a VirtualClock; a live engine uses tick()")
+        fired = 0
+        while True:
+            due = self.next_due()
+            if due is None or due > until:
+                break
+            clock.set(due)
+            fired += self.tick()
+        clock.set(until)
+        return fired
+
+    # --- operator actions --------------------------------------------------------------
+
+    def cancel(self, run_id: str, reason: str = "", actor: str | None = None) -> None:
+        """Cancel a run (with a reason)."""
+        self._call(
+            lambda u: operations.cancel_run(u, u.run(run_id), reason or "canceled by operator"),
+            actor,
+        )
+
+    def pause(self, run_id: str, actor: str | None = None) -> None:
+        """Pause a run: no new steps start."""
+        self._call(lambda u: operations.pause_run(u, u.run(run_id)), actor)
+
+    def resume(self, run_id: str, actor: str | None = None) -> None:
+        """Resume a paused run."""
+        self._call(lambda u: operations.resume_run(u, u.run(run_id)), actor)
+
+    def retry(self, run_id: str, step_id: str, actor: str | None = None) -> None:
+        """Retry a failed background step."""
+        self._call(lambda u: operations.retry_step(u, u.run(run_id), step_id), actor)
+
+    def skip(
+        self,
+        run_id: str,
+        step_id: str,
+        outputs: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Skip a step, giving the outputs later steps expect."""
+        self._call(lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs), actor)
+
+    def reassign(self, item_id: str, to: str, reason: str = "", actor: str | None = None) -> None:
+        """Reassign one open work item."""
+        self._call(lambda u: workitems.reassign_item(u, item_id, to, reason, actor), actor)
+
+    def reassign_all(
+        self, source: str, to: str, reason: str = "", actor: str | None = None
+    ) -> list[str]:
+        """Reassign every open item of `source` (e.g. `user:bob` who left) to `to`."""
+        return self._call(lambda u: workitems.reassign_all(u, source, to, reason, actor), actor)
+
+    # --- directory ---------------------------------------------------------------------
+
+    def add_user(
+        self,
+        name: str,
+        groups: list[str] | None = None,
+        queues: list[str] | None = None,
+        admin: bool = False,
+        email: str | None = None,
+    ) -> None:
+        """Add (or update) a user with group and queue memberships."""
+        with self.store.transaction() as conn:
+            directory.add_user(conn, name, groups_=groups, queues=queues, admin=admin, email=email)
+
+    def deactivate_user(self, name: str) -> None:
+        """Deactivate a user; their open items show up as stuck until reassigned."""
+        with self.store.transaction() as conn:
+            directory.set_active(conn, name, False)
+
+    # --- reading -----------------------------------------------------------------------
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """A run's status, stage, steps, open items and variables (see `queries.run_detail`)."""
+        with self.store.read() as conn:
+            return queries.run_detail(conn, run_id)
+
+    def runs(self, status: str | None = None, stuck: bool = False) -> list[dict[str, Any]]:
+        """Runs, newest first; `stuck=True` lists only stuck runs, with a reason each."""
+        with self.store.read() as conn:
+            if stuck:
+                return queries.stuck_runs(conn, format_time(self.clock.now()))
+            return queries.list_runs(conn, status)
+
+    def log(self, run_id: str) -> list[dict[str, Any]]:
+        """A run's events, in order."""
+        with self.store.read() as conn:
+            return queries.run_events(conn, run_id)
+
+    def work_items(
+        self, user: str | None = None, include_closed: bool = False
+    ) -> list[dict[str, Any]]:
+        """Open work items (all, or those `user` may complete)."""
+        with self.store.read() as conn:
+            return queries.list_work_items(conn, user, include_closed)
+
+    def open_item_ids(self, run_id: str) -> list[str]:
+        """Ids of a run's open work items, oldest first (a lean call for scripts)."""
+        with self.store.read() as conn:
+            return queries.open_item_ids(conn, run_id)
+
+    def record(self, object_name: str, record_id: str) -> dict[str, Any]:
+        """A record's fields."""
+        from engine.store import records
+
+        with self.store.read() as conn:
+            fields = records.get(conn, object_name, record_id)
+        if fields is None:
+            raise NotFound(f"no {object_name} record with id {record_id!r}")
+        return fields
+
+    def definitions(self) -> list[dict[str, Any]]:
+        """Every stored definition version."""
+        with self.store.read() as conn:
+            return definition_store.list_all(conn)

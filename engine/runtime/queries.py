@@ -1,0 +1,192 @@
+"""Read models for the CLI and designer: runs, a run's detail, its log, work items, stuck runs.
+
+Field names here are the stable `--format json` contract.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import Connection, bindparam, select
+
+from engine.errors import NotFound
+from engine.store import directory
+from engine.store.schema import events, runs, step_instances, timers, waits, work_items
+
+_RUN_COLUMNS = (
+    runs.c.id,
+    runs.c.definition_id,
+    runs.c.definition_version,
+    runs.c.status,
+    runs.c.current_stage,
+    runs.c.started_at,
+    runs.c.ended_at,
+    runs.c.error,
+)
+
+
+def _run_summary(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "orchestration": row.definition_id,
+        "version": row.definition_version,
+        "status": row.status,
+        "stage": row.current_stage,
+        "started_at": row.started_at,
+        "ended_at": row.ended_at,
+        "error": row.error,
+    }
+
+
+def _item(row: Any) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "run": row.run_id,
+        "step": row.step_id,
+        "title": row.title,
+        "guidance": row.guidance,
+        "assignee": row.assignee,
+        "status": row.status,
+        "created_at": row.created_at,
+        "due_at": row.due_at,
+        "overdue": bool(row.overdue),
+        "completed_by": row.completed_by,
+        "completed_at": row.completed_at,
+        "outputs": row.outputs,
+    }
+
+
+def list_runs(conn: Connection, status: str | None = None) -> list[dict[str, Any]]:
+    """Run summaries, newest first, optionally of one status."""
+    query = select(*_RUN_COLUMNS).order_by(runs.c.started_at.desc(), runs.c.id)
+    if status:
+        query = query.where(runs.c.status == status)
+    return [_run_summary(r) for r in conn.execute(query)]
+
+
+def run_detail(conn: Connection, run_id: str) -> dict[str, Any]:
+    """Status, current stage, every step's status, open items, variables."""
+    row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
+    if row is None:
+        raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
+    state = json.loads(row.state)
+    step_rows = conn.execute(select(step_instances).where(step_instances.c.run_id == run_id)).all()
+    order = {sid: i for i, sid in enumerate(state["steps"])}
+    steps = [
+        {
+            "id": s.step_id,
+            "stage": s.stage_id,
+            "status": s.status,
+            "attempts": s.attempts,
+            "started_at": s.started_at,
+            "ended_at": s.ended_at,
+            "error": s.error,
+            "outputs": state["steps"].get(s.step_id, {}).get("outputs"),
+        }
+        for s in sorted(step_rows, key=lambda s: order.get(s.step_id, 0))
+    ]
+    items = conn.execute(
+        select(work_items)
+        .where(work_items.c.run_id == run_id, work_items.c.status == "open")
+        .order_by(work_items.c.created_at, work_items.c.id)
+    ).all()
+    return {
+        **_run_summary(row),
+        "parent_run": row.parent_run_id,
+        "record": {"object": row.record_object, "id": row.record_id} if row.record_id else None,
+        "stages": [{"id": sid, **st} for sid, st in state["stages"].items()],
+        "steps": steps,
+        "open_items": [_item(i) for i in items],
+        "variables": state["variables"],
+    }
+
+
+def run_events(conn: Connection, run_id: str) -> list[dict[str, Any]]:
+    """A run's events in sequence."""
+    if conn.execute(select(runs.c.id).where(runs.c.id == run_id)).first() is None:
+        raise NotFound(f"no run with id {run_id!r}")
+    rows = conn.execute(select(events).where(events.c.run_id == run_id).order_by(events.c.seq))
+    return [
+        {
+            "seq": r.seq,
+            "time": r.time,
+            "type": r.type,
+            "actor": r.actor,
+            "payload": json.loads(r.payload),
+        }
+        for r in rows
+    ]
+
+
+def list_work_items(
+    conn: Connection, user: str | None = None, include_closed: bool = False
+) -> list[dict[str, Any]]:
+    """Open items, all or those a user may complete (own, group/queue, or any if admin)."""
+    query = select(work_items).order_by(work_items.c.created_at, work_items.c.id)
+    if not include_closed:
+        query = query.where(work_items.c.status == "open")
+    if user:
+        found = directory.get_user(conn, user)
+        if found is None:
+            raise NotFound(f"no user named {user!r}")
+        if not found.admin:
+            query = query.where(work_items.c.assignee.in_([f"user:{user}", *found.groups]))
+    return [_item(r) for r in conn.execute(query)]
+
+
+def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
+    """Waiting runs that need a person's attention, each with the reasons why.
+
+    Stuck means: an open item is overdue; an open item's assignee is unknown, inactive or
+    an empty group; or the run waits on nothing that can ever happen (no open item, event
+    subscription, timer or running child).
+    """
+    result = []
+    waiting = conn.execute(
+        select(*_RUN_COLUMNS).where(runs.c.status.in_(("waiting", "running")))
+    ).all()
+    assignee_reasons: dict[str, str | None] = {}
+    for row in waiting:
+        reasons = []
+        items = conn.execute(
+            select(work_items).where(work_items.c.run_id == row.id, work_items.c.status == "open")
+        ).all()
+        for item in items:
+            if item.overdue or (item.due_at and item.due_at <= now):
+                reasons.append(
+                    f"work item {item.id} ({item.step_id}) is overdue since {item.due_at}"
+                )
+            if item.assignee not in assignee_reasons:
+                assignee_reasons[item.assignee] = directory.assignee_state(conn, item.assignee)
+            why = assignee_reasons[item.assignee]
+            if why:
+                reasons.append(f"work item {item.id} ({item.step_id}): {why}")
+        if not items:
+            has_wait = conn.execute(select(waits.c.step_id).where(waits.c.run_id == row.id)).first()
+            has_timer = conn.execute(select(timers.c.id).where(timers.c.run_id == row.id)).first()
+            has_child = conn.execute(
+                select(runs.c.id).where(
+                    runs.c.parent_run_id == row.id,
+                    runs.c.status.in_(("waiting", "running", "paused")),
+                )
+            ).first()
+            if not (has_wait or has_timer or has_child):
+                reasons.append(
+                    "waits on nothing that can happen (no open item, event, timer or child run)"
+                )
+        if reasons:
+            result.append({**_run_summary(row), "reasons": reasons})
+    return result
+
+
+_OPEN_ITEM_IDS = (
+    select(work_items.c.id)
+    .where(work_items.c.run_id == bindparam("run_id"), work_items.c.status == "open")
+    .order_by(work_items.c.created_at, work_items.c.id)
+)
+
+
+def open_item_ids(conn: Connection, run_id: str) -> list[str]:
+    """Ids of a run's open items, oldest first."""
+    return list(conn.execute(_OPEN_ITEM_IDS, {"run_id": run_id}).scalars())

@@ -1,0 +1,232 @@
+"""What starts runs: manual starts with inputs, child runs, record changes, schedules.
+
+Record triggers: creating a record starts every active orchestration on that object whose
+`on` includes `created` and whose condition holds. An update starts those with `updated`
+whose condition holds now and did not hold before the update, so a run is not started again
+by every later edit of a record that already qualified. Runs started by record changes that
+other runs made carry the chain of orchestrations that led to them; an orchestration never
+re-triggers itself through that chain, and chains stop at `MAX_TRIGGER_DEPTH`.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from croniter import croniter
+
+from engine.errors import BatonError, NotFound
+from engine.expressions import Namespace, evaluate
+from engine.runtime import interpreter
+from engine.runtime.state import RunState
+from engine.runtime.values import check_inputs, coerce
+from engine.store import definitions as definition_store
+from engine.store import format_time, parse_time
+from engine.store import records as record_store
+
+if TYPE_CHECKING:
+    from engine.runtime.unit import Unit
+
+MAX_TRIGGER_DEPTH = 8
+log = logging.getLogger(__name__)
+
+
+def new_run_id() -> str:
+    """A short random run id."""
+    return "run-" + uuid.uuid4().hex[:10]
+
+
+def start(
+    unit: Unit,
+    definition_id: str,
+    inputs: dict[str, Any] | None = None,
+    *,
+    trigger: str = "manual",
+    record: tuple[str, str] | None = None,
+    chain: list[str] | None = None,
+    parent: tuple[str, str] | None = None,
+    enforce_required: bool = True,
+) -> RunState:
+    """Create a run of the active version of an orchestration and queue its first move.
+
+    Raises:
+        NotFound: no active version of that id.
+        InvalidInput: inputs missing or mistyped (no run is created).
+    """
+    version = definition_store.active_version(unit.conn, definition_id)
+    if version is None:
+        raise NotFound(
+            f"no active orchestration {definition_id!r}",
+            hint="activate it first with `baton activate FILE`",
+        )
+    plan = unit.engine.plan(definition_id, version, unit.conn)
+    variables = check_inputs(
+        plan.definition.variables, inputs or {}, enforce_required=enforce_required
+    )
+    run = RunState(
+        id=new_run_id(),
+        definition_id=definition_id,
+        definition_version=version,
+        status="running",
+        started_at=unit.now,
+        variables=variables,
+        chain=list(chain or []),
+    )
+    if record:
+        run.record_object, run.record_id = record
+    if parent:
+        run.parent_run_id, run.parent_step_id = parent
+    unit.add_run(run)
+    unit.emit(
+        run,
+        "run_started",
+        {
+            "definition": definition_id,
+            "version": version,
+            "trigger": trigger,
+            "inputs": inputs or {},
+            "record": list(record) if record else None,
+            "parent": list(parent) if parent else None,
+        },
+    )
+    unit.queue.append(lambda: interpreter.begin(unit, run))
+    return run
+
+
+def start_child(
+    unit: Unit, parent: RunState, step_id: str, definition_id: str, inputs: dict[str, Any]
+) -> str:
+    """Start a child run for a `start_orchestration` step."""
+    child = start(
+        unit,
+        definition_id,
+        inputs,
+        trigger="parent",
+        chain=parent.chain,
+        parent=(parent.id, step_id),
+    )
+    return child.id
+
+
+def child_finished(unit: Unit, child: RunState) -> None:
+    """A child run ended: its parent's step completes (or fails) and the parent moves on."""
+    parent = unit.run(child.parent_run_id or "")
+    step_id = child.parent_step_id or ""
+    st = parent.steps.get(step_id)
+    if st is None or st.get("child_run_id") != child.id or st["status"] != "waiting":
+        return
+    if child.status == "completed":
+        interpreter.complete_step(unit, parent, step_id, dict(child.variables))
+    else:
+        why = child.error or child.status
+        interpreter.fail_step(unit, parent, step_id, f"child run {child.id} {child.status}: {why}")
+    interpreter.progress(unit, parent)
+
+
+def cancel_child(unit: Unit, child_id: str, reason: str) -> None:
+    """Cancel a child run because its parent step was canceled."""
+    from engine.runtime.operations import cancel_run
+
+    child = unit.run(child_id)
+    if child.status not in ("completed", "failed", "canceled"):
+        child.notify_parent = False  # the parent already knows
+        cancel_run(unit, child, f"parent step canceled: {reason}")
+
+
+# --- records ---------------------------------------------------------------------------
+
+
+def create_record(
+    unit: Unit, object_name: str, fields: dict[str, Any], chain: list[str] | None = None
+) -> str:
+    """Store a new record and start the orchestrations it triggers; returns its id."""
+    record_id = record_store.new_record_id()
+    record_store.insert(unit.conn, object_name, record_id, fields, unit.now)
+    unit.forget_record(object_name, record_id)
+    _fire(unit, object_name, record_id, "created", None, fields, list(chain or []))
+    return record_id
+
+
+def update_record(
+    unit: Unit,
+    object_name: str,
+    record_id: str,
+    changes: dict[str, Any],
+    chain: list[str] | None = None,
+) -> dict[str, Any]:
+    """Change fields of a record and start the orchestrations the change triggers."""
+    before = record_store.get(unit.conn, object_name, record_id)
+    if before is None:
+        raise NotFound(f"no {object_name} record with id {record_id!r}")
+    after = {**before, **changes}
+    record_store.replace_fields(unit.conn, object_name, record_id, after, unit.now)
+    unit.forget_record(object_name, record_id)
+    _fire(unit, object_name, record_id, "updated", before, after, list(chain or []))
+    return after
+
+
+def _holds(condition: str | None, fields: dict[str, Any] | None) -> bool:
+    if fields is None:
+        return False
+    if not condition:
+        return True
+    return bool(evaluate(condition, {"record": Namespace(fields)}))
+
+
+def _fire(
+    unit: Unit,
+    object_name: str,
+    record_id: str,
+    event: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    chain: list[str],
+) -> None:
+    for definition_id, version in definition_store.active_record_triggered(unit.conn, object_name):
+        trigger = unit.engine.plan(definition_id, version, unit.conn).definition.trigger
+        if event not in trigger.on:
+            continue
+        if definition_id in chain or len(chain) >= MAX_TRIGGER_DEPTH:
+            log.warning(
+                "record %s/%s did not start %s: trigger chain %s would recurse",
+                object_name,
+                record_id,
+                definition_id,
+                " > ".join(chain),
+            )
+            continue
+        try:
+            if not _holds(trigger.condition, after):
+                continue
+            if event == "updated" and _holds(trigger.condition, before):
+                continue
+        except BatonError as exc:
+            log.warning("record trigger of %s: %s", definition_id, exc)
+            continue
+        plan = unit.engine.plan(definition_id, version, unit.conn)
+        inputs = {}
+        for var in plan.definition.variables:
+            if var.input and var.name in after:
+                try:
+                    inputs[var.name] = coerce(after[var.name], var.type)
+                except ValueError:
+                    continue
+        start(
+            unit,
+            definition_id,
+            inputs,
+            trigger=f"record:{event}",
+            record=(object_name, record_id),
+            chain=[*chain, definition_id],
+            enforce_required=False,
+        )
+
+
+# --- schedules -------------------------------------------------------------------------
+
+
+def next_fire_time(cron: str, after: str) -> str:
+    """The first cron slot strictly after a stored time."""
+    moment = croniter(cron, parse_time(after)).get_next(type(parse_time(after)))
+    return format_time(moment)

@@ -1,0 +1,247 @@
+"""One engine call = one `Unit`: a transaction, the runs it touched, the events it appends.
+
+Runs are loaded once per unit and written back once at the end, together with their new
+events and changed step/stage rows, in the same database transaction. Follow-up work that
+the call causes (a child run finishing, a record trigger starting a run) is queued and done
+before the commit, so the whole chain is one atomic move.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, and_, bindparam, select, update
+
+from engine.errors import Conflict, NotFound
+from engine.runtime.state import RunState
+from engine.store import format_time
+from engine.store import records as record_store
+from engine.store.schema import events, runs, stage_instances, step_instances
+
+if TYPE_CHECKING:
+    from engine.runtime.engine import Engine
+    from engine.runtime.plan import Plan
+
+_STEP_UPDATE = (
+    update(step_instances)
+    .where(
+        and_(
+            step_instances.c.run_id == bindparam("b_run"),
+            step_instances.c.step_id == bindparam("b_id"),
+        )
+    )
+    .values(
+        status=bindparam("status"),
+        attempts=bindparam("attempts"),
+        started_at=bindparam("started_at"),
+        ended_at=bindparam("ended_at"),
+        error=bindparam("error"),
+    )
+)
+_STAGE_UPDATE = (
+    update(stage_instances)
+    .where(
+        and_(
+            stage_instances.c.run_id == bindparam("b_run"),
+            stage_instances.c.stage_id == bindparam("b_id"),
+        )
+    )
+    .values(
+        status=bindparam("status"),
+        visits=bindparam("visits"),
+        entered_at=bindparam("entered_at"),
+        exited_at=bindparam("exited_at"),
+    )
+)
+
+
+_SELECT_RUN = select(runs).where(runs.c.id == bindparam("id"))
+_UPDATE_RUN = (
+    update(runs)
+    .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
+    .values(
+        rev=bindparam("rev"),
+        **{
+            c: bindparam(c)
+            for c in (
+                "definition_id",
+                "definition_version",
+                "status",
+                "current_stage",
+                "started_at",
+                "ended_at",
+                "parent_run_id",
+                "parent_step_id",
+                "record_object",
+                "record_id",
+                "error",
+                "seq",
+                "state",
+            )
+        },
+    )
+)
+
+
+class Unit:
+    """The state of one engine call while it runs; see the module docstring."""
+
+    def __init__(self, engine: Engine, conn: Connection, actor: str | None = None) -> None:
+        self.engine = engine
+        self.conn = conn
+        self.actor = actor
+        self.moment: datetime = engine.clock.now()
+        self.now = format_time(self.moment)
+        self.runs: dict[str, RunState] = {}
+        self.events: list[dict[str, Any]] = []
+        self.queue: deque[Callable[[], None]] = deque()
+        self._records: dict[tuple[str, str], dict[str, Any] | None] = {}
+
+    # --- runs --------------------------------------------------------------------------
+
+    def run(self, run_id: str) -> RunState:
+        """Load a run (once per unit)."""
+        found = self.runs.get(run_id)
+        if found is None:
+            row = self.conn.execute(_SELECT_RUN, {"id": run_id}).first()
+            if row is None:
+                raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
+            found = self.runs[run_id] = RunState.from_row(row)
+        return found
+
+    def add_run(self, run: RunState) -> None:
+        """Register a run created in this unit."""
+        run.is_new = True
+        self.runs[run.id] = run
+
+    def plan(self, run: RunState) -> Plan:
+        """The prepared definition version a run executes."""
+        return self.engine.plan(run.definition_id, run.definition_version, self.conn)
+
+    def emit(
+        self,
+        run: RunState,
+        type_: str,
+        payload: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """Append an event to a run's log (written at commit)."""
+        run.seq += 1
+        self.events.append(
+            {
+                "run_id": run.id,
+                "seq": run.seq,
+                "time": self.now,
+                "type": type_,
+                "actor": actor if actor is not None else self.actor,
+                "payload": json.dumps(payload or {}, separators=(",", ":"), default=str),
+            }
+        )
+
+    # --- records -----------------------------------------------------------------------
+
+    def record(self, object_name: str | None, record_id: str | None) -> dict[str, Any] | None:
+        """A record's fields as they are now (cached per unit, refreshed when written)."""
+        if not object_name or not record_id:
+            return None
+        key = (object_name, record_id)
+        if key not in self._records:
+            self._records[key] = record_store.get(self.conn, object_name, record_id)
+        return self._records[key]
+
+    def forget_record(self, object_name: str, record_id: str) -> None:
+        """Drop a cached record after it changed."""
+        self._records.pop((object_name, record_id), None)
+
+    # --- the end of the call -----------------------------------------------------------
+
+    def drain(self) -> None:
+        """Do queued follow-up work until none is left."""
+        while self.queue:
+            self.queue.popleft()()
+
+    def flush(self) -> None:
+        """Write every touched run, its changed rows and the new events."""
+        conn = self.conn
+        new_runs, stage_rows, step_rows = [], [], []
+        stage_updates, step_updates = [], []
+        for run in self.runs.values():
+            if run.is_new:
+                new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
+            else:
+                result = conn.execute(
+                    _UPDATE_RUN,
+                    {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **run.row_values()},
+                )
+                if result.rowcount != 1:
+                    raise Conflict(
+                        f"run {run.id} was changed by another process at the same time",
+                        hint="repeat the command",
+                    )
+            for sid in run.new_stages:
+                st = run.stages[sid]
+                stage_rows.append(
+                    {
+                        "run_id": run.id,
+                        "stage_id": sid,
+                        "status": st["status"],
+                        "visits": st["visits"],
+                        "entered_at": st.get("entered_at"),
+                        "exited_at": st.get("exited_at"),
+                    }
+                )
+            for sid in run.dirty_stages:
+                st = run.stages[sid]
+                stage_updates.append(
+                    {
+                        "b_run": run.id,
+                        "b_id": sid,
+                        "status": st["status"],
+                        "visits": st["visits"],
+                        "entered_at": st.get("entered_at"),
+                        "exited_at": st.get("exited_at"),
+                    }
+                )
+            for sid in run.new_steps:
+                st = run.steps[sid]
+                step_rows.append(
+                    {
+                        "run_id": run.id,
+                        "step_id": sid,
+                        "stage_id": st["stage"],
+                        "status": st["status"],
+                        "attempts": st.get("attempts", 0),
+                        "started_at": st.get("started_at"),
+                        "ended_at": st.get("ended_at"),
+                        "error": st.get("error"),
+                    }
+                )
+            for sid in run.dirty_steps:
+                st = run.steps[sid]
+                step_updates.append(
+                    {
+                        "b_run": run.id,
+                        "b_id": sid,
+                        "status": st["status"],
+                        "attempts": st.get("attempts", 0),
+                        "started_at": st.get("started_at"),
+                        "ended_at": st.get("ended_at"),
+                        "error": st.get("error"),
+                    }
+                )
+        if new_runs:
+            conn.execute(runs.insert(), new_runs)
+        if stage_rows:
+            conn.execute(stage_instances.insert(), stage_rows)
+        if stage_updates:
+            conn.execute(_STAGE_UPDATE, stage_updates)
+        if step_rows:
+            conn.execute(step_instances.insert(), step_rows)
+        if step_updates:
+            conn.execute(_STEP_UPDATE, step_updates)
+        if self.events:
+            conn.execute(events.insert(), self.events)

@@ -1,0 +1,158 @@
+"""The users, groups and queues that work items are assigned to."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, and_, bindparam, delete, select, update
+
+from engine.errors import NotFound
+from engine.store.schema import groups, memberships, users
+
+_SELECT_USER = select(users).where(users.c.name == bindparam("name"))
+_SELECT_MEMBERSHIPS = select(memberships.c.kind, memberships.c.group_name).where(
+    memberships.c.user_name == bindparam("name")
+)
+
+
+_MAY_ACT_FOR = (
+    select(users.c.active, users.c.admin, memberships.c.user_name.label("member"))
+    .select_from(
+        users.outerjoin(
+            memberships,
+            and_(
+                memberships.c.user_name == users.c.name,
+                memberships.c.group_name == bindparam("group"),
+                memberships.c.kind == bindparam("kind"),
+            ),
+        )
+    )
+    .where(users.c.name == bindparam("name"))
+)
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """A person in the directory."""
+
+    name: str
+    email: str | None
+    admin: bool
+    active: bool
+    groups: tuple[str, ...] = ()
+
+
+def add_user(
+    conn: Connection,
+    name: str,
+    *,
+    groups_: list[str] | None = None,
+    queues: list[str] | None = None,
+    admin: bool = False,
+    email: str | None = None,
+) -> None:
+    """Add a user (or update an existing one) and their group and queue memberships."""
+    exists = conn.execute(select(users.c.name).where(users.c.name == name)).first()
+    if exists:
+        values: dict = {"active": True, "admin": admin}
+        if email is not None:
+            values["email"] = email
+        conn.execute(update(users).where(users.c.name == name).values(**values))
+    else:
+        conn.execute(users.insert().values(name=name, email=email, admin=admin, active=True))
+    for kind, names in (("group", groups_ or []), ("queue", queues or [])):
+        for group in names:
+            known = conn.execute(
+                select(groups.c.name).where(groups.c.name == group, groups.c.kind == kind)
+            ).first()
+            if not known:
+                conn.execute(groups.insert().values(name=group, kind=kind))
+            member = conn.execute(
+                select(memberships.c.user_name).where(
+                    memberships.c.user_name == name,
+                    memberships.c.group_name == group,
+                    memberships.c.kind == kind,
+                )
+            ).first()
+            if not member:
+                conn.execute(
+                    memberships.insert().values(user_name=name, group_name=group, kind=kind)
+                )
+
+
+def set_active(conn: Connection, name: str, active: bool) -> None:
+    """Activate or deactivate a user (their open items then show as stuck)."""
+    changed = conn.execute(update(users).where(users.c.name == name).values(active=active))
+    if not changed.rowcount:
+        raise NotFound(f"no user named {name!r}", hint="add them with `baton users add`")
+
+
+def remove_membership(conn: Connection, name: str, group: str, kind: str = "group") -> None:
+    """Take a user out of a group or queue."""
+    conn.execute(
+        delete(memberships).where(
+            memberships.c.user_name == name,
+            memberships.c.group_name == group,
+            memberships.c.kind == kind,
+        )
+    )
+
+
+def get_user(conn: Connection, name: str) -> User | None:
+    """A user with their memberships (`group:hr`, `queue:it`), or None."""
+    row = conn.execute(select(users).where(users.c.name == name)).first()
+    if row is None:
+        return None
+    member_of = conn.execute(
+        select(memberships.c.kind, memberships.c.group_name).where(memberships.c.user_name == name)
+    )
+    return User(
+        name=row.name,
+        email=row.email,
+        admin=bool(row.admin),
+        active=bool(row.active),
+        groups=tuple(f"{r.kind}:{r.group_name}" for r in member_of),
+    )
+
+
+def list_users(conn: Connection) -> list[User]:
+    """Every user, by name."""
+    names = conn.execute(select(users.c.name).order_by(users.c.name)).scalars().all()
+    return [u for u in (get_user(conn, n) for n in names) if u is not None]
+
+
+def assignee_state(conn: Connection, assignee: str) -> str | None:
+    """Why nobody can work items of this assignee, or None when someone can.
+
+    Returns a reason such as `user 'bob' is inactive` or `group 'hr' has no active member`.
+    """
+    kind, _, name = assignee.partition(":")
+    if kind == "user":
+        row = conn.execute(select(users.c.active).where(users.c.name == name)).first()
+        if row is None:
+            return f"user {name!r} is unknown"
+        return None if row.active else f"user {name!r} is inactive"
+    active_members = conn.execute(
+        select(users.c.name)
+        .join(memberships, memberships.c.user_name == users.c.name)
+        .where(
+            memberships.c.group_name == name,
+            memberships.c.kind == kind,
+            users.c.active.is_(True),
+        )
+        .limit(1)
+    ).first()
+    return None if active_members else f"{kind} {name!r} has no active member"
+
+
+def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, bool, bool] | None:
+    """(active, admin, member-of-assignee) for a user, in one query; None if unknown.
+
+    "Member" is true for `user:NAME` itself and for members of `group:`/`queue:` NAME.
+    """
+    kind, _, target = assignee.partition(":")
+    row = conn.execute(_MAY_ACT_FOR, {"name": name, "group": target, "kind": kind}).first()
+    if row is None:
+        return None
+    member = (kind == "user" and target == name) or row.member is not None
+    return bool(row.active), bool(row.admin), member

@@ -1,0 +1,188 @@
+"""The database tables (SQLAlchemy Core), shared by every dialect.
+
+Times are stored as fixed-width UTC text (`2026-01-31T09:00:00.000000Z`) so they sort and
+compare as strings on any database. JSON columns hold payloads, fields and run state.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+SCHEMA_VERSION = 1
+"""Bumped whenever a table changes; a database newer than this build is refused."""
+
+metadata = MetaData()
+
+meta = Table(
+    "baton_meta",
+    metadata,
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
+
+definitions = Table(
+    "definitions",
+    metadata,
+    Column("id", String(200), primary_key=True),
+    Column("version", Integer, primary_key=True),
+    Column("active", Boolean, nullable=False, default=False),
+    Column("name", Text, nullable=False, default=""),
+    Column("trigger_type", String(16), nullable=False),
+    Column("trigger_object", String(200)),
+    Column("body", Text, nullable=False),
+    Column("activated_at", String(32), nullable=False),
+)
+Index("ix_definitions_active", definitions.c.active, definitions.c.trigger_type)
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("definition_id", String(200), nullable=False),
+    Column("definition_version", Integer, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("current_stage", String(200)),
+    Column("started_at", String(32), nullable=False),
+    Column("ended_at", String(32)),
+    Column("parent_run_id", String(40)),
+    Column("parent_step_id", String(200)),
+    Column("record_object", String(200)),
+    Column("record_id", String(64)),
+    Column("error", Text),
+    Column("seq", Integer, nullable=False),
+    Column("rev", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+)
+Index("ix_runs_status", runs.c.status)
+
+stage_instances = Table(
+    "stage_instances",
+    metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("stage_id", String(200), primary_key=True),
+    Column("status", String(16), nullable=False),
+    Column("visits", Integer, nullable=False),
+    Column("entered_at", String(32)),
+    Column("exited_at", String(32)),
+)
+
+step_instances = Table(
+    "step_instances",
+    metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("step_id", String(200), primary_key=True),
+    Column("stage_id", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("started_at", String(32)),
+    Column("ended_at", String(32)),
+    Column("error", Text),
+)
+
+work_items = Table(
+    "work_items",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("run_id", String(40), nullable=False),
+    Column("step_id", String(200), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("guidance", Text, nullable=False, default=""),
+    Column("assignee", String(200), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("due_at", String(32)),
+    Column("overdue", Boolean, nullable=False, default=False),
+    Column("completed_by", String(200)),
+    Column("completed_at", String(32)),
+    Column("outputs", JSON),
+)
+Index("ix_work_items_open", work_items.c.status, work_items.c.assignee)
+Index("ix_work_items_run", work_items.c.run_id)
+
+events = Table(
+    "events",
+    metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("seq", Integer, primary_key=True),
+    Column("time", String(32), nullable=False),
+    Column("type", String(40), nullable=False),
+    Column("actor", String(200)),
+    Column("payload", Text, nullable=False),
+)
+
+records = Table(
+    "records",
+    metadata,
+    Column("object", String(200), primary_key=True),
+    Column("id", String(64), primary_key=True),
+    Column("fields", JSON, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("email", String(320)),
+    Column("admin", Boolean, nullable=False, default=False),
+    Column("active", Boolean, nullable=False, default=True),
+)
+
+groups = Table(
+    "groups",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    # "group" or "queue": both hold members; a queue is worked from a shared list.
+    Column("kind", String(8), primary_key=True),
+)
+
+memberships = Table(
+    "memberships",
+    metadata,
+    Column("user_name", String(200), primary_key=True),
+    Column("group_name", String(200), primary_key=True),
+    Column("kind", String(8), primary_key=True),
+)
+
+timers = Table(
+    "timers",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("due_at", String(32), nullable=False),
+    # "retry", "timeout", "due", "escalate"
+    Column("kind", String(16), nullable=False),
+    Column("run_id", String(40), nullable=False),
+    Column("step_id", String(200), nullable=False),
+    Column("item_id", String(40)),
+)
+Index("ix_timers_due", timers.c.due_at)
+Index("ix_timers_run", timers.c.run_id)
+
+waits = Table(
+    "waits",
+    metadata,
+    Column("run_id", String(40), primary_key=True),
+    Column("step_id", String(200), primary_key=True),
+    Column("event", String(200), nullable=False),
+    Column("key", Text),
+)
+Index("ix_waits_event", waits.c.event)
+
+schedules = Table(
+    "schedules",
+    metadata,
+    Column("definition_id", String(200), primary_key=True),
+    Column("cron", String(120), nullable=False),
+    Column("next_at", String(32), nullable=False),
+)

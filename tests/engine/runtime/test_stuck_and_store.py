@@ -1,0 +1,102 @@
+"""Stuck runs with reasons, and the store: schema version, WAL, versions, the log."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import update
+
+from engine.runtime import Engine
+from engine.store import Store, StoreTooNew
+from engine.store.schema import meta
+from tests.engine.runtime.builders import interactive, orchestration, stage, wait
+from tests.engine.runtime.conftest import items_of
+
+
+def test_a_run_waiting_on_an_inactive_assignee_is_stuck_with_that_reason(engine):
+    engine.activate(orchestration("s", stage("x", interactive("a", "user:bob"))))
+    run_id = engine.start("s")
+    assert engine.runs(stuck=True) == []
+
+    engine.deactivate_user("bob")
+
+    (stuck,) = engine.runs(stuck=True)
+    assert stuck["id"] == run_id
+    assert "user 'bob' is inactive" in stuck["reasons"][0]
+
+
+def test_unknown_users_and_empty_groups_are_stuck_reasons(engine):
+    engine.activate(
+        orchestration(
+            "s", stage("x", interactive("a", "user:ghost"), interactive("b", "queue:nobody"))
+        )
+    )
+    engine.start("s")
+    (stuck,) = engine.runs(stuck=True)
+    assert any("user 'ghost' is unknown" in r for r in stuck["reasons"])
+    assert any("queue 'nobody' has no active member" in r for r in stuck["reasons"])
+
+
+def test_an_overdue_item_makes_its_run_stuck(engine):
+    engine.activate(orchestration("s", stage("x", interactive("a", due="PT4H"))))
+    engine.start("s")
+    engine.advance(engine.clock.now() + timedelta(hours=5))
+    (stuck,) = engine.runs(stuck=True)
+    assert "overdue since 2026-01-05T13:00:00" in stuck["reasons"][0]
+
+
+def test_a_wait_for_an_event_without_timeout_is_not_stuck(engine):
+    engine.activate(orchestration("s", stage("x", wait("w", event="go"))))
+    engine.start("s")
+    assert engine.runs(stuck=True) == []
+
+
+def test_a_database_from_a_newer_baton_is_refused_clearly(tmp_path):
+    url = str(tmp_path / "future.db")
+    store = Store(url)
+    with store.transaction() as conn:
+        conn.execute(update(meta).where(meta.c.key == "schema_version").values(value="99"))
+    store.close()
+    with pytest.raises(StoreTooNew, match="schema version 99, newer than this Baton"):
+        Store(url)
+
+
+def test_the_sqlite_file_uses_write_ahead_logging(tmp_path):
+    store = Store(str(tmp_path / "wal.db"))
+    with store.read() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+    store.close()
+
+
+def test_baton_db_environment_variable_selects_the_database(tmp_path, monkeypatch):
+    monkeypatch.setenv("BATON_DB", str(tmp_path / "env.db"))
+    store = Store()
+    assert store.url.endswith("env.db")
+    store.close()
+
+
+def test_every_activated_version_is_kept_and_one_is_active(engine):
+    engine.activate(orchestration("v", stage("s", interactive("a"))))
+    engine.activate(orchestration("v", stage("s", interactive("b"))))
+    versions = [(d["version"], d["active"]) for d in engine.definitions()]
+    assert versions == [(2, True), (1, False)]
+
+
+def test_state_and_log_survive_reopening_the_database(tmp_path, clock):
+    path = str(tmp_path / "reopen.db")
+    first = Engine(path, clock=clock)
+    first.add_user("alice")
+    first.activate(orchestration("r", stage("s", interactive("a")), stage("t", interactive("b"))))
+    run_id = first.start("r")
+    first.complete_item(items_of(first, run_id)[0]["id"], "alice")
+    before = (first.run(run_id), first.log(run_id))
+    first.close()
+
+    second = Engine(path, clock=clock)
+    assert (second.run(run_id), second.log(run_id)) == before
+    second.complete_item(items_of(second, run_id)[0]["id"], "alice")
+    assert second.run(run_id)["status"] == "completed"
+    seqs = [e["seq"] for e in second.log(run_id)]
+    assert seqs == list(range(1, len(seqs) + 1))
+    second.close()
