@@ -54,12 +54,25 @@ def loads_definition(text: str, *, source: str = "<text>") -> Orchestration:
             file=source,
             hint="fix the JSON syntax there; the file was not changed",
         ) from None
+    except (ValueError, RecursionError) as exc:
+        # Valid JSON that Python refuses: numbers over 4,300 digits, nesting too deep.
+        raise DefinitionLoadError(
+            f"cannot read this JSON: {exc}",
+            file=source,
+            hint="this is not a definition Baton wrote; the file was not changed",
+        ) from None
     return from_dict(raw, source=source)
 
 
 def from_dict(raw: Any, *, source: str = "<data>") -> Orchestration:
     """Build a definition from already-parsed JSON, migrating older schemas."""
-    if not isinstance(raw, dict) or "schema" not in raw:
+    if not isinstance(raw, dict):
+        raise DefinitionLoadError(
+            f"not a Baton orchestration: the file holds a JSON {_json_kind(raw)}, not an object",
+            file=source,
+            hint=f'a Baton definition is an object starting with {{"schema": "{SCHEMA}", ...}}',
+        )
+    if "schema" not in raw:
         raise DefinitionLoadError(
             'not a Baton orchestration (no "schema" field at the top level)',
             file=source,
@@ -72,12 +85,20 @@ def from_dict(raw: Any, *, source: str = "<data>") -> Orchestration:
         raise _structure_error(exc, raw, source) from None
 
 
+def _json_kind(value: Any) -> str:
+    kinds = {list: "array", str: "string", bool: "boolean", type(None): "null"}
+    return kinds.get(type(value), "number")
+
+
 def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
     schema = raw.get("schema")
     version = None
     if isinstance(schema, str) and schema.startswith(SCHEMA_PREFIX):
         tail = schema[len(SCHEMA_PREFIX) :]
-        version = int(tail) if tail.isdigit() else None
+        # isdecimal/isascii: "baton/²" passes isdigit() but int() refuses it.
+        version = int(tail) if tail.isascii() and tail.isdecimal() else None
+    if version is not None and version < SCHEMA_VERSION and version not in MIGRATIONS:
+        version = None  # e.g. "baton/0": never existed, so nothing can migrate it
     if version is None:
         raise DefinitionLoadError(
             f"unknown schema {schema!r}",
@@ -105,7 +126,7 @@ def _structure_error(exc: ValidationError, raw: dict[str, Any], source: str) -> 
     first_element = first_field = None
     for err in exc.errors()[:5]:
         element, path = _describe_location(err["loc"], raw)
-        field = str(err["loc"][-1]) if err["loc"] else None
+        field = _field_of(err)
         if first_element is None:
             first_element, first_field = element, field
         where = f"{path}: " if path else ""
@@ -120,6 +141,14 @@ def _structure_error(exc: ValidationError, raw: dict[str, Any], source: str) -> 
         field=first_field,
         hint="fix these fields; the file was not changed",
     )
+
+
+def _field_of(err: Any) -> str | None:
+    """The field at fault; an unknown `type` tag is reported on `type`, not on a list index."""
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        return "type"
+    names = [key for key in err["loc"] if isinstance(key, str)]
+    return names[-1] if names and not isinstance(err["loc"][-1], int) else None
 
 
 def _describe_location(loc: tuple[Any, ...], raw: Any) -> tuple[str | None, str]:
@@ -161,11 +190,40 @@ def to_dict(definition: Orchestration) -> dict[str, Any]:
     out["trigger"] = definition.trigger.model_dump(mode="json", exclude_defaults=True) | {
         "type": definition.trigger.type
     }
-    out["variables"] = body.get("variables", [])
-    out["nodes"] = body.get("nodes", [])
+    out["variables"] = [_typed(v) for v in body.get("variables", [])]
+    out["nodes"] = [_ordered_node(node) for node in body.get("nodes", [])]
     out["flows"] = body.get("flows", [])
     out["layout"] = dict(sorted(body.get("layout", {}).items()))
     return out
+
+
+_NODE_HEAD = ("id", "type", "name")
+_STEP_HEAD = ("id", "name", "type")
+
+
+def _lead_with(data: dict[str, Any], head: tuple[str, ...]) -> dict[str, Any]:
+    # Readers scan for what an element is before its details; keep those keys first.
+    return {k: data[k] for k in head if k in data} | {k: v for k, v in data.items()
+                                                       if k not in head}
+
+
+def _typed(field: dict[str, Any]) -> dict[str, Any]:
+    # A variable's or output's type is what a reader needs most; write it even when default.
+    return _lead_with({"type": "text", **field}, ("name", "type"))
+
+
+def _ordered_step(step: dict[str, Any]) -> dict[str, Any]:
+    step = _lead_with(step, _STEP_HEAD)
+    if "outputs" in step:
+        step["outputs"] = [_typed(o) for o in step["outputs"]]
+    return step
+
+
+def _ordered_node(node: dict[str, Any]) -> dict[str, Any]:
+    node = _lead_with(node, _NODE_HEAD)
+    if "steps" in node:
+        node["steps"] = [_ordered_step(step) for step in node["steps"]]
+    return node
 
 
 def dumps_definition(definition: Orchestration) -> str:

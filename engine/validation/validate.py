@@ -1,11 +1,50 @@
-"""Placeholder until the rules land: reports nothing."""
+"""`validate(definition) -> list[Diagnostic]`: the one check the designer, the CLI and
+activation all call (DESIGN rule 4).
+
+Each rule module reports its own codes; this function runs them in a fixed order, so the
+same definition always gives the same list:
+
+| module             | codes |
+| ------------------ | ----- |
+| `identifiers`      | invalid-id, duplicate-id |
+| `trigger_rules`    | trigger-invalid |
+| `flow_rules`       | unknown-reference (flows), start-flow, stage-flow, decision-default, flow-condition |
+| `graph_rules`      | unreachable, dead-end, unguarded-cycle |
+| `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, unknown-action, wait-invalid |
+| `expression_rules` | expression-syntax, unknown-name, unused-variable |
+"""  # noqa: E501
 
 from __future__ import annotations
 
 from engine.definition import Orchestration
+from engine.validation.context import Index
 from engine.validation.diagnostics import Diagnostic
+from engine.validation.expression_rules import check_expressions
+from engine.validation.flow_rules import check_flows
+from engine.validation.graph_rules import check_graph
+from engine.validation.identifiers import check_identifiers
+from engine.validation.step_rules import check_steps
+from engine.validation.trigger_rules import check_trigger
+
+_RULES = (
+    check_identifiers,
+    check_trigger,
+    check_flows,
+    check_graph,
+    check_steps,
+    check_expressions,
+)
 
 
 def validate(definition: Orchestration) -> list[Diagnostic]:
-    """Check a definition's meaning; see the rule modules for the codes."""
-    return []
+    """Check a definition's meaning and report every problem found.
+
+    Args:
+        definition: a structurally valid definition (as loaded, or as edited in the designer).
+
+    Returns:
+        Diagnostics in a stable order (rule by rule, then document order); empty when clean.
+        Any diagnostic with severity `error` means the definition cannot be activated.
+    """
+    index = Index.build(definition)
+    return [diagnostic for rule in _RULES for diagnostic in rule(index)]

@@ -1,0 +1,158 @@
+"""Rules on expressions: `expression-syntax`, `unknown-name` and `unused-variable`.
+
+Every expression of the definition is checked: the record trigger's condition, flow
+conditions, stage exit conditions, step conditions, background step inputs and wait keys.
+Each distinct text is parsed once per process (an LRU cache), so re-validating after an
+edit only parses what changed.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from engine.definition import BackgroundStep, RecordTrigger, WaitStep
+from engine.errors import ExpressionError
+from engine.expressions import FUNCTIONS, names_read, parse
+from engine.validation.context import (
+    RESERVED_NAMES,
+    Index,
+    did_you_mean,
+    error,
+    flow_field,
+    warning,
+)
+from engine.validation.diagnostics import Diagnostic
+
+WRITING_ACTION = "set_variables"
+"""The built-in action whose input keys name the variables it writes."""
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """One expression and where it sits: the element id (or None) and the field."""
+
+    element: str | None
+    field: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What parsing one expression text found: an error message, or the names it reads."""
+
+    problem: str | None
+    names: frozenset[str]
+    calls: frozenset[str]
+
+
+@functools.lru_cache(maxsize=16384)
+def analyse(text: str) -> Analysis:
+    """Parse an expression once and list the free names it reads and the functions it calls."""
+    if not text.strip():
+        return Analysis(
+            "is empty; write an expression or remove the field", frozenset(), frozenset()
+        )
+    try:
+        tree = parse(text)
+        names = names_read(text)
+    except ExpressionError as exc:
+        hint = f"; {exc.hint}" if exc.hint else ""
+        return Analysis(f"is not a valid expression: {exc.message}{hint}", frozenset(), frozenset())
+    calls = frozenset(
+        node.func.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
+    )
+    return Analysis(None, frozenset(names), calls)
+
+
+def expressions_of(index: Index) -> Iterator[Located]:
+    """Every expression in the definition, in document order."""
+    definition = index.definition
+    trigger = definition.trigger
+    if isinstance(trigger, RecordTrigger) and trigger.condition is not None:
+        yield Located(None, "trigger.condition", trigger.condition)
+    for node in definition.stages():
+        if node.exit_condition is not None:
+            yield Located(node.id, "exit_condition", node.exit_condition)
+        for step in node.steps:
+            if step.condition is not None:
+                yield Located(step.id, "condition", step.condition)
+            if isinstance(step, BackgroundStep):
+                for key, text in step.inputs.items():
+                    yield Located(step.id, f"inputs.{key}", text)
+            elif isinstance(step, WaitStep) and step.key is not None:
+                yield Located(step.id, "key", step.key)
+    for flow in definition.flows:
+        if flow.condition is not None:
+            element = flow.source if flow.source in index.nodes else None
+            yield Located(element, flow_field(flow.target, "condition"), flow.condition)
+
+
+def check_expressions(index: Index) -> Iterator[Diagnostic]:
+    """Report expressions that do not parse or read unknown names, and unused variables."""
+    known = RESERVED_NAMES | index.variables.keys() | index.steps.keys()
+    used: set[str] = set()
+    for located in expressions_of(index):
+        analysis = analyse(located.text)
+        where = _where(located)
+        if analysis.problem:
+            yield error(
+                "expression-syntax", located.element, located.field, f"{where} {analysis.problem}"
+            )
+            continue
+        used |= analysis.names
+        for name in sorted(analysis.names - known):
+            yield error(
+                "unknown-name",
+                located.element,
+                located.field,
+                _unknown_name_message(index, where, name, name in analysis.calls, known),
+            )
+    yield from _check_unused(index, used)
+
+
+def _where(located: Located) -> str:
+    owner = f" of {located.element!r}" if located.element else ""
+    return f"{located.field}{owner} ({located.text[:80]!r})"
+
+
+def _unknown_name_message(
+    index: Index, where: str, name: str, called: bool, known: set[str] | frozenset[str]
+) -> str:
+    if called:
+        return (
+            f"{where} calls {name!r}, which is not an available function; use one of "
+            f"{', '.join(FUNCTIONS)}{did_you_mean(name, FUNCTIONS)}"
+        )
+    if name in index.nodes:
+        return (
+            f"{where} reads {name!r}, which is a {index.nodes[name].type}; expressions read "
+            "variables and step outputs (step_id.output), not stages or decisions"
+        )
+    return (
+        f"{where} reads {name!r}, which is no variable, step id, record or run"
+        f"{did_you_mean(name, known)}; declare a variable {name!r} or fix the name"
+    )
+
+
+def _check_unused(index: Index, read: set[str]) -> Iterator[Diagnostic]:
+    written = {
+        key
+        for _, step in index.steps.values()
+        if isinstance(step, BackgroundStep) and step.action == WRITING_ACTION
+        for key in step.inputs
+    }
+    for name, variable in index.variables.items():
+        if variable.input or name in read or name in written:
+            continue
+        yield warning(
+            "unused-variable",
+            name,
+            None,
+            f"variable {name!r} is never read or written; use it in an expression or a "
+            f"{WRITING_ACTION} step, mark it as an input, or delete it",
+        )
