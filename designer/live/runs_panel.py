@@ -340,9 +340,7 @@ class RunsPanel(QWidget):
                 self._call(f"Retrying {step}.", "retry", run["id"], step, actor=self.actor)
             else:
                 outputs = dialog.output_values()
-                self._call(
-                    f"Skipped {step}.", "skip", run["id"], step, outputs, actor=self.actor
-                )
+                self._call(f"Skipped {step}.", "skip", run["id"], step, outputs, actor=self.actor)
 
         dialog.accepted.connect(act)
         self._open(dialog)

@@ -112,4 +112,3 @@ class TypedForm(QWidget):
                 self.show_error(name, why[:1].upper() + why[1:])
                 placed = True
         return placed
-

@@ -86,9 +86,7 @@ class _Replayer:
         if definition is not None:
             for stage in definition.stages():
                 self.stage_steps[stage.id] = [s.id for s in stage.steps]
-            self.background = {
-                s.id for _, s in definition.steps() if isinstance(s, BackgroundStep)
-            }
+            self.background = {s.id for _, s in definition.steps() if isinstance(s, BackgroundStep)}
 
     def apply(self, event: Mapping[str, Any]) -> None:
         snap = self.snapshot

@@ -39,8 +39,18 @@ def test_runs_started_before_and_from_the_cli_are_listed_within_a_second(
     assert _cell(panel, first, STAGE) == "HR paperwork"
 
     code = baton(
-        ["start", "employee_onboarding", "--input", "employee=Bo Chen",
-         "--input", "email=bo@example.com", "--as", "cli", "--db", db_url]
+        [
+            "start",
+            "employee_onboarding",
+            "--input",
+            "employee=Bo Chen",
+            "--input",
+            "email=bo@example.com",
+            "--as",
+            "cli",
+            "--db",
+            db_url,
+        ]
     )
 
     assert code == 0
