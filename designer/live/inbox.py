@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.live.formatting import OVERDUE_COLOR, age, is_overdue, when
 from designer.live.operator_dialogs import ReassignItemDialog, assignee_choices
+from designer.live.runs_model import subject
 from designer.live.work_guide import WorkContext, WorkGuide
 from engine.runtime import Engine
 from engine.store import directory
@@ -42,9 +43,7 @@ def _load_items(engine: Engine, user: str) -> list[dict[str, Any]]:
         if item["run"] not in contexts:
             variables = engine.run(item["run"])["variables"]
             # The first text value (the employee, the deal) says which case this is.
-            contexts[item["run"]] = next(
-                (v for v in variables.values() if isinstance(v, str) and v), item["run"]
-            )
+            contexts[item["run"]] = subject({"variables": variables}) or item["run"]
         item["context"] = contexts[item["run"]]
     return items
 
@@ -91,6 +90,8 @@ class InboxPanel(QWidget):
         self.list.setHeaderLabels(COLUMNS)
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)
+        self.list.setUniformRowHeights(True)
+        self.list.setStyleSheet("QTreeWidget::item { padding: 4px 2px; }")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -140,10 +141,15 @@ class InboxPanel(QWidget):
             memberships = ", ".join(g.split(":", 1)[1] for g in user.groups)
             label = user.name + (f" — {memberships}" if memberships else "")
             self.user_combo.addItem(label + (" (admin)" if user.admin else ""), user.name)
-        self.user_combo.blockSignals(False)
         if current in self._users:
             self.set_acting_user(current)
-        self._user_changed()
+        self.user_combo.blockSignals(False)
+        if self.acting_user != current:
+            self._user_changed()
+        else:
+            # Same person: keep the open item; memberships may have changed what they see.
+            self.all_items.setVisible(self._users[current].admin)
+            self.refresh()
 
     def _user_changed(self) -> None:
         user = self._users.get(self.acting_user or "")
@@ -223,6 +229,9 @@ class InboxPanel(QWidget):
             self.guide.show_error(f"Work item {item_id} is not in {self.acting_user}'s inbox.")
             return
         self._open_id = item_id
+        for index in range(self.list.topLevelItemCount()):
+            row = self.list.topLevelItem(index)
+            row.setSelected(row.data(0, 256) == item_id)
 
         def shown(context: WorkContext) -> None:
             if self._open_id == item_id:

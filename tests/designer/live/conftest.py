@@ -17,7 +17,6 @@ from engine.runtime import Engine, VirtualClock
 
 ROOT = Path(__file__).parents[3]
 ONBOARDING = ROOT / "resources/examples/employee_onboarding.baton.json"
-ARTIFACTS = ROOT / "tests/artifacts"
 
 
 @pytest.fixture
