@@ -69,6 +69,7 @@ class InboxPanel(QWidget):
         self._users: dict[str, Any] = {}
         self._items: list[dict[str, Any]] = []
         self._open_id: str | None = None
+        self._foreign: dict[str, Any] | None = None  # opened from the canvas, not listed
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
@@ -182,7 +183,10 @@ class InboxPanel(QWidget):
             items = [i for i in items if i["assignee"] in own]
         self._items = items
         self._fill()
-        if self._open_id and self._open_id not in {i["id"] for i in items}:
+        listed = {i["id"] for i in items}
+        if self._foreign and self._foreign["id"] != self._open_id:
+            self._foreign = None
+        if self._open_id and self._open_id not in listed and not self._foreign:
             self._open_id = None
             if self.guide.context is not None:
                 self.guide.show_empty(
@@ -220,13 +224,26 @@ class InboxPanel(QWidget):
         """Ids of the listed items, in order."""
         return [i["id"] for i in self._items]
 
+    def _known_items(self) -> list[dict[str, Any]]:
+        return [*self._items, *([self._foreign] if self._foreign else [])]
+
     # --- one item -------------------------------------------------------------------------
 
     def open_item(self, item_id: str) -> None:
         """Show an item in the work guide (also used by the canvas overlay)."""
-        item = next((i for i in self._items if i["id"] == item_id), None)
+        item = next((i for i in self._known_items() if i["id"] == item_id), None)
         if item is None:
-            self.guide.show_error(f"Work item {item_id} is not in {self.acting_user}'s inbox.")
+            # Opened from elsewhere (the canvas): find it among all open items; completing
+            # it still needs the acting user to be allowed, and the engine says so if not.
+            def found(items: list[dict[str, Any]]) -> None:
+                match = next((i for i in items if i["id"] == item_id), None)
+                if match is None:
+                    self.guide.show_error(f"Work item {item_id} is no longer open.")
+                    return
+                self._foreign = {**match, "context": match["run"]}
+                self.open_item(item_id)
+
+            self.bridge.submit(lambda engine: engine.work_items(), found, self.guide.show_error)
             return
         self._open_id = item_id
         for index in range(self.list.topLevelItemCount()):
@@ -257,10 +274,10 @@ class InboxPanel(QWidget):
         )
 
     def _title(self, item_id: str) -> str:
-        return next((i["title"] for i in self._items if i["id"] == item_id), item_id)
+        return next((i["title"] for i in self._known_items() if i["id"] == item_id), item_id)
 
     def _reassign(self, item_id: str) -> None:
-        item = next((i for i in self._items if i["id"] == item_id), None)
+        item = next((i for i in self._known_items() if i["id"] == item_id), None)
         if item is None:
             return
 
