@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from engine.errors import BatonError
 from engine.runtime import Clock, Engine, WallClock
@@ -153,6 +153,9 @@ class EngineBridge(QObject):
         # Blocking, so the worker's engine is closed on its own thread before we go on.
         self._close_worker.connect(self._worker.close, Qt.ConnectionType.BlockingQueuedConnection)
         self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # a forgotten close() must not leave the thread running at exit
+            app.aboutToQuit.connect(self.close)
 
     def is_ready(self) -> bool:
         """Whether changes are being watched (changes before that are in the first loads)."""
