@@ -15,7 +15,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
 from engine.errors import BatonError
 from engine.runtime import Clock, Engine, WallClock
@@ -33,6 +33,7 @@ class _Worker(QObject):
     done = Signal(int, object)
     failed = Signal(int, str)
     changed = Signal(object)
+    opened = Signal()
 
     def __init__(self, db_url: str | None, clock: Clock, poll_ms: int) -> None:
         super().__init__()
@@ -54,6 +55,7 @@ class _Worker(QObject):
         self._timer.setInterval(self._poll_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
+        self.opened.emit()
 
     @Slot(int, object)
     def run(self, token: int, work: Work) -> None:
@@ -112,6 +114,7 @@ class EngineBridge(QObject):
         definitions_changed(): a definition version was activated or deactivated.
         error_occurred(str): a call without its own error handler was refused
             (the BatonError's message, never a traceback).
+        ready(): the worker opened the database and took the baseline for changes.
     """
 
     runs_changed = Signal()
@@ -121,6 +124,7 @@ class EngineBridge(QObject):
     directory_changed = Signal()
     definitions_changed = Signal()
     error_occurred = Signal(str)
+    ready = Signal()
     _submit = Signal(int, object)
     _close_worker = Signal()
 
@@ -135,6 +139,7 @@ class EngineBridge(QObject):
         self.clock: Clock = clock or WallClock()
         self._tokens = itertools.count(1)
         self._pending: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._ready = False
         self._thread = QThread()
         self._thread.setObjectName("baton-engine")
         self._worker = _Worker(db_url, self.clock, poll_ms)
@@ -144,9 +149,17 @@ class EngineBridge(QObject):
         self._worker.done.connect(self._on_done)
         self._worker.failed.connect(self._on_failed)
         self._worker.changed.connect(self._on_changed)
+        self._worker.opened.connect(self._on_opened)
         # Blocking, so the worker's engine is closed on its own thread before we go on.
         self._close_worker.connect(self._worker.close, Qt.ConnectionType.BlockingQueuedConnection)
         self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # a forgotten close() must not leave the thread running at exit
+            app.aboutToQuit.connect(self.close)
+
+    def is_ready(self) -> bool:
+        """Whether changes are being watched (changes before that are in the first loads)."""
+        return self._ready
 
     def now(self) -> datetime:
         """The engine's current time (for ages and overdue marks)."""
@@ -187,6 +200,11 @@ class EngineBridge(QObject):
         self._pending.clear()
 
     # --- results and changes, on the UI thread ------------------------------------------
+
+    @Slot()
+    def _on_opened(self) -> None:
+        self._ready = True
+        self.ready.emit()
 
     @Slot(int, object)
     def _on_done(self, token: int, result: Any) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.live.formatting import OVERDUE_COLOR, age, is_overdue, when
 from designer.live.operator_dialogs import ReassignItemDialog, assignee_choices
+from designer.live.runs_model import subject
 from designer.live.work_guide import WorkContext, WorkGuide
 from engine.runtime import Engine
 from engine.store import directory
@@ -42,9 +43,7 @@ def _load_items(engine: Engine, user: str) -> list[dict[str, Any]]:
         if item["run"] not in contexts:
             variables = engine.run(item["run"])["variables"]
             # The first text value (the employee, the deal) says which case this is.
-            contexts[item["run"]] = next(
-                (v for v in variables.values() if isinstance(v, str) and v), item["run"]
-            )
+            contexts[item["run"]] = subject({"variables": variables}) or item["run"]
         item["context"] = contexts[item["run"]]
     return items
 
@@ -70,6 +69,7 @@ class InboxPanel(QWidget):
         self._users: dict[str, Any] = {}
         self._items: list[dict[str, Any]] = []
         self._open_id: str | None = None
+        self._foreign: dict[str, Any] | None = None  # opened from the canvas, not listed
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         bar = QHBoxLayout()
@@ -91,6 +91,8 @@ class InboxPanel(QWidget):
         self.list.setHeaderLabels(COLUMNS)
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)
+        self.list.setUniformRowHeights(True)
+        self.list.setStyleSheet("QTreeWidget::item { padding: 4px 2px; }")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -140,10 +142,15 @@ class InboxPanel(QWidget):
             memberships = ", ".join(g.split(":", 1)[1] for g in user.groups)
             label = user.name + (f" — {memberships}" if memberships else "")
             self.user_combo.addItem(label + (" (admin)" if user.admin else ""), user.name)
-        self.user_combo.blockSignals(False)
         if current in self._users:
             self.set_acting_user(current)
-        self._user_changed()
+        self.user_combo.blockSignals(False)
+        if self.acting_user != current:
+            self._user_changed()
+        else:
+            # Same person: keep the open item; memberships may have changed what they see.
+            self.all_items.setVisible(self._users[current].admin)
+            self.refresh()
 
     def _user_changed(self) -> None:
         user = self._users.get(self.acting_user or "")
@@ -176,7 +183,10 @@ class InboxPanel(QWidget):
             items = [i for i in items if i["assignee"] in own]
         self._items = items
         self._fill()
-        if self._open_id and self._open_id not in {i["id"] for i in items}:
+        listed = {i["id"] for i in items}
+        if self._foreign and self._foreign["id"] != self._open_id:
+            self._foreign = None
+        if self._open_id and self._open_id not in listed and not self._foreign:
             self._open_id = None
             if self.guide.context is not None:
                 self.guide.show_empty(
@@ -214,15 +224,31 @@ class InboxPanel(QWidget):
         """Ids of the listed items, in order."""
         return [i["id"] for i in self._items]
 
+    def _known_items(self) -> list[dict[str, Any]]:
+        return [*self._items, *([self._foreign] if self._foreign else [])]
+
     # --- one item -------------------------------------------------------------------------
 
     def open_item(self, item_id: str) -> None:
         """Show an item in the work guide (also used by the canvas overlay)."""
-        item = next((i for i in self._items if i["id"] == item_id), None)
+        item = next((i for i in self._known_items() if i["id"] == item_id), None)
         if item is None:
-            self.guide.show_error(f"Work item {item_id} is not in {self.acting_user}'s inbox.")
+            # Opened from elsewhere (the canvas): find it among all open items; completing
+            # it still needs the acting user to be allowed, and the engine says so if not.
+            def found(items: list[dict[str, Any]]) -> None:
+                match = next((i for i in items if i["id"] == item_id), None)
+                if match is None:
+                    self.guide.show_error(f"Work item {item_id} is no longer open.")
+                    return
+                self._foreign = {**match, "context": match["run"]}
+                self.open_item(item_id)
+
+            self.bridge.submit(lambda engine: engine.work_items(), found, self.guide.show_error)
             return
         self._open_id = item_id
+        for index in range(self.list.topLevelItemCount()):
+            row = self.list.topLevelItem(index)
+            row.setSelected(row.data(0, 256) == item_id)
 
         def shown(context: WorkContext) -> None:
             if self._open_id == item_id:
@@ -248,10 +274,10 @@ class InboxPanel(QWidget):
         )
 
     def _title(self, item_id: str) -> str:
-        return next((i["title"] for i in self._items if i["id"] == item_id), item_id)
+        return next((i["title"] for i in self._known_items() if i["id"] == item_id), item_id)
 
     def _reassign(self, item_id: str) -> None:
-        item = next((i for i in self._items if i["id"] == item_id), None)
+        item = next((i for i in self._known_items() if i["id"] == item_id), None)
         if item is None:
             return
 

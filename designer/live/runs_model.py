@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -19,8 +20,19 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from designer.live.formatting import OVERDUE_COLOR, age, status_color, status_text, when
 from engine.store import parse_time
 
-COLUMNS = ("Run", "Version", "Status", "Current stage", "Started", "Age", "Open items", "Stuck")
-RUN, VERSION, STATUS, STAGE, STARTED, AGE, ITEMS, STUCK = range(len(COLUMNS))
+COLUMNS = (
+    "Run",
+    "Subject",
+    "Version",
+    "Status",
+    "Current stage",
+    "Started",
+    "Age",
+    "Open items",
+    "Stuck / problem",
+)
+RUN, SUBJECT, VERSION, STATUS, STAGE, STARTED, AGE, ITEMS, STUCK = range(len(COLUMNS))
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
 ACTIVE = ("running", "waiting", "paused")
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -119,7 +131,8 @@ class RunsModel(QAbstractTableModel):
         return None
 
     def _problems(self, run: dict[str, Any]) -> list[str]:
-        problems = list(self._stuck.get(run["id"], []))
+        # An unworkable assignee is the thing to fix; overdue items follow from it.
+        problems = sorted(self._stuck.get(run["id"], []), key=lambda p: "overdue" in p)
         if run["status"] == "failed" and run.get("error"):
             problems.insert(0, f"failed: {run['error']}")
         return problems
@@ -127,6 +140,8 @@ class RunsModel(QAbstractTableModel):
     def _text(self, run: dict[str, Any], column: int) -> str:
         if column == RUN:
             return run["id"]
+        if column == SUBJECT:
+            return subject(run)
         if column == VERSION:
             return f"v{run['version']}"
         if column == STATUS:
@@ -148,7 +163,7 @@ class RunsModel(QAbstractTableModel):
             if not problems:
                 return ""
             more = f" (+{len(problems) - 1} more)" if len(problems) > 1 else ""
-            return problems[0] + more
+            return _STORED_TIME.sub(lambda m: when(m.group(0)), problems[0]) + more
         return ""
 
 
@@ -184,6 +199,11 @@ class RunsFilter(QSortFilterProxyModel):
             return True
         haystack = [run["id"], *(_searchable(v) for v in run.get("variables", {}).values())]
         return any(self.text in h.lower() for h in haystack)
+
+
+def subject(run: dict[str, Any]) -> str:
+    """Who or what a run is about: its first text variable (the employee, the deal)."""
+    return next((v for v in run.get("variables", {}).values() if isinstance(v, str) and v), "")
 
 
 def _searchable(value: Any) -> str:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -26,14 +25,8 @@ from PySide6.QtWidgets import (
 
 from designer.live.bridge import EngineBridge
 from designer.live.formatting import operator_name
-from designer.live.operator_dialogs import (
-    BulkReassignDialog,
-    CancelRunDialog,
-    ReassignItemDialog,
-    StepActionDialog,
-    assignee_choices,
-)
-from designer.live.runs_model import AGE, COLUMNS, STUCK, RunsFilter, RunsModel
+from designer.live.run_actions import RunActions
+from designer.live.runs_model import AGE, STUCK, RunsFilter, RunsModel
 from engine.definition import Orchestration
 from engine.runtime import Engine
 
@@ -79,7 +72,7 @@ class RunsPanel(QWidget):
         self.bridge = bridge
         self.actor = actor or operator_name()
         self.orchestration_id: str | None = None
-        self.dialog: Any = None
+        self.run_actions = RunActions(bridge, self, self.actor)
         self._pending: set[str] = set()
         self.model = RunsModel(bridge.now, self)
         self.proxy = RunsFilter(self)
@@ -90,7 +83,7 @@ class RunsPanel(QWidget):
         self._clock_timer = QTimer(self, interval=30_000)
         self._clock_timer.timeout.connect(self._tick)
         self._clock_timer.start()
-        bridge.run_changed.connect(self._on_run_changed)
+        bridge.events_appended.connect(self._on_events)
         bridge.directory_changed.connect(self._reload_stuck)
         self.set_orchestration(orchestration)
 
@@ -101,19 +94,8 @@ class RunsPanel(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         self.toolbar = QToolBar()
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self.actions_by_name: dict[str, QAction] = {}
-        for name, text, slot in (
-            ("pause", "Pause", self.pause_selected),
-            ("resume", "Resume", self.resume_selected),
-            ("cancel", "Cancel…", self.cancel_selected),
-            ("retry", "Retry step…", lambda: self.step_action_selected("retry")),
-            ("skip", "Skip step…", lambda: self.step_action_selected("skip")),
-            ("reassign", "Reassign item…", self.reassign_item_selected),
-            ("bulk", "Reassign all of…", self.bulk_reassign),
-        ):
-            action = QAction(text, self)
-            action.triggered.connect(slot)
-            self.actions_by_name[name] = action
+        self.actions_by_name = self.run_actions.by_name
+        for name, action in self.actions_by_name.items():
             self.toolbar.addAction(action)
             if name in ("resume", "skip"):
                 self.toolbar.addSeparator()
@@ -188,9 +170,15 @@ class RunsPanel(QWidget):
         if selected:
             self.select_run(selected)
 
-    def _on_run_changed(self, run_id: str) -> None:
-        self._pending.add(run_id)
-        self._flush_timer.start()
+    def _on_events(self, run_id: str, events: list) -> None:
+        # Read again only runs listed here, or new runs of this orchestration.
+        wanted = self.orchestration_id
+        started_here = any(
+            e["type"] == "run_started" and e["payload"].get("definition") == wanted for e in events
+        )
+        if wanted is None or started_here or self.model.row_of(run_id) >= 0:
+            self._pending.add(run_id)
+            self._flush_timer.start()
 
     def _load_pending(self) -> None:
         ids, self._pending = sorted(self._pending), set()
@@ -252,19 +240,7 @@ class RunsPanel(QWidget):
         self.count_label.setText(f"{shown} of {total} runs" if shown != total else f"{total} runs")
 
     def _update_actions(self) -> None:
-        run = self.selected_run()
-        status = run["status"] if run else None
-        enabled = {
-            "pause": status in ("running", "waiting"),
-            "resume": status == "paused",
-            "cancel": status in ("running", "waiting", "paused", "failed"),
-            "retry": status == "failed",
-            "skip": status in ("running", "waiting", "paused", "failed"),
-            "reassign": bool(run and run.get("open_items")),
-            "bulk": True,
-        }
-        for name, action in self.actions_by_name.items():
-            action.setEnabled(enabled[name])
+        self.run_actions.update(self.selected_run())
 
     def _context_menu(self, pos: QPoint) -> None:
         menu = QMenu(self)
@@ -273,7 +249,6 @@ class RunsPanel(QWidget):
             if name in ("resume", "skip"):
                 menu.addSeparator()
         menu.popup(self.table.viewport().mapToGlobal(pos))
-        self.dialog = menu
 
     # --- messages ---------------------------------------------------------------------------
 
@@ -289,119 +264,17 @@ class RunsPanel(QWidget):
         self.notice.setText(message)
         self.notice.show()
 
-    def _call(self, done_text: str, method: str, *args: Any, **kwargs: Any) -> None:
-        self.bridge.call(
-            method,
-            *args,
-            on_done=lambda _result: self.show_notice(done_text),
-            on_error=self.show_error,
-            **kwargs,
-        )
+    # --- operator actions (see RunActions) ------------------------------------------------------
 
-    # --- operator actions -----------------------------------------------------------------
+    @property
+    def dialog(self) -> Any:
+        """The dialog an action has open, if any (tests fill it in)."""
+        return self.run_actions.dialog
 
     def pause_selected(self) -> None:
         """Pause the selected run."""
-        if run_id := self.selected_run_id():
-            self._call(f"Paused {run_id}.", "pause", run_id, actor=self.actor)
-
-    def resume_selected(self) -> None:
-        """Resume the selected run."""
-        if run_id := self.selected_run_id():
-            self._call(f"Resumed {run_id}.", "resume", run_id, actor=self.actor)
-
-    def cancel_selected(self) -> None:
-        """Ask for a reason, then cancel the selected run."""
-        run_id = self.selected_run_id()
-        if not run_id:
-            return
-        dialog = CancelRunDialog(run_id, self)
-        dialog.accepted.connect(
-            lambda: self._call(
-                f"Canceled {run_id}.",
-                "cancel",
-                run_id,
-                dialog.reason.text().strip(),
-                actor=self.actor,
-            )
-        )
-        self._open(dialog)
-
-    def step_action_selected(self, mode: str) -> None:
-        """Pick a step of the selected run, then retry (`retry`) or skip (`skip`) it."""
-        run = self.selected_run()
-        if not run:
-            return
-        dialog = StepActionDialog(mode, run, self)
-
-        def act() -> None:
-            step = dialog.step_id()
-            if mode == "retry":
-                self._call(f"Retrying {step}.", "retry", run["id"], step, actor=self.actor)
-            else:
-                outputs = dialog.output_values()
-                self._call(f"Skipped {step}.", "skip", run["id"], step, outputs, actor=self.actor)
-
-        dialog.accepted.connect(act)
-        self._open(dialog)
-
-    def reassign_item_selected(self) -> None:
-        """Give one open item of the selected run to someone else."""
-        run = self.selected_run()
-        if not run:
-            return
-
-        def ask(choices: list[str]) -> None:
-            dialog = ReassignItemDialog(run.get("open_items", []), choices, self)
-            dialog.accepted.connect(
-                lambda: self._call(
-                    f"Reassigned {dialog.item_id()} to {dialog.to.currentText().strip()}.",
-                    "reassign",
-                    dialog.item_id(),
-                    dialog.to.currentText().strip(),
-                    dialog.reason.text().strip(),
-                    actor=self.actor,
-                )
-            )
-            self._open(dialog)
-
-        self.bridge.submit(assignee_choices, ask, self.show_error)
+        self.run_actions.pause_selected()
 
     def bulk_reassign(self, source: str | None = None) -> None:
-        """Move every open item of one assignee to another (someone left)."""
-
-        def load(engine: Engine) -> tuple[list[dict[str, Any]], list[str]]:
-            return engine.work_items(), assignee_choices(engine)
-
-        def ask(result: tuple[list[dict[str, Any]], list[str]]) -> None:
-            items, choices = result
-            dialog = BulkReassignDialog(items, choices, self)
-            if source:
-                dialog.select_source(source)
-
-            def act() -> None:
-                frm, to = dialog.source_assignee(), dialog.to.currentText().strip()
-                self.bridge.call(
-                    "reassign_all",
-                    frm,
-                    to,
-                    dialog.reason.text().strip(),
-                    actor=self.actor,
-                    on_done=lambda ids: self.show_notice(
-                        f"Moved {len(ids)} item(s) from {frm} to {to}."
-                    ),
-                    on_error=self.show_error,
-                )
-
-            dialog.accepted.connect(act)
-            self._open(dialog)
-
-        self.bridge.submit(load, ask, self.show_error)
-
-    def _open(self, dialog: Any) -> None:
-        self.notice.hide()
-        self.dialog = dialog
-        dialog.open()
-
-
-__all__ = ["COLUMNS", "RunsPanel"]
+        """Move every open item of one assignee (e.g. `user:bob`) to another."""
+        self.run_actions.bulk_reassign(source)

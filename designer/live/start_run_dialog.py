@@ -17,6 +17,8 @@ from designer.live.formatting import operator_name
 from designer.live.typed_form import TypedForm
 from engine.definition import Orchestration
 
+SCROLL_AFTER = 8
+"""More inputs than this scroll inside the dialog; fewer are shown whole."""
 BANNER_STYLE = (
     "QLabel { background: #fce8e6; color: #a50e0e; border: 1px solid #f5c2bd;"
     " border-radius: 4px; padding: 6px 8px; }"
@@ -62,12 +64,16 @@ class StartRunDialog(QDialog):
 
         inputs = [FieldSpec.from_variable(v) for v in definition.variables if v.input]
         self.form = TypedForm(inputs, today=bridge.now())
-        if inputs:
+        if len(inputs) > SCROLL_AFTER:
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setFrameShape(QScrollArea.Shape.NoFrame)
             scroll.setWidget(self.form)
+            scroll.setMinimumHeight(320)
             layout.addWidget(scroll, 1)
+        elif inputs:
+            layout.addWidget(self.form)
+        if inputs:
             legend = QLabel("<span style='color:#d93025'>*</span> required")
             legend.setStyleSheet("color: #5f6368; font-size: 11px;")
             layout.addWidget(legend)
@@ -121,3 +127,4 @@ class StartRunDialog(QDialog):
     def _show_problem(self, message: str) -> None:
         self.banner.setText(message)
         self.banner.show()
+        self.adjustSize()  # the error lines made the form taller

@@ -17,7 +17,6 @@ from engine.runtime import Engine, VirtualClock
 
 ROOT = Path(__file__).parents[3]
 ONBOARDING = ROOT / "resources/examples/employee_onboarding.baton.json"
-ARTIFACTS = ROOT / "tests/artifacts"
 
 
 @pytest.fixture
@@ -55,5 +54,6 @@ def engine(db_url, clock, onboarding) -> Iterator[Engine]:
 @pytest.fixture
 def bridge(engine, db_url, clock, qtbot) -> Iterator[EngineBridge]:
     live = EngineBridge(db_url, clock=clock, poll_ms=100)
+    qtbot.waitUntil(live.is_ready, timeout=3000)
     yield live
     live.close()

@@ -118,3 +118,20 @@ def test_reassigning_from_the_guide_hands_the_item_over(qtbot, inbox, engine):
     qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=2000)
     assert engine.run(run_id)["open_items"][0]["assignee"] == "user:hannah"
     assert engine.log(run_id)[-1]["actor"] == "alice"
+
+
+def test_an_item_opened_from_the_canvas_by_someone_not_allowed_is_refused_inline(
+    qtbot, inbox, engine
+):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+    _act_as(qtbot, inbox, "bob", 0)
+
+    _open(qtbot, inbox, contract)
+    inbox.guide.form.editor("decision").findChild(QRadioButton, "choice_reject").setChecked(True)
+    qtbot.mouseClick(inbox.guide.complete_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=2000)
+    assert "'bob' may not complete this item" in inbox.guide.banner.text()
+    assert engine.run(run_id)["open_items"][0]["id"] == contract
+    assert inbox.guide.complete_button.isEnabled()

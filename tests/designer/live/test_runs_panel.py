@@ -8,7 +8,9 @@ from PySide6.QtCore import Qt
 
 from designer.live.runs_model import STAGE, STATUS, STUCK
 from designer.live.runs_panel import RunsPanel
+from engine.actions import register_action, unregister_action
 from engine.cli import main as baton
+from engine.definition import from_dict
 
 
 @pytest.fixture
@@ -155,3 +157,52 @@ def test_search_finds_runs_by_variable_value_and_the_filter_by_status(qtbot, pan
     panel.search.clear()
     panel.status_filter.setCurrentIndex(panel.status_filter.findData("canceled"))
     assert [panel.proxy.index(r, 0).data() for r in range(panel.proxy.rowCount())] == [bo]
+
+
+@pytest.fixture
+def failing_run(engine):
+    """A run whose background step failed for good (the service is down)."""
+    calls = []
+
+    def down(inputs, context):
+        calls.append(context.attempt)
+        if len(calls) < 2:
+            raise ConnectionError("payroll service unavailable")
+        return {"ok": True}
+
+    register_action("payroll_api", down)
+    engine.activate(
+        from_dict(
+            {
+                "schema": "baton/1",
+                "id": "payroll_sync",
+                "nodes": [
+                    {"id": "start", "type": "start"},
+                    {
+                        "id": "sync",
+                        "type": "stage",
+                        "steps": [{"id": "push", "type": "background", "action": "payroll_api"}],
+                    },
+                    {"id": "end", "type": "end"},
+                ],
+                "flows": [{"from": "start", "to": "sync"}, {"from": "sync", "to": "end"}],
+            }
+        )
+    )
+    yield engine.start("payroll_sync")
+    unregister_action("payroll_api")
+
+
+def test_retrying_a_failed_step_recovers_the_run(qtbot, bridge, engine, failing_run):
+    panel = RunsPanel(bridge, "payroll_sync", actor="ops")
+    qtbot.addWidget(panel)
+    _select(qtbot, panel, failing_run)
+    assert "payroll service unavailable" in _cell(panel, failing_run, STUCK)
+
+    panel.actions_by_name["retry"].trigger()
+    assert panel.dialog.step_id() == "push"
+    qtbot.mouseClick(panel.dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: _cell(panel, failing_run, STATUS) == "Completed", timeout=2000)
+    retried = [e for e in engine.log(failing_run) if e["type"] == "step_retried"]
+    assert retried[0]["actor"] == "ops"

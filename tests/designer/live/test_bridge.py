@@ -1,0 +1,48 @@
+"""The engine bridge: calls off the UI thread, refusals as messages, changes as signals."""
+
+from __future__ import annotations
+
+import threading
+
+from live_helpers import start_onboarding
+
+
+def test_engine_calls_run_on_the_worker_thread_and_results_come_back(qtbot, bridge):
+    seen = {}
+
+    def work(engine):
+        seen["thread"] = threading.current_thread()
+        return len(engine.definitions())
+
+    results = []
+    bridge.submit(work, results.append)
+
+    qtbot.waitUntil(lambda: results == [1], timeout=2000)
+    assert seen["thread"] is not threading.main_thread()
+
+
+def test_a_refusal_arrives_as_its_message_without_a_traceback(qtbot, bridge):
+    with qtbot.waitSignal(bridge.error_occurred, timeout=2000) as signal:
+        bridge.call("cancel", "run-nope", "why")
+
+    assert signal.args == ["no run with id 'run-nope' (list runs with `baton runs`)"]
+
+
+def test_a_change_made_by_another_engine_is_signalled_within_a_second(qtbot, bridge, engine):
+    with qtbot.waitSignals([bridge.runs_changed, bridge.items_changed], timeout=1000):
+        run_id = start_onboarding(engine)
+
+    with qtbot.waitSignal(bridge.run_changed, timeout=1000) as signal:
+        engine.pause(run_id)
+    assert signal.args == [run_id]
+
+
+def test_nothing_is_signalled_while_nothing_changes(qtbot, bridge, engine):
+    start_onboarding(engine)
+    qtbot.wait(400)  # the run's own change has been reported by now
+    changes = []
+    bridge.run_changed.connect(changes.append)
+
+    qtbot.wait(500)
+
+    assert changes == []
