@@ -60,7 +60,6 @@ class RunOverlay(QObject):
         self.layer = DecorationLayer(scene)
         self.state: OverlayState | None = None
         self._legends: dict[int, LegendWidget] = {}
-        scene.installEventFilter(self)
 
     @property
     def active(self) -> bool:
@@ -69,6 +68,8 @@ class RunOverlay(QObject):
 
     def apply(self, state: OverlayState) -> int:
         """Show a run's state; returns how many elements were repainted."""
+        if self.state is None:
+            self.scene.installEventFilter(self)  # double-clicks open work, not renames
         self.state = state
         changed = self.layer.set_looks(looks_for(self.scene.document.definition, state))
         for legend in self._legends_of_views():
@@ -77,6 +78,8 @@ class RunOverlay(QObject):
 
     def clear(self) -> None:
         """Remove every decoration and the legend."""
+        if self.state is not None:
+            self.scene.removeEventFilter(self)
         self.state = None
         self.layer.clear()
         for legend in self._legends.values():
@@ -95,9 +98,10 @@ class RunOverlay(QObject):
     # --- double-click on a waiting step -----------------------------------------------------
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Qt may still filter while Python tears the overlay down: read attributes warily.
         if (
-            watched is self.scene
-            and self.state is not None
+            watched is getattr(self, "scene", None)
+            and getattr(self, "state", None) is not None
             and event.type() == QEvent.Type.GraphicsSceneMouseDoubleClick
             and isinstance(event, QGraphicsSceneMouseEvent)
         ):
