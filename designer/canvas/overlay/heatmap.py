@@ -56,6 +56,15 @@ class HeatmapData:
     bottleneck_note: str = ""
 
 
+def format_hours(hours: float) -> str:
+    """Hours for people: `40 min`, `5.2 h`, `3.1 days`."""
+    if hours < 1:
+        return f"{round(hours * 60)} min"
+    if hours < 48:
+        return f"{hours:.1f} h"
+    return f"{hours / 24:.1f} days"
+
+
 def heat_color(fraction: float) -> QColor:
     """The scale's colour at `fraction` (0: least, 1: most), interpolated between stops."""
     fraction = max(0.0, min(1.0, fraction))

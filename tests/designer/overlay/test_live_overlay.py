@@ -66,9 +66,7 @@ def test_overlay_follows_work_completed_in_this_window_and_by_a_second_engine(
 
     # given the designer's own engine (the bridge) completes HR's contract check
     bridge.call("complete_item", item_of(engine, run_id, "contract"), "alice", CONTRACT_OK)
-    qtbot.waitUntil(
-        lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=1000
-    )
+    qtbot.waitUntil(lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=1000)
     assert _color(monitor, "payroll") == STATUS_COLORS["completed"]
     assert _color(monitor, "badge") == STATUS_COLORS["waiting"]
 
@@ -102,9 +100,7 @@ def test_an_update_repaints_only_what_changed_and_never_rebuilds_the_scene(
     repaints = monitor.overlay.layer.repaints
 
     engine.complete_item(item_of(engine, run_id, "contract"), "alice", CONTRACT_OK)
-    qtbot.waitUntil(
-        lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=1000
-    )
+    qtbot.waitUntil(lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=1000)
 
     assert canvas.scene.card_item("contract") is card
     assert items_before <= set(canvas.scene.items())
