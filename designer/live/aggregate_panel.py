@@ -70,14 +70,14 @@ class AggregatePanel(QWidget):
         row = QHBoxLayout()
         self.show_button = QPushButton("Show heatmap on diagram")
         self.show_button.setCheckable(True)
-        self.metric = QComboBox()
+        self.heat_metric = QComboBox()
         for key, text in METRICS.items():
-            self.metric.addItem(text, key)
+            self.heat_metric.addItem(text, key)
         self.version = QComboBox()
         self.version.addItem("Newest version", None)
         row.addWidget(self.show_button)
         row.addWidget(QLabel("Colour by"))
-        row.addWidget(self.metric, 1)
+        row.addWidget(self.heat_metric, 1)
         row.addWidget(self.version)
         layout.addLayout(row)
         self.summary = QLabel("No runs loaded yet.")
@@ -89,7 +89,7 @@ class AggregatePanel(QWidget):
         self.stuck.header().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         layout.addWidget(self.stuck, 1)
         self.show_button.toggled.connect(self._toggled)
-        self.metric.currentIndexChanged.connect(self._repaint)
+        self.heat_metric.currentIndexChanged.connect(self._repaint)
         self.version.currentIndexChanged.connect(self.refresh)
         self.stuck.itemDoubleClicked.connect(
             lambda item, _col: self.run_activated.emit(item.data(0, Qt.ItemDataRole.UserRole))
@@ -143,4 +143,4 @@ class AggregatePanel(QWidget):
     def _repaint(self) -> None:
         if self.aggregate is None or not self.show_button.isChecked():
             return
-        self.heatmap.apply(heatmap_of_runs(self.aggregate, self.metric.currentData()))
+        self.heatmap.apply(heatmap_of_runs(self.aggregate, self.heat_metric.currentData()))

@@ -94,7 +94,7 @@ def heat_looks(data: HeatmapData) -> dict[SelectionKey, Look]:
         color = heat_color(fraction).name()
         looks[step_id] = Look(
             color=color,
-            tint=70 + round(110 * fraction),
+            tint=45 + round(85 * fraction),
             label=cell.label,
             label_color=color if fraction > 0.4 else _DARK_TEXT,
             tooltip=cell.tooltip,
@@ -104,7 +104,7 @@ def heat_looks(data: HeatmapData) -> dict[SelectionKey, Look]:
         plain = looks[data.bottleneck]
         looks[data.bottleneck] = Look(
             color=BOTTLENECK_COLOR,
-            tint=plain.tint or 60,
+            tint=min(plain.tint or 60, 90),
             emphasis=True,
             label=cell.label,
             label_color=BOTTLENECK_COLOR,

@@ -99,7 +99,8 @@ class LegendWidget(QFrame):
         if note:
             label = QLabel(note)
             label.setWordWrap(True)
-            label.setMaximumWidth(260)
+            label.setFixedWidth(300)  # a fixed width lets the wrapped height be known
+            label.setMinimumHeight(label.heightForWidth(300))
             self._layout.addWidget(label)
             self._rows.append(label)
         self._place()
@@ -119,12 +120,12 @@ class LegendWidget(QFrame):
         self._rows.append(holder)
 
     def _place(self) -> None:
+        self.show()
         self.adjustSize()
         self.move(MARGIN, self._view.height() - self.height() - MARGIN)
-        self.show()
         self.raise_()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._view and event.type() == QEvent.Type.Resize and self.isVisible():
+        if watched is self._view and event.type() == QEvent.Type.Resize and not self.isHidden():
             self.move(MARGIN, self._view.height() - self.height() - MARGIN)
         return False
