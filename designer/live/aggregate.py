@@ -143,7 +143,7 @@ def heatmap_of_runs(aggregate: RunsAggregate, metric: str = "now") -> HeatmapDat
         value = {"now": step.now, "median": step.median_hours, "failures": step.failures}[metric]
         parts = [f"{step.now} now"]
         if step.spent_hours:
-            parts.append(f"median {format_hours(step.median_hours)}")
+            parts.append(format_hours(step.median_hours))
         if step.failures:
             parts.append(f"{step.failures} failed")
         cells[step_id] = HeatCell(

@@ -8,6 +8,8 @@ a single run's overlay would fight over the same cards, so showing one hides the
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,9 +27,16 @@ from designer.canvas.overlay import HeatmapOverlay
 from designer.canvas.scene import DiagramScene
 from designer.live.aggregate import METRICS, RunsAggregate, heatmap_of_runs, load_aggregate
 from designer.live.bridge import EngineBridge
+from designer.live.formatting import when
 from designer.live.monitor import RunMonitor
 
 REFRESH_MS = 1000
+_STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
+
+
+def readable(reason: str) -> str:
+    """A stuck reason with stored times (`2026-01-07T18:00:00.000000Z`) as people write them."""
+    return _STORED_TIME.sub(lambda m: when(m.group(0)), reason)
 
 
 class AggregatePanel(QWidget):
@@ -77,8 +86,9 @@ class AggregatePanel(QWidget):
         self.version.addItem("Newest version", None)
         row.addWidget(self.show_button)
         row.addWidget(QLabel("Colour by"))
-        row.addWidget(self.heat_metric, 1)
+        row.addWidget(self.heat_metric)
         row.addWidget(self.version)
+        row.addStretch(1)
         layout.addLayout(row)
         self.summary = QLabel("No runs loaded yet.")
         self.summary.setWordWrap(True)
@@ -123,9 +133,10 @@ class AggregatePanel(QWidget):
         )
         self.stuck.clear()
         for run in aggregate.stuck:
-            item = QTreeWidgetItem([run.run_id, run.stage or "", "; ".join(run.reasons)])
+            reasons = [readable(reason) for reason in run.reasons]
+            item = QTreeWidgetItem([run.run_id, run.stage or "", "; ".join(reasons)])
             item.setData(0, Qt.ItemDataRole.UserRole, run.run_id)
-            item.setToolTip(2, "\n".join(run.reasons))
+            item.setToolTip(2, "\n".join(reasons))
             self.stuck.addTopLevelItem(item)
         self.stuck.resizeColumnToContents(0)
         self._repaint()

@@ -23,6 +23,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from designer.canvas.overlay import OverlayState, RunOverlay, state_of_log
 from designer.canvas.scene import DiagramScene
 from designer.live.bridge import EngineBridge
+from designer.live.runs_model import subject
 from engine.definition import Orchestration
 from engine.runtime import Engine
 from engine.runtime.replay import RunSnapshot
@@ -45,12 +46,14 @@ class MomentSource(Protocol):
 
 
 def load_run(engine: Engine, run_id: str) -> tuple[list[dict[str, Any]], Orchestration, str]:
-    """A run's log, the definition version it runs, and its employee-facing title."""
+    """A run's log, the definition version it runs, and a title saying who it is about."""
     events = engine.log(run_id)
     run = engine.run(run_id)
     with engine.store.read() as conn:
         definition = engine.plan(run["orchestration"], run["version"], conn).definition
-    return events, definition, f"{definition.name or definition.id} · {run_id}"
+    about = subject(run)
+    title = f"{about} · " if about else ""
+    return events, definition, f"{title}{definition.name or definition.id} · {run_id}"
 
 
 class RunMonitor(QObject):

@@ -98,7 +98,10 @@ class SimulationDialog(QDialog):
         column.addWidget(scroll, 1)
 
         self.results = ResultsPanel()
-        self.scene = DiagramScene(Document(self.definition), QUndoStack(self), Selection(self))
+        # Parented, so Qt (not Python's collector) decides when the scene and its items go.
+        self.scene = DiagramScene(
+            Document(self.definition), QUndoStack(self), Selection(self), self
+        )
         self.view = DiagramView(self.scene)
         self.heatmap = HeatmapOverlay(self.scene)
         diagram = QWidget()

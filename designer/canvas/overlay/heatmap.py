@@ -57,12 +57,12 @@ class HeatmapData:
 
 
 def format_hours(hours: float) -> str:
-    """Hours for people: `40 min`, `5.2 h`, `3.1 days`."""
+    """Hours, short enough for a pill: `40 min`, `5.2 h`, `3.1 d`."""
     if hours < 1:
         return f"{round(hours * 60)} min"
     if hours < 48:
         return f"{hours:.1f} h"
-    return f"{hours / 24:.1f} days"
+    return f"{hours / 24:.1f} d"
 
 
 def heat_color(fraction: float) -> QColor:
