@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -120,7 +120,7 @@ class SimulationDialog(QDialog):
         self.tabs.addTab(self.results, "Results")
         self.tabs.addTab(diagram, "On the diagram")
 
-        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(left)
         splitter.addWidget(self.tabs)
         splitter.setSizes([660, 840])
@@ -163,6 +163,10 @@ class SimulationDialog(QDialog):
         self.json_button.clicked.connect(lambda: self.export("json"))
         self.close_button.clicked.connect(self.reject)
         self.heat_metric.currentIndexChanged.connect(self._paint_heatmap)
+        # Fit once the page is laid out at its real size (the next turn of the event loop).
+        self.tabs.currentChanged.connect(
+            lambda index: index == 1 and QTimer.singleShot(0, self.view.fit)
+        )
 
     # --- scenario files -----------------------------------------------------------------------
 

@@ -243,7 +243,6 @@ def _table(columns: tuple[str, ...]) -> QTableWidget:
     table = QTableWidget(0, len(columns))
     table.setHorizontalHeaderLabels(list(columns))
     table.verticalHeader().hide()
-    table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     table.verticalHeader().setDefaultSectionSize(28)
     table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
@@ -258,7 +257,8 @@ def _table(columns: tuple[str, ...]) -> QTableWidget:
 def _fit_rows(table: QTableWidget) -> None:
     # Show every row without an inner scroll bar: the form itself scrolls.
     rows = sum(table.rowHeight(r) for r in range(table.rowCount()))
-    table.setFixedHeight(rows + table.horizontalHeader().height() + 4)
+    scroll = table.horizontalScrollBar().sizeHint().height()  # room for it when narrow
+    table.setFixedHeight(rows + table.horizontalHeader().height() + scroll + 4)
 
 
 def _days(horizon: str | None) -> int:

@@ -71,9 +71,7 @@ def test_picture_of_the_heatmap_of_a_week_of_runs(qtbot, engine, clock, bridge, 
     canvas.view.setParent(None)  # the canvas fixture owns the view and closes it
 
 
-def test_pictures_of_a_month_of_hires_where_it_is_the_bottleneck(
-    qtbot, onboarding, tmp_path
-):
+def test_pictures_of_a_month_of_hires_where_it_is_the_bottleneck(qtbot, onboarding, tmp_path):
     dialog = SimulationDialog(onboarding, tmp_path / "employee_onboarding.baton.json")
     qtbot.addWidget(dialog)
     editor = dialog.editor
@@ -89,8 +87,9 @@ def test_pictures_of_a_month_of_hires_where_it_is_the_bottleneck(
     )
     for step_id in ("contract", "accounts", "plan"):
         steps[step_id] = steps[step_id].model_copy(
-            update={"duration": Triangular(kind="triangular", low="PT15M", mode="PT30M",
-                                           high="PT1H")}
+            update={
+                "duration": Triangular(kind="triangular", low="PT15M", mode="PT30M", high="PT1H")
+            }
         )
     editor.set_scenario(scenario.model_copy(update={"steps": steps}))
     dialog.show()
@@ -101,6 +100,8 @@ def test_pictures_of_a_month_of_hires_where_it_is_the_bottleneck(
 
     assert dialog.last_result.bottleneck.step_id == "laptop"
     assert dialog.grab().save(str(ARTIFACTS / "simulation-results.png"))
-    dialog.tabs.setCurrentIndex(1)
-    dialog.view.fit()
+    dialog.resize(1700, 820)
+    dialog.splitter.setSizes([480, 1220])  # the scenario narrower, the diagram wider
+    with qtbot.waitSignal(dialog.view.zoom_changed):
+        dialog.tabs.setCurrentIndex(1)
     assert dialog.grab().save(str(ARTIFACTS / "simulation-heatmap.png"))
