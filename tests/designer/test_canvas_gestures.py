@@ -197,3 +197,40 @@ def test_ctrl_wheel_zooms_around_the_pointer(window):
     QApplication.sendEvent(viewport, event)
     assert window.view.zoom() == pytest.approx(1.44)
     assert window._zoom_label.text() == "144 %"
+
+
+def test_a_refused_target_is_outlined_and_the_cursor_says_no_while_dragging(window):
+    intake = window.scene.node_item("intake")
+    start = window.scene.node_item("start")
+    viewport = window.view.viewport()
+    QTest.mousePress(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        window.view.mapFromScene(intake.mapToScene(intake.handle_center())),
+    )
+    QTest.mouseMove(viewport, window.view.mapFromScene(start.mapToScene(QPointF(20, 20))))
+    assert start.drop_state == "refuse"
+    assert viewport.cursor().shape() == Qt.CursorShape.ForbiddenCursor
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)  # Escape abandons the gesture
+    assert start.drop_state is None
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton)
+    assert window.undo_stack.count() == 0
+
+
+def test_space_drag_pans_instead_of_moving_what_is_under_the_pointer(window):
+    viewport = window.view.viewport()
+    before = window.view.visible_scene_rect().center()
+    grab = window.view.mapFromScene(stage_point(window, "intake", 0))
+    QTest.keyPress(window.view, Qt.Key.Key_Space)
+    drag(
+        window, stage_point(window, "intake", 0), stage_point(window, "intake", 0) + QPointF(-80, 0)
+    )
+    QTest.keyRelease(window.view, Qt.Key.Key_Space)
+    assert window.view.visible_scene_rect().center().x() == pytest.approx(before.x() + 80, abs=2)
+    assert window.undo_stack.count() == 0
+    assert viewport.childAt(grab) is None  # no editor or overlay was opened by the drag
+
+
+def test_hovering_a_step_tells_its_id_and_type(window):
+    assert window.scene.card_item("a").toolTip() == "Check form · interactive step a"

@@ -43,6 +43,7 @@ class FlowItem(DiagramItem):
         if flow is not None:
             text = "default" if flow.default else (flow.condition or "")
         self._has_label = bool(text)
+        self.set_info(f"Flow {self.source} → {self.target}" + (f" · {text}" if text else ""))
         self._label.set(text, LABEL_MAX)
         self._place_label()
         self.update()

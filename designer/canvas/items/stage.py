@@ -47,6 +47,7 @@ class StageItem(NodeItem):
         count = len(node.steps)
         self._count.set(f"{count} step{'s' if count != 1 else ''}", 80)
         self._title.set(node.name or node.id, self.width - 56 - self._count.width())
+        self.set_info(f"{node.name or node.id} · stage {node.id}")
         self._resize(count)
         self._build_after_links(node)
 
@@ -191,6 +192,7 @@ class StepCardItem(DiagramItem):
             self.step_type = step.type
             text_width = self.width - 46
             self._name.set(step.name or step.id, text_width)
+            self.set_info(f"{step.name or step.id} · {step.type} step {step.id}")
             self._detail.set(_detail_line(step), text_width)
         self.update()
 
