@@ -12,7 +12,13 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QMenu,
+)
 
 from designer.canvas import geometry, theme
 from designer.canvas.auto_layout import auto_layout
@@ -428,6 +434,21 @@ class DiagramScene(QGraphicsScene):
         if self._gesture is not None:
             gesture, self._gesture = self._gesture, None
             gesture.cancel()
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        # Right-click acts on what is under the pointer: select it first, like a file manager.
+        item = self.diagram_item_at(event.scenePos())
+        if item is not None and not item.isSelected():
+            self.clearSelection()
+            item.setSelected(True)
+        views = self.views()
+        if not views or not views[0].actions():
+            return
+        menu = QMenu(views[0])
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(views[0].actions())
+        menu.popup(event.screenPos())  # not exec(): no nested event loop inside a scene event
+        event.accept()
 
     # --- palette drops ----------------------------------------------------------------------
 

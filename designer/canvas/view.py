@@ -18,11 +18,20 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
+from designer.canvas import geometry
 from designer.canvas.minimap import MinimapWidget
 from designer.canvas.rename import RenameEditor
 from designer.canvas.scene import DiagramScene
+from designer.commands import NudgeNodesCommand
+from engine.definition import Position
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+_NUDGE = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
 ZOOM_STEP = 1.2
 
 
@@ -180,6 +189,13 @@ class DiagramView(QGraphicsView):
             return
         if event.key() == Qt.Key.Key_Escape:
             self.diagram.cancel_gesture()
+        step = _NUDGE.get(Qt.Key(event.key()))
+        if step is not None and self.diagram.selected_nodes():
+            fine = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            scale = 1 if fine else geometry.GRID
+            nudge_selection(self.diagram, step[0] * scale, step[1] * scale)
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
@@ -225,3 +241,12 @@ class DiagramView(QGraphicsView):
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene the viewport shows."""
         return self.mapToScene(self.viewport().rect()).boundingRect()
+
+
+def nudge_selection(scene: DiagramScene, dx: float, dy: float) -> None:
+    """Move the selected nodes by (dx, dy); repeated presses merge into one undo entry."""
+    positions = {
+        item.node_id: Position(x=round(item.pos().x() + dx), y=round(item.pos().y() + dy))
+        for item in scene.selected_nodes()
+    }
+    scene.push(NudgeNodesCommand(scene.document, positions))

@@ -234,3 +234,42 @@ def test_space_drag_pans_instead_of_moving_what_is_under_the_pointer(window):
 
 def test_hovering_a_step_tells_its_id_and_type(window):
     assert window.scene.card_item("a").toolTip() == "Check form · interactive step a"
+
+
+def test_arrow_keys_nudge_the_selected_node_as_one_undo_entry(window):
+    before = text_of(window.document)
+    x0 = window.document.position("decide").x
+    window.selection.set(["decide"])
+    for _ in range(3):
+        QTest.keyClick(window.view.viewport(), Qt.Key.Key_Right)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert window.document.position("decide").x == x0 + 3 * geometry.GRID
+    assert window.undo_stack.count() == 1
+    assert_undo_redo(window, before)
+
+
+def test_pasting_twice_places_the_second_copy_further_out(window):
+    window.selection.set(["approval"])
+    window.actions_.copy.trigger()
+    window.actions_.paste.trigger()
+    window.actions_.paste.trigger()
+    x = window.document.position("approval").x
+    assert window.document.position("approval_2").x == x + 40
+    assert window.document.position("approval_3").x == x + 80
+
+
+def test_right_click_selects_the_element_and_offers_the_edit_actions(window):
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    point = window.view.mapFromScene(stage_point(window, "approval", 0))
+    viewport = window.view.viewport()
+    QTest.mouseClick(viewport, Qt.MouseButton.RightButton, pos=point)
+    reason = QContextMenuEvent.Reason.Mouse
+    QApplication.sendEvent(viewport, QContextMenuEvent(reason, point, viewport.mapToGlobal(point)))
+    menu = QApplication.activePopupWidget()
+    assert menu is not None
+    labels = [a.text().replace("&", "") for a in menu.actions()]
+    menu.close()
+    assert window.selection.keys() == ("d",)
+    assert {"Cut", "Copy", "Paste", "Delete", "Rename"} <= set(labels)
