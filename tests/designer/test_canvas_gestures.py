@@ -273,3 +273,24 @@ def test_right_click_selects_the_element_and_offers_the_edit_actions(window):
     menu.close()
     assert window.selection.keys() == ("d",)
     assert {"Cut", "Copy", "Paste", "Delete", "Rename"} <= set(labels)
+
+
+def test_a_pinch_on_a_touchpad_zooms(window):
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+    from PySide6.QtWidgets import QApplication
+
+    viewport = window.view.viewport()
+    center = QPointF(viewport.width() / 2, viewport.height() / 2)
+    event = QNativeGestureEvent(
+        Qt.NativeGestureType.ZoomNativeGesture,
+        QPointingDevice.primaryPointingDevice(),
+        2,
+        center,
+        center,
+        QPointF(viewport.mapToGlobal(center)),
+        0.25,
+        QPointF(),
+        0,
+    )
+    QApplication.sendEvent(viewport, event)
+    assert window.view.zoom() == pytest.approx(1.25)

@@ -149,3 +149,14 @@ def test_autosave_writes_nothing_when_there_is_nothing_unsaved(window):
 def test_recent_files_remember_what_was_opened(window):
     assert window.recent_files()[0] == str(window.path)
     assert window.actions_.recent_menu.actions()[0].text() == str(window.path)
+
+
+def test_dock_layout_and_view_options_are_remembered_for_the_next_window(window, qtbot, tmp_path):
+    window.palette_dock.hide()
+    window.actions_.minimap.trigger()  # off
+    assert window.close()
+    again = MainWindow(recovery_dir=tmp_path / "again")
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.palette_dock.isVisible()
+    assert not again.actions_.minimap.isChecked() and not again.view.minimap.isVisible()

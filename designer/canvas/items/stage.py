@@ -180,6 +180,7 @@ class StepCardItem(DiagramItem):
         self.step_type = "interactive"
         self.width = geometry.STAGE_WIDTH - geometry.CARD_GUTTER - geometry.STAGE_PADDING
         self.drop_state: str | None = None
+        self.lifted = False  # being dragged: drawn with a shadow above everything
         self._rect = QRectF(0, 0, self.width, geometry.CARD_HEIGHT)
         self._name = CachedText(theme.BODY_FONT_ARGS)
         self._detail = CachedText(theme.SMALL_FONT_ARGS)
@@ -197,7 +198,7 @@ class StepCardItem(DiagramItem):
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
+        return self._rect.adjusted(-2, -2, 2, 6)
 
     def badge_center(self) -> QPointF:
         return QPointF(self.width - 2, 2)
@@ -206,6 +207,11 @@ class StepCardItem(DiagramItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.setBrush(theme.SURFACE_BRUSH)
+        if self.lifted:
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.LIFT_SHADOW_BRUSH)
+            painter.drawRoundedRect(self._rect.translated(0, 4), CARD_RADIUS, CARD_RADIUS)
+            painter.setBrush(theme.SURFACE_BRUSH)
         pen = theme.REFUSED_PEN if self.drop_state == "refuse" else self.outline_pen()
         if self.drop_state == "accept":
             pen = theme.SELECTED_PEN
