@@ -149,6 +149,9 @@ class DiagramScene(QGraphicsScene):
     def _on_change(self, change: Change) -> None:
         kind, element = change.kind, change.element
         self._bounds = None
+        # A change from elsewhere (undo by shortcut, the inspector) while a drag is under way
+        # may remove what the drag holds: drop the drag rather than act on stale items.
+        self.cancel_gesture()
         if kind is ChangeKind.RESET:
             self.rebuild()
         elif kind is ChangeKind.NODE_ADDED:
@@ -428,6 +431,15 @@ class DiagramScene(QGraphicsScene):
             event.accept()
         else:
             super().mouseDoubleClickEvent(event)
+
+    def gesture_active(self) -> bool:
+        """Whether a drag gesture is under way."""
+        return self._gesture is not None
+
+    def follow_pointer(self, pos: QPointF) -> None:
+        """Tell the gesture in progress the pointer is at `pos` (the view auto-scrolled)."""
+        if self._gesture is not None:
+            self._gesture.move(pos, Qt.KeyboardModifier.NoModifier)
 
     def cancel_gesture(self) -> None:
         """Abandon the gesture in progress (Escape); nothing is pushed."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import text_of
 from gui import drag, drop_palette, open_window
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from designer.canvas import geometry
@@ -294,3 +294,18 @@ def test_a_pinch_on_a_touchpad_zooms(window):
     )
     QApplication.sendEvent(viewport, event)
     assert window.view.zoom() == pytest.approx(1.25)
+
+
+def test_dragging_a_node_to_the_edge_scrolls_the_view_along(window, qtbot):
+    viewport = window.view.viewport()
+    decide = window.scene.node_item("decide")
+    grab = window.view.mapFromScene(decide.mapToScene(QPointF(32, 32)))
+    before = window.view.visible_scene_rect().center()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, grab)
+    edge = QPoint(viewport.width() - 3, grab.y())
+    QTest.mouseMove(viewport, edge)
+    qtbot.wait(200)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
+    assert window.view.visible_scene_rect().center().x() > before.x() + 50
+    assert window.undo_stack.count() == 1  # the node came along: one move
+    assert window.document.position("decide").x > 500 + 100
