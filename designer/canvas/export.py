@@ -18,7 +18,7 @@ def _prepared(scene: DiagramScene) -> tuple[QRectF, list]:
     selected = scene.selectedItems()
     for item in selected:
         item.setSelected(False)  # the image shows the diagram, not the editing state
-    bounds = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    bounds = scene.diagram_bounds().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
     return bounds, selected
 
 

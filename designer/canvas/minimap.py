@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
+from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from designer.canvas import theme
@@ -38,7 +38,6 @@ class MinimapWidget(QWidget):
         view.diagram.document_changed.connect(self._schedule)
         self._frame_pen = QPen(theme.ACCENT, 1.5)
         self._border_pen = QPen(theme.OUTLINE, 1.0)
-        self._shade = QColor(110, 86, 207, 28)
 
     def _schedule(self) -> None:
         if self.isVisible():
@@ -51,7 +50,7 @@ class MinimapWidget(QWidget):
 
     def refresh(self) -> None:
         """Re-render the diagram into the overview pixmap."""
-        bounds = self._view.diagram.itemsBoundingRect().adjusted(-40, -40, 40, 40)
+        bounds = self._view.diagram.diagram_bounds().adjusted(-40, -40, 40, 40)
         self._source = bounds
         ratio = self.devicePixelRatioF()
         pixmap = QPixmap(int(SIZE[0] * ratio), int(SIZE[1] * ratio))
@@ -87,8 +86,8 @@ class MinimapWidget(QWidget):
                 QRectF(1, 1, SIZE[0] - 2, SIZE[1] - 2)
             )
             painter.setPen(self._frame_pen)
-            painter.setBrush(self._shade)
-            painter.drawRect(frame)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(frame.adjusted(1, 1, -1, -1), 3, 3)
 
     def _to_map(self, rect: QRectF) -> QRectF:
         sx = self._target.width() / self._source.width()

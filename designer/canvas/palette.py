@@ -79,6 +79,9 @@ class PalettePanel(QListWidget):
             item.setData(Qt.ItemDataRole.UserRole, entry.kind)
             self.addItem(item)
 
+    def sizeHint(self) -> QSize:
+        return QSize(180, 320)  # a narrow column: the canvas gets the room
+
     def kinds(self) -> list[str]:
         """The element kinds offered, top to bottom."""
         return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]

@@ -48,8 +48,10 @@ class RenameEditor(QLineEdit):
             area = QRectF(34, 8, geometry.STAGE_WIDTH - 44, 28)
         elif isinstance(item, StepCardItem):
             area = QRectF(36, 4, item.width - 40, 22)
-        else:
+        elif getattr(item, "kind", None) in ("start", "end"):
             area = QRectF(item.width / 2 - 80, item.height + 2, 160, 22)
+        else:  # decisions carry their name above the diamond
+            area = QRectF(item.width / 2 - 80, -geometry.LABEL_HEIGHT - 4, 160, 22)
         rect = self._view.mapFromScene(item.mapToScene(area)).boundingRect()
         self._key = key
         self.setGeometry(rect.x(), rect.y(), max(rect.width(), 120), max(rect.height(), 24))

@@ -12,7 +12,13 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QMenu,
+)
 
 from designer.canvas import geometry, theme
 from designer.canvas.auto_layout import auto_layout
@@ -32,13 +38,15 @@ from designer.canvas.items import (
     StageItem,
     StepCardItem,
 )
+from designer.canvas.items.flow import route
 from designer.canvas.palette_drop import PaletteDropGesture
 from designer.document import Change, ChangeKind, Document
 from designer.selection import Selection, SelectionKey
-from engine.definition import AnyNode, Position, StageNode
+from engine.definition import AnyNode, Flow, Position, StageNode
 from engine.validation import Diagnostic
 
 SCENE_MARGIN = 1600.0
+CARD_LOD = 0.3
 
 
 class DiagramScene(QGraphicsScene):
@@ -58,11 +66,13 @@ class DiagramScene(QGraphicsScene):
         self.document, self.undo_stack, self.selection = document, undo_stack, selection
         self.snap_to_grid = True
         self.show_grid = True
+        self.cards_shown = True  # False when zoomed out so far that stages draw card bars
         self._nodes: dict[str, NodeItem] = {}
         self._cards: dict[str, StepCardItem] = {}
         self._flows: dict[tuple[str, str], FlowItem] = {}
         self._attached: dict[str, set[tuple[str, str]]] = {}
         self._badged: list[DiagramItem] = []
+        self._bounds: QRectF | None = None
         self._gesture: Gesture | None = None
         self._drop = PaletteDropGesture(self)
         self._syncing_selection = False
@@ -120,6 +130,7 @@ class DiagramScene(QGraphicsScene):
         self._flows.clear()
         self._attached.clear()
         self._badged.clear()
+        self._bounds = None
         definition = self.document.definition
         fallback = (
             auto_layout(definition)
@@ -129,7 +140,7 @@ class DiagramScene(QGraphicsScene):
         for node in definition.nodes:
             self._add_node_item(node, definition.layout.get(node.id) or fallback.get(node.id))
         for flow in definition.flows:
-            self._add_flow_item(flow.source, flow.target)
+            self._add_flow_item(flow.source, flow.target, flow)
         self._syncing_selection = False
         self._update_scene_rect()
         self._follow_selection(keep)
@@ -137,6 +148,10 @@ class DiagramScene(QGraphicsScene):
 
     def _on_change(self, change: Change) -> None:
         kind, element = change.kind, change.element
+        self._bounds = None
+        # A change from elsewhere (undo by shortcut, the inspector) while a drag is under way
+        # may remove what the drag holds: drop the drag rather than act on stale items.
+        self.cancel_gesture()
         if kind is ChangeKind.RESET:
             self.rebuild()
         elif kind is ChangeKind.NODE_ADDED:
@@ -185,7 +200,7 @@ class DiagramScene(QGraphicsScene):
             item.setPos(position.x, position.y)
         self.addItem(item)
         if isinstance(node, StageNode):
-            self._sync_stage(node.id)
+            self._sync_stage(node.id, node)
         else:
             item.refresh(self.document)
 
@@ -198,9 +213,9 @@ class DiagramScene(QGraphicsScene):
             self._remove_flow_item(key)
         self.removeItem(item)
 
-    def _sync_stage(self, stage_id: str) -> None:
+    def _sync_stage(self, stage_id: str, stage: AnyNode | None = None) -> None:
         """Match a stage's cards to its steps (order, membership) and resize it."""
-        stage = self.document.definition.node(stage_id)
+        stage = stage or self.document.element(stage_id)
         item = self._nodes.get(stage_id)
         if not isinstance(stage, StageNode) or not isinstance(item, StageItem):
             return
@@ -209,7 +224,8 @@ class DiagramScene(QGraphicsScene):
             card = self._cards.get(step.id)
             if card is None:
                 card = self._cards[step.id] = StepCardItem(step.id)
-            card.refresh(self.document)
+                card.setVisible(self.cards_shown)
+            card.refresh(self.document, step)
             cards.append(card)
         wanted = {step.id for step in stage.steps}
         for card in item.cards:
@@ -220,7 +236,7 @@ class DiagramScene(QGraphicsScene):
         item.refresh(self.document)
         self.update_flows_of(stage_id)
 
-    def _add_flow_item(self, source: str, target: str) -> None:
+    def _add_flow_item(self, source: str, target: str, flow: Flow | None = None) -> None:
         if source not in self._nodes or target not in self._nodes:
             return  # a flow naming a missing node: validation reports it; nothing to draw
         item = FlowItem(source, target)
@@ -228,7 +244,7 @@ class DiagramScene(QGraphicsScene):
         self._attached[source].add((source, target))
         self._attached[target].add((source, target))
         self.addItem(item)
-        item.refresh(self.document)
+        item.refresh(self.document, flow)
         self._route(item)
 
     def _remove_flow_item(self, key: tuple[str, str] | None) -> None:
@@ -241,22 +257,61 @@ class DiagramScene(QGraphicsScene):
 
     def update_flows_of(self, node_id: str) -> None:
         """Re-route every connector attached to a node (it moved or changed size)."""
+        self._bounds = None
         for key in self._attached.get(node_id, ()):
             self._route(self._flows[key])
 
     def _route(self, item: FlowItem) -> None:
-        item.set_ends(self._nodes[item.source].anchor_out(), self._nodes[item.target].anchor_in())
+        source, target = self._nodes[item.source], self._nodes[item.target]
+        item.set_path(
+            route(
+                source.mapRectToScene(QRectF(0, 0, source.width, source.height)),
+                source.anchor_out(),
+                target.mapRectToScene(QRectF(0, 0, target.width, target.height)),
+                target.anchor_in(),
+                side_exit=not isinstance(source, StageItem),
+            )
+        )
+
+    def diagram_bounds(self) -> QRectF:
+        """The diagram's extent: the union of its nodes (stages include their cards).
+
+        Much cheaper than `itemsBoundingRect()` on big diagrams (one rect per node instead
+        of one per card and flow); cached until the document changes or a node moves.
+        """
+        if self._bounds is None:
+            bounds = QRectF()
+            for item in self._nodes.values():
+                bounds = bounds.united(item.sceneBoundingRect())
+            self._bounds = bounds
+        return self._bounds
 
     def _free_spot(self) -> Position:
-        bounds = self.itemsBoundingRect()
+        bounds = self.diagram_bounds()
         return Position(x=geometry.snap(bounds.right() + 80), y=geometry.snap(bounds.top()))
 
     def _update_scene_rect(self) -> None:
-        bounds = self.itemsBoundingRect()
+        bounds = self.diagram_bounds()
         if bounds.isNull():
             bounds = QRectF(0, 0, 800, 600)
         margin = SCENE_MARGIN
         self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
+
+    def set_zoom_level(self, zoom: float) -> None:
+        """Hide step cards when zoomed far out: stages then draw them as plain bars.
+
+        Hidden items are skipped by the painter without a call into Python, which is what
+        keeps a fitted 2,000-step diagram well under one frame.
+        """
+        shown = zoom >= CARD_LOD
+        if shown == self.cards_shown:
+            return
+        self.cards_shown = shown
+        for card in self._cards.values():
+            card.setVisible(shown)
+        for item in self._nodes.values():
+            if isinstance(item, StageItem):
+                item.update()
 
     # --- diagnostics ------------------------------------------------------------------------
 
@@ -377,11 +432,35 @@ class DiagramScene(QGraphicsScene):
         else:
             super().mouseDoubleClickEvent(event)
 
+    def gesture_active(self) -> bool:
+        """Whether a drag gesture is under way."""
+        return self._gesture is not None
+
+    def follow_pointer(self, pos: QPointF) -> None:
+        """Tell the gesture in progress the pointer is at `pos` (the view auto-scrolled)."""
+        if self._gesture is not None:
+            self._gesture.move(pos, Qt.KeyboardModifier.NoModifier)
+
     def cancel_gesture(self) -> None:
         """Abandon the gesture in progress (Escape); nothing is pushed."""
         if self._gesture is not None:
             gesture, self._gesture = self._gesture, None
             gesture.cancel()
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        # Right-click acts on what is under the pointer: select it first, like a file manager.
+        item = self.diagram_item_at(event.scenePos())
+        if item is not None and not item.isSelected():
+            self.clearSelection()
+            item.setSelected(True)
+        views = self.views()
+        if not views or not views[0].actions():
+            return
+        menu = QMenu(views[0])
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(views[0].actions())
+        menu.popup(event.screenPos())  # not exec(): no nested event loop inside a scene event
+        event.accept()
 
     # --- palette drops ----------------------------------------------------------------------
 

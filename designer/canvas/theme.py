@@ -44,6 +44,10 @@ END_PEN = QPen(TEXT, 3.0)
 PREVIEW_PEN = QPen(ACCENT, 1.6, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap)
 REFUSED_PEN = QPen(REFUSED, 2.0, Qt.PenStyle.DashLine)
 NO_PEN = QPen(Qt.PenStyle.NoPen)
+# Borders and connectors keep their pixel width at every zoom level: crisp up close,
+# still visible on a fitted view of thousands of steps.
+for _pen in (OUTLINE_PEN, CONNECTOR_PEN, CONNECTOR_HOVER_PEN, CONNECTOR_SELECTED_PEN):
+    _pen.setCosmetic(True)
 INSERT_PEN = QPen(ACCENT, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 SURFACE_BRUSH = QBrush(SURFACE)
@@ -54,6 +58,9 @@ ACCENT_BRUSH = QBrush(ACCENT)
 ACCENT_SOFT_BRUSH = QBrush(ACCENT_SOFT)
 LABEL_BRUSH = QBrush(QColor(246, 247, 249, 230))
 ERROR_BRUSH = QBrush(ERROR)
+DECISION_BRUSH = QBrush(QColor("#f3f1fb"))
+CARD_BAR_BRUSH = QBrush(QColor("#dfe3ea"))
+LIFT_SHADOW_BRUSH = QBrush(QColor(15, 23, 42, 40))
 SHADOW_BRUSH = QBrush(QColor(15, 23, 42, 16))
 AFTER_BRUSH = QBrush(QColor("#9aa1ac"))
 WARNING_BRUSH = QBrush(WARNING)

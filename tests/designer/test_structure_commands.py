@@ -136,7 +136,7 @@ def test_pasting_a_copy_gives_every_element_a_new_id_and_rewires_links(document,
 
 def test_pasting_loose_steps_goes_into_the_target_stage(document, stack):
     text = copy_fragment(document, ["a", "c"])
-    command, created = paste_command(document, text, target_stage="approval")
+    command, _created = paste_command(document, text, target_stage="approval")
     assert_round_trip(document, stack, command)
     assert [s.id for s in document.definition.node("approval").steps] == ["d", "a_2", "c_2"]
     assert document.element("c_2").after == ["a_2"]

@@ -6,6 +6,8 @@ only draws what was prepared, so a repaint allocates nothing and never reads the
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QFontMetricsF, QPainter, QPen, QStaticText, QTextOption
 from PySide6.QtWidgets import (
@@ -23,36 +25,59 @@ BADGE_RADIUS = 8.0
 
 
 class CachedText:
-    """A single line of text, elided to a width once and laid out once (QStaticText)."""
+    """A single line of text, elided to a width and laid out once (QStaticText).
 
-    __slots__ = ("_font", "_metrics", "_static", "text")
+    Elision and layout happen on the first draw, not on `set`: a big diagram opened zoomed
+    out never pays for text it does not show.
+    """
+
+    __slots__ = ("_dirty", "_font", "_metrics", "_static", "_width", "text")
 
     def __init__(self, font_args: tuple[float, bool]) -> None:
         self._font = theme.font(*font_args)
-        self._metrics = QFontMetricsF(self._font)
+        self._metrics = _metrics(font_args)
         self._static = QStaticText()
-        self._static.setTextFormat(Qt.TextFormat.PlainText)
-        option = QTextOption()
-        option.setWrapMode(QTextOption.WrapMode.NoWrap)
-        self._static.setTextOption(option)
+        self._static.setTextFormat(_PLAIN)
+        self._static.setTextOption(_NO_WRAP)
+        self._width = 0.0
+        self._dirty = False
         self.text = ""
 
     def set(self, text: str, width: float) -> None:
-        """Elide `text` to `width` and prepare its layout."""
-        elided = self._metrics.elidedText(text, Qt.TextElideMode.ElideRight, width)
-        if elided != self._static.text():
-            self._static.setText(elided)
-            self._static.prepare(font=self._font)
-        self.text = text
+        """Show `text`, elided to `width` when drawn."""
+        if text != self.text or width != self._width:
+            self.text, self._width, self._dirty = text, width, True
+
+    def _prepare(self) -> None:
+        self._dirty = False
+        self._static.setText(self._metrics.elidedText(self.text, _ELIDE_RIGHT, self._width))
+        self._static.prepare(font=self._font)
 
     def width(self) -> float:
         """Width of the laid-out (elided) text."""
+        if self._dirty:
+            self._prepare()
         return self._static.size().width()
 
     def draw(self, painter: QPainter, x: float, y: float) -> None:
         """Draw with the top-left corner at (x, y); the caller sets the pen."""
+        if self._dirty:
+            self._prepare()
         painter.setFont(self._font)
         painter.drawStaticText(QPointF(x, y), self._static)
+
+
+# Qt enum lookups cost a Python call each; resolve the ones used per item once.
+_PLAIN = Qt.TextFormat.PlainText
+_ELIDE_RIGHT = Qt.TextElideMode.ElideRight
+_NO_WRAP = QTextOption()
+_NO_WRAP.setWrapMode(QTextOption.WrapMode.NoWrap)
+_SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+
+
+@cache
+def _metrics(font_args: tuple[float, bool]) -> QFontMetricsF:
+    return QFontMetricsF(theme.font(*font_args))
 
 
 class DiagramItem(QGraphicsItem):
@@ -63,22 +88,33 @@ class DiagramItem(QGraphicsItem):
         self.key = key
         self.hovered = False
         self.badge: str | None = None  # "error" or "warning"
+        self._info = ""
+        self._problems = ""
         self.setAcceptHoverEvents(True)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
+        self.setFlag(_SELECTABLE)
 
     # --- diagnostics ------------------------------------------------------------------------
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Show the worst severity as a badge and every message as the tooltip."""
         if not diagnostics:
-            badge, tip = None, ""
+            badge, self._problems = None, ""
         else:
             badge = "error" if any(d.severity == "error" for d in diagnostics) else "warning"
-            tip = "\n".join(f"{d.severity}: {d.message}" for d in diagnostics)
+            self._problems = "\n".join(f"{d.severity}: {d.message}" for d in diagnostics)
         if badge != self.badge:
             self.badge = badge
             self.update()
-        self.setToolTip(tip)
+        self._update_tooltip()
+
+    def set_info(self, text: str) -> None:
+        """What the element is, shown on hover above any problems."""
+        if text != self._info:
+            self._info = text
+            self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        self.setToolTip("\n".join(t for t in (self._info, self._problems) if t))
 
     def badge_center(self) -> QPointF:
         """Where the badge sits, in item coordinates (top-right corner by default)."""

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import theme
 from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
 from designer.document import Document
+from engine.definition import Flow
 
 ARROW = 9.0
 LABEL_MAX = 160.0
@@ -35,21 +36,23 @@ class FlowItem(DiagramItem):
         self._has_label = False
         self._label_rect = QRectF()
 
-    def refresh(self, document: Document) -> None:
-        """Re-read condition/default to prepare the label."""
-        flow = document.flow(self.source, self.target)
+    def refresh(self, document: Document, flow: Flow | None = None) -> None:
+        """Re-read condition/default (or take the flow, when the caller has it)."""
+        flow = flow or document.flow(self.source, self.target)
         text = ""
         if flow is not None:
             text = "default" if flow.default else (flow.condition or "")
         self._has_label = bool(text)
+        self.set_info(f"Flow {self.source} → {self.target}" + (f" · {text}" if text else ""))
         self._label.set(text, LABEL_MAX)
         self._place_label()
         self.update()
 
-    def set_ends(self, start: QPointF, end: QPointF) -> None:
-        """Route the connector between two scene points (source out, target in)."""
+    def set_path(self, path: QPainterPath) -> None:
+        """Take a routed path (see `route`) and prepare arrowhead, hit shape and label."""
         self.prepareGeometryChange()
-        self._path = connector_path(start, end)
+        self._path = path
+        end = path.currentPosition()
         angle = math.radians(-self._path.angleAtPercent(1.0))
         self._arrow = arrow_head(end, angle)
         stroker = QPainterPathStroker()
@@ -61,7 +64,11 @@ class FlowItem(DiagramItem):
     def _place_label(self) -> None:
         self.prepareGeometryChange()
         if self._has_label and not self._path.isEmpty():
-            middle = self._path.pointAtPercent(0.5)
+            # Near the source, like BPMN modellers: the label reads as "leave this way if",
+            # and it stays clear of whatever the middle of a long connector passes under.
+            length = self._path.length()
+            along = min(length / 2, 34 + self._label.width() / 2)
+            middle = self._path.pointAtPercent(self._path.percentAtLength(along))
             w = self._label.width() + 12
             self._label_rect = QRectF(middle.x() - w / 2, middle.y() - 10, w, 19)
         else:
@@ -101,6 +108,59 @@ class FlowItem(DiagramItem):
             painter.drawRoundedRect(self._label_rect, 9.5, 9.5)
             painter.setPen(theme.MUTED_PEN)
             self._label.draw(painter, self._label_rect.x() + 6, self._label_rect.y() + 2)
+
+
+def route(
+    source: QRectF, source_out: QPointF, target: QRectF, target_in: QPointF, side_exit: bool
+) -> QPainterPath:
+    """The connector between two nodes' scene rectangles.
+
+    Forward flows are a smooth S from the source's right edge to the target's left edge.
+    A flow to a node behind or level with the source leaves a diamond or circle from its
+    bottom (or top) point when `side_exit`, and otherwise runs around underneath both
+    nodes with rounded corners, so a rework loop never cuts through the stages it skips.
+    """
+    if target_in.x() >= source_out.x() + 2 * ARROW:
+        return connector_path(source_out, target_in)
+    if side_exit:
+        below = target_in.y() >= source.center().y()
+        start = QPointF(source.center().x(), source.bottom() if below else source.top())
+        path = QPainterPath(start)
+        reach = max(40.0, abs(target_in.y() - start.y()) / 2)
+        path.cubicTo(
+            QPointF(start.x(), start.y() + (reach if below else -reach)),
+            QPointF(target_in.x() - reach - ARROW, target_in.y()),
+            QPointF(target_in.x() - ARROW, target_in.y()),
+        )
+        path.lineTo(target_in)
+        return path
+    floor = max(source.bottom(), target.bottom()) + 36
+    right, left = source_out.x() + 24, target_in.x() - 24
+    return _rounded(
+        [
+            source_out,
+            QPointF(right, source_out.y()),
+            QPointF(right, floor),
+            QPointF(left, floor),
+            QPointF(left, target_in.y()),
+            target_in,
+        ],
+        radius=14,
+    )
+
+
+def _rounded(points: list[QPointF], radius: float) -> QPainterPath:
+    path = QPainterPath(points[0])
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
+        into = QLineF(corner, before)
+        out = QLineF(corner, after)
+        r = min(radius, into.length() / 2, out.length() / 2)
+        into.setLength(r)
+        out.setLength(r)
+        path.lineTo(into.p2())
+        path.quadTo(corner, out.p2())
+    path.lineTo(points[-1])
+    return path
 
 
 def connector_path(start: QPointF, end: QPointF) -> QPainterPath:

@@ -103,6 +103,7 @@ class EventItem(NodeItem):
 
     def _refresh(self, node: AnyNode) -> None:
         self._label.set(node.name or node.id, LABEL_WIDTH)
+        self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
 
     def accepts_incoming(self) -> bool:
         return self.kind != "start"
@@ -164,12 +165,17 @@ class DecisionItem(NodeItem):
         self._path = QPainterPath()
         self._path.addPolygon(self._diamond)
         self._path.closeSubpath()
+        # The name sits above the diamond, leaving the bottom point free for a branch.
         self._bounds = QRectF(
-            size / 2 - LABEL_WIDTH / 2, -4, LABEL_WIDTH, size + geometry.LABEL_HEIGHT + 8
+            size / 2 - LABEL_WIDTH / 2,
+            -geometry.LABEL_HEIGHT - 6,
+            LABEL_WIDTH,
+            size + geometry.LABEL_HEIGHT + 10,
         )
 
     def _refresh(self, node: AnyNode) -> None:
         self._label.set(node.name or node.id, LABEL_WIDTH)
+        self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -183,13 +189,15 @@ class DecisionItem(NodeItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        painter.setBrush(theme.SURFACE_BRUSH)
+        painter.setBrush(theme.DECISION_BRUSH)
         painter.setPen(self.outline_pen())
         painter.drawPolygon(self._diamond)
         painter.setPen(theme.MUTED_PEN)
         self.paint_drop_state(painter, self._path)
         if level_of_detail(painter) >= TEXT_LOD:
-            self._label.draw(painter, self.width / 2 - self._label.width() / 2, self.height + 5)
+            self._label.draw(
+                painter, self.width / 2 - self._label.width() / 2, -geometry.LABEL_HEIGHT - 2
+            )
         self.paint_handle(painter)
         self.paint_badge(painter)
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
 from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
@@ -47,6 +47,7 @@ class StageItem(NodeItem):
         count = len(node.steps)
         self._count.set(f"{count} step{'s' if count != 1 else ''}", 80)
         self._title.set(node.name or node.id, self.width - 56 - self._count.width())
+        self.set_info(f"{node.name or node.id} · stage {node.id}")
         self._resize(count)
         self._build_after_links(node)
 
@@ -127,6 +128,19 @@ class StageItem(NodeItem):
         painter.setBrush(theme.STAGE_HEADER_BRUSH)
         painter.drawPath(self._header)
         self.paint_drop_state(painter, self._shape)
+        if self.cards and not self.cards[0].isVisible():
+            # Zoomed far out, the cards are hidden; one bar each keeps the stage's shape.
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.CARD_BAR_BRUSH)
+            for index in range(len(self.cards)):
+                painter.drawRect(
+                    QRectF(
+                        geometry.CARD_GUTTER,
+                        geometry.card_top(index),
+                        self.width - geometry.CARD_GUTTER - geometry.STAGE_PADDING,
+                        geometry.CARD_HEIGHT,
+                    )
+                )
         if lod >= TEXT_LOD:
             painter.drawPixmap(
                 QRectF(12, 13, ICON, ICON), theme.icon_pixmap("stage", 18), QRectF(0, 0, 36, 36)
@@ -166,24 +180,25 @@ class StepCardItem(DiagramItem):
         self.step_type = "interactive"
         self.width = geometry.STAGE_WIDTH - geometry.CARD_GUTTER - geometry.STAGE_PADDING
         self.drop_state: str | None = None
+        self.lifted = False  # being dragged: drawn with a shadow above everything
         self._rect = QRectF(0, 0, self.width, geometry.CARD_HEIGHT)
         self._name = CachedText(theme.BODY_FONT_ARGS)
         self._detail = CachedText(theme.SMALL_FONT_ARGS)
         self.setZValue(2)
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable)
 
-    def refresh(self, document: Document) -> None:
-        """Re-read the step and prepare its two lines of text."""
-        step = document.element(self.step_id)
+    def refresh(self, document: Document, step: AnyStep | None = None) -> None:
+        """Re-read the step (or take it, when the caller has it) and set its two lines."""
+        step = step or document.element(self.step_id)
         if step is not None:
             self.step_type = step.type
             text_width = self.width - 46
             self._name.set(step.name or step.id, text_width)
+            self.set_info(f"{step.name or step.id} · {step.type} step {step.id}")
             self._detail.set(_detail_line(step), text_width)
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
+        return self._rect.adjusted(-2, -2, 2, 6)
 
     def badge_center(self) -> QPointF:
         return QPointF(self.width - 2, 2)
@@ -192,6 +207,11 @@ class StepCardItem(DiagramItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.setBrush(theme.SURFACE_BRUSH)
+        if self.lifted:
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.LIFT_SHADOW_BRUSH)
+            painter.drawRoundedRect(self._rect.translated(0, 4), CARD_RADIUS, CARD_RADIUS)
+            painter.setBrush(theme.SURFACE_BRUSH)
         pen = theme.REFUSED_PEN if self.drop_state == "refuse" else self.outline_pen()
         if self.drop_state == "accept":
             pen = theme.SELECTED_PEN
