@@ -29,10 +29,14 @@ def _act_as(qtbot, inbox: InboxPanel, user: str, expected_items: int) -> None:
 
 def _open(qtbot, inbox: InboxPanel, item_id: str) -> None:
     inbox.open_item(item_id)
-    qtbot.waitUntil(
-        lambda: inbox.guide.context is not None and inbox.guide.context.item["id"] == item_id,
-        timeout=2000,
-    )
+
+    def shown() -> bool:
+        # Widgets added to a visible guide are shown by a queued event: wait for it too.
+        guide = inbox.guide
+        opened = guide.context is not None and guide.context.item["id"] == item_id
+        return opened and (guide.form is None or guide.form.isVisible())
+
+    qtbot.waitUntil(shown, timeout=2000)
 
 
 def test_acting_as_lists_users_from_the_directory(inbox):
