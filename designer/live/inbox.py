@@ -217,6 +217,11 @@ class InboxPanel(QWidget):
             self.list.addTopLevelItem(row)
             if item["id"] == self._open_id:
                 row.setSelected(True)
+        if not self._items and user:
+            empty = QTreeWidgetItem([f"Nothing is waiting for {user}."])
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            empty.setForeground(0, QBrush(QColor("#80868b")))
+            self.list.addTopLevelItem(empty)
         text = f"{len(self._items)} open"
         self.summary.setText(text + (f" · {overdue_count} overdue" if overdue_count else ""))
 
