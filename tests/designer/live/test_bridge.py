@@ -46,3 +46,17 @@ def test_nothing_is_signalled_while_nothing_changes(qtbot, bridge, engine):
     qtbot.wait(500)
 
     assert changes == []
+
+
+def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot, bridge):
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    label.deleteLater()
+    qtbot.wait(10)  # the label's C++ side is gone; its Python wrapper remains
+    answered = []
+
+    bridge.submit(lambda engine: "late", label.setText)
+    bridge.submit(lambda engine: "next", answered.append)
+
+    qtbot.waitUntil(lambda: answered == ["next"], timeout=2000)
