@@ -49,11 +49,12 @@ def test_nothing_is_signalled_while_nothing_changes(qtbot, bridge, engine):
 
 
 def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot, bridge):
+    import shiboken6
     from PySide6.QtWidgets import QLabel
 
     label = QLabel()
     label.deleteLater()
-    qtbot.wait(10)  # the label's C++ side is gone; its Python wrapper remains
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label))  # C++ gone, Python wrapper kept
     answered = []
 
     bridge.submit(lambda engine: "late", label.setText)
