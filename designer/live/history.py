@@ -49,19 +49,27 @@ _EVENT_COLORS = {
 }
 
 
+def _display_names(definition: Orchestration) -> dict[str, str]:
+    names = {n.id: n.name for n in definition.nodes if n.name}
+    names.update({s.id: s.name for _, s in definition.steps() if s.name})
+    return names
+
+
 class EventLogModel(QAbstractTableModel):
     """A run's events (as `Engine.log` returns them): number, time, actor, event, details."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.events: list[dict[str, Any]] = []
+        self.names: dict[str, str] = {}
         self._described: list[tuple[str, str]] = []
 
-    def set_events(self, events: list[dict[str, Any]]) -> None:
-        """Show another log."""
+    def set_events(self, events: list[dict[str, Any]], names: dict[str, str] | None = None) -> None:
+        """Show another log; `names` maps element ids to the names people know them by."""
         self.beginResetModel()
+        self.names = dict(names or {})
         self.events = list(events)
-        self._described = [describe_event(e) for e in self.events]
+        self._described = [describe_event(e, self.names) for e in self.events]
         self.endResetModel()
 
     def append(self, events: list[dict[str, Any]]) -> None:
@@ -73,7 +81,7 @@ class EventLogModel(QAbstractTableModel):
         first = len(self.events)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
         self.events.extend(fresh)
-        self._described.extend(describe_event(e) for e in fresh)
+        self._described.extend(describe_event(e, self.names) for e in fresh)
         self.endInsertRows()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -198,7 +206,7 @@ class RunHistoryPanel(QWidget):
                 return
             events, self.definition = result
             self.title.setText(f"{self.definition.name or self.definition.id} · {run_id}")
-            self.model.set_events(events)
+            self.model.set_events(events, _display_names(self.definition))
             self.live_button.setChecked(True)
             self._set_range(follow=True)
 

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QRadioButton
 
 from designer.live.inbox import InboxPanel
+from engine.cli import main as baton
 
 
 @pytest.fixture
@@ -139,3 +140,32 @@ def test_an_item_opened_from_the_canvas_by_someone_not_allowed_is_refused_inline
     assert "'bob' may not complete this item" in inbox.guide.banner.text()
     assert engine.run(run_id)["open_items"][0]["id"] == contract
     assert inbox.guide.complete_button.isEnabled()
+
+
+def test_an_item_completed_from_the_cli_leaves_the_inbox_within_a_second(
+    qtbot, inbox, engine, db_url
+):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+    _act_as(qtbot, inbox, "alice", 1)
+    _open(qtbot, inbox, contract)
+
+    code = baton(
+        [
+            "work",
+            "complete",
+            contract,
+            "--as",
+            "hannah",
+            "--output",
+            "decision=reject",
+            "--output",
+            "start_date=2026-02-02",
+            "--db",
+            db_url,
+        ]
+    )
+
+    assert code == 0
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=1000)
+    assert inbox.guide.context is None and not inbox.guide.complete_button.isEnabled()
