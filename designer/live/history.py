@@ -126,10 +126,13 @@ class RunHistoryPanel(QWidget):
 
     Signals:
         moment_changed(dict): element id -> status (stages and steps) at the chosen
-            moment; `snapshot` holds the full replayed state (items, errors, path).
+            moment.
+        snapshot_changed(object): the full `RunSnapshot` at that moment (open items with
+            assignee and since when, step errors, the path taken), for the overlay.
     """
 
     moment_changed = Signal(dict)
+    snapshot_changed = Signal(object)
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -258,6 +261,7 @@ class RunHistoryPanel(QWidget):
         status = (self.snapshot.status or "").replace("_", " ")
         self.position.setText(f"event {position} of {count} · {at} · run {status}")
         self.moment_changed.emit(self.snapshot.element_states())
+        self.snapshot_changed.emit(self.snapshot)
 
     # --- export -------------------------------------------------------------------------------
 
