@@ -61,3 +61,21 @@ def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot, bridge):
     bridge.submit(lambda engine: "next", answered.append)
 
     qtbot.waitUntil(lambda: answered == ["next"], timeout=2000)
+
+
+def test_the_ui_keeps_running_while_a_slow_engine_call_works(qtbot, bridge):
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    ticks = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    done = []
+
+    bridge.submit(lambda engine: time.sleep(0.4) or "slow", done.append)  # a long action
+
+    qtbot.waitUntil(lambda: done == ["slow"], timeout=3000)
+    timer.stop()
+    assert len(ticks) >= 10  # the UI thread ticked all along
