@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.live.formatting import operator_name
 from designer.live.run_actions import RunActions
-from designer.live.runs_model import AGE, STUCK, RunsFilter, RunsModel
+from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
 from engine.definition import Orchestration
 from engine.runtime import Engine
 
@@ -124,6 +124,8 @@ class RunsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setShowGrid(False)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(STARTED, Qt.SortOrder.DescendingOrder)
         self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(24)
         header = self.table.horizontalHeader()
