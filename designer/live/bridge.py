@@ -63,6 +63,12 @@ class _Worker(QObject):
         except BatonError as exc:
             self.failed.emit(-1, str(exc))
             return
+        except Exception as exc:  # a bad URL or an unreadable file: say which, once
+            log.exception("opening the database failed")
+            reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's
+            where = self._db_url or "the default database"
+            self.failed.emit(-1, f"{where} cannot be opened: {reason}")
+            return
         self._timer = QTimer(self)
         self._timer.setInterval(self._poll_ms)
         self._timer.timeout.connect(self.poll)

@@ -79,3 +79,21 @@ def test_the_ui_keeps_running_while_a_slow_engine_call_works(qtbot, bridge):
     qtbot.waitUntil(lambda: done == ["slow"], timeout=3000)
     timer.stop()
     assert len(ticks) >= 10  # the UI thread ticked all along
+
+
+def test_a_database_that_cannot_be_opened_is_reported_once(qtbot, tmp_path):
+    from designer.live.bridge import EngineBridge
+
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    messages = []
+    broken = EngineBridge(f"sqlite:///{folder}", poll_ms=100)
+    broken.error_occurred.connect(messages.append)
+    try:
+        qtbot.waitUntil(lambda: bool(messages), timeout=3000)
+        assert (
+            messages[0] == f"sqlite:///{folder} cannot be opened: unable to open database file"
+            and not broken.is_ready()
+        )
+    finally:
+        broken.close()
