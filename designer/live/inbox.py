@@ -29,6 +29,7 @@ from engine.runtime import Engine
 from engine.store import directory
 
 COLUMNS = ("Task", "Context", "Assigned to", "Age", "Due")
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _load_users(engine: Engine) -> list[Any]:
@@ -105,8 +106,8 @@ class InboxPanel(QWidget):
 
         self.user_combo.currentIndexChanged.connect(self._user_changed)
         self.all_items.toggled.connect(self.refresh)
-        self.list.itemActivated.connect(lambda row, _col: self.open_item(row.data(0, 256)))
-        self.list.itemClicked.connect(lambda row, _col: self.open_item(row.data(0, 256)))
+        self.list.itemActivated.connect(lambda row, _col: self.open_item(row.data(0, ITEM_ID_ROLE)))
+        self.list.itemClicked.connect(lambda row, _col: self.open_item(row.data(0, ITEM_ID_ROLE)))
         self.guide.complete_requested.connect(self._complete)
         self.guide.reassign_requested.connect(self._reassign)
         bridge.items_changed.connect(self.refresh)
@@ -208,7 +209,7 @@ class InboxPanel(QWidget):
             row = QTreeWidgetItem(
                 [item["title"], item["context"], assignee, age(item["created_at"], now), due]
             )
-            row.setData(0, 256, item["id"])
+            row.setData(0, ITEM_ID_ROLE, item["id"])
             row.setToolTip(0, f"{item['id']} · step {item['step']} · run {item['run']}")
             if overdue:
                 for column in (0, 4):
@@ -236,6 +237,9 @@ class InboxPanel(QWidget):
 
     def open_item(self, item_id: str) -> None:
         """Show an item in the work guide (also used by the canvas overlay)."""
+        shown_now = self.guide.context
+        if shown_now is not None and shown_now.item["id"] == item_id:
+            return  # already open: keep what the user has typed
         item = next((i for i in self._known_items() if i["id"] == item_id), None)
         if item is None:
             # Opened from elsewhere (the canvas): find it among all open items; completing
@@ -253,7 +257,7 @@ class InboxPanel(QWidget):
         self._open_id = item_id
         for index in range(self.list.topLevelItemCount()):
             row = self.list.topLevelItem(index)
-            row.setSelected(row.data(0, 256) == item_id)
+            row.setSelected(row.data(0, ITEM_ID_ROLE) == item_id)
 
         def shown(context: WorkContext) -> None:
             if self._open_id == item_id:
