@@ -193,8 +193,11 @@ class RunHistoryPanel(QWidget):
         """Show another run's history (at its latest moment)."""
         self.run_id = run_id
         if run_id is None:
+            self.definition = None
             self.model.set_events([])
             self.title.setText("No run selected")
+            self.position.clear()
+            self.slider.setRange(0, 0)
             return
 
         def load(engine: Engine) -> tuple[list[dict[str, Any]], Orchestration]:
