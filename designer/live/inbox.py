@@ -268,6 +268,18 @@ class InboxPanel(QWidget):
             lambda engine: WorkContext.load(engine, item), shown, self.guide.show_error
         )
 
+    def open_step(self, run_id: str, step_id: str) -> None:
+        """Open the open work item of a run's step (a double-click on an amber step)."""
+
+        def found(items: list[dict[str, Any]]) -> None:
+            match = next((i for i in items if i["run"] == run_id and i["step"] == step_id), None)
+            if match is None:
+                self.guide.show_error(f"Step {step_id} of run {run_id} has no open work item.")
+            else:
+                self.open_item(match["id"])
+
+        self.bridge.submit(lambda engine: engine.work_items(), found, self.guide.show_error)
+
     def _complete(self, item_id: str, outputs: dict[str, Any]) -> None:
         def done(_run_id: str) -> None:
             self.guide.show_done(f"Completed “{self._title(item_id)}”. The run moves on.")

@@ -169,3 +169,16 @@ def test_an_item_completed_from_the_cli_leaves_the_inbox_within_a_second(
     assert code == 0
     qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=1000)
     assert inbox.guide.context is None and not inbox.guide.complete_button.isEnabled()
+
+
+def test_a_double_clicked_step_opens_its_work_item(qtbot, inbox, engine):
+    run_id = start_onboarding(engine)
+    _act_as(qtbot, inbox, "alice", 1)
+
+    inbox.open_step(run_id, "contract")
+
+    qtbot.waitUntil(lambda: inbox.guide.context is not None, timeout=2000)
+    assert inbox.guide.context.item["id"] == item_of(engine, run_id, "contract")
+    inbox.open_step(run_id, "payroll")  # a background step has no item
+    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=2000)
+    assert "has no open work item" in inbox.guide.banner.text()
