@@ -60,7 +60,7 @@ class RunsModel(QAbstractTableModel):
         self._stuck = dict(stuck)
         self.endResetModel()
 
-    def update(self, runs: list[dict[str, Any]], stuck: dict[str, list[str]]) -> None:
+    def update(self, runs: list[dict[str, Any]]) -> None:
         """Put fresh details of some runs in place (new runs go on top)."""
         positions = {r["id"]: i for i, r in enumerate(self._rows)}
         for run in runs:
@@ -73,7 +73,6 @@ class RunsModel(QAbstractTableModel):
             else:
                 self._rows[row] = run
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        self.set_stuck(stuck)
 
     def set_stuck(self, stuck: dict[str, list[str]]) -> None:
         """New stuck reasons (they depend on time and on the directory, not only on runs)."""
