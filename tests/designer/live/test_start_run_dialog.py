@@ -69,7 +69,7 @@ def test_an_engine_refusal_is_shown_in_the_dialog(qtbot, bridge, engine, onboard
 
 
 def test_the_dialog_names_the_version_that_will_run(qtbot, bridge, engine, onboarding):
-    engine.activate(onboarding)  # now v2
+    engine.activate(onboarding.model_copy(update={"description": "Second edition."}))  # v2
 
     dialog = _dialog(qtbot, bridge, onboarding)
 
