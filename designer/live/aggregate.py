@@ -16,9 +16,10 @@ from datetime import datetime
 from typing import Any
 
 from designer.canvas.overlay.heatmap import HeatCell, HeatmapData, format_hours
+from designer.live.moments import snapshot_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
-from engine.runtime.replay import replay
+from engine.runtime.plan import Plan
 from engine.store import parse_time
 
 OPEN = ("ready", "running", "waiting")
@@ -74,8 +75,9 @@ def aggregate_runs(
 ) -> RunsAggregate:
     """Fold the logs of a version's runs (run id -> events) into per-step numbers."""
     steps = {step.id: StepAggregate(step.id) for _, step in definition.steps()}
+    plan = Plan.build(definition)
     for events in logs.values():
-        snapshot = replay(events, definition)
+        snapshot = snapshot_at(plan, events)
         live = snapshot.status not in ("completed", "failed", "canceled")
         for step_id, status in snapshot.steps.items():
             if live and status in OPEN and step_id in steps:

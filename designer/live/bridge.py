@@ -27,6 +27,18 @@ Work = Callable[[Engine], Any]
 """A function run on the worker thread with its engine; it must not touch Qt widgets."""
 
 
+def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+    """Call back, unless the widget that asked was closed while the call ran."""
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        # PySide's words for a C++ object deleted under its Python wrapper; a panel that
+        # closed meanwhile no longer wants the answer. Anything else is a real error.
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("dropped an answer for a closed widget: %s", exc)
+
+
 class _Worker(QObject):
     """Lives on the worker thread: runs submitted work and polls for changes."""
 
@@ -50,6 +62,12 @@ class _Worker(QObject):
             self._feed.poll()
         except BatonError as exc:
             self.failed.emit(-1, str(exc))
+            return
+        except Exception as exc:  # a bad URL or an unreadable file: say which, once
+            log.exception("opening the database failed")
+            reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's
+            where = self._db_url or "the default database"
+            self.failed.emit(-1, f"{where} cannot be opened: {reason}")
             return
         self._timer = QTimer(self)
         self._timer.setInterval(self._poll_ms)
@@ -210,13 +228,13 @@ class EngineBridge(QObject):
     def _on_done(self, token: int, result: Any) -> None:
         on_done, _ = self._pending.pop(token, (None, None))
         if on_done is not None:
-            on_done(result)
+            _deliver(on_done, result)
 
     @Slot(int, str)
     def _on_failed(self, token: int, message: str) -> None:
         _, on_error = self._pending.pop(token, (None, None))
         if on_error is not None:
-            on_error(message)
+            _deliver(on_error, message)
         else:
             self.error_occurred.emit(message)
 

@@ -81,20 +81,29 @@ def _pairs(values: dict[str, Any] | None) -> str:
     return ", ".join(f"{k}={_value(v)}" for k, v in (values or {}).items())
 
 
-def describe_event(event: dict[str, Any]) -> tuple[str, str]:
-    """A log event as (short title, details) for people."""
+def describe_event(event: dict[str, Any], names: dict[str, str] | None = None) -> tuple[str, str]:
+    """A log event as (short title, details) for people.
+
+    Args:
+        event: as `Engine.log` gives it.
+        names: element id -> display name (stages, steps, decisions, ends).
+    """
     kind = event["type"]
     data = event.get("payload") or {}
-    step = data.get("step", "")
+
+    def name(element_id: Any) -> str:
+        return (names or {}).get(element_id) or str(element_id or "")
+
+    step = name(data.get("step", ""))
     details = {
         "run_started": lambda: (
             f"v{data.get('version')} by {data.get('trigger', 'manual')}; "
             + _pairs(data.get("inputs"))
         ),
-        "stage_entered": lambda: f"{data['stage']} (visit {data.get('visit', 1)})",
-        "stage_completed": lambda: data["stage"],
+        "stage_entered": lambda: f"{name(data['stage'])} (visit {data.get('visit', 1)})",
+        "stage_completed": lambda: name(data["stage"]),
         "decision_taken": lambda: (
-            f"{data['decision']} → {data['to']}"
+            f"{name(data['decision'])} → {name(data['to'])}"
             + (" (default)" if data.get("default") else f" because {data.get('condition')}")
         ),
         "step_started": lambda: step,
@@ -117,7 +126,7 @@ def describe_event(event: dict[str, Any]) -> tuple[str, str]:
         ),
         "item_withdrawn": lambda: f"{data['item']} ({step}): {data.get('reason', '')}",
         "item_overdue": lambda: f"{data['item']} ({step}) for {data.get('assignee')}",
-        "run_completed": lambda: f"at {data.get('end')}",
+        "run_completed": lambda: f"at {name(data.get('end'))}",
         "run_failed": lambda: data.get("reason", ""),
         "run_canceled": lambda: data.get("reason", ""),
         "run_paused": lambda: data.get("reason", ""),

@@ -1,7 +1,7 @@
 """A run's history: its event log as a table, and a scrubber that replays any past moment.
 
-The replay itself is `engine.runtime.replay` (Qt-free, checked against the engine's live
-state); this module only lets a person pick the moment and tells the overlay about it.
+The replay itself is the engine's (`engine.runtime.replay`, through `designer.live.moments`);
+this module only lets a person pick the moment and tells the overlay about it.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.live.formatting import STATUS_COLORS, describe_event, when
 from designer.live.log_export import write_csv, write_json
+from designer.live.moments import RunSnapshot, snapshot_at, state_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
-from engine.runtime.replay import RunSnapshot, replay, state_at
+from engine.runtime.plan import Plan
 
 __all__ = ["EventLogModel", "RunHistoryPanel", "state_at"]
 
@@ -49,19 +50,27 @@ _EVENT_COLORS = {
 }
 
 
+def _display_names(definition: Orchestration) -> dict[str, str]:
+    names = {n.id: n.name for n in definition.nodes if n.name}
+    names.update({s.id: s.name for _, s in definition.steps() if s.name})
+    return names
+
+
 class EventLogModel(QAbstractTableModel):
     """A run's events (as `Engine.log` returns them): number, time, actor, event, details."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.events: list[dict[str, Any]] = []
+        self.names: dict[str, str] = {}
         self._described: list[tuple[str, str]] = []
 
-    def set_events(self, events: list[dict[str, Any]]) -> None:
-        """Show another log."""
+    def set_events(self, events: list[dict[str, Any]], names: dict[str, str] | None = None) -> None:
+        """Show another log; `names` maps element ids to the names people know them by."""
         self.beginResetModel()
+        self.names = dict(names or {})
         self.events = list(events)
-        self._described = [describe_event(e) for e in self.events]
+        self._described = [describe_event(e, self.names) for e in self.events]
         self.endResetModel()
 
     def append(self, events: list[dict[str, Any]]) -> None:
@@ -73,7 +82,7 @@ class EventLogModel(QAbstractTableModel):
         first = len(self.events)
         self.beginInsertRows(QModelIndex(), first, first + len(fresh) - 1)
         self.events.extend(fresh)
-        self._described.extend(describe_event(e) for e in fresh)
+        self._described.extend(describe_event(e, self.names) for e in fresh)
         self.endInsertRows()
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
@@ -118,16 +127,19 @@ class RunHistoryPanel(QWidget):
 
     Signals:
         moment_changed(dict): element id -> status (stages and steps) at the chosen
-            moment; `snapshot` holds the full replayed state (items, errors, path).
+            moment.
+        snapshot_changed(object): the full `RunSnapshot` at that moment (open items with
+            assignee and since when, step errors, the path taken), for the overlay.
     """
 
     moment_changed = Signal(dict)
+    snapshot_changed = Signal(object)
 
     def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.bridge = bridge
         self.run_id: str | None = None
-        self.definition: Orchestration | None = None
+        self.plan: Plan | None = None
         self.snapshot = RunSnapshot()
         self.model = EventLogModel(self)
         layout = QVBoxLayout(self)
@@ -182,30 +194,34 @@ class RunHistoryPanel(QWidget):
         """Show another run's history (at its latest moment)."""
         self.run_id = run_id
         if run_id is None:
+            self.plan = None
             self.model.set_events([])
             self.title.setText("No run selected")
+            self.position.clear()
+            self.slider.setRange(0, 0)
             return
 
-        def load(engine: Engine) -> tuple[list[dict[str, Any]], Orchestration]:
+        def load(engine: Engine) -> tuple[list[dict[str, Any]], Plan]:
             events = engine.log(run_id)
             run = engine.run(run_id)
             with engine.store.read() as conn:
-                definition = engine.plan(run["orchestration"], run["version"], conn).definition
-            return events, definition
+                plan = engine.plan(run["orchestration"], run["version"], conn)
+            return events, plan
 
-        def loaded(result: tuple[list[dict[str, Any]], Orchestration]) -> None:
+        def loaded(result: tuple[list[dict[str, Any]], Plan]) -> None:
             if run_id != self.run_id:
                 return
-            events, self.definition = result
-            self.title.setText(f"{self.definition.name or self.definition.id} · {run_id}")
-            self.model.set_events(events)
+            events, self.plan = result
+            definition = self.plan.definition
+            self.title.setText(f"{definition.name or definition.id} · {run_id}")
+            self.model.set_events(events, _display_names(definition))
             self.live_button.setChecked(True)
             self._set_range(follow=True)
 
         self.bridge.submit(load, loaded, self.position.setText)
 
     def _events_appended(self, run_id: str, events: list) -> None:
-        if run_id != self.run_id or self.definition is None:
+        if run_id != self.run_id or self.plan is None:
             return
         self.model.append(events)
         self._set_range(follow=self.live_button.isChecked())
@@ -245,11 +261,15 @@ class RunHistoryPanel(QWidget):
             self.table.scrollTo(row)
         else:
             self.table.clearSelection()
-        self.snapshot = replay(self.model.events, self.definition, self.moment())
+        if self.plan is None:
+            self.snapshot = RunSnapshot()
+        else:
+            self.snapshot = snapshot_at(self.plan, self.model.events, self.moment())
         at = when(self.snapshot.time) if position else "before the first event"
         status = (self.snapshot.status or "").replace("_", " ")
         self.position.setText(f"event {position} of {count} · {at} · run {status}")
         self.moment_changed.emit(self.snapshot.element_states())
+        self.snapshot_changed.emit(self.snapshot)
 
     # --- export -------------------------------------------------------------------------------
 

@@ -29,6 +29,7 @@ from engine.runtime import Engine
 from engine.store import directory
 
 COLUMNS = ("Task", "Context", "Assigned to", "Age", "Due")
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
 def _load_users(engine: Engine) -> list[Any]:
@@ -105,8 +106,8 @@ class InboxPanel(QWidget):
 
         self.user_combo.currentIndexChanged.connect(self._user_changed)
         self.all_items.toggled.connect(self.refresh)
-        self.list.itemActivated.connect(lambda row, _col: self.open_item(row.data(0, 256)))
-        self.list.itemClicked.connect(lambda row, _col: self.open_item(row.data(0, 256)))
+        self.list.itemActivated.connect(lambda row, _col: self.open_item(row.data(0, ITEM_ID_ROLE)))
+        self.list.itemClicked.connect(lambda row, _col: self.open_item(row.data(0, ITEM_ID_ROLE)))
         self.guide.complete_requested.connect(self._complete)
         self.guide.reassign_requested.connect(self._reassign)
         bridge.items_changed.connect(self.refresh)
@@ -208,7 +209,7 @@ class InboxPanel(QWidget):
             row = QTreeWidgetItem(
                 [item["title"], item["context"], assignee, age(item["created_at"], now), due]
             )
-            row.setData(0, 256, item["id"])
+            row.setData(0, ITEM_ID_ROLE, item["id"])
             row.setToolTip(0, f"{item['id']} · step {item['step']} · run {item['run']}")
             if overdue:
                 for column in (0, 4):
@@ -217,6 +218,11 @@ class InboxPanel(QWidget):
             self.list.addTopLevelItem(row)
             if item["id"] == self._open_id:
                 row.setSelected(True)
+        if not self._items and user:
+            empty = QTreeWidgetItem([f"Nothing is waiting for {user}."])
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            empty.setForeground(0, QBrush(QColor("#80868b")))
+            self.list.addTopLevelItem(empty)
         text = f"{len(self._items)} open"
         self.summary.setText(text + (f" · {overdue_count} overdue" if overdue_count else ""))
 
@@ -231,6 +237,9 @@ class InboxPanel(QWidget):
 
     def open_item(self, item_id: str) -> None:
         """Show an item in the work guide (also used by the canvas overlay)."""
+        shown_now = self.guide.context
+        if shown_now is not None and shown_now.item["id"] == item_id:
+            return  # already open: keep what the user has typed
         item = next((i for i in self._known_items() if i["id"] == item_id), None)
         if item is None:
             # Opened from elsewhere (the canvas): find it among all open items; completing
@@ -248,7 +257,7 @@ class InboxPanel(QWidget):
         self._open_id = item_id
         for index in range(self.list.topLevelItemCount()):
             row = self.list.topLevelItem(index)
-            row.setSelected(row.data(0, 256) == item_id)
+            row.setSelected(row.data(0, ITEM_ID_ROLE) == item_id)
 
         def shown(context: WorkContext) -> None:
             if self._open_id == item_id:
@@ -258,6 +267,18 @@ class InboxPanel(QWidget):
         self.bridge.submit(
             lambda engine: WorkContext.load(engine, item), shown, self.guide.show_error
         )
+
+    def open_step(self, run_id: str, step_id: str) -> None:
+        """Open the open work item of a run's step (a double-click on an amber step)."""
+
+        def found(items: list[dict[str, Any]]) -> None:
+            match = next((i for i in items if i["run"] == run_id and i["step"] == step_id), None)
+            if match is None:
+                self.guide.show_error(f"Step {step_id} of run {run_id} has no open work item.")
+            else:
+                self.open_item(match["id"])
+
+        self.bridge.submit(lambda engine: engine.work_items(), found, self.guide.show_error)
 
     def _complete(self, item_id: str, outputs: dict[str, Any]) -> None:
         def done(_run_id: str) -> None:

@@ -23,10 +23,10 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from designer.canvas.overlay import OverlayState, RunOverlay, state_of_log
 from designer.canvas.scene import DiagramScene
 from designer.live.bridge import EngineBridge
+from designer.live.moments import RunSnapshot
 from designer.live.runs_model import subject
-from engine.definition import Orchestration
 from engine.runtime import Engine
-from engine.runtime.replay import RunSnapshot
+from engine.runtime.plan import Plan
 
 AGE_REFRESH_MS = 30_000  # "waiting 2 h" labels move on even when nothing else happens
 
@@ -40,20 +40,21 @@ class RunSource(Protocol):
 class MomentSource(Protocol):
     """What the monitor needs from a history panel (RunHistoryPanel)."""
 
-    moment_changed: SignalInstance
+    snapshot_changed: SignalInstance
     run_id: str | None
     snapshot: RunSnapshot
 
 
-def load_run(engine: Engine, run_id: str) -> tuple[list[dict[str, Any]], Orchestration, str]:
+def load_run(engine: Engine, run_id: str) -> tuple[list[dict[str, Any]], Plan, str]:
     """A run's log, the definition version it runs, and a title saying who it is about."""
     events = engine.log(run_id)
     run = engine.run(run_id)
     with engine.store.read() as conn:
-        definition = engine.plan(run["orchestration"], run["version"], conn).definition
+        plan = engine.plan(run["orchestration"], run["version"], conn)
     about = subject(run)
     title = f"{about} · " if about else ""
-    return events, definition, f"{title}{definition.name or definition.id} · {run_id}"
+    name = plan.definition.name or plan.definition.id
+    return events, plan, f"{title}{name} · {run_id}"
 
 
 class RunMonitor(QObject):
@@ -63,7 +64,7 @@ class RunMonitor(QObject):
         scene: the diagram scene to paint on.
         bridge: the engine bridge (loads, change feed, clock).
         runs_panel: emits `run_selected(str)`; None to call `show_run` yourself.
-        history_panel: emits `moment_changed(dict)` and holds the replayed `snapshot`.
+        history_panel: emits `snapshot_changed(RunSnapshot)` as its scrubber moves.
 
     Signals:
         work_item_requested(str): a waiting step was double-clicked; its open item's id.
@@ -87,13 +88,13 @@ class RunMonitor(QObject):
         self.run_id: str | None = None
         self.pinned: int | None = None  # the seq the scrubber holds; None follows live
         self._events: list[dict[str, Any]] = []
-        self._definition: Orchestration | None = None
+        self._plan: Plan | None = None
         self.overlay.work_item_requested.connect(self.work_item_requested)
         bridge.events_appended.connect(self._events_appended)
         if runs_panel is not None:
             runs_panel.run_selected.connect(self.show_run)
         if history_panel is not None:
-            history_panel.moment_changed.connect(self._moment_changed)
+            history_panel.snapshot_changed.connect(self._moment_changed)
         self._ages = QTimer(self, interval=AGE_REFRESH_MS)
         self._ages.timeout.connect(self._refresh_ages)
         self._ages.start()
@@ -106,15 +107,15 @@ class RunMonitor(QObject):
     def show_run(self, run_id: str | None) -> None:
         """Load a run and colour the diagram with it (None or "" clears)."""
         self.run_id, self.pinned = run_id or None, None
-        self._events, self._definition = [], None
+        self._events, self._plan = [], None
         if not run_id:
             self.overlay.clear()
             return
 
-        def loaded(result: tuple[list[dict[str, Any]], Orchestration, str]) -> None:
+        def loaded(result: tuple[list[dict[str, Any]], Plan, str]) -> None:
             if run_id != self.run_id:
                 return  # another run was selected meanwhile
-            events, self._definition, self.overlay.title = result
+            events, self._plan, self.overlay.title = result
             self._merge(events)
             self._show_live()
             self.shown.emit(run_id)
@@ -132,25 +133,24 @@ class RunMonitor(QObject):
         self._events.extend(e for e in events if e["seq"] > last)
 
     def _events_appended(self, run_id: str, events: list) -> None:
-        if run_id != self.run_id or self._definition is None:
+        if run_id != self.run_id or self._plan is None:
             return
         self._merge(events)
         if self.pinned is None:
             self._show_live()
 
     def _show_live(self) -> None:
-        state = state_of_log(self._events, self._definition, now=self.bridge.now())
+        state = state_of_log(self._events, self._plan, now=self.bridge.now())
         self.overlay.apply(state)
 
     def _refresh_ages(self) -> None:
-        if self.run_id and self._definition is not None and self.pinned is None:
+        if self.run_id and self._plan is not None and self.pinned is None:
             self._show_live()
 
-    def _moment_changed(self, _states: dict) -> None:
+    def _moment_changed(self, snapshot: RunSnapshot) -> None:
         panel = self.history_panel
-        if panel is None or panel.run_id != self.run_id or self._definition is None:
+        if panel is None or panel.run_id != self.run_id or self._plan is None:
             return
-        snapshot = panel.snapshot
         if snapshot.seq >= self.last_seq:
             self.pinned = None
             self._show_live()
@@ -160,11 +160,11 @@ class RunMonitor(QObject):
 
     def show_moment(self, seq: int) -> None:
         """Show the run as it was right after event `seq` (without a history panel)."""
-        if self._definition is None:
+        if self._plan is None:
             return
         if seq >= self.last_seq:
             self.pinned = None
             self._show_live()
             return
         self.pinned = seq
-        self.overlay.apply(state_of_log(self._events, self._definition, seq))
+        self.overlay.apply(state_of_log(self._events, self._plan, seq))

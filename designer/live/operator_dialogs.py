@@ -34,7 +34,7 @@ def assignee_choices(engine: Engine) -> list[str]:
     with engine.store.read() as conn:
         users = directory.list_users(conn)
     found = {f"user:{u.name}" for u in users if u.active}
-    found.update(g for u in users for g in u.groups)
+    found.update(g for u in users if u.active for g in u.groups)
     return sorted(found, key=lambda a: (a.split(":")[0] != "user", a))
 
 
@@ -143,6 +143,17 @@ class StepActionDialog(_ActionDialog):
         return None if isinstance(values, dict) else "Outputs must be a JSON object."
 
 
+def _unworkable(to: str, choices: list[str]) -> str | None:
+    # The engine accepts any well-formed assignee; one nobody can work would leave the
+    # item stuck, so say so before it happens.
+    if to in choices:
+        return None
+    return (
+        f"Nobody active is behind {to!r} in the directory; the item would be stuck. "
+        "Pick an active user, group or queue."
+    )
+
+
 def _assignee_combo(choices: list[str], current: str = "") -> QComboBox:
     combo = QComboBox()
     combo.setEditable(True)
@@ -164,6 +175,7 @@ class ReassignItemDialog(_ActionDialog):
             "Reassign",
             parent,
         )
+        self._choices = choices
         self.item = QComboBox()
         for item in items:
             self.item.addItem(f"{item['title']} — {item['assignee']} ({item['id']})", item["id"])
@@ -180,7 +192,10 @@ class ReassignItemDialog(_ActionDialog):
     def _problem(self) -> str | None:
         if self.item.count() == 0:
             return "There is no open work item to reassign."
-        return None if self.to.currentText().strip() else "Choose who takes the item over."
+        to = self.to.currentText().strip()
+        if not to:
+            return "Choose who takes the item over."
+        return _unworkable(to, self._choices)
 
 
 class BulkReassignDialog(_ActionDialog):
@@ -196,6 +211,7 @@ class BulkReassignDialog(_ActionDialog):
             "Reassign all",
             parent,
         )
+        self._choices = choices
         self._counts = Counter(i["assignee"] for i in open_items)
         self._runs = {a: {i["run"] for i in open_items if i["assignee"] == a} for a in self._counts}
         self.source = QComboBox()
@@ -231,4 +247,6 @@ class BulkReassignDialog(_ActionDialog):
         to = self.to.currentText().strip()
         if not to:
             return "Choose who takes the items over."
-        return "Choose a different assignee to move to." if to == self.source_assignee() else None
+        if to == self.source_assignee():
+            return "Choose a different assignee to move to."
+        return _unworkable(to, self._choices)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QStyle
 
 from designer.live.bridge import EngineBridge
 from designer.live.operator_dialogs import (
@@ -44,16 +45,27 @@ class RunActions(QObject):
         self.dialog: Any = None
         self._panel = panel
         self.by_name: dict[str, QAction] = {}
-        for name, text, slot in (
-            ("pause", "Pause", self.pause_selected),
-            ("resume", "Resume", self.resume_selected),
-            ("cancel", "Cancel…", self.cancel_selected),
-            ("retry", "Retry step…", lambda: self.step_action_selected("retry")),
-            ("skip", "Skip step…", lambda: self.step_action_selected("skip")),
-            ("reassign", "Reassign item…", self.reassign_item_selected),
-            ("bulk", "Reassign all of…", lambda: self.bulk_reassign()),
+        icon = QStyle.StandardPixmap
+        for name, text, pixmap, slot in (
+            ("pause", "Pause", icon.SP_MediaPause, self.pause_selected),
+            ("resume", "Resume", icon.SP_MediaPlay, self.resume_selected),
+            ("cancel", "Cancel…", icon.SP_DialogCancelButton, self.cancel_selected),
+            (
+                "retry",
+                "Retry step…",
+                icon.SP_BrowserReload,
+                lambda: self.step_action_selected("retry"),
+            ),
+            (
+                "skip",
+                "Skip step…",
+                icon.SP_MediaSkipForward,
+                lambda: self.step_action_selected("skip"),
+            ),
+            ("reassign", "Reassign item…", icon.SP_ArrowRight, self.reassign_item_selected),
+            ("bulk", "Reassign all of…", icon.SP_ArrowForward, lambda: self.bulk_reassign()),
         ):
-            action = QAction(text, panel)
+            action = QAction(panel.style().standardIcon(pixmap), text, panel)
             action.triggered.connect(slot)
             self.by_name[name] = action
 

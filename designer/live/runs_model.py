@@ -35,6 +35,8 @@ RUN, SUBJECT, VERSION, STATUS, STAGE, STARTED, AGE, ITEMS, STUCK = range(len(COL
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
 ACTIVE = ("running", "waiting", "paused")
 _Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+"""What columns sort by: times for Started/Age, numbers for Version/Open items."""
 
 
 class RunsModel(QAbstractTableModel):
@@ -58,7 +60,7 @@ class RunsModel(QAbstractTableModel):
         self._stuck = dict(stuck)
         self.endResetModel()
 
-    def update(self, runs: list[dict[str, Any]], stuck: dict[str, list[str]]) -> None:
+    def update(self, runs: list[dict[str, Any]]) -> None:
         """Put fresh details of some runs in place (new runs go on top)."""
         positions = {r["id"]: i for i, r in enumerate(self._rows)}
         for run in runs:
@@ -71,7 +73,6 @@ class RunsModel(QAbstractTableModel):
             else:
                 self._rows[row] = run
                 self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
-        self.set_stuck(stuck)
 
     def set_stuck(self, stuck: dict[str, list[str]]) -> None:
         """New stuck reasons (they depend on time and on the directory, not only on runs)."""
@@ -116,6 +117,8 @@ class RunsModel(QAbstractTableModel):
             return self._text(run, column)
         if role == Qt.ItemDataRole.UserRole:
             return run["id"]
+        if role == SORT_ROLE:
+            return self._sort_key(run, column)
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
             return status_color(run["status"])
         if role == Qt.ItemDataRole.ForegroundRole and column == STUCK:
@@ -129,6 +132,15 @@ class RunsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.TextAlignmentRole and column in (VERSION, ITEMS):
             return Qt.AlignmentFlag.AlignCenter
         return None
+
+    def _sort_key(self, run: dict[str, Any], column: int) -> Any:
+        if column in (STARTED, AGE):
+            return run["started_at"]
+        if column == VERSION:
+            return run["version"]
+        if column == ITEMS:
+            return len(run.get("open_items", []))
+        return self._text(run, column).lower()
 
     def _problems(self, run: dict[str, Any]) -> list[str]:
         # An unworkable assignee is the thing to fix; overdue items follow from it.
@@ -174,6 +186,7 @@ class RunsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.status = ""
         self.text = ""
+        self.setSortRole(SORT_ROLE)
 
     def set_filter(self, status: str, text: str) -> None:
         """`status`: a run status, `active`, `stuck` or empty for all."""

@@ -16,6 +16,7 @@ from designer.live.editors import FieldSpec
 from designer.live.formatting import operator_name
 from designer.live.typed_form import TypedForm
 from engine.definition import Orchestration
+from engine.runtime import Engine
 
 SCROLL_AFTER = 8
 """More inputs than this scroll inside the dialog; fewer are shown whole."""
@@ -55,12 +56,10 @@ class StartRunDialog(QDialog):
         heading = QLabel(f"<b>{definition.name or definition.id}</b>")
         heading.setStyleSheet("font-size: 15px;")
         layout.addWidget(heading)
-        about = QLabel(
-            f"<span style='color:#5f6368'>{definition.id} · starts the active version"
-            f"{' · ' + definition.description if definition.description else ''}</span>"
-        )
-        about.setWordWrap(True)
-        layout.addWidget(about)
+        self.about = QLabel()
+        self.about.setWordWrap(True)
+        self._describe("the active version")
+        layout.addWidget(self.about)
 
         inputs = [FieldSpec.from_variable(v) for v in definition.variables if v.input]
         self.form = TypedForm(inputs, today=bridge.now())
@@ -95,6 +94,35 @@ class StartRunDialog(QDialog):
         self.buttons.accepted.connect(self.start)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+
+        bridge.submit(self._active_version, self._show_version, lambda _message: None)
+
+    def _active_version(self, engine: Engine) -> int | None:
+        return next(
+            (
+                d["version"]
+                for d in engine.definitions()
+                if d["id"] == self.definition.id and d["active"]
+            ),
+            None,
+        )
+
+    def _show_version(self, version: int | None) -> None:
+        if version is None:
+            self._describe("nothing: it is not active")
+            self._show_problem(
+                f"{self.definition.id} is not active, so no run can start. "
+                "Activate it first (Run ▸ Activate)."
+            )
+        else:
+            self._describe(f"the active version, v{version}")
+
+    def _describe(self, starts: str) -> None:
+        description = self.definition.description
+        self.about.setText(
+            f"<span style='color:#5f6368'>{self.definition.id} · starts {starts}"
+            f"{' · ' + description if description else ''}</span>"
+        )
 
     def start(self) -> None:
         """Check the form, then ask the engine to start the run."""

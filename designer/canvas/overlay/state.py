@@ -1,8 +1,8 @@
 """`OverlayState`: what the run overlay shows, built from a replayed run (Qt-free).
 
-It is the engine's `RunSnapshot` plus what a picture of the run needs on top: when each
-step started (for "waiting 2 h") and the moment the picture is of (now, or the moment
-the history scrubber points at).
+It is a replayed `RunSnapshot` (designer/live/moments.py, on the engine's replay) plus
+what a picture of the run needs on top: when each step started (for "waiting 2 h") and
+the moment the picture is of (now, or the moment the history scrubber points at).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from engine.runtime.replay import RunSnapshot, replay
+from designer.live.moments import RunSnapshot, snapshot_at
+from engine.runtime.plan import Plan
 from engine.store import parse_time
 
 
@@ -86,10 +87,10 @@ def step_start_times(
 
 def state_of_log(
     events: list[Mapping[str, Any]],
-    definition: Any = None,
+    plan: Plan,
     upto: int | None = None,
     now: datetime | None = None,
 ) -> OverlayState:
     """Replay a run's log (up to seq `upto`) straight into an overlay state."""
-    snapshot = replay(events, definition, upto)
+    snapshot = snapshot_at(plan, events, upto)
     return OverlayState.from_snapshot(snapshot, events, now)

@@ -46,3 +46,54 @@ def test_nothing_is_signalled_while_nothing_changes(qtbot, bridge, engine):
     qtbot.wait(500)
 
     assert changes == []
+
+
+def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot, bridge):
+    import shiboken6
+    from PySide6.QtWidgets import QLabel
+
+    label = QLabel()
+    label.deleteLater()
+    qtbot.waitUntil(lambda: not shiboken6.isValid(label))  # C++ gone, Python wrapper kept
+    answered = []
+
+    bridge.submit(lambda engine: "late", label.setText)
+    bridge.submit(lambda engine: "next", answered.append)
+
+    qtbot.waitUntil(lambda: answered == ["next"], timeout=2000)
+
+
+def test_the_ui_keeps_running_while_a_slow_engine_call_works(qtbot, bridge):
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    ticks = []
+    timer = QTimer(interval=20)
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start()
+    done = []
+
+    bridge.submit(lambda engine: time.sleep(0.4) or "slow", done.append)  # a long action
+
+    qtbot.waitUntil(lambda: done == ["slow"], timeout=3000)
+    timer.stop()
+    assert len(ticks) >= 10  # the UI thread ticked all along
+
+
+def test_a_database_that_cannot_be_opened_is_reported_once(qtbot, tmp_path):
+    from designer.live.bridge import EngineBridge
+
+    folder = tmp_path / "a-folder"
+    folder.mkdir()
+    messages = []
+    broken = EngineBridge(f"sqlite:///{folder}", poll_ms=100)
+    broken.error_occurred.connect(messages.append)
+    try:
+        qtbot.waitUntil(lambda: bool(messages), timeout=3000)
+        assert (
+            messages[0] == f"sqlite:///{folder} cannot be opened: unable to open database file"
+            and not broken.is_ready()
+        )
+    finally:
+        broken.close()

@@ -68,6 +68,8 @@ def test_the_last_moment_equals_the_engines_live_state(qtbot, panel, engine, mom
 
     assert emitted[-1] == element_states(engine, run_id)
     assert panel.slider.value() == panel.slider.maximum()
+    open_items = {i["id"]: i["assignee"] for i in engine.run(run_id)["open_items"]}
+    assert {k: v["assignee"] for k, v in panel.snapshot.items.items()} == open_items
 
 
 def test_each_earlier_moment_equals_what_the_run_showed_then(qtbot, panel, engine, moments):

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QRadioButton
 
 from designer.live.inbox import InboxPanel
+from engine.cli import main as baton
 
 
 @pytest.fixture
@@ -29,10 +30,14 @@ def _act_as(qtbot, inbox: InboxPanel, user: str, expected_items: int) -> None:
 
 def _open(qtbot, inbox: InboxPanel, item_id: str) -> None:
     inbox.open_item(item_id)
-    qtbot.waitUntil(
-        lambda: inbox.guide.context is not None and inbox.guide.context.item["id"] == item_id,
-        timeout=2000,
-    )
+
+    def shown() -> bool:
+        # Widgets added to a visible guide are shown by a queued event: wait for it too.
+        guide = inbox.guide
+        opened = guide.context is not None and guide.context.item["id"] == item_id
+        return opened and (guide.form is None or guide.form.isVisible())
+
+    qtbot.waitUntil(shown, timeout=2000)
 
 
 def test_acting_as_lists_users_from_the_directory(inbox):
@@ -135,3 +140,45 @@ def test_an_item_opened_from_the_canvas_by_someone_not_allowed_is_refused_inline
     assert "'bob' may not complete this item" in inbox.guide.banner.text()
     assert engine.run(run_id)["open_items"][0]["id"] == contract
     assert inbox.guide.complete_button.isEnabled()
+
+
+def test_an_item_completed_from_the_cli_leaves_the_inbox_within_a_second(
+    qtbot, inbox, engine, db_url
+):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+    _act_as(qtbot, inbox, "alice", 1)
+    _open(qtbot, inbox, contract)
+
+    code = baton(
+        [
+            "work",
+            "complete",
+            contract,
+            "--as",
+            "hannah",
+            "--output",
+            "decision=reject",
+            "--output",
+            "start_date=2026-02-02",
+            "--db",
+            db_url,
+        ]
+    )
+
+    assert code == 0
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=1000)
+    assert inbox.guide.context is None and not inbox.guide.complete_button.isEnabled()
+
+
+def test_a_double_clicked_step_opens_its_work_item(qtbot, inbox, engine):
+    run_id = start_onboarding(engine)
+    _act_as(qtbot, inbox, "alice", 1)
+
+    inbox.open_step(run_id, "contract")
+
+    qtbot.waitUntil(lambda: inbox.guide.context is not None, timeout=2000)
+    assert inbox.guide.context.item["id"] == item_of(engine, run_id, "contract")
+    inbox.open_step(run_id, "payroll")  # a background step has no item
+    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=2000)
+    assert "has no open work item" in inbox.guide.banner.text()

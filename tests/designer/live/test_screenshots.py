@@ -10,10 +10,12 @@ import pytest
 from live_helpers import ARTIFACTS, item_of, populate
 from PySide6.QtWidgets import QWidget
 
+from designer.live.editors import FieldSpec
 from designer.live.history import RunHistoryPanel
 from designer.live.inbox import InboxPanel
 from designer.live.runs_panel import RunsPanel
 from designer.live.start_run_dialog import StartRunDialog
+from designer.live.typed_form import TypedForm
 
 
 def _save(qtbot, widget: QWidget, name: str) -> None:
@@ -83,3 +85,24 @@ def test_bulk_reassign_dialog_picture(qtbot, bridge, onboarding, week):
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=3000)
     panel.dialog.to.setCurrentText("user:alice")
     _save(qtbot, panel.dialog, "bulk_reassign_dialog")
+
+
+def test_every_field_type_picture(qtbot, clock):
+    fields = [
+        FieldSpec("customer", "text", required=True, description="Account name as in the CRM."),
+        FieldSpec("discount", "number", required=True, default=12.5),
+        FieldSpec("seats", "number"),
+        FieldSpec("renewal", "boolean", default=True),
+        FieldSpec("close_date", "date", required=True),
+        FieldSpec("call_at", "datetime"),
+        FieldSpec("region", choices=("emea", "amer", "apac"), required=True),
+        FieldSpec("tier", choices=("bronze", "silver", "gold", "platinum", "diamond")),
+        FieldSpec("terms", "json", default={"net": 30}),
+    ]
+    form = TypedForm(fields, today=clock.now())
+    qtbot.addWidget(form)
+    form.resize(520, 480)
+    form.show()
+    form.editor("terms").setPlainText('{"net": 30,')  # invalid JSON shows red
+    assert form.values() is None  # region is required and the JSON is broken
+    _save(qtbot, form, "typed_form")

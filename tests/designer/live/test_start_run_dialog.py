@@ -57,11 +57,20 @@ def test_start_creates_the_run_and_returns_its_id(qtbot, bridge, engine, onboard
 def test_an_engine_refusal_is_shown_in_the_dialog(qtbot, bridge, engine, onboarding):
     engine.deactivate("employee_onboarding")
     dialog = _dialog(qtbot, bridge, onboarding)
+    qtbot.waitUntil(lambda: "is not active" in dialog.banner.text(), timeout=3000)
     qtbot.keyClicks(dialog.form.editor("employee"), "Ann Lee")
     qtbot.keyClicks(dialog.form.editor("email"), "ann@example.com")
 
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(dialog.banner.isVisible, timeout=3000)
-    assert "no active orchestration" in dialog.banner.text()
+    qtbot.waitUntil(lambda: "no active orchestration" in dialog.banner.text(), timeout=3000)
     assert dialog.start_button.isEnabled() and dialog.run_id is None
+    assert engine.runs() == []
+
+
+def test_the_dialog_names_the_version_that_will_run(qtbot, bridge, engine, onboarding):
+    engine.activate(onboarding.model_copy(update={"description": "Second edition."}))  # v2
+
+    dialog = _dialog(qtbot, bridge, onboarding)
+
+    qtbot.waitUntil(lambda: "the active version, v2" in dialog.about.text(), timeout=3000)

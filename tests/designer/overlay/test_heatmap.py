@@ -47,7 +47,7 @@ def test_failures_are_counted_per_step(onboarding):
             "seq": 2,
             "time": "2026-01-05T09:00:00.000000Z",
             "type": "stage_entered",
-            "payload": {"stage": "paperwork"},
+            "payload": {"stage": "paperwork", "visit": 1},
         },
         {
             "seq": 3,
