@@ -51,6 +51,7 @@ def _register_subcommands() -> None:
         definition_commands,
         event_commands,
         run_commands,
+        simulate_commands,
         work_commands,
     )
 
