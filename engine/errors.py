@@ -82,3 +82,9 @@ class PermissionDenied(BatonError):
 
 class InvalidInput(BatonError):
     """Inputs or outputs that do not match what the definition declares."""
+
+
+class StoreTooNew(BatonError):
+    """The database was written by a newer Baton than this one."""
+
+    exit_code = 2

@@ -116,7 +116,8 @@ def show_command(
     typer.echo("steps:")
     for step in run["steps"]:
         extra = f"  ({step['error']})" if step["error"] else ""
-        typer.echo(f"  {step['stage']}/{step['id']:<24} {step['status']}{extra}")
+        name = f"{step['stage']}/{step['id']}"
+        typer.echo(f"  {name:<34} {step['status']}{extra}")
     typer.echo("open work items:" if run["open_items"] else "open work items: none")
     for item in run["open_items"]:
         due = f"  due {item['due_at']}" if item["due_at"] else ""
@@ -157,7 +158,7 @@ def _operator(name: str, help_text: str) -> None:
         if name == "cancel":
             engine.cancel(run_id, reason, actor=who)
         elif name == "pause":
-            engine.pause(run_id, actor=who)
+            engine.pause(run_id, reason, actor=who)
         else:
             engine.resume(run_id, actor=who)
         typer.echo(f"{run_id}: {engine.run(run_id)['status']}")

@@ -45,13 +45,20 @@ def test_a_worker_killed_mid_action_leaves_the_run_before_the_transition(tmp_pat
     engine = Engine(db, clock=clock)
     engine.add_user("alice")
     engine.add_user("bob")
-    engine.activate(
-        orchestration(
-            "shipping",
-            stage("prepare", interactive("review"), wait("cool_off", timeout="PT1H")),
-            stage("ship", interactive("pack", "user:bob"), background("deliver", action="deliver")),
+    # activation checks that `deliver` is a registered action; the worker registers its own
+    register_action("deliver", lambda inputs, context: {})
+    try:
+        engine.activate(
+            orchestration(
+                "shipping",
+                stage("prepare", interactive("review"), wait("cool_off", timeout="PT1H")),
+                stage(
+                    "ship", interactive("pack", "user:bob"), background("deliver", action="deliver")
+                ),
+            )
         )
-    )
+    finally:
+        unregister_action("deliver")
     run_id = engine.start("shipping")
     review = engine.work_items()[0]["id"]
     engine.complete_item(review, "alice")
