@@ -228,17 +228,23 @@ def bin_edges(end: float) -> list[float]:
 
 
 def _integrals(pool: Pool, end: float, edges: list[float]) -> tuple[list[float], list[float]]:
-    """Time integrals of (items waiting, workers busy) over each bin between edges."""
+    """Per bin: time integral of items waiting, and of workers busy in working hours.
+
+    An item in progress over a night or weekend is paused (see `WorkCalendar.finish`), so
+    only working time counts as busy.
+    """
     queue = [0.0] * (len(edges) - 1)
     busy = [0.0] * (len(edges) - 1)
     points = [*pool.points, (end, 0, 0)]
+    working_seconds = pool.calendar.working_seconds
     b = 0
     for (t0, waiting, working), (t1, _, _) in itertools.pairwise(points):
         t1 = min(t1, end)
         while t0 < t1 and b < len(queue):
             stop = min(t1, edges[b + 1])
             queue[b] += waiting * (stop - t0)
-            busy[b] += working * (stop - t0)
+            if working:
+                busy[b] += working * working_seconds(t0, stop)
             if stop >= edges[b + 1]:
                 b += 1
             t0 = stop

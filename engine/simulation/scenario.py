@@ -287,6 +287,11 @@ def scenario_from_dict(data: Any, source: str | None = None) -> Scenario:
 def dumps_scenario(scenario: Scenario) -> str:
     """The scenario as stable, indented JSON text."""
     data = scenario.model_dump(mode="json", by_alias=True, exclude_none=True)
+    # These two mean something when null (no run limit; all at once) and default to a
+    # number, so their nulls must survive the round trip.
+    for name in ("runs", "per_day"):
+        if getattr(scenario.arrivals, name) is None:
+            data["arrivals"][name] = None
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine.simulation import simulate
-from tests.engine.simulation.helpers import choose, example, fixed, scenario
+from engine.simulation import load_scenario, simulate
+from engine.simulation.scenario import Capacity
+from tests.engine.simulation.helpers import EXAMPLES, choose, example, fixed, scenario
 
 ONBOARDING = example("employee_onboarding")
 
@@ -51,4 +52,22 @@ def test_a_second_it_assignee_cuts_the_laptop_wait():
     assert before.runs_started == after.runs_started
     assert after.steps["laptop"].work.mean == pytest.approx(before.steps["laptop"].work.mean)
     assert after.steps["laptop"].wait.mean < before.steps["laptop"].wait.mean / 4
+    assert after.cycle_time.mean < before.cycle_time.mean
+
+
+def test_the_bundled_onboarding_scenario_tells_story_four():
+    # given the example's own scenario: a month of hires, one IT technician, office hours
+    story = load_scenario(EXAMPLES / "employee_onboarding.scenario.json")
+    before = simulate(ONBOARDING, story)
+    # then laptops wait days for IT, the bottleneck
+    assert before.bottleneck is not None
+    assert (before.bottleneck.step_id, before.bottleneck.assignee) == ("laptop", "group:it")
+    assert before.steps["laptop"].wait.mean > 48
+    # when the admin adds a second IT technician and simulates again
+    more_it = story.model_copy(
+        update={"assignees": story.assignees | {"group:it": Capacity(workers=2)}}
+    )
+    after = simulate(ONBOARDING, more_it)
+    # then the laptop wait is cut by more than half, and runs finish sooner
+    assert after.steps["laptop"].wait.mean < before.steps["laptop"].wait.mean / 2
     assert after.cycle_time.mean < before.cycle_time.mean

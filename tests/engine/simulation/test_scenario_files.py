@@ -29,6 +29,15 @@ def test_a_starter_scenario_round_trips_through_its_file(tmp_path):
     assert load_scenario(tmp_path / "s.json") == starter
 
 
+def test_no_run_limit_and_all_at_once_survive_the_file(tmp_path):
+    chosen = scenario(arrivals={"runs": None, "per_day": 2, "horizon": "P5D"})
+    save_scenario(chosen, tmp_path / "a.json")
+    assert load_scenario(tmp_path / "a.json").arrivals.runs is None
+    at_once = scenario(arrivals={"runs": 3, "per_day": None})
+    save_scenario(at_once, tmp_path / "b.json")
+    assert load_scenario(tmp_path / "b.json").arrivals.per_day is None
+
+
 def test_the_starter_scenario_simulates_like_no_scenario_at_all():
     arrivals = {"runs": 15, "per_day": 3}
     starter = starter_scenario(ONBOARDING).model_dump(mode="json", by_alias=True)
