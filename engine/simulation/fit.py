@@ -36,6 +36,13 @@ def check_scenario(scenario: Scenario, definition: Orchestration, source: str | 
     Raises:
         ScenarioError: naming the scenario field and what the definition offers.
     """
+    if scenario.definition and scenario.definition != definition.id:
+        raise ScenarioError(
+            f"this scenario is for {scenario.definition!r}, not {definition.id!r}",
+            file=source,
+            field="definition",
+            hint="pick the scenario of this definition, or change its `definition` field",
+        )
     steps = {step.id: step for _, step in definition.steps()}
     for step_id, spec in scenario.steps.items():
         step = steps.get(step_id)

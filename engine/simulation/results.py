@@ -207,6 +207,27 @@ class SimulationResult:
             raise ValueError(f"unknown heatmap metric {metric!r}; use one of {HEAT_METRICS}")
         return {sid: float(getattr(step, metric)) for sid, step in self.steps.items()}
 
+    def rows(self, table: str) -> list[dict[str, Any]]:
+        """Flat rows of one table (`steps`, `stages`, `assignees`, `runs`), e.g. for CSV.
+
+        Stats become `FIELD_mean`, `FIELD_p90`, ... columns; time series are left out.
+        """
+        if table not in ("steps", "stages", "assignees", "runs"):
+            raise ValueError(f"unknown table {table!r}; use steps, stages, assignees or runs")
+        source = self.to_json()[table]
+        records = source if isinstance(source, list) else list(source.values())
+        return [_flat(record) for record in records]
+
+
+def _flat(record: dict[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{k}": v for k, v in value.items()})
+        elif not isinstance(value, list):
+            flat[key] = value
+    return flat
+
 
 def _rounded(value: Any) -> Any:
     if isinstance(value, float):

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import json
+
+import pytest
 
 from engine.simulation import simulate
 from tests.engine.simulation.helpers import example, scenario
@@ -42,3 +45,16 @@ def test_results_are_plain_json_with_per_step_heat_values():
     heat = result.heatmap("mean_time_h")
     assert list(heat) == [s.id for _, s in ONBOARDING.steps()]
     assert heat["laptop"] > 0
+
+
+def test_tables_flatten_into_csv_rows(tmp_path):
+    result = simulate(ONBOARDING, scenario(arrivals={"runs": 10, "per_day": 5}))
+    rows = result.rows("steps")
+    with (tmp_path / "steps.csv").open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    read = list(csv.DictReader((tmp_path / "steps.csv").open()))
+    assert [r["step_id"] for r in read] == [s.id for _, s in ONBOARDING.steps()]
+    assert float(read[3]["wait_mean"]) == pytest.approx(result.steps["laptop"].wait.mean)
+    assert len(result.rows("runs")) == 10

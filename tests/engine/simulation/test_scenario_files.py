@@ -66,6 +66,7 @@ def test_defaults_need_no_file():
         ),
         ({"inputs": {"salary": always(1)}}, "inputs.salary"),
         ({"assignees": {"group:itt": {"workers": 2}}}, "assignees.group:itt"),
+        ({"definition": "deal_desk_approval"}, "definition"),
     ],
 )
 def test_a_scenario_that_does_not_fit_the_definition_is_refused(fields, field):
