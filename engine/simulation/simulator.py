@@ -28,12 +28,12 @@ from sqlalchemy import select
 from engine.definition import InteractiveStep, Orchestration, WaitStep
 from engine.errors import BatonError
 from engine.runtime import Engine, VirtualClock
+from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
 from engine.simulation.pools import Pool, SimItem
 from engine.simulation.recorder import Recorder
 from engine.simulation.results import SimulationProgress, SimulationResult, build_result
 from engine.simulation.sampling import (
-    named_stream,
     placeholder,
     run_stream,
     sample_seconds,
@@ -117,7 +117,7 @@ class Simulator:
         self._new_waits: list[tuple[str, str]] = []
         self._dirty_pools: set[str] = set()
         self.timers = EngineTimers(self.origin, self.steps)
-        self._arrivals_rng = named_stream(scenario.seed, "arrivals")
+        self.arrivals = ArrivalPlan(scenario, definition)
         self._arrived = 0
         self._last_arrival = 0.0
         self.canceled = False
@@ -280,49 +280,20 @@ class Simulator:
 
     def planned_runs(self) -> int:
         """How many runs the scenario will start (an estimate for a rate and horizon)."""
-        arrivals = self.scenario.arrivals
-        if arrivals.runs is not None:
-            return arrivals.runs
-        days = self._horizon() / 86400
-        return max(1, round(days * (arrivals.per_day or 0)))
-
-    def _horizon(self) -> float:
-        from engine.definition import parse_duration
-
-        horizon = self.scenario.arrivals.horizon
-        return parse_duration(horizon).total_seconds() if horizon else math.inf
+        return self.arrivals.planned
 
     def _arrive(self) -> None:
-        arrivals = self.scenario.arrivals
-        if arrivals.runs is not None and self._arrived >= arrivals.runs:
+        number = self._arrived + 1
+        if not self.arrivals.allows(number):
             return
-        number = self._arrived = self._arrived + 1
+        self._arrived = number
         self._last_arrival = self.now
         self._starting = number
-        inputs = self._inputs(number)
+        inputs = self.arrivals.inputs(number, self.clock.now())
         self._call(f"starting run {number}", lambda: self.engine.start(self.definition.id, inputs))
-        if arrivals.per_day is None:
-            gap = 0.0
-        elif arrivals.pattern == "even":
-            gap = 86400 / arrivals.per_day
-        else:
-            gap = self._arrivals_rng.expovariate(arrivals.per_day / 86400)
-        following = self.now + gap
-        if following <= self._horizon():
+        following = self.arrivals.next_after(self.now)
+        if following is not None:
             self._push(following, "arrival", None)
-
-    def _inputs(self, number: int) -> dict[str, Any]:
-        rng = run_stream(self.scenario.seed, number)
-        values: dict[str, Any] = {}
-        for var in self.definition.variables:
-            if not var.input:
-                continue
-            spec = self.scenario.inputs.get(var.name)
-            if spec is not None:
-                values[var.name] = sample_value(spec, rng, number)
-            elif var.required and var.default is None:
-                values[var.name] = placeholder(var.type, var.name, number, self.clock.now())
-        return values
 
     def _finish(self, item_id: str) -> None:
         item = self.items.get(item_id)
