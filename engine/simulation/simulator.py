@@ -223,17 +223,20 @@ class Simulator:
                 return
             agenda_at = self._agenda[0][0] if self._agenda else math.inf
             timer_at = self.timers.next_at()
-            if timer_at is None and agenda_at == math.inf:
-                # Nothing left that we know of: ask the store once before stopping.
+            if self.timers.ask_store or (timer_at is None and agenda_at == math.inf):
+                # A timer we could not see being set, or nothing left that we know of.
+                self.timers.ask_store = False
                 due = self.engine.next_due()
-                timer_at = None if due is None else (due - self.origin).total_seconds()
+                if due is not None:
+                    self.timers.add((due - self.origin).total_seconds())
+                timer_at = self.timers.next_at()
             timer_at = math.inf if timer_at is None else timer_at
             moment = min(agenda_at, timer_at)
             until = self.scenario.until_seconds(self._last_arrival)
             if moment == math.inf or moment > until:
                 self._set_now(min(max(self.now, moment), until) if moment != math.inf else self.now)
                 return
-            self._set_now(moment)
+            self._set_now(max(moment, self.now))
             if agenda_at <= timer_at:
                 _, _, kind, payload = heapq.heappop(self._agenda)
                 self._handle(kind, payload)
