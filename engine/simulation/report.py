@@ -75,10 +75,22 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
                 str(s.max_visits),
                 _h(s.time.mean),
                 _h(s.time.p90),
+                _h(s.wait.mean),
+                _h(s.work.mean),
             ]
             for s in r.stages.values()
         ],
-        ["stage", "visits", "runs", "looped", "max visits", "mean", "p90"],
+        [
+            "stage",
+            "visits",
+            "runs",
+            "looped",
+            "max visits",
+            "mean",
+            "p90",
+            "item wait",
+            "item work",
+        ],
     )
     lines += ["", "Assignees"]
     lines += _table(

@@ -119,7 +119,10 @@ class StepResult:
 
 @dataclass
 class StageResult:
-    """One stage: how often entered, how long it took, how many runs came back to it."""
+    """One stage: how often entered, how long it took, how many runs came back to it.
+
+    `wait` and `work` cover the work items of its steps (per item), like `StepResult`.
+    """
 
     stage_id: str
     name: str
@@ -128,6 +131,8 @@ class StageResult:
     runs_looping: int
     max_visits: int
     time: Stats
+    wait: Stats
+    work: Stats
 
 
 @dataclass
@@ -328,6 +333,7 @@ def _stages(sim: Simulator) -> dict[str, StageResult]:
     traces = sim.recorder.runs.values()
     for stage in sim.definition.stages():
         visits = [t.visits[stage.id] for t in traces if stage.id in t.visits]
+        tallies = [sim.recorder.steps[step.id] for step in stage.steps]
         out[stage.id] = StageResult(
             stage_id=stage.id,
             name=stage.name or stage.id,
@@ -336,6 +342,8 @@ def _stages(sim: Simulator) -> dict[str, StageResult]:
             runs_looping=sum(1 for v in visits if v > 1),
             max_visits=max(visits, default=0),
             time=Stats.of_seconds(sim.recorder.stages[stage.id]),
+            wait=Stats.of_seconds([w for s in tallies for w in s.waits]),
+            work=Stats.of_seconds([w for s in tallies for w in s.works]),
         )
     return out
 

@@ -36,6 +36,8 @@ def test_three_runs_queue_behind_one_worker():
     assert step.work.mean == pytest.approx(2.0)
     assert step.time.max == pytest.approx(6.0)
     assert result.virtual_hours == pytest.approx(6.0)
+    review = result.stages["review"]
+    assert (review.time.mean, review.wait.mean, review.work.mean) == (4.0, 2.0, 2.0)
     assert result.runs_completed == 3
     assert result.ends == {"end": 3}
 
