@@ -35,6 +35,9 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
         "",
         "Steps (hours; wait = in a queue, work = being worked on)",
     ]
+    if r.arrivals != r.runs_started:
+        # Record-triggered arrivals whose condition did not hold, or starts refused.
+        lines.insert(2, f"Arrivals: {r.arrivals}, which started {r.runs_started} runs")
     lines += _table(
         [
             [

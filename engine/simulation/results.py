@@ -182,6 +182,7 @@ class SimulationResult:
     seed: int
     canceled: bool
     virtual_hours: float
+    arrivals: int
     runs_started: int
     runs_completed: int
     runs_failed: int
@@ -397,6 +398,7 @@ def build_result(sim: Simulator) -> SimulationResult:
         seed=sim.scenario.seed,
         canceled=sim.canceled,
         virtual_hours=sim.now / 3600,
+        arrivals=sim.arrived,
         runs_started=len(traces),
         runs_completed=statuses.count("completed"),
         runs_failed=statuses.count("failed"),

@@ -191,7 +191,12 @@ class Arrivals(_Model):
 
 
 class Scenario(_Model):
-    """Everything a simulation assumes; see the module docstring for the defaults."""
+    """Everything a simulation assumes; see the module docstring for the defaults.
+
+    `record`: for a record-triggered definition, each arrival creates a record of the
+    trigger's object with the run's inputs plus these fields, and the trigger's own
+    condition decides whether a run starts. Without it, runs are started directly.
+    """
 
     schema_: str = Field(default=SCENARIO_SCHEMA, alias="schema")
     definition: str = ""
@@ -199,6 +204,7 @@ class Scenario(_Model):
     start: datetime = DEFAULT_START
     arrivals: Arrivals = Field(default_factory=Arrivals)
     inputs: dict[str, ValueSpec] = Field(default_factory=dict)
+    record: dict[str, ValueSpec] | None = None
     steps: dict[str, StepSpec] = Field(default_factory=dict)
     assignees: dict[str, Capacity] = Field(default_factory=dict)
     default_capacity: Capacity = Field(default_factory=Capacity)

@@ -118,7 +118,7 @@ class Simulator:
         self._dirty_pools: set[str] = set()
         self.timers = EngineTimers(self.origin, self.steps)
         self.arrivals = ArrivalPlan(scenario, definition)
-        self._arrived = 0
+        self.arrived = 0
         self._last_arrival = 0.0
         self.canceled = False
 
@@ -190,7 +190,7 @@ class Simulator:
         self.engine = ObservedEngine(self.clock, self._batch.extend)
         for delay in stand_ins.delays:
             self.engine.activate(delay)
-        self.engine.activate(stand_ins.definition())
+        self.engine.activate(stand_ins.definition(self.scenario.record is not None))
         for _, step in self.definition.steps():
             if isinstance(step, InteractiveStep):
                 for assignee in (step.assignee, step.escalate_to):
@@ -286,14 +286,24 @@ class Simulator:
         return self.arrivals.planned
 
     def _arrive(self) -> None:
-        number = self._arrived + 1
+        number = self.arrived + 1
         if not self.arrivals.allows(number):
             return
-        self._arrived = number
+        self.arrived = number
         self._last_arrival = self.now
         self._starting = number
         inputs = self.arrivals.inputs(number, self.clock.now())
-        self._call(f"starting run {number}", lambda: self.engine.start(self.definition.id, inputs))
+        if self.scenario.record is not None:
+            fields = inputs | self.arrivals.record_fields(self.scenario.record, number)
+            trigger = self.definition.trigger
+            self._call(
+                f"creating record {number}",
+                lambda: self.engine.create_record(getattr(trigger, "object", ""), fields),
+            )
+        else:
+            self._call(
+                f"starting run {number}", lambda: self.engine.start(self.definition.id, inputs)
+            )
         following = self.arrivals.next_after(self.now)
         if following is not None:
             self._push(following, "arrival", None)
