@@ -121,6 +121,7 @@ class Simulator:
         self.arrived = 0
         self._last_arrival = 0.0
         self.canceled = False
+        self._stale_due: float | None = None
 
     # --- helpers the stand-in actions call ------------------------------------------------
 
@@ -228,7 +229,13 @@ class Simulator:
                 self.timers.ask_store = False
                 due = self.engine.next_due()
                 if due is not None:
-                    self.timers.add((due - self.origin).total_seconds())
+                    at = (due - self.origin).total_seconds()
+                    if at <= self.now and at == self._stale_due:
+                        # Ticked at this moment already and it did not fire: never spin.
+                        self.notes.append(f"a timer due at {due.isoformat()} did not fire")
+                        return
+                    self._stale_due = at
+                    self.timers.add(at)
                 timer_at = self.timers.next_at()
             timer_at = math.inf if timer_at is None else timer_at
             moment = min(agenda_at, timer_at)
