@@ -84,7 +84,33 @@ class InvalidInput(BatonError):
     """Inputs or outputs that do not match what the definition declares."""
 
 
+class ConcurrentChange(Conflict):
+    """Another process changed a run while this call was moving it; the call was undone."""
+
+
 class StoreTooNew(BatonError):
     """The database was written by a newer Baton than this one."""
 
     exit_code = 2
+
+
+class InterchangeError(BatonError):
+    """A file from another tool (BPMN, Salesforce metadata) cannot be read or written.
+
+    `problems` lists (element, why) pairs when several elements are at fault, so the user
+    sees every one at once rather than fixing them one run at a time.
+    """
+
+    exit_code = 2
+
+    def __init__(
+        self, message: str, problems: list[tuple[str, str]] | None = None, **kw: object
+    ) -> None:
+        super().__init__(message, **kw)  # type: ignore[arg-type]
+        self.problems = list(problems or [])
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        if self.problems:
+            text += "".join(f"\n  - {element}: {why}" for element, why in self.problems)
+        return text

@@ -50,6 +50,7 @@ def _register_subcommands() -> None:
         admin_commands,
         definition_commands,
         event_commands,
+        interchange_commands,
         run_commands,
         simulate_commands,
         work_commands,

@@ -1,0 +1,86 @@
+"""`baton export` and `baton import`: BPMN 2.0 and Salesforce Orchestrator metadata."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from engine.cli.app import app
+from engine.definition import load_definition, save_definition
+from engine.definition.io import write_atomic
+from engine.errors import InterchangeError
+from engine.interchange import (
+    Report,
+    export_bpmn,
+    export_salesforce,
+    import_file,
+    write_sfdx_project,
+)
+from engine.validation import validate
+
+
+class ExportFormat(StrEnum):
+    bpmn = "bpmn"
+    salesforce = "salesforce"
+
+
+def _show(report: Report) -> None:
+    for line in report.lines():
+        typer.echo(f"baton: note: {line}", err=True)
+
+
+@app.command("export")
+def export_command(
+    file: Annotated[Path, typer.Argument(help="Definition file (.baton.json).")],
+    to: Annotated[ExportFormat, typer.Option("--to", help="bpmn or salesforce")],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="The .bpmn file; for salesforce an SFDX project folder, or a .flow-meta.xml file.",
+        ),
+    ],
+) -> None:
+    """Export a definition to BPMN 2.0 or Salesforce Orchestrator metadata."""
+    definition = load_definition(file)
+    if to is ExportFormat.bpmn:
+        write_atomic(output, export_bpmn(definition))
+        typer.echo(f"wrote {output}")
+        return
+    if output.name.endswith(".flow-meta.xml"):
+        result = export_salesforce(definition)
+        write_atomic(output, result.text)
+        written, report = output, result.report
+    else:
+        written, report = write_sfdx_project(definition, output)
+    _show(report)
+    typer.echo(f"wrote {written}")
+
+
+@app.command("import")
+def import_command(
+    file: Annotated[Path, typer.Argument(help="A .bpmn file or a Salesforce *.flow-meta.xml.")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "-o", "--output", help="Where to write the .baton.json (default: beside FILE)."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Import BPMN (written by Baton) or a Salesforce orchestration as a .baton.json file."""
+    result = import_file(file)
+    target = output or file.with_name(f"{result.definition.id}.baton.json")
+    if target.exists() and not force:
+        raise InterchangeError(
+            "the output file exists already", file=str(target), hint="choose -o or add --force"
+        )
+    save_definition(result.definition, target)
+    _show(result.report)
+    for diagnostic in validate(result.definition):
+        typer.echo(diagnostic.format_line(str(target)), err=True)
+    typer.echo(f"wrote {target}")

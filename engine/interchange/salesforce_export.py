@@ -1,0 +1,495 @@
+"""Export an orchestration as Salesforce Flow Orchestration metadata (processType Orchestrator).
+
+The file is written as `status` Draft with an `apiVersion`, in an SFDX source layout
+(`force-app/main/default/flows/NAME.flow-meta.xml` beside `sfdx-project.json`) so that
+`sf project deploy start` takes it. Stages and decisions keep their names as API names;
+`after` becomes `Step.Status EqualTo Completed` entry conditions; interactive steps carry
+the reserved input `ActionInput__RecordId`. What Salesforce cannot express (wait steps,
+Baton's built-in actions, some conditions) is listed in the export report, and every
+Baton-only detail rides along in `processMetadataValues` so importing the export gives
+back the same orchestration.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+from xml.etree.ElementTree import Element, ElementTree, indent, register_namespace
+
+from engine.definition import (
+    AnyStep,
+    BackgroundStep,
+    DecisionNode,
+    EndNode,
+    InteractiveStep,
+    Orchestration,
+    RecordTrigger,
+    ScheduleTrigger,
+    StageNode,
+    to_dict,
+)
+from engine.definition.io import write_atomic
+from engine.interchange.report import ExportResult, Report
+from engine.interchange.salesforce_conditions import (
+    Condition,
+    Untranslatable,
+    expression_to_conditions,
+    reference_of,
+)
+from engine.interchange.salesforce_import import FlowReader
+from engine.interchange.salesforce_reading import identifier
+from engine.interchange.salesforce_stages import RECORD_ID_INPUT, SCREEN_FLOW_NOTE
+from engine.interchange.salesforce_xml import (
+    API_VERSION,
+    EVALUATION_FLOW_NOTE,
+    SF_NS,
+    add,
+    add_baton_value,
+    add_value,
+    fingerprint,
+    sf,
+)
+
+_DATA_TYPES = {
+    "text": "String",
+    "number": "Number",
+    "boolean": "Boolean",
+    "date": "Date",
+    "datetime": "DateTime",
+    "json": "String",
+}
+_ON = {("created",): "Create", ("updated",): "Update", ("created", "updated"): "CreateAndUpdate"}
+_KINDS = {"user": "User", "group": "Group", "queue": "Queue"}
+
+
+def export_salesforce(definition: Orchestration) -> ExportResult:
+    """The orchestration as Orchestrator flow metadata, with a report of what did not fit."""
+    return _Writer(definition).write()
+
+
+def write_sfdx_project(definition: Orchestration, folder: str | Path) -> tuple[Path, Report]:
+    """Write the flow into an SFDX source project at `folder`; return the flow file's path."""
+    folder = Path(folder)
+    result = export_salesforce(definition)
+    flows = folder / "force-app" / "main" / "default" / "flows"
+    flows.mkdir(parents=True, exist_ok=True)
+    target = flows / f"{identifier(definition.id)}.flow-meta.xml"
+    write_atomic(target, result.text)
+    project = folder / "sfdx-project.json"
+    if not project.exists():
+        manifest = {
+            "packageDirectories": [{"path": "force-app", "default": True}],
+            "name": definition.id,
+            "sourceApiVersion": API_VERSION,
+        }
+        write_atomic(project, json.dumps(manifest, indent=2) + "\n")
+    return target, result.report
+
+
+class _Writer:
+    def __init__(self, definition: Orchestration) -> None:
+        self.definition = definition
+        self.report = Report(f"{definition.id} (Salesforce export)")
+        self.steps = {step.id for _, step in definition.steps()}
+        self.ends = [n for n in definition.nodes if isinstance(n, EndNode)]
+        self.end_id = self.ends[0].id if self.ends else "end"
+        self.extra_variables: list[Element] = []
+        self.variables = {v.name: v for v in definition.variables}
+        self.record_id = "$Record.Id"
+        if not isinstance(definition.trigger, RecordTrigger):
+            self.record_id = "recordId"
+
+    def write(self) -> ExportResult:
+        definition = self.definition
+        register_namespace("", SF_NS)
+        root = Element(sf("Flow"))
+        add(root, "apiVersion", API_VERSION)
+        decisions = [self._decision(n) for n in definition.nodes if isinstance(n, DecisionNode)]
+        root.extend(e for e, _ in decisions)
+        if definition.description:
+            add(root, "description", definition.description)
+        add(root, "label", definition.name or definition.id)
+        stages = [self._stage(n) for n in definition.stages()]
+        root.extend(e for e, _ in stages)
+        add(root, "processType", "Orchestrator")
+        start = self._start()
+        root.append(start)
+        add(root, "status", "Draft")
+        for variable in definition.variables:
+            root.append(
+                self._variable(
+                    variable.name,
+                    variable.type,
+                    variable.input,
+                    variable.default,
+                    variable.description,
+                )
+            )
+        if (
+            self.record_id == "recordId"
+            and "recordId" not in self.variables
+            and any(isinstance(s, InteractiveStep) for _, s in definition.steps())
+        ):
+            self.extra_variables.append(self._variable("recordId", "text", True, None, ""))
+            self.report.add(
+                "recordId",
+                "added as an input: interactive steps show their work guide on this record's page",
+            )
+        root.extend(self.extra_variables)
+        self._attach_baton_values(root, start, stages, decisions)
+        indent(root, space="    ")
+        buffer = io.StringIO()
+        ElementTree(root).write(buffer, encoding="unicode")
+        text = f'<?xml version="1.0" encoding="UTF-8"?>\n{buffer.getvalue()}\n'
+        return ExportResult(text, self.report)
+
+    # --- Baton-only data --------------------------------------------------------------------
+
+    def _attach_baton_values(
+        self,
+        root: Element,
+        start: Element,
+        stages: list[tuple[Element, StageNode]],
+        decisions: list[tuple[Element, DecisionNode]],
+    ) -> None:
+        """Fingerprint each element as a plain import sees it, then attach the exact original."""
+        reader = FlowReader(root, identifier(self.definition.id), Report("fingerprint"))
+        flows = [
+            f.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+            for f in self.definition.flows
+        ]
+        for element, stage in stages:
+            data: dict[str, Any] = {
+                "node": stage.model_dump(mode="json", exclude_defaults=True) | {"type": "stage"},
+                "seen": fingerprint(reader.plain_stage(element)),
+            }
+            exit_flow = next((f for f in flows if f["from"] == stage.id), None)
+            if exit_flow and isinstance(self.definition.node(exit_flow["to"]), EndNode):
+                data["end"] = exit_flow["to"]
+            add_baton_value(element, data)
+        for element, decision in decisions:
+            node, leaving = reader.plain_decision(element, self.end_id)
+            add_baton_value(
+                element,
+                {
+                    "node": decision.model_dump(mode="json", exclude_defaults=True)
+                    | {"type": "decision"},
+                    "flows": [f for f in flows if f["from"] == decision.id],
+                    "seen": fingerprint({"node": node, "flows": leaving}),
+                },
+            )
+        whole = to_dict(self.definition)
+        start_node = next((n for n in self.definition.nodes if n.type == "start"), None)
+        original = {
+            "id": self.definition.id,
+            "version": self.definition.version,
+            "trigger": whole["trigger"],
+            "variables": whole["variables"],
+            "layout": whole["layout"],
+            "start": start_node.model_dump(mode="json", exclude_defaults=True) | {"type": "start"}
+            if start_node
+            else {"id": "start", "type": "start"},
+            "ends": [
+                e.model_dump(mode="json", exclude_defaults=True) | {"type": "end"}
+                for e in self.ends
+            ],
+            "node_order": [n.id for n in self.definition.nodes],
+            "flow_order": [[f["from"], f["to"]] for f in flows],
+        }
+        plain = reader.plain_top(start)
+        holder = Element(sf("holder"))
+        add_baton_value(holder, {"orchestration": original, "seen": fingerprint(plain)})
+        position = list(root).index(next(e for e in root if e.tag == sf("processType")))
+        root.insert(position, holder[0])
+
+    # --- elements ---------------------------------------------------------------------------
+
+    def _location(self, element: Element, node_id: str) -> None:
+        position = self.definition.layout.get(node_id)
+        add(element, "locationX", str(round(position.x)) if position else "0")
+        add(element, "locationY", str(round(position.y)) if position else "0")
+
+    def _connector(self, element: Element, name: str, target: str | None) -> None:
+        if target and not isinstance(self.definition.node(target), EndNode):
+            add(add(element, name), "targetReference", target)
+
+    def _start(self) -> Element:
+        start = Element(sf("start"))
+        node = next((n for n in self.definition.nodes if n.type == "start"), None)
+        first = (
+            self.definition.outgoing(node.id)[0].target
+            if node and self.definition.outgoing(node.id)
+            else None
+        )
+        self._connector(start, "connector", first)
+        trigger = self.definition.trigger
+        if isinstance(trigger, RecordTrigger):
+            conditions, logic = self._conditions("start", trigger.condition, "trigger condition")
+            record_only = all(c.left.startswith("$Record.") for c in conditions)
+            if conditions and record_only:
+                add(start, "filterLogic", logic)
+                for condition in conditions:
+                    item = add(start, "filters")
+                    add(item, "field", condition.left.removeprefix("$Record."))
+                    add(item, "operator", condition.operator)
+                    if condition.right:
+                        add_value(item, "value", *condition.right)
+            elif conditions:
+                self.report.add(
+                    "start",
+                    "the trigger condition reads more than the record; "
+                    "add the entry criteria in Salesforce",
+                )
+        node_id = node.id if node else "start"
+        self._location(start, node_id)
+        if isinstance(trigger, RecordTrigger):
+            add(start, "object", trigger.object)
+            add(start, "recordTriggerType", _ON.get(tuple(sorted(trigger.on)), "Create"))
+            add(start, "triggerType", "RecordAfterSave")
+        elif isinstance(trigger, ScheduleTrigger):
+            self.report.add(
+                "start",
+                f"the schedule {trigger.cron!r} is not exported; "
+                "schedule the orchestration in Salesforce",
+            )
+        return start
+
+    def _variable(
+        self, name: str, kind: str, is_input: bool, default: Any, description: str
+    ) -> Element:
+        element = Element(sf("variables"))
+        add(element, "name", name)
+        if description:
+            add(element, "description", description)
+        add(element, "dataType", _DATA_TYPES[kind])
+        if kind == "json":
+            self.report.add(name, "a json variable is exported as text")
+        add(element, "isCollection", "false")
+        add(element, "isInput", "true" if is_input else "false")
+        add(element, "isOutput", "false")
+        if default is not None and not isinstance(default, dict | list):
+            add_value(element, "value", *_typed(default))
+        return element
+
+    def _stage(self, stage: StageNode) -> tuple[Element, StageNode]:
+        element = Element(sf("orchestratedStages"))
+        add(element, "name", stage.id)
+        add(element, "label", stage.name or stage.id)
+        self._location(element, stage.id)
+        leaving = self.definition.outgoing(stage.id)
+        self._connector(element, "connector", leaving[0].target if leaving else None)
+        evaluation = self._evaluation_flow(stage.exit_condition)
+        if stage.exit_condition and evaluation is None:
+            conditions, logic = self._conditions(stage.id, stage.exit_condition, "exit condition")
+            if conditions:
+                add(element, "exitConditionLogic", logic)
+                _add_conditions(element, "exitConditions", conditions)
+            else:
+                evaluation = identifier(f"{stage.id}_Exit_Evaluation")
+                self.report.add(
+                    stage.id,
+                    f"create the evaluation flow {evaluation} for the "
+                    f"exit condition {stage.exit_condition!r}",
+                )
+        if evaluation:
+            add(element, "exitActionName", evaluation)
+            add(element, "exitActionType", "evaluationFlow")
+        elif not stage.exit_condition:
+            add(element, "exitConditionLogic", "and")
+        if stage.max_visits:
+            self.report.add(stage.id, "Salesforce has no loop guard; max_visits is kept for Baton")
+        for step in stage.steps:
+            element.append(self._step(step))
+        return element, stage
+
+    def _step(self, step: AnyStep) -> Element:
+        element = Element(sf("stageSteps"))
+        add(element, "name", step.id)
+        add(element, "label", step.name or step.id)
+        if isinstance(step, InteractiveStep):
+            add(element, "actionName", self._screen_flow(step))
+            add(element, "actionType", "stepInteractive")
+            self._assignee(element, step)
+        else:
+            add(element, "actionName", self._flow_for(step))
+            add(element, "actionType", "stepBackground")
+        self._entry(element, step)
+        if isinstance(step, InteractiveStep):
+            param = add(element, "inputParameters")
+            add(param, "name", RECORD_ID_INPUT)
+            add_value(param, "value", "elementReference", self.record_id)
+        elif isinstance(step, BackgroundStep):
+            for name, expression in step.inputs.items():
+                param = add(element, "inputParameters")
+                add(param, "name", name)
+                add_value(param, "value", *self._input_value(step.id, name, expression))
+        add(
+            element,
+            "stepSubtype",
+            "InteractiveStep" if step.type == "interactive" else "BackgroundStep",
+        )
+        return element
+
+    def _screen_flow(self, step: InteractiveStep) -> str:
+        if step.guidance.startswith(SCREEN_FLOW_NOTE):
+            return step.guidance[len(SCREEN_FLOW_NOTE) :].split()[0]
+        name = identifier(f"{step.id}_Work_Guide")
+        self.report.add(
+            step.id,
+            f"create the screen flow {name} showing the guidance and asking for the outputs",
+        )
+        return name
+
+    def _flow_for(self, step: AnyStep) -> str:
+        if isinstance(step, BackgroundStep) and step.action.startswith("salesforce:"):
+            return step.action.removeprefix("salesforce:")
+        if isinstance(step, BackgroundStep):
+            name = identifier(f"Baton_{step.action}")
+            self.report.add(
+                step.id,
+                f"Baton's action {step.action!r} has no Salesforce "
+                f"counterpart: create the autolaunched flow {name}",
+            )
+            return name
+        name = identifier(f"Baton_Wait_{step.id}")
+        self.report.add(
+            step.id,
+            "Salesforce has no wait step; it becomes a background step "
+            f"running {name}, an autolaunched flow that must wait for the event",
+        )
+        return name
+
+    def _assignee(self, element: Element, step: InteractiveStep) -> None:
+        kind, _, name = (step.assignee or "").partition(":")
+        if kind not in _KINDS or not name:
+            self.report.add(step.id, "no valid assignee; set one in Salesforce")
+            return
+        holder = add(element, "assignees")
+        add_value(holder, "assignee", "stringValue", name)
+        add(holder, "assigneeType", _KINDS[kind])
+
+    def _entry(self, element: Element, step: AnyStep) -> None:
+        waits = [
+            Condition(f"{a}.Status", "EqualTo", ("stringValue", "Completed"))
+            for a in step.after
+            if a in self.steps
+        ]
+        evaluation = self._evaluation_flow(step.condition)
+        if evaluation and not waits:
+            add(element, "entryActionName", evaluation)
+            add(element, "entryActionType", "evaluationFlow")
+            return
+        conditions, logic = self._conditions(step.id, step.condition, "condition")
+        if waits and logic != "and" and conditions:
+            shift = len(waits)
+            logic = (
+                " AND ".join(str(n + 1) for n in range(shift))
+                + " AND ("
+                + _shift(logic, len(conditions), shift)
+                + ")"
+            )
+        elif waits:
+            logic = "and"
+        add(element, "entryConditionLogic", logic if (waits or conditions) else "and")
+        _add_conditions(element, "entryConditions", [*waits, *conditions])
+
+    def _conditions(
+        self, owner: str, expression: str | None, what: str
+    ) -> tuple[list[Condition], str]:
+        if not expression:
+            return [], "and"
+        if self._evaluation_flow(expression):
+            return [], "and"
+        try:
+            return expression_to_conditions(expression, self.steps)
+        except Untranslatable as why:
+            self.report.add(
+                owner, f"the {what} {expression!r} is not exported ({why}); add it in Salesforce"
+            )
+            return [], "and"
+
+    def _evaluation_flow(self, expression: str | None) -> str | None:
+        """The evaluation flow a stand-in variable replaced on import, if the expression is one."""
+        variable = self.variables.get((expression or "").strip())
+        if variable and variable.description.startswith(EVALUATION_FLOW_NOTE):
+            return variable.description[len(EVALUATION_FLOW_NOTE) :].split()[0]
+        return None
+
+    def _input_value(self, step: str, name: str, expression: str) -> tuple[str, str]:
+        try:
+            node = ast.parse(expression.strip(), mode="eval").body
+        except SyntaxError:
+            node = None
+        if isinstance(node, ast.Constant) and node.value is not None:
+            return _typed(node.value)
+        try:
+            return ("elementReference", reference_of(expression, self.steps))
+        except Untranslatable:
+            self.report.add(
+                step,
+                f"input {name} = {expression!r} is a Baton expression; "
+                "it is exported as text, use a formula in Salesforce",
+            )
+            return ("stringValue", expression)
+
+    def _decision(self, decision: DecisionNode) -> tuple[Element, DecisionNode]:
+        element = Element(sf("decisions"))
+        add(element, "name", decision.id)
+        add(element, "label", decision.name or decision.id)
+        self._location(element, decision.id)
+        leaving = self.definition.outgoing(decision.id)
+        default = next((f for f in leaving if f.default), None)
+        if default:
+            self._connector(element, "defaultConnector", default.target)
+            add(element, "defaultConnectorLabel", "Default")
+        used: set[str] = set()
+        for flow in (f for f in leaving if not f.default):
+            rule_name = identifier(f"{decision.id}_to_{flow.target}")
+            while rule_name in used:
+                rule_name += "_"
+            used.add(rule_name)
+            rule = add(element, "rules")
+            add(rule, "name", rule_name)
+            conditions, logic = self._conditions(decision.id, flow.condition, "condition")
+            if not conditions:
+                standin = identifier(f"Baton_{rule_name}")
+                self.extra_variables.append(self._variable(standin, "boolean", False, False, ""))
+                conditions, logic = [Condition(standin, "EqualTo", ("booleanValue", "true"))], "and"
+                self.report.add(
+                    rule_name,
+                    f"the outcome reads the variable {standin}; replace it with real conditions",
+                )
+            add(rule, "conditionLogic", logic)
+            _add_conditions(rule, "conditions", conditions)
+            self._connector(rule, "connector", flow.target)
+            node = self.definition.node(flow.target)
+            add(rule, "label", getattr(node, "name", "") or flow.target)
+        return element, decision
+
+
+def _add_conditions(parent: Element, tag: str, conditions: list[Condition]) -> None:
+    for condition in conditions:
+        item = add(parent, tag)
+        add(item, "leftValueReference", condition.left)
+        add(item, "operator", condition.operator)
+        if condition.right:
+            add_value(item, "rightValue", *condition.right)
+
+
+def _shift(logic: str, count: int, by: int) -> str:
+    """Renumber a custom logic's condition numbers by `by` (for conditions after waits)."""
+    if logic in ("and", "or"):
+        return f" {logic.upper()} ".join(str(n + 1 + by) for n in range(count))
+    return re.sub(r"\d+", lambda m: str(int(m.group()) + by), logic)
+
+
+def _typed(value: Any) -> tuple[str, str]:
+    if isinstance(value, bool):
+        return ("booleanValue", "true" if value else "false")
+    if isinstance(value, int | float):
+        return ("numberValue", str(value))
+    return ("stringValue", str(value))

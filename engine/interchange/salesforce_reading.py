@@ -1,0 +1,151 @@
+"""The shared base of the Salesforce flow readers: conditions, stand-ins, collected notes.
+
+Readers map one element at a time into plain Baton data. Notes (report items) and stand-in
+variables are collected apart with `aside()`, so that an element whose exact Baton form
+was stored at export can drop what its plain reading produced.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+from xml.etree.ElementTree import Element
+
+from engine.interchange.report import Report, ReportItem
+from engine.interchange.safe_xml import local_name
+from engine.interchange.salesforce_conditions import (
+    Condition,
+    Untranslatable,
+    combine,
+    condition_to_baton,
+)
+from engine.interchange.salesforce_xml import (
+    EVALUATION_FLOW_NOTE,
+    child,
+    children,
+    text,
+    typed_value,
+)
+
+_IDENT = re.compile(r"[^A-Za-z0-9_]")
+
+
+def identifier(name: str) -> str:
+    """A Baton id made from any name."""
+    cleaned = _IDENT.sub("_", name) or "orchestration"
+    return cleaned if not cleaned[0].isdigit() else f"_{cleaned}"
+
+
+def as_number(raw: str | None) -> float | int:
+    """A metadata number (`500.0`) as an int when it is whole."""
+    value = float(raw or 0)
+    return int(value) if value.is_integer() else value
+
+
+@dataclass
+class Notes:
+    """Report items and stand-in variables collected while reading one element."""
+
+    items: list[ReportItem] = field(default_factory=list)
+    standins: list[dict[str, Any]] = field(default_factory=list)
+
+
+class ReaderBase:
+    """What every part of reading an Orchestrator flow needs."""
+
+    def __init__(self, root: Element, report: Report) -> None:
+        self.root = root
+        self.report = report
+        self.steps = {
+            text(s, "name", "") or ""
+            for stage in children(root, "orchestratedStages")
+            for s in children(stage, "stageSteps")
+        }
+        self.standins: list[dict[str, Any]] = []
+        self.outputs = _referenced_outputs(root, self.steps)
+
+    @contextmanager
+    def aside(self) -> Iterator[Notes]:
+        """Collect notes apart; the caller passes them to `keep` if the reading is used."""
+        saved = (self.report, self.standins)
+        self.report, self.standins = Report(saved[0].source), []
+        notes = Notes(self.report.items, self.standins)
+        try:
+            yield notes
+        finally:
+            self.report, self.standins = saved
+
+    def keep(self, notes: Notes) -> None:
+        """Keep notes collected with `aside`."""
+        self.report.items.extend(notes.items)
+        for variable in notes.standins:
+            self._add_standin(variable["name"], variable["description"])
+
+    def condition(self, owner: str, items: list[Element], logic: str | None, what: str) -> str:
+        """Translate conditions and their logic; a stand-in variable when they cannot be."""
+        conditions = [
+            Condition(
+                text(i, "leftValueReference", "") or "",
+                text(i, "operator", "") or "",
+                typed_value(child(i, "rightValue")),
+            )
+            for i in items
+        ]
+        try:
+            return combine([condition_to_baton(c, self.steps) for c in conditions], logic)
+        except Untranslatable as why:
+            standin = f"{owner}_condition_met"
+            self.report.add(
+                owner,
+                f"the {what} is not mapped ({why}); it reads the stand-in "
+                f"variable {standin}: replace it with an expression",
+            )
+            self._add_standin(standin, f"Stands in for a Salesforce {what} of {owner}.")
+            return standin
+
+    def evaluation_flow(self, owner: str, flow: str) -> str:
+        """An evaluation flow as a boolean stand-in variable the admin fills in."""
+        standin = identifier(f"{flow}_met")
+        self.report.add(
+            owner,
+            f"evaluation flow {flow} is a stand-in variable {standin} "
+            "(false until set); fill in the condition",
+        )
+        self._add_standin(standin, f"{EVALUATION_FLOW_NOTE}{flow} (isOrchestrationConditionMet).")
+        return standin
+
+    def _add_standin(self, name: str, description: str) -> None:
+        if all(v["name"] != name for v in self.standins):
+            self.standins.append(
+                {"name": name, "type": "boolean", "default": False, "description": description}
+            )
+
+
+_VALUE_TYPES = {
+    "booleanValue": "boolean",
+    "numberValue": "number",
+    "dateValue": "date",
+    "dateTimeValue": "datetime",
+}
+
+
+def _referenced_outputs(root: Element, steps: set[str]) -> dict[str, dict[str, str]]:
+    """step -> output -> type, for every `Step.Outputs.name` the flow reads anywhere."""
+    found: dict[str, dict[str, str]] = {}
+    for holder in root.iter():
+        for item in holder:
+            tag = local_name(item.tag)
+            if tag not in ("leftValueReference", "elementReference"):
+                continue
+            parts = (item.text or "").strip().split(".")
+            if len(parts) != 3 or parts[0] not in steps or parts[1] != "Outputs":
+                continue
+            kind = "text"
+            if tag == "leftValueReference":
+                value = typed_value(child(holder, "rightValue"))
+                kind = _VALUE_TYPES.get(value[0], "text") if value else "text"
+            found.setdefault(parts[0], {}).setdefault(parts[2], kind)
+    return found

@@ -1,0 +1,102 @@
+"""Shared pieces of Salesforce Flow metadata reading and writing.
+
+Baton-only facts (guidance, outputs, due dates, retry, exact expressions, layout of end
+nodes) ride along in `processMetadataValues` named `Baton`, holding JSON. Salesforce keeps
+these values and ignores them. Each carries a fingerprint of what a plain import of the
+element gave at export time: on import, an unchanged element gets its exact Baton form back,
+while an element edited in Salesforce is taken as Salesforce now says (keeping only the
+Baton-only details Salesforce cannot express).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+from xml.etree.ElementTree import Element, SubElement
+
+from engine.interchange.safe_xml import local_name
+
+SF_NS = "http://soap.sforce.com/2006/04/metadata"
+API_VERSION = "62.0"
+BATON_VALUE = "Baton"
+EVALUATION_FLOW_NOTE = "Salesforce evaluation flow "
+"""Variables standing in for evaluation flows start their description with this."""
+
+
+def sf(name: str) -> str:
+    """A tag in the metadata namespace."""
+    return f"{{{SF_NS}}}{name}"
+
+
+def add(parent: Element, name: str, text: str | None = None) -> Element:
+    """Append a child element (with text, if given)."""
+    child = SubElement(parent, sf(name))
+    if text is not None:
+        child.text = text
+    return child
+
+
+def add_value(parent: Element, name: str, kind: str, text: str) -> Element:
+    """`<name><kind>text</kind></name>`, e.g. a `value` holding a `stringValue`."""
+    holder = add(parent, name)
+    add(holder, kind, text)
+    return holder
+
+
+def children(element: Element, name: str) -> list[Element]:
+    """Direct children with this local name, in any namespace."""
+    return [c for c in element if local_name(c.tag) == name]
+
+
+def child(element: Element, name: str) -> Element | None:
+    """The first direct child with this local name."""
+    return next((c for c in element if local_name(c.tag) == name), None)
+
+
+def text(element: Element | None, name: str, default: str | None = None) -> str | None:
+    """The stripped text of the first child with this name."""
+    found = None if element is None else child(element, name)
+    if found is None or found.text is None:
+        return default
+    return found.text.strip()
+
+
+def flag(element: Element | None, name: str) -> bool:
+    """A boolean child (`true`/`false`), false when absent."""
+    return (text(element, name) or "").lower() == "true"
+
+
+def typed_value(holder: Element | None) -> tuple[str, str] | None:
+    """The (kind, text) of a value holder such as `rightValue` or `value`."""
+    if holder is None:
+        return None
+    for item in holder:
+        return local_name(item.tag), (item.text or "").strip()
+    return None
+
+
+def fingerprint(data: Any) -> str:
+    """A short stable hash of JSON-ready data."""
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def add_baton_value(parent: Element, data: dict[str, Any]) -> None:
+    """Attach Baton-only data as a `processMetadataValues` entry."""
+    entry = add(parent, "processMetadataValues")
+    add(entry, "name", BATON_VALUE)
+    add_value(entry, "value", "stringValue", json.dumps(data, ensure_ascii=False, sort_keys=True))
+
+
+def read_baton_value(element: Element) -> dict[str, Any] | None:
+    """The Baton-only data of an element, or None (absent or unreadable)."""
+    for entry in children(element, "processMetadataValues"):
+        if text(entry, "name") == BATON_VALUE:
+            value = typed_value(child(entry, "value"))
+            try:
+                data = json.loads(value[1]) if value else None
+            except ValueError:
+                return None
+            return data if isinstance(data, dict) else None
+    return None

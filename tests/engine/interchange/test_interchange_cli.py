@@ -1,0 +1,50 @@
+"""`baton export` and `baton import` from the command line."""
+
+from __future__ import annotations
+
+from engine.cli import main
+from engine.definition import load_definition, to_dict
+from tests.engine.interchange import builders
+
+EMPLOYEE = next(p for p in builders.EXAMPLES if p.name.startswith("employee_onboarding"))
+
+
+def test_export_to_bpmn_then_import_gives_back_the_definition(tmp_path, capsys):
+    bpmn = tmp_path / "onboarding.bpmn"
+    assert main(["export", str(EMPLOYEE), "--to", "bpmn", "-o", str(bpmn)]) == 0
+    out = tmp_path / "back.baton.json"
+    assert main(["import", str(bpmn), "-o", str(out)]) == 0
+    assert to_dict(load_definition(out)) == to_dict(load_definition(EMPLOYEE))
+    assert f"wrote {out}" in capsys.readouterr().out
+
+
+def test_export_to_salesforce_writes_an_sfdx_project_and_notes_what_did_not_fit(tmp_path, capsys):
+    project = tmp_path / "sf"
+    assert main(["export", str(EMPLOYEE), "--to", "salesforce", "-o", str(project)]) == 0
+    flow = project / "force-app/main/default/flows/employee_onboarding.flow-meta.xml"
+    assert flow.exists() and (project / "sfdx-project.json").exists()
+    assert "baton: note: badge: Salesforce has no wait step" in capsys.readouterr().err
+
+
+def test_import_of_a_salesforce_orchestration_prints_its_report(tmp_path, capsys):
+    out = tmp_path / "supplier.baton.json"
+    fixture = builders.FIXTURES / "Supplier_Onboarding.flow-meta.xml"
+    assert main(["import", str(fixture), "-o", str(out)]) == 0
+    assert load_definition(out).id == "Supplier_Onboarding"
+    assert "baton: note: Activation: the fault path" in capsys.readouterr().err
+
+
+def test_import_never_overwrites_an_existing_file_unless_forced(tmp_path, capsys):
+    out = tmp_path / "taken.baton.json"
+    out.write_text("keep me")
+    fixture = builders.FIXTURES / "Supplier_Onboarding.flow-meta.xml"
+    assert main(["import", str(fixture), "-o", str(out)]) == 2
+    assert out.read_text() == "keep me"
+    assert "exists already" in capsys.readouterr().err
+    assert main(["import", str(fixture), "-o", str(out), "--force"]) == 0
+
+
+def test_a_refused_import_exits_2_with_one_clear_message(tmp_path, capsys):
+    assert main(["import", str(builders.FIXTURES / "foreign_invoice.bpmn")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("baton: error:") and "Traceback" not in err
