@@ -32,7 +32,7 @@ from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
 from engine.simulation.pools import Pool, SimItem
 from engine.simulation.recorder import Recorder
-from engine.simulation.results import SimulationProgress, SimulationResult, build_result
+from engine.simulation.results import SimulationProgress, SimulationResult
 from engine.simulation.sampling import (
     placeholder,
     run_stream,
@@ -41,6 +41,7 @@ from engine.simulation.sampling import (
 )
 from engine.simulation.scenario import Scenario, StepSpec
 from engine.simulation.stand_ins import DELAY_EVENT, StandIns
+from engine.simulation.summary import build_result
 from engine.simulation.timers import EngineTimers
 from engine.store.schema import waits
 
