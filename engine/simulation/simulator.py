@@ -16,20 +16,18 @@ import itertools
 import json
 import math
 import random
-import tempfile
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.definition import InteractiveStep, Orchestration, WaitStep
 from engine.errors import BatonError
-from engine.runtime import Engine, VirtualClock
+from engine.runtime import VirtualClock
 from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
+from engine.simulation.observed import ObservedEngine
 from engine.simulation.pools import Pool, SimItem
 from engine.simulation.recorder import Recorder
 from engine.simulation.results import SimulationProgress, SimulationResult
@@ -47,36 +45,6 @@ from engine.store.schema import waits
 
 ProgressCallback = Callable[[SimulationProgress], None]
 _MAX_NOTES = 20
-
-
-class _NoNotices(list):
-    """A notice list that keeps nothing: simulated people get no "new work item" e-mails."""
-
-    def append(self, _notice: object) -> None:
-        return None
-
-
-class ObservedEngine(Engine):
-    """The engine itself, reporting each committed call's new events to a sink.
-
-    Assignment notices are the one outside effect left: delivering them costs a
-    transaction per item at every tick (a third of a simulation's time) and would mail
-    nobody, so the simulation does not queue them, as it sends no e-mail from actions.
-    """
-
-    def __init__(self, clock: VirtualClock, sink: Callable[[list[dict[str, Any]]], None]):
-        super().__init__("sqlite://", clock=clock, outbox=Path(tempfile.gettempdir()) / "baton-sim")
-        self._sink = sink
-
-    @contextmanager
-    def unit(self, actor: str | None = None):  # type: ignore[no-untyped-def]
-        """One engine call, as in `Engine.unit`; its events go to the sink after commit."""
-        with super().unit(actor) as unit:
-            if isinstance(getattr(unit, "notices", None), list):
-                unit.notices = _NoNotices()
-            yield unit
-        if unit.events:
-            self._sink(unit.events)
 
 
 class Simulator:
