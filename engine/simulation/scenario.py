@@ -130,7 +130,8 @@ class StepSpec(_Model):
 
     duration: Distribution | None = None
     outputs: dict[str, ValueSpec] = Field(default_factory=dict)
-    failure_probability: float = Field(default=0.0, ge=0, le=1)
+    # None rather than 0 so that files list it only where it applies (background steps).
+    failure_probability: float | None = Field(default=None, ge=0, le=1)
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

@@ -71,7 +71,7 @@ class StandInAction:
 
     def __call__(self, inputs: dict[str, Any], context: Any) -> Mapping[str, Any] | None:
         rng = self.host.stream_of(context.run_id)
-        probability = self.spec.failure_probability
+        probability = self.spec.failure_probability or 0.0
         if probability > 0 and rng.random() < probability:
             raise SimulatedFailure(
                 f"simulated failure of {self.step.action!r} (probability {probability:g})"
