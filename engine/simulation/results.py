@@ -200,11 +200,20 @@ class SimulationResult:
         """Plain JSON data (floats rounded to 6 places, stable across platforms)."""
         return _rounded(asdict(self))
 
-    def heatmap(self, metric: str = "mean_wait_h") -> dict[str, float]:
-        """Per-step values of one metric (see `HEAT_METRICS`), for colouring the diagram."""
+    def heatmap(self, metric: str = "mean_wait_h", normalized: bool = False) -> dict[str, float]:
+        """Per-step values of one metric (see `HEAT_METRICS`), for colouring the diagram.
+
+        Args:
+            metric: which value; hours for the `mean_*` metrics, counts for the others.
+            normalized: scale to 0..1 by the largest value (all 0 when every value is 0).
+        """
         if metric not in HEAT_METRICS:
             raise ValueError(f"unknown heatmap metric {metric!r}; use one of {HEAT_METRICS}")
-        return {sid: float(getattr(step, metric)) for sid, step in self.steps.items()}
+        values = {sid: float(getattr(step, metric)) for sid, step in self.steps.items()}
+        top = max(values.values(), default=0.0)
+        if normalized and top > 0:
+            return {sid: value / top for sid, value in values.items()}
+        return values
 
     def rows(self, table: str) -> list[dict[str, Any]]:
         """Flat rows of one table (`steps`, `stages`, `assignees`, `runs`), e.g. for CSV.
