@@ -169,10 +169,14 @@ class Bottleneck:
 
 @dataclass
 class SimulationResult:
-    """Everything a simulation measured; `to_json()` gives plain JSON data."""
+    """Everything a simulation measured; `to_json()` gives plain JSON data.
+
+    Times of day in the series (`*_hours`) count from `start`, the scenario's first moment.
+    """
 
     definition: str
     seed: int
+    start: str
     canceled: bool
     virtual_hours: float
     arrivals: int

@@ -174,6 +174,7 @@ def build_result(sim: Simulator) -> SimulationResult:
     return SimulationResult(
         definition=sim.definition.id,
         seed=sim.scenario.seed,
+        start=sim.origin.isoformat(),
         canceled=sim.canceled,
         virtual_hours=sim.now / 3600,
         arrivals=sim.arrived,
