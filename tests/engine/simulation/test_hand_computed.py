@@ -110,3 +110,11 @@ def test_a_daily_limit_holds_items_until_the_next_day():
     )
     result = simulate(one_step_process(), chosen)
     assert [r.cycle_h for r in result.runs] == [2.0, 2.0, 26.0]
+
+
+def test_runs_still_open_at_the_time_limit_are_reported_unfinished():
+    result = simulate(one_step_process(), three_at_once(until="PT3H"))
+    assert result.runs_completed == 1
+    assert result.runs_unfinished == 2
+    assert result.virtual_hours == pytest.approx(3.0)
+    assert [r.status for r in result.runs] == ["completed", "unfinished", "unfinished"]
