@@ -344,6 +344,9 @@ class Simulator:
                 self._new_waits.append((run_id, step_id))
         elif kind in ("step_completed", "step_canceled"):
             self._pending_waits.pop((run_id, step_id), None)
+        elif kind in ("run_completed", "run_failed", "run_canceled"):
+            # A random stream holds a few kB; long simulations should not keep ended runs'.
+            self._streams.pop(run_id, None)
 
     def _item_created(self, run_id: str, step_id: str, payload: dict[str, Any]) -> None:
         item = SimItem(
