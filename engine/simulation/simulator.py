@@ -17,7 +17,6 @@ import json
 import math
 import random
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import timedelta
 from typing import Any
 
@@ -25,13 +24,14 @@ from sqlalchemy import select
 
 from engine.definition import InteractiveStep, Orchestration, WaitStep
 from engine.errors import BatonError
-from engine.runtime import Engine, VirtualClock
+from engine.runtime import VirtualClock
+from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
+from engine.simulation.observed import ObservedEngine
 from engine.simulation.pools import Pool, SimItem
 from engine.simulation.recorder import Recorder
-from engine.simulation.results import SimulationProgress, SimulationResult, build_result
+from engine.simulation.results import SimulationProgress, SimulationResult
 from engine.simulation.sampling import (
-    named_stream,
     placeholder,
     run_stream,
     sample_seconds,
@@ -39,27 +39,12 @@ from engine.simulation.sampling import (
 )
 from engine.simulation.scenario import Scenario, StepSpec
 from engine.simulation.stand_ins import DELAY_EVENT, StandIns
+from engine.simulation.summary import build_result
 from engine.simulation.timers import EngineTimers
 from engine.store.schema import waits
 
 ProgressCallback = Callable[[SimulationProgress], None]
 _MAX_NOTES = 20
-
-
-class ObservedEngine(Engine):
-    """The engine itself, reporting each committed call's new events to a sink."""
-
-    def __init__(self, clock: VirtualClock, sink: Callable[[list[dict[str, Any]]], None]):
-        super().__init__("sqlite://", clock=clock)
-        self._sink = sink
-
-    @contextmanager
-    def unit(self, actor: str | None = None):  # type: ignore[no-untyped-def]
-        """One engine call, as in `Engine.unit`; its events go to the sink after commit."""
-        with super().unit(actor) as unit:
-            yield unit
-        if unit.events:
-            self._sink(unit.events)
 
 
 class Simulator:
@@ -101,10 +86,11 @@ class Simulator:
         self._new_waits: list[tuple[str, str]] = []
         self._dirty_pools: set[str] = set()
         self.timers = EngineTimers(self.origin, self.steps)
-        self._arrivals_rng = named_stream(scenario.seed, "arrivals")
-        self._arrived = 0
+        self.arrivals = ArrivalPlan(scenario, definition)
+        self.arrived = 0
         self._last_arrival = 0.0
         self.canceled = False
+        self._stale_due: float | None = None
 
     # --- helpers the stand-in actions call ------------------------------------------------
 
@@ -174,7 +160,7 @@ class Simulator:
         self.engine = ObservedEngine(self.clock, self._batch.extend)
         for delay in stand_ins.delays:
             self.engine.activate(delay)
-        self.engine.activate(stand_ins.definition())
+        self.engine.activate(stand_ins.definition(self.scenario.record is not None))
         for _, step in self.definition.steps():
             if isinstance(step, InteractiveStep):
                 for assignee in (step.assignee, step.escalate_to):
@@ -207,17 +193,26 @@ class Simulator:
                 return
             agenda_at = self._agenda[0][0] if self._agenda else math.inf
             timer_at = self.timers.next_at()
-            if timer_at is None and agenda_at == math.inf:
-                # Nothing left that we know of: ask the store once before stopping.
+            if self.timers.ask_store or (timer_at is None and agenda_at == math.inf):
+                # A timer we could not see being set, or nothing left that we know of.
+                self.timers.ask_store = False
                 due = self.engine.next_due()
-                timer_at = None if due is None else (due - self.origin).total_seconds()
+                if due is not None:
+                    at = (due - self.origin).total_seconds()
+                    if at <= self.now and at == self._stale_due:
+                        # Ticked at this moment already and it did not fire: never spin.
+                        self.notes.append(f"a timer due at {due.isoformat()} did not fire")
+                        return
+                    self._stale_due = at
+                    self.timers.add(at)
+                timer_at = self.timers.next_at()
             timer_at = math.inf if timer_at is None else timer_at
             moment = min(agenda_at, timer_at)
             until = self.scenario.until_seconds(self._last_arrival)
             if moment == math.inf or moment > until:
                 self._set_now(min(max(self.now, moment), until) if moment != math.inf else self.now)
                 return
-            self._set_now(moment)
+            self._set_now(max(moment, self.now))
             if agenda_at <= timer_at:
                 _, _, kind, payload = heapq.heappop(self._agenda)
                 self._handle(kind, payload)
@@ -264,49 +259,30 @@ class Simulator:
 
     def planned_runs(self) -> int:
         """How many runs the scenario will start (an estimate for a rate and horizon)."""
-        arrivals = self.scenario.arrivals
-        if arrivals.runs is not None:
-            return arrivals.runs
-        days = self._horizon() / 86400
-        return max(1, round(days * (arrivals.per_day or 0)))
-
-    def _horizon(self) -> float:
-        from engine.definition import parse_duration
-
-        horizon = self.scenario.arrivals.horizon
-        return parse_duration(horizon).total_seconds() if horizon else math.inf
+        return self.arrivals.planned
 
     def _arrive(self) -> None:
-        arrivals = self.scenario.arrivals
-        if arrivals.runs is not None and self._arrived >= arrivals.runs:
+        number = self.arrived + 1
+        if not self.arrivals.allows(number):
             return
-        number = self._arrived = self._arrived + 1
+        self.arrived = number
         self._last_arrival = self.now
         self._starting = number
-        inputs = self._inputs(number)
-        self._call(f"starting run {number}", lambda: self.engine.start(self.definition.id, inputs))
-        if arrivals.per_day is None:
-            gap = 0.0
-        elif arrivals.pattern == "even":
-            gap = 86400 / arrivals.per_day
+        inputs = self.arrivals.inputs(number, self.clock.now())
+        if self.scenario.record is not None:
+            fields = inputs | self.arrivals.record_fields(self.scenario.record, number)
+            trigger = self.definition.trigger
+            self._call(
+                f"creating record {number}",
+                lambda: self.engine.create_record(getattr(trigger, "object", ""), fields),
+            )
         else:
-            gap = self._arrivals_rng.expovariate(arrivals.per_day / 86400)
-        following = self.now + gap
-        if following <= self._horizon():
+            self._call(
+                f"starting run {number}", lambda: self.engine.start(self.definition.id, inputs)
+            )
+        following = self.arrivals.next_after(self.now)
+        if following is not None:
             self._push(following, "arrival", None)
-
-    def _inputs(self, number: int) -> dict[str, Any]:
-        rng = run_stream(self.scenario.seed, number)
-        values: dict[str, Any] = {}
-        for var in self.definition.variables:
-            if not var.input:
-                continue
-            spec = self.scenario.inputs.get(var.name)
-            if spec is not None:
-                values[var.name] = sample_value(spec, rng, number)
-            elif var.required and var.default is None:
-                values[var.name] = placeholder(var.type, var.name, number, self.clock.now())
-        return values
 
     def _finish(self, item_id: str) -> None:
         item = self.items.get(item_id)
@@ -368,6 +344,9 @@ class Simulator:
                 self._new_waits.append((run_id, step_id))
         elif kind in ("step_completed", "step_canceled"):
             self._pending_waits.pop((run_id, step_id), None)
+        elif kind in ("run_completed", "run_failed", "run_canceled"):
+            # A random stream holds a few kB; long simulations should not keep ended runs'.
+            self._streams.pop(run_id, None)
 
     def _item_created(self, run_id: str, step_id: str, payload: dict[str, Any]) -> None:
         item = SimItem(
