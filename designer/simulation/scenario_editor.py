@@ -143,7 +143,7 @@ class ScenarioEditor(QWidget):
             outcomes.setToolTip(outcomes.text())
             self.steps.setItem(row, 3, outcomes)
             fails = QDoubleSpinBox(decimals=1, maximum=100.0, suffix=" %")
-            fails.setValue(spec.failure_probability * 100)
+            fails.setValue((spec.failure_probability or 0.0) * 100)
             fails.setEnabled(isinstance(step, BackgroundStep))
             self.steps.setCellWidget(row, 4, fails)
             if isinstance(step, WaitStep) and not step.event:
@@ -209,7 +209,9 @@ class ScenarioEditor(QWidget):
             kind = self.steps.cellWidget(row, 1).currentData()
             duration = distribution_from_text(kind, self.steps.item(row, 2).text(), step_id)
             outputs = outcomes_from_text(self.steps.item(row, 3).text(), step_id)
-            fails = self.steps.cellWidget(row, 4).value() / 100
+            spin = self.steps.cellWidget(row, 4)
+            # Only background steps can fail; the others keep the field unset, as written.
+            fails = spin.value() / 100 if spin.isEnabled() else None
             old = self._base.steps.get(step_id) or StepSpec()
             specs[step_id] = old.model_copy(
                 update={"duration": duration, "outputs": outputs, "failure_probability": fails}
