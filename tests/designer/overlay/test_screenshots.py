@@ -3,17 +3,18 @@ diagram, the heatmap of a week of runs, and story 4's simulation (IT is the bott
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 
 import pytest
-from conftest import ARTIFACTS, CONTRACT_OK, item_of, start_onboarding
+from conftest import ARTIFACTS, CONTRACT_OK, ONBOARDING, item_of, start_onboarding
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QSplitter
 
 from designer.live.aggregate_panel import AggregatePanel
 from designer.live.monitor import RunMonitor
 from designer.simulation import SimulationDialog
-from engine.simulation.scenario import Triangular
+from engine.simulation import scenario_path_for
 
 
 @pytest.fixture(autouse=True)
@@ -72,26 +73,11 @@ def test_picture_of_the_heatmap_of_a_week_of_runs(qtbot, engine, clock, bridge, 
 
 
 def test_pictures_of_a_month_of_hires_where_it_is_the_bottleneck(qtbot, onboarding, tmp_path):
-    dialog = SimulationDialog(onboarding, tmp_path / "employee_onboarding.baton.json")
+    # the example's own scenario: ~1.5 hires a day for a month, one IT technician
+    for source in (ONBOARDING, scenario_path_for(ONBOARDING)):
+        shutil.copy(source, tmp_path / source.name)
+    dialog = SimulationDialog(onboarding, tmp_path / ONBOARDING.name)
     qtbot.addWidget(dialog)
-    editor = dialog.editor
-    editor.runs.setValue(0)
-    editor.per_day.setValue(3)
-    editor.horizon.setValue(30)
-    editor.office_hours.setChecked(True)
-    editor.set_workers("group:it", 1)
-    scenario = editor.scenario()
-    steps = dict(scenario.steps)
-    steps["laptop"] = steps["laptop"].model_copy(
-        update={"duration": Triangular(kind="triangular", low="PT1H", mode="PT2H", high="PT5H")}
-    )
-    for step_id in ("contract", "accounts", "plan"):
-        steps[step_id] = steps[step_id].model_copy(
-            update={
-                "duration": Triangular(kind="triangular", low="PT15M", mode="PT30M", high="PT1H")
-            }
-        )
-    editor.set_scenario(scenario.model_copy(update={"steps": steps}))
     dialog.show()
 
     dialog.run()

@@ -76,17 +76,28 @@ def test_cancel_stops_early_with_partial_results_and_a_responsive_ui(qtbot, dial
     assert dialog.run_button.isEnabled()
 
 
-def test_more_it_workers_shorten_the_wait_at_the_laptop_step(qtbot, dialog):
-    dialog.editor.set_workers("group:it", 1)
+def test_story_4_it_is_the_bottleneck_until_a_second_technician_joins(qtbot, onboarding, tmp_path):
+    # given the example's scenario beside the definition: a month of hires, one IT technician
+    for source in (ONBOARDING, scenario_path_for(ONBOARDING)):
+        shutil.copy(source, tmp_path / source.name)
+    dialog = SimulationDialog(onboarding, tmp_path / ONBOARDING.name)
+    qtbot.addWidget(dialog)
+    assert dialog.scenario_label.text().endswith("employee_onboarding.scenario.json")
     dialog.run()
     _finish(qtbot, dialog)
-    one_worker = dialog.last_result.steps["laptop"].wait.mean
+    before = dialog.last_result
+    assert before.bottleneck.step_id == "laptop"
+    assert before.steps["laptop"].wait.mean > 48  # items wait days for IT
 
-    dialog.editor.set_workers("group:it", 4)
+    # when the admin adds a second IT worker and simulates again
+    dialog.editor.set_workers("group:it", 2)
     dialog.run()
     _finish(qtbot, dialog)
 
-    assert dialog.last_result.steps["laptop"].wait.mean < one_worker
+    # then laptops wait far less and runs finish sooner
+    after = dialog.last_result
+    assert after.steps["laptop"].wait.mean < before.steps["laptop"].wait.mean / 2
+    assert after.cycle_time.mean < before.cycle_time.mean
 
 
 def test_the_scenario_is_saved_beside_the_definition_and_loaded_next_time(
