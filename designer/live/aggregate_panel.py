@@ -50,9 +50,11 @@ class AggregatePanel(QWidget):
 
     Signals:
         run_activated(str): a stuck run was double-clicked (select it in the runs panel).
+        refreshed(): new numbers were loaded and painted.
     """
 
     run_activated = Signal(str)
+    refreshed = Signal()
 
     def __init__(
         self,
@@ -107,6 +109,19 @@ class AggregatePanel(QWidget):
 
     # --- loading ------------------------------------------------------------------------------
 
+    def set_orchestration(self, orchestration: str) -> None:
+        """Aggregate another orchestration's runs (a different file was opened)."""
+        self.orchestration, self.aggregate = orchestration, None
+        self.version.blockSignals(True)
+        while self.version.count() > 1:
+            self.version.removeItem(1)
+        self.version.setCurrentIndex(0)
+        self.version.blockSignals(False)
+        self.stuck.clear()
+        self.heatmap.clear()
+        if self.show_button.isChecked():
+            self.refresh()
+
     def refresh(self) -> None:
         """Read the runs again (off the UI thread) and repaint."""
         orchestration, version = self.orchestration, self.version.currentData()
@@ -140,6 +155,7 @@ class AggregatePanel(QWidget):
             self.stuck.addTopLevelItem(item)
         self.stuck.resizeColumnToContents(0)
         self._repaint()
+        self.refreshed.emit()
 
     # --- painting -----------------------------------------------------------------------------
 
@@ -153,5 +169,8 @@ class AggregatePanel(QWidget):
 
     def _repaint(self) -> None:
         if self.aggregate is None or not self.show_button.isChecked():
+            return
+        if self.aggregate.version is None:
+            self.heatmap.clear()  # no runs: nothing to colour
             return
         self.heatmap.apply(heatmap_of_runs(self.aggregate, self.heat_metric.currentData()))

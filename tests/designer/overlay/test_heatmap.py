@@ -117,3 +117,17 @@ def test_clearing_the_heatmap_removes_its_legend(qtbot, canvas):
 
     assert not legend.isVisible()
     assert heatmap.look_of("laptop") is None
+
+
+def test_switching_orchestration_drops_the_old_heatmap(qtbot, engine, bridge, canvas, three_runs):
+    panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding")
+    qtbot.addWidget(panel)
+    panel.show_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+
+    with qtbot.waitSignal(panel.refreshed, timeout=2000):
+        panel.set_orchestration("deal_desk_approval")
+
+    assert panel.aggregate.runs == 0
+    assert panel.heatmap.look_of("contract") is None
+    assert panel.summary.text() == "No runs of this orchestration yet."
