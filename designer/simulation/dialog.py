@@ -232,7 +232,8 @@ class SimulationDialog(QDialog):
         self._scenario_run = scenario
         self.run_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        self.progress.setValue(0)
+        # Busy until the first run finishes: with a long queue that can take a while.
+        self.progress.setRange(0, 0)
         self.progress.setFormat("Starting…")
         self._say("Simulating on a virtual clock…")
         self.thread.start()
@@ -246,6 +247,7 @@ class SimulationDialog(QDialog):
             self._say("Canceling…")
 
     def _progressed(self, progress: SimulationProgress) -> None:
+        self.progress.setRange(0, 1000)
         self.progress.setValue(round(progress.fraction * 1000))
         self.progress.setFormat(
             f"{progress.runs_finished} of {progress.runs_planned} runs · "
@@ -272,6 +274,8 @@ class SimulationDialog(QDialog):
         self._say(message, error=True)
 
     def _thread_done(self) -> None:
+        if self.progress.maximum() == 0:
+            self.progress.setRange(0, 1000)
         if self.thread is not None:
             self.thread.deleteLater()
         self.thread = None
