@@ -42,9 +42,12 @@ def _load_items(engine: Engine, user: str) -> list[dict[str, Any]]:
     contexts: dict[str, str] = {}
     for item in items:
         if item["run"] not in contexts:
-            variables = engine.run(item["run"])["variables"]
+            run = engine.run(item["run"])
             # The first text value (the employee, the deal) says which case this is.
-            contexts[item["run"]] = subject({"variables": variables}) or item["run"]
+            context = subject(run) or item["run"]
+            if run["status"] == "paused":  # work can be done, but the run will not move on
+                context += " · run paused"
+            contexts[item["run"]] = context
         item["context"] = contexts[item["run"]]
     return items
 
