@@ -306,6 +306,7 @@ class MainWindow(QMainWindow):
     def autosave(self) -> bool:
         """Write unsaved work to the recovery file (nothing when there is none)."""
         if not self.is_dirty():
+            self.recovery.clear()  # e.g. undone back to the saved state
             return False
         try:
             return self.recovery.write(self.document.definition, self.path)
