@@ -297,6 +297,11 @@ class DiagramScene(QGraphicsScene):
         margin = SCENE_MARGIN
         self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
 
+    def restyle(self) -> None:
+        """Repaint everything after the palette changed (light/dark)."""
+        self._grid_brush = _grid_brush()
+        self.update()
+
     def set_zoom_level(self, zoom: float) -> None:
         """Hide step cards when zoomed far out: stages then draw them as plain bars.
 
