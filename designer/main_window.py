@@ -7,7 +7,6 @@ recovery file every 30 s, and a broken file shows the loader's error and changes
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -15,7 +14,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, 
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -27,6 +25,7 @@ from designer.canvas import DiagramScene, DiagramView, PalettePanel, clipboard, 
 from designer.canvas.auto_layout import auto_layout
 from designer.canvas.export import export_png, export_svg
 from designer.commands import SetLayoutCommand
+from designer.design_panels import DesignPanels
 from designer.document import Document
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
@@ -68,9 +67,6 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryStore(recovery_dir)
         self._recovered_unsaved = False
         self._docks_sized = False
-        # Called before saving or closing, e.g. the inspector's commit_pending_edit(), so a
-        # field still being typed in is part of what gets saved.
-        self.pending_edit_hooks: list[Callable[[], None]] = []
         self.setObjectName("baton_main_window")
         self.setWindowIcon(theme.icon("baton"))
         self.setAcceptDrops(True)
@@ -99,6 +95,7 @@ class MainWindow(QMainWindow):
             _placeholder("No problems."),
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
+        self.panels = DesignPanels(self)
         self.actions_ = build_actions(self)
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -159,6 +156,7 @@ class MainWindow(QMainWindow):
     def apply_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Badge the canvas and update the counts from one validation result."""
         self.scene.set_diagnostics(diagnostics)
+        self.panels.show_diagnostics(diagnostics)
         errors = sum(d.severity == "error" for d in diagnostics)
         self.show_counts(errors, len(diagnostics) - errors)
 
@@ -179,18 +177,9 @@ class MainWindow(QMainWindow):
 
     # --- files ------------------------------------------------------------------------------
 
-    def _commit_pending_edits(self) -> None:
-        for hook in self.pending_edit_hooks:
-            hook()
-
-    def select_and_centre(self, key: object) -> None:
-        """Select an element (or flow) and scroll it into the middle (problems, Find)."""
-        self.selection.set([key])  # type: ignore[list-item]
-        self.view.center_on_key(key)
-
     def _confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes. True when it is fine to go on."""
-        self._commit_pending_edits()
+        self.panels.commit_pending_edit()  # a field still being typed in counts as a change
         if not self.is_dirty():
             return True
         answer = QMessageBox.question(
@@ -280,7 +269,7 @@ class MainWindow(QMainWindow):
         return self._write(path)
 
     def _write(self, path: Path) -> bool:
-        self._commit_pending_edits()
+        self.panels.commit_pending_edit()
         definition = self.document.definition
         diagnostics = validate(definition)
         try:
@@ -343,6 +332,7 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.panels.commit_pending_edit()
         if not self._confirm_discard():
             event.ignore()
             return
@@ -437,17 +427,8 @@ class MainWindow(QMainWindow):
             self.view.rename_editor.start(key)
 
     def find_element(self) -> None:
-        """Find an element by name or id, select it and centre it (hook for the Find dialog)."""
-        text, ok = QInputDialog.getText(self, "Find element", "Name or id:")
-        if not ok or not text.strip():
-            return
-        needle = text.strip().lower()
-        for element_id in self.document.element_ids():
-            element = self.document.element(element_id)
-            if needle in element_id.lower() or needle in (element.name or "").lower():
-                self.select_and_centre(element_id)
-                return
-        self.statusBar().showMessage(f"No element matches “{text}”", 4000)
+        """Find an element by name or id, select it and centre it."""
+        self.panels.find()
 
     def auto_layout(self) -> None:
         """Arrange the diagram (one undoable command) and fit it in the window."""

@@ -79,4 +79,12 @@ def get_action(name: str) -> Action | None:
         return BUILTINS[name]
     if name in _plugins():
         return _load_plugin(name)
+    if name.startswith(STAND_IN_PREFIXES):
+        return _stand_in
     return None
+
+
+def _stand_in(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    # A flow that lives in Salesforce cannot run here; completing without outputs lets an
+    # imported orchestration run end to end (simulation scenarios supply outputs if needed).
+    return {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from engine.errors import NotFound
 from engine.store.schema import groups, memberships, users
@@ -87,17 +87,6 @@ def set_active(conn: Connection, name: str, active: bool) -> None:
         raise NotFound(f"no user named {name!r}", hint="add them with `baton users add`")
 
 
-def remove_membership(conn: Connection, name: str, group: str, kind: str = "group") -> None:
-    """Take a user out of a group or queue."""
-    conn.execute(
-        delete(memberships).where(
-            memberships.c.user_name == name,
-            memberships.c.group_name == group,
-            memberships.c.kind == kind,
-        )
-    )
-
-
 def get_user(conn: Connection, name: str) -> User | None:
     """A user with their memberships (`group:hr`, `queue:it`), or None."""
     row = conn.execute(select(users).where(users.c.name == name)).first()
@@ -156,3 +145,19 @@ def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, bool, bo
         return None
     member = (kind == "user" and target == name) or row.member is not None
     return bool(row.active), bool(row.admin), member
+
+
+def emails_for(conn: Connection, assignee: str) -> list[str]:
+    """Addresses of the active people behind an assignee (a user, or a group's members)."""
+    kind, _, name = assignee.partition(":")
+    if kind == "user":
+        query = select(users.c.email).where(users.c.name == name)
+    else:
+        query = (
+            select(users.c.email)
+            .join(memberships, memberships.c.user_name == users.c.name)
+            .where(memberships.c.group_name == name, memberships.c.kind == kind)
+            .order_by(users.c.name)
+        )
+    query = query.where(users.c.active.is_(True), users.c.email.is_not(None))
+    return [e for e in conn.execute(query).scalars() if e]

@@ -1,17 +1,11 @@
 """Imported Salesforce orchestrations run to completion, on Baton and (exported) on Spiff.
 
-The flows Salesforce steps call stay in Salesforce; Baton runs them as stand-in actions
-`salesforce:<FlowApiName>`. The runtime does not provide those stand-ins yet, so these
-tests register a stand-in that completes with no outputs (as a simulation would).
+The flows Salesforce steps call stay in Salesforce; Baton's engine runs them as stand-in
+actions `salesforce:<FlowApiName>` that complete with no outputs, so nothing is registered here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
-from engine.actions.registry import register_action, unregister_action
 from engine.interchange import export_bpmn, import_salesforce
 from tests.engine.interchange.baton_runner import run_baton
 from tests.engine.interchange.builders import FIXTURES
@@ -19,20 +13,6 @@ from tests.engine.interchange.spiff_runner import run_bpmn
 from tests.engine.interchange.test_bpmn_matches_baton import shape
 
 CLAIM = {"Status__c": "Submitted", "Amount__c": 8000, "Priority__c": "Low"}
-
-
-@pytest.fixture
-def salesforce_stand_ins() -> Iterator[list[str]]:
-    """Stand-ins for every flow the fixtures' background steps call."""
-    names = []
-    for fixture in FIXTURES.glob("*.flow-meta.xml"):
-        for _, step in import_salesforce(fixture).definition.steps():
-            if step.type == "background":
-                names.append(step.action)
-                register_action(step.action, lambda inputs, context: {})
-    yield names
-    for name in names:
-        unregister_action(name)
 
 
 def warranty():
@@ -43,7 +23,7 @@ def supplier():
     return import_salesforce(FIXTURES / "Supplier_Onboarding.flow-meta.xml").definition
 
 
-def test_a_saved_high_value_claim_runs_through_approval_to_closure(salesforce_stand_ins, tmp_path):
+def test_a_saved_high_value_claim_runs_through_approval_to_closure(tmp_path):
     # given the imported record-triggered orchestration and a claim of 8,000 saved as Submitted
     answers = {"Verify_Claim": {"isValid": True}, "Assess_Damage": {"severity": "Repairable"}}
     # when Baton runs it
@@ -54,13 +34,13 @@ def test_a_saved_high_value_claim_runs_through_approval_to_closure(salesforce_st
     assert run.steps().index("Verify_Claim") < run.steps().index("Assess_Damage")
 
 
-def test_an_invalid_claim_goes_straight_to_closure(salesforce_stand_ins, tmp_path):
+def test_an_invalid_claim_goes_straight_to_closure(tmp_path):
     answers = {"Verify_Claim": {"isValid": False}, "Assess_Damage": {"severity": "Repairable"}}
     run = run_baton(warranty(), tmp_path, answers=answers, record=CLAIM)
     assert run.completed and run.stages() == ["Stage_Intake", "Stage_Closure"]
 
 
-def test_a_strategic_supplier_needs_the_executive_sign_off(salesforce_stand_ins, tmp_path):
+def test_a_strategic_supplier_needs_the_executive_sign_off(tmp_path):
     # given the autolaunched orchestration started by hand for a strategic supplier
     inputs = {"supplierId": "SUP-9", "annualSpend": 250000, "isStrategic": True}
     # when Baton runs it with compliance approved
@@ -79,7 +59,7 @@ def test_a_strategic_supplier_needs_the_executive_sign_off(salesforce_stand_ins,
 
 
 def test_spiffworkflow_runs_an_imported_orchestration_along_baton_s_path(
-    salesforce_stand_ins, tmp_path
+    tmp_path
 ):
     definition = supplier()
     inputs = {"supplierId": "SUP-3", "annualSpend": 50000, "isStrategic": False}
