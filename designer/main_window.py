@@ -7,7 +7,6 @@ recovery file every 30 s, and a broken file shows the loader's error and changes
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -30,7 +29,7 @@ from designer.design_panels import DesignPanels
 from designer.document import Document
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
-from designer.window_actions import build_actions
+from designer.window_actions import build_actions, restyle_actions
 from engine.definition import (
     FILE_SUFFIX,
     Orchestration,
@@ -68,9 +67,6 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryStore(recovery_dir)
         self._recovered_unsaved = False
         self._docks_sized = False
-        # Called before saving or closing, e.g. the inspector's commit_pending_edit(), so a
-        # field still being typed in is part of what gets saved.
-        self.pending_edit_hooks: list[Callable[[], None]] = []
         self.setObjectName("baton_main_window")
         self.setWindowIcon(theme.icon("baton"))
         self.setAcceptDrops(True)
@@ -131,7 +127,7 @@ class MainWindow(QMainWindow):
         self._path_label = QLabel()
         self._counts_label = QLabel()
         self._zoom_label = QLabel()
-        self._path_label.setStyleSheet("color: #6b7280;")
+        self._path_label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
         bar.addWidget(self._path_label, 1)
         bar.addPermanentWidget(self._counts_label)
         bar.addPermanentWidget(self._zoom_label)
@@ -149,7 +145,11 @@ class MainWindow(QMainWindow):
             f"{warnings} warning{'s' * (warnings != 1)}",
         ]
         self._counts_label.setText("   ".join(parts))
-        color = theme.ERROR.name() if errors else (theme.WARNING.name() if warnings else "#6b7280")
+        color = (
+            theme.ERROR.name()
+            if errors
+            else (theme.WARNING.name() if warnings else theme.TEXT_MUTED.name())
+        )
         self._counts_label.setStyleSheet(f"color: {color}; padding: 0 10px;")
         self._update_title()
 
@@ -177,18 +177,9 @@ class MainWindow(QMainWindow):
 
     # --- files ------------------------------------------------------------------------------
 
-    def _commit_pending_edits(self) -> None:
-        for hook in self.pending_edit_hooks:
-            hook()
-
-    def select_and_centre(self, key: object) -> None:
-        """Select an element (or flow) and scroll it into the middle (problems, Find)."""
-        self.selection.set([key])  # type: ignore[list-item]
-        self.view.center_on_key(key)
-
     def _confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes. True when it is fine to go on."""
-        self._commit_pending_edits()
+        self.panels.commit_pending_edit()  # a field still being typed in counts as a change
         if not self.is_dirty():
             return True
         answer = QMessageBox.question(
@@ -278,7 +269,6 @@ class MainWindow(QMainWindow):
         return self._write(path)
 
     def _write(self, path: Path) -> bool:
-        self._commit_pending_edits()
         self.panels.commit_pending_edit()
         definition = self.document.definition
         diagnostics = validate(definition)
@@ -309,6 +299,7 @@ class MainWindow(QMainWindow):
     def autosave(self) -> bool:
         """Write unsaved work to the recovery file (nothing when there is none)."""
         if not self.is_dirty():
+            self.recovery.clear()  # e.g. undone back to the saved state
             return False
         try:
             return self.recovery.write(self.document.definition, self.path)
@@ -469,6 +460,17 @@ class MainWindow(QMainWindow):
         base = self.path.parent if self.path else Path.home()
         return str(base / f"{self.document.definition.id}{suffix}")
 
+    def set_dark(self, dark: bool) -> None:
+        """Switch the canvas, palette and icons between the light and the dark palette."""
+        theme.apply(dark)
+        self.scene.restyle()
+        self.palette.restyle()
+        self.view.rename_editor.restyle()
+        self.view.minimap.refresh()
+        restyle_actions(self.actions_)
+        self._path_label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
+        self.show_counts(*self._counts)
+
     def show_about(self) -> None:
         help_dialogs.show_about(self)
 
@@ -479,6 +481,6 @@ class MainWindow(QMainWindow):
 def _placeholder(text: str) -> QLabel:
     label = QLabel(text)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("color: #6b7280; padding: 16px;")
+    label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; padding: 16px;")
     label.setWordWrap(True)
     return label
