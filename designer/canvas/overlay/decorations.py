@@ -23,7 +23,6 @@ PILL_HEIGHT = 17.0
 PILL_FONT = theme.font(8.0, True)
 TAG_FONT = theme.font(8.0, True)
 _METRICS = QFontMetricsF(PILL_FONT)
-_VEIL = QBrush(QColor(255, 255, 255, 150))
 _HATCH_COLOR = QColor(95, 99, 104, 70)
 _WHITE = QColor("#ffffff")
 
@@ -49,10 +48,17 @@ class DecorationItem(QGraphicsItem):
         return True
 
 
+def _veil() -> QBrush:
+    # The canvas surface, half see-through: fades an element in the light and dark palettes.
+    color = QColor(theme.SURFACE)
+    color.setAlpha(150)
+    return QBrush(color)
+
+
 def _pill(painter: QPainter, text: str, color: QColor, right: float, top: float) -> None:
     width = _METRICS.horizontalAdvance(text) + 12
     rect = QRectF(right - width, top, width, PILL_HEIGHT)
-    painter.setPen(QPen(_WHITE, 1.5))
+    painter.setPen(QPen(theme.SURFACE, 1.5))
     painter.setBrush(color.darker(118))  # white text needs more contrast than amber gives
     painter.drawRoundedRect(rect, PILL_HEIGHT / 2, PILL_HEIGHT / 2)
     painter.setPen(_WHITE)
@@ -74,7 +80,7 @@ def _tag(painter: QPainter, text: str, color: QColor, left: float, top: float) -
 def paint_glyph(painter: QPainter, status: str, color: QColor, center: QPointF) -> None:
     """A small status disc: a tick, a cross, a clock or a dot, white on the status colour."""
     radius = 7.0
-    painter.setPen(QPen(_WHITE, 1.5))
+    painter.setPen(QPen(theme.SURFACE, 1.5))
     painter.setBrush(color)
     painter.drawEllipse(center, radius, radius)
     pen = QPen(_WHITE, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
@@ -121,7 +127,7 @@ class CardDecorationItem(DecorationItem):
         rect, radius = self._rect, 6.0
         painter.setPen(theme.NO_PEN)
         if look.veil:
-            painter.setBrush(_VEIL)
+            painter.setBrush(_veil())
             painter.drawRoundedRect(rect, radius, radius)
         if look.hatched:
             painter.setBrush(QBrush(_HATCH_COLOR, Qt.BrushStyle.BDiagPattern))
@@ -172,7 +178,7 @@ class StageDecorationItem(DecorationItem):
         header = QRectF(0, 0, rect.width(), geometry.STAGE_HEADER)
         painter.setPen(theme.NO_PEN)
         if look.veil:
-            painter.setBrush(_VEIL)
+            painter.setBrush(_veil())
             painter.drawRoundedRect(rect, 9, 9)
         if look.hatched:
             painter.setBrush(QBrush(_HATCH_COLOR, Qt.BrushStyle.BDiagPattern))

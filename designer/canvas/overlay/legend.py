@@ -10,11 +10,15 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPaintEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from designer.canvas import theme
+
 MARGIN = 12
 _FRAME_STYLE = (
-    "#overlay_legend { background: rgba(255, 255, 255, 236); border: 1px solid #d0d4db;"
-    " border-radius: 8px; } QLabel { color: #3c4043; font-size: 11px; }"
+    "#overlay_legend {{ background: {back}; border: 1px solid {line}; border-radius: 8px; }}"
+    " QLabel {{ color: {text}; font-size: 11px; }}"
 )
+_LIGHT = {"back": "rgba(255, 255, 255, 236)", "line": "#d0d4db", "text": "#3c4043"}
+_DARK = {"back": "rgba(38, 42, 49, 236)", "line": "#454b55", "text": "#e6e8ec"}
 
 
 class _Swatch(QWidget):
@@ -56,7 +60,6 @@ class LegendWidget(QFrame):
     def __init__(self, view: QGraphicsView) -> None:
         super().__init__(view)
         self.setObjectName("overlay_legend")
-        self.setStyleSheet(_FRAME_STYLE)
         self._view = view
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(10, 8, 10, 8)
@@ -106,6 +109,7 @@ class LegendWidget(QFrame):
         self._place()
 
     def _reset(self, title: str) -> None:
+        self.setStyleSheet(_FRAME_STYLE.format(**(_DARK if theme.is_dark else _LIGHT)))
         for row in self._rows:
             self._layout.removeWidget(row)
             row.deleteLater()
