@@ -129,7 +129,9 @@ def route(
     if target_in.x() >= source_out.x() + 2 * ARROW:
         return connector_path(source_out, target_in)
     below = target_in.y() >= source.center().y()
-    if side_exit and target_in.x() >= source.left() - 2 * ARROW - 40:
+    near = target_in.x() >= source.left() - 320  # close enough behind to drop straight to it
+    apart = target.top() > source.bottom() + 20 or target.bottom() < source.top() - 20
+    if side_exit and (target_in.x() >= source.left() - 2 * ARROW - 40 or (apart and near)):
         start = QPointF(source.center().x(), source.bottom() if below else source.top())
         path = QPainterPath(start)
         reach = max(40.0, abs(target_in.y() - start.y()) / 2)
