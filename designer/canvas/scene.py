@@ -257,13 +257,26 @@ class DiagramScene(QGraphicsScene):
 
     def _route(self, item: FlowItem) -> None:
         source, target = self._nodes[item.source], self._nodes[item.target]
+        source_rect, target_rect = source.box(), target.box()
+        floor = None
+        if target_rect.left() < source_rect.left():  # a loop back: pass under what it skips
+            span_left, span_right = target_rect.left(), source_rect.right()
+            floor = max(
+                (
+                    box.bottom()
+                    for node in self._nodes.values()
+                    if (box := node.box()).right() >= span_left and box.left() <= span_right
+                ),
+                default=None,
+            )
         item.set_path(
             route(
-                source.mapRectToScene(QRectF(0, 0, source.width, source.height)),
+                source_rect,
                 source.anchor_out(),
-                target.mapRectToScene(QRectF(0, 0, target.width, target.height)),
+                target_rect,
                 target.anchor_in(),
                 side_exit=not isinstance(source, StageItem),
+                floor=floor,
             )
         )
 

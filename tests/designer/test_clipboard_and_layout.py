@@ -115,7 +115,7 @@ def test_export_writes_png_and_svg_images_of_the_whole_diagram(window, tmp_path)
 
     png, svg = tmp_path / "d.png", tmp_path / "d.svg"
     assert export_png(window.scene, png) and export_svg(window.scene, svg, "Sample")
-    bounds = window.scene.diagram_bounds()
+    bounds = window.scene.itemsBoundingRect()
     assert QImage(str(png)).width() == int((bounds.width() + 80) * 2)
     assert "<svg" in svg.read_text() and "Approve" in svg.read_text()
 

@@ -41,6 +41,10 @@ class NodeItem(DiagramItem):
 
     # --- flow attachment --------------------------------------------------------------------
 
+    def box(self) -> QRectF:
+        """The node's shape box in scene coordinates (without label or badge)."""
+        return QRectF(self.pos().x(), self.pos().y(), self.width, self.height)
+
     def anchor_out(self) -> QPointF:
         """Where outgoing flows leave, in scene coordinates."""
         return self.mapToScene(QPointF(self.width, self.anchor_y))
