@@ -24,7 +24,11 @@ def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
     if file is not None and not window.open_file(file):
         return 2
     window.show()
-    if screenshot is not None:
+    if screenshot is None:
+        # Unsaved work left by a session that crashed is offered back once the window is up.
+        QTimer.singleShot(0, window.offer_recovery)
+    else:
+
         def capture() -> None:
             ok = window.grab().save(str(screenshot))
             print(f"saved {screenshot}" if ok else f"could not write {screenshot}")

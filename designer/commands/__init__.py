@@ -1,5 +1,13 @@
 """Every user edit is one QUndoCommand calling one document method (STYLE.md rule 3)."""
 
+from designer.commands.edit import FRAGMENT_MIME, copy_fragment, delete_command, paste_command
+from designer.commands.flows import AddFlowCommand, RemoveFlowCommand
+from designer.commands.nodes import (
+    AddNodeCommand,
+    MoveNodesCommand,
+    RemoveNodeCommand,
+    SetLayoutCommand,
+)
 from designer.commands.properties import (
     RenameIdCommand,
     SetPropertiesCommand,
@@ -7,11 +15,33 @@ from designer.commands.properties import (
     UpdateNodeCommand,
     UpdateStepCommand,
 )
+from designer.commands.steps import (
+    AddStepCommand,
+    LinkAfterCommand,
+    MoveStepCommand,
+    RemoveStepCommand,
+    SetAfterCommand,
+)
 
 __all__ = [
+    "FRAGMENT_MIME",
+    "AddFlowCommand",
+    "AddNodeCommand",
+    "AddStepCommand",
+    "LinkAfterCommand",
+    "MoveNodesCommand",
+    "MoveStepCommand",
+    "RemoveFlowCommand",
+    "RemoveNodeCommand",
+    "RemoveStepCommand",
     "RenameIdCommand",
+    "SetAfterCommand",
+    "SetLayoutCommand",
     "SetPropertiesCommand",
     "UpdateFlowCommand",
     "UpdateNodeCommand",
     "UpdateStepCommand",
+    "copy_fragment",
+    "delete_command",
+    "paste_command",
 ]

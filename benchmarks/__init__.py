@@ -1,0 +1,1 @@
+"""Benchmarks (run as scripts; `synthetic_definition` is also used by the designer tests)."""

@@ -1,0 +1,121 @@
+"""How the designer canvas scales: open, repaint, edit and pan on generated diagrams.
+
+Runs offscreen. For 200 stages / 2,000 steps it measures opening the file into the window
+(load + build every item + fit), one full repaint of the fitted view, and single edits
+(move a step, rename a step) including re-validation and the repaint that shows them. It
+then opens 1,000 stages / 10,000 steps and pans across it. Ends with the lines
+`open_s: X`, `repaint_ms: X`, `edit_ms: X` for the 2,000-step case.
+
+    .venv/bin/python benchmarks/canvas_scale.py
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.synthetic_definition import generate
+from designer.commands import MoveStepCommand, UpdateStepCommand
+from designer.main_window import MainWindow
+from engine.definition import save_definition
+from engine.validation import validate
+
+
+def _open(window: MainWindow, path: Path) -> float:
+    started = time.perf_counter()
+    assert window.open_file(path)
+    QApplication.processEvents()  # the deferred fit and the first paint
+    window.view.viewport().repaint()
+    return time.perf_counter() - started
+
+
+def _repaint_ms(window: MainWindow, rounds: int = 10) -> float:
+    viewport = window.view.viewport()
+    timings = []
+    for _ in range(rounds):
+        started = time.perf_counter()
+        viewport.repaint()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def _edit_ms(window: MainWindow, make_command, rounds: int = 10) -> float:
+    timings = []
+    for i in range(rounds):
+        started = time.perf_counter()
+        window.undo_stack.push(make_command(i))
+        window.apply_diagnostics(validate(window.document.definition))
+        QApplication.processEvents()
+        window.view.viewport().repaint()
+        timings.append((time.perf_counter() - started) * 1000)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    app = QApplication.instance() or QApplication([])
+    folder = Path(tempfile.mkdtemp(prefix="baton-bench-"))
+    for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
+        # Keep the user's recent files and window layout out of the benchmark.
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, str(folder / "settings"))
+    window = MainWindow(recovery_dir=folder / "recovery")
+    window.resize(1600, 1000)
+    window.show()
+    QApplication.processEvents()
+
+    path = folder / "synthetic_2000.baton.json"
+    save_definition(generate(200, 10), path)
+    open_s = _open(window, path)
+    nodes, cards, flows = window.scene.counts()
+    print(f"2,000 steps: {nodes} nodes, {cards} step cards, {flows} flows")
+    repaint_fit = _repaint_ms(window)
+    window.view.set_zoom(1.0)
+    window.view.center_on_key("stage_100")
+    repaint_100 = _repaint_ms(window)
+    window.view.fit()
+    document = window.document
+    move_ms = _edit_ms(
+        window, lambda i: MoveStepCommand(document, "s100_2", "stage_100", (i + 3) % 9)
+    )
+    rename_ms = _edit_ms(
+        window, lambda i: UpdateStepCommand(document, "s100_4", {"name": f"Renamed {i}"})
+    )
+    print(f"repaint fitted view: {repaint_fit:.1f} ms, at 100 %: {repaint_100:.1f} ms")
+    print(f"move a step: {move_ms:.1f} ms, rename a step: {rename_ms:.1f} ms (incl. validation)")
+
+    big = folder / "synthetic_10000.baton.json"
+    save_definition(generate(1000, 10, per_row=25), big)
+    window.undo_stack.setClean()
+    big_open_s = _open(window, big)
+    big_fit = _repaint_ms(window, 5)
+    window.view.set_zoom(0.5)
+    view = window.view
+    pans = []
+    for _ in range(20):
+        started = time.perf_counter()
+        view.pan_by(400, 150)
+        view.viewport().repaint()
+        pans.append((time.perf_counter() - started) * 1000)
+    print(
+        f"10,000 steps: open {big_open_s:.2f} s, fitted repaint {big_fit:.1f} ms, "
+        f"pan frame at 50 %: {statistics.median(pans):.1f} ms"
+    )
+    window.undo_stack.setClean()
+    window.close()
+    app.processEvents()
+    print(f"open_s: {open_s:.3f}")
+    print(f"repaint_ms: {repaint_fit:.1f}")
+    print(f"edit_ms: {max(move_ms, rename_ms):.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,264 @@
+"""Mouse gestures on the canvas, each a small class (not a mode inside the scene).
+
+The scene picks a gesture on press (by what is under the pointer and the modifiers) and
+forwards move and release to it. A gesture shows feedback with temporary items or item
+states and, when it completes, pushes exactly one undo command. Cancel leaves no trace.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtGui import QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem
+
+from designer.canvas import geometry, theme
+from designer.canvas.items import NodeItem, StageItem, StepCardItem
+from designer.canvas.items.flow import connector_path
+from designer.commands import AddFlowCommand, LinkAfterCommand, MoveNodesCommand, MoveStepCommand
+from engine.definition import Flow, Position
+
+if TYPE_CHECKING:
+    from designer.canvas.scene import DiagramScene
+
+DRAG_THRESHOLD = 4.0
+
+
+class Gesture:
+    """A press-move-release interaction; subclasses override what they need."""
+
+    def __init__(self, scene: DiagramScene) -> None:
+        self.scene = scene
+        self.origin = QPointF()
+
+    def press(self, pos: QPointF) -> None:
+        self.origin = pos
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        """Follow the pointer."""
+
+    def release(self, pos: QPointF) -> None:
+        """Finish: push a command if the gesture means an edit."""
+
+    def cancel(self) -> None:
+        """Abandon: undo any feedback."""
+
+    def _set_cursor(self, shape: Qt.CursorShape | None) -> None:
+        for view in self.scene.views():
+            if shape is None:
+                view.viewport().unsetCursor()
+            else:
+                view.viewport().setCursor(shape)
+
+
+class NodeMoveGesture(Gesture):
+    """Drag the selected nodes; snapped to the grid; one MoveNodesCommand on release."""
+
+    def press(self, pos: QPointF) -> None:
+        super().press(pos)
+        self._start = {item.node_id: item.pos() for item in self.scene.selected_nodes()}
+        self._moved = False
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        delta = pos - self.origin
+        if not self._moved and delta.manhattanLength() < DRAG_THRESHOLD:
+            return
+        self._moved = True
+        for node_id, start in self._start.items():
+            target = start + delta
+            if self.scene.snap_to_grid:
+                target = QPointF(geometry.snap(target.x()), geometry.snap(target.y()))
+            self.scene.node_item(node_id).setPos(target)
+            self.scene.update_flows_of(node_id)
+
+    def release(self, pos: QPointF) -> None:
+        if not self._moved:
+            return
+        positions = {}
+        for node_id, start in self._start.items():
+            now = self.scene.node_item(node_id).pos()
+            if now != start:
+                positions[node_id] = Position(x=round(now.x()), y=round(now.y()))
+        if positions:
+            self.scene.push(MoveNodesCommand(self.scene.document, positions))
+
+    def cancel(self) -> None:
+        for node_id, start in self._start.items():
+            self.scene.node_item(node_id).setPos(start)
+            self.scene.update_flows_of(node_id)
+
+
+class _LinkGesture(Gesture):
+    """Shared feedback of the two linking gestures: a dashed preview and target states."""
+
+    def __init__(self, scene: DiagramScene) -> None:
+        super().__init__(scene)
+        self._preview = QGraphicsPathItem()
+        self._preview.setPen(theme.PREVIEW_PEN)
+        self._preview.setZValue(100)
+        self._target: NodeItem | StepCardItem | None = None
+        self._valid = False
+
+    def _show(self, start: QPointF, end: QPointF) -> None:
+        if self._preview.scene() is None:
+            self.scene.addItem(self._preview)
+        self._preview.setPath(connector_path(start, end))
+
+    def _offer(self, target: NodeItem | StepCardItem | None, valid: bool) -> None:
+        if self._target is not None and self._target is not target:
+            self._target.drop_state = None
+            self._target.update()
+        self._target, self._valid = target, valid and target is not None
+        if target is not None:
+            target.drop_state = "accept" if valid else "refuse"
+            target.update()
+        self._preview.setPen(theme.PREVIEW_PEN if valid or target is None else theme.REFUSED_PEN)
+        self._set_cursor(None if valid or target is None else Qt.CursorShape.ForbiddenCursor)
+
+    def cancel(self) -> None:
+        self._offer(None, False)
+        if self._preview.scene() is not None:
+            self.scene.removeItem(self._preview)
+
+
+class NewFlowGesture(_LinkGesture):
+    """Drag from a node's edge handle to another node to connect them."""
+
+    def __init__(self, scene: DiagramScene, source: NodeItem) -> None:
+        super().__init__(scene)
+        self.source = source
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        self._show(self.source.anchor_out(), pos)
+        target = self.scene.node_at(pos, exclude=self._preview)
+        if target is self.source:
+            target = None  # still over the source: no verdict yet
+        self._offer(target, target is not None and self.refusal(target) is None)
+
+    def refusal(self, target: NodeItem) -> str | None:
+        """Why a flow to `target` is not allowed, or None when it is."""
+        if target is self.source:
+            return "a node cannot flow into itself"
+        if not target.accepts_incoming():
+            return "nothing flows into the start"
+        if self.scene.document.flow(self.source.node_id, target.node_id) is not None:
+            return "these nodes are already connected"
+        return None
+
+    def release(self, pos: QPointF) -> None:
+        target, valid = self._target, self._valid
+        self.cancel()
+        if valid and isinstance(target, NodeItem):
+            flow = Flow(source=self.source.node_id, target=target.node_id)
+            self.scene.push(AddFlowCommand(self.scene.document, flow))
+
+
+class AfterLinkGesture(_LinkGesture):
+    """Alt+drag from one step card to another of the same stage: the second waits."""
+
+    def __init__(self, scene: DiagramScene, source: StepCardItem) -> None:
+        super().__init__(scene)
+        self.source = source
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        start = self.source.mapToScene(QPointF(0, geometry.CARD_HEIGHT / 2))
+        path = QPainterPath(start)
+        path.quadTo(QPointF(start.x() - 30, (start.y() + pos.y()) / 2), pos)
+        if self._preview.scene() is None:
+            self.scene.addItem(self._preview)
+        self._preview.setPath(path)
+        target = next(
+            (
+                i
+                for i in self.scene.items(pos)
+                if isinstance(i, StepCardItem) and i is not self.source
+            ),
+            None,
+        )
+        self._offer(target, target is not None and self.refusal(target) is None)
+
+    def refusal(self, target: StepCardItem) -> str | None:
+        """Why `target` cannot wait for the source step, or None when it can."""
+        document = self.scene.document
+        stage = document.stage_of(self.source.step_id)
+        if stage is None or document.stage_of(target.step_id) is not stage:
+            return "after links join steps of one stage"
+        waits_for = {s.id: set(s.after) for s in stage.steps}
+        if self.source.step_id in waits_for[target.step_id]:
+            return "already linked"
+        # Refuse a cycle: the source must not (transitively) wait for the target.
+        pending, seen = [self.source.step_id], set()
+        while pending:
+            current = pending.pop()
+            if current == target.step_id:
+                return "this would make the steps wait for each other"
+            if current not in seen:
+                seen.add(current)
+                pending.extend(waits_for.get(current, ()))
+        return None
+
+    def release(self, pos: QPointF) -> None:
+        target, valid = self._target, self._valid
+        self.cancel()
+        if valid and isinstance(target, StepCardItem):
+            command = LinkAfterCommand(self.scene.document, self.source.step_id, target.step_id)
+            self.scene.push(command)
+
+
+class StepDragGesture(Gesture):
+    """Drag a step card to reorder it or to move it into another stage."""
+
+    def __init__(self, scene: DiagramScene, card: StepCardItem) -> None:
+        super().__init__(scene)
+        self.card = card
+        self._lifted = False
+        self._stage: StageItem | None = None
+        self._home = card.parentItem()
+
+    def press(self, pos: QPointF) -> None:
+        super().press(pos)
+        self._grab = self.card.mapFromScene(pos)
+        self._start = self.card.pos()
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        if not self._lifted:
+            if QLineF(pos, self.origin).length() < DRAG_THRESHOLD:
+                return
+            self._lifted = True
+            self._home.setZValue(10)
+            self.card.setOpacity(0.85)
+        self.card.setPos(self._home.mapFromScene(pos) - self._grab)
+        target = self.scene.node_at(pos, exclude=self.card)
+        self._mark(target if isinstance(target, StageItem) else None, pos)
+
+    def _mark(self, stage: StageItem | None, pos: QPointF) -> None:
+        if self._stage is not None and self._stage is not stage:
+            self._stage.insert_marker = None
+            self._stage.update()
+        self._stage = stage
+        if stage is not None:
+            stage.insert_marker = stage.card_index_at(pos)
+            stage.update()
+
+    def release(self, pos: QPointF) -> None:
+        stage = self._stage
+        index = stage.insert_marker if stage is not None else None
+        self.cancel()
+        if not self._lifted or stage is None or index is None:
+            return
+        document = self.scene.document
+        current = document.stage_of(self.card.step_id)
+        old_index = next(i for i, s in enumerate(current.steps) if s.id == self.card.step_id)
+        if current.id == stage.node_id:
+            if index > old_index:
+                index -= 1  # the card leaves its slot before it is inserted
+            if index == old_index:
+                return
+        self.scene.push(MoveStepCommand(document, self.card.step_id, stage.node_id, index))
+
+    def cancel(self) -> None:
+        self._mark(None, QPointF())
+        self.card.setOpacity(1.0)
+        self.card.setPos(self._start)
+        self._home.setZValue(1)

@@ -1,0 +1,179 @@
+"""Flows as connectors: a smooth curve from source to target with an arrowhead and label.
+
+The geometry (path, arrowhead, label position) is rebuilt only when an end moves or the
+flow changes; `paint()` draws what was prepared.
+"""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+
+from designer.canvas import theme
+from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
+from designer.document import Document
+from engine.definition import Flow
+
+ARROW = 9.0
+LABEL_MAX = 160.0
+
+
+class FlowItem(DiagramItem):
+    """A flow between two nodes, keyed by its (source, target) pair."""
+
+    def __init__(self, source: str, target: str) -> None:
+        super().__init__((source, target))
+        self.source, self.target = source, target
+        self.setZValue(0)
+        self._path = QPainterPath()
+        self._shape = QPainterPath()
+        self._arrow = QPolygonF()
+        self._bounds = QRectF()
+        self._label = CachedText(theme.SMALL_FONT_ARGS)
+        self._has_label = False
+        self._label_rect = QRectF()
+
+    def refresh(self, document: Document, flow: Flow | None = None) -> None:
+        """Re-read condition/default (or take the flow, when the caller has it)."""
+        flow = flow or document.flow(self.source, self.target)
+        text = ""
+        if flow is not None:
+            text = "default" if flow.default else (flow.condition or "")
+        self._has_label = bool(text)
+        self._label.set(text, LABEL_MAX)
+        self._place_label()
+        self.update()
+
+    def set_path(self, path: QPainterPath) -> None:
+        """Take a routed path (see `route`) and prepare arrowhead, hit shape and label."""
+        self.prepareGeometryChange()
+        self._path = path
+        end = path.currentPosition()
+        angle = math.radians(-self._path.angleAtPercent(1.0))
+        self._arrow = arrow_head(end, angle)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(12)
+        self._shape = stroker.createStroke(self._path)
+        self._shape.addPolygon(self._arrow)
+        self._place_label()
+
+    def _place_label(self) -> None:
+        self.prepareGeometryChange()
+        if self._has_label and not self._path.isEmpty():
+            middle = self._path.pointAtPercent(0.5)
+            w = self._label.width() + 12
+            self._label_rect = QRectF(middle.x() - w / 2, middle.y() - 10, w, 19)
+        else:
+            self._label_rect = QRectF()
+        self._bounds = self._shape.boundingRect().united(self._label_rect).adjusted(-4, -4, 4, 4)
+
+    def boundingRect(self) -> QRectF:
+        return self._bounds
+
+    def shape(self) -> QPainterPath:
+        shape = QPainterPath(self._shape)
+        if self._has_label:
+            shape.addRect(self._label_rect)
+        return shape
+
+    def badge_center(self) -> QPointF:
+        return self._path.pointAtPercent(0.5)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        if self.isSelected():
+            pen, brush = theme.CONNECTOR_SELECTED_PEN, theme.ACCENT_BRUSH
+        elif self.hovered:
+            pen, brush = theme.CONNECTOR_HOVER_PEN, theme.HOVER_BRUSH
+        else:
+            pen, brush = theme.CONNECTOR_PEN, theme.CONNECTOR_BRUSH
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self._path)
+        painter.setPen(theme.NO_PEN)
+        painter.setBrush(brush)
+        painter.drawPolygon(self._arrow)
+        if self._has_label and level_of_detail(painter) >= TEXT_LOD:
+            painter.setBrush(theme.SURFACE_BRUSH)
+            painter.setPen(pen if self.isSelected() else theme.OUTLINE_PEN)
+            painter.drawRoundedRect(self._label_rect, 9.5, 9.5)
+            painter.setPen(theme.MUTED_PEN)
+            self._label.draw(painter, self._label_rect.x() + 6, self._label_rect.y() + 2)
+
+
+def route(
+    source: QRectF, source_out: QPointF, target: QRectF, target_in: QPointF, side_exit: bool
+) -> QPainterPath:
+    """The connector between two nodes' scene rectangles.
+
+    Forward flows are a smooth S from the source's right edge to the target's left edge.
+    A flow to a node behind or level with the source leaves a diamond or circle from its
+    bottom (or top) point when `side_exit`, and otherwise runs around underneath both
+    nodes with rounded corners, so a rework loop never cuts through the stages it skips.
+    """
+    if target_in.x() >= source_out.x() + 2 * ARROW:
+        return connector_path(source_out, target_in)
+    if side_exit:
+        below = target_in.y() >= source.center().y()
+        start = QPointF(source.center().x(), source.bottom() if below else source.top())
+        path = QPainterPath(start)
+        reach = max(40.0, abs(target_in.y() - start.y()) / 2)
+        path.cubicTo(
+            QPointF(start.x(), start.y() + (reach if below else -reach)),
+            QPointF(target_in.x() - reach - ARROW, target_in.y()),
+            QPointF(target_in.x() - ARROW, target_in.y()),
+        )
+        path.lineTo(target_in)
+        return path
+    floor = max(source.bottom(), target.bottom()) + 36
+    right, left = source_out.x() + 24, target_in.x() - 24
+    return _rounded(
+        [
+            source_out,
+            QPointF(right, source_out.y()),
+            QPointF(right, floor),
+            QPointF(left, floor),
+            QPointF(left, target_in.y()),
+            target_in,
+        ],
+        radius=14,
+    )
+
+
+def _rounded(points: list[QPointF], radius: float) -> QPainterPath:
+    path = QPainterPath(points[0])
+    for before, corner, after in zip(points, points[1:], points[2:], strict=False):
+        into = QLineF(corner, before)
+        out = QLineF(corner, after)
+        r = min(radius, into.length() / 2, out.length() / 2)
+        into.setLength(r)
+        out.setLength(r)
+        path.lineTo(into.p2())
+        path.quadTo(corner, out.p2())
+    path.lineTo(points[-1])
+    return path
+
+
+def connector_path(start: QPointF, end: QPointF) -> QPainterPath:
+    """A horizontal-tangent cubic curve; loops out and around when going backwards."""
+    path = QPainterPath(start)
+    dx = end.x() - start.x()
+    reach = max(40.0, abs(dx) / 2) if dx >= 0 else max(80.0, abs(end.y() - start.y()) / 2)
+    path.cubicTo(
+        QPointF(start.x() + reach, start.y()),
+        QPointF(end.x() - reach - ARROW, end.y()),
+        QPointF(end.x() - ARROW, end.y()),
+    )
+    path.lineTo(end)
+    return path
+
+
+def arrow_head(tip: QPointF, angle: float) -> QPolygonF:
+    """A filled triangle pointing along `angle` (radians) with its point at `tip`."""
+    back = QPointF(math.cos(angle) * ARROW, math.sin(angle) * ARROW)
+    side = QPointF(-math.sin(angle) * ARROW * 0.45, math.cos(angle) * ARROW * 0.45)
+    return QPolygonF([tip, tip - back + side, tip - back - side])

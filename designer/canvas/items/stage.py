@@ -1,0 +1,242 @@
+"""Stages as containers: a header (name, step count) and the steps stacked as cards.
+
+`after` links between cards of a stage are drawn by the stage in its left gutter, as small
+arrows from the earlier card to the card that waits for it.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
+from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
+
+from designer.canvas import geometry, theme
+from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
+from designer.canvas.items.nodes import NodeItem
+from designer.document import Document
+from engine.definition import AnyNode, AnyStep, StageNode
+
+RADIUS = 9.0
+CARD_RADIUS = 6.0
+ICON = 18.0
+
+
+class StageItem(NodeItem):
+    """A stage node; its step cards are child items laid out top to bottom."""
+
+    def __init__(self, node_id: str) -> None:
+        super().__init__(node_id)
+        self.width = geometry.STAGE_WIDTH
+        self.anchor_y = geometry.STAGE_HEADER / 2
+        self.cards: list[StepCardItem] = []
+        self.insert_marker: int | None = None  # index shown while a step is dragged over
+        self._title = CachedText(theme.TITLE_FONT_ARGS)
+        self._count = CachedText(theme.SMALL_FONT_ARGS)
+        self._hint = CachedText(theme.SMALL_FONT_ARGS)
+        self._hint.set("Drop steps here", geometry.STAGE_WIDTH)
+        self._after_path = QPainterPath()
+        self._after_heads: list[QPolygonF] = []
+        self._shape = QPainterPath()
+        self._header = _header_path(self.width)
+        self._resize(0)
+
+    # --- content ----------------------------------------------------------------------------
+
+    def _refresh(self, node: AnyNode) -> None:
+        assert isinstance(node, StageNode)
+        count = len(node.steps)
+        self._count.set(f"{count} step{'s' if count != 1 else ''}", 80)
+        self._title.set(node.name or node.id, self.width - 56 - self._count.width())
+        self._resize(count)
+        self._build_after_links(node)
+
+    def set_cards(self, cards: list[StepCardItem]) -> None:
+        """Adopt the cards in the stage's step order and place them."""
+        for old in self.cards:
+            if old not in cards and old.parentItem() is self:
+                old.setParentItem(None)
+        self.cards = cards
+        for index, card in enumerate(cards):
+            if card.parentItem() is not self:
+                card.setParentItem(self)
+            card.setPos(geometry.CARD_GUTTER, geometry.card_top(index))
+
+    def _resize(self, count: int) -> None:
+        height = geometry.stage_height(count)
+        if height != self.height:
+            self.prepareGeometryChange()
+            self.height = height
+            self._shape = QPainterPath()
+            self._shape.addRoundedRect(QRectF(0, 0, self.width, self.height), RADIUS, RADIUS)
+
+    def _build_after_links(self, stage: StageNode) -> None:
+        index = {step.id: i for i, step in enumerate(stage.steps)}
+        self._after_path = QPainterPath()
+        self._after_heads = []
+        depth = 0
+        for i, step in enumerate(stage.steps):
+            for predecessor in step.after:
+                j = index.get(predecessor)
+                if j is None or j == i:
+                    continue
+                depth = depth % 3 + 1
+                x_edge = geometry.CARD_GUTTER
+                x_out = x_edge - 4 - depth * 4
+                y_from = geometry.card_top(j) + geometry.CARD_HEIGHT / 2
+                y_to = geometry.card_top(i) + geometry.CARD_HEIGHT / 2
+                self._after_path.moveTo(x_edge, y_from)
+                self._after_path.cubicTo(x_out, y_from, x_out, y_to, x_edge - 1, y_to)
+                self._after_heads.append(
+                    QPolygonF(
+                        [
+                            QPointF(x_edge, y_to),
+                            QPointF(x_edge - 5.5, y_to - 3.5),
+                            QPointF(x_edge - 5.5, y_to + 3.5),
+                        ]
+                    )
+                )
+
+    def card_index_at(self, scene_pos: QPointF) -> int:
+        """Where a step dropped at `scene_pos` would be inserted."""
+        return geometry.card_index_at(self.mapFromScene(scene_pos).y(), len(self.cards))
+
+    # --- painting ---------------------------------------------------------------------------
+
+    def boundingRect(self) -> QRectF:
+        return QRectF(-3, -3, self.width + 6 + geometry.CARD_GUTTER / 2, self.height + 8)
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def badge_center(self) -> QPointF:
+        return QPointF(self.width - 4, 4)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        lod = level_of_detail(painter)
+        body = QRectF(0, 0, self.width, self.height)
+        if lod >= TEXT_LOD:  # a soft shadow lifts the stage off the canvas
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.SHADOW_BRUSH)
+            painter.drawRoundedRect(body.translated(0, 2), RADIUS, RADIUS)
+        painter.setPen(self.outline_pen())
+        painter.setBrush(theme.STAGE_BODY_BRUSH)
+        painter.drawRoundedRect(body, RADIUS, RADIUS)
+        painter.setPen(theme.NO_PEN)
+        painter.setBrush(theme.STAGE_HEADER_BRUSH)
+        painter.drawPath(self._header)
+        self.paint_drop_state(painter, self._shape)
+        if self.cards and not self.cards[0].isVisible():
+            # Zoomed far out, the cards are hidden; one bar each keeps the stage's shape.
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.CARD_BAR_BRUSH)
+            for index in range(len(self.cards)):
+                painter.drawRect(
+                    QRectF(
+                        geometry.CARD_GUTTER,
+                        geometry.card_top(index),
+                        self.width - geometry.CARD_GUTTER - geometry.STAGE_PADDING,
+                        geometry.CARD_HEIGHT,
+                    )
+                )
+        if lod >= TEXT_LOD:
+            painter.drawPixmap(
+                QRectF(12, 13, ICON, ICON), theme.icon_pixmap("stage", 18), QRectF(0, 0, 36, 36)
+            )
+            painter.setPen(theme.TEXT_PEN)
+            self._title.draw(painter, 38, 13)
+            painter.setPen(theme.MUTED_PEN)
+            self._count.draw(painter, self.width - 14 - self._count.width(), 15)
+            if not self.cards:
+                self._hint.draw(
+                    painter, self.width / 2 - self._hint.width() / 2, geometry.STAGE_HEADER + 18
+                )
+        if not self._after_path.isEmpty():
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.setPen(theme.AFTER_PEN)
+            painter.drawPath(self._after_path)
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.AFTER_BRUSH)
+            for head in self._after_heads:
+                painter.drawPolygon(head)
+        if self.insert_marker is not None:
+            y = geometry.card_top(self.insert_marker) - geometry.CARD_GAP / 2
+            painter.setPen(theme.INSERT_PEN)
+            painter.drawLine(
+                QPointF(geometry.CARD_GUTTER, y), QPointF(self.width - geometry.STAGE_PADDING, y)
+            )
+        self.paint_handle(painter)
+        self.paint_badge(painter)
+
+
+class StepCardItem(DiagramItem):
+    """A step inside a stage: type icon, name, and who or what does it on a second line."""
+
+    def __init__(self, step_id: str) -> None:
+        super().__init__(step_id)
+        self.step_id = step_id
+        self.step_type = "interactive"
+        self.width = geometry.STAGE_WIDTH - geometry.CARD_GUTTER - geometry.STAGE_PADDING
+        self.drop_state: str | None = None
+        self._rect = QRectF(0, 0, self.width, geometry.CARD_HEIGHT)
+        self._name = CachedText(theme.BODY_FONT_ARGS)
+        self._detail = CachedText(theme.SMALL_FONT_ARGS)
+        self.setZValue(2)
+
+    def refresh(self, document: Document, step: AnyStep | None = None) -> None:
+        """Re-read the step (or take it, when the caller has it) and set its two lines."""
+        step = step or document.element(self.step_id)
+        if step is not None:
+            self.step_type = step.type
+            text_width = self.width - 46
+            self._name.set(step.name or step.id, text_width)
+            self._detail.set(_detail_line(step), text_width)
+        self.update()
+
+    def boundingRect(self) -> QRectF:
+        return self._rect.adjusted(-2, -2, 2, 2)
+
+    def badge_center(self) -> QPointF:
+        return QPointF(self.width - 2, 2)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        painter.setBrush(theme.SURFACE_BRUSH)
+        pen = theme.REFUSED_PEN if self.drop_state == "refuse" else self.outline_pen()
+        if self.drop_state == "accept":
+            pen = theme.SELECTED_PEN
+        painter.setPen(pen)
+        painter.drawRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
+        if level_of_detail(painter) < TEXT_LOD:
+            return
+        painter.drawPixmap(
+            QRectF(12, 16, ICON, ICON), theme.icon_pixmap(self.step_type, 18), QRectF(0, 0, 36, 36)
+        )
+        painter.setPen(theme.TEXT_PEN)
+        self._name.draw(painter, 40, 8)
+        painter.setPen(theme.MUTED_PEN)
+        self._detail.draw(painter, 40, 27)
+        self.paint_badge(painter)
+
+
+def _header_path(width: float) -> QPainterPath:
+    # Rounded on top, square where it meets the body.
+    path = QPainterPath()
+    path.addRoundedRect(QRectF(0.5, 0.5, width - 1, geometry.STAGE_HEADER), RADIUS, RADIUS)
+    square = QPainterPath()
+    square.addRect(QRectF(0.5, geometry.STAGE_HEADER - RADIUS, width - 1, RADIUS))
+    return path.united(square)
+
+
+def _detail_line(step: AnyStep) -> str:
+    if step.type == "interactive":
+        return step.assignee or "No assignee yet"
+    if step.type == "background":
+        return step.action or "No action yet"
+    if step.event and step.timeout:
+        return f"Event {step.event} · timeout {step.timeout}"
+    if step.event:
+        return f"Event {step.event}"
+    return f"Timer {step.timeout}" if step.timeout else "No event or timer yet"

@@ -1,0 +1,96 @@
+"""The palette: the elements an admin drags onto the canvas.
+
+A drag carries real QMimeData (`PALETTE_MIME` holding the element kind), so the canvas
+handles palette drops exactly like any other drop, and tests drive the same handler.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QMimeData, QSize, Qt
+from PySide6.QtGui import QDrag
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from designer.canvas import theme
+
+PALETTE_MIME = "application/x-baton-palette"
+
+
+@dataclass(frozen=True)
+class PaletteEntry:
+    """One draggable element kind."""
+
+    kind: str
+    label: str
+    tooltip: str
+
+
+ENTRIES: tuple[PaletteEntry, ...] = (
+    PaletteEntry("stage", "Stage", "A phase of the process. Its steps run in parallel."),
+    PaletteEntry(
+        "interactive",
+        "Interactive step",
+        "Work for a person, group or queue: lands in their inbox.\n"
+        "Drop it on a stage, or on the canvas to start a new stage.",
+    ),
+    PaletteEntry(
+        "background",
+        "Background step",
+        "Runs an action (e.g. send an email) with no person involved.\n"
+        "Drop it on a stage, or on the canvas to start a new stage.",
+    ),
+    PaletteEntry(
+        "wait",
+        "Wait step",
+        "Holds until an event arrives or a timer fires.\n"
+        "Drop it on a stage, or on the canvas to start a new stage.",
+    ),
+    PaletteEntry("decision", "Decision", "Routes to one of several next stages by conditions."),
+    PaletteEntry("end", "End", "Reaching it completes the run."),
+)
+
+
+def palette_mime(kind: str) -> QMimeData:
+    """The mime data a palette drag of `kind` carries."""
+    mime = QMimeData()
+    mime.setData(PALETTE_MIME, kind.encode())
+    return mime
+
+
+class PalettePanel(QListWidget):
+    """A list of element kinds to drag onto the canvas."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("palette")
+        self.setDragEnabled(True)
+        self.setIconSize(QSize(22, 22))
+        self.setSpacing(2)
+        self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+        self.setStyleSheet(
+            "QListWidget#palette { border: none; background: transparent; }"
+            "QListWidget#palette::item { padding: 6px 4px; border-radius: 6px; }"
+            "QListWidget#palette::item:hover { background: #ebe8f8; }"
+        )
+        for entry in ENTRIES:
+            item = QListWidgetItem(theme.icon(entry.kind), entry.label)
+            item.setToolTip(entry.tooltip)
+            item.setData(Qt.ItemDataRole.UserRole, entry.kind)
+            self.addItem(item)
+
+    def sizeHint(self) -> QSize:
+        return QSize(180, 320)  # a narrow column: the canvas gets the room
+
+    def kinds(self) -> list[str]:
+        """The element kinds offered, top to bottom."""
+        return [self.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.count())]
+
+    def startDrag(self, supported_actions: Qt.DropAction) -> None:
+        item = self.currentItem()
+        if item is None:
+            return
+        drag = QDrag(self)
+        drag.setMimeData(palette_mime(item.data(Qt.ItemDataRole.UserRole)))
+        drag.setPixmap(item.icon().pixmap(32, 32))
+        drag.exec(Qt.DropAction.CopyAction)

@@ -1,0 +1,94 @@
+"""Rename in place: a line edit over the element's name (double-click or F2).
+
+Enter commits one UpdateNodeCommand/UpdateStepCommand with the new name; Escape or leaving
+the field without changes pushes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QLineEdit
+
+from designer.canvas import geometry
+from designer.canvas.items import StageItem, StepCardItem
+from designer.commands import UpdateNodeCommand, UpdateStepCommand
+
+if TYPE_CHECKING:
+    from designer.canvas.view import DiagramView
+
+
+class RenameEditor(QLineEdit):
+    """The one in-place name editor of a view."""
+
+    def __init__(self, view: DiagramView) -> None:
+        super().__init__(view.viewport())
+        self._view = view
+        self._key: str | None = None
+        self.hide()
+        self.setStyleSheet(
+            "QLineEdit { border: 2px solid #6e56cf; border-radius: 4px; padding: 1px 4px;"
+            " background: white; selection-background-color: #d8d0f5; color: #1f2430; }"
+        )
+        self.returnPressed.connect(self.commit)
+        self.installEventFilter(self)
+
+    def start(self, key: object) -> None:
+        """Open the editor over an element's name."""
+        if not isinstance(key, str):
+            return
+        scene = self._view.diagram
+        item = scene.item_for(key)
+        element = scene.document.element(key)
+        if item is None or element is None:
+            return
+        if isinstance(item, StageItem):
+            area = QRectF(34, 8, geometry.STAGE_WIDTH - 44, 28)
+        elif isinstance(item, StepCardItem):
+            area = QRectF(36, 4, item.width - 40, 22)
+        elif getattr(item, "kind", None) in ("start", "end"):
+            area = QRectF(item.width / 2 - 80, item.height + 2, 160, 22)
+        else:  # decisions carry their name above the diamond
+            area = QRectF(item.width / 2 - 80, -geometry.LABEL_HEIGHT - 4, 160, 22)
+        rect = self._view.mapFromScene(item.mapToScene(area)).boundingRect()
+        self._key = key
+        self.setGeometry(rect.x(), rect.y(), max(rect.width(), 120), max(rect.height(), 24))
+        self.setText(element.name or "")
+        self.selectAll()
+        self.show()
+        self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def commit(self) -> None:
+        """Push the rename (if the name changed) and close."""
+        key, self._key = self._key, None
+        self.hide()
+        if key is None:
+            return
+        scene = self._view.diagram
+        element = scene.document.element(key)
+        name = self.text().strip()
+        if element is None or name == (element.name or ""):
+            return
+        if scene.document.is_step(key):
+            scene.push(UpdateStepCommand(scene.document, key, {"name": name}, "Rename step"))
+        else:
+            scene.push(UpdateNodeCommand(scene.document, key, {"name": name}, "Rename"))
+        self._view.setFocus()
+
+    def cancel(self) -> None:
+        """Close without changing anything."""
+        self._key = None
+        self.hide()
+        self._view.setFocus()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self and event.type() == QEvent.Type.KeyPress:
+            assert isinstance(event, QKeyEvent)
+            if event.key() == Qt.Key.Key_Escape:
+                self.cancel()
+                return True
+        if watched is self and event.type() == QEvent.Type.FocusOut and self._key is not None:
+            self.commit()
+        return super().eventFilter(watched, event)

@@ -1,0 +1,227 @@
+"""The canvas view: zoom (Ctrl+wheel, pinch), pan (middle-drag, Space+drag), fit, minimap.
+
+Rendering settings favour large diagrams: antialiasing on, the minimal viewport update
+mode, and cached backgrounds; items themselves skip text when zoomed far out.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import (
+    QKeyEvent,
+    QMouseEvent,
+    QNativeGestureEvent,
+    QPainter,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
+
+from designer.canvas.minimap import MinimapWidget
+from designer.canvas.rename import RenameEditor
+from designer.canvas.scene import DiagramScene
+
+MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+ZOOM_STEP = 1.2
+
+
+class DiagramView(QGraphicsView):
+    """Shows a DiagramScene; owns navigation, the minimap and the in-place rename editor."""
+
+    zoom_changed = Signal(float)
+    files_dropped = Signal(list)  # list[Path] of files dropped onto the canvas
+
+    def __init__(self, scene: DiagramScene, parent: QWidget | None = None) -> None:
+        super().__init__(scene, parent)
+        self.diagram = scene
+        self.setRenderHints(
+            QPainter.RenderHint.Antialiasing
+            | QPainter.RenderHint.TextAntialiasing
+            | QPainter.RenderHint.SmoothPixmapTransform
+        )
+        self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
+        self.setOptimizationFlag(QGraphicsView.OptimizationFlag.DontSavePainterState, True)
+        self.setDragMode(QGraphicsView.DragMode.RubberBandDrag)
+        self.setRubberBandSelectionMode(Qt.ItemSelectionMode.IntersectsItemShape)
+        self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
+        self.setResizeAnchor(QGraphicsView.ViewportAnchor.AnchorViewCenter)
+        self.setAcceptDrops(True)
+        self.setFrameShape(QGraphicsView.Shape.NoFrame)
+        # The minimap and pan gestures navigate; scrollbars would only take room.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.viewport().grabGesture(Qt.GestureType.PinchGesture)
+        self._pan_from: QPointF | None = None
+        self._space_down = False
+        self.minimap = MinimapWidget(self)
+        self.rename_editor = RenameEditor(self)
+        scene.rename_requested.connect(self.rename_editor.start)
+
+    # --- zoom -------------------------------------------------------------------------------
+
+    def zoom(self) -> float:
+        """The current zoom factor (1.0 = 100 %)."""
+        return self.transform().m11()
+
+    def set_zoom(self, factor: float, anchor: QPointF | None = None) -> None:
+        """Zoom to `factor`, keeping `anchor` (view coordinates) still if given."""
+        factor = max(MIN_ZOOM, min(MAX_ZOOM, factor))
+        scale = factor / self.zoom()
+        if abs(scale - 1.0) < 1e-6:
+            return
+        if anchor is not None:
+            before = self.mapToScene(anchor.toPoint())
+        self.scale(scale, scale)
+        if anchor is not None:
+            after = self.mapToScene(anchor.toPoint())
+            delta = after - before
+            self.translate(delta.x(), delta.y())
+        self._zoomed()
+
+    def _zoomed(self) -> None:
+        self.diagram.set_zoom_level(self.zoom())
+        self.zoom_changed.emit(self.zoom())
+
+    def zoom_in(self) -> None:
+        """One zoom step closer."""
+        self.set_zoom(self.zoom() * ZOOM_STEP)
+
+    def zoom_out(self) -> None:
+        """One zoom step further."""
+        self.set_zoom(self.zoom() / ZOOM_STEP)
+
+    def zoom_actual(self) -> None:
+        """Back to 100 %."""
+        self.set_zoom(1.0)
+
+    def fit(self) -> None:
+        """Show the whole diagram (never magnified beyond 100 %)."""
+        bounds = self.diagram.diagram_bounds()
+        if bounds.isNull():
+            self.zoom_actual()
+            return
+        bounds = bounds.adjusted(-40, -40, 40, 40)
+        self.fitInView(bounds, Qt.AspectRatioMode.KeepAspectRatio)
+        if self.zoom() > 1.0:
+            self.set_zoom(1.0)
+            self.centerOn(bounds.center())
+        self._zoomed()
+
+    def center_on_key(self, key: object) -> None:
+        """Scroll so an element is in the middle (Find, problems panel)."""
+        item = self.diagram.item_for(key)  # type: ignore[arg-type]
+        if item is not None:
+            self.centerOn(item.sceneBoundingRect().center())
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            steps = event.angleDelta().y() / 120.0
+            self.set_zoom(self.zoom() * (ZOOM_STEP**steps), event.position())
+            event.accept()
+        else:
+            super().wheelEvent(event)
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.NativeGesture:
+            assert isinstance(event, QNativeGestureEvent)
+            if event.gestureType() == Qt.NativeGestureType.ZoomNativeGesture:
+                self.set_zoom(self.zoom() * (1.0 + event.value()), event.position())
+                return True
+        if event.type() == QEvent.Type.Gesture:
+            assert isinstance(event, QGestureEvent)
+            pinch = event.gesture(Qt.GestureType.PinchGesture)
+            if isinstance(pinch, QPinchGesture):
+                anchor = self.viewport().mapFromGlobal(pinch.centerPoint().toPoint())
+                self.set_zoom(self.zoom() * pinch.scaleFactor(), QPointF(anchor))
+                return True
+        return super().viewportEvent(event)
+
+    # --- pan --------------------------------------------------------------------------------
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        """Scroll the view by a distance in view pixels."""
+        self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + int(dx))
+        self.verticalScrollBar().setValue(self.verticalScrollBar().value() + int(dy))
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        middle = event.button() == Qt.MouseButton.MiddleButton
+        if middle or (self._space_down and event.button() == Qt.MouseButton.LeftButton):
+            self._pan_from = event.position()
+            self.viewport().setCursor(Qt.CursorShape.ClosedHandCursor)
+            event.accept()
+            return
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            delta = event.position() - self._pan_from
+            self._pan_from = event.position()
+            self.pan_by(-delta.x(), -delta.y())
+            event.accept()
+            return
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self._pan_from is not None:
+            self._pan_from = None
+            self.viewport().setCursor(
+                Qt.CursorShape.OpenHandCursor if self._space_down else Qt.CursorShape.ArrowCursor
+            )
+            event.accept()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = True
+            self.viewport().setCursor(Qt.CursorShape.OpenHandCursor)
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape:
+            self.diagram.cancel_gesture()
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
+            self._space_down = False
+            self.viewport().unsetCursor()
+            event.accept()
+            return
+        super().keyReleaseEvent(event)
+
+    # --- files dropped on the canvas --------------------------------------------------------
+
+    def dragEnterEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+            return
+        super().dragMoveEvent(event)
+
+    def dropEvent(self, event) -> None:
+        if event.mimeData().hasUrls():
+            paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+            event.acceptProposedAction()
+            self.files_dropped.emit(paths)
+            return
+        super().dropEvent(event)
+
+    # --- overlays ---------------------------------------------------------------------------
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.minimap.place()
+
+    def scrollContentsBy(self, dx: int, dy: int) -> None:
+        super().scrollContentsBy(dx, dy)
+        self.minimap.update()
+
+    def visible_scene_rect(self) -> QRectF:
+        """The part of the scene the viewport shows."""
+        return self.mapToScene(self.viewport().rect()).boundingRect()

@@ -1,0 +1,70 @@
+"""New elements as the palette creates them: sensible names and ids unique in a document."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from designer.document.document import Document
+from engine.definition import (
+    AnyNode,
+    AnyStep,
+    BackgroundStep,
+    DecisionNode,
+    EndNode,
+    InteractiveStep,
+    StageNode,
+    StartNode,
+    WaitStep,
+)
+
+ElementKind = Literal["stage", "interactive", "background", "wait", "decision", "end", "start"]
+STEP_KINDS: frozenset[str] = frozenset({"interactive", "background", "wait"})
+NODE_KINDS: frozenset[str] = frozenset({"stage", "decision", "end", "start"})
+
+_DEFAULT_NAMES = {
+    "stage": "New stage",
+    "interactive": "Review",
+    "background": "Automated action",
+    "wait": "Wait for event",
+    "decision": "Decision",
+    "end": "End",
+    "start": "Start",
+}
+
+
+def new_node(document: Document, kind: str, taken: set[str] | None = None) -> AnyNode:
+    """A fresh node of `kind` with an unused id (also avoiding `taken`)."""
+    name = _DEFAULT_NAMES[kind]
+    node_id = _fresh_id(document, kind, taken)
+    if kind == "stage":
+        return StageNode(id=node_id, type="stage", name=name)
+    if kind == "decision":
+        return DecisionNode(id=node_id, type="decision", name=name)
+    if kind == "end":
+        return EndNode(id=node_id, type="end", name=name)
+    if kind == "start":
+        return StartNode(id=node_id, type="start", name=name)
+    raise ValueError(f"{kind!r} is not a node kind")
+
+
+def new_step(document: Document, kind: str, taken: set[str] | None = None) -> AnyStep:
+    """A fresh step of `kind` with an unused id (also avoiding `taken`)."""
+    name = _DEFAULT_NAMES[kind]
+    step_id = _fresh_id(document, f"{kind}_step", taken)
+    if kind == "interactive":
+        return InteractiveStep(id=step_id, type="interactive", name=name)
+    if kind == "background":
+        return BackgroundStep(id=step_id, type="background", name=name)
+    if kind == "wait":
+        return WaitStep(id=step_id, type="wait", name=name)
+    raise ValueError(f"{kind!r} is not a step kind")
+
+
+def _fresh_id(document: Document, base: str, taken: set[str] | None) -> str:
+    candidate = document.unique_id(base)
+    if not taken or candidate not in taken:
+        return candidate
+    n = 2
+    while f"{candidate}_{n}" in taken or document.element(f"{candidate}_{n}") is not None:
+        n += 1
+    return f"{candidate}_{n}"

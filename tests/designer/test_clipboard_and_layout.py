@@ -1,0 +1,108 @@
+"""Cut, copy, paste and duplicate through the window's actions; auto-layout; badges."""
+
+from __future__ import annotations
+
+import pytest
+from builders import text_of
+from gui import open_window
+from PySide6.QtGui import QGuiApplication
+
+from designer.commands import FRAGMENT_MIME
+from designer.main_window import MainWindow
+from engine.validation import Diagnostic
+
+
+@pytest.fixture
+def window(qtbot, tmp_path):
+    return open_window(qtbot, tmp_path)
+
+
+def test_copy_then_paste_adds_a_copy_with_new_ids_beside_the_original(window):
+    before = text_of(window.document)
+    window.selection.set(["intake", "decide"])
+    window.actions_.copy.trigger()
+    assert QGuiApplication.clipboard().mimeData().hasFormat(FRAGMENT_MIME)
+    window.actions_.paste.trigger()
+    assert set(window.selection.keys()) == {"intake_2", "decide_2"}
+    assert window.scene.flow_item("intake_2", "decide_2") is not None
+    assert window.scene.card_item("a_2").parentItem() is window.scene.node_item("intake_2")
+    window.undo_stack.undo()
+    assert text_of(window.document) == before
+
+
+def test_cut_removes_and_paste_brings_back_the_same_content(window):
+    window.selection.set(["b"])
+    window.actions_.cut.trigger()
+    assert window.document.element("b") is None
+    window.selection.set(["approval"])
+    window.actions_.paste.trigger()
+    (pasted,) = window.selection.keys()
+    assert window.document.stage_of(pasted).id == "approval"
+    assert window.document.element(pasted).name == "Create record"
+
+
+def test_duplicate_copies_without_touching_the_clipboard(window):
+    QGuiApplication.clipboard().setText("unrelated")
+    window.selection.set(["approval"])
+    window.actions_.duplicate.trigger()
+    assert window.selection.keys() == ("approval_2",)
+    assert QGuiApplication.clipboard().text() == "unrelated"
+
+
+def test_paste_works_between_two_windows(window, qtbot, tmp_path):
+    other = MainWindow(recovery_dir=tmp_path / "other")
+    qtbot.addWidget(other)
+    window.selection.set(["approval"])
+    window.actions_.copy.trigger()
+    other.actions_.paste.trigger()
+    assert other.document.element("d") is not None
+    assert other.scene.node_item("approval") is not None
+
+
+def test_auto_layout_is_one_undo_entry_that_puts_the_flow_left_to_right(window):
+    before = text_of(window.document)
+    window.actions_.auto_layout.trigger()
+    layout = window.document.definition.layout
+    assert layout["start"].x < layout["intake"].x < layout["decide"].x < layout["end"].x
+    assert window.scene.node_item("decide").pos().x() == layout["decide"].x
+    assert window.undo_stack.count() == 1
+    window.undo_stack.undo()
+    assert text_of(window.document) == before
+
+
+def test_select_all_selects_nodes_steps_and_flows(window):
+    window.actions_.select_all.trigger()
+    keys = set(window.selection.keys())
+    assert {"start", "intake", "a", "d", ("decide", "end")} <= keys
+
+
+def test_selection_set_elsewhere_is_followed_by_the_canvas(window):
+    window.selection.set([("decide", "approval")])
+    assert window.scene.flow_item("decide", "approval").isSelected()
+    window.selection.clear()
+    assert not window.scene.selectedItems()
+
+
+def test_diagnostics_badge_the_offending_items_with_their_message(window):
+    window.apply_diagnostics(
+        [
+            Diagnostic("error", "missing-assignee", "c", "assignee", "Call client has no assignee"),
+            Diagnostic("warning", "no-default", "decide", None, "add a default flow"),
+        ]
+    )
+    card, decision = window.scene.card_item("c"), window.scene.node_item("decide")
+    assert card.badge == "error" and "no assignee" in card.toolTip()
+    assert decision.badge == "warning"
+    assert window._counts_label.text() == "1 error   1 warning"
+    window.apply_diagnostics([])
+    assert card.badge is None and card.toolTip() == ""
+
+
+def test_a_name_change_refreshes_only_its_card(window):
+    card = window.scene.card_item("a")
+    other = window.scene.card_item("b")
+    from designer.commands import UpdateStepCommand
+
+    window.undo_stack.push(UpdateStepCommand(window.document, "a", {"name": "Check the form"}))
+    assert window.scene.card_item("a") is card and window.scene.card_item("b") is other
+    assert card._name.text == "Check the form"
