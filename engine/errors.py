@@ -104,3 +104,9 @@ class InterchangeError(BatonError):
         if self.problems:
             text += "".join(f"\n  - {element}: {why}" for element, why in self.problems)
         return text
+
+
+class StoreTooNew(BatonError):
+    """The database was written by a newer Baton than this one."""
+
+    exit_code = 2

@@ -6,13 +6,10 @@ outbox), so they stay free of runtime internals and are written like any plugin.
 
 from __future__ import annotations
 
-import os
-import smtplib
-from email.message import EmailMessage
-from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
+from engine.actions.mail import deliver
 from engine.errors import InvalidInput
 
 
@@ -31,41 +28,24 @@ def log(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
 def send_email(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
     """Send `to`, `subject`, `body` (optional `cc`, `sender`).
 
-    By default the message is written as an `.eml` file to the outbox folder, so nothing is
-    lost without a mail server. With `BATON_SMTP_HOST` set it is sent by SMTP too. Either
-    way the message is keyed by run, step and attempt-independent visit, so a retried step
+    The message goes to the outbox folder as an `.eml` file (and by SMTP when configured;
+    see `engine.actions.mail`). It is keyed by run, step and stage visit, so a retried step
     (at-least-once) never sends the same message twice.
     """
     to = inputs.get("to")
     if not to:
         raise InvalidInput("send_email needs a `to` address", field="to")
-    outbox = Path(context.outbox)
-    outbox.mkdir(parents=True, exist_ok=True)
-    key = context.idempotency_key
-    file = outbox / f"{key}.eml"
-    sent_marker = outbox / "sent" / f"{key}.sent"
-    message = EmailMessage()
-    message["To"] = to if isinstance(to, str) else ", ".join(to)
-    if inputs.get("cc"):
-        message["Cc"] = inputs["cc"]
-    message["From"] = inputs.get("sender") or os.environ.get("BATON_MAIL_FROM", "baton@localhost")
-    message["Subject"] = str(inputs.get("subject", ""))
-    message["Date"] = formatdate(context.now.timestamp(), usegmt=True)
-    # Derived from the key alone, so a re-sent message is recognisably the same one.
-    message["Message-ID"] = f"<{key}@baton.local>"
-    message.set_content(str(inputs.get("body", "")))
-    if not file.exists():
-        temp = file.with_suffix(".tmp")
-        temp.write_bytes(bytes(message))
-        os.replace(temp, file)
-    host = os.environ.get("BATON_SMTP_HOST")
-    if host and not sent_marker.exists():
-        port = int(os.environ.get("BATON_SMTP_PORT", "25"))
-        with smtplib.SMTP(host, port, timeout=30) as smtp:
-            smtp.send_message(message)
-        sent_marker.parent.mkdir(exist_ok=True)
-        sent_marker.touch()
-    return {"message_file": str(file), "message_id": message["Message-ID"]}
+    file, message_id = deliver(
+        Path(context.outbox),
+        context.idempotency_key,
+        to=to,
+        subject=str(inputs.get("subject", "")),
+        body=str(inputs.get("body", "")),
+        now=context.now,
+        cc=inputs.get("cc"),
+        sender=inputs.get("sender"),
+    )
+    return {"message_file": str(file), "message_id": message_id}
 
 
 def create_record(inputs: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 import typer
+from sqlalchemy.exc import OperationalError
 
 from engine.cli.app import app
 from engine.cli.common import (
@@ -18,6 +19,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
+from engine.errors import BatonError
 from engine.runtime import Engine, VirtualClock
 from engine.store import parse_time
 
@@ -105,12 +107,26 @@ def worker_command(
     """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM."""
     engine = open_engine(db)
     stop = threading.Event()
-    # SIGTERM stops as cleanly as Ctrl-C: the current transaction finishes or rolls back.
-    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+
+    def request_stop(*_: object) -> None:
+        # The first Ctrl-C (or SIGTERM) lets the current transaction commit, then stops;
+        # a second Ctrl-C interrupts at once (the transaction then rolls back).
+        stop.set()
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
     typer.echo(f"baton worker on {engine.store.url}; Ctrl-C stops", err=True)
     try:
         while not stop.is_set():
-            fired = engine.tick()
+            try:
+                fired = engine.tick()
+            except (BatonError, OperationalError) as exc:
+                # A refused firing or a busy database is reported and tried again on the
+                # next pass; the timer stays due, so nothing is dropped.
+                typer.echo(f"baton worker: {exc}", err=True)
+                stop.wait(poll)
+                continue
             if fired:
                 typer.echo(
                     f"{datetime.now().isoformat(timespec='seconds')} fired {fired}", err=True

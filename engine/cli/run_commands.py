@@ -158,7 +158,7 @@ def _operator(name: str, help_text: str) -> None:
         if name == "cancel":
             engine.cancel(run_id, reason, actor=who)
         elif name == "pause":
-            engine.pause(run_id, actor=who)
+            engine.pause(run_id, reason, actor=who)
         else:
             engine.resume(run_id, actor=who)
         typer.echo(f"{run_id}: {engine.run(run_id)['status']}")

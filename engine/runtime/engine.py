@@ -10,11 +10,10 @@ from typing import Any, TypeVar
 
 import platformdirs
 from sqlalchemy import Connection, delete
-from sqlalchemy.engine import make_url
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
 from engine.errors import ActivationRefused, Conflict, NotFound
-from engine.runtime import operations, queries, timers, triggers, workitems
+from engine.runtime import notify, operations, queries, timers, triggers, workitems
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
 from engine.runtime.unit import Unit
@@ -27,9 +26,9 @@ T = TypeVar("T")
 
 
 def _default_outbox(store: Store) -> Path:
-    url = make_url(store.url)
-    if url.get_backend_name() == "sqlite" and url.database and url.database != ":memory:":
-        return Path(url.database).expanduser().parent / "outbox"
+    folder = store.file_folder()
+    if folder is not None:
+        return folder / "outbox"
     return Path(platformdirs.user_data_dir("baton", appauthor=False)) / "outbox"
 
 
@@ -90,6 +89,9 @@ class Engine:
     def activate(self, definition: Orchestration) -> int:
         """Store a definition as the active version of its id; returns the stored version.
 
+        Versions are numbered by the store (the file's `version` is not trusted). Activating
+        exactly what is already active changes nothing and returns that version.
+
         Raises:
             ActivationRefused: validation reports errors (they are attached).
         """
@@ -103,6 +105,11 @@ class Engine:
             )
         with self.unit() as unit:
             conn = unit.conn
+            active = definition_store.active_version(conn, definition.id)
+            if active is not None:
+                same = definition.model_copy(update={"version": active})
+                if definition_store.body(conn, definition.id, active) == dumps_definition(same):
+                    return active
             version = definition_store.next_version(conn, definition.id)
             stored = definition.model_copy(update={"version": version})
             trigger = stored.trigger
@@ -176,13 +183,17 @@ class Engine:
     # --- time --------------------------------------------------------------------------
 
     def tick(self) -> int:
-        """Fire every timer and schedule due now, each in its own transaction; returns how many."""
+        """Fire every timer and schedule due now, each in its own transaction; returns how many.
+
+        Assignment notices pending from earlier calls are delivered at the end.
+        """
         fired = 0
         while True:
             with self.unit() as unit:
                 timer_ids = timers.due_timer_ids(unit)
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
+                notify.send_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
@@ -222,9 +233,9 @@ class Engine:
             actor,
         )
 
-    def pause(self, run_id: str, actor: str | None = None) -> None:
+    def pause(self, run_id: str, reason: str = "", actor: str | None = None) -> None:
         """Pause a run: no new steps start."""
-        self._call(lambda u: operations.pause_run(u, u.run(run_id)), actor)
+        self._call(lambda u: operations.pause_run(u, u.run(run_id), reason), actor)
 
     def resume(self, run_id: str, actor: str | None = None) -> None:
         """Resume a paused run."""
@@ -298,6 +309,16 @@ class Engine:
         """Open work items (all, or those `user` may complete)."""
         with self.store.read() as conn:
             return queries.list_work_items(conn, user, include_closed)
+
+    def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
+        """A run's state rebuilt from its log alone (up to event `upto`, inclusive)."""
+        from engine.runtime.replay import replay
+
+        with self.store.read() as conn:
+            events = queries.run_events(conn, run_id)
+            version = queries.run_version(conn, run_id)
+            plan = self.plan(version[0], version[1], conn)
+        return replay(plan, [e for e in events if upto is None or e["seq"] <= upto])
 
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first (a lean call for scripts)."""

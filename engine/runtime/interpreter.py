@@ -11,7 +11,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from engine.actions import get_action
-from engine.definition import BackgroundStep, DecisionNode, EndNode, InteractiveStep, StageNode
+from engine.definition import (
+    BackgroundStep,
+    DecisionNode,
+    EndNode,
+    InteractiveStep,
+    StageNode,
+    WaitStep,
+)
 from engine.errors import ExpressionError
 from engine.expressions import Namespace, evaluate
 from engine.runtime import waiting
@@ -84,6 +91,13 @@ def progress(unit: Unit, run: RunState) -> None:
 def _progress(unit: Unit, run: RunState, plan: Plan) -> None:
     while run.status == "running" and run.current_stage is not None:
         stage_id = run.current_stage
+        stage = plan.nodes[stage_id]
+        # The exit condition is checked before anything new starts, so a stage that may
+        # already leave does not open work items only to withdraw them.
+        if stage.exit_condition and evaluate_in(unit, run, stage.exit_condition, stage_id):
+            cancel_open_steps(unit, run, plan, stage_id, "the stage's exit condition holds")
+            exit_stage(unit, run, plan, stage_id)
+            continue
         steps = plan.stage_steps[stage_id]
         state = run.steps
         started = False
@@ -96,20 +110,17 @@ def _progress(unit: Unit, run: RunState, plan: Plan) -> None:
             started = True
             if run.status != "running" or run.current_stage != stage_id:
                 return
-        stage = plan.nodes[stage_id]
-        if stage.exit_condition and evaluate_in(unit, run, stage.exit_condition, stage_id):
-            cancel_open_steps(unit, run, plan, stage_id, "the stage's exit condition holds")
-            exit_stage(unit, run, plan, stage_id)
-            continue
         if all(state[s.id]["status"] in STEP_FINISHED for s in steps):
             exit_stage(unit, run, plan, stage_id)
             continue
         if not started:
-            return
+            return  # waiting on people, events, timers or child runs
 
 
 def follow(unit: Unit, run: RunState, plan: Plan, node_id: str) -> None:
     """Leave a node along its flow (deciding at decisions) until a stage or an end."""
+    # Kept until a stage or end is reached, so a failed decision can be resumed from here.
+    run.resume_from = node_id
     flows = plan.outgoing.get(node_id) or []
     if not flows:
         raise RunFailure(f"[{node_id}] has no outgoing flow; the run cannot go on")
@@ -120,8 +131,10 @@ def follow(unit: Unit, run: RunState, plan: Plan, node_id: str) -> None:
             raise RunFailure(f"[{node_id}] flows to {target!r}, which does not exist")
         if isinstance(node, StageNode):
             enter_stage(unit, run, plan, node)
+            run.resume_from = None
             return
         if isinstance(node, EndNode):
+            run.resume_from = None
             complete_run(unit, run, node.id)
             return
         if isinstance(node, DecisionNode):
@@ -160,7 +173,7 @@ def enter_stage(unit: Unit, run: RunState, plan: Plan, stage: StageNode) -> None
     visits = (previous["visits"] if previous else 0) + 1
     if stage.max_visits is not None and visits > stage.max_visits:
         raise RunFailure(
-            f"[{stage.id}] would be entered a {visits}th time, but max_visits is "
+            f"[{stage.id}] would be visited {visits} times, but max_visits is "
             f"{stage.max_visits}; the loop back to it was stopped"
         )
     if previous is None:
@@ -226,6 +239,11 @@ def start_step(unit: Unit, run: RunState, plan: Plan, step: Any) -> None:
         st.update(status="skipped", ended_at=unit.now)
         unit.emit(run, "step_skipped", {"step": step.id, "reason": "condition is false"})
         return
+    # A wait's key is evaluated before the step counts as started, so an error leaves it
+    # not started and a resumed run tries again.
+    key = None
+    if isinstance(step, WaitStep) and step.event and step.key:
+        key = evaluate_in(unit, run, step.key, step.id)
     st["started_at"] = unit.now
     unit.emit(run, "step_started", {"step": step.id})
     if isinstance(step, BackgroundStep):
@@ -237,7 +255,6 @@ def start_step(unit: Unit, run: RunState, plan: Plan, step: Any) -> None:
     else:
         st["status"] = "waiting"
         if step.event:
-            key = evaluate_in(unit, run, step.key, step.id) if step.key else None
             waiting.add_wait(unit, run, step.id, step.event, key)
         if step.timeout:
             waiting.add_timer(unit, run, step.id, "timeout", duration(step.timeout))
@@ -250,7 +267,14 @@ def run_action(unit: Unit, run: RunState, plan: Plan, step: BackgroundStep) -> N
     attempts = step.retry.attempts if step.retry else 1
     while True:
         st["attempts"] = attempt = st.get("attempts", 0) + 1
-        inputs = {k: evaluate_in(unit, run, expr, step.id) for k, expr in step.inputs.items()}
+        try:
+            inputs = {
+                k: evaluate(expr, names_for(unit, run, expr)) for k, expr in step.inputs.items()
+            }
+        except ExpressionError as exc:
+            # Bad input data is this step's failure: retry it once the data is fixed.
+            fail_step(unit, run, step.id, exc.message)
+            return
         context = ActionContext(unit, run, step.id, attempt)
         try:
             if action is None:
@@ -275,6 +299,7 @@ def run_action(unit: Unit, run: RunState, plan: Plan, step: BackgroundStep) -> N
         context.succeeded()
         if context.variables_set:
             run.variables.update(context.variables_set)
+            unit.emit(run, "variables_set", {"step": step.id, "values": context.variables_set})
         if context.child_run_id is not None:
             st["status"] = "waiting"
             st["child_run_id"] = context.child_run_id

@@ -58,15 +58,34 @@ def pause_run(unit: Unit, run: RunState, reason: str = "") -> None:
     if run.status not in RUN_ACTIVE:
         raise Conflict(f"run {run.id} is {run.status}; only a running or waiting run can pause")
     run.status = "paused"
-    unit.emit(run, "run_paused", {"reason": reason})
+    unit.emit(run, "run_paused", {"reason": reason} if reason else {})
 
 
 def resume_run(unit: Unit, run: RunState) -> None:
-    """Resume a paused run: start what became startable meanwhile."""
-    if run.status != "paused":
-        raise Conflict(f"run {run.id} is {run.status}, not paused")
-    run.status = "waiting"
+    """Resume a paused run, or a failed one whose failure was not a step's.
+
+    A run that failed on an expression (a decision or condition reading a value that was
+    missing, say) is resumed where it stopped, after the data was fixed. A failed step is
+    retried or skipped instead.
+    """
+    failed_steps = [s for s, st in run.steps.items() if st["status"] == "failed"]
+    if run.status == "failed" and failed_steps:
+        raise Conflict(
+            f"run {run.id} failed at step {failed_steps[0]}",
+            hint=f"use `baton retry {run.id} {failed_steps[0]}` or `baton skip`",
+        )
+    if run.status not in ("paused", "failed"):
+        raise Conflict(f"run {run.id} is {run.status}, not paused or failed")
+    run.status = "running"
+    run.error = None
     unit.emit(run, "run_resumed", {})
+    if run.resume_from:
+        plan = unit.plan(run)
+        try:
+            interpreter.follow(unit, run, plan, run.resume_from)
+        except interpreter.RunFailure as exc:
+            interpreter.fail_run(unit, run, str(exc))
+            return
     interpreter.progress(unit, run)
 
 

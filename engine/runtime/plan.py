@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from engine.definition import (
     AnyNode,
@@ -65,6 +66,6 @@ def reads_record(text: str) -> bool:
 
 
 @functools.lru_cache(maxsize=1024)
-def duration(text: str):  # type: ignore[no-untyped-def]
+def duration(text: str) -> timedelta:
     """A cached `parse_duration`."""
     return parse_duration(text)

@@ -190,3 +190,13 @@ _OPEN_ITEM_IDS = (
 def open_item_ids(conn: Connection, run_id: str) -> list[str]:
     """Ids of a run's open items, oldest first."""
     return list(conn.execute(_OPEN_ITEM_IDS, {"run_id": run_id}).scalars())
+
+
+def run_version(conn: Connection, run_id: str) -> tuple[str, int]:
+    """(definition id, version) a run executes."""
+    row = conn.execute(
+        select(runs.c.definition_id, runs.c.definition_version).where(runs.c.id == run_id)
+    ).first()
+    if row is None:
+        raise NotFound(f"no run with id {run_id!r}")
+    return row.definition_id, row.definition_version

@@ -42,6 +42,8 @@ class RunState:
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Definition ids that led to this run through record triggers (recursion guard).
     chain: list[str] = field(default_factory=list)
+    # The node whose outgoing flow failed to lead anywhere (a decision error); resume there.
+    resume_from: str | None = None
     # Bookkeeping for the flush, never stored.
     is_new: bool = False
     # False when the parent itself ended this child (so the parent is not told back).
@@ -59,6 +61,7 @@ class RunState:
                 "steps": self.steps,
                 "stages": self.stages,
                 "chain": self.chain,
+                "resume_from": self.resume_from,
             },
             separators=(",", ":"),
             default=str,
@@ -87,6 +90,7 @@ class RunState:
             steps=state["steps"],
             stages=state["stages"],
             chain=state.get("chain", []),
+            resume_from=state.get("resume_from"),
         )
 
     def touch_step(self, step_id: str) -> dict[str, Any]:

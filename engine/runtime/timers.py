@@ -48,7 +48,10 @@ def fire_timer(unit: Unit, timer_id: int) -> bool:
     row = unit.conn.execute(select(timers).where(timers.c.id == timer_id)).first()
     if row is None:
         return False
-    unit.conn.execute(delete(timers).where(timers.c.id == timer_id))
+    # Claiming by delete: on databases without SQLite's single writer, two workers may read
+    # the same timer; only the one whose delete removed the row fires it.
+    if unit.conn.execute(delete(timers).where(timers.c.id == timer_id)).rowcount != 1:
+        return False
     run = unit.run(row.run_id)
     st = run.steps.get(row.step_id)
     if st is None or run.status in ("completed", "canceled"):
@@ -84,6 +87,7 @@ def _item_due(unit: Unit, run: Any, step: Any, item_id: str) -> None:
         unit.conn.execute(
             update(work_items).where(work_items.c.id == item_id).values(assignee=step.escalate_to)
         )
+        unit.notify(run, item_id, step.escalate_to, "escalated")
         unit.emit(
             run,
             "item_reassigned",

@@ -86,6 +86,7 @@ def start(
             "version": version,
             "trigger": trigger,
             "inputs": inputs or {},
+            "variables": variables,
             "record": list(record) if record else None,
             "parent": list(parent) if parent else None,
         },

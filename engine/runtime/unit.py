@@ -20,13 +20,14 @@ from engine.errors import Conflict, NotFound
 from engine.runtime.state import RunState
 from engine.store import format_time
 from engine.store import records as record_store
-from engine.store.schema import events, runs, stage_instances, step_instances
+from engine.store.prepared import Prepared
+from engine.store.schema import events, notifications, runs, stage_instances, step_instances
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
     from engine.runtime.plan import Plan
 
-_STEP_UPDATE = (
+_STEP_UPDATE = Prepared(
     update(step_instances)
     .where(
         and_(
@@ -42,7 +43,7 @@ _STEP_UPDATE = (
         error=bindparam("error"),
     )
 )
-_STAGE_UPDATE = (
+_STAGE_UPDATE = Prepared(
     update(stage_instances)
     .where(
         and_(
@@ -59,8 +60,21 @@ _STAGE_UPDATE = (
 )
 
 
+_INSERT_RUN = Prepared(runs.insert())
+_INSERT_STAGE = Prepared(stage_instances.insert())
+_INSERT_STEP = Prepared(step_instances.insert())
+_INSERT_EVENT = Prepared(events.insert())
+_INSERT_NOTICE = Prepared(
+    notifications.insert().values(
+        run_id=bindparam("run_id"),
+        item_id=bindparam("item_id"),
+        assignee=bindparam("assignee"),
+        reason=bindparam("reason"),
+        created_at=bindparam("created_at"),
+    )
+)
 _SELECT_RUN = select(runs).where(runs.c.id == bindparam("id"))
-_UPDATE_RUN = (
+_UPDATE_RUN = Prepared(
     update(runs)
     .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
     .values(
@@ -99,6 +113,7 @@ class Unit:
         self.runs: dict[str, RunState] = {}
         self.events: list[dict[str, Any]] = []
         self.queue: deque[Callable[[], None]] = deque()
+        self.notices: list[dict[str, Any]] = []
         self._records: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     # --- runs --------------------------------------------------------------------------
@@ -142,6 +157,18 @@ class Unit:
             }
         )
 
+    def notify(self, run: RunState, item_id: str, assignee: str, reason: str) -> None:
+        """Queue an assignment notice (delivered after commit by `Engine.tick`)."""
+        self.notices.append(
+            {
+                "run_id": run.id,
+                "item_id": item_id,
+                "assignee": assignee,
+                "reason": reason,
+                "created_at": self.now,
+            }
+        )
+
     # --- records -----------------------------------------------------------------------
 
     def record(self, object_name: str | None, record_id: str | None) -> dict[str, Any] | None:
@@ -173,11 +200,11 @@ class Unit:
             if run.is_new:
                 new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
             else:
-                result = conn.execute(
-                    _UPDATE_RUN,
+                changed = _UPDATE_RUN.run(
+                    conn,
                     {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **run.row_values()},
                 )
-                if result.rowcount != 1:
+                if changed != 1:
                     raise Conflict(
                         f"run {run.id} was changed by another process at the same time",
                         hint="repeat the command",
@@ -233,15 +260,10 @@ class Unit:
                         "error": st.get("error"),
                     }
                 )
-        if new_runs:
-            conn.execute(runs.insert(), new_runs)
-        if stage_rows:
-            conn.execute(stage_instances.insert(), stage_rows)
-        if stage_updates:
-            conn.execute(_STAGE_UPDATE, stage_updates)
-        if step_rows:
-            conn.execute(step_instances.insert(), step_rows)
-        if step_updates:
-            conn.execute(_STEP_UPDATE, step_updates)
-        if self.events:
-            conn.execute(events.insert(), self.events)
+        _INSERT_RUN.run_many(conn, new_runs)
+        _INSERT_STAGE.run_many(conn, stage_rows)
+        _STAGE_UPDATE.run_many(conn, stage_updates)
+        _INSERT_STEP.run_many(conn, step_rows)
+        _STEP_UPDATE.run_many(conn, step_updates)
+        _INSERT_EVENT.run_many(conn, self.events)
+        _INSERT_NOTICE.run_many(conn, self.notices)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, select, update
 
 from engine.store import format_time
+from engine.store.prepared import Prepared
 from engine.store.schema import timers, waits, work_items
 
 if TYPE_CHECKING:
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
 
-_INSERT_ITEM = work_items.insert()
+_INSERT_ITEM = Prepared(work_items.insert())
 
 
 def add_timer(
@@ -64,8 +65,8 @@ def create_item(unit: Unit, run: RunState, step: Any, assignee: str) -> str:
         from engine.runtime.plan import duration
 
         due_at = add_timer(unit, run, step.id, "due", duration(step.due), item_id)
-    unit.conn.execute(
-        _INSERT_ITEM,
+    _INSERT_ITEM.run(
+        unit.conn,
         {
             "id": item_id,
             "run_id": run.id,
@@ -77,8 +78,12 @@ def create_item(unit: Unit, run: RunState, step: Any, assignee: str) -> str:
             "created_at": unit.now,
             "due_at": due_at,
             "overdue": False,
+            "completed_by": None,
+            "completed_at": None,
+            "outputs": None,
         },
     )
+    unit.notify(run, item_id, assignee, "assigned")
     unit.emit(
         run,
         "item_created",

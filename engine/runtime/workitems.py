@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -11,13 +12,14 @@ from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.runtime import interpreter
 from engine.runtime.values import check_outputs
 from engine.store import directory
+from engine.store.prepared import Prepared
 from engine.store.schema import work_items
 
 if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
 _SELECT_ITEM = select(work_items).where(work_items.c.id == bindparam("id"))
-_COMPLETE_ITEM = (
+_COMPLETE_ITEM = Prepared(
     update(work_items)
     .where(work_items.c.id == bindparam("b_id"))
     .values(
@@ -91,9 +93,14 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
     run = unit.run(row.run_id)
     step = unit.plan(run).steps[row.step_id]
     clean = check_outputs(step, outputs)
-    unit.conn.execute(
-        _COMPLETE_ITEM,
-        {"b_id": item_id, "completed_by": actor, "completed_at": unit.now, "outputs": clean},
+    _COMPLETE_ITEM.run(
+        unit.conn,
+        {
+            "b_id": item_id,
+            "completed_by": actor,
+            "completed_at": unit.now,
+            "outputs": json.dumps(clean, default=str),
+        },
     )
     unit.emit(
         run, "item_completed", {"item": item_id, "step": row.step_id, "outputs": clean}, actor
@@ -117,6 +124,7 @@ def reassign_item(
         raise Conflict(f"work item {item_id} is {row.status}; only open items can be reassigned")
     unit.conn.execute(update(work_items).where(work_items.c.id == item_id).values(assignee=to))
     run = unit.run(row.run_id)
+    unit.notify(run, item_id, to, "reassigned")
     unit.emit(
         run,
         "item_reassigned",

@@ -156,3 +156,19 @@ def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, bool, bo
         return None
     member = (kind == "user" and target == name) or row.member is not None
     return bool(row.active), bool(row.admin), member
+
+
+def emails_for(conn: Connection, assignee: str) -> list[str]:
+    """Addresses of the active people behind an assignee (a user, or a group's members)."""
+    kind, _, name = assignee.partition(":")
+    if kind == "user":
+        query = select(users.c.email).where(users.c.name == name)
+    else:
+        query = (
+            select(users.c.email)
+            .join(memberships, memberships.c.user_name == users.c.name)
+            .where(memberships.c.group_name == name, memberships.c.kind == kind)
+            .order_by(users.c.name)
+        )
+    query = query.where(users.c.active.is_(True), users.c.email.is_not(None))
+    return [e for e in conn.execute(query).scalars() if e]

@@ -186,3 +186,20 @@ schedules = Table(
     Column("cron", String(120), nullable=False),
     Column("next_at", String(32), nullable=False),
 )
+
+# Assignment notices: written in the transaction that assigns an item (a transactional
+# outbox), delivered afterwards by `Engine.tick`, so a crash can delay a notice, never lose it.
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(40), nullable=False),
+    Column("item_id", String(40), nullable=False),
+    Column("assignee", String(200), nullable=False),
+    # "assigned", "reassigned" or "escalated"
+    Column("reason", String(16), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sent_at", String(32)),
+    Column("recipients", Text),
+)
+Index("ix_notifications_pending", notifications.c.sent_at)

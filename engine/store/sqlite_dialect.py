@@ -23,6 +23,14 @@ def prepare_file(url: str) -> None:
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
+def file_folder(url: str) -> Path | None:
+    """The folder of a SQLite file (None for an in-memory database)."""
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return None
+    return Path(database).expanduser().parent
+
+
 def configure(engine: Engine) -> None:
     """WAL journal, a busy timeout, and BEGIN IMMEDIATE for every transaction.
 
@@ -48,3 +56,12 @@ def configure(engine: Engine) -> None:
         # Readers (Store.read) take no lock at BEGIN; writers take the write lock at once.
         read_only = connection.get_execution_options().get("baton_read_only", False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def checkpoint(engine: Engine) -> None:
+    """Fold the write-ahead log into the database file (outside any transaction)."""
+    raw = engine.raw_connection()
+    try:
+        raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        raw.close()

@@ -10,17 +10,11 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy import Connection, create_engine, select
 
-from engine.errors import BatonError
+from engine.errors import StoreTooNew
 from engine.store import sqlite_dialect
 from engine.store.schema import SCHEMA_VERSION, meta, metadata
 
 DB_ENV = "BATON_DB"
-
-
-class StoreTooNew(BatonError):
-    """The database was written by a newer Baton than this one."""
-
-    exit_code = 2
 
 
 def default_db_url() -> str:
@@ -88,11 +82,13 @@ class Store:
     def checkpoint(self) -> None:
         """Fold SQLite's write-ahead log into the main file (no-op elsewhere)."""
         if sqlite_dialect.is_sqlite(self.url):
-            raw = self.engine.raw_connection()
-            try:
-                raw.cursor().execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                raw.close()
+            sqlite_dialect.checkpoint(self.engine)
+
+    def file_folder(self) -> Path | None:
+        """The folder holding a file database (SQLite), else None."""
+        if sqlite_dialect.is_sqlite(self.url):
+            return sqlite_dialect.file_folder(self.url)
+        return None
 
     def close(self) -> None:
         """Release the connections."""

@@ -153,7 +153,12 @@ def test_retry_and_skip_a_failed_step(people, tmp_path):
     assert people("runs", "--status", "failed", "--format", "json").json()[0]["id"] == run_id
 
     retried = people("retry", run_id, "boom")
-    assert retried.code == 1 and "only a failed step" in retried.err
+    assert retried.code == 0 and "failed" in retried.out  # the data is still bad
+    shown = people("show", run_id, "--format", "json").json()
+    assert (
+        shown["steps"][0]["status"] == "failed"
+        and "ZeroDivisionError" in shown["steps"][0]["error"]
+    )
 
     assert "completed" in people("skip", run_id, "boom", "--output", "x=5").out
 
@@ -207,3 +212,11 @@ def test_users_deactivate_and_unknown_run_errors(people):
     assert users["bob"]["active"] is False and users["alice"]["groups"] == ["group:hr"]
     missing = people("show", "run-nope")
     assert missing.code == 1 and "no run with id 'run-nope'" in missing.err
+
+
+def test_activate_prints_diagnostics_and_exits_1_for_an_invalid_definition(people, tmp_path):
+    path = tmp_path / "broken.baton.json"
+    save_definition(orchestration("broken", stage("s", interactive("a", "nobody"))), path)
+    result = people("activate", str(path))
+    assert result.code == 1
+    assert "missing-assignee" in result.err and "was not activated" in result.err

@@ -251,3 +251,23 @@ def test_an_expression_error_fails_the_run_naming_the_element(engine):
     run = engine.run(run_id)
     assert run["status"] == "failed"
     assert "[calc]" in run["error"] and "ZeroDivisionError" in run["error"]
+
+
+def test_activation_refuses_a_definition_with_errors_and_keeps_nothing(engine):
+    from engine.errors import ActivationRefused
+
+    looping = orchestration(
+        "loops",
+        stage("a", interactive("x")),
+        decision("again"),
+        flows=[
+            flow("start", "a"),
+            flow("a", "again"),
+            flow("again", "a", condition="x.more"),
+            flow("again", "end", default=True),
+        ],
+    )
+    with pytest.raises(ActivationRefused) as refused:
+        engine.activate(looping)
+    assert "unguarded-cycle" in {d.code for d in refused.value.diagnostics}
+    assert engine.definitions() == []

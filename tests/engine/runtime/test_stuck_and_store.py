@@ -100,3 +100,22 @@ def test_state_and_log_survive_reopening_the_database(tmp_path, clock):
     seqs = [e["seq"] for e in second.log(run_id)]
     assert seqs == list(range(1, len(seqs) + 1))
     second.close()
+
+
+def test_simulation_can_run_the_same_runtime_on_an_in_memory_store(tmp_path, clock):
+    memory = Engine("sqlite://", clock=clock, outbox=tmp_path / "sim-outbox")
+    memory.add_user("alice")
+    memory.activate(orchestration("sim", stage("s", interactive("a"), wait("w", timeout="PT1H"))))
+    run_id = memory.start("sim")
+    memory.complete_item(memory.open_item_ids(run_id)[0], "alice")
+    memory.advance(clock.now() + timedelta(hours=1))
+    assert memory.run(run_id)["status"] == "completed"
+    memory.close()
+
+
+def test_activating_the_active_definition_again_changes_nothing(engine):
+    definition = orchestration("same", stage("s", interactive("a")))
+    assert engine.activate(definition) == 1
+    assert engine.activate(definition) == 1
+    assert engine.activate(orchestration("same", stage("s", interactive("b")))) == 2
+    assert len(engine.definitions()) == 2

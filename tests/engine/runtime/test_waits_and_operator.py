@@ -80,7 +80,7 @@ def test_a_paused_run_starts_no_new_step_until_resumed(engine):
 def test_resuming_a_run_that_is_not_paused_is_refused(engine):
     engine.activate(orchestration("p", stage("one", interactive("a"))))
     run_id = engine.start("p")
-    with pytest.raises(Conflict, match="not paused"):
+    with pytest.raises(Conflict, match="not paused or failed"):
         engine.resume(run_id)
 
 
@@ -115,3 +115,34 @@ def test_canceling_twice_is_refused(engine):
     engine.cancel(run_id)
     with pytest.raises(Conflict, match="already canceled"):
         engine.cancel(run_id)
+
+
+def test_a_run_failed_on_a_decision_resumes_there_once_the_data_is_fixed(engine):
+    from tests.engine.runtime.builders import decision, flow
+
+    engine.activate(
+        orchestration(
+            "deal",
+            stage("intake", background("note")),
+            decision("big"),
+            stage("finance", interactive("approve")),
+            flows=[
+                flow("start", "intake"),
+                flow("intake", "big"),
+                flow("big", "finance", condition="record.amount > 1000"),
+                flow("big", "end", default=True),
+                flow("finance", "end"),
+            ],
+            trigger={"type": "record", "object": "Deal", "on": ["created"]},
+        )
+    )
+    record_id = engine.create_record("Deal", {"name": "Acme"})
+    (run,) = engine.runs()
+    assert run["status"] == "failed" and "[big]" in run["error"]
+
+    engine.update_record("Deal", record_id, {"amount": 5000})
+    engine.resume(run["id"], actor="root")
+
+    resumed = engine.run(run["id"])
+    assert resumed["status"] == "waiting" and resumed["stage"] == "finance"
+    assert resumed["error"] is None
