@@ -24,10 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.synthetic_definition import generate
+from benchmarks.wrapped_layout import wrap_layout
 from designer.commands import MoveStepCommand, UpdateStepCommand
 from designer.main_window import MainWindow
 from engine.definition import save_definition
+from engine.definition.synthetic import generate
 from engine.validation import validate
 
 
@@ -73,7 +74,7 @@ def main() -> None:
     QApplication.processEvents()
 
     path = folder / "synthetic_2000.baton.json"
-    save_definition(generate(200, 10), path)
+    save_definition(wrap_layout(generate(200, 10)), path)
     open_s = _open(window, path)
     nodes, cards, flows = window.scene.counts()
     print(f"2,000 steps: {nodes} nodes, {cards} step cards, {flows} flows")
@@ -84,16 +85,16 @@ def main() -> None:
     window.view.fit()
     document = window.document
     move_ms = _edit_ms(
-        window, lambda i: MoveStepCommand(document, "s100_2", "stage_100", (i + 3) % 9)
+        window, lambda i: MoveStepCommand(document, "stage_100_02", "stage_100", (i + 3) % 9)
     )
     rename_ms = _edit_ms(
-        window, lambda i: UpdateStepCommand(document, "s100_4", {"name": f"Renamed {i}"})
+        window, lambda i: UpdateStepCommand(document, "stage_100_04", {"name": f"Renamed {i}"})
     )
     print(f"repaint fitted view: {repaint_fit:.1f} ms, at 100 %: {repaint_100:.1f} ms")
     print(f"move a step: {move_ms:.1f} ms, rename a step: {rename_ms:.1f} ms (incl. validation)")
 
     big = folder / "synthetic_10000.baton.json"
-    save_definition(generate(1000, 10, per_row=25), big)
+    save_definition(wrap_layout(generate(1000, 10), per_row=30), big)
     window.undo_stack.setClean()
     big_open_s = _open(window, big)
     big_fit = _repaint_ms(window, 5)

@@ -7,6 +7,7 @@ recovery file every 30 s, and a broken file shows the loader's error and changes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer import __version__
+from designer import help_dialogs
 from designer.canvas import DiagramScene, DiagramView, PalettePanel, clipboard, theme
 from designer.canvas.auto_layout import auto_layout
 from designer.canvas.export import export_png, export_svg
@@ -67,6 +68,9 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryStore(recovery_dir)
         self._recovered_unsaved = False
         self._docks_sized = False
+        # Called before saving or closing, e.g. the inspector's commit_pending_edit(), so a
+        # field still being typed in is part of what gets saved.
+        self.pending_edit_hooks: list[Callable[[], None]] = []
         self.setObjectName("baton_main_window")
         self.setWindowIcon(theme.icon("baton"))
         self.setAcceptDrops(True)
@@ -171,8 +175,18 @@ class MainWindow(QMainWindow):
 
     # --- files ------------------------------------------------------------------------------
 
+    def _commit_pending_edits(self) -> None:
+        for hook in self.pending_edit_hooks:
+            hook()
+
+    def select_and_centre(self, key: object) -> None:
+        """Select an element (or flow) and scroll it into the middle (problems, Find)."""
+        self.selection.set([key])  # type: ignore[list-item]
+        self.view.center_on_key(key)
+
     def _confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes. True when it is fine to go on."""
+        self._commit_pending_edits()
         if not self.is_dirty():
             return True
         answer = QMessageBox.question(
@@ -262,6 +276,7 @@ class MainWindow(QMainWindow):
         return self._write(path)
 
     def _write(self, path: Path) -> bool:
+        self._commit_pending_edits()
         definition = self.document.definition
         diagnostics = validate(definition)
         try:
@@ -425,8 +440,7 @@ class MainWindow(QMainWindow):
         for element_id in self.document.element_ids():
             element = self.document.element(element_id)
             if needle in element_id.lower() or needle in (element.name or "").lower():
-                self.selection.set([element_id])
-                self.view.center_on_key(element_id)
+                self.select_and_centre(element_id)
                 return
         self.statusBar().showMessage(f"No element matches “{text}”", 4000)
 
@@ -461,34 +475,10 @@ class MainWindow(QMainWindow):
         return str(base / f"{self.document.definition.id}{suffix}")
 
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Baton",
-            f"<h3>Baton {__version__}</h3><p>Design, simulate and run orchestrations: "
-            "multi-stage, multi-person business processes, on your desktop.</p>"
-            "<p>Open source, Apache-2.0.</p>",
-        )
+        help_dialogs.show_about(self)
 
     def show_shortcuts(self) -> None:
-        lines = []
-        for action in self.actions_.__dict__.values():
-            if hasattr(action, "shortcut") and not action.shortcut().isEmpty():
-                keys = action.shortcut().toString(action.shortcut().SequenceFormat.NativeText)
-                lines.append(
-                    f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>"
-                )
-        extra = [
-            ("Zoom", "Ctrl + wheel, pinch"),
-            ("Pan", "Middle-drag, Space + drag"),
-            ("Connect nodes", "Drag from a node's right-edge handle"),
-            ("Step waits for another", "Alt + drag from one step to another"),
-            ("Multi-select", "Drag on empty canvas, Ctrl/Shift + click"),
-            ("Cancel a drag", "Esc"),
-        ]
-        lines += [f"<tr><td>{a}</td><td><b>{b}</b></td></tr>" for a, b in extra]
-        QMessageBox.information(
-            self, "Keyboard shortcuts", f"<table cellspacing=6>{''.join(lines)}</table>"
-        )
+        help_dialogs.show_shortcuts(self, self.actions_)
 
 
 def _placeholder(text: str) -> QLabel:

@@ -44,7 +44,10 @@ END_PEN = QPen(TEXT, 3.0)
 PREVIEW_PEN = QPen(ACCENT, 1.6, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap)
 REFUSED_PEN = QPen(REFUSED, 2.0, Qt.PenStyle.DashLine)
 NO_PEN = QPen(Qt.PenStyle.NoPen)
-OUTLINE_PEN.setCosmetic(True)  # hairline borders stay crisp at every zoom level
+# Borders and connectors keep their pixel width at every zoom level: crisp up close,
+# still visible on a fitted view of thousands of steps.
+for _pen in (OUTLINE_PEN, CONNECTOR_PEN, CONNECTOR_HOVER_PEN, CONNECTOR_SELECTED_PEN):
+    _pen.setCosmetic(True)
 INSERT_PEN = QPen(ACCENT, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
 SURFACE_BRUSH = QBrush(SURFACE)

@@ -14,7 +14,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any Qt import
 
 REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
-    sys.path.insert(0, str(REPO))  # tests reuse benchmarks/synthetic_definition.py
+    sys.path.insert(0, str(REPO))  # tests reuse benchmarks/wrapped_layout.py
 
 import pytest  # noqa: E402
 from PySide6.QtCore import QSettings  # noqa: E402

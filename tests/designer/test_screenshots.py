@@ -9,9 +9,10 @@ from gui import open_window
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
-from benchmarks.synthetic_definition import generate
+from benchmarks.wrapped_layout import wrap_layout
 from designer.canvas.export import export_png
 from engine.definition import load_definition
+from engine.definition.synthetic import generate
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 
@@ -39,7 +40,7 @@ def test_screenshot_of_the_onboarding_example(qtbot, tmp_path):
 
 
 def test_screenshot_of_the_two_thousand_step_diagram(qtbot, tmp_path):
-    window = open_window(qtbot, tmp_path, generate(200, 10))
+    window = open_window(qtbot, tmp_path, wrap_layout(generate(200, 10)))
     assert window.scene.counts()[1] == 2000
     window.view.fit()
     _shoot(window, "synthetic_2000_fit.png")
