@@ -28,6 +28,7 @@ from designer.canvas.auto_layout import auto_layout
 from designer.canvas.export import export_png, export_svg
 from designer.commands import SetLayoutCommand
 from designer.document import Document
+from designer.file_export import export_markdown_file
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
 from designer.window_actions import build_actions
@@ -469,6 +470,17 @@ class MainWindow(QMainWindow):
         )
         if name:
             export_svg(self.scene, Path(name), self.document.definition.name)
+
+    def export_markdown_dialog(self) -> None:
+        """File ▸ Export ▸ Markdown: the process document, with its SVG written beside it."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export Markdown", self._export_name(".md"), "Markdown (*.md)"
+        )
+        if name:
+            try:
+                export_markdown_file(self.document.definition, Path(name))
+            except BatonError as exc:
+                QMessageBox.critical(self, "Cannot export", str(exc))
 
     def _export_name(self, suffix: str) -> str:
         base = self.path.parent if self.path else Path.home()
