@@ -21,6 +21,7 @@ GESTURES = (
     ("Make a step wait for another", "Alt + drag from the first step to the second"),
     ("Reorder or move a step", "Drag the step card"),
     ("Select several", "Drag on empty canvas, Ctrl/Shift + click"),
+    ("Move off the grid", "Alt while dragging a node; arrows nudge, Shift+arrows by 1 px"),
     ("Cancel a drag", "Esc"),
 )
 

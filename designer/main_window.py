@@ -31,7 +31,7 @@ from designer.document import Document
 from designer.file_export import export_markdown_file
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
-from designer.window_actions import build_actions
+from designer.window_actions import build_actions, restyle_actions
 from engine.definition import (
     FILE_SUFFIX,
     Orchestration,
@@ -131,7 +131,7 @@ class MainWindow(QMainWindow):
         self._path_label = QLabel()
         self._counts_label = QLabel()
         self._zoom_label = QLabel()
-        self._path_label.setStyleSheet("color: #6b7280;")
+        self._path_label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
         bar.addWidget(self._path_label, 1)
         bar.addPermanentWidget(self._counts_label)
         bar.addPermanentWidget(self._zoom_label)
@@ -149,7 +149,11 @@ class MainWindow(QMainWindow):
             f"{warnings} warning{'s' * (warnings != 1)}",
         ]
         self._counts_label.setText("   ".join(parts))
-        color = theme.ERROR.name() if errors else (theme.WARNING.name() if warnings else "#6b7280")
+        color = (
+            theme.ERROR.name()
+            if errors
+            else (theme.WARNING.name() if warnings else theme.TEXT_MUTED.name())
+        )
         self._counts_label.setStyleSheet(f"color: {color}; padding: 0 10px;")
         self._update_title()
 
@@ -307,6 +311,7 @@ class MainWindow(QMainWindow):
     def autosave(self) -> bool:
         """Write unsaved work to the recovery file (nothing when there is none)."""
         if not self.is_dirty():
+            self.recovery.clear()  # e.g. undone back to the saved state
             return False
         try:
             return self.recovery.write(self.document.definition, self.path)
@@ -486,6 +491,17 @@ class MainWindow(QMainWindow):
         base = self.path.parent if self.path else Path.home()
         return str(base / f"{self.document.definition.id}{suffix}")
 
+    def set_dark(self, dark: bool) -> None:
+        """Switch the canvas, palette and icons between the light and the dark palette."""
+        theme.apply(dark)
+        self.scene.restyle()
+        self.palette.restyle()
+        self.view.rename_editor.restyle()
+        self.view.minimap.refresh()
+        restyle_actions(self.actions_)
+        self._path_label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
+        self.show_counts(*self._counts)
+
     def show_about(self) -> None:
         help_dialogs.show_about(self)
 
@@ -496,6 +512,6 @@ class MainWindow(QMainWindow):
 def _placeholder(text: str) -> QLabel:
     label = QLabel(text)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("color: #6b7280; padding: 16px;")
+    label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; padding: 16px;")
     label.setWordWrap(True)
     return label

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -62,6 +62,7 @@ def _action(
     action = QAction(text, window)
     if icon:
         action.setIcon(theme.icon(icon))
+        action.setProperty("icon_name", icon)
     if shortcut is not None:
         if isinstance(shortcut, list):
             action.setShortcuts(shortcut)
@@ -80,9 +81,11 @@ def build_actions(window: MainWindow) -> WindowActions:
     undo = stack.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence(Key.Undo))
     undo.setIcon(theme.icon("undo"))
+    undo.setProperty("icon_name", "undo")
     redo = stack.createRedoAction(window, "&Redo")
     redo.setShortcut(QKeySequence(Key.Redo))
     redo.setIcon(theme.icon("redo"))
+    redo.setProperty("icon_name", "redo")
     delete_keys = [QKeySequence(Key.Delete), QKeySequence("Backspace")]
     a = WindowActions(
         new=_action(window, "&New", window.new_file, Key.New, "new", "Start a new orchestration"),
@@ -179,3 +182,12 @@ def _fill_toolbar(window: MainWindow, a: WindowActions) -> None:
     toolbar.addSeparator()
     toolbar.addActions([a.auto_layout, a.grid])
     window.addToolBar(toolbar)
+
+
+def restyle_actions(actions: WindowActions) -> None:
+    """Re-tint the actions' icons for the current palette (light/dark)."""
+    for field in fields(actions):
+        action = getattr(actions, field.name)
+        name = action.property("icon_name") if isinstance(action, QAction) else None
+        if name:
+            action.setIcon(theme.icon(name))

@@ -67,7 +67,9 @@ class NodeMoveGesture(Gesture):
         self._moved = True
         for node_id, start in self._start.items():
             target = start + delta
-            if self.scene.snap_to_grid:
+            # Alt frees a node from the grid for fine placement.
+            free = modifiers & Qt.KeyboardModifier.AltModifier
+            if self.scene.snap_to_grid and not free:
                 target = QPointF(geometry.snap(target.x()), geometry.snap(target.y()))
             self.scene.node_item(node_id).setPos(target)
             self.scene.update_flows_of(node_id)
@@ -227,7 +229,8 @@ class StepDragGesture(Gesture):
                 return
             self._lifted = True
             self._home.setZValue(10)
-            self.card.setOpacity(0.85)
+            self.card.lifted = True
+            self.card.update()
         self.card.setPos(self._home.mapFromScene(pos) - self._grab)
         target = self.scene.node_at(pos, exclude=self.card)
         self._mark(target if isinstance(target, StageItem) else None, pos)
@@ -259,6 +262,6 @@ class StepDragGesture(Gesture):
 
     def cancel(self) -> None:
         self._mark(None, QPointF())
-        self.card.setOpacity(1.0)
+        self.card.lifted = False
         self.card.setPos(self._start)
         self._home.setZValue(1)

@@ -12,7 +12,13 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QMenu,
+)
 
 from designer.canvas import geometry, theme
 from designer.canvas.auto_layout import auto_layout
@@ -143,6 +149,9 @@ class DiagramScene(QGraphicsScene):
     def _on_change(self, change: Change) -> None:
         kind, element = change.kind, change.element
         self._bounds = None
+        # A change from elsewhere (undo by shortcut, the inspector) while a drag is under way
+        # may remove what the drag holds: drop the drag rather than act on stale items.
+        self.cancel_gesture()
         if kind is ChangeKind.RESET:
             self.rebuild()
         elif kind is ChangeKind.NODE_ADDED:
@@ -288,6 +297,11 @@ class DiagramScene(QGraphicsScene):
         margin = SCENE_MARGIN
         self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
 
+    def restyle(self) -> None:
+        """Repaint everything after the palette changed (light/dark)."""
+        self._grid_brush = _grid_brush()
+        self.update()
+
     def set_zoom_level(self, zoom: float) -> None:
         """Hide step cards when zoomed far out: stages then draw them as plain bars.
 
@@ -423,11 +437,35 @@ class DiagramScene(QGraphicsScene):
         else:
             super().mouseDoubleClickEvent(event)
 
+    def gesture_active(self) -> bool:
+        """Whether a drag gesture is under way."""
+        return self._gesture is not None
+
+    def follow_pointer(self, pos: QPointF) -> None:
+        """Tell the gesture in progress the pointer is at `pos` (the view auto-scrolled)."""
+        if self._gesture is not None:
+            self._gesture.move(pos, Qt.KeyboardModifier.NoModifier)
+
     def cancel_gesture(self) -> None:
         """Abandon the gesture in progress (Escape); nothing is pushed."""
         if self._gesture is not None:
             gesture, self._gesture = self._gesture, None
             gesture.cancel()
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        # Right-click acts on what is under the pointer: select it first, like a file manager.
+        item = self.diagram_item_at(event.scenePos())
+        if item is not None and not item.isSelected():
+            self.clearSelection()
+            item.setSelected(True)
+        views = self.views()
+        if not views or not views[0].actions():
+            return
+        menu = QMenu(views[0])
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(views[0].actions())
+        menu.popup(event.screenPos())  # not exec(): no nested event loop inside a scene event
+        event.accept()
 
     # --- palette drops ----------------------------------------------------------------------
 

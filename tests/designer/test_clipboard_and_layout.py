@@ -95,7 +95,7 @@ def test_diagnostics_badge_the_offending_items_with_their_message(window):
     assert decision.badge == "warning"
     assert window._counts_label.text() == "1 error   1 warning"
     window.apply_diagnostics([])
-    assert card.badge is None and card.toolTip() == ""
+    assert card.badge is None and card.toolTip() == "Call client · interactive step c"
 
 
 def test_a_name_change_refreshes_only_its_card(window):

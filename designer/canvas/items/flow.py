@@ -43,6 +43,7 @@ class FlowItem(DiagramItem):
         if flow is not None:
             text = "default" if flow.default else (flow.condition or "")
         self._has_label = bool(text)
+        self.set_info(f"Flow {self.source} → {self.target}" + (f" · {text}" if text else ""))
         self._label.set(text, LABEL_MAX)
         self._place_label()
         self.update()
@@ -63,7 +64,11 @@ class FlowItem(DiagramItem):
     def _place_label(self) -> None:
         self.prepareGeometryChange()
         if self._has_label and not self._path.isEmpty():
-            middle = self._path.pointAtPercent(0.5)
+            # Near the source, like BPMN modellers: the label reads as "leave this way if",
+            # and it stays clear of whatever the middle of a long connector passes under.
+            length = self._path.length()
+            along = min(length / 2, 34 + self._label.width() / 2)
+            middle = self._path.pointAtPercent(self._path.percentAtLength(along))
             w = self._label.width() + 12
             self._label_rect = QRectF(middle.x() - w / 2, middle.y() - 10, w, 19)
         else:

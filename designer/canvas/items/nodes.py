@@ -103,6 +103,7 @@ class EventItem(NodeItem):
 
     def _refresh(self, node: AnyNode) -> None:
         self._label.set(node.name or node.id, LABEL_WIDTH)
+        self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
 
     def accepts_incoming(self) -> bool:
         return self.kind != "start"
@@ -174,6 +175,7 @@ class DecisionItem(NodeItem):
 
     def _refresh(self, node: AnyNode) -> None:
         self._label.set(node.name or node.id, LABEL_WIDTH)
+        self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
 
     def boundingRect(self) -> QRectF:
         return self._bounds
