@@ -1,10 +1,11 @@
 """Benchmark: simulate 1,000 runs of the employee onboarding example.
 
-Prints `simulate_1000_s: X` (wall seconds for the whole simulation, including the
-in-memory store set-up). The scenario is USERS.md story 4 at scale: hires arriving at
-20 a day, people with realistic work times and a few per team.
+Prints `simulate_1000_s: X`: wall seconds for the whole simulation, including the
+in-memory store set-up; the best of `--rounds` rounds, since the machine is shared.
+The scenario is USERS.md story 4 at scale: hires arriving at 20 a day, people with
+realistic work times and a few per team.
 
-    .venv/bin/python benchmarks/simulate_onboarding.py [--runs N] [--profile]
+    .venv/bin/python benchmarks/simulate_onboarding.py [--runs N] [--rounds R] [--profile]
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def main() -> None:
     """Run the benchmark once and print the figure."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3, help="report the best of R rounds")
     parser.add_argument("--profile", action="store_true", help="print a pyinstrument profile")
     args = parser.parse_args()
     definition = load_definition(EXAMPLE)
@@ -75,9 +77,11 @@ def main() -> None:
 
         profiler = Profiler()
         profiler.start()
-    began = time.perf_counter()
-    result = simulate(definition, chosen)
-    elapsed = time.perf_counter() - began
+    times = []
+    for _ in range(1 if args.profile else max(1, args.rounds)):
+        began = time.perf_counter()
+        result = simulate(definition, chosen)
+        times.append(time.perf_counter() - began)
     if profiler is not None:
         profiler.stop()
         print(profiler.output_text(unicode=False, color=False, show_all=False))
@@ -86,7 +90,8 @@ def main() -> None:
         f"runs: {result.runs_started} started, {result.runs_completed} completed, "
         f"{result.runs_failed} failed; cycle p50 {result.cycle_time.p50:.1f} h"
     )
-    print(f"simulate_{args.runs}_s: {elapsed:.2f}")
+    print("rounds_s: " + ", ".join(f"{t:.2f}" for t in times))
+    print(f"simulate_{args.runs}_s: {min(times):.2f}")
 
 
 if __name__ == "__main__":

@@ -40,4 +40,7 @@ def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
             app.exit(0 if ok else 1)
 
         QTimer.singleShot(500, capture)
-    return app.exec()
+    code = app.exec()
+    # The clipboard owns the QMimeData of a copy; emptied now, it cannot crash the teardown.
+    app.clipboard().clear()
+    return code

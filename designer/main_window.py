@@ -15,7 +15,6 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, 
 from PySide6.QtWidgets import (
     QDockWidget,
     QFileDialog,
-    QInputDialog,
     QLabel,
     QMainWindow,
     QMessageBox,
@@ -27,6 +26,7 @@ from designer.canvas import DiagramScene, DiagramView, PalettePanel, clipboard, 
 from designer.canvas.auto_layout import auto_layout
 from designer.canvas.export import export_png, export_svg
 from designer.commands import SetLayoutCommand
+from designer.design_panels import DesignPanels
 from designer.document import Document
 from designer.file_export import export_markdown_file
 from designer.recovery import RecoveryStore, readable
@@ -100,6 +100,7 @@ class MainWindow(QMainWindow):
             _placeholder("No problems."),
             Qt.DockWidgetArea.BottomDockWidgetArea,
         )
+        self.panels = DesignPanels(self)
         self.actions_ = build_actions(self)
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
@@ -160,6 +161,7 @@ class MainWindow(QMainWindow):
     def apply_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Badge the canvas and update the counts from one validation result."""
         self.scene.set_diagnostics(diagnostics)
+        self.panels.show_diagnostics(diagnostics)
         errors = sum(d.severity == "error" for d in diagnostics)
         self.show_counts(errors, len(diagnostics) - errors)
 
@@ -282,6 +284,7 @@ class MainWindow(QMainWindow):
 
     def _write(self, path: Path) -> bool:
         self._commit_pending_edits()
+        self.panels.commit_pending_edit()
         definition = self.document.definition
         diagnostics = validate(definition)
         try:
@@ -344,6 +347,7 @@ class MainWindow(QMainWindow):
         return False
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.panels.commit_pending_edit()
         if not self._confirm_discard():
             event.ignore()
             return
@@ -438,17 +442,8 @@ class MainWindow(QMainWindow):
             self.view.rename_editor.start(key)
 
     def find_element(self) -> None:
-        """Find an element by name or id, select it and centre it (hook for the Find dialog)."""
-        text, ok = QInputDialog.getText(self, "Find element", "Name or id:")
-        if not ok or not text.strip():
-            return
-        needle = text.strip().lower()
-        for element_id in self.document.element_ids():
-            element = self.document.element(element_id)
-            if needle in element_id.lower() or needle in (element.name or "").lower():
-                self.select_and_centre(element_id)
-                return
-        self.statusBar().showMessage(f"No element matches “{text}”", 4000)
+        """Find an element by name or id, select it and centre it."""
+        self.panels.find()
 
     def auto_layout(self) -> None:
         """Arrange the diagram (one undoable command) and fit it in the window."""

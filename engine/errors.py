@@ -84,6 +84,16 @@ class InvalidInput(BatonError):
     """Inputs or outputs that do not match what the definition declares."""
 
 
+class ConcurrentChange(Conflict):
+    """Another process changed a run while this call was moving it; the call was undone."""
+
+
+class StoreTooNew(BatonError):
+    """The database was written by a newer Baton than this one."""
+
+    exit_code = 2
+
+
 class InterchangeError(BatonError):
     """A file from another tool (BPMN, Salesforce metadata) cannot be read or written.
 
@@ -104,9 +114,3 @@ class InterchangeError(BatonError):
         if self.problems:
             text += "".join(f"\n  - {element}: {why}" for element, why in self.problems)
         return text
-
-
-class StoreTooNew(BatonError):
-    """The database was written by a newer Baton than this one."""
-
-    exit_code = 2

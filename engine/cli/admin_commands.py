@@ -91,11 +91,15 @@ def tick_command(
     now: Annotated[
         str | None, typer.Option("--now", help="Act as if it were this ISO time (testing, demos).")
     ] = None,
+    output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Fire every due timer and schedule once, then exit."""
     clock = VirtualClock(parse_time(now)) if now else None
     fired = Engine(db, clock=clock).tick()
+    if output_format is OutputFormat.json:
+        print_json({"fired": fired})
+        return
     typer.echo(f"fired {fired} timer(s)/schedule(s)")
 
 

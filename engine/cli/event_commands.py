@@ -52,14 +52,16 @@ def create_command(
         list[str] | None, typer.Option("--field", help="A field as key=value (repeatable).")
     ] = None,
     actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Create a record; prints its id. Matching record-triggered orchestrations start."""
-    typer.echo(
-        open_engine(db).create_record(
-            object_name, parse_pairs(fields, "--field"), actor_name(actor)
-        )
-    )
+    engine = open_engine(db)
+    record_id = engine.create_record(object_name, parse_pairs(fields, "--field"), actor_name(actor))
+    if output_format is OutputFormat.json:
+        print_json({"object": object_name, "id": record_id})
+        return
+    typer.echo(record_id)
 
 
 @record_app.command("update")

@@ -27,6 +27,7 @@ from engine.errors import ActivationRefused
 @app.command("activate")
 def activate_command(
     file: Annotated[Path, typer.Argument(help="A .baton.json definition.")],
+    output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Validate a definition and make it the active version of its id."""
@@ -38,6 +39,9 @@ def activate_command(
         for diagnostic in exc.diagnostics:
             typer.echo(diagnostic.format_line(str(file)), err=True)
         raise
+    if output_format is OutputFormat.json:
+        print_json({"id": definition.id, "version": version})
+        return
     typer.echo(f"activated {definition.id} version {version}")
 
 
@@ -51,6 +55,31 @@ def deactivate_command(
     typer.echo(f"deactivated {definition_id}")
 
 
+@app.command("definitions")
+def definitions_command(
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Every activated version of every orchestration (the active one marked)."""
+    rows = open_engine(db).definitions()
+    if output_format is OutputFormat.json:
+        print_json(rows)
+        return
+    print_table(
+        [
+            [
+                r["id"],
+                r["version"],
+                "active" if r["active"] else "",
+                r["trigger_type"],
+                r["activated_at"],
+            ]
+            for r in rows
+        ],
+        ["ORCHESTRATION", "V", "", "TRIGGER", "ACTIVATED"],
+    )
+
+
 @app.command("start")
 def start_command(
     definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
@@ -61,11 +90,17 @@ def start_command(
         str | None, typer.Option("--inputs-json", help="All inputs as one JSON object.")
     ] = None,
     actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Start a run of the active version; prints the run id."""
     values = {**parse_json_object(inputs_json, "--inputs-json"), **parse_pairs(inputs, "--input")}
-    run_id = open_engine(db).start(definition_id, values, actor=actor_name(actor))
+    engine = open_engine(db)
+    run_id = engine.start(definition_id, values, actor=actor_name(actor))
+    if output_format is OutputFormat.json:
+        run = engine.run(run_id)
+        print_json({"id": run_id, "status": run["status"], "stage": run["stage"]})
+        return
     typer.echo(run_id)
 
 

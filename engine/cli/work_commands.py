@@ -57,12 +57,16 @@ def complete_command(
     outputs: Annotated[
         list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
     ] = None,
+    output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Complete a work item with its outputs."""
     engine = open_engine(db)
     run_id = engine.complete_item(item_id, user, parse_pairs(outputs, "--output"))
     run = engine.run(run_id)
+    if output_format is OutputFormat.json:
+        print_json({"item": item_id, "run": run_id, "status": run["status"], "stage": run["stage"]})
+        return
     typer.echo(
         f"completed {item_id}; run {run_id} is {run['status']} (stage {run['stage'] or '-'})"
     )

@@ -203,9 +203,8 @@ _STEP_HEAD = ("id", "name", "type")
 
 def _lead_with(data: dict[str, Any], head: tuple[str, ...]) -> dict[str, Any]:
     # Readers scan for what an element is before its details; keep those keys first.
-    return {k: data[k] for k in head if k in data} | {
-        k: v for k, v in data.items() if k not in head
-    }
+    return {k: data[k] for k in head if k in data} | {k: v for k, v in data.items()
+                                                       if k not in head}
 
 
 def _typed(field: dict[str, Any]) -> dict[str, Any]:

@@ -12,10 +12,11 @@ import platformdirs
 from sqlalchemy import Connection, delete
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
-from engine.errors import ActivationRefused, Conflict, NotFound
+from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import notify, operations, queries, timers, triggers, workitems
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
+from engine.runtime.state import RUN_STATUSES
 from engine.runtime.unit import Unit
 from engine.store import Store, directory, format_time, parse_time
 from engine.store import definitions as definition_store
@@ -77,8 +78,17 @@ class Engine:
             unit.flush()
 
     def _call(self, work: Callable[[Unit], T], actor: str | None = None) -> T:
-        with self.unit(actor) as unit:
-            return work(unit)
+        # SQLite serialises writers, so this only matters on databases where two processes
+        # can move one run at once: the loser's transaction is rolled back whole, and doing
+        # the call again on fresh state is safe (actions run at-least-once anyway).
+        for attempt in range(3):
+            try:
+                with self.unit(actor) as unit:
+                    return work(unit)
+            except ConcurrentChange:
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         """Release the database."""
@@ -293,6 +303,10 @@ class Engine:
 
     def runs(self, status: str | None = None, stuck: bool = False) -> list[dict[str, Any]]:
         """Runs, newest first; `stuck=True` lists only stuck runs, with a reason each."""
+        if status is not None and status not in RUN_STATUSES:
+            raise InvalidInput(
+                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
+            )
         with self.store.read() as conn:
             if stuck:
                 return queries.stuck_runs(conn, format_time(self.clock.now()))

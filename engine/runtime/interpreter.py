@@ -24,7 +24,7 @@ from engine.expressions import Namespace, evaluate
 from engine.runtime import waiting
 from engine.runtime.context import ActionContext
 from engine.runtime.plan import duration, reads_record
-from engine.runtime.state import RUN_ACTIVE, RUN_TERMINAL, STEP_FINISHED, STEP_OPEN
+from engine.runtime.state import RUN_ACTIVE, STEP_FINISHED, STEP_OPEN
 
 if TYPE_CHECKING:
     from engine.runtime.plan import Plan
@@ -357,8 +357,3 @@ def release_step(unit: Unit, run: RunState, step: Any, reason: str) -> None:
             waiting.clear_wait(unit, run, step.id)
         if step.timeout:
             waiting.clear_timers(unit, run, step.id)
-
-
-def is_terminal(run: RunState) -> bool:
-    """Whether the run has ended for good."""
-    return run.status in RUN_TERMINAL

@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+RUN_STATUSES = ("running", "waiting", "completed", "failed", "canceled", "paused")
 RUN_ACTIVE = frozenset({"running", "waiting"})
 RUN_TERMINAL = frozenset({"completed", "failed", "canceled"})
 STEP_FINISHED = frozenset({"completed", "skipped", "canceled"})

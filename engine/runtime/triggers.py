@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from croniter import croniter
@@ -228,6 +229,5 @@ def _fire(
 
 
 def next_fire_time(cron: str, after: str) -> str:
-    """The first cron slot strictly after a stored time."""
-    moment = croniter(cron, parse_time(after)).get_next(type(parse_time(after)))
-    return format_time(moment)
+    """The first cron slot strictly after a stored time (cron fields are read in UTC)."""
+    return format_time(croniter(cron, parse_time(after)).get_next(datetime))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, select, update
 
-from engine.errors import Conflict, NotFound
+from engine.errors import ConcurrentChange, NotFound
 from engine.runtime.state import RunState
 from engine.store import format_time
 from engine.store import records as record_store
@@ -205,7 +205,7 @@ class Unit:
                     {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **run.row_values()},
                 )
                 if changed != 1:
-                    raise Conflict(
+                    raise ConcurrentChange(
                         f"run {run.id} was changed by another process at the same time",
                         hint="repeat the command",
                     )

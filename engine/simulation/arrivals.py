@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.definition import Orchestration, parse_duration
 from engine.simulation.sampling import named_stream, placeholder, sample_value
-from engine.simulation.scenario import Scenario
+from engine.simulation.scenario import Scenario, ValueSpec
 
 
 class ArrivalPlan:
@@ -63,3 +63,8 @@ class ArrivalPlan:
             elif var.required and var.default is None:
                 values[var.name] = placeholder(var.type, var.name, number, now)
         return values
+
+    def record_fields(self, specs: dict[str, ValueSpec], number: int) -> dict[str, Any]:
+        """The extra record fields of arrival number `number` (record-triggered runs)."""
+        rng = named_stream(self.seed, f"record:{number}")
+        return {name: sample_value(spec, rng, number) for name, spec in specs.items()}

@@ -7,7 +7,13 @@ that silently never move.
 
 from __future__ import annotations
 
-from engine.definition import BackgroundStep, InteractiveStep, Orchestration, WaitStep
+from engine.definition import (
+    BackgroundStep,
+    InteractiveStep,
+    Orchestration,
+    RecordTrigger,
+    WaitStep,
+)
 from engine.simulation.sampling import placeholder
 from engine.simulation.scenario import (
     Capacity,
@@ -42,6 +48,16 @@ def check_scenario(scenario: Scenario, definition: Orchestration, source: str | 
             file=source,
             field="definition",
             hint="pick the scenario of this definition, or change its `definition` field",
+        )
+    trigger = definition.trigger
+    if scenario.record is not None and not (
+        isinstance(trigger, RecordTrigger) and "created" in trigger.on
+    ):
+        raise ScenarioError(
+            f"{definition.id} does not start on created records, so arrivals cannot create records",
+            file=source,
+            field="record",
+            hint="remove `record` to start runs directly with their inputs",
         )
     steps = {step.id: step for _, step in definition.steps()}
     for step_id, spec in scenario.steps.items():

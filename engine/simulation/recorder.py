@@ -18,7 +18,7 @@ class RunTrace:
 
     number: int
     started: float
-    status: str = "running"
+    status: str = "unfinished"
     ended: float | None = None
     end: str | None = None
     error: str | None = None

@@ -35,6 +35,9 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
         "",
         "Steps (hours; wait = in a queue, work = being worked on)",
     ]
+    if r.arrivals != r.runs_started:
+        # Record-triggered arrivals whose condition did not hold, or starts refused.
+        lines.insert(2, f"Arrivals: {r.arrivals}, which started {r.runs_started} runs")
     lines += _table(
         [
             [
@@ -75,10 +78,22 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
                 str(s.max_visits),
                 _h(s.time.mean),
                 _h(s.time.p90),
+                _h(s.wait.mean),
+                _h(s.work.mean),
             ]
             for s in r.stages.values()
         ],
-        ["stage", "visits", "runs", "looped", "max visits", "mean", "p90"],
+        [
+            "stage",
+            "visits",
+            "runs",
+            "looped",
+            "max visits",
+            "mean",
+            "p90",
+            "item wait",
+            "item work",
+        ],
     )
     lines += ["", "Assignees"]
     lines += _table(

@@ -130,7 +130,8 @@ class StepSpec(_Model):
 
     duration: Distribution | None = None
     outputs: dict[str, ValueSpec] = Field(default_factory=dict)
-    failure_probability: float = Field(default=0.0, ge=0, le=1)
+    # None rather than 0 so that files list it only where it applies (background steps).
+    failure_probability: float | None = Field(default=None, ge=0, le=1)
 
 
 Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
@@ -191,7 +192,12 @@ class Arrivals(_Model):
 
 
 class Scenario(_Model):
-    """Everything a simulation assumes; see the module docstring for the defaults."""
+    """Everything a simulation assumes; see the module docstring for the defaults.
+
+    `record`: for a record-triggered definition, each arrival creates a record of the
+    trigger's object with the run's inputs plus these fields, and the trigger's own
+    condition decides whether a run starts. Without it, runs are started directly.
+    """
 
     schema_: str = Field(default=SCENARIO_SCHEMA, alias="schema")
     definition: str = ""
@@ -199,6 +205,7 @@ class Scenario(_Model):
     start: datetime = DEFAULT_START
     arrivals: Arrivals = Field(default_factory=Arrivals)
     inputs: dict[str, ValueSpec] = Field(default_factory=dict)
+    record: dict[str, ValueSpec] | None = None
     steps: dict[str, StepSpec] = Field(default_factory=dict)
     assignees: dict[str, Capacity] = Field(default_factory=dict)
     default_capacity: Capacity = Field(default_factory=Capacity)

@@ -16,23 +16,21 @@ import itertools
 import json
 import math
 import random
-import tempfile
 from collections.abc import Callable
-from contextlib import contextmanager
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
 from engine.definition import InteractiveStep, Orchestration, WaitStep
 from engine.errors import BatonError
-from engine.runtime import Engine, VirtualClock
+from engine.runtime import VirtualClock
 from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
+from engine.simulation.observed import ObservedEngine
 from engine.simulation.pools import Pool, SimItem
 from engine.simulation.recorder import Recorder
-from engine.simulation.results import SimulationProgress, SimulationResult, build_result
+from engine.simulation.results import SimulationProgress, SimulationResult
 from engine.simulation.sampling import (
     placeholder,
     run_stream,
@@ -41,41 +39,12 @@ from engine.simulation.sampling import (
 )
 from engine.simulation.scenario import Scenario, StepSpec
 from engine.simulation.stand_ins import DELAY_EVENT, StandIns
+from engine.simulation.summary import build_result
 from engine.simulation.timers import EngineTimers
 from engine.store.schema import waits
 
 ProgressCallback = Callable[[SimulationProgress], None]
 _MAX_NOTES = 20
-
-
-class _NoNotices(list):
-    """A notice list that keeps nothing: simulated people get no "new work item" e-mails."""
-
-    def append(self, _notice: object) -> None:
-        return None
-
-
-class ObservedEngine(Engine):
-    """The engine itself, reporting each committed call's new events to a sink.
-
-    Assignment notices are the one outside effect left: delivering them costs a
-    transaction per item at every tick (a third of a simulation's time) and would mail
-    nobody, so the simulation does not queue them, as it sends no e-mail from actions.
-    """
-
-    def __init__(self, clock: VirtualClock, sink: Callable[[list[dict[str, Any]]], None]):
-        super().__init__("sqlite://", clock=clock, outbox=Path(tempfile.gettempdir()) / "baton-sim")
-        self._sink = sink
-
-    @contextmanager
-    def unit(self, actor: str | None = None):  # type: ignore[no-untyped-def]
-        """One engine call, as in `Engine.unit`; its events go to the sink after commit."""
-        with super().unit(actor) as unit:
-            if isinstance(getattr(unit, "notices", None), list):
-                unit.notices = _NoNotices()
-            yield unit
-        if unit.events:
-            self._sink(unit.events)
 
 
 class Simulator:
@@ -118,9 +87,10 @@ class Simulator:
         self._dirty_pools: set[str] = set()
         self.timers = EngineTimers(self.origin, self.steps)
         self.arrivals = ArrivalPlan(scenario, definition)
-        self._arrived = 0
+        self.arrived = 0
         self._last_arrival = 0.0
         self.canceled = False
+        self._stale_due: float | None = None
 
     # --- helpers the stand-in actions call ------------------------------------------------
 
@@ -190,7 +160,7 @@ class Simulator:
         self.engine = ObservedEngine(self.clock, self._batch.extend)
         for delay in stand_ins.delays:
             self.engine.activate(delay)
-        self.engine.activate(stand_ins.definition())
+        self.engine.activate(stand_ins.definition(self.scenario.record is not None))
         for _, step in self.definition.steps():
             if isinstance(step, InteractiveStep):
                 for assignee in (step.assignee, step.escalate_to):
@@ -223,17 +193,26 @@ class Simulator:
                 return
             agenda_at = self._agenda[0][0] if self._agenda else math.inf
             timer_at = self.timers.next_at()
-            if timer_at is None and agenda_at == math.inf:
-                # Nothing left that we know of: ask the store once before stopping.
+            if self.timers.ask_store or (timer_at is None and agenda_at == math.inf):
+                # A timer we could not see being set, or nothing left that we know of.
+                self.timers.ask_store = False
                 due = self.engine.next_due()
-                timer_at = None if due is None else (due - self.origin).total_seconds()
+                if due is not None:
+                    at = (due - self.origin).total_seconds()
+                    if at <= self.now and at == self._stale_due:
+                        # Ticked at this moment already and it did not fire: never spin.
+                        self.notes.append(f"a timer due at {due.isoformat()} did not fire")
+                        return
+                    self._stale_due = at
+                    self.timers.add(at)
+                timer_at = self.timers.next_at()
             timer_at = math.inf if timer_at is None else timer_at
             moment = min(agenda_at, timer_at)
             until = self.scenario.until_seconds(self._last_arrival)
             if moment == math.inf or moment > until:
                 self._set_now(min(max(self.now, moment), until) if moment != math.inf else self.now)
                 return
-            self._set_now(moment)
+            self._set_now(max(moment, self.now))
             if agenda_at <= timer_at:
                 _, _, kind, payload = heapq.heappop(self._agenda)
                 self._handle(kind, payload)
@@ -283,14 +262,24 @@ class Simulator:
         return self.arrivals.planned
 
     def _arrive(self) -> None:
-        number = self._arrived + 1
+        number = self.arrived + 1
         if not self.arrivals.allows(number):
             return
-        self._arrived = number
+        self.arrived = number
         self._last_arrival = self.now
         self._starting = number
         inputs = self.arrivals.inputs(number, self.clock.now())
-        self._call(f"starting run {number}", lambda: self.engine.start(self.definition.id, inputs))
+        if self.scenario.record is not None:
+            fields = inputs | self.arrivals.record_fields(self.scenario.record, number)
+            trigger = self.definition.trigger
+            self._call(
+                f"creating record {number}",
+                lambda: self.engine.create_record(getattr(trigger, "object", ""), fields),
+            )
+        else:
+            self._call(
+                f"starting run {number}", lambda: self.engine.start(self.definition.id, inputs)
+            )
         following = self.arrivals.next_after(self.now)
         if following is not None:
             self._push(following, "arrival", None)
@@ -355,6 +344,9 @@ class Simulator:
                 self._new_waits.append((run_id, step_id))
         elif kind in ("step_completed", "step_canceled"):
             self._pending_waits.pop((run_id, step_id), None)
+        elif kind in ("run_completed", "run_failed", "run_canceled"):
+            # A random stream holds a few kB; long simulations should not keep ended runs'.
+            self._streams.pop(run_id, None)
 
     def _item_created(self, run_id: str, step_id: str, payload: dict[str, Any]) -> None:
         item = SimItem(

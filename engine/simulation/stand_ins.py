@@ -4,7 +4,8 @@ The runtime executes the definition as written, with two substitutions made thro
 public mechanisms (no second interpreter):
 
 * The trigger becomes `manual`: simulated runs start at the scenario's arrival times, not
-  on records or a cron schedule (which would start extra runs).
+  on records or a cron schedule (which would start extra runs). A record trigger stays when
+  the scenario asks arrivals to create records, so its condition is simulated too.
 * Each background step runs a stand-in action registered under a name unique to this
   simulation (so a live engine in the same process keeps the real actions). The stand-in
   fails with the step's probability (the runtime then applies the step's retry policy),
@@ -29,6 +30,7 @@ from engine.definition import (
     Flow,
     ManualTrigger,
     Orchestration,
+    RecordTrigger,
     StageNode,
     StartNode,
     Variable,
@@ -69,7 +71,7 @@ class StandInAction:
 
     def __call__(self, inputs: dict[str, Any], context: Any) -> Mapping[str, Any] | None:
         rng = self.host.stream_of(context.run_id)
-        probability = self.spec.failure_probability
+        probability = self.spec.failure_probability or 0.0
         if probability > 0 and rng.random() < probability:
             raise SimulatedFailure(
                 f"simulated failure of {self.step.action!r} (probability {probability:g})"
@@ -126,8 +128,12 @@ class StandIns:
         for name in self._actions:
             unregister_action(name)
 
-    def definition(self) -> Orchestration:
-        """The definition the simulation activates: manual trigger, stand-in actions."""
+    def definition(self, keep_record_trigger: bool = False) -> Orchestration:
+        """The definition the simulation activates: stand-in actions, a manual trigger.
+
+        Args:
+            keep_record_trigger: keep a record trigger (arrivals then create records).
+        """
         nodes = []
         for node in self.source.nodes:
             if isinstance(node, StageNode):
@@ -139,9 +145,10 @@ class StandIns:
                 ]
                 node = node.model_copy(update={"steps": steps})
             nodes.append(node)
-        return self.source.model_copy(
-            update={"trigger": ManualTrigger(type="manual"), "nodes": nodes}
-        )
+        trigger = self.source.trigger
+        if not (keep_record_trigger and isinstance(trigger, RecordTrigger)):
+            trigger = ManualTrigger(type="manual")
+        return self.source.model_copy(update={"trigger": trigger, "nodes": nodes})
 
 
 def delay_definition(definition_id: str, spec: StepSpec) -> Orchestration:

@@ -4,9 +4,10 @@ The engine sets a timer only when it logs why: an item with a `due` (`item_creat
 `due_at`), a wait step with a `timeout` (`step_started`), a retry (`step_retry_scheduled`
 with `at`). Watching those events gives the candidate times; a candidate whose cause ended
 (the item was completed, the wait step finished) is dropped. Asking the store instead
-costs a query per engine call, a sixth of a simulation's time. Should a timer ever be set
-without such an event, `EngineTimers` still finds it: when nothing else is left to do, the
-simulator asks the store (`Engine.next_due`) before it stops.
+costs a query per engine call, a sixth of a simulation's time. So that a timer set some
+other way is still fired on time, an event of a type not listed in `KNOWN_EVENTS` (say, of
+a step kind added to the runtime later) makes the simulator ask the store
+(`Engine.next_due`), and so does running out of everything else to do.
 """
 
 from __future__ import annotations
@@ -17,6 +18,18 @@ from datetime import datetime
 from typing import Any
 
 from engine.definition import AnyStep, WaitStep, parse_duration
+
+KNOWN_EVENTS = frozenset(
+    {
+        "run_started", "run_completed", "run_failed", "run_canceled", "run_paused",
+        "run_resumed", "run_recovered", "stage_entered", "stage_completed", "step_started",
+        "step_completed", "step_skipped", "step_failed", "step_canceled", "step_retried",
+        "step_attempt_failed", "step_retry_scheduled", "item_created", "item_completed",
+        "item_reassigned", "item_withdrawn", "item_overdue", "decision_taken",
+        "event_received", "timer_fired", "child_started", "variables_set", "log",
+    }
+)  # fmt: skip
+"""Event types whose timers (if any) `EngineTimers.observe` knows how to find."""
 
 
 class EngineTimers:
@@ -38,6 +51,7 @@ class EngineTimers:
         self._seq = itertools.count()
         self._live: set[Any] = set()
         self._step_keys: dict[tuple[str, str], Any] = {}
+        self.ask_store = False
 
     def _at(self, text: str) -> float:
         return (datetime.fromisoformat(text) - self.origin).total_seconds()
@@ -49,7 +63,9 @@ class EngineTimers:
 
     def observe(self, run_id: str, kind: str, payload: dict[str, Any], now: float) -> None:
         """Note the timers an event sets, and the causes it ends."""
-        if kind == "item_created":
+        if kind not in KNOWN_EVENTS:
+            self.ask_store = True
+        elif kind == "item_created":
             if payload.get("due_at"):
                 self._push(self._at(payload["due_at"]), ("item", payload["item"]))
         elif kind in ("item_completed", "item_withdrawn"):
@@ -65,6 +81,10 @@ class EngineTimers:
             self._live.discard(key)
         elif kind == "step_retry_scheduled" and payload.get("at"):
             self._push(self._at(payload["at"]), None)
+
+    def add(self, at: float) -> None:
+        """A due time found in the store."""
+        self._push(at, None)
 
     def next_at(self) -> float | None:
         """The earliest candidate still live, or None."""

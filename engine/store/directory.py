@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, and_, bindparam, delete, select, update
+from sqlalchemy import Connection, and_, bindparam, select, update
 
 from engine.errors import NotFound
 from engine.store.schema import groups, memberships, users
@@ -85,17 +85,6 @@ def set_active(conn: Connection, name: str, active: bool) -> None:
     changed = conn.execute(update(users).where(users.c.name == name).values(active=active))
     if not changed.rowcount:
         raise NotFound(f"no user named {name!r}", hint="add them with `baton users add`")
-
-
-def remove_membership(conn: Connection, name: str, group: str, kind: str = "group") -> None:
-    """Take a user out of a group or queue."""
-    conn.execute(
-        delete(memberships).where(
-            memberships.c.user_name == name,
-            memberships.c.group_name == group,
-            memberships.c.kind == kind,
-        )
-    )
 
 
 def get_user(conn: Connection, name: str) -> User | None:

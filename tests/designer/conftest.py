@@ -48,3 +48,11 @@ def dialogs(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
         monkeypatch.setattr(QMessageBox, kind, recorder(kind, QMessageBox.StandardButton.Ok))
     monkeypatch.setattr(QMessageBox, "about", recorder("about", QMessageBox.StandardButton.Ok))
     return shown
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _clipboard_emptied_before_exit(qapp):
+    # QClipboard owns the QMimeData we give it; if it still holds one when the interpreter
+    # tears the application down, PySide6 6.11 crashes at exit (SIGSEGV after a green run).
+    yield
+    qapp.clipboard().clear()

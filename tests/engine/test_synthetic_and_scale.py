@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import random
-import statistics
-import time
 
 import pytest
 
@@ -49,20 +47,6 @@ def test_synthetic_definition_looks_like_a_real_one():
 def test_same_seed_gives_the_same_definition_and_another_seed_differs():
     assert dumps_definition(generate(20, 5, seed=1)) == dumps_definition(generate(20, 5, seed=1))
     assert dumps_definition(generate(20, 5, seed=1)) != dumps_definition(generate(20, 5, seed=2))
-
-
-def test_validating_2000_steps_takes_under_100_ms():
-    # given the benchmark definition, validated once (the designer re-validates after edits)
-    definition = generate(200, 10)
-    validate(definition)
-    # when
-    times = []
-    for _ in range(5):
-        started = time.perf_counter()
-        validate(definition)
-        times.append(time.perf_counter() - started)
-    # then
-    assert statistics.median(times) < 0.1
 
 
 def test_validation_never_raises_on_a_damaged_definition():

@@ -220,3 +220,44 @@ def test_activate_prints_diagnostics_and_exits_1_for_an_invalid_definition(peopl
     result = people("activate", str(path))
     assert result.code == 1
     assert "missing-assignee" in result.err and "was not activated" in result.err
+
+
+def test_commands_that_create_things_print_json_on_request(people, review_file):
+    assert people("activate", str(review_file), "--format", "json").json() == {
+        "id": "review",
+        "version": 1,
+    }
+    started = people("start", "review", "--input", "title=x", "--format", "json").json()
+    assert started["status"] == "waiting" and started["stage"] == "check"
+    (item,) = people("work", "list", "--format", "json").json()
+    done = people(
+        "work",
+        "complete",
+        item["id"],
+        "--as",
+        "root",
+        "--output",
+        "decision=reject",
+        "--format",
+        "json",
+    )
+    assert done.json() == {
+        "item": item["id"],
+        "run": started["id"],
+        "status": "waiting",
+        "stage": "check",
+    }
+    assert people("record", "create", "Thing", "--format", "json").json()["object"] == "Thing"
+    assert people("tick", "--format", "json").json() == {"fired": 0}
+
+
+def test_definitions_lists_every_version_with_the_active_one_marked(people, review_file):
+    people("activate", str(review_file))
+    people("deactivate", "review")
+    people("activate", str(review_file))
+    listed = people("definitions", "--format", "json").json()
+    assert [(d["id"], d["version"], d["active"]) for d in listed] == [
+        ("review", 2, True),
+        ("review", 1, False),
+    ]
+    assert "active" in people("definitions").out

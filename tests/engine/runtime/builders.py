@@ -84,3 +84,13 @@ def orchestration(
 def var(name: str, type_: str = "text", **extra: Any) -> dict[str, Any]:
     """A variable declaration."""
     return {"name": name, "type": type_, **extra}
+
+
+def items_of(engine: Any, run_id: str) -> list[dict]:
+    """Open work items of one run."""
+    return engine.run(run_id)["open_items"]
+
+
+def step_status(engine: Any, run_id: str) -> dict[str, str]:
+    """step id -> status for a run."""
+    return {s["id"]: s["status"] for s in engine.run(run_id)["steps"]}

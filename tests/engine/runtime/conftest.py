@@ -23,13 +23,3 @@ def engine(tmp_path, clock) -> Iterator[Engine]:
     eng.add_user("root", admin=True)
     yield eng
     eng.close()
-
-
-def items_of(engine: Engine, run_id: str) -> list[dict]:
-    """Open work items of one run."""
-    return engine.run(run_id)["open_items"]
-
-
-def step_status(engine: Engine, run_id: str) -> dict[str, str]:
-    """step id -> status for a run."""
-    return {s["id"]: s["status"] for s in engine.run(run_id)["steps"]}

@@ -9,8 +9,15 @@ import pytest
 
 from engine.actions import register_action, unregister_action
 from engine.errors import Conflict
-from tests.engine.runtime.builders import background, interactive, orchestration, stage, var
-from tests.engine.runtime.conftest import items_of, step_status
+from tests.engine.runtime.builders import (
+    background,
+    interactive,
+    items_of,
+    orchestration,
+    stage,
+    step_status,
+    var,
+)
 
 
 class Flaky:

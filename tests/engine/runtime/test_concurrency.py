@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 
 from engine.runtime import Engine
-from tests.engine.runtime.builders import interactive, orchestration, stage
+from tests.engine.runtime.builders import background, interactive, orchestration, stage
 
 
 def test_items_of_one_run_completed_from_two_engines_at_once_all_count(tmp_path, clock):
@@ -40,3 +40,39 @@ def test_items_of_one_run_completed_from_two_engines_at_once_all_count(tmp_path,
     assert seqs == list(range(1, len(seqs) + 1))
     first.close()
     second.close()
+
+
+def test_a_call_that_lost_a_race_for_a_run_is_redone_on_fresh_state(engine):
+    from sqlalchemy import text
+
+    from engine.actions import register_action, unregister_action
+
+    calls = []
+
+    def interloper(inputs, context):
+        # Stands in for another process moving the same run during this call (possible on
+        # databases that, unlike SQLite, let two writers work at once).
+        calls.append(context.attempt)
+        if len(calls) == 1:
+            context._unit.conn.execute(
+                text("UPDATE runs SET rev = rev + 1 WHERE id = :id"), {"id": context.run_id}
+            )
+        return {}
+
+    register_action("interloper", interloper)
+    try:
+        engine.activate(
+            orchestration(
+                "race",
+                stage("one", interactive("a")),
+                stage("two", background("b", action="interloper")),
+            )
+        )
+        run_id = engine.start("race")
+        engine.complete_item(engine.open_item_ids(run_id)[0], "alice")
+    finally:
+        unregister_action("interloper")
+
+    assert calls == [1, 1]  # the whole call ran again; the first attempt left nothing
+    assert engine.run(run_id)["status"] == "completed"
+    assert [e["type"] for e in engine.log(run_id)].count("item_completed") == 1

@@ -10,12 +10,12 @@ from tests.engine.runtime.builders import (
     decision,
     flow,
     interactive,
+    items_of,
     orchestration,
     stage,
     var,
     wait,
 )
-from tests.engine.runtime.conftest import items_of
 
 
 def _tables(engine, run_id):

@@ -10,11 +10,12 @@ from tests.engine.runtime.builders import (
     decision,
     flow,
     interactive,
+    items_of,
     orchestration,
     stage,
+    step_status,
     var,
 )
-from tests.engine.runtime.conftest import items_of, step_status
 
 APPROVAL = [{"name": "decision", "type": "text", "choices": ["approve", "reject"]}]
 

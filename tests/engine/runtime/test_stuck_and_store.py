@@ -10,8 +10,7 @@ from sqlalchemy import update
 from engine.runtime import Engine
 from engine.store import Store, StoreTooNew
 from engine.store.schema import meta
-from tests.engine.runtime.builders import interactive, orchestration, stage, wait
-from tests.engine.runtime.conftest import items_of
+from tests.engine.runtime.builders import interactive, items_of, orchestration, stage, wait
 
 
 def test_a_run_waiting_on_an_inactive_assignee_is_stuck_with_that_reason(engine):
@@ -119,3 +118,20 @@ def test_activating_the_active_definition_again_changes_nothing(engine):
     assert engine.activate(definition) == 1
     assert engine.activate(orchestration("same", stage("s", interactive("b")))) == 2
     assert len(engine.definitions()) == 2
+
+
+def test_a_run_left_waiting_on_nothing_is_stuck(engine):
+    from sqlalchemy import delete
+
+    from engine.store.schema import timers
+
+    engine.activate(orchestration("s", stage("x", wait("w", timeout="P1D"))))
+    run_id = engine.start("s")
+    with engine.store.transaction() as conn:  # a timer lost outside the engine's control
+        conn.execute(delete(timers))
+
+    (stuck,) = engine.runs(stuck=True)
+    assert stuck["id"] == run_id
+    assert stuck["reasons"] == [
+        "waits on nothing that can happen (no open item, event, timer or child run)"
+    ]

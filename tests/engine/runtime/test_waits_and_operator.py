@@ -7,8 +7,16 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import Conflict
-from tests.engine.runtime.builders import background, interactive, orchestration, stage, var, wait
-from tests.engine.runtime.conftest import items_of, step_status
+from tests.engine.runtime.builders import (
+    background,
+    interactive,
+    items_of,
+    orchestration,
+    stage,
+    step_status,
+    var,
+    wait,
+)
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from datetime import timedelta
 import pytest
 
 from engine.errors import Conflict, InvalidInput, PermissionDenied
-from tests.engine.runtime.builders import interactive, orchestration, stage
-from tests.engine.runtime.conftest import items_of, step_status
+from tests.engine.runtime.builders import interactive, items_of, orchestration, stage, step_status
 
 OUTPUTS = [
     {"name": "decision", "type": "text", "choices": ["approve", "reject"], "required": True},

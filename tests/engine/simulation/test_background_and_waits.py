@@ -75,3 +75,13 @@ def test_a_late_form_times_out_and_the_customer_is_chased():
     assert result.stages["setup"].max_visits == 3
     assert result.steps["chase_call"].started == 12
     assert result.runs_failed == 4
+
+
+def test_no_email_leaves_a_simulation(tmp_path, monkeypatch):
+    # given the deal desk, whose closing stage e-mails the deal owner, and the simulation's
+    # outbox (where the real send_email would write) inside tmp_path
+    monkeypatch.setattr("tempfile.tempdir", str(tmp_path))
+    result = simulate(example("deal_desk_approval"), scenario(arrivals={"runs": 5, "per_day": 5}))
+    # then every run closed, yet nothing was written to any outbox
+    assert result.steps["notify_owner"].completed == 5
+    assert not list(tmp_path.rglob("*.eml"))

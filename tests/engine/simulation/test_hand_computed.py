@@ -36,6 +36,8 @@ def test_three_runs_queue_behind_one_worker():
     assert step.work.mean == pytest.approx(2.0)
     assert step.time.max == pytest.approx(6.0)
     assert result.virtual_hours == pytest.approx(6.0)
+    review = result.stages["review"]
+    assert (review.time.mean, review.wait.mean, review.work.mean) == (4.0, 2.0, 2.0)
     assert result.runs_completed == 3
     assert result.ends == {"end": 3}
 
@@ -108,3 +110,11 @@ def test_a_daily_limit_holds_items_until_the_next_day():
     )
     result = simulate(one_step_process(), chosen)
     assert [r.cycle_h for r in result.runs] == [2.0, 2.0, 26.0]
+
+
+def test_runs_still_open_at_the_time_limit_are_reported_unfinished():
+    result = simulate(one_step_process(), three_at_once(until="PT3H"))
+    assert result.runs_completed == 1
+    assert result.runs_unfinished == 2
+    assert result.virtual_hours == pytest.approx(3.0)
+    assert [r.status for r in result.runs] == ["completed", "unfinished", "unfinished"]

@@ -45,6 +45,9 @@ def test_results_are_plain_json_with_per_step_heat_values():
     heat = result.heatmap("mean_time_h")
     assert list(heat) == [s.id for _, s in ONBOARDING.steps()]
     assert heat["laptop"] > 0
+    scaled = result.heatmap("mean_time_h", normalized=True)
+    assert max(scaled.values()) == 1.0
+    assert scaled["payroll"] == 0.0
 
 
 def test_tables_flatten_into_csv_rows(tmp_path):

@@ -82,3 +82,26 @@ def test_a_malformed_file_names_the_field(tmp_path):
         load_scenario(path)
     assert caught.value.field == "arrivals.runs"
     assert str(path) in str(caught.value)
+
+
+def test_arrivals_can_create_records_so_the_trigger_condition_is_simulated():
+    # given hires arriving as Employee records, a quarter of them not (yet) hired
+    chosen = scenario(
+        arrivals={"runs": 40, "per_day": 10},
+        record={
+            "status": {
+                "choices": [{"value": "hired", "weight": 3}, {"value": "candidate", "weight": 1}]
+            }
+        },
+    )
+    result = simulate(ONBOARDING, chosen)
+    # then only records whose status is 'hired' start a run
+    assert result.arrivals == 40
+    assert 20 < result.runs_started < 40
+    assert result.runs_completed == result.runs_started
+
+
+def test_records_are_refused_for_an_orchestration_started_by_hand():
+    with pytest.raises(ScenarioError) as caught:
+        simulate(example("deal_desk_approval"), scenario(record={"status": always("x")}))
+    assert caught.value.field == "record"

@@ -1,0 +1,5 @@
+"""Dialogs of the designer."""
+
+from designer.dialogs.find import FindElementDialog
+
+__all__ = ["FindElementDialog"]

@@ -1,0 +1,1 @@
+"""Field editors of the inspector, one class per kind of field."""
