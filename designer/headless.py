@@ -18,6 +18,7 @@ from designer.selection import Selection
 from engine.definition import Orchestration
 
 _DISPLAY_VARIABLES = ("DISPLAY", "WAYLAND_DISPLAY")
+_application: QApplication | None = None  # kept here so the one we create lives on
 
 
 def application() -> QApplication:
@@ -32,10 +33,11 @@ def application() -> QApplication:
     no_display = not any(os.environ.get(v) for v in _DISPLAY_VARIABLES)
     if sys.platform.startswith("linux") and no_display:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    app = QApplication(sys.argv[:1])
-    app.setApplicationName("Baton")
-    app.setOrganizationName("Baton")
-    return app
+    global _application
+    _application = QApplication(sys.argv[:1])
+    _application.setApplicationName("Baton")
+    _application.setOrganizationName("Baton")
+    return _application
 
 
 def scene_for(definition: Orchestration) -> DiagramScene:

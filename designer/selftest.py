@@ -204,6 +204,8 @@ class _Checks:
 
     def close(self) -> None:
         if self.window is not None:
+            # Nothing here is the user's work: never let a "save changes?" question block.
+            self.window.undo_stack.setClean()
             self.window.close()
             _process_events()
 

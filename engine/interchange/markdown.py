@@ -9,6 +9,7 @@ itself is drawn by the designer (Qt); this module only links to it, so it stays 
 
 from __future__ import annotations
 
+import json
 from collections import deque
 
 from engine.definition.models import (
@@ -83,7 +84,9 @@ def _variables(definition: Orchestration) -> list[str]:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     for variable in definition.variables:
-        default = "" if variable.default is None else f"`{variable.default!r}`"
+        # Defaults as they are written in the definition file (JSON: true, not True).
+        shown = json.dumps(variable.default, ensure_ascii=False)
+        default = "" if variable.default is None else f"`{shown}`"
         lines.append(
             f"| `{variable.name}` | {variable.type} | {_yes(variable.input)} "
             f"| {_yes(variable.required)} | {_cell(default)} | {_cell(variable.description)} |"

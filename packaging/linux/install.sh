@@ -22,5 +22,5 @@ sed -e "s|^Exec=baton |Exec=\"$here/baton\" |" -e "s|^TryExec=baton|TryExec=$her
   "$here/share/applications/baton.desktop" > "$data/applications/baton.desktop"
 ln -sf "$here/baton" "$bin/baton"
 command -v update-desktop-database >/dev/null 2>&1 && update-desktop-database "$data/applications" || true
-command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q "$data/icons/hicolor" || true
+command -v gtk-update-icon-cache >/dev/null 2>&1 && gtk-update-icon-cache -q "$data/icons/hicolor" 2>/dev/null || true
 echo "Baton is in your application menu; 'baton' is in $bin."
