@@ -7,7 +7,6 @@ recovery file every 30 s, and a broken file shows the loader's error and changes
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
@@ -69,9 +68,6 @@ class MainWindow(QMainWindow):
         self.recovery = RecoveryStore(recovery_dir)
         self._recovered_unsaved = False
         self._docks_sized = False
-        # Called before saving or closing, e.g. the inspector's commit_pending_edit(), so a
-        # field still being typed in is part of what gets saved.
-        self.pending_edit_hooks: list[Callable[[], None]] = []
         self.setObjectName("baton_main_window")
         self.setWindowIcon(theme.icon("baton"))
         self.setAcceptDrops(True)
@@ -182,18 +178,9 @@ class MainWindow(QMainWindow):
 
     # --- files ------------------------------------------------------------------------------
 
-    def _commit_pending_edits(self) -> None:
-        for hook in self.pending_edit_hooks:
-            hook()
-
-    def select_and_centre(self, key: object) -> None:
-        """Select an element (or flow) and scroll it into the middle (problems, Find)."""
-        self.selection.set([key])  # type: ignore[list-item]
-        self.view.center_on_key(key)
-
     def _confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes. True when it is fine to go on."""
-        self._commit_pending_edits()
+        self.panels.commit_pending_edit()  # a field still being typed in counts as a change
         if not self.is_dirty():
             return True
         answer = QMessageBox.question(
@@ -283,7 +270,6 @@ class MainWindow(QMainWindow):
         return self._write(path)
 
     def _write(self, path: Path) -> bool:
-        self._commit_pending_edits()
         self.panels.commit_pending_edit()
         definition = self.document.definition
         diagnostics = validate(definition)

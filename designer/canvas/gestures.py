@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem
 
@@ -23,6 +23,28 @@ if TYPE_CHECKING:
     from designer.canvas.scene import DiagramScene
 
 DRAG_THRESHOLD = 4.0
+
+
+def pick_gesture(
+    scene: DiagramScene, pos: QPointF, modifiers: Qt.KeyboardModifier
+) -> Gesture | None:
+    """The gesture a left press at `pos` starts, or None (Qt's selection / rubber band).
+
+    An edge handle starts a new flow; a step card starts a step drag, or an `after` link
+    with Alt; any other node starts a move.
+    """
+    area = QRectF(pos.x() - 12, pos.y() - 12, 24, 24)
+    for item in scene.items(area):
+        if isinstance(item, NodeItem) and item.accepts_outgoing() and item.handle_hit(pos):
+            return NewFlowGesture(scene, item)
+    item = scene.diagram_item_at(pos)
+    if isinstance(item, StepCardItem):
+        if modifiers & Qt.KeyboardModifier.AltModifier:
+            return AfterLinkGesture(scene, item)
+        return StepDragGesture(scene, item)
+    if isinstance(item, NodeItem):
+        return NodeMoveGesture(scene)
+    return None
 
 
 class Gesture:

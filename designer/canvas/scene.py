@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QUndoCommand, QUndoStack
+from PySide6.QtGui import QPainter, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
@@ -22,13 +22,7 @@ from PySide6.QtWidgets import (
 
 from designer.canvas import geometry, theme
 from designer.canvas.auto_layout import auto_layout
-from designer.canvas.gestures import (
-    AfterLinkGesture,
-    Gesture,
-    NewFlowGesture,
-    NodeMoveGesture,
-    StepDragGesture,
-)
+from designer.canvas.gestures import Gesture, NewFlowGesture, pick_gesture
 from designer.canvas.items import (
     DecisionItem,
     DiagramItem,
@@ -76,7 +70,7 @@ class DiagramScene(QGraphicsScene):
         self._gesture: Gesture | None = None
         self._drop = PaletteDropGesture(self)
         self._syncing_selection = False
-        self._grid_brush = _grid_brush()
+        self._grid_brush = theme.grid_brush(geometry.GRID)
         self._bounds_timer = QTimer(self, singleShot=True, interval=0)
         self._bounds_timer.timeout.connect(self._update_scene_rect)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -299,7 +293,7 @@ class DiagramScene(QGraphicsScene):
 
     def restyle(self) -> None:
         """Repaint everything after the palette changed (light/dark)."""
-        self._grid_brush = _grid_brush()
+        self._grid_brush = theme.grid_brush(geometry.GRID)
         self.update()
 
     def set_zoom_level(self, zoom: float) -> None:
@@ -377,34 +371,19 @@ class DiagramScene(QGraphicsScene):
                 return item
         return None
 
-    def _handle_at(self, pos: QPointF) -> NodeItem | None:
-        area = QRectF(pos.x() - 12, pos.y() - 12, 24, 24)
-        for item in self.items(area):
-            if isinstance(item, NodeItem) and item.accepts_outgoing() and item.handle_hit(pos):
-                return item
-        return None
-
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or self._gesture is not None:
-            super().mousePressEvent(event)
-            return
-        pos = event.scenePos()
-        handle = self._handle_at(pos)
-        item = self.diagram_item_at(pos)
-        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-        if handle is not None:
-            gesture: Gesture | None = NewFlowGesture(self, handle)
-        elif isinstance(item, StepCardItem):
-            gesture = AfterLinkGesture(self, item) if alt else StepDragGesture(self, item)
-        elif isinstance(item, NodeItem):
-            gesture = NodeMoveGesture(self)
-        else:
+        gesture = None
+        if event.button() == Qt.MouseButton.LeftButton and self._gesture is None:
+            gesture = pick_gesture(self, event.scenePos(), event.modifiers())
+        if gesture is None:
             super().mousePressEvent(event)  # flows and empty canvas: Qt selection, rubber band
             return
-        if handle is None and item is not None:
-            self._click_select(item, event.modifiers())
+        if not isinstance(gesture, NewFlowGesture):
+            item = self.diagram_item_at(event.scenePos())
+            if item is not None:
+                self._click_select(item, event.modifiers())
         self._gesture = gesture
-        gesture.press(pos)
+        gesture.press(event.scenePos())
         event.accept()
 
     def _click_select(self, item: DiagramItem, modifiers: Qt.KeyboardModifier) -> None:
@@ -503,17 +482,3 @@ class DiagramScene(QGraphicsScene):
             if isinstance(item, NodeItem) and item is not exclude:
                 return item
         return None
-
-
-def _grid_brush() -> QBrush:
-    # One tile with one dot; Qt repeats it, so the grid costs no drawing calls per dot.
-    tile = QPixmap(geometry.GRID, geometry.GRID)
-    tile.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(tile)
-    painter.setPen(theme.GRID_DOT)
-    painter.drawPoint(0, 0)
-    painter.drawPoint(1, 0)
-    painter.drawPoint(0, 1)
-    painter.drawPoint(1, 1)
-    painter.end()
-    return QBrush(tile)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
@@ -149,6 +149,17 @@ def font(point_size: float = 9.5, bold: bool = False) -> QFont:
 TITLE_FONT_ARGS = (10.0, True)
 BODY_FONT_ARGS = (9.5, False)
 SMALL_FONT_ARGS = (8.5, False)
+
+
+def grid_brush(spacing: int) -> QBrush:
+    """The canvas grid: one tile with one dot that Qt repeats (no drawing call per dot)."""
+    tile = QPixmap(spacing, spacing)
+    tile.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tile)
+    painter.setPen(GRID_DOT)  # noqa: F821 - set by apply()
+    painter.drawPoints([QPointF(0, 0), QPointF(1, 0), QPointF(0, 1), QPointF(1, 1)])
+    painter.end()
+    return QBrush(tile)
 
 
 def icon_path(name: str) -> Path:

@@ -304,8 +304,9 @@ def test_dragging_a_node_to_the_edge_scrolls_the_view_along(window, qtbot):
     QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, grab)
     edge = QPoint(viewport.width() - 3, grab.y())
     QTest.mouseMove(viewport, edge)
-    qtbot.wait(200)
+    qtbot.waitUntil(
+        lambda: window.view.visible_scene_rect().center().x() > before.x() + 50, timeout=5000
+    )
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
-    assert window.view.visible_scene_rect().center().x() > before.x() + 50
     assert window.undo_stack.count() == 1  # the node came along: one move
     assert window.document.position("decide").x > 500 + 100
