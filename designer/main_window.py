@@ -28,6 +28,7 @@ from designer.commands import SetLayoutCommand
 from designer.design_panels import DesignPanels
 from designer.document import Document
 from designer.file_export import export_markdown_file
+from designer.live_panels import LivePanels
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
 from designer.window_actions import build_actions, restyle_actions
@@ -98,6 +99,7 @@ class MainWindow(QMainWindow):
         )
         self.panels = DesignPanels(self)
         self.actions_ = build_actions(self)
+        self.live = LivePanels(self)
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         self._build_status_bar()
@@ -341,6 +343,7 @@ class MainWindow(QMainWindow):
         self._autosave.stop()
         self._save_settings()
         self.scene.detach()
+        self.live.close()
         event.accept()
 
     # --- settings and recent files ----------------------------------------------------------

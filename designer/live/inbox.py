@@ -152,8 +152,10 @@ class InboxPanel(QWidget):
         if self.acting_user != current:
             self._user_changed()
         else:
-            # Same person: keep the open item; memberships may have changed what they see.
-            self.all_items.setVisible(self._users[current].admin)
+            # Same person (or still nobody, in an empty directory): keep the open item;
+            # memberships may have changed what they see.
+            user = self._users.get(current or "")
+            self.all_items.setVisible(bool(user and user.admin))
             self.refresh()
 
     def _user_changed(self) -> None:

@@ -1,0 +1,150 @@
+"""The Run menu and the live docks (runs, inbox, history) of the main window.
+
+Nothing here touches the engine until the admin asks for it: the bridge (a worker thread
+with its own engine connection) and the docks are created on first use, so opening the
+designer stays fast and a window used only for drawing never opens the run database.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox, QWidget
+
+from designer.live import EngineBridge, InboxPanel, RunHistoryPanel, RunsPanel, StartRunDialog
+from engine.validation import has_errors, validate
+
+if TYPE_CHECKING:
+    from designer.main_window import MainWindow
+
+
+class LivePanels:
+    """Run ▸ Activate / Start run… / Runs / Inbox / History, created lazily."""
+
+    def __init__(self, window: MainWindow, db_url: str | None = None) -> None:
+        self._window = window
+        self._db_url = db_url
+        self.bridge: EngineBridge | None = None
+        self.runs: RunsPanel | None = None
+        self.inbox: InboxPanel | None = None
+        self.history: RunHistoryPanel | None = None
+        self.docks: dict[str, QDockWidget] = {}
+        menu = QMenu("&Run", window)
+        bar = window.menuBar()
+        bar.insertMenu(bar.actions()[-1], menu)  # before Help, as in most desktop tools
+        self.activate_action = self._action(menu, "&Activate", self.activate, "Ctrl+Shift+A")
+        self.start_action = self._action(menu, "&Start run…", self.start_run, "Ctrl+R")
+        menu.addSeparator()
+        self._action(menu, "R&uns", lambda: self.show_dock("runs"), "Ctrl+Shift+R")
+        self._action(menu, "&Inbox", lambda: self.show_dock("inbox"), "Ctrl+Shift+I")
+        self._action(menu, "&History", lambda: self.show_dock("history"), "Ctrl+Shift+H")
+        self.menu = menu
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: str
+                ) -> QAction:
+        action = QAction(text, self._window)
+        action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(slot)
+        menu.addAction(action)
+        return action
+
+    # --- lazily built parts -----------------------------------------------------------------
+
+    def ensure_bridge(self) -> EngineBridge:
+        """The engine bridge, started on first use."""
+        if self.bridge is None:
+            self.bridge = EngineBridge(self._db_url, parent=self._window)
+            self.bridge.error_occurred.connect(self._show_error)
+        return self.bridge
+
+    def show_dock(self, which: str) -> QDockWidget:
+        """Show (creating if needed) the runs, inbox or history dock."""
+        if which not in self.docks:
+            self._build_docks()
+        dock = self.docks[which]
+        dock.show()
+        dock.raise_()
+        return dock
+
+    def _build_docks(self) -> None:
+        bridge = self.ensure_bridge()
+        window = self._window
+        self.runs = RunsPanel(bridge, window.document.definition)
+        self.history = RunHistoryPanel(bridge)
+        self.inbox = InboxPanel(bridge)
+        self.runs.run_selected.connect(self.history.set_run)
+        area = Qt.DockWidgetArea.BottomDockWidgetArea
+        for key, title, widget in (
+            ("runs", "Runs", self.runs),
+            ("history", "History", self.history),
+            ("inbox", "Inbox", self.inbox),
+        ):
+            dock = QDockWidget(title, window)
+            dock.setObjectName(f"{key}_dock")
+            dock.setWidget(widget)
+            window.addDockWidget(area, dock)
+            window.tabifyDockWidget(window.problems_dock, dock)
+            window.view_menu.addAction(dock.toggleViewAction())
+            self.docks[key] = dock
+        window.document.subscribe(self._follow_document)
+
+    def _follow_document(self, change: object) -> None:
+        if self.runs is not None:
+            self.runs.set_orchestration(self._window.document.definition)
+
+    # --- actions ----------------------------------------------------------------------------
+
+    def activate(self) -> bool:
+        """Validate and activate the open definition on the local engine."""
+        window = self._window
+        definition = window.document.definition
+        diagnostics = validate(definition)
+        if has_errors(diagnostics):
+            window.apply_diagnostics(diagnostics)
+            window.problems_dock.show()
+            window.problems_dock.raise_()
+            errors = sum(d.severity == "error" for d in diagnostics)
+            QMessageBox.warning(
+                window,
+                "Cannot activate",
+                f"“{definition.name or definition.id}” has {errors} error(s); the Problems "
+                "panel lists them. Fix them, then activate again.",
+            )
+            return False
+        snapshot = definition.model_copy(deep=True)
+
+        def done(version: int) -> None:
+            window.statusBar().showMessage(
+                f"Activated {snapshot.id} version {version} on the local engine", 6000
+            )
+            self.show_dock("runs")
+
+        self.ensure_bridge().call("activate", snapshot, on_done=done)
+        return True
+
+    def start_run(self) -> str | None:
+        """Ask for the inputs and start a run of the active version of this orchestration."""
+        dialog = StartRunDialog(self.ensure_bridge(), self._window.document.definition,
+                                parent=self._window)
+        if dialog.exec() and dialog.run_id:
+            self.show_dock("runs")
+            if self.runs is not None:
+                self.runs.select_run(dialog.run_id)
+            return dialog.run_id
+        return None
+
+    def close(self) -> None:
+        """Stop the engine bridge's thread (the window is closing)."""
+        if self.bridge is not None:
+            self.bridge.close()
+            self.bridge = None
+
+    def _show_error(self, message: str) -> None:
+        self._window.statusBar().showMessage(message, 8000)
+
+    def widget(self, which: str) -> QWidget | None:
+        """The panel inside a live dock, if built."""
+        return {"runs": self.runs, "inbox": self.inbox, "history": self.history}.get(which)
