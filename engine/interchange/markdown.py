@@ -199,8 +199,11 @@ def _wait(step: WaitStep) -> list[str]:
         waits = "time to pass"
     lines = [f"- **Waits for:** {waits}"]
     if step.timeout:
-        verb = "gives up" if step.event else "continues"
-        lines.append(f"- **Timeout:** {verb} after {duration_in_words(step.timeout)}")
+        after = duration_in_words(step.timeout)
+        if step.event:
+            # The runtime completes a timed-out wait with this output, so decisions can route on it.
+            after += f"; then `{step.id}.timed_out` is true"
+        lines.append(f"- **Timeout:** stops waiting after {after}")
     return lines
 
 

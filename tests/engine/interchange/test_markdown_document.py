@@ -139,3 +139,12 @@ def test_durations_and_assignees_in_words():
     assert assignee_in_words("queue:sales_ops") == "the queue **sales_ops**"
     assert assignee_in_words("user:cfo") == "user **cfo**"
     assert assignee_in_words(None) == "nobody yet (unassigned)"
+
+
+def test_a_wait_step_says_its_event_key_and_what_a_timeout_leaves_behind():
+    onboarding = next(p for p in EXAMPLES if p.name.startswith("employee_onboarding"))
+
+    text = export_markdown(load_definition(onboarding))
+
+    assert "- **Waits for:** the event `badge_printed` whose key matches `employee`" in text
+    assert "- **Timeout:** stops waiting after 5 days; then `badge.timed_out` is true" in text
