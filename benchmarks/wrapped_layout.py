@@ -13,7 +13,7 @@ from engine.definition import Orchestration, Position
 COLUMN_GAP, ROW_GAP = 110, 110
 
 
-def wrap_layout(definition: Orchestration, per_row: int = 12) -> Orchestration:
+def wrap_layout(definition: Orchestration, per_row: int = 24) -> Orchestration:
     """The definition with its nodes laid out left to right in rows of `per_row`."""
     layout: dict[str, Position] = {}
     x = y = row_height = 0.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication
 
 
@@ -20,7 +20,12 @@ def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Baton")
     app.setOrganizationName("Baton")
+    from designer.canvas import theme
+
+    theme.follow_system()  # the canvas follows a dark desktop, and keeps following it
     window = MainWindow()
+    hints = app.styleHints()
+    hints.colorSchemeChanged.connect(lambda scheme: window.set_dark(scheme == Qt.ColorScheme.Dark))
     if file is not None and not window.open_file(file):
         return 2
     window.show()

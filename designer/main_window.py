@@ -20,16 +20,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer import __version__
+from designer import help_dialogs
 from designer.canvas import DiagramScene, DiagramView, PalettePanel, clipboard, theme
 from designer.canvas.auto_layout import auto_layout
 from designer.canvas.export import export_png, export_svg
 from designer.commands import SetLayoutCommand
 from designer.design_panels import DesignPanels
 from designer.document import Document
+from designer.file_export import export_markdown_file
+from designer.live_panels import LivePanels
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
-from designer.window_actions import build_actions
+from designer.window_actions import build_actions, restyle_actions
 from engine.definition import (
     FILE_SUFFIX,
     Orchestration,
@@ -97,6 +99,7 @@ class MainWindow(QMainWindow):
         )
         self.panels = DesignPanels(self)
         self.actions_ = build_actions(self)
+        self.live = LivePanels(self)
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         self._build_status_bar()
@@ -127,7 +130,7 @@ class MainWindow(QMainWindow):
         self._path_label = QLabel()
         self._counts_label = QLabel()
         self._zoom_label = QLabel()
-        self._path_label.setStyleSheet("color: #6b7280;")
+        self._path_label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
         bar.addWidget(self._path_label, 1)
         bar.addPermanentWidget(self._counts_label)
         bar.addPermanentWidget(self._zoom_label)
@@ -145,7 +148,11 @@ class MainWindow(QMainWindow):
             f"{warnings} warning{'s' * (warnings != 1)}",
         ]
         self._counts_label.setText("   ".join(parts))
-        color = theme.ERROR.name() if errors else (theme.WARNING.name() if warnings else "#6b7280")
+        color = (
+            theme.ERROR.name()
+            if errors
+            else (theme.WARNING.name() if warnings else theme.TEXT_MUTED.name())
+        )
         self._counts_label.setStyleSheet(f"color: {color}; padding: 0 10px;")
         self._update_title()
 
@@ -175,6 +182,7 @@ class MainWindow(QMainWindow):
 
     def _confirm_discard(self) -> bool:
         """Ask what to do with unsaved changes. True when it is fine to go on."""
+        self.panels.commit_pending_edit()  # a field still being typed in counts as a change
         if not self.is_dirty():
             return True
         answer = QMessageBox.question(
@@ -294,6 +302,7 @@ class MainWindow(QMainWindow):
     def autosave(self) -> bool:
         """Write unsaved work to the recovery file (nothing when there is none)."""
         if not self.is_dirty():
+            self.recovery.clear()  # e.g. undone back to the saved state
             return False
         try:
             return self.recovery.write(self.document.definition, self.path)
@@ -334,6 +343,7 @@ class MainWindow(QMainWindow):
         self._autosave.stop()
         self._save_settings()
         self.scene.detach()
+        self.live.close()
         event.accept()
 
     # --- settings and recent files ----------------------------------------------------------
@@ -450,44 +460,42 @@ class MainWindow(QMainWindow):
         if name:
             export_svg(self.scene, Path(name), self.document.definition.name)
 
+    def export_markdown_dialog(self) -> None:
+        """File ▸ Export ▸ Markdown: the process document, with its SVG written beside it."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export Markdown", self._export_name(".md"), "Markdown (*.md)"
+        )
+        if name:
+            try:
+                export_markdown_file(self.document.definition, Path(name))
+            except BatonError as exc:
+                QMessageBox.critical(self, "Cannot export", str(exc))
+
     def _export_name(self, suffix: str) -> str:
         base = self.path.parent if self.path else Path.home()
         return str(base / f"{self.document.definition.id}{suffix}")
 
+    def set_dark(self, dark: bool) -> None:
+        """Switch the canvas, palette and icons between the light and the dark palette."""
+        theme.apply(dark)
+        self.scene.restyle()
+        self.palette.restyle()
+        self.view.rename_editor.restyle()
+        self.view.minimap.refresh()
+        restyle_actions(self.actions_)
+        self._path_label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
+        self.show_counts(*self._counts)
+
     def show_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Baton",
-            f"<h3>Baton {__version__}</h3><p>Design, simulate and run orchestrations: "
-            "multi-stage, multi-person business processes, on your desktop.</p>"
-            "<p>Open source, Apache-2.0.</p>",
-        )
+        help_dialogs.show_about(self)
 
     def show_shortcuts(self) -> None:
-        lines = []
-        for action in self.actions_.__dict__.values():
-            if hasattr(action, "shortcut") and not action.shortcut().isEmpty():
-                keys = action.shortcut().toString(action.shortcut().SequenceFormat.NativeText)
-                lines.append(
-                    f"<tr><td>{action.text().replace('&', '')}</td><td><b>{keys}</b></td></tr>"
-                )
-        extra = [
-            ("Zoom", "Ctrl + wheel, pinch"),
-            ("Pan", "Middle-drag, Space + drag"),
-            ("Connect nodes", "Drag from a node's right-edge handle"),
-            ("Step waits for another", "Alt + drag from one step to another"),
-            ("Multi-select", "Drag on empty canvas, Ctrl/Shift + click"),
-            ("Cancel a drag", "Esc"),
-        ]
-        lines += [f"<tr><td>{a}</td><td><b>{b}</b></td></tr>" for a, b in extra]
-        QMessageBox.information(
-            self, "Keyboard shortcuts", f"<table cellspacing=6>{''.join(lines)}</table>"
-        )
+        help_dialogs.show_shortcuts(self, self.actions_)
 
 
 def _placeholder(text: str) -> QLabel:
     label = QLabel(text)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    label.setStyleSheet("color: #6b7280; padding: 16px;")
+    label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()}; padding: 16px;")
     label.setWordWrap(True)
     return label

@@ -63,6 +63,7 @@ class RecoveryStore:
         self.directory.mkdir(parents=True, exist_ok=True)
         save_definition(definition, self.path)
         meta = {
+            "pid": os.getpid(),
             "original": str(original) if original else None,
             "saved_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
@@ -88,6 +89,8 @@ class RecoveryStore:
                 meta = json.loads(_meta_path(file).read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 meta = {}
+            if _alive(meta.get("pid")):
+                continue  # another designer still running owns it: not a crash
             original = meta.get("original")
             found.append(
                 Recovered(file, Path(original) if original else None, meta.get("saved_at", ""))
@@ -100,6 +103,20 @@ def readable(recovered: Recovered) -> bool:
     try:
         recovered.load()
     except BatonError:
+        return False
+    return True
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int) or pid == os.getpid():
+        return False  # our own pid in an old file means it was left by an earlier run
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
         return False
     return True
 

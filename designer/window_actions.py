@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
@@ -27,6 +27,7 @@ class WindowActions:
     save_as: QAction
     export_png: QAction
     export_svg: QAction
+    export_markdown: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -61,6 +62,7 @@ def _action(
     action = QAction(text, window)
     if icon:
         action.setIcon(theme.icon(icon))
+        action.setProperty("icon_name", icon)
     if shortcut is not None:
         if isinstance(shortcut, list):
             action.setShortcuts(shortcut)
@@ -79,9 +81,11 @@ def build_actions(window: MainWindow) -> WindowActions:
     undo = stack.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence(Key.Undo))
     undo.setIcon(theme.icon("undo"))
+    undo.setProperty("icon_name", "undo")
     redo = stack.createRedoAction(window, "&Redo")
     redo.setShortcut(QKeySequence(Key.Redo))
     redo.setIcon(theme.icon("redo"))
+    redo.setProperty("icon_name", "redo")
     delete_keys = [QKeySequence(Key.Delete), QKeySequence("Backspace")]
     a = WindowActions(
         new=_action(window, "&New", window.new_file, Key.New, "new", "Start a new orchestration"),
@@ -90,6 +94,12 @@ def build_actions(window: MainWindow) -> WindowActions:
         save_as=_action(window, "Save &As…", window.save_as, Key.SaveAs),
         export_png=_action(window, "PNG image…", window.export_png_dialog),
         export_svg=_action(window, "SVG image…", window.export_svg_dialog),
+        export_markdown=_action(
+            window,
+            "Markdown document…",
+            window.export_markdown_dialog,
+            tip="A readable process document with the diagram beside it",
+        ),
         quit=_action(window, "&Quit", window.close, Key.Quit),
         undo=undo,
         redo=redo,
@@ -140,7 +150,7 @@ def _fill_menus(window: MainWindow, a: WindowActions) -> None:
     file_menu.addSeparator()
     file_menu.addActions([a.save, a.save_as])
     export = file_menu.addMenu("&Export")
-    export.addActions([a.export_png, a.export_svg])
+    export.addActions([a.export_png, a.export_svg, a.export_markdown])
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
     edit = bar.addMenu("&Edit")
@@ -172,3 +182,12 @@ def _fill_toolbar(window: MainWindow, a: WindowActions) -> None:
     toolbar.addSeparator()
     toolbar.addActions([a.auto_layout, a.grid])
     window.addToolBar(toolbar)
+
+
+def restyle_actions(actions: WindowActions) -> None:
+    """Re-tint the actions' icons for the current palette (light/dark)."""
+    for field in fields(actions):
+        action = getattr(actions, field.name)
+        name = action.property("icon_name") if isinstance(action, QAction) else None
+        if name:
+            action.setIcon(theme.icon(name))

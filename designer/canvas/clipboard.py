@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from designer.canvas.scene import DiagramScene
 
 PASTE_OFFSET = (40.0, 40.0)
+_pasted: dict[int, tuple[str, int]] = {}  # scene -> (last fragment pasted, how many times)
 
 
 def copy_selection(scene: DiagramScene) -> bool:
@@ -64,9 +65,12 @@ def paste(scene: DiagramScene, text: str | None = None) -> list[str]:
         if mime is None or not mime.hasFormat(FRAGMENT_MIME):
             return []
         text = bytes(mime.data(FRAGMENT_MIME).data()).decode()
-    result = paste_command(
-        scene.document, text, offset=PASTE_OFFSET, target_stage=_target_stage(scene)
-    )
+    # Pasting the same fragment again steps further out, so copies never stack exactly.
+    repeat = _pasted.get(id(scene), ("", 0))
+    times = repeat[1] + 1 if repeat[0] == text else 1
+    _pasted[id(scene)] = (text, times)
+    offset = (PASTE_OFFSET[0] * times, PASTE_OFFSET[1] * times)
+    result = paste_command(scene.document, text, offset=offset, target_stage=_target_stage(scene))
     if result is None:
         return []
     command, created = result

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLineF, QPointF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem
 
@@ -23,6 +23,28 @@ if TYPE_CHECKING:
     from designer.canvas.scene import DiagramScene
 
 DRAG_THRESHOLD = 4.0
+
+
+def pick_gesture(
+    scene: DiagramScene, pos: QPointF, modifiers: Qt.KeyboardModifier
+) -> Gesture | None:
+    """The gesture a left press at `pos` starts, or None (Qt's selection / rubber band).
+
+    An edge handle starts a new flow; a step card starts a step drag, or an `after` link
+    with Alt; any other node starts a move.
+    """
+    area = QRectF(pos.x() - 12, pos.y() - 12, 24, 24)
+    for item in scene.items(area):
+        if isinstance(item, NodeItem) and item.accepts_outgoing() and item.handle_hit(pos):
+            return NewFlowGesture(scene, item)
+    item = scene.diagram_item_at(pos)
+    if isinstance(item, StepCardItem):
+        if modifiers & Qt.KeyboardModifier.AltModifier:
+            return AfterLinkGesture(scene, item)
+        return StepDragGesture(scene, item)
+    if isinstance(item, NodeItem):
+        return NodeMoveGesture(scene)
+    return None
 
 
 class Gesture:
@@ -67,7 +89,9 @@ class NodeMoveGesture(Gesture):
         self._moved = True
         for node_id, start in self._start.items():
             target = start + delta
-            if self.scene.snap_to_grid:
+            # Alt frees a node from the grid for fine placement.
+            free = modifiers & Qt.KeyboardModifier.AltModifier
+            if self.scene.snap_to_grid and not free:
                 target = QPointF(geometry.snap(target.x()), geometry.snap(target.y()))
             self.scene.node_item(node_id).setPos(target)
             self.scene.update_flows_of(node_id)
@@ -227,7 +251,8 @@ class StepDragGesture(Gesture):
                 return
             self._lifted = True
             self._home.setZValue(10)
-            self.card.setOpacity(0.85)
+            self.card.lifted = True
+            self.card.update()
         self.card.setPos(self._home.mapFromScene(pos) - self._grab)
         target = self.scene.node_at(pos, exclude=self.card)
         self._mark(target if isinstance(target, StageItem) else None, pos)
@@ -259,6 +284,6 @@ class StepDragGesture(Gesture):
 
     def cancel(self) -> None:
         self._mark(None, QPointF())
-        self.card.setOpacity(1.0)
+        self.card.lifted = False
         self.card.setPos(self._start)
         self._home.setZValue(1)

@@ -68,16 +68,23 @@ class PalettePanel(QListWidget):
         self.setIconSize(QSize(22, 22))
         self.setSpacing(2)
         self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
-        self.setStyleSheet(
-            "QListWidget#palette { border: none; background: transparent; }"
-            "QListWidget#palette::item { padding: 6px 4px; border-radius: 6px; }"
-            "QListWidget#palette::item:hover { background: #ebe8f8; }"
-        )
         for entry in ENTRIES:
-            item = QListWidgetItem(theme.icon(entry.kind), entry.label)
+            item = QListWidgetItem(entry.label)
             item.setToolTip(entry.tooltip)
             item.setData(Qt.ItemDataRole.UserRole, entry.kind)
             self.addItem(item)
+        self.restyle()
+
+    def restyle(self) -> None:
+        """Icons and hover colour for the current palette (light/dark)."""
+        self.setStyleSheet(
+            "QListWidget#palette { border: none; background: transparent; }"
+            "QListWidget#palette::item { padding: 6px 4px; border-radius: 6px; }"
+            f"QListWidget#palette::item:hover {{ background: {theme.PALETTE_HOVER}; }}"
+        )
+        for i in range(self.count()):
+            item = self.item(i)
+            item.setIcon(theme.icon(item.data(Qt.ItemDataRole.UserRole)))
 
     def sizeHint(self) -> QSize:
         return QSize(180, 320)  # a narrow column: the canvas gets the room

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QLineEdit
 
-from designer.canvas import geometry
+from designer.canvas import geometry, theme
 from designer.canvas.items import StageItem, StepCardItem
 from designer.commands import UpdateNodeCommand, UpdateStepCommand
 
@@ -28,12 +28,17 @@ class RenameEditor(QLineEdit):
         self._view = view
         self._key: str | None = None
         self.hide()
-        self.setStyleSheet(
-            "QLineEdit { border: 2px solid #6e56cf; border-radius: 4px; padding: 1px 4px;"
-            " background: white; selection-background-color: #d8d0f5; color: #1f2430; }"
-        )
+        self.restyle()
         self.returnPressed.connect(self.commit)
         self.installEventFilter(self)
+
+    def restyle(self) -> None:
+        """Colours of the current palette (light/dark)."""
+        self.setStyleSheet(
+            f"QLineEdit {{ border: 2px solid {theme.ACCENT.name()}; border-radius: 4px;"
+            f" padding: 1px 4px; background: {theme.SURFACE.name()};"
+            f" color: {theme.TEXT.name()}; }}"
+        )
 
     def start(self, key: object) -> None:
         """Open the editor over an element's name."""

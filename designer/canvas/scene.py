@@ -11,18 +11,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QPainter, QPixmap, QUndoCommand, QUndoStack
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsSceneMouseEvent
+from PySide6.QtGui import QPainter, QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsSceneContextMenuEvent,
+    QGraphicsSceneMouseEvent,
+    QMenu,
+)
 
 from designer.canvas import geometry, theme
 from designer.canvas.auto_layout import auto_layout
-from designer.canvas.gestures import (
-    AfterLinkGesture,
-    Gesture,
-    NewFlowGesture,
-    NodeMoveGesture,
-    StepDragGesture,
-)
+from designer.canvas.gestures import Gesture, NewFlowGesture, pick_gesture
 from designer.canvas.items import (
     DecisionItem,
     DiagramItem,
@@ -70,7 +70,7 @@ class DiagramScene(QGraphicsScene):
         self._gesture: Gesture | None = None
         self._drop = PaletteDropGesture(self)
         self._syncing_selection = False
-        self._grid_brush = _grid_brush()
+        self._grid_brush = theme.grid_brush(geometry.GRID)
         self._bounds_timer = QTimer(self, singleShot=True, interval=0)
         self._bounds_timer.timeout.connect(self._update_scene_rect)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
@@ -143,6 +143,9 @@ class DiagramScene(QGraphicsScene):
     def _on_change(self, change: Change) -> None:
         kind, element = change.kind, change.element
         self._bounds = None
+        # A change from elsewhere (undo by shortcut, the inspector) while a drag is under way
+        # may remove what the drag holds: drop the drag rather than act on stale items.
+        self.cancel_gesture()
         if kind is ChangeKind.RESET:
             self.rebuild()
         elif kind is ChangeKind.NODE_ADDED:
@@ -254,13 +257,26 @@ class DiagramScene(QGraphicsScene):
 
     def _route(self, item: FlowItem) -> None:
         source, target = self._nodes[item.source], self._nodes[item.target]
+        source_rect, target_rect = source.box(), target.box()
+        floor = None
+        if target_rect.left() < source_rect.left():  # a loop back: pass under what it skips
+            span_left, span_right = target_rect.left(), source_rect.right()
+            floor = max(
+                (
+                    box.bottom()
+                    for node in self._nodes.values()
+                    if (box := node.box()).right() >= span_left and box.left() <= span_right
+                ),
+                default=None,
+            )
         item.set_path(
             route(
-                source.mapRectToScene(QRectF(0, 0, source.width, source.height)),
+                source_rect,
                 source.anchor_out(),
-                target.mapRectToScene(QRectF(0, 0, target.width, target.height)),
+                target_rect,
                 target.anchor_in(),
                 side_exit=not isinstance(source, StageItem),
+                floor=floor,
             )
         )
 
@@ -287,6 +303,11 @@ class DiagramScene(QGraphicsScene):
             bounds = QRectF(0, 0, 800, 600)
         margin = SCENE_MARGIN
         self.setSceneRect(bounds.adjusted(-margin, -margin, margin, margin))
+
+    def restyle(self) -> None:
+        """Repaint everything after the palette changed (light/dark)."""
+        self._grid_brush = theme.grid_brush(geometry.GRID)
+        self.update()
 
     def set_zoom_level(self, zoom: float) -> None:
         """Hide step cards when zoomed far out: stages then draw them as plain bars.
@@ -363,34 +384,19 @@ class DiagramScene(QGraphicsScene):
                 return item
         return None
 
-    def _handle_at(self, pos: QPointF) -> NodeItem | None:
-        area = QRectF(pos.x() - 12, pos.y() - 12, 24, 24)
-        for item in self.items(area):
-            if isinstance(item, NodeItem) and item.accepts_outgoing() and item.handle_hit(pos):
-                return item
-        return None
-
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
-        if event.button() != Qt.MouseButton.LeftButton or self._gesture is not None:
-            super().mousePressEvent(event)
-            return
-        pos = event.scenePos()
-        handle = self._handle_at(pos)
-        item = self.diagram_item_at(pos)
-        alt = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
-        if handle is not None:
-            gesture: Gesture | None = NewFlowGesture(self, handle)
-        elif isinstance(item, StepCardItem):
-            gesture = AfterLinkGesture(self, item) if alt else StepDragGesture(self, item)
-        elif isinstance(item, NodeItem):
-            gesture = NodeMoveGesture(self)
-        else:
+        gesture = None
+        if event.button() == Qt.MouseButton.LeftButton and self._gesture is None:
+            gesture = pick_gesture(self, event.scenePos(), event.modifiers())
+        if gesture is None:
             super().mousePressEvent(event)  # flows and empty canvas: Qt selection, rubber band
             return
-        if handle is None and item is not None:
-            self._click_select(item, event.modifiers())
+        if not isinstance(gesture, NewFlowGesture):
+            item = self.diagram_item_at(event.scenePos())
+            if item is not None:
+                self._click_select(item, event.modifiers())
         self._gesture = gesture
-        gesture.press(pos)
+        gesture.press(event.scenePos())
         event.accept()
 
     def _click_select(self, item: DiagramItem, modifiers: Qt.KeyboardModifier) -> None:
@@ -423,11 +429,35 @@ class DiagramScene(QGraphicsScene):
         else:
             super().mouseDoubleClickEvent(event)
 
+    def gesture_active(self) -> bool:
+        """Whether a drag gesture is under way."""
+        return self._gesture is not None
+
+    def follow_pointer(self, pos: QPointF) -> None:
+        """Tell the gesture in progress the pointer is at `pos` (the view auto-scrolled)."""
+        if self._gesture is not None:
+            self._gesture.move(pos, Qt.KeyboardModifier.NoModifier)
+
     def cancel_gesture(self) -> None:
         """Abandon the gesture in progress (Escape); nothing is pushed."""
         if self._gesture is not None:
             gesture, self._gesture = self._gesture, None
             gesture.cancel()
+
+    def contextMenuEvent(self, event: QGraphicsSceneContextMenuEvent) -> None:
+        # Right-click acts on what is under the pointer: select it first, like a file manager.
+        item = self.diagram_item_at(event.scenePos())
+        if item is not None and not item.isSelected():
+            self.clearSelection()
+            item.setSelected(True)
+        views = self.views()
+        if not views or not views[0].actions():
+            return
+        menu = QMenu(views[0])
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        menu.addActions(views[0].actions())
+        menu.popup(event.screenPos())  # not exec(): no nested event loop inside a scene event
+        event.accept()
 
     # --- palette drops ----------------------------------------------------------------------
 
@@ -465,17 +495,3 @@ class DiagramScene(QGraphicsScene):
             if isinstance(item, NodeItem) and item is not exclude:
                 return item
         return None
-
-
-def _grid_brush() -> QBrush:
-    # One tile with one dot; Qt repeats it, so the grid costs no drawing calls per dot.
-    tile = QPixmap(geometry.GRID, geometry.GRID)
-    tile.fill(QColor(0, 0, 0, 0))
-    painter = QPainter(tile)
-    painter.setPen(theme.GRID_DOT)
-    painter.drawPoint(0, 0)
-    painter.drawPoint(1, 0)
-    painter.drawPoint(0, 1)
-    painter.drawPoint(1, 1)
-    painter.end()
-    return QBrush(tile)

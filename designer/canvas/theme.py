@@ -1,8 +1,9 @@
-"""The canvas look: one calm light palette, fonts and pens, built once and shared.
+"""The canvas look: a calm light palette (and a dark one), fonts and pens, built once.
 
 Green, amber, red and blue are kept for run status (a later overlay); the design-time
 canvas uses neutral greys with one violet accent for selection, hover and focus. Pens,
-brushes and fonts are created here once so `paint()` allocates nothing per frame.
+brushes and fonts are created once per palette so `paint()` allocates nothing per frame;
+items read them as `theme.NAME` when painting, so `apply(dark=...)` restyles everything.
 """
 
 from __future__ import annotations
@@ -10,59 +11,129 @@ from __future__ import annotations
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QRectF, QSize, Qt
+from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
 ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
 
-BACKGROUND = QColor("#f6f7f9")
-GRID_DOT = QColor("#d9dde3")
-SURFACE = QColor("#ffffff")
-STAGE_BODY = QColor("#fbfbfc")
-STAGE_HEADER = QColor("#eef0f4")
-OUTLINE = QColor("#c9ced6")
-TEXT = QColor("#1f2430")
-TEXT_MUTED = QColor("#6b7280")
-CONNECTOR = QColor("#8a919c")
-ACCENT = QColor("#6e56cf")
-ACCENT_SOFT = QColor(110, 86, 207, 40)
-HOVER = QColor("#a394e0")
+LIGHT = {
+    "background": "#f6f7f9",
+    "grid": "#d9dde3",
+    "surface": "#ffffff",
+    "stage_body": "#fbfbfc",
+    "stage_header": "#eef0f4",
+    "decision": "#f3f1fb",
+    "card_bar": "#dfe3ea",
+    "outline": "#c9ced6",
+    "text": "#1f2430",
+    "muted": "#6b7280",
+    "connector": "#8a919c",
+    "after": "#9aa1ac",
+    "accent": "#6e56cf",
+    "hover": "#a394e0",
+    "icon": "#475569",
+    "shadow": "#0f172a",
+    "palette_hover": "#ebe8f8",
+}
+DARK = {
+    "background": "#1b1d22",
+    "grid": "#30343c",
+    "surface": "#262a31",
+    "stage_body": "#22252b",
+    "stage_header": "#2c3038",
+    "decision": "#2e2a40",
+    "card_bar": "#3a3f48",
+    "outline": "#454b55",
+    "text": "#e6e8ec",
+    "muted": "#9aa1ad",
+    "connector": "#8d95a1",
+    "after": "#7d8591",
+    "accent": "#9b87f5",
+    "hover": "#7f6cd8",
+    "icon": "#c3c9d3",
+    "shadow": "#000000",
+    "palette_hover": "#2f2a45",
+}
 ERROR = QColor("#d93f3f")
 WARNING = QColor("#d9822b")
-REFUSED = QColor("#d93f3f")
+REFUSED = QColor("#e05252")
+is_dark = False
+ICON_COLOR = LIGHT["icon"]
 
-# Pens and brushes used by paint(); cosmetic pens keep 1 px lines at every zoom level.
-OUTLINE_PEN = QPen(OUTLINE, 1.0)
-HOVER_PEN = QPen(HOVER, 1.5)
-SELECTED_PEN = QPen(ACCENT, 2.0)
-CONNECTOR_PEN = QPen(CONNECTOR, 1.6, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-CONNECTOR_SELECTED_PEN = QPen(ACCENT, 2.4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-CONNECTOR_HOVER_PEN = QPen(HOVER, 2.2, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-AFTER_PEN = QPen(QColor("#9aa1ac"), 1.3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
-END_PEN = QPen(TEXT, 3.0)
-PREVIEW_PEN = QPen(ACCENT, 1.6, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap)
-REFUSED_PEN = QPen(REFUSED, 2.0, Qt.PenStyle.DashLine)
-NO_PEN = QPen(Qt.PenStyle.NoPen)
-OUTLINE_PEN.setCosmetic(True)  # hairline borders stay crisp at every zoom level
-INSERT_PEN = QPen(ACCENT, 2.5, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
 
-SURFACE_BRUSH = QBrush(SURFACE)
-STAGE_BODY_BRUSH = QBrush(STAGE_BODY)
-STAGE_HEADER_BRUSH = QBrush(STAGE_HEADER)
-CONNECTOR_BRUSH = QBrush(CONNECTOR)
-ACCENT_BRUSH = QBrush(ACCENT)
-ACCENT_SOFT_BRUSH = QBrush(ACCENT_SOFT)
-LABEL_BRUSH = QBrush(QColor(246, 247, 249, 230))
-ERROR_BRUSH = QBrush(ERROR)
-DECISION_BRUSH = QBrush(QColor("#f3f1fb"))
-CARD_BAR_BRUSH = QBrush(QColor("#dfe3ea"))
-SHADOW_BRUSH = QBrush(QColor(15, 23, 42, 16))
-AFTER_BRUSH = QBrush(QColor("#9aa1ac"))
-WARNING_BRUSH = QBrush(WARNING)
-TEXT_PEN = QPen(TEXT)
-MUTED_PEN = QPen(TEXT_MUTED)
-WHITE_PEN = QPen(QColor("#ffffff"), 1.6)
+def apply(dark: bool) -> None:
+    """Switch every colour, pen and brush to the light or the dark palette."""
+    global is_dark
+    is_dark = dark
+    globals().update(_styles(DARK if dark else LIGHT))
+
+
+def follow_system() -> bool:
+    """Use the dark palette when the desktop is dark; returns whether it is."""
+    from PySide6.QtGui import QGuiApplication
+
+    hints = QGuiApplication.styleHints()
+    dark = hints is not None and hints.colorScheme() == Qt.ColorScheme.Dark
+    apply(dark)
+    return dark
+
+
+def _styles(c: dict[str, str]) -> dict[str, object]:
+    color = {role: QColor(value) for role, value in c.items()}
+    accent, hover, text = color["accent"], color["hover"], color["text"]
+    shadow = QColor(color["shadow"])
+    soft_shadow, lift_shadow = QColor(shadow), QColor(shadow)
+    soft_shadow.setAlpha(16 if c is LIGHT else 70)
+    lift_shadow.setAlpha(40 if c is LIGHT else 110)
+    round_cap = (Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap)
+    styles: dict[str, object] = {
+        "BACKGROUND": color["background"],
+        "GRID_DOT": color["grid"],
+        "SURFACE": color["surface"],
+        "OUTLINE": color["outline"],
+        "TEXT": text,
+        "TEXT_MUTED": color["muted"],
+        "ACCENT": accent,
+        "ICON_COLOR": c["icon"],
+        "PALETTE_HOVER": c["palette_hover"],
+        "OUTLINE_PEN": QPen(color["outline"], 1.0),
+        "HOVER_PEN": QPen(hover, 1.5),
+        "SELECTED_PEN": QPen(accent, 2.0),
+        "CONNECTOR_PEN": QPen(color["connector"], 1.6, *round_cap),
+        "CONNECTOR_SELECTED_PEN": QPen(accent, 2.4, *round_cap),
+        "CONNECTOR_HOVER_PEN": QPen(hover, 2.2, *round_cap),
+        "AFTER_PEN": QPen(color["after"], 1.3, *round_cap),
+        "END_PEN": QPen(text, 3.0),
+        "PREVIEW_PEN": QPen(accent, 1.6, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap),
+        "REFUSED_PEN": QPen(REFUSED, 2.0, Qt.PenStyle.DashLine),
+        "NO_PEN": QPen(Qt.PenStyle.NoPen),
+        "INSERT_PEN": QPen(accent, 2.5, *round_cap),
+        "TEXT_PEN": QPen(text),
+        "MUTED_PEN": QPen(color["muted"]),
+        "WHITE_PEN": QPen(color["surface"], 1.6),
+        "SURFACE_BRUSH": QBrush(color["surface"]),
+        "STAGE_BODY_BRUSH": QBrush(color["stage_body"]),
+        "STAGE_HEADER_BRUSH": QBrush(color["stage_header"]),
+        "DECISION_BRUSH": QBrush(color["decision"]),
+        "CARD_BAR_BRUSH": QBrush(color["card_bar"]),
+        "CONNECTOR_BRUSH": QBrush(color["connector"]),
+        "AFTER_BRUSH": QBrush(color["after"]),
+        "ACCENT_BRUSH": QBrush(accent),
+        "HOVER_BRUSH": QBrush(hover),
+        "SHADOW_BRUSH": QBrush(soft_shadow),
+        "LIFT_SHADOW_BRUSH": QBrush(lift_shadow),
+        "ERROR_BRUSH": QBrush(ERROR),
+        "WARNING_BRUSH": QBrush(WARNING),
+    }
+    # Borders and connectors keep their pixel width at every zoom level: crisp up close,
+    # still visible on a fitted view of thousands of steps.
+    for name in ("OUTLINE_PEN", "CONNECTOR_PEN", "CONNECTOR_HOVER_PEN", "CONNECTOR_SELECTED_PEN"):
+        styles[name].setCosmetic(True)  # type: ignore[attr-defined]
+    return styles
+
+
+apply(False)
 
 
 @cache
@@ -80,30 +151,63 @@ BODY_FONT_ARGS = (9.5, False)
 SMALL_FONT_ARGS = (8.5, False)
 
 
+def grid_brush(spacing: int) -> QBrush:
+    """The canvas grid: one tile with one dot that Qt repeats (no drawing call per dot)."""
+    tile = QPixmap(spacing, spacing)
+    tile.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tile)
+    painter.setPen(GRID_DOT)  # noqa: F821 - set by apply()
+    painter.drawPoints([QPointF(0, 0), QPointF(1, 0), QPointF(0, 1), QPointF(1, 1)])
+    painter.end()
+    return QBrush(tile)
+
+
 def icon_path(name: str) -> Path:
     """The SVG file of an icon in resources/icons/."""
     return ICON_DIR / f"{name}.svg"
 
 
-@cache
+def _svg(name: str, color: str) -> QByteArray:
+    # The icons are drawn in one slate colour; recolour them for the current palette.
+    text = icon_path(name).read_text(encoding="utf-8").replace("#475569", color)
+    return QByteArray(text.encode())
+
+
 def icon(name: str) -> QIcon:
-    """A QIcon from resources/icons/ for menus, toolbars and the palette."""
-    return QIcon(str(icon_path(name)))
+    """A QIcon from resources/icons/ for menus, toolbars and the palette.
+
+    Widgets follow the application's palette, not the canvas: the icon is tinted for
+    whichever the widgets actually use, so it stays visible on either.
+    """
+    from PySide6.QtGui import QGuiApplication
+
+    app = QGuiApplication.instance()
+    dark_widgets = app is not None and QGuiApplication.palette().window().color().lightness() < 128
+    return _icon(name, (DARK if dark_widgets else LIGHT)["icon"])
 
 
 @cache
+def _icon(name: str, color: str) -> QIcon:
+    result = QIcon()
+    for size in (16, 22, 24, 32, 48):
+        result.addPixmap(_render(name, size, 1.0, color))
+    return result
+
+
 def icon_pixmap(name: str, size: int, device_ratio: float = 2.0) -> QPixmap:
     """An SVG icon rendered once at a size (drawn by step cards without re-rendering)."""
+    return _render(name, size, device_ratio, ICON_COLOR)
+
+
+@cache
+def _render(name: str, size: int, device_ratio: float, color: str) -> QPixmap:
     pixels = int(size * device_ratio)
     pixmap = QPixmap(QSize(pixels, pixels))
     pixmap.fill(Qt.GlobalColor.transparent)
-    renderer = QSvgRenderer(str(icon_path(name)))
+    renderer = QSvgRenderer(_svg(name, color))
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     renderer.render(painter, QRectF(0, 0, pixels, pixels))
     painter.end()
     pixmap.setDevicePixelRatio(device_ratio)
     return pixmap
-
-
-HOVER_BRUSH = QBrush(HOVER)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QKeyEvent,
     QMouseEvent,
@@ -18,11 +18,20 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
+from designer.canvas import geometry
 from designer.canvas.minimap import MinimapWidget
 from designer.canvas.rename import RenameEditor
 from designer.canvas.scene import DiagramScene
+from designer.commands import NudgeNodesCommand
+from engine.definition import Position
 
 MIN_ZOOM, MAX_ZOOM = 0.05, 4.0
+_NUDGE = {
+    Qt.Key.Key_Left: (-1, 0),
+    Qt.Key.Key_Right: (1, 0),
+    Qt.Key.Key_Up: (0, -1),
+    Qt.Key.Key_Down: (0, 1),
+}
 ZOOM_STEP = 1.2
 
 
@@ -53,6 +62,9 @@ class DiagramView(QGraphicsView):
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.viewport().grabGesture(Qt.GestureType.PinchGesture)
         self._pan_from: QPointF | None = None
+        self._pointer = QPointF()
+        self._edge_scroll = QTimer(self, interval=30)
+        self._edge_scroll.timeout.connect(self._scroll_at_edge)
         self._space_down = False
         self.minimap = MinimapWidget(self)
         self.rename_editor = RenameEditor(self)
@@ -153,7 +165,23 @@ class DiagramView(QGraphicsView):
             return
         super().mousePressEvent(event)
 
+    def _scroll_at_edge(self) -> None:
+        """While dragging near the viewport's edge, scroll towards it (and drag along)."""
+        if not self.diagram.gesture_active():
+            self._edge_scroll.stop()
+            return
+        rect = self.viewport().rect()
+        x, y = self._pointer.x(), self._pointer.y()
+        dx = _edge_speed(x, rect.left(), rect.right())
+        dy = _edge_speed(y, rect.top(), rect.bottom())
+        if dx or dy:
+            self.pan_by(dx, dy)
+            self.diagram.follow_pointer(self.mapToScene(self._pointer.toPoint()))
+
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        self._pointer = event.position()
+        if self.diagram.gesture_active() and not self._edge_scroll.isActive():
+            self._edge_scroll.start()
         if self._pan_from is not None:
             delta = event.position() - self._pan_from
             self._pan_from = event.position()
@@ -180,6 +208,13 @@ class DiagramView(QGraphicsView):
             return
         if event.key() == Qt.Key.Key_Escape:
             self.diagram.cancel_gesture()
+        step = _NUDGE.get(Qt.Key(event.key()))
+        if step is not None and self.diagram.selected_nodes():
+            fine = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            scale = 1 if fine else geometry.GRID
+            nudge_selection(self.diagram, step[0] * scale, step[1] * scale)
+            event.accept()
+            return
         super().keyPressEvent(event)
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
@@ -225,3 +260,21 @@ class DiagramView(QGraphicsView):
     def visible_scene_rect(self) -> QRectF:
         """The part of the scene the viewport shows."""
         return self.mapToScene(self.viewport().rect()).boundingRect()
+
+
+def _edge_speed(value: float, low: float, high: float, margin: float = 28.0) -> float:
+    """Pixels to scroll per tick: faster the closer the pointer is to (or past) an edge."""
+    if value < low + margin:
+        return -min(40.0, (low + margin - value) * 0.6)
+    if value > high - margin:
+        return min(40.0, (value - (high - margin)) * 0.6)
+    return 0.0
+
+
+def nudge_selection(scene: DiagramScene, dx: float, dy: float) -> None:
+    """Move the selected nodes by (dx, dy); repeated presses merge into one undo entry."""
+    positions = {
+        item.node_id: Position(x=round(item.pos().x() + dx), y=round(item.pos().y() + dy))
+        for item in scene.selected_nodes()
+    }
+    scene.push(NudgeNodesCommand(scene.document, positions))

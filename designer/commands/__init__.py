@@ -5,6 +5,7 @@ from designer.commands.flows import AddFlowCommand, RemoveFlowCommand
 from designer.commands.nodes import (
     AddNodeCommand,
     MoveNodesCommand,
+    NudgeNodesCommand,
     RemoveNodeCommand,
     SetLayoutCommand,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "LinkAfterCommand",
     "MoveNodesCommand",
     "MoveStepCommand",
+    "NudgeNodesCommand",
     "RemoveFlowCommand",
     "RemoveNodeCommand",
     "RemoveStepCommand",

@@ -6,6 +6,8 @@ node and every connection it had (children redo in order and undo in reverse).
 
 from __future__ import annotations
 
+from PySide6.QtGui import QUndoCommand
+
 from designer.commands.base import CompoundCommand
 from designer.commands.flows import RemoveFlowCommand
 from designer.document import Document
@@ -103,3 +105,20 @@ class SetLayoutCommand(CompoundCommand):
 
     def undo(self) -> None:
         self._document.set_layout(self._old)
+
+
+class NudgeNodesCommand(MoveNodesCommand):
+    """Arrow-key moves; consecutive nudges of the same nodes merge into one undo entry."""
+
+    MERGE_ID = 4101
+
+    def id(self) -> int:
+        return self.MERGE_ID
+
+    def mergeWith(self, other: QUndoCommand) -> bool:
+        if not isinstance(other, NudgeNodesCommand) or set(other._positions) != set(
+            self._positions
+        ):
+            return False
+        self._positions = other._positions  # keep our own "before" for undo
+        return True

@@ -137,8 +137,8 @@ def worker_command(
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
-    typer.echo(f"baton worker on {engine.store.url}; Ctrl-C stops", err=True)
     try:
+        typer.echo(f"baton worker on {engine.store.url}; Ctrl-C stops", err=True)
         while not stop.is_set():
             try:
                 fired = engine.tick()

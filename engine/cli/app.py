@@ -53,6 +53,7 @@ def _register_subcommands() -> None:
         event_commands,
         interchange_commands,
         run_commands,
+        simulate_commands,
         work_commands,
     )
 

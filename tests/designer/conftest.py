@@ -27,6 +27,8 @@ def _isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
     monkeypatch.setenv("BATON_RECOVERY_DIR", str(tmp_path / "recovery"))
+    # The Run menu opens the engine's default database; never the real user's one in tests.
+    monkeypatch.setenv("BATON_DB", str(tmp_path / "baton.db"))
 
 
 @pytest.fixture(autouse=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from builders import text_of
 from gui import drag, drop_palette, open_window
-from PySide6.QtCore import QPointF, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtTest import QTest
 
 from designer.canvas import geometry
@@ -197,3 +197,116 @@ def test_ctrl_wheel_zooms_around_the_pointer(window):
     QApplication.sendEvent(viewport, event)
     assert window.view.zoom() == pytest.approx(1.44)
     assert window._zoom_label.text() == "144 %"
+
+
+def test_a_refused_target_is_outlined_and_the_cursor_says_no_while_dragging(window):
+    intake = window.scene.node_item("intake")
+    start = window.scene.node_item("start")
+    viewport = window.view.viewport()
+    QTest.mousePress(
+        viewport,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+        window.view.mapFromScene(intake.mapToScene(intake.handle_center())),
+    )
+    QTest.mouseMove(viewport, window.view.mapFromScene(start.mapToScene(QPointF(20, 20))))
+    assert start.drop_state == "refuse"
+    assert viewport.cursor().shape() == Qt.CursorShape.ForbiddenCursor
+    QTest.keyClick(viewport, Qt.Key.Key_Escape)  # Escape abandons the gesture
+    assert start.drop_state is None
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton)
+    assert window.undo_stack.count() == 0
+
+
+def test_space_drag_pans_instead_of_moving_what_is_under_the_pointer(window):
+    viewport = window.view.viewport()
+    before = window.view.visible_scene_rect().center()
+    grab = window.view.mapFromScene(stage_point(window, "intake", 0))
+    QTest.keyPress(window.view, Qt.Key.Key_Space)
+    drag(
+        window, stage_point(window, "intake", 0), stage_point(window, "intake", 0) + QPointF(-80, 0)
+    )
+    QTest.keyRelease(window.view, Qt.Key.Key_Space)
+    assert window.view.visible_scene_rect().center().x() == pytest.approx(before.x() + 80, abs=2)
+    assert window.undo_stack.count() == 0
+    assert viewport.childAt(grab) is None  # no editor or overlay was opened by the drag
+
+
+def test_hovering_a_step_tells_its_id_and_type(window):
+    assert window.scene.card_item("a").toolTip() == "Check form · interactive step a"
+
+
+def test_arrow_keys_nudge_the_selected_node_as_one_undo_entry(window):
+    before = text_of(window.document)
+    x0 = window.document.position("decide").x
+    window.selection.set(["decide"])
+    for _ in range(3):
+        QTest.keyClick(window.view.viewport(), Qt.Key.Key_Right)
+    QTest.keyClick(window.view.viewport(), Qt.Key.Key_Down, Qt.KeyboardModifier.ShiftModifier)
+    assert window.document.position("decide").x == x0 + 3 * geometry.GRID
+    assert window.undo_stack.count() == 1
+    assert_undo_redo(window, before)
+
+
+def test_pasting_twice_places_the_second_copy_further_out(window):
+    window.selection.set(["approval"])
+    window.actions_.copy.trigger()
+    window.actions_.paste.trigger()
+    window.actions_.paste.trigger()
+    x = window.document.position("approval").x
+    assert window.document.position("approval_2").x == x + 40
+    assert window.document.position("approval_3").x == x + 80
+
+
+def test_right_click_selects_the_element_and_offers_the_edit_actions(window):
+    from PySide6.QtGui import QContextMenuEvent
+    from PySide6.QtWidgets import QApplication
+
+    point = window.view.mapFromScene(stage_point(window, "approval", 0))
+    viewport = window.view.viewport()
+    QTest.mouseClick(viewport, Qt.MouseButton.RightButton, pos=point)
+    reason = QContextMenuEvent.Reason.Mouse
+    QApplication.sendEvent(viewport, QContextMenuEvent(reason, point, viewport.mapToGlobal(point)))
+    menu = QApplication.activePopupWidget()
+    assert menu is not None
+    labels = [a.text().replace("&", "") for a in menu.actions()]
+    menu.close()
+    assert window.selection.keys() == ("d",)
+    assert {"Cut", "Copy", "Paste", "Delete", "Rename"} <= set(labels)
+
+
+def test_a_pinch_on_a_touchpad_zooms(window):
+    from PySide6.QtGui import QNativeGestureEvent, QPointingDevice
+    from PySide6.QtWidgets import QApplication
+
+    viewport = window.view.viewport()
+    center = QPointF(viewport.width() / 2, viewport.height() / 2)
+    event = QNativeGestureEvent(
+        Qt.NativeGestureType.ZoomNativeGesture,
+        QPointingDevice.primaryPointingDevice(),
+        2,
+        center,
+        center,
+        QPointF(viewport.mapToGlobal(center)),
+        0.25,
+        QPointF(),
+        0,
+    )
+    QApplication.sendEvent(viewport, event)
+    assert window.view.zoom() == pytest.approx(1.25)
+
+
+def test_dragging_a_node_to_the_edge_scrolls_the_view_along(window, qtbot):
+    viewport = window.view.viewport()
+    decide = window.scene.node_item("decide")
+    grab = window.view.mapFromScene(decide.mapToScene(QPointF(32, 32)))
+    before = window.view.visible_scene_rect().center()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, grab)
+    edge = QPoint(viewport.width() - 3, grab.y())
+    QTest.mouseMove(viewport, edge)
+    qtbot.waitUntil(
+        lambda: window.view.visible_scene_rect().center().x() > before.x() + 50, timeout=5000
+    )
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
+    assert window.undo_stack.count() == 1  # the node came along: one move
+    assert window.document.position("decide").x > 500 + 100

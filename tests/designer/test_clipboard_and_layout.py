@@ -95,7 +95,7 @@ def test_diagnostics_badge_the_offending_items_with_their_message(window):
     assert decision.badge == "warning"
     assert window._counts_label.text() == "1 error   1 warning"
     window.apply_diagnostics([])
-    assert card.badge is None and card.toolTip() == ""
+    assert card.badge is None and card.toolTip() == "Call client · interactive step c"
 
 
 def test_a_name_change_refreshes_only_its_card(window):
@@ -106,3 +106,37 @@ def test_a_name_change_refreshes_only_its_card(window):
     window.undo_stack.push(UpdateStepCommand(window.document, "a", {"name": "Check the form"}))
     assert window.scene.card_item("a") is card and window.scene.card_item("b") is other
     assert card._name.text == "Check the form"
+
+
+def test_export_writes_png_and_svg_images_of_the_whole_diagram(window, tmp_path):
+    from PySide6.QtGui import QImage
+
+    from designer.canvas.export import export_png, export_svg
+
+    png, svg = tmp_path / "d.png", tmp_path / "d.svg"
+    assert export_png(window.scene, png) and export_svg(window.scene, svg, "Sample")
+    bounds = window.scene.itemsBoundingRect()
+    assert QImage(str(png)).width() == int((bounds.width() + 80) * 2)
+    assert "<svg" in svg.read_text() and "Approve" in svg.read_text()
+
+
+def test_help_lists_standard_shortcuts_and_gestures(window, dialogs):
+    window.actions_.shortcuts.trigger()
+    window.actions_.about.trigger()
+    (table,) = [text for kind, text in dialogs if kind == "information"]
+    assert "Undo" in table and "Alt + drag" in table
+    assert any(kind == "about" for kind, _ in dialogs)
+
+
+def test_middle_drag_pans_the_view(window):
+    from PySide6.QtCore import QPoint, Qt
+    from PySide6.QtTest import QTest
+
+    viewport = window.view.viewport()
+    before = window.view.visible_scene_rect().center()
+    QTest.mousePress(viewport, Qt.MouseButton.MiddleButton, pos=QPoint(400, 300))
+    QTest.mouseMove(viewport, QPoint(300, 250))
+    QTest.mouseRelease(viewport, Qt.MouseButton.MiddleButton, pos=QPoint(300, 250))
+    after = window.view.visible_scene_rect().center()
+    assert (after - before).x() == pytest.approx(100, abs=2)
+    assert window.undo_stack.count() == 0

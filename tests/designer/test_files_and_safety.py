@@ -149,3 +149,35 @@ def test_autosave_writes_nothing_when_there_is_nothing_unsaved(window):
 def test_recent_files_remember_what_was_opened(window):
     assert window.recent_files()[0] == str(window.path)
     assert window.actions_.recent_menu.actions()[0].text() == str(window.path)
+
+
+def test_dock_layout_and_view_options_are_remembered_for_the_next_window(window, qtbot, tmp_path):
+    window.palette_dock.hide()
+    window.actions_.minimap.trigger()  # off
+    assert window.close()
+    again = MainWindow(recovery_dir=tmp_path / "again")
+    qtbot.addWidget(again)
+    again.show()
+    assert not again.palette_dock.isVisible()
+    assert not again.actions_.minimap.isChecked() and not again.view.minimap.isVisible()
+
+
+def test_a_recovery_file_of_a_designer_still_running_is_not_offered(tmp_path):
+    import json
+    import subprocess
+    import sys
+
+    from designer.recovery import RecoveryStore
+
+    live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        store = RecoveryStore(tmp_path)
+        store.write(two_stages(), None)
+        meta = store.path.with_name(store.path.name.replace(".baton.json", ".meta.json"))
+        data = json.loads(meta.read_text())
+        meta.write_text(json.dumps({**data, "pid": live.pid}))
+        assert RecoveryStore(tmp_path).pending() == []
+        meta.write_text(json.dumps({**data, "pid": 2**22 + 12345}))  # no such process
+        assert len(RecoveryStore(tmp_path).pending()) == 1
+    finally:
+        live.kill()

@@ -88,6 +88,8 @@ class DiagramItem(QGraphicsItem):
         self.key = key
         self.hovered = False
         self.badge: str | None = None  # "error" or "warning"
+        self._info = ""
+        self._problems = ""
         self.setAcceptHoverEvents(True)
         self.setFlag(_SELECTABLE)
 
@@ -96,14 +98,23 @@ class DiagramItem(QGraphicsItem):
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Show the worst severity as a badge and every message as the tooltip."""
         if not diagnostics:
-            badge, tip = None, ""
+            badge, self._problems = None, ""
         else:
             badge = "error" if any(d.severity == "error" for d in diagnostics) else "warning"
-            tip = "\n".join(f"{d.severity}: {d.message}" for d in diagnostics)
+            self._problems = "\n".join(f"{d.severity}: {d.message}" for d in diagnostics)
         if badge != self.badge:
             self.badge = badge
             self.update()
-        self.setToolTip(tip)
+        self._update_tooltip()
+
+    def set_info(self, text: str) -> None:
+        """What the element is, shown on hover above any problems."""
+        if text != self._info:
+            self._info = text
+            self._update_tooltip()
+
+    def _update_tooltip(self) -> None:
+        self.setToolTip("\n".join(t for t in (self._info, self._problems) if t))
 
     def badge_center(self) -> QPointF:
         """Where the badge sits, in item coordinates (top-right corner by default)."""

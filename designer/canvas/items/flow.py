@@ -43,6 +43,7 @@ class FlowItem(DiagramItem):
         if flow is not None:
             text = "default" if flow.default else (flow.condition or "")
         self._has_label = bool(text)
+        self.set_info(f"Flow {self.source} → {self.target}" + (f" · {text}" if text else ""))
         self._label.set(text, LABEL_MAX)
         self._place_label()
         self.update()
@@ -63,7 +64,11 @@ class FlowItem(DiagramItem):
     def _place_label(self) -> None:
         self.prepareGeometryChange()
         if self._has_label and not self._path.isEmpty():
-            middle = self._path.pointAtPercent(0.5)
+            # Near the source, like BPMN modellers: the label reads as "leave this way if",
+            # and it stays clear of whatever the middle of a long connector passes under.
+            length = self._path.length()
+            along = min(length / 2, 34 + self._label.width() / 2)
+            middle = self._path.pointAtPercent(self._path.percentAtLength(along))
             w = self._label.width() + 12
             self._label_rect = QRectF(middle.x() - w / 2, middle.y() - 10, w, 19)
         else:
@@ -106,19 +111,27 @@ class FlowItem(DiagramItem):
 
 
 def route(
-    source: QRectF, source_out: QPointF, target: QRectF, target_in: QPointF, side_exit: bool
+    source: QRectF,
+    source_out: QPointF,
+    target: QRectF,
+    target_in: QPointF,
+    side_exit: bool,
+    floor: float | None = None,
 ) -> QPainterPath:
     """The connector between two nodes' scene rectangles.
 
     Forward flows are a smooth S from the source's right edge to the target's left edge.
-    A flow to a node behind or level with the source leaves a diamond or circle from its
-    bottom (or top) point when `side_exit`, and otherwise runs around underneath both
-    nodes with rounded corners, so a rework loop never cuts through the stages it skips.
+    A diamond or circle (`side_exit`) reaches a node just below or above it from its bottom
+    or top point. Any other flow going backwards (a rework loop) runs around underneath,
+    at `floor` (the lowest bottom of the nodes in between, found by the scene), with
+    rounded corners, so it never cuts through the stages it skips.
     """
     if target_in.x() >= source_out.x() + 2 * ARROW:
         return connector_path(source_out, target_in)
-    if side_exit:
-        below = target_in.y() >= source.center().y()
+    below = target_in.y() >= source.center().y()
+    near = target_in.x() >= source.left() - 320  # close enough behind to drop straight to it
+    apart = target.top() > source.bottom() + 20 or target.bottom() < source.top() - 20
+    if side_exit and (target_in.x() >= source.left() - 2 * ARROW - 40 or (apart and near)):
         start = QPointF(source.center().x(), source.bottom() if below else source.top())
         path = QPainterPath(start)
         reach = max(40.0, abs(target_in.y() - start.y()) / 2)
@@ -129,19 +142,16 @@ def route(
         )
         path.lineTo(target_in)
         return path
-    floor = max(source.bottom(), target.bottom()) + 36
-    right, left = source_out.x() + 24, target_in.x() - 24
-    return _rounded(
-        [
-            source_out,
-            QPointF(right, source_out.y()),
-            QPointF(right, floor),
-            QPointF(left, floor),
-            QPointF(left, target_in.y()),
-            target_in,
-        ],
-        radius=14,
-    )
+    lowest = max(source.bottom(), target.bottom(), floor if floor is not None else -1e9) + 36
+    left = target_in.x() - 24
+    if side_exit:  # leave a diamond or circle from its bottom point, straight down
+        start = QPointF(source.center().x(), source.bottom())
+        points = [start, QPointF(start.x(), lowest)]
+    else:
+        right = source_out.x() + 24
+        points = [source_out, QPointF(right, source_out.y()), QPointF(right, lowest)]
+    points += [QPointF(left, lowest), QPointF(left, target_in.y()), target_in]
+    return _rounded(points, radius=14)
 
 
 def _rounded(points: list[QPointF], radius: float) -> QPainterPath:

@@ -41,6 +41,10 @@ class NodeItem(DiagramItem):
 
     # --- flow attachment --------------------------------------------------------------------
 
+    def box(self) -> QRectF:
+        """The node's shape box in scene coordinates (without label or badge)."""
+        return QRectF(self.pos().x(), self.pos().y(), self.width, self.height)
+
     def anchor_out(self) -> QPointF:
         """Where outgoing flows leave, in scene coordinates."""
         return self.mapToScene(QPointF(self.width, self.anchor_y))
@@ -103,6 +107,7 @@ class EventItem(NodeItem):
 
     def _refresh(self, node: AnyNode) -> None:
         self._label.set(node.name or node.id, LABEL_WIDTH)
+        self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
 
     def accepts_incoming(self) -> bool:
         return self.kind != "start"
@@ -174,6 +179,7 @@ class DecisionItem(NodeItem):
 
     def _refresh(self, node: AnyNode) -> None:
         self._label.set(node.name or node.id, LABEL_WIDTH)
+        self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -38,6 +38,9 @@ class StageItem(NodeItem):
         self._after_heads: list[QPolygonF] = []
         self._shape = QPainterPath()
         self._header = _header_path(self.width)
+        self._header_rect = QRectF(0, 0, self.width, geometry.STAGE_HEADER)
+        self._body = QRectF()
+        self._bars: list[QRectF] = []
         self._resize(0)
 
     # --- content ----------------------------------------------------------------------------
@@ -47,6 +50,7 @@ class StageItem(NodeItem):
         count = len(node.steps)
         self._count.set(f"{count} step{'s' if count != 1 else ''}", 80)
         self._title.set(node.name or node.id, self.width - 56 - self._count.width())
+        self.set_info(f"{node.name or node.id} · stage {node.id}")
         self._resize(count)
         self._build_after_links(node)
 
@@ -66,6 +70,12 @@ class StageItem(NodeItem):
         if height != self.height:
             self.prepareGeometryChange()
             self.height = height
+            self._body = QRectF(0, 0, self.width, height)
+            inner = self.width - geometry.CARD_GUTTER - geometry.STAGE_PADDING
+            self._bars = [
+                QRectF(geometry.CARD_GUTTER, geometry.card_top(i), inner, geometry.CARD_HEIGHT)
+                for i in range(count)
+            ]
             self._shape = QPainterPath()
             self._shape.addRoundedRect(QRectF(0, 0, self.width, self.height), RADIUS, RADIUS)
 
@@ -96,6 +106,20 @@ class StageItem(NodeItem):
                     )
                 )
 
+    def _paint_overview(self, painter: QPainter) -> None:
+        # Zoomed far out the cards are hidden: plain rectangles, one call for all the card
+        # bars, nothing finer than a pixel. This is what keeps a fitted 2,000-step view fast.
+        painter.setPen(self.outline_pen())
+        painter.setBrush(theme.STAGE_BODY_BRUSH)
+        painter.drawRect(self._body)
+        painter.setPen(theme.NO_PEN)
+        painter.setBrush(theme.STAGE_HEADER_BRUSH)
+        painter.drawRect(self._header_rect)
+        painter.setBrush(theme.CARD_BAR_BRUSH)
+        painter.drawRects(self._bars)
+        if self.badge is not None:
+            self.paint_badge(painter)
+
     def card_index_at(self, scene_pos: QPointF) -> int:
         """Where a step dropped at `scene_pos` would be inserted."""
         return geometry.card_index_at(self.mapFromScene(scene_pos).y(), len(self.cards))
@@ -115,7 +139,10 @@ class StageItem(NodeItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         lod = level_of_detail(painter)
-        body = QRectF(0, 0, self.width, self.height)
+        if self.cards and not self.cards[0].isVisible():
+            self._paint_overview(painter)
+            return
+        body = self._body
         if lod >= TEXT_LOD:  # a soft shadow lifts the stage off the canvas
             painter.setPen(theme.NO_PEN)
             painter.setBrush(theme.SHADOW_BRUSH)
@@ -127,19 +154,6 @@ class StageItem(NodeItem):
         painter.setBrush(theme.STAGE_HEADER_BRUSH)
         painter.drawPath(self._header)
         self.paint_drop_state(painter, self._shape)
-        if self.cards and not self.cards[0].isVisible():
-            # Zoomed far out, the cards are hidden; one bar each keeps the stage's shape.
-            painter.setPen(theme.NO_PEN)
-            painter.setBrush(theme.CARD_BAR_BRUSH)
-            for index in range(len(self.cards)):
-                painter.drawRect(
-                    QRectF(
-                        geometry.CARD_GUTTER,
-                        geometry.card_top(index),
-                        self.width - geometry.CARD_GUTTER - geometry.STAGE_PADDING,
-                        geometry.CARD_HEIGHT,
-                    )
-                )
         if lod >= TEXT_LOD:
             painter.drawPixmap(
                 QRectF(12, 13, ICON, ICON), theme.icon_pixmap("stage", 18), QRectF(0, 0, 36, 36)
@@ -179,6 +193,7 @@ class StepCardItem(DiagramItem):
         self.step_type = "interactive"
         self.width = geometry.STAGE_WIDTH - geometry.CARD_GUTTER - geometry.STAGE_PADDING
         self.drop_state: str | None = None
+        self.lifted = False  # being dragged: drawn with a shadow above everything
         self._rect = QRectF(0, 0, self.width, geometry.CARD_HEIGHT)
         self._name = CachedText(theme.BODY_FONT_ARGS)
         self._detail = CachedText(theme.SMALL_FONT_ARGS)
@@ -191,11 +206,12 @@ class StepCardItem(DiagramItem):
             self.step_type = step.type
             text_width = self.width - 46
             self._name.set(step.name or step.id, text_width)
+            self.set_info(f"{step.name or step.id} · {step.type} step {step.id}")
             self._detail.set(_detail_line(step), text_width)
         self.update()
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 2)
+        return self._rect.adjusted(-2, -2, 2, 6)
 
     def badge_center(self) -> QPointF:
         return QPointF(self.width - 2, 2)
@@ -204,6 +220,11 @@ class StepCardItem(DiagramItem):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         painter.setBrush(theme.SURFACE_BRUSH)
+        if self.lifted:
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(theme.LIFT_SHADOW_BRUSH)
+            painter.drawRoundedRect(self._rect.translated(0, 4), CARD_RADIUS, CARD_RADIUS)
+            painter.setBrush(theme.SURFACE_BRUSH)
         pen = theme.REFUSED_PEN if self.drop_state == "refuse" else self.outline_pen()
         if self.drop_state == "accept":
             pen = theme.SELECTED_PEN

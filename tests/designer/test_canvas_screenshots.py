@@ -6,6 +6,7 @@ from pathlib import Path
 
 from builders import EXAMPLE
 from gui import open_window
+from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
@@ -47,3 +48,18 @@ def test_screenshot_of_the_two_thousand_step_diagram(qtbot, tmp_path):
     window.view.set_zoom(0.6)
     window.view.center_on_key("stage_55")
     _shoot(window, "synthetic_2000_zoom_60.png")
+
+
+def test_screenshot_of_the_dark_palette(qtbot, tmp_path):
+    window = open_window(qtbot, tmp_path, load_definition(EXAMPLE))
+    try:
+        window.set_dark(True)
+        window.view.fit()
+        path = _shoot(window, "onboarding_dark.png")
+        corner = QImage(str(path)).pixelColor(
+            window.view.mapTo(window, window.view.rect().topLeft()) + QPoint(8, 8)
+        )
+        assert corner.lightness() < 60  # the canvas background went dark
+    finally:
+        window.set_dark(False)
+    assert window.scene.backgroundBrush() is not None

@@ -1,0 +1,253 @@
+"""`EngineBridge`: the live panels' one door to the engine, kept off the UI thread.
+
+A worker `QThread` owns its own `Engine` (SQLite connections belong to the thread that
+opened them) and does two things, one at a time and in order: the calls the panels submit,
+and a poll of the database every ~300 ms through a `ChangeFeed`. Results and changes come
+back to the UI thread as queued signals, so a panel never waits on the database and a
+change made anywhere (another window, the CLI, a worker) shows up within a second.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+
+from engine.errors import BatonError
+from engine.runtime import Clock, Engine, WallClock
+from engine.runtime.changes import ChangeFeed
+
+log = logging.getLogger(__name__)
+
+Work = Callable[[Engine], Any]
+"""A function run on the worker thread with its engine; it must not touch Qt widgets."""
+
+
+def _deliver(callback: Callable[[Any], None], value: Any) -> None:
+    """Call back, unless the widget that asked was closed while the call ran."""
+    try:
+        callback(value)
+    except RuntimeError as exc:
+        # PySide's words for a C++ object deleted under its Python wrapper; a panel that
+        # closed meanwhile no longer wants the answer. Anything else is a real error.
+        if "already deleted" not in str(exc):
+            raise
+        log.debug("dropped an answer for a closed widget: %s", exc)
+
+
+class _Worker(QObject):
+    """Lives on the worker thread: runs submitted work and polls for changes."""
+
+    done = Signal(int, object)
+    failed = Signal(int, str)
+    changed = Signal(object)
+    opened = Signal()
+
+    def __init__(self, db_url: str | None, clock: Clock, poll_ms: int) -> None:
+        super().__init__()
+        self._db_url, self._clock, self._poll_ms = db_url, clock, poll_ms
+        self._engine: Engine | None = None
+        self._feed: ChangeFeed | None = None
+        self._timer: QTimer | None = None
+
+    @Slot()
+    def open(self) -> None:
+        try:
+            self._engine = Engine(self._db_url, clock=self._clock)
+            self._feed = ChangeFeed(self._engine.store)
+            self._feed.poll()
+        except BatonError as exc:
+            self.failed.emit(-1, str(exc))
+            return
+        except Exception as exc:  # a bad URL or an unreadable file: say which, once
+            log.exception("opening the database failed")
+            reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's
+            where = self._db_url or "the default database"
+            self.failed.emit(-1, f"{where} cannot be opened: {reason}")
+            return
+        self._timer = QTimer(self)
+        self._timer.setInterval(self._poll_ms)
+        self._timer.timeout.connect(self.poll)
+        self._timer.start()
+        self.opened.emit()
+
+    @Slot(int, object)
+    def run(self, token: int, work: Work) -> None:
+        if self._engine is None:
+            self.failed.emit(token, "the database could not be opened")
+            return
+        try:
+            result = work(self._engine)
+        except BatonError as exc:
+            self.failed.emit(token, str(exc))
+        except Exception as exc:  # shown as one line; the traceback goes to the log only
+            log.exception("engine call failed")
+            self.failed.emit(token, f"unexpected error: {type(exc).__name__}: {exc}")
+        else:
+            self.done.emit(token, result)
+        # Our own writes show at once instead of at the next tick.
+        self.poll()
+
+    @Slot()
+    def poll(self) -> None:
+        if self._feed is None:
+            return
+        try:
+            changes = self._feed.poll()
+        except Exception:  # a locked or vanished file must not kill the live views
+            log.exception("polling the database failed")
+            return
+        if changes:
+            self.changed.emit(changes)
+
+    @Slot()
+    def close(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        if self._engine is not None:
+            self._engine.close()
+            self._engine = None
+        self._feed = None
+
+
+class EngineBridge(QObject):
+    """Engine calls off the UI thread, and live change signals for the panels.
+
+    Args:
+        db_url: database URL or SQLite path (None: `BATON_DB` or the shared default file).
+        clock: the engine's clock (a `VirtualClock` in tests).
+        poll_ms: how often the database is checked for changes made elsewhere.
+
+    Signals:
+        runs_changed(): runs were started or changed status, stage or steps.
+        run_changed(str): one run got new events (emitted once per run per poll).
+        events_appended(str, list): those new events, as `Engine.log` gives them.
+        items_changed(): work items were created, completed, reassigned, withdrawn
+            or became overdue.
+        directory_changed(): users, groups or queues changed.
+        definitions_changed(): a definition version was activated or deactivated.
+        error_occurred(str): a call without its own error handler was refused
+            (the BatonError's message, never a traceback).
+        ready(): the worker opened the database and took the baseline for changes.
+    """
+
+    runs_changed = Signal()
+    run_changed = Signal(str)
+    events_appended = Signal(str, list)
+    items_changed = Signal()
+    directory_changed = Signal()
+    definitions_changed = Signal()
+    error_occurred = Signal(str)
+    ready = Signal()
+    _submit = Signal(int, object)
+    _close_worker = Signal()
+
+    def __init__(
+        self,
+        db_url: str | None = None,
+        clock: Clock | None = None,
+        poll_ms: int = 300,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.clock: Clock = clock or WallClock()
+        self._tokens = itertools.count(1)
+        self._pending: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._ready = False
+        self._thread = QThread()
+        self._thread.setObjectName("baton-engine")
+        self._worker = _Worker(db_url, self.clock, poll_ms)
+        self._worker.moveToThread(self._thread)
+        self._thread.started.connect(self._worker.open)
+        self._submit.connect(self._worker.run)
+        self._worker.done.connect(self._on_done)
+        self._worker.failed.connect(self._on_failed)
+        self._worker.changed.connect(self._on_changed)
+        self._worker.opened.connect(self._on_opened)
+        # Blocking, so the worker's engine is closed on its own thread before we go on.
+        self._close_worker.connect(self._worker.close, Qt.ConnectionType.BlockingQueuedConnection)
+        self._thread.start()
+        app = QCoreApplication.instance()
+        if app is not None:  # a forgotten close() must not leave the thread running at exit
+            app.aboutToQuit.connect(self.close)
+
+    def is_ready(self) -> bool:
+        """Whether changes are being watched (changes before that are in the first loads)."""
+        return self._ready
+
+    def now(self) -> datetime:
+        """The engine's current time (for ages and overdue marks)."""
+        return self.clock.now()
+
+    def submit(
+        self,
+        work: Work,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+    ) -> None:
+        """Run `work(engine)` on the worker thread; callbacks run later on the UI thread.
+
+        Without `on_error`, a refusal is announced through `error_occurred`.
+        """
+        token = next(self._tokens)
+        self._pending[token] = (on_done, on_error)
+        self._submit.emit(token, work)
+
+    def call(
+        self,
+        method: str,
+        *args: Any,
+        on_done: Callable[[Any], None] | None = None,
+        on_error: Callable[[str], None] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        """Call one `Engine` method by name, e.g. `call("cancel", run_id, reason)`."""
+        self.submit(lambda engine: getattr(engine, method)(*args, **kwargs), on_done, on_error)
+
+    def close(self) -> None:
+        """Stop polling, close the worker's engine and end its thread."""
+        if not self._thread.isRunning():
+            return
+        self._close_worker.emit()
+        self._thread.quit()
+        self._thread.wait(5000)
+        self._pending.clear()
+
+    # --- results and changes, on the UI thread ------------------------------------------
+
+    @Slot()
+    def _on_opened(self) -> None:
+        self._ready = True
+        self.ready.emit()
+
+    @Slot(int, object)
+    def _on_done(self, token: int, result: Any) -> None:
+        on_done, _ = self._pending.pop(token, (None, None))
+        if on_done is not None:
+            _deliver(on_done, result)
+
+    @Slot(int, str)
+    def _on_failed(self, token: int, message: str) -> None:
+        _, on_error = self._pending.pop(token, (None, None))
+        if on_error is not None:
+            _deliver(on_error, message)
+        else:
+            self.error_occurred.emit(message)
+
+    @Slot(object)
+    def _on_changed(self, changes: Any) -> None:
+        for run_id, events in changes.events.items():
+            self.events_appended.emit(run_id, events)
+            self.run_changed.emit(run_id)
+        if changes.events:
+            self.runs_changed.emit()
+        if changes.items:
+            self.items_changed.emit()
+        if changes.directory:
+            self.directory_changed.emit()
+        if changes.definitions:
+            self.definitions_changed.emit()

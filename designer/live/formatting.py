@@ -1,0 +1,142 @@
+"""How the live panels word and colour things: times, ages, statuses and log events."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import os
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtGui import QColor
+
+from engine.store import parse_time
+
+# One palette for every live view (the canvas overlay uses the same meanings).
+STATUS_COLORS = {
+    "not_started": "#9aa0a6",
+    "ready": "#1a73e8",
+    "running": "#1a73e8",
+    "waiting": "#e8a317",
+    "paused": "#8e24aa",
+    "completed": "#188038",
+    "failed": "#d93025",
+    "skipped": "#80868b",
+    "canceled": "#80868b",
+}
+OVERDUE_COLOR = "#d93025"
+
+
+def status_color(status: str | None) -> QColor:
+    """The colour of a run, stage or step status."""
+    return QColor(STATUS_COLORS.get(status or "", "#5f6368"))
+
+
+def status_text(status: str | None) -> str:
+    """`not_started` -> `Not started`."""
+    return (status or "").replace("_", " ").capitalize()
+
+
+def operator_name() -> str:
+    """Who the operator is, for the log: `$BATON_USER`, else the login name (as the CLI)."""
+    return os.environ.get("BATON_USER") or getpass.getuser()
+
+
+def when(text: str | None) -> str:
+    """A stored time as `2026-01-05 09:00` (UTC), or an empty string."""
+    if not text:
+        return ""
+    return parse_time(text).strftime("%Y-%m-%d %H:%M")
+
+
+def age(since: str | None, now: datetime) -> str:
+    """How long ago, coarsely: `45 s`, `12 min`, `5 h 10 min`, `3 d 4 h`."""
+    if not since:
+        return ""
+    seconds = max(0, int((now - parse_time(since)).total_seconds()))
+    days, rest = divmod(seconds, 86400)
+    hours, rest = divmod(rest, 3600)
+    minutes = rest // 60
+    if days:
+        return f"{days} d {hours} h" if hours else f"{days} d"
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    if minutes:
+        return f"{minutes} min"
+    return f"{seconds} s"
+
+
+def is_overdue(due_at: str | None, now: datetime, flagged: bool = False) -> bool:
+    """Whether an item is past due (flagged by the engine, or due before now)."""
+    return flagged or bool(due_at and parse_time(due_at) <= now)
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, separators=(", ", ": "), default=str)
+
+
+def _pairs(values: dict[str, Any] | None) -> str:
+    return ", ".join(f"{k}={_value(v)}" for k, v in (values or {}).items())
+
+
+def describe_event(event: dict[str, Any], names: dict[str, str] | None = None) -> tuple[str, str]:
+    """A log event as (short title, details) for people.
+
+    Args:
+        event: as `Engine.log` gives it.
+        names: element id -> display name (stages, steps, decisions, ends).
+    """
+    kind = event["type"]
+    data = event.get("payload") or {}
+
+    def name(element_id: Any) -> str:
+        return (names or {}).get(element_id) or str(element_id or "")
+
+    step = name(data.get("step", ""))
+    details = {
+        "run_started": lambda: (
+            f"v{data.get('version')} by {data.get('trigger', 'manual')}; "
+            + _pairs(data.get("inputs"))
+        ),
+        "stage_entered": lambda: f"{name(data['stage'])} (visit {data.get('visit', 1)})",
+        "stage_completed": lambda: name(data["stage"]),
+        "decision_taken": lambda: (
+            f"{name(data['decision'])} → {name(data['to'])}"
+            + (" (default)" if data.get("default") else f" because {data.get('condition')}")
+        ),
+        "step_started": lambda: step,
+        "step_completed": lambda: f"{step} {_pairs(data.get('outputs'))}".strip(),
+        "step_skipped": lambda: f"{step}: {data.get('reason', '')}",
+        "step_canceled": lambda: f"{step}: {data.get('reason', '')}",
+        "step_failed": lambda: f"{step}: {data.get('error', '')}",
+        "step_attempt_failed": lambda: (
+            f"{step} attempt {data.get('attempt')}: {data.get('error', '')}"
+        ),
+        "step_retry_scheduled": lambda: f"{step} at {when(data.get('at'))}",
+        "item_created": lambda: (
+            f"{data['item']} for {data['assignee']} ({step})"
+            + (f", due {when(data['due_at'])}" if data.get("due_at") else "")
+        ),
+        "item_completed": lambda: f"{data['item']} ({step}) {_pairs(data.get('outputs'))}",
+        "item_reassigned": lambda: (
+            f"{data['item']} {data['from']} → {data['to']}"
+            + (f": {data['reason']}" if data.get("reason") else "")
+        ),
+        "item_withdrawn": lambda: f"{data['item']} ({step}): {data.get('reason', '')}",
+        "item_overdue": lambda: f"{data['item']} ({step}) for {data.get('assignee')}",
+        "run_completed": lambda: f"at {name(data.get('end'))}",
+        "run_failed": lambda: data.get("reason", ""),
+        "run_canceled": lambda: data.get("reason", ""),
+        "run_paused": lambda: data.get("reason", ""),
+        "event_received": lambda: f"{data.get('event')} key={data.get('key')} → {step}",
+        "timer_fired": lambda: f"{data.get('kind')} timer of {step}",
+        "child_started": lambda: f"{step} started {data.get('child')}",
+        "log": lambda: f"{step}: {data.get('message', '')}",
+    }.get(kind)
+    try:
+        text = details() if details else _pairs(data)
+    except KeyError:  # an older or newer engine's payload: show it raw rather than fail
+        text = _pairs(data)
+    return status_text(kind), text

@@ -1,0 +1,328 @@
+"""`InboxPanel`: an assignee's open work (own, group's, queue's) beside the work guide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from designer.live.bridge import EngineBridge
+from designer.live.formatting import OVERDUE_COLOR, age, is_overdue, when
+from designer.live.operator_dialogs import ReassignItemDialog, assignee_choices
+from designer.live.runs_model import subject
+from designer.live.work_guide import WorkContext, WorkGuide
+from engine.runtime import Engine
+from engine.store import directory
+
+COLUMNS = ("Task", "Context", "Assigned to", "Age", "Due")
+ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+def _load_users(engine: Engine) -> list[Any]:
+    with engine.store.read() as conn:
+        return [u for u in directory.list_users(conn) if u.active]
+
+
+def _load_items(engine: Engine, user: str) -> list[dict[str, Any]]:
+    items = engine.work_items(user=user)
+    contexts: dict[str, str] = {}
+    for item in items:
+        if item["run"] not in contexts:
+            run = engine.run(item["run"])
+            # The first text value (the employee, the deal) says which case this is.
+            context = subject(run) or item["run"]
+            if run["status"] == "paused":  # work can be done, but the run will not move on
+                context += " · run paused"
+            contexts[item["run"]] = context
+        item["context"] = contexts[item["run"]]
+    return items
+
+
+class InboxPanel(QWidget):
+    """The inbox of the user chosen under "Acting as", and the guide of the open item.
+
+    Args:
+        bridge: the engine bridge.
+
+    Signals:
+        item_opened(str): an item was opened in the guide (its id).
+        item_completed(str): the acting user completed an item (its id).
+    """
+
+    item_opened = Signal(str)
+    item_completed = Signal(str)
+
+    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.bridge = bridge
+        self.dialog: Any = None
+        self._users: dict[str, Any] = {}
+        self._items: list[dict[str, Any]] = []
+        self._open_id: str | None = None
+        self._foreign: dict[str, Any] | None = None  # opened from the canvas, not listed
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        bar = QHBoxLayout()
+        bar.addWidget(QLabel("Acting as"))
+        self.user_combo = QComboBox()
+        self.user_combo.setMinimumWidth(220)
+        bar.addWidget(self.user_combo)
+        self.all_items = QCheckBox("Everyone's items (admin)")
+        self.all_items.hide()
+        bar.addWidget(self.all_items)
+        bar.addStretch(1)
+        self.summary = QLabel()
+        self.summary.setStyleSheet("color: #5f6368;")
+        bar.addWidget(self.summary)
+        layout.addLayout(bar)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.list = QTreeWidget()
+        self.list.setHeaderLabels(COLUMNS)
+        self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
+        self.list.setUniformRowHeights(True)
+        self.list.setStyleSheet("QTreeWidget::item { padding: 4px 2px; }")
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.guide = WorkGuide(bridge)
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.guide)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        layout.addWidget(splitter, 1)
+
+        self.user_combo.currentIndexChanged.connect(self._user_changed)
+        self.all_items.toggled.connect(self.refresh)
+        self.list.itemActivated.connect(lambda row, _col: self.open_item(row.data(0, ITEM_ID_ROLE)))
+        self.list.itemClicked.connect(lambda row, _col: self.open_item(row.data(0, ITEM_ID_ROLE)))
+        self.guide.complete_requested.connect(self._complete)
+        self.guide.reassign_requested.connect(self._reassign)
+        bridge.items_changed.connect(self.refresh)
+        bridge.directory_changed.connect(self.load_users)
+        self._clock_timer = QTimer(self, interval=30_000)
+        self._clock_timer.timeout.connect(self._fill)
+        self._clock_timer.start()
+        self.load_users()
+
+    # --- who is acting ----------------------------------------------------------------------
+
+    @property
+    def acting_user(self) -> str | None:
+        """The user whose inbox is shown."""
+        return self.user_combo.currentData()
+
+    def set_acting_user(self, name: str) -> None:
+        """Act as another user (must be in the directory and active)."""
+        index = self.user_combo.findData(name)
+        if index >= 0:
+            self.user_combo.setCurrentIndex(index)
+
+    def load_users(self) -> None:
+        """Read the directory again (users added, deactivated, regrouped)."""
+        self.bridge.submit(_load_users, self._users_loaded, self.guide.show_error)
+
+    def _users_loaded(self, users: list[Any]) -> None:
+        current = self.acting_user
+        self._users = {u.name: u for u in users}
+        self.user_combo.blockSignals(True)
+        self.user_combo.clear()
+        for user in users:
+            memberships = ", ".join(g.split(":", 1)[1] for g in user.groups)
+            label = user.name + (f" — {memberships}" if memberships else "")
+            self.user_combo.addItem(label + (" (admin)" if user.admin else ""), user.name)
+        if current in self._users:
+            self.set_acting_user(current)
+        self.user_combo.blockSignals(False)
+        if self.acting_user != current:
+            self._user_changed()
+        else:
+            # Same person (or still nobody, in an empty directory): keep the open item;
+            # memberships may have changed what they see.
+            user = self._users.get(current or "")
+            self.all_items.setVisible(bool(user and user.admin))
+            self.refresh()
+
+    def _user_changed(self) -> None:
+        user = self._users.get(self.acting_user or "")
+        self.all_items.setVisible(bool(user and user.admin))
+        self._open_id = None
+        self.guide.show_empty("Open a work item from the inbox to see what to do.")
+        self.guide.banner.hide()
+        self.refresh()
+
+    # --- the list ---------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read the acting user's open items again."""
+        user = self.acting_user
+        if not user:
+            return
+        self.bridge.submit(
+            lambda engine: _load_items(engine, user),
+            lambda items: self._items_loaded(user, items),
+            self.guide.show_error,
+        )
+
+    def _items_loaded(self, user: str, items: list[dict[str, Any]]) -> None:
+        if user != self.acting_user:
+            return
+        found = self._users.get(user)
+        if found and found.admin and not self.all_items.isChecked():
+            # The engine lets an admin complete anything; the inbox shows their own work.
+            own = {f"user:{user}", *found.groups}
+            items = [i for i in items if i["assignee"] in own]
+        self._items = items
+        self._fill()
+        listed = {i["id"] for i in items}
+        if self._foreign and self._foreign["id"] != self._open_id:
+            self._foreign = None
+        if self._open_id and self._open_id not in listed and not self._foreign:
+            self._open_id = None
+            if self.guide.context is not None:
+                self.guide.show_empty(
+                    "That item is no longer open (completed, withdrawn or reassigned elsewhere)."
+                )
+
+    def _fill(self) -> None:
+        now = self.bridge.now()
+        user = self.acting_user
+        self.list.clear()
+        overdue_count = 0
+        bold = QFont()
+        bold.setBold(True)
+        for item in self._items:
+            overdue = is_overdue(item["due_at"], now, item["overdue"])
+            overdue_count += overdue
+            assignee = "you" if item["assignee"] == f"user:{user}" else item["assignee"]
+            due = when(item["due_at"]) + (" · overdue" if overdue else "")
+            row = QTreeWidgetItem(
+                [item["title"], item["context"], assignee, age(item["created_at"], now), due]
+            )
+            row.setData(0, ITEM_ID_ROLE, item["id"])
+            row.setToolTip(0, f"{item['id']} · step {item['step']} · run {item['run']}")
+            if overdue:
+                for column in (0, 4):
+                    row.setForeground(column, QBrush(QColor(OVERDUE_COLOR)))
+                row.setFont(4, bold)
+            self.list.addTopLevelItem(row)
+            if item["id"] == self._open_id:
+                row.setSelected(True)
+        if not self._items and user:
+            empty = QTreeWidgetItem([f"Nothing is waiting for {user}."])
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)
+            empty.setForeground(0, QBrush(QColor("#80868b")))
+            self.list.addTopLevelItem(empty)
+        text = f"{len(self._items)} open"
+        self.summary.setText(text + (f" · {overdue_count} overdue" if overdue_count else ""))
+
+    def item_ids(self) -> list[str]:
+        """Ids of the listed items, in order."""
+        return [i["id"] for i in self._items]
+
+    def _known_items(self) -> list[dict[str, Any]]:
+        return [*self._items, *([self._foreign] if self._foreign else [])]
+
+    # --- one item -------------------------------------------------------------------------
+
+    def open_item(self, item_id: str) -> None:
+        """Show an item in the work guide (also used by the canvas overlay)."""
+        shown_now = self.guide.context
+        if shown_now is not None and shown_now.item["id"] == item_id:
+            return  # already open: keep what the user has typed
+        item = next((i for i in self._known_items() if i["id"] == item_id), None)
+        if item is None:
+            # Opened from elsewhere (the canvas): find it among all open items; completing
+            # it still needs the acting user to be allowed, and the engine says so if not.
+            def found(items: list[dict[str, Any]]) -> None:
+                match = next((i for i in items if i["id"] == item_id), None)
+                if match is None:
+                    self.guide.show_error(f"Work item {item_id} is no longer open.")
+                    return
+                self._foreign = {**match, "context": match["run"]}
+                self.open_item(item_id)
+
+            self.bridge.submit(lambda engine: engine.work_items(), found, self.guide.show_error)
+            return
+        self._open_id = item_id
+        for index in range(self.list.topLevelItemCount()):
+            row = self.list.topLevelItem(index)
+            row.setSelected(row.data(0, ITEM_ID_ROLE) == item_id)
+
+        def shown(context: WorkContext) -> None:
+            if self._open_id == item_id:
+                self.guide.show_item(context)
+                self.item_opened.emit(item_id)
+
+        self.bridge.submit(
+            lambda engine: WorkContext.load(engine, item), shown, self.guide.show_error
+        )
+
+    def open_step(self, run_id: str, step_id: str) -> None:
+        """Open the open work item of a run's step (a double-click on an amber step)."""
+
+        def found(items: list[dict[str, Any]]) -> None:
+            match = next((i for i in items if i["run"] == run_id and i["step"] == step_id), None)
+            if match is None:
+                self.guide.show_error(f"Step {step_id} of run {run_id} has no open work item.")
+            else:
+                self.open_item(match["id"])
+
+        self.bridge.submit(lambda engine: engine.work_items(), found, self.guide.show_error)
+
+    def _complete(self, item_id: str, outputs: dict[str, Any]) -> None:
+        def done(_run_id: str) -> None:
+            self.guide.show_done(f"Completed “{self._title(item_id)}”. The run moves on.")
+            self.item_completed.emit(item_id)
+
+        self.bridge.call(
+            "complete_item",
+            item_id,
+            self.acting_user,
+            outputs,
+            on_done=done,
+            on_error=self.guide.show_error,
+        )
+
+    def _title(self, item_id: str) -> str:
+        return next((i["title"] for i in self._known_items() if i["id"] == item_id), item_id)
+
+    def _reassign(self, item_id: str) -> None:
+        item = next((i for i in self._known_items() if i["id"] == item_id), None)
+        if item is None:
+            return
+
+        def ask(choices: list[str]) -> None:
+            dialog = ReassignItemDialog([item], choices, self)
+            dialog.accepted.connect(
+                lambda: self.bridge.call(
+                    "reassign",
+                    item_id,
+                    dialog.to.currentText().strip(),
+                    dialog.reason.text().strip(),
+                    actor=self.acting_user,
+                    on_done=lambda _r: self.guide.show_done(
+                        f"Reassigned “{item['title']}” to {dialog.to.currentText().strip()}."
+                    ),
+                    on_error=self.guide.show_error,
+                )
+            )
+            self.dialog = dialog
+            dialog.open()
+
+        self.bridge.submit(assignee_choices, ask, self.guide.show_error)

@@ -1,0 +1,200 @@
+"""The operator's actions on runs, behind the Runs panel's toolbar and context menu.
+
+Each action collects what it needs in a small dialog (opened, not exec'd, so the live views
+keep moving behind it), makes one engine call through the bridge, and reports the outcome
+in the panel's notice line. Everything lands in the run's log with the operator's name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QStyle
+
+from designer.live.bridge import EngineBridge
+from designer.live.operator_dialogs import (
+    BulkReassignDialog,
+    CancelRunDialog,
+    ReassignItemDialog,
+    StepActionDialog,
+    assignee_choices,
+)
+from engine.runtime import Engine
+
+if TYPE_CHECKING:
+    from designer.live.runs_panel import RunsPanel
+
+ACTIVE = ("running", "waiting", "paused")
+
+
+class RunActions(QObject):
+    """Pause, resume, cancel, retry/skip a step, reassign one item, reassign all of someone.
+
+    Args:
+        bridge: the engine bridge.
+        panel: the Runs panel whose selected run the actions work on.
+        actor: who the actions are logged as.
+    """
+
+    def __init__(self, bridge: EngineBridge, panel: RunsPanel, actor: str) -> None:
+        super().__init__(panel)
+        self.bridge = bridge
+        self.actor = actor
+        self.dialog: Any = None
+        self._panel = panel
+        self.by_name: dict[str, QAction] = {}
+        icon = QStyle.StandardPixmap
+        for name, text, pixmap, slot in (
+            ("pause", "Pause", icon.SP_MediaPause, self.pause_selected),
+            ("resume", "Resume", icon.SP_MediaPlay, self.resume_selected),
+            ("cancel", "Cancel…", icon.SP_DialogCancelButton, self.cancel_selected),
+            (
+                "retry",
+                "Retry step…",
+                icon.SP_BrowserReload,
+                lambda: self.step_action_selected("retry"),
+            ),
+            (
+                "skip",
+                "Skip step…",
+                icon.SP_MediaSkipForward,
+                lambda: self.step_action_selected("skip"),
+            ),
+            ("reassign", "Reassign item…", icon.SP_ArrowRight, self.reassign_item_selected),
+            ("bulk", "Reassign all of…", icon.SP_ArrowForward, lambda: self.bulk_reassign()),
+        ):
+            action = QAction(panel.style().standardIcon(pixmap), text, panel)
+            action.triggered.connect(slot)
+            self.by_name[name] = action
+
+    def update(self, run: dict[str, Any] | None) -> None:
+        """Enable what makes sense for the selected run's status."""
+        status = run["status"] if run else None
+        enabled = {
+            "pause": status in ("running", "waiting"),
+            "resume": status == "paused",
+            "cancel": status in (*ACTIVE, "failed"),
+            "retry": status == "failed",
+            "skip": status in (*ACTIVE, "failed"),
+            "reassign": bool(run and run.get("open_items")),
+            "bulk": True,
+        }
+        for name, action in self.by_name.items():
+            action.setEnabled(enabled[name])
+
+    def _selected_id(self) -> str | None:
+        return self._panel.selected_run_id()
+
+    def _call(self, done_text: str, method: str, *args: Any, **kwargs: Any) -> None:
+        self.bridge.call(
+            method,
+            *args,
+            on_done=lambda _result: self._panel.show_notice(done_text),
+            on_error=self._panel.show_error,
+            **kwargs,
+        )
+
+    def pause_selected(self) -> None:
+        """Pause the selected run."""
+        if run_id := self._selected_id():
+            self._call(f"Paused {run_id}.", "pause", run_id, actor=self.actor)
+
+    def resume_selected(self) -> None:
+        """Resume the selected run."""
+        if run_id := self._selected_id():
+            self._call(f"Resumed {run_id}.", "resume", run_id, actor=self.actor)
+
+    def cancel_selected(self) -> None:
+        """Ask for a reason, then cancel the selected run."""
+        run_id = self._selected_id()
+        if not run_id:
+            return
+        dialog = CancelRunDialog(run_id, self._panel)
+        dialog.accepted.connect(
+            lambda: self._call(
+                f"Canceled {run_id}.",
+                "cancel",
+                run_id,
+                dialog.reason.text().strip(),
+                actor=self.actor,
+            )
+        )
+        self._open(dialog)
+
+    def step_action_selected(self, mode: str) -> None:
+        """Pick a step of the selected run, then retry (`retry`) or skip (`skip`) it."""
+        run = self._panel.selected_run()
+        if not run:
+            return
+        dialog = StepActionDialog(mode, run, self._panel)
+
+        def act() -> None:
+            step = dialog.step_id()
+            if mode == "retry":
+                self._call(f"Retrying {step}.", "retry", run["id"], step, actor=self.actor)
+            else:
+                outputs = dialog.output_values()
+                self._call(f"Skipped {step}.", "skip", run["id"], step, outputs, actor=self.actor)
+
+        dialog.accepted.connect(act)
+        self._open(dialog)
+
+    def reassign_item_selected(self) -> None:
+        """Give one open item of the selected run to someone else."""
+        run = self._panel.selected_run()
+        if not run:
+            return
+
+        def ask(choices: list[str]) -> None:
+            dialog = ReassignItemDialog(run.get("open_items", []), choices, self._panel)
+            dialog.accepted.connect(
+                lambda: self._call(
+                    f"Reassigned {dialog.item_id()} to {dialog.to.currentText().strip()}.",
+                    "reassign",
+                    dialog.item_id(),
+                    dialog.to.currentText().strip(),
+                    dialog.reason.text().strip(),
+                    actor=self.actor,
+                )
+            )
+            self._open(dialog)
+
+        self.bridge.submit(assignee_choices, ask, self._panel.show_error)
+
+    def bulk_reassign(self, source: str | None = None) -> None:
+        """Move every open item of one assignee to another (someone left)."""
+
+        def load(engine: Engine) -> tuple[list[dict[str, Any]], list[str]]:
+            return engine.work_items(), assignee_choices(engine)
+
+        def ask(result: tuple[list[dict[str, Any]], list[str]]) -> None:
+            items, choices = result
+            dialog = BulkReassignDialog(items, choices, self._panel)
+            if source:
+                dialog.select_source(source)
+
+            def act() -> None:
+                frm, to = dialog.source_assignee(), dialog.to.currentText().strip()
+                self.bridge.call(
+                    "reassign_all",
+                    frm,
+                    to,
+                    dialog.reason.text().strip(),
+                    actor=self.actor,
+                    on_done=lambda ids: self._panel.show_notice(
+                        f"Moved {len(ids)} item(s) from {frm} to {to}."
+                    ),
+                    on_error=self._panel.show_error,
+                )
+
+            dialog.accepted.connect(act)
+            self._open(dialog)
+
+        self.bridge.submit(load, ask, self._panel.show_error)
+
+    def _open(self, dialog: Any) -> None:
+        self._panel.notice.hide()
+        self.dialog = dialog
+        dialog.open()

@@ -1,0 +1,184 @@
+"""The inbox and work guide, used as an assignee would: pick yourself, open, answer, complete."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from live_helpers import item_of, start_onboarding
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QRadioButton
+
+from designer.live.inbox import InboxPanel
+from engine.cli import main as baton
+
+
+@pytest.fixture
+def inbox(qtbot, bridge) -> InboxPanel:
+    widget = InboxPanel(bridge)
+    qtbot.addWidget(widget)
+    widget.resize(1100, 600)
+    widget.show()
+    qtbot.waitUntil(lambda: widget.user_combo.count() > 0, timeout=2000)
+    return widget
+
+
+def _act_as(qtbot, inbox: InboxPanel, user: str, expected_items: int) -> None:
+    inbox.set_acting_user(user)
+    qtbot.waitUntil(lambda: len(inbox.item_ids()) == expected_items, timeout=2000)
+
+
+def _open(qtbot, inbox: InboxPanel, item_id: str) -> None:
+    inbox.open_item(item_id)
+
+    def shown() -> bool:
+        # Widgets added to a visible guide are shown by a queued event: wait for it too.
+        guide = inbox.guide
+        opened = guide.context is not None and guide.context.item["id"] == item_id
+        return opened and (guide.form is None or guide.form.isVisible())
+
+    qtbot.waitUntil(shown, timeout=2000)
+
+
+def test_acting_as_lists_users_from_the_directory(inbox):
+    names = [inbox.user_combo.itemData(i) for i in range(inbox.user_combo.count())]
+
+    assert names == sorted(names) and {"alice", "bob", "dan", "root"} <= set(names)
+    assert inbox.user_combo.itemText(names.index("alice")) == "alice — hr"
+
+
+def test_a_group_member_sees_the_groups_item_and_others_do_not(qtbot, inbox, engine):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+
+    _act_as(qtbot, inbox, "alice", 1)
+    assert inbox.item_ids() == [contract]
+    assert inbox.list.topLevelItem(0).text(1) == "Ann Lee"
+    _act_as(qtbot, inbox, "bob", 0)
+
+
+def test_completing_from_the_guide_moves_the_run_on(qtbot, inbox, engine):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+    _act_as(qtbot, inbox, "alice", 1)
+
+    _open(qtbot, inbox, contract)
+    guidance = inbox.guide.findChild(QLabel, "guidance")
+    assert "signed contract" in guidance.text()
+    qtbot.mouseClick(
+        inbox.guide.form.editor("decision").findChild(QRadioButton, "choice_approve"),
+        Qt.MouseButton.LeftButton,
+    )
+    with qtbot.waitSignal(inbox.item_completed, timeout=2000):
+        qtbot.mouseClick(inbox.guide.complete_button, Qt.MouseButton.LeftButton)
+
+    steps = {s["id"]: s["status"] for s in engine.run(run_id)["steps"]}
+    assert steps["contract"] == "completed" and steps["payroll"] == "completed"
+    assert engine.run(run_id)["variables"]["payroll_id"] == "P-Ann Lee"
+    assert engine.log(run_id)[-1]["type"] != "run_failed"
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=1000)
+    assert "The run moves on" in inbox.guide.banner.text()
+
+
+def test_a_missing_required_answer_is_marked_and_nothing_is_sent(qtbot, inbox, engine):
+    run_id = start_onboarding(engine)
+    _act_as(qtbot, inbox, "alice", 1)
+    _open(qtbot, inbox, item_of(engine, run_id, "contract"))
+
+    qtbot.mouseClick(inbox.guide.complete_button, Qt.MouseButton.LeftButton)
+
+    error = inbox.guide.form.findChild(QLabel, "error_decision")
+    assert error.isVisible() and error.text() == "Required."
+    qtbot.wait(150)
+    assert engine.run(run_id)["open_items"][0]["status"] == "open"
+
+
+def test_queue_work_and_overdue_items_show_in_the_inbox(qtbot, inbox, engine, clock):
+    run_id = start_onboarding(engine)
+    engine.complete_item(
+        item_of(engine, run_id, "contract"),
+        "alice",
+        {"decision": "approve", "start_date": "2026-02-02"},
+    )
+    engine.send_event("badge_printed", "Ann Lee")
+    engine.advance(clock.now() + timedelta(days=2, hours=1))  # accounts is due after 2 days
+
+    _act_as(qtbot, inbox, "dan", 1)
+    row = inbox.list.topLevelItem(0)
+    assert row.text(0) == "Create accounts" and row.text(2) == "queue:it_service_desk"
+    assert row.text(4).endswith("overdue") and "overdue" in inbox.summary.text()
+
+
+def test_reassigning_from_the_guide_hands_the_item_over(qtbot, inbox, engine):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+    _act_as(qtbot, inbox, "alice", 1)
+    _open(qtbot, inbox, contract)
+
+    qtbot.mouseClick(inbox.guide.reassign_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: inbox.dialog is not None and inbox.dialog.isVisible(), timeout=2000)
+    inbox.dialog.to.setCurrentText("user:hannah")
+    qtbot.mouseClick(inbox.dialog.ok_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=2000)
+    assert engine.run(run_id)["open_items"][0]["assignee"] == "user:hannah"
+    assert engine.log(run_id)[-1]["actor"] == "alice"
+
+
+def test_an_item_opened_from_the_canvas_by_someone_not_allowed_is_refused_inline(
+    qtbot, inbox, engine
+):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+    _act_as(qtbot, inbox, "bob", 0)
+
+    _open(qtbot, inbox, contract)
+    inbox.guide.form.editor("decision").findChild(QRadioButton, "choice_reject").setChecked(True)
+    qtbot.mouseClick(inbox.guide.complete_button, Qt.MouseButton.LeftButton)
+
+    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=2000)
+    assert "'bob' may not complete this item" in inbox.guide.banner.text()
+    assert engine.run(run_id)["open_items"][0]["id"] == contract
+    assert inbox.guide.complete_button.isEnabled()
+
+
+def test_an_item_completed_from_the_cli_leaves_the_inbox_within_a_second(
+    qtbot, inbox, engine, db_url
+):
+    run_id = start_onboarding(engine)
+    contract = item_of(engine, run_id, "contract")
+    _act_as(qtbot, inbox, "alice", 1)
+    _open(qtbot, inbox, contract)
+
+    code = baton(
+        [
+            "work",
+            "complete",
+            contract,
+            "--as",
+            "hannah",
+            "--output",
+            "decision=reject",
+            "--output",
+            "start_date=2026-02-02",
+            "--db",
+            db_url,
+        ]
+    )
+
+    assert code == 0
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=1000)
+    assert inbox.guide.context is None and not inbox.guide.complete_button.isEnabled()
+
+
+def test_a_double_clicked_step_opens_its_work_item(qtbot, inbox, engine):
+    run_id = start_onboarding(engine)
+    _act_as(qtbot, inbox, "alice", 1)
+
+    inbox.open_step(run_id, "contract")
+
+    qtbot.waitUntil(lambda: inbox.guide.context is not None, timeout=2000)
+    assert inbox.guide.context.item["id"] == item_of(engine, run_id, "contract")
+    inbox.open_step(run_id, "payroll")  # a background step has no item
+    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=2000)
+    assert "has no open work item" in inbox.guide.banner.text()
