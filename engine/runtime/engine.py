@@ -47,6 +47,9 @@ class Engine:
     Args:
         store: a `Store`, a database URL/path, or None for the default database.
         clock: where time comes from (default: the wall clock).
+        roles: "enforce", "off" or "auto" (default: `$BATON_ROLES`, else "auto": enforced on
+            a shared database such as PostgreSQL, not on a local SQLite file); see
+            `engine.runtime.permissions`.
         outbox: folder for `send_email` messages and notices (default: `$BATON_OUTBOX`,
             else `outbox/` beside a SQLite file, else in the user data folder).
     """
@@ -56,11 +59,17 @@ class Engine:
         store: Store | str | None = None,
         clock: Clock | None = None,
         outbox: Path | None = None,
+        roles: str | None = None,
     ) -> None:
         self.store = store if isinstance(store, Store) else Store(store)
         self.clock: Clock = clock or WallClock()
         self.outbox = Path(outbox) if outbox else _default_outbox(self.store)
+        self.enforce_roles = permissions.enforced(roles, shared=self.store.is_shared)
         self._plans: dict[tuple[str, int], Plan] = {}
+
+    def _require(self, conn: Connection, actor: str | None, role: str, doing: str) -> None:
+        if self.enforce_roles:
+            permissions.require(conn, actor, role, doing)
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -101,7 +110,7 @@ class Engine:
             try:
                 with self.unit(actor) as unit:
                     if need is not None:
-                        permissions.require(unit.conn, actor, need, doing)
+                        self._require(unit.conn, actor, need, doing)
                     return work(unit)
             except ConcurrentChange:
                 if attempt == attempts - 1:
@@ -142,7 +151,7 @@ class Engine:
             )
         with self.unit(actor) as unit:
             conn = unit.conn
-            permissions.require(conn, actor, "admin", "activate definitions")
+            self._require(conn, actor, "admin", "activate definitions")
             active = definition_store.active_version(conn, definition.id)
             if active is not None:
                 same = definition.model_copy(update={"version": active})
@@ -175,7 +184,7 @@ class Engine:
     def deactivate(self, definition_id: str, actor: str | None = None) -> None:
         """No version of this id starts new runs; running runs go on (admins only)."""
         with self.unit(actor) as unit:
-            permissions.require(unit.conn, actor, "admin", "deactivate definitions")
+            self._require(unit.conn, actor, "admin", "deactivate definitions")
             if not definition_store.deactivate(unit.conn, definition_id):
                 raise NotFound(f"no active orchestration {definition_id!r}")
             unit.conn.execute(delete(schedules).where(schedules.c.definition_id == definition_id))
@@ -352,7 +361,7 @@ class Engine:
             role: "admin", "operator" or "assignee"; None keeps an existing user's role.
         """
         with self.store.transaction() as conn:
-            permissions.require(conn, actor, "admin", "manage users")
+            self._require(conn, actor, "admin", "manage users")
             directory.add_user(
                 conn,
                 name,
@@ -365,7 +374,7 @@ class Engine:
     def deactivate_user(self, name: str, actor: str | None = None) -> None:
         """Deactivate a user; their open items show up as stuck until reassigned."""
         with self.store.transaction() as conn:
-            permissions.require(conn, actor, "admin", "manage users")
+            self._require(conn, actor, "admin", "manage users")
             directory.set_active(conn, name, False)
 
     # --- reading -----------------------------------------------------------------------

@@ -5,12 +5,17 @@
 * assignee: complete items assigned to them or to a group/queue they belong to
   (checked in `workitems.authorize`; an admin may complete any item).
 
-Two rules keep single-user local mode frictionless:
+When roles are enforced (`enforced`): by default on a shared database (PostgreSQL), never on
+a local SQLite file, which serves one desktop whose user is its admin. `BATON_ROLES=enforce`
+or `off` overrides that. Even when enforced:
 
-* While the directory has no active admin, nothing is enforced: every actor acts as admin.
-  Adding the first admin (`baton users add NAME --role admin`) switches enforcement on.
+* While the directory has no active admin, nothing is refused: every actor acts as admin, so
+  a new team database can be set up. Adding the first admin
+  (`baton users add NAME --role admin`) switches enforcement on.
 * A call without an actor comes from trusted code embedding the engine (the worker,
   simulation, tests); the CLI and the designer always name the acting user.
+
+Completing a work item is checked regardless (assignee, member or admin: DESIGN.md).
 
 This is authorization among colleagues on a trusted network, not authentication: the
 acting name is whatever `--as` / `BATON_USER` says. Protect a shared database with
@@ -20,15 +25,32 @@ PostgreSQL roles and TLS (docs/team-readme-section.md).
 from __future__ import annotations
 
 import logging
+import os
 
 from sqlalchemy import Connection
 
-from engine.errors import PermissionDenied
+from engine.errors import InvalidInput, PermissionDenied
 from engine.store import directory
 
 audit = logging.getLogger("baton.audit")
 
 _RANK = {"assignee": 0, "operator": 1, "admin": 2}
+ROLES_ENV = "BATON_ROLES"
+
+
+def enforced(mode: str | None, shared: bool) -> bool:
+    """Whether roles are enforced: `mode` "enforce"/"off", or "auto" (None: `$BATON_ROLES`,
+    else "auto"), which enforces on shared databases only.
+
+    Raises:
+        InvalidInput: an unknown mode.
+    """
+    chosen = (mode or os.environ.get(ROLES_ENV) or "auto").lower()
+    if chosen not in ("auto", "enforce", "off"):
+        raise InvalidInput(
+            f"{chosen!r} is not a roles mode", hint=f"set {ROLES_ENV} to auto, enforce or off"
+        )
+    return chosen == "enforce" or (chosen == "auto" and shared)
 
 
 def require(conn: Connection, actor: str | None, role: str, doing: str) -> None:

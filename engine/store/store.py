@@ -82,6 +82,11 @@ class Store:
         with self.engine.connect().execution_options(baton_read_only=True) as conn:
             yield conn
 
+    @property
+    def is_shared(self) -> bool:
+        """Whether several desktops may use this database (anything but a SQLite file)."""
+        return not self.is_sqlite
+
     def is_retryable(self, exc: BaseException) -> bool:
         """Whether a database error means "another transaction won; run this one again"."""
         return self.is_postgresql and pg_dialect.is_retryable(exc)

@@ -4,6 +4,14 @@ from __future__ import annotations
 
 import logging
 
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _enforce_roles(monkeypatch):
+    # On SQLite roles are off unless asked for; these tests ask on both backends.
+    monkeypatch.setenv("BATON_ROLES", "enforce")
+
 
 def test_an_assignee_cannot_cancel_a_run_and_is_told_which_role_it_needs(people, caplog):
     baton = people

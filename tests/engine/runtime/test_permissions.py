@@ -16,7 +16,7 @@ DEF = orchestration("p", stage("s", interactive("a", "group:hr")), stage("t", in
 
 @pytest.fixture
 def office(db_url, clock):
-    engine = Engine(db_url, clock=clock)
+    engine = Engine(db_url, clock=clock, roles="enforce")
     engine.add_user("root", role="admin")
     engine.add_user("olga", role="operator", actor="root")
     engine.add_user("alice", groups=["hr"], actor="root")
@@ -86,8 +86,8 @@ def test_unknown_and_inactive_users_are_refused_once_roles_are_enforced(office):
         office.cancel(run_id, actor="olga")
 
 
-def test_without_an_admin_everyone_acts_as_admin_for_single_user_local_mode(db_url, clock):
-    engine = Engine(db_url, clock=clock)
+def test_without_an_admin_everyone_acts_as_admin_so_a_team_can_set_up(db_url, clock):
+    engine = Engine(db_url, clock=clock, roles="enforce")
     engine.add_user("me", actor="me")  # no admin yet: the first user is added freely
     engine.activate(DEF, actor="me")
     run_id = engine.start("p", actor="me")
@@ -97,4 +97,17 @@ def test_without_an_admin_everyone_acts_as_admin_for_single_user_local_mode(db_u
     engine.add_user("me", role="admin", actor="me")  # from now on roles are enforced
     with pytest.raises(PermissionDenied):
         engine.activate(DEF, actor="someone-unknown")
+    engine.close()
+
+
+def test_roles_are_enforced_by_default_on_postgresql_but_not_on_a_local_sqlite_file(db_url):
+    engine = Engine(db_url)
+    engine.add_user("root", role="admin")
+    assert engine.enforce_roles == engine.store.is_postgresql
+    if engine.store.is_postgresql:
+        with pytest.raises(PermissionDenied, match="'me' is not in the directory"):
+            engine.activate(DEF, actor="me")
+    else:
+        # one desktop, one person: the OS user administers their own file
+        engine.activate(DEF, actor="me")
     engine.close()
