@@ -19,11 +19,17 @@ if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
 _SELECT_ITEM = select(work_items).where(work_items.c.id == bindparam("id"))
-# Only an item still open is completed: of two calls racing for one item, the second's
-# update finds it completed (after waiting for the first's row lock) and changes nothing.
+# Only an item still open and still with the assignee the actor was checked against is
+# completed: of two calls racing for one item (complete/complete, reassign/complete), the
+# second's update finds it changed (after waiting for the first's row lock), changes
+# nothing, and the call is redone on fresh state.
 _COMPLETE_ITEM = Prepared(
     update(work_items)
-    .where(work_items.c.id == bindparam("b_id"), work_items.c.status == "open")
+    .where(
+        work_items.c.id == bindparam("b_id"),
+        work_items.c.status == "open",
+        work_items.c.assignee == bindparam("b_assignee"),
+    )
     .values(
         status="completed",
         completed_by=bindparam("completed_by"),
@@ -99,6 +105,7 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
         unit.conn,
         {
             "b_id": item_id,
+            "b_assignee": row.assignee,
             "completed_by": actor,
             "completed_at": unit.now,
             "outputs": json.dumps(clean, default=str),
@@ -131,7 +138,11 @@ def reassign_item(
     run = unit.run(row.run_id)  # locks the run first, like every other call on it
     moved = unit.conn.execute(
         update(work_items)
-        .where(work_items.c.id == item_id, work_items.c.status == "open")
+        .where(
+            work_items.c.id == item_id,
+            work_items.c.status == "open",
+            work_items.c.assignee == row.assignee,
+        )
         .values(assignee=to)
     )
     if moved.rowcount != 1:
