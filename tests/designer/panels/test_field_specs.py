@@ -37,6 +37,8 @@ def test_types_choose_the_widgets():
         "outputs": FieldKind.MODEL_TABLE,
         "due": FieldKind.DURATION,
         "escalate_to": FieldKind.ASSIGNEE,
+        # the step's email template (subject, body), edited like the retry policy
+        "notice": FieldKind.NESTED,
     }
     assert kinds(models.Orchestration)["trigger"] is FieldKind.VARIANT
     assert kinds(models.BackgroundStep)["retry"] is FieldKind.NESTED
