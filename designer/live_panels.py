@@ -172,6 +172,8 @@ class LivePanels:
 
     def close(self) -> None:
         """Stop the engine bridge's thread (the window is closing)."""
+        if self.monitor is not None:
+            self.monitor.stop()
         if self.bridge is not None:
             self.bridge.close()
             self.bridge = None
