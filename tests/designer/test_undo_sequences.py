@@ -93,3 +93,35 @@ def test_any_sequence_of_edits_undoes_and_redoes_exactly(seed):
     while stack.canRedo():
         stack.redo()
     assert text_of(document) == end
+
+
+def assert_scene_matches(scene, document: Document) -> None:
+    """Every node, step and flow has exactly one item, in the right place."""
+    definition = document.definition
+    drawn_flows = {(f.source, f.target) for f in definition.flows}
+    assert scene.counts() == (len(definition.nodes), len(definition.steps()), len(drawn_flows))
+    for stage, step in definition.steps():
+        card = scene.card_item(step.id)
+        assert card.parentItem() is scene.node_item(stage.id)
+        assert card.scene() is scene
+    for node_id, position in definition.layout.items():
+        assert scene.node_item(node_id).pos().x() == position.x
+
+
+@pytest.mark.parametrize("seed", range(1, 9))
+def test_the_canvas_follows_every_edit_undo_and_redo(qapp, seed):
+    from designer.canvas.scene import DiagramScene
+    from designer.selection import Selection
+
+    rng = random.Random(seed)
+    document, stack = Document(two_stages()), QUndoStack()
+    scene = DiagramScene(document, stack, Selection())
+    for _ in range(40):
+        command = random_edit(document, rng)
+        if command is not None:
+            stack.push(command)
+            assert_scene_matches(scene, document)
+    while stack.canUndo():
+        stack.undo()
+        assert_scene_matches(scene, document)
+    scene.detach()
