@@ -41,6 +41,7 @@ from engine.validation import Diagnostic
 
 SCENE_MARGIN = 1600.0
 CARD_LOD = 0.3
+LANE = 36.0  # how far below the nodes it skips a backwards flow runs (see flow.route)
 
 
 class DiagramScene(QGraphicsScene):
@@ -259,16 +260,16 @@ class DiagramScene(QGraphicsScene):
         source, target = self._nodes[item.source], self._nodes[item.target]
         source_rect, target_rect = source.box(), target.box()
         floor = None
-        if target_rect.left() < source_rect.left():  # a loop back: pass under what it skips
-            span_left, span_right = target_rect.left(), source_rect.right()
-            floor = max(
-                (
-                    box.bottom()
-                    for node in self._nodes.values()
-                    if (box := node.box()).right() >= span_left and box.left() <= span_right
-                ),
-                default=None,
-            )
+        if target_rect.left() < source_rect.left():  # going back: find a clear lane below
+            floor = self._clear_below(source_rect.bottom(), target_rect.left(), source_rect.right())
+            if floor + 2 * LANE > target_rect.top() > source_rect.bottom():
+                # No room between the rows (a wrap to the next row is not possible):
+                # run under both instead.
+                floor = self._clear_below(
+                    max(source_rect.bottom(), target_rect.bottom()),
+                    target_rect.left(),
+                    source_rect.right(),
+                )
         item.set_path(
             route(
                 source_rect,
@@ -279,6 +280,22 @@ class DiagramScene(QGraphicsScene):
                 floor=floor,
             )
         )
+
+    def _clear_below(self, floor: float, left: float, right: float) -> float:
+        """The lowest node bottom, from `floor` down, that a lane at floor + LANE would cut.
+
+        Only nodes spanning [left, right] count; each one found may push the lane under
+        the next, so this repeats until the lane is clear.
+        """
+        moved = True
+        while moved:
+            moved = False
+            lane = floor + LANE
+            for node in self._nodes.values():
+                x, y = node.x(), node.y()
+                if x <= right and x + node.width >= left and y <= lane and y + node.height > floor:
+                    floor, moved = y + node.height, True
+        return floor
 
     def diagram_bounds(self) -> QRectF:
         """The diagram's extent: the union of its nodes (stages include their cards).

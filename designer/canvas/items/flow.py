@@ -122,9 +122,9 @@ def route(
 
     Forward flows are a smooth S from the source's right edge to the target's left edge.
     A diamond or circle (`side_exit`) reaches a node just below or above it from its bottom
-    or top point. Any other flow going backwards (a rework loop) runs around underneath,
-    at `floor` (the lowest bottom of the nodes in between, found by the scene), with
-    rounded corners, so it never cuts through the stages it skips.
+    or top point. Any other flow going backwards (a rework loop, a wrap to the next row)
+    runs along a lane 36 units under `floor` (the scene finds the lowest node in the way),
+    with rounded corners, so it never cuts through the stages it passes.
     """
     if target_in.x() >= source_out.x() + 2 * ARROW:
         return connector_path(source_out, target_in)
@@ -142,7 +142,7 @@ def route(
         )
         path.lineTo(target_in)
         return path
-    lowest = max(source.bottom(), target.bottom(), floor if floor is not None else -1e9) + 36
+    lowest = (floor if floor is not None else max(source.bottom(), target.bottom())) + 36
     left = target_in.x() - 24
     if side_exit:  # leave a diamond or circle from its bottom point, straight down
         start = QPointF(source.center().x(), source.bottom())
