@@ -32,8 +32,8 @@ from designer.canvas.items import (
     StageItem,
     StepCardItem,
 )
-from designer.canvas.items.flow import route
 from designer.canvas.palette_drop import PaletteDropGesture
+from designer.canvas.routing import FlowRouter
 from designer.document import Change, ChangeKind, Document
 from designer.selection import Selection, SelectionKey
 from engine.definition import AnyNode, Flow, Position, StageNode
@@ -41,7 +41,6 @@ from engine.validation import Diagnostic
 
 SCENE_MARGIN = 1600.0
 CARD_LOD = 0.3
-LANE = 36.0  # how far below the nodes it skips a backwards flow runs (see flow.route)
 
 
 class DiagramScene(QGraphicsScene):
@@ -74,6 +73,7 @@ class DiagramScene(QGraphicsScene):
         self._grid_brush = theme.grid_brush(geometry.GRID)
         self._bounds_timer = QTimer(self, singleShot=True, interval=0)
         self._bounds_timer.timeout.connect(self._update_scene_rect)
+        self._router = FlowRouter(self._nodes, self._flows, self)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._unsubscribe = document.subscribe(self._on_change)
         self.selectionChanged.connect(self._publish_selection)
@@ -125,6 +125,7 @@ class DiagramScene(QGraphicsScene):
         self._flows.clear()
         self._attached.clear()
         self._badged.clear()
+        self._router.clear()
         self._bounds = None
         definition = self.document.definition
         fallback = (
@@ -180,6 +181,7 @@ class DiagramScene(QGraphicsScene):
             self._flows[change.flow].refresh(self.document)
         if kind is not ChangeKind.PROPERTIES_CHANGED:
             self._bounds_timer.start()
+        self._router.note(change)
         self.document_changed.emit()
 
     def _add_node_item(self, node: AnyNode, position: Position | None) -> None:
@@ -240,7 +242,7 @@ class DiagramScene(QGraphicsScene):
         self._attached[target].add((source, target))
         self.addItem(item)
         item.refresh(self.document, flow)
-        self._route(item)
+        self._router.route(item)
 
     def _remove_flow_item(self, key: tuple[str, str] | None) -> None:
         item = self._flows.pop(key, None) if key else None
@@ -254,48 +256,7 @@ class DiagramScene(QGraphicsScene):
         """Re-route every connector attached to a node (it moved or changed size)."""
         self._bounds = None
         for key in self._attached.get(node_id, ()):
-            self._route(self._flows[key])
-
-    def _route(self, item: FlowItem) -> None:
-        source, target = self._nodes[item.source], self._nodes[item.target]
-        source_rect, target_rect = source.box(), target.box()
-        floor = None
-        if target_rect.left() < source_rect.left():  # going back: find a clear lane below
-            floor = self._clear_below(source_rect.bottom(), target_rect.left(), source_rect.right())
-            if floor + 2 * LANE > target_rect.top() > source_rect.bottom():
-                # No room between the rows (a wrap to the next row is not possible):
-                # run under both instead.
-                floor = self._clear_below(
-                    max(source_rect.bottom(), target_rect.bottom()),
-                    target_rect.left(),
-                    source_rect.right(),
-                )
-        item.set_path(
-            route(
-                source_rect,
-                source.anchor_out(),
-                target_rect,
-                target.anchor_in(),
-                side_exit=not isinstance(source, StageItem),
-                floor=floor,
-            )
-        )
-
-    def _clear_below(self, floor: float, left: float, right: float) -> float:
-        """The lowest node bottom, from `floor` down, that a lane at floor + LANE would cut.
-
-        Only nodes spanning [left, right] count; each one found may push the lane under
-        the next, so this repeats until the lane is clear.
-        """
-        moved = True
-        while moved:
-            moved = False
-            lane = floor + LANE
-            for node in self._nodes.values():
-                x, y = node.x(), node.y()
-                if x <= right and x + node.width >= left and y <= lane and y + node.height > floor:
-                    floor, moved = y + node.height, True
-        return floor
+            self._router.route(self._flows[key])
 
     def diagram_bounds(self) -> QRectF:
         """The diagram's extent: the union of its nodes (stages include their cards).

@@ -1,0 +1,136 @@
+"""Routing connectors: forward flows as curves, backward flows along a clear lane.
+
+A flow going back (a rework loop, a wrap to the next row) must not cut through the nodes
+it passes, so its lane depends on other nodes' places. The router remembers those flows
+and, after any change of geometry near them (a move, a stage growing, a whole
+auto-layout), routes them again once, after the change is complete.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QTimer
+
+from designer.canvas.items import FlowItem, NodeItem, StageItem
+from designer.canvas.items.flow import route
+from designer.document import Change, ChangeKind
+
+LANE = 36.0  # how far below the nodes it passes a backward flow runs
+
+
+class FlowRouter(QObject):
+    """Routes the connectors of one scene (it reads the scene's id -> item maps)."""
+
+    def __init__(
+        self,
+        nodes: dict[str, NodeItem],
+        flows: dict[tuple[str, str], FlowItem],
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._nodes, self._flows = nodes, flows
+        self._loops: set[tuple[str, str]] = set()
+        self._dirty_loops: set[tuple[str, str]] = set()
+        self._loop_timer = QTimer(self, singleShot=True, interval=0)
+        self._loop_timer.timeout.connect(self._reroute_loops)
+
+    def clear(self) -> None:
+        """Forget every flow (the scene is rebuilt)."""
+        self._loops.clear()
+        self._dirty_loops.clear()
+
+    def route(self, item: FlowItem) -> None:
+        """Lay out a connector between its two nodes' current boxes."""
+        source, target = self._nodes[item.source], self._nodes[item.target]
+        source_rect, target_rect = source.box(), target.box()
+        floor = None
+        self._loops.discard(item.key)  # type: ignore[arg-type]
+        if target_rect.left() < source_rect.left():  # going back: find a clear lane below
+            self._loops.add((item.source, item.target))
+            floor = self._clear_below(source_rect.bottom(), target_rect.left(), source_rect.right())
+            if floor + 2 * LANE > target_rect.top() > source_rect.bottom():
+                # No room between the rows (a wrap to the next row is not possible):
+                # run under both instead.
+                floor = self._clear_below(
+                    max(source_rect.bottom(), target_rect.bottom()),
+                    target_rect.left(),
+                    source_rect.right(),
+                )
+        side_exit = not isinstance(source, StageItem)
+        if side_exit and floor is not None and self._node_below(source, floor + LANE):
+            side_exit = False  # dropping from the bottom point would cut through that node
+        item.set_path(
+            route(
+                source_rect,
+                source.anchor_out(),
+                target_rect,
+                target.anchor_in(),
+                side_exit=side_exit,
+                floor=floor,
+            )
+        )
+
+    def note(self, change: Change) -> None:
+        """Queue the backward flows whose lane a change of geometry may have blocked."""
+        if not self._loops:
+            return
+        kind = change.kind
+        if kind in (ChangeKind.NODE_REMOVED, ChangeKind.RESET):
+            self._dirty_loops |= self._loops
+        elif kind in (ChangeKind.NODE_MOVED, ChangeKind.NODE_ADDED):
+            self._dirty_loops |= self._loops_across(change.element)
+        elif kind in (ChangeKind.STEP_ADDED, ChangeKind.STEP_REMOVED, ChangeKind.STEP_MOVED):
+            for stage_id in {change.stage, change.old_stage} - {None}:
+                self._dirty_loops |= self._loops_across(stage_id)
+        if self._dirty_loops:
+            self._loop_timer.start()
+
+    def _loops_across(self, node_id: str | None) -> set[tuple[str, str]]:
+        node = self._nodes.get(node_id) if node_id else None
+        if node is None:
+            return set()
+        left, right = node.x(), node.x() + node.width
+        found = set()
+        for key in self._loops:
+            item = self._flows.get(key)
+            if item is None or (
+                self._nodes[key[1]].x() <= right
+                and left <= self._nodes[key[0]].x() + self._nodes[key[0]].width
+            ):
+                found.add(key)
+        return found
+
+    def _reroute_loops(self) -> None:
+        dirty, self._dirty_loops = self._dirty_loops, set()
+        for key in dirty:
+            item = self._flows.get(key)
+            if item is None:
+                self._loops.discard(key)
+            else:
+                self.route(item)
+
+    def _node_below(self, source: NodeItem, down_to: float) -> bool:
+        """Whether another node sits straight under `source`, above `down_to`."""
+        column = source.x() + source.width / 2
+        top = source.y() + source.height
+        return any(
+            node is not source
+            and node.x() <= column <= node.x() + node.width
+            and top <= node.y() <= down_to
+            for node in self._nodes.values()
+        )
+
+    def _clear_below(self, floor: float, left: float, right: float) -> float:
+        """The lowest node bottom, from `floor` down, that a lane at floor + LANE would cut.
+
+        Only nodes spanning [left, right] count; each one found may push the lane under
+        the next, so this repeats until the lane is clear.
+        """
+        moved = True
+        while moved:
+            moved = False
+            lane = floor + LANE
+            for node in self._nodes.values():
+                x, y = node.x(), node.y()
+                if x <= right and x + node.width >= left and y <= lane and y + node.height > floor:
+                    floor, moved = y + node.height, True
+        return floor
