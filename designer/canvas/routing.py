@@ -8,13 +8,16 @@ auto-layout), routes them again once, after the change is complete.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
+from PySide6.QtGui import QPainterPath, QPainterPathStroker
+from PySide6.QtWidgets import QGraphicsScene
 
 from designer.canvas.items import FlowItem, NodeItem, StageItem
-from designer.canvas.items.flow import route
+from designer.canvas.items.flow import rounded_path, route
 from designer.document import Change, ChangeKind
 
 LANE = 36.0  # how far below the nodes it passes a backward flow runs
+COLUMN = 400.0  # width of the coarse columns used to find nodes near a connector
 
 
 class FlowRouter(QObject):
@@ -22,19 +25,25 @@ class FlowRouter(QObject):
 
     def __init__(
         self,
+        scene: QGraphicsScene,
         nodes: dict[str, NodeItem],
         flows: dict[tuple[str, str], FlowItem],
-        parent: QObject | None = None,
     ) -> None:
-        super().__init__(parent)
-        self._nodes, self._flows = nodes, flows
+        super().__init__(scene)
+        self._scene, self._nodes, self._flows = scene, nodes, flows
+        self._columns: dict[int, list[NodeItem]] | None = None  # see _nodes_in
         self._loops: set[tuple[str, str]] = set()
         self._dirty_loops: set[tuple[str, str]] = set()
         self._loop_timer = QTimer(self, singleShot=True, interval=0)
         self._loop_timer.timeout.connect(self._reroute_loops)
 
+    def nodes_moved(self) -> None:
+        """Node boxes changed (a move, a resize, a node added or removed)."""
+        self._columns = None
+
     def clear(self) -> None:
         """Forget every flow (the scene is rebuilt)."""
+        self._columns = None
         self._loops.clear()
         self._dirty_loops.clear()
 
@@ -58,31 +67,114 @@ class FlowRouter(QObject):
         side_exit = not isinstance(source, StageItem)
         if side_exit and floor is not None and self._node_below(source, floor + LANE):
             side_exit = False  # dropping from the bottom point would cut through that node
-        item.set_path(
-            route(
-                source_rect,
-                source.anchor_out(),
-                target_rect,
-                target.anchor_in(),
-                side_exit=side_exit,
-                floor=floor,
-            )
+        path = route(
+            source_rect,
+            source.anchor_out(),
+            target_rect,
+            target.anchor_in(),
+            side_exit=side_exit,
+            floor=floor,
+        )
+        if floor is None and self._blocked(path, source, target):
+            # A forward flow skipping past a node (a default branch around a stage): run
+            # in a lane above what is in the way, and re-route when things move nearby.
+            path = self._over(source, target)
+            self._loops.add((item.source, item.target))
+        item.set_path(path)
+
+    def _nodes_in(self, area: QRectF) -> list[NodeItem]:
+        """Nodes whose box meets `area`, found through coarse columns of the node boxes.
+
+        The scene's own index is not used: while the scene is being built it would scan
+        every card and connector for each query.
+        """
+        if self._columns is None:
+            self._columns = {}
+            for node in self._nodes.values():
+                first, last = int(node.x() // COLUMN), int((node.x() + node.width) // COLUMN)
+                for column in range(first, last + 1):
+                    self._columns.setdefault(column, []).append(node)
+        found: dict[int, NodeItem] = {}
+        for column in range(int(area.left() // COLUMN), int(area.right() // COLUMN) + 1):
+            for node in self._columns.get(column, ()):
+                x, y = node.x(), node.y()
+                if (
+                    x <= area.right()
+                    and x + node.width >= area.left()
+                    and y <= area.bottom()
+                    and y + node.height >= area.top()
+                ):
+                    found[id(node)] = node
+        return list(found.values())
+
+    def _blocked(self, path: QPainterPath, source: NodeItem, target: NodeItem) -> bool:
+        """Whether a connector's line crosses a node other than its own two ends."""
+        candidates = [
+            node
+            for node in self._nodes_in(path.boundingRect())
+            if node is not source and node is not target
+        ]
+        if not candidates:
+            return False
+        stroker = QPainterPathStroker()
+        stroker.setWidth(1.0)
+        line = stroker.createStroke(path)  # an open path would count as its enclosed area
+        return any(line.intersects(node.box().adjusted(2, 2, -2, -2)) for node in candidates)
+
+    def _over(self, source: NodeItem, target: NodeItem) -> QPainterPath:
+        start, end = source.anchor_out(), target.anchor_in()
+        left, right = start.x() + 24, end.x() - 24
+        ceiling = min(start.y(), end.y())
+        moved = True
+        while moved:  # climb above every node in the span that the lane would cut
+            moved = False
+            lane = ceiling - LANE
+            for node in self._nodes.values():
+                if node is source or node is target:
+                    continue
+                x, y = node.x(), node.y()
+                if x <= right and x + node.width >= left and y < ceiling and y + node.height > lane:
+                    ceiling, moved = y, True
+        lane = ceiling - LANE
+        return rounded_path(
+            [
+                start,
+                QPointF(left, start.y()),
+                QPointF(left, lane),
+                QPointF(right, lane),
+                QPointF(right, end.y()),
+                end,
+            ],
+            radius=14,
         )
 
     def note(self, change: Change) -> None:
-        """Queue the backward flows whose lane a change of geometry may have blocked."""
-        if not self._loops:
-            return
+        """Queue the flows whose route a change of geometry may have spoiled.
+
+        Those are the flows that go around something near the change (their lane may now
+        be blocked, or no longer needed) and the flows now running under the changed node.
+        """
         kind = change.kind
         if kind in (ChangeKind.NODE_REMOVED, ChangeKind.RESET):
             self._dirty_loops |= self._loops
         elif kind in (ChangeKind.NODE_MOVED, ChangeKind.NODE_ADDED):
-            self._dirty_loops |= self._loops_across(change.element)
+            self._dirty_loops |= self._around(change.element)
         elif kind in (ChangeKind.STEP_ADDED, ChangeKind.STEP_REMOVED, ChangeKind.STEP_MOVED):
             for stage_id in {change.stage, change.old_stage} - {None}:
-                self._dirty_loops |= self._loops_across(stage_id)
+                self._dirty_loops |= self._around(stage_id)
         if self._dirty_loops:
             self._loop_timer.start()
+
+    def _around(self, node_id: str | None) -> set[tuple[str, str]]:
+        node = self._nodes.get(node_id) if node_id else None
+        if node is None:
+            return set()
+        under = {
+            item.key
+            for item in self._scene.items(node.box())
+            if isinstance(item, FlowItem) and node_id not in item.key
+        }
+        return under | self._loops_across(node_id)  # type: ignore[return-value]
 
     def _loops_across(self, node_id: str | None) -> set[tuple[str, str]]:
         node = self._nodes.get(node_id) if node_id else None

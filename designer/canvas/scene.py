@@ -73,7 +73,7 @@ class DiagramScene(QGraphicsScene):
         self._grid_brush = theme.grid_brush(geometry.GRID)
         self._bounds_timer = QTimer(self, singleShot=True, interval=0)
         self._bounds_timer.timeout.connect(self._update_scene_rect)
-        self._router = FlowRouter(self._nodes, self._flows, self)
+        self._router = FlowRouter(self, self._nodes, self._flows)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._unsubscribe = document.subscribe(self._on_change)
         self.selectionChanged.connect(self._publish_selection)
@@ -145,6 +145,7 @@ class DiagramScene(QGraphicsScene):
     def _on_change(self, change: Change) -> None:
         kind, element = change.kind, change.element
         self._bounds = None
+        self._router.nodes_moved()
         # A change from elsewhere (undo by shortcut, the inspector) while a drag is under way
         # may remove what the drag holds: drop the drag rather than act on stale items.
         self.cancel_gesture()
@@ -255,6 +256,7 @@ class DiagramScene(QGraphicsScene):
     def update_flows_of(self, node_id: str) -> None:
         """Re-route every connector attached to a node (it moved or changed size)."""
         self._bounds = None
+        self._router.nodes_moved()
         for key in self._attached.get(node_id, ()):
             self._router.route(self._flows[key])
 

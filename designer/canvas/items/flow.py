@@ -75,6 +75,10 @@ class FlowItem(DiagramItem):
             self._label_rect = QRectF()
         self._bounds = self._shape.boundingRect().united(self._label_rect).adjusted(-4, -4, 4, 4)
 
+    def line(self) -> QPainterPath:
+        """The connector's centre line, in scene coordinates."""
+        return self._path
+
     def boundingRect(self) -> QRectF:
         return self._bounds
 
@@ -151,10 +155,11 @@ def route(
         right = source_out.x() + 24
         points = [source_out, QPointF(right, source_out.y()), QPointF(right, lowest)]
     points += [QPointF(left, lowest), QPointF(left, target_in.y()), target_in]
-    return _rounded(points, radius=14)
+    return rounded_path(points, radius=14)
 
 
-def _rounded(points: list[QPointF], radius: float) -> QPainterPath:
+def rounded_path(points: list[QPointF], radius: float) -> QPainterPath:
+    """A polyline through `points` with its corners rounded to `radius`."""
     path = QPainterPath(points[0])
     for before, corner, after in zip(points, points[1:], points[2:], strict=False):
         into = QLineF(corner, before)
