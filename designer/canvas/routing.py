@@ -80,6 +80,9 @@ class FlowRouter(QObject):
             # in a lane above what is in the way, and re-route when things move nearby.
             path = self._over(source, target)
             self._loops.add((item.source, item.target))
+        item.label_is_free = lambda rect: (
+            not any(node is not source and node is not target for node in self._nodes_in(rect))
+        )
         item.set_path(path)
 
     def _nodes_in(self, area: QRectF) -> list[NodeItem]:

@@ -7,6 +7,7 @@ flow changes; `paint()` draws what was prepared.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
@@ -34,6 +35,8 @@ class FlowItem(DiagramItem):
         self._bounds = QRectF()
         self._label = CachedText(theme.SMALL_FONT_ARGS)
         self._has_label = False
+        # Set by the router: whether a label rectangle is clear of other nodes.
+        self.label_is_free: Callable[[QRectF], bool] | None = None
         self._label_rect = QRectF()
 
     def refresh(self, document: Document, flow: Flow | None = None) -> None:
@@ -63,17 +66,24 @@ class FlowItem(DiagramItem):
 
     def _place_label(self) -> None:
         self.prepareGeometryChange()
+        self._label_rect = QRectF()
         if self._has_label and not self._path.isEmpty():
-            # Near the source, like BPMN modellers: the label reads as "leave this way if",
-            # and it stays clear of whatever the middle of a long connector passes under.
+            # Near the source, like BPMN modellers: the label reads as "leave this way if".
+            # If a node is in the way there, slide it along the connector to a free spot.
             length = self._path.length()
-            along = min(length / 2, 34 + self._label.width() / 2)
-            middle = self._path.pointAtPercent(self._path.percentAtLength(along))
-            w = self._label.width() + 12
-            self._label_rect = QRectF(middle.x() - w / 2, middle.y() - 10, w, 19)
-        else:
-            self._label_rect = QRectF()
+            near = min(length / 2, 34 + self._label.width() / 2)
+            for along in (near, *(length * f for f in (0.5, 0.35, 0.65, 0.8, 0.2))):
+                self._label_rect = self._label_at(along)
+                if self.label_is_free is None or self.label_is_free(self._label_rect):
+                    break
+            else:
+                self._label_rect = self._label_at(near)
         self._bounds = self._shape.boundingRect().united(self._label_rect).adjusted(-4, -4, 4, 4)
+
+    def _label_at(self, along: float) -> QRectF:
+        point = self._path.pointAtPercent(self._path.percentAtLength(along))
+        w = self._label.width() + 12
+        return QRectF(point.x() - w / 2, point.y() - 10, w, 19)
 
     def line(self) -> QPainterPath:
         """The connector's centre line, in scene coordinates."""
