@@ -17,7 +17,9 @@ from designer.canvas.items.flow import rounded_path, route
 from designer.document import Change, ChangeKind
 
 LANE = 36.0  # how far below the nodes it passes a backward flow runs
-COLUMN = 400.0  # width of the coarse columns used to find nodes near a connector
+CELL = 400.0  # size of the coarse grid cells used to find nodes near a connector
+BIG = 1e7  # "unbounded" for vertical searches
+BAND = 1600.0  # height searched at a time for a clear lane
 
 
 class FlowRouter(QObject):
@@ -31,9 +33,10 @@ class FlowRouter(QObject):
     ) -> None:
         super().__init__(scene)
         self._scene, self._nodes, self._flows = scene, nodes, flows
-        self._columns: dict[int, list[NodeItem]] | None = None  # see _nodes_in
+        self._columns: dict[tuple[int, int], list[NodeItem]] | None = None  # see _nodes_in
         self._loops: set[tuple[str, str]] = set()
         self._dirty_loops: set[tuple[str, str]] = set()
+        self._moves = 0  # node moves since routes were last brought up to date
         self._loop_timer = QTimer(self, singleShot=True, interval=0)
         self._loop_timer.timeout.connect(self._reroute_loops)
 
@@ -86,7 +89,7 @@ class FlowRouter(QObject):
         item.set_path(path)
 
     def _nodes_in(self, area: QRectF) -> list[NodeItem]:
-        """Nodes whose box meets `area`, found through coarse columns of the node boxes.
+        """Nodes whose box meets `area`, found through a coarse grid of the node boxes.
 
         The scene's own index is not used: while the scene is being built it would scan
         every card and connector for each query.
@@ -94,18 +97,24 @@ class FlowRouter(QObject):
         if self._columns is None:
             self._columns = {}
             for node in self._nodes.values():
-                first, last = int(node.x() // COLUMN), int((node.x() + node.width) // COLUMN)
-                for column in range(first, last + 1):
-                    self._columns.setdefault(column, []).append(node)
+                for cell in _cells(node.x(), node.y(), node.width, node.height):
+                    self._columns.setdefault(cell, []).append(node)
+        top = max(area.top(), -BIG)
+        bottom = min(area.bottom(), BIG)
         found: dict[int, NodeItem] = {}
-        for column in range(int(area.left() // COLUMN), int(area.right() // COLUMN) + 1):
-            for node in self._columns.get(column, ()):
+        if (area.width() * (bottom - top)) / (CELL * CELL) > len(self._columns):
+            cells = self._columns.values()  # a huge area: every cell is cheaper
+        else:
+            keys = _cells(area.left(), top, area.width(), bottom - top)
+            cells = [self._columns[k] for k in keys if k in self._columns]
+        for bucket in cells:
+            for node in bucket:
                 x, y = node.x(), node.y()
                 if (
                     x <= area.right()
                     and x + node.width >= area.left()
-                    and y <= area.bottom()
-                    and y + node.height >= area.top()
+                    and y <= bottom
+                    and y + node.height >= top
                 ):
                     found[id(node)] = node
         return list(found.values())
@@ -128,16 +137,14 @@ class FlowRouter(QObject):
         start, end = source.anchor_out(), target.anchor_in()
         left, right = start.x() + 24, end.x() - 24
         ceiling = min(start.y(), end.y())
-        moved = True
-        while moved:  # climb above every node in the span that the lane would cut
-            moved = False
-            lane = ceiling - LANE
-            for node in self._nodes.values():
-                if node is source or node is target:
-                    continue
-                x, y = node.x(), node.y()
-                if x <= right and x + node.width >= left and y < ceiling and y + node.height > lane:
-                    ceiling, moved = y, True
+        # Climb above every node in the span that the lane would cut, nearest first.
+        above = self._nodes_in(QRectF(left, -BIG, right - left, ceiling + BIG))
+        for node in sorted(above, key=lambda n: -(n.y() + n.height)):
+            if node is source or node is target:
+                continue
+            if node.y() + node.height <= ceiling - LANE:
+                break
+            ceiling = min(ceiling, node.y())
         lane = ceiling - LANE
         return rounded_path(
             [
@@ -158,11 +165,22 @@ class FlowRouter(QObject):
         be blocked, or no longer needed) and the flows now running under the changed node.
         """
         kind = change.kind
-        if kind in (ChangeKind.NODE_REMOVED, ChangeKind.RESET):
+        if kind is ChangeKind.RESET:
+            self._dirty_loops.clear()  # the rebuild has just routed every flow
+        elif kind is ChangeKind.NODE_REMOVED:
             self._dirty_loops |= self._loops
         elif kind in (ChangeKind.NODE_MOVED, ChangeKind.NODE_ADDED):
-            self._dirty_loops |= self._around(change.element)
-        elif kind in (ChangeKind.STEP_ADDED, ChangeKind.STEP_REMOVED, ChangeKind.STEP_MOVED):
+            self._moves += 1
+            if self._moves > 1:
+                # Several nodes moved at once (auto-layout, a multi-node drag): routes made
+                # between two of those moves saw a half-moved diagram; redo them all, once.
+                self._dirty_loops |= set(self._flows)
+            else:
+                self._dirty_loops |= self._around(change.element)
+            self._loop_timer.start()  # also ends the batch of moves
+        elif kind in (ChangeKind.STEP_ADDED, ChangeKind.STEP_REMOVED) or (
+            kind is ChangeKind.STEP_MOVED and change.stage != change.old_stage
+        ):  # stages grew or shrank (a reorder inside a stage changes no size)
             for stage_id in {change.stage, change.old_stage} - {None}:
                 self._dirty_loops |= self._around(stage_id)
         if self._dirty_loops:
@@ -187,14 +205,17 @@ class FlowRouter(QObject):
         found = set()
         for key in self._loops:
             item = self._flows.get(key)
-            if item is None or (
-                self._nodes[key[1]].x() <= right
-                and left <= self._nodes[key[0]].x() + self._nodes[key[0]].width
-            ):
+            if item is None:
+                found.add(key)
+                continue
+            # The span a detour covers: from the leftmost to the rightmost end, either way.
+            a, b = self._nodes[key[0]], self._nodes[key[1]]
+            if min(a.x(), b.x()) <= right and left <= max(a.x() + a.width, b.x() + b.width):
                 found.add(key)
         return found
 
     def _reroute_loops(self) -> None:
+        self._moves = 0
         dirty, self._dirty_loops = self._dirty_loops, set()
         for key in dirty:
             item = self._flows.get(key)
@@ -208,24 +229,29 @@ class FlowRouter(QObject):
         column = source.x() + source.width / 2
         top = source.y() + source.height
         return any(
-            node is not source
-            and node.x() <= column <= node.x() + node.width
-            and top <= node.y() <= down_to
-            for node in self._nodes.values()
+            node is not source and node.x() <= column <= node.x() + node.width
+            for node in self._nodes_in(QRectF(column, top, 1, down_to - top))
         )
 
     def _clear_below(self, floor: float, left: float, right: float) -> float:
         """The lowest node bottom, from `floor` down, that a lane at floor + LANE would cut.
 
         Only nodes spanning [left, right] count; each one found may push the lane under
-        the next, so this repeats until the lane is clear.
+        the next, so they are taken from the top down.
         """
-        moved = True
-        while moved:
-            moved = False
-            lane = floor + LANE
-            for node in self._nodes.values():
-                x, y = node.x(), node.y()
-                if x <= right and x + node.width >= left and y <= lane and y + node.height > floor:
-                    floor, moved = y + node.height, True
-        return floor
+        while True:  # look a band at a time: most lanes are found in the first one
+            band = QRectF(left, floor, right - left, BAND)
+            for node in sorted(self._nodes_in(band), key=lambda n: n.y()):
+                if node.y() > floor + LANE:
+                    return floor
+                floor = max(floor, node.y() + node.height)
+            if floor + LANE < band.bottom():
+                return floor
+
+
+def _cells(x: float, y: float, width: float, height: float) -> list[tuple[int, int]]:
+    return [
+        (cx, cy)
+        for cx in range(int(x // CELL), int((x + width) // CELL) + 1)
+        for cy in range(int(y // CELL), int((y + height) // CELL) + 1)
+    ]
