@@ -14,7 +14,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox, QWidget
 
+from designer.document import Change, ChangeKind
 from designer.live import EngineBridge, InboxPanel, RunHistoryPanel, RunsPanel, StartRunDialog
+from designer.live.aggregate_panel import AggregatePanel
+from designer.live.monitor import RunMonitor
+from designer.simulation import SimulationDialog
 from engine.validation import has_errors, validate
 
 if TYPE_CHECKING:
@@ -31,16 +35,20 @@ class LivePanels:
         self.runs: RunsPanel | None = None
         self.inbox: InboxPanel | None = None
         self.history: RunHistoryPanel | None = None
+        self.monitor: RunMonitor | None = None
+        self.heatmap: AggregatePanel | None = None
         self.docks: dict[str, QDockWidget] = {}
         menu = QMenu("&Run", window)
         bar = window.menuBar()
         bar.insertMenu(bar.actions()[-1], menu)  # before Help, as in most desktop tools
         self.activate_action = self._action(menu, "&Activate", self.activate, "Ctrl+Shift+A")
         self.start_action = self._action(menu, "&Start run…", self.start_run, "Ctrl+R")
+        self.simulate_action = self._action(menu, "Si&mulate…", self.simulate, "Ctrl+Shift+M")
         menu.addSeparator()
         self._action(menu, "R&uns", lambda: self.show_dock("runs"), "Ctrl+Shift+R")
         self._action(menu, "&Inbox", lambda: self.show_dock("inbox"), "Ctrl+Shift+I")
         self._action(menu, "&History", lambda: self.show_dock("history"), "Ctrl+Shift+H")
+        self._action(menu, "Heat&map", lambda: self.show_dock("heatmap"), "Ctrl+Shift+E")
         self.menu = menu
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: str) -> QAction:
@@ -75,11 +83,19 @@ class LivePanels:
         self.history = RunHistoryPanel(bridge)
         self.inbox = InboxPanel(bridge)
         self.runs.run_selected.connect(self.history.set_run)
+        # The selected run (or a past moment of it) is painted over the diagram.
+        self.monitor = RunMonitor(window.scene, bridge, self.runs, self.history)
+        self.monitor.work_item_requested.connect(self._open_work_item)
+        self.heatmap = AggregatePanel(
+            bridge, window.scene, window.document.definition.id, self.monitor
+        )
+        self.heatmap.run_activated.connect(self.runs.select_run)
         area = Qt.DockWidgetArea.BottomDockWidgetArea
         for key, title, widget in (
             ("runs", "Runs", self.runs),
             ("history", "History", self.history),
             ("inbox", "Inbox", self.inbox),
+            ("heatmap", "Heatmap", self.heatmap),
         ):
             dock = QDockWidget(title, window)
             dock.setObjectName(f"{key}_dock")
@@ -90,9 +106,15 @@ class LivePanels:
             self.docks[key] = dock
         window.document.subscribe(self._follow_document)
 
-    def _follow_document(self, change: object) -> None:
+    def _follow_document(self, change: Change) -> None:
+        # Only a new file or new orchestration properties can change whose runs are shown.
+        if change.kind not in (ChangeKind.RESET, ChangeKind.PROPERTIES_CHANGED):
+            return
+        definition = self._window.document.definition
         if self.runs is not None:
-            self.runs.set_orchestration(self._window.document.definition)
+            self.runs.set_orchestration(definition)
+        if self.heatmap is not None and self.heatmap.orchestration != definition.id:
+            self.heatmap.set_orchestration(definition.id)
 
     # --- actions ----------------------------------------------------------------------------
 
@@ -136,8 +158,22 @@ class LivePanels:
             return dialog.run_id
         return None
 
+    def _open_work_item(self, item_id: str) -> None:
+        self.show_dock("inbox")
+        if self.inbox is not None:
+            self.inbox.open_item(item_id)
+
+    def simulate(self) -> SimulationDialog:
+        """Open the simulation dialog on the definition as drawn (saved or not)."""
+        window = self._window
+        dialog = SimulationDialog(window.document.definition, window.path, window)
+        dialog.open()
+        return dialog
+
     def close(self) -> None:
         """Stop the engine bridge's thread (the window is closing)."""
+        if self.monitor is not None:
+            self.monitor.stop()
         if self.bridge is not None:
             self.bridge.close()
             self.bridge = None

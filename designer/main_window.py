@@ -27,6 +27,7 @@ from designer.canvas.export import export_png, export_svg
 from designer.commands import SetLayoutCommand
 from designer.design_panels import DesignPanels
 from designer.document import Document
+from designer.file_export import export_markdown_file
 from designer.live_panels import LivePanels
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
@@ -458,6 +459,17 @@ class MainWindow(QMainWindow):
         )
         if name:
             export_svg(self.scene, Path(name), self.document.definition.name)
+
+    def export_markdown_dialog(self) -> None:
+        """File ▸ Export ▸ Markdown: the process document, with its SVG written beside it."""
+        name, _ = QFileDialog.getSaveFileName(
+            self, "Export Markdown", self._export_name(".md"), "Markdown (*.md)"
+        )
+        if name:
+            try:
+                export_markdown_file(self.document.definition, Path(name))
+            except BatonError as exc:
+                QMessageBox.critical(self, "Cannot export", str(exc))
 
     def _export_name(self, suffix: str) -> str:
         base = self.path.parent if self.path else Path.home()

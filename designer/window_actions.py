@@ -27,6 +27,7 @@ class WindowActions:
     save_as: QAction
     export_png: QAction
     export_svg: QAction
+    export_markdown: QAction
     quit: QAction
     undo: QAction
     redo: QAction
@@ -93,6 +94,12 @@ def build_actions(window: MainWindow) -> WindowActions:
         save_as=_action(window, "Save &As…", window.save_as, Key.SaveAs),
         export_png=_action(window, "PNG image…", window.export_png_dialog),
         export_svg=_action(window, "SVG image…", window.export_svg_dialog),
+        export_markdown=_action(
+            window,
+            "Markdown document…",
+            window.export_markdown_dialog,
+            tip="A readable process document with the diagram beside it",
+        ),
         quit=_action(window, "&Quit", window.close, Key.Quit),
         undo=undo,
         redo=redo,
@@ -143,7 +150,7 @@ def _fill_menus(window: MainWindow, a: WindowActions) -> None:
     file_menu.addSeparator()
     file_menu.addActions([a.save, a.save_as])
     export = file_menu.addMenu("&Export")
-    export.addActions([a.export_png, a.export_svg])
+    export.addActions([a.export_png, a.export_svg, a.export_markdown])
     file_menu.addSeparator()
     file_menu.addAction(a.quit)
     edit = bar.addMenu("&Edit")

@@ -1,4 +1,9 @@
-"""`baton export` and `baton import`: BPMN 2.0 and Salesforce Orchestrator metadata."""
+"""`baton export` and `baton import`: BPMN 2.0 and Salesforce Orchestrator metadata.
+
+`baton export --to` also accepts the formats other packages register in the entry-point
+group `baton.exporters` (the designer adds svg, png and markdown; see
+engine/interchange/exporters.py).
+"""
 
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ from engine.interchange import (
     export_bpmn,
     export_salesforce,
     import_file,
+    load_exporter,
     write_sfdx_project,
 )
 from engine.validation import validate
@@ -35,19 +41,32 @@ def _show(report: Report) -> None:
 @app.command("export")
 def export_command(
     file: Annotated[Path, typer.Argument(help="Definition file (.baton.json).")],
-    to: Annotated[ExportFormat, typer.Option("--to", help="bpmn or salesforce")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to", help="bpmn, salesforce, or (with the designer) svg, png, markdown"
+        ),
+    ],
     output: Annotated[
         Path,
         typer.Option(
             "-o",
             "--output",
-            help="The .bpmn file; for salesforce an SFDX project folder, or a .flow-meta.xml file.",
+            help="The .bpmn file; for salesforce an SFDX project folder, or a .flow-meta.xml "
+            "file; the .svg, .png or .md file.",
         ),
     ],
 ) -> None:
-    """Export a definition to BPMN 2.0 or Salesforce Orchestrator metadata."""
+    """Export a definition to BPMN 2.0, Salesforce metadata, an image or a process document."""
+    builtin = tuple(f.value for f in ExportFormat)
+    # Look the format up before reading the file, so a typo is reported as such.
+    exporter = None if to in builtin else load_exporter(to, builtin)
     definition = load_definition(file)
-    if to is ExportFormat.bpmn:
+    if exporter is not None:
+        for written in exporter(definition, output):
+            typer.echo(f"wrote {written}")
+        return
+    if to == ExportFormat.bpmn:
         write_atomic(output, export_bpmn(definition))
         typer.echo(f"wrote {output}")
         return

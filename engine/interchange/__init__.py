@@ -8,6 +8,8 @@ from engine.errors import InterchangeError
 from engine.interchange.bpmn_export import export_bpmn
 from engine.interchange.bpmn_import import import_bpmn, import_bpmn_element
 from engine.interchange.bpmn_names import BPMN_NS
+from engine.interchange.exporters import load_exporter
+from engine.interchange.markdown import export_markdown
 from engine.interchange.report import ExportResult, ImportResult, Report, ReportItem
 from engine.interchange.safe_xml import local_name, namespace_of, read_xml_file
 from engine.interchange.salesforce_export import export_salesforce, write_sfdx_project
@@ -44,9 +46,11 @@ __all__ = [
     "Report",
     "ReportItem",
     "export_bpmn",
+    "export_markdown",
     "export_salesforce",
     "import_bpmn",
     "import_file",
     "import_salesforce",
+    "load_exporter",
     "write_sfdx_project",
 ]

@@ -60,3 +60,21 @@ def test_activating_a_definition_with_errors_is_refused_and_points_at_problems(
     assert dialogs and dialogs[-1][0] == "warning" and "error" in dialogs[-1][1]
     assert window.problems_dock.isVisible()
     assert window.live.bridge is None  # nothing reached the engine
+
+
+def test_run_menu_offers_simulation_on_the_diagram_as_drawn(qtbot, tmp_path):
+    window = open_example(qtbot, tmp_path, "employee_onboarding")
+
+    dialog = window.live.simulate()
+
+    assert dialog.definition.id == "employee_onboarding"
+    dialog.close()
+
+
+def test_the_live_docks_include_the_heatmap_and_follow_the_open_file(qtbot, tmp_path):
+    window = open_example(qtbot, tmp_path, "employee_onboarding")
+    window.live.show_dock("heatmap")
+
+    assert window.live.heatmap.orchestration == "employee_onboarding"
+    assert window.open_file(EXAMPLES / "deal_desk_approval.baton.json")
+    assert window.live.heatmap.orchestration == "deal_desk_approval"

@@ -1,0 +1,135 @@
+"""A small legend pinned to a diagram view's corner: status swatches or a colour scale.
+
+It is a widget over the view, not a scene item, so it stays put and legible at any zoom
+and never shows up in the diagram's bounds or its exported image.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPaintEvent
+from PySide6.QtWidgets import QFrame, QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from designer.canvas import theme
+
+MARGIN = 12
+_FRAME_STYLE = (
+    "#overlay_legend {{ background: {back}; border: 1px solid {line}; border-radius: 8px; }}"
+    " QLabel {{ color: {text}; font-size: 11px; }}"
+)
+_LIGHT = {"back": "rgba(255, 255, 255, 236)", "line": "#d0d4db", "text": "#3c4043"}
+_DARK = {"back": "rgba(38, 42, 49, 236)", "line": "#454b55", "text": "#e6e8ec"}
+
+
+class _Swatch(QWidget):
+    def __init__(self, color: str, hatched: bool = False) -> None:
+        super().__init__()
+        self._color, self._hatched = QColor(color), hatched
+        self.setFixedSize(14, 14)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(self._color)
+        pattern = Qt.BrushStyle.BDiagPattern if self._hatched else Qt.BrushStyle.SolidPattern
+        painter.setBrush(QBrush(self._color, pattern))
+        painter.drawRoundedRect(QRectF(1, 1, 12, 12), 3, 3)
+
+
+class _ScaleBar(QWidget):
+    def __init__(self, stops: list[tuple[float, str]]) -> None:
+        super().__init__()
+        self._stops = stops
+        self.setFixedHeight(12)
+        self.setMinimumWidth(160)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        gradient = QLinearGradient(0, 0, self.width(), 0)
+        for at, color in self._stops:
+            gradient.setColorAt(at, QColor(color))
+        painter.setPen(QColor("#c9ced6"))
+        painter.setBrush(gradient)
+        painter.drawRoundedRect(QRectF(0.5, 0.5, self.width() - 1, self.height() - 1), 4, 4)
+
+
+class LegendWidget(QFrame):
+    """A legend in the bottom-left corner of a view; rebuilt by `show_*`, hidden by `hide`."""
+
+    def __init__(self, view: QGraphicsView) -> None:
+        super().__init__(view)
+        self.setObjectName("overlay_legend")
+        self._view = view
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(10, 8, 10, 8)
+        self._layout.setSpacing(4)
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight: bold;")
+        self._layout.addWidget(self.title)
+        self._rows: list[QWidget] = []
+        view.installEventFilter(self)
+        self.hide()
+
+    def show_statuses(self, title: str, rows: list[tuple[str, str, bool]]) -> None:
+        """Swatch rows of (colour, text, hatched)."""
+        self._reset(title)
+        for color, text, hatched in rows:
+            line = QHBoxLayout()
+            line.setSpacing(6)
+            line.addWidget(_Swatch(color, hatched))
+            line.addWidget(QLabel(text), 1)
+            self._add(line)
+        self._place()
+
+    def show_scale(
+        self, title: str, stops: list[tuple[float, str]], low: str, high: str, note: str = ""
+    ) -> None:
+        """A colour bar from `low` to `high`, with an optional note underneath."""
+        self._reset(title)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(2)
+        column.addWidget(_ScaleBar(stops))
+        ends = QHBoxLayout()
+        ends.addWidget(QLabel(low))
+        ends.addStretch(1)
+        ends.addWidget(QLabel(high))
+        column.addLayout(ends)
+        self._layout.addWidget(box)
+        self._rows.append(box)
+        if note:
+            label = QLabel(note)
+            label.setWordWrap(True)
+            label.setFixedWidth(300)  # a fixed width lets the wrapped height be known
+            label.setMinimumHeight(label.heightForWidth(300))
+            self._layout.addWidget(label)
+            self._rows.append(label)
+        self._place()
+
+    def _reset(self, title: str) -> None:
+        self.setStyleSheet(_FRAME_STYLE.format(**(_DARK if theme.is_dark else _LIGHT)))
+        for row in self._rows:
+            self._layout.removeWidget(row)
+            row.deleteLater()
+        self._rows = []
+        self.title.setText(title)
+
+    def _add(self, line: QHBoxLayout) -> None:
+        holder = QWidget()
+        holder.setLayout(line)
+        line.setContentsMargins(0, 0, 0, 0)
+        self._layout.addWidget(holder)
+        self._rows.append(holder)
+
+    def _place(self) -> None:
+        self.show()
+        self.adjustSize()
+        self.move(MARGIN, self._view.height() - self.height() - MARGIN)
+        self.raise_()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self._view and event.type() == QEvent.Type.Resize and not self.isHidden():
+            self.move(MARGIN, self._view.height() - self.height() - MARGIN)
+        return False

@@ -1,0 +1,175 @@
+"""Across all runs of a version: per step, how many runs are there now, how long they spend
+there, how often it failed; and which runs are stuck and why (Qt-free).
+
+Built from the runs' logs with the same replay the history view uses, so the numbers agree
+with what the overlay shows run by run. Time spent counts every visit of a step: from its
+start to its end, or to now for a step still open (so a step where runs pile up shows its
+waiting even before anyone finishes it).
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from designer.canvas.overlay.heatmap import HeatCell, HeatmapData, format_hours
+from designer.live.moments import snapshot_at
+from engine.definition import Orchestration
+from engine.runtime import Engine
+from engine.runtime.plan import Plan
+from engine.store import parse_time
+
+OPEN = ("ready", "running", "waiting")
+ENDED = ("step_completed", "step_failed", "step_skipped", "step_canceled")
+METRICS = {
+    "now": "Runs at this step now",
+    "median": "Median time spent at the step",
+    "failures": "Failures",
+}
+
+
+@dataclass
+class StepAggregate:
+    """One step over the runs of a version."""
+
+    step_id: str
+    now: int = 0
+    spent_hours: list[float] = field(default_factory=list)
+    failures: int = 0
+
+    @property
+    def median_hours(self) -> float:
+        """Median hours a visit of this step took (or has taken so far)."""
+        return statistics.median(self.spent_hours) if self.spent_hours else 0.0
+
+
+@dataclass
+class StuckRun:
+    """A run that needs a person, and why (the engine's reasons)."""
+
+    run_id: str
+    stage: str | None
+    reasons: list[str]
+
+
+@dataclass
+class RunsAggregate:
+    """Every step's numbers, and the stuck runs, for one version of an orchestration."""
+
+    orchestration: str
+    version: int | None
+    runs: int
+    steps: dict[str, StepAggregate]
+    stuck: list[StuckRun]
+
+
+def aggregate_runs(
+    definition: Orchestration,
+    logs: Mapping[str, list[dict[str, Any]]],
+    now: datetime,
+    stuck: Iterable[Mapping[str, Any]] = (),
+    version: int | None = None,
+) -> RunsAggregate:
+    """Fold the logs of a version's runs (run id -> events) into per-step numbers."""
+    steps = {step.id: StepAggregate(step.id) for _, step in definition.steps()}
+    plan = Plan.build(definition)
+    for events in logs.values():
+        snapshot = snapshot_at(plan, events)
+        live = snapshot.status not in ("completed", "failed", "canceled")
+        for step_id, status in snapshot.steps.items():
+            if live and status in OPEN and step_id in steps:
+                steps[step_id].now += 1
+        _time_spent(events, steps, now)
+    wanted = set(logs)
+    return RunsAggregate(
+        orchestration=definition.id,
+        version=version,
+        runs=len(logs),
+        steps=steps,
+        stuck=[
+            StuckRun(run_id=r["id"], stage=r.get("stage"), reasons=list(r.get("reasons") or []))
+            for r in stuck
+            if r["id"] in wanted
+        ],
+    )
+
+
+def _time_spent(
+    events: list[dict[str, Any]], steps: dict[str, StepAggregate], now: datetime
+) -> None:
+    started: dict[str, datetime] = {}
+    for event in events:
+        kind, data = event["type"], event.get("payload") or {}
+        step_id = data.get("step")
+        if step_id not in steps:
+            continue
+        if kind == "step_started":
+            started[step_id] = parse_time(event["time"])
+        elif kind in ENDED and step_id in started:
+            spent = parse_time(event["time"]) - started.pop(step_id)
+            steps[step_id].spent_hours.append(spent.total_seconds() / 3600)
+        if kind == "step_failed":
+            steps[step_id].failures += 1
+    for step_id, since in started.items():
+        steps[step_id].spent_hours.append(max(0.0, (now - since).total_seconds() / 3600))
+
+
+def load_aggregate(engine: Engine, orchestration: str, version: int | None) -> RunsAggregate:
+    """Read a version's runs and logs (on the engine's thread) and aggregate them.
+
+    `version` None takes the newest version that has runs.
+    """
+    runs = [r for r in engine.runs() if r["orchestration"] == orchestration]
+    if version is None and runs:
+        version = max(r["version"] for r in runs)
+    runs = [r for r in runs if r["version"] == version]
+    if version is None:
+        return RunsAggregate(orchestration, None, 0, {}, [])
+    with engine.store.read() as conn:
+        definition = engine.plan(orchestration, version, conn).definition
+    logs = {r["id"]: engine.log(r["id"]) for r in runs}
+    stuck = engine.runs(stuck=True)
+    return aggregate_runs(definition, logs, engine.clock.now(), stuck, version)
+
+
+def heatmap_of_runs(aggregate: RunsAggregate, metric: str = "now") -> HeatmapData:
+    """The aggregate as a heatmap coloured by `metric` (`now`, `median` or `failures`).
+
+    The bottleneck is the step most runs sit at now (ties: the longer median time).
+    """
+    cells = {}
+    for step_id, step in aggregate.steps.items():
+        value = {"now": step.now, "median": step.median_hours, "failures": step.failures}[metric]
+        parts = [f"{step.now} now"]
+        if step.spent_hours:
+            parts.append(format_hours(step.median_hours))
+        if step.failures:
+            parts.append(f"{step.failures} failed")
+        cells[step_id] = HeatCell(
+            value=float(value),
+            label=" · ".join(parts),
+            tooltip=(
+                f"{step.now} run(s) here now; {len(step.spent_hours)} visit(s), median "
+                f"{format_hours(step.median_hours)}; {step.failures} failure(s)"
+            ),
+        )
+    crowded = [s for s in aggregate.steps.values() if s.now > 0]
+    worst = max(crowded, key=lambda s: (s.now, s.median_hours), default=None)
+    top = max((c.value for c in cells.values()), default=0.0)
+    unit = format_hours if metric == "median" else (lambda v: f"{v:g}")
+    return HeatmapData(
+        title=f"{METRICS[metric]} · {aggregate.runs} runs of v{aggregate.version}",
+        cells=cells,
+        low_text=unit(0.0),
+        high_text=unit(top),
+        bottleneck=worst.step_id if worst else None,
+        bottleneck_note=(
+            f"{worst.now} of {aggregate.runs} runs are at {worst.step_id} now "
+            f"(median {format_hours(worst.median_hours)} there)"
+            if worst
+            else ""
+        ),
+    )

@@ -1,0 +1,133 @@
+"""All runs of a version as a heatmap: where runs are now, time spent, failures, stuck runs."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from conftest import CONTRACT_OK, item_of, start_onboarding
+
+from designer.canvas.overlay import HeatCell, HeatmapData, HeatmapOverlay
+from designer.canvas.overlay.heatmap import heat_color
+from designer.live.aggregate import aggregate_runs, heatmap_of_runs
+from designer.live.aggregate_panel import AggregatePanel
+from designer.live.monitor import RunMonitor
+
+
+@pytest.fixture
+def three_runs(engine, clock) -> list[str]:
+    """Two runs waiting on HR's contract check for two days, one moved on to the badge."""
+    runs = [start_onboarding(engine, name) for name in ("Ann Lee", "Bo Chen", "Cy Diaz")]
+    clock.advance(timedelta(hours=6))
+    engine.complete_item(item_of(engine, runs[2], "contract"), "alice", CONTRACT_OK)
+    clock.advance(timedelta(days=2))
+    return runs
+
+
+def test_the_step_most_runs_wait_at_is_the_hottest_and_called_out(engine, onboarding, three_runs):
+    logs = {run_id: engine.log(run_id) for run_id in three_runs}
+
+    aggregate = aggregate_runs(onboarding, logs, engine.clock.now(), version=1)
+    data = heatmap_of_runs(aggregate, "now")
+
+    assert aggregate.steps["contract"].now == 2
+    assert aggregate.steps["badge"].now == 3
+    assert data.bottleneck == "badge"
+    median = heatmap_of_runs(aggregate, "median")
+    # contract: 6 h for the finished one, 54 h so far for the two still open
+    assert aggregate.steps["contract"].spent_hours == pytest.approx([54, 54, 6])
+    assert median.cells["contract"].value == pytest.approx(54)
+    assert median.bottleneck == "badge"
+
+
+def test_failures_are_counted_per_step(onboarding):
+    log = [
+        {"seq": 1, "time": "2026-01-05T09:00:00.000000Z", "type": "run_started", "payload": {}},
+        {
+            "seq": 2,
+            "time": "2026-01-05T09:00:00.000000Z",
+            "type": "stage_entered",
+            "payload": {"stage": "paperwork", "visit": 1},
+        },
+        {
+            "seq": 3,
+            "time": "2026-01-05T09:00:00.000000Z",
+            "type": "step_started",
+            "payload": {"step": "payroll"},
+        },
+        {
+            "seq": 4,
+            "time": "2026-01-05T10:30:00.000000Z",
+            "type": "step_failed",
+            "payload": {"step": "payroll", "error": "HR system down"},
+        },
+    ]
+
+    aggregate = aggregate_runs(
+        onboarding, {"r1": log}, datetime(2026, 1, 6, 9, tzinfo=UTC), version=1
+    )
+
+    assert aggregate.steps["payroll"].failures == 1
+    assert aggregate.steps["payroll"].spent_hours == [1.5]
+    assert heatmap_of_runs(aggregate, "failures").cells["payroll"].value == 1
+
+
+def test_the_panel_paints_the_heatmap_and_lists_stuck_runs_with_their_reason(
+    qtbot, engine, bridge, canvas, three_runs
+):
+    engine.deactivate_user("alice")  # HR's only member leaves: contract checks are stuck
+    monitor = RunMonitor(canvas.scene, bridge)
+    panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding", monitor)
+    qtbot.addWidget(panel)
+
+    panel.show_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+
+    look = panel.heatmap.look_of("badge")
+    assert look.tag == "Bottleneck"
+    assert look.label.startswith("3 now")
+    assert panel.heatmap.look_of("contract").color == heat_color(2 / 3).name()
+    stuck = {panel.stuck.topLevelItem(i).text(0) for i in range(panel.stuck.topLevelItemCount())}
+    assert stuck == set(three_runs[:2])
+    assert "hr" in panel.stuck.topLevelItem(0).text(2)
+
+
+def test_showing_a_run_hides_the_heatmap(qtbot, engine, bridge, canvas, three_runs):
+    monitor = RunMonitor(canvas.scene, bridge)
+    panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding", monitor)
+    qtbot.addWidget(panel)
+    panel.show_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+
+    with qtbot.waitSignal(monitor.shown, timeout=2000):
+        monitor.show_run(three_runs[0])
+
+    assert not panel.heatmap.active
+    assert panel.heatmap.layer.decoration("contract") is None
+    assert monitor.overlay.look_of("contract") is not None
+
+
+def test_clearing_the_heatmap_removes_its_legend(qtbot, canvas):
+    heatmap = HeatmapOverlay(canvas.scene)
+    heatmap.apply(HeatmapData("Mean wait", {"laptop": HeatCell(30.0, "30 h")}, "0", "30 h"))
+    legend = next(iter(heatmap._legends.values()))
+    assert legend.isVisible()
+
+    heatmap.clear()
+
+    assert not legend.isVisible()
+    assert heatmap.look_of("laptop") is None
+
+
+def test_switching_orchestration_drops_the_old_heatmap(qtbot, engine, bridge, canvas, three_runs):
+    panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding")
+    qtbot.addWidget(panel)
+    panel.show_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+
+    with qtbot.waitSignal(panel.refreshed, timeout=2000):
+        panel.set_orchestration("deal_desk_approval")
+
+    assert panel.aggregate.runs == 0
+    assert panel.heatmap.look_of("contract") is None
+    assert panel.summary.text() == "No runs of this orchestration yet."
