@@ -261,15 +261,18 @@ class DiagramScene(QGraphicsScene):
             self._router.route(self._flows[key])
 
     def diagram_bounds(self) -> QRectF:
-        """The diagram's extent: the union of its nodes (stages include their cards).
+        """The diagram's extent: every node (with its cards) and every connector.
 
-        Much cheaper than `itemsBoundingRect()` on big diagrams (one rect per node instead
-        of one per card and flow); cached until the document changes or a node moves.
+        The same rectangle as `itemsBoundingRect()` (fit, minimap and image export agree
+        with it), but computed from one rectangle per node and flow instead of asking
+        every card; cached until the document changes or a node moves.
         """
         if self._bounds is None:
             bounds = QRectF()
             for item in self._nodes.values():
                 bounds = bounds.united(item.sceneBoundingRect())
+            for flow in self._flows.values():
+                bounds = bounds.united(flow.sceneBoundingRect())
             self._bounds = bounds
         return self._bounds
 

@@ -167,3 +167,33 @@ def test_after_auto_layout_no_connector_cuts_through_a_node(qtbot, tmp_path):
                     f"{example}: {flow.source}→{flow.target} cuts {node.id}"
                 )
         window.undo_stack.setClean()
+
+
+def test_a_rework_loop_runs_under_the_nodes_it_skips():
+    from PySide6.QtCore import QPointF, QRectF
+
+    from designer.canvas.items.flow import route
+
+    source, target = QRectF(800, 100, 64, 64), QRectF(100, 100, 260, 150)
+    path = route(source, QPointF(864, 132), target, QPointF(100, 122), True, floor=400)
+    assert path.boundingRect().bottom() >= 436
+    assert path.currentPosition() == QPointF(100, 122)
+
+
+def test_fit_and_export_include_the_lane_of_a_rework_loop(qtbot, tmp_path):
+    from engine.definition import load_definition
+
+    window = open_window(
+        qtbot, tmp_path, load_definition("resources/examples/deal_desk_approval.baton.json")
+    )
+    lowest_node = max(
+        item.box().bottom()
+        for item in map(window.scene.node_item, ["prepare", "full_review", "full_verdict"])
+    )
+    assert window.scene.diagram_bounds().bottom() > lowest_node + 30
+
+
+def test_the_cheap_diagram_bounds_equal_what_qt_finds_by_asking_every_item(window):
+    window.actions_.auto_layout.trigger()
+    window.scene.selection.clear()
+    assert window.scene.diagram_bounds() == window.scene.itemsBoundingRect()
