@@ -23,18 +23,3 @@ def register(app: typer.Typer) -> None:
         from designer.app import run
 
         raise typer.Exit(run(file, screenshot=screenshot))
-
-    @app.command("image")
-    def image_command(
-        file: Annotated[Path, typer.Argument(help="The .baton.json definition to draw.")],
-        output: Annotated[Path, typer.Argument(help="Where to write it: a .png or .svg file.")],
-        scale: Annotated[float, typer.Option(help="PNG pixels per diagram unit.")] = 2.0,
-    ) -> None:
-        """Render the diagram of a definition as a PNG or SVG image (no window needed)."""
-        from designer.canvas.export import render_definition_file
-
-        suffix = output.suffix.lower()
-        if suffix not in (".png", ".svg"):
-            raise typer.BadParameter("the output must end in .png or .svg", param_hint="OUTPUT")
-        render_definition_file(file, output, scale=scale)
-        typer.echo(f"wrote {output}")

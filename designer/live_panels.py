@@ -51,8 +51,7 @@ class LivePanels:
         self._action(menu, "Heat&map", lambda: self.show_dock("heatmap"), "Ctrl+Shift+E")
         self.menu = menu
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: str
-                ) -> QAction:
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: str) -> QAction:
         action = QAction(text, self._window)
         action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(slot)
@@ -149,8 +148,9 @@ class LivePanels:
 
     def start_run(self) -> str | None:
         """Ask for the inputs and start a run of the active version of this orchestration."""
-        dialog = StartRunDialog(self.ensure_bridge(), self._window.document.definition,
-                                parent=self._window)
+        dialog = StartRunDialog(
+            self.ensure_bridge(), self._window.document.definition, parent=self._window
+        )
         if dialog.exec() and dialog.run_id:
             self.show_dock("runs")
             if self.runs is not None:
@@ -172,6 +172,8 @@ class LivePanels:
 
     def close(self) -> None:
         """Stop the engine bridge's thread (the window is closing)."""
+        if self.monitor is not None:
+            self.monitor.stop()
         if self.bridge is not None:
             self.bridge.close()
             self.bridge = None

@@ -48,9 +48,7 @@ def register(app: typer.Typer) -> None:
         raise typer.Exit(run_selftest(file, out, echo=typer.echo))
 
 
-def run_selftest(
-    file: Path | None, out: Path | None, echo: Callable[[str], None] = print
-) -> int:
+def run_selftest(file: Path | None, out: Path | None, echo: Callable[[str], None] = print) -> int:
     """Run every check; 0 when all pass, 1 (after one clear line) on the first failure."""
     example = file or EXAMPLES_DIR / DEFAULT_EXAMPLE
     with tempfile.TemporaryDirectory(prefix="baton-selftest-") as scratch:

@@ -5,4 +5,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/ruff check .
 .venv/bin/lint-imports
-.venv/bin/python -m pytest -q "$@"
+# Two processes: the engine's tests without Qt at all (pytest-qt off; a guard fails the run
+# if anything imports it), then the designer's, so Qt objects left by GUI tests can never
+# be torn down in the middle of an engine test.
+.venv/bin/python -m pytest -q -p no:pytest-qt tests/engine "$@"
+.venv/bin/python -m pytest -q tests/designer "$@"

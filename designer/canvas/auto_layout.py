@@ -47,12 +47,13 @@ def auto_layout(definition: Orchestration) -> dict[str, Position]:
             y += h + ROW_GAP
         x += width + COLUMN_GAP
     min_y = min(p.y for p in positions.values())
-    return {
-        node_id: Position(
-            x=geometry.snap(p.x + ORIGIN[0], 10), y=geometry.snap(p.y - min_y + ORIGIN[1], 10)
-        )
-        for node_id, p in positions.items()
-    }
+    placed = {}
+    for node_id, p in positions.items():
+        # Snap the flow line, not the top edge, so neighbours' connectors stay straight.
+        anchor = geometry.anchor_y(nodes[node_id])
+        y = geometry.snap(p.y - min_y + ORIGIN[1] + anchor, 10) - anchor
+        placed[node_id] = Position(x=geometry.snap(p.x + ORIGIN[0], 10), y=y)
+    return placed
 
 
 def _without_back_edges(graph: nx.DiGraph, roots: list[str]) -> nx.DiGraph:

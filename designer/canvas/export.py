@@ -18,8 +18,7 @@ def _prepared(scene: DiagramScene) -> tuple[QRectF, list]:
     selected = scene.selectedItems()
     for item in selected:
         item.setSelected(False)  # the image shows the diagram, not the editing state
-    # Every item, not just the nodes: a rework loop runs below the lowest node.
-    bounds = scene.itemsBoundingRect().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
+    bounds = scene.diagram_bounds().adjusted(-MARGIN, -MARGIN, MARGIN, MARGIN)
     return bounds, selected
 
 
@@ -59,35 +58,3 @@ def export_svg(scene: DiagramScene, path: Path, title: str = "") -> bool:
     for item in selected:
         item.setSelected(True)
     return Path(path).is_file()
-
-
-def render_definition_file(source: Path, output: Path, scale: float = 2.0) -> None:
-    """Draw a definition file's diagram into a PNG or SVG image, without a window.
-
-    Raises:
-        DefinitionLoadError: the definition cannot be read (the CLI shows it in one line).
-        OSError: the image cannot be written.
-    """
-    import os
-
-    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # an image needs no screen
-    from PySide6.QtGui import QUndoStack
-    from PySide6.QtWidgets import QApplication
-
-    from designer.document import Document
-    from designer.selection import Selection
-    from engine.definition import load_definition
-
-    definition = load_definition(source)
-    app = QApplication.instance() or QApplication([])
-    scene = DiagramScene(Document(definition), QUndoStack(), Selection())
-    ok = (
-        export_svg(scene, output, definition.name)
-        if output.suffix.lower() == ".svg"
-        else export_png(scene, output, scale)
-    )
-    scene.detach()
-    del app
-    if not ok:
-        raise OSError(f"cannot write {output}")

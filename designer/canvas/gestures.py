@@ -92,7 +92,11 @@ class NodeMoveGesture(Gesture):
             # Alt frees a node from the grid for fine placement.
             free = modifiers & Qt.KeyboardModifier.AltModifier
             if self.scene.snap_to_grid and not free:
-                target = QPointF(geometry.snap(target.x()), geometry.snap(target.y()))
+                # The flow line (not the top edge) goes on the grid, so a stage and a
+                # decision beside it line up and the connector between them is straight.
+                anchor = self.scene.node_item(node_id).anchor_y
+                y = geometry.snap(target.y() + anchor) - anchor
+                target = QPointF(geometry.snap(target.x()), y)
             self.scene.node_item(node_id).setPos(target)
             self.scene.update_flows_of(node_id)
 

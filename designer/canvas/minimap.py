@@ -82,9 +82,10 @@ class MinimapWidget(QWidget):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(QRectF(0.5, 0.5, SIZE[0] - 1, SIZE[1] - 1), 6, 6)
         if not self._source.isNull():
-            frame = self._to_map(self._view.visible_scene_rect()).intersected(
-                QRectF(1, 1, SIZE[0] - 2, SIZE[1] - 2)
-            )
+            visible = self._to_map(self._view.visible_scene_rect())
+            if visible.contains(self._target):
+                return  # the whole diagram is in view: a frame around everything says nothing
+            frame = visible.intersected(QRectF(1, 1, SIZE[0] - 2, SIZE[1] - 2))
             painter.setPen(self._frame_pen)
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(frame.adjusted(1, 1, -1, -1), 3, 3)

@@ -91,7 +91,8 @@ class PaletteDropGesture:
     def _place(self, node: object, pos: QPointF) -> Position:
         width, _ = geometry.node_size(node)  # type: ignore[arg-type]
         anchor = geometry.anchor_y(node)  # type: ignore[arg-type]
-        return Position(x=geometry.snap(pos.x() - width / 2), y=geometry.snap(pos.y() - anchor))
+        # The flow line goes on the grid (see NodeMoveGesture), not the top edge.
+        return Position(x=geometry.snap(pos.x() - width / 2), y=geometry.snap(pos.y()) - anchor)
 
     def _stage_at(self, pos: QPointF) -> StageItem | None:
         node = self.scene.node_at(pos)

@@ -32,8 +32,8 @@ from designer.canvas.items import (
     StageItem,
     StepCardItem,
 )
-from designer.canvas.items.flow import route
 from designer.canvas.palette_drop import PaletteDropGesture
+from designer.canvas.routing import FlowRouter
 from designer.document import Change, ChangeKind, Document
 from designer.selection import Selection, SelectionKey
 from engine.definition import AnyNode, Flow, Position, StageNode
@@ -73,6 +73,7 @@ class DiagramScene(QGraphicsScene):
         self._grid_brush = theme.grid_brush(geometry.GRID)
         self._bounds_timer = QTimer(self, singleShot=True, interval=0)
         self._bounds_timer.timeout.connect(self._update_scene_rect)
+        self._router = FlowRouter(self, self._nodes, self._flows)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
         self._unsubscribe = document.subscribe(self._on_change)
         self.selectionChanged.connect(self._publish_selection)
@@ -124,6 +125,7 @@ class DiagramScene(QGraphicsScene):
         self._flows.clear()
         self._attached.clear()
         self._badged.clear()
+        self._router.clear()
         self._bounds = None
         definition = self.document.definition
         fallback = (
@@ -143,6 +145,7 @@ class DiagramScene(QGraphicsScene):
     def _on_change(self, change: Change) -> None:
         kind, element = change.kind, change.element
         self._bounds = None
+        self._router.nodes_moved()
         # A change from elsewhere (undo by shortcut, the inspector) while a drag is under way
         # may remove what the drag holds: drop the drag rather than act on stale items.
         self.cancel_gesture()
@@ -179,6 +182,7 @@ class DiagramScene(QGraphicsScene):
             self._flows[change.flow].refresh(self.document)
         if kind is not ChangeKind.PROPERTIES_CHANGED:
             self._bounds_timer.start()
+        self._router.note(change)
         self.document_changed.emit()
 
     def _add_node_item(self, node: AnyNode, position: Position | None) -> None:
@@ -239,7 +243,7 @@ class DiagramScene(QGraphicsScene):
         self._attached[target].add((source, target))
         self.addItem(item)
         item.refresh(self.document, flow)
-        self._route(item)
+        self._router.route(item)
 
     def _remove_flow_item(self, key: tuple[str, str] | None) -> None:
         item = self._flows.pop(key, None) if key else None
@@ -252,44 +256,23 @@ class DiagramScene(QGraphicsScene):
     def update_flows_of(self, node_id: str) -> None:
         """Re-route every connector attached to a node (it moved or changed size)."""
         self._bounds = None
+        self._router.nodes_moved()
         for key in self._attached.get(node_id, ()):
-            self._route(self._flows[key])
-
-    def _route(self, item: FlowItem) -> None:
-        source, target = self._nodes[item.source], self._nodes[item.target]
-        source_rect, target_rect = source.box(), target.box()
-        floor = None
-        if target_rect.left() < source_rect.left():  # a loop back: pass under what it skips
-            span_left, span_right = target_rect.left(), source_rect.right()
-            floor = max(
-                (
-                    box.bottom()
-                    for node in self._nodes.values()
-                    if (box := node.box()).right() >= span_left and box.left() <= span_right
-                ),
-                default=None,
-            )
-        item.set_path(
-            route(
-                source_rect,
-                source.anchor_out(),
-                target_rect,
-                target.anchor_in(),
-                side_exit=not isinstance(source, StageItem),
-                floor=floor,
-            )
-        )
+            self._router.route(self._flows[key])
 
     def diagram_bounds(self) -> QRectF:
-        """The diagram's extent: the union of its nodes (stages include their cards).
+        """The diagram's extent: every node (with its cards) and every connector.
 
-        Much cheaper than `itemsBoundingRect()` on big diagrams (one rect per node instead
-        of one per card and flow); cached until the document changes or a node moves.
+        The same rectangle as `itemsBoundingRect()` (fit, minimap and image export agree
+        with it), but computed from one rectangle per node and flow instead of asking
+        every card; cached until the document changes or a node moves.
         """
         if self._bounds is None:
             bounds = QRectF()
             for item in self._nodes.values():
                 bounds = bounds.united(item.sceneBoundingRect())
+            for flow in self._flows.values():
+                bounds = bounds.united(flow.sceneBoundingRect())
             self._bounds = bounds
         return self._bounds
 

@@ -17,10 +17,22 @@ class CompoundCommand(QUndoCommand):
     def __init__(self, text: str = "", parent: CompoundCommand | None = None) -> None:
         super().__init__(text)  # never a Qt parent: see the module docstring
         self.parts: list[CompoundCommand] = []
+        self._prepared = False
         if parent is not None:
             parent.parts.append(self)
 
+    def prepare_parts(self) -> None:
+        """Add parts that depend on the document as it is when the command first runs.
+
+        Called once, just before the first redo. In a compound edit an earlier sibling may
+        already have changed what this command must take care of (a delete of several
+        steps that link to each other), so such parts are found then, not at construction.
+        """
+
     def redo(self) -> None:
+        if not self._prepared:
+            self._prepared = True
+            self.prepare_parts()
         for part in self.parts:
             part.redo()
 

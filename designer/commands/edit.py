@@ -58,26 +58,8 @@ def delete_command(document: Document, keys: Iterable[Key]) -> CompoundCommand |
     for step_id in step_ids:
         RemoveStepCommand(document, step_id, parent=macro)
     for node_id in node_ids:
-        _DeferredRemoveNodeCommand(document, node_id, parent=macro)
+        RemoveNodeCommand(document, node_id, parent=macro)
     return macro
-
-
-class _DeferredRemoveNodeCommand(CompoundCommand):
-    """Removes a node with the flows it has when it runs (earlier siblings may remove some)."""
-
-    def __init__(self, document: Document, node_id: str, parent: CompoundCommand) -> None:
-        super().__init__(f"Delete {node_id}", parent)
-        self._document, self._node_id = document, node_id
-        self._inner: RemoveNodeCommand | None = None
-
-    def redo(self) -> None:
-        if self._inner is None:
-            self._inner = RemoveNodeCommand(self._document, self._node_id)
-        self._inner.redo()
-
-    def undo(self) -> None:
-        assert self._inner is not None
-        self._inner.undo()
 
 
 def copy_fragment(document: Document, keys: Iterable[Key]) -> str | None:

@@ -49,10 +49,12 @@ class RemoveNodeCommand(CompoundCommand):
     ) -> None:
         super().__init__(f"Delete {node_id}", parent)
         self._document, self._node_id = document, node_id
-        for flow in list(document.definition.flows):
-            if node_id in (flow.source, flow.target):
-                RemoveFlowCommand(document, flow.source, flow.target, parent=self)
         self._removed: tuple[AnyNode, int, Position | None] | None = None
+
+    def prepare_parts(self) -> None:
+        for flow in list(self._document.definition.flows):
+            if self._node_id in (flow.source, flow.target):
+                RemoveFlowCommand(self._document, flow.source, flow.target, parent=self)
 
     def redo(self) -> None:
         super().redo()  # the flows first: the document refuses to drop a connected node

@@ -40,8 +40,10 @@ class RemoveStepCommand(CompoundCommand):
     ) -> None:
         super().__init__(f"Delete step {step_id}", parent)
         self._document, self._step_id = document, step_id
-        _unlink_dependants(document, step_id, self)
         self._removed: tuple[str, AnyStep, int] | None = None
+
+    def prepare_parts(self) -> None:
+        _unlink_dependants(self._document, self._step_id, self)
 
     def redo(self) -> None:
         super().redo()
@@ -68,13 +70,16 @@ class MoveStepCommand(CompoundCommand):
         super().__init__(f"Move step {step_id}", parent)
         self._document, self._step_id = document, step_id
         self._stage_id, self._index = stage_id, index
+        self._old: tuple[str, int] | None = None
+
+    def prepare_parts(self) -> None:
+        document, step_id = self._document, self._step_id
         source = document.stage_of(step_id)
-        if source is not None and source.id != stage_id:
+        if source is not None and source.id != self._stage_id:
             step = document.element(step_id)
             if step is not None and getattr(step, "after", None):
                 SetAfterCommand(document, step_id, [], parent=self)
             _unlink_dependants(document, step_id, self)
-        self._old: tuple[str, int] | None = None
 
     def redo(self) -> None:
         super().redo()

@@ -82,6 +82,7 @@ class RunMonitor(QObject):
         history_panel: MomentSource | None = None,
     ) -> None:
         super().__init__(scene)
+        self._scene = scene
         self.bridge = bridge
         self.overlay = RunOverlay(scene)
         self.history_panel = history_panel
@@ -126,6 +127,11 @@ class RunMonitor(QObject):
         """Back to design mode."""
         self.show_run(None)
 
+    def stop(self) -> None:
+        """Stop following (the window is closing): no timer may paint a deleted view."""
+        self._ages.stop()
+        self.run_id, self._plan = None, None
+
     # --- keeping up -------------------------------------------------------------------------
 
     def _merge(self, events: list[dict[str, Any]]) -> None:
@@ -144,6 +150,10 @@ class RunMonitor(QObject):
         self.overlay.apply(state)
 
     def _refresh_ages(self) -> None:
+        if not self._scene.views():
+            # The view (and the legend living on it) is gone: nothing left to repaint.
+            self._ages.stop()
+            return
         if self.run_id and self._plan is not None and self.pinned is None:
             self._show_live()
 

@@ -140,3 +140,60 @@ def test_middle_drag_pans_the_view(window):
     after = window.view.visible_scene_rect().center()
     assert (after - before).x() == pytest.approx(100, abs=2)
     assert window.undo_stack.count() == 0
+
+
+def test_after_auto_layout_no_connector_cuts_through_a_node(qtbot, tmp_path):
+    from PySide6.QtGui import QPainterPathStroker
+    from PySide6.QtWidgets import QApplication
+
+    from engine.definition import load_definition
+
+    for example in ("deal_desk_approval", "customer_onboarding", "employee_onboarding"):
+        definition = load_definition(f"resources/examples/{example}.baton.json")
+        window = open_window(qtbot, tmp_path, definition)
+        window.actions_.auto_layout.trigger()
+        QApplication.processEvents()  # backward flows are routed again once all moved
+        scene = window.scene
+        for flow in definition.flows:
+            # The stroke, not the path: an open path counts as the area it encloses.
+            stroker = QPainterPathStroker()
+            stroker.setWidth(1.0)
+            path = stroker.createStroke(scene.flow_item(flow.source, flow.target).line())
+            for node in definition.nodes:
+                if node.id in (flow.source, flow.target):
+                    continue
+                box = scene.node_item(node.id).box().adjusted(4, 4, -4, -4)
+                assert not path.intersects(box), (
+                    f"{example}: {flow.source}→{flow.target} cuts {node.id}"
+                )
+        window.undo_stack.setClean()
+
+
+def test_a_rework_loop_runs_under_the_nodes_it_skips():
+    from PySide6.QtCore import QPointF, QRectF
+
+    from designer.canvas.items.flow import route
+
+    source, target = QRectF(800, 100, 64, 64), QRectF(100, 100, 260, 150)
+    path = route(source, QPointF(864, 132), target, QPointF(100, 122), True, floor=400)
+    assert path.boundingRect().bottom() >= 436
+    assert path.currentPosition() == QPointF(100, 122)
+
+
+def test_fit_and_export_include_the_lane_of_a_rework_loop(qtbot, tmp_path):
+    from engine.definition import load_definition
+
+    window = open_window(
+        qtbot, tmp_path, load_definition("resources/examples/deal_desk_approval.baton.json")
+    )
+    lowest_node = max(
+        item.box().bottom()
+        for item in map(window.scene.node_item, ["prepare", "full_review", "full_verdict"])
+    )
+    assert window.scene.diagram_bounds().bottom() > lowest_node + 30
+
+
+def test_the_cheap_diagram_bounds_equal_what_qt_finds_by_asking_every_item(window):
+    window.actions_.auto_layout.trigger()
+    window.scene.selection.clear()
+    assert window.scene.diagram_bounds() == window.scene.itemsBoundingRect()

@@ -1,4 +1,6 @@
-"""Engine-wide fixtures: the database backends every engine test can run on.
+"""Engine-wide fixtures: no Qt, and the database backends every engine test can run on.
+
+Engine tests run without Qt (DESIGN rule 1), in their own pytest process (scripts/test.sh).
 
 `db_url` gives each test a fresh database, once on a SQLite file and once on a real
 PostgreSQL server that the session starts on loopback (tests/engine/pg_server.py). Without
@@ -8,11 +10,24 @@ PostgreSQL binaries the PostgreSQL half is skipped locally and FAILS in CI (CI=t
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 from tests.engine.pg_server import PgServer, find_bin_dir
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _engine_tests_import_no_qt(request: pytest.FixtureRequest):
+    yield
+    # Only meaningful in the engine-only run, where pytest-qt is switched off; a combined
+    # run has the designer tests (and pytest-qt itself) import Qt first.
+    if request.config.pluginmanager.hasplugin("pytest-qt"):
+        return
+    # The CLI may load the designer's small plugin modules (entry points), never Qt itself.
+    leaked = sorted(m for m in sys.modules if m.startswith("PySide6"))
+    assert not leaked, f"engine tests imported Qt: {leaked[:5]}"
 
 
 def _in_ci() -> bool:

@@ -7,6 +7,7 @@ flow changes; `paint()` draws what was prepared.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPainterPathStroker, QPolygonF
@@ -34,6 +35,8 @@ class FlowItem(DiagramItem):
         self._bounds = QRectF()
         self._label = CachedText(theme.SMALL_FONT_ARGS)
         self._has_label = False
+        # Set by the router: whether a label rectangle is clear of other nodes.
+        self.label_is_free: Callable[[QRectF], bool] | None = None
         self._label_rect = QRectF()
 
     def refresh(self, document: Document, flow: Flow | None = None) -> None:
@@ -63,17 +66,28 @@ class FlowItem(DiagramItem):
 
     def _place_label(self) -> None:
         self.prepareGeometryChange()
+        self._label_rect = QRectF()
         if self._has_label and not self._path.isEmpty():
-            # Near the source, like BPMN modellers: the label reads as "leave this way if",
-            # and it stays clear of whatever the middle of a long connector passes under.
+            # Near the source, like BPMN modellers: the label reads as "leave this way if".
+            # If a node is in the way there, slide it along the connector to a free spot.
             length = self._path.length()
-            along = min(length / 2, 34 + self._label.width() / 2)
-            middle = self._path.pointAtPercent(self._path.percentAtLength(along))
-            w = self._label.width() + 12
-            self._label_rect = QRectF(middle.x() - w / 2, middle.y() - 10, w, 19)
-        else:
-            self._label_rect = QRectF()
+            near = min(length / 2, 34 + self._label.width() / 2)
+            for along in (near, *(length * f for f in (0.5, 0.35, 0.65, 0.8, 0.2))):
+                self._label_rect = self._label_at(along)
+                if self.label_is_free is None or self.label_is_free(self._label_rect):
+                    break
+            else:
+                self._label_rect = self._label_at(near)
         self._bounds = self._shape.boundingRect().united(self._label_rect).adjusted(-4, -4, 4, 4)
+
+    def _label_at(self, along: float) -> QRectF:
+        point = self._path.pointAtPercent(self._path.percentAtLength(along))
+        w = self._label.width() + 12
+        return QRectF(point.x() - w / 2, point.y() - 10, w, 19)
+
+    def line(self) -> QPainterPath:
+        """The connector's centre line, in scene coordinates."""
+        return self._path
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -122,9 +136,9 @@ def route(
 
     Forward flows are a smooth S from the source's right edge to the target's left edge.
     A diamond or circle (`side_exit`) reaches a node just below or above it from its bottom
-    or top point. Any other flow going backwards (a rework loop) runs around underneath,
-    at `floor` (the lowest bottom of the nodes in between, found by the scene), with
-    rounded corners, so it never cuts through the stages it skips.
+    or top point. Any other flow going backwards (a rework loop, a wrap to the next row)
+    runs along a lane 36 units under `floor` (the scene finds the lowest node in the way),
+    with rounded corners, so it never cuts through the stages it passes.
     """
     if target_in.x() >= source_out.x() + 2 * ARROW:
         return connector_path(source_out, target_in)
@@ -142,7 +156,7 @@ def route(
         )
         path.lineTo(target_in)
         return path
-    lowest = max(source.bottom(), target.bottom(), floor if floor is not None else -1e9) + 36
+    lowest = (floor if floor is not None else max(source.bottom(), target.bottom())) + 36
     left = target_in.x() - 24
     if side_exit:  # leave a diamond or circle from its bottom point, straight down
         start = QPointF(source.center().x(), source.bottom())
@@ -151,10 +165,11 @@ def route(
         right = source_out.x() + 24
         points = [source_out, QPointF(right, source_out.y()), QPointF(right, lowest)]
     points += [QPointF(left, lowest), QPointF(left, target_in.y()), target_in]
-    return _rounded(points, radius=14)
+    return rounded_path(points, radius=14)
 
 
-def _rounded(points: list[QPointF], radius: float) -> QPainterPath:
+def rounded_path(points: list[QPointF], radius: float) -> QPainterPath:
+    """A polyline through `points` with its corners rounded to `radius`."""
     path = QPainterPath(points[0])
     for before, corner, after in zip(points, points[1:], points[2:], strict=False):
         into = QLineF(corner, before)

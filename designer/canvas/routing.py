@@ -1,0 +1,257 @@
+"""Routing connectors: forward flows as curves, backward flows along a clear lane.
+
+A flow going back (a rework loop, a wrap to the next row) must not cut through the nodes
+it passes, so its lane depends on other nodes' places. The router remembers those flows
+and, after any change of geometry near them (a move, a stage growing, a whole
+auto-layout), routes them again once, after the change is complete.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
+from PySide6.QtGui import QPainterPath, QPainterPathStroker
+from PySide6.QtWidgets import QGraphicsScene
+
+from designer.canvas.items import FlowItem, NodeItem, StageItem
+from designer.canvas.items.flow import rounded_path, route
+from designer.document import Change, ChangeKind
+
+LANE = 36.0  # how far below the nodes it passes a backward flow runs
+CELL = 400.0  # size of the coarse grid cells used to find nodes near a connector
+BIG = 1e7  # "unbounded" for vertical searches
+BAND = 1600.0  # height searched at a time for a clear lane
+
+
+class FlowRouter(QObject):
+    """Routes the connectors of one scene (it reads the scene's id -> item maps)."""
+
+    def __init__(
+        self,
+        scene: QGraphicsScene,
+        nodes: dict[str, NodeItem],
+        flows: dict[tuple[str, str], FlowItem],
+    ) -> None:
+        super().__init__(scene)
+        self._scene, self._nodes, self._flows = scene, nodes, flows
+        self._columns: dict[tuple[int, int], list[NodeItem]] | None = None  # see _nodes_in
+        self._loops: set[tuple[str, str]] = set()
+        self._dirty_loops: set[tuple[str, str]] = set()
+        self._moves = 0  # node moves since routes were last brought up to date
+        self._loop_timer = QTimer(self, singleShot=True, interval=0)
+        self._loop_timer.timeout.connect(self._reroute_loops)
+
+    def nodes_moved(self) -> None:
+        """Node boxes changed (a move, a resize, a node added or removed)."""
+        self._columns = None
+
+    def clear(self) -> None:
+        """Forget every flow (the scene is rebuilt)."""
+        self._columns = None
+        self._loops.clear()
+        self._dirty_loops.clear()
+
+    def route(self, item: FlowItem) -> None:
+        """Lay out a connector between its two nodes' current boxes."""
+        source, target = self._nodes[item.source], self._nodes[item.target]
+        source_rect, target_rect = source.box(), target.box()
+        floor = None
+        self._loops.discard(item.key)  # type: ignore[arg-type]
+        if target_rect.left() < source_rect.left():  # going back: find a clear lane below
+            self._loops.add((item.source, item.target))
+            floor = self._clear_below(source_rect.bottom(), target_rect.left(), source_rect.right())
+            if floor + 2 * LANE > target_rect.top() > source_rect.bottom():
+                # No room between the rows (a wrap to the next row is not possible):
+                # run under both instead.
+                floor = self._clear_below(
+                    max(source_rect.bottom(), target_rect.bottom()),
+                    target_rect.left(),
+                    source_rect.right(),
+                )
+        side_exit = not isinstance(source, StageItem)
+        if side_exit and floor is not None and self._node_below(source, floor + LANE):
+            side_exit = False  # dropping from the bottom point would cut through that node
+        path = route(
+            source_rect,
+            source.anchor_out(),
+            target_rect,
+            target.anchor_in(),
+            side_exit=side_exit,
+            floor=floor,
+        )
+        if floor is None and self._blocked(path, source, target):
+            # A forward flow skipping past a node (a default branch around a stage): run
+            # in a lane above what is in the way, and re-route when things move nearby.
+            path = self._over(source, target)
+            self._loops.add((item.source, item.target))
+        item.label_is_free = lambda rect: (
+            not any(node is not source and node is not target for node in self._nodes_in(rect))
+        )
+        item.set_path(path)
+
+    def _nodes_in(self, area: QRectF) -> list[NodeItem]:
+        """Nodes whose box meets `area`, found through a coarse grid of the node boxes.
+
+        The scene's own index is not used: while the scene is being built it would scan
+        every card and connector for each query.
+        """
+        if self._columns is None:
+            self._columns = {}
+            for node in self._nodes.values():
+                for cell in _cells(node.x(), node.y(), node.width, node.height):
+                    self._columns.setdefault(cell, []).append(node)
+        top = max(area.top(), -BIG)
+        bottom = min(area.bottom(), BIG)
+        found: dict[int, NodeItem] = {}
+        if (area.width() * (bottom - top)) / (CELL * CELL) > len(self._columns):
+            cells = self._columns.values()  # a huge area: every cell is cheaper
+        else:
+            keys = _cells(area.left(), top, area.width(), bottom - top)
+            cells = [self._columns[k] for k in keys if k in self._columns]
+        for bucket in cells:
+            for node in bucket:
+                x, y = node.x(), node.y()
+                if (
+                    x <= area.right()
+                    and x + node.width >= area.left()
+                    and y <= bottom
+                    and y + node.height >= top
+                ):
+                    found[id(node)] = node
+        return list(found.values())
+
+    def _blocked(self, path: QPainterPath, source: NodeItem, target: NodeItem) -> bool:
+        """Whether a connector's line crosses a node other than its own two ends."""
+        candidates = [
+            node
+            for node in self._nodes_in(path.boundingRect())
+            if node is not source and node is not target
+        ]
+        if not candidates:
+            return False
+        stroker = QPainterPathStroker()
+        stroker.setWidth(1.0)
+        line = stroker.createStroke(path)  # an open path would count as its enclosed area
+        return any(line.intersects(node.box().adjusted(2, 2, -2, -2)) for node in candidates)
+
+    def _over(self, source: NodeItem, target: NodeItem) -> QPainterPath:
+        start, end = source.anchor_out(), target.anchor_in()
+        left, right = start.x() + 24, end.x() - 24
+        ceiling = min(start.y(), end.y())
+        # Climb above every node in the span that the lane would cut, nearest first.
+        above = self._nodes_in(QRectF(left, -BIG, right - left, ceiling + BIG))
+        for node in sorted(above, key=lambda n: -(n.y() + n.height)):
+            if node is source or node is target:
+                continue
+            if node.y() + node.height <= ceiling - LANE:
+                break
+            ceiling = min(ceiling, node.y())
+        lane = ceiling - LANE
+        return rounded_path(
+            [
+                start,
+                QPointF(left, start.y()),
+                QPointF(left, lane),
+                QPointF(right, lane),
+                QPointF(right, end.y()),
+                end,
+            ],
+            radius=14,
+        )
+
+    def note(self, change: Change) -> None:
+        """Queue the flows whose route a change of geometry may have spoiled.
+
+        Those are the flows that go around something near the change (their lane may now
+        be blocked, or no longer needed) and the flows now running under the changed node.
+        """
+        kind = change.kind
+        if kind is ChangeKind.RESET:
+            self._dirty_loops.clear()  # the rebuild has just routed every flow
+        elif kind is ChangeKind.NODE_REMOVED:
+            self._dirty_loops |= self._loops
+        elif kind in (ChangeKind.NODE_MOVED, ChangeKind.NODE_ADDED):
+            self._moves += 1
+            if self._moves > 1:
+                # Several nodes moved at once (auto-layout, a multi-node drag): routes made
+                # between two of those moves saw a half-moved diagram; redo them all, once.
+                self._dirty_loops |= set(self._flows)
+            else:
+                self._dirty_loops |= self._around(change.element)
+            self._loop_timer.start()  # also ends the batch of moves
+        elif kind in (ChangeKind.STEP_ADDED, ChangeKind.STEP_REMOVED) or (
+            kind is ChangeKind.STEP_MOVED and change.stage != change.old_stage
+        ):  # stages grew or shrank (a reorder inside a stage changes no size)
+            for stage_id in {change.stage, change.old_stage} - {None}:
+                self._dirty_loops |= self._around(stage_id)
+        if self._dirty_loops:
+            self._loop_timer.start()
+
+    def _around(self, node_id: str | None) -> set[tuple[str, str]]:
+        node = self._nodes.get(node_id) if node_id else None
+        if node is None:
+            return set()
+        under = {
+            item.key
+            for item in self._scene.items(node.box())
+            if isinstance(item, FlowItem) and node_id not in item.key
+        }
+        return under | self._loops_across(node_id)  # type: ignore[return-value]
+
+    def _loops_across(self, node_id: str | None) -> set[tuple[str, str]]:
+        node = self._nodes.get(node_id) if node_id else None
+        if node is None:
+            return set()
+        left, right = node.x(), node.x() + node.width
+        found = set()
+        for key in self._loops:
+            item = self._flows.get(key)
+            if item is None:
+                found.add(key)
+                continue
+            # The span a detour covers: from the leftmost to the rightmost end, either way.
+            a, b = self._nodes[key[0]], self._nodes[key[1]]
+            if min(a.x(), b.x()) <= right and left <= max(a.x() + a.width, b.x() + b.width):
+                found.add(key)
+        return found
+
+    def _reroute_loops(self) -> None:
+        self._moves = 0
+        dirty, self._dirty_loops = self._dirty_loops, set()
+        for key in dirty:
+            item = self._flows.get(key)
+            if item is None:
+                self._loops.discard(key)
+            else:
+                self.route(item)
+
+    def _node_below(self, source: NodeItem, down_to: float) -> bool:
+        """Whether another node sits straight under `source`, above `down_to`."""
+        column = source.x() + source.width / 2
+        top = source.y() + source.height
+        return any(
+            node is not source and node.x() <= column <= node.x() + node.width
+            for node in self._nodes_in(QRectF(column, top, 1, down_to - top))
+        )
+
+    def _clear_below(self, floor: float, left: float, right: float) -> float:
+        """The lowest node bottom, from `floor` down, that a lane at floor + LANE would cut.
+
+        Only nodes spanning [left, right] count; each one found may push the lane under
+        the next, so they are taken from the top down.
+        """
+        while True:  # look a band at a time: most lanes are found in the first one
+            band = QRectF(left, floor, right - left, BAND)
+            for node in sorted(self._nodes_in(band), key=lambda n: n.y()):
+                if node.y() > floor + LANE:
+                    return floor
+                floor = max(floor, node.y() + node.height)
+            if floor + LANE < band.bottom():
+                return floor
+
+
+def _cells(x: float, y: float, width: float, height: float) -> list[tuple[int, int]]:
+    return [
+        (cx, cy)
+        for cx in range(int(x // CELL), int((x + width) // CELL) + 1)
+        for cy in range(int(y // CELL), int((y + height) // CELL) + 1)
+    ]
