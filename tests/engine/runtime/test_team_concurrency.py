@@ -182,6 +182,9 @@ def test_two_workers_fire_each_timer_exactly_once(db_url):
         for _ in range(2)
     ]
     try:
+        # both are up (each prints its banner once its signal handlers are set)
+        banners = [w.stderr.readline() for w in workers]
+        assert all(b.startswith("baton worker on ") for b in banners), banners
         deadline = time.monotonic() + 90
         while time.monotonic() < deadline:
             if all(engine.run(r)["stage"] == "filing" for r in runs):
