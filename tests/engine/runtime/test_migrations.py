@@ -62,3 +62,7 @@ def test_db_upgrade_creates_an_empty_database_at_the_newest_schema(empty_url, ca
     assert "upgraded from empty" in capsys.readouterr().out
     assert main(["db", "status", "--db", empty_url]) == 0
     assert migrate.head() in capsys.readouterr().out
+
+
+def test_the_head_constant_is_the_head_of_the_migration_chain():
+    assert migrate.chain_head() == migrate.HEAD
