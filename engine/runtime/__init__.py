@@ -35,6 +35,15 @@ Semantics (the contract of DESIGN.md "Run semantics", as implemented here):
   appends their events and updates the query tables in one commit. A crash mid-call rolls
   the whole call back, so a run is always before or after a transition; background steps
   run since the last commit run again (at-least-once; `send_email` is idempotent).
+* Several processes (desktops, `baton worker`s) may share one database. A call locks each
+  run it moves (`SELECT ... FOR UPDATE` where the database has row locks; SQLite has one
+  writer at a time) and writes it back only if its `rev` is unchanged; a work item is
+  completed or reassigned only while still open and with the assignee the call checked;
+  timers, schedule slots and notices are claimed by a conditional delete/update. A call
+  that loses a race is rolled back whole and redone on fresh state, so it either succeeds
+  or reports what the winner did ("already completed by X at T").
+* Roles (engine.runtime.permissions): admins activate definitions and manage users,
+  operators cancel/pause/resume/retry/skip/reassign; enforced on shared databases.
 * Time comes from an injected `Clock`; `Engine.tick()` fires due timers and schedules,
   `Engine.advance(until)` walks a `VirtualClock` through them in order.
 """
