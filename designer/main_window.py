@@ -344,6 +344,9 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.scene.detach()
         self.live.close()
+        # Commands are freed now, while everything they point at is alive; left to Python's
+        # collector they can be freed in an order that crashes QUndoStack's destructor.
+        self.undo_stack.clear()
         event.accept()
 
     # --- settings and recent files ----------------------------------------------------------

@@ -207,6 +207,11 @@ class DiagramScene(QGraphicsScene):
         if isinstance(item, StageItem):
             for card in item.cards:
                 self._cards.pop(card.step_id, None)
+                # Unparent before removing: a card left inside a stage that Python then frees
+                # is freed twice (by the stage's C++ destructor and by its own wrapper).
+                card.setParentItem(None)
+                self.removeItem(card)
+            item.cards = []
         for key in list(self._attached.pop(node_id, ())):
             self._remove_flow_item(key)
         self.removeItem(item)
