@@ -28,6 +28,7 @@ from designer.commands import SetLayoutCommand
 from designer.design_panels import DesignPanels
 from designer.document import Document
 from designer.file_export import export_markdown_file
+from designer.interchange_menu import InterchangeMenu
 from designer.live_panels import LivePanels
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
@@ -100,6 +101,7 @@ class MainWindow(QMainWindow):
         self.panels = DesignPanels(self)
         self.actions_ = build_actions(self)
         self.live = LivePanels(self)
+        self.interchange = InterchangeMenu(self)
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         self._build_status_bar()
@@ -210,6 +212,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.view.fit()
         QTimer.singleShot(0, self.view.fit)  # again once the window has its final size
+
+    def confirm_discard(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to replace the document."""
+        return self._confirm_discard()
+
+    def load_unsaved(self, definition: Orchestration) -> None:
+        """Show a definition that is not on disk yet (an import): unsaved until saved."""
+        self._load_into(definition, None)
+        self._recovered_unsaved = True  # closing asks to save it
+        self._update_title()
 
     def new_file(self) -> bool:
         """Start an empty orchestration (asks about unsaved changes first)."""
