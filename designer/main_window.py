@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -359,6 +360,10 @@ class MainWindow(QMainWindow):
         # Commands are freed now, while everything they point at is alive; left to Python's
         # collector they can be freed in an order that crashes QUndoStack's destructor.
         self.undo_stack.clear()
+        # A validation still running on a worker thread reports back through an object
+        # owned by this window: let it finish before the window can be deleted.
+        QThreadPool.globalInstance().waitForDone(3000)
+        QApplication.sendPostedEvents()
         event.accept()
 
     # --- settings and recent files ----------------------------------------------------------

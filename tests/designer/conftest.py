@@ -69,3 +69,21 @@ def _garbage_collected_between_tests(qapp):
     yield
     qapp.processEvents()
     gc.collect()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Free what is left of Qt objects while the QApplication still exists.
+
+    Objects collected after it (by the garbage collector at interpreter exit) crash the
+    process on its way out, turning a green run into exit code 139.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    gc.collect()
+    from designer.canvas import theme
+
+    theme.forget_rendered()
+    gc.collect()
