@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
@@ -28,6 +29,7 @@ from designer.commands import SetLayoutCommand
 from designer.design_panels import DesignPanels
 from designer.document import Document
 from designer.file_export import export_markdown_file
+from designer.interchange_menu import InterchangeMenu
 from designer.live_panels import LivePanels
 from designer.recovery import RecoveryStore, readable
 from designer.selection import Selection
@@ -100,6 +102,7 @@ class MainWindow(QMainWindow):
         self.panels = DesignPanels(self)
         self.actions_ = build_actions(self)
         self.live = LivePanels(self)
+        self.interchange = InterchangeMenu(self)
         for dock in (self.palette_dock, self.inspector_dock, self.problems_dock):
             self.view_menu.addAction(dock.toggleViewAction())
         self._build_status_bar()
@@ -210,6 +213,16 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.view.fit()
         QTimer.singleShot(0, self.view.fit)  # again once the window has its final size
+
+    def confirm_discard(self) -> bool:
+        """Ask about unsaved changes; True when it is fine to replace the document."""
+        return self._confirm_discard()
+
+    def load_unsaved(self, definition: Orchestration) -> None:
+        """Show a definition that is not on disk yet (an import): unsaved until saved."""
+        self._load_into(definition, None)
+        self._recovered_unsaved = True  # closing asks to save it
+        self._update_title()
 
     def new_file(self) -> bool:
         """Start an empty orchestration (asks about unsaved changes first)."""
@@ -344,6 +357,13 @@ class MainWindow(QMainWindow):
         self._save_settings()
         self.scene.detach()
         self.live.close()
+        # Commands are freed now, while everything they point at is alive; left to Python's
+        # collector they can be freed in an order that crashes QUndoStack's destructor.
+        self.undo_stack.clear()
+        # A validation still running on a worker thread reports back through an object
+        # owned by this window: let it finish before the window can be deleted.
+        QThreadPool.globalInstance().waitForDone(3000)
+        QApplication.sendPostedEvents()
         event.accept()
 
     # --- settings and recent files ----------------------------------------------------------

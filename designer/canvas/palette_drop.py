@@ -6,6 +6,7 @@ under the pointer; a step dropped on empty canvas creates a stage holding it, as
 
 from __future__ import annotations
 
+import weakref
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPointF
@@ -27,7 +28,7 @@ class PaletteDropGesture:
     """Feedback while a palette drag hovers the canvas, and the command on drop."""
 
     def __init__(self, scene: DiagramScene) -> None:
-        self.scene = scene
+        self.scene = weakref.proxy(scene)  # the scene owns this gesture: no cycle
         self._stage: StageItem | None = None
 
     @staticmethod

@@ -8,6 +8,8 @@ auto-layout), routes them again once, after the change is complete.
 
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
 from PySide6.QtGui import QPainterPath, QPainterPathStroker
 from PySide6.QtWidgets import QGraphicsScene
@@ -32,7 +34,8 @@ class FlowRouter(QObject):
         flows: dict[tuple[str, str], FlowItem],
     ) -> None:
         super().__init__(scene)
-        self._scene, self._nodes, self._flows = scene, nodes, flows
+        self._nodes, self._flows = nodes, flows
+        self._scene = weakref.proxy(scene)  # the scene owns the router: no cycle
         self._columns: dict[tuple[int, int], list[NodeItem]] | None = None  # see _nodes_in
         self._loops: set[tuple[str, str]] = set()
         self._dirty_loops: set[tuple[str, str]] = set()
@@ -83,9 +86,7 @@ class FlowRouter(QObject):
             # in a lane above what is in the way, and re-route when things move nearby.
             path = self._over(source, target)
             self._loops.add((item.source, item.target))
-        item.label_is_free = lambda rect: (
-            not any(node is not source and node is not target for node in self._nodes_in(rect))
-        )
+        item.label_is_free = _LabelSpace(self, source, target)
         item.set_path(path)
 
     def _nodes_in(self, area: QRectF) -> list[NodeItem]:
@@ -255,3 +256,25 @@ def _cells(x: float, y: float, width: float, height: float) -> list[tuple[int, i
         for cx in range(int(x // CELL), int((x + width) // CELL) + 1)
         for cy in range(int(y // CELL), int((y + height) // CELL) + 1)
     ]
+
+
+class _LabelSpace:
+    """Answers a flow item whether a label rectangle is clear of other nodes.
+
+    Holds the router and the flow's ends weakly, so items, router and scene form no
+    reference cycle that only the garbage collector could free.
+    """
+
+    __slots__ = ("_router", "_source", "_target")
+
+    def __init__(self, router: FlowRouter, source: NodeItem, target: NodeItem) -> None:
+        self._router = weakref.ref(router)
+        self._source, self._target = source.node_id, target.node_id
+
+    def __call__(self, rect: QRectF) -> bool:
+        router = self._router()
+        if router is None:
+            return True
+        return not any(
+            node.node_id not in (self._source, self._target) for node in router._nodes_in(rect)
+        )

@@ -8,7 +8,8 @@ Mouse presses are routed to small gesture objects (designer/canvas/gestures.py).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import weakref
+from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QPainter, QUndoCommand, QUndoStack
@@ -75,7 +76,7 @@ class DiagramScene(QGraphicsScene):
         self._bounds_timer.timeout.connect(self._update_scene_rect)
         self._router = FlowRouter(self, self._nodes, self._flows)
         self.setItemIndexMethod(QGraphicsScene.ItemIndexMethod.BspTreeIndex)
-        self._unsubscribe = document.subscribe(self._on_change)
+        self._unsubscribe = document.subscribe(_weak_listener(self))
         self.selectionChanged.connect(self._publish_selection)
         selection.changed.connect(self._follow_selection)
         self.rebuild()
@@ -207,6 +208,11 @@ class DiagramScene(QGraphicsScene):
         if isinstance(item, StageItem):
             for card in item.cards:
                 self._cards.pop(card.step_id, None)
+                # Unparent before removing: a card left inside a stage that Python then frees
+                # is freed twice (by the stage's C++ destructor and by its own wrapper).
+                card.setParentItem(None)
+                self.removeItem(card)
+            item.cards = []
         for key in list(self._attached.pop(node_id, ())):
             self._remove_flow_item(key)
         self.removeItem(item)
@@ -478,3 +484,17 @@ class DiagramScene(QGraphicsScene):
             if isinstance(item, NodeItem) and item is not exclude:
                 return item
         return None
+
+
+def _weak_listener(scene: DiagramScene) -> Callable[[Change], None]:
+    # The document must not keep the scene alive: a scene without a Qt parent (image
+    # export, tests) is then freed as soon as it is dropped, while Qt is still running,
+    # instead of by the garbage collector at exit, after Qt, which crashes the process.
+    ref = weakref.ref(scene)
+
+    def listener(change: Change) -> None:
+        alive = ref()
+        if alive is not None:
+            alive._on_change(change)
+
+    return listener

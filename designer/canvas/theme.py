@@ -8,6 +8,7 @@ items read them as `theme.NAME` when painting, so `apply(dark=...)` restyles eve
 
 from __future__ import annotations
 
+import atexit
 from functools import cache
 from pathlib import Path
 
@@ -211,3 +212,20 @@ def _render(name: str, size: int, device_ratio: float, color: str) -> QPixmap:
     painter.end()
     pixmap.setDevicePixelRatio(device_ratio)
     return pixmap
+
+
+def forget_rendered() -> None:
+    """Drop cached pixmaps, icons and fonts.
+
+    Called at exit: a QPixmap or font metrics object destroyed after the QApplication
+    crashes the interpreter on its way out.
+    """
+    _render.cache_clear()
+    _icon.cache_clear()
+    font.cache_clear()
+    from designer.canvas.items import base
+
+    base.forget_metrics()
+
+
+atexit.register(forget_rendered)

@@ -107,7 +107,11 @@ class _Worker(QObject):
     @Slot()
     def close(self) -> None:
         if self._timer is not None:
+            # Stopped and deleted here, on its own thread: a timer freed later by Python's
+            # collector on the UI thread crashes Qt.
             self._timer.stop()
+            self._timer.deleteLater()
+            self._timer = None
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -213,6 +217,8 @@ class EngineBridge(QObject):
         if not self._thread.isRunning():
             return
         self._close_worker.emit()
+        # Deleted by its own thread as that thread finishes, never by the collector later.
+        self._worker.deleteLater()
         self._thread.quit()
         self._thread.wait(5000)
         self._pending.clear()

@@ -6,6 +6,7 @@ questions) and recorded in `dialogs`; a test that cares patches its own answer.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -58,3 +59,31 @@ def _clipboard_emptied_before_exit(qapp):
     # tears the application down, PySide6 6.11 crashes at exit (SIGSEGV after a green run).
     yield
     qapp.clipboard().clear()
+
+
+@pytest.fixture(autouse=True)
+def _garbage_collected_between_tests(qapp):
+    # Collect each test's Qt garbage at a quiet moment (its widgets closed, deferred deletes
+    # done), not whenever the collector happens to run inside a later test, perhaps while a
+    # worker thread of that test is busy.
+    yield
+    qapp.processEvents()
+    gc.collect()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Free what is left of Qt objects while the QApplication still exists.
+
+    Objects collected after it (by the garbage collector at interpreter exit) crash the
+    process on its way out, turning a green run into exit code 139.
+    """
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        return
+    gc.collect()
+    from designer.canvas import theme
+
+    theme.forget_rendered()
+    gc.collect()

@@ -80,6 +80,11 @@ def _metrics(font_args: tuple[float, bool]) -> QFontMetricsF:
     return QFontMetricsF(theme.font(*font_args))
 
 
+def forget_metrics() -> None:
+    """Drop the cached font metrics (see theme.forget_rendered)."""
+    _metrics.cache_clear()
+
+
 class DiagramItem(QGraphicsItem):
     """Base of node, step and flow items: selectable, hoverable, can carry a badge."""
 
