@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -295,6 +296,7 @@ def _load(url: str, duration: float) -> int:
     engine.tick()  # anything a stopping worker left due
 
     reports = [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"))]
+    shutil.rmtree(folder, ignore_errors=True)
     calls = sum(r["calls"] for r in reports)
     conflicts = sum(r["conflicts"] for r in reports)
     transitions = events_after - events_before

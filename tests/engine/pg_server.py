@@ -50,6 +50,37 @@ def _run_as() -> list[str]:
     raise RuntimeError("running as root and neither a 'postgres' nor a 'nobody' user exists")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_orphans(bin_dir: Path) -> None:
+    """Stop and delete servers left by a test process that died without its teardown
+    (a segfault skips it): each server folder names the process that started it."""
+    for folder in Path(tempfile.gettempdir()).glob("baton-pg-*"):
+        owner = folder / "owner.pid"
+        try:
+            pid = int(owner.read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue
+        subprocess.run(
+            [*_run_as(), str(bin_dir / "pg_ctl"), "-D", str(folder / "data"), "-m", "immediate",
+             "-w", "stop"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            check=False,
+        )  # fmt: skip
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 class PgServer:
     """One PostgreSQL cluster in a temporary folder; `stop()` removes it.
 
@@ -61,8 +92,10 @@ class PgServer:
 
     def __init__(self, bin_dir: Path, durable: bool = False) -> None:
         self.bin_dir = bin_dir
+        remove_orphans(bin_dir)
         self.port = _free_port()
         self.folder = Path(tempfile.mkdtemp(prefix="baton-pg-"))
+        (self.folder / "owner.pid").write_text(str(os.getpid()))
         self.data = self.folder / "data"
         self._prefix = _run_as()
         self._names = itertools.count(1)
