@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from designer.canvas.export import export_png, export_svg
+from designer.file_export import export_markdown_file
 from engine.definition.io import write_atomic
 from engine.errors import BatonError
 from engine.interchange import Report, export_bpmn, export_salesforce, import_file
@@ -83,11 +85,37 @@ class InterchangeMenu:
         write_atomic(path, text)
         return report is None or not report
 
-    def _export(self, title: str, suffix: str, file_filter: str, produce) -> None:
+    def export_png_dialog(self) -> None:
+        """File ▸ Export ▸ PNG: the whole diagram at twice its size."""
+        name = self._ask("PNG", ".png", "PNG image (*.png)")
+        if name:
+            export_png(self._window.scene, Path(name))
+
+    def export_svg_dialog(self) -> None:
+        """File ▸ Export ▸ SVG: the whole diagram as a vector image."""
+        name = self._ask("SVG", ".svg", "SVG image (*.svg)")
+        if name:
+            export_svg(self._window.scene, Path(name), self._window.document.definition.name)
+
+    def export_markdown_dialog(self) -> None:
+        """File ▸ Export ▸ Markdown: the process document, with its SVG written beside it."""
+        name = self._ask("Markdown", ".md", "Markdown (*.md)")
+        if name:
+            try:
+                export_markdown_file(self._window.document.definition, Path(name))
+            except BatonError as exc:
+                QMessageBox.critical(self._window, "Cannot export", str(exc))
+
+    def _ask(self, title: str, suffix: str, file_filter: str) -> str:
         window = self._window
         start = str((window.path.parent if window.path else Path.home())
                     / f"{window.document.definition.id}{suffix}")
         name, _ = QFileDialog.getSaveFileName(window, f"Export {title}", start, file_filter)
+        return name
+
+    def _export(self, title: str, suffix: str, file_filter: str, produce) -> None:
+        window = self._window
+        name = self._ask(title, suffix, file_filter)
         if not name:
             return
         try:

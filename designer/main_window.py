@@ -24,11 +24,9 @@ from PySide6.QtWidgets import (
 from designer import help_dialogs
 from designer.canvas import DiagramScene, DiagramView, PalettePanel, clipboard, theme
 from designer.canvas.auto_layout import auto_layout
-from designer.canvas.export import export_png, export_svg
 from designer.commands import SetLayoutCommand
 from designer.design_panels import DesignPanels
 from designer.document import Document
-from designer.file_export import export_markdown_file
 from designer.interchange_menu import InterchangeMenu
 from designer.live_panels import LivePanels
 from designer.recovery import RecoveryStore, readable
@@ -466,34 +464,15 @@ class MainWindow(QMainWindow):
     def set_minimap_visible(self, visible: bool) -> None:
         self.view.minimap.setVisible(bool(visible))
 
+    # The export dialogs live with the other import/export actions (interchange_menu).
     def export_png_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export PNG", self._export_name(".png"), "PNG image (*.png)"
-        )
-        if name:
-            export_png(self.scene, Path(name))
+        self.interchange.export_png_dialog()
 
     def export_svg_dialog(self) -> None:
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export SVG", self._export_name(".svg"), "SVG image (*.svg)"
-        )
-        if name:
-            export_svg(self.scene, Path(name), self.document.definition.name)
+        self.interchange.export_svg_dialog()
 
     def export_markdown_dialog(self) -> None:
-        """File ▸ Export ▸ Markdown: the process document, with its SVG written beside it."""
-        name, _ = QFileDialog.getSaveFileName(
-            self, "Export Markdown", self._export_name(".md"), "Markdown (*.md)"
-        )
-        if name:
-            try:
-                export_markdown_file(self.document.definition, Path(name))
-            except BatonError as exc:
-                QMessageBox.critical(self, "Cannot export", str(exc))
-
-    def _export_name(self, suffix: str) -> str:
-        base = self.path.parent if self.path else Path.home()
-        return str(base / f"{self.document.definition.id}{suffix}")
+        self.interchange.export_markdown_dialog()
 
     def set_dark(self, dark: bool) -> None:
         """Switch the canvas, palette and icons between the light and the dark palette."""

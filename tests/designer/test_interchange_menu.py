@@ -72,3 +72,15 @@ def test_importing_a_broken_file_says_why_and_changes_nothing(qtbot, tmp_path, d
     assert dialogs[-1][0] == "critical" and "broken.bpmn" in dialogs[-1][1]
     assert dumps_definition(window.document.definition) == before
     assert window.path == EXAMPLE.resolve()
+
+
+def test_image_exports_from_the_menu_write_png_and_svg(qtbot, tmp_path, monkeypatch):
+    window = open_example(qtbot, tmp_path)
+    actions = window.actions_
+    for suffix, action in (("png", actions.export_png), ("svg", actions.export_svg)):
+        target = tmp_path / f"deal.{suffix}"
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
+
+        action.trigger()
+
+        assert target.stat().st_size > 1000
