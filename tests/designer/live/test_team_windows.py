@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from live_helpers import item_of
 
+from designer.live.connect_dialog import ConnectEngineDialog
+from designer.live.connection import Connection
 from designer.main_window import MainWindow
 from tests.engine.conftest import pg_server  # noqa: F401  (the session's PostgreSQL server)
 
@@ -97,3 +99,14 @@ def test_the_engine_refuses_what_the_acting_user_may_not_do(qtbot, tmp_path, eng
         "'alice' may not cancel runs: that needs the operator role and they are assignee"
     )
     assert engine.run(run_id)["status"] == "waiting"
+
+
+def test_test_connection_opens_the_team_database(qtbot, db_url):
+    dialog = ConnectEngineDialog(Connection(None, "alice"))
+    qtbot.addWidget(dialog)
+    dialog.url.setText(db_url)
+
+    dialog.test_button.click()
+    qtbot.waitUntil(lambda: not dialog.testing(), timeout=10_000)
+
+    assert dialog.result.text() == f"Connected: {db_url} works."
