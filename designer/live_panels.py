@@ -12,12 +12,22 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QMenu, QMessageBox, QWidget
+from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QMessageBox, QWidget
 
 from designer.document import Change, ChangeKind
-from designer.live import EngineBridge, InboxPanel, RunHistoryPanel, RunsPanel, StartRunDialog
+from designer.live import (
+    EngineBridge,
+    InboxPanel,
+    RunHistoryPanel,
+    RunsPanel,
+    StartRunDialog,
+    connection,
+)
 from designer.live.aggregate_panel import AggregatePanel
+from designer.live.connect_dialog import ConnectEngineDialog
+from designer.live.connection import Connection
 from designer.live.monitor import RunMonitor
+from designer.live.notifier import InboxNotifier
 from designer.simulation import SimulationDialog
 from engine.validation import has_errors, validate
 
@@ -30,7 +40,15 @@ class LivePanels:
 
     def __init__(self, window: MainWindow, db_url: str | None = None) -> None:
         self._window = window
-        self._db_url = db_url
+        # `BATON_DB` (and `BATON_USER`) win over File ▸ Connect to engine…'s remembered choice.
+        chosen = connection.at_startup()
+        self._db_url = db_url or chosen.url
+        self.user = chosen.user
+        self._unsubscribe: Callable[[], None] | None = None
+        self.notifier = InboxNotifier(window)
+        self.engine_label = QLabel()
+        window.statusBar().addPermanentWidget(self.engine_label)
+        self._show_engine()
         self.bridge: EngineBridge | None = None
         self.runs: RunsPanel | None = None
         self.inbox: InboxPanel | None = None
@@ -50,6 +68,16 @@ class LivePanels:
         self._action(menu, "&History", lambda: self.show_dock("history"), "Ctrl+Shift+H")
         self._action(menu, "Heat&map", lambda: self.show_dock("heatmap"), "Ctrl+Shift+E")
         self.menu = menu
+        self.connect_action = QAction("&Connect to engine…", window)
+        self.connect_action.triggered.connect(self.open_connect_dialog)
+        file_menu = next(
+            (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File"),
+            None,
+        )
+        if isinstance(file_menu, QMenu) and file_menu.actions():
+            quit_action = file_menu.actions()[-1]  # in its own group, last
+            file_menu.insertAction(quit_action, self.connect_action)
+            file_menu.insertSeparator(quit_action)
 
     def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: str) -> QAction:
         action = QAction(text, self._window)
@@ -79,9 +107,11 @@ class LivePanels:
     def _build_docks(self) -> None:
         bridge = self.ensure_bridge()
         window = self._window
-        self.runs = RunsPanel(bridge, window.document.definition)
+        self.runs = RunsPanel(bridge, window.document.definition, actor=self.user)
         self.history = RunHistoryPanel(bridge)
-        self.inbox = InboxPanel(bridge)
+        self.inbox = InboxPanel(bridge, acting_user=self.user)
+        self.inbox.count_changed.connect(self._show_inbox_count)
+        self.inbox.items_arrived.connect(self.notifier.items_arrived)
         self.runs.run_selected.connect(self.history.set_run)
         # The selected run (or a past moment of it) is painted over the diagram.
         self.monitor = RunMonitor(window.scene, bridge, self.runs, self.history)
@@ -104,7 +134,14 @@ class LivePanels:
             window.tabifyDockWidget(window.problems_dock, dock)
             window.view_menu.addAction(dock.toggleViewAction())
             self.docks[key] = dock
-        window.document.subscribe(self._follow_document)
+        if self._unsubscribe is None:
+            self._unsubscribe = window.document.subscribe(self._follow_document)
+
+    def _show_inbox_count(self, count: int) -> None:
+        # The badge: visible on the dock's tab even while another panel is in front.
+        dock = self.docks.get("inbox")
+        if dock is not None:
+            dock.setWindowTitle(f"Inbox ({count})" if count else "Inbox")
 
     def _follow_document(self, change: Change) -> None:
         # Only a new file or new orchestration properties can change whose runs are shown.
@@ -143,13 +180,16 @@ class LivePanels:
             )
             self.show_dock("runs")
 
-        self.ensure_bridge().call("activate", snapshot, on_done=done)
+        self.ensure_bridge().call("activate", snapshot, actor=self.user, on_done=done)
         return True
 
     def start_run(self) -> str | None:
         """Ask for the inputs and start a run of the active version of this orchestration."""
         dialog = StartRunDialog(
-            self.ensure_bridge(), self._window.document.definition, parent=self._window
+            self.ensure_bridge(),
+            self._window.document.definition,
+            actor=self.user,
+            parent=self._window,
         )
         if dialog.exec() and dialog.run_id:
             self.show_dock("runs")
@@ -169,6 +209,59 @@ class LivePanels:
         dialog = SimulationDialog(window.document.definition, window.path, window)
         dialog.open()
         return dialog
+
+    # --- which engine ------------------------------------------------------------------------
+
+    @property
+    def connection(self) -> Connection:
+        """The database (None: the engine's default) and the user this window acts as."""
+        return Connection(self._db_url, self.user)
+
+    def _show_engine(self) -> None:
+        where = connection.describe(self._db_url)
+        self.engine_label.setText(f"Engine: {where} · as {self.user}")
+        self.engine_label.setToolTip("File ▸ Connect to engine… to change")
+
+    def open_connect_dialog(self) -> ConnectEngineDialog:
+        """File ▸ Connect to engine…: on OK, remember the choice and switch to it."""
+        dialog = ConnectEngineDialog(self.connection, self._window)
+
+        def switch() -> None:
+            chosen = dialog.connection
+            self.connect_to(chosen.url, chosen.user)
+
+        dialog.accepted.connect(switch)
+        dialog.open()
+        return dialog
+
+    def connect_to(self, url: str | None, user: str) -> None:
+        """Use another database and user from now on (remembered for the next start).
+
+        The old bridge is closed and the docks are rebuilt on a new one, rather than
+        re-pointed: every panel then starts from a clean first load of the new database.
+        """
+        connection.remember(Connection(url, user))
+        had_docks = bool(self.docks)
+        old_bridge = self.bridge
+        self.close()
+        if old_bridge is not None:
+            # Its thread has ended: free it now, on the UI thread, not via the collector.
+            old_bridge.deleteLater()
+        window = self._window
+        for dock in self.docks.values():
+            window.removeDockWidget(dock)
+            dock.deleteLater()
+        self.docks.clear()
+        if self.monitor is not None:
+            self.monitor.clear()
+            self.monitor.deleteLater()
+        if self.heatmap is not None:
+            self.heatmap.heatmap.clear()
+        self.runs = self.inbox = self.history = self.monitor = self.heatmap = None
+        self._db_url, self.user = url, user
+        self._show_engine()
+        if had_docks:
+            self.show_dock("runs")
 
     def close(self) -> None:
         """Stop the engine bridge's thread (the window is closing)."""

@@ -61,14 +61,23 @@ class InboxPanel(QWidget):
     Signals:
         item_opened(str): an item was opened in the guide (its id).
         item_completed(str): the acting user completed an item (its id).
+        count_changed(int): the number of listed open items, after every load.
+        items_arrived(list): items new since the last load for the same user (the
+            dicts the list shows); never on a user's first load, which is all "new".
     """
 
     item_opened = Signal(str)
     item_completed = Signal(str)
+    count_changed = Signal(int)
+    items_arrived = Signal(list)
 
-    def __init__(self, bridge: EngineBridge, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, bridge: EngineBridge, acting_user: str | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.bridge = bridge
+        self._preferred = acting_user  # chosen once the directory is loaded, if listed
+        self._seen: tuple[str, set[str]] | None = None  # (user, item ids) of the last load
         self.dialog: Any = None
         self._users: dict[str, Any] = {}
         self._items: list[dict[str, Any]] = []
@@ -138,7 +147,7 @@ class InboxPanel(QWidget):
         self.bridge.submit(_load_users, self._users_loaded, self.guide.show_error)
 
     def _users_loaded(self, users: list[Any]) -> None:
-        current = self.acting_user
+        current = self.acting_user or self._preferred
         self._users = {u.name: u for u in users}
         self.user_combo.blockSignals(True)
         self.user_combo.clear()
@@ -190,6 +199,12 @@ class InboxPanel(QWidget):
         self._items = items
         self._fill()
         listed = {i["id"] for i in items}
+        if self._seen is not None and self._seen[0] == user:
+            arrived = [i for i in items if i["id"] not in self._seen[1]]
+            if arrived:
+                self.items_arrived.emit(arrived)
+        self._seen = (user, listed)
+        self.count_changed.emit(len(items))
         if self._foreign and self._foreign["id"] != self._open_id:
             self._foreign = None
         if self._open_id and self._open_id not in listed and not self._foreign:
