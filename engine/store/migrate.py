@@ -1,6 +1,6 @@
 """Schema versions through Alembic, for every dialect.
 
-Policy (documented in docs/team-readme-section.md):
+Policy (documented in README.md, "Team mode"):
 
 * A fresh, empty database is created from the current tables (`schema.metadata`) and
   stamped at the head revision: one quick step, and a test proves the migration chain from
