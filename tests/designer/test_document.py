@@ -142,8 +142,9 @@ def test_each_field_command_undoes_and_redoes_to_the_identical_document(
 def test_layout_moves_announce_node_moved_and_return_the_old_position(document: Document) -> None:
     changes = []
     document.subscribe(changes.append)
+    before = document.position("paperwork")
 
     old = document.move_node("paperwork", Position(x=500, y=500))
 
-    assert old == Position(x=100, y=80)
+    assert old == before and document.position("paperwork") == Position(x=500, y=500)
     assert changes[-1].kind is ChangeKind.NODE_MOVED and changes[-1].element == "paperwork"
