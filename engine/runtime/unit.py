@@ -215,56 +215,20 @@ class Unit:
                         hint="repeat the command",
                     )
             for sid in run.new_stages:
-                st = run.stages[sid]
                 stage_rows.append(
-                    {
-                        "run_id": run.id,
-                        "stage_id": sid,
-                        "status": st["status"],
-                        "visits": st["visits"],
-                        "entered_at": st.get("entered_at"),
-                        "exited_at": st.get("exited_at"),
-                    }
+                    {"run_id": run.id, "stage_id": sid, **_stage_values(run.stages[sid])}
                 )
             for sid in run.dirty_stages:
-                st = run.stages[sid]
                 stage_updates.append(
-                    {
-                        "b_run": run.id,
-                        "b_id": sid,
-                        "status": st["status"],
-                        "visits": st["visits"],
-                        "entered_at": st.get("entered_at"),
-                        "exited_at": st.get("exited_at"),
-                    }
+                    {"b_run": run.id, "b_id": sid, **_stage_values(run.stages[sid])}
                 )
             for sid in run.new_steps:
                 st = run.steps[sid]
                 step_rows.append(
-                    {
-                        "run_id": run.id,
-                        "step_id": sid,
-                        "stage_id": st["stage"],
-                        "status": st["status"],
-                        "attempts": st.get("attempts", 0),
-                        "started_at": st.get("started_at"),
-                        "ended_at": st.get("ended_at"),
-                        "error": st.get("error"),
-                    }
+                    {"run_id": run.id, "step_id": sid, "stage_id": st["stage"], **_step_values(st)}
                 )
             for sid in run.dirty_steps:
-                st = run.steps[sid]
-                step_updates.append(
-                    {
-                        "b_run": run.id,
-                        "b_id": sid,
-                        "status": st["status"],
-                        "attempts": st.get("attempts", 0),
-                        "started_at": st.get("started_at"),
-                        "ended_at": st.get("ended_at"),
-                        "error": st.get("error"),
-                    }
-                )
+                step_updates.append({"b_run": run.id, "b_id": sid, **_step_values(run.steps[sid])})
         _INSERT_RUN.run_many(conn, new_runs)
         _INSERT_STAGE.run_many(conn, stage_rows)
         _STAGE_UPDATE.run_many(conn, stage_updates)
@@ -273,3 +237,23 @@ class Unit:
         _INSERT_EVENT.run_many(conn, self.events)
         _INSERT_NOTICE.run_many(conn, self.notices)
         self.engine.store.announce(conn, self.runs)
+
+
+def _stage_values(stage: dict[str, Any]) -> dict[str, Any]:
+    # One place for the stage columns an insert and an update both write.
+    return {
+        "status": stage["status"],
+        "visits": stage["visits"],
+        "entered_at": stage.get("entered_at"),
+        "exited_at": stage.get("exited_at"),
+    }
+
+
+def _step_values(step: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "status": step["status"],
+        "attempts": step.get("attempts", 0),
+        "started_at": step.get("started_at"),
+        "ended_at": step.get("ended_at"),
+        "error": step.get("error"),
+    }
