@@ -12,6 +12,7 @@ same definition always gives the same list:
 | `graph_rules`      | unreachable, dead-end, unguarded-cycle |
 | `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, unknown-action, wait-invalid |
 | `expression_rules` | expression-syntax, unknown-name, unused-variable |
+| `template_rules`   | notice-template |
 """  # noqa: E501
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from engine.validation.flow_rules import check_flows
 from engine.validation.graph_rules import check_graph
 from engine.validation.identifiers import check_identifiers
 from engine.validation.step_rules import check_steps
+from engine.validation.template_rules import check_templates
 from engine.validation.trigger_rules import check_trigger
 
 _RULES = (
@@ -33,6 +35,7 @@ _RULES = (
     check_graph,
     check_steps,
     check_expressions,
+    check_templates,
 )
 
 
