@@ -13,6 +13,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    ReasonOption,
     actor_name,
     open_engine,
     parse_json_object,
@@ -33,7 +34,7 @@ def activate_command(
 ) -> None:
     """Validate a definition and make it the active version of its id (admins only)."""
     definition = load_definition(file)
-    engine = open_engine(db)
+    engine = open_engine(db, create=True)
     try:
         version = engine.activate(definition, actor=actor_name(actor))
     except ActivationRefused as exc:
@@ -186,7 +187,7 @@ def _operator(name: str, help_text: str) -> None:
 
     def command(
         run_id: Annotated[str, typer.Argument(help="Run id.")],
-        reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+        reason: ReasonOption = "",
         actor: ActorOption = None,
         db: DbOption = None,
     ) -> None:
@@ -197,7 +198,7 @@ def _operator(name: str, help_text: str) -> None:
         elif name == "pause":
             engine.pause(run_id, reason, actor=who)
         else:
-            engine.resume(run_id, actor=who)
+            engine.resume(run_id, actor=who, reason=reason)
         typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
     command.__doc__ = help_text
@@ -213,12 +214,13 @@ _operator("resume", "Resume a paused run.")
 def retry_command(
     run_id: Annotated[str, typer.Argument(help="Run id.")],
     step_id: Annotated[str, typer.Argument(help="The failed background step.")],
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Run a failed background step again."""
     engine = open_engine(db)
-    engine.retry(run_id, step_id, actor=actor_name(actor))
+    engine.retry(run_id, step_id, actor=actor_name(actor), reason=reason)
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
 
@@ -229,10 +231,18 @@ def skip_command(
     outputs: Annotated[
         list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
     ] = None,
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Skip a step, giving the outputs later steps read."""
+    """Skip a step, giving the outputs later steps read (checked against the step's
+    declared outputs)."""
     engine = open_engine(db)
-    engine.skip(run_id, step_id, parse_pairs(outputs, "--output"), actor=actor_name(actor))
+    engine.skip(
+        run_id,
+        step_id,
+        parse_pairs(outputs, "--output"),
+        actor=actor_name(actor),
+        reason=reason,
+    )
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
