@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from tests.engine.faults.helpers import (
+    SilentServer,
     assert_one_line_error,
     env_for,
     prepare_database,
@@ -148,6 +149,19 @@ def test_a_mistyped_database_for_a_read_only_command_is_not_created(tmp_path):
     # then Baton says it does not exist, and creates neither the folder nor a database
     assert_one_line_error(result, str(typo), "does not exist")
     assert not typo.parent.exists()
+
+
+def test_a_postgresql_server_that_never_answers_is_given_up_on_in_one_line(tmp_path):
+    # given a "PostgreSQL server" that accepts the connection and never says a word
+    server = SilentServer()
+    url = f"postgresql://baton@127.0.0.1:{server.port}/baton"
+    try:
+        # when runs are listed from it
+        result = run_baton(env_for(tmp_path / "x.db"), "runs", "--db", url)
+    finally:
+        server.close()
+    # then Baton gave up (inside the hang guard) and said so in one line
+    assert_one_line_error(result, "cannot reach the PostgreSQL database", "timeout")
 
 
 def test_an_unreachable_postgresql_server_is_one_line_naming_it_without_the_password(tmp_path):

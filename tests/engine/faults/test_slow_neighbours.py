@@ -18,6 +18,7 @@ from engine.store.schema import outbox
 from tests.engine.faults.helpers import (
     HANG_GUARD,
     SilentServer,
+    assert_one_line_error,
     baton_command,
     prepare_database,
     run_baton,
@@ -36,6 +37,8 @@ def test_reading_commands_answer_while_another_process_is_inside_a_slow_action(t
         (run,) = json.loads(listed.stdout)
         shown = run_baton(env, "show", run["id"])
         work = run_baton(env, "work", "list")
+        # and a second writer, after waiting its turn for the busy timeout, says so
+        second_writer = run_baton(env, "users", "add", "bob")
         still_inside = writer.poll() is None
     finally:
         writer.stdin.close()
@@ -46,6 +49,7 @@ def test_reading_commands_answer_while_another_process_is_inside_a_slow_action(t
     assert listed.returncode == 0 and run["orchestration"] == "welcome", listed.stderr
     assert shown.returncode == 0 and "waiting" in shown.stdout, shown.stderr
     assert work.returncode == 0 and "user:ann" in work.stdout, work.stderr
+    assert_one_line_error(second_writer, "baton.db", "busy", "repeat the command")
     # and the writer finished its run once let go
     assert writer.returncode == 0
     assert len(json.loads(run_baton(env, "runs", "--format", "json").stdout)) == 2
