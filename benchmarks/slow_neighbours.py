@@ -168,9 +168,22 @@ def silent_mail_server(folder: Path) -> None:
         )
 
 
+def open_and_list(db: str) -> float:
+    """Seconds to open the database and list its runs in this process (no interpreter start)."""
+    from engine.runtime import Engine
+
+    began = time.perf_counter()
+    engine = Engine(db)
+    engine.runs()
+    engine.close()
+    return time.perf_counter() - began
+
+
 def slow_writer(folder: Path, hold: float) -> None:
     env = prepare(folder)
     peer, code, _ = baton(env, "runs")
+    open_and_list(env["BATON_DB"])  # imports and first open out of the way
+    peer_inside = open_and_list(env["BATON_DB"])
     writer = subprocess.Popen(
         [sys.executable, "-c", SLOW_WRITER, env["BATON_DB"]],
         stdin=subprocess.PIPE,
@@ -184,6 +197,10 @@ def slow_writer(folder: Path, hold: float) -> None:
     timer = threading.Timer(hold, writer.stdin.close)
     timer.start()
     took, code2, out = baton(env, "runs")
+    try:
+        inside = f"{open_and_list(env['BATON_DB']):6.3f} s"
+    except Exception as exc:  # the lock-out this benchmark exists to show
+        inside = f"failed: {type(exc).__name__}: {str(exc).splitlines()[0][:80]}"
     still_inside = writer.poll() is None and timer.is_alive()
     timer.cancel()
     writer.stdin.close()
@@ -194,6 +211,8 @@ def slow_writer(folder: Path, hold: float) -> None:
         f"   baton runs, writer inside action:    {took:6.2f} s  exit {code2}"
         f"  (writer still inside when it answered: {still_inside})  {out.splitlines()[-1][:100]!r}"
     )
+    print(f"   open + list in-process, peer:        {peer_inside:6.3f} s")
+    print(f"   open + list in-process, writer in:   {inside}")
 
 
 def main() -> None:
