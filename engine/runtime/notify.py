@@ -11,7 +11,7 @@ to the outbox folder and sends it by SMTP when configured, outside any transacti
   between sending and recording repeats nothing on the same machine.
 * A failure never touches the run: it is logged, the notice is tried again after a growing
   pause (1, 2, 4... minutes on the engine clock) and given up after `MAX_ATTEMPTS`, marked
-  `failed` with the last error, which `notices` reports.
+  `failed` with the last error (kept in the `notifications` table).
 * Text: the step's `notice` template when it has one (filled by `engine.templates`:
   named placeholders only, bounded output), else a default naming the run, the step, the
   guidance and the due time.

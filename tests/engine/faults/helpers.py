@@ -3,6 +3,7 @@ that holds a write transaction inside a slow action, and small definitions."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -103,6 +104,10 @@ class SilentServer:
         self._socket.listen(16)
         self.port: int = self._socket.getsockname()[1]
         self.accepted: list[socket.socket] = []
+        self.connected = threading.Event()
+        """Set once a client has connected."""
+        self._lock = threading.Lock()
+        self._closed = False
         self._thread = threading.Thread(target=self._accept, daemon=True)
         self._thread.start()
 
@@ -112,13 +117,25 @@ class SilentServer:
                 conn, _ = self._socket.accept()
             except OSError:
                 return
-            self.accepted.append(conn)
+            with self._lock:
+                if self._closed:
+                    conn.close()
+                    return
+                self.accepted.append(conn)
+            self.connected.set()
 
     def close(self) -> None:
-        """Stop listening and drop the held connections."""
-        self._socket.close()
-        for conn in self.accepted:
-            conn.close()
+        """Stop listening and hang up on every client (they see the connection close)."""
+        with self._lock:
+            self._closed = True
+            held, self.accepted = self.accepted, []
+        # shutdown wakes the thread blocked in accept(); close alone would leave the
+        # listening socket alive in the kernel while that call holds it.
+        for sock in (self._socket, *held):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self._thread.join(timeout=HANG_GUARD)
 
 
 SLOW_WRITER = textwrap.dedent(

@@ -101,6 +101,7 @@ def test_a_worker_pass_against_a_silent_mail_server_keeps_readers_and_writers_go
         [*baton_command(), "tick"], env=smtp, stdout=subprocess.PIPE, stderr=subprocess.PIPE
     )
     try:
+        assert server.connected.wait(timeout=HANG_GUARD), "the tick never reached the server"
         listed = run_baton(env, "runs", "--format", "json")
         started = run_baton(env, "start", "welcome")
         tick_was_waiting = tick.poll() is None
