@@ -105,7 +105,11 @@ def import_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Import BPMN (written by Baton) or a Salesforce orchestration as a .baton.json file."""
+    """Import BPMN or a Salesforce orchestration as a .baton.json file.
+
+    Exits 0 when the written definition validates clean, 1 when it was written but has
+    validation errors to fix, 2 when the file is refused (nothing written).
+    """
     result = import_file(file)
     target = output or _beside(file, result.definition.id)
     if target.exists() and not force:
@@ -114,6 +118,15 @@ def import_command(
         )
     save_definition(result.definition, target)
     _show(result.report)
-    for diagnostic in validate(result.definition):
+    diagnostics = validate(result.definition)
+    for diagnostic in diagnostics:
         typer.echo(diagnostic.format_line(str(target)), err=True)
     typer.echo(f"wrote {target}")
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    if errors:
+        typer.echo(
+            f"baton: {target} has {errors} validation error(s): fix them (see above) "
+            "before activating it",
+            err=True,
+        )
+        raise typer.Exit(1)

@@ -126,6 +126,8 @@ def _add_nodes_and_flows(process: Element, definition: Orchestration) -> Drawing
             condition=condition,
             flow_id=f"Flow_{index}",
         )
+        if flow.name:
+            element.set("name", flow.name)
         add_extension(
             element, "flow", flow.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         )

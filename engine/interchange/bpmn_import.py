@@ -224,5 +224,9 @@ def _read_flows(
             flow["condition"] = data["condition"]
         if element.get("id") in defaults:
             flow["default"] = True
+        if data.get("id"):
+            flow["id"] = data["id"]
+        if element.get("name") or data.get("name"):
+            flow["name"] = element.get("name") or data["name"]
         flows.append(flow)
     return flows

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element
 
+import networkx as nx
+
 from engine.definition import from_dict
 from engine.errors import DefinitionLoadError, InterchangeError
 from engine.interchange.report import ImportResult, Report
@@ -29,7 +31,9 @@ from engine.interchange.salesforce_conditions import (
 )
 from engine.interchange.salesforce_reading import as_number, identifier
 from engine.interchange.salesforce_stages import StageReader
+from engine.interchange.salesforce_unmapped import report_unmapped
 from engine.interchange.salesforce_xml import (
+    CONSTANT_NOTE,
     SF_NS,
     child,
     children,
@@ -156,6 +160,8 @@ class FlowReader(StageReader):
         declared = {v["name"] for v in top.get("variables", [])}
         extra = [v for v in self.standins if v["name"] not in declared]
         top["variables"] = [*top.get("variables", []), *extra]
+        if not original:
+            guard_loops(nodes, flows, self.report)
         return {
             "schema": "baton/1",
             "id": original.get("id", self.api_name),
@@ -170,7 +176,11 @@ class FlowReader(StageReader):
     def plain_top(self, start: Element | None) -> dict[str, Any]:
         """Trigger, variables and layout as Salesforce says them (ignoring Baton's data)."""
         trigger = self._trigger(start)
+        report_unmapped(self.root, self.report, "orchestration")
+        if start is not None:
+            report_unmapped(start, self.report, "start")
         variables = [self._variable(v) for v in children(self.root, "variables")]
+        variables += [self._constant(c) for c in children(self.root, "constants")]
         layout: dict[str, dict[str, float]] = {}
         for element in [
             start,
@@ -197,11 +207,14 @@ class FlowReader(StageReader):
         kind = text(start, "triggerType")
         if kind not in (None, "RecordAfterSave"):
             self.report.add("start", f"trigger type {kind} runs as after-save in Baton")
-        if flag(start, "doesRequireRecordChangedToMeetCriteria"):
+        if not flag(start, "doesRequireRecordChangedToMeetCriteria") and "updated" in trigger["on"]:
+            # Baton starts on an update only when the condition changes from false to true,
+            # which is what Salesforce does when this flag is true.
             self.report.add(
                 "start",
-                "'only when the record changes to meet the criteria' is not mapped; "
-                "Baton checks the condition on every save",
+                "Salesforce starts on every update that meets the criteria "
+                "(doesRequireRecordChangedToMeetCriteria is false); Baton starts only when "
+                "an update makes the condition true: check this suits the process",
             )
         filters = [
             Condition(
@@ -221,8 +234,15 @@ class FlowReader(StageReader):
             self.report.add("start", "a formula entry condition is not mapped; rewrite it")
         return trigger
 
+    def _constant(self, element: Element) -> dict[str, Any]:
+        """A flow constant (a resource) as a variable with that value, marked for export."""
+        variable = self._variable(element)
+        note = CONSTANT_NOTE + (f" {variable['description']}" if "description" in variable else "")
+        return variable | {"description": note}
+
     def _variable(self, element: Element) -> dict[str, Any]:
         name = text(element, "name", "") or ""
+        report_unmapped(element, self.report)
         data_type = text(element, "dataType", "String") or "String"
         variable: dict[str, Any] = {"name": name, "type": _TYPES.get(data_type, "json")}
         if data_type not in _TYPES or flag(element, "isCollection"):
@@ -258,6 +278,7 @@ class FlowReader(StageReader):
     def plain_decision(self, element: Element, end_id: str) -> tuple[dict[str, Any], list[Any]]:
         """A decision node and its flows as Salesforce says them (ignoring Baton's data)."""
         name = text(element, "name", "") or ""
+        report_unmapped(element, self.report)
         node = {"id": name, "type": "decision", "name": text(element, "label", "") or ""}
         flows = []
         for rule in children(element, "rules"):
@@ -268,10 +289,56 @@ class FlowReader(StageReader):
                 "decision outcome",
             )
             target = text(child(rule, "connector"), "targetReference") or end_id
-            flows.append({"from": name, "to": target, "condition": condition})
+            flow = {"from": name, "to": target, "condition": condition}
+            flow["id"] = text(rule, "name") or None
+            flow["name"] = text(rule, "label", "") or ""
+            flows.append({k: v for k, v in flow.items() if v})
         default = text(child(element, "defaultConnector"), "targetReference") or end_id
-        flows.append({"from": name, "to": default, "default": True})
+        flow = {"from": name, "to": default, "default": True}
+        if text(element, "defaultConnectorLabel"):
+            flow["name"] = text(element, "defaultConnectorLabel")
+        flows.append(flow)
         return node, flows
+
+
+PROPOSED_MAX_VISITS = 10
+"""The `max_visits` an import proposes for a stage where a Salesforce loop is entered."""
+
+
+def guard_loops(nodes: list[dict[str, Any]], flows: list[dict[str, Any]], report: Report) -> None:
+    """Give each loop a `max_visits` on its entry stage so the definition validates.
+
+    Salesforce lets a decision route back to an earlier stage without a bound; Baton needs
+    one stage of every loop to say how often a run may enter it. The entry stage is the
+    loop's stage nearest to the start; export writes the loop back unchanged.
+    """
+    stages = {n["id"]: n for n in nodes if n.get("type") == "stage"}
+    graph = nx.DiGraph()
+    graph.add_nodes_from(n["id"] for n in nodes)
+    graph.add_edges_from((f["from"], f["to"]) for f in flows)
+    start = next((n["id"] for n in nodes if n.get("type") == "start"), None)
+    distance = nx.single_source_shortest_path_length(graph, start) if start else {}
+    while True:
+        unguarded = graph.subgraph(n for n in graph if not stages.get(n, {}).get("max_visits"))
+        loops = [
+            c
+            for c in nx.strongly_connected_components(unguarded)
+            if len(c) > 1 or unguarded.has_edge(*(next(iter(c)),) * 2)
+        ]
+        candidates = [
+            sorted(c & stages.keys(), key=lambda n: (distance.get(n, 1e9), n)) for c in loops
+        ]
+        candidates = [c for c in candidates if c]
+        if not candidates:
+            return
+        entry = candidates[0][0]
+        stages[entry]["max_visits"] = PROPOSED_MAX_VISITS
+        report.add(
+            entry,
+            f"entered again by a loop, which Baton bounds: max_visits {PROPOSED_MAX_VISITS} is "
+            "proposed (a run that would enter the stage more often fails); change it to suit, "
+            "export leaves the loop in Salesforce as it is",
+        )
 
 
 def _ordered(items: list[Any], order: list[Any] | None, key: Any) -> list[Any]:
