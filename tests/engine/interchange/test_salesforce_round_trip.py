@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from engine.cli import main
 from engine.definition import load_definition
+from engine.interchange.loops import PROPOSED_MAX_VISITS
 from engine.interchange.salesforce_export import export_salesforce
-from engine.interchange.salesforce_import import PROPOSED_MAX_VISITS, import_salesforce
+from engine.interchange.salesforce_import import import_salesforce
 from engine.validation import validate
 from tests.engine.interchange.builders import FIXTURES
 from tests.engine.interchange.metadata_diff import differences
