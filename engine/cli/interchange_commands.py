@@ -57,9 +57,19 @@ def export_command(
             "file; the .svg, .png or .md file.",
         ),
     ],
+    dialect: Annotated[
+        str,
+        typer.Option(
+            "--dialect",
+            help="For bpmn: spiff (Python conditions, the default) or camunda8 (FEEL and "
+            "zeebe: extensions).",
+        ),
+    ] = "spiff",
 ) -> None:
     """Export a definition to BPMN 2.0, Salesforce metadata, an image or a process document."""
     builtin = tuple(f.value for f in ExportFormat)
+    if dialect != "spiff" and to != ExportFormat.bpmn:
+        raise InterchangeError("--dialect applies to --to bpmn only", hint="drop --dialect")
     # Look the format up before reading the file, so a typo is reported as such.
     exporter = None if to in builtin else load_exporter(to, builtin)
     definition = load_definition(file)
@@ -68,7 +78,7 @@ def export_command(
             typer.echo(f"wrote {written}")
         return
     if to == ExportFormat.bpmn:
-        write_atomic(output, export_bpmn(definition))
+        write_atomic(output, export_bpmn(definition, dialect))
         typer.echo(f"wrote {output}")
         return
     if output.name.endswith(".flow-meta.xml"):
