@@ -7,6 +7,8 @@ and never the event loop. Only `/health`, which touches nothing, runs on the loo
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI
 
 from engine.api import catalog_routes, errors, inbound_routes, runs_routes, work_routes
@@ -28,8 +30,8 @@ _ERRORS = {
 }
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The HTTP API over one engine (which should enforce roles: `Engine(roles="enforce")`)."""
+def build_app() -> FastAPI:
+    """The application without an engine: enough for its OpenAPI schema."""
     app = FastAPI(
         title="Baton",
         version=server_version(),
@@ -40,9 +42,20 @@ def create_app(engine: Engine) -> FastAPI:
             "Errors carry the same message as the `baton` command line."
         ),
     )
-    app.state.engine = engine
     errors.install(app)
-    app.include_router(catalog_routes.router)
-    for module in (runs_routes, work_routes, inbound_routes):
+    app.include_router(catalog_routes.probes)
+    for module in (catalog_routes, runs_routes, work_routes, inbound_routes):
         app.include_router(module.router, responses=_ERRORS)
     return app
+
+
+def create_app(engine: Engine) -> FastAPI:
+    """The HTTP API over one engine (which should enforce roles: `Engine(roles="enforce")`)."""
+    app = build_app()
+    app.state.engine = engine
+    return app
+
+
+def openapi_schema() -> dict[str, Any]:
+    """The OpenAPI document `/openapi.json` serves (no database needed)."""
+    return build_app().openapi()

@@ -13,7 +13,8 @@ from engine.api.deps import CallerDep, EngineDep
 from engine.api.models import CallerOut, DefinitionOut, ErrorOut, HealthOut, ReadyOut
 from engine.errors import NotFound
 
-router = APIRouter()
+probes = APIRouter(tags=["probes"])
+router = APIRouter(prefix="/v1")
 
 
 def server_version() -> str:
@@ -23,15 +24,13 @@ def server_version() -> str:
         return "0+unknown"
 
 
-@router.get("/health", response_model=HealthOut, tags=["probes"])
+@probes.get("/health", response_model=HealthOut)
 async def health() -> dict[str, Any]:
     """The process answers (no token needed; touches no database, so it never waits)."""
     return {"status": "ok", "version": server_version()}
 
 
-@router.get(
-    "/ready", response_model=ReadyOut, tags=["probes"], responses={503: {"model": ErrorOut}}
-)
+@probes.get("/ready", response_model=ReadyOut, responses={503: {"model": ErrorOut}})
 def ready(engine: EngineDep) -> Any:
     """The database answers (no token needed): send traffic here only when this is 200."""
     dialect = "sqlite" if engine.store.is_sqlite else engine.store.engine.dialect.name
@@ -46,20 +45,20 @@ def ready(engine: EngineDep) -> Any:
     return {"status": "ready", "database": dialect}
 
 
-@router.get("/v1/me", response_model=CallerOut, tags=["tokens"])
+@router.get("/me", response_model=CallerOut, tags=["tokens"])
 def me(caller: CallerDep) -> dict[str, Any]:
     """Who this token acts as, and their role."""
     return {"name": caller.name, "role": caller.role, "token": caller.token_id}
 
 
-@router.get("/v1/definitions", response_model=list[DefinitionOut], tags=["definitions"])
+@router.get("/definitions", response_model=list[DefinitionOut], tags=["definitions"])
 def list_definitions(engine: EngineDep, _caller: CallerDep) -> list[dict[str, Any]]:
     """Every stored version of every orchestration, newest version first per id."""
     return engine.definitions()
 
 
 @router.get(
-    "/v1/definitions/{definition_id}", response_model=list[DefinitionOut], tags=["definitions"]
+    "/definitions/{definition_id}", response_model=list[DefinitionOut], tags=["definitions"]
 )
 def definition_versions(
     definition_id: str, engine: EngineDep, _caller: CallerDep

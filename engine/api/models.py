@@ -24,6 +24,9 @@ class ErrorOut(BaseModel):
     hint: str | None = None
     element: str | None = None
     field: str | None = None
+    problems: list[dict[str, str]] | None = Field(
+        default=None, description="With 422: each field at fault and why."
+    )
 
 
 class StartRunIn(_Request):
