@@ -18,6 +18,8 @@ apt_packages=(
   postgresql
   # packaging/smoke_test.sh checks the installed desktop entry with desktop-file-validate.
   desktop-file-utils
+  # tests/engine/api/test_api_docs.py runs the curl examples of docs/api.md.
+  curl
 )
 
 missing=()
