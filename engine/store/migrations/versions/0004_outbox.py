@@ -1,7 +1,7 @@
 """Outside effects after commit: an outbox table for action messages; notices get a claim.
 
-Revision ID: 0003_outbox
-Revises: 0002_roles_notice_retries
+Revision ID: 0004_outbox
+Revises: 0003_api_tokens
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_outbox"
-down_revision = "0002_roles_notice_retries"
+revision = "0004_outbox"
+down_revision = "0003_api_tokens"
 branch_labels = None
 depends_on = None
 
@@ -34,13 +34,13 @@ def upgrade() -> None:
     op.create_index("ix_outbox_pending", "outbox", ["sent_at"])
     with op.batch_alter_table("notifications") as batch:
         batch.add_column(sa.Column("claimed_until", sa.String(32)))
-    op.execute("UPDATE baton_meta SET value = '3' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '4' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
-    """Back to schema 2 (undelivered action messages are lost)."""
+    """Back to schema 3 (undelivered action messages are lost)."""
     with op.batch_alter_table("notifications") as batch:
         batch.drop_column("claimed_until")
     op.drop_index("ix_outbox_pending", "outbox")
     op.drop_table("outbox")
-    op.execute("UPDATE baton_meta SET value = '2' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '3' WHERE key = 'schema_version'")
