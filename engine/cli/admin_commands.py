@@ -44,7 +44,7 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     """Add a user (or update one) with groups, queues and a role (admins only, once one exists)."""
-    open_engine(db, create=True).add_user(
+    open_engine(db).add_user(
         name,
         groups=groups,
         queues=queues,
@@ -72,7 +72,7 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
     """Every user with their groups."""
     from engine.store import directory
 
-    engine = open_engine(db)
+    engine = open_engine(db, create=False)
     with engine.store.read() as conn:
         users = directory.list_users(conn)
     rows = [
@@ -135,7 +135,7 @@ def worker_command(
     db: DbOption = None,
 ) -> None:
     """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM."""
-    engine = open_engine(db, create=True)
+    engine = open_engine(db)
     stop = threading.Event()
 
     def request_stop(*_: object) -> None:

@@ -38,15 +38,14 @@ ActorOption = Annotated[
 ]
 
 
-def open_engine(db: str | None, *, create: bool = False) -> Engine:
+def open_engine(db: str | None, *, create: bool = True) -> Engine:
     """An engine on the chosen database, with the wall clock.
 
     Args:
         db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
         create: whether a database file that does not exist yet is created. Commands that
-            read, or act on runs and items that must already exist, leave it False, so a
-            mistyped `--db` is reported instead of becoming a new empty database; the
-            default database is always created.
+            only read pass False, so a mistyped `--db` is reported instead of becoming a new
+            empty database; the default database is always created.
     """
     return Engine(Store(db, create=create or db is None))
 

@@ -56,7 +56,7 @@ def create_command(
     db: DbOption = None,
 ) -> None:
     """Create a record; prints its id. Matching record-triggered orchestrations start."""
-    engine = open_engine(db, create=True)
+    engine = open_engine(db)
     record_id = engine.create_record(object_name, parse_pairs(fields, "--field"), actor_name(actor))
     if output_format is OutputFormat.json:
         print_json({"object": object_name, "id": record_id})
@@ -88,4 +88,4 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """Print a record's fields as JSON."""
-    print_json(open_engine(db).record(object_name, record_id))
+    print_json(open_engine(db, create=False).record(object_name, record_id))

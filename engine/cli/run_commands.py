@@ -34,7 +34,7 @@ def activate_command(
 ) -> None:
     """Validate a definition and make it the active version of its id (admins only)."""
     definition = load_definition(file)
-    engine = open_engine(db, create=True)
+    engine = open_engine(db)
     try:
         version = engine.activate(definition, actor=actor_name(actor))
     except ActivationRefused as exc:
@@ -64,7 +64,7 @@ def definitions_command(
     db: DbOption = None,
 ) -> None:
     """Every activated version of every orchestration (the active one marked)."""
-    rows = open_engine(db).definitions()
+    rows = open_engine(db, create=False).definitions()
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -117,7 +117,7 @@ def runs_command(
     db: DbOption = None,
 ) -> None:
     """List runs, newest first."""
-    found = open_engine(db).runs(status=status, stuck=stuck)
+    found = open_engine(db, create=False).runs(status=status, stuck=stuck)
     if status and stuck:
         found = [r for r in found if r["status"] == status]
     if output_format is OutputFormat.json:
@@ -141,7 +141,7 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A run: status, current stage, each step, open work items, variables."""
-    run = open_engine(db).run(run_id)
+    run = open_engine(db, create=False).run(run_id)
     if output_format is OutputFormat.json:
         print_json(run)
         return
@@ -172,7 +172,7 @@ def log_command(
     db: DbOption = None,
 ) -> None:
     """A run's event log, in order."""
-    events = open_engine(db).log(run_id)
+    events = open_engine(db, create=False).log(run_id)
     if output_format is OutputFormat.json:
         print_json(events)
         return

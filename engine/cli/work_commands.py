@@ -34,7 +34,7 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """Open work items."""
-    items = open_engine(db).work_items(user)
+    items = open_engine(db, create=False).work_items(user)
     if output_format is OutputFormat.json:
         print_json(items)
         return
