@@ -41,7 +41,7 @@ from engine.definition import AnyNode, Flow, Position, StageNode
 from engine.validation import Diagnostic
 
 SCENE_MARGIN = 1600.0
-CARD_LOD = 0.3
+CARD_LOD = 0.2  # below this a card is under ten pixels high: drawn as a bar
 
 
 class DiagramScene(QGraphicsScene):

@@ -93,6 +93,7 @@ class DiagramView(QGraphicsView):
 
     def _zoomed(self) -> None:
         self.diagram.set_zoom_level(self.zoom())
+        self.minimap.follow_view()
         self.zoom_changed.emit(self.zoom())
 
     def zoom_in(self) -> None:
@@ -252,9 +253,11 @@ class DiagramView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.minimap.place()
+        self.minimap.follow_view()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        self.minimap.follow_view()
         self.minimap.update()
 
     def visible_scene_rect(self) -> QRectF:
