@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStyle
 
 from designer.live.bridge import EngineBridge
+from designer.live.formatting import counted
 from designer.live.operator_dialogs import (
     BulkReassignDialog,
     CancelRunDialog,
@@ -184,7 +185,7 @@ class RunActions(QObject):
                     dialog.reason.text().strip(),
                     actor=self.actor,
                     on_done=lambda ids: self._panel.show_notice(
-                        f"Moved {len(ids)} item(s) from {frm} to {to}."
+                        f"Moved {counted(len(ids), 'item')} from {frm} to {to}."
                     ),
                     on_error=self._panel.show_error,
                 )

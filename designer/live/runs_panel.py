@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.live.formatting import operator_name
+from designer.live.formatting import counted, operator_name
 from designer.live.run_actions import RunActions
 from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
 from engine.definition import Orchestration
@@ -255,7 +255,8 @@ class RunsPanel(QWidget):
 
     def _count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown} of {total} runs" if shown != total else f"{total} runs")
+        runs = counted(total, "run")
+        self.count_label.setText(f"{shown} of {runs}" if shown != total else runs)
 
     def _update_actions(self) -> None:
         self.run_actions.update(self.selected_run())
