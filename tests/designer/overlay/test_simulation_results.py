@@ -30,7 +30,7 @@ def test_nights_do_not_count_as_idle_time():
 
 
 def test_a_period_without_working_hours_has_no_value():
-    days, percents = utilization_by_period([24.0, 48.0], [0.0, 0.5], [0.0, 8.0], 24.0)
+    _, percents = utilization_by_period([24.0, 48.0], [0.0, 0.5], [0.0, 8.0], 24.0)
     assert math.isnan(percents[0]) and percents[1] == pytest.approx(50.0)
 
 
