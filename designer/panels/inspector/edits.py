@@ -7,6 +7,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from designer.commands import (
+    RenameCommand,
     RenameIdCommand,
     SetPropertiesCommand,
     UpdateFlowCommand,
@@ -51,6 +52,10 @@ def command_for_edit(
     problem = checks.check_element_change(document, key, field, value)
     if problem:
         return problem, None
+    if field == "name" and isinstance(value, str):
+        renamed = RenameNameAndFollowCommand(document, key, value, selection)
+        if renamed.new_id != key:  # the id follows the name: keep the element selected
+            return None, renamed
     command = UpdateStepCommand if kind == "step" else UpdateNodeCommand
     return None, command(document, key, {field: value}, f"Change {label} of {key}")
 
@@ -66,6 +71,23 @@ class RenameAndFollowCommand(RenameIdCommand):
     def __init__(self, document: Document, old_id: str, new_id: str, selection: Selection):
         super().__init__(document, old_id, new_id)
         self._ids, self._selection = (old_id, new_id), selection
+
+    def redo(self) -> None:
+        super().redo()
+        self._selection.set([self._ids[1]])
+
+    def undo(self) -> None:
+        super().undo()
+        self._selection.set([self._ids[0]])
+
+
+class RenameNameAndFollowCommand(RenameCommand):
+    """A name change whose id follows the name (see `designer.document.naming`), after
+    which the element stays selected under its new id (or its old one, on undo)."""
+
+    def __init__(self, document: Document, key: str, name: str, selection: Selection):
+        super().__init__(document, key, name)
+        self._ids, self._selection = (key, self.new_id), selection
 
     def redo(self) -> None:
         super().redo()
