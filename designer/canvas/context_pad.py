@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+import shiboken6
 from PySide6.QtCore import QPoint, QPointF, QSize
 from PySide6.QtWidgets import QFrame, QGridLayout, QMenu, QToolButton
 
@@ -44,6 +45,7 @@ class ContextPad(QFrame):
         self._grid.setSpacing(2)
         self.buttons: dict[str, QToolButton] = {}
         self.key: str | None = None
+        self._shape: tuple[str, str, str] | None = None  # what the buttons were built for
         self.restyle()
         self.hide()
         scene = view.diagram
@@ -68,16 +70,17 @@ class ContextPad(QFrame):
         keys = scene.selection.keys()
         key = keys[0] if len(keys) == 1 and isinstance(keys[0], str) else None
         item = scene.item_for(key) if key else None
-        if item is None or (scene.gesture_active() and key == self.key):
-            self.key = None if item is None else self.key
-            if item is None:
-                self.hide()
+        # Mid-change (a step moving between stages) the scene may still map a freed item.
+        if item is None or not shiboken6.isValid(item):
+            self.key, self._shape = None, None
+            self.hide()
             return
-        if key != self.key or not self.buttons:
-            self.key = key
+        shape = (key, type(item).__name__, getattr(item, "step_type", ""))
+        if shape != self._shape:
+            self.key, self._shape = key, shape
             self._build(item)
-        self.place()
         self.show()
+        self.place()
         self.raise_()
 
     def _build(self, item: NodeItem | StepCardItem) -> None:
@@ -126,6 +129,7 @@ class ContextPad(QFrame):
             else:
                 button.setText(icon)
             if isinstance(action, QMenu):
+                action.setParent(button, action.windowFlags())  # freed with its button
                 button.setMenu(action)
                 button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
             else:
@@ -136,8 +140,10 @@ class ContextPad(QFrame):
 
     def place(self) -> None:
         """Sit to the right of the element's top edge, inside the viewport."""
+        if self.isHidden():
+            return
         item = self._view.diagram.item_for(self.key) if self.key else None
-        if item is None:
+        if item is None or not shiboken6.isValid(item):
             return
         rect = self._view.mapFromScene(item.sceneBoundingRect()).boundingRect()
         viewport = self._view.viewport().rect()

@@ -43,18 +43,18 @@ class MinimapWidget(QWidget):
         self._frame_pen = QPen(theme.ACCENT, 1.5)
         self._border_pen = QPen(theme.OUTLINE, 1.0)
         self.wanted = True  # the user's choice; shown only when the diagram does not fit
-        QWidget.setVisible(self, False)  # until the view knows whether the diagram fits
+        self.hide()  # until the view knows whether the diagram fits
 
-    def setVisible(self, visible: bool) -> None:
-        """The user's choice (the View menu): show when wanted and the diagram overflows."""
-        self.wanted = bool(visible)
+    def set_wanted(self, wanted: bool) -> None:
+        """The user's choice (View ▸ Minimap): shown when wanted and the diagram overflows."""
+        self.wanted = bool(wanted)
         self.follow_view()
 
     def follow_view(self) -> None:
         """Show or hide as the view's zoom, scroll, size or the diagram changed."""
         shown = self.wanted and not self._diagram_fits()
         if shown == self.isHidden():
-            super().setVisible(shown)
+            self.setVisible(shown)
 
     def _diagram_fits(self) -> bool:
         bounds = self._view.diagram.diagram_bounds()

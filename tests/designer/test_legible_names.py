@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication
 
 from designer.canvas.items import NodeItem, StepCardItem
 from designer.canvas.items.legible import MIN_SCREEN_PX, _metrics, wrap
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.definition import StageNode, load_definition
 
 EXAMPLE_DIR = Path(__file__).resolve().parents[2] / "resources" / "examples"
@@ -31,7 +31,7 @@ def _window(qtbot, tmp_path: Path, width: int, height: int) -> MainWindow:
 
 
 def _open(window: MainWindow, path: Path) -> None:
-    assert window.open_file(path)
+    assert window.files.open_file(path)
     for _ in range(3):  # the deferred fit-on-open, then the final layout
         QApplication.processEvents()
 
@@ -147,7 +147,7 @@ def test_minimap_shows_only_when_the_diagram_does_not_fit(qtbot, tmp_path):
     # Given the onboarding example fitted in a large window, minimap wanted (the default)
     window = _window(qtbot, tmp_path, 1440, 900)
     _open(window, ONBOARDING)
-    assert window.actions_.minimap.isChecked()
+    assert window.canvas.minimap_action.isChecked()
     assert not window.view.minimap.isVisible()
 
     # When the user zooms in so that the diagram overflows the view
@@ -156,11 +156,11 @@ def test_minimap_shows_only_when_the_diagram_does_not_fit(qtbot, tmp_path):
     assert window.view.minimap.isVisible()
 
     # When the user turns it off, it stays off even though the diagram overflows
-    window.actions_.minimap.trigger()
+    window.canvas.minimap_action.trigger()
     assert not window.view.minimap.isVisible()
 
     # And fitting again with it turned back on hides it: everything is in view
-    window.actions_.minimap.trigger()
+    window.canvas.minimap_action.trigger()
     assert window.view.minimap.isVisible()
     window.view.fit()
     assert not window.view.minimap.isVisible()
