@@ -192,8 +192,8 @@ class LivePanels:
         )
         if dialog.exec() and dialog.run_id:
             self.show_dock("runs")
-            if self.runs is not None:
-                self.runs.select_run(dialog.run_id)
+            if self.runs is not None:  # selected, so the canvas shows where it is
+                self.runs.select_new_run(dialog.run_id)
             return dialog.run_id
         return None
 

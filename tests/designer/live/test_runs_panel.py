@@ -238,3 +238,18 @@ def test_one_run_is_counted_as_one_run(qtbot, panel, engine):
 
     # Then the count reads in the singular
     assert panel.count_label.text() == "1 run"
+
+
+def test_a_run_just_started_is_selected_once_the_list_catches_up(qtbot, panel, engine):
+    # Given a run started a moment ago, not listed yet
+    run_id = start_onboarding(engine)
+    assert panel.model.row_of(run_id) < 0
+    shown = []
+    panel.run_selected.connect(shown.append)
+
+    # When the window asks for it to be selected (after Run ▸ Start run…)
+    panel.select_new_run(run_id)
+
+    # Then it is selected as soon as it is listed, and the canvas is told to show it
+    qtbot.waitUntil(lambda: panel.selected_run_id() == run_id, timeout=2000)
+    assert shown[-1] == run_id
