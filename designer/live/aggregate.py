@@ -16,8 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from designer.canvas.overlay.heatmap import HeatCell, HeatmapData, format_hours
-from designer.live.formatting import counted
-from designer.live.moments import snapshot_at
+from designer.runs.formatting import counted
+from designer.runs.moments import snapshot_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
 from engine.runtime.plan import Plan

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.live.formatting import counted
+from designer.runs.formatting import counted
 from engine.runtime import Engine
 from engine.store import directory
 

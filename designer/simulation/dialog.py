@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from designer.canvas import DiagramScene, DiagramView
 from designer.canvas.overlay import HeatmapOverlay
 from designer.document import Document
-from designer.live.formatting import counted
+from designer.runs.formatting import counted
 from designer.selection import Selection
 from designer.simulation.export import write_results_csv, write_results_json
 from designer.simulation.heat import METRICS, heatmap_of_simulation

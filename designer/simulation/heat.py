@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from designer.canvas.overlay import HeatCell, HeatmapData, format_hours
-from designer.live.formatting import counted
+from designer.runs.formatting import counted
 from engine.simulation import SimulationResult
 
 METRICS = {

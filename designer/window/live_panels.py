@@ -179,7 +179,8 @@ class LivePanels:
             )
             self.show_dock("runs")
 
-        self.ensure_bridge().call("activate", snapshot, actor=self.user, on_done=done)
+        user = self.user
+        self.ensure_bridge().submit(lambda engine: engine.activate(snapshot, actor=user), done)
         return True
 
     def start_run(self) -> str | None:
