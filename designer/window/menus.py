@@ -16,6 +16,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QToolBar
 
 from designer.window.actions import Entry
+from designer.window.appearance import AppearanceActions
 from designer.window.canvas_actions import CanvasActions
 from designer.window.design_panels import DesignPanels
 from designer.window.files import FileActions
@@ -36,6 +37,7 @@ class WindowParts:
     interchange: InterchangeActions
     live: LivePanels
     help: HelpActions
+    appearance: AppearanceActions
 
     def actions(self) -> list[QAction]:
         """Every action of every part."""
@@ -48,6 +50,7 @@ class WindowParts:
                 self.interchange,
                 self.live,
                 self.help,
+                self.appearance,
             )
             for action in part.actions()
         ]
@@ -83,7 +86,14 @@ def place(window: QMainWindow, parts: WindowParts) -> Menus:
         parts.panels.menu_sections()["find"],
     )
     view = _menu(
-        bar, "&View", canvas["zoom"], SEPARATOR, canvas["show"], SEPARATOR, canvas["arrange"]
+        bar,
+        "&View",
+        canvas["zoom"],
+        SEPARATOR,
+        canvas["show"],
+        parts.appearance.menu_sections()["theme"],
+        SEPARATOR,
+        canvas["arrange"],
     )
     _menu(bar, "&Run", live["run"], SEPARATOR, live["docks"])
     _menu(bar, "&Help", parts.help.menu_sections()["help"])
