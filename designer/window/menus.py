@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QToolBar
 
-from designer.window.actions import Entry
+from designer.window.actions import Entry, WindowPart
 from designer.window.canvas_actions import CanvasActions
 from designer.window.design_panels import DesignPanels
 from designer.window.files import FileActions
@@ -37,20 +37,13 @@ class WindowParts:
     live: LivePanels
     help: HelpActions
 
+    def all(self) -> tuple[WindowPart, ...]:
+        """Every part, in menu-bar order."""
+        return (self.files, self.canvas, self.panels, self.interchange, self.live, self.help)
+
     def actions(self) -> list[QAction]:
         """Every action of every part."""
-        return [
-            action
-            for part in (
-                self.files,
-                self.canvas,
-                self.panels,
-                self.interchange,
-                self.live,
-                self.help,
-            )
-            for action in part.actions()
-        ]
+        return [action for part in self.all() for action in part.actions()]
 
 
 @dataclass(frozen=True)
