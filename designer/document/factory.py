@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from designer.document.document import Document
 from designer.document.naming import slug
 from engine.definition import (
@@ -18,7 +16,6 @@ from engine.definition import (
     WaitStep,
 )
 
-ElementKind = Literal["stage", "interactive", "background", "wait", "decision", "end", "start"]
 STEP_KINDS: frozenset[str] = frozenset({"interactive", "background", "wait"})
 NODE_KINDS: frozenset[str] = frozenset({"stage", "decision", "end", "start"})
 

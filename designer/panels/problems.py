@@ -140,11 +140,6 @@ class ProblemsPanel(QWidget):
         """The diagnostics passing the filters, in display order."""
         return self._model.rows()
 
-    def show_severity(self, severity: str, shown: bool) -> None:
-        """Switch a severity's rows on or off (as the toolbar toggles do)."""
-        button = self.errors_button if severity == "error" else self.warnings_button
-        button.setChecked(shown)
-
     # --- building ---------------------------------------------------------------------------
 
     def _toggle(self, severity: str) -> QToolButton:

@@ -15,7 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QToolBar
 
-from designer.window.actions import Entry
+from designer.window.actions import Entry, WindowPart
 from designer.window.appearance import AppearanceActions
 from designer.window.canvas_actions import CanvasActions
 from designer.window.design_panels import DesignPanels
@@ -39,21 +39,21 @@ class WindowParts:
     help: HelpActions
     appearance: AppearanceActions
 
+    def all(self) -> tuple[WindowPart, ...]:
+        """Every part, in menu-bar order."""
+        return (
+            self.files,
+            self.canvas,
+            self.panels,
+            self.interchange,
+            self.live,
+            self.help,
+            self.appearance,
+        )
+
     def actions(self) -> list[QAction]:
         """Every action of every part."""
-        return [
-            action
-            for part in (
-                self.files,
-                self.canvas,
-                self.panels,
-                self.interchange,
-                self.live,
-                self.help,
-                self.appearance,
-            )
-            for action in part.actions()
-        ]
+        return [action for part in self.all() for action in part.actions()]
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@
 Nothing selected shows the orchestration's own properties; one node, step or flow shows its
 form; several show a note. One form per model class is built on first use and kept, so moving
 the selection around a big diagram only refills values. Each committed field edit is checked
-first (see `checks`) and then pushed as exactly one command; the document's change event
-refills the form, which leaves unchanged fields (and the focus in them) alone.
+first by a dry run of the document (see `edits`) and then pushed as exactly one command; the
+document's change event refills the form, which leaves unchanged fields (and the focus in
+them) alone.
 """
 
 from __future__ import annotations
