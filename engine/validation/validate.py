@@ -11,7 +11,7 @@ same definition always gives the same list:
 | `flow_rules`       | unknown-reference (flows), start-flow, stage-flow, decision-default, flow-condition |
 | `graph_rules`      | unreachable, dead-end, unguarded-cycle |
 | `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, unknown-action, wait-invalid |
-| `expression_rules` | expression-syntax, unknown-name, unused-variable |
+| `expression_rules` | expression-syntax, expression-limit, unknown-name, unused-variable |
 """  # noqa: E501
 
 from __future__ import annotations
