@@ -7,6 +7,7 @@ engine/interchange/exporters.py).
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +28,8 @@ from engine.interchange import (
 )
 from engine.validation import validate
 
+_FILE_SAFE = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]{0,150}")
+
 
 class ExportFormat(StrEnum):
     bpmn = "bpmn"
@@ -43,9 +46,7 @@ def export_command(
     file: Annotated[Path, typer.Argument(help="Definition file (.baton.json).")],
     to: Annotated[
         str,
-        typer.Option(
-            "--to", help="bpmn, salesforce, or (with the designer) svg, png, markdown"
-        ),
+        typer.Option("--to", help="bpmn, salesforce, or (with the designer) svg, png, markdown"),
     ],
     output: Annotated[
         Path,
@@ -80,6 +81,19 @@ def export_command(
     typer.echo(f"wrote {written}")
 
 
+def _beside(file: Path, definition_id: str) -> Path:
+    """`<id>.baton.json` next to the imported file, when the id can name a file there."""
+    if not _FILE_SAFE.fullmatch(definition_id):
+        raise InterchangeError(
+            f"the orchestration id {definition_id!r} cannot name the output file",
+            file=str(file),
+            element="orchestration",
+            field="id",
+            hint="give the file to write with -o",
+        )
+    return file.with_name(f"{definition_id}.baton.json")
+
+
 @app.command("import")
 def import_command(
     file: Annotated[Path, typer.Argument(help="A .bpmn file or a Salesforce *.flow-meta.xml.")],
@@ -93,7 +107,7 @@ def import_command(
 ) -> None:
     """Import BPMN (written by Baton) or a Salesforce orchestration as a .baton.json file."""
     result = import_file(file)
-    target = output or file.with_name(f"{result.definition.id}.baton.json")
+    target = output or _beside(file, result.definition.id)
     if target.exists() and not force:
         raise InterchangeError(
             "the output file exists already", file=str(target), hint="choose -o or add --force"

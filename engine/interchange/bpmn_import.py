@@ -63,6 +63,14 @@ def import_bpmn(path: str | os.PathLike[str]) -> ImportResult:
 
 def import_bpmn_element(root: Element, source: str) -> ImportResult:
     """Map an already parsed BPMN `definitions` element (see `import_bpmn`)."""
+    try:
+        return _import_definitions(root, source)
+    except InterchangeError as exc:
+        exc.file = exc.file or source
+        raise
+
+
+def _import_definitions(root: Element, source: str) -> ImportResult:
     if root.tag != bpmn("definitions"):
         raise InterchangeError(
             f"not a BPMN 2.0 file (the root element is <{local_name(root.tag)}>)",

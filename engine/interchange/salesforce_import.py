@@ -91,7 +91,11 @@ def import_salesforce_element(root: Element, *, source: str, api_name: str) -> I
             hint="import the Orchestrator flow; the flows its steps run stay in Salesforce",
         )
     report = Report(source)
-    definition = FlowReader(root, api_name, report).read()
+    try:
+        definition = FlowReader(root, api_name, report).read()
+    except InterchangeError as exc:
+        exc.file = exc.file or source
+        raise
     try:
         return ImportResult(from_dict(definition, source=source), report)
     except DefinitionLoadError as exc:
