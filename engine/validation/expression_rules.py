@@ -49,6 +49,7 @@ class Analysis:
     names: frozenset[str]
     calls: frozenset[str]
     code: str = "expression-syntax"
+    attributes: frozenset[tuple[str, str]] = frozenset()
 
 
 @functools.lru_cache(maxsize=16384)
@@ -73,7 +74,15 @@ def analyse(text: str) -> Analysis:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     )
-    return Analysis(None, frozenset(names), calls)
+    # `quote.discount`: a free name's attribute (loop variables are not free).
+    attributes = frozenset(
+        (node.value.id, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in names
+    )
+    return Analysis(None, frozenset(names), calls, attributes=attributes)
 
 
 def expressions_of(index: Index) -> Iterator[Located]:
