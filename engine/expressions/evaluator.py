@@ -13,6 +13,7 @@ import ast
 import math
 import operator
 import threading
+import types
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -221,6 +222,8 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
             return func(*args, **kwargs)
         operands = [*args, *kwargs.values()]
         owner = getattr(func, "__self__", None)
+        if isinstance(owner, types.ModuleType):
+            owner = None  # a built-in function such as max(): bound to its module, no object
         lookup = owner is not None and name in LOOKUP_METHODS
         if owner is not None and not lookup:
             operands.append(owner)
@@ -271,7 +274,7 @@ def _safe_power(base: Any, exponent: Any) -> Any:
         if exponent * math.log2(abs(base)) > MAX_INT_BITS:
             raise digits_refusal("the power")
     elif isinstance(exponent, int | float) and abs(exponent) > simpleeval.MAX_POWER:
-        raise LimitExceeded(f"the exponent {exponent} is too large (the power limit)")
+        raise LimitExceeded(f"the exponent {exponent} is too large (the digit limit)")
     return base**exponent
 
 
@@ -313,17 +316,29 @@ def evaluate(text: str, names: Mapping[str, Any]) -> Any:
         ) from None
     except LimitExceeded as exc:
         raise ExpressionLimitError(f"expression {shown(text)} was refused: {exc}") from None
-    except (simpleeval.IterableTooLong, simpleeval.NumberTooHigh) as exc:
-        raise ExpressionLimitError(f"expression {shown(text)} was refused: {exc}") from None
+    except simpleeval.IterableTooLong:
+        # simpleeval's own guards; our checks come first except for comprehension steps.
+        raise ExpressionLimitError(
+            f"expression {shown(text)} was refused: its comprehensions would take more than "
+            f"{MAX_ITERATIONS:,} steps (the iteration limit)"
+        ) from None
+    except simpleeval.NumberTooHigh:
+        raise ExpressionLimitError(
+            f"expression {shown(text)} was refused: a number or shift would be too large "
+            "(the digit limit)"
+        ) from None
     except simpleeval.InvalidExpression as exc:
         raise ExpressionError(f"expression {shown(text)} was refused: {exc}") from None
     except (RecursionError, MemoryError):
         raise ExpressionLimitError(
-            f"expression {shown(text)} nests too deeply or needs too much memory"
+            f"expression {shown(text)} nests too deeply or needs too much memory "
+            "(the nesting limit)"
         ) from None
     except Exception as exc:  # a TypeError or ZeroDivisionError from the user's own logic
+        detail = " ".join(str(exc).split())  # one line, even for a KeyError of a long text
+        detail = detail if len(detail) <= 200 else detail[:200] + "..."
         raise ExpressionError(
-            f"expression {shown(text)} failed: {type(exc).__name__}: {exc}"
+            f"expression {shown(text)} failed: {type(exc).__name__}: {detail}"
         ) from None
     finally:
         evaluator.names = {}

@@ -46,7 +46,9 @@ def parse(text: str) -> ast.AST:
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except (RecursionError, MemoryError):
-        raise ExpressionLimitError(f"expression {shown(text)} nests too deeply") from None
+        raise ExpressionLimitError(
+            f"expression {shown(text)} nests too deeply (the nesting limit)"
+        ) from None
     except SyntaxError as exc:
         where = f" at column {exc.offset}" if exc.offset else ""
         raise ExpressionError(
