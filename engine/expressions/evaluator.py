@@ -229,6 +229,8 @@ class _Evaluator(simpleeval.EvalWithCompoundTypes):
             operands.append(owner)
         self.meter.charge(self._cost(*operands), "calling {}()", name)
         result = func(*args, **kwargs)
+        if type(result) is int and result.bit_length() > MAX_INT_BITS:
+            raise digits_refusal(f"{name}()")  # int('9' * 4000)
         # A lookup, or a call answering one of its operands (min, str of a text), builds
         # nothing new; anything else is a new value and must fit the size limit.
         if not lookup and type(result) not in _SCALARS and not _is_any(result, operands):

@@ -80,6 +80,7 @@ def test_hostile_expression_is_refused_quickly(text):
         ("9 ** 3999999", "the digit limit"),
         ("(9 ** 999) ** 999", "the digit limit"),
         ("round(1, -10 ** 9)", "the digit limit"),
+        ("int('9' * 4000)", "the digit limit"),
         ("-" * 150 + "1", "the nesting limit"),
     ],
 )
