@@ -16,6 +16,10 @@ apt_packages=(
   # The PostgreSQL tests and benchmarks/team_load.py start their own throwaway server from
   # these binaries (initdb, pg_ctl); nothing is configured system-wide.
   postgresql
+  # packaging/smoke_test.sh checks the installed desktop entry with desktop-file-validate.
+  desktop-file-utils
+  # tests/engine/api/test_api_docs.py runs the curl examples of docs/api.md.
+  curl
 )
 
 missing=()

@@ -14,7 +14,7 @@ from live_helpers import item_of
 
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from tests.engine.conftest import pg_server  # noqa: F401  (the session's PostgreSQL server)
 
 ONBOARDING = Path(__file__).parents[3] / "resources/examples/employee_onboarding.baton.json"
@@ -31,7 +31,7 @@ def _window(qtbot, tmp_path: Path, name: str, db_url: str, user: str) -> MainWin
     window = MainWindow(recovery_dir=tmp_path / f"recovery-{name}")
     qtbot.addWidget(window)  # closed at the end: its bridge's thread and engine too
     window.show()
-    assert window.open_file(ONBOARDING)
+    assert window.files.open_file(ONBOARDING)
     window.live.connect_to(db_url, user)
     window.live.show_dock("runs")
     window.live.show_dock("inbox")

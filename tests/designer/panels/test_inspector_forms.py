@@ -261,7 +261,7 @@ def test_a_flow_problem_opens_the_flow_and_its_field(inspector, document, select
 def test_real_validation_of_a_missing_default_flow_shows_on_the_decision(
     inspector, document, selection
 ):
-    from designer.validation_controller import ValidationController
+    from designer.window.validation import ValidationController
 
     controller = ValidationController(document)
     inspector.set_diagnostics(controller.validate_now())
