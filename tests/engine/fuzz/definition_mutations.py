@@ -52,14 +52,34 @@ HOSTILE_VALUES: list[Any] = [
     "record", "schedule", "interactive", "background", "wait", "decision",
 ]  # fmt: skip
 HOSTILE = st.sampled_from(HOSTILE_VALUES)
+_DURATIONS = st.sampled_from(
+    ["P99999999999999999999D", "P3000000D", "P36525D", "P36526D", "PT0S", "P", "PT", "P1DT",
+     "P1.5W", "PT" + "9" * 5000 + "S", "2 days", ""]
+)  # fmt: skip
+_EXPRESSIONS = st.sampled_from(
+    ["[[[1] * 10000] * 10000] * 10000", "str([[amount] * amount] * amount)", "1 in record",
+     "quote.discont > 1", "amount >", "9 ** 9 ** 9", "f'{amount:>999999999}'",
+     "record.__class__", "(lambda: 1)()", "-" * 150 + "1", "x" * 2001, "round(1, -10 ** 9)",
+     "missing_name", "amount > 1000"]
+)  # fmt: skip
+_IDS = st.sampled_from(["start", "end", "../../x", "a b", "", "é", "x" * 5000, "record", "run"])
+_FIELD_VALUES = {
+    "due": _DURATIONS, "timeout": _DURATIONS, "delay": _DURATIONS,
+    "condition": _EXPRESSIONS, "exit_condition": _EXPRESSIONS, "key": _EXPRESSIONS,
+    "id": _IDS, "from": _IDS, "to": _IDS, "assignee": _IDS, "escalate_to": _IDS,
+    "schema": st.sampled_from(["baton/" + "9" * 5000, "baton/0", "baton/2", "baton/²", "bpmn"]),
+}  # fmt: skip
 _SAME_KIND = {
     kind: st.sampled_from([v for v in HOSTILE_VALUES if type(v) is kind])
     for kind in (str, int, list, dict, bool)
 }
 
 
-def _replacement(draw: st.DrawFn, old: Any) -> Any:
-    """Mostly a hostile value of the same JSON kind (so loading gets past the types), else any."""
+def _replacement(draw: st.DrawFn, old: Any, field: Any = None) -> Any:
+    """A hostile value for the field when it has its own (durations, expressions, ids), else
+    mostly one of the same JSON kind (so loading gets past the types), else any."""
+    if field in _FIELD_VALUES and draw(st.integers(0, 3)) > 0:
+        return draw(_FIELD_VALUES[field])
     same = _SAME_KIND.get(type(old))
     chosen = draw(same) if same is not None and draw(st.integers(0, 4)) > 0 else draw(HOSTILE)
     return copy.deepcopy(chosen)  # the pool's lists and objects must never be edited in place
@@ -92,19 +112,21 @@ def _mutate(draw: st.DrawFn, document: Any) -> Any:
     action = draw(st.sampled_from(["replace", "delete", "duplicate", "add key"]))
     if parent is None:
         if isinstance(document, dict):
-            document[draw(KEYS)] = _replacement(draw, None)
+            key = draw(KEYS)
+            document[key] = _replacement(draw, None, key)
             return document
         return _replacement(draw, None)
     if action == "replace":
-        parent[where] = _replacement(draw, node)
+        parent[where] = _replacement(draw, node, where)
     elif action == "delete":
         del parent[where]
     elif action == "duplicate" and isinstance(parent, list):
         parent.insert(where, copy.deepcopy(node))
     elif isinstance(node, dict):
-        node[draw(KEYS)] = _replacement(draw, None)
+        key = draw(KEYS)
+        node[key] = _replacement(draw, None, key)
     else:
-        parent[where] = _replacement(draw, node)
+        parent[where] = _replacement(draw, node, where)
     return document
 
 

@@ -1,5 +1,6 @@
 """Hypothesis strategies for expression texts: well-formed ones built from a small grammar
-(with hostile sizes, repetitions and calls), and raw character soup."""
+(with hostile sizes, repetitions and calls), amplifiers (a value repeated by reference,
+then printed, compared or searched: cheap to build, huge to walk), and raw character soup."""
 
 from __future__ import annotations
 
@@ -44,6 +45,18 @@ def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 
 EXPRESSIONS = st.recursive(_ATOMS, _extend, max_leaves=12)
 """Well-formed (mostly) expressions over the names in `NAMES`."""
+
+_WALKS = ["str({})", "{0} == {0}", "{0} < {0}", "1 in {}", "max({})", "f'{{{}}}'",
+          "len(str({}))", "[x == x for x in {}]", "{} * 2", "min({})", "list({})"]  # fmt: skip
+_REPEATED = st.recursive(
+    st.sampled_from(["1", "'ab'", "amount", "nested", "record", "items"]),
+    lambda inner: st.builds(
+        lambda e, n: f"[{e}] * {n}", inner, st.sampled_from(["3", "100", "10000", "amount"])
+    ),
+    max_leaves=4,
+)
+AMPLIFIED = st.builds(lambda walk, e: walk.format(e), st.sampled_from(_WALKS), _REPEATED)
+"""A value repeated by reference (maybe several levels deep), then walked by an operation."""
 
 SOUP = st.text(alphabet="()[]{}'\"*+-<>=!.,:0123456789 abefilnorstux_\\%~^|&@#", max_size=60)
 """Raw character soup: mostly syntax errors, sometimes something that parses."""

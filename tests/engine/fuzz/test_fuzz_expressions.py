@@ -10,7 +10,7 @@ from engine.errors import ExpressionError, ExpressionLimitError
 from engine.expressions import Namespace, evaluate
 from engine.validation import validate
 from tests.engine.builders import variable, with_decision
-from tests.engine.fuzz.expression_strategies import EXPRESSIONS, NAMES, SOUP
+from tests.engine.fuzz.expression_strategies import AMPLIFIED, EXPRESSIONS, NAMES, SOUP
 from tests.engine.fuzz.guard import fuzz_settings, hang_guard
 
 VALUES = {
@@ -36,7 +36,7 @@ def _evaluate(text: str) -> ExpressionError | None:
 
 
 @fuzz_settings(examples=700)
-@given(text=st.one_of(EXPRESSIONS, SOUP))
+@given(text=st.one_of(EXPRESSIONS, AMPLIFIED, SOUP))
 def test_any_expression_gives_a_value_or_our_one_line_refusal(text):
     # when any expression is evaluated (anything but ExpressionError would fail here)
     refused = _evaluate(text)
@@ -47,7 +47,7 @@ def test_any_expression_gives_a_value_or_our_one_line_refusal(text):
 
 
 @fuzz_settings(examples=300)
-@given(text=EXPRESSIONS)
+@given(text=st.one_of(EXPRESSIONS, AMPLIFIED))
 def test_what_validation_refuses_for_size_evaluation_refuses_too(text):
     # given a decision whose condition is a random expression
     definition = with_decision(
