@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from designer.live.formatting import OVERDUE_COLOR, age, status_color, status_text, when
+from designer.runs.formatting import OVERDUE_COLOR, age, status_color, status_text, when
 from engine.store import parse_time
 
 COLUMNS = (
@@ -145,6 +145,9 @@ class RunsModel(QAbstractTableModel):
     def _problems(self, run: dict[str, Any]) -> list[str]:
         # An unworkable assignee is the thing to fix; overdue items follow from it.
         problems = sorted(self._stuck.get(run["id"], []), key=lambda p: "overdue" in p)
+        # The engine lists failed runs as stuck too; the run's own status is fresher than
+        # the periodically reloaded stuck map, so it leads and is never shown twice.
+        problems = [p for p in problems if not p.startswith("failed: ")]
         if run["status"] == "failed" and run.get("error"):
             problems.insert(0, f"failed: {run['error']}")
         return problems

@@ -53,6 +53,12 @@ class CachedText:
         self._static.setText(self._metrics.elidedText(self.text, _ELIDE_RIGHT, self._width))
         self._static.prepare(font=self._font)
 
+    def shown(self) -> str:
+        """The text as drawn (elided to the width)."""
+        if self._dirty:
+            self._prepare()
+        return self._static.text()
+
     def width(self) -> float:
         """Width of the laid-out (elided) text."""
         if self._dirty:
@@ -80,9 +86,7 @@ def _metrics(font_args: tuple[float, bool]) -> QFontMetricsF:
     return QFontMetricsF(theme.font(*font_args))
 
 
-def forget_metrics() -> None:
-    """Drop the cached font metrics (see theme.forget_rendered)."""
-    _metrics.cache_clear()
+theme.on_forget(_metrics.cache_clear)  # font metrics must go before the QApplication
 
 
 class DiagramItem(QGraphicsItem):
