@@ -209,10 +209,17 @@ class Engine:
         )
 
     def send_event(
-        self, name: str, key: Any = None, data: dict[str, Any] | None = None
+        self,
+        name: str,
+        key: Any = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
     ) -> list[str]:
-        """Deliver an event to the wait steps expecting it; returns the runs it reached."""
-        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}))
+        """Deliver an event to the wait steps expecting it; returns the runs it reached.
+
+        `actor` (who or what sent it) is logged with the events it causes.
+        """
+        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}), actor)
 
     def create_record(
         self, object_name: str, fields: dict[str, Any], actor: str | None = None
