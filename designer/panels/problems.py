@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from designer.document import Document
 from designer.panels.icons import severity_icon
 from designer.panels.problems_model import DIAGNOSTIC_ROLE, MESSAGE_COLUMN, ProblemsModel
+from designer.panels.themed import themed_style
 from engine.validation import Diagnostic
 
 _STYLE = """
@@ -51,7 +52,7 @@ class ProblemsPanel(QWidget):
         """With a `document`, elements are shown by name and kind icon, not by id alone."""
         super().__init__(parent)
         self.setObjectName("problemsPanel")
-        self.setStyleSheet(_STYLE)
+        self.restyle()
         self._model = ProblemsModel(document, self)
 
         self.errors_button = self._toggle("error")
@@ -115,6 +116,10 @@ class ProblemsPanel(QWidget):
         self.set_diagnostics([])
 
     # --- public -----------------------------------------------------------------------------
+
+    def restyle(self, dark: bool = False) -> None:
+        """Colours of the light or the dark palette."""
+        self.setStyleSheet(themed_style(_STYLE, dark))
 
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Show these diagnostics (replacing the previous ones), keeping sort and filters."""

@@ -13,10 +13,12 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    ReasonOption,
     actor_name,
     open_engine,
     parse_json_object,
     parse_pairs,
+    parse_when,
     print_json,
     print_table,
 )
@@ -63,7 +65,7 @@ def definitions_command(
     db: DbOption = None,
 ) -> None:
     """Every activated version of every orchestration (the active one marked)."""
-    rows = open_engine(db).definitions()
+    rows = open_engine(db, create=False).definitions()
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -111,14 +113,36 @@ def runs_command(
     status: Annotated[
         str | None, typer.Option("--status", help="Only runs in this status.")
     ] = None,
-    stuck: Annotated[bool, typer.Option("--stuck", help="Only stuck runs, with reasons.")] = False,
+    stuck: Annotated[
+        bool, typer.Option("--stuck", help="Only stuck runs (failed ones too), with reasons.")
+    ] = False,
+    orchestration: Annotated[
+        str | None, typer.Option("--orchestration", help="Only runs of this orchestration.")
+    ] = None,
+    version: Annotated[int | None, typer.Option("--version", help="Only this version.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only runs in this stage.")] = None,
+    started_after: Annotated[
+        str | None, typer.Option("--started-after", help="Started at or after this ISO time.")
+    ] = None,
+    started_before: Annotated[
+        str | None, typer.Option("--started-before", help="Started before this ISO time.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """List runs, newest first."""
-    found = open_engine(db).runs(status=status, stuck=stuck)
-    if status and stuck:
-        found = [r for r in found if r["status"] == status]
+    """List runs, newest first (the newest 100 unless --limit says otherwise)."""
+    found = open_engine(db, create=False).runs(
+        status=status,
+        stuck=stuck,
+        orchestration=orchestration,
+        version=version,
+        stage=stage,
+        started_after=parse_when(started_after, "--started-after"),
+        started_before=parse_when(started_before, "--started-before"),
+        limit=limit + 1,
+    )
+    more, found = len(found) > limit, found[:limit]
     if output_format is OutputFormat.json:
         print_json(found)
         return
@@ -131,6 +155,12 @@ def runs_command(
         for r in found:
             for reason in r["reasons"]:
                 typer.echo(f"{r['id']}: {reason}")
+    if more:
+        typer.echo(
+            f"(more than {limit}; narrow the filters, raise --limit, or pass "
+            f"--started-before {found[-1]['started_at']})",
+            err=True,
+        )
 
 
 @app.command("show")
@@ -140,7 +170,7 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A run: status, current stage, each step, open work items, variables."""
-    run = open_engine(db).run(run_id)
+    run = open_engine(db, create=False).run(run_id)
     if output_format is OutputFormat.json:
         print_json(run)
         return
@@ -171,7 +201,7 @@ def log_command(
     db: DbOption = None,
 ) -> None:
     """A run's event log, in order."""
-    events = open_engine(db).log(run_id)
+    events = open_engine(db, create=False).log(run_id)
     if output_format is OutputFormat.json:
         print_json(events)
         return
@@ -186,7 +216,7 @@ def _operator(name: str, help_text: str) -> None:
 
     def command(
         run_id: Annotated[str, typer.Argument(help="Run id.")],
-        reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+        reason: ReasonOption = "",
         actor: ActorOption = None,
         db: DbOption = None,
     ) -> None:
@@ -197,7 +227,7 @@ def _operator(name: str, help_text: str) -> None:
         elif name == "pause":
             engine.pause(run_id, reason, actor=who)
         else:
-            engine.resume(run_id, actor=who)
+            engine.resume(run_id, actor=who, reason=reason)
         typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
     command.__doc__ = help_text
@@ -213,12 +243,13 @@ _operator("resume", "Resume a paused run.")
 def retry_command(
     run_id: Annotated[str, typer.Argument(help="Run id.")],
     step_id: Annotated[str, typer.Argument(help="The failed background step.")],
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Run a failed background step again."""
     engine = open_engine(db)
-    engine.retry(run_id, step_id, actor=actor_name(actor))
+    engine.retry(run_id, step_id, actor=actor_name(actor), reason=reason)
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
 
@@ -229,10 +260,18 @@ def skip_command(
     outputs: Annotated[
         list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
     ] = None,
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Skip a step, giving the outputs later steps read."""
+    """Skip a step, giving the outputs later steps read (checked against the step's
+    declared outputs)."""
     engine = open_engine(db)
-    engine.skip(run_id, step_id, parse_pairs(outputs, "--output"), actor=actor_name(actor))
+    engine.skip(
+        run_id,
+        step_id,
+        parse_pairs(outputs, "--output"),
+        actor=actor_name(actor),
+        reason=reason,
+    )
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")

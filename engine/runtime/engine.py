@@ -15,7 +15,15 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
-from engine.runtime import notify, operations, permissions, queries, timers, triggers, workitems
+from engine.runtime import (
+    delivery,
+    operations,
+    permissions,
+    queries,
+    timers,
+    triggers,
+    workitems,
+)
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
 from engine.runtime.state import RUN_STATUSES
@@ -94,6 +102,9 @@ class Engine:
             yield unit
             unit.drain()
             unit.flush()
+        if unit.messages:
+            # Outside effects only once the call has committed (DESIGN rule 10).
+            delivery.after_commit(self, unit.messages)
 
     def _call(
         self,
@@ -200,7 +211,9 @@ class Engine:
             NotFound: nothing active under that id.
             InvalidInput: missing or mistyped inputs (no run is created).
         """
-        return self._call(lambda u: triggers.start(u, definition_id, inputs).id, actor)
+        return self._call(
+            lambda u: triggers.start(u, definition_id, inputs).id, actor, "assignee", "start runs"
+        )
 
     def complete_item(self, item_id: str, actor: str, outputs: dict[str, Any] | None = None) -> str:
         """Complete a work item as `actor`; returns the run id."""
@@ -209,23 +222,38 @@ class Engine:
         )
 
     def send_event(
-        self, name: str, key: Any = None, data: dict[str, Any] | None = None
+        self,
+        name: str,
+        key: Any = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
     ) -> list[str]:
-        """Deliver an event to the wait steps expecting it; returns the runs it reached."""
-        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}))
+        """Deliver an event to the wait steps expecting it; returns the runs it reached.
+
+        `actor` (who or what sent it) is logged with the events it causes.
+        """
+        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}), actor)
 
     def create_record(
         self, object_name: str, fields: dict[str, Any], actor: str | None = None
     ) -> str:
         """Create a record (starting triggered runs); returns its id."""
-        return self._call(lambda u: triggers.create_record(u, object_name, fields), actor)
+        return self._call(
+            lambda u: triggers.create_record(u, object_name, fields),
+            actor,
+            "assignee",
+            "create records",
+        )
 
     def update_record(
         self, object_name: str, record_id: str, fields: dict[str, Any], actor: str | None = None
     ) -> dict[str, Any]:
         """Change fields of a record (starting triggered runs); returns all its fields."""
         return self._call(
-            lambda u: triggers.update_record(u, object_name, record_id, fields), actor
+            lambda u: triggers.update_record(u, object_name, record_id, fields),
+            actor,
+            "assignee",
+            "change records",
         )
 
     # --- time --------------------------------------------------------------------------
@@ -233,7 +261,8 @@ class Engine:
     def tick(self) -> int:
         """Fire every timer and schedule due now, each in its own transaction; returns how many.
 
-        Assignment notices pending from earlier calls are delivered at the end.
+        Then the pending outbox is delivered (emails and assignment notices, see
+        `engine.runtime.delivery`), after every transaction of the pass has committed.
         """
         fired = 0
         while True:
@@ -241,7 +270,7 @@ class Engine:
                 timer_ids = timers.due_timer_ids(unit)
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
-                notify.send_pending(self)
+                delivery.deliver_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
@@ -292,16 +321,21 @@ class Engine:
             "pause runs",
         )
 
-    def resume(self, run_id: str, actor: str | None = None) -> None:
-        """Resume a paused run."""
+    def resume(self, run_id: str, actor: str | None = None, reason: str = "") -> None:
+        """Resume a paused run (the reason is logged)."""
         self._call(
-            lambda u: operations.resume_run(u, u.run(run_id)), actor, "operator", "resume runs"
+            lambda u: operations.resume_run(u, u.run(run_id), reason),
+            actor,
+            "operator",
+            "resume runs",
         )
 
-    def retry(self, run_id: str, step_id: str, actor: str | None = None) -> None:
-        """Retry a failed background step."""
+    def retry(
+        self, run_id: str, step_id: str, actor: str | None = None, reason: str = ""
+    ) -> None:
+        """Retry a failed background step (the reason is logged)."""
         self._call(
-            lambda u: operations.retry_step(u, u.run(run_id), step_id),
+            lambda u: operations.retry_step(u, u.run(run_id), step_id, reason),
             actor,
             "operator",
             "retry steps",
@@ -313,30 +347,50 @@ class Engine:
         step_id: str,
         outputs: dict[str, Any] | None = None,
         actor: str | None = None,
+        reason: str = "",
     ) -> None:
-        """Skip a step, giving the outputs later steps expect."""
+        """Skip a step, giving the outputs later steps expect (checked for an interactive
+        step like a completion's; the reason is logged)."""
         self._call(
-            lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs),
+            lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs, reason),
             actor,
             "operator",
             "skip steps",
         )
 
-    def reassign(self, item_id: str, to: str, reason: str = "", actor: str | None = None) -> None:
-        """Reassign one open work item."""
+    def reassign(
+        self,
+        item_id: str,
+        to: str,
+        reason: str = "",
+        actor: str | None = None,
+        force: bool = False,
+    ) -> None:
+        """Reassign one open work item.
+
+        Raises:
+            Conflict: nobody could work for `to` (unknown or inactive user, group without an
+                active member), unless `force`.
+        """
         self._call(
-            lambda u: workitems.reassign_item(u, item_id, to, reason, actor),
+            lambda u: workitems.reassign_item(u, item_id, to, reason, actor, force),
             actor,
             "operator",
             "reassign work items",
         )
 
     def reassign_all(
-        self, source: str, to: str, reason: str = "", actor: str | None = None
+        self,
+        source: str,
+        to: str,
+        reason: str = "",
+        actor: str | None = None,
+        force: bool = False,
     ) -> list[str]:
-        """Reassign every open item of `source` (e.g. `user:bob` who left) to `to`."""
+        """Reassign every open item of `source` (e.g. `user:bob` who left) to `to` (refused,
+        unless `force`, when nobody could work for `to`)."""
         return self._call(
-            lambda u: workitems.reassign_all(u, source, to, reason, actor),
+            lambda u: workitems.reassign_all(u, source, to, reason, actor, force),
             actor,
             "operator",
             "reassign work items",
@@ -379,21 +433,58 @@ class Engine:
 
     # --- reading -----------------------------------------------------------------------
 
+    def assignee_problem(self, assignee: str) -> str | None:
+        """Why nobody can work items of `assignee` (unknown, inactive, no active member), or
+        None when someone can."""
+        with self.store.read() as conn:
+            return directory.assignee_state(conn, assignee)
+
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (see `queries.run_detail`)."""
         with self.store.read() as conn:
             return queries.run_detail(conn, run_id)
 
-    def runs(self, status: str | None = None, stuck: bool = False) -> list[dict[str, Any]]:
-        """Runs, newest first; `stuck=True` lists only stuck runs, with a reason each."""
+    def runs(
+        self,
+        status: str | None = None,
+        stuck: bool = False,
+        *,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Runs, newest first; `stuck=True` lists only stuck runs (failed ones too), with
+        their reasons. Every filter given must match.
+
+        Args:
+            started_after: started at or after this time; `started_before`: before it.
+            after: (started_at, id) of the last run of the previous page.
+            limit: at most this many (None: all).
+        """
         if status is not None and status not in RUN_STATUSES:
             raise InvalidInput(
                 f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
             )
+        selection = queries.RunSelection(
+            status=status,
+            orchestration=orchestration,
+            version=version,
+            stage=stage,
+            started_after=format_time(started_after) if started_after else None,
+            started_before=format_time(started_before) if started_before else None,
+            after=after,
+            limit=limit,
+        )
         with self.store.read() as conn:
             if stuck:
-                return queries.stuck_runs(conn, format_time(self.clock.now()))
-            return queries.list_runs(conn, status)
+                found = queries.stuck_runs(conn, format_time(self.clock.now()))
+                chosen = [r for r in found if selection.matches(r)]
+                return chosen if limit is None else chosen[:limit]
+            return queries.list_runs(conn, selection)
 
     def log(self, run_id: str) -> list[dict[str, Any]]:
         """A run's events, in order."""
@@ -401,11 +492,25 @@ class Engine:
             return queries.run_events(conn, run_id)
 
     def work_items(
-        self, user: str | None = None, include_closed: bool = False
+        self,
+        user: str | None = None,
+        include_closed: bool = False,
+        *,
+        assignee: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete)."""
+        """Open work items (all, or those `user` may complete), oldest first.
+
+        Args:
+            assignee: only items assigned to exactly this `user:`/`group:`/`queue:` name.
+            after: (created_at, id) of the last item of the previous page.
+            limit: at most this many (None: all).
+        """
         with self.store.read() as conn:
-            return queries.list_work_items(conn, user, include_closed)
+            return queries.list_work_items(
+                conn, user, include_closed, assignee=assignee, after=after, limit=limit
+            )
 
     def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
         """A run's state rebuilt from its log alone (up to event `upto`, inclusive)."""
@@ -431,6 +536,11 @@ class Engine:
         if fields is None:
             raise NotFound(f"no {object_name} record with id {record_id!r}")
         return fields
+
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key."""
+        with self.store.read() as conn:
+            return queries.open_waits(conn)
 
     def definitions(self) -> list[dict[str, Any]]:
         """Every stored definition version."""

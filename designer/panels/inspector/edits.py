@@ -13,6 +13,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from designer.commands import (
+    RenameCommand,
     RenameIdCommand,
     SetPropertiesCommand,
     UpdateFlowCommand,
@@ -57,6 +58,10 @@ def command_for_edit(
     problem = _refusal(lambda: check(key, {field: value}), field)
     if problem:
         return problem, None
+    if field == "name" and isinstance(value, str):
+        renamed = RenameCommand(document, key, value)
+        if renamed.new_id != key:  # the id follows the name (the selection follows the id)
+            return None, renamed
     command = UpdateStepCommand if kind == "step" else UpdateNodeCommand
     return None, command(document, key, {field: value}, f"Change {label} of {key}")
 

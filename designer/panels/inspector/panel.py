@@ -27,6 +27,7 @@ from designer.panels.inspector.problems_strip import ProblemsStrip
 from designer.panels.inspector.relations import RelationsList
 from designer.panels.inspector.style import INSPECTOR_STYLE
 from designer.panels.inspector.target import InspectorTarget
+from designer.panels.themed import themed_style
 from designer.selection import Selection
 from engine.actions.registry import action_names
 from engine.definition import (
@@ -61,7 +62,7 @@ class InspectorPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("inspectorPanel")
-        self.setStyleSheet(INSPECTOR_STYLE)
+        self.restyle()
         self._document, self._stack, self._selection = document, undo_stack, selection
         self._target = InspectorTarget("orchestration")
         self._forms: dict[type[BaseModel], PropertyForm] = {}
@@ -101,6 +102,10 @@ class InspectorPanel(QWidget):
         self.header.destroyed.connect(lambda *_: self._tear_down())
         self._show_target(InspectorTarget.of(document, selection.keys()))
 
+
+    def restyle(self, dark: bool = False) -> None:
+        """Colours of the light or the dark palette."""
+        self.setStyleSheet(themed_style(INSPECTOR_STYLE, dark))
     def _tear_down(self) -> None:
         if self._alive:
             self._alive = False
