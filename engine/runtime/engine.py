@@ -537,6 +537,11 @@ class Engine:
             raise NotFound(f"no {object_name} record with id {record_id!r}")
         return fields
 
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key."""
+        with self.store.read() as conn:
+            return queries.open_waits(conn)
+
     def definitions(self) -> list[dict[str, Any]]:
         """Every stored definition version."""
         with self.store.read() as conn:
