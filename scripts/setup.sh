@@ -48,7 +48,7 @@ fi
 stamp=.venv/.baton-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,bench]"
+  .venv/bin/python -m pip install -q -e ".[test,bench,docs]"
   touch "$stamp"
 fi
 

@@ -42,6 +42,7 @@ check "import contracts" .venv/bin/lint-imports
 # be torn down in the middle of an engine test.
 check "engine tests" .venv/bin/python -m pytest -q -p no:pytest-qt tests/engine "$@"
 check "designer tests" .venv/bin/python -m pytest -q tests/designer "$@"
+check "docs site (mkdocs build --strict)" env NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
 if ((packaging)); then
   check "desktop bundle (packaging/smoke_test.sh)" bash packaging/smoke_test.sh
 else
