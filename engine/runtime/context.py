@@ -6,6 +6,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.runtime import events as ev
+
 if TYPE_CHECKING:
     from engine.runtime.state import RunState
     from engine.runtime.unit import Unit
@@ -59,7 +61,7 @@ class ActionContext:
     def log(self, message: str, data: dict[str, Any] | None = None) -> None:
         """Append a `log` event to the run's log."""
         self._unit.emit(
-            self._run, "log", {"step": self.step_id, "message": message, **(data or {})}
+            self._run, ev.Log(step=self.step_id, message=message, data=dict(data or {}))
         )
 
     def record(self, object_name: str, record_id: str) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from engine.definition import (
 )
 from engine.errors import ExpressionError
 from engine.expressions import Namespace, evaluate
+from engine.runtime import events as ev
 from engine.runtime import waiting
 from engine.runtime.context import ActionContext
 from engine.runtime.plan import duration, reads_record
@@ -156,14 +157,12 @@ def decide(unit: Unit, run: RunState, plan: Plan, node: DecisionNode) -> str:
             continue
         if flow.condition and evaluate_in(unit, run, flow.condition, node.id):
             unit.emit(
-                run,
-                "decision_taken",
-                {"decision": node.id, "to": flow.target, "condition": flow.condition},
+                run, ev.DecisionTaken(decision=node.id, to=flow.target, condition=flow.condition)
             )
             return flow.target
     if default is None:
         raise RunFailure(f"[{node.id}] no condition holds and the decision has no default flow")
-    unit.emit(run, "decision_taken", {"decision": node.id, "to": default.target, "default": True})
+    unit.emit(run, ev.DecisionTaken(decision=node.id, to=default.target, default=True))
     return default.target
 
 
@@ -191,7 +190,7 @@ def enter_stage(unit: Unit, run: RunState, plan: Plan, stage: StageNode) -> None
         else:
             run.steps[step.id] = fresh
             run.new_steps.add(step.id)
-    unit.emit(run, "stage_entered", {"stage": stage.id, "visit": visits})
+    unit.emit(run, ev.StageEntered(stage=stage.id, visit=visits))
 
 
 def exit_stage(unit: Unit, run: RunState, plan: Plan, stage_id: str) -> None:
@@ -200,7 +199,7 @@ def exit_stage(unit: Unit, run: RunState, plan: Plan, stage_id: str) -> None:
     st["status"] = "completed"
     st["exited_at"] = unit.now
     run.current_stage = None
-    unit.emit(run, "stage_completed", {"stage": stage_id})
+    unit.emit(run, ev.StageCompleted(stage=stage_id))
     follow(unit, run, plan, stage_id)
 
 
@@ -209,7 +208,7 @@ def complete_run(unit: Unit, run: RunState, end_id: str) -> None:
     run.status = "completed"
     run.ended_at = unit.now
     run.current_stage = None
-    unit.emit(run, "run_completed", {"end": end_id})
+    unit.emit(run, ev.RunCompleted(end=end_id))
     _tell_parent(unit, run)
 
 
@@ -217,7 +216,7 @@ def fail_run(unit: Unit, run: RunState, reason: str) -> None:
     """The run cannot go on: record why; an operator may retry, skip or cancel."""
     run.status = "failed"
     run.error = reason
-    unit.emit(run, "run_failed", {"reason": reason})
+    unit.emit(run, ev.RunFailed(reason=reason))
     _tell_parent(unit, run)
 
 
@@ -237,7 +236,7 @@ def start_step(unit: Unit, run: RunState, plan: Plan, step: Any) -> None:
     st = run.touch_step(step.id)
     if step.condition and not evaluate_in(unit, run, step.condition, step.id):
         st.update(status="skipped", ended_at=unit.now)
-        unit.emit(run, "step_skipped", {"step": step.id, "reason": "condition is false"})
+        unit.emit(run, ev.StepSkipped(step=step.id, reason="condition is false"))
         return
     # A wait's key is evaluated before the step counts as started, so an error leaves it
     # not started and a resumed run tries again.
@@ -245,7 +244,7 @@ def start_step(unit: Unit, run: RunState, plan: Plan, step: Any) -> None:
     if isinstance(step, WaitStep) and step.event and step.key:
         key = evaluate_in(unit, run, step.key, step.id)
     st["started_at"] = unit.now
-    unit.emit(run, "step_started", {"step": step.id})
+    unit.emit(run, ev.StepStarted(step=step.id))
     if isinstance(step, BackgroundStep):
         st["status"] = "running"
         run_action(unit, run, plan, step)
@@ -283,15 +282,13 @@ def run_action(unit: Unit, run: RunState, plan: Plan, step: BackgroundStep) -> N
         except Exception as exc:  # an action's failure is data: logged, retried, reported
             context.failed()
             error = f"{type(exc).__name__}: {exc}"
-            unit.emit(
-                run, "step_attempt_failed", {"step": step.id, "attempt": attempt, "error": error}
-            )
+            unit.emit(run, ev.StepAttemptFailed(step=step.id, attempt=attempt, error=error))
             if attempt < attempts:
                 delay = duration(step.retry.delay) if step.retry else None
                 if delay:
                     st["status"] = "waiting"
                     due = waiting.add_timer(unit, run, step.id, "retry", delay)
-                    unit.emit(run, "step_retry_scheduled", {"step": step.id, "at": due})
+                    unit.emit(run, ev.StepRetryScheduled(step=step.id, at=due))
                     return
                 continue
             fail_step(unit, run, step.id, error)
@@ -299,11 +296,11 @@ def run_action(unit: Unit, run: RunState, plan: Plan, step: BackgroundStep) -> N
         context.succeeded()
         if context.variables_set:
             run.variables.update(context.variables_set)
-            unit.emit(run, "variables_set", {"step": step.id, "values": context.variables_set})
+            unit.emit(run, ev.VariablesSet(step=step.id, values=context.variables_set))
         if context.child_run_id is not None:
             st["status"] = "waiting"
             st["child_run_id"] = context.child_run_id
-            unit.emit(run, "child_started", {"step": step.id, "child": context.child_run_id})
+            unit.emit(run, ev.ChildStarted(step=step.id, child=context.child_run_id))
             return
         complete_step(unit, run, step.id, dict(outputs or {}))
         return
@@ -315,14 +312,14 @@ def complete_step(
     """Mark a step completed with its outputs (the caller then calls `progress`)."""
     st = run.touch_step(step_id)
     st.update(status="completed", outputs=outputs, ended_at=unit.now, error=None)
-    unit.emit(run, "step_completed", {"step": step_id, "outputs": outputs}, actor)
+    unit.emit(run, ev.StepCompleted(step=step_id, outputs=outputs), actor)
 
 
 def fail_step(unit: Unit, run: RunState, step_id: str, error: str) -> None:
     """A step failed for good: the run fails with the error (an operator may retry/skip)."""
     st = run.touch_step(step_id)
     st.update(status="failed", error=error, ended_at=unit.now)
-    unit.emit(run, "step_failed", {"step": step_id, "error": error})
+    unit.emit(run, ev.StepFailed(step=step_id, error=error))
     fail_run(unit, run, f"[{step_id}] {error}")
 
 
@@ -334,7 +331,7 @@ def cancel_open_steps(unit: Unit, run: RunState, plan: Plan, stage_id: str, reas
             continue
         was_open = st["status"] in STEP_OPEN or st["status"] == "failed"
         run.touch_step(step.id).update(status="canceled", ended_at=unit.now)
-        unit.emit(run, "step_canceled", {"step": step.id, "reason": reason})
+        unit.emit(run, ev.StepCanceled(step=step.id, reason=reason))
         if was_open:
             release_step(unit, run, step, reason)
 

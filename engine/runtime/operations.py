@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from engine.definition import BackgroundStep
 from engine.errors import Conflict, NotFound
+from engine.runtime import events as ev
 from engine.runtime import interpreter
 from engine.runtime.state import RUN_ACTIVE, RUN_TERMINAL, STEP_FINISHED, STEP_OPEN
 from engine.store.schema import runs
@@ -29,14 +30,14 @@ def cancel_run(unit: Unit, run: RunState, reason: str) -> None:
         if st["status"] in STEP_OPEN or st["status"] == "failed":
             step = plan.steps[step_id]
             run.touch_step(step_id).update(status="canceled", ended_at=unit.now)
-            unit.emit(run, "step_canceled", {"step": step_id, "reason": "run canceled"})
+            unit.emit(run, ev.StepCanceled(step=step_id, reason="run canceled"))
             interpreter.release_step(unit, run, step, f"run canceled: {reason}")
     if run.current_stage:
         run.touch_stage(run.current_stage).update(status="canceled", exited_at=unit.now)
     run.status = "canceled"
     run.ended_at = unit.now
     run.error = reason
-    unit.emit(run, "run_canceled", {"reason": reason})
+    unit.emit(run, ev.RunCanceled(reason=reason))
     for child_id in unit.conn.execute(
         select(runs.c.id).where(
             runs.c.parent_run_id == run.id, runs.c.status.in_(RUN_ACTIVE | {"paused"})
@@ -58,7 +59,7 @@ def pause_run(unit: Unit, run: RunState, reason: str = "") -> None:
     if run.status not in RUN_ACTIVE:
         raise Conflict(f"run {run.id} is {run.status}; only a running or waiting run can pause")
     run.status = "paused"
-    unit.emit(run, "run_paused", {"reason": reason} if reason else {})
+    unit.emit(run, ev.RunPaused(reason=reason or None))
 
 
 def resume_run(unit: Unit, run: RunState) -> None:
@@ -78,7 +79,7 @@ def resume_run(unit: Unit, run: RunState) -> None:
         raise Conflict(f"run {run.id} is {run.status}, not paused or failed")
     run.status = "running"
     run.error = None
-    unit.emit(run, "run_resumed", {})
+    unit.emit(run, ev.RunResumed())
     if run.resume_from:
         plan = unit.plan(run)
         try:
@@ -100,7 +101,7 @@ def _reopen_if_failed(unit: Unit, run: RunState) -> None:
     if run.status == "failed" and not any(st["status"] == "failed" for st in run.steps.values()):
         run.status = "waiting"
         run.error = None
-        unit.emit(run, "run_recovered", {})
+        unit.emit(run, ev.RunRecovered())
 
 
 def retry_step(unit: Unit, run: RunState, step_id: str) -> None:
@@ -114,7 +115,7 @@ def retry_step(unit: Unit, run: RunState, step_id: str) -> None:
     if not isinstance(step, BackgroundStep):
         raise Conflict(f"step {step_id} is not a background step")
     run.touch_step(step_id).update(status="running", attempts=0, error=None)
-    unit.emit(run, "step_retried", {"step": step_id})
+    unit.emit(run, ev.StepRetried(step=step_id))
     _reopen_if_failed(unit, run)
     if run.status not in RUN_ACTIVE:
         return
@@ -142,9 +143,7 @@ def skip_step(
         status="skipped", outputs=dict(outputs or {}), ended_at=unit.now, error=None
     )
     unit.emit(
-        run,
-        "step_skipped",
-        {"step": step_id, "reason": "skipped by operator", "outputs": outputs or {}},
+        run, ev.StepSkipped(step=step_id, reason="skipped by operator", outputs=outputs or {})
     )
     if was_open:
         interpreter.release_step(unit, run, step, "step skipped by operator")

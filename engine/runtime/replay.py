@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from engine.definition import BackgroundStep
+from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 
 
@@ -49,31 +50,31 @@ def replay(plan: Plan, events: list[dict[str, Any]]) -> dict[str, Any]:
 
 def _step_event(steps: dict[str, Any], plan: Plan, kind: str, data: dict[str, Any]) -> None:
     step = steps.setdefault(data["step"], {"status": "not_started", "outputs": None})
-    if kind == "step_started":
+    if kind == EventType.STEP_STARTED:
         is_background = isinstance(plan.steps.get(data["step"]), BackgroundStep)
         step["status"] = "running" if is_background else "waiting"
-    elif kind == "step_completed":
+    elif kind == EventType.STEP_COMPLETED:
         step.update(status="completed", outputs=data.get("outputs", {}))
-    elif kind == "step_skipped":
+    elif kind == EventType.STEP_SKIPPED:
         step.update(status="skipped", outputs=data.get("outputs"))
-    elif kind == "step_canceled":
+    elif kind == EventType.STEP_CANCELED:
         step["status"] = "canceled"
-    elif kind == "step_failed":
+    elif kind == EventType.STEP_FAILED:
         step["status"] = "failed"
-    elif kind == "step_retried":
+    elif kind == EventType.STEP_RETRIED:
         step["status"] = "running"
-    elif kind == "step_retry_scheduled":
+    elif kind == EventType.STEP_RETRY_SCHEDULED:
         step["status"] = "waiting"
 
 
 def _item_event(items: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
-    if kind == "item_created":
+    if kind == EventType.ITEM_CREATED:
         items[data["item"]] = {"step": data["step"], "assignee": data["assignee"], "status": "open"}
-    elif kind == "item_completed":
+    elif kind == EventType.ITEM_COMPLETED:
         items[data["item"]]["status"] = "completed"
-    elif kind == "item_withdrawn":
+    elif kind == EventType.ITEM_WITHDRAWN:
         items[data["item"]]["status"] = "withdrawn"
-    elif kind == "item_reassigned":
+    elif kind == EventType.ITEM_REASSIGNED:
         items[data["item"]]["assignee"] = data["to"]
 
 
@@ -132,16 +133,16 @@ def _run_canceled(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> No
 
 
 _HANDLERS: dict[str, Handler] = {
-    "run_started": _run_started,
-    "stage_entered": _stage_entered,
-    "stage_completed": _stage_completed,
-    "variables_set": _variables_set,
-    "child_started": _child_started,
-    "timer_fired": _timer_fired,
-    "run_completed": _status("completed", clears_stage=True),
-    "run_failed": _status("failed"),
-    "run_canceled": _run_canceled,
-    "run_paused": _status("paused"),
-    "run_resumed": _status("waiting", clears_error=True),
-    "run_recovered": _status("waiting", clears_error=True),
+    EventType.RUN_STARTED: _run_started,
+    EventType.STAGE_ENTERED: _stage_entered,
+    EventType.STAGE_COMPLETED: _stage_completed,
+    EventType.VARIABLES_SET: _variables_set,
+    EventType.CHILD_STARTED: _child_started,
+    EventType.TIMER_FIRED: _timer_fired,
+    EventType.RUN_COMPLETED: _status("completed", clears_stage=True),
+    EventType.RUN_FAILED: _status("failed"),
+    EventType.RUN_CANCELED: _run_canceled,
+    EventType.RUN_PAUSED: _status("paused"),
+    EventType.RUN_RESUMED: _status("waiting", clears_error=True),
+    EventType.RUN_RECOVERED: _status("waiting", clears_error=True),
 }

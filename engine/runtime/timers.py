@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, or_, select, update
 
 from engine.definition import BackgroundStep
+from engine.runtime import events as ev
 from engine.runtime import interpreter, triggers, waiting
 from engine.store.schema import schedules, timers, waits, work_items
 
@@ -59,7 +60,7 @@ def fire_timer(unit: Unit, timer_id: int) -> bool:
     step = unit.plan(run).steps[row.step_id]
     if row.kind == "retry" and st["status"] == "waiting" and isinstance(step, BackgroundStep):
         run.touch_step(step.id)["status"] = "running"
-        unit.emit(run, "timer_fired", {"step": step.id, "kind": "retry"})
+        unit.emit(run, ev.TimerFired(step=step.id, kind="retry"))
         if run.status in ("waiting", "running"):
             run.status = "running"
         try:
@@ -68,7 +69,7 @@ def fire_timer(unit: Unit, timer_id: int) -> bool:
             interpreter.fail_run(unit, run, str(exc))
         interpreter.progress(unit, run)
     elif row.kind == "timeout" and st["status"] == "waiting":
-        unit.emit(run, "timer_fired", {"step": step.id, "kind": "timeout"})
+        unit.emit(run, ev.TimerFired(step=step.id, kind="timeout"))
         waiting.clear_wait(unit, run, step.id)
         interpreter.complete_step(unit, run, step.id, {"timed_out": True})
         interpreter.progress(unit, run)
@@ -82,7 +83,7 @@ def _item_due(unit: Unit, run: Any, step: Any, item_id: str) -> None:
     if item is None or item.status != "open":
         return
     unit.conn.execute(update(work_items).where(work_items.c.id == item_id).values(overdue=True))
-    unit.emit(run, "item_overdue", {"item": item_id, "step": step.id, "assignee": item.assignee})
+    unit.emit(run, ev.ItemOverdue(item=item_id, step=step.id, assignee=item.assignee))
     unit.notify(run, item_id, item.assignee, "overdue")
     if step.escalate_to and step.escalate_to != item.assignee:
         unit.conn.execute(
@@ -91,14 +92,13 @@ def _item_due(unit: Unit, run: Any, step: Any, item_id: str) -> None:
         unit.notify(run, item_id, step.escalate_to, "escalated")
         unit.emit(
             run,
-            "item_reassigned",
-            {
-                "item": item_id,
-                "step": step.id,
-                "from": item.assignee,
-                "to": step.escalate_to,
-                "reason": "escalated: overdue",
-            },
+            ev.ItemReassigned(
+                item=item_id,
+                step=step.id,
+                from_=item.assignee,
+                to=step.escalate_to,
+                reason="escalated: overdue",
+            ),
             "system",
         )
 
@@ -141,7 +141,7 @@ def deliver_event(unit: Unit, name: str, key: Any, data: dict[str, Any]) -> list
         step = unit.plan(run).steps[row.step_id]
         if step.timeout:
             waiting.clear_timers(unit, run, step.id)
-        unit.emit(run, "event_received", {"step": step.id, "event": name, "key": key})
+        unit.emit(run, ev.EventReceived(step=step.id, event=name, key=key))
         interpreter.complete_step(unit, run, step.id, {**data, "timed_out": False})
         interpreter.progress(unit, run)
         delivered.append(run.id)

@@ -19,6 +19,7 @@ from croniter import croniter
 
 from engine.errors import BatonError, NotFound
 from engine.expressions import Namespace, evaluate
+from engine.runtime import events as ev
 from engine.runtime import interpreter
 from engine.runtime.state import RunState
 from engine.runtime.values import check_inputs, coerce
@@ -81,16 +82,15 @@ def start(
     unit.add_run(run)
     unit.emit(
         run,
-        "run_started",
-        {
-            "definition": definition_id,
-            "version": version,
-            "trigger": trigger,
-            "inputs": inputs or {},
-            "variables": variables,
-            "record": list(record) if record else None,
-            "parent": list(parent) if parent else None,
-        },
+        ev.RunStarted(
+            definition=definition_id,
+            version=version,
+            trigger=trigger,
+            inputs=inputs or {},
+            variables=variables,
+            record=list(record) if record else None,
+            parent=list(parent) if parent else None,
+        ),
     )
     unit.queue.append(lambda: interpreter.begin(unit, run))
     return run

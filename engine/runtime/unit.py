@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, bindparam, select, update
 
 from engine.errors import ConcurrentChange, NotFound
+from engine.runtime.events import Payload
 from engine.runtime.state import RunState
 from engine.store import format_time
 from engine.store import records as record_store
@@ -142,13 +143,7 @@ class Unit:
         """The prepared definition version a run executes."""
         return self.engine.plan(run.definition_id, run.definition_version, self.conn)
 
-    def emit(
-        self,
-        run: RunState,
-        type_: str,
-        payload: dict[str, Any] | None = None,
-        actor: str | None = None,
-    ) -> None:
+    def emit(self, run: RunState, data: Payload, actor: str | None = None) -> None:
         """Append an event to a run's log (written at commit)."""
         run.seq += 1
         self.events.append(
@@ -156,9 +151,9 @@ class Unit:
                 "run_id": run.id,
                 "seq": run.seq,
                 "time": self.now,
-                "type": type_,
+                "type": data.TYPE.value,
                 "actor": actor if actor is not None else self.actor,
-                "payload": json.dumps(payload or {}, separators=(",", ":"), default=str),
+                "payload": json.dumps(data.to_dict(), separators=(",", ":"), default=str),
             }
         )
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, select, update
 
+from engine.runtime import events as ev
 from engine.store import format_time
 from engine.store.prepared import Prepared
 from engine.store.schema import timers, waits, work_items
@@ -84,11 +85,7 @@ def create_item(unit: Unit, run: RunState, step: Any, assignee: str) -> str:
         },
     )
     unit.notify(run, item_id, assignee, "assigned")
-    unit.emit(
-        run,
-        "item_created",
-        {"item": item_id, "step": step.id, "assignee": assignee, "due_at": due_at},
-    )
+    unit.emit(run, ev.ItemCreated(item=item_id, step=step.id, assignee=assignee, due_at=due_at))
     return item_id
 
 
@@ -113,4 +110,4 @@ def withdraw_items(unit: Unit, run: RunState, step_id: str, reason: str) -> None
         .values(status="withdrawn", completed_at=unit.now)
     )
     for item_id in open_ids:
-        unit.emit(run, "item_withdrawn", {"item": item_id, "step": step_id, "reason": reason})
+        unit.emit(run, ev.ItemWithdrawn(item=item_id, step=step_id, reason=reason))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import bindparam, select, update
 
 from engine.errors import ConcurrentChange, Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.runtime import events as ev
 from engine.runtime import interpreter
 from engine.runtime.values import check_outputs
 from engine.store import directory
@@ -115,9 +116,7 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
         # Another process closed it after we read it: redo the call on fresh state, which
         # then reports who completed it and when.
         raise ConcurrentChange(f"work item {item_id} changed while completing it")
-    unit.emit(
-        run, "item_completed", {"item": item_id, "step": row.step_id, "outputs": clean}, actor
-    )
+    unit.emit(run, ev.ItemCompleted(item=item_id, step=row.step_id, outputs=clean), actor)
     if step.due:
         from engine.runtime import waiting
 
@@ -150,8 +149,7 @@ def reassign_item(
     unit.notify(run, item_id, to, "reassigned")
     unit.emit(
         run,
-        "item_reassigned",
-        {"item": item_id, "step": row.step_id, "from": row.assignee, "to": to, "reason": reason},
+        ev.ItemReassigned(item=item_id, step=row.step_id, from_=row.assignee, to=to, reason=reason),
         actor,
     )
 
