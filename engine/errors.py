@@ -80,6 +80,10 @@ class PermissionDenied(BatonError):
     """The acting user may not do this."""
 
 
+class Unauthenticated(BatonError):
+    """A request to the HTTP API without a valid token (missing, unknown or revoked)."""
+
+
 class InvalidInput(BatonError):
     """Inputs or outputs that do not match what the definition declares."""
 

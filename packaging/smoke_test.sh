@@ -1,31 +1,104 @@
 #!/usr/bin/env bash
-# Builds the desktop bundle and runs its self-test on Qt's offscreen platform: opens an
-# example in the designer window, validates it, simulates 10 runs, renders a PNG (and the
-# SVG + Markdown document), and checks `baton --version` and an export from the bundle.
-# Slow (a full PyInstaller build), so not part of scripts/test.sh:
+# What a user does with the desktop bundle, run from dist/baton/baton with nothing of the
+# developer's around it: no Python, venv or project on PATH, a temporary HOME, Qt's offscreen
+# platform. scripts/test.sh runs it after the test suites (CI builds the bundle every time,
+# so a dependency release that breaks the bundle fails CI instead of reaching users).
 #
-#     bash packaging/smoke_test.sh            # build, then test dist/baton
-#     bash packaging/smoke_test.sh --no-build # test the dist/baton already there
+#   - `baton --version` matches pyproject.toml;
+#   - every bundled example: `baton selftest FILE` (opens it in the designer window, checks
+#     icons, validates, simulates 10 runs, renders PNG, SVG and Markdown), `baton validate`,
+#     `baton simulate`, and `baton export --to png|svg|markdown|bpmn`;
+#   - a run on a fresh SQLite file in that HOME: add a user, activate, start, complete the
+#     work item, and the run is completed;
+#   - the tarball unpacks, its install.sh puts the menu entry and icons into a temporary
+#     XDG_DATA_HOME, `desktop-file-validate` passes on the installed entry, the installed
+#     `baton` starts, and `install.sh --uninstall` removes what it added.
+#
+#     bash packaging/smoke_test.sh            # build (packaging/build.sh), then test
+#     bash packaging/smoke_test.sh --no-build # test the dist/ already there
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$PWD
 if [[ "${1:-}" != "--no-build" ]]; then
   bash packaging/build.sh
 fi
+started=$(date +%s)
+fail() { echo "smoke: FAILED: $*" >&2; exit 1; }
+command -v desktop-file-validate >/dev/null \
+  || fail "desktop-file-validate is missing (Debian's desktop-file-utils; scripts/setup.sh installs it)"
+
+version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
+bundle=$repo/dist/baton/baton
+examples=$repo/dist/baton/_internal/resources/examples
+tarballs=("$repo"/dist/baton-"$version"-linux-*.tar.gz)
+[[ -x $bundle ]] || fail "no $bundle; build it with packaging/build.sh"
+[[ -f ${tarballs[0]} ]] || fail "no dist/baton-$version-linux-*.tar.gz; build it with packaging/build.sh"
+
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-export QT_QPA_PLATFORM=offscreen
-# A home of its own: the bundle must need nothing from the developer's environment.
-export HOME=$out/home XDG_CONFIG_HOME=$out/home/.config XDG_DATA_HOME=$out/home/.local/share
-mkdir -p "$HOME"
-bundle=dist/baton/baton
+home=$out/home
+mkdir -p "$home" "$out/empty-path" "$out/files"
+# The bundle sees only what a freshly logged-in user has: env -i drops PYTHONPATH,
+# VIRTUAL_ENV, BATON_* and the developer's PATH; PATH is an empty folder.
+in_bundle_env() {
+  env -i HOME="$home" LANG=C.UTF-8 PATH="$out/empty-path" QT_QPA_PLATFORM=offscreen "$@"
+}
+baton() { in_bundle_env "$bundle" "$@"; }
+has() { grep -q "$2" "$1" || fail "$1 does not contain '$2'"; }
 
-expected=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
-[[ $("$bundle" --version) == "baton $expected" ]] || { echo "smoke: wrong version" >&2; exit 1; }
-"$bundle" selftest --out "$out/selftest"
-"$bundle" validate dist/baton/_internal/resources/examples/*.baton.json
-"$bundle" export dist/baton/_internal/resources/examples/deal_desk_approval.baton.json \
-  --to bpmn -o "$out/deal.bpmn"
-tar -tzf dist/baton-"$expected"-linux-*.tar.gz > "$out/tarball.txt"
-grep -qx "baton-$expected/baton" "$out/tarball.txt" \
-  || { echo "smoke: the tarball has no baton-$expected/baton" >&2; exit 1; }
-echo "smoke: the bundle works ($(du -sh dist/baton | cut -f1))"
+[[ $(baton --version) == "baton $version" ]] || fail "baton --version is not 'baton $version'"
+echo "smoke: ok  baton --version"
+
+shopt -s nullglob
+definitions=("$examples"/*.baton.json)
+((${#definitions[@]})) || fail "the bundle carries no examples in $examples"
+for file in "${definitions[@]}"; do
+  name=$(basename "$file" .baton.json)
+  baton selftest "$file" --out "$out/files/$name-selftest" >"$out/selftest.log" 2>&1 \
+    || { cat "$out/selftest.log" >&2; fail "baton selftest $name"; }
+  baton validate "$file" >/dev/null
+  baton simulate "$file" --runs 20 --seed 1 >"$out/files/$name-simulation.txt"
+  for format in png svg markdown bpmn; do
+    baton export "$file" --to "$format" -o "$out/files/$name.$format" >/dev/null
+  done
+  [[ $(head -c 4 "$out/files/$name.png" | tail -c 3) == PNG ]] || fail "$name.png is not a PNG"
+  has "$out/files/$name.svg" "<svg"
+  has "$out/files/$name.markdown" "^# "
+  has "$out/files/$name.bpmn" "bpmn:definitions\|<definitions"
+  echo "smoke: ok  $name: selftest, validate, simulate, export png svg markdown bpmn"
+done
+
+# A run on a fresh database: with no --db and no BATON_DB, the SQLite file in the HOME.
+baton users add sam --queue sales_ops >/dev/null
+baton activate "$examples/deal_desk_approval.baton.json" >/dev/null
+run=$(baton start deal_desk_approval --input deal_name=Acme --input amount=1000 \
+  --input owner_email=sam@example.com)
+item=$(baton work list --as sam | awk -v run="$run" '$2 == run { print $1 }')
+[[ $item == wi-* ]] || fail "no work item for sam in run $run"
+baton work complete "$item" --as sam --output discount=5 >/dev/null
+shown=$(baton show "$run")
+[[ ${shown%%$'\n'*} == *" completed" ]] || fail "run $run did not complete: $shown"
+[[ -n $(find "$home" -name '*.db' -size +0) ]] || fail "no SQLite file under the temporary HOME"
+echo "smoke: ok  run $run started, work item completed, run completed (SQLite in \$HOME)"
+
+# The tarball as a user gets it, installed for one user into a temporary XDG_DATA_HOME.
+mkdir -p "$out/unpacked"
+tar -C "$out/unpacked" -xzf "${tarballs[0]}"
+app=$out/unpacked/baton-$version
+data=$out/xdg-data
+in_bundle_env PATH=/usr/bin:/bin XDG_DATA_HOME="$data" sh "$app/install.sh" >/dev/null
+entry=$data/applications/baton.desktop
+[[ -f $entry ]] || fail "install.sh installed no $entry"
+desktop-file-validate "$entry" || fail "desktop-file-validate rejects the installed entry"
+has "$entry" "^Exec=\"$app/baton\" designer %f"
+icons=("$data"/icons/hicolor/*/apps/baton.png)
+((${#icons[@]} >= 5)) || fail "install.sh installed ${#icons[@]} icon sizes under $data/icons"
+[[ $(in_bundle_env "$home/.local/bin/baton" --version) == "baton $version" ]] \
+  || fail "the installed ~/.local/bin/baton does not start"
+in_bundle_env PATH=/usr/bin:/bin XDG_DATA_HOME="$data" sh "$app/install.sh" --uninstall >/dev/null
+[[ ! -e $entry && ! -e $home/.local/bin/baton ]] || fail "install.sh --uninstall left files"
+echo "smoke: ok  tarball: install.sh, desktop-file-validate, ${#icons[@]} icon sizes, uninstall"
+
+echo "smoke: the bundle works (dist/baton $(du -sh dist/baton | cut -f1)," \
+  "$(basename "${tarballs[0]}") $(du -sh "${tarballs[0]}" | cut -f1)," \
+  "checked in $(($(date +%s) - started)) s)"

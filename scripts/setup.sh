@@ -16,6 +16,10 @@ apt_packages=(
   # The PostgreSQL tests and benchmarks/team_load.py start their own throwaway server from
   # these binaries (initdb, pg_ctl); nothing is configured system-wide.
   postgresql
+  # packaging/smoke_test.sh checks the installed desktop entry with desktop-file-validate.
+  desktop-file-utils
+  # tests/engine/api/test_api_docs.py runs the curl examples of docs/api.md.
+  curl
 )
 
 missing=()
@@ -46,6 +50,12 @@ if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -e ".[test,bench]"
   touch "$stamp"
+fi
+
+# bpmnlint and the Camunda compatibility rules check the Camunda 8 BPMN export (its test fails
+# under CI=true without them); pinned in tools/bpmnlint/package-lock.json.
+if command -v npm >/dev/null 2>&1 && [[ ! tools/bpmnlint/node_modules/.package-lock.json -nt tools/bpmnlint/package-lock.json ]]; then
+  (cd tools/bpmnlint && npm ci --no-audit --no-fund --loglevel=error)
 fi
 
 if ((open_designer)); then

@@ -1,12 +1,55 @@
 #!/usr/bin/env bash
-# The whole test suite, exactly as CI runs it: install (idempotent), lint, contracts, tests.
-set -euo pipefail
+# Everything CI checks, exactly as CI runs it: install (idempotent), lint, import contracts,
+# the two test processes, then the desktop bundle built and used as a user would
+# (packaging/smoke_test.sh). Every check runs even when an earlier one failed; the script
+# fails at the end and names each check that failed.
+#
+#     bash scripts/test.sh              # all of it (CI: .ci/run)
+#     bash scripts/test.sh -x -k NAME   # arguments go to both pytest processes
+#
+# BATON_SKIP_PACKAGING=1 leaves the packaging checks out of a quicker local run; under
+# CI=true it is refused, so CI always builds and tests what users install.
+set -uo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh
-.venv/bin/ruff check .
-.venv/bin/lint-imports
+bash scripts/setup.sh || { echo "test.sh: FAILED: scripts/setup.sh" >&2; exit 1; }
+
+failed=()
+check() {
+  local name=$1 started=$SECONDS
+  shift
+  echo "test.sh: --- $name"
+  if "$@"; then
+    echo "test.sh: ok      $name ($((SECONDS - started)) s)"
+  else
+    echo "test.sh: FAILED  $name ($((SECONDS - started)) s)" >&2
+    failed+=("$name")
+  fi
+}
+
+packaging=1
+if [[ -n ${BATON_SKIP_PACKAGING:-} ]]; then
+  if [[ ${CI:-} == true ]]; then
+    echo "test.sh: BATON_SKIP_PACKAGING is not allowed under CI=true" >&2
+    exit 1
+  fi
+  packaging=0
+fi
+
+check "ruff" .venv/bin/ruff check .
+check "import contracts" .venv/bin/lint-imports
 # Two processes: the engine's tests without Qt at all (pytest-qt off; a guard fails the run
 # if anything imports it), then the designer's, so Qt objects left by GUI tests can never
 # be torn down in the middle of an engine test.
-.venv/bin/python -m pytest -q -p no:pytest-qt tests/engine "$@"
-.venv/bin/python -m pytest -q tests/designer "$@"
+check "engine tests" .venv/bin/python -m pytest -q -p no:pytest-qt tests/engine "$@"
+check "designer tests" .venv/bin/python -m pytest -q tests/designer "$@"
+if ((packaging)); then
+  check "desktop bundle (packaging/smoke_test.sh)" bash packaging/smoke_test.sh
+else
+  echo "test.sh: skipped the packaging checks (BATON_SKIP_PACKAGING)"
+fi
+
+if ((${#failed[@]})); then
+  echo "test.sh: FAILED (${#failed[@]}): $(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')" >&2
+  exit 1
+fi
+echo "test.sh: all checks passed in $SECONDS s"

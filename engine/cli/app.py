@@ -48,6 +48,7 @@ def _register_subcommands() -> None:
     # Imported for their side effect of adding commands to `app`.
     from engine.cli import (  # noqa: F401
         admin_commands,
+        api_commands,
         db_commands,
         definition_commands,
         event_commands,

@@ -9,14 +9,29 @@ tag names (readable in any XML viewer); other keys use `<baton:entry key="...">`
 from __future__ import annotations
 
 import json
+import math
 import re
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from engine.errors import InterchangeError
 from engine.interchange.bpmn_names import BATON_NS, bpmn, q
 from engine.interchange.safe_xml import local_name
 
 _TAG_SAFE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_NUMBER = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
+MAX_DEPTH = 32
+"""Deepest nesting of Baton data read back; a definition needs about six levels."""
+MAX_NUMBER_LENGTH = 40
+"""Longest number text read back: far past any real value, far short of costly parsing."""
+
+
+class _BadValue(ValueError):
+    """A value that cannot be read, with the path of keys to it."""
+
+    def __init__(self, message: str, path: list[str]) -> None:
+        super().__init__(message)
+        self.path = path
 
 
 def add_extension(element: Element, kind: str, data: dict[str, Any]) -> Element:
@@ -40,7 +55,17 @@ def read_extension(element: Element, kind: str) -> dict[str, Any] | None:
     if container is None:
         return None
     holder = container.find(q(BATON_NS, kind))
-    return None if holder is None else _read_map(holder)
+    if holder is None:
+        return None
+    try:
+        return _read_map(holder, 0)
+    except _BadValue as bad:
+        raise InterchangeError(
+            f"its Baton data is damaged: {bad}",
+            element=element.get("id") or local_name(element.tag),
+            field=".".join(bad.path[:3]) + ("…" if len(bad.path) > 3 else "") or kind,
+            hint="export the file from Baton again, or restore the extension element",
+        ) from None
 
 
 def _write(parent: Element, key: str, value: Any) -> None:
@@ -78,16 +103,22 @@ def _write_map(holder: Element, data: dict[str, Any]) -> None:
         _write(holder, str(key), value)
 
 
-def _read_map(holder: Element) -> dict[str, Any]:
+def _read_map(holder: Element, depth: int) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for child in holder:
         name = local_name(child.tag)
         key = child.get("key", "") if name == "entry" else name
-        out[key] = _read_value(child)
+        try:
+            out[key] = _read_value(child, depth + 1)
+        except _BadValue as bad:
+            bad.path.insert(0, key)
+            raise
     return out
 
 
-def _read_value(child: Element) -> Any:
+def _read_value(child: Element, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise _BadValue(f"values are nested deeper than {MAX_DEPTH} levels", [])
     kind = child.get("type")
     text = child.text or ""
     if kind is None:
@@ -97,9 +128,26 @@ def _read_value(child: Element) -> Any:
     if kind == "boolean":
         return text.strip() == "true"
     if kind == "number":
-        return json.loads(text)
+        return _number(text.strip())
     if kind == "list":
-        return [_read_value(item) for item in child]
+        items = []
+        for index, item in enumerate(child):
+            try:
+                items.append(_read_value(item, depth + 1))
+            except _BadValue as bad:
+                bad.path.insert(0, str(index))
+                raise
+        return items
     if kind == "map":
-        return _read_map(child)
-    raise ValueError(f"unknown value type {kind!r}")
+        return _read_map(child, depth)
+    raise _BadValue(f"unknown value type {kind!r} (number, boolean, null, list or map)", [])
+
+
+def _number(text: str) -> int | float:
+    shown = text if len(text) <= 20 else text[:20] + "…"
+    if len(text) > MAX_NUMBER_LENGTH or not _NUMBER.fullmatch(text):
+        raise _BadValue(f"{shown!r} is not a number", [])
+    value = json.loads(text)
+    if isinstance(value, float) and not math.isfinite(value):
+        raise _BadValue(f"{shown!r} is not a number Baton can hold", [])
+    return value

@@ -15,13 +15,20 @@ import json
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
+from engine.errors import InterchangeError
 from engine.interchange.safe_xml import local_name
 
 SF_NS = "http://soap.sforce.com/2006/04/metadata"
 API_VERSION = "62.0"
 BATON_VALUE = "Baton"
+MAX_DEPTH = 32
+"""Deepest nesting of a Baton value read back; a definition needs about six levels."""
 EVALUATION_FLOW_NOTE = "Salesforce evaluation flow "
 """Variables standing in for evaluation flows start their description with this."""
+CONSTANT_NOTE = "Salesforce constant."
+"""Variables imported from flow constants start their description with this."""
+EVALUATION_INPUTS_NOTE = " Inputs: "
+"""Then, in that description, the flow's inputs as JSON `{name: [kind, text]}`."""
 
 
 def sf(name: str) -> str:
@@ -76,6 +83,13 @@ def typed_value(holder: Element | None) -> tuple[str, str] | None:
     return None
 
 
+def number_text(value: float) -> str:
+    """A number as Salesforce writes it in metadata: `500.0` for 500, `0.5` as is."""
+    if isinstance(value, int) and abs(value) < 10**15:
+        return f"{value}.0"
+    return str(value)
+
+
 def fingerprint(data: Any) -> str:
     """A short stable hash of JSON-ready data."""
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
@@ -90,13 +104,52 @@ def add_baton_value(parent: Element, data: dict[str, Any]) -> None:
 
 
 def read_baton_value(element: Element) -> dict[str, Any] | None:
-    """The Baton-only data of an element, or None (absent or unreadable)."""
+    """The Baton-only data of an element, or None when it carries none.
+
+    Raises:
+        InterchangeError: the value is there but damaged (not JSON, nested too deep, a
+            number too long); importing around it would silently drop Baton's details.
+    """
     for entry in children(element, "processMetadataValues"):
         if text(entry, "name") == BATON_VALUE:
             value = typed_value(child(entry, "value"))
-            try:
-                data = json.loads(value[1]) if value else None
-            except ValueError:
+            if value is None or not value[1]:
                 return None
+            data = _decode(value[1], text(element, "name") or local_name(element.tag))
             return data if isinstance(data, dict) else None
     return None
+
+
+def _decode(raw: str, element: str) -> Any:
+    why = None
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        why = f"nested deeper than {MAX_DEPTH} levels"
+    except ValueError as exc:
+        why = f"not JSON ({str(exc)[:80]})"
+    else:
+        if _depth(data) > MAX_DEPTH:
+            why = f"nested deeper than {MAX_DEPTH} levels"
+    if why is None:
+        return data
+    raise InterchangeError(
+        f"the Baton metadata value is {why}",
+        element=element,
+        hint="remove its processMetadataValues entry named Baton to import the element "
+        "as Salesforce describes it, or export it from Baton again",
+    )
+
+
+def _depth(data: Any) -> int:
+    """How deeply lists and objects nest in decoded JSON (iterative: no recursion limit)."""
+    deepest = 0
+    pending = [(data, 1)]
+    while pending:
+        value, level = pending.pop()
+        if isinstance(value, dict | list):
+            deepest = max(deepest, level)
+            if level <= MAX_DEPTH:
+                items = value.values() if isinstance(value, dict) else value
+                pending.extend((item, level + 1) for item in items)
+    return deepest

@@ -19,7 +19,7 @@ from sqlalchemy import (
     false,
 )
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -213,3 +213,20 @@ notifications = Table(
     Column("failed", Boolean, nullable=False, default=False, server_default=false()),
 )
 Index("ix_notifications_pending", notifications.c.sent_at)
+
+# API tokens for `baton serve` (engine.api.tokens). Only a SHA-256 of each token is kept;
+# the token itself is shown once, when it is created. `id` is the token's public part, so a
+# request finds its row by primary key and compares the hash in constant time.
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("user_name", String(200), nullable=False),
+    Column("label", Text, nullable=False, default="", server_default=""),
+    Column("secret_hash", String(64), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(200)),
+    Column("revoked_at", String(32)),
+    Column("revoked_by", String(200)),
+)
+Index("ix_api_tokens_user", api_tokens.c.user_name)

@@ -24,7 +24,7 @@ def test_a_2000_step_orchestration_round_trips_through_bpmn(large):
     xml = export_bpmn(large)
     back = import_bpmn_element(parse_xml_bytes(xml.encode("utf-8")), "large.bpmn")
     assert to_dict(back.definition) == to_dict(large)
-    assert time.perf_counter() - began < 5.0
+    assert time.perf_counter() - began < 30.0  # a hang guard: ~2 s unloaded
 
 
 def test_a_2000_step_orchestration_round_trips_through_salesforce(large):
@@ -33,7 +33,7 @@ def test_a_2000_step_orchestration_round_trips_through_salesforce(large):
     root = parse_xml_bytes(text.encode("utf-8"))
     back = import_salesforce_element(root, source="large.flow-meta.xml", api_name="large")
     assert to_dict(back.definition) == to_dict(large)
-    assert time.perf_counter() - began < 5.0
+    assert time.perf_counter() - began < 30.0  # a hang guard: ~2 s unloaded
 
 
 def test_a_synthetic_orchestration_exports_schema_valid_bpmn(bpmn_schema):

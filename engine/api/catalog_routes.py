@@ -1,0 +1,70 @@
+"""Health and readiness probes, the caller's identity, and the stored definitions."""
+
+from __future__ import annotations
+
+from importlib.metadata import PackageNotFoundError, version
+from typing import Any
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from engine.api.deps import CallerDep, EngineDep
+from engine.api.models import CallerOut, DefinitionOut, ErrorOut, HealthOut, ReadyOut
+from engine.errors import NotFound
+
+probes = APIRouter(tags=["probes"])
+router = APIRouter(prefix="/v1")
+
+
+def server_version() -> str:
+    try:
+        return version("baton-studio")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+@probes.get("/health", response_model=HealthOut)
+async def health() -> dict[str, Any]:
+    """The process answers (no token needed; touches no database, so it never waits)."""
+    return {"status": "ok", "version": server_version()}
+
+
+@probes.get("/ready", response_model=ReadyOut, responses={503: {"model": ErrorOut}})
+def ready(engine: EngineDep) -> Any:
+    """The database answers (no token needed): send traffic here only when this is 200."""
+    dialect = "sqlite" if engine.store.is_sqlite else engine.store.engine.dialect.name
+    try:
+        with engine.store.read() as conn:
+            conn.execute(text("SELECT 1"))
+    except Exception as exc:
+        return JSONResponse(
+            {"error": "DatabaseUnavailable", "message": f"the {dialect} database: {exc}"},
+            status_code=503,
+        )
+    return {"status": "ready", "database": dialect}
+
+
+@router.get("/me", response_model=CallerOut, tags=["tokens"])
+def me(caller: CallerDep) -> dict[str, Any]:
+    """Who this token acts as, and their role."""
+    return {"name": caller.name, "role": caller.role, "token": caller.token_id}
+
+
+@router.get("/definitions", response_model=list[DefinitionOut], tags=["definitions"])
+def list_definitions(engine: EngineDep, _caller: CallerDep) -> list[dict[str, Any]]:
+    """Every stored version of every orchestration, newest version first per id."""
+    return engine.definitions()
+
+
+@router.get(
+    "/definitions/{definition_id}", response_model=list[DefinitionOut], tags=["definitions"]
+)
+def definition_versions(
+    definition_id: str, engine: EngineDep, _caller: CallerDep
+) -> list[dict[str, Any]]:
+    """The stored versions of one orchestration, newest first (`active` marks the live one)."""
+    found = [d for d in engine.definitions() if d["id"] == definition_id]
+    if not found:
+        raise NotFound(f"no orchestration {definition_id!r}", hint="list them: GET /v1/definitions")
+    return found

@@ -1,0 +1,146 @@
+"""The one place where errors become HTTP responses.
+
+Every error body has the same shape, and `message` is exactly the line the CLI prints after
+`baton: error:`:
+
+    {"error": "Conflict", "message": "work item ... was already completed by ann at ...",
+     "hint": null, "element": null, "field": null}
+
+Status codes: 400 bad input (the engine refused the values, or the body is not JSON),
+401 no valid token, 403 the role does not allow it, 404 not found, 409 conflicts with the
+current state (completed twice, run not failed, a concurrent change), 422 the request does
+not match the API's schema (a missing field, a wrong type), 503 the database is busy,
+unreachable or at another schema version. Anything else is a 500 whose details stay in the
+server log.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+from starlette.exceptions import HTTPException
+
+from engine.errors import (
+    ActivationRefused,
+    BatonError,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    StoreTooNew,
+    StoreTooOld,
+    Unauthenticated,
+)
+
+log = logging.getLogger("baton.api")
+
+# Most specific first: ConcurrentChange is a Conflict, every one is a BatonError.
+STATUS_BY_ERROR: tuple[tuple[type[BatonError], int], ...] = (
+    (Unauthenticated, 401),
+    (PermissionDenied, 403),
+    (NotFound, 404),
+    (Conflict, 409),
+    (ActivationRefused, 422),
+    (InvalidInput, 400),
+    (StoreTooOld, 503),
+    (StoreTooNew, 503),
+    (BatonError, 400),
+)
+
+
+def status_for(exc: BatonError) -> int:
+    """The HTTP status for a Baton error."""
+    for kind, status in STATUS_BY_ERROR:
+        if isinstance(exc, kind):
+            return status
+    return 400
+
+
+def error_body(kind: str, message: str, **extra: Any) -> dict[str, Any]:
+    """The JSON every error response carries."""
+    return {"error": kind, "message": message, **extra}
+
+
+def _respond(status: int, body: dict[str, Any]) -> JSONResponse:
+    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _baton_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, BatonError)
+    extra: dict[str, Any] = {"hint": exc.hint, "element": exc.element, "field": exc.field}
+    if isinstance(exc, ActivationRefused):
+        extra["diagnostics"] = [d.to_json() for d in exc.diagnostics]
+    return _respond(status_for(exc), error_body(type(exc).__name__, str(exc), **extra))
+
+
+def _where(location: tuple[Any, ...]) -> str:
+    return ".".join(str(part) for part in location)
+
+
+def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    problems = [{"field": _where(e["loc"]), "message": e["msg"]} for e in exc.errors()]
+    whole_body = any(tuple(e["loc"]) == ("body",) for e in exc.errors())
+    if whole_body and "json" not in request.headers.get("content-type", ""):
+        # FastAPI reads a body as JSON only when it says so (a guard against cross-site
+        # form posts); say that instead of "Input should be a valid dictionary".
+        return _respond(
+            400,
+            error_body(
+                "InvalidInput",
+                "the request body is not declared as JSON",
+                hint="send it with Content-Type: application/json",
+            ),
+        )
+    if any(e["type"] == "json_invalid" for e in exc.errors()):
+        return _respond(
+            400,
+            error_body(
+                "InvalidInput",
+                "the request body is not valid JSON",
+                hint="send a JSON object with Content-Type: application/json",
+            ),
+        )
+    message = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+    return _respond(422, error_body("RequestInvalid", message, problems=problems))
+
+
+def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, HTTPException)
+    return _respond(exc.status_code, error_body("HTTPError", str(exc.detail)))
+
+
+def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable: %s", exc)
+    return _respond(
+        503,
+        error_body(
+            "DatabaseUnavailable",
+            "the database is busy or unreachable; nothing was changed",
+            hint="repeat the request in a moment",
+        ),
+    )
+
+
+def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error in %s %s", request.method, request.url.path, exc_info=exc)
+    return _respond(
+        500, error_body("InternalError", "internal error; the server log has the details")
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Register every handler on the app."""
+    app.add_exception_handler(BatonError, _baton_error)
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(PoolTimeout, _database_unavailable)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,256 @@
+"""The typed bodies of the HTTP API: what FastAPI checks requests against and what the
+OpenAPI schema (and so docs/api-reference.md) describes.
+
+Field names of responses are those of the CLI's `--format json` output.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class _Request(BaseModel):
+    # A misspelt field ("input" for "inputs") is refused, not silently ignored.
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(BaseModel):
+    """Every error response: `message` is the line the CLI prints."""
+
+    error: str = Field(description="The kind of error, e.g. Conflict or NotFound.")
+    message: str
+    hint: str | None = None
+    element: str | None = None
+    field: str | None = None
+    problems: list[dict[str, str]] | None = Field(
+        default=None, description="With 422: each field at fault and why."
+    )
+
+
+class StartRunIn(_Request):
+    """Start a run of an orchestration's active version."""
+
+    orchestration: str = Field(min_length=1, description="Orchestration id.")
+    inputs: dict[str, Any] = Field(default_factory=dict, description="Input variables.")
+
+
+class RunStatusOut(BaseModel):
+    """Where a run stands after a call moved it."""
+
+    id: str
+    orchestration: str
+    version: int
+    status: str
+    stage: str | None
+
+
+class RunSummaryOut(RunStatusOut):
+    """One run in a list."""
+
+    started_at: str
+    ended_at: str | None
+    error: str | None
+    reasons: list[str] | None = Field(
+        default=None, description="Why the run is stuck (only when listing with stuck=true)."
+    )
+
+
+class RunPageOut(BaseModel):
+    """A page of runs, newest first; pass `next_cursor` as `cursor` for the next page."""
+
+    runs: list[RunSummaryOut]
+    next_cursor: str | None
+
+
+class StageOut(BaseModel):
+    """A stage the run has entered."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    status: str
+    visits: int | None = None
+    entered_at: str | None = None
+    exited_at: str | None = None
+
+
+class StepOut(BaseModel):
+    """A step of the run."""
+
+    id: str
+    stage: str
+    status: str
+    attempts: int
+    started_at: str | None
+    ended_at: str | None
+    error: str | None
+    outputs: dict[str, Any] | None
+
+
+class WorkItemOut(BaseModel):
+    """A work item."""
+
+    id: str
+    run: str
+    step: str
+    title: str
+    guidance: str
+    assignee: str
+    status: str
+    created_at: str
+    due_at: str | None
+    overdue: bool
+    completed_by: str | None
+    completed_at: str | None
+    outputs: dict[str, Any] | None
+
+
+class RecordRefOut(BaseModel):
+    """The record that triggered a run."""
+
+    object: str
+    id: str
+
+
+class RunDetailOut(RunSummaryOut):
+    """A run with its stages, steps, open work items and variables."""
+
+    parent_run: str | None
+    record: RecordRefOut | None
+    stages: list[StageOut]
+    steps: list[StepOut]
+    open_items: list[WorkItemOut]
+    variables: dict[str, Any]
+
+
+class RunEventOut(BaseModel):
+    """One entry of a run's event log."""
+
+    seq: int
+    time: str
+    type: str
+    actor: str | None
+    payload: dict[str, Any]
+
+
+class WorkPageOut(BaseModel):
+    """A page of work items, oldest first."""
+
+    items: list[WorkItemOut]
+    next_cursor: str | None
+
+
+class CompleteIn(_Request):
+    """Complete a work item with the outputs its step declares."""
+
+    outputs: dict[str, Any] = Field(default_factory=dict)
+
+
+class CompletedOut(BaseModel):
+    """A completed item and where its run went."""
+
+    item: str
+    run: str
+    status: str
+    stage: str | None
+
+
+class ReassignIn(_Request):
+    """Give an open item to someone else."""
+
+    to: str = Field(description="user:NAME, group:NAME or queue:NAME")
+    reason: str = ""
+
+
+class ReassignAllIn(_Request):
+    """Move every open item of one assignee (someone left or is away)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    source: str = Field(alias="from", description="The assignee whose items move.")
+    to: str
+    reason: str = ""
+
+
+class ReassignedOut(BaseModel):
+    """Items that were reassigned."""
+
+    to: str
+    items: list[str]
+
+
+class ReasonIn(_Request):
+    """Why an operator acts (logged with the run)."""
+
+    reason: str = ""
+
+
+class SkipIn(_Request):
+    """Skip a step, giving the outputs later steps read."""
+
+    outputs: dict[str, Any] = Field(default_factory=dict)
+
+
+class EventIn(_Request):
+    """An event from the outside world; wait steps expecting its name and key complete."""
+
+    name: str = Field(min_length=1, description="Event name, e.g. contract_signed.")
+    key: str | int | None = Field(default=None, description="Correlation key.")
+    data: dict[str, Any] = Field(default_factory=dict, description="The wait step's outputs.")
+
+
+class EventOut(BaseModel):
+    """The runs an event reached."""
+
+    event: str
+    key: str | int | None
+    runs: list[str]
+
+
+class RecordIn(_Request):
+    """Fields of a record to create, or the fields to change."""
+
+    fields: dict[str, Any]
+
+
+class RecordOut(BaseModel):
+    """A record and all its fields."""
+
+    object: str
+    id: str
+    fields: dict[str, Any]
+
+
+class DefinitionOut(BaseModel):
+    """One stored version of an orchestration."""
+
+    id: str
+    version: int
+    active: bool
+    name: str
+    trigger_type: str
+    activated_at: str
+
+
+class CallerOut(BaseModel):
+    """Who the token acts as."""
+
+    name: str
+    role: str
+    token: str = Field(description="The token's public id.")
+
+
+class HealthOut(BaseModel):
+    """The server process answers."""
+
+    status: str
+    version: str
+
+
+class ReadyOut(BaseModel):
+    """Whether the server can reach its database."""
+
+    status: str
+    database: str

@@ -1,0 +1,78 @@
+"""Keyset pagination: a page ends with an opaque cursor naming its last row's sort key.
+
+A cursor encodes the (time, id) of the last row served, so the next page starts right
+after it even when rows were added in between (offsets would skip or repeat rows).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from engine.errors import InvalidInput
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 500
+
+Key = tuple[str, str]
+
+
+def encode(key: Key) -> str:
+    """The cursor for a row's sort key."""
+    return base64.urlsafe_b64encode(json.dumps(list(key)).encode()).decode().rstrip("=")
+
+
+def decode(cursor: str) -> Key:
+    """The sort key inside a cursor.
+
+    Raises:
+        InvalidInput: not a cursor this server gave out.
+    """
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        first, second = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if isinstance(first, str) and isinstance(second, str):
+            return first, second
+    except (ValueError, TypeError):
+        pass
+    raise InvalidInput(
+        f"cursor {cursor!r} is not one this server gave out",
+        field="cursor",
+        hint="pass the next_cursor of the previous page unchanged",
+    )
+
+
+def page(
+    rows: list[dict[str, Any]],
+    key: Callable[[dict[str, Any]], Key],
+    after: Callable[[Key, Key], bool],
+    cursor: str | None,
+    limit: int,
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The rows after `cursor` (in their given order), at most `limit`, and the next cursor.
+
+    Args:
+        rows: every candidate row, already sorted.
+        key: a row's sort key.
+        after: whether a key comes after the cursor's key in that order.
+        cursor: from the previous page, or None for the first.
+        limit: the page size.
+    """
+    if cursor is not None:
+        start = decode(cursor)
+        rows = [r for r in rows if after(key(r), start)]
+    chosen = rows[:limit]
+    more = len(rows) > limit
+    return chosen, encode(key(chosen[-1])) if more and chosen else None
+
+
+def newest_first(candidate: Key, cursor: Key) -> bool:
+    """Order by time descending, then id ascending (how runs are listed)."""
+    return candidate[0] < cursor[0] or (candidate[0] == cursor[0] and candidate[1] > cursor[1])
+
+
+def oldest_first(candidate: Key, cursor: Key) -> bool:
+    """Order by time ascending, then id ascending (how work items are listed)."""
+    return candidate > cursor

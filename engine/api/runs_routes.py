@@ -1,0 +1,108 @@
+"""Runs: start one, list them, read one and its log, and the operator's actions on it."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from engine.api import paging
+from engine.api.deps import CallerDep, EngineDep
+from engine.api.models import (
+    ReasonIn,
+    RunDetailOut,
+    RunEventOut,
+    RunPageOut,
+    RunStatusOut,
+    SkipIn,
+    StartRunIn,
+)
+from engine.runtime import Engine
+
+router = APIRouter(prefix="/v1/runs", tags=["runs"])
+
+
+def _status(engine: Engine, run_id: str) -> dict[str, Any]:
+    return engine.run(run_id)
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, response_model=RunStatusOut)
+def start_run(body: StartRunIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+    """Start a run of the orchestration's active version with these inputs."""
+    run_id = engine.start(body.orchestration, body.inputs, actor=caller.name)
+    return _status(engine, run_id)
+
+
+@router.get("", response_model=RunPageOut)
+def list_runs(
+    engine: EngineDep,
+    _caller: CallerDep,
+    status: Annotated[str | None, Query(description="Only runs in this status.")] = None,
+    stuck: Annotated[bool, Query(description="Only stuck runs, each with reasons.")] = False,
+    orchestration: Annotated[str | None, Query(description="Only runs of this id.")] = None,
+    version: Annotated[int | None, Query(description="Only runs of this version.")] = None,
+    stage: Annotated[str | None, Query(description="Only runs in this stage.")] = None,
+    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+) -> dict[str, Any]:
+    """Runs, newest first, a page at a time."""
+    found = engine.runs(status=status, stuck=stuck)
+    wanted = {"status": status, "orchestration": orchestration, "version": version, "stage": stage}
+    found = [r for r in found if all(v is None or r[k] == v for k, v in wanted.items())]
+    rows, next_cursor = paging.page(
+        found,
+        key=lambda r: (r["started_at"], r["id"]),
+        after=paging.newest_first,
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"runs": rows, "next_cursor": next_cursor}
+
+
+@router.get("/{run_id}", response_model=RunDetailOut)
+def get_run(run_id: str, engine: EngineDep, _caller: CallerDep) -> dict[str, Any]:
+    """A run: status, stages, steps, open work items and variables."""
+    return engine.run(run_id)
+
+
+@router.get("/{run_id}/events", response_model=list[RunEventOut])
+def run_log(run_id: str, engine: EngineDep, _caller: CallerDep) -> list[dict[str, Any]]:
+    """The run's event log, in order (the audit trail)."""
+    return engine.log(run_id)
+
+
+@router.post("/{run_id}/cancel", response_model=RunStatusOut)
+def cancel_run(run_id: str, body: ReasonIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+    """Cancel a run: open items withdrawn, waits dropped (operators)."""
+    engine.cancel(run_id, body.reason, actor=caller.name)
+    return _status(engine, run_id)
+
+
+@router.post("/{run_id}/pause", response_model=RunStatusOut)
+def pause_run(run_id: str, body: ReasonIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+    """Pause a run: no new step starts until it is resumed (operators)."""
+    engine.pause(run_id, body.reason, actor=caller.name)
+    return _status(engine, run_id)
+
+
+@router.post("/{run_id}/resume", response_model=RunStatusOut)
+def resume_run(run_id: str, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+    """Resume a paused run (operators)."""
+    engine.resume(run_id, actor=caller.name)
+    return _status(engine, run_id)
+
+
+@router.post("/{run_id}/steps/{step_id}/retry", response_model=RunStatusOut)
+def retry_step(run_id: str, step_id: str, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+    """Run a failed background step again (operators)."""
+    engine.retry(run_id, step_id, actor=caller.name)
+    return _status(engine, run_id)
+
+
+@router.post("/{run_id}/steps/{step_id}/skip", response_model=RunStatusOut)
+def skip_step(
+    run_id: str, step_id: str, body: SkipIn, engine: EngineDep, caller: CallerDep
+) -> dict[str, Any]:
+    """Skip a step, giving the outputs later steps read (operators)."""
+    engine.skip(run_id, step_id, body.outputs, actor=caller.name)
+    return _status(engine, run_id)

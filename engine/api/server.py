@@ -1,0 +1,83 @@
+"""`serve()`: run the API under uvicorn on one address (127.0.0.1 unless told otherwise)."""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+import sys
+
+import uvicorn
+
+from engine.api.app import create_app
+from engine.runtime import Engine
+from engine.store import directory
+
+log = logging.getLogger("baton.api")
+
+
+def _listen(host: str, port: int) -> socket.socket:
+    family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(address)
+    return sock
+
+
+def _is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def serve(
+    db: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    access_log: bool = True,
+    log_level: str = "info",
+) -> None:
+    """Serve the HTTP API until Ctrl-C or SIGTERM.
+
+    Roles are always enforced (a network API has no desktop owner). The first line on
+    stderr names the address actually bound, so `--port 0` picks a free port that a caller
+    (the tests) can read.
+    """
+    engine = Engine(db, roles="enforce")
+    with engine.store.read() as conn:
+        has_admin = directory.has_admin(conn)
+    sock = _listen(host, port)
+    bound = sock.getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    print(
+        f"baton serve: listening on http://{shown}:{bound} (database {engine.store.url}); "
+        "Ctrl-C stops",
+        file=sys.stderr,
+        flush=True,
+    )
+    if not _is_loopback(host):
+        print(
+            "baton serve: warning: not a loopback address; put a TLS proxy in front (docs/api.md)",
+            file=sys.stderr,
+            flush=True,
+        )
+    if not has_admin:
+        print(
+            "baton serve: warning: the directory has no admin, so every token acts as admin "
+            "(add one: `baton users add NAME --role admin`)",
+            file=sys.stderr,
+            flush=True,
+        )
+    config = uvicorn.Config(
+        create_app(engine),
+        log_level=log_level,
+        access_log=access_log,
+        timeout_graceful_shutdown=10,
+        server_header=False,
+    )
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+        engine.close()

@@ -1,0 +1,69 @@
+"""Work items: a person's list, completing one, reassigning one or all of someone's."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query
+
+from engine.api import paging
+from engine.api.deps import CallerDep, EngineDep
+from engine.api.models import (
+    CompletedOut,
+    CompleteIn,
+    ReassignAllIn,
+    ReassignedOut,
+    ReassignIn,
+    WorkPageOut,
+)
+
+router = APIRouter(prefix="/v1/work", tags=["work"])
+
+
+@router.get("", response_model=WorkPageOut)
+def list_work(
+    engine: EngineDep,
+    caller: CallerDep,
+    user: Annotated[
+        str | None, Query(description="Whose items (default: the token's user).")
+    ] = None,
+    include_closed: Annotated[bool, Query(description="Completed and withdrawn too.")] = False,
+    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+) -> dict[str, Any]:
+    """Open items a user may complete (their own, their groups' and queues'), oldest first."""
+    found = engine.work_items(user or caller.name, include_closed=include_closed)
+    items, next_cursor = paging.page(
+        found,
+        key=lambda i: (i["created_at"], i["id"]),
+        after=paging.oldest_first,
+        cursor=cursor,
+        limit=limit,
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.post("/{item_id}/complete", response_model=CompletedOut)
+def complete_item(
+    item_id: str, body: CompleteIn, engine: EngineDep, caller: CallerDep
+) -> dict[str, Any]:
+    """Complete an item as the token's user (the assignee, a member, or an admin)."""
+    run_id = engine.complete_item(item_id, caller.name, body.outputs)
+    run = engine.run(run_id)
+    return {"item": item_id, "run": run_id, "status": run["status"], "stage": run["stage"]}
+
+
+@router.post("/{item_id}/reassign", response_model=ReassignedOut)
+def reassign_item(
+    item_id: str, body: ReassignIn, engine: EngineDep, caller: CallerDep
+) -> dict[str, Any]:
+    """Give one open item to someone else (operators; logged with the reason)."""
+    engine.reassign(item_id, body.to, body.reason, actor=caller.name)
+    return {"to": body.to, "items": [item_id]}
+
+
+@router.post("/reassign-all", response_model=ReassignedOut)
+def reassign_all(body: ReassignAllIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+    """Move every open item of one assignee to another (operators)."""
+    moved = engine.reassign_all(body.source, body.to, body.reason, actor=caller.name)
+    return {"to": body.to, "items": moved}

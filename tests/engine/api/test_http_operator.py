@@ -1,0 +1,109 @@
+"""Operators over HTTP: pause, resume, cancel, retry, skip and reassign, with roles."""
+
+from __future__ import annotations
+
+
+def _start(served, orchestration="approval", inputs=None):
+    response = served.as_("esign").post(
+        "/v1/runs",
+        json={
+            "orchestration": orchestration,
+            "inputs": {"amount": 10} if inputs is None else inputs,
+        },
+    )
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def test_an_operator_pauses_resumes_and_cancels_a_run_with_a_reason(served):
+    run_id = _start(served)["id"]
+    olivia = served.as_("olivia")
+
+    paused = olivia.post(f"/v1/runs/{run_id}/pause", json={"reason": "customer on hold"})
+    resumed = olivia.post(f"/v1/runs/{run_id}/resume")
+    canceled = olivia.post(f"/v1/runs/{run_id}/cancel", json={"reason": "duplicate"})
+
+    assert [paused.json()["status"], resumed.json()["status"], canceled.json()["status"]] == [
+        "paused",
+        "waiting",
+        "canceled",
+    ]
+    log = olivia.get(f"/v1/runs/{run_id}/events").json()
+    (cancel,) = [e for e in log if e["type"] == "run_canceled"]
+    assert cancel["actor"] == "olivia" and cancel["payload"]["reason"] == "duplicate"
+
+
+def test_canceling_a_canceled_run_is_409(served):
+    run_id = _start(served)["id"]
+    olivia = served.as_("olivia")
+    olivia.post(f"/v1/runs/{run_id}/cancel", json={})
+
+    again = olivia.post(f"/v1/runs/{run_id}/cancel", json={})
+
+    assert again.status_code == 409
+    assert "already canceled" in again.json()["message"]
+
+
+def test_a_failed_background_step_is_retried_then_skipped_by_an_operator(served):
+    failed = _start(served, "broken", {})
+    run_id = failed["id"]
+    assert failed["status"] == "failed"
+    olivia = served.as_("olivia")
+
+    retried = olivia.post(f"/v1/runs/{run_id}/steps/make/retry")
+    skipped = olivia.post(
+        f"/v1/runs/{run_id}/steps/make/skip", json={"outputs": {"record_id": "r1"}}
+    )
+
+    assert retried.status_code == 200 and retried.json()["status"] == "failed"
+    assert skipped.status_code == 200 and skipped.json()["status"] == "completed"
+
+
+def test_retrying_a_step_of_an_unknown_run_is_404(served):
+    response = served.as_("olivia").post("/v1/runs/nope/steps/make/retry")
+
+    assert response.status_code == 404
+
+
+def test_an_operator_reassigns_an_item_and_the_new_assignee_sees_it(served):
+    run_id = _start(served)["id"]
+    (item,) = served.as_("olivia").get(f"/v1/runs/{run_id}").json()["open_items"]
+
+    moved = served.as_("olivia").post(
+        f"/v1/work/{item['id']}/reassign", json={"to": "user:carl", "reason": "hr is away"}
+    )
+
+    assert moved.status_code == 200
+    carl_items = served.as_("carl").get("/v1/work", params={"limit": 500}).json()["items"]
+    assert item["id"] in [i["id"] for i in carl_items]
+
+
+def test_reassigning_to_a_malformed_assignee_is_400(served):
+    run_id = _start(served)["id"]
+    (item,) = served.as_("olivia").get(f"/v1/runs/{run_id}").json()["open_items"]
+
+    response = served.as_("olivia").post(f"/v1/work/{item['id']}/reassign", json={"to": "carl"})
+
+    assert response.status_code == 400
+    assert "write user:NAME, group:NAME or queue:NAME" in response.json()["message"]
+
+
+def test_an_operator_moves_every_open_item_of_someone_who_left(served):
+    first, second = _start(served)["id"], _start(served)["id"]
+    olivia = served.as_("olivia")
+    olivia.post("/v1/work/reassign-all", json={"from": "group:hr", "to": "user:ben"})
+
+    moved = olivia.post("/v1/work/reassign-all", json={"from": "user:ben", "to": "user:ann"})
+
+    assert moved.status_code == 200
+    ann_runs = {i["run"] for i in served.as_("ann").get("/v1/work?limit=500").json()["items"]}
+    assert {first, second} <= ann_runs
+
+
+def test_an_assignee_may_not_reassign_work_403(served):
+    run_id = _start(served)["id"]
+    (item,) = served.as_("ann").get(f"/v1/runs/{run_id}").json()["open_items"]
+
+    refused = served.as_("ann").post(f"/v1/work/{item['id']}/reassign", json={"to": "user:ann"})
+
+    assert refused.status_code == 403
