@@ -9,19 +9,29 @@ from typing import Any
 from engine.errors import ExpressionError
 from engine.expressions import Namespace, evaluate
 from engine.runtime import events as ev
-from engine.runtime.plan import Plan, reads_record
+from engine.runtime.plan import Plan, reads
 from engine.runtime.state import RunState
 from engine.runtime.turn import RunFailure, Turn
 
 
 def names_for(turn: Turn, run: RunState, text: str) -> dict[str, Any]:
-    """The names an expression may read in this run: variables, steps, record, run."""
-    names: dict[str, Any] = dict(run.variables)
-    for step_id, st in run.steps.items():
-        names[step_id] = Namespace(st.get("outputs") or {})
-    if reads_record(text):
-        names["record"] = Namespace(turn.record(run.record_object, run.record_id) or {})
-    names["run"] = Namespace({"id": run.id, "started_at": run.started_at})
+    """The names an expression reads, from this run: `run`, `record`, a step's outputs
+    (`step.field`), else a variable (in that order when names collide).
+
+    Only the names the expression reads are looked up, so a run with many steps does not
+    build a namespace per step for every expression.
+    """
+    names: dict[str, Any] = {}
+    steps, variables = run.steps, run.variables
+    for name in reads(text):
+        if name == "run":
+            names[name] = Namespace({"id": run.id, "started_at": run.started_at})
+        elif name == "record":
+            names[name] = Namespace(turn.record(run.record_object, run.record_id) or {})
+        elif name in steps:
+            names[name] = Namespace(steps[name].get("outputs") or {})
+        elif name in variables:
+            names[name] = variables[name]
     return names
 
 

@@ -55,7 +55,9 @@ def complete_item(
     """
     item = run.items.get(item_id)
     if item is None:
-        raise NotFound(f"no work item {item_id!r} in run {run.id}")
+        # Closed after the shell read it (the state keeps open items only): redo the call,
+        # which then reports who closed it and when.
+        raise ConcurrentChange(f"work item {item_id} changed while completing it")
     if item["status"] == "completed":
         raise Conflict(
             f"work item {item_id} was already completed by {item['completed_by']} "

@@ -83,13 +83,20 @@ class Payload:
     """Base of the typed payloads; subclasses are dataclasses with a `TYPE`."""
 
     TYPE: ClassVar[EventType]
+    # The stored `events.type` as a plain str (what the database driver is given).
+    NAME: ClassVar[str]
     _KEEP: ClassVar[frozenset[str]] = frozenset()
     _NAMES: ClassVar[tuple[str, ...]] = ()
+    # Fields that may be None and are then left out of the stored object.
+    _OPTIONAL: ClassVar[tuple[str, ...]] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """The stored JSON object (None fields left out unless kept)."""
-        keep = self._KEEP
-        return {k: v for k, v in vars(self).items() if v is not None or k in keep}
+        data = vars(self).copy()
+        for name in self._OPTIONAL:
+            if data[name] is None:
+                del data[name]
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Payload:
@@ -99,7 +106,12 @@ class Payload:
 
 
 def _register(cls: type[P]) -> type[P]:
-    cls._NAMES = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    declared = fields(cls)  # type: ignore[arg-type]
+    cls.NAME = cls.TYPE.value
+    cls._NAMES = tuple(f.name for f in declared)
+    cls._OPTIONAL = tuple(
+        f.name for f in declared if f.name not in cls._KEEP and f.default is None
+    )
     PAYLOADS[cls.TYPE] = cls
     return cls
 

@@ -21,6 +21,8 @@ RUN_TERMINAL = frozenset({"completed", "failed", "canceled"})
 STEP_FINISHED = frozenset({"completed", "skipped", "canceled"})
 STEP_OPEN = frozenset({"ready", "running", "waiting"})
 
+_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
 
 def timer_key(kind: str, step_id: str) -> str:
     """The key of a step's timer in `RunState.timers` (a step has one timer per kind)."""
@@ -56,7 +58,8 @@ class RunState:
     # stage id -> {"status", "visits", "entered_at", "exited_at"}
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     # item id -> {"step", "assignee", "status", "created_at", "due_at", "overdue",
-    #             "completed_by", "completed_at", "outputs"}
+    #             "completed_by", "completed_at", "outputs"}; stored: open items only
+    #             (a state folded from the log has every item, for the history)
     items: dict[str, dict[str, Any]] = field(default_factory=dict)
     # timer_key(kind, step) -> {"step", "kind", "due_at", "item"}
     timers: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -85,25 +88,24 @@ class RunState:
 
     def state_json(self) -> str:
         """The `runs.state` document."""
-        return json.dumps(
+        return _to_json(
             {
                 "variables": self.variables,
                 "steps": self.steps,
                 "stages": self.stages,
-                "items": self.items,
+                # Closed items are history (their rows and the log keep them); decisions
+                # only ever look at open ones, so the stored state keeps just those.
+                "items": {k: v for k, v in self.items.items() if v["status"] == "open"},
                 "timers": self.timers,
                 "waits": self.waits,
                 "chain": self.chain,
                 "resume_from": self.resume_from,
-            },
-            separators=(",", ":"),
-            default=str,
+            }
         )
 
     @classmethod
     def from_row(cls, row: Any, plan: Plan | None = None) -> RunState:
-        """Rebuild from a `runs` row (`has_parts` tells whether items, timers and waits
-        were stored with it; runs written by older versions keep them only in tables)."""
+        """Rebuild from a `runs` row (with the plan its run executes, for `apply`)."""
         state = json.loads(row.state)
         return cls(
             id=row.id,

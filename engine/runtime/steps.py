@@ -25,7 +25,7 @@ import hashlib
 from typing import Any
 
 from engine.definition import BackgroundStep, InteractiveStep, WaitStep
-from engine.errors import Conflict, ExpressionError
+from engine.errors import ConcurrentChange, Conflict, ExpressionError
 from engine.expressions import evaluate
 from engine.runtime import events as ev
 from engine.runtime.basics import complete_step, evaluate_in, fail_step, names_for
@@ -93,9 +93,12 @@ def reassign(
         Conflict: the item is not open.
     """
     item = run.items.get(item_id)
-    if item is None or item["status"] != "open":
-        status = item["status"] if item else "unknown"
-        raise Conflict(f"work item {item_id} is {status}; only open items can be reassigned")
+    if item is None:  # closed after the shell read it: redo the call on fresh state
+        raise ConcurrentChange(f"work item {item_id} changed while reassigning it")
+    if item["status"] != "open":
+        raise Conflict(
+            f"work item {item_id} is {item['status']}; only open items can be reassigned"
+        )
     turn.emit(
         run,
         ev.ItemReassigned(

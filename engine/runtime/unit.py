@@ -43,6 +43,8 @@ if TYPE_CHECKING:
 # serialises writers): a second call on the same run waits for this one instead of doing
 # its work on stale state and being rolled back by the `rev` check at the end.
 _SELECT_RUN = select(runs).where(runs.c.id == bindparam("id")).with_for_update()
+# One encoder for every payload (json.dumps with options builds a new one per call).
+_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 @dataclass
@@ -124,9 +126,9 @@ class Unit:
                 "run_id": run.id,
                 "seq": run.seq,
                 "time": self.now,
-                "type": data.TYPE.value,
+                "type": data.NAME,
                 "actor": who,
-                "payload": json.dumps(data.to_dict(), separators=(",", ":"), default=str),
+                "payload": _to_json(data.to_dict()),
             }
         )
         react = _REACTIONS.get(data.TYPE)

@@ -284,7 +284,9 @@ def timer_row(run_id: str, timer: dict[str, Any]) -> dict[str, Any]:
 def load_older_parts(conn: Connection, run: RunState) -> None:
     """Fill items, timers and waits of a run stored before they were kept in its state
     (they were only in their tables then)."""
-    for row in conn.execute(select(work_items).where(work_items.c.run_id == run.id)):
+    for row in conn.execute(
+        select(work_items).where(work_items.c.run_id == run.id, work_items.c.status == "open")
+    ):
         outputs = row.outputs
         run.items[row.id] = {
             "step": row.step_id,
