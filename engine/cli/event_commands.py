@@ -31,10 +31,13 @@ def send_command(
     key: Annotated[str | None, typer.Option("--key", help="Correlation key.")] = None,
     data: Annotated[str | None, typer.Option("--data", help="Event data as a JSON object.")] = None,
     output_format: FormatOption = OutputFormat.text,
+    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Deliver an event; the wait steps expecting it (name and key) complete."""
-    reached = open_engine(db).send_event(name, key, parse_json_object(data, "--data"))
+    reached = open_engine(db).send_event(
+        name, key, parse_json_object(data, "--data"), actor=actor_name(actor)
+    )
     if output_format is OutputFormat.json:
         print_json({"event": name, "key": key, "runs": reached})
         return

@@ -28,11 +28,18 @@ def list_command(
     user: Annotated[
         str | None, typer.Option("--as", help="Only items this user may complete.")
     ] = None,
+    assignee: Annotated[
+        str | None, typer.Option("--assignee", help="Only items of exactly this user:/group:.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many, oldest first.")] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Open work items."""
-    items = open_engine(db).work_items(user)
+    """Open work items, oldest first (the first 100 unless --limit says otherwise)."""
+    items = open_engine(db).work_items(user, assignee=assignee, limit=limit + 1)
+    if len(items) > limit:
+        items = items[:limit]
+        typer.echo(f"(more than {limit}; raise --limit or narrow with --assignee)", err=True)
     if output_format is OutputFormat.json:
         print_json(items)
         return
