@@ -26,7 +26,7 @@ Handler = Callable[[RunState, Event, Any], None]
 def apply(state: RunState, event: Event) -> RunState:
     """Fold one event into a run's state (in place) and return the state."""
     data = event.data
-    _HANDLERS[data.TYPE](state, event, data)
+    _BY_CLASS[type(data)](state, event, data)
     state.seq = event.seq
     return state
 
@@ -347,3 +347,5 @@ _HANDLERS: dict[EventType, Handler] = {
     EventType.TIMER_FIRED: _timer_fired,
     EventType.LOG: _nothing,
 }
+# Looked up by payload class: an enum member hashes in Python, a class in C (per event).
+_BY_CLASS: dict[type, Handler] = {ev.PAYLOADS[kind]: handler for kind, handler in _HANDLERS.items()}

@@ -23,26 +23,22 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection
 
 from engine.errors import NotFound
-from engine.runtime import execute, links, writes
-from engine.runtime.events import Event, EventType, Payload
+from engine.runtime import events as ev
+from engine.runtime import execute, links, rows, writes
+from engine.runtime.events import Event, Payload
 from engine.runtime.fold import apply
 from engine.runtime.state import RunState
 from engine.runtime.turn import ActionOutcome, Moves
 from engine.store import format_time
 from engine.store import records as record_store
-from engine.store.schema import runs
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
     from engine.runtime.plan import Plan
 
-# FOR UPDATE (rendered where the database has row locks; SQLite's BEGIN IMMEDIATE already
-# serialises writers): a second call on the same run waits for this one instead of doing
-# its work on stale state and being rolled back by the `rev` check at the end.
-_SELECT_RUN = select(runs).where(runs.c.id == bindparam("id")).with_for_update()
 # One encoder for every payload (json.dumps with options builds a new one per call).
 _to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
@@ -84,7 +80,7 @@ class Unit:
         """Load a run (once per unit), with its plan."""
         found = self.runs.get(run_id)
         if found is None:
-            row = self.conn.execute(_SELECT_RUN, {"id": run_id}).first()
+            row = rows.run_row(self.conn, run_id)
             if row is None:
                 raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
             found = RunState.from_row(
@@ -131,7 +127,7 @@ class Unit:
                 "payload": _to_json(data.to_dict()),
             }
         )
-        react = _REACTIONS.get(data.TYPE)
+        react = _REACTIONS.get(type(data))
         if react is not None:
             react(self, run, data)
 
@@ -231,13 +227,14 @@ def _step_released(unit: Unit, run: RunState, data: Any) -> None:
         links.cancel_child(unit, child, data.reason)
 
 
-_REACTIONS: dict[EventType, Callable[[Unit, RunState, Any], None]] = {
-    EventType.ITEM_CREATED: _item_assigned,
-    EventType.ITEM_REASSIGNED: _item_reassigned,
-    EventType.ITEM_OVERDUE: _item_overdue,
-    EventType.RUN_COMPLETED: _run_ended,
-    EventType.RUN_FAILED: _run_ended,
-    EventType.RUN_CANCELED: _run_ended,
-    EventType.STEP_CANCELED: _step_released,
-    EventType.STEP_SKIPPED: _step_released,
+# By payload class (a class hashes in C, an enum member in Python; this runs per event).
+_REACTIONS: dict[type, Callable[[Unit, RunState, Any], None]] = {
+    ev.ItemCreated: _item_assigned,
+    ev.ItemReassigned: _item_reassigned,
+    ev.ItemOverdue: _item_overdue,
+    ev.RunCompleted: _run_ended,
+    ev.RunFailed: _run_ended,
+    ev.RunCanceled: _run_ended,
+    ev.StepCanceled: _step_released,
+    ev.StepSkipped: _step_released,
 }

@@ -9,17 +9,16 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
 
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.runtime import commands
+from engine.runtime import commands, rows
 from engine.store import directory
 from engine.store.schema import work_items
 
 if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
-_SELECT_ITEM = select(work_items).where(work_items.c.id == bindparam("id"))
 # Only an item still open and still with the assignee the actor was checked against is
 # completed or reassigned: the core checks the run's state (read after the run's row lock)
 # and `engine.runtime.writes` updates the item row only while it is as loaded, so of two
@@ -41,7 +40,7 @@ def check_assignee(assignee: str) -> str:
 
 
 def _item(unit: Unit, item_id: str) -> Any:
-    row = unit.conn.execute(_SELECT_ITEM, {"id": item_id}).first()
+    row = rows.item_row(unit.conn, item_id)
     if row is None:
         raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
     return row
