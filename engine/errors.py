@@ -60,6 +60,10 @@ class ExpressionError(BatonError):
     """An expression does not parse, reads an unknown name, or exceeds its limits."""
 
 
+class ExpressionLimitError(ExpressionError):
+    """An expression would break a limit on size, work or nesting; the message names it."""
+
+
 class ActivationRefused(BatonError):
     """A definition with validation errors cannot be activated."""
 

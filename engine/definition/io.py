@@ -17,10 +17,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from engine.definition.json_keys import RepetitionSpotter, repeated_keys
 from engine.definition.models import SCHEMA, SCHEMA_PREFIX, SCHEMA_VERSION, Orchestration
 from engine.errors import DefinitionLoadError
 
 FILE_SUFFIX = ".baton.json"
+BOM = "\ufeff"
+_LONGEST_VERSION = 9  # digits; int() refuses strings past 4,300 digits with a ValueError
 
 # schema version N -> function upgrading a raw document from N to N+1.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -36,7 +39,8 @@ def load_definition(path: str | os.PathLike[str]) -> Orchestration:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark, as Windows editors write, is not part of the JSON.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DefinitionLoadError("file not found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -45,9 +49,15 @@ def load_definition(path: str | os.PathLike[str]) -> Orchestration:
 
 
 def loads_definition(text: str, *, source: str = "<text>") -> Orchestration:
-    """Parse a definition from JSON text; `source` names it in errors."""
+    """Parse a definition from JSON text; `source` names it in errors.
+
+    A key given twice in one object keeps its last value, as in every JSON reader, and is
+    remembered in `repeated_keys` so that validation warns about it.
+    """
+    text = text.removeprefix(BOM)
+    spotter = RepetitionSpotter()
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=spotter)
     except json.JSONDecodeError as exc:
         raise DefinitionLoadError(
             f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
@@ -61,7 +71,10 @@ def loads_definition(text: str, *, source: str = "<text>") -> Orchestration:
             file=source,
             hint="this is not a definition Baton wrote; the file was not changed",
         ) from None
-    return from_dict(raw, source=source)
+    definition = from_dict(raw, source=source)
+    if spotter.found:
+        definition._repeated_keys = tuple(repeated_keys(text))
+    return definition
 
 
 def from_dict(raw: Any, *, source: str = "<data>") -> Orchestration:
@@ -96,12 +109,14 @@ def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
     if isinstance(schema, str) and schema.startswith(SCHEMA_PREFIX):
         tail = schema[len(SCHEMA_PREFIX) :]
         # isdecimal/isascii: "baton/²" passes isdigit() but int() refuses it.
-        version = int(tail) if tail.isascii() and tail.isdecimal() else None
+        decimal = tail.isascii() and tail.isdecimal() and len(tail) <= _LONGEST_VERSION
+        version = int(tail) if decimal else None
     if version is not None and version < SCHEMA_VERSION and version not in MIGRATIONS:
         version = None  # e.g. "baton/0": never existed, so nothing can migrate it
     if version is None:
+        shown = repr(schema) if len(repr(schema)) <= 60 else repr(schema)[:50] + "..."
         raise DefinitionLoadError(
-            f"unknown schema {schema!r}",
+            f"unknown schema {shown}",
             file=source,
             field="schema",
             hint=f'expected "{SCHEMA}"',
