@@ -138,7 +138,7 @@ def pause(turn: Turn, run: RunState, reason: str = "") -> None:
     turn.emit(run, ev.RunPaused(reason=reason or None))
 
 
-def resume(turn: Turn, run: RunState) -> Moves:
+def resume(turn: Turn, run: RunState, reason: str = "") -> Moves:
     """Resume a paused run, or a failed one whose failure was not a step's.
 
     A run that failed on an expression (a decision or condition reading a value that was
@@ -154,7 +154,7 @@ def resume(turn: Turn, run: RunState) -> Moves:
     if run.status not in ("paused", "failed"):
         raise Conflict(f"run {run.id} is {run.status}, not paused or failed")
     resume_from = run.resume_from
-    turn.emit(run, ev.RunResumed())
+    turn.emit(run, ev.RunResumed(reason=reason or None))
     if resume_from:
         try:
             follow(turn, run, resume_from)
@@ -176,7 +176,7 @@ def _reopen_if_failed(turn: Turn, run: RunState) -> None:
         turn.emit(run, ev.RunRecovered())
 
 
-def retry_step(turn: Turn, run: RunState, step_id: str) -> Moves:
+def retry_step(turn: Turn, run: RunState, step_id: str, reason: str = "") -> Moves:
     """Run a failed background step again (a fresh set of attempts)."""
     step = _step(run, step_id)
     status = run.steps[step_id]["status"]
@@ -186,7 +186,7 @@ def retry_step(turn: Turn, run: RunState, step_id: str) -> Moves:
         )
     if step.type != "background":
         raise Conflict(f"step {step_id} is not a background step")
-    turn.emit(run, ev.StepRetried(step=step_id))
+    turn.emit(run, ev.StepRetried(step=step_id, reason=reason or None))
     _reopen_if_failed(turn, run)
     if run.status not in RUN_ACTIVE:
         return
@@ -195,17 +195,36 @@ def retry_step(turn: Turn, run: RunState, step_id: str) -> Moves:
 
 
 def skip_step(
-    turn: Turn, run: RunState, step_id: str, outputs: dict[str, Any] | None = None
+    turn: Turn,
+    run: RunState,
+    step_id: str,
+    outputs: dict[str, Any] | None = None,
+    reason: str = "",
 ) -> Moves:
-    """Mark a step skipped (with outputs for later expressions) and move on."""
+    """Mark a step skipped (with outputs for later expressions) and move on.
+
+    Outputs given for an interactive step are checked like a completion's (declared,
+    type, choices; none is demanded); other steps declare no outputs, so theirs are kept
+    as given.
+
+    Raises:
+        InvalidInput: an output that is not declared or not of its type; nothing changed.
+    """
     step = _step(run, step_id)
+    if outputs and step.type == "interactive":
+        outputs = check_outputs(
+            step, outputs, require=False, hint="nothing was changed; skip it with valid outputs"
+        )
     status = run.steps[step_id]["status"]
     if status in STEP_FINISHED:
         raise Conflict(f"step {step_id} of run {run.id} is already {status}")
     if run.status in ("completed", "canceled"):
         raise Conflict(f"run {run.id} is {run.status}")
     turn.emit(
-        run, ev.StepSkipped(step=step_id, reason="skipped by operator", outputs=dict(outputs or {}))
+        run,
+        ev.StepSkipped(
+            step=step_id, reason=reason or "skipped by operator", outputs=dict(outputs or {})
+        ),
     )
     if status in STEP_OPEN:
         behaviours.of(step).on_release(turn, run, step, "step skipped by operator")

@@ -183,9 +183,11 @@ class RunPaused(Payload):
 @_register
 @dataclass
 class RunResumed(Payload):
-    """A paused run, or one failed on an expression, goes on."""
+    """A paused run, or one failed on an expression, goes on (the operator's reason)."""
 
     TYPE = EventType.RUN_RESUMED
+
+    reason: str | None = None
 
 
 @_register
@@ -321,6 +323,7 @@ class StepRetried(Payload):
     TYPE = EventType.STEP_RETRIED
 
     step: str
+    reason: str | None = None
 
 
 @_register

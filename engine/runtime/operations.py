@@ -39,18 +39,22 @@ def pause_run(unit: Unit, run: RunState, reason: str = "") -> None:
     commands.pause(unit, run, reason)
 
 
-def resume_run(unit: Unit, run: RunState) -> None:
+def resume_run(unit: Unit, run: RunState, reason: str = "") -> None:
     """Resume a paused run, or a failed one whose failure was not a step's."""
-    unit.drive(run, commands.resume(unit, run))
+    unit.drive(run, commands.resume(unit, run, reason))
 
 
-def retry_step(unit: Unit, run: RunState, step_id: str) -> None:
+def retry_step(unit: Unit, run: RunState, step_id: str, reason: str = "") -> None:
     """Run a failed background step again (a fresh set of attempts)."""
-    unit.drive(run, commands.retry_step(unit, run, step_id))
+    unit.drive(run, commands.retry_step(unit, run, step_id, reason))
 
 
 def skip_step(
-    unit: Unit, run: RunState, step_id: str, outputs: dict[str, Any] | None = None
+    unit: Unit,
+    run: RunState,
+    step_id: str,
+    outputs: dict[str, Any] | None = None,
+    reason: str = "",
 ) -> None:
     """Mark a step skipped (with outputs for later expressions) and move on."""
-    unit.drive(run, commands.skip_step(unit, run, step_id, outputs))
+    unit.drive(run, commands.skip_step(unit, run, step_id, outputs, reason))

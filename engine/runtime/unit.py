@@ -49,6 +49,7 @@ class Mark:
 
     runs: frozenset[str]
     queue: int
+    messages: int
     conn: Connection
     savepoint: Any = None
 
@@ -72,6 +73,8 @@ class Unit:
         self.events: list[dict[str, Any]] = []
         self.queue: deque[Callable[[], None]] = deque()
         self.notices: list[dict[str, Any]] = []
+        # Keys of outbox messages queued in this call; their files follow the commit.
+        self.messages: list[str] = []
         self._records: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     # --- runs --------------------------------------------------------------------------
@@ -166,11 +169,11 @@ class Unit:
 
     def mark(self) -> Mark:
         """Remember this point, to undo what follows if an action fails."""
-        return Mark(frozenset(self.runs), len(self.queue), self.conn)
+        return Mark(frozenset(self.runs), len(self.queue), len(self.messages), self.conn)
 
     def rollback(self, mark: Mark) -> None:
         """Undo everything since `mark`: database writes (if any were guarded), runs
-        created since (with their events) and queued follow-up work."""
+        created since (with their events), queued follow-up work and outbox messages."""
         if mark.savepoint is not None:
             mark.savepoint.rollback()
             mark.savepoint = None
@@ -179,6 +182,7 @@ class Unit:
         self.events = [e for e in self.events if e["run_id"] in self.runs]
         while len(self.queue) > mark.queue:
             self.queue.pop()
+        del self.messages[mark.messages :]
         self._records.clear()
 
     def release(self, mark: Mark) -> None:
