@@ -92,6 +92,12 @@ class InvalidInput(BatonError):
     """Inputs or outputs that do not match what the definition declares."""
 
 
+class UsageError(InvalidInput):
+    """A command line that cannot be read (`--field x` without `=`, JSON that is not JSON)."""
+
+    exit_code = 2
+
+
 class ConcurrentChange(Conflict):
     """Another process changed a run while this call was moving it; the call was undone."""
 
@@ -128,3 +134,16 @@ class InterchangeError(BatonError):
         if self.problems:
             text += "".join(f"\n  - {element}: {why}" for element, why in self.problems)
         return text
+
+
+class StoreFault(BatonError):
+    """The database cannot be used: missing, unreachable, read-only, full, damaged, busy.
+
+    The message names the database, what is wrong and what to do; nothing was changed.
+    """
+
+    exit_code = 2
+
+
+class StoreDamaged(StoreFault):
+    """The database file is damaged; Baton neither reads nor writes it until it is repaired."""

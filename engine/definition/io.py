@@ -8,15 +8,16 @@ half-written definition in place of a good one.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from engine import tempfiles
 from engine.definition.json_keys import RepetitionSpotter, repeated_keys
 from engine.definition.models import SCHEMA, SCHEMA_PREFIX, SCHEMA_VERSION, Orchestration
 from engine.errors import DefinitionLoadError
@@ -218,8 +219,9 @@ _STEP_HEAD = ("id", "name", "type")
 
 def _lead_with(data: dict[str, Any], head: tuple[str, ...]) -> dict[str, Any]:
     # Readers scan for what an element is before its details; keep those keys first.
-    return {k: data[k] for k in head if k in data} | {k: v for k, v in data.items()
-                                                       if k not in head}
+    return {k: data[k] for k in head if k in data} | {
+        k: v for k, v in data.items() if k not in head
+    }
 
 
 def _typed(field: dict[str, Any]) -> dict[str, Any]:
@@ -255,7 +257,9 @@ def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see either the old or the new file."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".tmp", dir=folder)
+    # Leftovers of an earlier save of this file that was killed or hit a full disk.
+    tempfiles.sweep(folder, path.name, legacy=(glob.escape(path.name) + ".tmp*",))
+    fd, tmp = tempfiles.create(path)
     try:
         # mkstemp creates 0600; keep the mode the file had, or what a plain open() would give.
         try:

@@ -14,6 +14,7 @@ same definition always gives the same list:
 | `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, unknown-action, wait-invalid |
 | `expression_rules` | expression-syntax, expression-limit, unknown-name, unused-variable |
 | `reference_rules`  | unknown-output, unknown-variable, condition-needs-after |
+| `template_rules`   | notice-template |
 """  # noqa: E501
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from engine.validation.graph_rules import check_graph
 from engine.validation.identifiers import check_identifiers
 from engine.validation.reference_rules import check_references
 from engine.validation.step_rules import check_steps
+from engine.validation.template_rules import check_templates
 from engine.validation.trigger_rules import check_trigger
 
 _RULES = (
@@ -39,6 +41,7 @@ _RULES = (
     check_steps,
     check_expressions,
     check_references,
+    check_templates,
 )
 
 
