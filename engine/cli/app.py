@@ -34,6 +34,7 @@ COMMAND_MODULES: dict[str, str] = {
     "record": "event_commands",
     "export": "interchange_commands",
     "import": "interchange_commands",
+    "outbox": "outbox_commands",
     "activate": "run_commands",
     "deactivate": "run_commands",
     "definitions": "run_commands",
