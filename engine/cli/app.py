@@ -10,6 +10,12 @@ import typer
 from engine.errors import BatonError
 
 CLI_ENTRY_POINT_GROUP = "baton.cli"
+# Usage mistakes (unknown command or option, bad value) are Click's ClickException. Typer
+# < 0.20 depends on Click, >= 0.20 carries its own copy; typer.BadParameter derives from
+# whichever is in use, so the base class comes from it and Baton never imports Click.
+_USAGE_ERROR: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
+)
 
 app = typer.Typer(
     name="baton",
@@ -75,18 +81,9 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("baton: aborted", err=True)
         return 1
-    except Exception as exc:  # click's usage errors
-        import click
-
-        # Typer >= 0.20 vendors click as typer._click; accept either flavour.
-        vendored = getattr(getattr(typer, "_click", None), "exceptions", None)
-        usage_errors = tuple(
-            e.ClickException for e in (click.exceptions, vendored) if e is not None
-        )
-        if isinstance(exc, usage_errors):
-            exc.show()
-            return 2
-        raise
+    except _USAGE_ERROR as exc:
+        exc.show()
+        return 2
     return result if isinstance(result, int) else 0
 
 
