@@ -26,7 +26,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.wrapped_layout import wrap_layout
 from designer.commands import MoveStepCommand, UpdateStepCommand
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.definition import save_definition
 from engine.definition.synthetic import generate
 from engine.validation import validate
@@ -34,7 +34,7 @@ from engine.validation import validate
 
 def _open(window: MainWindow, path: Path) -> float:
     started = time.perf_counter()
-    assert window.open_file(path)
+    assert window.files.open_file(path)
     QApplication.processEvents()  # the deferred fit and the first paint
     window.view.viewport().repaint()
     return time.perf_counter() - started

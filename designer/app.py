@@ -15,7 +15,7 @@ def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
     With `screenshot`, the window is shown, saved as a PNG once it has painted, and the
     application exits: a smoke test that works on a virtual screen too.
     """
-    from designer.main_window import MainWindow
+    from designer.window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Baton")
@@ -26,12 +26,12 @@ def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
     window = MainWindow()
     hints = app.styleHints()
     hints.colorSchemeChanged.connect(lambda scheme: window.set_dark(scheme == Qt.ColorScheme.Dark))
-    if file is not None and not window.open_file(file):
+    if file is not None and not window.files.open_file(file):
         return 2
     window.show()
     if screenshot is None:
         # Unsaved work left by a session that crashed is offered back once the window is up.
-        QTimer.singleShot(0, window.offer_recovery)
+        QTimer.singleShot(0, window.files.offer_recovery)
     else:
 
         def capture() -> None:

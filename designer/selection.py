@@ -10,6 +10,8 @@ from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, Signal
 
+from designer.document import Change
+
 SelectionKey = str | tuple[str, str]
 
 
@@ -36,6 +38,13 @@ class Selection(QObject):
         if keys != self._keys:
             self._keys = keys
             self.changed.emit()
+
+    def rename(self, change: Change) -> None:
+        """Follow an element's new id (and the flows at its ends) after ELEMENT_RENAMED.
+
+        Every view that writes the selection calls this; the second call changes nothing.
+        """
+        self.set(change.renamed(key) for key in self._keys)
 
     def clear(self) -> None:
         """Select nothing (the inspector then shows the orchestration's properties)."""

@@ -117,7 +117,7 @@ class _Checks:
         return f"PySide6 {pyside_version} on the {app.platformName()} platform"
 
     def open_example(self) -> str:
-        from designer.main_window import MainWindow
+        from designer.window import MainWindow
         from engine.definition import load_definition
 
         if self.example is None:
@@ -130,7 +130,7 @@ class _Checks:
         # Loading first turns a broken file into a clear error instead of a modal message box.
         self.definition = load_definition(self.example)
         self.window = MainWindow(recovery_dir=self.scratch / "recovery")
-        if not self.window.open_file(self.example, confirmed=True):
+        if not self.window.files.open_file(self.example, confirmed=True):
             raise SelfTestFailure(f"the window did not open {self.example}")
         self.window.show()
         _process_events()

@@ -184,6 +184,9 @@ class FlowRouter(QObject):
         ):  # stages grew or shrank (a reorder inside a stage changes no size)
             for stage_id in {change.stage, change.old_stage} - {None}:
                 self._dirty_loops |= self._around(stage_id)
+        elif kind is ChangeKind.ELEMENT_RENAMED:  # the scene re-keyed its flows alike
+            self._loops = {change.renamed_flow(key) for key in self._loops}
+            self._dirty_loops = {change.renamed_flow(key) for key in self._dirty_loops}
         if self._dirty_loops:
             self._loop_timer.start()
 

@@ -181,10 +181,42 @@ class DiagramScene(QGraphicsScene):
             self._remove_flow_item(change.flow)
         elif kind is ChangeKind.FLOW_CHANGED:
             self._flows[change.flow].refresh(self.document)
+        elif kind is ChangeKind.ELEMENT_RENAMED:
+            self._rekey(change)
         if kind is not ChangeKind.PROPERTIES_CHANGED:
             self._bounds_timer.start()
         self._router.note(change)
         self.document_changed.emit()
+
+    def _rekey(self, change: Change) -> None:
+        """Move the items of a renamed element (and its flows) to the new id; no rebuild."""
+        old, new = change.old_id, change.element
+        if old is None or new is None or old == new:
+            return
+        if old in self._nodes:
+            item = self._nodes[new] = self._nodes.pop(old)
+            item.key = item.node_id = new
+            self._attached[new] = set()
+            for key in self._attached.pop(old, set()):
+                flow = self._flows.pop(key)
+                flow.source, flow.target = new_key = change.renamed_flow(key)
+                flow.key = new_key
+                self._flows[new_key] = flow
+                for end in set(key):
+                    self._attached.get(end, set()).discard(key)
+                for end in new_key:
+                    self._attached[end].add(new_key)
+                flow.refresh(self.document)
+            if isinstance(item, StageItem):
+                self._sync_stage(new)
+            else:
+                item.refresh(self.document)
+        elif old in self._cards:
+            card = self._cards[new] = self._cards.pop(old)
+            card.key = card.step_id = new
+            if change.stage is not None:
+                self._sync_stage(change.stage)  # other cards' `after` links name the new id
+        self.selection.rename(change)
 
     def _add_node_item(self, node: AnyNode, position: Position | None) -> None:
         if isinstance(node, StageNode):

@@ -9,6 +9,7 @@ items read them as `theme.NAME` when painting, so `apply(dark=...)` restyles eve
 from __future__ import annotations
 
 import atexit
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -137,6 +138,9 @@ def _styles(c: dict[str, str]) -> dict[str, object]:
 apply(False)
 
 
+_forgetters: list[Callable[[], None]] = []
+
+
 @cache
 def font(point_size: float = 9.5, bold: bool = False) -> QFont:
     """The canvas font at a size; cached so items share one QFont per style."""
@@ -228,9 +232,13 @@ def forget_rendered() -> None:
     _render.cache_clear()
     _icon.cache_clear()
     font.cache_clear()
-    from designer.canvas.items import base
+    for forget in _forgetters:
+        forget()
 
-    base.forget_metrics()
+
+def on_forget(forget: Callable[[], None]) -> None:
+    """Have `forget_rendered` also drop a cache kept elsewhere (the items' font metrics)."""
+    _forgetters.append(forget)
 
 
 atexit.register(forget_rendered)

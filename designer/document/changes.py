@@ -21,6 +21,9 @@ class ChangeKind(StrEnum):
     FLOW_ADDED = "flow-added"
     FLOW_REMOVED = "flow-removed"
     FLOW_CHANGED = "flow-changed"
+    # A node or step got a new id; flows, `after` links and layout now use it. Views re-key
+    # what they hold for `old_id` instead of rebuilding.
+    ELEMENT_RENAMED = "element-renamed"
     PROPERTIES_CHANGED = "properties-changed"  # orchestration-level: name, trigger, variables
 
 
@@ -34,6 +37,7 @@ class Change:
         stage: for step changes, the stage holding the step (after the change).
         old_stage: for STEP_MOVED/STEP_REMOVED, the stage the step was in before.
         flow: for flow changes, the (source, target) pair.
+        old_id: for ELEMENT_RENAMED, the id `element` had before.
     """
 
     kind: ChangeKind
@@ -41,3 +45,19 @@ class Change:
     stage: str | None = None
     old_stage: str | None = None
     flow: tuple[str, str] | None = None
+    old_id: str | None = None
+
+    def renamed(self, key: str | tuple[str, str]) -> str | tuple[str, str]:
+        """A selection key (element id or flow pair) as it reads after this rename."""
+        if isinstance(key, tuple):
+            return self.renamed_flow(key)
+        return self._renamed_id(key)
+
+    def renamed_flow(self, pair: tuple[str, str]) -> tuple[str, str]:
+        """A flow's (source, target) as it reads after this rename."""
+        return (self._renamed_id(pair[0]), self._renamed_id(pair[1]))
+
+    def _renamed_id(self, element_id: str) -> str:
+        if self.kind is ChangeKind.ELEMENT_RENAMED and self.element and element_id == self.old_id:
+            return self.element
+        return element_id

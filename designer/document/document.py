@@ -254,8 +254,12 @@ class Document:
     # --- ids --------------------------------------------------------------------------------
 
     def rename_id(self, old_id: str, new_id: str) -> None:
-        """Give an element a new id and update every reference (flows, `after`, layout)."""
+        """Give an element a new id and update every reference (flows, `after`, layout).
+
+        Announces ELEMENT_RENAMED (element = the new id, old_id = the previous one).
+        """
         element = self._require(old_id)
+        stage = self._lookup()[old_id][1]  # a step keeps its stage
         if new_id != old_id and (
             self.element(new_id) is not None
             or new_id in {v.name for v in self._definition.variables}
@@ -280,7 +284,10 @@ class Document:
         layout = self._definition.layout
         if old_id in layout:
             self._definition.layout = {(new_id if k == old_id else k): v for k, v in layout.items()}
-        self._announce(Change(ChangeKind.RESET), structural=True)
+        self._announce(
+            Change(ChangeKind.ELEMENT_RENAMED, new_id, stage=stage, old_id=old_id),
+            structural=True,
+        )
 
     # --- flows ------------------------------------------------------------------------------
 

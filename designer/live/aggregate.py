@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from designer.canvas.overlay.heatmap import HeatCell, HeatmapData, format_hours
-from designer.live.moments import snapshot_at
+from designer.runs.moments import snapshot_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
 from engine.runtime.plan import Plan

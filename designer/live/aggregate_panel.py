@@ -27,8 +27,8 @@ from designer.canvas.overlay import HeatmapOverlay
 from designer.canvas.scene import DiagramScene
 from designer.live.aggregate import METRICS, RunsAggregate, heatmap_of_runs, load_aggregate
 from designer.live.bridge import EngineBridge
-from designer.live.formatting import when
 from designer.live.monitor import RunMonitor
+from designer.runs.formatting import when
 
 REFRESH_MS = 1000
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")

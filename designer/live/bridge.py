@@ -201,17 +201,6 @@ class EngineBridge(QObject):
         self._pending[token] = (on_done, on_error)
         self._submit.emit(token, work)
 
-    def call(
-        self,
-        method: str,
-        *args: Any,
-        on_done: Callable[[Any], None] | None = None,
-        on_error: Callable[[str], None] | None = None,
-        **kwargs: Any,
-    ) -> None:
-        """Call one `Engine` method by name, e.g. `call("cancel", run_id, reason)`."""
-        self.submit(lambda engine: getattr(engine, method)(*args, **kwargs), on_done, on_error)
-
     def close(self) -> None:
         """Stop polling, close the worker's engine and end its thread."""
         if not self._thread.isRunning():

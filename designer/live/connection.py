@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QSettings
 from sqlalchemy.engine import make_url
 
-from designer.live.formatting import operator_name
+from designer.runs.formatting import operator_name
 from engine.runtime import Engine
 from engine.store.store import DB_ENV, resolve_db_url
 

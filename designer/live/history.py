@@ -1,6 +1,6 @@
 """A run's history: its event log as a table, and a scrubber that replays any past moment.
 
-The replay itself is the engine's (`engine.runtime.replay`, through `designer.live.moments`);
+The replay itself is the engine's (`engine.runtime.replay`, through `designer.runs.moments`);
 this module only lets a person pick the moment and tells the overlay about it.
 """
 
@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.live.formatting import STATUS_COLORS, describe_event, when
 from designer.live.log_export import write_csv, write_json
-from designer.live.moments import RunSnapshot, snapshot_at, state_at
+from designer.runs.formatting import STATUS_COLORS, describe_event, when
+from designer.runs.moments import RunSnapshot, snapshot_at, state_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
 from engine.runtime.plan import Plan

@@ -21,10 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.live.formatting import OVERDUE_COLOR, age, is_overdue, when
 from designer.live.operator_dialogs import ReassignItemDialog, assignee_choices
 from designer.live.runs_model import subject
 from designer.live.work_guide import WorkContext, WorkGuide
+from designer.runs.formatting import OVERDUE_COLOR, age, is_overdue, when
 from engine.runtime import Engine
 from engine.store import directory
 
@@ -305,13 +305,11 @@ class InboxPanel(QWidget):
             self.guide.show_done(f"Completed “{self._title(item_id)}”. The run moves on.")
             self.item_completed.emit(item_id)
 
-        self.bridge.call(
-            "complete_item",
-            item_id,
-            self.acting_user,
-            outputs,
-            on_done=done,
-            on_error=self.guide.show_error,
+        user = self.acting_user
+        self.bridge.submit(
+            lambda engine: engine.complete_item(item_id, user, outputs),
+            done,
+            self.guide.show_error,
         )
 
     def _title(self, item_id: str) -> str:
@@ -324,19 +322,18 @@ class InboxPanel(QWidget):
 
         def ask(choices: list[str]) -> None:
             dialog = ReassignItemDialog([item], choices, self)
-            dialog.accepted.connect(
-                lambda: self.bridge.call(
-                    "reassign",
-                    item_id,
-                    dialog.to.currentText().strip(),
-                    dialog.reason.text().strip(),
-                    actor=self.acting_user,
-                    on_done=lambda _r: self.guide.show_done(
-                        f"Reassigned “{item['title']}” to {dialog.to.currentText().strip()}."
-                    ),
-                    on_error=self.guide.show_error,
+
+            def reassign() -> None:
+                # Read the dialog here, on the UI thread; the work runs on the engine's thread.
+                to, reason = dialog.to.currentText().strip(), dialog.reason.text().strip()
+                actor = self.acting_user
+                self.bridge.submit(
+                    lambda engine: engine.reassign(item_id, to, reason, actor=actor),
+                    lambda _r: self.guide.show_done(f"Reassigned “{item['title']}” to {to}."),
+                    self.guide.show_error,
                 )
-            )
+
+            dialog.accepted.connect(reassign)
             self.dialog = dialog
             dialog.open()
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from designer.live.formatting import describe_event
+from designer.runs.formatting import describe_event
 
 CSV_COLUMNS = ("run", "seq", "time", "actor", "event", "details", "payload")
 

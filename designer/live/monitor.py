@@ -23,8 +23,8 @@ from PySide6.QtCore import QObject, QTimer, Signal, SignalInstance
 from designer.canvas.overlay import OverlayState, RunOverlay, state_of_log
 from designer.canvas.scene import DiagramScene
 from designer.live.bridge import EngineBridge
-from designer.live.moments import RunSnapshot
 from designer.live.runs_model import subject
+from designer.runs.moments import RunSnapshot
 from engine.runtime import Engine
 from engine.runtime.plan import Plan
 

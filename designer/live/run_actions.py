@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QStyle
 
-from designer.live.bridge import EngineBridge
+from designer.live.bridge import EngineBridge, Work
 from designer.live.operator_dialogs import (
     BulkReassignDialog,
     CancelRunDialog,
@@ -87,24 +87,22 @@ class RunActions(QObject):
     def _selected_id(self) -> str | None:
         return self._panel.selected_run_id()
 
-    def _call(self, done_text: str, method: str, *args: Any, **kwargs: Any) -> None:
-        self.bridge.call(
-            method,
-            *args,
-            on_done=lambda _result: self._panel.show_notice(done_text),
-            on_error=self._panel.show_error,
-            **kwargs,
+    def _submit(self, done_text: str, work: Work) -> None:
+        self.bridge.submit(
+            work, lambda _result: self._panel.show_notice(done_text), self._panel.show_error
         )
 
     def pause_selected(self) -> None:
         """Pause the selected run."""
         if run_id := self._selected_id():
-            self._call(f"Paused {run_id}.", "pause", run_id, actor=self.actor)
+            actor = self.actor
+            self._submit(f"Paused {run_id}.", lambda engine: engine.pause(run_id, actor=actor))
 
     def resume_selected(self) -> None:
         """Resume the selected run."""
         if run_id := self._selected_id():
-            self._call(f"Resumed {run_id}.", "resume", run_id, actor=self.actor)
+            actor = self.actor
+            self._submit(f"Resumed {run_id}.", lambda engine: engine.resume(run_id, actor=actor))
 
     def cancel_selected(self) -> None:
         """Ask for a reason, then cancel the selected run."""
@@ -112,15 +110,14 @@ class RunActions(QObject):
         if not run_id:
             return
         dialog = CancelRunDialog(run_id, self._panel)
-        dialog.accepted.connect(
-            lambda: self._call(
-                f"Canceled {run_id}.",
-                "cancel",
-                run_id,
-                dialog.reason.text().strip(),
-                actor=self.actor,
+
+        def cancel() -> None:
+            reason, actor = dialog.reason.text().strip(), self.actor
+            self._submit(
+                f"Canceled {run_id}.", lambda engine: engine.cancel(run_id, reason, actor=actor)
             )
-        )
+
+        dialog.accepted.connect(cancel)
         self._open(dialog)
 
     def step_action_selected(self, mode: str) -> None:
@@ -131,12 +128,17 @@ class RunActions(QObject):
         dialog = StepActionDialog(mode, run, self._panel)
 
         def act() -> None:
-            step = dialog.step_id()
+            run_id, step, actor = run["id"], dialog.step_id(), self.actor
             if mode == "retry":
-                self._call(f"Retrying {step}.", "retry", run["id"], step, actor=self.actor)
+                self._submit(
+                    f"Retrying {step}.", lambda engine: engine.retry(run_id, step, actor=actor)
+                )
             else:
                 outputs = dialog.output_values()
-                self._call(f"Skipped {step}.", "skip", run["id"], step, outputs, actor=self.actor)
+                self._submit(
+                    f"Skipped {step}.",
+                    lambda engine: engine.skip(run_id, step, outputs, actor=actor),
+                )
 
         dialog.accepted.connect(act)
         self._open(dialog)
@@ -149,16 +151,16 @@ class RunActions(QObject):
 
         def ask(choices: list[str]) -> None:
             dialog = ReassignItemDialog(run.get("open_items", []), choices, self._panel)
-            dialog.accepted.connect(
-                lambda: self._call(
-                    f"Reassigned {dialog.item_id()} to {dialog.to.currentText().strip()}.",
-                    "reassign",
-                    dialog.item_id(),
-                    dialog.to.currentText().strip(),
-                    dialog.reason.text().strip(),
-                    actor=self.actor,
+
+            def reassign() -> None:
+                item_id, to = dialog.item_id(), dialog.to.currentText().strip()
+                reason, actor = dialog.reason.text().strip(), self.actor
+                self._submit(
+                    f"Reassigned {item_id} to {to}.",
+                    lambda engine: engine.reassign(item_id, to, reason, actor=actor),
                 )
-            )
+
+            dialog.accepted.connect(reassign)
             self._open(dialog)
 
         self.bridge.submit(assignee_choices, ask, self._panel.show_error)
@@ -177,16 +179,13 @@ class RunActions(QObject):
 
             def act() -> None:
                 frm, to = dialog.source_assignee(), dialog.to.currentText().strip()
-                self.bridge.call(
-                    "reassign_all",
-                    frm,
-                    to,
-                    dialog.reason.text().strip(),
-                    actor=self.actor,
-                    on_done=lambda ids: self._panel.show_notice(
+                reason, actor = dialog.reason.text().strip(), self.actor
+                self.bridge.submit(
+                    lambda engine: engine.reassign_all(frm, to, reason, actor=actor),
+                    lambda ids: self._panel.show_notice(
                         f"Moved {len(ids)} item(s) from {frm} to {to}."
                     ),
-                    on_error=self._panel.show_error,
+                    self._panel.show_error,
                 )
 
             dialog.accepted.connect(act)

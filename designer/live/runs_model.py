@@ -17,7 +17,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from designer.live.formatting import OVERDUE_COLOR, age, status_color, status_text, when
+from designer.runs.formatting import OVERDUE_COLOR, age, status_color, status_text, when
 from engine.store import parse_time
 
 COLUMNS = (

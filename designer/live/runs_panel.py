@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.live.formatting import operator_name
 from designer.live.run_actions import RunActions
 from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
+from designer.runs.formatting import operator_name
 from engine.definition import Orchestration
 from engine.runtime import Engine
 

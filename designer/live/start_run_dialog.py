@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 
 from designer.live.bridge import EngineBridge
 from designer.live.editors import FieldSpec
-from designer.live.formatting import operator_name
 from designer.live.typed_form import TypedForm
+from designer.runs.formatting import operator_name
 from engine.definition import Orchestration
 from engine.runtime import Engine
 
@@ -133,13 +133,11 @@ class StartRunDialog(QDialog):
             return
         self.start_button.setEnabled(False)
         self.start_button.setText("Starting…")
-        self.bridge.call(
-            "start",
-            self.definition.id,
-            values,
-            actor=self.actor,
-            on_done=self._started,
-            on_error=self._refused,
+        orchestration, actor = self.definition.id, self.actor
+        self.bridge.submit(
+            lambda engine: engine.start(orchestration, values, actor=actor),
+            self._started,
+            self._refused,
         )
 
     def _started(self, run_id: str) -> None:

@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 
 from designer.live.bridge import EngineBridge
 from designer.live.editors import FieldSpec
-from designer.live.formatting import age, is_overdue, when
 from designer.live.start_run_dialog import BANNER_STYLE
 from designer.live.typed_form import TypedForm
+from designer.runs.formatting import age, is_overdue, when
 from engine.definition import InteractiveStep, Orchestration
 from engine.runtime import Engine
 

@@ -26,8 +26,9 @@ BUILTIN_ACTIONS = frozenset(
     }
 )
 
-# Actions named `salesforce:<FlowApiName>` stand in for flows of an imported orchestration.
-STAND_IN_PREFIXES = ("salesforce:",)
+# Actions named `salesforce:<FlowApiName>` stand in for flows of an imported orchestration,
+# `bpmn:<task type>` for the tasks of an imported foreign BPMN process.
+STAND_IN_PREFIXES = ("salesforce:", "bpmn:")
 
 Action = Callable[[dict[str, Any], Any], Mapping[str, Any] | None]
 """An action: `(inputs, context) -> outputs or None`. Raising an exception means failure."""
@@ -85,6 +86,7 @@ def get_action(name: str) -> Action | None:
 
 
 def _stand_in(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
-    # A flow that lives in Salesforce cannot run here; completing without outputs lets an
-    # imported orchestration run end to end (simulation scenarios supply outputs if needed).
+    # A flow that lives in Salesforce (or a task's worker elsewhere) cannot run here;
+    # completing without outputs lets an imported orchestration run end to end (simulation
+    # scenarios supply outputs if needed).
     return {}

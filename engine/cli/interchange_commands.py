@@ -57,9 +57,19 @@ def export_command(
             "file; the .svg, .png or .md file.",
         ),
     ],
+    dialect: Annotated[
+        str,
+        typer.Option(
+            "--dialect",
+            help="For bpmn: spiff (Python conditions, the default) or camunda8 (FEEL and "
+            "zeebe: extensions).",
+        ),
+    ] = "spiff",
 ) -> None:
     """Export a definition to BPMN 2.0, Salesforce metadata, an image or a process document."""
     builtin = tuple(f.value for f in ExportFormat)
+    if dialect != "spiff" and to != ExportFormat.bpmn:
+        raise InterchangeError("--dialect applies to --to bpmn only", hint="drop --dialect")
     # Look the format up before reading the file, so a typo is reported as such.
     exporter = None if to in builtin else load_exporter(to, builtin)
     definition = load_definition(file)
@@ -68,7 +78,7 @@ def export_command(
             typer.echo(f"wrote {written}")
         return
     if to == ExportFormat.bpmn:
-        write_atomic(output, export_bpmn(definition))
+        write_atomic(output, export_bpmn(definition, dialect))
         typer.echo(f"wrote {output}")
         return
     if output.name.endswith(".flow-meta.xml"):
@@ -105,7 +115,11 @@ def import_command(
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
-    """Import BPMN (written by Baton) or a Salesforce orchestration as a .baton.json file."""
+    """Import BPMN or a Salesforce orchestration as a .baton.json file.
+
+    Exits 0 when the written definition validates clean, 1 when it was written but has
+    validation errors to fix, 2 when the file is refused (nothing written).
+    """
     result = import_file(file)
     target = output or _beside(file, result.definition.id)
     if target.exists() and not force:
@@ -114,6 +128,15 @@ def import_command(
         )
     save_definition(result.definition, target)
     _show(result.report)
-    for diagnostic in validate(result.definition):
+    diagnostics = validate(result.definition)
+    for diagnostic in diagnostics:
         typer.echo(diagnostic.format_line(str(target)), err=True)
     typer.echo(f"wrote {target}")
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    if errors:
+        typer.echo(
+            f"baton: {target} has {errors} validation error(s): fix them (see above) "
+            "before activating it",
+            err=True,
+        )
+        raise typer.Exit(1)

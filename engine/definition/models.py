@@ -189,12 +189,20 @@ Node = Annotated[StartNode | StageNode | DecisionNode | EndNode, Field(discrimin
 
 
 class Flow(_Model):
-    """A connection between two nodes; conditions only on flows leaving a decision."""
+    """A connection between two nodes; conditions only on flows leaving a decision.
+
+    A flow leaving a decision is one of its outcomes; `id` and `name` keep the outcome's API
+    name and label when it came from (or goes to) a tool that names outcomes, such as a
+    Salesforce decision rule or a BPMN sequence flow. Both are optional and change nothing
+    about how a run goes.
+    """
 
     source: str = Field(alias="from")
     target: str = Field(alias="to")
     condition: Expression | None = None
     default: bool = False
+    id: str | None = None
+    name: str = ""
 
 
 class Position(_Model):

@@ -15,15 +15,16 @@ import io
 from xml.etree.ElementTree import Element, ElementTree, SubElement, indent, register_namespace
 
 from engine.definition import DecisionNode, Orchestration, StageNode, WaitStep, to_dict
-from engine.interchange.bpmn_conditions import to_python
+from engine.errors import InterchangeError
+from engine.interchange.bpmn_camunda8 import add_zeebe
 from engine.interchange.bpmn_diagram import Drawing, write_diagram
+from engine.interchange.bpmn_dialect import DIALECTS, FEEL_LANGUAGE, Dialect
 from engine.interchange.bpmn_extension import add_extension
 from engine.interchange.bpmn_names import (
     EVENT_SIZE,
     GATEWAY_SIZE,
     PREFIXES,
     PROCESS_PREFIX,
-    PYTHON_LANGUAGE,
     bpmn,
     message_id,
     node_id,
@@ -34,12 +35,23 @@ EXPORTER = "Baton"
 TARGET_NAMESPACE = "https://baton.invalid/orchestrations"
 
 
-def export_bpmn(definition: Orchestration) -> str:
+def export_bpmn(definition: Orchestration, dialect: str = "spiff") -> str:
     """The orchestration as BPMN 2.0 XML text (UTF-8, with diagram interchange).
+
+    Args:
+        definition: what to export.
+        dialect: `spiff` (Python conditions, SpiffWorkflow) or `camunda8` (FEEL conditions
+            and `zeebe:` extensions for Camunda 8).
 
     Raises:
         ExpressionError: a condition is not valid Baton syntax (validate first).
+        InterchangeError: an unknown dialect, or a condition with no form in its language.
     """
+    if dialect not in DIALECTS:
+        raise InterchangeError(
+            f"unknown BPMN dialect {dialect!r}", hint=f"choose one of: {', '.join(DIALECTS)}"
+        )
+    chosen = DIALECTS[dialect]
     for prefix, uri in PREFIXES.items():
         register_namespace(prefix, uri)
     definitions = Element(
@@ -47,7 +59,7 @@ def export_bpmn(definition: Orchestration) -> str:
         {
             "id": f"Definitions_{definition.id}",
             "targetNamespace": TARGET_NAMESPACE,
-            "expressionLanguage": PYTHON_LANGUAGE,
+            "expressionLanguage": chosen.language or FEEL_LANGUAGE,
             "exporter": EXPORTER,
             "exporterVersion": "1",
         },
@@ -69,7 +81,9 @@ def export_bpmn(definition: Orchestration) -> str:
         "orchestration",
         {key: whole[key] for key in whole if key not in ("nodes", "flows")},
     )
-    drawing = _add_nodes_and_flows(process, definition)
+    drawing = _add_nodes_and_flows(process, definition, chosen)
+    if chosen.name == "camunda8":
+        add_zeebe(definitions, definition)
     write_diagram(definitions, process_id, drawing)
     indent(definitions, space="  ")
     return _serialize(definitions)
@@ -93,14 +107,14 @@ def _add_messages(definitions: Element, definition: Orchestration) -> None:
             )
 
 
-def _add_nodes_and_flows(process: Element, definition: Orchestration) -> Drawing:
+def _add_nodes_and_flows(process: Element, definition: Orchestration, dialect: Dialect) -> Drawing:
     step_ids = {step.id for _, step in definition.steps()}
-    scope = Scope(process, process.get("id", "Process"))
+    scope = Scope(process, process.get("id", "Process"), dialect=dialect)
     stage_drawings: dict[str, Drawing] = {}
     for node in definition.nodes:
         bpmn_id = node_id(node.type, node.id)
         if isinstance(node, StageNode):
-            _, stage_drawings[bpmn_id] = build_stage(process, node, step_ids)
+            _, stage_drawings[bpmn_id] = build_stage(process, node, step_ids, dialect)
             continue
         tag = {"start": "startEvent", "end": "endEvent", "decision": "exclusiveGateway"}
         element = scope.add(tag[node.type], bpmn_id, node.name)
@@ -113,12 +127,11 @@ def _add_nodes_and_flows(process: Element, definition: Orchestration) -> Drawing
             continue  # a dangling flow is a validation error; it has no BPMN form
         condition = None
         if flow.condition:
-            own = to_python(flow.condition, step_ids)
+            own = dialect.condition(flow.condition, step_ids, flow.source)
             # Baton takes the first true condition in order; BPMN leaves the order to the
             # engine (Spiff sorts by diagram position), so each condition excludes earlier ones.
             before = earlier.setdefault(flow.source, [])
-            condition = " and ".join([f"({own})", *(f"not ({c})" for c in before)])
-            condition = own if not before else condition
+            condition = dialect.first_match(own, before)
             before.append(own)
         element = scope.connect(
             node_id(source.type, source.id),
@@ -126,6 +139,8 @@ def _add_nodes_and_flows(process: Element, definition: Orchestration) -> Drawing
             condition=condition,
             flow_id=f"Flow_{index}",
         )
+        if flow.name:
+            element.set("name", flow.name)
         add_extension(
             element, "flow", flow.model_dump(mode="json", by_alias=True, exclude_defaults=True)
         )

@@ -16,6 +16,7 @@ from xml.etree.ElementTree import Element
 from engine.definition import from_dict
 from engine.errors import DefinitionLoadError, InterchangeError
 from engine.interchange.bpmn_extension import read_extension
+from engine.interchange.bpmn_foreign import import_foreign
 from engine.interchange.bpmn_names import BPMN_NS, STEP_PREFIX, bpmn
 from engine.interchange.report import ImportResult, Report
 from engine.interchange.safe_xml import local_name, namespace_of, read_xml_file
@@ -79,13 +80,13 @@ def _import_definitions(root: Element, source: str) -> ImportResult:
         )
     processes = root.findall(bpmn("process"))
     ours = [p for p in processes if read_extension(p, "orchestration") is not None]
-    if len(ours) != 1:
+    if not ours:
+        return import_foreign(root, source)
+    if len(ours) > 1:
         raise InterchangeError(
-            "this BPMN was not written by Baton, and Baton can only import its own BPMN "
-            "(it keeps its data in https://baton.invalid/schema/bpmn/1 extension elements)",
-            problems=_foreign_elements(processes) or [("definitions", "no process found")],
+            f"{len(ours)} processes carry Baton data; Baton imports one",
             file=source,
-            hint="export the process from Baton, or rebuild it in the Baton designer",
+            hint="export each orchestration from Baton to its own file",
         )
     process = ours[0]
     problems: list[tuple[str, str]] = [
@@ -224,5 +225,9 @@ def _read_flows(
             flow["condition"] = data["condition"]
         if element.get("id") in defaults:
             flow["default"] = True
+        if data.get("id"):
+            flow["id"] = data["id"]
+        if element.get("name") or data.get("name"):
+            flow["name"] = element.get("name") or data["name"]
         flows.append(flow)
     return flows

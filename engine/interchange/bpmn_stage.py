@@ -19,13 +19,12 @@ from typing import Any
 from xml.etree.ElementTree import Element, SubElement
 
 from engine.definition import BackgroundStep, InteractiveStep, StageNode, WaitStep
-from engine.interchange.bpmn_conditions import to_python
 from engine.interchange.bpmn_diagram import Drawing
+from engine.interchange.bpmn_dialect import SPIFF, Dialect
 from engine.interchange.bpmn_extension import add_extension
 from engine.interchange.bpmn_names import (
     EVENT_SIZE,
     GATEWAY_SIZE,
-    PYTHON_LANGUAGE,
     TASK_SIZE,
     XSI_NS,
     bpmn,
@@ -57,6 +56,7 @@ class Scope:
     element: Element
     prefix: str
     drawing: Drawing = field(default_factory=Drawing)
+    dialect: Dialect = SPIFF
     _flows: int = 0
 
     def add(self, tag: str, element_id: str, name: str = "", **attrs: str) -> Element:
@@ -69,7 +69,7 @@ class Scope:
     def connect(
         self, source: str, target: str, *, condition: str | None = None, flow_id: str = ""
     ) -> Element:
-        """Add a sequence flow; `condition` is already in the engine's Python form."""
+        """Add a sequence flow; `condition` is already in the dialect's language."""
         if not flow_id:
             self._flows += 1
             flow_id = f"{self.prefix}-flow{self._flows}"
@@ -79,9 +79,9 @@ class Scope:
             {"id": flow_id, "sourceRef": source, "targetRef": target},
         )
         if condition is not None:
-            formal_expression(flow, "conditionExpression", condition).set(
-                "language", PYTHON_LANGUAGE
-            )
+            expression = formal_expression(flow, "conditionExpression", condition)
+            if self.dialect.language:
+                expression.set("language", self.dialect.language)
         self.drawing.edges.append((flow_id, source, target))
         return flow
 
@@ -100,7 +100,9 @@ class _Unit:
         return sum(size[0] + GAP for _, size in self.chain)
 
 
-def build_stage(process: Element, stage: StageNode, step_ids: set[str]) -> tuple[Element, Drawing]:
+def build_stage(
+    process: Element, stage: StageNode, step_ids: set[str], dialect: Dialect = SPIFF
+) -> tuple[Element, Drawing]:
     """Write the stage as a sub-process of `process`; return it and its drawing at (0, 0)."""
     sub_id = node_id("stage", stage.id)
     sub = SubElement(process, bpmn("subProcess"), {"id": sub_id})
@@ -108,7 +110,7 @@ def build_stage(process: Element, stage: StageNode, step_ids: set[str]) -> tuple
         sub.set("name", stage.name)
     data = stage.model_dump(mode="json", exclude_defaults=True, exclude={"steps"})
     add_extension(sub, "stage", data | {"type": "stage"})
-    scope = Scope(sub, sub_id)
+    scope = Scope(sub, sub_id, dialect=dialect)
     _add_lanes(sub, stage)
 
     start, end = f"{sub_id}-start", f"{sub_id}-end"
@@ -168,7 +170,8 @@ def _build_unit(scope: Scope, stage: StageNode, step: AnyStep, step_ids: set[str
         test, merge = step_id(step.id, "if"), step_id(step.id, "endif")
         gateway = scope.add("exclusiveGateway", test, f"{step.name or step.id}?")
         scope.add("exclusiveGateway", merge)
-        scope.connect(test, core_entry, condition=to_python(step.condition, step_ids))
+        condition = scope.dialect.condition(step.condition, step_ids, step.id)
+        scope.connect(test, core_entry, condition=condition)
         skip = scope.connect(test, merge)
         gateway.set("default", skip.get("id", ""))
         scope.connect(core_exit, merge)
@@ -181,7 +184,8 @@ def _build_unit(scope: Scope, stage: StageNode, step: AnyStep, step_ids: set[str
         end = scope.add("endEvent", stop, "Exit condition met")
         SubElement(end, bpmn("terminateEventDefinition"), {"id": f"{stop}-terminate"})
         scope.connect(exit_, check)
-        scope.connect(check, stop, condition=to_python(stage.exit_condition, step_ids))
+        condition = scope.dialect.condition(stage.exit_condition, step_ids, stage.id)
+        scope.connect(check, stop, condition=condition)
         chain.append((check, GATEWAY_SIZE))
         extras.append((stop, EVENT_SIZE, check, 7, -90))
         exit_ = check

@@ -7,7 +7,7 @@ Python-like expression. References translate as:
 | Salesforce | Baton |
 | --- | --- |
 | `$Record.Field` | `record.Field` |
-| `Step.Outputs.var` | `Step.var` |
+| `Step.Outputs.var`, `Stage.Step.Outputs.var` | `Step.var` |
 | `variable` | `variable` |
 
 Anything else (`$Flow`, `$User`, `Step.Status` outside the "after" pattern, `WasVisited`,
@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.expressions import parse
+from engine.interchange.salesforce_xml import number_text
 
 COMPARISONS = {
     "EqualTo": "==",
@@ -66,6 +67,8 @@ def reference_to_baton(reference: str, steps: set[str]) -> str:
         return ".".join(["record", *parts[1:]])
     if parts[0] in steps and len(parts) == 3 and parts[1] == "Outputs":
         return f"{parts[0]}.{parts[2]}"
+    if len(parts) == 4 and parts[1] in steps and parts[2] == "Outputs":
+        return f"{parts[1]}.{parts[3]}"  # Stage.Step.Outputs.name, as step inputs say it
     if len(parts) == 1 and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", parts[0]):
         return parts[0]
     raise Untranslatable(f"the reference {reference!r} has no Baton counterpart")
@@ -252,12 +255,12 @@ def _value(node: ast.AST, steps: set[str]) -> tuple[str, str]:
         if isinstance(value, bool):
             return ("booleanValue", "true" if value else "false")
         if isinstance(value, int | float):
-            return ("numberValue", str(value))
+            return ("numberValue", number_text(value))
         if isinstance(value, str):
             return ("stringValue", value)
     if isinstance(node, ast.Name) and node.id in ("True", "False", "true", "false"):
         return ("booleanValue", node.id.lower())
     negative = isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub)
     if negative and isinstance(node.operand, ast.Constant):  # type: ignore[attr-defined]
-        return ("numberValue", str(-node.operand.value))  # type: ignore[attr-defined]
+        return ("numberValue", number_text(-node.operand.value))  # type: ignore[attr-defined]
     return ("elementReference", _reference(node, steps))

@@ -30,6 +30,7 @@ from engine.definition import (
     RecordTrigger,
     ScheduleTrigger,
     StageNode,
+    Variable,
     to_dict,
 )
 from engine.definition.io import write_atomic
@@ -41,16 +42,25 @@ from engine.interchange.salesforce_conditions import (
     reference_of,
 )
 from engine.interchange.salesforce_import import FlowReader
+from engine.interchange.salesforce_kept import (
+    SCREEN_FLOW_INPUTS_NOTE,
+    guidance_line,
+    json_parameters,
+    run_time_assignee,
+)
 from engine.interchange.salesforce_reading import identifier
 from engine.interchange.salesforce_stages import RECORD_ID_INPUT, SCREEN_FLOW_NOTE
 from engine.interchange.salesforce_xml import (
     API_VERSION,
+    CONSTANT_NOTE,
     EVALUATION_FLOW_NOTE,
+    EVALUATION_INPUTS_NOTE,
     SF_NS,
     add,
     add_baton_value,
     add_value,
     fingerprint,
+    number_text,
     sf,
 )
 
@@ -95,6 +105,7 @@ class _Writer:
         self.definition = definition
         self.report = Report(f"{definition.id} (Salesforce export)")
         self.steps = {step.id for _, step in definition.steps()}
+        self.stage_of = {step.id: stage.id for stage, step in definition.steps()}
         self.ends = [n for n in definition.nodes if isinstance(n, EndNode)]
         self.end_id = self.ends[0].id if self.ends else "end"
         self.extra_variables: list[Element] = []
@@ -120,6 +131,11 @@ class _Writer:
         root.append(start)
         add(root, "status", "Draft")
         for variable in definition.variables:
+            if variable.description.startswith(EVALUATION_FLOW_NOTE):
+                continue  # the evaluation flow itself is written where it is used
+            if variable.description.startswith(CONSTANT_NOTE):
+                root.append(self._constant(variable))
+                continue
             root.append(
                 self._variable(
                     variable.name,
@@ -132,7 +148,11 @@ class _Writer:
         if (
             self.record_id == "recordId"
             and "recordId" not in self.variables
-            and any(isinstance(s, InteractiveStep) for _, s in definition.steps())
+            and any(
+                isinstance(s, InteractiveStep)
+                and guidance_line(s.guidance, SCREEN_FLOW_INPUTS_NOTE) is None
+                for _, s in definition.steps()
+            )
         ):
             self.extra_variables.append(self._variable("recordId", "text", True, None, ""))
             self.report.add(
@@ -247,6 +267,8 @@ class _Writer:
         node_id = node.id if node else "start"
         self._location(start, node_id)
         if isinstance(trigger, RecordTrigger):
+            # Baton starts on an update only when it makes the condition true: say so.
+            add(start, "doesRequireRecordChangedToMeetCriteria", "true")
             add(start, "object", trigger.object)
             add(start, "recordTriggerType", _ON.get(tuple(sorted(trigger.on)), "Create"))
             add(start, "triggerType", "RecordAfterSave")
@@ -275,6 +297,17 @@ class _Writer:
             add_value(element, "value", *_typed(default))
         return element
 
+    def _constant(self, variable: Variable) -> Element:
+        element = Element(sf("constants"))
+        add(element, "name", variable.name)
+        description = variable.description.removeprefix(CONSTANT_NOTE).strip()
+        if description:
+            add(element, "description", description)
+        add(element, "dataType", _DATA_TYPES[variable.type])
+        if variable.default is not None and not isinstance(variable.default, dict | list):
+            add_value(element, "value", *_typed(variable.default))
+        return element
+
     def _stage(self, stage: StageNode) -> tuple[Element, StageNode]:
         element = Element(sf("orchestratedStages"))
         add(element, "name", stage.id)
@@ -296,6 +329,9 @@ class _Writer:
                     f"exit condition {stage.exit_condition!r}",
                 )
         if evaluation:
+            self._raw_parameters(
+                element, "exitActionInputParameters", self._evaluation_inputs(stage.exit_condition)
+            )
             add(element, "exitActionName", evaluation)
             add(element, "exitActionType", "evaluationFlow")
         elif not stage.exit_condition:
@@ -319,9 +355,10 @@ class _Writer:
             add(element, "actionType", "stepBackground")
         self._entry(element, step)
         if isinstance(step, InteractiveStep):
-            param = add(element, "inputParameters")
-            add(param, "name", RECORD_ID_INPUT)
-            add_value(param, "value", "elementReference", self.record_id)
+            kept = guidance_line(step.guidance, SCREEN_FLOW_INPUTS_NOTE)
+            inputs = json_parameters(kept) if kept is not None else {}
+            inputs = inputs or {RECORD_ID_INPUT: ["elementReference", self.record_id]}
+            self._raw_parameters(element, "inputParameters", inputs)
         elif isinstance(step, BackgroundStep):
             for name, expression in step.inputs.items():
                 param = add(element, "inputParameters")
@@ -365,6 +402,12 @@ class _Writer:
 
     def _assignee(self, element: Element, step: InteractiveStep) -> None:
         kind, _, name = (step.assignee or "").partition(":")
+        run_time = run_time_assignee(step.guidance)
+        if (kind not in _KINDS or not name) and run_time:
+            holder = add(element, "assignees")
+            add_value(holder, "assignee", run_time[1], run_time[2])
+            add(holder, "assigneeType", run_time[0])
+            return
         if kind not in _KINDS or not name:
             self.report.add(step.id, "no valid assignee; set one in Salesforce")
             return
@@ -380,6 +423,9 @@ class _Writer:
         ]
         evaluation = self._evaluation_flow(step.condition)
         if evaluation and not waits:
+            self._raw_parameters(
+                element, "entryActionInputParameters", self._evaluation_inputs(step.condition)
+            )
             add(element, "entryActionName", evaluation)
             add(element, "entryActionType", "evaluationFlow")
             return
@@ -419,6 +465,21 @@ class _Writer:
             return variable.description[len(EVALUATION_FLOW_NOTE) :].split()[0]
         return None
 
+    def _evaluation_inputs(self, expression: str | None) -> dict[str, list[str]]:
+        """The evaluation flow inputs an import kept in its stand-in's description."""
+        variable = self.variables.get((expression or "").strip())
+        if variable is None:
+            return {}
+        _, found, inputs = variable.description.partition(EVALUATION_INPUTS_NOTE)
+        return json_parameters(inputs) if found else {}
+
+    def _raw_parameters(self, element: Element, tag: str, params: dict[str, list[str]]) -> None:
+        for name, value in params.items():
+            param = add(element, tag)
+            add(param, "name", name)
+            if len(value) == 2:
+                add_value(param, "value", value[0], value[1])
+
     def _input_value(self, step: str, name: str, expression: str) -> tuple[str, str]:
         try:
             node = ast.parse(expression.strip(), mode="eval").body
@@ -427,14 +488,21 @@ class _Writer:
         if isinstance(node, ast.Constant) and node.value is not None:
             return _typed(node.value)
         try:
-            return ("elementReference", reference_of(expression, self.steps))
+            reference = reference_of(expression, self.steps)
         except Untranslatable:
-            self.report.add(
-                step,
-                f"input {name} = {expression!r} is a Baton expression; "
-                "it is exported as text, use a formula in Salesforce",
-            )
-            return ("stringValue", expression)
+            reference = None
+        if reference is not None:
+            owner, _, rest = reference.partition(".")
+            if owner in self.stage_of and rest.startswith("Outputs."):
+                # Step inputs name another step's output with its stage, as Salesforce does.
+                reference = f"{self.stage_of[owner]}.{reference}"
+            return ("elementReference", reference)
+        self.report.add(
+            step,
+            f"input {name} = {expression!r} is a Baton expression; "
+            "it is exported as text, use a formula in Salesforce",
+        )
+        return ("stringValue", expression)
 
     def _decision(self, decision: DecisionNode) -> tuple[Element, DecisionNode]:
         element = Element(sf("decisions"))
@@ -445,10 +513,10 @@ class _Writer:
         default = next((f for f in leaving if f.default), None)
         if default:
             self._connector(element, "defaultConnector", default.target)
-            add(element, "defaultConnectorLabel", "Default")
+            add(element, "defaultConnectorLabel", default.name or "Default")
         used: set[str] = set()
         for flow in (f for f in leaving if not f.default):
-            rule_name = identifier(f"{decision.id}_to_{flow.target}")
+            rule_name = flow.id or identifier(f"{decision.id}_to_{flow.target}")
             while rule_name in used:
                 rule_name += "_"
             used.add(rule_name)
@@ -467,7 +535,7 @@ class _Writer:
             _add_conditions(rule, "conditions", conditions)
             self._connector(rule, "connector", flow.target)
             node = self.definition.node(flow.target)
-            add(rule, "label", getattr(node, "name", "") or flow.target)
+            add(rule, "label", flow.name or getattr(node, "name", "") or flow.target)
         return element, decision
 
 
@@ -491,5 +559,5 @@ def _typed(value: Any) -> tuple[str, str]:
     if isinstance(value, bool):
         return ("booleanValue", "true" if value else "false")
     if isinstance(value, int | float):
-        return ("numberValue", str(value))
+        return ("numberValue", number_text(value))
     return ("stringValue", str(value))

@@ -19,6 +19,7 @@ from xml.etree.ElementTree import Element
 
 from engine.definition import from_dict
 from engine.errors import DefinitionLoadError, InterchangeError
+from engine.interchange.loops import guard_loops
 from engine.interchange.report import ImportResult, Report
 from engine.interchange.safe_xml import local_name, namespace_of, read_xml_file
 from engine.interchange.salesforce_conditions import (
@@ -29,7 +30,9 @@ from engine.interchange.salesforce_conditions import (
 )
 from engine.interchange.salesforce_reading import as_number, identifier
 from engine.interchange.salesforce_stages import StageReader
+from engine.interchange.salesforce_unmapped import report_unmapped
 from engine.interchange.salesforce_xml import (
+    CONSTANT_NOTE,
     SF_NS,
     child,
     children,
@@ -156,6 +159,8 @@ class FlowReader(StageReader):
         declared = {v["name"] for v in top.get("variables", [])}
         extra = [v for v in self.standins if v["name"] not in declared]
         top["variables"] = [*top.get("variables", []), *extra]
+        if not original:
+            guard_loops(nodes, flows, self.report)
         return {
             "schema": "baton/1",
             "id": original.get("id", self.api_name),
@@ -170,7 +175,11 @@ class FlowReader(StageReader):
     def plain_top(self, start: Element | None) -> dict[str, Any]:
         """Trigger, variables and layout as Salesforce says them (ignoring Baton's data)."""
         trigger = self._trigger(start)
+        report_unmapped(self.root, self.report, "orchestration")
+        if start is not None:
+            report_unmapped(start, self.report, "start")
         variables = [self._variable(v) for v in children(self.root, "variables")]
+        variables += [self._constant(c) for c in children(self.root, "constants")]
         layout: dict[str, dict[str, float]] = {}
         for element in [
             start,
@@ -197,11 +206,14 @@ class FlowReader(StageReader):
         kind = text(start, "triggerType")
         if kind not in (None, "RecordAfterSave"):
             self.report.add("start", f"trigger type {kind} runs as after-save in Baton")
-        if flag(start, "doesRequireRecordChangedToMeetCriteria"):
+        if not flag(start, "doesRequireRecordChangedToMeetCriteria") and "updated" in trigger["on"]:
+            # Baton starts on an update only when the condition changes from false to true,
+            # which is what Salesforce does when this flag is true.
             self.report.add(
                 "start",
-                "'only when the record changes to meet the criteria' is not mapped; "
-                "Baton checks the condition on every save",
+                "Salesforce starts on every update that meets the criteria "
+                "(doesRequireRecordChangedToMeetCriteria is false); Baton starts only when "
+                "an update makes the condition true: check this suits the process",
             )
         filters = [
             Condition(
@@ -221,8 +233,15 @@ class FlowReader(StageReader):
             self.report.add("start", "a formula entry condition is not mapped; rewrite it")
         return trigger
 
+    def _constant(self, element: Element) -> dict[str, Any]:
+        """A flow constant (a resource) as a variable with that value, marked for export."""
+        variable = self._variable(element)
+        note = CONSTANT_NOTE + (f" {variable['description']}" if "description" in variable else "")
+        return variable | {"description": note}
+
     def _variable(self, element: Element) -> dict[str, Any]:
         name = text(element, "name", "") or ""
+        report_unmapped(element, self.report)
         data_type = text(element, "dataType", "String") or "String"
         variable: dict[str, Any] = {"name": name, "type": _TYPES.get(data_type, "json")}
         if data_type not in _TYPES or flag(element, "isCollection"):
@@ -258,6 +277,7 @@ class FlowReader(StageReader):
     def plain_decision(self, element: Element, end_id: str) -> tuple[dict[str, Any], list[Any]]:
         """A decision node and its flows as Salesforce says them (ignoring Baton's data)."""
         name = text(element, "name", "") or ""
+        report_unmapped(element, self.report)
         node = {"id": name, "type": "decision", "name": text(element, "label", "") or ""}
         flows = []
         for rule in children(element, "rules"):
@@ -268,9 +288,15 @@ class FlowReader(StageReader):
                 "decision outcome",
             )
             target = text(child(rule, "connector"), "targetReference") or end_id
-            flows.append({"from": name, "to": target, "condition": condition})
+            flow = {"from": name, "to": target, "condition": condition}
+            flow["id"] = text(rule, "name") or None
+            flow["name"] = text(rule, "label", "") or ""
+            flows.append({k: v for k, v in flow.items() if v})
         default = text(child(element, "defaultConnector"), "targetReference") or end_id
-        flows.append({"from": name, "to": default, "default": True})
+        flow = {"from": name, "to": default, "default": True}
+        if text(element, "defaultConnectorLabel"):
+            flow["name"] = text(element, "defaultConnectorLabel")
+        flows.append(flow)
         return node, flows
 
 

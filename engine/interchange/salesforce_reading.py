@@ -7,6 +7,7 @@ was stored at export can drop what its plain reading produced.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,8 +23,10 @@ from engine.interchange.salesforce_conditions import (
     combine,
     condition_to_baton,
 )
+from engine.interchange.salesforce_kept import raw_parameters
 from engine.interchange.salesforce_xml import (
     EVALUATION_FLOW_NOTE,
+    EVALUATION_INPUTS_NOTE,
     child,
     children,
     text,
@@ -66,6 +69,10 @@ class ReaderBase:
         }
         self.standins: list[dict[str, Any]] = []
         self.outputs = _referenced_outputs(root, self.steps)
+        start = child(root, "start")
+        record_triggered = start is not None and text(start, "object") is not None
+        self.default_record_id = "$Record.Id" if record_triggered else "recordId"
+        """The `ActionInput__RecordId` value export writes unless told otherwise."""
 
     @contextmanager
     def aside(self) -> Iterator[Notes]:
@@ -106,15 +113,29 @@ class ReaderBase:
             self._add_standin(standin, f"Stands in for a Salesforce {what} of {owner}.")
             return standin
 
-    def evaluation_flow(self, owner: str, flow: str) -> str:
-        """An evaluation flow as a boolean stand-in variable the admin fills in."""
-        standin = identifier(f"{flow}_met")
+    def evaluation_flow(self, owner: str, flow: str, params: list[Element]) -> str:
+        """An evaluation flow as a boolean stand-in variable the admin fills in.
+
+        The flow's input parameters are kept in the stand-in's description (as JSON of
+        Salesforce values) so that export writes them back; a flow used with different
+        inputs in different places gets one stand-in per set of inputs.
+        """
+        inputs = raw_parameters(params)
+        description = f"{EVALUATION_FLOW_NOTE}{flow} (isOrchestrationConditionMet)."
+        if inputs:
+            description += EVALUATION_INPUTS_NOTE + json.dumps(inputs)
+        base = identifier(f"{flow}_met")
+        standin, number = base, 1
+        while any(v["name"] == standin and v["description"] != description for v in self.standins):
+            number += 1
+            standin = f"{base}_{number}"
+        kept = f" with its inputs {', '.join(inputs)} kept in its description" if inputs else ""
         self.report.add(
             owner,
-            f"evaluation flow {flow} is a stand-in variable {standin} "
-            "(false until set); fill in the condition",
+            f"evaluation flow {flow} is a stand-in variable {standin} (false until set){kept}; "
+            "replace it with a Baton expression that says when the condition is met",
         )
-        self._add_standin(standin, f"{EVALUATION_FLOW_NOTE}{flow} (isOrchestrationConditionMet).")
+        self._add_standin(standin, description)
         return standin
 
     def _add_standin(self, name: str, description: str) -> None:
@@ -133,7 +154,7 @@ _VALUE_TYPES = {
 
 
 def _referenced_outputs(root: Element, steps: set[str]) -> dict[str, dict[str, str]]:
-    """step -> output -> type, for every `Step.Outputs.name` the flow reads anywhere."""
+    """step -> output -> type, for every `[Stage.]Step.Outputs.name` the flow reads anywhere."""
     found: dict[str, dict[str, str]] = {}
     for holder in root.iter():
         for item in holder:
@@ -141,6 +162,8 @@ def _referenced_outputs(root: Element, steps: set[str]) -> dict[str, dict[str, s
             if tag not in ("leftValueReference", "elementReference"):
                 continue
             parts = (item.text or "").strip().split(".")
+            if len(parts) == 4:
+                parts = parts[1:]  # Stage.Step.Outputs.name
             if len(parts) != 3 or parts[0] not in steps or parts[1] != "Outputs":
                 continue
             kind = "text"

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
 from engine.interchange.salesforce_conditions import Untranslatable, value_to_baton
+from engine.interchange.salesforce_kept import (
+    SCREEN_FLOW_INPUTS_NOTE,
+    raw_parameters,
+    run_time_assignee_line,
+)
 from engine.interchange.salesforce_reading import ReaderBase
+from engine.interchange.salesforce_unmapped import report_unmapped
 from engine.interchange.salesforce_xml import (
     child,
     children,
@@ -42,6 +49,7 @@ class StageReader(ReaderBase):
     def plain_stage(self, element: Element) -> dict[str, Any]:
         """A stage as Salesforce says it (ignoring Baton's data)."""
         name = text(element, "name", "") or ""
+        report_unmapped(element, self.report)
         node: dict[str, Any] = {"id": name, "type": "stage"}
         if text(element, "label"):
             node["name"] = text(element, "label")
@@ -49,7 +57,9 @@ class StageReader(ReaderBase):
         exit_flow = text(element, "exitActionName")
         conditions = children(element, "exitConditions")
         if exit_flow:
-            node["exit_condition"] = self.evaluation_flow(name, exit_flow)
+            node["exit_condition"] = self.evaluation_flow(
+                name, exit_flow, children(element, "exitActionInputParameters")
+            )
         elif conditions:
             node["exit_condition"] = self.condition(
                 name, conditions, text(element, "exitConditionLogic"), "exit condition"
@@ -65,6 +75,7 @@ class StageReader(ReaderBase):
 
     def _step(self, element: Element) -> dict[str, Any] | None:
         name = text(element, "name", "") or ""
+        report_unmapped(element, self.report)
         action_type = (text(element, "actionType") or "").lower()
         action = text(element, "actionName", "") or ""
         step: dict[str, Any] = {"id": name}
@@ -72,8 +83,8 @@ class StageReader(ReaderBase):
             step["name"] = text(element, "label")
         if action_type == "stepinteractive":
             step["type"] = "interactive"
-            step["assignee"] = self._assignee(name, element)
-            step["guidance"] = SCREEN_FLOW_NOTE + action
+            guidance = [SCREEN_FLOW_NOTE + action]
+            step["assignee"] = self._assignee(name, element, guidance)
             # The screen flow's outputs are what the orchestration reads of this step.
             step["outputs"] = [
                 {"name": output, "type": kind}
@@ -85,13 +96,19 @@ class StageReader(ReaderBase):
                     "step exit conditions are not mapped; the step is done "
                     "when its work item is completed",
                 )
-            for param in children(element, "inputParameters"):
-                if text(param, "name") != RECORD_ID_INPUT:
+            inputs = raw_parameters(children(element, "inputParameters"))
+            if inputs != {RECORD_ID_INPUT: ["elementReference", self.default_record_id]}:
+                # Inputs of the screen flow mean nothing to Baton's work item, but export
+                # must give them back to Salesforce as they were.
+                guidance.append(SCREEN_FLOW_INPUTS_NOTE + json.dumps(inputs))
+                others = [key for key in inputs if key != RECORD_ID_INPUT]
+                if others:
                     self.report.add(
                         name,
-                        f"input {text(param, 'name')} of the screen flow "
-                        "is not mapped (interactive steps take no inputs)",
+                        f"screen flow input(s) {', '.join(others)} are kept in the guidance "
+                        "for export back to Salesforce; Baton's work item does not use them",
                     )
+            step["guidance"] = "\n".join(guidance)
         elif action_type in ("stepbackground", "stepmulesoft"):
             step["type"] = "background"
             step["action"] = f"salesforce:{action}"
@@ -113,7 +130,7 @@ class StageReader(ReaderBase):
         self._entry(name, element, step)
         return {k: v for k, v in step.items() if v not in (None, {}, [])}
 
-    def _assignee(self, step: str, element: Element) -> str | None:
+    def _assignee(self, step: str, element: Element, guidance: list[str]) -> str | None:
         holders = children(element, "assignees")
         if not holders:
             self.report.add(step, "no assignee; set one before activating")
@@ -122,15 +139,20 @@ class StageReader(ReaderBase):
             self.report.add(step, "several assignees; Baton assigns to the first")
         kind = (text(holders[0], "assigneeType") or "").lower()
         value = typed_value(child(holders[0], "assignee"))
-        if kind not in _ASSIGNEE or value is None or value[0] != "stringValue":
-            shown = value[1] if value else "(none)"
-            self.report.add(
-                step,
-                f"the assignee {shown} ({kind or 'no type'}) is resolved at "
-                "run time in Salesforce; set a user, group or queue in Baton",
+        if kind in _ASSIGNEE and value is not None and value[0] == "stringValue":
+            return f"{_ASSIGNEE[kind]}:{value[1]}"
+        shown = value[1] if value else "(none)"
+        if value is not None:
+            guidance.append(
+                run_time_assignee_line(text(holders[0], "assigneeType") or "User", value)
             )
-            return None
-        return f"{_ASSIGNEE[kind]}:{value[1]}"
+        self.report.add(
+            step,
+            f"the assignee {shown} ({kind or 'no type'}) is resolved at run time in "
+            "Salesforce; Baton needs a fixed user:, group: or queue: assignee, so set one "
+            "(the Salesforce assignee is kept in the guidance and exported back unchanged)",
+        )
+        return None
 
     def _inputs(self, step: str, element: Element) -> dict[str, str]:
         inputs: dict[str, str] = {}
@@ -140,13 +162,19 @@ class StageReader(ReaderBase):
             try:
                 inputs[key] = value_to_baton(*value, self.steps) if value else "None"
             except Untranslatable as why:
-                self.report.add(step, f"input {key} not mapped: {why}")
+                self.report.add(
+                    step,
+                    f"input {key} not mapped: {why}; give the step an input expression "
+                    "in Baton (variables, record.Field or Step.output)",
+                )
         return inputs
 
     def _entry(self, name: str, element: Element, step: dict[str, Any]) -> None:
         evaluation = text(element, "entryActionName")
         if evaluation:
-            step["condition"] = self.evaluation_flow(name, evaluation)
+            step["condition"] = self.evaluation_flow(
+                name, evaluation, children(element, "entryActionInputParameters")
+            )
             return
         conditions = children(element, "entryConditions")
         logic = text(element, "entryConditionLogic") or "and"

@@ -25,6 +25,10 @@ MAX_DEPTH = 32
 """Deepest nesting of a Baton value read back; a definition needs about six levels."""
 EVALUATION_FLOW_NOTE = "Salesforce evaluation flow "
 """Variables standing in for evaluation flows start their description with this."""
+CONSTANT_NOTE = "Salesforce constant."
+"""Variables imported from flow constants start their description with this."""
+EVALUATION_INPUTS_NOTE = " Inputs: "
+"""Then, in that description, the flow's inputs as JSON `{name: [kind, text]}`."""
 
 
 def sf(name: str) -> str:
@@ -77,6 +81,13 @@ def typed_value(holder: Element | None) -> tuple[str, str] | None:
     for item in holder:
         return local_name(item.tag), (item.text or "").strip()
     return None
+
+
+def number_text(value: float) -> str:
+    """A number as Salesforce writes it in metadata: `500.0` for 500, `0.5` as is."""
+    if isinstance(value, int) and abs(value) < 10**15:
+        return f"{value}.0"
+    return str(value)
 
 
 def fingerprint(data: Any) -> str:

@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from designer.canvas import palette_mime
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.definition import Orchestration, save_definition
 
 
@@ -23,7 +23,7 @@ def open_window(qtbot, tmp_path: Path, definition: Orchestration | None = None) 
     qtbot.addWidget(window)
     window.resize(1400, 900)
     window.show()
-    assert window.open_file(path)
+    assert window.files.open_file(path)
     QApplication.processEvents()  # let the deferred fit-on-open run first
     window.view.set_zoom(1.0)
     window.view.centerOn(600, 200)

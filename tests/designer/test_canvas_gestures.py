@@ -158,7 +158,7 @@ def test_delete_key_removes_the_selection_and_undo_restores_it(window):
 def test_f2_renames_in_place(window):
     before = text_of(window.document)
     window.selection.set(["b"])
-    window.actions_.rename.trigger()
+    window.canvas.rename_action.trigger()
     editor = window.view.rename_editor
     assert editor.isVisible() and editor.text() == "Create record"
     editor.setText("Create CRM record")
@@ -252,9 +252,9 @@ def test_arrow_keys_nudge_the_selected_node_as_one_undo_entry(window):
 
 def test_pasting_twice_places_the_second_copy_further_out(window):
     window.selection.set(["approval"])
-    window.actions_.copy.trigger()
-    window.actions_.paste.trigger()
-    window.actions_.paste.trigger()
+    window.canvas.copy_action.trigger()
+    window.canvas.paste_action.trigger()
+    window.canvas.paste_action.trigger()
     x = window.document.position("approval").x
     assert window.document.position("approval_2").x == x + 40
     assert window.document.position("approval_3").x == x + 80

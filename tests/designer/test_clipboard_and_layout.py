@@ -8,7 +8,7 @@ from gui import open_window
 from PySide6.QtGui import QGuiApplication
 
 from designer.commands import FRAGMENT_MIME
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.validation import Diagnostic
 
 
@@ -20,9 +20,9 @@ def window(qtbot, tmp_path):
 def test_copy_then_paste_adds_a_copy_with_new_ids_beside_the_original(window):
     before = text_of(window.document)
     window.selection.set(["intake", "decide"])
-    window.actions_.copy.trigger()
+    window.canvas.copy_action.trigger()
     assert QGuiApplication.clipboard().mimeData().hasFormat(FRAGMENT_MIME)
-    window.actions_.paste.trigger()
+    window.canvas.paste_action.trigger()
     assert set(window.selection.keys()) == {"intake_2", "decide_2"}
     assert window.scene.flow_item("intake_2", "decide_2") is not None
     assert window.scene.card_item("a_2").parentItem() is window.scene.node_item("intake_2")
@@ -32,10 +32,10 @@ def test_copy_then_paste_adds_a_copy_with_new_ids_beside_the_original(window):
 
 def test_cut_removes_and_paste_brings_back_the_same_content(window):
     window.selection.set(["b"])
-    window.actions_.cut.trigger()
+    window.canvas.cut_action.trigger()
     assert window.document.element("b") is None
     window.selection.set(["approval"])
-    window.actions_.paste.trigger()
+    window.canvas.paste_action.trigger()
     (pasted,) = window.selection.keys()
     assert window.document.stage_of(pasted).id == "approval"
     assert window.document.element(pasted).name == "Create record"
@@ -44,7 +44,7 @@ def test_cut_removes_and_paste_brings_back_the_same_content(window):
 def test_duplicate_copies_without_touching_the_clipboard(window):
     QGuiApplication.clipboard().setText("unrelated")
     window.selection.set(["approval"])
-    window.actions_.duplicate.trigger()
+    window.canvas.duplicate_action.trigger()
     assert window.selection.keys() == ("approval_2",)
     assert QGuiApplication.clipboard().text() == "unrelated"
 
@@ -53,15 +53,15 @@ def test_paste_works_between_two_windows(window, qtbot, tmp_path):
     other = MainWindow(recovery_dir=tmp_path / "other")
     qtbot.addWidget(other)
     window.selection.set(["approval"])
-    window.actions_.copy.trigger()
-    other.actions_.paste.trigger()
+    window.canvas.copy_action.trigger()
+    other.canvas.paste_action.trigger()
     assert other.document.element("d") is not None
     assert other.scene.node_item("approval") is not None
 
 
 def test_auto_layout_is_one_undo_entry_that_puts_the_flow_left_to_right(window):
     before = text_of(window.document)
-    window.actions_.auto_layout.trigger()
+    window.canvas.auto_layout_action.trigger()
     layout = window.document.definition.layout
     assert layout["start"].x < layout["intake"].x < layout["decide"].x < layout["end"].x
     assert window.scene.node_item("decide").pos().x() == layout["decide"].x
@@ -71,7 +71,7 @@ def test_auto_layout_is_one_undo_entry_that_puts_the_flow_left_to_right(window):
 
 
 def test_select_all_selects_nodes_steps_and_flows(window):
-    window.actions_.select_all.trigger()
+    window.canvas.select_all_action.trigger()
     keys = set(window.selection.keys())
     assert {"start", "intake", "a", "d", ("decide", "end")} <= keys
 
@@ -121,8 +121,8 @@ def test_export_writes_png_and_svg_images_of_the_whole_diagram(window, tmp_path)
 
 
 def test_help_lists_standard_shortcuts_and_gestures(window, dialogs):
-    window.actions_.shortcuts.trigger()
-    window.actions_.about.trigger()
+    window.help.shortcuts_action.trigger()
+    window.help.about_action.trigger()
     (table,) = [text for kind, text in dialogs if kind == "information"]
     assert "Undo" in table and "Alt + drag" in table
     assert any(kind == "about" for kind, _ in dialogs)
@@ -151,7 +151,7 @@ def test_after_auto_layout_no_connector_cuts_through_a_node(qtbot, tmp_path):
     for example in ("deal_desk_approval", "customer_onboarding", "employee_onboarding"):
         definition = load_definition(f"resources/examples/{example}.baton.json")
         window = open_window(qtbot, tmp_path, definition)
-        window.actions_.auto_layout.trigger()
+        window.canvas.auto_layout_action.trigger()
         QApplication.processEvents()  # backward flows are routed again once all moved
         scene = window.scene
         for flow in definition.flows:
@@ -194,6 +194,6 @@ def test_fit_and_export_include_the_lane_of_a_rework_loop(qtbot, tmp_path):
 
 
 def test_the_cheap_diagram_bounds_equal_what_qt_finds_by_asking_every_item(window):
-    window.actions_.auto_layout.trigger()
+    window.canvas.auto_layout_action.trigger()
     window.scene.selection.clear()
     assert window.scene.diagram_bounds() == window.scene.itemsBoundingRect()

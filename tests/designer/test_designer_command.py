@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.cli import main
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources/examples/deal_desk_approval.baton.json"

@@ -95,8 +95,8 @@ def test_file_export_markdown_writes_the_document_of_the_open_definition(
         a.menu() for a in window.menuBar().actions()[0].menu().actions() if a.text() == "&Export"
     )
 
-    assert window.actions_.export_markdown in export_menu.actions()
-    window.actions_.export_markdown.trigger()
+    assert window.interchange.export_markdown_action in export_menu.actions()
+    window.interchange.export_markdown_action.trigger()
 
     assert target.read_text(encoding="utf-8").startswith("# Sample")
     assert (tmp_path / "exported.svg").is_file()

@@ -10,8 +10,8 @@ from gui import drop_mime, drop_palette, open_window
 from PySide6.QtCore import QMimeData, QPointF, QUrl
 from PySide6.QtWidgets import QMessageBox
 
-import designer.main_window as main_window_module
-from designer.main_window import MainWindow
+import designer.window.files as files_module
+from designer.window import MainWindow
 from engine.definition import load_definition, save_definition
 from engine.validation import Diagnostic
 
@@ -28,12 +28,12 @@ def make_dirty(window: MainWindow) -> None:
 def test_save_then_reopen_gives_an_identical_file(window, qtbot, tmp_path):
     make_dirty(window)
     target = tmp_path / "saved.baton.json"
-    assert window.save_as(target)
+    assert window.files.save_as(target)
     other = MainWindow(recovery_dir=tmp_path / "other")
     qtbot.addWidget(other)
-    assert other.open_file(target)
+    assert other.files.open_file(target)
     again = tmp_path / "again.baton.json"
-    assert other.save_as(again)
+    assert other.files.save_as(again)
     assert again.read_text() == target.read_text()
     assert text_of(other.document) == text_of(window.document)
 
@@ -42,7 +42,7 @@ def test_the_title_marks_unsaved_changes_until_saved(window):
     assert not window.isWindowModified()
     make_dirty(window)
     assert window.isWindowModified()
-    assert window.save()
+    assert window.files.save()
     assert not window.isWindowModified()
     window.undo_stack.undo()  # back past the save point is a change too
     assert window.isWindowModified()
@@ -61,7 +61,7 @@ def test_closing_and_choosing_save_writes_the_file(window, monkeypatch):
     make_dirty(window)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
     assert window.close()
-    assert text_of(load_definition(window.path)) == text_of(window.document)
+    assert text_of(load_definition(window.files.path)) == text_of(window.document)
 
 
 def test_closing_a_clean_window_asks_nothing(window, dialogs):
@@ -75,7 +75,7 @@ def test_opening_another_file_with_unsaved_changes_asks_first(window, tmp_path, 
     other = tmp_path / "other.baton.json"
     save_definition(two_stages(), other)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Cancel)
-    assert not window.open_file(other)
+    assert not window.files.open_file(other)
     assert text_of(window.document) == before
 
 
@@ -84,10 +84,10 @@ def test_a_broken_file_shows_the_loaders_error_and_changes_nothing(window, tmp_p
     broken.write_text('{"schema": "baton/1", "id": ')
     newer = tmp_path / "newer.baton.json"
     newer.write_text('{"schema": "baton/99", "id": "x"}')
-    before, path = text_of(window.document), window.path
+    before, path = text_of(window.document), window.files.path
     for bad in (broken, newer):
-        assert not window.open_file(bad)
-        assert text_of(window.document) == before and window.path == path
+        assert not window.files.open_file(bad)
+        assert text_of(window.document) == before and window.files.path == path
     errors = [text for kind, text in dialogs if kind == "critical"]
     assert "line 1" in errors[0] and "broken.baton.json" in errors[0]
     assert "newer.baton.json" in errors[1]
@@ -96,9 +96,9 @@ def test_a_broken_file_shows_the_loaders_error_and_changes_nothing(window, tmp_p
 
 def test_saving_a_definition_with_errors_is_allowed_but_warns(window, monkeypatch, dialogs):
     problem = Diagnostic("error", "unreachable", "approval", None, "nothing leads here")
-    monkeypatch.setattr(main_window_module, "validate", lambda definition: [problem])
+    monkeypatch.setattr(files_module, "validate", lambda definition: [problem])
     make_dirty(window)
-    assert window.save()
+    assert window.files.save()
     assert not window.isWindowModified()
     (warning,) = [text for kind, text in dialogs if kind == "warning"]
     assert "1 error" in warning and "unreachable" in warning
@@ -113,7 +113,7 @@ def test_dropping_a_file_onto_the_window_opens_it(window, tmp_path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(other))])
     drop_mime(window, mime, QPointF(300, 300))
-    assert window.path == other.resolve()
+    assert window.files.path == other.resolve()
     assert window.document.definition.name == "Dropped"
 
 
@@ -121,9 +121,10 @@ def test_unsaved_work_is_offered_back_after_a_crash(qtbot, tmp_path, monkeypatch
     recovery = tmp_path / "recovery"
     crashed = open_window(qtbot, tmp_path)
     make_dirty(crashed)
-    assert crashed.autosave()
+    assert crashed.files.autosave()
     unsaved = text_of(crashed.document)
-    crashed.recovery = type(crashed.recovery)(tmp_path / "elsewhere")  # the crash: no cleanup
+    # the crash: no cleanup
+    crashed.files.recovery = type(crashed.files.recovery)(tmp_path / "elsewhere")
     crashed.undo_stack.setClean()
     crashed.close()
     assert list(recovery.glob("*.baton.json"))
@@ -131,35 +132,36 @@ def test_unsaved_work_is_offered_back_after_a_crash(qtbot, tmp_path, monkeypatch
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     restarted = MainWindow(recovery_dir=recovery)
     qtbot.addWidget(restarted)
-    assert restarted.offer_recovery()
+    assert restarted.files.offer_recovery()
     assert text_of(restarted.document) == unsaved
-    assert restarted.path == crashed.path
+    assert restarted.files.path == crashed.files.path
     assert restarted.isWindowModified()  # restored work is not saved yet
-    assert restarted.save()
+    assert restarted.files.save()
     assert not any(
-        p.name.endswith(".baton.json") and p != restarted.recovery.path for p in recovery.glob("*")
+        p.name.endswith(".baton.json") and p != restarted.files.recovery.path
+        for p in recovery.glob("*")
     )
 
 
 def test_autosave_writes_nothing_when_there_is_nothing_unsaved(window):
-    assert not window.autosave()
-    assert not Path(window.recovery.path).exists()
+    assert not window.files.autosave()
+    assert not Path(window.files.recovery.path).exists()
 
 
 def test_recent_files_remember_what_was_opened(window):
-    assert window.recent_files()[0] == str(window.path)
-    assert window.actions_.recent_menu.actions()[0].text() == str(window.path)
+    assert window.files.recent_files()[0] == str(window.files.path)
+    assert window.files.recent_menu.actions()[0].text() == str(window.files.path)
 
 
 def test_dock_layout_and_view_options_are_remembered_for_the_next_window(window, qtbot, tmp_path):
     window.palette_dock.hide()
-    window.actions_.minimap.trigger()  # off
+    window.canvas.minimap_action.trigger()  # off
     assert window.close()
     again = MainWindow(recovery_dir=tmp_path / "again")
     qtbot.addWidget(again)
     again.show()
     assert not again.palette_dock.isVisible()
-    assert not again.actions_.minimap.isChecked() and not again.view.minimap.isVisible()
+    assert not again.canvas.minimap_action.isChecked() and not again.view.minimap.isVisible()
 
 
 def test_a_recovery_file_of_a_designer_still_running_is_not_offered(tmp_path):
@@ -167,7 +169,7 @@ def test_a_recovery_file_of_a_designer_still_running_is_not_offered(tmp_path):
     import subprocess
     import sys
 
-    from designer.recovery import RecoveryStore
+    from designer.window.recovery import RecoveryStore
 
     live = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog
 
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.definition import dumps_definition, load_definition, to_dict
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources/examples/deal_desk_approval.baton.json"
@@ -16,7 +16,7 @@ def open_example(qtbot, tmp_path: Path) -> MainWindow:
     window = MainWindow(recovery_dir=tmp_path / "recovery")
     qtbot.addWidget(window)
     window.show()
-    assert window.open_file(EXAMPLE)
+    assert window.files.open_file(EXAMPLE)
     return window
 
 
@@ -46,7 +46,7 @@ def test_a_bpmn_export_imports_back_as_the_same_orchestration_unsaved(qtbot, tmp
 
     # then the same orchestration is open as a new, unsaved document
     assert to_dict(window.document.definition) == to_dict(load_definition(EXAMPLE))
-    assert window.path is None and window.is_dirty()
+    assert window.files.path is None and window.files.is_dirty()
 
 
 def test_a_salesforce_export_writes_orchestrator_metadata(qtbot, tmp_path, monkeypatch):
@@ -71,13 +71,13 @@ def test_importing_a_broken_file_says_why_and_changes_nothing(qtbot, tmp_path, d
 
     assert dialogs[-1][0] == "critical" and "broken.bpmn" in dialogs[-1][1]
     assert dumps_definition(window.document.definition) == before
-    assert window.path == EXAMPLE.resolve()
+    assert window.files.path == EXAMPLE.resolve()
 
 
 def test_image_exports_from_the_menu_write_png_and_svg(qtbot, tmp_path, monkeypatch):
     window = open_example(qtbot, tmp_path)
-    actions = window.actions_
-    for suffix, action in (("png", actions.export_png), ("svg", actions.export_svg)):
+    actions = window.interchange
+    for suffix, action in (("png", actions.export_png_action), ("svg", actions.export_svg_action)):
         target = tmp_path / f"deal.{suffix}"
         monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, t=target, **k: (str(t), ""))
 

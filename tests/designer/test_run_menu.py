@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from designer.commands import UpdateStepCommand
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.runtime import Engine
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "resources/examples"
@@ -16,7 +16,7 @@ def open_example(qtbot, tmp_path: Path, name: str) -> MainWindow:
     window = MainWindow(recovery_dir=tmp_path / "recovery")
     qtbot.addWidget(window)
     window.show()
-    assert window.open_file(EXAMPLES / f"{name}.baton.json")
+    assert window.files.open_file(EXAMPLES / f"{name}.baton.json")
     return window
 
 
@@ -76,5 +76,5 @@ def test_the_live_docks_include_the_heatmap_and_follow_the_open_file(qtbot, tmp_
     window.live.show_dock("heatmap")
 
     assert window.live.heatmap.orchestration == "employee_onboarding"
-    assert window.open_file(EXAMPLES / "deal_desk_approval.baton.json")
+    assert window.files.open_file(EXAMPLES / "deal_desk_approval.baton.json")
     assert window.live.heatmap.orchestration == "deal_desk_approval"

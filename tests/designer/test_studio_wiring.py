@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from designer.commands import UpdateStepCommand
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from engine.definition import load_definition
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "resources/examples/employee_onboarding.baton.json"
@@ -18,7 +18,7 @@ def open_example(qtbot, tmp_path: Path) -> MainWindow:
     window = MainWindow(recovery_dir=tmp_path / "recovery")
     qtbot.addWidget(window)
     window.show()
-    assert window.open_file(EXAMPLE)
+    assert window.files.open_file(EXAMPLE)
     return window
 
 
@@ -90,7 +90,7 @@ def test_saving_commits_a_name_still_being_typed(qtbot, tmp_path):
     qtbot.keyClicks(line, "Image laptop")
 
     # when they save
-    assert window.save_as(target)
+    assert window.files.save_as(target)
 
     # then the saved file has the typed name
     assert load_definition(target).node("equipment").steps[0].name == "Image laptop"

@@ -26,7 +26,7 @@ def test_baton_version_prints_the_pyproject_version(capsys):
 def test_help_about_shows_the_pyproject_version(qtbot, tmp_path, dialogs):
     window = open_window(qtbot, tmp_path)
 
-    window.actions_.about.trigger()
+    window.help.about_action.trigger()
 
     about = [text for kind, text in dialogs if kind == "about"]
     assert about and f"Baton {_declared()}" in about[0]

@@ -80,9 +80,7 @@ def _metrics(font_args: tuple[float, bool]) -> QFontMetricsF:
     return QFontMetricsF(theme.font(*font_args))
 
 
-def forget_metrics() -> None:
-    """Drop the cached font metrics (see theme.forget_rendered)."""
-    _metrics.cache_clear()
+theme.on_forget(_metrics.cache_clear)  # font metrics must go before the QApplication
 
 
 class DiagramItem(QGraphicsItem):

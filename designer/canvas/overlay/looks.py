@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QColor
 
-from designer.live.formatting import STATUS_COLORS
+from designer.runs.formatting import STATUS_COLORS
 
 STATUS_LABELS = {
     "not_started": "Not started",

@@ -28,7 +28,7 @@ from designer.canvas.overlay.looks import (
 )
 from designer.canvas.overlay.state import OverlayState
 from designer.canvas.scene import DiagramScene
-from designer.live.formatting import OVERDUE_COLOR, age, when
+from designer.runs.formatting import OVERDUE_COLOR, age, when
 from designer.selection import SelectionKey
 from engine.definition import Orchestration, StageNode, WaitStep
 

@@ -1,6 +1,6 @@
 """`OverlayState`: what the run overlay shows, built from a replayed run (Qt-free).
 
-It is a replayed `RunSnapshot` (designer/live/moments.py, on the engine's replay) plus
+It is a replayed `RunSnapshot` (designer/runs/moments.py, on the engine's replay) plus
 what a picture of the run needs on top: when each step started (for "waiting 2 h") and
 the moment the picture is of (now, or the moment the history scrubber points at).
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from designer.live.moments import RunSnapshot, snapshot_at
+from designer.runs.moments import RunSnapshot, snapshot_at
 from engine.runtime.plan import Plan
 from engine.store import parse_time
 

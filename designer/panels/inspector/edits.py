@@ -16,11 +16,10 @@ from designer.commands import (
 from designer.document import Document
 from designer.panels.inspector import checks
 from designer.panels.inspector.target import InspectorTarget
-from designer.selection import Selection
 
 
 def command_for_edit(
-    document: Document, target: InspectorTarget, field: str, value: Any, selection: Selection
+    document: Document, target: InspectorTarget, field: str, value: Any
 ) -> tuple[str | None, QUndoCommand | None]:
     """(problem, command): a problem to show under the field, or the command to push.
 
@@ -47,30 +46,10 @@ def command_for_edit(
         problem = checks.check_rename(document, key, value)
         if problem or value == key:
             return problem, None
-        return None, RenameAndFollowCommand(document, key, value, selection)
+        return None, RenameIdCommand(document, key, value)
     problem = checks.check_element_change(document, key, field, value)
     if problem:
         return problem, None
     command = UpdateStepCommand if kind == "step" else UpdateNodeCommand
     return None, command(document, key, {field: value}, f"Change {label} of {key}")
 
-
-class RenameAndFollowCommand(RenameIdCommand):
-    """An id rename from the inspector, after which the element stays selected.
-
-    A rename announces a document reset, and views that rebuild on a reset (the canvas) drop
-    their selection; the old id is gone by then anyway. Re-selecting the element under its
-    new id (or its old one, on undo) after the document call keeps the admin where they were.
-    """
-
-    def __init__(self, document: Document, old_id: str, new_id: str, selection: Selection):
-        super().__init__(document, old_id, new_id)
-        self._ids, self._selection = (old_id, new_id), selection
-
-    def redo(self) -> None:
-        super().redo()
-        self._selection.set([self._ids[1]])
-
-    def undo(self) -> None:
-        super().undo()
-        self._selection.set([self._ids[0]])

@@ -97,11 +97,15 @@ _LABELS = {
 _LABELS_BY_MODEL = {
     "RecordTrigger.condition": "Entry condition",
     "Flow.condition": "Condition",
+    "Flow.id": "Outcome API name",
+    "Flow.name": "Outcome label",
 }
 
 _HELP = {
     "RecordTrigger.condition": "Only changes for which this holds start a run.",
     "Flow.condition": "Checked in flow order when leaving a decision.",
+    "Flow.id": "The outcome's name in Salesforce or BPMN; kept on export, no effect on runs.",
+    "Flow.name": "Shown on the outcome; kept as the Salesforce or BPMN label.",
     "Variable.input": "Given when a run starts (the start dialog and the CLI ask for it).",
     "id": "Referenced by flows, 'after' lists and expressions.",
     "after": "The step starts once all checked steps are complete.",

@@ -25,7 +25,7 @@ from designer.panels.inspector.header import InspectorHeader
 from designer.panels.inspector.problems_strip import ProblemsStrip
 from designer.panels.inspector.relations import RelationsList
 from designer.panels.inspector.style import INSPECTOR_STYLE
-from designer.panels.inspector.target import InspectorTarget, follow_renames
+from designer.panels.inspector.target import InspectorTarget
 from designer.selection import Selection
 from engine.actions.registry import action_names
 from engine.definition import (
@@ -191,10 +191,23 @@ class InspectorPanel(QWidget):
     def _on_selection(self) -> None:
         if not self._alive:
             return
+        if self._behind_the_document():
+            return  # this panel's own change handler picks the target when it catches up
         target = InspectorTarget.of(self._document, self._selection.keys())
         if target != self._target:
             self._finish_pending_edit()
             self._show_target(target)
+
+    def _behind_the_document(self) -> bool:
+        # The shown element's id is one this panel knows but the document no longer has: a
+        # change (a rename, a removal) another view has heard first is still on its way here.
+        key = self._target.key
+        return (
+            self._target.kind in ("node", "step")
+            and isinstance(key, str)
+            and key in self._ids
+            and self._document.element(key) is None
+        )
 
     def _finish_pending_edit(self) -> None:
         # A field still being typed in belongs to the element shown now: let it commit first.
@@ -284,6 +297,9 @@ class InspectorPanel(QWidget):
         if change.kind is ChangeKind.RESET:
             self._after_reset()
             return
+        if change.kind is ChangeKind.ELEMENT_RENAMED:
+            self._after_rename(change)
+            return
         if change.kind in (ChangeKind.NODE_ADDED, ChangeKind.STEP_ADDED) and change.element:
             self._ids.add(change.element)
         elif change.kind in (ChangeKind.NODE_REMOVED, ChangeKind.STEP_REMOVED):
@@ -315,19 +331,21 @@ class InspectorPanel(QWidget):
             return True  # its steps or flows changed: the lists under the form show them
         return change.element == key or (change.kind in _STRUCTURAL and kind == "step")
 
+    def _after_rename(self, change: Change) -> None:
+        # The same element under a new id: keep its form, focus and section state.
+        self._ids = set(self._document.element_ids())
+        if self._target.key is not None:
+            self._target = InspectorTarget.of(self._document, (change.renamed(self._target.key),))
+        self._selection.rename(change)
+        self._show_problems()
+        self._refresh()
+        form = self.current_form()
+        for editor in form.editors().values() if form else ():
+            editor.context_changed()  # `after` choices and expression names may name it
+
     def _after_reset(self) -> None:
-        before, after = self._ids, set(self._document.element_ids())
-        self._ids = after
+        self._ids = set(self._document.element_ids())
         keys = self._selection.keys()
-        if len(keys) == 1 and InspectorTarget.of(self._document, keys).kind == "missing":
-            followed = follow_renames(keys[0], before, after)
-            if followed is not None:
-                # The same element under a new id: keep its form, focus and section state.
-                self._target = InspectorTarget.of(self._document, (followed,))
-                self._selection.set([followed])
-                self._show_problems()
-                self._refresh()
-                return
         target = InspectorTarget.of(self._document, keys)
         if target != self._target or self._model_of(target) is not type(self._current()):
             self._show_target(target)
@@ -342,8 +360,7 @@ class InspectorPanel(QWidget):
     def _apply(self, field: str, value: Any) -> None:
         if not self._alive:
             return
-        doc, target, selection = self._document, self._target, self._selection
-        problem, command = command_for_edit(doc, target, field, value, selection)
+        problem, command = command_for_edit(self._document, self._target, field, value)
         form = self.current_form()
         editor = form.editor(field) if form else None
         if problem:
@@ -354,8 +371,8 @@ class InspectorPanel(QWidget):
             return
         typing_here = editor is not None and self._has_focus_in(editor)
         self._stack.push(command)
-        # A rename resets the document and may pass through another form; come back to the
-        # field the admin was typing in.
+        # An edit may pass through another form (a step type change); come back to the field
+        # the admin was typing in.
         form = self.current_form()
         editor = form.editor(field) if form else None
         if typing_here and editor is not None and not self._has_focus_in(editor):

@@ -30,18 +30,3 @@ class InspectorTarget:
             return InspectorTarget("missing", key)
         return InspectorTarget("step" if document.is_step(key) else "node", key)
 
-
-def follow_renames(key: SelectionKey, before: set[str], after: set[str]) -> SelectionKey | None:
-    """The key after an id rename (one id gone, one new), or None when that cannot be told.
-
-    Renames announce a reset; an undo of a rename does too. A selection that followed the
-    element keeps the inspector on it instead of jumping to the orchestration.
-    """
-    gone, new = before - after, after - before
-    if len(gone) != 1 or len(new) != 1:
-        return None
-    old_id, new_id = next(iter(gone)), next(iter(new))
-    if isinstance(key, tuple):
-        moved = tuple(new_id if end == old_id else end for end in key)
-        return (moved[0], moved[1]) if moved != key else None
-    return new_id if key == old_id else None

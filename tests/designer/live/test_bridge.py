@@ -23,7 +23,7 @@ def test_engine_calls_run_on_the_worker_thread_and_results_come_back(qtbot, brid
 
 def test_a_refusal_arrives_as_its_message_without_a_traceback(qtbot, bridge):
     with qtbot.waitSignal(bridge.error_occurred, timeout=10_000) as signal:
-        bridge.call("cancel", "run-nope", "why")
+        bridge.submit(lambda engine: engine.cancel("run-nope", "why"))
 
     assert signal.args == ["no run with id 'run-nope' (list runs with `baton runs`)"]
 

@@ -10,7 +10,7 @@ from PySide6.QtCore import QSettings
 
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 
 APPROVE = {"decision": "approve", "start_date": "2026-02-02"}
 
@@ -22,7 +22,7 @@ def _window(qtbot, tmp_path: Path) -> MainWindow:
     window = MainWindow(recovery_dir=tmp_path / "recovery")
     qtbot.addWidget(window)
     window.show()
-    assert window.open_file(ONBOARDING)  # the Runs panel lists this orchestration's runs
+    assert window.files.open_file(ONBOARDING)  # the Runs panel lists this orchestration's runs
     return window
 
 

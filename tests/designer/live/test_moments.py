@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from live_helpers import item_of, start_onboarding
 
-from designer.live.moments import snapshot_at, state_at
+from designer.runs.moments import snapshot_at, state_at
 from engine.actions import register_action, unregister_action
 from tests.engine.runtime.builders import background, interactive, orchestration, stage, wait
 

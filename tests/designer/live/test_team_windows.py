@@ -14,7 +14,7 @@ from live_helpers import item_of
 
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 from tests.engine.conftest import pg_server  # noqa: F401  (the session's PostgreSQL server)
 
 ONBOARDING = Path(__file__).parents[3] / "resources/examples/employee_onboarding.baton.json"
@@ -31,7 +31,7 @@ def _window(qtbot, tmp_path: Path, name: str, db_url: str, user: str) -> MainWin
     window = MainWindow(recovery_dir=tmp_path / f"recovery-{name}")
     qtbot.addWidget(window)  # closed at the end: its bridge's thread and engine too
     window.show()
-    assert window.open_file(ONBOARDING)
+    assert window.files.open_file(ONBOARDING)
     window.live.connect_to(db_url, user)
     window.live.show_dock("runs")
     window.live.show_dock("inbox")
@@ -40,11 +40,11 @@ def _window(qtbot, tmp_path: Path, name: str, db_url: str, user: str) -> MainWin
     return window
 
 
-def _committed(qtbot, window: MainWindow, method: str, *args, **kwargs):
-    """Call the engine through the window's bridge; the result once it is committed."""
+def _committed(qtbot, window: MainWindow, work):
+    """Run `work(engine)` through the window's bridge; the result once it is committed."""
     results: list[object] = []
     errors: list[str] = []
-    window.live.bridge.call(method, *args, on_done=results.append, on_error=errors.append, **kwargs)
+    window.live.bridge.submit(work, results.append, errors.append)
     qtbot.waitUntil(lambda: bool(results or errors), timeout=10_000)
     assert not errors, errors
     return results[0]
@@ -66,7 +66,9 @@ def test_two_windows_on_one_postgresql_database_see_each_others_changes(
     qtbot.waitUntil(lambda: b.live.inbox.summary.text() == "0 open", timeout=10_000)
 
     # when A starts a run (it waits on HR), B lists it within a second of the commit
-    run_id = _committed(qtbot, a, "start", "employee_onboarding", INPUTS, actor="root")
+    run_id = _committed(
+        qtbot, a, lambda engine: engine.start("employee_onboarding", INPUTS, actor="root")
+    )
     committed = time.monotonic()
     qtbot.waitUntil(lambda: _status_in(b, run_id) == "waiting", timeout=10_000)
     # and B's inbox (alice's group has the contract check) gets it, with the badge
@@ -79,12 +81,12 @@ def test_two_windows_on_one_postgresql_database_see_each_others_changes(
     assert time.monotonic() - committed < 2.0
 
     # when A completes that item, it leaves B's inbox within a second
-    _committed(qtbot, a, "complete_item", contract, "root", APPROVE)
+    _committed(qtbot, a, lambda engine: engine.complete_item(contract, "root", APPROVE))
     qtbot.waitUntil(lambda: b.live.inbox.item_ids() == [], timeout=10_000)
     assert b.live.docks["inbox"].windowTitle() == "Inbox"
 
     # when A cancels the run, B shows it canceled within a second
-    _committed(qtbot, a, "cancel", run_id, "offer withdrawn", actor="root")
+    _committed(qtbot, a, lambda engine: engine.cancel(run_id, "offer withdrawn", actor="root"))
     qtbot.waitUntil(lambda: _status_in(b, run_id) == "canceled", timeout=10_000)
 
 
@@ -93,7 +95,10 @@ def test_the_engine_refuses_what_the_acting_user_may_not_do(qtbot, tmp_path, eng
     run_id = engine.start("employee_onboarding", INPUTS)
     b = _window(qtbot, tmp_path, "b", db_url, "alice")
     errors: list[str] = []
-    b.live.bridge.call("cancel", run_id, "", actor=b.live.user, on_error=errors.append)
+    user = b.live.user
+    b.live.bridge.submit(
+        lambda engine: engine.cancel(run_id, "", actor=user), on_error=errors.append
+    )
     qtbot.waitUntil(lambda: bool(errors), timeout=10_000)
     assert errors[0].startswith(
         "'alice' may not cancel runs: that needs the operator role and they are assignee"

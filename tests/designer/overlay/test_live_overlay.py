@@ -65,7 +65,8 @@ def test_overlay_follows_work_completed_in_this_window_and_by_a_second_engine(
     _select(qtbot, runs_panel, monitor, run_id)
 
     # given the designer's own engine (the bridge) completes HR's contract check
-    bridge.call("complete_item", item_of(engine, run_id, "contract"), "alice", CONTRACT_OK)
+    contract = item_of(engine, run_id, "contract")
+    bridge.submit(lambda e: e.complete_item(contract, "alice", CONTRACT_OK))
     qtbot.waitUntil(
         lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=10_000
     )

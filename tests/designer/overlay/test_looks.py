@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from designer.canvas.overlay import OverlayState, RunOverlay
 from designer.canvas.overlay.looks import STATUS_COLORS
-from designer.live.formatting import OVERDUE_COLOR
+from designer.runs.formatting import OVERDUE_COLOR
 
 NOON = datetime(2026, 1, 7, 12, tzinfo=UTC)
 

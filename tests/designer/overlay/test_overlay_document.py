@@ -10,7 +10,7 @@ from conftest import CONTRACT_OK, ONBOARDING, item_of, start_onboarding
 from designer.canvas.overlay import OverlayState, RunOverlay
 from designer.canvas.overlay.looks import STATUS_COLORS
 from designer.live.monitor import RunMonitor
-from designer.main_window import MainWindow
+from designer.window import MainWindow
 
 
 @pytest.fixture
@@ -19,7 +19,7 @@ def window(qtbot, tmp_path) -> MainWindow:
     qtbot.addWidget(main)
     path = tmp_path / ONBOARDING.name
     shutil.copy(ONBOARDING, path)
-    assert main.open_file(path, confirmed=True)
+    assert main.files.open_file(path, confirmed=True)
     return main
 
 
@@ -42,7 +42,7 @@ def test_watching_a_run_makes_no_undo_entry_and_leaves_the_file_clean(
 
     assert window.undo_stack.count() == 0
     assert window.undo_stack.isClean()
-    assert not window.is_dirty()
+    assert not window.files.is_dirty()
     assert not window.isWindowModified()
     assert changes == []
     assert window.document.definition.model_dump() == saved
@@ -52,15 +52,15 @@ def test_an_edit_while_a_run_is_shown_is_the_only_undo_entry_and_keeps_the_overl
     overlay = RunOverlay(window.scene)
     overlay.apply(OverlayState(statuses={"contract": "waiting"}, current_stage="paperwork"))
 
-    window.auto_layout()  # one real edit: moves every node
+    window.canvas.auto_layout()  # one real edit: moves every node
 
     assert window.undo_stack.count() == 1
-    assert window.is_dirty()
+    assert window.files.is_dirty()
     decoration = overlay.layer.decoration("contract")
     assert decoration is not None
     assert decoration.parentItem() is window.scene.card_item("contract")
     window.undo_stack.undo()
-    assert not window.is_dirty()
+    assert not window.files.is_dirty()
     assert overlay.look_of("contract").color == STATUS_COLORS["waiting"]
 
 

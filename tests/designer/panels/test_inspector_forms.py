@@ -105,7 +105,7 @@ def test_after_lists_sibling_steps_to_check(qtbot, inspector, document, selectio
 def test_flow_form_edits_condition_and_default(qtbot, inspector, document, selection):
     selection.set([("contract_ok", "done")])
     form = inspector.current_form()
-    assert set(form.editors()) == {"condition", "default"}
+    assert set(form.editors()) == {"condition", "default", "id", "name"}
 
     retype(qtbot, form.editor("condition").line, "contract.decision != 'reject'")
     form.editor("default").check.setFocus()
@@ -261,7 +261,7 @@ def test_a_flow_problem_opens_the_flow_and_its_field(inspector, document, select
 def test_real_validation_of_a_missing_default_flow_shows_on_the_decision(
     inspector, document, selection
 ):
-    from designer.validation_controller import ValidationController
+    from designer.window.validation import ValidationController
 
     controller = ValidationController(document)
     inspector.set_diagnostics(controller.validate_now())

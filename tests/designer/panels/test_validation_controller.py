@@ -9,7 +9,7 @@ from panel_builders import contract_step, onboarding
 from PySide6.QtCore import QThreadPool
 
 from designer.document import Document
-from designer.validation_controller import ValidationController
+from designer.window.validation import ValidationController
 from engine.definition import Position
 from engine.validation import Diagnostic, validate
 

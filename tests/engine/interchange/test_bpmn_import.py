@@ -1,4 +1,4 @@
-"""Importing BPMN: Baton's own export comes back identical; foreign files are refused clearly."""
+"""Importing BPMN: Baton's own export comes back identical; edits without Baton data are refused."""
 
 from __future__ import annotations
 
@@ -44,20 +44,20 @@ def test_a_task_renamed_in_a_modeller_keeps_its_new_name(tmp_path):
     assert step.name == "Verify contract"
 
 
-def test_foreign_bpmn_is_refused_with_every_unmappable_element_listed():
+def test_foreign_bpmn_is_imported_with_what_has_no_baton_counterpart_reported():
     # given a BPMN file drawn in another tool
     path = builders.FIXTURES / "foreign_invoice.bpmn"
     # when it is imported
-    with pytest.raises(InterchangeError) as caught:
-        import_bpmn(path)
-    # then the message says why and lists each element with its reason
-    error = caught.value
-    assert "not written by Baton" in error.message
-    listed = dict(error.problems)
-    assert "inclusive" in listed["inclusiveGateway route ('Route')"]
-    assert "callActivity pay ('Pay')" in listed
-    assert "task scan ('Scan invoice')" in listed
-    assert "inclusiveGateway route" in str(error)
+    result = import_bpmn(path)
+    # then its tasks are stages and the gateway and call activity are explained
+    assert [s.id for s in result.definition.stages()] == [
+        "scan_stage",
+        "approve_stage",
+        "pay_stage",
+    ]
+    listed = dict((i.element, i.message) for i in result.report.items)
+    assert "nothing to decide" in listed["inclusiveGateway route ('Route')"]
+    assert "start_orchestration" in listed["callActivity pay ('Pay')"]
 
 
 def test_element_added_in_a_modeller_without_baton_data_is_listed(tmp_path):

@@ -45,6 +45,8 @@ def test_import_never_overwrites_an_existing_file_unless_forced(tmp_path, capsys
 
 
 def test_a_refused_import_exits_2_with_one_clear_message(tmp_path, capsys):
-    assert main(["import", str(builders.FIXTURES / "foreign_invoice.bpmn")]) == 2
+    empty = tmp_path / "empty.bpmn"
+    empty.write_text('<definitions xmlns="http://www.omg.org/spec/BPMN/20100524/MODEL"/>')
+    assert main(["import", str(empty)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("baton: error:") and "Traceback" not in err

@@ -67,7 +67,7 @@ def test_a_baton_expression_becomes_conditions_with_custom_logic():
         "record.Amount > 5000 and (Review.decision == 'approve' or not urgent)", STEPS
     )
     assert conditions == [
-        Condition("$Record.Amount", "GreaterThan", ("numberValue", "5000")),
+        Condition("$Record.Amount", "GreaterThan", ("numberValue", "5000.0")),
         Condition("Review.Outputs.decision", "EqualTo", ("stringValue", "approve")),
         Condition("urgent", "EqualTo", ("booleanValue", "true")),
     ]

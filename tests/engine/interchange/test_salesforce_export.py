@@ -113,8 +113,8 @@ def test_decision_conditions_become_rules_in_order_with_a_default_connector():
         for r in decision.iterfind("sf:rules", NS)
     ]
     assert rules == [
-        ("full_review", "quote.Outputs.discount", "GreaterThan", "30"),
-        ("finance_review", "quote.Outputs.discount", "GreaterThan", "15"),
+        ("full_review", "quote.Outputs.discount", "GreaterThan", "30.0"),
+        ("finance_review", "quote.Outputs.discount", "GreaterThan", "15.0"),
     ]
     assert decision.findtext("sf:defaultConnector/sf:targetReference", namespaces=NS) == "close"
 

@@ -58,9 +58,7 @@ def test_a_strategic_supplier_needs_the_executive_sign_off(tmp_path):
     assert "Request_Documents" in run.steps() and "Activate_In_ERP" in run.steps()
 
 
-def test_spiffworkflow_runs_an_imported_orchestration_along_baton_s_path(
-    tmp_path
-):
+def test_spiffworkflow_runs_an_imported_orchestration_along_baton_s_path(tmp_path):
     definition = supplier()
     inputs = {"supplierId": "SUP-3", "annualSpend": 50000, "isStrategic": False}
     answers = {"Compliance_Review": {"approved": True}}

@@ -11,12 +11,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from designer.panels.inspector.fields import FieldSpec
+
+if TYPE_CHECKING:
+    from designer.panels.inspector.editors.rows import FieldRows
 
 
 def _nothing() -> list:
@@ -31,11 +34,21 @@ class EditorContext:
         names: names an expression may read (variables, step ids, `step.output`, record, run).
         sibling_steps: (id, label) of the other steps in the edited step's stage.
         actions: action names a background step may run.
+        rows: builds a column of editors for a sub-model's fields (nested editors use it);
+            `FieldRows` puts itself here for the editors it creates, so the editors need not
+            import the module that imports them.
     """
 
     names: Callable[[], list[str]] = _nothing
     sibling_steps: Callable[[], list[tuple[str, str]]] = _nothing
     actions: Callable[[], list[str]] = _nothing
+    rows: Callable[[list[FieldSpec], EditorContext, QWidget], FieldRows] | None = None
+
+    def build_rows(self, specs: list[FieldSpec], parent: QWidget) -> FieldRows:
+        """A column of editors for `specs`, as the form builds its own."""
+        if self.rows is None:
+            raise RuntimeError("nested editors are created by FieldRows, which sets `rows`")
+        return self.rows(specs, self, parent)
 
 
 class FieldEditor(QWidget):

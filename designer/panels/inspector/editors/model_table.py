@@ -25,9 +25,6 @@ class ModelTableFieldEditor(TableEditor):
     in a generated detail form under it (a narrow dock has no room for all columns)."""
 
     def __init__(self, spec: FieldSpec, context: EditorContext, parent: QWidget | None = None):
-        # Imported here: rows build editors through the factory, which imports this module.
-        from designer.panels.inspector.editors.rows import FieldRows
-
         assert spec.item_model is not None
         self.noun = spec.item_model.__name__.lower()
         super().__init__(spec, context, parent)
@@ -54,7 +51,7 @@ class ModelTableFieldEditor(TableEditor):
         self.detail_title = QLabel(self._detail_frame)
         self.detail_title.setObjectName("detailTitle")
         specs_left = [s for s in specs if s not in self._columns]
-        self.detail = FieldRows(specs_left, context, self._detail_frame)
+        self.detail = context.build_rows(specs_left, self._detail_frame)
         self.detail.committed.connect(self._detail_committed)
         frame_layout.addWidget(self.detail_title)
         frame_layout.addWidget(self.detail)

@@ -27,9 +27,6 @@ class NestedFieldEditor(FieldEditor):
     shows_own_label = True
 
     def __init__(self, spec: FieldSpec, context: EditorContext, parent: QWidget | None = None):
-        # Imported here: rows build editors through the factory, which imports this module.
-        from designer.panels.inspector.editors.rows import FieldRows
-
         super().__init__(spec, context, parent)
         assert spec.item_model is not None
         self._model = spec.item_model
@@ -38,7 +35,7 @@ class NestedFieldEditor(FieldEditor):
         self.enabled.toggled.connect(self._toggled)
         self.body.addWidget(self.enabled)
         self._frame = _SubForm(self)
-        self.rows = FieldRows(field_specs(self._model), context, self._frame)
+        self.rows = context.build_rows(field_specs(self._model), self._frame)
         self.rows.committed.connect(self._field_committed)
         self._frame.layout_.addWidget(self.rows)
         self.body.addWidget(self._frame)
@@ -82,15 +79,13 @@ class VariantFieldEditor(FieldEditor):
         return self._rows
 
     def _show(self, value: Any) -> None:
-        from designer.panels.inspector.editors.rows import FieldRows  # see NestedFieldEditor
-
         tag = (value or {}).get("type")
         self.kind.setCurrentIndex(max(0, self.kind.findData(tag)))
         if tag != self._rows_tag:
             if self._rows is not None:
                 self._rows.deleteLater()
             specs = field_specs(self.spec.variants[tag]) if tag in self.spec.variants else []
-            self._rows = FieldRows(specs, self.context, self._frame) if specs else None
+            self._rows = self.context.build_rows(specs, self._frame) if specs else None
             if self._rows is not None:
                 self._rows.committed.connect(self._field_committed)
                 self._frame.layout_.addWidget(self._rows)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Signal
@@ -27,6 +28,7 @@ class FieldRows(QWidget):
     ) -> None:
         """`title` is the heading above these rows; a field labelled the same needs no label."""
         super().__init__(parent)
+        context = replace(context, rows=FieldRows)  # nested editors build their rows with it
         self._editors: dict[str, FieldEditor] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)

@@ -8,11 +8,9 @@ designer stays fast and a window used only for drawing never opens the run datab
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QLabel, QMenu, QMessageBox, QWidget
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDockWidget, QLabel, QMessageBox, QWidget
 
 from designer.document import Change, ChangeKind
 from designer.live import (
@@ -29,25 +27,24 @@ from designer.live.connection import Connection
 from designer.live.monitor import RunMonitor
 from designer.live.notifier import InboxNotifier
 from designer.simulation import SimulationDialog
+from designer.window.actions import Entry, make_action
+from designer.window.host import LiveHost
 from engine.validation import has_errors, validate
-
-if TYPE_CHECKING:
-    from designer.main_window import MainWindow
 
 
 class LivePanels:
-    """Run ▸ Activate / Start run… / Runs / Inbox / History, created lazily."""
+    """Run ▸ Activate / Start run… / Simulate… / Runs / Inbox / History / Heatmap, and
+    File ▸ Connect to engine…; the docks and the bridge are created on first use."""
 
-    def __init__(self, window: MainWindow, db_url: str | None = None) -> None:
-        self._window = window
+    def __init__(self, host: LiveHost, db_url: str | None = None) -> None:
+        self._host = host
         # `BATON_DB` (and `BATON_USER`) win over File ▸ Connect to engine…'s remembered choice.
         chosen = connection.at_startup()
         self._db_url = db_url or chosen.url
         self.user = chosen.user
         self._unsubscribe: Callable[[], None] | None = None
-        self.notifier = InboxNotifier(window)
+        self.notifier = InboxNotifier(host.widget)
         self.engine_label = QLabel()
-        window.statusBar().addPermanentWidget(self.engine_label)
         self._show_engine()
         self.bridge: EngineBridge | None = None
         self.runs: RunsPanel | None = None
@@ -56,42 +53,51 @@ class LivePanels:
         self.monitor: RunMonitor | None = None
         self.heatmap: AggregatePanel | None = None
         self.docks: dict[str, QDockWidget] = {}
-        menu = QMenu("&Run", window)
-        bar = window.menuBar()
-        bar.insertMenu(bar.actions()[-1], menu)  # before Help, as in most desktop tools
-        self.activate_action = self._action(menu, "&Activate", self.activate, "Ctrl+Shift+A")
-        self.start_action = self._action(menu, "&Start run…", self.start_run, "Ctrl+R")
-        self.simulate_action = self._action(menu, "Si&mulate…", self.simulate, "Ctrl+Shift+M")
-        menu.addSeparator()
-        self._action(menu, "R&uns", lambda: self.show_dock("runs"), "Ctrl+Shift+R")
-        self._action(menu, "&Inbox", lambda: self.show_dock("inbox"), "Ctrl+Shift+I")
-        self._action(menu, "&History", lambda: self.show_dock("history"), "Ctrl+Shift+H")
-        self._action(menu, "Heat&map", lambda: self.show_dock("heatmap"), "Ctrl+Shift+E")
-        self.menu = menu
-        self.connect_action = QAction("&Connect to engine…", window)
-        self.connect_action.triggered.connect(self.open_connect_dialog)
-        file_menu = next(
-            (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "File"),
-            None,
-        )
-        if isinstance(file_menu, QMenu) and file_menu.actions():
-            quit_action = file_menu.actions()[-1]  # in its own group, last
-            file_menu.insertAction(quit_action, self.connect_action)
-            file_menu.insertSeparator(quit_action)
+        parent = host.widget
+        self.activate_action = make_action(parent, "&Activate", self.activate, "Ctrl+Shift+A")
+        self.start_action = make_action(parent, "&Start run…", self.start_run, "Ctrl+R")
+        self.simulate_action = make_action(parent, "Si&mulate…", self.simulate, "Ctrl+Shift+M")
+        self.dock_actions = [
+            make_action(parent, text, lambda _=False, k=key: self.show_dock(k), keys)
+            for key, text, keys in (
+                ("runs", "R&uns", "Ctrl+Shift+R"),
+                ("inbox", "&Inbox", "Ctrl+Shift+I"),
+                ("history", "&History", "Ctrl+Shift+H"),
+                ("heatmap", "Heat&map", "Ctrl+Shift+E"),
+            )
+        ]
+        self.connect_action = make_action(parent, "&Connect to engine…", self.open_connect_dialog)
 
-    def _action(self, menu: QMenu, text: str, slot: Callable[[], object], shortcut: str) -> QAction:
-        action = QAction(text, self._window)
-        action.setShortcut(QKeySequence(shortcut))
-        action.triggered.connect(slot)
-        menu.addAction(action)
-        return action
+    # --- what the window places -------------------------------------------------------------
+
+    def actions(self) -> list[QAction]:
+        """Every Run action and Connect to engine."""
+        return [
+            self.activate_action,
+            self.start_action,
+            self.simulate_action,
+            *self.dock_actions,
+            self.connect_action,
+        ]
+
+    def menu_sections(self) -> dict[str, list[Entry]]:
+        """run (Activate, Start run, Simulate); docks; connect (File)."""
+        return {
+            "run": [self.activate_action, self.start_action, self.simulate_action],
+            "docks": list(self.dock_actions),
+            "connect": [self.connect_action],
+        }
+
+    def status_widgets(self) -> list[QWidget]:
+        """Which engine and user this window acts on, for the status bar."""
+        return [self.engine_label]
 
     # --- lazily built parts -----------------------------------------------------------------
 
     def ensure_bridge(self) -> EngineBridge:
         """The engine bridge, started on first use."""
         if self.bridge is None:
-            self.bridge = EngineBridge(self._db_url, parent=self._window)
+            self.bridge = EngineBridge(self._db_url, parent=self._host.widget)
             self.bridge.error_occurred.connect(self._show_error)
         return self.bridge
 
@@ -106,36 +112,27 @@ class LivePanels:
 
     def _build_docks(self) -> None:
         bridge = self.ensure_bridge()
-        window = self._window
-        self.runs = RunsPanel(bridge, window.document.definition, actor=self.user)
+        host = self._host
+        self.runs = RunsPanel(bridge, host.document.definition, actor=self.user)
         self.history = RunHistoryPanel(bridge)
         self.inbox = InboxPanel(bridge, acting_user=self.user)
         self.inbox.count_changed.connect(self._show_inbox_count)
         self.inbox.items_arrived.connect(self.notifier.items_arrived)
         self.runs.run_selected.connect(self.history.set_run)
         # The selected run (or a past moment of it) is painted over the diagram.
-        self.monitor = RunMonitor(window.scene, bridge, self.runs, self.history)
+        self.monitor = RunMonitor(host.scene, bridge, self.runs, self.history)
         self.monitor.work_item_requested.connect(self._open_work_item)
-        self.heatmap = AggregatePanel(
-            bridge, window.scene, window.document.definition.id, self.monitor
-        )
+        self.heatmap = AggregatePanel(bridge, host.scene, host.document.definition.id, self.monitor)
         self.heatmap.run_activated.connect(self.runs.select_run)
-        area = Qt.DockWidgetArea.BottomDockWidgetArea
         for key, title, widget in (
             ("runs", "Runs", self.runs),
             ("history", "History", self.history),
             ("inbox", "Inbox", self.inbox),
             ("heatmap", "Heatmap", self.heatmap),
         ):
-            dock = QDockWidget(title, window)
-            dock.setObjectName(f"{key}_dock")
-            dock.setWidget(widget)
-            window.addDockWidget(area, dock)
-            window.tabifyDockWidget(window.problems_dock, dock)
-            window.view_menu.addAction(dock.toggleViewAction())
-            self.docks[key] = dock
+            self.docks[key] = host.add_dock(key, title, widget)
         if self._unsubscribe is None:
-            self._unsubscribe = window.document.subscribe(self._follow_document)
+            self._unsubscribe = host.document.subscribe(self._follow_document)
 
     def _show_inbox_count(self, count: int) -> None:
         # The badge: visible on the dock's tab even while another panel is in front.
@@ -147,7 +144,7 @@ class LivePanels:
         # Only a new file or new orchestration properties can change whose runs are shown.
         if change.kind not in (ChangeKind.RESET, ChangeKind.PROPERTIES_CHANGED):
             return
-        definition = self._window.document.definition
+        definition = self._host.document.definition
         if self.runs is not None:
             self.runs.set_orchestration(definition)
         if self.heatmap is not None and self.heatmap.orchestration != definition.id:
@@ -157,16 +154,14 @@ class LivePanels:
 
     def activate(self) -> bool:
         """Validate and activate the open definition on the local engine."""
-        window = self._window
-        definition = window.document.definition
+        host = self._host
+        definition = host.document.definition
         diagnostics = validate(definition)
         if has_errors(diagnostics):
-            window.apply_diagnostics(diagnostics)
-            window.problems_dock.show()
-            window.problems_dock.raise_()
+            host.show_problems(diagnostics)
             errors = sum(d.severity == "error" for d in diagnostics)
             QMessageBox.warning(
-                window,
+                host.widget,
                 "Cannot activate",
                 f"“{definition.name or definition.id}” has {errors} error(s); the Problems "
                 "panel lists them. Fix them, then activate again.",
@@ -175,21 +170,22 @@ class LivePanels:
         snapshot = definition.model_copy(deep=True)
 
         def done(version: int) -> None:
-            window.statusBar().showMessage(
+            host.show_message(
                 f"Activated {snapshot.id} version {version} on the local engine", 6000
             )
             self.show_dock("runs")
 
-        self.ensure_bridge().call("activate", snapshot, actor=self.user, on_done=done)
+        user = self.user
+        self.ensure_bridge().submit(lambda engine: engine.activate(snapshot, actor=user), done)
         return True
 
     def start_run(self) -> str | None:
         """Ask for the inputs and start a run of the active version of this orchestration."""
         dialog = StartRunDialog(
             self.ensure_bridge(),
-            self._window.document.definition,
+            self._host.document.definition,
             actor=self.user,
-            parent=self._window,
+            parent=self._host.widget,
         )
         if dialog.exec() and dialog.run_id:
             self.show_dock("runs")
@@ -205,8 +201,8 @@ class LivePanels:
 
     def simulate(self) -> SimulationDialog:
         """Open the simulation dialog on the definition as drawn (saved or not)."""
-        window = self._window
-        dialog = SimulationDialog(window.document.definition, window.path, window)
+        host = self._host
+        dialog = SimulationDialog(host.document.definition, host.current_path(), host.widget)
         dialog.open()
         return dialog
 
@@ -224,7 +220,7 @@ class LivePanels:
 
     def open_connect_dialog(self) -> ConnectEngineDialog:
         """File ▸ Connect to engine…: on OK, remember the choice and switch to it."""
-        dialog = ConnectEngineDialog(self.connection, self._window)
+        dialog = ConnectEngineDialog(self.connection, self._host.widget)
 
         def switch() -> None:
             chosen = dialog.connection
@@ -247,10 +243,8 @@ class LivePanels:
         if old_bridge is not None:
             # Its thread has ended: free it now, on the UI thread, not via the collector.
             old_bridge.deleteLater()
-        window = self._window
         for dock in self.docks.values():
-            window.removeDockWidget(dock)
-            dock.deleteLater()
+            self._host.remove_dock(dock)
         self.docks.clear()
         if self.monitor is not None:
             self.monitor.clear()
@@ -272,7 +266,7 @@ class LivePanels:
             self.bridge = None
 
     def _show_error(self, message: str) -> None:
-        self._window.statusBar().showMessage(message, 8000)
+        self._host.show_message(message, 8000)
 
     def widget(self, which: str) -> QWidget | None:
         """The panel inside a live dock, if built."""
