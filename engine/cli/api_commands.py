@@ -25,9 +25,14 @@ app.add_typer(tokens_app, name="tokens")
 @app.command("serve")
 def serve_command(
     host: Annotated[
-        str, typer.Option("--host", help="Address to bind (keep loopback behind a TLS proxy).")
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS", help="Address to bind (keep loopback behind a TLS proxy)."
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = 8080,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="Port (0 picks a free one).")
+    ] = 8080,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
@@ -42,8 +47,12 @@ def serve_command(
 
 @tokens_app.command("create")
 def create_command(
-    user: Annotated[str, typer.Option("--user", help="The user the token acts as.")],
-    label: Annotated[str, typer.Option("--label", help="What it is for (shown in list).")] = "",
+    user: Annotated[
+        str, typer.Option("--user", metavar="NAME", help="The user the token acts as.")
+    ],
+    label: Annotated[
+        str, typer.Option("--label", metavar="TEXT", help="What it is for (shown in list).")
+    ] = "",
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
@@ -61,7 +70,9 @@ def create_command(
 
 @tokens_app.command("list")
 def list_command(
-    user: Annotated[str | None, typer.Option("--user", help="Only this user's.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", metavar="NAME", help="Only this user's.")
+    ] = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -80,7 +91,9 @@ def list_command(
 
 @tokens_app.command("revoke")
 def revoke_command(
-    token_id: Annotated[str, typer.Argument(help="Token id (from `baton tokens list`).")],
+    token_id: Annotated[
+        str, typer.Argument(metavar="TOKEN", help="Token id (from `baton tokens list`).")
+    ],
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:

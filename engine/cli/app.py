@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import sys
 from importlib.metadata import entry_points, version
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from engine.errors import BatonError
 
@@ -17,8 +19,50 @@ _USAGE_ERROR: type[Exception] = next(
     base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
 )
 
+# `baton --help` lists the commands in the order a newcomer needs them. A command a plugin
+# adds that is not named here is listed last, under "More".
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Design", ("designer", "validate", "simulate", "export", "import", "schema")),
+    ("Run", ("activate", "definitions", "start", "record", "work", "event")),
+    ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel",
+                 "deactivate", "worker", "tick")),
+    ("Admin", ("users", "tokens", "serve", "db", "selftest")),
+)  # fmt: skip
+
+
+class NewcomerGroup(TyperGroup):
+    """The `baton` command group: commands by task, each with its whole one-line summary."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        order = [name for _title, names in SECTIONS for name in names]
+        rank = {name: i for i, name in enumerate(order)}
+        return sorted(super().list_commands(ctx), key=lambda name: rank.get(name, len(order)))
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+        # `formatter` is Click's HelpFormatter (Typer's own copy on Typer >= 0.20).
+        shown = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                shown[name] = command
+        named = {name for _title, names in SECTIONS for name in names}
+        more = tuple(name for name in shown if name not in named)
+        for title, names in (*SECTIONS, ("More", more)):
+            rows = [(name, _summary(shown[name])) for name in names if name in shown]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _summary(command: Any) -> str:
+    # The docstring's first paragraph, whole: Click's short help stops at ~45 characters.
+    text = command.short_help or (command.help or "").strip().split("\n\n")[0]
+    return " ".join(text.split())
+
+
 app = typer.Typer(
     name="baton",
+    cls=NewcomerGroup,
     help="Baton: design, simulate and run orchestrations.",
     no_args_is_help=True,
     add_completion=False,
