@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +15,7 @@ from engine.cli.common import (
     FormatOption,
     OutputFormat,
     actor_name,
+    hint_when_unknown,
     open_engine,
     parse_json_object,
     parse_pairs,
@@ -26,7 +28,7 @@ from engine.errors import ActivationRefused
 
 @app.command("activate")
 def activate_command(
-    file: Annotated[Path, typer.Argument(help="A .baton.json definition.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .baton.json definition.")],
     output_format: FormatOption = OutputFormat.text,
     actor: ActorOption = None,
     db: DbOption = None,
@@ -34,6 +36,7 @@ def activate_command(
     """Validate a definition and make it the active version of its id (admins only)."""
     definition = load_definition(file)
     engine = open_engine(db)
+    hint_when_unknown(engine, actor)
     try:
         version = engine.activate(definition, actor=actor_name(actor))
     except ActivationRefused as exc:
@@ -48,7 +51,9 @@ def activate_command(
 
 @app.command("deactivate")
 def deactivate_command(
-    definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
+    definition_id: Annotated[
+        str, typer.Argument(metavar="ORCHESTRATION", help="Orchestration id.")
+    ],
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
@@ -72,24 +77,28 @@ def definitions_command(
             [
                 r["id"],
                 r["version"],
-                "active" if r["active"] else "",
+                "yes" if r["active"] else "no",
                 r["trigger_type"],
                 r["activated_at"],
             ]
             for r in rows
         ],
-        ["ORCHESTRATION", "V", "", "TRIGGER", "ACTIVATED"],
+        ["ORCHESTRATION", "VERSION", "ACTIVE", "TRIGGER", "ACTIVATED"],
     )
 
 
 @app.command("start")
 def start_command(
-    definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
+    definition_id: Annotated[
+        str, typer.Argument(metavar="ORCHESTRATION", help="Orchestration id.")
+    ],
     inputs: Annotated[
-        list[str] | None, typer.Option("--input", help="An input as key=value (repeatable).")
+        list[str] | None,
+        typer.Option("--input", metavar="NAME=VALUE", help="An input as key=value (repeatable)."),
     ] = None,
     inputs_json: Annotated[
-        str | None, typer.Option("--inputs-json", help="All inputs as one JSON object.")
+        str | None,
+        typer.Option("--inputs-json", metavar="JSON", help="All inputs as one JSON object."),
     ] = None,
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
@@ -98,6 +107,7 @@ def start_command(
     """Start a run of the active version; prints the run id."""
     values = {**parse_json_object(inputs_json, "--inputs-json"), **parse_pairs(inputs, "--input")}
     engine = open_engine(db)
+    hint_when_unknown(engine, actor)
     run_id = engine.start(definition_id, values, actor=actor_name(actor))
     if output_format is OutputFormat.json:
         run = engine.run(run_id)
@@ -109,7 +119,7 @@ def start_command(
 @app.command("runs")
 def runs_command(
     status: Annotated[
-        str | None, typer.Option("--status", help="Only runs in this status.")
+        str | None, typer.Option("--status", metavar="STATUS", help="Only runs in this status.")
     ] = None,
     stuck: Annotated[bool, typer.Option("--stuck", help="Only stuck runs, with reasons.")] = False,
     output_format: FormatOption = OutputFormat.text,
@@ -135,12 +145,16 @@ def runs_command(
 
 @app.command("show")
 def show_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """A run: status, current stage, each step, open work items, variables."""
-    run = open_engine(db).run(run_id)
+    """A run: status, current stage, each step, what it waits for, variables."""
+    engine = open_engine(db)
+    run = engine.run(run_id)
+    run["waiting_for"] = [
+        {"step": w["step"], "event": w["event"], "key": w["key"]} for w in engine.waits(run_id)
+    ]
     if output_format is OutputFormat.json:
         print_json(run)
         return
@@ -158,7 +172,14 @@ def show_command(
     typer.echo("open work items:" if run["open_items"] else "open work items: none")
     for item in run["open_items"]:
         due = f"  due {item['due_at']}" if item["due_at"] else ""
-        typer.echo(f"  {item['id']}  {item['step']}  {item['assignee']}{due}")
+        typer.echo(f"  {item['id']}  {item['step']}  for {item['assignee']}{due}")
+    for wait in run["waiting_for"]:
+        key = f"with key {wait['key']!r}" if wait["key"] is not None else "with any key"
+        typer.echo(
+            f"waiting for event {wait['event']!r} {key} (step {wait['step']}):"
+            f" baton event send {wait['event']}"
+            + (f" --key {shlex.quote(wait['key'])}" if wait["key"] is not None else "")
+        )
     typer.echo("variables:")
     for name, value in sorted(run["variables"].items()):
         typer.echo(f"  {name} = {value!r}")
@@ -166,7 +187,7 @@ def show_command(
 
 @app.command("log")
 def log_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -185,8 +206,8 @@ def _operator(name: str, help_text: str) -> None:
     """Register `baton cancel|pause|resume RUN`."""
 
     def command(
-        run_id: Annotated[str, typer.Argument(help="Run id.")],
-        reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+        run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+        reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (logged).")] = "",
         actor: ActorOption = None,
         db: DbOption = None,
     ) -> None:
@@ -211,8 +232,8 @@ _operator("resume", "Resume a paused run.")
 
 @app.command("retry")
 def retry_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
-    step_id: Annotated[str, typer.Argument(help="The failed background step.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    step_id: Annotated[str, typer.Argument(metavar="STEP", help="The failed background step.")],
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
@@ -224,10 +245,11 @@ def retry_command(
 
 @app.command("skip")
 def skip_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
-    step_id: Annotated[str, typer.Argument(help="The step to skip.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    step_id: Annotated[str, typer.Argument(metavar="STEP", help="The step to skip.")],
     outputs: Annotated[
-        list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
+        list[str] | None,
+        typer.Option("--output", metavar="NAME=VALUE", help="An output as key=value (repeatable)."),
     ] = None,
     actor: ActorOption = None,
     db: DbOption = None,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -18,6 +18,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
+from engine.runtime import Engine, queries
 
 work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
 app.add_typer(work_app, name="work")
@@ -26,13 +27,17 @@ app.add_typer(work_app, name="work")
 @work_app.command("list")
 def list_command(
     user: Annotated[
-        str | None, typer.Option("--as", help="Only items this user may complete.")
+        str | None, typer.Option("--as", metavar="NAME", help="Only items this user may complete.")
     ] = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Open work items."""
-    items = open_engine(db).work_items(user)
+    """Open work items, with what completing each one asks for (its declared outputs)."""
+    engine = open_engine(db)
+    items = engine.work_items(user)
+    asked = _declared_outputs(engine, items)
+    for item in items:
+        item["declared_outputs"] = asked[item["id"]]
     if output_format is OutputFormat.json:
         print_json(items)
         return
@@ -44,18 +49,39 @@ def list_command(
             i["assignee"],
             i["due_at"] or "-",
             "yes" if i["overdue"] else "",
+            " ".join(_output_hint(o) for o in i["declared_outputs"]) or "-",
         ]
         for i in items
     ]
-    print_table(rows, ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE"])
+    print_table(rows, ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE", "OUTPUTS"])
+
+
+def _declared_outputs(engine: Engine, items: list[dict[str, Any]]) -> dict[str, list[dict]]:
+    # The outputs an item asks for live in the definition version its run executes.
+    asked: dict[str, list[dict]] = {}
+    with engine.store.read() as conn:
+        for item in items:
+            orchestration, version = queries.run_version(conn, item["run"])
+            definition = engine.plan(orchestration, version, conn).definition
+            step = next((s for _stage, s in definition.steps() if s.id == item["step"]), None)
+            outputs = getattr(step, "outputs", None) or []
+            asked[item["id"]] = [o.model_dump() for o in outputs]
+    return asked
+
+
+def _output_hint(output: dict[str, Any]) -> str:
+    # How to pass it to `work complete`: name=a|b for choices, name=<type>, * when required.
+    value = "|".join(output["choices"]) if output.get("choices") else output.get("type", "text")
+    return f"{output['name']}={value}" + ("*" if output.get("required") else "")
 
 
 @work_app.command("complete")
 def complete_command(
-    item_id: Annotated[str, typer.Argument(help="Work item id.")],
-    user: Annotated[str, typer.Option("--as", help="Who completes it.")],
+    item_id: Annotated[str, typer.Argument(metavar="ITEM", help="Work item id.")],
+    user: Annotated[str, typer.Option("--as", metavar="NAME", help="Who completes it.")],
     outputs: Annotated[
-        list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
+        list[str] | None,
+        typer.Option("--output", metavar="NAME=VALUE", help="An output as key=value (repeatable)."),
     ] = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
@@ -74,9 +100,11 @@ def complete_command(
 
 @work_app.command("reassign")
 def reassign_command(
-    item_id: Annotated[str, typer.Argument(help="Work item id.")],
-    to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+    item_id: Annotated[str, typer.Argument(metavar="ITEM", help="Work item id.")],
+    to: Annotated[
+        str, typer.Option("--to", metavar="ASSIGNEE", help="user:NAME, group:NAME or queue:NAME")
+    ],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (logged).")] = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
@@ -87,9 +115,13 @@ def reassign_command(
 
 @work_app.command("reassign-all")
 def reassign_all_command(
-    source: Annotated[str, typer.Option("--from", help="user:NAME whose items move")],
-    to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+    source: Annotated[
+        str, typer.Option("--from", metavar="ASSIGNEE", help="user:NAME whose items move")
+    ],
+    to: Annotated[
+        str, typer.Option("--to", metavar="ASSIGNEE", help="user:NAME, group:NAME or queue:NAME")
+    ],
+    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (logged).")] = "",
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,

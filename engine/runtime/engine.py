@@ -417,6 +417,16 @@ class Engine:
             plan = self.plan(version[0], version[1], conn)
         return replay(plan, [e for e in events if upto is None or e["seq"] <= upto])
 
+    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name), with keys."""
+        with self.store.read() as conn:
+            return queries.list_waits(conn, run_id, event)
+
+    def runs_of_record(self, object_name: str, record_id: str) -> list[dict[str, Any]]:
+        """The runs a record started (its triggers), oldest first."""
+        with self.store.read() as conn:
+            return queries.runs_of_record(conn, object_name, record_id)
+
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first (a lean call for scripts)."""
         with self.store.read() as conn:
