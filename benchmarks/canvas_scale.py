@@ -24,11 +24,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.synthetic import generate
 from benchmarks.wrapped_layout import wrap_layout
 from designer.commands import MoveStepCommand, UpdateStepCommand
 from designer.window import MainWindow
 from engine.definition import save_definition
-from engine.definition.synthetic import generate
 from engine.validation import validate
 
 

@@ -10,9 +10,13 @@ from __future__ import annotations
 
 import argparse
 import statistics
+import sys
 import time
+from pathlib import Path
 
-from engine.definition.synthetic import generate
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script: find benchmarks/
+
+from benchmarks.synthetic import generate
 from engine.validation import validate
 from engine.validation.expression_rules import analyse
 

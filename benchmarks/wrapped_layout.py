@@ -1,6 +1,6 @@
 """Rows instead of one endless line: a display layout for long generated chains.
 
-`engine.definition.synthetic.generate` places its stages in one row at a fixed pitch; for
+`benchmarks.synthetic.generate` places its stages in one row at a fixed pitch; for
 the canvas benchmark and screenshots, a 200-stage chain reads better wrapped into rows the
 width of a screen, each node in document order. Layout only: the meaning is untouched.
 """

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 
@@ -22,10 +22,8 @@ def run(file: Path | None = None, *, screenshot: Path | None = None) -> int:
     app.setOrganizationName("Baton")
     from designer.canvas import theme
 
-    theme.follow_system()  # the canvas follows a dark desktop, and keeps following it
-    window = MainWindow()
-    hints = app.styleHints()
-    hints.colorSchemeChanged.connect(lambda scheme: window.set_dark(scheme == Qt.ColorScheme.Dark))
+    theme.follow_system()  # the canvas follows a dark desktop (View ▸ Theme may override)
+    window = MainWindow()  # its View ▸ Theme follows the desktop's later changes
     if file is not None and not window.files.open_file(file):
         return 2
     window.show()

@@ -52,12 +52,6 @@ def cut_selection(scene: DiagramScene) -> bool:
     return True
 
 
-def can_paste() -> bool:
-    """Whether the clipboard holds a Baton fragment."""
-    mime = QGuiApplication.clipboard().mimeData()
-    return mime is not None and mime.hasFormat(FRAGMENT_MIME)
-
-
 def paste(scene: DiagramScene, text: str | None = None) -> list[str]:
     """Paste the clipboard's fragment (or `text`); selects and returns the new elements."""
     if text is None:

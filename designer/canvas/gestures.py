@@ -166,13 +166,7 @@ class NewFlowGesture(_LinkGesture):
 
     def refusal(self, target: NodeItem) -> str | None:
         """Why a flow to `target` is not allowed, or None when it is."""
-        if target is self.source:
-            return "a node cannot flow into itself"
-        if not target.accepts_incoming():
-            return "nothing flows into the start"
-        if self.scene.document.flow(self.source.node_id, target.node_id) is not None:
-            return "these nodes are already connected"
-        return None
+        return flow_refusal(self.scene, self.source, target)
 
     def release(self, pos: QPointF) -> None:
         target, valid = self._target, self._valid
@@ -208,23 +202,7 @@ class AfterLinkGesture(_LinkGesture):
 
     def refusal(self, target: StepCardItem) -> str | None:
         """Why `target` cannot wait for the source step, or None when it can."""
-        document = self.scene.document
-        stage = document.stage_of(self.source.step_id)
-        if stage is None or document.stage_of(target.step_id) is not stage:
-            return "after links join steps of one stage"
-        waits_for = {s.id: set(s.after) for s in stage.steps}
-        if self.source.step_id in waits_for[target.step_id]:
-            return "already linked"
-        # Refuse a cycle: the source must not (transitively) wait for the target.
-        pending, seen = [self.source.step_id], set()
-        while pending:
-            current = pending.pop()
-            if current == target.step_id:
-                return "this would make the steps wait for each other"
-            if current not in seen:
-                seen.add(current)
-                pending.extend(waits_for.get(current, ()))
-        return None
+        return after_refusal(self.scene, self.source.step_id, target.step_id)
 
     def release(self, pos: QPointF) -> None:
         target, valid = self._target, self._valid
@@ -232,6 +210,64 @@ class AfterLinkGesture(_LinkGesture):
         if valid and isinstance(target, StepCardItem):
             command = LinkAfterCommand(self.scene.document, self.source.step_id, target.step_id)
             self.scene.push(command)
+
+
+class PickOnClick(Gesture):
+    """A link gesture driven by clicks instead of a drag (the context pad's "Connect to…",
+    "Runs after…"): the pointer shows the preview, the next click picks the target.
+
+    The scene completes it on the next press; Escape cancels it like any gesture.
+    """
+
+    completes_on_press = True
+
+    def __init__(self, scene: DiagramScene, link: NewFlowGesture | AfterLinkGesture) -> None:
+        super().__init__(scene)
+        self._link = link
+
+    def move(self, pos: QPointF, modifiers: Qt.KeyboardModifier) -> None:
+        self._link.move(pos, modifiers)
+
+    def release(self, pos: QPointF) -> None:
+        self._link.move(pos, Qt.KeyboardModifier.NoModifier)
+        self._link.release(pos)
+
+    def cancel(self) -> None:
+        self._link.cancel()
+
+
+def flow_refusal(scene: DiagramScene, source: NodeItem, target: NodeItem) -> str | None:
+    """Why a flow from `source` to `target` is not allowed, or None when it is."""
+    if target is source:
+        return "a node cannot flow into itself"
+    if not source.accepts_outgoing():
+        return "nothing flows out of an end"
+    if not target.accepts_incoming():
+        return "nothing flows into the start"
+    if scene.document.flow(source.node_id, target.node_id) is not None:
+        return "these nodes are already connected"
+    return None
+
+
+def after_refusal(scene: DiagramScene, predecessor: str, step_id: str) -> str | None:
+    """Why `step_id` cannot wait for `predecessor`, or None when it can."""
+    document = scene.document
+    stage = document.stage_of(predecessor)
+    if stage is None or document.stage_of(step_id) is not stage or predecessor == step_id:
+        return "after links join two steps of one stage"
+    waits_for = {s.id: set(s.after) for s in stage.steps}
+    if predecessor in waits_for[step_id]:
+        return "already linked"
+    # Refuse a cycle: the predecessor must not (transitively) wait for the step.
+    pending, seen = [predecessor], set()
+    while pending:
+        current = pending.pop()
+        if current == step_id:
+            return "this would make the steps wait for each other"
+        if current not in seen:
+            seen.add(current)
+            pending.extend(waits_for.get(current, ()))
+    return None
 
 
 class StepDragGesture(Gesture):

@@ -2,6 +2,10 @@
 
 The diagram is rendered into a pixmap only after the document changes (debounced), so
 panning costs one pixmap blit plus a rectangle. Click or drag in it to move the view.
+
+It shows only when it helps: when the user wants it (View ▸ Minimap, remembered by the
+window) and the diagram does not fit in the view. A small canvas showing everything keeps
+all its room.
 """
 
 from __future__ import annotations
@@ -38,8 +42,26 @@ class MinimapWidget(QWidget):
         view.diagram.document_changed.connect(self._schedule)
         self._frame_pen = QPen(theme.ACCENT, 1.5)
         self._border_pen = QPen(theme.OUTLINE, 1.0)
+        self.wanted = True  # the user's choice; shown only when the diagram does not fit
+        self.hide()  # until the view knows whether the diagram fits
+
+    def set_wanted(self, wanted: bool) -> None:
+        """The user's choice (View ▸ Minimap): shown when wanted and the diagram overflows."""
+        self.wanted = bool(wanted)
+        self.follow_view()
+
+    def follow_view(self) -> None:
+        """Show or hide as the view's zoom, scroll, size or the diagram changed."""
+        shown = self.wanted and not self._diagram_fits()
+        if shown == self.isHidden():
+            self.setVisible(shown)
+
+    def _diagram_fits(self) -> bool:
+        bounds = self._view.diagram.diagram_bounds()
+        return bounds.isNull() or self._view.visible_scene_rect().contains(bounds)
 
     def _schedule(self) -> None:
+        self.follow_view()
         if self.isVisible():
             self._timer.start()
 

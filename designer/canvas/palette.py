@@ -81,6 +81,10 @@ class PalettePanel(QListWidget):
             "QListWidget#palette { border: none; background: transparent; }"
             "QListWidget#palette::item { padding: 6px 4px; border-radius: 6px; }"
             f"QListWidget#palette::item:hover {{ background: {theme.PALETTE_HOVER}; }}"
+            # A picked entry keeps a readable label, focused or not (the platform's inactive
+            # selection is white text on light grey).
+            f"QListWidget#palette::item:selected {{ background: {theme.PALETTE_HOVER};"
+            f" color: {theme.TEXT.name()}; }}"
         )
         for i in range(self.count()):
             item = self.item(i)
@@ -101,3 +105,4 @@ class PalettePanel(QListWidget):
         drag.setMimeData(palette_mime(item.data(Qt.ItemDataRole.UserRole)))
         drag.setPixmap(item.icon().pixmap(32, 32))
         drag.exec(Qt.DropAction.CopyAction)
+        self.clearSelection()  # the entry was a source, not a choice: nothing stays picked

@@ -78,8 +78,7 @@ class PaletteDropGesture:
                 index = stage.card_index_at(pos)
                 self.scene.push(AddStepCommand(document, stage.node_id, step, index))
                 return step.id
-            node = new_node(document, "stage", taken={step.id})
-            node.name = step.name
+            node = new_node(document, "stage", taken={step.id})  # "Stage N", not the step's name
             macro = CompoundCommand(f"Add {step.name}")
             AddNodeCommand(document, node, self._place(node, pos), parent=macro)
             AddStepCommand(document, node.id, step, parent=macro)

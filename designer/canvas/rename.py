@@ -1,7 +1,7 @@
 """Rename in place: a line edit over the element's name (double-click or F2).
 
-Enter commits one UpdateNodeCommand/UpdateStepCommand with the new name; Escape or leaving
-the field without changes pushes nothing.
+Enter commits one RenameCommand with the new name (the id follows a name it was made from);
+Escape or leaving the field without changes pushes nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from designer.canvas import geometry, theme
 from designer.canvas.items import StageItem, StepCardItem
-from designer.commands import UpdateNodeCommand, UpdateStepCommand
+from designer.commands import RenameCommand
 
 if TYPE_CHECKING:
     from designer.canvas.view import DiagramView
@@ -76,10 +76,9 @@ class RenameEditor(QLineEdit):
         name = self.text().strip()
         if element is None or name == (element.name or ""):
             return
-        if scene.document.is_step(key):
-            scene.push(UpdateStepCommand(scene.document, key, {"name": name}, "Rename step"))
-        else:
-            scene.push(UpdateNodeCommand(scene.document, key, {"name": name}, "Rename"))
+        command = RenameCommand(scene.document, key, name)
+        scene.push(command)
+        scene.select_keys([command.new_id])
         self._view.setFocus()
 
     def cancel(self) -> None:

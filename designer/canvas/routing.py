@@ -15,7 +15,7 @@ from PySide6.QtGui import QPainterPath, QPainterPathStroker
 from PySide6.QtWidgets import QGraphicsScene
 
 from designer.canvas.items import FlowItem, NodeItem, StageItem
-from designer.canvas.items.flow import rounded_path, route
+from designer.canvas.items.flow import ARROW, rounded_path, route
 from designer.document import Change, ChangeKind
 
 LANE = 36.0  # how far below the nodes it passes a backward flow runs
@@ -59,7 +59,9 @@ class FlowRouter(QObject):
         source_rect, target_rect = source.box(), target.box()
         floor = None
         self._loops.discard(item.key)  # type: ignore[arg-type]
-        if target_rect.left() < source_rect.left():  # going back: find a clear lane below
+        # Going back (or straight down to a node in the same column, a wrap to the next
+        # row): find a clear lane below.
+        if target.anchor_in().x() < source.anchor_out().x() + 2 * ARROW:
             self._loops.add((item.source, item.target))
             floor = self._clear_below(source_rect.bottom(), target_rect.left(), source_rect.right())
             if floor + 2 * LANE > target_rect.top() > source_rect.bottom():

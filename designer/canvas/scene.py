@@ -41,7 +41,7 @@ from engine.definition import AnyNode, Flow, Position, StageNode
 from engine.validation import Diagnostic
 
 SCENE_MARGIN = 1600.0
-CARD_LOD = 0.3
+CARD_LOD = 0.2  # below this a card is under ten pixels high: drawn as a bar
 
 
 class DiagramScene(QGraphicsScene):
@@ -405,7 +405,20 @@ class DiagramScene(QGraphicsScene):
                 return item
         return None
 
+    def start_gesture(self, gesture: Gesture) -> None:
+        """Run a gesture begun elsewhere (the context pad's pick-a-target modes)."""
+        self.cancel_gesture()
+        self._gesture = gesture
+
     def mousePressEvent(self, event: QGraphicsSceneMouseEvent) -> None:
+        if getattr(self._gesture, "completes_on_press", False):
+            if event.button() == Qt.MouseButton.LeftButton:
+                gesture, self._gesture = self._gesture, None
+                gesture.release(event.scenePos())  # type: ignore[union-attr]
+            else:
+                self.cancel_gesture()
+            event.accept()
+            return
         gesture = None
         if event.button() == Qt.MouseButton.LeftButton and self._gesture is None:
             gesture = pick_gesture(self, event.scenePos(), event.modifiers())

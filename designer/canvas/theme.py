@@ -242,3 +242,4 @@ def on_forget(forget: Callable[[], None]) -> None:
 
 
 atexit.register(forget_rendered)
+

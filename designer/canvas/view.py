@@ -18,7 +18,8 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
 
-from designer.canvas import geometry
+from designer.canvas import building, geometry
+from designer.canvas.context_pad import ContextPad
 from designer.canvas.minimap import MinimapWidget
 from designer.canvas.rename import RenameEditor
 from designer.canvas.scene import DiagramScene
@@ -39,6 +40,7 @@ class DiagramView(QGraphicsView):
     """Shows a DiagramScene; owns navigation, the minimap and the in-place rename editor."""
 
     zoom_changed = Signal(float)
+    link_refused = Signal(str)  # why C could not link the selection (for the status bar)
     files_dropped = Signal(list)  # list[Path] of files dropped onto the canvas
 
     def __init__(self, scene: DiagramScene, parent: QWidget | None = None) -> None:
@@ -68,6 +70,7 @@ class DiagramView(QGraphicsView):
         self._space_down = False
         self.minimap = MinimapWidget(self)
         self.rename_editor = RenameEditor(self)
+        self.context_pad = ContextPad(self)
         scene.rename_requested.connect(self.rename_editor.start)
 
     # --- zoom -------------------------------------------------------------------------------
@@ -93,6 +96,8 @@ class DiagramView(QGraphicsView):
 
     def _zoomed(self) -> None:
         self.diagram.set_zoom_level(self.zoom())
+        self.minimap.follow_view()
+        self.context_pad.place()
         self.zoom_changed.emit(self.zoom())
 
     def zoom_in(self) -> None:
@@ -208,6 +213,9 @@ class DiagramView(QGraphicsView):
             return
         if event.key() == Qt.Key.Key_Escape:
             self.diagram.cancel_gesture()
+        if event.key() == Qt.Key.Key_C and not event.modifiers() and self.link_selection():
+            event.accept()
+            return
         step = _NUDGE.get(Qt.Key(event.key()))
         if step is not None and self.diagram.selected_nodes():
             fine = event.modifiers() & Qt.KeyboardModifier.ShiftModifier
@@ -216,6 +224,16 @@ class DiagramView(QGraphicsView):
             event.accept()
             return
         super().keyPressEvent(event)
+
+    def link_selection(self) -> bool:
+        """C: connect the two selected nodes, or make the lower of two steps wait for the
+        upper one. Returns whether something was linked (else the reason is shown)."""
+        command, why = building.link_selection(self.diagram)
+        if command is None:
+            self.link_refused.emit(why)
+            return False
+        self.diagram.push(command)
+        return True
 
     def keyReleaseEvent(self, event: QKeyEvent) -> None:
         if event.key() == Qt.Key.Key_Space and not event.isAutoRepeat():
@@ -252,9 +270,12 @@ class DiagramView(QGraphicsView):
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
         self.minimap.place()
+        self.minimap.follow_view()
 
     def scrollContentsBy(self, dx: int, dy: int) -> None:
         super().scrollContentsBy(dx, dy)
+        self.minimap.follow_view()
+        self.context_pad.place()
         self.minimap.update()
 
     def visible_scene_rect(self) -> QRectF:

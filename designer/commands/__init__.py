@@ -10,6 +10,7 @@ from designer.commands.nodes import (
     SetLayoutCommand,
 )
 from designer.commands.properties import (
+    RenameCommand,
     RenameIdCommand,
     SetPropertiesCommand,
     UpdateFlowCommand,
@@ -36,6 +37,7 @@ __all__ = [
     "RemoveFlowCommand",
     "RemoveNodeCommand",
     "RemoveStepCommand",
+    "RenameCommand",
     "RenameIdCommand",
     "SetAfterCommand",
     "SetLayoutCommand",

@@ -12,20 +12,15 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from pydantic import TypeAdapter
-
 from designer.commands.base import CompoundCommand
 from designer.commands.flows import AddFlowCommand, RemoveFlowCommand
 from designer.commands.nodes import AddNodeCommand, RemoveNodeCommand
 from designer.commands.steps import AddStepCommand, RemoveStepCommand
 from designer.document import Document
 from designer.document.factory import new_node
-from engine.definition import AnyNode, AnyStep, Flow, Position, StageNode
-from engine.definition.models import Node, Step
+from engine.definition import AnyStep, Flow, Position, StageNode, parse_node, parse_step
 
 FRAGMENT_MIME = "application/x-baton-fragment+json"
-_NODE_ADAPTER: TypeAdapter[AnyNode] = TypeAdapter(Node)
-_STEP_ADAPTER: TypeAdapter[AnyStep] = TypeAdapter(Step)
 
 Key = str | tuple[str, str]
 
@@ -111,8 +106,8 @@ def paste_command(
     """
     try:
         data: dict[str, Any] = json.loads(text)
-        nodes = [_NODE_ADAPTER.validate_python(n) for n in data.get("nodes", [])]
-        loose = [(s["stage"], _STEP_ADAPTER.validate_python(s["step"])) for s in data["steps"]]
+        nodes = [parse_node(n) for n in data.get("nodes", [])]
+        loose = [(s["stage"], parse_step(s["step"])) for s in data["steps"]]
         flows = [Flow.model_validate(f) for f in data.get("flows", [])]
         layout = {k: Position.model_validate(v) for k, v in data.get("layout", {}).items()}
     except (ValueError, KeyError, TypeError):

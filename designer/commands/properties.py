@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from designer.document import Document
+from designer.document.naming import id_follows_name, id_for_name
 
 
 class SetPropertiesCommand(QUndoCommand):
@@ -92,3 +93,40 @@ class RenameIdCommand(QUndoCommand):
 
     def undo(self) -> None:
         self._document.rename_id(self._new_id, self._old_id)
+
+
+class RenameCommand(QUndoCommand):
+    """Give an element a new name; its id follows while it is still made from the name.
+
+    See `designer.document.naming`: a new element's id tracks its name until an
+    expression refers to it or the user gave it an id of their own.
+    """
+
+    def __init__(self, document: Document, element_id: str, name: str) -> None:
+        element = document.element(element_id)
+        if element is None:
+            raise KeyError(element_id)
+        super().__init__(f"Rename {element.name or element_id} to {name}")
+        self._document, self._old_id, self._name = document, element_id, name
+        self._is_step = document.is_step(element_id)
+        self._new_id = element_id
+        if id_follows_name(document, element):
+            self._new_id = id_for_name(document, element_id, name)
+        self._old: dict[str, Any] = {}
+
+    @property
+    def new_id(self) -> str:
+        """The element's id once renamed (its old id when the id stays put)."""
+        return self._new_id
+
+    def redo(self) -> None:
+        update = self._document.update_step if self._is_step else self._document.update_node
+        self._old = update(self._old_id, {"name": self._name})
+        if self._new_id != self._old_id:
+            self._document.rename_id(self._old_id, self._new_id)
+
+    def undo(self) -> None:
+        if self._new_id != self._old_id:
+            self._document.rename_id(self._new_id, self._old_id)
+        update = self._document.update_step if self._is_step else self._document.update_node
+        update(self._old_id, self._old)

@@ -7,17 +7,14 @@ type shares (id, name, `after`, start condition) is kept, so references to the i
 
 from __future__ import annotations
 
-from pydantic import TypeAdapter
 from PySide6.QtGui import QUndoCommand
 
 from designer.document import Document
-from engine.definition import AnyStep
-from engine.definition.models import Step
+from engine.definition import AnyStep, parse_step
 from engine.errors import InvalidInput
 
 STEP_TYPES = ("interactive", "background", "wait")
 _SHARED = ("id", "name", "after", "condition")
-_STEP: TypeAdapter[AnyStep] = TypeAdapter(Step)
 
 
 def converted_step(step: AnyStep, step_type: str) -> AnyStep:
@@ -25,7 +22,7 @@ def converted_step(step: AnyStep, step_type: str) -> AnyStep:
     if step_type not in STEP_TYPES:
         raise InvalidInput(f"{step_type!r} is not a step type", element=step.id, field="type")
     shared = {name: getattr(step, name) for name in _SHARED}
-    return _STEP.validate_python({**shared, "type": step_type})
+    return parse_step({**shared, "type": step_type})
 
 
 class ChangeStepTypeCommand(QUndoCommand):

@@ -6,15 +6,19 @@ to subscribers. Every user edit goes through a `QUndoCommand` (designer/commands
 `redo()` calls one method here and whose `undo()` calls its inverse, so each method returns
 what its inverse needs. Methods refuse invalid values (raising `InvalidInput`) before
 changing anything, so an invalid value is never written.
+
+`QUndoStack.push` keeps a command even when its `redo()` raises, so an edit is checked
+before it becomes a command: the `check_…` methods run exactly the checks of the matching
+edit method and change nothing (the inspector asks them; no view copies the rules).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, ValidationError
 
 from designer.document.changes import Change, ChangeKind
 from engine.definition import (
@@ -24,14 +28,14 @@ from engine.definition import (
     Orchestration,
     Position,
     StageNode,
+    parse_node,
+    parse_step,
 )
-from engine.definition.models import Node, Step
 from engine.errors import InvalidInput
 
 Listener = Callable[[Change], None]
+_M = TypeVar("_M", bound=BaseModel)
 
-_NODE_ADAPTER: TypeAdapter[AnyNode] = TypeAdapter(Node)
-_STEP_ADAPTER: TypeAdapter[AnyStep] = TypeAdapter(Step)
 _ID_SAFE = re.compile(r"[^A-Za-z0-9_]+")
 
 
@@ -129,14 +133,7 @@ class Document:
 
         Returns the previous values of exactly those fields (the inverse's argument).
         """
-        forbidden = set(changes) & {"nodes", "flows", "layout"}
-        if forbidden:
-            raise InvalidInput(f"set_properties cannot change {sorted(forbidden)}")
-        # Structure is not touched here; leave it out so a big diagram validates quickly.
-        data = self._definition.model_dump(by_alias=True, exclude={"nodes", "flows", "layout"})
-        old = {k: data[_alias(k)] for k in changes}
-        data.update({_alias(k): v for k, v in changes.items()})
-        candidate = _checked(Orchestration, data, element=None)
+        candidate, old = self._properties_candidate(changes)
         self._definition = candidate.model_copy(
             update={
                 "nodes": self._definition.nodes,
@@ -146,6 +143,24 @@ class Document:
         )
         self._announce(Change(ChangeKind.PROPERTIES_CHANGED), structural=True)
         return old
+
+    def check_properties(self, changes: dict[str, Any]) -> None:
+        """Raise `InvalidInput` when `set_properties(changes)` would refuse; change nothing."""
+        self._properties_candidate(changes)
+
+    def _properties_candidate(
+        self, changes: dict[str, Any]
+    ) -> tuple[Orchestration, dict[str, Any]]:
+        forbidden = set(changes) & {"nodes", "flows", "layout"}
+        if forbidden:
+            raise InvalidInput(f"set_properties cannot change {sorted(forbidden)}")
+        if "id" in changes and not str(changes["id"]).strip():
+            raise InvalidInput("The orchestration needs an ID.", field="id")
+        # Structure is not touched here; leave it out so a big diagram validates quickly.
+        data = self._definition.model_dump(by_alias=True, exclude={"nodes", "flows", "layout"})
+        old = {k: data[_alias(k)] for k in changes}
+        data.update({_alias(k): v for k, v in changes.items()})
+        return _checked(Orchestration.model_validate, data, element=None), old
 
     # --- nodes ------------------------------------------------------------------------------
 
@@ -196,16 +211,25 @@ class Document:
 
     def update_node(self, node_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Change fields of a node other than its id. Returns the previous values."""
+        node, new, old = self._node_candidate(node_id, changes)
+        index = self._definition.nodes.index(node)
+        self._definition.nodes[index] = new
+        self._announce(Change(ChangeKind.NODE_CHANGED, node_id), structural=True)
+        return old
+
+    def check_node_update(self, node_id: str, changes: dict[str, Any]) -> None:
+        """Raise `InvalidInput` when `update_node` would refuse these changes; change nothing."""
+        self._node_candidate(node_id, changes)
+
+    def _node_candidate(
+        self, node_id: str, changes: dict[str, Any]
+    ) -> tuple[AnyNode, AnyNode, dict[str, Any]]:
         node = self._require(node_id)
         if self.is_step(node_id):
             raise InvalidInput(f"{node_id!r} is a step; use update_step", element=node_id)
         data = node.model_dump(by_alias=True)
         old = _replace_fields(data, changes, node_id)
-        new = _checked(_NODE_ADAPTER, data, element=node_id)
-        index = self._definition.nodes.index(node)
-        self._definition.nodes[index] = new
-        self._announce(Change(ChangeKind.NODE_CHANGED, node_id), structural=True)
-        return old
+        return node, _checked(parse_node, data, element=node_id), old
 
     # --- steps ------------------------------------------------------------------------------
 
@@ -243,13 +267,23 @@ class Document:
 
     def update_step(self, step_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Change fields of a step other than its id. Returns the previous values."""
+        stage, index, new, old = self._step_candidate(step_id, changes)
+        stage.steps[index] = new
+        self._announce(Change(ChangeKind.STEP_CHANGED, step_id, stage=stage.id), structural=True)
+        return old
+
+    def check_step_update(self, step_id: str, changes: dict[str, Any]) -> None:
+        """Raise `InvalidInput` when `update_step` would refuse these changes; change nothing."""
+        self._step_candidate(step_id, changes)
+
+    def _step_candidate(
+        self, step_id: str, changes: dict[str, Any]
+    ) -> tuple[StageNode, int, AnyStep, dict[str, Any]]:
         stage = self._require_stage_of(step_id)
         index = next(i for i, s in enumerate(stage.steps) if s.id == step_id)
         data = stage.steps[index].model_dump(by_alias=True)
         old = _replace_fields(data, changes, step_id)
-        stage.steps[index] = _checked(_STEP_ADAPTER, data, element=step_id)
-        self._announce(Change(ChangeKind.STEP_CHANGED, step_id, stage=stage.id), structural=True)
-        return old
+        return stage, index, _checked(parse_step, data, element=step_id), old
 
     # --- ids --------------------------------------------------------------------------------
 
@@ -258,20 +292,9 @@ class Document:
 
         Announces ELEMENT_RENAMED (element = the new id, old_id = the previous one).
         """
+        self.check_rename(old_id, new_id)
         element = self._require(old_id)
         stage = self._lookup()[old_id][1]  # a step keeps its stage
-        if new_id != old_id and (
-            self.element(new_id) is not None
-            or new_id in {v.name for v in self._definition.variables}
-        ):
-            raise InvalidInput(f"the id {new_id!r} is already used", element=old_id, field="id")
-        if not new_id.isidentifier():
-            raise InvalidInput(
-                f"{new_id!r} is not an identifier",
-                element=old_id,
-                field="id",
-                hint="use letters, digits and underscores, not starting with a digit",
-            )
         element.id = new_id
         for flow in self._definition.flows:
             if flow.source == old_id:
@@ -288,6 +311,22 @@ class Document:
             Change(ChangeKind.ELEMENT_RENAMED, new_id, stage=stage, old_id=old_id),
             structural=True,
         )
+
+    def check_rename(self, old_id: str, new_id: str) -> None:
+        """Raise `InvalidInput` when `rename_id(old_id, new_id)` would refuse; change nothing."""
+        self._require(old_id)
+        if not new_id.isidentifier():
+            raise InvalidInput(
+                f"{new_id!r} is not an identifier",
+                element=old_id,
+                field="id",
+                hint="use letters, digits and underscores, not starting with a digit",
+            )
+        if new_id != old_id and (
+            self.element(new_id) is not None
+            or new_id in {v.name for v in self._definition.variables}
+        ):
+            raise InvalidInput(f"The ID {new_id!r} is already used.", element=old_id, field="id")
 
     # --- flows ------------------------------------------------------------------------------
 
@@ -316,16 +355,25 @@ class Document:
 
     def update_flow(self, source: str, target: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Change a flow's condition or default flag. Returns the previous values."""
+        flow, new, old = self._flow_candidate(source, target, changes)
+        flows = self._definition.flows
+        flows[flows.index(flow)] = new
+        self._announce(Change(ChangeKind.FLOW_CHANGED, source, flow=(source, target)))
+        return old
+
+    def check_flow_update(self, source: str, target: str, changes: dict[str, Any]) -> None:
+        """Raise `InvalidInput` when `update_flow` would refuse these changes; change nothing."""
+        self._flow_candidate(source, target, changes)
+
+    def _flow_candidate(
+        self, source: str, target: str, changes: dict[str, Any]
+    ) -> tuple[Flow, Flow, dict[str, Any]]:
         flow = self.flow(source, target)
         if flow is None:
             raise InvalidInput(f"no flow from {source!r} to {target!r}", element=source)
         data = flow.model_dump(by_alias=True)
         old = _replace_fields(data, changes, source)
-        new = _checked(Flow, data, element=source)
-        flows = self._definition.flows
-        flows[flows.index(flow)] = new
-        self._announce(Change(ChangeKind.FLOW_CHANGED, source, flow=(source, target)))
-        return old
+        return flow, _checked(Flow.model_validate, data, element=source), old
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -366,11 +414,11 @@ def _replace_fields(data: dict[str, Any], changes: dict[str, Any], element: str)
     return old
 
 
-def _checked(model: Any, data: dict[str, Any], *, element: str | None) -> Any:
+def _checked(
+    parse: Callable[[dict[str, Any]], _M], data: dict[str, Any], *, element: str | None
+) -> _M:
     try:
-        if isinstance(model, TypeAdapter):
-            return model.validate_python(data)
-        return model.model_validate(data)
+        return parse(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         # Drop pydantic's union tag (the element's `type`) from the field path.

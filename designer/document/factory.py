@@ -1,10 +1,9 @@
-"""New elements as the palette creates them: sensible names and ids unique in a document."""
+"""New elements as the palette creates them: sensible names, ids made from them, unique."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from designer.document.document import Document
+from designer.document.naming import slug
 from engine.definition import (
     AnyNode,
     AnyStep,
@@ -17,12 +16,11 @@ from engine.definition import (
     WaitStep,
 )
 
-ElementKind = Literal["stage", "interactive", "background", "wait", "decision", "end", "start"]
 STEP_KINDS: frozenset[str] = frozenset({"interactive", "background", "wait"})
 NODE_KINDS: frozenset[str] = frozenset({"stage", "decision", "end", "start"})
 
 _DEFAULT_NAMES = {
-    "stage": "New stage",
+    "stage": "Stage",  # numbered: Stage 1, Stage 2...
     "interactive": "Review",
     "background": "Automated action",
     "wait": "Wait for event",
@@ -33,9 +31,9 @@ _DEFAULT_NAMES = {
 
 
 def new_node(document: Document, kind: str, taken: set[str] | None = None) -> AnyNode:
-    """A fresh node of `kind` with an unused id (also avoiding `taken`)."""
-    name = _DEFAULT_NAMES[kind]
-    node_id = _fresh_id(document, kind, taken)
+    """A fresh node of `kind`, its id made from its name and unused (also avoiding `taken`)."""
+    name = _stage_name(document) if kind == "stage" else _DEFAULT_NAMES[kind]
+    node_id = _fresh_id(document, slug(name), taken)
     if kind == "stage":
         return StageNode(id=node_id, type="stage", name=name)
     if kind == "decision":
@@ -48,9 +46,9 @@ def new_node(document: Document, kind: str, taken: set[str] | None = None) -> An
 
 
 def new_step(document: Document, kind: str, taken: set[str] | None = None) -> AnyStep:
-    """A fresh step of `kind` with an unused id (also avoiding `taken`)."""
+    """A fresh step of `kind`, its id made from its name and unused (also avoiding `taken`)."""
     name = _DEFAULT_NAMES[kind]
-    step_id = _fresh_id(document, f"{kind}_step", taken)
+    step_id = _fresh_id(document, slug(name), taken)
     if kind == "interactive":
         return InteractiveStep(id=step_id, type="interactive", name=name)
     if kind == "background":
@@ -58,6 +56,15 @@ def new_step(document: Document, kind: str, taken: set[str] | None = None) -> An
     if kind == "wait":
         return WaitStep(id=step_id, type="wait", name=name)
     raise ValueError(f"{kind!r} is not a step kind")
+
+
+def _stage_name(document: Document) -> str:
+    """`Stage N`, the first number no stage is named with yet."""
+    names = {node.name for node in document.definition.stages()}
+    number = len(document.definition.stages()) + 1
+    while f"Stage {number}" in names:
+        number += 1
+    return f"Stage {number}"
 
 
 def _fresh_id(document: Document, base: str, taken: set[str] | None) -> str:

@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any
 
 from designer.canvas.overlay.heatmap import HeatCell, HeatmapData, format_hours
+from designer.runs.formatting import counted
 from designer.runs.moments import snapshot_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
@@ -152,8 +153,8 @@ def heatmap_of_runs(aggregate: RunsAggregate, metric: str = "now") -> HeatmapDat
             value=float(value),
             label=" · ".join(parts),
             tooltip=(
-                f"{step.now} run(s) here now; {len(step.spent_hours)} visit(s), median "
-                f"{format_hours(step.median_hours)}; {step.failures} failure(s)"
+                f"{counted(step.now, 'run')} here now; {counted(len(step.spent_hours), 'visit')},"
+                f" median {format_hours(step.median_hours)}; {counted(step.failures, 'failure')}"
             ),
         )
     crowded = [s for s in aggregate.steps.values() if s.now > 0]
@@ -161,13 +162,14 @@ def heatmap_of_runs(aggregate: RunsAggregate, metric: str = "now") -> HeatmapDat
     top = max((c.value for c in cells.values()), default=0.0)
     unit = format_hours if metric == "median" else (lambda v: f"{v:g}")
     return HeatmapData(
-        title=f"{METRICS[metric]} · {aggregate.runs} runs of v{aggregate.version}",
+        title=f"{METRICS[metric]} · {counted(aggregate.runs, 'run')} of v{aggregate.version}",
         cells=cells,
         low_text=unit(0.0),
         high_text=unit(top),
         bottleneck=worst.step_id if worst else None,
         bottleneck_note=(
-            f"{worst.now} of {aggregate.runs} runs are at {worst.step_id} now "
+            f"{worst.now} of {counted(aggregate.runs, 'run')} {'is' if worst.now == 1 else 'are'}"
+            f" at {worst.step_id} now "
             f"(median {format_hours(worst.median_hours)} there)"
             if worst
             else ""

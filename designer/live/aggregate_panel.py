@@ -28,7 +28,7 @@ from designer.canvas.scene import DiagramScene
 from designer.live.aggregate import METRICS, RunsAggregate, heatmap_of_runs, load_aggregate
 from designer.live.bridge import EngineBridge
 from designer.live.monitor import RunMonitor
-from designer.runs.formatting import when
+from designer.runs.formatting import counted, when
 
 REFRESH_MS = 1000
 _STORED_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z")
@@ -141,7 +141,8 @@ class AggregatePanel(QWidget):
             self.version.blockSignals(False)
         crowd = sum(s.now for s in aggregate.steps.values())
         self.summary.setText(
-            f"{aggregate.runs} run(s) of version {aggregate.version}; {crowd} open step(s) "
+            f"{counted(aggregate.runs, 'run')} of version {aggregate.version};"
+            f" {counted(crowd, 'open step')} "
             f"now; {len(aggregate.stuck)} stuck."
             if aggregate.version is not None
             else "No runs of this orchestration yet."

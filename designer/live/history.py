@@ -104,7 +104,7 @@ class EventLogModel(QAbstractTableModel):
             return (
                 str(event["seq"]),
                 when(event["time"]),
-                event.get("actor") or "",
+                event.get("actor") or "engine",  # nobody called: the engine moved on itself
                 title,
                 details,
             )[column]

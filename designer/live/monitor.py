@@ -167,14 +167,3 @@ class RunMonitor(QObject):
             return
         self.pinned = snapshot.seq
         self.overlay.apply(OverlayState.from_snapshot(snapshot, self._events))
-
-    def show_moment(self, seq: int) -> None:
-        """Show the run as it was right after event `seq` (without a history panel)."""
-        if self._plan is None:
-            return
-        if seq >= self.last_seq:
-            self.pinned = None
-            self._show_live()
-            return
-        self.pinned = seq
-        self.overlay.apply(state_of_log(self._events, self._plan, seq))

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from designer.runs.formatting import counted
 from engine.runtime import Engine
 from engine.store import directory
 
@@ -241,7 +242,7 @@ class BulkReassignDialog(_ActionDialog):
         source = self.source.currentData()
         count = self._counts.get(source, 0)
         runs = len(self._runs.get(source, ()))
-        self.preview.setText(f"{count} open item(s) in {runs} run(s) will move.")
+        self.preview.setText(f"{counted(count, 'open item')} in {counted(runs, 'run')} will move.")
 
     def _problem(self) -> str | None:
         to = self.to.currentText().strip()

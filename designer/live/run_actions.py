@@ -21,6 +21,7 @@ from designer.live.operator_dialogs import (
     StepActionDialog,
     assignee_choices,
 )
+from designer.runs.formatting import counted
 from engine.runtime import Engine
 
 if TYPE_CHECKING:
@@ -183,7 +184,7 @@ class RunActions(QObject):
                 self.bridge.submit(
                     lambda engine: engine.reassign_all(frm, to, reason, actor=actor),
                     lambda ids: self._panel.show_notice(
-                        f"Moved {len(ids)} item(s) from {frm} to {to}."
+                        f"Moved {counted(len(ids), 'item')} from {frm} to {to}."
                     ),
                     self._panel.show_error,
                 )

@@ -145,6 +145,9 @@ class RunsModel(QAbstractTableModel):
     def _problems(self, run: dict[str, Any]) -> list[str]:
         # An unworkable assignee is the thing to fix; overdue items follow from it.
         problems = sorted(self._stuck.get(run["id"], []), key=lambda p: "overdue" in p)
+        # The engine lists failed runs as stuck too; the run's own status is fresher than
+        # the periodically reloaded stuck map, so it leads and is never shown twice.
+        problems = [p for p in problems if not p.startswith("failed: ")]
         if run["status"] == "failed" and run.get("error"):
             problems.insert(0, f"failed: {run['error']}")
         return problems

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.live.run_actions import RunActions
 from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
-from designer.runs.formatting import operator_name
+from designer.runs.formatting import counted, operator_name
 from engine.definition import Orchestration
 from engine.runtime import Engine
 
@@ -77,6 +77,7 @@ class RunsPanel(QWidget):
         self.orchestration_id: str | None = None
         self.run_actions = RunActions(bridge, self, self.actor)
         self._pending: set[str] = set()
+        self._select_when_listed: str | None = None  # a run just started here
         self.model = RunsModel(bridge.now, self)
         self.proxy = RunsFilter(self)
         self.proxy.setSourceModel(self.model)
@@ -176,6 +177,8 @@ class RunsPanel(QWidget):
         selected = self.selected_run_id()
         self.model.reset(runs, stuck)
         self._count()
+        if self._select_when_listed and self.model.row_of(self._select_when_listed) >= 0:
+            selected, self._select_when_listed = self._select_when_listed, None
         if selected:
             self.select_run(selected)
 
@@ -202,6 +205,10 @@ class RunsPanel(QWidget):
                 self.model.update(runs)
                 self._count()
                 self._update_actions()
+                new_run = self._select_when_listed
+                if new_run and self.model.row_of(new_run) >= 0:
+                    self._select_when_listed = None
+                    self.select_run(new_run)
 
         self.bridge.submit(load, loaded, self.show_error)
         self._schedule_stuck()
@@ -236,6 +243,14 @@ class RunsPanel(QWidget):
         run = self.selected_run()
         return run["id"] if run else None
 
+    def select_new_run(self, run_id: str) -> None:
+        """Select a run just started, now or as soon as the list has caught up with it."""
+        if self.model.row_of(run_id) >= 0:
+            self.select_run(run_id)
+            return
+        self._select_when_listed = run_id
+        self.refresh()
+
     def select_run(self, run_id: str) -> None:
         """Select a run (if it is listed and passes the filter)."""
         source = self.model.index(self.model.row_of(run_id), 0)
@@ -255,7 +270,8 @@ class RunsPanel(QWidget):
 
     def _count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        self.count_label.setText(f"{shown} of {total} runs" if shown != total else f"{total} runs")
+        runs = counted(total, "run")
+        self.count_label.setText(f"{shown} of {runs}" if shown != total else runs)
 
     def _update_actions(self) -> None:
         self.run_actions.update(self.selected_run())

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from designer.document import Document
 from designer.panels.icons import severity_icon
 from designer.panels.problems_model import DIAGNOSTIC_ROLE, MESSAGE_COLUMN, ProblemsModel
+from designer.panels.themed import themed_style
 from engine.validation import Diagnostic
 
 _STYLE = """
@@ -51,7 +52,7 @@ class ProblemsPanel(QWidget):
         """With a `document`, elements are shown by name and kind icon, not by id alone."""
         super().__init__(parent)
         self.setObjectName("problemsPanel")
-        self.setStyleSheet(_STYLE)
+        self.restyle()
         self._model = ProblemsModel(document, self)
 
         self.errors_button = self._toggle("error")
@@ -116,6 +117,10 @@ class ProblemsPanel(QWidget):
 
     # --- public -----------------------------------------------------------------------------
 
+    def restyle(self, dark: bool = False) -> None:
+        """Colours of the light or the dark palette."""
+        self.setStyleSheet(themed_style(_STYLE, dark))
+
     def set_diagnostics(self, diagnostics: list[Diagnostic]) -> None:
         """Show these diagnostics (replacing the previous ones), keeping sort and filters."""
         self._model.set_diagnostics(diagnostics)
@@ -134,11 +139,6 @@ class ProblemsPanel(QWidget):
     def visible_diagnostics(self) -> list[Diagnostic]:
         """The diagnostics passing the filters, in display order."""
         return self._model.rows()
-
-    def show_severity(self, severity: str, shown: bool) -> None:
-        """Switch a severity's rows on or off (as the toolbar toggles do)."""
-        button = self.errors_button if severity == "error" else self.warnings_button
-        button.setChecked(shown)
 
     # --- building ---------------------------------------------------------------------------
 

@@ -27,6 +27,11 @@ STATUS_COLORS = {
 OVERDUE_COLOR = "#d93025"
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """`1 run`, `2 runs`: a count with its noun in the right number."""
+    return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
 def status_color(status: str | None) -> QColor:
     """The colour of a run, stage or step status."""
     return QColor(STATUS_COLORS.get(status or "", "#5f6368"))

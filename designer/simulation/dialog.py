@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from designer.canvas import DiagramScene, DiagramView
 from designer.canvas.overlay import HeatmapOverlay
 from designer.document import Document
+from designer.runs.formatting import counted
 from designer.selection import Selection
 from designer.simulation.export import write_results_csv, write_results_json
 from designer.simulation.heat import METRICS, heatmap_of_simulation
@@ -250,7 +251,7 @@ class SimulationDialog(QDialog):
         self.progress.setRange(0, 1000)
         self.progress.setValue(round(progress.fraction * 1000))
         self.progress.setFormat(
-            f"{progress.runs_finished} of {progress.runs_planned} runs · "
+            f"{progress.runs_finished} of {counted(progress.runs_planned, 'run')} · "
             f"day {progress.virtual_hours / 24:.0f}"
         )
 
@@ -265,8 +266,8 @@ class SimulationDialog(QDialog):
         if not result.canceled:
             self.progress.setValue(1000)
         self._say(
-            f"{done}: {result.runs_completed} of {result.runs_started} runs completed in "
-            f"{result.virtual_hours / 24:.0f} simulated days."
+            f"{done}: {result.runs_completed} of {counted(result.runs_started, 'run')}"
+            f" completed in {result.virtual_hours / 24:.0f} simulated days."
         )
 
     def _failed(self, message: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from designer.canvas.overlay import HeatCell, HeatmapData, format_hours
+from designer.runs.formatting import counted
 from engine.simulation import SimulationResult
 
 METRICS = {
@@ -39,7 +40,7 @@ def heatmap_of_simulation(result: SimulationResult, metric: str = "mean_wait_h")
     top = max((c.value for c in cells.values()), default=0.0)
     bottleneck = result.bottleneck
     return HeatmapData(
-        title=f"{METRICS[metric]} · {result.runs_started} simulated runs",
+        title=f"{METRICS[metric]} · {counted(result.runs_started, 'simulated run')}",
         cells=cells,
         low_text=format_hours(0) if hours else "0",
         high_text=format_hours(top) if hours else f"{top:g}",

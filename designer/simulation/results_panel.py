@@ -2,8 +2,9 @@
 
 Plots are pyqtgraph (pure Python on our PySide6, quick with long series; QtCharts is not in
 PySide6-Essentials): the cycle time distribution of completed runs, and per assignee the
-queue length and the utilization over simulated time. The table splits each stage's and
-step's time into waiting (in an assignee's queue) and working.
+queue length and the utilization (per day or week, see `series`) over simulated time, each
+with its legend under the plot, never over the lines. The table splits each stage's and
+step's time into waiting (in an assignee's queue) and working, one unit per column.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from PySide6.QtWidgets import (
 )
 
 from designer.canvas.overlay import format_hours
+from designer.simulation.series import column_unit, utilization_by_period, utilization_period
 from engine.simulation import SimulationResult
 
 NO_VALUE = "\u2014"  # an em dash: nothing measured yet
 SERIES_COLORS = ["#1a73e8", "#e8710a", "#188038", "#a142f4", "#d93025", "#12b5cb", "#f9ab00"]
 TABLE_COLUMNS = ("Stage / step", "Assignee", "Runs", "Waiting", "Working", "Total", "p90 total")
+DURATION_COLUMNS = (3, 4, 5, 6)
 _BANNER = (
     "QLabel { background: #fce8e6; color: #8c1d18; border: 1px solid #f4c7c3;"
     " border-radius: 6px; padding: 8px 10px; }"
@@ -68,15 +71,21 @@ class ResultsPanel(QWidget):
         self.tabs = QTabWidget()
         self.cycle_plot = _plot("Cycle time of completed runs", "days", "runs")
         self.queue_plot = _plot("Items waiting per assignee", "day", "items waiting")
-        self.utilization_plot = _plot("Utilization per assignee", "day", "% busy")
+        self.utilization_plot = _plot("Utilization per assignee", "day", "% of working time busy")
         self.utilization_plot.setYRange(0, 100)
+        self.queue_legend = SeriesLegend()
+        self.utilization_legend = SeriesLegend()
         self.table = QTreeWidget()
         self.table.setHeaderLabels(list(TABLE_COLUMNS))
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Names first and whole: the numbers are short, the panel scrolls sideways if need be.
+        self.table.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.header().setStretchLastSection(False)
         self.tabs.addTab(self.cycle_plot, "Cycle time")
-        self.tabs.addTab(self.queue_plot, "Queues")
-        self.tabs.addTab(self.utilization_plot, "Utilization")
+        self.tabs.addTab(_with_legend(self.queue_plot, self.queue_legend), "Queues")
+        self.tabs.addTab(
+            _with_legend(self.utilization_plot, self.utilization_legend), "Utilization"
+        )
         self.tabs.addTab(self.table, "Waiting vs working")
         layout.addWidget(self.tabs, 1)
 
@@ -84,8 +93,8 @@ class ResultsPanel(QWidget):
         """Fill every tile, plot and row from a result."""
         for plot in (self.cycle_plot, self.queue_plot, self.utilization_plot):
             plot.clear()
-            if plot.plotItem.legend is not None:
-                plot.plotItem.legend.clear()
+        for legend in (self.queue_legend, self.utilization_legend):
+            legend.show_series([])
         self.table.clear()
         if result is None:
             self.bottleneck.hide()
@@ -132,22 +141,59 @@ class ResultsPanel(QWidget):
             self.cycle_plot.addItem(line)
 
     def _assignee_series(self, result: SimulationResult) -> None:
-        for plot in (self.queue_plot, self.utilization_plot):
-            plot.addLegend(offset=(-10, 10))
+        shown: list[tuple[str, str]] = []
+        horizon = max(
+            (max(w.series_hours, default=0.0) for w in result.assignees.values()), default=0.0
+        )
+        period = utilization_period(horizon)
+        self.utilization_plot.setTitle(
+            f"Utilization per assignee, per {'week' if period > 24 else 'day'}"
+        )
         for i, (name, who) in enumerate(result.assignees.items()):
             if not who.items:
                 continue
-            pen = pg.mkPen(SERIES_COLORS[i % len(SERIES_COLORS)], width=2)
+            color = SERIES_COLORS[i % len(SERIES_COLORS)]
+            pen = pg.mkPen(color, width=2)
             x = np.array(who.series_hours) / 24
-            self.queue_plot.plot(x, np.array(who.series_queue), pen=pen, name=name)
-            utilization = np.array(who.series_utilization) * 100
-            self.utilization_plot.plot(x, utilization, pen=pen, name=name)
+            self.queue_plot.plot(x, np.array(who.series_queue), pen=pen)
+            days, percents = utilization_by_period(
+                who.series_hours, who.series_utilization, who.series_capacity, period
+            )
+            self.utilization_plot.plot(
+                np.array(days),
+                np.array(percents),
+                pen=pen,
+                symbol="o",
+                symbolSize=6,
+                symbolBrush=color,
+                symbolPen=color,
+                connect="finite",
+            )
+            shown.append((color, name))
+        for legend in (self.queue_legend, self.utilization_legend):
+            legend.show_series(shown)
 
     def _table(self, result: SimulationResult) -> None:
         bold = QFont()
         bold.setBold(True)
         worst = result.bottleneck.step_id if result.bottleneck else None
-        for stage in result.stages.values():
+        steps = list(result.steps.values())
+        stages = list(result.stages.values())
+        # One unit per column, named in the header: a column mixing min, h and d reads wrong.
+        columns = {
+            3: [s.wait.mean for s in steps],
+            4: [s.work.mean for s in steps],
+            5: [s.time.mean for s in steps] + [s.time.mean for s in stages],
+            6: [s.time.p90 for s in steps] + [s.time.p90 for s in stages],
+        }
+        units = {column: column_unit(values) for column, values in columns.items()}
+        self.table.setHeaderLabels(
+            [
+                f"{name} ({units[i].label})" if i in units else name
+                for i, name in enumerate(TABLE_COLUMNS)
+            ]
+        )
+        for stage in stages:
             parent = QTreeWidgetItem(
                 [
                     stage.name,
@@ -155,24 +201,26 @@ class ResultsPanel(QWidget):
                     str(stage.runs),
                     "",
                     "",
-                    format_hours(stage.time.mean),
-                    format_hours(stage.time.p90),
+                    units[5].format(stage.time.mean),
+                    units[6].format(stage.time.p90),
                 ]
             )
             parent.setFont(0, bold)
             self.table.addTopLevelItem(parent)
-            for step in (s for s in result.steps.values() if s.stage_id == stage.stage_id):
+            for step in (s for s in steps if s.stage_id == stage.stage_id):
                 row = QTreeWidgetItem(
                     [
                         step.name,
                         step.assignee or "",
                         str(step.started),
-                        format_hours(step.wait.mean),
-                        format_hours(step.work.mean),
-                        format_hours(step.time.mean),
-                        format_hours(step.time.p90),
+                        units[3].format(step.wait.mean),
+                        units[4].format(step.work.mean),
+                        units[5].format(step.time.mean),
+                        units[6].format(step.time.p90),
                     ]
                 )
+                for column in DURATION_COLUMNS:
+                    row.setTextAlignment(column, Qt.AlignmentFlag.AlignRight)
                 if step.step_id == worst:
                     for column in range(len(TABLE_COLUMNS)):
                         row.setForeground(column, QColor("#b3261e"))
@@ -180,8 +228,36 @@ class ResultsPanel(QWidget):
                     row.setToolTip(0, "Bottleneck")
                 parent.addChild(row)
             parent.setExpanded(True)
-        for column in range(1, len(TABLE_COLUMNS)):
-            self.table.resizeColumnToContents(column)
+
+
+
+class SeriesLegend(QLabel):
+    """Which colour is which assignee, in a row under a plot (never over its lines)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setWordWrap(True)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.names: list[str] = []
+
+    def show_series(self, series: list[tuple[str, str]]) -> None:
+        """(colour, name) pairs, in plot order."""
+        self.names = [name for _, name in series]
+        self.setText(
+            " &nbsp; ".join(
+                f'<span style="color:{color}; font-size:14px;">&#9632;</span>&nbsp;{name}'
+                for color, name in series
+            )
+        )
+
+
+def _with_legend(plot: pg.PlotWidget, legend: SeriesLegend) -> QWidget:
+    box = QWidget()
+    column = QVBoxLayout(box)
+    column.setContentsMargins(0, 0, 0, 4)
+    column.addWidget(plot, 1)
+    column.addWidget(legend)
+    return box
 
 
 def _plot(title: str, x_label: str, y_label: str) -> pg.PlotWidget:

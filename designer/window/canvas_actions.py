@@ -54,6 +54,13 @@ class CanvasActions:
         )
         self.rename_action = make_action(view, "&Rename", self.rename_selected, "F2")
         self.select_all_action = make_action(view, "Select &All", scene.select_all, Key.SelectAll)
+        self.link_action = make_action(
+            view,
+            "&Link Selected",
+            view.link_selection,
+            "C",
+            tip="Connect the two selected nodes, or make the lower of two steps wait for the upper",
+        )
         for action in self._canvas_only():
             view.addAction(action)
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -88,6 +95,7 @@ class CanvasActions:
             self.duplicate_action,
             self.delete_action,
             self.rename_action,
+            self.link_action,
             self.select_all_action,
         ]
 
@@ -161,4 +169,4 @@ class CanvasActions:
         self._scene.update()
 
     def set_minimap_visible(self, visible: bool) -> None:
-        self._view.minimap.setVisible(bool(visible))
+        self._view.minimap.set_wanted(bool(visible))

@@ -14,8 +14,9 @@ from designer.window.actions import Entry, make_action
 GESTURES = (
     ("Zoom", "Ctrl + wheel, pinch"),
     ("Pan", "Middle-drag, Space + drag"),
-    ("Connect two nodes", "Drag from a node's right-edge handle"),
-    ("Make a step wait for another", "Alt + drag from the first step to the second"),
+    ("Connect two nodes", "Drag from a node's right-edge handle, or the pad's → then click"),
+    ("Make a step wait for another", "The pad's ⤷ then click it, or Alt + drag to it"),
+    ("Append a connected stage, decision or end", "The pad beside the selected node"),
     ("Reorder or move a step", "Drag the step card"),
     ("Select several", "Drag on empty canvas, Ctrl/Shift + click"),
     ("Move off the grid", "Alt while dragging a node; arrows nudge, Shift+arrows by 1 px"),

@@ -145,6 +145,10 @@ class LivePanels:
         if change.kind not in (ChangeKind.RESET, ChangeKind.PROPERTIES_CHANGED):
             return
         definition = self._host.document.definition
+        if self.history is not None and self.history.run_id is not None:
+            shown = self.history.plan
+            if shown is None or shown.definition.id != definition.id:
+                self.history.set_run(None)  # another file: its run is not this diagram's
         if self.runs is not None:
             self.runs.set_orchestration(definition)
         if self.heatmap is not None and self.heatmap.orchestration != definition.id:
@@ -189,8 +193,8 @@ class LivePanels:
         )
         if dialog.exec() and dialog.run_id:
             self.show_dock("runs")
-            if self.runs is not None:
-                self.runs.select_run(dialog.run_id)
+            if self.runs is not None:  # selected, so the canvas shows where it is
+                self.runs.select_new_run(dialog.run_id)
             return dialog.run_id
         return None
 

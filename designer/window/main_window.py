@@ -20,6 +20,7 @@ from designer.document import Document
 from designer.selection import Selection
 from designer.window import menus
 from designer.window.actions import restyle
+from designer.window.appearance import AppearanceActions
 from designer.window.canvas_actions import CanvasActions
 from designer.window.design_panels import DesignPanels
 from designer.window.files import FileActions, new_definition
@@ -72,8 +73,15 @@ class MainWindow(QMainWindow):
         self.interchange = InterchangeActions(services, self.files)
         self.live = LivePanels(services)
         self.help = HelpActions(self, listed=lambda: self._parts.actions())
+        self.appearance = AppearanceActions(self, self.set_dark)
         self._parts = menus.WindowParts(
-            self.files, self.canvas, self.panels, self.interchange, self.live, self.help
+            self.files,
+            self.canvas,
+            self.panels,
+            self.interchange,
+            self.live,
+            self.help,
+            self.appearance,
         )
 
         self.palette = PalettePanel()
@@ -193,6 +201,8 @@ class MainWindow(QMainWindow):
         self.scene.restyle()
         self.palette.restyle()
         self.view.rename_editor.restyle()
+        self.view.context_pad.restyle()
+        self.panels.restyle(dark)
         self.view.minimap.refresh()
         restyle(self._parts.actions())
         self._path_label.setStyleSheet(f"color: {theme.TEXT_MUTED.name()};")
@@ -245,6 +255,7 @@ class MainWindow(QMainWindow):
         settings.setValue("window/geometry", self.saveGeometry())
         settings.setValue("window/state", self.saveState())
         self.canvas.save_settings(settings)
+        self.appearance.save_settings(settings)
 
     def _restore_settings(self) -> None:
         settings = designer_settings()
@@ -255,3 +266,4 @@ class MainWindow(QMainWindow):
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self.canvas.restore_settings(settings)
+        self.appearance.restore_settings(settings)

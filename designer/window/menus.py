@@ -15,7 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMainWindow, QMenu, QMenuBar, QToolBar
 
-from designer.window.actions import Entry
+from designer.window.actions import Entry, WindowPart
+from designer.window.appearance import AppearanceActions
 from designer.window.canvas_actions import CanvasActions
 from designer.window.design_panels import DesignPanels
 from designer.window.files import FileActions
@@ -36,21 +37,23 @@ class WindowParts:
     interchange: InterchangeActions
     live: LivePanels
     help: HelpActions
+    appearance: AppearanceActions
+
+    def all(self) -> tuple[WindowPart, ...]:
+        """Every part, in menu-bar order."""
+        return (
+            self.files,
+            self.canvas,
+            self.panels,
+            self.interchange,
+            self.live,
+            self.help,
+            self.appearance,
+        )
 
     def actions(self) -> list[QAction]:
         """Every action of every part."""
-        return [
-            action
-            for part in (
-                self.files,
-                self.canvas,
-                self.panels,
-                self.interchange,
-                self.live,
-                self.help,
-            )
-            for action in part.actions()
-        ]
+        return [action for part in self.all() for action in part.actions()]
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,14 @@ def place(window: QMainWindow, parts: WindowParts) -> Menus:
         parts.panels.menu_sections()["find"],
     )
     view = _menu(
-        bar, "&View", canvas["zoom"], SEPARATOR, canvas["show"], SEPARATOR, canvas["arrange"]
+        bar,
+        "&View",
+        canvas["zoom"],
+        SEPARATOR,
+        canvas["show"],
+        parts.appearance.menu_sections()["theme"],
+        SEPARATOR,
+        canvas["arrange"],
     )
     _menu(bar, "&Run", live["run"], SEPARATOR, live["docks"])
     _menu(bar, "&Help", parts.help.menu_sections()["help"])

@@ -13,6 +13,7 @@ from fastapi import FastAPI
 
 from engine.api import catalog_routes, errors, inbound_routes, runs_routes, work_routes
 from engine.api.catalog_routes import server_version
+from engine.api.limits import BodyLimit
 from engine.api.models import ErrorOut
 from engine.runtime import Engine
 
@@ -43,6 +44,7 @@ def build_app() -> FastAPI:
         ),
     )
     errors.install(app)
+    app.add_middleware(BodyLimit)
     app.include_router(catalog_routes.probes)
     for module in (catalog_routes, runs_routes, work_routes, inbound_routes):
         app.include_router(module.router, responses=_ERRORS)

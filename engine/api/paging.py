@@ -45,34 +45,21 @@ def decode(cursor: str) -> Key:
 
 
 def page(
-    rows: list[dict[str, Any]],
+    fetch: Callable[[Key | None, int], list[dict[str, Any]]],
     key: Callable[[dict[str, Any]], Key],
-    after: Callable[[Key, Key], bool],
     cursor: str | None,
     limit: int,
 ) -> tuple[list[dict[str, Any]], str | None]:
-    """The rows after `cursor` (in their given order), at most `limit`, and the next cursor.
+    """One page: the rows after `cursor` (at most `limit`) and the cursor of the next page.
 
     Args:
-        rows: every candidate row, already sorted.
+        fetch: `fetch(after, n)` returns at most `n` rows after the key `after`, in order
+            (the engine does the keyset query).
         key: a row's sort key.
-        after: whether a key comes after the cursor's key in that order.
         cursor: from the previous page, or None for the first.
         limit: the page size.
     """
-    if cursor is not None:
-        start = decode(cursor)
-        rows = [r for r in rows if after(key(r), start)]
+    rows = fetch(decode(cursor) if cursor is not None else None, limit + 1)
     chosen = rows[:limit]
     more = len(rows) > limit
     return chosen, encode(key(chosen[-1])) if more and chosen else None
-
-
-def newest_first(candidate: Key, cursor: Key) -> bool:
-    """Order by time descending, then id ascending (how runs are listed)."""
-    return candidate[0] < cursor[0] or (candidate[0] == cursor[0] and candidate[1] > cursor[1])
-
-
-def oldest_first(candidate: Key, cursor: Key) -> bool:
-    """Order by time ascending, then id ascending (how work items are listed)."""
-    return candidate > cursor

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
@@ -38,24 +39,37 @@ def list_runs(
     engine: EngineDep,
     _caller: CallerDep,
     status: Annotated[str | None, Query(description="Only runs in this status.")] = None,
-    stuck: Annotated[bool, Query(description="Only stuck runs, each with reasons.")] = False,
+    stuck: Annotated[
+        bool, Query(description="Only stuck runs (failed ones too), each with reasons.")
+    ] = False,
     orchestration: Annotated[str | None, Query(description="Only runs of this id.")] = None,
     version: Annotated[int | None, Query(description="Only runs of this version.")] = None,
     stage: Annotated[str | None, Query(description="Only runs in this stage.")] = None,
+    started_after: Annotated[
+        datetime | None, Query(description="Started at or after this ISO time.")
+    ] = None,
+    started_before: Annotated[
+        datetime | None, Query(description="Started before this ISO time.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
 ) -> dict[str, Any]:
     """Runs, newest first, a page at a time."""
-    found = engine.runs(status=status, stuck=stuck)
-    wanted = {"status": status, "orchestration": orchestration, "version": version, "stage": stage}
-    found = [r for r in found if all(v is None or r[k] == v for k, v in wanted.items())]
-    rows, next_cursor = paging.page(
-        found,
-        key=lambda r: (r["started_at"], r["id"]),
-        after=paging.newest_first,
-        cursor=cursor,
-        limit=limit,
-    )
+
+    def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
+        return engine.runs(
+            status=status,
+            stuck=stuck,
+            orchestration=orchestration,
+            version=version,
+            stage=stage,
+            started_after=started_after,
+            started_before=started_before,
+            after=after,
+            limit=count,
+        )
+
+    rows, next_cursor = paging.page(fetch, lambda r: (r["started_at"], r["id"]), cursor, limit)
     return {"runs": rows, "next_cursor": next_cursor}
 
 

@@ -28,18 +28,24 @@ def list_work(
         str | None, Query(description="Whose items (default: the token's user).")
     ] = None,
     include_closed: Annotated[bool, Query(description="Completed and withdrawn too.")] = False,
+    assignee: Annotated[
+        str | None, Query(description="Only items assigned to exactly this user:/group:/queue:.")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
 ) -> dict[str, Any]:
     """Open items a user may complete (their own, their groups' and queues'), oldest first."""
-    found = engine.work_items(user or caller.name, include_closed=include_closed)
-    items, next_cursor = paging.page(
-        found,
-        key=lambda i: (i["created_at"], i["id"]),
-        after=paging.oldest_first,
-        cursor=cursor,
-        limit=limit,
-    )
+
+    def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
+        return engine.work_items(
+            user or caller.name,
+            include_closed=include_closed,
+            assignee=assignee,
+            after=after,
+            limit=count,
+        )
+
+    items, next_cursor = paging.page(fetch, lambda i: (i["created_at"], i["id"]), cursor, limit)
     return {"items": items, "next_cursor": next_cursor}
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import json
 import os
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Any
 
@@ -12,6 +13,7 @@ import typer
 
 from engine.errors import InvalidInput
 from engine.runtime import Engine
+from engine.store import parse_time
 
 
 class OutputFormat(StrEnum):
@@ -118,3 +120,19 @@ def print_table(rows: list[list[Any]], headers: list[str]) -> None:
     widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
     for row in cells:
         typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
+
+
+def parse_when(text: str | None, what: str) -> datetime | None:
+    """An ISO 8601 time from the command line (a date alone means its midnight, UTC).
+
+    Raises:
+        InvalidInput: not an ISO time.
+    """
+    if not text:
+        return None
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise InvalidInput(
+            f"{what} {text!r} is not an ISO time", hint="write e.g. 2026-03-01 or 2026-03-01T09:00Z"
+        ) from None

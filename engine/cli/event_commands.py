@@ -35,11 +35,14 @@ def send_command(
         str | None, typer.Option("--data", metavar="JSON", help="Event data as a JSON object.")
     ] = None,
     output_format: FormatOption = OutputFormat.text,
+    actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Deliver an event; the wait steps expecting it (name and key) complete."""
     engine = open_engine(db)
-    reached = engine.send_event(name, key, parse_json_object(data, "--data"))
+    reached = engine.send_event(
+        name, key, parse_json_object(data, "--data"), actor=actor_name(actor)
+    )
     # Nothing reached: say who does wait for this event, so a wrong key is easy to see.
     waiting = [] if reached else engine.waits(event=name)
     if output_format is OutputFormat.json:

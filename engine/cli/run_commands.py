@@ -19,6 +19,7 @@ from engine.cli.common import (
     open_engine,
     parse_json_object,
     parse_pairs,
+    parse_when,
     print_json,
     print_table,
 )
@@ -121,14 +122,36 @@ def runs_command(
     status: Annotated[
         str | None, typer.Option("--status", metavar="STATUS", help="Only runs in this status.")
     ] = None,
-    stuck: Annotated[bool, typer.Option("--stuck", help="Only stuck runs, with reasons.")] = False,
+    stuck: Annotated[
+        bool, typer.Option("--stuck", help="Only stuck runs (failed ones too), with reasons.")
+    ] = False,
+    orchestration: Annotated[
+        str | None, typer.Option("--orchestration", help="Only runs of this orchestration.")
+    ] = None,
+    version: Annotated[int | None, typer.Option("--version", help="Only this version.")] = None,
+    stage: Annotated[str | None, typer.Option("--stage", help="Only runs in this stage.")] = None,
+    started_after: Annotated[
+        str | None, typer.Option("--started-after", help="Started at or after this ISO time.")
+    ] = None,
+    started_before: Annotated[
+        str | None, typer.Option("--started-before", help="Started before this ISO time.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """List runs, newest first."""
-    found = open_engine(db).runs(status=status, stuck=stuck)
-    if status and stuck:
-        found = [r for r in found if r["status"] == status]
+    """List runs, newest first (the newest 100 unless --limit says otherwise)."""
+    found = open_engine(db).runs(
+        status=status,
+        stuck=stuck,
+        orchestration=orchestration,
+        version=version,
+        stage=stage,
+        started_after=parse_when(started_after, "--started-after"),
+        started_before=parse_when(started_before, "--started-before"),
+        limit=limit + 1,
+    )
+    more, found = len(found) > limit, found[:limit]
     if output_format is OutputFormat.json:
         print_json(found)
         return
@@ -141,6 +164,12 @@ def runs_command(
         for r in found:
             for reason in r["reasons"]:
                 typer.echo(f"{r['id']}: {reason}")
+    if more:
+        typer.echo(
+            f"(more than {limit}; narrow the filters, raise --limit, or pass "
+            f"--started-before {found[-1]['started_at']})",
+            err=True,
+        )
 
 
 @app.command("show")

@@ -29,12 +29,20 @@ def list_command(
     user: Annotated[
         str | None, typer.Option("--as", metavar="NAME", help="Only items this user may complete.")
     ] = None,
+    assignee: Annotated[
+        str | None, typer.Option("--assignee", help="Only items of exactly this user:/group:.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many, oldest first.")] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Open work items, with what completing each one asks for (its declared outputs)."""
+    """Open work items, oldest first (the first 100 unless --limit says otherwise), with
+    what completing each one asks for (its declared outputs)."""
     engine = open_engine(db)
-    items = engine.work_items(user)
+    items = engine.work_items(user, assignee=assignee, limit=limit + 1)
+    if len(items) > limit:
+        items = items[:limit]
+        typer.echo(f"(more than {limit}; raise --limit or narrow with --assignee)", err=True)
     asked = _declared_outputs(engine, items)
     for item in items:
         item["declared_outputs"] = asked[item["id"]]

@@ -32,6 +32,8 @@ from engine.definition.models import (
     StartNode,
     Variable,
     WaitStep,
+    parse_node,
+    parse_step,
 )
 
 
@@ -73,6 +75,8 @@ __all__ = [
     "load_definition",
     "loads_definition",
     "parse_duration",
+    "parse_node",
+    "parse_step",
     "save_definition",
     "to_dict",
 ]

@@ -7,9 +7,10 @@ draft with mistakes still loads into the designer and every mistake is reported 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
 
 from engine.definition.durations import parse_duration
 
@@ -249,3 +250,27 @@ class Orchestration(_Model):
 
 AnyStep = InteractiveStep | BackgroundStep | WaitStep
 AnyNode = StartNode | StageNode | DecisionNode | EndNode
+
+
+# One adapter each: building a TypeAdapter is costly, and the document, the clipboard and
+# the commands all turn plain data into nodes and steps.
+_NODE_ADAPTER: TypeAdapter[AnyNode] = TypeAdapter(Node)
+_STEP_ADAPTER: TypeAdapter[AnyStep] = TypeAdapter(Step)
+
+
+def parse_node(data: Mapping[str, Any]) -> AnyNode:
+    """A node from its JSON data; `type` picks the class.
+
+    Raises:
+        pydantic.ValidationError: the data is not a valid node (its `loc` names the field).
+    """
+    return _NODE_ADAPTER.validate_python(data)
+
+
+def parse_step(data: Mapping[str, Any]) -> AnyStep:
+    """A step from its JSON data; `type` picks the class.
+
+    Raises:
+        pydantic.ValidationError: the data is not a valid step (its `loc` names the field).
+    """
+    return _STEP_ADAPTER.validate_python(data)

@@ -209,10 +209,17 @@ class Engine:
         )
 
     def send_event(
-        self, name: str, key: Any = None, data: dict[str, Any] | None = None
+        self,
+        name: str,
+        key: Any = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
     ) -> list[str]:
-        """Deliver an event to the wait steps expecting it; returns the runs it reached."""
-        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}))
+        """Deliver an event to the wait steps expecting it; returns the runs it reached.
+
+        `actor` (who or what sent it) is logged with the events it causes.
+        """
+        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}), actor)
 
     def create_record(
         self, object_name: str, fields: dict[str, Any], actor: str | None = None
@@ -384,16 +391,47 @@ class Engine:
         with self.store.read() as conn:
             return queries.run_detail(conn, run_id)
 
-    def runs(self, status: str | None = None, stuck: bool = False) -> list[dict[str, Any]]:
-        """Runs, newest first; `stuck=True` lists only stuck runs, with a reason each."""
+    def runs(
+        self,
+        status: str | None = None,
+        stuck: bool = False,
+        *,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Runs, newest first; `stuck=True` lists only stuck runs (failed ones too), with
+        their reasons. Every filter given must match.
+
+        Args:
+            started_after: started at or after this time; `started_before`: before it.
+            after: (started_at, id) of the last run of the previous page.
+            limit: at most this many (None: all).
+        """
         if status is not None and status not in RUN_STATUSES:
             raise InvalidInput(
                 f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
             )
+        selection = queries.RunSelection(
+            status=status,
+            orchestration=orchestration,
+            version=version,
+            stage=stage,
+            started_after=format_time(started_after) if started_after else None,
+            started_before=format_time(started_before) if started_before else None,
+            after=after,
+            limit=limit,
+        )
         with self.store.read() as conn:
             if stuck:
-                return queries.stuck_runs(conn, format_time(self.clock.now()))
-            return queries.list_runs(conn, status)
+                found = queries.stuck_runs(conn, format_time(self.clock.now()))
+                chosen = [r for r in found if selection.matches(r)]
+                return chosen if limit is None else chosen[:limit]
+            return queries.list_runs(conn, selection)
 
     def log(self, run_id: str) -> list[dict[str, Any]]:
         """A run's events, in order."""
@@ -401,11 +439,25 @@ class Engine:
             return queries.run_events(conn, run_id)
 
     def work_items(
-        self, user: str | None = None, include_closed: bool = False
+        self,
+        user: str | None = None,
+        include_closed: bool = False,
+        *,
+        assignee: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete)."""
+        """Open work items (all, or those `user` may complete), oldest first.
+
+        Args:
+            assignee: only items assigned to exactly this `user:`/`group:`/`queue:` name.
+            after: (created_at, id) of the last item of the previous page.
+            limit: at most this many (None: all).
+        """
         with self.store.read() as conn:
-            return queries.list_work_items(conn, user, include_closed)
+            return queries.list_work_items(
+                conn, user, include_closed, assignee=assignee, after=after, limit=limit
+            )
 
     def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
         """A run's state rebuilt from its log alone (up to event `upto`, inclusive)."""

@@ -6,9 +6,10 @@ Field names here are the stable `--format json` contract.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
 from engine.store import directory
@@ -57,11 +58,67 @@ def _item(row: Any) -> dict[str, Any]:
     }
 
 
-def list_runs(conn: Connection, status: str | None = None) -> list[dict[str, Any]]:
-    """Run summaries, newest first, optionally of one status."""
+@dataclass(frozen=True, slots=True)
+class RunSelection:
+    """Which runs to list, and which page: newest first, `after` the (started_at, id) of
+    the last run of the previous page, at most `limit` (None: all)."""
+
+    status: str | None = None
+    orchestration: str | None = None
+    version: int | None = None
+    stage: str | None = None
+    started_after: str | None = None
+    started_before: str | None = None
+    after: tuple[str, str] | None = None
+    limit: int | None = None
+
+    def matches(self, run: dict[str, Any]) -> bool:
+        """The same test on a run summary (for lists built outside SQL, e.g. stuck runs)."""
+        wanted = {
+            "status": self.status,
+            "orchestration": self.orchestration,
+            "version": self.version,
+            "stage": self.stage,
+        }
+        if any(v is not None and run[k] != v for k, v in wanted.items()):
+            return False
+        started = run["started_at"]
+        if self.started_after is not None and started < self.started_after:
+            return False
+        if self.started_before is not None and started >= self.started_before:
+            return False
+        if self.after is not None:
+            last_time, last_id = self.after
+            return started < last_time or (started == last_time and run["id"] > last_id)
+        return True
+
+
+def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[dict[str, Any]]:
+    """Run summaries, newest first, of a selection (all runs when None)."""
+    chosen = selection or RunSelection()
     query = select(*_RUN_COLUMNS).order_by(runs.c.started_at.desc(), runs.c.id)
-    if status:
-        query = query.where(runs.c.status == status)
+    for column, value in (
+        (runs.c.status, chosen.status),
+        (runs.c.definition_id, chosen.orchestration),
+        (runs.c.definition_version, chosen.version),
+        (runs.c.current_stage, chosen.stage),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if chosen.started_after is not None:
+        query = query.where(runs.c.started_at >= chosen.started_after)
+    if chosen.started_before is not None:
+        query = query.where(runs.c.started_at < chosen.started_before)
+    if chosen.after is not None:
+        last_time, last_id = chosen.after
+        query = query.where(
+            or_(
+                runs.c.started_at < last_time,
+                and_(runs.c.started_at == last_time, runs.c.id > last_id),
+            )
+        )
+    if chosen.limit is not None:
+        query = query.limit(chosen.limit)
     return [_run_summary(r) for r in conn.execute(query)]
 
 
@@ -120,12 +177,31 @@ def run_events(conn: Connection, run_id: str) -> list[dict[str, Any]]:
 
 
 def list_work_items(
-    conn: Connection, user: str | None = None, include_closed: bool = False
+    conn: Connection,
+    user: str | None = None,
+    include_closed: bool = False,
+    *,
+    assignee: str | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Open items, all or those a user may complete (own, group/queue, or any if admin)."""
+    """Open items, all or those a user may complete (own, group/queue, or any if admin),
+    oldest first; `assignee` keeps one assignee's, `after` (created_at, id) and `limit`
+    give a page."""
     query = select(work_items).order_by(work_items.c.created_at, work_items.c.id)
     if not include_closed:
         query = query.where(work_items.c.status == "open")
+    if assignee is not None:
+        query = query.where(work_items.c.assignee == assignee)
+    if after is not None:
+        query = query.where(
+            or_(
+                work_items.c.created_at > after[0],
+                and_(work_items.c.created_at == after[0], work_items.c.id > after[1]),
+            )
+        )
+    if limit is not None:
+        query = query.limit(limit)
     if user:
         found = directory.get_user(conn, user)
         if found is None:
@@ -136,18 +212,24 @@ def list_work_items(
 
 
 def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
-    """Waiting runs that need a person's attention, each with the reasons why.
+    """Runs that need a person's attention, newest first, each with the reasons why.
 
-    Stuck means: an open item is overdue; an open item's assignee is unknown, inactive or
-    an empty group; or the run waits on nothing that can ever happen (no open item, event
-    subscription, timer or running child).
+    Stuck means: the run failed (an operator must retry, skip or cancel it); an open item
+    is overdue; an open item's assignee is unknown, inactive or an empty group; or the run
+    waits on nothing that can ever happen (no open item, event subscription, timer or
+    running child).
     """
     result = []
     waiting = conn.execute(
-        select(*_RUN_COLUMNS).where(runs.c.status.in_(("waiting", "running")))
+        select(*_RUN_COLUMNS)
+        .where(runs.c.status.in_(("waiting", "running", "failed")))
+        .order_by(runs.c.started_at.desc(), runs.c.id)
     ).all()
     assignee_reasons: dict[str, str | None] = {}
     for row in waiting:
+        if row.status == "failed":
+            result.append({**_run_summary(row), "reasons": [f"failed: {row.error}"]})
+            continue
         reasons = []
         items = conn.execute(
             select(work_items).where(work_items.c.run_id == row.id, work_items.c.status == "open")

@@ -142,6 +142,9 @@ class AssigneeResult:
     series_hours: list[float]
     series_queue: list[float]
     series_utilization: list[float]
+    # Working hours (not a time of day) the workers had in each bin, 0 over nights and weekends:
+    # what a reader needs to merge bins into days or weeks without counting nights as idle.
+    series_capacity: list[float] = field(default_factory=list)
 
 
 @dataclass

@@ -62,10 +62,11 @@ def _assignee(sim: Simulator, pool: Pool, end: float) -> AssigneeResult:
     width = edges[1]
     queue, busy = _integrals(pool, end, edges)
     cal = pool.calendar
-    utilization = []
+    utilization, available_hours = [], []
     for i, used in enumerate(busy):
         available = pool.workers * cal.working_seconds(edges[i], edges[i + 1])
         utilization.append(min(1.0, used / available) if available > 0 else 0.0)
+        available_hours.append(available / 3600)
     available = pool.workers * cal.working_seconds(0.0, end)
     return AssigneeResult(
         assignee=pool.name,
@@ -78,6 +79,7 @@ def _assignee(sim: Simulator, pool: Pool, end: float) -> AssigneeResult:
         series_hours=[e / 3600 for e in edges[1:]],
         series_queue=[q / width for q in queue],
         series_utilization=utilization,
+        series_capacity=available_hours,
     )
 
 

@@ -10,10 +10,10 @@ from PySide6.QtCore import QPoint
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
+from benchmarks.synthetic import generate
 from benchmarks.wrapped_layout import wrap_layout
 from designer.canvas.export import export_png
 from engine.definition import load_definition
-from engine.definition.synthetic import generate
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 

@@ -181,11 +181,13 @@ def test_a_rework_loop_runs_under_the_nodes_it_skips():
 
 
 def test_fit_and_export_include_the_lane_of_a_rework_loop(qtbot, tmp_path):
+    from designer.canvas.auto_layout import auto_layout
     from engine.definition import load_definition
 
-    window = open_window(
-        qtbot, tmp_path, load_definition("resources/examples/deal_desk_approval.baton.json")
-    )
+    # The deal desk in one row (auto-layout): its rework loops run in a lane under it.
+    definition = load_definition("resources/examples/deal_desk_approval.baton.json")
+    definition = definition.model_copy(update={"layout": auto_layout(definition)})
+    window = open_window(qtbot, tmp_path, definition)
     lowest_node = max(
         item.box().bottom()
         for item in map(window.scene.node_item, ["prepare", "full_review", "full_verdict"])

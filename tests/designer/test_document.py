@@ -148,3 +148,32 @@ def test_layout_moves_announce_node_moved_and_return_the_old_position(document: 
 
     assert old == before and document.position("paperwork") == Position(x=500, y=500)
     assert changes[-1].kind is ChangeKind.NODE_MOVED and changes[-1].element == "paperwork"
+
+
+def test_a_dry_run_refuses_exactly_what_the_edit_would_and_changes_nothing(document: Document):
+    before = dumps_definition(document.definition)
+    heard = []
+    document.subscribe(heard.append)
+
+    with pytest.raises(InvalidInput) as dry:
+        document.check_step_update("contract", {"due": "two days"})
+    with pytest.raises(InvalidInput) as real:
+        document.update_step("contract", {"due": "two days"})
+
+    assert (dry.value.field, dry.value.message) == (real.value.field, real.value.message)
+    assert dumps_definition(document.definition) == before and heard == []
+
+
+def test_dry_runs_accept_a_valid_edit_without_applying_it(document: Document):
+    document.check_step_update("contract", {"due": "P3D"})
+    document.check_rename("contract", "contract_check")
+    document.check_flow_update("contract_ok", "withdrawn", {"condition": "True"})
+
+    assert document.element("contract").due == "P2D"
+    assert document.element("contract_check") is None
+
+
+def test_a_blank_orchestration_id_is_refused(document: Document):
+    with pytest.raises(InvalidInput, match="needs an ID"):
+        document.set_properties({"id": "  "})
+    assert document.definition.id == "employee_onboarding"

@@ -78,3 +78,30 @@ def test_the_live_docks_include_the_heatmap_and_follow_the_open_file(qtbot, tmp_
     assert window.live.heatmap.orchestration == "employee_onboarding"
     assert window.files.open_file(EXAMPLES / "deal_desk_approval.baton.json")
     assert window.live.heatmap.orchestration == "deal_desk_approval"
+
+
+def test_opening_another_file_empties_the_history_of_the_previous_files_run(qtbot, tmp_path):
+    # Given the deal desk's run shown in the History dock
+    window = open_example(qtbot, tmp_path, "deal_desk_approval")
+    window.live.activate_action.trigger()
+    qtbot.waitUntil(lambda: window.live.runs is not None, timeout=10_000)
+    engine = Engine(os.environ["BATON_DB"])
+    qtbot.waitUntil(
+        lambda: any(d["id"] == "deal_desk_approval" for d in engine.definitions()), timeout=10_000
+    )
+    run_id = engine.start(
+        "deal_desk_approval", {"deal_name": "Acme", "amount": 1000, "owner_email": "o@x.com"}
+    )
+    engine.close()
+    qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=10_000)
+    window.live.runs.select_run(run_id)
+    history = window.live.history
+    qtbot.waitUntil(lambda: history.model.rowCount() > 0, timeout=10_000)
+
+    # When another orchestration is opened
+    assert window.files.open_file(EXAMPLES / "customer_onboarding.baton.json")
+
+    # Then the History no longer shows the deal desk's run
+    assert history.run_id is None
+    assert history.model.rowCount() == 0
+    assert history.title.text() == "No run selected"

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synthetic import generate
 from engine.definition import (
     dumps_definition,
     load_definition,
@@ -15,7 +16,6 @@ from engine.definition import (
     to_dict,
 )
 from engine.definition import io as definition_io
-from engine.definition.synthetic import generate
 from engine.errors import DefinitionLoadError
 from engine.validation import validate
 from tests.engine.builders import interactive, linear, stage

@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from benchmarks.synthetic import generate
 from engine.definition import (
     BackgroundStep,
     DecisionNode,
@@ -14,7 +15,6 @@ from engine.definition import (
     WaitStep,
     dumps_definition,
 )
-from engine.definition.synthetic import generate
 from engine.validation import has_errors, validate
 
 

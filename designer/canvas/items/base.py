@@ -53,6 +53,12 @@ class CachedText:
         self._static.setText(self._metrics.elidedText(self.text, _ELIDE_RIGHT, self._width))
         self._static.prepare(font=self._font)
 
+    def shown(self) -> str:
+        """The text as drawn (elided to the width)."""
+        if self._dirty:
+            self._prepare()
+        return self._static.text()
+
     def width(self) -> float:
         """Width of the laid-out (elided) text."""
         if self._dirty:

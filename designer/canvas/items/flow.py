@@ -38,6 +38,7 @@ class FlowItem(DiagramItem):
         # Set by the router: whether a label rectangle is clear of other nodes.
         self.label_is_free: Callable[[QRectF], bool] | None = None
         self._label_rect = QRectF()
+        self._emphasized = False  # a run took this flow: label beside the line, drawn higher
 
     def refresh(self, document: Document, flow: Flow | None = None) -> None:
         """Re-read condition/default (or take the flow, when the caller has it)."""
@@ -63,6 +64,19 @@ class FlowItem(DiagramItem):
         self._shape = stroker.createStroke(self._path)
         self._shape.addPolygon(self._arrow)
         self._place_label()
+        for child in self.childItems():  # a run's bold line over this flow follows it
+            follow = getattr(child, "follow_path", None)
+            if follow is not None:
+                follow(self._path)
+
+    def set_emphasized(self, emphasized: bool) -> None:
+        """A run took this flow: draw it above other flows and their labels, and move its
+        own label beside the line so the bold path stays visible (view state only)."""
+        if emphasized != self._emphasized:
+            self._emphasized = emphasized
+            self.setZValue(0.5 if emphasized else 0)
+            self._place_label()
+            self.update()
 
     def _place_label(self) -> None:
         self.prepareGeometryChange()
@@ -83,7 +97,16 @@ class FlowItem(DiagramItem):
     def _label_at(self, along: float) -> QRectF:
         point = self._path.pointAtPercent(self._path.percentAtLength(along))
         w = self._label.width() + 12
-        return QRectF(point.x() - w / 2, point.y() - 10, w, 19)
+        lift = 14 if self._emphasized else 0  # beside a bold run line, not on it
+        return QRectF(point.x() - w / 2, point.y() - 10 - lift, w, 19)
+
+    def label_rect(self) -> QRectF:
+        """Where the label pill is drawn (empty when the flow has none)."""
+        return QRectF(self._label_rect)
+
+    def condition_text(self) -> str:
+        """The flow's whole label text ("default", a condition, or "")."""
+        return self._label.text
 
     def line(self) -> QPainterPath:
         """The connector's centre line, in scene coordinates."""

@@ -7,13 +7,16 @@ from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
-from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
+from designer.canvas.items.base import DiagramItem, level_of_detail
+from designer.canvas.items.legible import LegibleName, Painted
 from designer.document import Document
 from engine.definition import AnyNode
 
 HANDLE_RADIUS = 5.5
 HANDLE_HIT = 10.0
 LABEL_WIDTH = 140.0
+# Zoomed out, a circle's or diamond's name grows into a wider, taller box (two lines).
+ENLARGED_LABEL = (130.0, 48.0)
 
 
 class NodeItem(DiagramItem):
@@ -78,6 +81,19 @@ class NodeItem(DiagramItem):
         painter.setBrush(theme.ACCENT_BRUSH)
         painter.drawEllipse(self.handle_center(), HANDLE_RADIUS, HANDLE_RADIUS)
 
+    def name_text(self) -> LegibleName:
+        """The node's name as drawn (subclasses say which of their texts it is)."""
+        raise NotImplementedError
+
+    @property
+    def painted_name(self) -> Painted | None:
+        """What the node's name looked like when last painted (see legible.Painted)."""
+        return self.name_text().painted
+
+    def forget_painted(self) -> None:
+        """Clear `painted_name` (a test then sees whether the next paint draws the name)."""
+        self.name_text().painted = None
+
     def paint_drop_state(self, painter: QPainter, shape: QPainterPath) -> None:
         """Outline the node when a gesture offers it as a target (accepted or refused)."""
         if self.drop_state is None:
@@ -95,19 +111,19 @@ class EventItem(NodeItem):
         self.kind = kind
         self.width = self.height = geometry.EVENT_DIAMETER
         self.anchor_y = geometry.EVENT_DIAMETER / 2
-        self._label = CachedText(theme.BODY_FONT_ARGS)
+        self._label = LegibleName(theme.BODY_FONT_ARGS)
         self._circle = QPainterPath()
         self._circle.addEllipse(QRectF(0, 0, self.width, self.height))
-        self._bounds = QRectF(
-            -LABEL_WIDTH / 2 + self.width / 2,
-            -4,
-            LABEL_WIDTH,
-            self.height + geometry.LABEL_HEIGHT + 8,
-        )
+        width, height = ENLARGED_LABEL
+        self._label_box = QRectF(self.width / 2 - width / 2, self.height + 3, width, height)
+        self._bounds = QRectF(-width / 2 + self.width / 2, -4, width, self.height + height + 8)
 
     def _refresh(self, node: AnyNode) -> None:
-        self._label.set(node.name or node.id, LABEL_WIDTH)
+        self._label.set(node.name or node.id, LABEL_WIDTH, self._label_box)
         self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
+
+    def name_text(self) -> LegibleName:
+        return self._label
 
     def accepts_incoming(self) -> bool:
         return self.kind != "start"
@@ -142,9 +158,14 @@ class EventItem(NodeItem):
             painter.setPen(self.outline_pen())
             painter.drawEllipse(QRectF(-3, -3, self.width + 6, self.height + 6))
         self.paint_drop_state(painter, self._circle)
-        if level_of_detail(painter) >= TEXT_LOD:
-            painter.setPen(theme.MUTED_PEN)
-            self._label.draw(painter, self.width / 2 - self._label.width() / 2, self.height + 5)
+        lod = level_of_detail(painter)
+        painter.setPen(theme.MUTED_PEN)
+        if self._label.enlarged(lod):
+            self._label.draw(painter, lod, align="center", valign="top")
+        else:
+            self._label.draw_line(
+                painter, self.width / 2 - self._label.width() / 2, self.height + 5, lod
+            )
         self.paint_handle(painter)
         self.paint_badge(painter)
 
@@ -157,7 +178,7 @@ class DecisionItem(NodeItem):
         size = geometry.DECISION_SIZE
         self.width = self.height = size
         self.anchor_y = size / 2
-        self._label = CachedText(theme.BODY_FONT_ARGS)
+        self._label = LegibleName(theme.BODY_FONT_ARGS)
         self._diamond = QPolygonF(
             [
                 QPointF(size / 2, 0),
@@ -170,16 +191,16 @@ class DecisionItem(NodeItem):
         self._path.addPolygon(self._diamond)
         self._path.closeSubpath()
         # The name sits above the diamond, leaving the bottom point free for a branch.
-        self._bounds = QRectF(
-            size / 2 - LABEL_WIDTH / 2,
-            -geometry.LABEL_HEIGHT - 6,
-            LABEL_WIDTH,
-            size + geometry.LABEL_HEIGHT + 10,
-        )
+        width, height = ENLARGED_LABEL
+        self._label_box = QRectF(size / 2 - width / 2, -height - 3, width, height)
+        self._bounds = QRectF(size / 2 - width / 2, -height - 6, width, size + height + 10)
 
     def _refresh(self, node: AnyNode) -> None:
-        self._label.set(node.name or node.id, LABEL_WIDTH)
+        self._label.set(node.name or node.id, LABEL_WIDTH, self._label_box)
         self.set_info(f"{node.name or node.id} · {node.type} {node.id}")
+
+    def name_text(self) -> LegibleName:
+        return self._label
 
     def boundingRect(self) -> QRectF:
         return self._bounds
@@ -198,9 +219,12 @@ class DecisionItem(NodeItem):
         painter.drawPolygon(self._diamond)
         painter.setPen(theme.MUTED_PEN)
         self.paint_drop_state(painter, self._path)
-        if level_of_detail(painter) >= TEXT_LOD:
-            self._label.draw(
-                painter, self.width / 2 - self._label.width() / 2, -geometry.LABEL_HEIGHT - 2
+        lod = level_of_detail(painter)
+        if self._label.enlarged(lod):
+            self._label.draw(painter, lod, align="center", valign="bottom")
+        else:
+            self._label.draw_line(
+                painter, self.width / 2 - self._label.width() / 2, -geometry.LABEL_HEIGHT - 2, lod
             )
         self.paint_handle(painter)
         self.paint_badge(painter)

@@ -12,13 +12,17 @@ from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
 from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
+from designer.canvas.items.legible import LegibleName, Painted
 from designer.canvas.items.nodes import NodeItem
 from designer.document import Document
 from engine.definition import AnyNode, AnyStep, StageNode
 
 RADIUS = 9.0
 CARD_RADIUS = 6.0
+NAME_LEFT = 26.0  # where an enlarged step name starts, right of the type icon
 ICON = 18.0
+SMALL_ICON = 16.0  # beside an enlarged name
+OVERVIEW_MIN_PX = 6.0  # smaller than this, a name over the card bars is noise: left out
 
 
 class StageItem(NodeItem):
@@ -30,7 +34,9 @@ class StageItem(NodeItem):
         self.anchor_y = geometry.STAGE_HEADER / 2
         self.cards: list[StepCardItem] = []
         self.insert_marker: int | None = None  # index shown while a step is dragged over
-        self._title = CachedText(theme.TITLE_FONT_ARGS)
+        self._title = LegibleName(theme.TITLE_FONT_ARGS)
+        # Zoomed out so far that cards are bars, the name spreads over the whole stage.
+        self._overview_title = LegibleName(theme.TITLE_FONT_ARGS)
         self._count = CachedText(theme.SMALL_FONT_ARGS)
         self._hint = CachedText(theme.SMALL_FONT_ARGS)
         self._hint.set("Drop steps here", geometry.STAGE_WIDTH)
@@ -49,9 +55,12 @@ class StageItem(NodeItem):
         assert isinstance(node, StageNode)
         count = len(node.steps)
         self._count.set(f"{count} step{'s' if count != 1 else ''}", 80)
-        self._title.set(node.name or node.id, self.width - 56 - self._count.width())
-        self.set_info(f"{node.name or node.id} · stage {node.id}")
+        name = node.name or node.id
+        header = QRectF(12, 2, self.width - 24, geometry.STAGE_HEADER - 4)
+        self._title.set(name, self.width - 56 - self._count.width(), header)
+        self.set_info(f"{name} · stage {node.id}")
         self._resize(count)
+        self._overview_title.set(name, self.width, self._body.adjusted(10, 6, -10, -6))
         self._build_after_links(node)
 
     def set_cards(self, cards: list[StepCardItem]) -> None:
@@ -106,7 +115,10 @@ class StageItem(NodeItem):
                     )
                 )
 
-    def _paint_overview(self, painter: QPainter) -> None:
+    def name_text(self) -> LegibleName:
+        return self._title
+
+    def _paint_overview(self, painter: QPainter, lod: float) -> None:
         # Zoomed far out the cards are hidden: plain rectangles, one call for all the card
         # bars, nothing finer than a pixel. This is what keeps a fitted 2,000-step view fast.
         painter.setPen(self.outline_pen())
@@ -117,6 +129,12 @@ class StageItem(NodeItem):
         painter.drawRect(self._header_rect)
         painter.setBrush(theme.CARD_BAR_BRUSH)
         painter.drawRects(self._bars)
+        if self._overview_title.enlarged_screen_px(lod) >= OVERVIEW_MIN_PX:
+            painter.setPen(theme.TEXT_PEN)
+            self._overview_title.draw(painter, lod, align="center")
+            self._title.painted = self._overview_title.painted
+        else:
+            self._title.painted = None
         if self.badge is not None:
             self.paint_badge(painter)
 
@@ -140,7 +158,7 @@ class StageItem(NodeItem):
     ) -> None:
         lod = level_of_detail(painter)
         if self.cards and not self.cards[0].isVisible():
-            self._paint_overview(painter)
+            self._paint_overview(painter, lod)
             return
         body = self._body
         if lod >= TEXT_LOD:  # a soft shadow lifts the stage off the canvas
@@ -154,12 +172,15 @@ class StageItem(NodeItem):
         painter.setBrush(theme.STAGE_HEADER_BRUSH)
         painter.drawPath(self._header)
         self.paint_drop_state(painter, self._shape)
-        if lod >= TEXT_LOD:
+        if self._title.enlarged(lod):  # the name alone, as large as the zoom needs
+            painter.setPen(theme.TEXT_PEN)
+            self._title.draw(painter, lod)
+        else:
             painter.drawPixmap(
                 QRectF(12, 13, ICON, ICON), theme.icon_pixmap("stage", 18), QRectF(0, 0, 36, 36)
             )
             painter.setPen(theme.TEXT_PEN)
-            self._title.draw(painter, 38, 13)
+            self._title.draw_line(painter, 38, 13, lod)
             painter.setPen(theme.MUTED_PEN)
             self._count.draw(painter, self.width - 14 - self._count.width(), 15)
             if not self.cards:
@@ -195,8 +216,9 @@ class StepCardItem(DiagramItem):
         self.drop_state: str | None = None
         self.lifted = False  # being dragged: drawn with a shadow above everything
         self._rect = QRectF(0, 0, self.width, geometry.CARD_HEIGHT)
-        self._name = CachedText(theme.BODY_FONT_ARGS)
+        self._name = LegibleName(theme.BODY_FONT_ARGS)
         self._detail = CachedText(theme.SMALL_FONT_ARGS)
+        self._name_box = QRectF(NAME_LEFT, 1, self.width - NAME_LEFT - 6, geometry.CARD_HEIGHT - 2)
         self.setZValue(2)
 
     def refresh(self, document: Document, step: AnyStep | None = None) -> None:
@@ -205,10 +227,19 @@ class StepCardItem(DiagramItem):
         if step is not None:
             self.step_type = step.type
             text_width = self.width - 46
-            self._name.set(step.name or step.id, text_width)
+            self._name.set(step.name or step.id, text_width, self._name_box)
             self.set_info(f"{step.name or step.id} · {step.type} step {step.id}")
             self._detail.set(_detail_line(step), text_width)
         self.update()
+
+    @property
+    def painted_name(self) -> Painted | None:
+        """What the step's name looked like when last painted (see legible.Painted)."""
+        return self._name.painted
+
+    def forget_painted(self) -> None:
+        """Clear `painted_name` (a test then sees whether the next paint draws the name)."""
+        self._name.painted = None
 
     def boundingRect(self) -> QRectF:
         return self._rect.adjusted(-2, -2, 2, 6)
@@ -230,15 +261,19 @@ class StepCardItem(DiagramItem):
             pen = theme.SELECTED_PEN
         painter.setPen(pen)
         painter.drawRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
-        if level_of_detail(painter) < TEXT_LOD:
-            return
-        painter.drawPixmap(
-            QRectF(12, 16, ICON, ICON), theme.icon_pixmap(self.step_type, 18), QRectF(0, 0, 36, 36)
-        )
-        painter.setPen(theme.TEXT_PEN)
-        self._name.draw(painter, 40, 8)
-        painter.setPen(theme.MUTED_PEN)
-        self._detail.draw(painter, 40, 27)
+        lod = level_of_detail(painter)
+        icon = theme.icon_pixmap(self.step_type, 18)
+        if self._name.enlarged(lod):  # second line dropped, the name as large as needed
+            top = (geometry.CARD_HEIGHT - SMALL_ICON) / 2
+            painter.drawPixmap(QRectF(6, top, SMALL_ICON, SMALL_ICON), icon, QRectF(0, 0, 36, 36))
+            painter.setPen(theme.TEXT_PEN)
+            self._name.draw(painter, lod)
+        else:
+            painter.drawPixmap(QRectF(12, 16, ICON, ICON), icon, QRectF(0, 0, 36, 36))
+            painter.setPen(theme.TEXT_PEN)
+            self._name.draw_line(painter, 40, 8, lod)
+            painter.setPen(theme.MUTED_PEN)
+            self._detail.draw(painter, 40, 27)
         self.paint_badge(painter)
 
 

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
 from designer.canvas.items import FlowItem, NodeItem, StageItem, StepCardItem
-from designer.canvas.items.flow import arrow_head, connector_path
+from designer.canvas.items.flow import arrow_head
 from designer.canvas.overlay.looks import Look
 
 PILL_HEIGHT = 17.0
@@ -55,7 +55,16 @@ def _veil() -> QBrush:
     return QBrush(color)
 
 
-def _pill(painter: QPainter, text: str, color: QColor, right: float, top: float) -> None:
+def _pill(
+    painter: QPainter,
+    text: str,
+    color: QColor,
+    right: float,
+    top: float,
+    max_width: float | None = None,
+) -> None:
+    if max_width is not None:  # shortened to fit, never cut by the card's edges
+        text = _METRICS.elidedText(text, Qt.TextElideMode.ElideRight, max_width - 12)
     width = _METRICS.horizontalAdvance(text) + 12
     rect = QRectF(right - width, top, width, PILL_HEIGHT)
     painter.setPen(QPen(theme.SURFACE, 1.5))
@@ -116,7 +125,7 @@ class CardDecorationItem(DecorationItem):
 
     def boundingRect(self) -> QRectF:
         extra_top = PILL_HEIGHT + 2 if self.look and self.look.tag else 3
-        return self._rect.adjusted(-3, -extra_top, 3, PILL_HEIGHT / 2 + 3)
+        return self._rect.adjusted(-3, -extra_top, 3, 3)
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -148,8 +157,11 @@ class CardDecorationItem(DecorationItem):
         if look.status:
             paint_glyph(painter, look.status, look.qcolor(), QPointF(29, 33))
         if look.label:
+            # Inside the card's bottom-right corner, over the second line it repeats (who,
+            # since when): whole and clear of the cards above and below.
             color = QColor(look.label_color or look.color)
-            _pill(painter, look.label, color, rect.right() - 6, rect.bottom() - PILL_HEIGHT / 2)
+            top = rect.bottom() - PILL_HEIGHT - 4
+            _pill(painter, look.label, color, rect.right() - 5, top, rect.width() - 44)
         if look.tag:
             color = QColor(look.tag_color or look.color)
             _tag(painter, look.tag, color, rect.left() + 8, rect.top() - PILL_HEIGHT + 4)
@@ -228,20 +240,28 @@ class NodeDecorationItem(DecorationItem):
 
 
 class FlowDecorationItem(DecorationItem):
-    """A flow the run took: the connector drawn again, bold, in the status colour."""
+    """A flow the run took: the connector drawn again, bold, in the status colour.
+
+    It follows the connector's own route (a drop from a diamond's point, a lane under the
+    stages) and is drawn above the connector and its label; the flow moves its label
+    beside the line meanwhile (`FlowItem.set_emphasized`), so both stay readable.
+    """
 
     def __init__(self, flow: FlowItem) -> None:
         super().__init__(flow)
-        # Under the flow's own thin line and label pill: the condition stays readable.
-        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemStacksBehindParent)
         self._path = QPainterPath()
         self._arrow: QPolygonF | None = None
+        flow.set_emphasized(True)
+        self.follow_path(flow.line())
 
-    def route(self, start: QPointF, end: QPointF) -> None:
-        """Follow the connector's ends (scene coordinates; flows sit at the origin)."""
+    def follow_path(self, path: QPainterPath) -> None:
+        """Take the connector's routed path (scene coordinates; flows sit at the origin)."""
         self.prepareGeometryChange()
-        self._path = connector_path(start, end)
-        self._arrow = arrow_head(end, math.radians(-self._path.angleAtPercent(1.0)))
+        self._path = QPainterPath(path)
+        if path.isEmpty():
+            self._arrow = None
+            return
+        self._arrow = arrow_head(path.currentPosition(), math.radians(-path.angleAtPercent(1.0)))
 
     def boundingRect(self) -> QRectF:
         return self._path.boundingRect().adjusted(-6, -6, 6, 6)

@@ -85,20 +85,15 @@ class DecorationLayer(QObject):
         if decoration is None:
             return None
         self._items[key] = (target, decoration)
-        if isinstance(decoration, FlowDecorationItem) and isinstance(target, FlowItem):
-            self._route(target, decoration)
         return decoration
 
     def _drop(self, key: SelectionKey) -> None:
         target, decoration = self._items.pop(key)
         if _alive_on(decoration, target) and target is self.scene.item_for(key):
+            if isinstance(target, FlowItem):
+                target.set_emphasized(False)
             decoration.setParentItem(None)
             self.scene.removeItem(decoration)
-
-    def _route(self, flow: FlowItem, decoration: FlowDecorationItem) -> None:
-        source, target = self.scene.node_item(flow.source), self.scene.node_item(flow.target)
-        if source is not None and target is not None:
-            decoration.route(source.anchor_out(), target.anchor_in())
 
     def _follow_scene(self) -> None:
         """After any document change: re-home decorations and re-route bold flows."""
@@ -111,7 +106,7 @@ class DecorationLayer(QObject):
             decoration.set_look(look)
             target = self._items[key][0]
             if isinstance(decoration, FlowDecorationItem) and isinstance(target, FlowItem):
-                self._route(target, decoration)
+                decoration.follow_path(target.line())
 
 
 def _alive_on(decoration: DecorationItem, target: DiagramItem | None) -> bool:

@@ -112,6 +112,7 @@ class LegendWidget(QFrame):
         self.setStyleSheet(_FRAME_STYLE.format(**(_DARK if theme.is_dark else _LIGHT)))
         for row in self._rows:
             self._layout.removeWidget(row)
+            row.hide()  # deleted later; hidden now so it neither shows nor takes room
             row.deleteLater()
         self._rows = []
         self.title.setText(title)
@@ -125,6 +126,10 @@ class LegendWidget(QFrame):
 
     def _place(self) -> None:
         self.show()
+        # Rows added to a legend already on screen are only shown on the next event-loop
+        # pass: size to them now, or the frame shrinks to its title and stays that way.
+        for row in self._rows:
+            row.show()
         self.adjustSize()
         self.move(MARGIN, self._view.height() - self.height() - MARGIN)
         self.raise_()

@@ -61,11 +61,6 @@ class OverlayState:
             now=moment,
         )
 
-    @classmethod
-    def from_statuses(cls, statuses: Mapping[str, str]) -> OverlayState:
-        """A state from a plain element id -> status map (e.g. a scrubber's signal)."""
-        return cls(statuses=dict(statuses))
-
     def open_items_of(self, step_id: str) -> list[tuple[str, dict[str, Any]]]:
         """The open work items of a step, oldest first."""
         found = [(i, item) for i, item in self.items.items() if item.get("step") == step_id]

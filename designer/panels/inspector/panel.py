@@ -3,8 +3,9 @@
 Nothing selected shows the orchestration's own properties; one node, step or flow shows its
 form; several show a note. One form per model class is built on first use and kept, so moving
 the selection around a big diagram only refills values. Each committed field edit is checked
-first (see `checks`) and then pushed as exactly one command; the document's change event
-refills the form, which leaves unchanged fields (and the focus in them) alone.
+first by a dry run of the document (see `edits`) and then pushed as exactly one command; the
+document's change event refills the form, which leaves unchanged fields (and the focus in
+them) alone.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from designer.panels.inspector.problems_strip import ProblemsStrip
 from designer.panels.inspector.relations import RelationsList
 from designer.panels.inspector.style import INSPECTOR_STYLE
 from designer.panels.inspector.target import InspectorTarget
+from designer.panels.themed import themed_style
 from designer.selection import Selection
 from engine.actions.registry import action_names
 from engine.definition import (
@@ -60,7 +62,7 @@ class InspectorPanel(QWidget):
     ) -> None:
         super().__init__(parent)
         self.setObjectName("inspectorPanel")
-        self.setStyleSheet(INSPECTOR_STYLE)
+        self.restyle()
         self._document, self._stack, self._selection = document, undo_stack, selection
         self._target = InspectorTarget("orchestration")
         self._forms: dict[type[BaseModel], PropertyForm] = {}
@@ -100,6 +102,10 @@ class InspectorPanel(QWidget):
         self.header.destroyed.connect(lambda *_: self._tear_down())
         self._show_target(InspectorTarget.of(document, selection.keys()))
 
+
+    def restyle(self, dark: bool = False) -> None:
+        """Colours of the light or the dark palette."""
+        self.setStyleSheet(themed_style(INSPECTOR_STYLE, dark))
     def _tear_down(self) -> None:
         if self._alive:
             self._alive = False

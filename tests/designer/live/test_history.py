@@ -117,3 +117,32 @@ def test_the_log_exports_as_csv_and_json(panel, qtbot, engine, moments, tmp_path
     assert [r["event"] for r in rows] == [e["type"] for e in engine.log(run_id)]
     assert rows[0]["run"] == run_id and "employee=Ann Lee" in rows[0]["details"]
     assert json.loads(json_path.read_text()) == {"run": run_id, "events": engine.log(run_id)}
+
+
+def test_an_event_sent_from_the_cli_shows_who_sent_it(qtbot, panel, engine, db_url):
+    from engine.cli import main as baton
+
+    # Given a run waiting for the badge, with HR's contract check done
+    run_id = start_onboarding(engine)
+    engine.complete_item(
+        item_of(engine, run_id, "contract"),
+        "alice",
+        {"decision": "approve", "start_date": "2026-02-02"},
+    )
+
+    # When the badge system's script sends the event from the command line
+    code = baton(
+        ["event", "send", "badge_printed", "--key", "Ann Lee", "--as", "badges", "--db", db_url]
+    )
+    assert code == 0
+
+    # Then the history names the sender of the delivery, and no row has a blank actor
+    # (what the engine did on its own says so)
+    _load(qtbot, panel, run_id, engine)
+    rows = [
+        [panel.model.index(row, column).data() for column in range(5)]
+        for row in range(panel.model.rowCount())
+    ]
+    assert any(actor == "badges" and "badge_printed" in details for _, _, actor, _, details in rows)
+    assert all(actor for _, _, actor, _, _ in rows)
+    assert {"alice", "badges", "engine"} <= {actor for _, _, actor, _, _ in rows}

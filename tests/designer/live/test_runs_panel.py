@@ -109,12 +109,12 @@ def test_bulk_reassign_moves_every_item_of_someone_who_left(qtbot, panel, engine
     panel.bulk_reassign(source="user:hannah")
     qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=10_000)
     dialog = panel.dialog
-    assert dialog.preview.text() == "2 open item(s) in 2 run(s) will move."
+    assert dialog.preview.text() == "2 open items in 2 runs will move."
     dialog.to.setCurrentText("user:alice")
     qtbot.keyClicks(dialog.reason, "Hannah left")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: "Moved 2 item(s)" in panel.notice.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "Moved 2 items" in panel.notice.text(), timeout=10_000)
     assigned = {r: engine.run(r)["open_items"][0]["assignee"] for r in runs}
     assert assigned == {runs[0]: "user:alice", runs[1]: "user:alice", runs[2]: "group:hr"}
     qtbot.waitUntil(lambda: _cell(panel, runs[0], STUCK) == "", timeout=10_000)  # <= 1 s late
@@ -227,3 +227,29 @@ def test_reassigning_one_item_of_the_selected_run(qtbot, panel, engine):
     last = engine.log(run_id)[-1]
     assert last["type"] == "item_reassigned" and last["payload"]["to"] == "user:hannah"
     assert last["payload"]["reason"] == "Alice is on holiday" and last["actor"] == "ops"
+
+
+def test_one_run_is_counted_as_one_run(qtbot, panel, engine):
+    # Given a single run
+    start_onboarding(engine)
+
+    # When the panel has caught up
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1, timeout=10_000)
+
+    # Then the count reads in the singular
+    assert panel.count_label.text() == "1 run"
+
+
+def test_a_run_just_started_is_selected_once_the_list_catches_up(qtbot, panel, engine):
+    # Given a run started a moment ago, not listed yet
+    run_id = start_onboarding(engine)
+    assert panel.model.row_of(run_id) < 0
+    shown = []
+    panel.run_selected.connect(shown.append)
+
+    # When the window asks for it to be selected (after Run ▸ Start run…)
+    panel.select_new_run(run_id)
+
+    # Then it is selected as soon as it is listed, and the canvas is told to show it
+    qtbot.waitUntil(lambda: panel.selected_run_id() == run_id, timeout=10_000)
+    assert shown[-1] == run_id

@@ -149,3 +149,12 @@ def test_an_unknown_path_is_404_in_the_same_error_shape(served):
 
     assert response.status_code == 404
     assert response.json()["error"] == "HTTPError"
+
+
+def test_a_body_over_the_limit_is_refused_with_413(served):
+    huge = {"name": "big", "data": {"blob": "x" * (2 * 1024 * 1024)}}
+
+    response = served.as_("esign").post("/v1/events", json=huge)
+
+    assert response.status_code == 413
+    assert response.json()["message"] == "the request body is larger than 1024 KiB"

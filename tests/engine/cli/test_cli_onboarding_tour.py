@@ -5,8 +5,6 @@ from __future__ import annotations
 import email
 from pathlib import Path
 
-import pytest
-
 EXAMPLE = (
     Path(__file__).resolve().parents[3]
     / "resources"
@@ -15,7 +13,6 @@ EXAMPLE = (
 )
 
 
-@pytest.mark.skipif(not EXAMPLE.exists(), reason="the example arrives with the lead's branch")
 def test_the_onboarding_run_goes_from_hire_to_first_day(baton, tmp_path):
     # given the people of the example and the activated orchestration
     for args in (

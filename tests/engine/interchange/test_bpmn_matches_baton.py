@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.definition.synthetic import generate
+from benchmarks.synthetic import generate
 from engine.interchange.bpmn_export import export_bpmn
 from tests.engine.interchange.baton_runner import run_baton
 from tests.engine.interchange.scenarios import SCENARIOS

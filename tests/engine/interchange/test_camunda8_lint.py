@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.definition.synthetic import generate
+from benchmarks.synthetic import generate
 from engine.interchange import import_file
 from engine.interchange.bpmn_export import export_bpmn
 from tests.engine.interchange.builders import FIXTURES

@@ -6,8 +6,8 @@ import time
 
 import pytest
 
+from benchmarks.synthetic import generate
 from engine.definition import to_dict
-from engine.definition.synthetic import generate
 from engine.interchange import export_bpmn, export_salesforce
 from engine.interchange.bpmn_import import import_bpmn_element
 from engine.interchange.safe_xml import parse_xml_bytes

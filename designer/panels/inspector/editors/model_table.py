@@ -60,8 +60,15 @@ class ModelTableFieldEditor(TableEditor):
         self._show_detail()
 
     def _show(self, value: Any) -> None:
+        rows = [dict(row) for row in value or []]
+        if len(rows) == len(self._data) and rows == self._rows():
+            # The table already shows this (the document caught up with a cell edit): leave
+            # it alone, or the rebuild would pull the cell editor from under the view.
+            self._data = rows
+            self._show_detail()
+            return
         selected = self._selected_row()
-        self._data = [dict(row) for row in value or []]
+        self._data = rows
         self.table.blockSignals(True)
         self.table.setRowCount(0)
         for row, data in enumerate(self._data):

@@ -185,6 +185,8 @@ class MappingFieldEditor(TableEditor):
         self.table.setItemDelegateForColumn(1, _ExpressionDelegate(context, self))
 
     def _show(self, value: Any) -> None:
+        if list((value or {}).items()) == self._rows():
+            return  # already shown (a cell edit came back from the document): keep the editor
         self.table.blockSignals(True)
         self.table.setRowCount(0)
         for row, (name, expression) in enumerate((value or {}).items()):
