@@ -87,13 +87,17 @@ def create_command(
     if output_format is OutputFormat.json:
         print_json({"object": object_name, "id": record_id, "runs": [r["id"] for r in started]})
         return
+    # The id alone on stdout, so `$(baton record create ...)` stays a record id.
     typer.echo(record_id)
     for run in started:
         typer.echo(
-            f"started {run['id']} ({run['orchestration']} v{run['version']}): {run['status']}"
+            f"started {run['id']} ({run['orchestration']} v{run['version']}): {run['status']}",
+            err=True,
         )
     if not started:
-        typer.echo(f"no orchestration starts on a new {object_name} record with these fields")
+        typer.echo(
+            f"no orchestration starts on a new {object_name} record with these fields", err=True
+        )
 
 
 @record_app.command("update")

@@ -145,12 +145,13 @@ def test_record_create_prints_the_runs_its_trigger_started(people):
     )  # fmt: skip
     ignored = people("record", "create", "Employee", "--field", "status=applied")
 
+    # then stdout stays the record id (for scripts), and stderr names what it started
     (run,) = people("runs", "--format", "json").json()
-    record_id, started = created.out.splitlines()
-    assert started == f"started {run['id']} (employee_onboarding v1): waiting"
-    assert ignored.out.splitlines()[1] == (
+    assert created.err.strip() == f"started {run['id']} (employee_onboarding v1): waiting"
+    assert ignored.err.strip() == (
         "no orchestration starts on a new Employee record with these fields"
     )
+    record_id = created.out.strip()
     assert people("record", "show", "Employee", record_id).json()["employee"] == "Ben Ode"
 
 
