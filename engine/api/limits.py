@@ -1,5 +1,6 @@
 """A cap on request bodies: events and records are small, so a huge body is refused with
-413 before it fills the server's memory (checked on Content-Length and while streaming)."""
+413 before it fills the server's memory (checked on Content-Length and while streaming;
+the refused body is read and dropped, never kept)."""
 
 from __future__ import annotations
 
@@ -12,8 +13,25 @@ MAX_BODY = 1024 * 1024
 """Bytes a request body may have (1 MiB)."""
 
 
+DRAIN_AT_MOST = 64 * MAX_BODY
+"""Bytes of a refused body read and dropped before answering: a client that sends the
+whole body before reading (most do) would otherwise see the connection reset instead of
+the 413. Past this much the connection is closed regardless."""
+
+
 class _TooLarge(Exception):
     pass
+
+
+async def _drain(receive: Receive) -> None:
+    dropped = 0
+    while dropped <= DRAIN_AT_MOST:
+        message = await receive()
+        if message["type"] != "http.request":
+            return
+        dropped += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 class BodyLimit:
@@ -29,6 +47,7 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
+            await _drain(receive)
             await self._refuse(send)
             return
         seen = 0
@@ -52,6 +71,7 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started:
+                await _drain(receive)
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:

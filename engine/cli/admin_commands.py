@@ -21,7 +21,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
-from engine.errors import BatonError
+from engine.errors import BatonError, UsageError
 from engine.runtime import Engine, VirtualClock
 from engine.store import parse_time
 
@@ -33,10 +33,12 @@ app.add_typer(users_app, name="users")
 def add_command(
     name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
     groups: Annotated[
-        list[str] | None, typer.Option("--group", metavar="GROUP", help="Group (repeatable).")
+        list[str] | None,
+        typer.Option("--group", metavar="GROUP", help="Group (repeatable)."),
     ] = None,
     queues: Annotated[
-        list[str] | None, typer.Option("--queue", metavar="QUEUE", help="Queue (repeatable).")
+        list[str] | None,
+        typer.Option("--queue", metavar="QUEUE", help="Queue (repeatable)."),
     ] = None,
     admin: Annotated[bool, typer.Option("--admin", help="Same as --role admin.")] = False,
     role: Annotated[
@@ -48,7 +50,8 @@ def add_command(
         ),
     ] = None,
     email: Annotated[
-        str | None, typer.Option("--email", metavar="ADDRESS", help="Address for notices.")
+        str | None,
+        typer.Option("--email", metavar="ADDRESS", help="Address for notices."),
     ] = None,
     actor: ActorOption = None,
     db: DbOption = None,
@@ -82,7 +85,7 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
     """Every user with their groups."""
     from engine.store import directory
 
-    engine = open_engine(db)
+    engine = open_engine(db, create=False)
     with engine.store.read() as conn:
         users = directory.list_users(conn)
     rows = [
@@ -113,6 +116,15 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
     )
 
 
+def _parse_now(text: str) -> datetime:
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise UsageError(
+            f"--now {text!r} is not a date and time", hint="use ISO 8601, e.g. 2026-03-01T09:00Z"
+        ) from None
+
+
 @app.command("tick")
 def tick_command(
     now: Annotated[
@@ -125,7 +137,7 @@ def tick_command(
     db: DbOption = None,
 ) -> None:
     """Fire every due timer and schedule once, then exit."""
-    clock = VirtualClock(parse_time(now)) if now else None
+    clock = VirtualClock(_parse_now(now)) if now else None
     fired = Engine(db, clock=clock).tick()
     if output_format is OutputFormat.json:
         print_json({"fired": fired})
@@ -136,7 +148,8 @@ def tick_command(
 @app.command("worker")
 def worker_command(
     poll: Annotated[
-        float, typer.Option("--poll", metavar="SECONDS", help="Longest pause between checks (s).")
+        float,
+        typer.Option("--poll", metavar="SECONDS", help="Longest pause between checks (s)."),
     ] = 5.0,
     db: DbOption = None,
 ) -> None:

@@ -31,7 +31,8 @@ def serve_command(
         ),
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", metavar="PORT", help="Port (0 picks a free one).")
+        int,
+        typer.Option("--port", metavar="PORT", help="Port (0 picks a free one)."),
     ] = 8080,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
@@ -48,10 +49,12 @@ def serve_command(
 @tokens_app.command("create")
 def create_command(
     user: Annotated[
-        str, typer.Option("--user", metavar="NAME", help="The user the token acts as.")
+        str,
+        typer.Option("--user", metavar="NAME", help="The user the token acts as."),
     ],
     label: Annotated[
-        str, typer.Option("--label", metavar="TEXT", help="What it is for (shown in list).")
+        str,
+        typer.Option("--label", metavar="TEXT", help="What it is for (shown in list)."),
     ] = "",
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,

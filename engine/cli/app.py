@@ -103,6 +103,7 @@ def _register_subcommands() -> None:
         definition_commands,
         event_commands,
         interchange_commands,
+        outbox_commands,
         run_commands,
         simulate_commands,
         work_commands,
@@ -128,6 +129,14 @@ def main(argv: list[str] | None = None) -> int:
     except _USAGE_ERROR as exc:
         exc.show()
         return 2
+    except Exception as exc:
+        from engine.store.faults import is_driver_error
+
+        if is_driver_error(exc):
+            # Stores translate the faults they know; anything else is still one line.
+            typer.echo(f"baton: error: the database failed: {str(exc).splitlines()[0]}", err=True)
+            return 2
+        raise
     return result if isinstance(result, int) else 0
 
 

@@ -32,7 +32,8 @@ def send_command(
         str | None, typer.Option("--key", metavar="KEY", help="Correlation key.")
     ] = None,
     data: Annotated[
-        str | None, typer.Option("--data", metavar="JSON", help="Event data as a JSON object.")
+        str | None,
+        typer.Option("--data", metavar="JSON", help="Event data as a JSON object."),
     ] = None,
     output_format: FormatOption = OutputFormat.text,
     actor: ActorOption = None,
@@ -74,7 +75,11 @@ def create_command(
     ],
     fields: Annotated[
         list[str] | None,
-        typer.Option("--field", metavar="NAME=VALUE", help="A field as key=value (repeatable)."),
+        typer.Option(
+            "--field",
+            metavar="NAME=VALUE",
+            help="A field as key=value (repeatable).",
+        ),
     ] = None,
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
@@ -106,7 +111,11 @@ def update_command(
     record_id: Annotated[str, typer.Argument(metavar="RECORD", help="Record id.")],
     fields: Annotated[
         list[str] | None,
-        typer.Option("--field", metavar="NAME=VALUE", help="A field as key=value (repeatable)."),
+        typer.Option(
+            "--field",
+            metavar="NAME=VALUE",
+            help="A field as key=value (repeatable).",
+        ),
     ] = None,
     actor: ActorOption = None,
     db: DbOption = None,
@@ -125,4 +134,4 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """Print a record's fields as JSON."""
-    print_json(open_engine(db).record(object_name, record_id))
+    print_json(open_engine(db, create=False).record(object_name, record_id))

@@ -14,6 +14,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    ReasonOption,
     actor_name,
     hint_when_unknown,
     open_engine,
@@ -69,7 +70,7 @@ def definitions_command(
     db: DbOption = None,
 ) -> None:
     """Every activated version of every orchestration (the active one marked)."""
-    rows = open_engine(db).definitions()
+    rows = open_engine(db, create=False).definitions()
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -95,7 +96,11 @@ def start_command(
     ],
     inputs: Annotated[
         list[str] | None,
-        typer.Option("--input", metavar="NAME=VALUE", help="An input as key=value (repeatable)."),
+        typer.Option(
+            "--input",
+            metavar="NAME=VALUE",
+            help="An input as key=value (repeatable).",
+        ),
     ] = None,
     inputs_json: Annotated[
         str | None,
@@ -120,28 +125,36 @@ def start_command(
 @app.command("runs")
 def runs_command(
     status: Annotated[
-        str | None, typer.Option("--status", metavar="STATUS", help="Only runs in this status.")
+        str | None,
+        typer.Option("--status", metavar="STATUS", help="Only runs in this status."),
     ] = None,
     stuck: Annotated[
         bool, typer.Option("--stuck", help="Only stuck runs (failed ones too), with reasons.")
     ] = False,
     orchestration: Annotated[
-        str | None, typer.Option("--orchestration", help="Only runs of this orchestration.")
+        str | None,
+        typer.Option(
+            "--orchestration", metavar="ORCHESTRATION", help="Only runs of this orchestration."
+        ),
     ] = None,
     version: Annotated[int | None, typer.Option("--version", help="Only this version.")] = None,
-    stage: Annotated[str | None, typer.Option("--stage", help="Only runs in this stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", metavar="STAGE", help="Only runs in this stage.")
+    ] = None,
     started_after: Annotated[
         str | None, typer.Option("--started-after", help="Started at or after this ISO time.")
     ] = None,
     started_before: Annotated[
         str | None, typer.Option("--started-before", help="Started before this ISO time.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="At most this many, newest first.")
+    ] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """List runs, newest first (the newest 100 unless --limit says otherwise)."""
-    found = open_engine(db).runs(
+    found = open_engine(db, create=False).runs(
         status=status,
         stuck=stuck,
         orchestration=orchestration,
@@ -179,7 +192,7 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A run: status, current stage, each step, what it waits for, variables."""
-    engine = open_engine(db)
+    engine = open_engine(db, create=False)
     run = engine.run(run_id)
     run["waiting_for"] = [
         {"step": w["step"], "event": w["event"], "key": w["key"]} for w in engine.waits(run_id)
@@ -221,7 +234,7 @@ def log_command(
     db: DbOption = None,
 ) -> None:
     """A run's event log, in order."""
-    events = open_engine(db).log(run_id)
+    events = open_engine(db, create=False).log(run_id)
     if output_format is OutputFormat.json:
         print_json(events)
         return
@@ -236,7 +249,7 @@ def _operator(name: str, help_text: str) -> None:
 
     def command(
         run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
-        reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (logged).")] = "",
+        reason: ReasonOption = "",
         actor: ActorOption = None,
         db: DbOption = None,
     ) -> None:
@@ -247,7 +260,7 @@ def _operator(name: str, help_text: str) -> None:
         elif name == "pause":
             engine.pause(run_id, reason, actor=who)
         else:
-            engine.resume(run_id, actor=who)
+            engine.resume(run_id, actor=who, reason=reason)
         typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
     command.__doc__ = help_text
@@ -263,12 +276,13 @@ _operator("resume", "Resume a paused run.")
 def retry_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
     step_id: Annotated[str, typer.Argument(metavar="STEP", help="The failed background step.")],
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Run a failed background step again."""
     engine = open_engine(db)
-    engine.retry(run_id, step_id, actor=actor_name(actor))
+    engine.retry(run_id, step_id, actor=actor_name(actor), reason=reason)
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
 
@@ -278,12 +292,24 @@ def skip_command(
     step_id: Annotated[str, typer.Argument(metavar="STEP", help="The step to skip.")],
     outputs: Annotated[
         list[str] | None,
-        typer.Option("--output", metavar="NAME=VALUE", help="An output as key=value (repeatable)."),
+        typer.Option(
+            "--output",
+            metavar="NAME=VALUE",
+            help="An output as key=value (repeatable).",
+        ),
     ] = None,
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Skip a step, giving the outputs later steps read."""
+    """Skip a step, giving the outputs later steps read (checked against the step's
+    declared outputs)."""
     engine = open_engine(db)
-    engine.skip(run_id, step_id, parse_pairs(outputs, "--output"), actor=actor_name(actor))
+    engine.skip(
+        run_id,
+        step_id,
+        parse_pairs(outputs, "--output"),
+        actor=actor_name(actor),
+        reason=reason,
+    )
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")

@@ -36,7 +36,12 @@ def simulate_command(
     ] = None,
     runs: Annotated[
         int | None,
-        typer.Option("--runs", metavar="N", min=0, help="Number of runs (overrides the scenario)."),
+        typer.Option(
+            "--runs",
+            metavar="N",
+            min=0,
+            help="Number of runs (overrides the scenario).",
+        ),
     ] = None,
     seed: Annotated[
         int | None,

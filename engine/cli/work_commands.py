@@ -12,6 +12,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    ReasonOption,
     actor_name,
     open_engine,
     parse_pairs,
@@ -27,18 +28,24 @@ app.add_typer(work_app, name="work")
 @work_app.command("list")
 def list_command(
     user: Annotated[
-        str | None, typer.Option("--as", metavar="NAME", help="Only items this user may complete.")
+        str | None,
+        typer.Option("--as", metavar="NAME", help="Only items this user may complete."),
     ] = None,
     assignee: Annotated[
-        str | None, typer.Option("--assignee", help="Only items of exactly this user:/group:.")
+        str | None,
+        typer.Option(
+            "--assignee", metavar="ASSIGNEE", help="Only items of exactly this user:/group:."
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, oldest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="At most this many, oldest first.")
+    ] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Open work items, oldest first (the first 100 unless --limit says otherwise), with
     what completing each one asks for (its declared outputs)."""
-    engine = open_engine(db)
+    engine = open_engine(db, create=False)
     items = engine.work_items(user, assignee=assignee, limit=limit + 1)
     if len(items) > limit:
         items = items[:limit]
@@ -86,17 +93,21 @@ def _output_hint(output: dict[str, Any]) -> str:
 @work_app.command("complete")
 def complete_command(
     item_id: Annotated[str, typer.Argument(metavar="ITEM", help="Work item id.")],
-    user: Annotated[str, typer.Option("--as", metavar="NAME", help="Who completes it.")],
+    user: ActorOption = None,
     outputs: Annotated[
         list[str] | None,
-        typer.Option("--output", metavar="NAME=VALUE", help="An output as key=value (repeatable)."),
+        typer.Option(
+            "--output",
+            metavar="NAME=VALUE",
+            help="An output as key=value (repeatable).",
+        ),
     ] = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Complete a work item with its outputs."""
     engine = open_engine(db)
-    run_id = engine.complete_item(item_id, user, parse_pairs(outputs, "--output"))
+    run_id = engine.complete_item(item_id, actor_name(user), parse_pairs(outputs, "--output"))
     run = engine.run(run_id)
     if output_format is OutputFormat.json:
         print_json({"item": item_id, "run": run_id, "status": run["status"], "stage": run["stage"]})
@@ -106,18 +117,41 @@ def complete_command(
     )
 
 
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Reassign even to a user who is unknown or inactive, or a group with no active "
+        "member (the run then shows as stuck).",
+    ),
+]
+
+
+def _warn_if_unworkable(engine: Engine, to: str, force: bool) -> None:
+    problem = engine.assignee_problem(to) if force else None
+    if problem:
+        typer.echo(
+            f"baton: warning: {to}: {problem}; the item stays stuck until it is reassigned "
+            "or they can work it",
+            err=True,
+        )
+
+
 @work_app.command("reassign")
 def reassign_command(
     item_id: Annotated[str, typer.Argument(metavar="ITEM", help="Work item id.")],
     to: Annotated[
         str, typer.Option("--to", metavar="ASSIGNEE", help="user:NAME, group:NAME or queue:NAME")
     ],
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (logged).")] = "",
+    reason: ReasonOption = "",
+    force: ForceOption = False,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Give one open item to someone else."""
-    open_engine(db).reassign(item_id, to, reason, actor=actor_name(actor))
+    engine = open_engine(db)
+    _warn_if_unworkable(engine, to, force)
+    engine.reassign(item_id, to, reason, actor=actor_name(actor), force=force)
     typer.echo(f"reassigned {item_id} to {to}")
 
 
@@ -129,13 +163,16 @@ def reassign_all_command(
     to: Annotated[
         str, typer.Option("--to", metavar="ASSIGNEE", help="user:NAME, group:NAME or queue:NAME")
     ],
-    reason: Annotated[str, typer.Option("--reason", metavar="TEXT", help="Why (logged).")] = "",
+    reason: ReasonOption = "",
+    force: ForceOption = False,
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Reassign every open item of one assignee (someone left or is away)."""
-    moved = open_engine(db).reassign_all(source, to, reason, actor=actor_name(actor))
+    engine = open_engine(db)
+    _warn_if_unworkable(engine, to, force)
+    moved = engine.reassign_all(source, to, reason, actor=actor_name(actor), force=force)
     if output_format is OutputFormat.json:
         print_json({"from": source, "to": to, "items": moved})
         return

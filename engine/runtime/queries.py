@@ -307,3 +307,13 @@ def runs_of_record(conn: Connection, object_name: str, record_id: str) -> list[d
         .order_by(runs.c.started_at, runs.c.id)
     )
     return [_run_summary(r) for r in conn.execute(query)]
+
+
+def open_waits(conn: Connection) -> list[dict[str, Any]]:
+    """Every event subscription of a waiting step: run, step, event name and key."""
+    rows = conn.execute(
+        select(waits.c.run_id, waits.c.step_id, waits.c.event, waits.c.key).order_by(
+            waits.c.event, waits.c.key, waits.c.run_id
+        )
+    )
+    return [{"run": r.run_id, "step": r.step_id, "event": r.event, "key": r.key} for r in rows]
