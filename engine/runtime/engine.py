@@ -26,6 +26,7 @@ from engine.runtime import (
 )
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
+from engine.runtime.replay import replay
 from engine.runtime.state import RUN_STATUSES
 from engine.runtime.unit import Unit
 from engine.store import Store, directory, format_time, parse_time
@@ -513,9 +514,8 @@ class Engine:
             )
 
     def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
-        """A run's state rebuilt from its log alone (up to event `upto`, inclusive)."""
-        from engine.runtime.replay import replay
-
+        """A run's state rebuilt from its log alone (up to event `upto`, inclusive): the
+        same fold (`engine.runtime.fold.apply`) that keeps the live state."""
         with self.store.read() as conn:
             events = queries.run_events(conn, run_id)
             version = queries.run_version(conn, run_id)
