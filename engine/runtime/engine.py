@@ -15,7 +15,16 @@ from sqlalchemy.exc import DBAPIError
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
-from engine.runtime import notify, operations, permissions, queries, timers, triggers, workitems
+from engine.runtime import (
+    audit,
+    notify,
+    operations,
+    permissions,
+    queries,
+    timers,
+    triggers,
+    workitems,
+)
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
 from engine.runtime.state import RUN_STATUSES
@@ -171,6 +180,7 @@ class Engine:
                 activated_at=unit.now,
             )
             conn.execute(delete(schedules).where(schedules.c.definition_id == stored.id))
+            audit.record_definition(conn, unit.now, actor, stored.id, version)
             if isinstance(trigger, ScheduleTrigger):
                 conn.execute(
                     schedules.insert().values(
@@ -187,6 +197,7 @@ class Engine:
             self._require(unit.conn, actor, "admin", "deactivate definitions")
             if not definition_store.deactivate(unit.conn, definition_id):
                 raise NotFound(f"no active orchestration {definition_id!r}")
+            audit.record_definition(unit.conn, unit.now, actor, definition_id, None)
             unit.conn.execute(delete(schedules).where(schedules.c.definition_id == definition_id))
 
     # --- runs --------------------------------------------------------------------------
@@ -209,17 +220,10 @@ class Engine:
         )
 
     def send_event(
-        self,
-        name: str,
-        key: Any = None,
-        data: dict[str, Any] | None = None,
-        actor: str | None = None,
+        self, name: str, key: Any = None, data: dict[str, Any] | None = None
     ) -> list[str]:
-        """Deliver an event to the wait steps expecting it; returns the runs it reached.
-
-        `actor` (who or what sent it) is logged with the events it causes.
-        """
-        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}), actor)
+        """Deliver an event to the wait steps expecting it; returns the runs it reached."""
+        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}))
 
     def create_record(
         self, object_name: str, fields: dict[str, Any], actor: str | None = None
@@ -369,6 +373,7 @@ class Engine:
         """
         with self.store.transaction() as conn:
             self._require(conn, actor, "admin", "manage users")
+            before = directory.get_user(conn, name)
             directory.add_user(
                 conn,
                 name,
@@ -377,12 +382,17 @@ class Engine:
                 role="admin" if admin else role,
                 email=email,
             )
+            now = format_time(self.clock.now())
+            audit.record_user(conn, now, actor, before, directory.get_user(conn, name))
 
     def deactivate_user(self, name: str, actor: str | None = None) -> None:
         """Deactivate a user; their open items show up as stuck until reassigned."""
         with self.store.transaction() as conn:
             self._require(conn, actor, "admin", "manage users")
+            before = directory.get_user(conn, name)
             directory.set_active(conn, name, False)
+            now = format_time(self.clock.now())
+            audit.record_user(conn, now, actor, before, directory.get_user(conn, name))
 
     # --- reading -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from engine.errors import ConcurrentChange, NotFound
 from engine.runtime.state import RunState
 from engine.store import format_time
 from engine.store import records as record_store
+from engine.store import webhooks as webhook_rows
 from engine.store.prepared import Prepared
 from engine.store.schema import events, notifications, runs, stage_instances, step_instances
 
@@ -235,6 +236,10 @@ class Unit:
         _INSERT_STEP.run_many(conn, step_rows)
         _STEP_UPDATE.run_many(conn, step_updates)
         _INSERT_EVENT.run_many(conn, self.events)
+        if any(e["type"] in webhook_rows.TRIGGERS for e in self.events):
+            # Webhook deliveries are queued with the events (an outbox, engine.runtime.webhooks).
+            versions = {i: (r.definition_id, r.definition_version) for i, r in self.runs.items()}
+            webhook_rows.enqueue_for_events(conn, self.events, versions, self.now)
         _INSERT_NOTICE.run_many(conn, self.notices)
         self.engine.store.announce(conn, self.runs)
 
