@@ -60,6 +60,10 @@ class ExpressionError(BatonError):
     """An expression does not parse, reads an unknown name, or exceeds its limits."""
 
 
+class ExpressionLimitError(ExpressionError):
+    """An expression would break a limit on size, work or nesting; the message names it."""
+
+
 class ActivationRefused(BatonError):
     """A definition with validation errors cannot be activated."""
 
@@ -86,6 +90,12 @@ class Unauthenticated(BatonError):
 
 class InvalidInput(BatonError):
     """Inputs or outputs that do not match what the definition declares."""
+
+
+class UsageError(InvalidInput):
+    """A command line that cannot be read (`--field x` without `=`, JSON that is not JSON)."""
+
+    exit_code = 2
 
 
 class ConcurrentChange(Conflict):
@@ -124,3 +134,16 @@ class InterchangeError(BatonError):
         if self.problems:
             text += "".join(f"\n  - {element}: {why}" for element, why in self.problems)
         return text
+
+
+class StoreFault(BatonError):
+    """The database cannot be used: missing, unreachable, read-only, full, damaged, busy.
+
+    The message names the database, what is wrong and what to do; nothing was changed.
+    """
+
+    exit_code = 2
+
+
+class StoreDamaged(StoreFault):
+    """The database file is damaged; Baton neither reads nor writes it until it is repaired."""

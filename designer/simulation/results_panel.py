@@ -12,9 +12,10 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QGridLayout,
     QHeaderView,
     QLabel,
@@ -147,7 +148,8 @@ class ResultsPanel(QWidget):
         )
         period = utilization_period(horizon)
         self.utilization_plot.setTitle(
-            f"Utilization per assignee, per {'week' if period > 24 else 'day'}"
+            f"Utilization per assignee, per {'week' if period > 24 else 'day'}",
+            color=QApplication.palette().color(QPalette.ColorRole.Text).name(),
         )
         for i, (name, who) in enumerate(result.assignees.items()):
             if not who.items:
@@ -261,7 +263,14 @@ def _with_legend(plot: pg.PlotWidget, legend: SeriesLegend) -> QWidget:
 
 
 def _plot(title: str, x_label: str, y_label: str) -> pg.PlotWidget:
-    plot = pg.PlotWidget(title=title)
+    palette = QApplication.palette()  # light or dark, as the window (View ▸ Theme)
+    base = palette.color(QPalette.ColorRole.Base)
+    text = palette.color(QPalette.ColorRole.Text)
+    plot = pg.PlotWidget(title=title, background=base)
+    for axis in ("left", "bottom"):
+        plot.getAxis(axis).setTextPen(text)
+        plot.getAxis(axis).setPen(text)
+    plot.setTitle(title, color=text.name())
     plot.setLabel("bottom", x_label)
     plot.setLabel("left", y_label)
     plot.showGrid(x=True, y=True, alpha=0.2)

@@ -26,6 +26,8 @@ from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
 from designer.live.monitor import RunMonitor
 from designer.live.notifier import InboxNotifier
+from designer.live.send_event_dialog import SendEventDialog
+from designer.runs.formatting import counted
 from designer.simulation import SimulationDialog
 from designer.window.actions import Entry, make_action
 from designer.window.host import LiveHost
@@ -57,6 +59,13 @@ class LivePanels:
         self.activate_action = make_action(parent, "&Activate", self.activate, "Ctrl+Shift+A")
         self.start_action = make_action(parent, "&Start run…", self.start_run, "Ctrl+R")
         self.simulate_action = make_action(parent, "Si&mulate…", self.simulate, "Ctrl+Shift+M")
+        self.send_event_action = make_action(
+            parent,
+            "Send &event…",
+            self.send_event,
+            "Ctrl+Shift+V",
+            tip="Deliver an event (name, key, JSON data) to the runs waiting for it",
+        )
         self.dock_actions = [
             make_action(parent, text, lambda _=False, k=key: self.show_dock(k), keys)
             for key, text, keys in (
@@ -76,6 +85,7 @@ class LivePanels:
             self.activate_action,
             self.start_action,
             self.simulate_action,
+            self.send_event_action,
             *self.dock_actions,
             self.connect_action,
         ]
@@ -83,7 +93,12 @@ class LivePanels:
     def menu_sections(self) -> dict[str, list[Entry]]:
         """run (Activate, Start run, Simulate); docks; connect (File)."""
         return {
-            "run": [self.activate_action, self.start_action, self.simulate_action],
+            "run": [
+                self.activate_action,
+                self.start_action,
+                self.send_event_action,
+                self.simulate_action,
+            ],
             "docks": list(self.dock_actions),
             "connect": [self.connect_action],
         }
@@ -197,6 +212,19 @@ class LivePanels:
                 self.runs.select_new_run(dialog.run_id)
             return dialog.run_id
         return None
+
+    def send_event(self) -> SendEventDialog:
+        """Open Run ▸ Send event…; the Runs list shows where the runs moved on."""
+        dialog = SendEventDialog(self.ensure_bridge(), self.user, self._host.widget)
+        dialog.accepted.connect(lambda: self._sent(dialog))
+        dialog.open()
+        return dialog
+
+    def _sent(self, dialog: SendEventDialog) -> None:
+        reached = dialog.reached or []
+        self._host.show_message(f"Event delivered to {counted(len(reached), 'run')}.", 5000)
+        if self.runs is not None:
+            self.runs.refresh()
 
     def _open_work_item(self, item_id: str) -> None:
         self.show_dock("inbox")

@@ -6,10 +6,9 @@ outbox), so they stay free of runtime internals and are written like any plugin.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from engine.actions.mail import deliver
+from engine.actions.mail import message_id
 from engine.errors import InvalidInput
 
 
@@ -28,24 +27,22 @@ def log(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
 def send_email(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
     """Send `to`, `subject`, `body` (optional `cc`, `sender`).
 
-    The message goes to the outbox folder as an `.eml` file (and by SMTP when configured;
-    see `engine.actions.mail`). It is keyed by run, step and stage visit, so a retried step
-    (at-least-once) never sends the same message twice.
+    The message joins the outbox with the run's transaction and is delivered after it
+    commits: written to the outbox folder as an `.eml` file, and by SMTP when configured
+    (see `engine.runtime.delivery`). It is keyed by run, step and stage visit, so a retried
+    step (at-least-once) never sends the same message twice.
     """
     to = inputs.get("to")
     if not to:
         raise InvalidInput("send_email needs a `to` address", field="to")
-    file, message_id = deliver(
-        Path(context.outbox),
-        context.idempotency_key,
-        to=to,
-        subject=str(inputs.get("subject", "")),
-        body=str(inputs.get("body", "")),
-        now=context.now,
+    file = context.send_email(
+        to,
+        str(inputs.get("subject", "")),
+        str(inputs.get("body", "")),
         cc=inputs.get("cc"),
         sender=inputs.get("sender"),
     )
-    return {"message_file": str(file), "message_id": message_id}
+    return {"message_file": str(file), "message_id": message_id(context.idempotency_key)}
 
 
 def create_record(inputs: dict[str, Any], context: Any) -> dict[str, Any]:

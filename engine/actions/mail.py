@@ -1,9 +1,14 @@
-"""Writing (and optionally sending) one email, exactly once per key.
+"""Emails: building one, writing it to the outbox folder, sending it by SMTP.
+
+These do I/O, so the engine calls them only after a transaction has committed (DESIGN rule
+10): `send_email` and assignment notices are rows of the database outbox first, and
+`engine.runtime.delivery` turns committed rows into files and SMTP messages.
 
 Every message is written as an `.eml` file to the outbox folder, so nothing is lost without
 a mail server; with `BATON_SMTP_HOST` set it is also sent by SMTP. Settings (environment):
 `BATON_SMTP_HOST`, `BATON_SMTP_PORT` (default 25, 465 for ssl), `BATON_SMTP_TLS`
 (`none`, `starttls` or `ssl`), `BATON_SMTP_USER` and `BATON_SMTP_PASSWORD` (login when set),
+`BATON_SMTP_TIMEOUT` (seconds to wait for the server to connect or answer, default 15),
 `BATON_MAIL_FROM`.
 A message is identified by a key: writing or sending the same key again does nothing, which
 makes delivery safe under the engine's at-least-once execution.
@@ -19,9 +24,15 @@ from email.message import EmailMessage
 from email.utils import formatdate
 from pathlib import Path
 
+from engine import tempfiles
 
-def deliver(
-    outbox: Path,
+SMTP_TIMEOUT = 15.0
+"""Seconds to wait for the mail server to accept a connection or answer a command."""
+
+_LEGACY_TEMPS = ("run-*.tmp", "notice-*.tmp")  # how earlier versions named their temp files
+
+
+def build_message(
     key: str,
     *,
     to: str | list[str],
@@ -30,15 +41,8 @@ def deliver(
     now: datetime,
     cc: str | None = None,
     sender: str | None = None,
-) -> tuple[Path, str]:
-    """Write the message for `key` to the outbox (once) and send it by SMTP if configured.
-
-    Returns:
-        The `.eml` file and the Message-ID.
-    """
-    outbox.mkdir(parents=True, exist_ok=True)
-    file = outbox / f"{key}.eml"
-    sent_marker = outbox / "sent" / f"{key}.sent"
+) -> EmailMessage:
+    """The message for `key`; its Message-ID derives from the key alone."""
     message = EmailMessage()
     message["To"] = to if isinstance(to, str) else ", ".join(to)
     if cc:
@@ -47,36 +51,86 @@ def deliver(
     message["Subject"] = subject
     message["Date"] = formatdate(now.timestamp(), usegmt=True)
     # Derived from the key alone, so a re-sent message is recognisably the same one.
-    message["Message-ID"] = f"<{key}@baton.local>"
+    message["Message-ID"] = message_id(key)
     message.set_content(body)
-    if not file.exists():
-        temp = file.with_suffix(".tmp")
-        temp.write_bytes(bytes(message))
+    return message
+
+
+def message_id(key: str) -> str:
+    """The Message-ID of the message with this key."""
+    return f"<{key}@baton.local>"
+
+
+def message_file(outbox: Path, key: str) -> Path:
+    """Where the message with this key is (or will be) written."""
+    return outbox / f"{key}.eml"
+
+
+def write_message(outbox: Path, key: str, message: EmailMessage) -> Path:
+    """Write the message to the outbox folder once (atomically); returns the `.eml` file.
+
+    Stale temporary files left by a killed or failed earlier write are removed first; a
+    write that fails (a full disk) removes its own.
+
+    Raises:
+        OSError: the folder cannot be written.
+    """
+    file = message_file(outbox, key)
+    if file.exists():
+        return file
+    outbox.mkdir(parents=True, exist_ok=True)
+    tempfiles.sweep(outbox, legacy=_LEGACY_TEMPS)
+    fd, temp = tempfiles.create(file)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(bytes(message))
         os.replace(temp, file)
-    host = os.environ.get("BATON_SMTP_HOST")
-    if host and not sent_marker.exists():
-        send_smtp(message, host)
-        sent_marker.parent.mkdir(exist_ok=True)
-        sent_marker.touch()
-    return file, message["Message-ID"]
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    return file
+
+
+def smtp_host() -> str | None:
+    """The configured mail server (`BATON_SMTP_HOST`), or None for outbox only."""
+    return os.environ.get("BATON_SMTP_HOST") or None
+
+
+def was_sent(outbox: Path, key: str) -> bool:
+    """Whether this machine already handed the message with this key to the mail server."""
+    return (outbox / "sent" / f"{key}.sent").exists()
+
+
+def send_once(outbox: Path, key: str, message: EmailMessage, host: str) -> None:
+    """Send the message by SMTP unless this machine already did, and remember it did."""
+    if was_sent(outbox, key):
+        return
+    send_smtp(message, host)
+    marker = outbox / "sent" / f"{key}.sent"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.touch()
 
 
 def send_smtp(message: EmailMessage, host: str) -> None:
     """Send one message with the SMTP settings from the environment.
 
+    Waits at most `BATON_SMTP_TIMEOUT` seconds (default `SMTP_TIMEOUT`) for the server to
+    connect and for each of its answers.
+
     Raises:
-        OSError, smtplib.SMTPException: the server is unreachable or refuses.
+        OSError, smtplib.SMTPException: the server is unreachable, silent or refuses.
     """
     tls = os.environ.get("BATON_SMTP_TLS", "none").lower()
     port = int(os.environ.get("BATON_SMTP_PORT", "465" if tls == "ssl" else "25"))
+    timeout = float(os.environ.get("BATON_SMTP_TIMEOUT", SMTP_TIMEOUT))
     context = ssl.create_default_context()
     if os.environ.get("BATON_SMTP_CAFILE"):
         context.load_verify_locations(os.environ["BATON_SMTP_CAFILE"])
     smtp: smtplib.SMTP
     if tls == "ssl":
-        smtp = smtplib.SMTP_SSL(host, port, timeout=30, context=context)
+        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
     else:
-        smtp = smtplib.SMTP(host, port, timeout=30)
+        smtp = smtplib.SMTP(host, port, timeout=timeout)
     with smtp:
         if tls == "starttls":
             smtp.starttls(context=context)

@@ -33,6 +33,7 @@ from engine.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    StoreFault,
     StoreTooNew,
     StoreTooOld,
     Unauthenticated,
@@ -48,6 +49,7 @@ STATUS_BY_ERROR: tuple[tuple[type[BatonError], int], ...] = (
     (Conflict, 409),
     (ActivationRefused, 422),
     (InvalidInput, 400),
+    (StoreFault, 503),  # busy, unreachable, full, damaged: the database's state, not the request's
     (StoreTooOld, 503),
     (StoreTooNew, 503),
     (BatonError, 400),

@@ -162,6 +162,11 @@ class ReassignIn(_Request):
 
     to: str = Field(description="user:NAME, group:NAME or queue:NAME")
     reason: str = ""
+    force: bool = Field(
+        default=False,
+        description="Reassign even when nobody could work for `to` (unknown or inactive "
+        "user, group without an active member); the run then shows as stuck.",
+    )
 
 
 class ReassignAllIn(_Request):
@@ -172,6 +177,7 @@ class ReassignAllIn(_Request):
     source: str = Field(alias="from", description="The assignee whose items move.")
     to: str
     reason: str = ""
+    force: bool = Field(default=False, description="As for one item.")
 
 
 class ReassignedOut(BaseModel):
@@ -191,6 +197,7 @@ class SkipIn(_Request):
     """Skip a step, giving the outputs later steps read."""
 
     outputs: dict[str, Any] = Field(default_factory=dict)
+    reason: str = ""
 
 
 class EventIn(_Request):

@@ -21,7 +21,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
-from engine.errors import BatonError
+from engine.errors import BatonError, UsageError
 from engine.runtime import Engine, VirtualClock
 from engine.store import parse_time
 
@@ -72,7 +72,7 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
     """Every user with their groups."""
     from engine.store import directory
 
-    engine = open_engine(db)
+    engine = open_engine(db, create=False)
     with engine.store.read() as conn:
         users = directory.list_users(conn)
     rows = [
@@ -103,6 +103,15 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
     )
 
 
+def _parse_now(text: str) -> datetime:
+    try:
+        return parse_time(text)
+    except ValueError:
+        raise UsageError(
+            f"--now {text!r} is not a date and time", hint="use ISO 8601, e.g. 2026-03-01T09:00Z"
+        ) from None
+
+
 @app.command("tick")
 def tick_command(
     now: Annotated[
@@ -112,7 +121,7 @@ def tick_command(
     db: DbOption = None,
 ) -> None:
     """Fire every due timer and schedule once, then exit."""
-    clock = VirtualClock(parse_time(now)) if now else None
+    clock = VirtualClock(_parse_now(now)) if now else None
     fired = Engine(db, clock=clock).tick()
     if output_format is OutputFormat.json:
         print_json({"fired": fired})

@@ -87,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, usage_errors):
             exc.show()
             return 2
+        from engine.store.faults import is_driver_error
+
+        if is_driver_error(exc):
+            # Stores translate the faults they know; anything else is still one line.
+            typer.echo(f"baton: error: the database failed: {str(exc).splitlines()[0]}", err=True)
+            return 2
         raise
     return result if isinstance(result, int) else 0
 

@@ -11,9 +11,9 @@ from typing import Annotated, Any
 
 import typer
 
-from engine.errors import InvalidInput
+from engine.errors import UsageError
 from engine.runtime import Engine
-from engine.store import parse_time
+from engine.store import Store, parse_time
 
 
 class OutputFormat(StrEnum):
@@ -31,6 +31,7 @@ DbOption = Annotated[
         help="Database URL or SQLite file (default: the shared file in the user data folder).",
     ),
 ]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why (logged with who did it).")]
 FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
 ActorOption = Annotated[
     str | None,
@@ -38,9 +39,16 @@ ActorOption = Annotated[
 ]
 
 
-def open_engine(db: str | None) -> Engine:
-    """An engine on the chosen database, with the wall clock."""
-    return Engine(db)
+def open_engine(db: str | None, *, create: bool = True) -> Engine:
+    """An engine on the chosen database, with the wall clock.
+
+    Args:
+        db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
+        create: whether a database file that does not exist yet is created. Commands that
+            only read pass False, so a mistyped `--db` is reported instead of becoming a new
+            empty database; the default database is always created.
+    """
+    return Engine(Store(db, create=create or db is None))
 
 
 def actor_name(given: str | None) -> str:
@@ -52,13 +60,13 @@ def parse_pairs(pairs: list[str] | None, what: str) -> dict[str, Any]:
     """`k=v` options as a mapping; a value that parses as JSON (5, true, [1]) is read so.
 
     Raises:
-        InvalidInput: a pair without `=`.
+        UsageError: a pair without `=` (exit code 2).
     """
     values: dict[str, Any] = {}
     for pair in pairs or []:
         key, sep, raw = pair.partition("=")
         if not sep or not key:
-            raise InvalidInput(f"{what} {pair!r} is not key=value")
+            raise UsageError(f"{what} {pair!r} is not key=value")
         try:
             values[key.strip()] = json.loads(raw)
         except ValueError:
@@ -70,16 +78,16 @@ def parse_json_object(text: str | None, what: str) -> dict[str, Any]:
     """A JSON object given on the command line.
 
     Raises:
-        InvalidInput: not JSON or not an object.
+        UsageError: not JSON or not an object (exit code 2).
     """
     if not text:
         return {}
     try:
         value = json.loads(text)
     except ValueError as exc:
-        raise InvalidInput(f"{what} is not valid JSON: {exc}") from None
+        raise UsageError(f"{what} is not valid JSON: {exc}") from None
     if not isinstance(value, dict):
-        raise InvalidInput(f"{what} must be a JSON object")
+        raise UsageError(f"{what} must be a JSON object")
     return value
 
 
@@ -100,13 +108,13 @@ def parse_when(text: str | None, what: str) -> datetime | None:
     """An ISO 8601 time from the command line (a date alone means its midnight, UTC).
 
     Raises:
-        InvalidInput: not an ISO time.
+        UsageError: not an ISO time (exit code 2).
     """
     if not text:
         return None
     try:
         return parse_time(text)
     except ValueError:
-        raise InvalidInput(
+        raise UsageError(
             f"{what} {text!r} is not an ISO time", hint="write e.g. 2026-03-01 or 2026-03-01T09:00Z"
         ) from None

@@ -33,7 +33,7 @@ def upgrade_command(output_format: FormatOption = OutputFormat.text, db: DbOptio
 @db_app.command("status")
 def status_command(output_format: FormatOption = OutputFormat.text, db: DbOption = None) -> None:
     """The schema revision of the database; exit 2 when it needs `baton db upgrade`."""
-    store = Store(db)  # refuses an older or newer database with the reason
+    store = Store(db, create=db is None)  # refuses an older or newer database with the reason
     store.close()
     if output_format is OutputFormat.json:
         print_json({"database": store.url, "revision": migrate.head()})

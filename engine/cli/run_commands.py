@@ -13,6 +13,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    ReasonOption,
     actor_name,
     open_engine,
     parse_json_object,
@@ -64,7 +65,7 @@ def definitions_command(
     db: DbOption = None,
 ) -> None:
     """Every activated version of every orchestration (the active one marked)."""
-    rows = open_engine(db).definitions()
+    rows = open_engine(db, create=False).definitions()
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -131,7 +132,7 @@ def runs_command(
     db: DbOption = None,
 ) -> None:
     """List runs, newest first (the newest 100 unless --limit says otherwise)."""
-    found = open_engine(db).runs(
+    found = open_engine(db, create=False).runs(
         status=status,
         stuck=stuck,
         orchestration=orchestration,
@@ -169,7 +170,7 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A run: status, current stage, each step, open work items, variables."""
-    run = open_engine(db).run(run_id)
+    run = open_engine(db, create=False).run(run_id)
     if output_format is OutputFormat.json:
         print_json(run)
         return
@@ -200,7 +201,7 @@ def log_command(
     db: DbOption = None,
 ) -> None:
     """A run's event log, in order."""
-    events = open_engine(db).log(run_id)
+    events = open_engine(db, create=False).log(run_id)
     if output_format is OutputFormat.json:
         print_json(events)
         return
@@ -215,7 +216,7 @@ def _operator(name: str, help_text: str) -> None:
 
     def command(
         run_id: Annotated[str, typer.Argument(help="Run id.")],
-        reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+        reason: ReasonOption = "",
         actor: ActorOption = None,
         db: DbOption = None,
     ) -> None:
@@ -226,7 +227,7 @@ def _operator(name: str, help_text: str) -> None:
         elif name == "pause":
             engine.pause(run_id, reason, actor=who)
         else:
-            engine.resume(run_id, actor=who)
+            engine.resume(run_id, actor=who, reason=reason)
         typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
     command.__doc__ = help_text
@@ -242,12 +243,13 @@ _operator("resume", "Resume a paused run.")
 def retry_command(
     run_id: Annotated[str, typer.Argument(help="Run id.")],
     step_id: Annotated[str, typer.Argument(help="The failed background step.")],
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Run a failed background step again."""
     engine = open_engine(db)
-    engine.retry(run_id, step_id, actor=actor_name(actor))
+    engine.retry(run_id, step_id, actor=actor_name(actor), reason=reason)
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")
 
 
@@ -258,10 +260,18 @@ def skip_command(
     outputs: Annotated[
         list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
     ] = None,
+    reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
-    """Skip a step, giving the outputs later steps read."""
+    """Skip a step, giving the outputs later steps read (checked against the step's
+    declared outputs)."""
     engine = open_engine(db)
-    engine.skip(run_id, step_id, parse_pairs(outputs, "--output"), actor=actor_name(actor))
+    engine.skip(
+        run_id,
+        step_id,
+        parse_pairs(outputs, "--output"),
+        actor=actor_name(actor),
+        reason=reason,
+    )
     typer.echo(f"{run_id}: {engine.run(run_id)['status']}")

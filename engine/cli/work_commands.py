@@ -12,12 +12,14 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    ReasonOption,
     actor_name,
     open_engine,
     parse_pairs,
     print_json,
     print_table,
 )
+from engine.runtime import Engine
 
 work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
 app.add_typer(work_app, name="work")
@@ -36,7 +38,7 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """Open work items, oldest first (the first 100 unless --limit says otherwise)."""
-    items = open_engine(db).work_items(user, assignee=assignee, limit=limit + 1)
+    items = open_engine(db, create=False).work_items(user, assignee=assignee, limit=limit + 1)
     if len(items) > limit:
         items = items[:limit]
         typer.echo(f"(more than {limit}; raise --limit or narrow with --assignee)", err=True)
@@ -60,7 +62,7 @@ def list_command(
 @work_app.command("complete")
 def complete_command(
     item_id: Annotated[str, typer.Argument(help="Work item id.")],
-    user: Annotated[str, typer.Option("--as", help="Who completes it.")],
+    user: ActorOption = None,
     outputs: Annotated[
         list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
     ] = None,
@@ -69,7 +71,7 @@ def complete_command(
 ) -> None:
     """Complete a work item with its outputs."""
     engine = open_engine(db)
-    run_id = engine.complete_item(item_id, user, parse_pairs(outputs, "--output"))
+    run_id = engine.complete_item(item_id, actor_name(user), parse_pairs(outputs, "--output"))
     run = engine.run(run_id)
     if output_format is OutputFormat.json:
         print_json({"item": item_id, "run": run_id, "status": run["status"], "stage": run["stage"]})
@@ -79,16 +81,39 @@ def complete_command(
     )
 
 
+ForceOption = Annotated[
+    bool,
+    typer.Option(
+        "--force",
+        help="Reassign even to a user who is unknown or inactive, or a group with no active "
+        "member (the run then shows as stuck).",
+    ),
+]
+
+
+def _warn_if_unworkable(engine: Engine, to: str, force: bool) -> None:
+    problem = engine.assignee_problem(to) if force else None
+    if problem:
+        typer.echo(
+            f"baton: warning: {to}: {problem}; the item stays stuck until it is reassigned "
+            "or they can work it",
+            err=True,
+        )
+
+
 @work_app.command("reassign")
 def reassign_command(
     item_id: Annotated[str, typer.Argument(help="Work item id.")],
     to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+    reason: ReasonOption = "",
+    force: ForceOption = False,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Give one open item to someone else."""
-    open_engine(db).reassign(item_id, to, reason, actor=actor_name(actor))
+    engine = open_engine(db)
+    _warn_if_unworkable(engine, to, force)
+    engine.reassign(item_id, to, reason, actor=actor_name(actor), force=force)
     typer.echo(f"reassigned {item_id} to {to}")
 
 
@@ -96,13 +121,16 @@ def reassign_command(
 def reassign_all_command(
     source: Annotated[str, typer.Option("--from", help="user:NAME whose items move")],
     to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
-    reason: Annotated[str, typer.Option("--reason", help="Why (logged).")] = "",
+    reason: ReasonOption = "",
+    force: ForceOption = False,
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """Reassign every open item of one assignee (someone left or is away)."""
-    moved = open_engine(db).reassign_all(source, to, reason, actor=actor_name(actor))
+    engine = open_engine(db)
+    _warn_if_unworkable(engine, to, force)
+    moved = engine.reassign_all(source, to, reason, actor=actor_name(actor), force=force)
     if output_format is OutputFormat.json:
         print_json({"from": source, "to": to, "items": moved})
         return

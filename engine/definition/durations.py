@@ -10,22 +10,52 @@ _DURATION = re.compile(
     r"(?:T(?=\d)(?:(?P<hours>\d+(?:\.\d+)?)H)?(?:(?P<minutes>\d+(?:\.\d+)?)M)?"
     r"(?:(?P<seconds>\d+(?:\.\d+)?)S)?)?$"
 )
+_DURATION_CHARACTERS = re.compile(r"P[\d.WDTHMS]+\Z")
+
+MAX_DURATION = timedelta(days=36525)
+"""The longest duration a definition may give: 100 years. Anything longer is a typo, and
+past a few thousand years a due date no longer fits in a date."""
+
+_SECONDS = {"weeks": 604800.0, "days": 86400.0, "hours": 3600.0, "minutes": 60.0, "seconds": 1.0}
+_LONGEST_TEXT = 100
 
 
 def parse_duration(text: str) -> timedelta:
     """Parse an ISO 8601 duration without years or months (they have no fixed length).
 
     Raises:
-        ValueError: with a message that shows the expected form.
+        ValueError: with a message that shows the expected form, or says the duration is
+            longer than `MAX_DURATION` (100 years). Nothing else, whatever the text.
     """
-    match = _DURATION.match(text.strip()) if isinstance(text, str) else None
-    if not match or text.strip().endswith("T"):
+    if not isinstance(text, str):
+        raise ValueError(f"{text!r} is not a duration; write e.g. 'P2D'")
+    stripped = text.strip()
+    if len(stripped) > _LONGEST_TEXT and _DURATION_CHARACTERS.match(stripped):
+        raise ValueError(_too_long(text))  # only digits past any sensible length
+    match = _DURATION.match(stripped) if len(stripped) <= _LONGEST_TEXT else None
+    if not match or stripped.endswith("T"):
         raise ValueError(
-            f"{text!r} is not an ISO 8601 duration; write e.g. 'P2D' (2 days), "
+            f"{_shown(text)} is not an ISO 8601 duration; write e.g. 'P2D' (2 days), "
             "'PT4H' (4 hours), 'PT30M' (30 minutes) or 'P1DT12H'"
         )
     parts = {k: float(v) for k, v in match.groupdict().items() if v is not None}
+    seconds = sum(_SECONDS[k] * v for k, v in parts.items())
+    # float() of a long digit string is inf rather than an error; inf fails this test too.
+    if not seconds <= MAX_DURATION.total_seconds():
+        raise ValueError(_too_long(text))
     return timedelta(**parts)
+
+
+
+def _shown(text: str) -> str:
+    return repr(text) if len(text) <= 40 else repr(text[:30]) + "..."
+
+
+def _too_long(text: str) -> str:
+    return (
+        f"the duration {_shown(text)} is longer than 100 years, the longest Baton accepts; "
+        "write a shorter one, e.g. 'P30D'"
+    )
 
 
 def format_duration(delta: timedelta) -> str:

@@ -8,19 +8,23 @@ half-written definition in place of a good one.
 
 from __future__ import annotations
 
+import glob
 import json
 import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from engine import tempfiles
+from engine.definition.json_keys import RepetitionSpotter, repeated_keys
 from engine.definition.models import SCHEMA, SCHEMA_PREFIX, SCHEMA_VERSION, Orchestration
 from engine.errors import DefinitionLoadError
 
 FILE_SUFFIX = ".baton.json"
+BOM = "\ufeff"
+_LONGEST_VERSION = 9  # digits; int() refuses strings past 4,300 digits with a ValueError
 
 # schema version N -> function upgrading a raw document from N to N+1.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
@@ -36,7 +40,8 @@ def load_definition(path: str | os.PathLike[str]) -> Orchestration:
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        # utf-8-sig: a byte order mark, as Windows editors write, is not part of the JSON.
+        text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DefinitionLoadError("file not found", file=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
@@ -45,9 +50,15 @@ def load_definition(path: str | os.PathLike[str]) -> Orchestration:
 
 
 def loads_definition(text: str, *, source: str = "<text>") -> Orchestration:
-    """Parse a definition from JSON text; `source` names it in errors."""
+    """Parse a definition from JSON text; `source` names it in errors.
+
+    A key given twice in one object keeps its last value, as in every JSON reader, and is
+    remembered in `repeated_keys` so that validation warns about it.
+    """
+    text = text.removeprefix(BOM)
+    spotter = RepetitionSpotter()
     try:
-        raw = json.loads(text)
+        raw = json.loads(text, object_pairs_hook=spotter)
     except json.JSONDecodeError as exc:
         raise DefinitionLoadError(
             f"not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
@@ -61,7 +72,10 @@ def loads_definition(text: str, *, source: str = "<text>") -> Orchestration:
             file=source,
             hint="this is not a definition Baton wrote; the file was not changed",
         ) from None
-    return from_dict(raw, source=source)
+    definition = from_dict(raw, source=source)
+    if spotter.found:
+        definition._repeated_keys = tuple(repeated_keys(text))
+    return definition
 
 
 def from_dict(raw: Any, *, source: str = "<data>") -> Orchestration:
@@ -96,12 +110,14 @@ def _migrate(raw: dict[str, Any], source: str) -> dict[str, Any]:
     if isinstance(schema, str) and schema.startswith(SCHEMA_PREFIX):
         tail = schema[len(SCHEMA_PREFIX) :]
         # isdecimal/isascii: "baton/²" passes isdigit() but int() refuses it.
-        version = int(tail) if tail.isascii() and tail.isdecimal() else None
+        decimal = tail.isascii() and tail.isdecimal() and len(tail) <= _LONGEST_VERSION
+        version = int(tail) if decimal else None
     if version is not None and version < SCHEMA_VERSION and version not in MIGRATIONS:
         version = None  # e.g. "baton/0": never existed, so nothing can migrate it
     if version is None:
+        shown = repr(schema) if len(repr(schema)) <= 60 else repr(schema)[:50] + "..."
         raise DefinitionLoadError(
-            f"unknown schema {schema!r}",
+            f"unknown schema {shown}",
             file=source,
             field="schema",
             hint=f'expected "{SCHEMA}"',
@@ -203,8 +219,9 @@ _STEP_HEAD = ("id", "name", "type")
 
 def _lead_with(data: dict[str, Any], head: tuple[str, ...]) -> dict[str, Any]:
     # Readers scan for what an element is before its details; keep those keys first.
-    return {k: data[k] for k in head if k in data} | {k: v for k, v in data.items()
-                                                       if k not in head}
+    return {k: data[k] for k in head if k in data} | {
+        k: v for k, v in data.items() if k not in head
+    }
 
 
 def _typed(field: dict[str, Any]) -> dict[str, Any]:
@@ -240,7 +257,9 @@ def write_atomic(path: Path, text: str) -> None:
     """Replace `path` with `text` so that readers see either the old or the new file."""
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".tmp", dir=folder)
+    # Leftovers of an earlier save of this file that was killed or hit a full disk.
+    tempfiles.sweep(folder, path.name, legacy=(glob.escape(path.name) + ".tmp*",))
+    fd, tmp = tempfiles.create(path)
     try:
         # mkstemp creates 0600; keep the mode the file had, or what a plain open() would give.
         try:

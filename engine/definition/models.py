@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PrivateAttr, TypeAdapter
 
 from engine.definition.durations import parse_duration
 
@@ -229,6 +229,14 @@ class Orchestration(_Model):
     nodes: list[Node] = Field(default_factory=list)
     flows: list[Flow] = Field(default_factory=list)
     layout: dict[str, Position] = Field(default_factory=dict)
+    # Keys the file gave twice (engine.definition.json_keys.RepeatedKey); validation warns
+    # about them. Not part of the document: never saved, gone once the file is rewritten.
+    _repeated_keys: tuple[Any, ...] = PrivateAttr(default=())
+
+    @property
+    def repeated_keys(self) -> tuple[Any, ...]:
+        """Keys the loaded file gave twice in one object (the last value was kept)."""
+        return self._repeated_keys
 
     # Lookups used everywhere (validation, runtime, designer); cheap enough to recompute.
     def node(self, node_id: str) -> StartNode | StageNode | DecisionNode | EndNode | None:

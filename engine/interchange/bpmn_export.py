@@ -1,6 +1,6 @@
 """Export an orchestration to BPMN 2.0 XML that other engines execute.
 
-The mapping (see README.md, "Interchange" for the full table): the orchestration
+The mapping (see docs/interchange.md for the full table): the orchestration
 is one executable `process`; stages are expanded `subProcess`es (built in `bpmn_stage`),
 decisions are exclusive gateways with Python `conditionExpression`s and a `default` flow,
 and every Baton-only fact (trigger, variables, layout, guidance, outputs, retry, the

@@ -364,14 +364,16 @@ class _Builder:
     def _prune(self, shape: Shape) -> None:
         """Leave out nodes no run can reach from the start (reported by `_report`)."""
         start = self.id_for(shape.start or "")
+        leaving: dict[str, list[str]] = {}
+        for flow in self.flows:
+            leaving.setdefault(flow["from"], []).append(flow["to"])
         reach = {start}
         frontier = [start]
         while frontier:
-            current = frontier.pop()
-            for flow in self.flows:
-                if flow["from"] == current and flow["to"] not in reach:
-                    reach.add(flow["to"])
-                    frontier.append(flow["to"])
+            for target in leaving.get(frontier.pop(), []):
+                if target not in reach:
+                    reach.add(target)
+                    frontier.append(target)
         self.unreachable = {n["id"] for n in self.nodes} - reach
         self.nodes = [n for n in self.nodes if n["id"] in reach]
         self.flows = [f for f in self.flows if f["from"] in reach]

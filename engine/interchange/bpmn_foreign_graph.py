@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element
 
+from engine.errors import InterchangeError
 from engine.interchange.bpmn_names import BPMN_NS, BPMNDI_NS, DC_NS, bpmn, q
 from engine.interchange.safe_xml import local_name, namespace_of
 
@@ -35,6 +36,8 @@ GATEWAY_TAGS = {
     "eventBasedGateway",
     "complexGateway",
 }
+MAX_NESTING = 50
+"""Deepest nesting of sub-processes read (real processes nest a few levels)."""
 _CONTAINERS = {"subProcess", "transaction", "adHocSubProcess"}
 _NOT_FLOW = {
     "documentation": "",
@@ -87,21 +90,31 @@ class Graph:
     edges: list[Edge] = field(default_factory=list)
     skipped: list[tuple[Element, str]] = field(default_factory=list)
     flattened: list[Element] = field(default_factory=list)
+    _out: dict[str, list[Edge]] = field(default_factory=dict)
+    _in: dict[str, list[Edge]] = field(default_factory=dict)
 
     def outgoing(self, node_id: str) -> list[Edge]:
         """Sequence flows leaving a node, in document order."""
-        return [e for e in self.edges if e.source == node_id]
+        return self._out.get(node_id, [])
 
     def incoming(self, node_id: str) -> list[Edge]:
         """Sequence flows entering a node, in document order."""
-        return [e for e in self.edges if e.target == node_id]
+        return self._in.get(node_id, [])
+
+    def index(self) -> None:
+        """Index the flows by node, once they are all read (lookups stay cheap in big files)."""
+        self._out, self._in = {}, {}
+        for edge in self.edges:
+            self._out.setdefault(edge.source, []).append(edge)
+            self._in.setdefault(edge.target, []).append(edge)
 
 
 def read_graph(process: Element, positions: dict[str, tuple[float, float]]) -> Graph:
     """The process as one flat graph (see the module docstring)."""
     graph = Graph()
     lanes = _lanes(process)
-    _read_scope(process, graph, lanes, positions, top=True)
+    _read_scope(process, graph, lanes, positions, depth=0)
+    graph.index()
     return graph
 
 
@@ -135,9 +148,16 @@ def _read_scope(
     lanes: dict[str, str],
     positions: dict[str, tuple[float, float]],
     *,
-    top: bool,
+    depth: int,
 ) -> tuple[list[str], list[str]]:
     """Add a scope's nodes and flows; return its (none) start and end node ids."""
+    if depth > MAX_NESTING:
+        raise InterchangeError(
+            f"sub-processes are nested more than {MAX_NESTING} deep",
+            element=scope.get("id"),
+            hint="a real process nests a few levels; check the file",
+        )
+    top = depth == 0
     starts: list[str] = []
     ends: list[str] = []
     boundaries: list[Element] = []
@@ -158,7 +178,7 @@ def _read_scope(
                 )
                 continue
             graph.flattened.append(element)
-            inner[element_id] = _read_scope(element, graph, lanes, positions, top=False)
+            inner[element_id] = _read_scope(element, graph, lanes, positions, depth=depth + 1)
             continue
         if tag == "boundaryEvent":
             boundaries.append(element)

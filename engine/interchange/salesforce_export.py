@@ -31,17 +31,16 @@ from engine.definition import (
     ScheduleTrigger,
     StageNode,
     Variable,
-    to_dict,
 )
 from engine.definition.io import write_atomic
 from engine.interchange.report import ExportResult, Report
+from engine.interchange.salesforce_baton_data import attach_baton_values
 from engine.interchange.salesforce_conditions import (
     Condition,
     Untranslatable,
     expression_to_conditions,
     reference_of,
 )
-from engine.interchange.salesforce_import import FlowReader
 from engine.interchange.salesforce_kept import (
     SCREEN_FLOW_INPUTS_NOTE,
     guidance_line,
@@ -57,9 +56,7 @@ from engine.interchange.salesforce_xml import (
     EVALUATION_INPUTS_NOTE,
     SF_NS,
     add,
-    add_baton_value,
     add_value,
-    fingerprint,
     number_text,
     sf,
 )
@@ -160,71 +157,12 @@ class _Writer:
                 "added as an input: interactive steps show their work guide on this record's page",
             )
         root.extend(self.extra_variables)
-        self._attach_baton_values(root, start, stages, decisions)
+        attach_baton_values(root, start, stages, decisions, self.definition)
         indent(root, space="    ")
         buffer = io.StringIO()
         ElementTree(root).write(buffer, encoding="unicode")
         text = f'<?xml version="1.0" encoding="UTF-8"?>\n{buffer.getvalue()}\n'
         return ExportResult(text, self.report)
-
-    # --- Baton-only data --------------------------------------------------------------------
-
-    def _attach_baton_values(
-        self,
-        root: Element,
-        start: Element,
-        stages: list[tuple[Element, StageNode]],
-        decisions: list[tuple[Element, DecisionNode]],
-    ) -> None:
-        """Fingerprint each element as a plain import sees it, then attach the exact original."""
-        reader = FlowReader(root, identifier(self.definition.id), Report("fingerprint"))
-        flows = [
-            f.model_dump(mode="json", by_alias=True, exclude_defaults=True)
-            for f in self.definition.flows
-        ]
-        for element, stage in stages:
-            data: dict[str, Any] = {
-                "node": stage.model_dump(mode="json", exclude_defaults=True) | {"type": "stage"},
-                "seen": fingerprint(reader.plain_stage(element)),
-            }
-            exit_flow = next((f for f in flows if f["from"] == stage.id), None)
-            if exit_flow and isinstance(self.definition.node(exit_flow["to"]), EndNode):
-                data["end"] = exit_flow["to"]
-            add_baton_value(element, data)
-        for element, decision in decisions:
-            node, leaving = reader.plain_decision(element, self.end_id)
-            add_baton_value(
-                element,
-                {
-                    "node": decision.model_dump(mode="json", exclude_defaults=True)
-                    | {"type": "decision"},
-                    "flows": [f for f in flows if f["from"] == decision.id],
-                    "seen": fingerprint({"node": node, "flows": leaving}),
-                },
-            )
-        whole = to_dict(self.definition)
-        start_node = next((n for n in self.definition.nodes if n.type == "start"), None)
-        original = {
-            "id": self.definition.id,
-            "version": self.definition.version,
-            "trigger": whole["trigger"],
-            "variables": whole["variables"],
-            "layout": whole["layout"],
-            "start": start_node.model_dump(mode="json", exclude_defaults=True) | {"type": "start"}
-            if start_node
-            else {"id": "start", "type": "start"},
-            "ends": [
-                e.model_dump(mode="json", exclude_defaults=True) | {"type": "end"}
-                for e in self.ends
-            ],
-            "node_order": [n.id for n in self.definition.nodes],
-            "flow_order": [[f["from"], f["to"]] for f in flows],
-        }
-        plain = reader.plain_top(start)
-        holder = Element(sf("holder"))
-        add_baton_value(holder, {"orchestration": original, "seen": fingerprint(plain)})
-        position = list(root).index(next(e for e in root if e.tag == sf("processType")))
-        root.insert(position, holder[0])
 
     # --- elements ---------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Import a Salesforce Flow Orchestration (`*.flow-meta.xml`, processType Orchestrator).
 
-Mapping (the full table is in README.md, "Interchange"): the start element gives
+Mapping (the full table is in docs/interchange.md): the start element gives
 the trigger (record-triggered with filters -> a record trigger with a condition; otherwise
 manual, with `isInput` variables as inputs); `orchestratedStages` become stages,
 `stageSteps` steps (interactive with their assignee; background running the stand-in action

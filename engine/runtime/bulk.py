@@ -134,7 +134,7 @@ def bulk_retry(
             if not failed:
                 raise InvalidInput(f"run {run_id} has no failed step to retry")
             for step_id in failed:
-                engine.retry(run_id, step_id, actor=actor)
+                engine.retry(run_id, step_id, actor=actor, reason=reason)
         except PermissionDenied:
             raise
         except BatonError as exc:

@@ -23,7 +23,7 @@ class ActionContext:
         step_id: the background step.
         attempt: 1 for the first try, 2 for the first retry, ...
         now: the engine clock's time for this call.
-        outbox: folder where `send_email` writes messages.
+        outbox: folder where emails are written as `.eml` files.
         idempotency_key: the same for every attempt of one step visit; use it to make
             outside effects happen once under at-least-once execution.
     """
@@ -87,6 +87,25 @@ class ActionContext:
             fields,
             chain=[*self._run.chain, self._run.definition_id],
         )
+
+    def send_email(
+        self,
+        to: str | list[str],
+        subject: str,
+        body: str,
+        cc: str | None = None,
+        sender: str | None = None,
+    ) -> Path:
+        """Queue an email, sent once per step visit after this call commits.
+
+        Returns the `.eml` file it is written to in the outbox folder (right after the
+        commit; by SMTP too, by `baton worker`, when configured).
+        """
+        from engine.runtime import delivery
+
+        self._write_guard()
+        message = {"to": to, "subject": subject, "body": body, "cc": cc, "sender": sender}
+        return delivery.queue_message(self._unit, self.idempotency_key, self.run_id, message)
 
     def start_orchestration(self, definition_id: str, inputs: dict[str, Any]) -> str:
         """Start a child run; the step then waits until the child ends."""

@@ -17,12 +17,13 @@ from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, 
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import (
     audit,
-    notify,
+    delivery,
     operations,
     permissions,
     queries,
     timers,
     triggers,
+    webhooks,
     workitems,
 )
 from engine.runtime.clock import Clock, VirtualClock, WallClock
@@ -103,6 +104,9 @@ class Engine:
             yield unit
             unit.drain()
             unit.flush()
+        if unit.messages:
+            # Outside effects only once the call has committed (DESIGN rule 10).
+            delivery.after_commit(self, unit.messages)
 
     def _call(
         self,
@@ -211,7 +215,9 @@ class Engine:
             NotFound: nothing active under that id.
             InvalidInput: missing or mistyped inputs (no run is created).
         """
-        return self._call(lambda u: triggers.start(u, definition_id, inputs).id, actor)
+        return self._call(
+            lambda u: triggers.start(u, definition_id, inputs).id, actor, "assignee", "start runs"
+        )
 
     def complete_item(self, item_id: str, actor: str, outputs: dict[str, Any] | None = None) -> str:
         """Complete a work item as `actor`; returns the run id."""
@@ -229,14 +235,22 @@ class Engine:
         self, object_name: str, fields: dict[str, Any], actor: str | None = None
     ) -> str:
         """Create a record (starting triggered runs); returns its id."""
-        return self._call(lambda u: triggers.create_record(u, object_name, fields), actor)
+        return self._call(
+            lambda u: triggers.create_record(u, object_name, fields),
+            actor,
+            "assignee",
+            "create records",
+        )
 
     def update_record(
         self, object_name: str, record_id: str, fields: dict[str, Any], actor: str | None = None
     ) -> dict[str, Any]:
         """Change fields of a record (starting triggered runs); returns all its fields."""
         return self._call(
-            lambda u: triggers.update_record(u, object_name, record_id, fields), actor
+            lambda u: triggers.update_record(u, object_name, record_id, fields),
+            actor,
+            "assignee",
+            "change records",
         )
 
     # --- time --------------------------------------------------------------------------
@@ -244,7 +258,9 @@ class Engine:
     def tick(self) -> int:
         """Fire every timer and schedule due now, each in its own transaction; returns how many.
 
-        Assignment notices pending from earlier calls are delivered at the end.
+        Then the pending outbox is delivered (emails and assignment notices, see
+        `engine.runtime.delivery`; webhooks, see `engine.runtime.webhooks`), after every
+        transaction of the pass has committed.
         """
         fired = 0
         while True:
@@ -252,7 +268,8 @@ class Engine:
                 timer_ids = timers.due_timer_ids(unit)
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
-                notify.send_pending(self)
+                delivery.deliver_pending(self)
+                webhooks.deliver_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
@@ -303,16 +320,21 @@ class Engine:
             "pause runs",
         )
 
-    def resume(self, run_id: str, actor: str | None = None) -> None:
-        """Resume a paused run."""
+    def resume(self, run_id: str, actor: str | None = None, reason: str = "") -> None:
+        """Resume a paused run (the reason is logged)."""
         self._call(
-            lambda u: operations.resume_run(u, u.run(run_id)), actor, "operator", "resume runs"
+            lambda u: operations.resume_run(u, u.run(run_id), reason),
+            actor,
+            "operator",
+            "resume runs",
         )
 
-    def retry(self, run_id: str, step_id: str, actor: str | None = None) -> None:
-        """Retry a failed background step."""
+    def retry(
+        self, run_id: str, step_id: str, actor: str | None = None, reason: str = ""
+    ) -> None:
+        """Retry a failed background step (the reason is logged)."""
         self._call(
-            lambda u: operations.retry_step(u, u.run(run_id), step_id),
+            lambda u: operations.retry_step(u, u.run(run_id), step_id, reason),
             actor,
             "operator",
             "retry steps",
@@ -324,30 +346,50 @@ class Engine:
         step_id: str,
         outputs: dict[str, Any] | None = None,
         actor: str | None = None,
+        reason: str = "",
     ) -> None:
-        """Skip a step, giving the outputs later steps expect."""
+        """Skip a step, giving the outputs later steps expect (checked for an interactive
+        step like a completion's; the reason is logged)."""
         self._call(
-            lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs),
+            lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs, reason),
             actor,
             "operator",
             "skip steps",
         )
 
-    def reassign(self, item_id: str, to: str, reason: str = "", actor: str | None = None) -> None:
-        """Reassign one open work item."""
+    def reassign(
+        self,
+        item_id: str,
+        to: str,
+        reason: str = "",
+        actor: str | None = None,
+        force: bool = False,
+    ) -> None:
+        """Reassign one open work item.
+
+        Raises:
+            Conflict: nobody could work for `to` (unknown or inactive user, group without an
+                active member), unless `force`.
+        """
         self._call(
-            lambda u: workitems.reassign_item(u, item_id, to, reason, actor),
+            lambda u: workitems.reassign_item(u, item_id, to, reason, actor, force),
             actor,
             "operator",
             "reassign work items",
         )
 
     def reassign_all(
-        self, source: str, to: str, reason: str = "", actor: str | None = None
+        self,
+        source: str,
+        to: str,
+        reason: str = "",
+        actor: str | None = None,
+        force: bool = False,
     ) -> list[str]:
-        """Reassign every open item of `source` (e.g. `user:bob` who left) to `to`."""
+        """Reassign every open item of `source` (e.g. `user:bob` who left) to `to` (refused,
+        unless `force`, when nobody could work for `to`)."""
         return self._call(
-            lambda u: workitems.reassign_all(u, source, to, reason, actor),
+            lambda u: workitems.reassign_all(u, source, to, reason, actor, force),
             actor,
             "operator",
             "reassign work items",
@@ -395,6 +437,12 @@ class Engine:
             audit.record_user(conn, now, actor, before, directory.get_user(conn, name))
 
     # --- reading -----------------------------------------------------------------------
+
+    def assignee_problem(self, assignee: str) -> str | None:
+        """Why nobody can work items of `assignee` (unknown, inactive, no active member), or
+        None when someone can."""
+        with self.store.read() as conn:
+            return directory.assignee_state(conn, assignee)
 
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (see `queries.run_detail`)."""
@@ -493,6 +541,11 @@ class Engine:
         if fields is None:
             raise NotFound(f"no {object_name} record with id {record_id!r}")
         return fields
+
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key."""
+        with self.store.read() as conn:
+            return queries.open_waits(conn)
 
     def definitions(self) -> list[dict[str, Any]]:
         """Every stored definition version."""

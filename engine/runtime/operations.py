@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from engine.definition import BackgroundStep
+from engine.definition import BackgroundStep, InteractiveStep
 from engine.errors import Conflict, NotFound
 from engine.runtime import interpreter
 from engine.runtime.state import RUN_ACTIVE, RUN_TERMINAL, STEP_FINISHED, STEP_OPEN
+from engine.runtime.values import check_outputs
 from engine.store.schema import runs
 
 if TYPE_CHECKING:
@@ -61,7 +62,7 @@ def pause_run(unit: Unit, run: RunState, reason: str = "") -> None:
     unit.emit(run, "run_paused", {"reason": reason} if reason else {})
 
 
-def resume_run(unit: Unit, run: RunState) -> None:
+def resume_run(unit: Unit, run: RunState, reason: str = "") -> None:
     """Resume a paused run, or a failed one whose failure was not a step's.
 
     A run that failed on an expression (a decision or condition reading a value that was
@@ -78,7 +79,7 @@ def resume_run(unit: Unit, run: RunState) -> None:
         raise Conflict(f"run {run.id} is {run.status}, not paused or failed")
     run.status = "running"
     run.error = None
-    unit.emit(run, "run_resumed", {})
+    unit.emit(run, "run_resumed", {"reason": reason} if reason else {})
     if run.resume_from:
         plan = unit.plan(run)
         try:
@@ -103,7 +104,7 @@ def _reopen_if_failed(unit: Unit, run: RunState) -> None:
         unit.emit(run, "run_recovered", {})
 
 
-def retry_step(unit: Unit, run: RunState, step_id: str) -> None:
+def retry_step(unit: Unit, run: RunState, step_id: str, reason: str = "") -> None:
     """Run a failed background step again (a fresh set of attempts)."""
     step = _step(unit, run, step_id)
     st = run.steps[step_id]
@@ -114,7 +115,7 @@ def retry_step(unit: Unit, run: RunState, step_id: str) -> None:
     if not isinstance(step, BackgroundStep):
         raise Conflict(f"step {step_id} is not a background step")
     run.touch_step(step_id).update(status="running", attempts=0, error=None)
-    unit.emit(run, "step_retried", {"step": step_id})
+    unit.emit(run, "step_retried", {"step": step_id, **({"reason": reason} if reason else {})})
     _reopen_if_failed(unit, run)
     if run.status not in RUN_ACTIVE:
         return
@@ -128,10 +129,26 @@ def retry_step(unit: Unit, run: RunState, step_id: str) -> None:
 
 
 def skip_step(
-    unit: Unit, run: RunState, step_id: str, outputs: dict[str, Any] | None = None
+    unit: Unit,
+    run: RunState,
+    step_id: str,
+    outputs: dict[str, Any] | None = None,
+    reason: str = "",
 ) -> None:
-    """Mark a step skipped (with outputs for later expressions) and move on."""
+    """Mark a step skipped (with outputs for later expressions) and move on.
+
+    Outputs given for an interactive step are checked like a completion's (declared,
+    type, choices; none is demanded); other steps declare no outputs, so theirs are kept
+    as given.
+
+    Raises:
+        InvalidInput: an output that is not declared or not of its type; nothing changed.
+    """
     step = _step(unit, run, step_id)
+    if outputs and isinstance(step, InteractiveStep):
+        outputs = check_outputs(
+            step, outputs, require=False, hint="nothing was changed; skip it with valid outputs"
+        )
     st = run.steps[step_id]
     if st["status"] in STEP_FINISHED:
         raise Conflict(f"step {step_id} of run {run.id} is already {st['status']}")
@@ -144,7 +161,7 @@ def skip_step(
     unit.emit(
         run,
         "step_skipped",
-        {"step": step_id, "reason": "skipped by operator", "outputs": outputs or {}},
+        {"step": step_id, "reason": reason or "skipped by operator", "outputs": outputs or {}},
     )
     if was_open:
         interpreter.release_step(unit, run, step, "step skipped by operator")

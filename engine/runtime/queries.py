@@ -282,3 +282,13 @@ def run_version(conn: Connection, run_id: str) -> tuple[str, int]:
     if row is None:
         raise NotFound(f"no run with id {run_id!r}")
     return row.definition_id, row.definition_version
+
+
+def open_waits(conn: Connection) -> list[dict[str, Any]]:
+    """Every event subscription of a waiting step: run, step, event name and key."""
+    rows = conn.execute(
+        select(waits.c.run_id, waits.c.step_id, waits.c.event, waits.c.key).order_by(
+            waits.c.event, waits.c.key, waits.c.run_id
+        )
+    )
+    return [{"run": r.run_id, "step": r.step_id, "event": r.event, "key": r.key} for r in rows]

@@ -120,6 +120,8 @@ class Unit:
         self.events: list[dict[str, Any]] = []
         self.queue: deque[Callable[[], None]] = deque()
         self.notices: list[dict[str, Any]] = []
+        # Keys of outbox messages queued in this call; their files follow the commit.
+        self.messages: list[str] = []
         self._records: dict[tuple[str, str], dict[str, Any] | None] = {}
 
     # --- runs --------------------------------------------------------------------------

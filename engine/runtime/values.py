@@ -82,6 +82,7 @@ def check_inputs(
     problems: list[str] = []
     declared = {v.name: v for v in variables}
     values: dict[str, Any] = {v.name: v.default for v in variables}
+    refused: set[str] = set()
     for name, value in given.items():
         var = declared.get(name)
         if var is None or not var.input:
@@ -92,8 +93,11 @@ def check_inputs(
             values[name] = coerce(value, var.type)
         except ValueError as exc:
             problems.append(f"{name}: {exc}")
+            refused.add(name)  # said once: not also "missing" below
     if enforce_required:
         for var in variables:
+            if var.name in refused:
+                continue
             if var.input and var.required and values.get(var.name) in (None, ""):
                 problems.append(f"{var.name}: required input is missing")
     if problems:
@@ -101,8 +105,19 @@ def check_inputs(
     return values
 
 
-def check_outputs(step: Any, given: dict[str, Any]) -> dict[str, Any]:
+def check_outputs(
+    step: Any,
+    given: dict[str, Any],
+    *,
+    require: bool = True,
+    hint: str = "nothing was changed; complete the item again with valid outputs",
+) -> dict[str, Any]:
     """An interactive step's outputs checked against its declared outputs.
+
+    Args:
+        require: whether declared required outputs must be given (False when an operator
+            skips the step: whatever is given is checked, nothing is demanded).
+        hint: what to do, for the refusal.
 
     Raises:
         InvalidInput: a message per bad field (type, choices, required); nothing changed.
@@ -125,13 +140,13 @@ def check_outputs(step: Any, given: dict[str, Any]) -> dict[str, Any]:
             problems.append(f"{name}: {value!r} is not one of {', '.join(out.choices)}")
             continue
         clean[name] = value
-    for out in step.outputs:
+    for out in step.outputs if require else ():
         if out.required and given.get(out.name) in (None, ""):
             problems.append(f"{out.name}: required")
     if problems:
         raise InvalidInput(
             "outputs refused: " + "; ".join(problems),
             element=step.id,
-            hint="nothing was changed; complete the item again with valid outputs",
+            hint=hint,
         )
     return clean

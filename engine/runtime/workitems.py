@@ -127,14 +127,40 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
     return run.id
 
 
+def check_workable(unit: Unit, to: str) -> None:
+    """Refuse an assignee nobody can work for: unknown or inactive user, group with no
+    active member (the run would be stuck at once).
+
+    Raises:
+        Conflict: naming why, with the way round it (`--force`).
+    """
+    problem = directory.assignee_state(unit.conn, to)
+    if problem is not None:
+        raise Conflict(
+            f"{to}: {problem}, so nobody could work the item and its run would be stuck",
+            hint="pick another assignee, or pass --force to reassign anyway",
+        )
+
+
 def reassign_item(
-    unit: Unit, item_id: str, to: str, reason: str = "", actor: str | None = None
+    unit: Unit,
+    item_id: str,
+    to: str,
+    reason: str = "",
+    actor: str | None = None,
+    force: bool = False,
 ) -> None:
-    """Give an open item to another assignee (logged with who and why)."""
+    """Give an open item to another assignee (logged with who and why).
+
+    Args:
+        force: reassign even to an assignee nobody can work for (see `check_workable`).
+    """
     check_assignee(to)
     row = _item(unit, item_id)
     if row.status != "open":
         raise Conflict(f"work item {item_id} is {row.status}; only open items can be reassigned")
+    if not force:
+        check_workable(unit, to)
     run = unit.run(row.run_id)  # locks the run first, like every other call on it
     moved = unit.conn.execute(
         update(work_items)
@@ -157,11 +183,18 @@ def reassign_item(
 
 
 def reassign_all(
-    unit: Unit, source: str, to: str, reason: str = "", actor: str | None = None
+    unit: Unit,
+    source: str,
+    to: str,
+    reason: str = "",
+    actor: str | None = None,
+    force: bool = False,
 ) -> list[str]:
     """Reassign every open item of one assignee (someone left); returns the item ids."""
     check_assignee(source)
     check_assignee(to)
+    if not force:
+        check_workable(unit, to)
     ids = (
         unit.conn.execute(
             select(work_items.c.id)
@@ -172,5 +205,7 @@ def reassign_all(
         .all()
     )
     for item_id in ids:
-        reassign_item(unit, item_id, to, reason or f"all items of {source} reassigned", actor)
+        reassign_item(
+            unit, item_id, to, reason or f"all items of {source} reassigned", actor, force=True
+        )
     return list(ids)

@@ -16,7 +16,10 @@ from sqlalchemy.engine import make_url
 CHANNEL = "baton_changes"
 """The NOTIFY channel; the payload is the comma-separated ids of the runs a commit changed."""
 
-_RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization_failure, deadlock_detected
+CONNECT_TIMEOUT = 10
+"""Seconds to wait for a PostgreSQL server to answer a new connection (unless the URL says)."""
+
+RETRYABLE_SQLSTATES = frozenset({"40001", "40P01"})  # serialization_failure, deadlock_detected
 
 
 def is_postgresql(url: str) -> bool:
@@ -29,13 +32,16 @@ def driver_url(url: str) -> str:
     parsed = make_url(url)
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.get_backend_name() == "postgresql" and "connect_timeout" not in parsed.query:
+        # A server that drops packets would otherwise hold every command for minutes.
+        parsed = parsed.update_query_dict({"connect_timeout": str(CONNECT_TIMEOUT)})
     return parsed.render_as_string(hide_password=False)
 
 
 def is_retryable(exc: BaseException) -> bool:
     """Whether a database error is cured by running the transaction again."""
     original = getattr(exc, "orig", None)
-    return getattr(original, "sqlstate", None) in _RETRYABLE_SQLSTATES
+    return getattr(original, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
 def announce(conn: Connection, run_ids: Iterable[str]) -> None:

@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -212,6 +212,9 @@ notifications = Table(
     Column("next_try_at", String(32)),
     Column("last_error", Text),
     Column("failed", Boolean, nullable=False, default=False, server_default=false()),
+    # Set by the worker that delivers it, outside any transaction; another worker leaves
+    # the row alone until then (a worker that died mid-delivery loses its claim then).
+    Column("claimed_until", String(32)),
 )
 Index("ix_notifications_pending", notifications.c.sent_at)
 
@@ -231,6 +234,27 @@ api_tokens = Table(
     Column("revoked_by", String(200)),
 )
 Index("ix_api_tokens_user", api_tokens.c.user_name)
+
+# Messages that actions send (`send_email`): written with the run's transaction, delivered
+# after it commits (an `.eml` file at once, SMTP by the worker), retried like notices.
+outbox = Table(
+    "outbox",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # The action's idempotency key: one message per step visit however often it runs.
+    Column("key", String(300), nullable=False, unique=True),
+    Column("run_id", String(40)),
+    # JSON: to, cc, sender, subject, body
+    Column("message", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sent_at", String(32)),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("next_try_at", String(32)),
+    Column("last_error", Text),
+    Column("failed", Boolean, nullable=False, default=False, server_default=false()),
+    Column("claimed_until", String(32)),
+)
+Index("ix_outbox_pending", outbox.c.sent_at)
 
 # Outgoing webhooks per orchestration (engine.runtime.webhooks). The secret signs each body
 # (HMAC-SHA256), so it is kept as is, unlike API tokens; only admins read this table's use.

@@ -1,14 +1,25 @@
-"""Everything SQLite-specific lives here: WAL mode, busy timeout, immediate write locks.
+"""Everything SQLite-specific lives here: WAL mode, busy timeout, immediate write locks,
+and the checks that keep Baton away from a damaged file.
 
 Other databases (PostgreSQL) need none of this; `configure` is a no-op for them.
+
+A damaged file is never written to: SQLite reports most damage as it meets it (`file is
+not a database`, `database disk image is malformed`); the store then leaves a marker file
+beside the database (`FILE.damaged`, see `mark_damaged`), and every later open runs
+`PRAGMA quick_check` before anything else while the marker is there. Files up to
+`QUICK_CHECK_LIMIT` bytes are checked on every open anyway (about 3 ms per MB here), since
+flipped bytes in a page SQLite reads without complaint would otherwise go unnoticed.
 """
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
+
+from engine.store import faults
 
 
 def is_sqlite(url: str) -> bool:
@@ -16,19 +27,75 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-def prepare_file(url: str) -> None:
-    """Create the folder that will hold a SQLite file."""
+QUICK_CHECK_LIMIT = 16 * 1024 * 1024
+"""Files up to this size are checked (`PRAGMA quick_check`) every time they are opened."""
+
+
+def database_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for an in-memory database)."""
     database = make_url(url).database
-    if database and database != ":memory:":
-        Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database).expanduser()
+
+
+def prepare_file(url: str, create: bool = True) -> None:
+    """Create the folder that will hold a SQLite file.
+
+    Raises:
+        StoreFault: `create` is False and the file does not exist (nothing is created).
+    """
+    file = database_file(url)
+    if file is None:
+        return
+    if not create and not file.exists():
+        raise faults.missing(url)
+    file.parent.mkdir(parents=True, exist_ok=True)
+
+
+def marker(file: Path) -> Path:
+    """The file that says "this database was found damaged"."""
+    return file.with_name(file.name + ".damaged")
+
+
+def mark_damaged(url: str, why: str) -> None:
+    """Leave the damage marker beside a file (best effort: its folder may be read-only)."""
+    file = database_file(url)
+    if file is None:
+        return
+    with contextlib.suppress(OSError):
+        marker(file).write_text(why + "\n", encoding="utf-8")
+
+
+def check_health(engine: Engine, url: str) -> None:
+    """Refuse a damaged file before anything reads or writes it (see the module docstring).
+
+    Raises:
+        StoreDamaged: the file is not a database, or `quick_check` finds damage.
+    """
+    file = database_file(url)
+    if file is None or not file.exists():
+        return
+    flagged = marker(file).exists()
+    if not flagged and file.stat().st_size > QUICK_CHECK_LIMIT:
+        return
+    raw = engine.raw_connection()
+    try:
+        found = [row[0] for row in raw.cursor().execute("PRAGMA quick_check(3)").fetchall()]
+    finally:
+        raw.close()
+    if found != ["ok"]:
+        why = "; ".join(" ".join(str(f).split()) for f in found)[:300]
+        mark_damaged(url, why)
+        raise faults.damaged(str(file), f"quick_check: {why}")
+    if flagged:
+        marker(file).unlink(missing_ok=True)
 
 
 def file_folder(url: str) -> Path | None:
     """The folder of a SQLite file (None for an in-memory database)."""
-    database = make_url(url).database
-    if not database or database == ":memory:":
-        return None
-    return Path(database).expanduser().parent
+    file = database_file(url)
+    return None if file is None else file.parent
 
 
 def configure(engine: Engine) -> None:
@@ -47,7 +114,9 @@ def configure(engine: Engine) -> None:
         # NORMAL in WAL mode: a commit survives a process crash; only a power cut can lose
         # the last transactions, never corrupt the file.
         cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={faults.BUSY_SECONDS * 1000}")
+        # Damaged pages are noticed as they are read rather than yielding wrong rows.
+        cursor.execute("PRAGMA cell_size_check=ON")
         cursor.execute("PRAGMA foreign_keys=OFF")
         cursor.close()
 

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import platformdirs
 from sqlalchemy import Connection, create_engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
-from engine.store import migrate, pg_dialect, sqlite_dialect
+from engine.errors import StoreDamaged, StoreFault
+from engine.store import faults, migrate, pg_dialect, sqlite_dialect
 
 DB_ENV = "BATON_DB"
 
@@ -36,29 +39,57 @@ class Store:
     """A Baton database: the tables of `engine.store.schema`, opened and version-checked.
 
     An empty database is created at the current schema; one at another schema revision is
-    refused (see `engine.store.migrate`), unless `upgrade=True` migrates it first.
+    refused (see `engine.store.migrate`), unless `upgrade=True` migrates it first. Opening
+    only reads (no write lock) unless the schema must be created or upgraded.
+
+    Every database fault (missing, unreachable, read-only, full, damaged, busy, an
+    unsupported URL) is raised as a `StoreFault` naming the database and what to do, both
+    here and from `transaction()` and `read()`; see `engine.store.faults`.
 
     Args:
         url: a SQLAlchemy URL or a plain file path; None picks `resolve_db_url()`.
         upgrade: apply pending migrations instead of refusing an older database.
+        create: create a missing SQLite file (False for commands that only read: a
+            mistyped path is then reported, not created).
     """
 
-    def __init__(self, url: str | None = None, *, upgrade: bool = False) -> None:
+    def __init__(
+        self, url: str | None = None, *, upgrade: bool = False, create: bool = True
+    ) -> None:
         self.url = resolve_db_url(url)
-        self.is_sqlite = sqlite_dialect.is_sqlite(self.url)
-        self.is_postgresql = pg_dialect.is_postgresql(self.url)
+        self.upgraded: tuple[str | None, str] | None = None
+        try:
+            self._open(upgrade, create)
+        except Exception as exc:
+            if not _is_fault(exc):
+                raise
+            raise self._fault(exc) from None
+
+    def _open(self, upgrade: bool, create: bool) -> None:
+        backend = make_url(self.url).get_backend_name()
+        if backend not in ("sqlite", "postgresql"):
+            raise faults.unsupported_scheme(self.url)
+        self.is_sqlite = backend == "sqlite"
+        self.is_postgresql = backend == "postgresql"
         if self.is_sqlite:
-            sqlite_dialect.prepare_file(self.url)
+            sqlite_dialect.prepare_file(self.url, create=create)
         if self.is_postgresql:
             self.engine = create_engine(pg_dialect.driver_url(self.url), pool_pre_ping=True)
         else:
             self.engine = create_engine(self.url)
         if self.is_sqlite:
             sqlite_dialect.configure(self.engine)
-        self.upgraded: tuple[str | None, str] | None = None
+            sqlite_dialect.check_health(self.engine, self.url)
         self._open_schema(upgrade)
 
     def _open_schema(self, upgrade: bool) -> None:
+        if not upgrade:
+            # The common case only reads the revision, so opening never waits for (or
+            # blocks) a writer; the write lock is taken only to create the schema.
+            with self.engine.connect().execution_options(baton_read_only=True) as conn:
+                if migrate.current(conn) is not None:
+                    migrate.check(conn, self.url)
+                    return
         with self.engine.begin() as conn:
             if self.is_postgresql:
                 # Two desktops opening a new database at once must not both create it.
@@ -70,17 +101,41 @@ class Store:
             else:
                 migrate.check(conn, self.url)
 
+    def _fault(self, exc: BaseException) -> StoreFault:
+        fault = faults.describe(exc, self.url)
+        if isinstance(fault, StoreDamaged) and getattr(self, "is_sqlite", False):
+            sqlite_dialect.mark_damaged(self.url, fault.message)
+        return fault
+
     @contextmanager
     def transaction(self) -> Iterator[Connection]:
-        """One write transaction: committed when the block ends, rolled back on error."""
-        with self.engine.begin() as conn:
-            yield conn
+        """One write transaction: committed when the block ends, rolled back on error.
+
+        Raises:
+            StoreFault: the database failed (a conflict another try cures is re-raised as is).
+        """
+        try:
+            with self.engine.begin() as conn:
+                yield conn
+        except Exception as exc:
+            if not faults.is_driver_error(exc) or self.is_retryable(exc):
+                raise
+            raise self._fault(exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[Connection]:
-        """A connection for queries only (takes no write lock)."""
-        with self.engine.connect().execution_options(baton_read_only=True) as conn:
-            yield conn
+        """A connection for queries only (takes no write lock).
+
+        Raises:
+            StoreFault: the database failed.
+        """
+        try:
+            with self.engine.connect().execution_options(baton_read_only=True) as conn:
+                yield conn
+        except Exception as exc:
+            if not faults.is_driver_error(exc):
+                raise
+            raise self._fault(exc) from exc
 
     @property
     def is_shared(self) -> bool:
@@ -89,7 +144,7 @@ class Store:
 
     def is_retryable(self, exc: BaseException) -> bool:
         """Whether a database error means "another transaction won; run this one again"."""
-        return self.is_postgresql and pg_dialect.is_retryable(exc)
+        return self.is_postgresql and faults.sqlstate(exc) in pg_dialect.RETRYABLE_SQLSTATES
 
     def announce(self, conn: Connection, run_ids: Iterable[str]) -> None:
         """Publish, with this transaction's commit, which runs it changed (PostgreSQL only;
@@ -111,3 +166,10 @@ class Store:
     def close(self) -> None:
         """Release the connections."""
         self.engine.dispose()
+
+
+def _is_fault(exc: BaseException) -> bool:
+    # What opening a database can meet that is the database's fault, not Baton's.
+    return isinstance(
+        exc, (StoreFault, OSError, ArgumentError, NoSuchModuleError, ModuleNotFoundError)
+    ) or faults.is_driver_error(exc)

@@ -1,4 +1,5 @@
-"""Rules on expressions: `expression-syntax`, `unknown-name` and `unused-variable`.
+"""Rules on expressions: `expression-syntax`, `expression-limit`, `unknown-name` and
+`unused-variable`.
 
 Every expression of the definition is checked: the record trigger's condition, flow
 conditions, stage exit conditions, step conditions, background step inputs and wait keys.
@@ -14,7 +15,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from engine.definition import BackgroundStep, RecordTrigger, WaitStep
-from engine.errors import ExpressionError
+from engine.errors import ExpressionError, ExpressionLimitError
 from engine.expressions import FUNCTIONS, names_read, parse
 from engine.validation.context import (
     RESERVED_NAMES,
@@ -41,11 +42,14 @@ class Located:
 
 @dataclass(frozen=True, slots=True)
 class Analysis:
-    """What parsing one expression text found: an error message, or the names it reads."""
+    """What parsing one expression text found: a problem (code and message), or the names
+    it reads and the functions it calls."""
 
     problem: str | None
     names: frozenset[str]
     calls: frozenset[str]
+    code: str = "expression-syntax"
+    attributes: frozenset[tuple[str, str]] = frozenset()
 
 
 @functools.lru_cache(maxsize=16384)
@@ -58,6 +62,10 @@ def analyse(text: str) -> Analysis:
     try:
         tree = parse(text)
         names = names_read(text)
+    except ExpressionLimitError as exc:
+        hint = f"; {exc.hint}" if exc.hint else ""
+        message = f"breaks an expression limit: {exc.message}{hint}"
+        return Analysis(message, frozenset(), frozenset(), "expression-limit")
     except ExpressionError as exc:
         hint = f"; {exc.hint}" if exc.hint else ""
         return Analysis(f"is not a valid expression: {exc.message}{hint}", frozenset(), frozenset())
@@ -66,7 +74,15 @@ def analyse(text: str) -> Analysis:
         for node in ast.walk(tree)
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
     )
-    return Analysis(None, frozenset(names), calls)
+    # `quote.discount`: a free name's attribute (loop variables are not free).
+    attributes = frozenset(
+        (node.value.id, node.attr)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute)
+        and isinstance(node.value, ast.Name)
+        and node.value.id in names
+    )
+    return Analysis(None, frozenset(names), calls, attributes=attributes)
 
 
 def expressions_of(index: Index) -> Iterator[Located]:
@@ -101,7 +117,7 @@ def check_expressions(index: Index) -> Iterator[Diagnostic]:
         where = _where(located)
         if analysis.problem:
             yield error(
-                "expression-syntax", located.element, located.field, f"{where} {analysis.problem}"
+                analysis.code, located.element, located.field, f"{where} {analysis.problem}"
             )
             continue
         used |= analysis.names

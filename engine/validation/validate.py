@@ -6,12 +6,15 @@ same definition always gives the same list:
 
 | module             | codes |
 | ------------------ | ----- |
+| `file_rules`       | duplicate-key (warning) |
 | `identifiers`      | invalid-id, duplicate-id |
 | `trigger_rules`    | trigger-invalid |
 | `flow_rules`       | unknown-reference (flows), start-flow, stage-flow, decision-default, flow-condition |
 | `graph_rules`      | unreachable, dead-end, unguarded-cycle |
 | `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, unknown-action, wait-invalid |
-| `expression_rules` | expression-syntax, unknown-name, unused-variable |
+| `expression_rules` | expression-syntax, expression-limit, unknown-name, unused-variable |
+| `reference_rules`  | unknown-output, unknown-variable, condition-needs-after |
+| `template_rules`   | notice-template |
 """  # noqa: E501
 
 from __future__ import annotations
@@ -20,19 +23,25 @@ from engine.definition import Orchestration
 from engine.validation.context import Index
 from engine.validation.diagnostics import Diagnostic
 from engine.validation.expression_rules import check_expressions
+from engine.validation.file_rules import check_file
 from engine.validation.flow_rules import check_flows
 from engine.validation.graph_rules import check_graph
 from engine.validation.identifiers import check_identifiers
+from engine.validation.reference_rules import check_references
 from engine.validation.step_rules import check_steps
+from engine.validation.template_rules import check_templates
 from engine.validation.trigger_rules import check_trigger
 
 _RULES = (
+    check_file,
     check_identifiers,
     check_trigger,
     check_flows,
     check_graph,
     check_steps,
     check_expressions,
+    check_references,
+    check_templates,
 )
 
 

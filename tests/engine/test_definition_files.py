@@ -107,6 +107,14 @@ MALFORMED = {
                           "contract", "type"),
     "extra field": (_with_step_field("colour", "red"), ["Extra inputs"], "contract", "colour"),
     "too deep": ("[" * 100_000 + "]" * 100_000, ["cannot read this JSON"], None, None),
+    "schema of 5,000 digits": ('{"schema": "baton/' + "9" * 5000 + '", "id": "x"}',
+                               ["unknown schema"], None, "schema"),
+    "duration of 10**20 days": (_with_step_field("due", "P99999999999999999999D"),
+                                ["longer than 100 years"], "contract", "due"),
+    "duration of 8,000 years": (_with_step_field("due", "P3000000D"),
+                                ["longer than 100 years"], "contract", "due"),
+    "duration of 5,000 digits": (_with_step_field("due", "PT" + "9" * 5000 + "S"),
+                                 ["longer than 100 years"], "contract", "due"),
 }  # fmt: skip
 
 
@@ -119,10 +127,11 @@ def test_malformed_file_gives_a_clear_error_and_stays_unchanged(tmp_path, case):
     # when it is loaded
     with pytest.raises(DefinitionLoadError) as caught:
         load_definition(path)
-    # then the error names the file, the place and what is wrong
+    # then the error names the file, the place and what is wrong, on one short line
     error = caught.value
     message = str(error)
     assert message.startswith(f"{path}: ")
+    assert "\n" not in message and len(message) < 1000
     for fragment in fragments:
         assert fragment in message
     assert (error.element, error.field) == (element, field)

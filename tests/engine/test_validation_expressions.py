@@ -39,9 +39,7 @@ def test_well_formed_expressions_everywhere_are_accepted():
     assert problems(definition, "unused-variable") == []
 
 
-@pytest.mark.parametrize(
-    "text", ["amount >", "amount = 1", "", "lambda: 1", "amount.__class__", "x" * 2001]
-)
+@pytest.mark.parametrize("text", ["amount >", "amount = 1", "", "lambda: 1", "amount.__class__"])
 def test_flow_condition_that_does_not_parse_is_reported(text):
     # given
     definition = with_decision(text)

@@ -16,10 +16,12 @@ from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
 from designer.canvas.items import FlowItem, NodeItem, StageItem, StepCardItem
+from designer.canvas.items.base import level_of_detail
 from designer.canvas.items.flow import arrow_head
 from designer.canvas.overlay.looks import Look
 
 PILL_HEIGHT = 17.0
+PILL_LOD = 0.6  # below this zoom a pill's text is under 7 px: left out
 PILL_FONT = theme.font(8.0, True)
 TAG_FONT = theme.font(8.0, True)
 _METRICS = QFontMetricsF(PILL_FONT)
@@ -156,9 +158,11 @@ class CardDecorationItem(DecorationItem):
         painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
         if look.status:
             paint_glyph(painter, look.status, look.qcolor(), QPointF(29, 33))
-        if look.label:
+        if look.label and level_of_detail(painter) >= PILL_LOD:
             # Inside the card's bottom-right corner, over the second line it repeats (who,
-            # since when): whole and clear of the cards above and below.
+            # since when): whole and clear of the cards above and below. Zoomed out, where
+            # the card shows its name large and the pill would be unreadable anyway, the
+            # stripe and glyph say the status and the tooltip the rest.
             color = QColor(look.label_color or look.color)
             top = rect.bottom() - PILL_HEIGHT - 4
             _pill(painter, look.label, color, rect.right() - 5, top, rect.width() - 44)

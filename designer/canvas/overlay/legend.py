@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QLinearGradient, QPainter, QPaintEvent
-from PySide6.QtWidgets import QFrame, QGraphicsView, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsView,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
 
 from designer.canvas import theme
 
@@ -74,12 +82,22 @@ class LegendWidget(QFrame):
     def show_statuses(self, title: str, rows: list[tuple[str, str, bool]]) -> None:
         """Swatch rows of (colour, text, hatched)."""
         self._reset(title)
-        for color, text, hatched in rows:
+        # Two columns: half the height over a small canvas.
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setHorizontalSpacing(12)
+        grid.setVerticalSpacing(3)
+        half = (len(rows) + 1) // 2
+        for index, (color, text, hatched) in enumerate(rows):
             line = QHBoxLayout()
             line.setSpacing(6)
             line.addWidget(_Swatch(color, hatched))
             line.addWidget(QLabel(text), 1)
-            self._add(line)
+            grid.addLayout(line, index % half, index // half)
+        holder = QWidget()
+        holder.setLayout(grid)
+        self._layout.addWidget(holder)
+        self._rows.append(holder)
         self._place()
 
     def show_scale(

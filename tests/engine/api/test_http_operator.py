@@ -129,3 +129,17 @@ def test_bulk_cancel_by_an_assignee_is_403(served):
     )
 
     assert refused.status_code == 403
+
+
+def test_reassigning_to_someone_who_cannot_work_it_is_409_unless_forced(served):
+    run_id = _start(served)["id"]
+    (item,) = served.as_("olivia").get(f"/v1/runs/{run_id}").json()["open_items"]
+    olivia = served.as_("olivia")
+
+    refused = olivia.post(f"/v1/work/{item['id']}/reassign", json={"to": "user:nobody"})
+    forced = olivia.post(
+        f"/v1/work/{item['id']}/reassign", json={"to": "user:nobody", "force": True}
+    )
+
+    assert refused.status_code == 409 and "nobody" in refused.json()["message"]
+    assert forced.status_code == 200

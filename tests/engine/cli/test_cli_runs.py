@@ -165,7 +165,7 @@ def test_retry_and_skip_a_failed_step(people, tmp_path):
 
 def test_runs_stuck_names_the_reason(started):
     baton, run_id = started
-    baton("work", "reassign-all", "--from", "group:hr", "--to", "user:ghost")
+    baton("work", "reassign-all", "--from", "group:hr", "--to", "user:ghost", "--force")
     result = baton("runs", "--stuck")
     assert run_id in result.out and "user 'ghost' is unknown" in result.out
 

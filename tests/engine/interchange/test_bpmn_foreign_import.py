@@ -6,6 +6,7 @@ bpmn.io, MIWG-style (Signavio-like) files and SpiffWorkflow's tests use.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -266,3 +267,39 @@ def test_an_imported_payment_times_out_into_the_refund_path(tmp_path):
     run = run_baton(definition, tmp_path, inputs={"amount": 50}, arrivals={"await_wait": False})
     assert run.completed and run.path[-1] == "end:failed"
     assert "stage:refund_stage" in run.path
+
+
+def _sequence(count: int) -> str:
+    ids = ["s", *(f"t{i}" for i in range(count)), "e"]
+    tasks = "".join(f'<task id="{i}" name="Task {i}"/>' for i in ids[1:-1])
+    flows = "".join(
+        f'<sequenceFlow id="f{n}" sourceRef="{ids[n]}" targetRef="{ids[n + 1]}"/>'
+        for n in range(len(ids) - 1)
+    )
+    return (
+        f'<definitions xmlns="{BPMN_NS}"><process id="big"><startEvent id="s"/>{tasks}'
+        f'<endEvent id="e"/>{flows}</process></definitions>'
+    )
+
+
+def test_a_foreign_process_of_5000_tasks_imports_without_hanging(tmp_path):
+    path = tmp_path / "big.bpmn"
+    path.write_text(_sequence(5000))
+    began = time.perf_counter()
+    definition = import_file(path).definition
+    assert len(definition.stages()) == 5000
+    assert time.perf_counter() - began < 60  # a hang guard: a few seconds unloaded
+
+
+def test_sub_processes_nested_thousands_deep_are_refused_in_one_line(tmp_path):
+    path = tmp_path / "deep.bpmn"
+    depth = 3000
+    path.write_text(
+        f'<definitions xmlns="{BPMN_NS}"><process id="deep"><startEvent id="s"/>'
+        + "".join(f'<subProcess id="p{i}">' for i in range(depth))
+        + "</subProcess>" * depth
+        + "</process></definitions>"
+    )
+    with pytest.raises(InterchangeError, match="nested more than 50 deep") as caught:
+        import_file(path)
+    assert caught.value.file == str(path)

@@ -107,5 +107,5 @@ def test_the_cli_filters_runs_and_says_when_there_are_more(engine, capsys):
     assert code == 0 and len(json.loads(shown.out)) == 2
     assert main(["runs", "--orchestration", "review", "--limit", "2", "--db", db]) == 0
     assert "more than 2" in capsys.readouterr().err
-    assert main(["runs", "--started-after", "yesterday", "--db", db]) == 1
+    assert main(["runs", "--started-after", "yesterday", "--db", db]) == 2  # a usage mistake
     assert "is not an ISO time" in capsys.readouterr().err

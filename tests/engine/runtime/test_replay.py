@@ -117,7 +117,12 @@ def test_replay_matches_failures_retries_and_skips(engine):
                         "call", action="fails_twice", retry={"attempts": 2, "delay": "PT5M"}
                     ),
                 ),
-                stage("t", interactive("a"), interactive("b")),
+                # skip's outputs are checked like a completion's, so `note` is declared
+                stage(
+                    "t",
+                    interactive("a", outputs=[{"name": "note", "type": "text"}]),
+                    interactive("b"),
+                ),
             )
         )
         run_id = engine.start("ops")

@@ -245,7 +245,7 @@ def test_a_run_keeps_the_version_it_started_with(engine):
 def test_an_expression_error_fails_the_run_naming_the_element(engine):
     engine.activate(
         orchestration(
-            "bad", stage("s", background("calc", action="set_variables", inputs={"x": "1 / 0"}))
+            "bad", stage("s", background("calc", action="log", inputs={"message": "1 / 0"}))
         )
     )
     run_id = engine.start("bad")

@@ -1,7 +1,7 @@
 """Outgoing webhooks (registrations and their delivery outbox) and the admin audit log.
 
-Revision ID: 0004_webhooks_and_audit
-Revises: 0003_api_tokens
+Revision ID: 0005_webhooks_and_audit
+Revises: 0004_outbox
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_webhooks_and_audit"
-down_revision = "0003_api_tokens"
+revision = "0005_webhooks_and_audit"
+down_revision = "0004_outbox"
 branch_labels = None
 depends_on = None
 
@@ -56,7 +56,7 @@ def upgrade() -> None:
         sa.Column("details", sa.JSON),
     )
     op.create_index("ix_audit_log_time", "audit_log", ["time"])
-    op.execute("UPDATE baton_meta SET value = '4' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '5' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
@@ -67,4 +67,4 @@ def downgrade() -> None:
     op.drop_table("webhook_deliveries")
     op.drop_index("ix_webhooks_orchestration", table_name="webhooks")
     op.drop_table("webhooks")
-    op.execute("UPDATE baton_meta SET value = '3' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '4' WHERE key = 'schema_version'")

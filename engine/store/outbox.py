@@ -1,0 +1,129 @@
+"""The database side of outside effects: rows written with a run's transaction, delivered
+after it commits (DESIGN rule 10).
+
+Two tables share one delivery protocol: `outbox` (messages actions send) and
+`notifications` (assignment notices). A row is pending until `sent_at` is set. A deliverer
+*claims* a row by a conditional update that sets `claimed_until` (a lease), commits, does
+the slow part (files, SMTP) outside any transaction, then records the outcome in another
+short transaction: sent, or a failure with the next try after a growing pause and, after
+`MAX_ATTEMPTS`, `failed`. A deliverer that dies mid-delivery loses its claim when the lease
+ends, so the row is delivered later (at-least-once; keys make a repeat harmless).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, Table, and_, or_, select, update
+
+from engine.store.schema import outbox
+from engine.store.times import format_time
+
+MAX_ATTEMPTS = 6
+"""Deliveries tried before a row is marked failed."""
+
+LEASE = timedelta(minutes=10)
+"""How long a claim keeps other deliverers away from a row."""
+
+
+def enqueue(
+    conn: Connection, key: str, run_id: str | None, message: dict[str, Any], now: str
+) -> bool:
+    """Add a message under `key` unless one is there already; returns whether it was added.
+
+    The caller's transaction decides: rolled back, the message never existed.
+    """
+    found = conn.execute(select(outbox.c.id).where(outbox.c.key == key)).first()
+    if found is not None:
+        return False
+    conn.execute(
+        outbox.insert().values(
+            key=key,
+            run_id=run_id,
+            message=json.dumps(message, sort_keys=True),
+            created_at=now,
+            attempts=0,
+            failed=False,
+        )
+    )
+    return True
+
+
+def messages(conn: Connection, keys: list[str]) -> list[Row]:
+    """The outbox rows of the given keys that exist (committed)."""
+    return list(conn.execute(select(outbox).where(outbox.c.key.in_(keys))))
+
+
+def due(conn: Connection, table: Table, now: str, limit: int) -> list[int]:
+    """Ids of pending rows that may be tried now and nobody holds, oldest first."""
+    return list(
+        conn.execute(
+            select(table.c.id)
+            .where(
+                table.c.sent_at.is_(None),
+                table.c.failed.is_(False),
+                or_(table.c.next_try_at.is_(None), table.c.next_try_at <= now),
+                or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+            )
+            .order_by(table.c.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def claim(conn: Connection, table: Table, row_id: int, moment: datetime) -> Row | None:
+    """Take a pending row for delivery (None if another deliverer has it or it is done)."""
+    now = format_time(moment)
+    taken = conn.execute(
+        update(table)
+        .where(
+            and_(
+                table.c.id == row_id,
+                table.c.sent_at.is_(None),
+                table.c.failed.is_(False),
+                or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+            )
+        )
+        .values(claimed_until=format_time(moment + LEASE))
+    )
+    if taken.rowcount != 1:
+        return None
+    return conn.execute(select(table).where(table.c.id == row_id)).one()
+
+
+def mark_sent(conn: Connection, table: Table, row_id: int, now: str, **values: Any) -> None:
+    """Record a delivery (with any extra columns, e.g. the recipients of a notice)."""
+    conn.execute(
+        update(table)
+        .where(table.c.id == row_id)
+        .values(sent_at=now, claimed_until=None, last_error=None, **values)
+    )
+
+
+def mark_failed(
+    conn: Connection, table: Table, row_id: int, moment: datetime, error: str
+) -> tuple[int, str | None]:
+    """Record a failed delivery; returns (attempts so far, next try or None when given up)."""
+    row = conn.execute(select(table.c.attempts).where(table.c.id == row_id)).first()
+    attempts = (row.attempts if row else 0) + 1
+    gave_up = attempts >= MAX_ATTEMPTS
+    retry_at = None if gave_up else format_time(moment + timedelta(minutes=2 ** (attempts - 1)))
+    conn.execute(
+        update(table)
+        .where(table.c.id == row_id)
+        .values(
+            attempts=attempts,
+            last_error=error[:2000],
+            next_try_at=retry_at,
+            failed=gave_up,
+            claimed_until=None,
+        )
+    )
+    return attempts, retry_at
+
+
+def release(conn: Connection, table: Table, row_id: int) -> None:
+    """Give a claimed row back untried (the deliverer stopped before reaching it)."""
+    conn.execute(update(table).where(table.c.id == row_id).values(claimed_until=None))

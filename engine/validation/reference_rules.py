@@ -1,0 +1,117 @@
+"""Rules on what expressions and `set_variables` steps refer to: `unknown-output`,
+`unknown-variable` and `condition-needs-after`.
+
+* `quote.discont`, where step `quote` declares `discount`, always reads None.
+* A `set_variables` step whose input names no declared variable writes a value no
+  expression can read (validation refuses reading undeclared names).
+* A step's condition is evaluated once, when the step becomes ready. Reading an output of
+  a step of the same stage that it does not wait for (`after`, directly or through other
+  steps) sees that step unfinished, so the condition is decided before the value exists.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from engine.definition import AnyStep, BackgroundStep, InteractiveStep, StageNode
+from engine.validation.context import Index, did_you_mean, error, quote_list
+from engine.validation.diagnostics import Diagnostic
+from engine.validation.expression_rules import WRITING_ACTION, analyse, expressions_of
+
+
+def check_references(index: Index) -> Iterator[Diagnostic]:
+    """Report misspelled outputs, writes to undeclared variables and conditions that read
+    a step of their own stage without waiting for it."""
+    yield from _check_outputs_read(index)
+    yield from _check_variables_written(index)
+    for stage in index.definition.stages():
+        yield from _check_conditions_wait(index, stage)
+
+
+def declared_outputs(step: AnyStep) -> list[str] | None:
+    """The outputs a step is known to give, or None when only its run can tell."""
+    if isinstance(step, InteractiveStep):
+        return [output.name for output in step.outputs]
+    if isinstance(step, BackgroundStep) and step.action == WRITING_ACTION:
+        return list(step.inputs)  # set_variables echoes what it wrote
+    return None  # other actions and events give what they give
+
+
+def _check_outputs_read(index: Index) -> Iterator[Diagnostic]:
+    for located in expressions_of(index):
+        analysis = analyse(located.text)
+        if analysis.problem:
+            continue  # already reported by the expression rules
+        for name, attribute in sorted(analysis.attributes):
+            if name not in index.steps or name in index.variables:
+                continue
+            _, step = index.steps[name]
+            outputs = declared_outputs(step)
+            if outputs is None or attribute in outputs:
+                continue
+            given = f"declares {quote_list(outputs)}" if outputs else "declares no outputs"
+            yield error(
+                "unknown-output",
+                located.element,
+                located.field,
+                f"{located.field} reads {name}.{attribute}, but step {name!r} {given}"
+                f"{did_you_mean(attribute, outputs)}, so it would always read None; fix the "
+                f"name or declare the output on {name!r}",
+            )
+
+
+def _check_variables_written(index: Index) -> Iterator[Diagnostic]:
+    for _, step in index.steps.values():
+        if not (isinstance(step, BackgroundStep) and step.action == WRITING_ACTION):
+            continue
+        for key in step.inputs:
+            if key in index.variables:
+                continue
+            yield error(
+                "unknown-variable",
+                step.id,
+                f"inputs.{key}",
+                f"step {step.id!r} sets {key!r}, which is not a declared variable"
+                f"{did_you_mean(key, index.variables)}; declare a variable {key!r} or fix "
+                "the name",
+            )
+
+
+def _check_conditions_wait(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
+    siblings = {step.id: step for step in stage.steps}
+    for step in stage.steps:
+        if step.condition is None:
+            continue
+        analysis = analyse(step.condition)
+        if analysis.problem:
+            continue
+        awaited = _awaited(step.id, siblings)
+        for name in sorted(analysis.names):
+            if name not in siblings or name in awaited or name in index.variables:
+                continue
+            if name == step.id:
+                why = "its own outputs, which do not exist before it runs"
+                fix = "read another step's outputs or a variable"
+            else:
+                why = f"an output of {name!r}, a step of the same stage it does not wait for"
+                fix = f"add {name!r} to its 'after'"
+            yield error(
+                "condition-needs-after",
+                step.id,
+                "condition",
+                f"the condition of step {step.id!r} reads {why}; it is evaluated once, when "
+                f"{step.id!r} becomes ready, so it would never see that value: {fix}",
+            )
+
+
+def _awaited(step_id: str, siblings: dict[str, AnyStep]) -> set[str]:
+    """The steps a step waits for, directly or through the steps it waits for."""
+    seen: set[str] = set()
+    todo = list(siblings[step_id].after)
+    while todo:
+        current = todo.pop()
+        if current in seen or current not in siblings:
+            continue
+        seen.add(current)
+        todo.extend(siblings[current].after)
+    return seen
