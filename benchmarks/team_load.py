@@ -39,6 +39,7 @@ from sqlalchemy import func, select  # noqa: E402
 from engine.definition import from_dict  # noqa: E402
 from engine.errors import BatonError  # noqa: E402
 from engine.runtime import Engine  # noqa: E402
+from engine.runtime.events import EventType  # noqa: E402
 from engine.store.schema import events, runs, timers, waits, work_items  # noqa: E402
 
 DESKS, WORKERS = 6, 2
@@ -179,7 +180,9 @@ def audit(engine: Engine, reports: list[dict]) -> list[str]:
         run_rows = conn.execute(select(runs.c.id, runs.c.seq, runs.c.status)).all()
         items = conn.execute(select(work_items)).all()
         completions = conn.execute(
-            select(events.c.run_id, events.c.payload).where(events.c.type == "item_completed")
+            select(events.c.run_id, events.c.payload).where(
+                events.c.type == EventType.ITEM_COMPLETED.value
+            )
         ).all()
         overdue = conn.execute(
             select(func.count()).select_from(timers).where(

@@ -20,11 +20,17 @@ from designer.runs.formatting import counted
 from designer.runs.moments import snapshot_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
+from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import parse_time
 
 OPEN = ("ready", "running", "waiting")
-ENDED = ("step_completed", "step_failed", "step_skipped", "step_canceled")
+ENDED = (
+    EventType.STEP_COMPLETED,
+    EventType.STEP_FAILED,
+    EventType.STEP_SKIPPED,
+    EventType.STEP_CANCELED,
+)
 METRICS = {
     "now": "Runs at this step now",
     "median": "Median time spent at the step",
@@ -107,12 +113,12 @@ def _time_spent(
         step_id = data.get("step")
         if step_id not in steps:
             continue
-        if kind == "step_started":
+        if kind == EventType.STEP_STARTED:
             started[step_id] = parse_time(event["time"])
         elif kind in ENDED and step_id in started:
             spent = parse_time(event["time"]) - started.pop(step_id)
             steps[step_id].spent_hours.append(spent.total_seconds() / 3600)
-        if kind == "step_failed":
+        if kind == EventType.STEP_FAILED:
             steps[step_id].failures += 1
     for step_id, since in started.items():
         steps[step_id].spent_hours.append(max(0.0, (now - since).total_seconds() / 3600))

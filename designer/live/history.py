@@ -30,6 +30,7 @@ from designer.runs.formatting import STATUS_COLORS, describe_event, when
 from designer.runs.moments import RunSnapshot, snapshot_at, state_at
 from engine.definition import Orchestration
 from engine.runtime import Engine
+from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 
 __all__ = ["EventLogModel", "RunHistoryPanel", "state_at"]
@@ -37,16 +38,16 @@ __all__ = ["EventLogModel", "RunHistoryPanel", "state_at"]
 COLUMNS = ("#", "Time", "Actor", "Event", "Details")
 _Index = QModelIndex | QPersistentModelIndex
 _EVENT_COLORS = {
-    "run_completed": STATUS_COLORS["completed"],
-    "step_completed": STATUS_COLORS["completed"],
-    "item_completed": STATUS_COLORS["completed"],
-    "run_failed": STATUS_COLORS["failed"],
-    "step_failed": STATUS_COLORS["failed"],
-    "step_attempt_failed": STATUS_COLORS["failed"],
-    "item_overdue": STATUS_COLORS["failed"],
-    "run_canceled": STATUS_COLORS["canceled"],
-    "item_created": STATUS_COLORS["waiting"],
-    "item_reassigned": STATUS_COLORS["waiting"],
+    EventType.RUN_COMPLETED: STATUS_COLORS["completed"],
+    EventType.STEP_COMPLETED: STATUS_COLORS["completed"],
+    EventType.ITEM_COMPLETED: STATUS_COLORS["completed"],
+    EventType.RUN_FAILED: STATUS_COLORS["failed"],
+    EventType.STEP_FAILED: STATUS_COLORS["failed"],
+    EventType.STEP_ATTEMPT_FAILED: STATUS_COLORS["failed"],
+    EventType.ITEM_OVERDUE: STATUS_COLORS["failed"],
+    EventType.RUN_CANCELED: STATUS_COLORS["canceled"],
+    EventType.ITEM_CREATED: STATUS_COLORS["waiting"],
+    EventType.ITEM_REASSIGNED: STATUS_COLORS["waiting"],
 }
 
 

@@ -30,6 +30,7 @@ from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
 from designer.runs.formatting import counted, operator_name
 from engine.definition import Orchestration
 from engine.runtime import Engine
+from engine.runtime.events import EventType
 
 STATUS_FILTERS = (
     ("All runs", ""),
@@ -186,7 +187,8 @@ class RunsPanel(QWidget):
         # Read again only runs listed here, or new runs of this orchestration.
         wanted = self.orchestration_id
         started_here = any(
-            e["type"] == "run_started" and e["payload"].get("definition") == wanted for e in events
+            e["type"] == EventType.RUN_STARTED and e["payload"].get("definition") == wanted
+            for e in events
         )
         if wanted is None or started_here or self.model.row_of(run_id) >= 0:
             self._pending.add(run_id)

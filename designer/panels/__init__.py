@@ -1,6 +1,7 @@
 """Dockable panels of the designer: the inspector and the problems list.
 
-Wiring in the main window (all views share one document, undo stack and selection)::
+Wiring, as designer/window/design_panels.py does it (all views share one document, undo
+stack and selection)::
 
     inspector = InspectorPanel(document, undo_stack, selection)
     problems = ProblemsPanel(document=document)

@@ -10,6 +10,7 @@ from typing import Any
 
 from PySide6.QtGui import QColor
 
+from engine.runtime.events import EventType
 from engine.store import parse_time
 
 # One palette for every live view (the canvas overlay uses the same meanings).
@@ -101,44 +102,44 @@ def describe_event(event: dict[str, Any], names: dict[str, str] | None = None) -
 
     step = name(data.get("step", ""))
     details = {
-        "run_started": lambda: (
+        EventType.RUN_STARTED: lambda: (
             f"v{data.get('version')} by {data.get('trigger', 'manual')}; "
             + _pairs(data.get("inputs"))
         ),
-        "stage_entered": lambda: f"{name(data['stage'])} (visit {data.get('visit', 1)})",
-        "stage_completed": lambda: name(data["stage"]),
-        "decision_taken": lambda: (
+        EventType.STAGE_ENTERED: lambda: f"{name(data['stage'])} (visit {data.get('visit', 1)})",
+        EventType.STAGE_COMPLETED: lambda: name(data["stage"]),
+        EventType.DECISION_TAKEN: lambda: (
             f"{name(data['decision'])} → {name(data['to'])}"
             + (" (default)" if data.get("default") else f" because {data.get('condition')}")
         ),
-        "step_started": lambda: step,
-        "step_completed": lambda: f"{step} {_pairs(data.get('outputs'))}".strip(),
-        "step_skipped": lambda: f"{step}: {data.get('reason', '')}",
-        "step_canceled": lambda: f"{step}: {data.get('reason', '')}",
-        "step_failed": lambda: f"{step}: {data.get('error', '')}",
-        "step_attempt_failed": lambda: (
+        EventType.STEP_STARTED: lambda: step,
+        EventType.STEP_COMPLETED: lambda: f"{step} {_pairs(data.get('outputs'))}".strip(),
+        EventType.STEP_SKIPPED: lambda: f"{step}: {data.get('reason', '')}",
+        EventType.STEP_CANCELED: lambda: f"{step}: {data.get('reason', '')}",
+        EventType.STEP_FAILED: lambda: f"{step}: {data.get('error', '')}",
+        EventType.STEP_ATTEMPT_FAILED: lambda: (
             f"{step} attempt {data.get('attempt')}: {data.get('error', '')}"
         ),
-        "step_retry_scheduled": lambda: f"{step} at {when(data.get('at'))}",
-        "item_created": lambda: (
+        EventType.STEP_RETRY_SCHEDULED: lambda: f"{step} at {when(data.get('at'))}",
+        EventType.ITEM_CREATED: lambda: (
             f"{data['item']} for {data['assignee']} ({step})"
             + (f", due {when(data['due_at'])}" if data.get("due_at") else "")
         ),
-        "item_completed": lambda: f"{data['item']} ({step}) {_pairs(data.get('outputs'))}",
-        "item_reassigned": lambda: (
+        EventType.ITEM_COMPLETED: lambda: f"{data['item']} ({step}) {_pairs(data.get('outputs'))}",
+        EventType.ITEM_REASSIGNED: lambda: (
             f"{data['item']} {data['from']} → {data['to']}"
             + (f": {data['reason']}" if data.get("reason") else "")
         ),
-        "item_withdrawn": lambda: f"{data['item']} ({step}): {data.get('reason', '')}",
-        "item_overdue": lambda: f"{data['item']} ({step}) for {data.get('assignee')}",
-        "run_completed": lambda: f"at {name(data.get('end'))}",
-        "run_failed": lambda: data.get("reason", ""),
-        "run_canceled": lambda: data.get("reason", ""),
-        "run_paused": lambda: data.get("reason", ""),
-        "event_received": lambda: f"{data.get('event')} key={data.get('key')} → {step}",
-        "timer_fired": lambda: f"{data.get('kind')} timer of {step}",
-        "child_started": lambda: f"{step} started {data.get('child')}",
-        "log": lambda: f"{step}: {data.get('message', '')}",
+        EventType.ITEM_WITHDRAWN: lambda: f"{data['item']} ({step}): {data.get('reason', '')}",
+        EventType.ITEM_OVERDUE: lambda: f"{data['item']} ({step}) for {data.get('assignee')}",
+        EventType.RUN_COMPLETED: lambda: f"at {name(data.get('end'))}",
+        EventType.RUN_FAILED: lambda: data.get("reason", ""),
+        EventType.RUN_CANCELED: lambda: data.get("reason", ""),
+        EventType.RUN_PAUSED: lambda: data.get("reason", ""),
+        EventType.EVENT_RECEIVED: lambda: f"{data.get('event')} key={data.get('key')} → {step}",
+        EventType.TIMER_FIRED: lambda: f"{data.get('kind')} timer of {step}",
+        EventType.CHILD_STARTED: lambda: f"{step} started {data.get('child')}",
+        EventType.LOG: lambda: f"{step}: {data.get('message', '')}",
     }.get(kind)
     try:
         text = details() if details else _pairs(data)

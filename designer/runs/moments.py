@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.runtime.replay import replay
 
@@ -70,21 +71,21 @@ def snapshot_at(plan: Plan, events: Sequence[Event], seq: int | None = None) -> 
     opened: dict[str, dict[str, Any]] = {}
     for event in prefix:
         kind, data = event["type"], event.get("payload") or {}
-        if kind == "item_created":
+        if kind == EventType.ITEM_CREATED:
             opened[data["item"]] = {"created_at": event["time"], "due_at": data.get("due_at")}
-        elif kind == "item_overdue" and data["item"] in opened:
+        elif kind == EventType.ITEM_OVERDUE and data["item"] in opened:
             opened[data["item"]]["overdue"] = True
-        elif kind in ("step_failed", "step_attempt_failed"):
+        elif kind in (EventType.STEP_FAILED, EventType.STEP_ATTEMPT_FAILED):
             snap.errors[data["step"]] = data.get("error", "")
-        elif kind in ("step_retried", "step_completed", "step_skipped"):
+        elif kind in (EventType.STEP_RETRIED, EventType.STEP_COMPLETED, EventType.STEP_SKIPPED):
             snap.errors.pop(data["step"], None)
-        elif kind == "stage_entered":
+        elif kind == EventType.STAGE_ENTERED:
             snap.path.append(data["stage"])
             for step in plan.stage_steps.get(data["stage"], []):
                 snap.errors.pop(step.id, None)
-        elif kind == "decision_taken":
+        elif kind == EventType.DECISION_TAKEN:
             snap.path.append(data["decision"])
-        elif kind == "run_completed" and data.get("end"):
+        elif kind == EventType.RUN_COMPLETED and data.get("end"):
             snap.path.append(data["end"])
     for item_id, item in state["items"].items():
         if item["status"] == "open":

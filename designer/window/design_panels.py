@@ -56,10 +56,6 @@ class DesignPanels:
         self._host.selection.set([element_id])
         self._center_on(element_id)
 
-    def commit_pending_edit(self) -> None:
-        """Commit a field still being typed in, before saving or closing."""
-        self.inspector.commit_pending_edit()
-
     def find(self) -> FindElementDialog:
         """Open the Find element dialog; choosing an element reveals it."""
         dialog = FindElementDialog(self._host.document, self._host.widget)

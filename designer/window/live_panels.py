@@ -299,7 +299,3 @@ class LivePanels:
 
     def _show_error(self, message: str) -> None:
         self._host.show_message(message, 8000)
-
-    def widget(self, which: str) -> QWidget | None:
-        """The panel inside a live dock, if built."""
-        return {"runs": self.runs, "inbox": self.inbox, "history": self.history}.get(which)

@@ -54,6 +54,7 @@ def _register_subcommands() -> None:
         event_commands,
         interchange_commands,
         operator_commands,
+        outbox_commands,
         run_commands,
         simulate_commands,
         work_commands,

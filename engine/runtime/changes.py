@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Integer, and_, bindparam, cast, func, select
 
+from engine.runtime.events import EventType
 from engine.store import Store
 from engine.store.schema import definitions, events, memberships, runs, users
 
@@ -42,7 +43,13 @@ _EVENTS_AFTER = (
     .order_by(events.c.seq)
 )
 _ITEM_EVENTS = frozenset(
-    {"item_created", "item_completed", "item_reassigned", "item_withdrawn", "item_overdue"}
+    {
+        EventType.ITEM_CREATED,
+        EventType.ITEM_COMPLETED,
+        EventType.ITEM_REASSIGNED,
+        EventType.ITEM_WITHDRAWN,
+        EventType.ITEM_OVERDUE,
+    }
 )
 
 

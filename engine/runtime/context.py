@@ -6,6 +6,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.runtime import events as ev
+from engine.runtime import triggers
+
 if TYPE_CHECKING:
     from engine.runtime.state import RunState
     from engine.runtime.unit import Unit
@@ -43,14 +46,10 @@ class ActionContext:
         self.record_id = run.record_id
         self.variables_set: dict[str, Any] = {}
         self.child_run_id: str | None = None
-        self._savepoint: Any = None
-        self._runs_before = set(unit.runs)
-        self._queue_before = len(unit.queue)
+        self._mark = unit.mark()
 
     def _write_guard(self) -> None:
-        # A savepoint only when the action writes, so pure actions cost nothing extra.
-        if self._savepoint is None:
-            self._savepoint = self._unit.conn.begin_nested()
+        self._mark.guard_writes()
 
     def set_variables(self, values: dict[str, Any]) -> None:
         """Set run variables (applied when the action returns normally)."""
@@ -59,7 +58,7 @@ class ActionContext:
     def log(self, message: str, data: dict[str, Any] | None = None) -> None:
         """Append a `log` event to the run's log."""
         self._unit.emit(
-            self._run, "log", {"step": self.step_id, "message": message, **(data or {})}
+            self._run, ev.Log(step=self.step_id, message=message, data=dict(data or {}))
         )
 
     def record(self, object_name: str, record_id: str) -> dict[str, Any] | None:
@@ -68,8 +67,6 @@ class ActionContext:
 
     def create_record(self, object_name: str, fields: dict[str, Any]) -> str:
         """Create a record (may start record-triggered orchestrations); returns its id."""
-        from engine.runtime import triggers
-
         self._write_guard()
         return triggers.create_record(
             self._unit, object_name, fields, chain=[*self._run.chain, self._run.definition_id]
@@ -77,8 +74,6 @@ class ActionContext:
 
     def update_record(self, object_name: str, record_id: str, fields: dict[str, Any]) -> None:
         """Change fields of a record (may start record-triggered orchestrations)."""
-        from engine.runtime import triggers
-
         self._write_guard()
         triggers.update_record(
             self._unit,
@@ -109,8 +104,6 @@ class ActionContext:
 
     def start_orchestration(self, definition_id: str, inputs: dict[str, Any]) -> str:
         """Start a child run; the step then waits until the child ends."""
-        from engine.runtime import triggers
-
         self._write_guard()
         self.child_run_id = triggers.start_child(
             self._unit, self._run, self.step_id, definition_id, inputs
@@ -119,19 +112,10 @@ class ActionContext:
 
     def succeeded(self) -> None:
         """Keep the action's writes."""
-        if self._savepoint is not None:
-            self._savepoint.commit()
+        self._unit.release(self._mark)
 
     def failed(self) -> None:
         """Undo the action's writes and anything they set in motion."""
-        if self._savepoint is not None:
-            self._savepoint.rollback()
-        unit = self._unit
-        for run_id in set(unit.runs) - self._runs_before:
-            del unit.runs[run_id]
-        unit.events = [e for e in unit.events if e["run_id"] in unit.runs]
-        while len(unit.queue) > self._queue_before:
-            unit.queue.pop()
-        unit._records.clear()
+        self._unit.rollback(self._mark)
         self.child_run_id = None
         self.variables_set.clear()

@@ -60,9 +60,14 @@ class Plan:
 
 
 @functools.lru_cache(maxsize=4096)
+def reads(text: str) -> frozenset[str]:
+    """The names an expression reads (cached: definitions repeat their expressions)."""
+    return frozenset(names_read(text))
+
+
 def reads_record(text: str) -> bool:
     """Whether an expression reads `record` (so the record store must be consulted)."""
-    return "record" in names_read(text)
+    return "record" in reads(text)
 
 
 @functools.lru_cache(maxsize=1024)

@@ -1,147 +1,50 @@
-"""Rebuilding a run's state from its event log alone (DESIGN rule 5: the log is the truth).
+"""A run's state rebuilt from its event log alone (DESIGN rule 5: the log is the truth).
 
-`replay(plan, events)` folds events into the state the query tables hold: status, current
-stage, each step's status and outputs, variables and work items. The designer's history
-view replays a prefix of the log to show the run as it was at any event; tests replay whole
+`replay(plan, events)` is the engine's own fold (`engine.runtime.fold`) over the stored
+log, summarised the way the history view and `Engine.replay` show it. The designer
+replays a prefix of the log to show the run as it was at any event; tests replay whole
 logs to check that the log and the query tables never disagree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from engine.definition import BackgroundStep
+from engine.runtime.fold import fold
 from engine.runtime.plan import Plan
+from engine.runtime.state import RunState
 
 
-def replay(plan: Plan, events: list[dict[str, Any]]) -> dict[str, Any]:
+def replay(plan: Plan, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
     """The run state after `events` (as returned by `Engine.log`), in order.
 
     Returns:
         `{"status", "stage", "error", "stages", "steps", "variables", "items"}` where
-        `steps` maps step id to `{"status", "outputs"}` and `items` maps item id to
-        `{"step", "assignee", "status"}`.
+        `stages` maps stage id to `{"status", "visits"}`, `steps` maps step id to
+        `{"status", "outputs"}` and `items` maps item id to `{"step", "assignee", "status"}`.
+        `status` is `not_started` before the first event.
     """
-    state: dict[str, Any] = {
-        "status": "not_started",
-        "stage": None,
-        "error": None,
-        "stages": {},
-        "steps": {},
-        "variables": {},
-        "items": {},
+    return summary(fold(plan, "", events))
+
+
+def summary(state: RunState) -> dict[str, Any]:
+    """The replay summary of a folded state."""
+    return {
+        "status": state.status,
+        "stage": state.current_stage,
+        "error": state.error,
+        "stages": {
+            sid: {"status": st["status"], "visits": st["visits"]}
+            for sid, st in state.stages.items()
+        },
+        "steps": {
+            sid: {"status": st["status"], "outputs": st.get("outputs")}
+            for sid, st in state.steps.items()
+        },
+        "variables": state.variables,
+        "items": {
+            iid: {"step": it["step"], "assignee": it["assignee"], "status": it["status"]}
+            for iid, it in state.items.items()
+        },
     }
-    steps, items = state["steps"], state["items"]
-    for event in events:
-        kind, data = event["type"], event["payload"]
-        handler = _HANDLERS.get(kind)
-        if handler is not None:
-            handler(state, plan, data)
-        elif kind.startswith("step_"):
-            _step_event(steps, plan, kind, data)
-        elif kind.startswith("item_"):
-            _item_event(items, kind, data)
-    if state["status"] == "running":
-        state["status"] = "waiting"
-    return state
-
-
-def _step_event(steps: dict[str, Any], plan: Plan, kind: str, data: dict[str, Any]) -> None:
-    step = steps.setdefault(data["step"], {"status": "not_started", "outputs": None})
-    if kind == "step_started":
-        is_background = isinstance(plan.steps.get(data["step"]), BackgroundStep)
-        step["status"] = "running" if is_background else "waiting"
-    elif kind == "step_completed":
-        step.update(status="completed", outputs=data.get("outputs", {}))
-    elif kind == "step_skipped":
-        step.update(status="skipped", outputs=data.get("outputs"))
-    elif kind == "step_canceled":
-        step["status"] = "canceled"
-    elif kind == "step_failed":
-        step["status"] = "failed"
-    elif kind == "step_retried":
-        step["status"] = "running"
-    elif kind == "step_retry_scheduled":
-        step["status"] = "waiting"
-
-
-def _item_event(items: dict[str, Any], kind: str, data: dict[str, Any]) -> None:
-    if kind == "item_created":
-        items[data["item"]] = {"step": data["step"], "assignee": data["assignee"], "status": "open"}
-    elif kind == "item_completed":
-        items[data["item"]]["status"] = "completed"
-    elif kind == "item_withdrawn":
-        items[data["item"]]["status"] = "withdrawn"
-    elif kind == "item_reassigned":
-        items[data["item"]]["assignee"] = data["to"]
-
-
-def _run_started(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-    state["status"] = "running"
-    state["variables"] = dict(data.get("variables") or {})
-
-
-def _stage_entered(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-    stage_id = data["stage"]
-    state["stage"] = stage_id
-    state["stages"][stage_id] = {"status": "running", "visits": data["visit"]}
-    for step in plan.stage_steps.get(stage_id, []):
-        state["steps"][step.id] = {"status": "not_started", "outputs": None}
-
-
-def _stage_completed(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-    state["stages"][data["stage"]]["status"] = "completed"
-    state["stage"] = None
-
-
-def _variables_set(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-    state["variables"].update(data["values"])
-
-
-def _child_started(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-    state["steps"][data["step"]]["status"] = "waiting"
-
-
-def _timer_fired(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-    if data.get("kind") == "retry":
-        state["steps"][data["step"]]["status"] = "running"
-
-
-Handler = Callable[[dict[str, Any], Plan, dict[str, Any]], None]
-
-
-def _status(status: str, clears_stage: bool = False, clears_error: bool = False) -> Handler:
-    def handler(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-        state["status"] = status
-        if clears_stage:
-            state["stage"] = None
-        if clears_error:
-            state["error"] = None
-        if "reason" in data and status in ("failed", "canceled"):
-            state["error"] = data["reason"]
-
-    return handler
-
-
-def _run_canceled(state: dict[str, Any], plan: Plan, data: dict[str, Any]) -> None:
-    if state["stage"]:
-        state["stages"][state["stage"]]["status"] = "canceled"
-    state["status"] = "canceled"
-    state["error"] = data.get("reason")
-
-
-_HANDLERS: dict[str, Handler] = {
-    "run_started": _run_started,
-    "stage_entered": _stage_entered,
-    "stage_completed": _stage_completed,
-    "variables_set": _variables_set,
-    "child_started": _child_started,
-    "timer_fired": _timer_fired,
-    "run_completed": _status("completed", clears_stage=True),
-    "run_failed": _status("failed"),
-    "run_canceled": _run_canceled,
-    "run_paused": _status("paused"),
-    "run_resumed": _status("waiting", clears_error=True),
-    "run_recovered": _status("waiting", clears_error=True),
-}

@@ -1,15 +1,19 @@
-"""The current state of one run, as kept in the `runs.state` column and the query tables.
+"""The current state of one run: the fold of its event log (`engine.runtime.fold.apply`).
 
-The event log is the history; this is the fold of it the engine needs to decide the next
-move. It is read and written whole (one JSON document per run), and the step and stage
-rows that the CLI and designer query are written from the parts that changed.
+It is what the engine's decisions read, what the `runs.state` column stores (one JSON
+document per run), and what the query tables (stages, steps, work items, timers, waits)
+are written from. Only `apply` changes it; it also notes which parts changed, so a shell
+writes back just those rows.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.runtime.plan import Plan
 
 RUN_STATUSES = ("running", "waiting", "completed", "failed", "canceled", "paused")
 RUN_ACTIVE = frozenset({"running", "waiting"})
@@ -17,10 +21,21 @@ RUN_TERMINAL = frozenset({"completed", "failed", "canceled"})
 STEP_FINISHED = frozenset({"completed", "skipped", "canceled"})
 STEP_OPEN = frozenset({"ready", "running", "waiting"})
 
+_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
+
+def timer_key(kind: str, step_id: str) -> str:
+    """The key of a step's timer in `RunState.timers` (a step has one timer per kind)."""
+    return f"{kind}:{step_id}"
+
 
 @dataclass
 class RunState:
-    """One run: identity, status, variables and the state of every stage and step visited."""
+    """One run: identity, status, variables, and every stage, step, item, timer and wait.
+
+    A run that is moving is `waiting` between events too: "running" is never folded, so
+    the state after any event is what the tables show once that call commits.
+    """
 
     id: str
     definition_id: str
@@ -37,40 +52,60 @@ class RunState:
     seq: int = 0
     rev: int = 0
     variables: dict[str, Any] = field(default_factory=dict)
-    # step id -> {"status", "stage", "outputs", "attempts", "error", "started_at", "ended_at"}
+    # step id -> {"status", "stage", "outputs", "attempts", "error", "started_at",
+    #             "ended_at", "child_run_id"}
     steps: dict[str, dict[str, Any]] = field(default_factory=dict)
     # stage id -> {"status", "visits", "entered_at", "exited_at"}
     stages: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # item id -> {"step", "assignee", "status", "created_at", "due_at", "overdue",
+    #             "completed_by", "completed_at", "outputs"}; stored: open items only
+    #             (a state folded from the log has every item, for the history)
+    items: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # timer_key(kind, step) -> {"step", "kind", "due_at", "item"}
+    timers: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # step id -> {"event", "key"} (key as text, or None for any key)
+    waits: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Definition ids that led to this run through record triggers (recursion guard).
     chain: list[str] = field(default_factory=list)
     # The node whose outgoing flow failed to lead anywhere (a decision error); resume there.
     resume_from: str | None = None
-    # Bookkeeping for the flush, never stored.
+    # The definition version this run executes (not stored; `apply` reads it).
+    plan: Plan | None = field(default=None, repr=False, compare=False)
+    # --- bookkeeping of the shell holding the state, never stored ---
     is_new: bool = False
     # False when the parent itself ended this child (so the parent is not told back).
     notify_parent: bool = True
-    new_steps: set[str] = field(default_factory=set)
-    dirty_steps: set[str] = field(default_factory=set)
-    new_stages: set[str] = field(default_factory=set)
-    dirty_stages: set[str] = field(default_factory=set)
+    # What `apply` changed since the state was loaded (ordered sets: dict keys).
+    new_steps: dict[str, None] = field(default_factory=dict)
+    dirty_steps: dict[str, None] = field(default_factory=dict)
+    new_stages: dict[str, None] = field(default_factory=dict)
+    dirty_stages: dict[str, None] = field(default_factory=dict)
+    new_items: dict[str, None] = field(default_factory=dict)
+    # item id -> (status, assignee) as loaded: the item row is updated only if unchanged.
+    dirty_items: dict[str, tuple[str, str]] = field(default_factory=dict)
+    dirty_timers: dict[str, tuple[str, str]] = field(default_factory=dict)
+    dirty_waits: dict[str, None] = field(default_factory=dict)
 
     def state_json(self) -> str:
         """The `runs.state` document."""
-        return json.dumps(
+        return _to_json(
             {
                 "variables": self.variables,
                 "steps": self.steps,
                 "stages": self.stages,
+                # Closed items are history (their rows and the log keep them); decisions
+                # only ever look at open ones, so the stored state keeps just those.
+                "items": {k: v for k, v in self.items.items() if v["status"] == "open"},
+                "timers": self.timers,
+                "waits": self.waits,
                 "chain": self.chain,
                 "resume_from": self.resume_from,
-            },
-            separators=(",", ":"),
-            default=str,
+            }
         )
 
     @classmethod
-    def from_row(cls, row: Any) -> RunState:
-        """Rebuild from a `runs` row."""
+    def from_row(cls, row: Any, plan: Plan | None = None) -> RunState:
+        """Rebuild from a `runs` row (with the plan its run executes, for `apply`)."""
         state = json.loads(row.state)
         return cls(
             id=row.id,
@@ -90,21 +125,13 @@ class RunState:
             variables=state["variables"],
             steps=state["steps"],
             stages=state["stages"],
+            items=state.get("items", {}),
+            timers=state.get("timers", {}),
+            waits=state.get("waits", {}),
             chain=state.get("chain", []),
             resume_from=state.get("resume_from"),
+            plan=plan,
         )
-
-    def touch_step(self, step_id: str) -> dict[str, Any]:
-        """A step's state, marked as changed in this transaction."""
-        if step_id not in self.new_steps:
-            self.dirty_steps.add(step_id)
-        return self.steps[step_id]
-
-    def touch_stage(self, stage_id: str) -> dict[str, Any]:
-        """A stage's state, marked as changed in this transaction."""
-        if stage_id not in self.new_stages:
-            self.dirty_stages.add(stage_id)
-        return self.stages[stage_id]
 
     def row_values(self) -> dict[str, Any]:
         """Column values of the `runs` row (without id and rev)."""
@@ -123,3 +150,17 @@ class RunState:
             "seq": self.seq,
             "state": self.state_json(),
         }
+
+    def forget_changes(self) -> None:
+        """Clear the change notes (after the shell wrote them)."""
+        for marks in (
+            self.new_steps,
+            self.dirty_steps,
+            self.new_stages,
+            self.dirty_stages,
+            self.new_items,
+            self.dirty_items,
+            self.dirty_timers,
+            self.dirty_waits,
+        ):
+            marks.clear()

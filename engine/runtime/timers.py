@@ -1,4 +1,8 @@
-"""Things that happen later: timers (retry, wait timeout, item due), events, schedules."""
+"""Things that happen later: timers (retry, wait timeout, item due), events, schedules.
+
+The SQL shell: it finds what is due or subscribed and claims it; the decisions are
+`engine.runtime.commands.fire_timer` and `deliver_event`.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, or_, select, update
 
-from engine.definition import BackgroundStep
-from engine.runtime import interpreter, triggers, waiting
-from engine.store.schema import schedules, timers, waits, work_items
+from engine.runtime import commands, triggers
+from engine.store.schema import schedules, timers, waits
 
 if TYPE_CHECKING:
     from engine.runtime.unit import Unit
@@ -53,54 +56,7 @@ def fire_timer(unit: Unit, timer_id: int) -> bool:
     if unit.conn.execute(delete(timers).where(timers.c.id == timer_id)).rowcount != 1:
         return False
     run = unit.run(row.run_id)
-    st = run.steps.get(row.step_id)
-    if st is None or run.status in ("completed", "canceled"):
-        return False
-    step = unit.plan(run).steps[row.step_id]
-    if row.kind == "retry" and st["status"] == "waiting" and isinstance(step, BackgroundStep):
-        run.touch_step(step.id)["status"] = "running"
-        unit.emit(run, "timer_fired", {"step": step.id, "kind": "retry"})
-        if run.status in ("waiting", "running"):
-            run.status = "running"
-        try:
-            interpreter.run_action(unit, run, unit.plan(run), step)
-        except interpreter.RunFailure as exc:
-            interpreter.fail_run(unit, run, str(exc))
-        interpreter.progress(unit, run)
-    elif row.kind == "timeout" and st["status"] == "waiting":
-        unit.emit(run, "timer_fired", {"step": step.id, "kind": "timeout"})
-        waiting.clear_wait(unit, run, step.id)
-        interpreter.complete_step(unit, run, step.id, {"timed_out": True})
-        interpreter.progress(unit, run)
-    elif row.kind == "due" and row.item_id:
-        _item_due(unit, run, step, row.item_id)
-    return True
-
-
-def _item_due(unit: Unit, run: Any, step: Any, item_id: str) -> None:
-    item = unit.conn.execute(select(work_items).where(work_items.c.id == item_id)).first()
-    if item is None or item.status != "open":
-        return
-    unit.conn.execute(update(work_items).where(work_items.c.id == item_id).values(overdue=True))
-    unit.emit(run, "item_overdue", {"item": item_id, "step": step.id, "assignee": item.assignee})
-    unit.notify(run, item_id, item.assignee, "overdue")
-    if step.escalate_to and step.escalate_to != item.assignee:
-        unit.conn.execute(
-            update(work_items).where(work_items.c.id == item_id).values(assignee=step.escalate_to)
-        )
-        unit.notify(run, item_id, step.escalate_to, "escalated")
-        unit.emit(
-            run,
-            "item_reassigned",
-            {
-                "item": item_id,
-                "step": step.id,
-                "from": item.assignee,
-                "to": step.escalate_to,
-                "reason": "escalated: overdue",
-            },
-            "system",
-        )
+    return bool(unit.drive(run, commands.fire_timer(unit, run, row.step_id, row.kind, row.item_id)))
 
 
 def fire_schedule(unit: Unit, definition_id: str) -> str | None:
@@ -134,15 +90,6 @@ def deliver_event(unit: Unit, name: str, key: Any, data: dict[str, Any]) -> list
     delivered = []
     for row in matched:
         run = unit.run(row.run_id)
-        st = run.steps.get(row.step_id)
-        waiting.clear_wait(unit, run, row.step_id)
-        if st is None or st["status"] != "waiting":
-            continue
-        step = unit.plan(run).steps[row.step_id]
-        if step.timeout:
-            waiting.clear_timers(unit, run, step.id)
-        unit.emit(run, "event_received", {"step": step.id, "event": name, "key": key})
-        interpreter.complete_step(unit, run, step.id, {**data, "timed_out": False})
-        interpreter.progress(unit, run)
-        delivered.append(run.id)
+        if unit.drive(run, commands.deliver_event(unit, run, row.step_id, name, key, data)):
+            delivered.append(run.id)
     return delivered

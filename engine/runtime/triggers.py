@@ -19,6 +19,7 @@ from croniter import croniter
 
 from engine.errors import BatonError, NotFound
 from engine.expressions import Namespace, evaluate
+from engine.runtime import events as ev
 from engine.runtime import interpreter
 from engine.runtime.state import RunState
 from engine.runtime.values import check_inputs, coerce
@@ -69,30 +70,24 @@ def start(
         id=new_run_id(),
         definition_id=definition_id,
         definition_version=version,
-        status="running",
+        status="not_started",
         started_at=unit.now,
-        variables=variables,
-        chain=list(chain or []),
     )
-    if record:
-        run.record_object, run.record_id = record
-    if parent:
-        run.parent_run_id, run.parent_step_id = parent
     unit.add_run(run)
     unit.emit(
         run,
-        "run_started",
-        {
-            "definition": definition_id,
-            "version": version,
-            "trigger": trigger,
-            "inputs": inputs or {},
-            "variables": variables,
-            "record": list(record) if record else None,
-            "parent": list(parent) if parent else None,
-        },
+        ev.RunStarted(
+            definition=definition_id,
+            version=version,
+            trigger=trigger,
+            inputs=inputs or {},
+            variables=variables,
+            record=list(record) if record else None,
+            parent=list(parent) if parent else None,
+            chain=list(chain) if chain else None,
+        ),
     )
-    unit.queue.append(lambda: interpreter.begin(unit, run))
+    unit.queue.append(lambda: unit.drive(run, interpreter.begin(unit, run)))
     return run
 
 
@@ -109,31 +104,6 @@ def start_child(
         parent=(parent.id, step_id),
     )
     return child.id
-
-
-def child_finished(unit: Unit, child: RunState) -> None:
-    """A child run ended: its parent's step completes (or fails) and the parent moves on."""
-    parent = unit.run(child.parent_run_id or "")
-    step_id = child.parent_step_id or ""
-    st = parent.steps.get(step_id)
-    if st is None or st.get("child_run_id") != child.id or st["status"] != "waiting":
-        return
-    if child.status == "completed":
-        interpreter.complete_step(unit, parent, step_id, dict(child.variables))
-    else:
-        why = child.error or child.status
-        interpreter.fail_step(unit, parent, step_id, f"child run {child.id} {child.status}: {why}")
-    interpreter.progress(unit, parent)
-
-
-def cancel_child(unit: Unit, child_id: str, reason: str) -> None:
-    """Cancel a child run because its parent step was canceled."""
-    from engine.runtime.operations import cancel_run
-
-    child = unit.run(child_id)
-    if child.status not in ("completed", "failed", "canceled"):
-        child.notify_parent = False  # the parent already knows
-        cancel_run(unit, child, f"parent step canceled: {reason}")
 
 
 # --- records ---------------------------------------------------------------------------

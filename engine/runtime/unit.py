@@ -1,9 +1,17 @@
-"""One engine call = one `Unit`: a transaction, the runs it touched, the events it appends.
+"""One engine call = one `Unit`: the SQL shell around the pure core.
 
-Runs are loaded once per unit and written back once at the end, together with their new
-events and changed step/stage rows, in the same database transaction. Follow-up work that
-the call causes (a child run finishing, a record trigger starting a run) is queued and done
-before the commit, so the whole chain is one atomic move.
+A unit is a transaction. It loads each run it touches once (locking its row), drives the
+core's decisions for it (`drive`: running the actions they ask for), and implements the
+`Turn` they emit into: `emit` appends the event to the log *and* folds it into the run's
+state with `apply`, the only place state changes. At the end, `flush` writes the new
+events and the query tables from the folded states, in the same transaction
+(`engine.runtime.writes`).
+
+What a single run's decisions cannot do, the unit does as it sees their events: queue a
+notice for an assignee (the outbox), tell a parent run that its child ended, cancel the
+child run of a step that was canceled. Follow-up work (a child run finishing, a record
+trigger starting a run) is queued and done before the commit, so the whole chain is one
+atomic move.
 """
 
 from __future__ import annotations
@@ -11,100 +19,46 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, select, update
+from sqlalchemy import Connection
 
-from engine.errors import ConcurrentChange, NotFound
+from engine.errors import NotFound
+from engine.runtime import events as ev
+from engine.runtime import execute, links, rows, writes
+from engine.runtime.events import Event, Payload
+from engine.runtime.fold import apply
 from engine.runtime.state import RunState
+from engine.runtime.turn import ActionOutcome, Moves
 from engine.store import format_time
 from engine.store import records as record_store
 from engine.store import webhooks as webhook_rows
-from engine.store.prepared import Prepared
-from engine.store.schema import events, notifications, runs, stage_instances, step_instances
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
     from engine.runtime.plan import Plan
 
-_STEP_UPDATE = Prepared(
-    update(step_instances)
-    .where(
-        and_(
-            step_instances.c.run_id == bindparam("b_run"),
-            step_instances.c.step_id == bindparam("b_id"),
-        )
-    )
-    .values(
-        status=bindparam("status"),
-        attempts=bindparam("attempts"),
-        started_at=bindparam("started_at"),
-        ended_at=bindparam("ended_at"),
-        error=bindparam("error"),
-    )
-)
-_STAGE_UPDATE = Prepared(
-    update(stage_instances)
-    .where(
-        and_(
-            stage_instances.c.run_id == bindparam("b_run"),
-            stage_instances.c.stage_id == bindparam("b_id"),
-        )
-    )
-    .values(
-        status=bindparam("status"),
-        visits=bindparam("visits"),
-        entered_at=bindparam("entered_at"),
-        exited_at=bindparam("exited_at"),
-    )
-)
+# One encoder for every payload (json.dumps with options builds a new one per call).
+_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
-_INSERT_RUN = Prepared(runs.insert())
-_INSERT_STAGE = Prepared(stage_instances.insert())
-_INSERT_STEP = Prepared(step_instances.insert())
-_INSERT_EVENT = Prepared(events.insert())
-_INSERT_NOTICE = Prepared(
-    notifications.insert().values(
-        run_id=bindparam("run_id"),
-        item_id=bindparam("item_id"),
-        assignee=bindparam("assignee"),
-        reason=bindparam("reason"),
-        created_at=bindparam("created_at"),
-        attempts=0,
-        failed=False,
-    )
-)
-# FOR UPDATE (rendered where the database has row locks; SQLite's BEGIN IMMEDIATE already
-# serialises writers): a second call on the same run waits for this one instead of doing
-# its work on stale state and being rolled back by the `rev` check at the end.
-_SELECT_RUN = select(runs).where(runs.c.id == bindparam("id")).with_for_update()
-_UPDATE_RUN = Prepared(
-    update(runs)
-    .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
-    .values(
-        rev=bindparam("rev"),
-        **{
-            c: bindparam(c)
-            for c in (
-                "definition_id",
-                "definition_version",
-                "status",
-                "current_stage",
-                "started_at",
-                "ended_at",
-                "parent_run_id",
-                "parent_step_id",
-                "record_object",
-                "record_id",
-                "error",
-                "seq",
-                "state",
-            )
-        },
-    )
-)
+@dataclass
+class Mark:
+    """A point in a unit to roll back to (see `Unit.mark`)."""
+
+    runs: frozenset[str]
+    queue: int
+    messages: int
+    conn: Connection
+    savepoint: Any = None
+
+    def guard_writes(self) -> None:
+        """Open a savepoint before the first database write after the mark (only then,
+        so work that writes nothing costs nothing extra)."""
+        if self.savepoint is None:
+            self.savepoint = self.conn.begin_nested()
 
 
 class Unit:
@@ -127,43 +81,63 @@ class Unit:
     # --- runs --------------------------------------------------------------------------
 
     def run(self, run_id: str) -> RunState:
-        """Load a run (once per unit)."""
+        """Load a run (once per unit), with its plan."""
         found = self.runs.get(run_id)
         if found is None:
-            row = self.conn.execute(_SELECT_RUN, {"id": run_id}).first()
+            row = rows.run_row(self.conn, run_id)
             if row is None:
                 raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
-            found = self.runs[run_id] = RunState.from_row(row)
+            found = RunState.from_row(
+                row, self.engine.plan(row.definition_id, row.definition_version, self.conn)
+            )
+            if '"items"' not in row.state:
+                writes.load_older_parts(self.conn, found)
+            self.runs[run_id] = found
         return found
 
     def add_run(self, run: RunState) -> None:
         """Register a run created in this unit."""
         run.is_new = True
+        run.plan = self.plan(run)
         self.runs[run.id] = run
 
     def plan(self, run: RunState) -> Plan:
         """The prepared definition version a run executes."""
         return self.engine.plan(run.definition_id, run.definition_version, self.conn)
 
-    def emit(
-        self,
-        run: RunState,
-        type_: str,
-        payload: dict[str, Any] | None = None,
-        actor: str | None = None,
-    ) -> None:
-        """Append an event to a run's log (written at commit)."""
-        run.seq += 1
+    def drive(self, run: RunState, moves: Moves) -> Any:
+        """Run a decision to its end, running each action it asks for; returns its result."""
+        try:
+            request = next(moves)
+            while True:
+                outcome: ActionOutcome = execute.run_action(self, run, request)
+                request = moves.send(outcome)
+        except StopIteration as done:
+            return done.value
+
+    # --- the Turn the core emits into --------------------------------------------------
+
+    def emit(self, run: RunState, data: Payload, actor: str | None = None) -> None:
+        """Append an event to a run's log and fold it into the run's state."""
+        who = actor if actor is not None else self.actor
+        apply(run, Event(run.seq + 1, self.now, who, data))
         self.events.append(
             {
                 "run_id": run.id,
                 "seq": run.seq,
                 "time": self.now,
-                "type": type_,
-                "actor": actor if actor is not None else self.actor,
-                "payload": json.dumps(payload or {}, separators=(",", ":"), default=str),
+                "type": data.NAME,
+                "actor": who,
+                "payload": _to_json(data.to_dict()),
             }
         )
+        react = _REACTIONS.get(type(data))
+        if react is not None:
+            react(self, run, data)
+
+    def later(self, delta: timedelta) -> str:
+        """The stored form of this call's time plus `delta`."""
+        return format_time(self.moment + delta)
 
     def notify(self, run: RunState, item_id: str, assignee: str, reason: str) -> None:
         """Queue an assignment notice (delivered after commit by `Engine.tick`)."""
@@ -192,6 +166,32 @@ class Unit:
         """Drop a cached record after it changed."""
         self._records.pop((object_name, record_id), None)
 
+    # --- rolling back a failed action --------------------------------------------------
+
+    def mark(self) -> Mark:
+        """Remember this point, to undo what follows if an action fails."""
+        return Mark(frozenset(self.runs), len(self.queue), len(self.messages), self.conn)
+
+    def rollback(self, mark: Mark) -> None:
+        """Undo everything since `mark`: database writes (if any were guarded), runs
+        created since (with their events), queued follow-up work and outbox messages."""
+        if mark.savepoint is not None:
+            mark.savepoint.rollback()
+            mark.savepoint = None
+        for run_id in set(self.runs) - mark.runs:
+            del self.runs[run_id]
+        self.events = [e for e in self.events if e["run_id"] in self.runs]
+        while len(self.queue) > mark.queue:
+            self.queue.pop()
+        del self.messages[mark.messages :]
+        self._records.clear()
+
+    def release(self, mark: Mark) -> None:
+        """Keep everything since `mark`."""
+        if mark.savepoint is not None:
+            mark.savepoint.commit()
+            mark.savepoint = None
+
     # --- the end of the call -----------------------------------------------------------
 
     def drain(self) -> None:
@@ -201,66 +201,49 @@ class Unit:
 
     def flush(self) -> None:
         """Write every touched run, its changed rows and the new events."""
-        conn = self.conn
-        new_runs, stage_rows, step_rows = [], [], []
-        stage_updates, step_updates = [], []
-        for run in self.runs.values():
-            if run.is_new:
-                new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
-            else:
-                changed = _UPDATE_RUN.run(
-                    conn,
-                    {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **run.row_values()},
-                )
-                if changed != 1:
-                    raise ConcurrentChange(
-                        f"run {run.id} was changed by another process at the same time",
-                        hint="repeat the command",
-                    )
-            for sid in run.new_stages:
-                stage_rows.append(
-                    {"run_id": run.id, "stage_id": sid, **_stage_values(run.stages[sid])}
-                )
-            for sid in run.dirty_stages:
-                stage_updates.append(
-                    {"b_run": run.id, "b_id": sid, **_stage_values(run.stages[sid])}
-                )
-            for sid in run.new_steps:
-                st = run.steps[sid]
-                step_rows.append(
-                    {"run_id": run.id, "step_id": sid, "stage_id": st["stage"], **_step_values(st)}
-                )
-            for sid in run.dirty_steps:
-                step_updates.append({"b_run": run.id, "b_id": sid, **_step_values(run.steps[sid])})
-        _INSERT_RUN.run_many(conn, new_runs)
-        _INSERT_STAGE.run_many(conn, stage_rows)
-        _STAGE_UPDATE.run_many(conn, stage_updates)
-        _INSERT_STEP.run_many(conn, step_rows)
-        _STEP_UPDATE.run_many(conn, step_updates)
-        _INSERT_EVENT.run_many(conn, self.events)
+        writes.flush(self.conn, self.runs.values(), self.events, self.notices)
         if any(e["type"] in webhook_rows.TRIGGERS for e in self.events):
             # Webhook deliveries are queued with the events (an outbox, engine.runtime.webhooks).
             versions = {i: (r.definition_id, r.definition_version) for i, r in self.runs.items()}
-            webhook_rows.enqueue_for_events(conn, self.events, versions, self.now)
-        _INSERT_NOTICE.run_many(conn, self.notices)
-        self.engine.store.announce(conn, self.runs)
+            webhook_rows.enqueue_for_events(self.conn, self.events, versions, self.now)
+        self.engine.store.announce(self.conn, self.runs)
 
 
-def _stage_values(stage: dict[str, Any]) -> dict[str, Any]:
-    # One place for the stage columns an insert and an update both write.
-    return {
-        "status": stage["status"],
-        "visits": stage["visits"],
-        "entered_at": stage.get("entered_at"),
-        "exited_at": stage.get("exited_at"),
-    }
+# --- what one run's events mean for the rest of the world ------------------------------
 
 
-def _step_values(step: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "status": step["status"],
-        "attempts": step.get("attempts", 0),
-        "started_at": step.get("started_at"),
-        "ended_at": step.get("ended_at"),
-        "error": step.get("error"),
-    }
+def _item_assigned(unit: Unit, run: RunState, data: Any) -> None:
+    unit.notify(run, data.item, data.assignee, "assigned")
+
+
+def _item_reassigned(unit: Unit, run: RunState, data: Any) -> None:
+    why = "escalated" if data.reason.startswith("escalated") else "reassigned"
+    unit.notify(run, data.item, data.to, why)
+
+
+def _item_overdue(unit: Unit, run: RunState, data: Any) -> None:
+    unit.notify(run, data.item, data.assignee, "overdue")
+
+
+def _run_ended(unit: Unit, run: RunState, data: Any) -> None:
+    if run.parent_run_id is not None and run.notify_parent:
+        unit.queue.append(lambda: links.child_finished(unit, run))
+
+
+def _step_released(unit: Unit, run: RunState, data: Any) -> None:
+    child = run.steps[data.step].get("child_run_id")
+    if child:
+        links.cancel_child(unit, child, data.reason)
+
+
+# By payload class (a class hashes in C, an enum member in Python; this runs per event).
+_REACTIONS: dict[type, Callable[[Unit, RunState, Any], None]] = {
+    ev.ItemCreated: _item_assigned,
+    ev.ItemReassigned: _item_reassigned,
+    ev.ItemOverdue: _item_overdue,
+    ev.RunCompleted: _run_ended,
+    ev.RunFailed: _run_ended,
+    ev.RunCanceled: _run_ended,
+    ev.StepCanceled: _step_released,
+    ev.StepSkipped: _step_released,
+}

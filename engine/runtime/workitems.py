@@ -1,42 +1,28 @@
-"""Work items: completing (with authorization and output checks) and reassigning."""
+"""Work items: completing (with authorization and output checks) and reassigning.
+
+The SQL shell of `engine.runtime.commands.complete_item` and `reassign`: it finds the
+item's run and checks who is acting; the decisions check the item and emit the events.
+"""
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import select
 
-from engine.errors import ConcurrentChange, Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.runtime import interpreter
-from engine.runtime.values import check_outputs
+from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from engine.runtime import commands, rows
 from engine.store import directory
-from engine.store.prepared import Prepared
 from engine.store.schema import work_items
 
 if TYPE_CHECKING:
     from engine.runtime.unit import Unit
 
-_SELECT_ITEM = select(work_items).where(work_items.c.id == bindparam("id"))
 # Only an item still open and still with the assignee the actor was checked against is
-# completed: of two calls racing for one item (complete/complete, reassign/complete), the
-# second's update finds it changed (after waiting for the first's row lock), changes
-# nothing, and the call is redone on fresh state.
-_COMPLETE_ITEM = Prepared(
-    update(work_items)
-    .where(
-        work_items.c.id == bindparam("b_id"),
-        work_items.c.status == "open",
-        work_items.c.assignee == bindparam("b_assignee"),
-    )
-    .values(
-        status="completed",
-        completed_by=bindparam("completed_by"),
-        completed_at=bindparam("completed_at"),
-        outputs=bindparam("outputs"),
-    )
-)
+# completed or reassigned: the core checks the run's state (read after the run's row lock)
+# and `engine.runtime.writes` updates the item row only while it is as loaded, so of two
+# calls racing for one item the second is redone on fresh state.
 _ASSIGNEE = re.compile(r"^(user|group|queue):[A-Za-z0-9_.@-]+$")
 
 
@@ -54,7 +40,7 @@ def check_assignee(assignee: str) -> str:
 
 
 def _item(unit: Unit, item_id: str) -> Any:
-    row = unit.conn.execute(_SELECT_ITEM, {"id": item_id}).first()
+    row = rows.item_row(unit.conn, item_id)
     if row is None:
         raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
     return row
@@ -99,31 +85,7 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
         raise Conflict(f"work item {item_id} was withdrawn at {row.completed_at}; nothing to do")
     authorize(unit, actor, row.assignee)
     run = unit.run(row.run_id)
-    step = unit.plan(run).steps[row.step_id]
-    clean = check_outputs(step, outputs)
-    claimed = _COMPLETE_ITEM.run(
-        unit.conn,
-        {
-            "b_id": item_id,
-            "b_assignee": row.assignee,
-            "completed_by": actor,
-            "completed_at": unit.now,
-            "outputs": json.dumps(clean, default=str),
-        },
-    )
-    if claimed != 1:
-        # Another process closed it after we read it: redo the call on fresh state, which
-        # then reports who completed it and when.
-        raise ConcurrentChange(f"work item {item_id} changed while completing it")
-    unit.emit(
-        run, "item_completed", {"item": item_id, "step": row.step_id, "outputs": clean}, actor
-    )
-    if step.due:
-        from engine.runtime import waiting
-
-        waiting.clear_timers(unit, run, step.id)
-    interpreter.complete_step(unit, run, row.step_id, clean, actor)
-    interpreter.progress(unit, run)
+    unit.drive(run, commands.complete_item(unit, run, item_id, actor, outputs, row.assignee))
     return run.id
 
 
@@ -162,24 +124,7 @@ def reassign_item(
     if not force:
         check_workable(unit, to)
     run = unit.run(row.run_id)  # locks the run first, like every other call on it
-    moved = unit.conn.execute(
-        update(work_items)
-        .where(
-            work_items.c.id == item_id,
-            work_items.c.status == "open",
-            work_items.c.assignee == row.assignee,
-        )
-        .values(assignee=to)
-    )
-    if moved.rowcount != 1:
-        raise ConcurrentChange(f"work item {item_id} changed while reassigning it")
-    unit.notify(run, item_id, to, "reassigned")
-    unit.emit(
-        run,
-        "item_reassigned",
-        {"item": item_id, "step": row.step_id, "from": row.assignee, "to": to, "reason": reason},
-        actor,
-    )
+    commands.reassign(unit, run, item_id, to, reason, actor)
 
 
 def reassign_all(

@@ -11,6 +11,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.runtime.events import EventType
+
 
 @dataclass
 class RunTrace:
@@ -102,48 +104,53 @@ class Recorder:
             return
         step_id = payload.get("step")
         tally = self.steps.get(step_id) if step_id else None
-        if kind == "step_started" and tally:
+        if kind == EventType.STEP_STARTED and tally:
             tally.started += 1
             self._step_start[(run_id, step_id)] = now
-        elif kind in ("step_completed", "step_failed", "step_canceled") and tally:
+        elif (
+            kind in (EventType.STEP_COMPLETED, EventType.STEP_FAILED, EventType.STEP_CANCELED)
+            and tally
+        ):
             began = self._step_start.pop((run_id, step_id), None)
-            if kind == "step_completed":
+            if kind == EventType.STEP_COMPLETED:
                 tally.completed += 1
                 if began is not None:
                     tally.totals.append(now - began)
                 if (payload.get("outputs") or {}).get("timed_out") is True:
                     tally.timed_out += 1
-            elif kind == "step_failed":
+            elif kind == EventType.STEP_FAILED:
                 tally.failed += 1
             else:
                 tally.canceled += 1
-        elif kind == "step_skipped" and tally:
+        elif kind == EventType.STEP_SKIPPED and tally:
             tally.skipped += 1
-        elif kind == "step_attempt_failed" and tally:
+        elif kind == EventType.STEP_ATTEMPT_FAILED and tally:
             tally.failed_attempts += 1
-        elif kind == "item_overdue" and tally:
+        elif kind == EventType.ITEM_OVERDUE and tally:
             tally.overdue += 1
             self.assignees[payload.get("assignee", "?")].overdue += 1
-        elif kind == "item_reassigned" and tally and "escalated" in payload.get("reason", ""):
+        elif (
+            kind == EventType.ITEM_REASSIGNED and tally and "escalated" in payload.get("reason", "")
+        ):
             tally.escalated += 1
-        elif kind == "stage_entered":
+        elif kind == EventType.STAGE_ENTERED:
             stage = payload["stage"]
             trace.visits[stage] = payload.get("visit", 1)
             self._stage_start[(run_id, stage)] = now
-        elif kind == "stage_completed":
+        elif kind == EventType.STAGE_COMPLETED:
             began = self._stage_start.pop((run_id, payload["stage"]), None)
             if began is not None and payload["stage"] in self.stages:
                 self.stages[payload["stage"]].append(now - began)
-        elif kind == "decision_taken":
+        elif kind == EventType.DECISION_TAKEN:
             self.decisions[(payload["decision"], payload["to"])] += 1
-        elif kind == "run_completed":
+        elif kind == EventType.RUN_COMPLETED:
             trace.end = payload.get("end")
             self._run_ended(trace, "completed", now)
-        elif kind == "run_failed":
+        elif kind == EventType.RUN_FAILED:
             trace.error = payload.get("reason", "")
             self.failures[trace.error] += 1
             self._run_ended(trace, "failed", now)
-        elif kind == "run_canceled":
+        elif kind == EventType.RUN_CANCELED:
             self._run_ended(trace, "canceled", now)
 
     # --- what only the simulator knows ---------------------------------------------------

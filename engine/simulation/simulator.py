@@ -25,6 +25,7 @@ from sqlalchemy import select
 from engine.definition import InteractiveStep, Orchestration, WaitStep
 from engine.errors import BatonError
 from engine.runtime import VirtualClock
+from engine.runtime.events import EventType
 from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
 from engine.simulation.observed import ObservedEngine
@@ -322,7 +323,7 @@ class Simulator:
     def _observe(self, event: dict[str, Any]) -> None:
         kind, run_id = event["type"], event["run_id"]
         payload = json.loads(event["payload"])
-        if kind == "run_started":
+        if kind == EventType.RUN_STARTED:
             if payload.get("definition") != self.definition.id:
                 return
             self._numbers.setdefault(run_id, self._starting)
@@ -333,18 +334,18 @@ class Simulator:
         self.recorder.event(run_id, kind, payload, self.now)
         self.timers.observe(run_id, kind, payload, self.now)
         step_id = payload.get("step")
-        if kind == "item_created":
+        if kind == EventType.ITEM_CREATED:
             self._item_created(run_id, step_id, payload)
-        elif kind == "item_reassigned":
+        elif kind == EventType.ITEM_REASSIGNED:
             self._item_moved(payload["item"], payload["to"])
-        elif kind == "item_withdrawn":
+        elif kind == EventType.ITEM_WITHDRAWN:
             self._item_withdrawn(payload["item"])
-        elif kind == "step_started" and isinstance(self.steps.get(step_id), WaitStep):
+        elif kind == EventType.STEP_STARTED and isinstance(self.steps.get(step_id), WaitStep):
             if self.steps[step_id].event:
                 self._new_waits.append((run_id, step_id))
-        elif kind in ("step_completed", "step_canceled"):
+        elif kind in (EventType.STEP_COMPLETED, EventType.STEP_CANCELED):
             self._pending_waits.pop((run_id, step_id), None)
-        elif kind in ("run_completed", "run_failed", "run_canceled"):
+        elif kind in (EventType.RUN_COMPLETED, EventType.RUN_FAILED, EventType.RUN_CANCELED):
             # A random stream holds a few kB; long simulations should not keep ended runs'.
             self._streams.pop(run_id, None)
 

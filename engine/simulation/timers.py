@@ -18,17 +18,9 @@ from datetime import datetime
 from typing import Any
 
 from engine.definition import AnyStep, WaitStep, parse_duration
+from engine.runtime.events import EventType
 
-KNOWN_EVENTS = frozenset(
-    {
-        "run_started", "run_completed", "run_failed", "run_canceled", "run_paused",
-        "run_resumed", "run_recovered", "stage_entered", "stage_completed", "step_started",
-        "step_completed", "step_skipped", "step_failed", "step_canceled", "step_retried",
-        "step_attempt_failed", "step_retry_scheduled", "item_created", "item_completed",
-        "item_reassigned", "item_withdrawn", "item_overdue", "decision_taken",
-        "event_received", "timer_fired", "child_started", "variables_set", "log",
-    }
-)  # fmt: skip
+KNOWN_EVENTS = frozenset(EventType)
 """Event types whose timers (if any) `EngineTimers.observe` knows how to find."""
 
 
@@ -65,21 +57,21 @@ class EngineTimers:
         """Note the timers an event sets, and the causes it ends."""
         if kind not in KNOWN_EVENTS:
             self.ask_store = True
-        elif kind == "item_created":
+        elif kind == EventType.ITEM_CREATED:
             if payload.get("due_at"):
                 self._push(self._at(payload["due_at"]), ("item", payload["item"]))
-        elif kind in ("item_completed", "item_withdrawn"):
+        elif kind in (EventType.ITEM_COMPLETED, EventType.ITEM_WITHDRAWN):
             self._live.discard(("item", payload.get("item")))
-        elif kind == "step_started":
+        elif kind == EventType.STEP_STARTED:
             timeout = self._timeouts.get(payload.get("step", ""))
             if timeout is not None:
                 key = ("step", next(self._seq))
                 self._step_keys[(run_id, payload["step"])] = key
                 self._push(now + timeout, key)
-        elif kind in ("step_completed", "step_canceled", "step_failed"):
+        elif kind in (EventType.STEP_COMPLETED, EventType.STEP_CANCELED, EventType.STEP_FAILED):
             key = self._step_keys.pop((run_id, payload.get("step", "")), None)
             self._live.discard(key)
-        elif kind == "step_retry_scheduled" and payload.get("at"):
+        elif kind == EventType.STEP_RETRY_SCHEDULED and payload.get("at"):
             self._push(self._at(payload["at"]), None)
 
     def add(self, at: float) -> None:

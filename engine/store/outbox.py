@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, or_, select, update
 
-from engine.store.schema import outbox
+from engine.store.schema import notifications, outbox
 from engine.store.times import format_time
 
 MAX_ATTEMPTS = 6
@@ -127,3 +127,33 @@ def mark_failed(
 def release(conn: Connection, table: Table, row_id: int) -> None:
     """Give a claimed row back untried (the deliverer stopped before reaching it)."""
     conn.execute(update(table).where(table.c.id == row_id).values(claimed_until=None))
+
+
+def undelivered(conn: Connection) -> list[dict[str, Any]]:
+    """Every message and notice not delivered yet, or given up on, oldest first."""
+    rows: list[dict[str, Any]] = []
+    for table, kind in ((outbox, "email"), (notifications, "notice")):
+        found = conn.execute(
+            select(table).where(table.c.sent_at.is_(None)).order_by(table.c.id)
+        ).all()
+        for row in found:
+            if kind == "email":
+                to = json.loads(row.message).get("to")
+                key, about = row.key, row.run_id
+            else:
+                to, key, about = row.assignee, f"notice-{row.id}", row.item_id
+            rows.append(
+                {
+                    "kind": kind,
+                    "key": key,
+                    "about": about,
+                    "to": to if isinstance(to, str) else ", ".join(to or []),
+                    "created_at": row.created_at,
+                    "attempts": row.attempts,
+                    "next_try_at": row.next_try_at,
+                    "failed": bool(row.failed),
+                    "last_error": row.last_error,
+                }
+            )
+    rows.sort(key=lambda r: r["created_at"])
+    return rows

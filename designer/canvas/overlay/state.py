@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any
 
 from designer.runs.moments import RunSnapshot, snapshot_at
+from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import parse_time
 
@@ -75,7 +76,7 @@ def step_start_times(
     for event in events:
         if upto is not None and event["seq"] > upto:
             break
-        if event["type"] == "step_started" and event.get("time"):
+        if event["type"] == EventType.STEP_STARTED and event.get("time"):
             started[(event.get("payload") or {})["step"]] = event["time"]
     return started
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from engine.runtime import Engine
 from tests.engine.faults.helpers import (
     SilentServer,
     assert_one_line_error,
@@ -116,6 +117,28 @@ def test_flipped_bytes_inside_a_database_are_detected_before_anything_reads_or_w
     assert_one_line_error(started, "damaged")
     assert _digest(db) == before
     assert (tmp_path / "baton.db.damaged").exists()
+
+
+def test_a_truncated_database_is_refused_and_never_written_to(tmp_path):
+    # given a database with a few hundred users, cut to half its length (a copy interrupted)
+    db = tmp_path / "baton.db"
+    engine = Engine(str(db))
+    for i in range(300):
+        engine.add_user(f"user{i:03}", email="x" * 200 + "@example.com")
+    engine.close()  # folds the write-ahead log into the file
+    env = env_for(db)
+    with db.open("r+b") as handle:
+        handle.truncate(db.stat().st_size // 2)
+    before = _digest(db)
+
+    # when users are listed and one is added
+    listed = run_baton(env, "users", "list")
+    added = run_baton(env, "users", "add", "late")
+
+    # then both refuse it as damaged, and the file is as it was
+    assert_one_line_error(listed, str(db), "damaged")
+    assert_one_line_error(added, str(db), "damaged")
+    assert _digest(db) == before
 
 
 def test_a_folder_given_as_the_database_is_named_as_a_folder(tmp_path):

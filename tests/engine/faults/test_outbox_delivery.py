@@ -3,6 +3,7 @@ timeouts, retried with backoff, and a silent server costs one timeout per pass."
 
 from __future__ import annotations
 
+import json
 import logging
 from datetime import timedelta
 
@@ -88,3 +89,27 @@ def test_a_failed_email_is_retried_after_its_pause_and_then_sent(engine, monkeyp
         server.stop()
     assert len(server.messages) == 1
     assert _rows(engine)[0].sent_at is not None
+
+
+def test_baton_outbox_lists_what_is_undelivered_with_its_last_error(engine, monkeypatch, capsys):
+    from engine.cli import main
+    from tests.engine.runtime.smtp_server import free_port
+
+    # given an email whose delivery failed once (nothing listens on the mail port)
+    engine.activate(welcome_definition())
+    run_id = engine.start("welcome")
+    monkeypatch.setenv("BATON_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BATON_SMTP_PORT", str(free_port()))
+    engine.tick()
+    capsys.readouterr()
+
+    # when the operator looks at the outbox
+    code = main(["outbox", "--db", engine.store.url, "--format", "json"])
+
+    # then the email is listed with its try count, next try and error
+    assert code == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["kind"], row["key"], row["to"]) == ("email", f"{run_id}-mail-1", "ann@example.com")
+    assert row["attempts"] == 1 and row["next_try_at"] and "Connection" in row["last_error"]
+    assert main(["outbox", "--failed", "--db", engine.store.url]) == 0
+    assert f"{run_id}-mail-1" not in capsys.readouterr().out  # not given up on yet
