@@ -28,6 +28,7 @@ from engine.runtime import (
 )
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
+from engine.runtime.replay import replay
 from engine.runtime.state import RUN_STATUSES
 from engine.runtime.unit import Unit
 from engine.store import Store, directory, format_time, parse_time
@@ -226,10 +227,17 @@ class Engine:
         )
 
     def send_event(
-        self, name: str, key: Any = None, data: dict[str, Any] | None = None
+        self,
+        name: str,
+        key: Any = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
     ) -> list[str]:
-        """Deliver an event to the wait steps expecting it; returns the runs it reached."""
-        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}))
+        """Deliver an event to the wait steps expecting it; returns the runs it reached.
+
+        `actor` (who or what sent it) is logged with the events it causes.
+        """
+        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}), actor)
 
     def create_record(
         self, object_name: str, fields: dict[str, Any], actor: str | None = None
@@ -518,9 +526,8 @@ class Engine:
             )
 
     def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
-        """A run's state rebuilt from its log alone (up to event `upto`, inclusive)."""
-        from engine.runtime.replay import replay
-
+        """A run's state rebuilt from its log alone (up to event `upto`, inclusive): the
+        same fold (`engine.runtime.fold.apply`) that keeps the live state."""
         with self.store.read() as conn:
             events = queries.run_events(conn, run_id)
             version = queries.run_version(conn, run_id)
