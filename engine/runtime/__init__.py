@@ -46,6 +46,16 @@ Semantics (the contract of DESIGN.md "Run semantics", as implemented here):
   operators cancel/pause/resume/retry/skip/reassign; enforced on shared databases.
 * Time comes from an injected `Clock`; `Engine.tick()` fires due timers and schedules,
   `Engine.advance(until)` walks a `VirtualClock` through them in order.
+
+How it is built (docs/architecture.md): a pure core and shells around it. The core's
+decisions (`interpreter`, `steps` — one behaviour per step type —, `commands`, `basics`)
+read a run's `RunState` and emit events (`events.EventType`) through a `Turn`;
+`fold.apply(state, event)` is the only place state changes, and `replay` is the same fold
+over a stored log. A decision that needs a background action yields an `ActionRequest`
+and receives its outcome. The SQL shell (`engine`, `unit`, `writes`, `execute` and the
+command shells `workitems`, `timers`, `operations`, `triggers`, `links`) locks and loads
+runs, runs actions, and writes the log and the query tables from the folded states in one
+transaction; simulation drives the same `Engine`.
 """
 
 from engine.runtime.clock import Clock, VirtualClock, WallClock

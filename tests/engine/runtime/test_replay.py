@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 
+from sqlalchemy import update
+
 from engine.actions import register_action, unregister_action
+from engine.store.schema import runs
 from tests.engine.runtime.builders import (
     background,
     decision,
@@ -151,3 +155,28 @@ def test_replaying_a_prefix_shows_the_run_as_it_was(engine):
     assert then["stage"] == "first" and then["steps"] == {
         "a": {"status": "waiting", "outputs": None}
     }
+
+
+def test_a_run_stored_before_items_were_kept_in_its_state_still_moves_on(engine):
+    # given a run whose stored state lacks items, timers and waits (as older versions
+    # wrote it: those lived only in their tables)
+    engine.activate(
+        orchestration(
+            "older", stage("s", interactive("a", due="PT1H"), wait("w", event="go", key="1"))
+        )
+    )
+    run_id = engine.start("older")
+    with engine.store.transaction() as conn:
+        state = json.loads(conn.execute(runs.select().where(runs.c.id == run_id)).one().state)
+        for part in ("items", "timers", "waits"):
+            del state[part]
+        conn.execute(update(runs).where(runs.c.id == run_id).values(state=json.dumps(state)))
+
+    # when its item is completed and its event arrives
+    engine.complete_item(items_of(engine, run_id)[0]["id"], "alice")
+    reached = engine.send_event("go", 1, {})
+
+    # then the run ends as any other, and its log still rebuilds the tables
+    assert reached == [run_id]
+    assert engine.run(run_id)["status"] == "completed"
+    _assert_replay_matches(engine, run_id)
