@@ -75,6 +75,8 @@ class RunState:
     is_new: bool = False
     # False when the parent itself ended this child (so the parent is not told back).
     notify_parent: bool = True
+    # Loaded from a row written before items, timers and waits were kept in the state.
+    stored_without_parts: bool = False
     # What `apply` changed since the state was loaded (ordered sets: dict keys).
     new_steps: dict[str, None] = field(default_factory=dict)
     dirty_steps: dict[str, None] = field(default_factory=dict)
@@ -131,6 +133,7 @@ class RunState:
             chain=state.get("chain", []),
             resume_from=state.get("resume_from"),
             plan=plan,
+            stored_without_parts="items" not in state,
         )
 
     def row_values(self) -> dict[str, Any]:

@@ -90,7 +90,7 @@ class Unit:
             found = RunState.from_row(
                 row, self.engine.plan(row.definition_id, row.definition_version, self.conn)
             )
-            if '"items"' not in row.state:
+            if found.stored_without_parts:
                 writes.load_older_parts(self.conn, found)
             self.runs[run_id] = found
         return found
