@@ -103,6 +103,7 @@ def _register_subcommands() -> None:
         definition_commands,
         event_commands,
         interchange_commands,
+        operator_commands,
         outbox_commands,
         run_commands,
         simulate_commands,
