@@ -24,9 +24,9 @@ _USAGE_ERROR: type[Exception] = next(
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Design", ("designer", "validate", "simulate", "export", "import", "schema")),
     ("Run", ("activate", "definitions", "start", "record", "work", "event")),
-    ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel",
-                 "deactivate", "worker", "tick")),
-    ("Admin", ("users", "tokens", "serve", "db", "selftest")),
+    ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel", "bulk",
+                 "deactivate", "worker", "tick", "outbox")),
+    ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
 )  # fmt: skip
 
 
