@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import importlib
 import sys
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from engine.errors import BatonError
 
 CLI_ENTRY_POINT_GROUP = "baton.cli"
+# Usage mistakes (unknown command or option, bad value) are Click's ClickException. Typer
+# < 0.20 depends on Click, >= 0.20 carries its own copy; typer.BadParameter derives from
+# whichever is in use, so the base class comes from it and Baton never imports Click.
+_USAGE_ERROR: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
+)
 
 # Which module under engine.cli defines each top-level command (a Typer sub-app counts as
 # one command). tests/engine/cli/test_cli_startup.py checks this against what the modules
@@ -35,6 +43,8 @@ COMMAND_MODULES: dict[str, str] = {
     "export": "interchange_commands",
     "import": "interchange_commands",
     "outbox": "outbox_commands",
+    "bulk": "operator_commands",
+    "audit": "operator_commands",
     "activate": "run_commands",
     "deactivate": "run_commands",
     "definitions": "run_commands",
@@ -51,8 +61,50 @@ COMMAND_MODULES: dict[str, str] = {
     "work": "work_commands",
 }
 
+# `baton --help` lists the commands in the order a newcomer needs them. A command a plugin
+# adds that is not named here is listed last, under "More".
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Design", ("designer", "validate", "simulate", "export", "import", "schema")),
+    ("Run", ("activate", "definitions", "start", "record", "work", "event")),
+    ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel", "bulk",
+                 "deactivate", "worker", "tick", "outbox")),
+    ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
+)  # fmt: skip
+
+
+class NewcomerGroup(TyperGroup):
+    """The `baton` command group: commands by task, each with its whole one-line summary."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        order = [name for _title, names in SECTIONS for name in names]
+        rank = {name: i for i, name in enumerate(order)}
+        return sorted(super().list_commands(ctx), key=lambda name: rank.get(name, len(order)))
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+        # `formatter` is Click's HelpFormatter (Typer's own copy on Typer >= 0.20).
+        shown = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                shown[name] = command
+        named = {name for _title, names in SECTIONS for name in names}
+        more = tuple(name for name in shown if name not in named)
+        for title, names in (*SECTIONS, ("More", more)):
+            rows = [(name, _summary(shown[name])) for name in names if name in shown]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _summary(command: Any) -> str:
+    # The docstring's first paragraph, whole: Click's short help stops at ~45 characters.
+    text = command.short_help or (command.help or "").strip().split("\n\n")[0]
+    return " ".join(text.split())
+
+
 app = typer.Typer(
     name="baton",
+    cls=NewcomerGroup,
     help="Baton: design, simulate and run orchestrations.",
     no_args_is_help=True,
     add_completion=False,
@@ -138,17 +190,10 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("baton: aborted", err=True)
         return 1
-    except Exception as exc:  # click's usage errors
-        import click
-
-        # Typer >= 0.20 vendors click as typer._click; accept either flavour.
-        vendored = getattr(getattr(typer, "_click", None), "exceptions", None)
-        usage_errors = tuple(
-            e.ClickException for e in (click.exceptions, vendored) if e is not None
-        )
-        if isinstance(exc, usage_errors):
-            exc.show()
-            return 2
+    except _USAGE_ERROR as exc:
+        exc.show()
+        return 2
+    except Exception as exc:
         from engine.store.faults import is_driver_error
 
         if is_driver_error(exc):
