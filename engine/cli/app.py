@@ -35,6 +35,7 @@ COMMAND_MODULES: dict[str, str] = {
     "worker": "admin_commands",
     "serve": "api_commands",
     "tokens": "api_commands",
+    "webhooks": "api_commands",
     "db": "db_commands",
     "validate": "definition_commands",
     "schema": "definition_commands",
