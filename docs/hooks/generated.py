@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -43,7 +44,7 @@ def _command_paths() -> list[list[str]]:
     # The module, not the `app` object `engine.cli` re-exports under the same name.
     app_module = importlib.import_module("engine.cli.app")
 
-    app_module._register_subcommands()
+    app_module.register_commands()
     root = typer.main.get_command(app_module.app)
     paths: list[list[str]] = []
 
@@ -112,7 +113,10 @@ def _schema_reference() -> str:
 
 
 def on_page_markdown(markdown: str, page: object, config: object, files: object) -> str:
+    # Only a marker alone on its line counts, so prose can mention the markers.
     for marker, builder in _MARKERS.items():
-        if marker in markdown:
-            markdown = markdown.replace(marker, globals()[builder]())
+        pattern = re.compile(rf"^{re.escape(marker)}$", re.MULTILINE)
+        if pattern.search(markdown):
+            generated = globals()[builder]()
+            markdown = pattern.sub(lambda _, text=generated: text, markdown)
     return markdown

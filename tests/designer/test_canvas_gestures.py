@@ -318,7 +318,7 @@ def test_dragging_a_node_to_the_edge_scrolls_the_view_along(window, qtbot):
     edge = QPoint(viewport.width() - 3, grab.y())
     QTest.mouseMove(viewport, edge)
     qtbot.waitUntil(
-        lambda: window.view.visible_scene_rect().center().x() > before.x() + 50, timeout=5000
+        lambda: window.view.visible_scene_rect().center().x() > before.x() + 50, timeout=10_000
     )
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
     assert window.undo_stack.count() == 1  # the node came along: one move
