@@ -21,7 +21,8 @@ from typing import Annotated
 
 import typer
 
-EXAMPLES_DIR = Path(__file__).resolve().parents[1] / "resources" / "examples"
+from engine.resources import example_path
+
 DEFAULT_EXAMPLE = "employee_onboarding.baton.json"
 SIMULATED_RUNS = 10
 
@@ -50,7 +51,7 @@ def register(app: typer.Typer) -> None:
 
 def run_selftest(file: Path | None, out: Path | None, echo: Callable[[str], None] = print) -> int:
     """Run every check; 0 when all pass, 1 (after one clear line) on the first failure."""
-    example = file or EXAMPLES_DIR / DEFAULT_EXAMPLE
+    example = file or example_path(DEFAULT_EXAMPLE)
     with tempfile.TemporaryDirectory(prefix="baton-selftest-") as scratch:
         folder = out or Path(scratch) / "out"
         folder.mkdir(parents=True, exist_ok=True)
@@ -70,7 +71,7 @@ class _Checks:
     """The checks in order; state (window, definition) is shared from one to the next."""
 
     def __init__(
-        self, example: Path, out: Path, scratch: Path, echo: Callable[[str], None]
+        self, example: Path | None, out: Path, scratch: Path, echo: Callable[[str], None]
     ) -> None:
         self.example, self.out, self.scratch, self.echo = example, out, scratch, echo
         self.window = None
@@ -119,6 +120,11 @@ class _Checks:
         from designer.window import MainWindow
         from engine.definition import load_definition
 
+        if self.example is None:
+            raise SelfTestFailure(
+                f"the bundled example {DEFAULT_EXAMPLE} is missing from this installation;"
+                " reinstall Baton, or name a .baton.json to test with"
+            )
         if not self.example.is_file():
             raise SelfTestFailure(f"{self.example} not found")
         # Loading first turns a broken file into a clear error instead of a modal message box.
@@ -138,6 +144,8 @@ class _Checks:
         from designer.canvas import theme
 
         for name in ("baton", "stage", "interactive"):
+            if theme.icon_path(name) is None:
+                raise SelfTestFailure(f"icon {name}.svg is missing from this installation")
             if theme.icon(name).pixmap(32, 32).isNull():
                 raise SelfTestFailure(f"icon {theme.icon_path(name)} did not render")
         return "SVG icons render"

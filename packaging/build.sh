@@ -32,7 +32,9 @@ mkdir -p dist/baton/share/applications dist/baton/share/icons
 cp packaging/linux/baton.desktop dist/baton/share/applications/
 cp -R build/icons/hicolor dist/baton/share/icons/
 install -m 755 packaging/linux/install.sh dist/baton/install.sh
-cp CHANGELOG.md dist/baton/
+cp CHANGELOG.md LICENSE NOTICE dist/baton/
+# The licence texts of Python and of every library in the bundle (NOTICE lists the main ones).
+"$venv/bin/python" packaging/licenses.py dist/baton/licenses >build/licenses.txt
 
 # Every Qt library and plugin left in the bundle must still find the Qt libraries it links
 # to (a stripped module that something still needs would only fail on a user's desktop).

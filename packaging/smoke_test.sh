@@ -29,7 +29,7 @@ command -v desktop-file-validate >/dev/null \
 
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' pyproject.toml)
 bundle=$repo/dist/baton/baton
-examples=$repo/dist/baton/_internal/resources/examples
+examples=$repo/dist/baton/_internal/baton_resources/examples
 tarballs=("$repo"/dist/baton-"$version"-linux-*.tar.gz)
 [[ -x $bundle ]] || fail "no $bundle; build it with packaging/build.sh"
 [[ -f ${tarballs[0]} ]] || fail "no dist/baton-$version-linux-*.tar.gz; build it with packaging/build.sh"

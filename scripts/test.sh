@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Everything CI checks, exactly as CI runs it: install (idempotent), lint, import contracts,
-# the two test processes, then the desktop bundle built and used as a user would
+# declared dependencies, the two test processes, then the wheel installed alone into a fresh
+# venv (scripts/wheel_check.sh) and the desktop bundle built and used as a user would
 # (packaging/smoke_test.sh). Every check runs even when an earlier one failed; the script
 # fails at the end and names each check that failed.
 #
@@ -37,12 +38,14 @@ fi
 
 check "ruff" .venv/bin/ruff check .
 check "import contracts" .venv/bin/lint-imports
+check "declared dependencies (deptry)" .venv/bin/deptry .
 # Two processes: the engine's tests without Qt at all (pytest-qt off; a guard fails the run
 # if anything imports it), then the designer's, so Qt objects left by GUI tests can never
 # be torn down in the middle of an engine test.
 check "engine tests" .venv/bin/python -m pytest -q -p no:pytest-qt tests/engine "$@"
 check "designer tests" .venv/bin/python -m pytest -q tests/designer "$@"
 if ((packaging)); then
+  check "wheel (scripts/wheel_check.sh)" bash scripts/wheel_check.sh
   check "desktop bundle (packaging/smoke_test.sh)" bash packaging/smoke_test.sh
 else
   echo "test.sh: skipped the packaging checks (BATON_SKIP_PACKAGING)"

@@ -17,7 +17,7 @@ from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon, QPainter, QPen, QPixmap
 from PySide6.QtSvg import QSvgRenderer
 
-ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+from engine import resources
 
 LIGHT = {
     "background": "#f6f7f9",
@@ -167,14 +167,19 @@ def grid_brush(spacing: int) -> QBrush:
     return QBrush(tile)
 
 
-def icon_path(name: str) -> Path:
-    """The SVG file of an icon in resources/icons/."""
-    return ICON_DIR / f"{name}.svg"
+def icon_path(name: str) -> Path | None:
+    """The SVG file of an icon in resources/icons/, or None when it is not installed."""
+    return resources.icon_path(name)
 
 
 def _svg(name: str, color: str) -> QByteArray:
+    # A missing icon draws nothing rather than raising: this runs inside paint(), and an
+    # exception there, inside QGraphicsScene.render(), takes the whole process down.
+    path = icon_path(name)
+    if path is None:
+        return QByteArray()
     # The icons are drawn in one slate colour; recolour them for the current palette.
-    text = icon_path(name).read_text(encoding="utf-8").replace("#475569", color)
+    text = path.read_text(encoding="utf-8").replace("#475569", color)
     return QByteArray(text.encode())
 
 

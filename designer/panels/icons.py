@@ -9,13 +9,13 @@ calm slate style stands in.
 from __future__ import annotations
 
 import functools
-from pathlib import Path
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPainterPath, QPen, QPixmap, QPolygonF
 from PySide6.QtSvg import QSvgRenderer
 
-ICON_DIR = Path(__file__).resolve().parents[2] / "resources" / "icons"
+from engine.resources import icon_path
+
 INK = QColor("#475569")
 ACCENT = QColor("#6e56cf")
 SEVERITY_COLOURS = {"error": "#d93f3f", "warning": "#d9822b"}
@@ -50,8 +50,8 @@ def _done(pixmap: QPixmap, painter: QPainter) -> QIcon:
 
 
 def _from_svg(name: str, size: int) -> QIcon | None:
-    path = ICON_DIR / f"{name}.svg"
-    if not path.is_file():
+    path = icon_path(name)
+    if path is None:
         return None
     renderer = QSvgRenderer(str(path))
     if not renderer.isValid():

@@ -11,7 +11,15 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from engine.api import catalog_routes, errors, inbound_routes, runs_routes, work_routes
+from engine.api import (
+    bulk_routes,
+    catalog_routes,
+    errors,
+    inbound_routes,
+    runs_routes,
+    webhooks_routes,
+    work_routes,
+)
 from engine.api.catalog_routes import server_version
 from engine.api.limits import BodyLimit
 from engine.api.models import ErrorOut
@@ -46,7 +54,15 @@ def build_app() -> FastAPI:
     errors.install(app)
     app.add_middleware(BodyLimit)
     app.include_router(catalog_routes.probes)
-    for module in (catalog_routes, runs_routes, work_routes, inbound_routes):
+    routers = (
+        catalog_routes,
+        runs_routes,
+        bulk_routes,
+        work_routes,
+        inbound_routes,
+        webhooks_routes,
+    )
+    for module in routers:
         app.include_router(module.router, responses=_ERRORS)
     return app
 

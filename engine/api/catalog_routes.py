@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from importlib.metadata import PackageNotFoundError, version
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from engine.api.deps import CallerDep, EngineDep
-from engine.api.models import CallerOut, DefinitionOut, ErrorOut, HealthOut, ReadyOut
+from engine.api.models import AuditEntryOut, CallerOut, DefinitionOut, ErrorOut, HealthOut, ReadyOut
 from engine.errors import NotFound
+from engine.runtime import audit
 
 probes = APIRouter(tags=["probes"])
 router = APIRouter(prefix="/v1")
@@ -68,3 +69,19 @@ def definition_versions(
     if not found:
         raise NotFound(f"no orchestration {definition_id!r}", hint="list them: GET /v1/definitions")
     return found
+
+
+@router.get("/audit", response_model=list[AuditEntryOut], tags=["audit"])
+def audit_log(
+    engine: EngineDep,
+    caller: CallerDep,
+    action: Annotated[str | None, Query(description="One action, or a prefix: user.")] = None,
+    by: Annotated[str | None, Query(description="Only what this user did.")] = None,
+    subject: Annotated[str | None, Query(description="Only about this id or name.")] = None,
+    before: Annotated[int | None, Query(description="Entries older than this id.")] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> list[dict[str, Any]]:
+    """Admin actions outside runs, newest first (admins); page with `before` = last id."""
+    return audit.entries(
+        engine, caller.name, action=action, by=by, subject=subject, before=before, limit=limit
+    )

@@ -162,6 +162,11 @@ class ReassignIn(_Request):
 
     to: str = Field(description="user:NAME, group:NAME or queue:NAME")
     reason: str = ""
+    force: bool = Field(
+        default=False,
+        description="Reassign even when nobody could work for `to` (unknown or inactive "
+        "user, group without an active member); the run then shows as stuck.",
+    )
 
 
 class ReassignAllIn(_Request):
@@ -172,6 +177,7 @@ class ReassignAllIn(_Request):
     source: str = Field(alias="from", description="The assignee whose items move.")
     to: str
     reason: str = ""
+    force: bool = Field(default=False, description="As for one item.")
 
 
 class ReassignedOut(BaseModel):
@@ -191,6 +197,7 @@ class SkipIn(_Request):
     """Skip a step, giving the outputs later steps read."""
 
     outputs: dict[str, Any] = Field(default_factory=dict)
+    reason: str = ""
 
 
 class EventIn(_Request):
@@ -254,3 +261,83 @@ class ReadyOut(BaseModel):
 
     status: str
     database: str
+
+
+class WebhookIn(_Request):
+    """Register a webhook for one orchestration."""
+
+    orchestration: str = Field(min_length=1)
+    url: str = Field(description="Where deliveries are POSTed (https in production).")
+    events: list[str] | None = Field(
+        default=None, description="run.completed, run.failed, item.created (default: all)."
+    )
+
+
+class WebhookCreatedOut(BaseModel):
+    """A new webhook; `secret` signs its deliveries and is shown this once."""
+
+    id: str
+    orchestration: str
+    secret: str
+
+
+class WebhookOut(BaseModel):
+    """A webhook and how its deliveries went."""
+
+    id: str
+    orchestration: str
+    url: str
+    events: list[str]
+    created_at: str
+    created_by: str | None
+    active: bool
+    sent: int
+    pending: int
+    failed: int
+
+
+class RunFilterIn(_Request):
+    """Which runs a bulk action applies to; every given field must match."""
+
+    orchestration: str | None = None
+    version: int | None = None
+    status: str | None = None
+    stage: str | None = None
+    stuck_reason: str | None = Field(
+        default=None, description="Only stuck runs with a reason containing this text."
+    )
+
+
+class BulkIn(_Request):
+    """A bulk action: a dry run (the default) lists the runs; `dry_run: false` acts."""
+
+    filter: RunFilterIn = Field(default_factory=RunFilterIn)
+    reason: str = Field(min_length=1, description="Why (logged on every run).")
+    dry_run: bool = True
+
+
+class RefusedOut(BaseModel):
+    """A run the bulk action could not act on, with the engine's message."""
+
+    run: str
+    message: str
+
+
+class BulkOut(BaseModel):
+    """The runs a bulk action matched, acted on and could not act on."""
+
+    matched: list[str]
+    done: list[str]
+    refused: list[RefusedOut]
+    dry_run: bool
+
+
+class AuditEntryOut(BaseModel):
+    """One admin action outside runs."""
+
+    id: int
+    time: str
+    actor: str | None
+    action: str
+    subject: str
+    details: dict[str, Any] | None

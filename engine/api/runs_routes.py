@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Body, Query, status
 
 from engine.api import paging
 from engine.api.deps import CallerDep, EngineDep
@@ -85,38 +85,59 @@ def run_log(run_id: str, engine: EngineDep, _caller: CallerDep) -> list[dict[str
     return engine.log(run_id)
 
 
+OptionalReason = Annotated[ReasonIn | None, Body()]
+
+
+def _reason(body: ReasonIn | SkipIn | None) -> str:
+    return body.reason if body is not None else ""
+
+
 @router.post("/{run_id}/cancel", response_model=RunStatusOut)
-def cancel_run(run_id: str, body: ReasonIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+def cancel_run(
+    run_id: str, engine: EngineDep, caller: CallerDep, body: OptionalReason = None
+) -> dict[str, Any]:
     """Cancel a run: open items withdrawn, waits dropped (operators)."""
-    engine.cancel(run_id, body.reason, actor=caller.name)
+    engine.cancel(run_id, _reason(body), actor=caller.name)
     return _status(engine, run_id)
 
 
 @router.post("/{run_id}/pause", response_model=RunStatusOut)
-def pause_run(run_id: str, body: ReasonIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+def pause_run(
+    run_id: str, engine: EngineDep, caller: CallerDep, body: OptionalReason = None
+) -> dict[str, Any]:
     """Pause a run: no new step starts until it is resumed (operators)."""
-    engine.pause(run_id, body.reason, actor=caller.name)
+    engine.pause(run_id, _reason(body), actor=caller.name)
     return _status(engine, run_id)
 
 
 @router.post("/{run_id}/resume", response_model=RunStatusOut)
-def resume_run(run_id: str, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+def resume_run(
+    run_id: str, engine: EngineDep, caller: CallerDep, body: OptionalReason = None
+) -> dict[str, Any]:
     """Resume a paused run (operators)."""
-    engine.resume(run_id, actor=caller.name)
+    engine.resume(run_id, actor=caller.name, reason=_reason(body))
     return _status(engine, run_id)
 
 
 @router.post("/{run_id}/steps/{step_id}/retry", response_model=RunStatusOut)
-def retry_step(run_id: str, step_id: str, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+def retry_step(
+    run_id: str, step_id: str, engine: EngineDep, caller: CallerDep, body: OptionalReason = None
+) -> dict[str, Any]:
     """Run a failed background step again (operators)."""
-    engine.retry(run_id, step_id, actor=caller.name)
+    engine.retry(run_id, step_id, actor=caller.name, reason=_reason(body))
     return _status(engine, run_id)
 
 
 @router.post("/{run_id}/steps/{step_id}/skip", response_model=RunStatusOut)
 def skip_step(
-    run_id: str, step_id: str, body: SkipIn, engine: EngineDep, caller: CallerDep
+    run_id: str,
+    step_id: str,
+    engine: EngineDep,
+    caller: CallerDep,
+    body: Annotated[SkipIn | None, Body()] = None,
 ) -> dict[str, Any]:
-    """Skip a step, giving the outputs later steps read (operators)."""
-    engine.skip(run_id, step_id, body.outputs, actor=caller.name)
+    """Skip a step, giving the outputs later steps read, checked against the step's
+    declared outputs (operators)."""
+    outputs = body.outputs if body is not None else {}
+    engine.skip(run_id, step_id, outputs, actor=caller.name, reason=_reason(body))
     return _status(engine, run_id)

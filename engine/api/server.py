@@ -21,6 +21,9 @@ def _listen(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, kind, proto)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(address)
+    # Listening before the address is announced: a client that connects at once waits in
+    # the backlog until uvicorn accepts, instead of being refused.
+    sock.listen(2048)
     return sock
 
 

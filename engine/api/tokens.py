@@ -22,6 +22,7 @@ from typing import Any
 
 from engine.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
 from engine.runtime import Engine, permissions
+from engine.store import audit as audit_rows
 from engine.store import directory, format_time
 from engine.store import tokens as token_rows
 
@@ -74,14 +75,23 @@ def create_token(
             raise NotFound(f"no user named {user!r}", hint="add them with `baton users add`")
         if not found[0]:
             raise InvalidInput(f"user {user!r} is inactive; no token was created")
+        now = format_time(engine.clock.now())
         token_rows.insert(
             conn,
             token_id=token_id,
             user=user,
             label=label,
             secret_hash=_digest(secret),
-            created_at=format_time(engine.clock.now()),
+            created_at=now,
             created_by=actor,
+        )
+        audit_rows.record(
+            conn,
+            time=now,
+            actor=actor,
+            action="token.created",
+            subject=token_id,
+            details={"user": user, "label": label},
         )
     audit.info("token %s created for %s by %s", token_id, user, actor)
     return IssuedToken(token_id, user, secret)
@@ -102,10 +112,12 @@ def revoke_token(engine: Engine, token_id: str, actor: str | None = None) -> Non
     with engine.store.transaction() as conn:
         if engine.enforce_roles:
             permissions.require(conn, actor, "admin", "revoke API tokens")
-        if not token_rows.revoke(conn, token_id, format_time(engine.clock.now()), actor):
+        now = format_time(engine.clock.now())
+        if not token_rows.revoke(conn, token_id, now, actor):
             if token_rows.exists(conn, token_id):
                 raise NotFound(f"token {token_id} is already revoked")
             raise NotFound(f"no token with id {token_id!r}", hint="list them: `baton tokens list`")
+        audit_rows.record(conn, time=now, actor=actor, action="token.revoked", subject=token_id)
     audit.info("token %s revoked by %s", token_id, actor)
 
 

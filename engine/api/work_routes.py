@@ -64,12 +64,14 @@ def reassign_item(
     item_id: str, body: ReassignIn, engine: EngineDep, caller: CallerDep
 ) -> dict[str, Any]:
     """Give one open item to someone else (operators; logged with the reason)."""
-    engine.reassign(item_id, body.to, body.reason, actor=caller.name)
+    engine.reassign(item_id, body.to, body.reason, actor=caller.name, force=body.force)
     return {"to": body.to, "items": [item_id]}
 
 
 @router.post("/reassign-all", response_model=ReassignedOut)
 def reassign_all(body: ReassignAllIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
     """Move every open item of one assignee to another (operators)."""
-    moved = engine.reassign_all(body.source, body.to, body.reason, actor=caller.name)
+    moved = engine.reassign_all(
+        body.source, body.to, body.reason, actor=caller.name, force=body.force
+    )
     return {"to": body.to, "items": moved}

@@ -31,15 +31,28 @@ app.add_typer(users_app, name="users")
 
 @users_app.command("add")
 def add_command(
-    name: Annotated[str, typer.Argument(help="User name.")],
-    groups: Annotated[list[str] | None, typer.Option("--group", help="Group (repeatable).")] = None,
-    queues: Annotated[list[str] | None, typer.Option("--queue", help="Queue (repeatable).")] = None,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
+    groups: Annotated[
+        list[str] | None,
+        typer.Option("--group", metavar="GROUP", help="Group (repeatable)."),
+    ] = None,
+    queues: Annotated[
+        list[str] | None,
+        typer.Option("--queue", metavar="QUEUE", help="Queue (repeatable)."),
+    ] = None,
     admin: Annotated[bool, typer.Option("--admin", help="Same as --role admin.")] = False,
     role: Annotated[
         str | None,
-        typer.Option("--role", help="admin, operator or assignee (default: keep; new: assignee)."),
+        typer.Option(
+            "--role",
+            metavar="ROLE",
+            help="admin, operator or assignee (default: keep; new: assignee).",
+        ),
     ] = None,
-    email: Annotated[str | None, typer.Option("--email", help="Address for notices.")] = None,
+    email: Annotated[
+        str | None,
+        typer.Option("--email", metavar="ADDRESS", help="Address for notices."),
+    ] = None,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
@@ -58,7 +71,7 @@ def add_command(
 
 @users_app.command("deactivate")
 def deactivate_command(
-    name: Annotated[str, typer.Argument(help="User name.")],
+    name: Annotated[str, typer.Argument(metavar="NAME", help="User name.")],
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
@@ -115,7 +128,10 @@ def _parse_now(text: str) -> datetime:
 @app.command("tick")
 def tick_command(
     now: Annotated[
-        str | None, typer.Option("--now", help="Act as if it were this ISO time (testing, demos).")
+        str | None,
+        typer.Option(
+            "--now", metavar="TIME", help="Act as if it were this ISO time (testing, demos)."
+        ),
     ] = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
@@ -131,7 +147,10 @@ def tick_command(
 
 @app.command("worker")
 def worker_command(
-    poll: Annotated[float, typer.Option("--poll", help="Longest pause between checks (s).")] = 5.0,
+    poll: Annotated[
+        float,
+        typer.Option("--poll", metavar="SECONDS", help="Longest pause between checks (s)."),
+    ] = 5.0,
     db: DbOption = None,
 ) -> None:
     """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM."""

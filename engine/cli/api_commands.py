@@ -1,4 +1,4 @@
-"""`baton serve` (the HTTP API) and `baton tokens create|list|revoke` (its API tokens)."""
+"""`baton serve` (the HTTP API), `baton tokens` (its API tokens), `baton webhooks`."""
 
 from __future__ import annotations
 
@@ -25,9 +25,15 @@ app.add_typer(tokens_app, name="tokens")
 @app.command("serve")
 def serve_command(
     host: Annotated[
-        str, typer.Option("--host", help="Address to bind (keep loopback behind a TLS proxy).")
+        str,
+        typer.Option(
+            "--host", metavar="ADDRESS", help="Address to bind (keep loopback behind a TLS proxy)."
+        ),
     ] = "127.0.0.1",
-    port: Annotated[int, typer.Option("--port", help="Port (0 picks a free one).")] = 8080,
+    port: Annotated[
+        int,
+        typer.Option("--port", metavar="PORT", help="Port (0 picks a free one)."),
+    ] = 8080,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
@@ -42,8 +48,14 @@ def serve_command(
 
 @tokens_app.command("create")
 def create_command(
-    user: Annotated[str, typer.Option("--user", help="The user the token acts as.")],
-    label: Annotated[str, typer.Option("--label", help="What it is for (shown in list).")] = "",
+    user: Annotated[
+        str,
+        typer.Option("--user", metavar="NAME", help="The user the token acts as."),
+    ],
+    label: Annotated[
+        str,
+        typer.Option("--label", metavar="TEXT", help="What it is for (shown in list)."),
+    ] = "",
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
@@ -61,7 +73,9 @@ def create_command(
 
 @tokens_app.command("list")
 def list_command(
-    user: Annotated[str | None, typer.Option("--user", help="Only this user's.")] = None,
+    user: Annotated[
+        str | None, typer.Option("--user", metavar="NAME", help="Only this user's.")
+    ] = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -80,7 +94,9 @@ def list_command(
 
 @tokens_app.command("revoke")
 def revoke_command(
-    token_id: Annotated[str, typer.Argument(help="Token id (from `baton tokens list`).")],
+    token_id: Annotated[
+        str, typer.Argument(metavar="TOKEN", help="Token id (from `baton tokens list`).")
+    ],
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
@@ -89,3 +105,110 @@ def revoke_command(
 
     revoke_token(open_engine(db), token_id, actor=actor_name(actor))
     typer.echo(f"revoked {token_id}")
+
+
+webhooks_app = typer.Typer(
+    help="Outgoing webhooks: tell other systems when runs end or work arrives.",
+    no_args_is_help=True,
+)
+app.add_typer(webhooks_app, name="webhooks")
+
+
+@webhooks_app.command("add")
+def webhook_add_command(
+    orchestration: Annotated[str, typer.Argument(help="Orchestration id.")],
+    url: Annotated[str, typer.Option("--url", help="Where to POST (https in production).")],
+    events: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--event", help="run.completed, run.failed or item.created (repeatable; default all)."
+        ),
+    ] = None,
+    actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Register a webhook; prints the secret that signs its deliveries ONCE (admins only)."""
+    from engine.runtime.webhooks import add_webhook
+
+    webhook_id, secret = add_webhook(
+        open_engine(db), orchestration, url, events, actor=actor_name(actor)
+    )
+    if output_format is OutputFormat.json:
+        print_json({"id": webhook_id, "orchestration": orchestration, "secret": secret})
+        return
+    typer.echo(secret)
+    typer.echo(
+        f"webhook {webhook_id} for {orchestration}: the secret above signs every delivery; "
+        "copy it now, it is not shown again",
+        err=True,
+    )
+
+
+@webhooks_app.command("list")
+def webhook_list_command(
+    actor: ActorOption = None, output_format: FormatOption = OutputFormat.text, db: DbOption = None
+) -> None:
+    """Every webhook with how many deliveries were sent, are pending or failed (admins)."""
+    from engine.runtime.webhooks import list_webhooks
+
+    rows = list_webhooks(open_engine(db), actor=actor_name(actor))
+    if output_format is OutputFormat.json:
+        print_json(rows)
+        return
+    print_table(
+        [
+            [
+                r["id"],
+                r["orchestration"],
+                r["url"],
+                ",".join(r["events"]),
+                "yes" if r["active"] else "no",
+                f"{r['sent']}/{r['pending']}/{r['failed']}",
+            ]
+            for r in rows
+        ],
+        ["WEBHOOK", "ORCHESTRATION", "URL", "EVENTS", "ACTIVE", "SENT/PENDING/FAILED"],
+    )
+
+
+@webhooks_app.command("remove")
+def webhook_remove_command(
+    webhook_id: Annotated[str, typer.Argument(help="Webhook id (from `baton webhooks list`).")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Stop a webhook: nothing new is queued for it (admins only)."""
+    from engine.runtime.webhooks import remove_webhook
+
+    remove_webhook(open_engine(db), webhook_id, actor=actor_name(actor))
+    typer.echo(f"removed {webhook_id}")
+
+
+@webhooks_app.command("deliveries")
+def webhook_deliveries_command(
+    webhook_id: Annotated[str | None, typer.Argument(help="Only this webhook's.")] = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Deliveries, oldest first: sent, pending (next try) or failed, with the last error."""
+    from engine.runtime.webhooks import deliveries
+
+    rows = deliveries(open_engine(db), webhook_id)
+    if output_format is OutputFormat.json:
+        print_json(rows)
+        return
+    print_table(
+        [
+            [
+                r["key"],
+                r["event"],
+                "failed" if r["failed"] else ("sent" if r["sent_at"] else "pending"),
+                r["attempts"],
+                r["sent_at"] or r["next_try_at"] or "-",
+                r["last_error"] or "",
+            ]
+            for r in rows
+        ],
+        ["DELIVERY", "EVENT", "STATE", "TRIES", "SENT / NEXT TRY", "LAST ERROR"],
+    )

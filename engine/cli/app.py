@@ -1,18 +1,111 @@
-"""The Typer application, error rendering and the plugin hook for other packages."""
+"""The Typer application, error rendering and the plugin hook for other packages.
+
+Start-up is kept short by importing only what the invoked command needs: each subcommand
+module is imported when its command is asked for (`COMMAND_MODULES`), plugins from the
+`baton.cli` entry points only when the command is none of ours or the whole list is shown,
+and `importlib.metadata` only to read the version or the entry points.
+`benchmarks/cli_startup.py` measures it.
+"""
 
 from __future__ import annotations
 
+import importlib
 import sys
-from importlib.metadata import entry_points, version
+from typing import Any
 
 import typer
+from typer.core import TyperGroup
 
 from engine.errors import BatonError
 
 CLI_ENTRY_POINT_GROUP = "baton.cli"
+# Usage mistakes (unknown command or option, bad value) are Click's ClickException. Typer
+# < 0.20 depends on Click, >= 0.20 carries its own copy; typer.BadParameter derives from
+# whichever is in use, so the base class comes from it and Baton never imports Click.
+_USAGE_ERROR: type[Exception] = next(
+    base for base in typer.BadParameter.__mro__ if base.__name__ == "ClickException"
+)
+
+# Which module under engine.cli defines each top-level command (a Typer sub-app counts as
+# one command). tests/engine/cli/test_cli_startup.py checks this against what the modules
+# really register, so a new command cannot be forgotten here.
+COMMAND_MODULES: dict[str, str] = {
+    "users": "admin_commands",
+    "tick": "admin_commands",
+    "worker": "admin_commands",
+    "serve": "api_commands",
+    "tokens": "api_commands",
+    "webhooks": "api_commands",
+    "db": "db_commands",
+    "validate": "definition_commands",
+    "schema": "definition_commands",
+    "event": "event_commands",
+    "record": "event_commands",
+    "export": "interchange_commands",
+    "import": "interchange_commands",
+    "outbox": "outbox_commands",
+    "bulk": "operator_commands",
+    "audit": "operator_commands",
+    "activate": "run_commands",
+    "deactivate": "run_commands",
+    "definitions": "run_commands",
+    "start": "run_commands",
+    "runs": "run_commands",
+    "show": "run_commands",
+    "log": "run_commands",
+    "cancel": "run_commands",
+    "pause": "run_commands",
+    "resume": "run_commands",
+    "retry": "run_commands",
+    "skip": "run_commands",
+    "simulate": "simulate_commands",
+    "work": "work_commands",
+}
+
+# `baton --help` lists the commands in the order a newcomer needs them. A command a plugin
+# adds that is not named here is listed last, under "More".
+SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("Design", ("designer", "validate", "simulate", "export", "import", "schema")),
+    ("Run", ("activate", "definitions", "start", "record", "work", "event")),
+    ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel", "bulk",
+                 "deactivate", "worker", "tick", "outbox")),
+    ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
+)  # fmt: skip
+
+
+class NewcomerGroup(TyperGroup):
+    """The `baton` command group: commands by task, each with its whole one-line summary."""
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:
+        order = [name for _title, names in SECTIONS for name in names]
+        rank = {name: i for i, name in enumerate(order)}
+        return sorted(super().list_commands(ctx), key=lambda name: rank.get(name, len(order)))
+
+    def format_commands(self, ctx: typer.Context, formatter: Any) -> None:
+        # `formatter` is Click's HelpFormatter (Typer's own copy on Typer >= 0.20).
+        shown = {}
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                shown[name] = command
+        named = {name for _title, names in SECTIONS for name in names}
+        more = tuple(name for name in shown if name not in named)
+        for title, names in (*SECTIONS, ("More", more)):
+            rows = [(name, _summary(shown[name])) for name in names if name in shown]
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+
+def _summary(command: Any) -> str:
+    # The docstring's first paragraph, whole: Click's short help stops at ~45 characters.
+    text = command.short_help or (command.help or "").strip().split("\n\n")[0]
+    return " ".join(text.split())
+
 
 app = typer.Typer(
     name="baton",
+    cls=NewcomerGroup,
     help="Baton: design, simulate and run orchestrations.",
     no_args_is_help=True,
     add_completion=False,
@@ -29,6 +122,8 @@ def _version_callback(value: bool) -> None:
 
 def baton_version() -> str:
     """The installed version, from pyproject.toml via the package metadata."""
+    from importlib.metadata import version
+
     try:
         return version("baton-studio")
     except Exception:
@@ -44,20 +139,40 @@ def _root(
     """Baton: design, simulate and run orchestrations."""
 
 
-def _register_subcommands() -> None:
-    # Imported for their side effect of adding commands to `app`.
-    from engine.cli import (  # noqa: F401
-        admin_commands,
-        api_commands,
-        db_commands,
-        definition_commands,
-        event_commands,
-        interchange_commands,
-        outbox_commands,
-        run_commands,
-        simulate_commands,
-        work_commands,
-    )
+def _command_name(args: list[str]) -> str | None:
+    """The subcommand asked for: the first argument that is not an option (the root takes
+    no option with a value, so none can hide in between)."""
+    return next((arg for arg in args if not arg.startswith("-")), None)
+
+
+def register_commands(args: list[str] | None = None) -> None:
+    """Add to `app` the commands these arguments need; all of them when `args` is None.
+
+    A command module is imported for its side effect of adding its commands to `app`.
+    `baton --version` needs none; `baton validate ...` only definition_commands; a name
+    that is not ours (a plugin's, a typo) or the bare `baton`/`--help` all of them, so
+    help lists everything and click can suggest a near name.
+    """
+    name = None if args is None else _command_name(args)
+    if args is not None and name is None and "--version" in args and "--help" not in args:
+        return
+    if name in COMMAND_MODULES:
+        importlib.import_module(f"engine.cli.{COMMAND_MODULES[name]}")
+        return
+    for module in sorted(set(COMMAND_MODULES.values())):
+        importlib.import_module(f"engine.cli.{module}")
+    _register_plugins()
+
+
+_plugins_loaded = False
+
+
+def _register_plugins() -> None:
+    global _plugins_loaded
+    if _plugins_loaded:  # main() may run many times in one process (tests, the designer)
+        return
+    _plugins_loaded = True
+    from importlib.metadata import entry_points
 
     for ep in entry_points(group=CLI_ENTRY_POINT_GROUP):
         ep.load()(app)
@@ -65,7 +180,7 @@ def _register_subcommands() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; BatonErrors become one clear line on stderr, not a traceback."""
-    _register_subcommands()
+    register_commands(sys.argv[1:] if argv is None else list(argv))
     try:
         result = app(args=argv, standalone_mode=False)
     except BatonError as exc:
@@ -76,17 +191,10 @@ def main(argv: list[str] | None = None) -> int:
     except typer.Abort:
         typer.echo("baton: aborted", err=True)
         return 1
-    except Exception as exc:  # click's usage errors
-        import click
-
-        # Typer >= 0.20 vendors click as typer._click; accept either flavour.
-        vendored = getattr(getattr(typer, "_click", None), "exceptions", None)
-        usage_errors = tuple(
-            e.ClickException for e in (click.exceptions, vendored) if e is not None
-        )
-        if isinstance(exc, usage_errors):
-            exc.show()
-            return 2
+    except _USAGE_ERROR as exc:
+        exc.show()
+        return 2
+    except Exception as exc:
         from engine.store.faults import is_driver_error
 
         if is_driver_error(exc):
@@ -98,4 +206,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Commands register on engine.cli.app's `app`, not on this __main__ copy of the module.
+    from engine.cli import main as _main
+
+    sys.exit(_main())

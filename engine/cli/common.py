@@ -28,14 +28,23 @@ DbOption = Annotated[
     typer.Option(
         "--db",
         envvar="BATON_DB",
+        metavar="URL",
         help="Database URL or SQLite file (default: the shared file in the user data folder).",
     ),
 ]
-ReasonOption = Annotated[str, typer.Option("--reason", help="Why (logged with who did it).")]
-FormatOption = Annotated[OutputFormat, typer.Option("--format", help="text or json")]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", metavar="text|json", help="text or json"),
+]
+ReasonOption = Annotated[
+    str,
+    typer.Option("--reason", metavar="TEXT", help="Why (logged with who did it)."),
+]
 ActorOption = Annotated[
     str | None,
-    typer.Option("--as", help="Who acts (default: $BATON_USER, else the login name)."),
+    typer.Option(
+        "--as", metavar="NAME", help="Who acts (default: $BATON_USER, else the login name)."
+    ),
 ]
 
 
@@ -54,6 +63,27 @@ def open_engine(db: str | None, *, create: bool = True) -> Engine:
 def actor_name(given: str | None) -> str:
     """The acting user for logs: `--as`, `$BATON_USER`, or the login name."""
     return given or os.environ.get("BATON_USER") or getpass.getuser()
+
+
+def hint_when_unknown(engine: Engine, given: str | None) -> None:
+    """First-run help when Baton acts under a login name the directory does not know.
+
+    Only when nobody chose the name (no `--as`, no `$BATON_USER`): one line on stderr says
+    how to add yourself as an admin; the command itself goes on.
+    """
+    if given or os.environ.get("BATON_USER"):
+        return
+    from engine.store import directory
+
+    name = getpass.getuser()
+    with engine.store.read() as conn:
+        known = directory.get_user(conn, name) is not None
+    if not known:
+        typer.echo(
+            f"baton: note: you act as {name!r} (your login name), who is not in the directory;"
+            f" add yourself as an admin: baton users add {name} --role admin",
+            err=True,
+        )
 
 
 def parse_pairs(pairs: list[str] | None, what: str) -> dict[str, Any]:

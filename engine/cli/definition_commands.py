@@ -22,9 +22,12 @@ class OutputFormat(StrEnum):
 
 @app.command("validate")
 def validate_command(
-    files: Annotated[list[Path], typer.Argument(help="Definition files (.baton.json).")],
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE", help="Definition files (.baton.json).")
+    ],
     output_format: Annotated[
-        OutputFormat, typer.Option("--format", help="text or json")
+        OutputFormat,
+        typer.Option("--format", metavar="text|json", help="text or json"),
     ] = OutputFormat.text,
 ) -> None:
     """Check definitions; exit 0 when clean, 1 with errors, 2 when a file cannot be read."""

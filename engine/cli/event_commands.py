@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -27,23 +27,45 @@ app.add_typer(record_app, name="record")
 
 @event_app.command("send")
 def send_command(
-    name: Annotated[str, typer.Argument(help="Event name, e.g. badge_printed.")],
-    key: Annotated[str | None, typer.Option("--key", help="Correlation key.")] = None,
-    data: Annotated[str | None, typer.Option("--data", help="Event data as a JSON object.")] = None,
+    name: Annotated[str, typer.Argument(metavar="EVENT", help="Event name, e.g. badge_printed.")],
+    key: Annotated[
+        str | None, typer.Option("--key", metavar="KEY", help="Correlation key.")
+    ] = None,
+    data: Annotated[
+        str | None,
+        typer.Option("--data", metavar="JSON", help="Event data as a JSON object."),
+    ] = None,
     output_format: FormatOption = OutputFormat.text,
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
     """Deliver an event; the wait steps expecting it (name and key) complete."""
-    reached = open_engine(db).send_event(
+    engine = open_engine(db)
+    reached = engine.send_event(
         name, key, parse_json_object(data, "--data"), actor=actor_name(actor)
     )
+    # Nothing reached: say who does wait for this event, so a wrong key is easy to see.
+    waiting = [] if reached else engine.waits(event=name)
     if output_format is OutputFormat.json:
-        print_json({"event": name, "key": key, "runs": reached})
+        print_json({"event": name, "key": key, "runs": reached, "waiting": waiting})
         return
     typer.echo(
         f"delivered to {len(reached)} run(s)" + (": " + ", ".join(reached) if reached else "")
     )
+    if not reached:
+        typer.echo(_nobody_waits_note(name, key, waiting), err=True)
+
+
+def _nobody_waits_note(name: str, key: str | None, waiting: list[dict[str, Any]]) -> str:
+    sent = f"{name!r}" + (f" with key {key!r}" if key is not None else " without a key")
+    if not waiting:
+        return f"baton: note: no run waits for event {name!r}, with any key or none"
+    keys = ", ".join(
+        f"{w['run']} (step {w['step']}, "
+        + (f"key {w['key']!r})" if w["key"] is not None else "any key)")
+        for w in waiting
+    )
+    return f"baton: note: no run waits for event {sent}; waiting for {name!r}: {keys}"
 
 
 @record_app.command("create")
@@ -52,27 +74,48 @@ def create_command(
         str, typer.Argument(metavar="OBJECT", help="Record type, e.g. Employee.")
     ],
     fields: Annotated[
-        list[str] | None, typer.Option("--field", help="A field as key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="NAME=VALUE",
+            help="A field as key=value (repeatable).",
+        ),
     ] = None,
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Create a record; prints its id. Matching record-triggered orchestrations start."""
+    """Create a record; prints its id and the runs its record triggers started."""
     engine = open_engine(db)
     record_id = engine.create_record(object_name, parse_pairs(fields, "--field"), actor_name(actor))
+    started = engine.runs_of_record(object_name, record_id)
     if output_format is OutputFormat.json:
-        print_json({"object": object_name, "id": record_id})
+        print_json({"object": object_name, "id": record_id, "runs": [r["id"] for r in started]})
         return
+    # The id alone on stdout, so `$(baton record create ...)` stays a record id.
     typer.echo(record_id)
+    for run in started:
+        typer.echo(
+            f"started {run['id']} ({run['orchestration']} v{run['version']}): {run['status']}",
+            err=True,
+        )
+    if not started:
+        typer.echo(
+            f"no orchestration starts on a new {object_name} record with these fields", err=True
+        )
 
 
 @record_app.command("update")
 def update_command(
     object_name: Annotated[str, typer.Argument(metavar="OBJECT", help="Record type.")],
-    record_id: Annotated[str, typer.Argument(help="Record id.")],
+    record_id: Annotated[str, typer.Argument(metavar="RECORD", help="Record id.")],
     fields: Annotated[
-        list[str] | None, typer.Option("--field", help="A field as key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--field",
+            metavar="NAME=VALUE",
+            help="A field as key=value (repeatable).",
+        ),
     ] = None,
     actor: ActorOption = None,
     db: DbOption = None,
@@ -87,7 +130,7 @@ def update_command(
 @record_app.command("show")
 def show_command(
     object_name: Annotated[str, typer.Argument(metavar="OBJECT", help="Record type.")],
-    record_id: Annotated[str, typer.Argument(help="Record id.")],
+    record_id: Annotated[str, typer.Argument(metavar="RECORD", help="Record id.")],
     db: DbOption = None,
 ) -> None:
     """Print a record's fields as JSON."""

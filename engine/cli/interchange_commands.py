@@ -43,16 +43,21 @@ def _show(report: Report) -> None:
 
 @app.command("export")
 def export_command(
-    file: Annotated[Path, typer.Argument(help="Definition file (.baton.json).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Definition file (.baton.json).")],
     to: Annotated[
         str,
-        typer.Option("--to", help="bpmn, salesforce, or (with the designer) svg, png, markdown"),
+        typer.Option(
+            "--to",
+            metavar="FORMAT",
+            help="bpmn, salesforce, or (with the designer) svg, png, markdown",
+        ),
     ],
     output: Annotated[
         Path,
         typer.Option(
             "-o",
             "--output",
+            metavar="PATH",
             help="The .bpmn file; for salesforce an SFDX project folder, or a .flow-meta.xml "
             "file; the .svg, .png or .md file.",
         ),
@@ -61,6 +66,7 @@ def export_command(
         str,
         typer.Option(
             "--dialect",
+            metavar="DIALECT",
             help="For bpmn: spiff (Python conditions, the default) or camunda8 (FEEL and "
             "zeebe: extensions).",
         ),
@@ -106,11 +112,16 @@ def _beside(file: Path, definition_id: str) -> Path:
 
 @app.command("import")
 def import_command(
-    file: Annotated[Path, typer.Argument(help="A .bpmn file or a Salesforce *.flow-meta.xml.")],
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A .bpmn file or a Salesforce *.flow-meta.xml.")
+    ],
     output: Annotated[
         Path | None,
         typer.Option(
-            "-o", "--output", help="Where to write the .baton.json (default: beside FILE)."
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="Where to write the .baton.json (default: beside FILE).",
         ),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 from typing import Annotated
 
@@ -15,6 +16,7 @@ from engine.cli.common import (
     OutputFormat,
     ReasonOption,
     actor_name,
+    hint_when_unknown,
     open_engine,
     parse_json_object,
     parse_pairs,
@@ -28,7 +30,7 @@ from engine.errors import ActivationRefused
 
 @app.command("activate")
 def activate_command(
-    file: Annotated[Path, typer.Argument(help="A .baton.json definition.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A .baton.json definition.")],
     output_format: FormatOption = OutputFormat.text,
     actor: ActorOption = None,
     db: DbOption = None,
@@ -36,6 +38,7 @@ def activate_command(
     """Validate a definition and make it the active version of its id (admins only)."""
     definition = load_definition(file)
     engine = open_engine(db)
+    hint_when_unknown(engine, actor)
     try:
         version = engine.activate(definition, actor=actor_name(actor))
     except ActivationRefused as exc:
@@ -50,7 +53,9 @@ def activate_command(
 
 @app.command("deactivate")
 def deactivate_command(
-    definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
+    definition_id: Annotated[
+        str, typer.Argument(metavar="ORCHESTRATION", help="Orchestration id.")
+    ],
     actor: ActorOption = None,
     db: DbOption = None,
 ) -> None:
@@ -74,24 +79,32 @@ def definitions_command(
             [
                 r["id"],
                 r["version"],
-                "active" if r["active"] else "",
+                "yes" if r["active"] else "no",
                 r["trigger_type"],
                 r["activated_at"],
             ]
             for r in rows
         ],
-        ["ORCHESTRATION", "V", "", "TRIGGER", "ACTIVATED"],
+        ["ORCHESTRATION", "VERSION", "ACTIVE", "TRIGGER", "ACTIVATED"],
     )
 
 
 @app.command("start")
 def start_command(
-    definition_id: Annotated[str, typer.Argument(help="Orchestration id.")],
+    definition_id: Annotated[
+        str, typer.Argument(metavar="ORCHESTRATION", help="Orchestration id.")
+    ],
     inputs: Annotated[
-        list[str] | None, typer.Option("--input", help="An input as key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--input",
+            metavar="NAME=VALUE",
+            help="An input as key=value (repeatable).",
+        ),
     ] = None,
     inputs_json: Annotated[
-        str | None, typer.Option("--inputs-json", help="All inputs as one JSON object.")
+        str | None,
+        typer.Option("--inputs-json", metavar="JSON", help="All inputs as one JSON object."),
     ] = None,
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
@@ -100,6 +113,7 @@ def start_command(
     """Start a run of the active version; prints the run id."""
     values = {**parse_json_object(inputs_json, "--inputs-json"), **parse_pairs(inputs, "--input")}
     engine = open_engine(db)
+    hint_when_unknown(engine, actor)
     run_id = engine.start(definition_id, values, actor=actor_name(actor))
     if output_format is OutputFormat.json:
         run = engine.run(run_id)
@@ -111,23 +125,31 @@ def start_command(
 @app.command("runs")
 def runs_command(
     status: Annotated[
-        str | None, typer.Option("--status", help="Only runs in this status.")
+        str | None,
+        typer.Option("--status", metavar="STATUS", help="Only runs in this status."),
     ] = None,
     stuck: Annotated[
         bool, typer.Option("--stuck", help="Only stuck runs (failed ones too), with reasons.")
     ] = False,
     orchestration: Annotated[
-        str | None, typer.Option("--orchestration", help="Only runs of this orchestration.")
+        str | None,
+        typer.Option(
+            "--orchestration", metavar="ORCHESTRATION", help="Only runs of this orchestration."
+        ),
     ] = None,
     version: Annotated[int | None, typer.Option("--version", help="Only this version.")] = None,
-    stage: Annotated[str | None, typer.Option("--stage", help="Only runs in this stage.")] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", metavar="STAGE", help="Only runs in this stage.")
+    ] = None,
     started_after: Annotated[
         str | None, typer.Option("--started-after", help="Started at or after this ISO time.")
     ] = None,
     started_before: Annotated[
         str | None, typer.Option("--started-before", help="Started before this ISO time.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="At most this many, newest first.")
+    ] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -165,12 +187,16 @@ def runs_command(
 
 @app.command("show")
 def show_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """A run: status, current stage, each step, open work items, variables."""
-    run = open_engine(db, create=False).run(run_id)
+    """A run: status, current stage, each step, what it waits for, variables."""
+    engine = open_engine(db, create=False)
+    run = engine.run(run_id)
+    run["waiting_for"] = [
+        {"step": w["step"], "event": w["event"], "key": w["key"]} for w in engine.waits(run_id)
+    ]
     if output_format is OutputFormat.json:
         print_json(run)
         return
@@ -188,7 +214,14 @@ def show_command(
     typer.echo("open work items:" if run["open_items"] else "open work items: none")
     for item in run["open_items"]:
         due = f"  due {item['due_at']}" if item["due_at"] else ""
-        typer.echo(f"  {item['id']}  {item['step']}  {item['assignee']}{due}")
+        typer.echo(f"  {item['id']}  {item['step']}  for {item['assignee']}{due}")
+    for wait in run["waiting_for"]:
+        key = f"with key {wait['key']!r}" if wait["key"] is not None else "with any key"
+        typer.echo(
+            f"waiting for event {wait['event']!r} {key} (step {wait['step']}):"
+            f" baton event send {wait['event']}"
+            + (f" --key {shlex.quote(wait['key'])}" if wait["key"] is not None else "")
+        )
     typer.echo("variables:")
     for name, value in sorted(run["variables"].items()):
         typer.echo(f"  {name} = {value!r}")
@@ -196,7 +229,7 @@ def show_command(
 
 @app.command("log")
 def log_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -215,7 +248,7 @@ def _operator(name: str, help_text: str) -> None:
     """Register `baton cancel|pause|resume RUN`."""
 
     def command(
-        run_id: Annotated[str, typer.Argument(help="Run id.")],
+        run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
         reason: ReasonOption = "",
         actor: ActorOption = None,
         db: DbOption = None,
@@ -241,8 +274,8 @@ _operator("resume", "Resume a paused run.")
 
 @app.command("retry")
 def retry_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
-    step_id: Annotated[str, typer.Argument(help="The failed background step.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    step_id: Annotated[str, typer.Argument(metavar="STEP", help="The failed background step.")],
     reason: ReasonOption = "",
     actor: ActorOption = None,
     db: DbOption = None,
@@ -255,10 +288,15 @@ def retry_command(
 
 @app.command("skip")
 def skip_command(
-    run_id: Annotated[str, typer.Argument(help="Run id.")],
-    step_id: Annotated[str, typer.Argument(help="The step to skip.")],
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    step_id: Annotated[str, typer.Argument(metavar="STEP", help="The step to skip.")],
     outputs: Annotated[
-        list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--output",
+            metavar="NAME=VALUE",
+            help="An output as key=value (repeatable).",
+        ),
     ] = None,
     reason: ReasonOption = "",
     actor: ActorOption = None,

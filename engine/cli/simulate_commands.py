@@ -25,19 +25,27 @@ from engine.simulation.report import format_report
 
 @app.command("simulate")
 def simulate_command(
-    file: Annotated[Path, typer.Argument(help="Definition file (.baton.json).")],
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="Definition file (.baton.json).")],
     scenario: Annotated[
         Path | None,
         typer.Option(
             "--scenario",
+            metavar="FILE",
             help="Scenario file (default: NAME.scenario.json beside the definition, if any).",
         ),
     ] = None,
     runs: Annotated[
-        int | None, typer.Option("--runs", min=0, help="Number of runs (overrides the scenario).")
+        int | None,
+        typer.Option(
+            "--runs",
+            metavar="N",
+            min=0,
+            help="Number of runs (overrides the scenario).",
+        ),
     ] = None,
     seed: Annotated[
-        int | None, typer.Option("--seed", help="Random seed (overrides the scenario).")
+        int | None,
+        typer.Option("--seed", metavar="N", help="Random seed (overrides the scenario)."),
     ] = None,
     init_scenario: Annotated[
         bool,

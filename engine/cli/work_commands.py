@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +19,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
-from engine.runtime import Engine
+from engine.runtime import Engine, queries
 
 work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
 app.add_typer(work_app, name="work")
@@ -28,20 +28,31 @@ app.add_typer(work_app, name="work")
 @work_app.command("list")
 def list_command(
     user: Annotated[
-        str | None, typer.Option("--as", help="Only items this user may complete.")
+        str | None,
+        typer.Option("--as", metavar="NAME", help="Only items this user may complete."),
     ] = None,
     assignee: Annotated[
-        str | None, typer.Option("--assignee", help="Only items of exactly this user:/group:.")
+        str | None,
+        typer.Option(
+            "--assignee", metavar="ASSIGNEE", help="Only items of exactly this user:/group:."
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, oldest first.")] = 100,
+    limit: Annotated[
+        int, typer.Option("--limit", metavar="N", help="At most this many, oldest first.")
+    ] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Open work items, oldest first (the first 100 unless --limit says otherwise)."""
-    items = open_engine(db, create=False).work_items(user, assignee=assignee, limit=limit + 1)
+    """Open work items, oldest first (the first 100 unless --limit says otherwise), with
+    what completing each one asks for (its declared outputs)."""
+    engine = open_engine(db, create=False)
+    items = engine.work_items(user, assignee=assignee, limit=limit + 1)
     if len(items) > limit:
         items = items[:limit]
         typer.echo(f"(more than {limit}; raise --limit or narrow with --assignee)", err=True)
+    asked = _declared_outputs(engine, items)
+    for item in items:
+        item["declared_outputs"] = asked[item["id"]]
     if output_format is OutputFormat.json:
         print_json(items)
         return
@@ -53,18 +64,43 @@ def list_command(
             i["assignee"],
             i["due_at"] or "-",
             "yes" if i["overdue"] else "",
+            " ".join(_output_hint(o) for o in i["declared_outputs"]) or "-",
         ]
         for i in items
     ]
-    print_table(rows, ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE"])
+    print_table(rows, ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE", "OUTPUTS"])
+
+
+def _declared_outputs(engine: Engine, items: list[dict[str, Any]]) -> dict[str, list[dict]]:
+    # The outputs an item asks for live in the definition version its run executes.
+    asked: dict[str, list[dict]] = {}
+    with engine.store.read() as conn:
+        for item in items:
+            orchestration, version = queries.run_version(conn, item["run"])
+            definition = engine.plan(orchestration, version, conn).definition
+            step = next((s for _stage, s in definition.steps() if s.id == item["step"]), None)
+            outputs = getattr(step, "outputs", None) or []
+            asked[item["id"]] = [o.model_dump() for o in outputs]
+    return asked
+
+
+def _output_hint(output: dict[str, Any]) -> str:
+    # How to pass it to `work complete`: name=a|b for choices, name=<type>, * when required.
+    value = "|".join(output["choices"]) if output.get("choices") else output.get("type", "text")
+    return f"{output['name']}={value}" + ("*" if output.get("required") else "")
 
 
 @work_app.command("complete")
 def complete_command(
-    item_id: Annotated[str, typer.Argument(help="Work item id.")],
+    item_id: Annotated[str, typer.Argument(metavar="ITEM", help="Work item id.")],
     user: ActorOption = None,
     outputs: Annotated[
-        list[str] | None, typer.Option("--output", help="An output as key=value (repeatable).")
+        list[str] | None,
+        typer.Option(
+            "--output",
+            metavar="NAME=VALUE",
+            help="An output as key=value (repeatable).",
+        ),
     ] = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
@@ -103,8 +139,10 @@ def _warn_if_unworkable(engine: Engine, to: str, force: bool) -> None:
 
 @work_app.command("reassign")
 def reassign_command(
-    item_id: Annotated[str, typer.Argument(help="Work item id.")],
-    to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
+    item_id: Annotated[str, typer.Argument(metavar="ITEM", help="Work item id.")],
+    to: Annotated[
+        str, typer.Option("--to", metavar="ASSIGNEE", help="user:NAME, group:NAME or queue:NAME")
+    ],
     reason: ReasonOption = "",
     force: ForceOption = False,
     actor: ActorOption = None,
@@ -119,8 +157,12 @@ def reassign_command(
 
 @work_app.command("reassign-all")
 def reassign_all_command(
-    source: Annotated[str, typer.Option("--from", help="user:NAME whose items move")],
-    to: Annotated[str, typer.Option("--to", help="user:NAME, group:NAME or queue:NAME")],
+    source: Annotated[
+        str, typer.Option("--from", metavar="ASSIGNEE", help="user:NAME whose items move")
+    ],
+    to: Annotated[
+        str, typer.Option("--to", metavar="ASSIGNEE", help="user:NAME, group:NAME or queue:NAME")
+    ],
     reason: ReasonOption = "",
     force: ForceOption = False,
     actor: ActorOption = None,

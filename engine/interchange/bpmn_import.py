@@ -164,13 +164,21 @@ def _read_nodes(
             if stage is None:
                 problems.append((_label(element), "a sub-process without Baton stage data"))
                 continue
+            if not isinstance(stage.get("id"), str):
+                problems.append((_label(element), "its Baton stage data has no id"))
+                continue
             stage = _named(stage, element)
             stage["steps"] = _read_steps(element, problems)
             ids[element.get("id", "")] = stage["id"]
             nodes.append(stage)
             continue
         node = read_extension(element, "node")
-        if tag in _NODE_TAGS and node is not None and node.get("type") == _NODE_TAGS[tag]:
+        if (
+            tag in _NODE_TAGS
+            and node is not None
+            and node.get("type") == _NODE_TAGS[tag]
+            and isinstance(node.get("id"), str)
+        ):
             ids[element.get("id", "")] = node["id"]
             nodes.append(_named(node, element))
         else:

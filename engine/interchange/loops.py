@@ -20,11 +20,14 @@ def guard_loops(nodes: list[dict[str, Any]], flows: list[dict[str, Any]], report
     stage is the loop's stage nearest to the start; a Salesforce export writes the loop
     back unchanged.
     """
-    stages = {n["id"]: n for n in nodes if n.get("type") == "stage"}
+    stages = {n["id"]: n for n in nodes if n.get("type") == "stage" and "id" in n}
     graph = nx.DiGraph()
-    graph.add_nodes_from(n["id"] for n in nodes)
-    graph.add_edges_from((f["from"], f["to"]) for f in flows)
-    start = next((n["id"] for n in nodes if n.get("type") == "start"), None)
+    graph.add_nodes_from(n["id"] for n in nodes if "id" in n)
+    # Malformed flows are left for the definition's own checks to report.
+    graph.add_edges_from(
+        (f.get("from"), f.get("to")) for f in flows if f.get("from") and f.get("to")
+    )
+    start = next((n.get("id") for n in nodes if n.get("type") == "start"), None)
     distance = nx.single_source_shortest_path_length(graph, start) if start else {}
     while True:
         unguarded = graph.subgraph(n for n in graph if not stages.get(n, {}).get("max_visits"))

@@ -18,6 +18,7 @@ report it.
 from __future__ import annotations
 
 import ast
+import math
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -79,7 +80,12 @@ def value_to_baton(kind: str, text: str, steps: set[str]) -> str:
     if kind in ("stringValue", "dateValue", "dateTimeValue"):
         return repr(text)
     if kind == "numberValue":
-        number = float(text)
+        try:
+            number = float(text) if len(text) <= 40 else math.nan
+        except ValueError:
+            number = math.nan
+        if not math.isfinite(number):
+            raise Untranslatable(f"{text[:20]!r} is not a number")
         return str(int(number)) if number.is_integer() else repr(number)
     if kind == "booleanValue":
         return "True" if text.strip().lower() == "true" else "False"

@@ -99,6 +99,16 @@ def import_salesforce_element(root: Element, *, source: str, api_name: str) -> I
     except InterchangeError as exc:
         exc.file = exc.file or source
         raise
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        # Only Baton's stored data is read without checking each key: it was written by
+        # Baton, so a value of the wrong shape means it was edited by hand.
+        raise InterchangeError(
+            f"the Baton metadata values in this flow are damaged ({type(exc).__name__}: "
+            f"{str(exc)[:60]})",
+            file=source,
+            hint="remove the processMetadataValues entries named Baton to import the flow "
+            "as Salesforce describes it, or export it from Baton again",
+        ) from None
     try:
         return ImportResult(from_dict(definition, source=source), report)
     except DefinitionLoadError as exc:
@@ -168,8 +178,10 @@ class FlowReader(StageReader):
             "version": original.get("version", 1),
             "description": text(self.root, "description", "") or "",
             **top,
-            "nodes": _ordered(nodes, original.get("node_order"), lambda n: n["id"]),
-            "flows": _ordered(flows, original.get("flow_order"), lambda f: [f["from"], f["to"]]),
+            "nodes": _ordered(nodes, original.get("node_order"), lambda n: n.get("id")),
+            "flows": _ordered(
+                flows, original.get("flow_order"), lambda f: [f.get("from"), f.get("to")]
+            ),
         }
 
     def plain_top(self, start: Element | None) -> dict[str, Any]:
@@ -191,7 +203,10 @@ class FlowReader(StageReader):
             key = "start" if element is start else text(element, "name", "") or ""
             x, y = text(element, "locationX"), text(element, "locationY")
             if x is not None or y is not None:
-                layout[key] = {"x": as_number(x), "y": as_number(y)}
+                layout[key] = {
+                    "x": as_number(x, key, "locationX"),
+                    "y": as_number(y, key, "locationY"),
+                }
         return {"trigger": trigger, "variables": variables, "layout": layout}
 
     # --- trigger and variables --------------------------------------------------------------
@@ -255,7 +270,7 @@ class FlowReader(StageReader):
             variable["default"] = (
                 raw.lower() == "true"
                 if kind == "booleanValue"
-                else as_number(raw)
+                else as_number(raw, name, "value")
                 if kind == "numberValue"
                 else raw
             )

@@ -8,6 +8,7 @@ was stored at export can drop what its plain reading produced.
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from engine.errors import InterchangeError
 from engine.interchange.report import Report, ReportItem
 from engine.interchange.safe_xml import local_name
 from engine.interchange.salesforce_conditions import (
@@ -42,9 +44,24 @@ def identifier(name: str) -> str:
     return cleaned if not cleaned[0].isdigit() else f"_{cleaned}"
 
 
-def as_number(raw: str | None) -> float | int:
-    """A metadata number (`500.0`) as an int when it is whole."""
-    value = float(raw or 0)
+def as_number(raw: str | None, element: str = "", field: str = "") -> float | int:
+    """A metadata number (`500.0`) as an int when it is whole.
+
+    Raises:
+        InterchangeError: the text is not a finite number of reasonable length.
+    """
+    text = (raw or "0").strip()
+    try:
+        value = float(text) if len(text) <= 40 else math.nan
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise InterchangeError(
+            f"{text[:20]!r} is not a number",
+            element=element or None,
+            field=field or None,
+            hint="fix the value in the flow file, or save the flow again in Salesforce",
+        )
     return int(value) if value.is_integer() else value
 
 

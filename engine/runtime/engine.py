@@ -16,12 +16,14 @@ from sqlalchemy.exc import DBAPIError
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import (
+    audit,
     delivery,
     operations,
     permissions,
     queries,
     timers,
     triggers,
+    webhooks,
     workitems,
 )
 from engine.runtime.clock import Clock, VirtualClock, WallClock
@@ -183,6 +185,7 @@ class Engine:
                 activated_at=unit.now,
             )
             conn.execute(delete(schedules).where(schedules.c.definition_id == stored.id))
+            audit.record_definition(conn, unit.now, actor, stored.id, version)
             if isinstance(trigger, ScheduleTrigger):
                 conn.execute(
                     schedules.insert().values(
@@ -199,6 +202,7 @@ class Engine:
             self._require(unit.conn, actor, "admin", "deactivate definitions")
             if not definition_store.deactivate(unit.conn, definition_id):
                 raise NotFound(f"no active orchestration {definition_id!r}")
+            audit.record_definition(unit.conn, unit.now, actor, definition_id, None)
             unit.conn.execute(delete(schedules).where(schedules.c.definition_id == definition_id))
 
     # --- runs --------------------------------------------------------------------------
@@ -263,7 +267,8 @@ class Engine:
         """Fire every timer and schedule due now, each in its own transaction; returns how many.
 
         Then the pending outbox is delivered (emails and assignment notices, see
-        `engine.runtime.delivery`), after every transaction of the pass has committed.
+        `engine.runtime.delivery`; webhooks, see `engine.runtime.webhooks`), after every
+        transaction of the pass has committed.
         """
         fired = 0
         while True:
@@ -272,6 +277,7 @@ class Engine:
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
                 delivery.deliver_pending(self)
+                webhooks.deliver_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
@@ -417,6 +423,7 @@ class Engine:
         """
         with self.store.transaction() as conn:
             self._require(conn, actor, "admin", "manage users")
+            before = directory.get_user(conn, name)
             directory.add_user(
                 conn,
                 name,
@@ -425,12 +432,17 @@ class Engine:
                 role="admin" if admin else role,
                 email=email,
             )
+            now = format_time(self.clock.now())
+            audit.record_user(conn, now, actor, before, directory.get_user(conn, name))
 
     def deactivate_user(self, name: str, actor: str | None = None) -> None:
         """Deactivate a user; their open items show up as stuck until reassigned."""
         with self.store.transaction() as conn:
             self._require(conn, actor, "admin", "manage users")
+            before = directory.get_user(conn, name)
             directory.set_active(conn, name, False)
+            now = format_time(self.clock.now())
+            audit.record_user(conn, now, actor, before, directory.get_user(conn, name))
 
     # --- reading -----------------------------------------------------------------------
 
@@ -521,6 +533,16 @@ class Engine:
             version = queries.run_version(conn, run_id)
             plan = self.plan(version[0], version[1], conn)
         return replay(plan, [e for e in events if upto is None or e["seq"] <= upto])
+
+    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name), with keys."""
+        with self.store.read() as conn:
+            return queries.list_waits(conn, run_id, event)
+
+    def runs_of_record(self, object_name: str, record_id: str) -> list[dict[str, Any]]:
+        """The runs a record started (its triggers), oldest first."""
+        with self.store.read() as conn:
+            return queries.runs_of_record(conn, object_name, record_id)
 
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first (a lean call for scripts)."""

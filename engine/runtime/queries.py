@@ -284,6 +284,31 @@ def run_version(conn: Connection, run_id: str) -> tuple[str, int]:
     return row.definition_id, row.definition_version
 
 
+def list_waits(
+    conn: Connection, run_id: str | None = None, event: str | None = None
+) -> list[dict[str, Any]]:
+    """Wait steps holding for an event: run, step, event name and key (None: any key)."""
+    query = select(waits).order_by(waits.c.run_id, waits.c.step_id)
+    if run_id is not None:
+        query = query.where(waits.c.run_id == run_id)
+    if event is not None:
+        query = query.where(waits.c.event == event)
+    return [
+        {"run": r.run_id, "step": r.step_id, "event": r.event, "key": r.key}
+        for r in conn.execute(query)
+    ]
+
+
+def runs_of_record(conn: Connection, object_name: str, record_id: str) -> list[dict[str, Any]]:
+    """Summaries of the runs a record started, oldest first."""
+    query = (
+        select(*_RUN_COLUMNS)
+        .where(runs.c.record_object == object_name, runs.c.record_id == record_id)
+        .order_by(runs.c.started_at, runs.c.id)
+    )
+    return [_run_summary(r) for r in conn.execute(query)]
+
+
 def open_waits(conn: Connection) -> list[dict[str, Any]]:
     """Every event subscription of a waiting step: run, step, event name and key."""
     rows = conn.execute(

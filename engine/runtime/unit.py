@@ -34,6 +34,7 @@ from engine.runtime.state import RunState
 from engine.runtime.turn import ActionOutcome, Moves
 from engine.store import format_time
 from engine.store import records as record_store
+from engine.store import webhooks as webhook_rows
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
@@ -201,6 +202,10 @@ class Unit:
     def flush(self) -> None:
         """Write every touched run, its changed rows and the new events."""
         writes.flush(self.conn, self.runs.values(), self.events, self.notices)
+        if any(e["type"] in webhook_rows.TRIGGERS for e in self.events):
+            # Webhook deliveries are queued with the events (an outbox, engine.runtime.webhooks).
+            versions = {i: (r.definition_id, r.definition_version) for i, r in self.runs.items()}
+            webhook_rows.enqueue_for_events(self.conn, self.events, versions, self.now)
         self.engine.store.announce(self.conn, self.runs)
 
 

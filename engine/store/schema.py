@@ -17,9 +17,10 @@ from sqlalchemy import (
     Table,
     Text,
     false,
+    true,
 )
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -254,3 +255,60 @@ outbox = Table(
     Column("claimed_until", String(32)),
 )
 Index("ix_outbox_pending", outbox.c.sent_at)
+
+# Outgoing webhooks per orchestration (engine.runtime.webhooks). The secret signs each body
+# (HMAC-SHA256), so it is kept as is, unlike API tokens; only admins read this table's use.
+webhooks = Table(
+    "webhooks",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("orchestration", String(200), nullable=False),
+    Column("url", Text, nullable=False),
+    Column("secret", String(100), nullable=False),
+    # Comma-separated: run.completed, run.failed, item.created
+    Column("events", String(200), nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("created_by", String(200)),
+    Column("active", Boolean, nullable=False, default=True, server_default=true()),
+)
+Index("ix_webhooks_orchestration", webhooks.c.orchestration)
+
+# One row per message to a webhook: written in the transaction that appends the run event
+# (an outbox), delivered after commit by `Engine.tick` with the outbox protocol of
+# engine.store.outbox (claim, then sent or failed with a growing pause).
+webhook_deliveries = Table(
+    "webhook_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # webhook id : run id : event seq -- one delivery per event however often it is queued
+    Column("key", String(300), nullable=False, unique=True),
+    Column("webhook_id", String(32), nullable=False),
+    Column("run_id", String(40)),
+    Column("event", String(40), nullable=False),
+    # The JSON body exactly as signed and sent.
+    Column("body", Text, nullable=False),
+    Column("created_at", String(32), nullable=False),
+    Column("sent_at", String(32)),
+    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+    Column("next_try_at", String(32)),
+    Column("last_error", Text),
+    Column("failed", Boolean, nullable=False, default=False, server_default=false()),
+    Column("claimed_until", String(32)),
+)
+Index("ix_webhook_deliveries_pending", webhook_deliveries.c.sent_at)
+
+# Admin actions outside runs (activations, users and roles, tokens, webhooks): who did what
+# when. Runs keep their own log in `events`; this is the catalogue's (`baton audit`).
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("time", String(32), nullable=False),
+    Column("actor", String(200)),
+    # e.g. definition.activated, user.added, user.role_changed, token.created
+    Column("action", String(40), nullable=False),
+    # What it was done to: an orchestration id, a user name, a token or webhook id.
+    Column("subject", String(300), nullable=False),
+    Column("details", JSON),
+)
+Index("ix_audit_log_time", audit_log.c.time)

@@ -1,33 +1,39 @@
 """Rules on the node graph as a whole: `unreachable`, `dead-end` and `unguarded-cycle`.
 
-The graph is a networkx DiGraph: nodes are the start, stages, decisions and ends; edges are
-flows between known nodes. Flows leaving an end node are left out, because a run is complete
-when it reaches an end and never follows them.
+The graph (an adjacency mapping, see `digraph`) has the start, stages, decisions and ends as
+nodes in document order; edges are flows between known nodes. Flows leaving an end node are
+left out, because a run is complete when it reaches an end and never follows them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
-import networkx as nx
-
 from engine.definition import EndNode, StageNode, StartNode
 from engine.validation.context import Index, error, quote_list
 from engine.validation.diagnostics import Diagnostic
+from engine.validation.digraph import (
+    Graph,
+    digraph,
+    reachable_from,
+    reversed_graph,
+    strong_components,
+    subgraph,
+)
 
 
-def node_graph(index: Index) -> nx.DiGraph:
-    """The DiGraph of nodes (by id) and the flows a run can follow."""
-    graph = nx.DiGraph()
-    graph.add_nodes_from(index.nodes)
-    graph.add_edges_from(
-        (flow.source, flow.target)
-        for flow in index.definition.flows
-        if flow.source in index.nodes
-        and flow.target in index.nodes
-        and not isinstance(index.nodes[flow.source], EndNode)
+def node_graph(index: Index) -> dict[str, list[str]]:
+    """The graph of nodes (by id) and the flows a run can follow."""
+    return digraph(
+        index.nodes,
+        (
+            (flow.source, flow.target)
+            for flow in index.definition.flows
+            if flow.source in index.nodes
+            and flow.target in index.nodes
+            and not isinstance(index.nodes[flow.source], EndNode)
+        ),
     )
-    return graph
 
 
 def check_graph(index: Index) -> Iterator[Diagnostic]:
@@ -38,12 +44,12 @@ def check_graph(index: Index) -> Iterator[Diagnostic]:
     yield from _check_cycles(index, graph)
 
 
-def _check_reachable(index: Index, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+def _check_reachable(index: Index, graph: Graph) -> Iterator[Diagnostic]:
     """Yield `unreachable` diagnostics; return the reachable ids (all of them without a start)."""
     start = next((n for n in index.definition.nodes if isinstance(n, StartNode)), None)
     if start is None:
         return set(graph)  # start-flow reports the missing start; nothing more to say here
-    reachable = nx.descendants(graph, start.id) | {start.id}
+    reachable = reachable_from(graph, [start.id])
     for node_id in index.nodes:
         node = index.nodes[node_id]
         if node_id in reachable or isinstance(node, StartNode):
@@ -58,7 +64,7 @@ def _check_reachable(index: Index, graph: nx.DiGraph) -> Iterator[Diagnostic]:
     return reachable
 
 
-def _check_dead_ends(index: Index, graph: nx.DiGraph, reachable: set[str]) -> Iterator[Diagnostic]:
+def _check_dead_ends(index: Index, graph: Graph, reachable: set[str]) -> Iterator[Diagnostic]:
     ends = [node_id for node_id, node in index.nodes.items() if isinstance(node, EndNode)]
     if not ends:
         yield error(
@@ -69,9 +75,7 @@ def _check_dead_ends(index: Index, graph: nx.DiGraph, reachable: set[str]) -> It
             "and connect the last stage to it",
         )
         return
-    alive = set(ends)
-    for end in ends:
-        alive |= nx.ancestors(graph, end)
+    alive = reachable_from(reversed_graph(graph), ends)
     dead = [n for n in index.nodes if n in reachable and n not in alive]
     if not dead:
         return
@@ -79,13 +83,13 @@ def _check_dead_ends(index: Index, graph: nx.DiGraph, reachable: set[str]) -> It
     # where runs get stuck; fixing those fixes every node upstream of them. A lone node with
     # no outgoing flow at all is already reported by start-flow, stage-flow or
     # decision-default (or unknown-reference), which say what to connect.
-    dead_graph = graph.subgraph(dead)
-    condensed = nx.condensation(dead_graph)
-    for component_id in condensed.nodes:
-        if condensed.out_degree(component_id):
-            continue
-        members = _in_document_order(index, condensed.nodes[component_id]["members"])
-        if len(members) == 1 and not graph.out_degree(members[0]):
+    dead_graph = subgraph(graph, set(dead))
+    for component in strong_components(dead_graph):
+        inside = set(component)
+        if any(t not in inside for member in component for t in dead_graph[member]):
+            continue  # runs can leave it for another dead component further on
+        members = _in_document_order(index, component)
+        if len(members) == 1 and not graph[members[0]]:
             continue
         how = (
             "its only flow leads back to itself"
@@ -101,17 +105,16 @@ def _check_dead_ends(index: Index, graph: nx.DiGraph, reachable: set[str]) -> It
         )
 
 
-def _check_cycles(index: Index, graph: nx.DiGraph) -> Iterator[Diagnostic]:
+def _check_cycles(index: Index, graph: Graph) -> Iterator[Diagnostic]:
     # Every loop is guarded iff removing the stages with max_visits leaves no loop at all.
     guarded = [
         n for n, node in index.nodes.items() if isinstance(node, StageNode) and node.max_visits
     ]
-    unguarded = graph.copy()
-    unguarded.remove_nodes_from(guarded)
-    for component in nx.strongly_connected_components(unguarded):
+    unguarded = subgraph(graph, set(graph) - set(guarded))
+    for component in strong_components(unguarded):
         if len(component) == 1:
             (only,) = component
-            if not unguarded.has_edge(only, only):
+            if only not in unguarded[only]:
                 continue
         members = _in_document_order(index, component)
         stages = [m for m in members if isinstance(index.nodes[m], StageNode)]

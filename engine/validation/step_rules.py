@@ -2,7 +2,7 @@
 `step-after-outside-stage`, `step-cycle`), `empty-stage`, `missing-assignee`,
 `unknown-reference` on `escalate_to`, `unknown-action` and `wait-invalid`.
 
-The `after` links of one stage form a networkx DiGraph (edge: awaited step -> waiting step);
+The `after` links of one stage form a directed graph (edge: awaited step -> waiting step);
 a strongly connected component of more than one step is a set of steps that wait on each
 other and so would never start.
 """
@@ -12,12 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import networkx as nx
-
 from engine.actions.registry import action_names, is_known_action
 from engine.definition import AnyStep, BackgroundStep, InteractiveStep, StageNode, WaitStep
 from engine.validation.context import Index, did_you_mean, error, quote_list, warning
 from engine.validation.diagnostics import Diagnostic
+from engine.validation.digraph import digraph, strong_components
 
 ASSIGNEE = re.compile(r"(user|group|queue):[^\s:]+\Z")
 """`user:NAME`, `group:NAME` or `queue:NAME`; NAME has no spaces or colons."""
@@ -64,12 +63,13 @@ def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
                 yield _foreign_after(index, stage, step, awaited)
     if not backward:
         return  # every link waits for an earlier step in document order: no loop possible
-    graph = nx.DiGraph(links)
+    graph = digraph((), links)
     order = [step.id for step in stage.steps]
-    for component in nx.strongly_connected_components(graph):
+    for component in strong_components(graph):
         if len(component) < 2:
             continue
-        members = [s for s in order if s in component]
+        inside = set(component)
+        members = [s for s in order if s in inside]
         yield error(
             "step-cycle",
             members[0],

@@ -52,6 +52,17 @@ def test_dropping_each_palette_entry_on_empty_canvas_creates_it(window, entry):
     assert_undo_redo(window, before)
 
 
+def test_a_wait_step_dropped_on_empty_canvas_makes_a_numbered_stage(window):
+    # Given the two-stage sample; when a wait step is dropped on empty canvas
+    drop_palette(window, "wait", EMPTY_SPOT)
+
+    # Then its new stage is "Stage 3" (not "Wait for event"), with an id made from that name
+    (step_id,) = window.selection.keys()
+    stage = window.document.stage_of(step_id)
+    assert (stage.name, stage.id) == ("Stage 3", "stage_3")
+    assert window.document.element(step_id).name == "Wait for event"
+
+
 @pytest.mark.parametrize("kind", ["interactive", "background", "wait"])
 def test_dropping_a_step_on_a_stage_inserts_it_where_it_was_dropped(window, kind):
     before = text_of(window.document)
@@ -307,7 +318,7 @@ def test_dragging_a_node_to_the_edge_scrolls_the_view_along(window, qtbot):
     edge = QPoint(viewport.width() - 3, grab.y())
     QTest.mouseMove(viewport, edge)
     qtbot.waitUntil(
-        lambda: window.view.visible_scene_rect().center().x() > before.x() + 50, timeout=5000
+        lambda: window.view.visible_scene_rect().center().x() > before.x() + 50, timeout=10_000
     )
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, edge)
     assert window.undo_stack.count() == 1  # the node came along: one move

@@ -35,17 +35,17 @@ def test_activate_puts_the_definition_on_the_engine_and_shows_its_runs(qtbot, tm
     window.live.activate_action.trigger()
 
     # then the engine (the same database the CLI uses) has it, and the Runs dock is shown
-    qtbot.waitUntil(lambda: window.live.runs is not None, timeout=3000)
+    qtbot.waitUntil(lambda: window.live.runs is not None, timeout=10_000)
     engine = Engine(os.environ["BATON_DB"])
     qtbot.waitUntil(
-        lambda: any(d["id"] == "deal_desk_approval" for d in engine.definitions()), timeout=3000
+        lambda: any(d["id"] == "deal_desk_approval" for d in engine.definitions()), timeout=10_000
     )
     assert window.live.docks["runs"].isVisible()
 
     # and a run started elsewhere (here: another engine on the file) appears in the panel
     engine.start("deal_desk_approval", {"deal_name": "Acme", "amount": 1000,
                                         "owner_email": "o@example.com"})
-    qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=10_000)
     engine.close()
 
 
@@ -84,19 +84,19 @@ def test_opening_another_file_empties_the_history_of_the_previous_files_run(qtbo
     # Given the deal desk's run shown in the History dock
     window = open_example(qtbot, tmp_path, "deal_desk_approval")
     window.live.activate_action.trigger()
-    qtbot.waitUntil(lambda: window.live.runs is not None, timeout=3000)
+    qtbot.waitUntil(lambda: window.live.runs is not None, timeout=10_000)
     engine = Engine(os.environ["BATON_DB"])
     qtbot.waitUntil(
-        lambda: any(d["id"] == "deal_desk_approval" for d in engine.definitions()), timeout=3000
+        lambda: any(d["id"] == "deal_desk_approval" for d in engine.definitions()), timeout=10_000
     )
     run_id = engine.start(
         "deal_desk_approval", {"deal_name": "Acme", "amount": 1000, "owner_email": "o@x.com"}
     )
     engine.close()
-    qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=10_000)
     window.live.runs.select_run(run_id)
     history = window.live.history
-    qtbot.waitUntil(lambda: history.model.rowCount() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: history.model.rowCount() > 0, timeout=10_000)
 
     # When another orchestration is opened
     assert window.files.open_file(EXAMPLES / "customer_onboarding.baton.json")

@@ -64,7 +64,7 @@ def test_an_edit_that_breaks_the_definition_shows_up_in_problems_counts_and_badg
     window.undo_stack.push(UpdateStepCommand(window.document, "laptop", {"assignee": None}))
 
     # then live validation reports it everywhere the admin looks
-    qtbot.waitUntil(lambda: window.panels.problems.counts() == (1, 0), timeout=3000)
+    qtbot.waitUntil(lambda: window.panels.problems.counts() == (1, 0), timeout=10_000)
     [problem] = window.panels.problems.diagnostics()
     assert (problem.code, problem.element) == ("missing-assignee", "laptop")
     assert "1 error" in window.windowTitle()
@@ -75,7 +75,7 @@ def test_an_edit_that_breaks_the_definition_shows_up_in_problems_counts_and_badg
 
     # and undo clears it again
     window.undo_stack.undo()
-    qtbot.waitUntil(lambda: window.panels.problems.counts() == (0, 0), timeout=3000)
+    qtbot.waitUntil(lambda: window.panels.problems.counts() == (0, 0), timeout=10_000)
 
 
 def test_saving_commits_a_name_still_being_typed(qtbot, tmp_path):

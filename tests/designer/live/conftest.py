@@ -54,6 +54,6 @@ def engine(db_url, clock, onboarding) -> Iterator[Engine]:
 @pytest.fixture
 def bridge(engine, db_url, clock, qtbot) -> Iterator[EngineBridge]:
     live = EngineBridge(db_url, clock=clock, poll_ms=100)
-    qtbot.waitUntil(live.is_ready, timeout=3000)
+    qtbot.waitUntil(live.is_ready, timeout=10_000)
     yield live
     live.close()

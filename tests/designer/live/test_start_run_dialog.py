@@ -45,7 +45,7 @@ def test_start_creates_the_run_and_returns_its_id(qtbot, bridge, engine, onboard
     qtbot.keyClicks(dialog.form.editor("email"), "ann@example.com")
     dialog.form.editor("needs_laptop").setChecked(False)
 
-    with qtbot.waitSignal(dialog.accepted, timeout=3000):
+    with qtbot.waitSignal(dialog.accepted, timeout=10_000):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
 
     run = engine.run(dialog.run_id)
@@ -57,13 +57,13 @@ def test_start_creates_the_run_and_returns_its_id(qtbot, bridge, engine, onboard
 def test_an_engine_refusal_is_shown_in_the_dialog(qtbot, bridge, engine, onboarding):
     engine.deactivate("employee_onboarding")
     dialog = _dialog(qtbot, bridge, onboarding)
-    qtbot.waitUntil(lambda: "is not active" in dialog.banner.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "is not active" in dialog.banner.text(), timeout=10_000)
     qtbot.keyClicks(dialog.form.editor("employee"), "Ann Lee")
     qtbot.keyClicks(dialog.form.editor("email"), "ann@example.com")
 
     qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
 
-    qtbot.waitUntil(lambda: "no active orchestration" in dialog.banner.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "no active orchestration" in dialog.banner.text(), timeout=10_000)
     assert dialog.start_button.isEnabled() and dialog.run_id is None
     assert engine.runs() == []
 
@@ -73,4 +73,4 @@ def test_the_dialog_names_the_version_that_will_run(qtbot, bridge, engine, onboa
 
     dialog = _dialog(qtbot, bridge, onboarding)
 
-    qtbot.waitUntil(lambda: "the active version, v2" in dialog.about.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "the active version, v2" in dialog.about.text(), timeout=10_000)

@@ -81,7 +81,7 @@ def test_the_panel_paints_the_heatmap_and_lists_stuck_runs_with_their_reason(
     qtbot.addWidget(panel)
 
     panel.show_button.setChecked(True)
-    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=10_000)
 
     look = panel.heatmap.look_of("badge")
     assert look.tag == "Bottleneck"
@@ -97,9 +97,9 @@ def test_showing_a_run_hides_the_heatmap(qtbot, engine, bridge, canvas, three_ru
     panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding", monitor)
     qtbot.addWidget(panel)
     panel.show_button.setChecked(True)
-    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=10_000)
 
-    with qtbot.waitSignal(monitor.shown, timeout=2000):
+    with qtbot.waitSignal(monitor.shown, timeout=10_000):
         monitor.show_run(three_runs[0])
 
     assert not panel.heatmap.active
@@ -123,9 +123,9 @@ def test_switching_orchestration_drops_the_old_heatmap(qtbot, engine, bridge, ca
     panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding")
     qtbot.addWidget(panel)
     panel.show_button.setChecked(True)
-    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=10_000)
 
-    with qtbot.waitSignal(panel.refreshed, timeout=2000):
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
         panel.set_orchestration("deal_desk_approval")
 
     assert panel.aggregate.runs == 0

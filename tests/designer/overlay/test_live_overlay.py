@@ -39,8 +39,8 @@ def _color(monitor: RunMonitor, key) -> str | None:
 
 
 def _select(qtbot, runs_panel: RunsPanel, monitor: RunMonitor, run_id: str) -> None:
-    qtbot.waitUntil(lambda: runs_panel.model.row_of(run_id) >= 0, timeout=2000)
-    with qtbot.waitSignal(monitor.shown, timeout=2000):
+    qtbot.waitUntil(lambda: runs_panel.model.row_of(run_id) >= 0, timeout=10_000)
+    with qtbot.waitSignal(monitor.shown, timeout=10_000):
         runs_panel.select_run(run_id)
 
 
@@ -67,7 +67,9 @@ def test_overlay_follows_work_completed_in_this_window_and_by_a_second_engine(
     # given the designer's own engine (the bridge) completes HR's contract check
     contract = item_of(engine, run_id, "contract")
     bridge.submit(lambda e: e.complete_item(contract, "alice", CONTRACT_OK))
-    qtbot.waitUntil(lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=1000)
+    qtbot.waitUntil(
+        lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=10_000
+    )
     assert _color(monitor, "payroll") == STATUS_COLORS["completed"]
     assert _color(monitor, "badge") == STATUS_COLORS["waiting"]
 
@@ -76,9 +78,9 @@ def test_overlay_follows_work_completed_in_this_window_and_by_a_second_engine(
     engine.send_event("badge_printed", "Ann Lee")
 
     # then the diagram follows within a second: IT equipment is now the current stage
-    qtbot.waitUntil(lambda: _color(monitor, "badge") == STATUS_COLORS["completed"], timeout=1000)
+    qtbot.waitUntil(lambda: _color(monitor, "badge") == STATUS_COLORS["completed"], timeout=10_000)
     qtbot.waitUntil(
-        lambda: monitor.overlay.look_of("equipment").tag == "Current stage", timeout=1000
+        lambda: monitor.overlay.look_of("equipment").tag == "Current stage", timeout=10_000
     )
     assert _color(monitor, "laptop") == STATUS_COLORS["waiting"]
     assert _color(monitor, ("contract_ok", "laptop_needed")) == STATUS_COLORS["completed"]
@@ -87,7 +89,7 @@ def test_overlay_follows_work_completed_in_this_window_and_by_a_second_engine(
 
     engine.complete_item(item_of(engine, run_id, "laptop"), "bob", {"asset_tag": "LT-7"})
     engine.complete_item(item_of(engine, run_id, "accounts"), "dan", {})
-    qtbot.waitUntil(lambda: _color(monitor, "plan") == STATUS_COLORS["waiting"], timeout=1000)
+    qtbot.waitUntil(lambda: _color(monitor, "plan") == STATUS_COLORS["waiting"], timeout=10_000)
     assert monitor.overlay.look_of("equipment").color == STATUS_COLORS["completed"]
 
 
@@ -101,7 +103,9 @@ def test_an_update_repaints_only_what_changed_and_never_rebuilds_the_scene(
     repaints = monitor.overlay.layer.repaints
 
     engine.complete_item(item_of(engine, run_id, "contract"), "alice", CONTRACT_OK)
-    qtbot.waitUntil(lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=1000)
+    qtbot.waitUntil(
+        lambda: _color(monitor, "contract") == STATUS_COLORS["completed"], timeout=10_000
+    )
 
     assert canvas.scene.card_item("contract") is card
     assert items_before <= set(canvas.scene.items())
@@ -118,7 +122,7 @@ def test_double_clicking_a_waiting_step_asks_for_its_work_item(
     canvas.view.centerOn(card)
     point = canvas.view.mapFromScene(card.mapToScene(card.boundingRect().center()))
 
-    with qtbot.waitSignal(monitor.work_item_requested, timeout=1000) as asked:
+    with qtbot.waitSignal(monitor.work_item_requested, timeout=10_000) as asked:
         qtbot.mouseDClick(canvas.view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(point))
 
     assert asked.args == [item_of(engine, run_id, "contract")]

@@ -32,10 +32,12 @@ def test_watching_a_run_makes_no_undo_entry_and_leaves_the_file_clean(
     monitor = RunMonitor(window.scene, bridge)
     run_id = start_onboarding(engine)
 
-    with qtbot.waitSignal(monitor.shown, timeout=2000):
+    with qtbot.waitSignal(monitor.shown, timeout=10_000):
         monitor.show_run(run_id)
     engine.complete_item(item_of(engine, run_id, "contract"), "alice", CONTRACT_OK)
-    qtbot.waitUntil(lambda: monitor.overlay.look_of("payroll").status == "completed", timeout=1000)
+    qtbot.waitUntil(
+        lambda: monitor.overlay.look_of("payroll").status == "completed", timeout=10_000
+    )
     monitor.clear()
 
     assert window.undo_stack.count() == 0

@@ -33,7 +33,7 @@ def test_picture_of_a_run_midway_through_onboarding(qtbot, engine, clock, bridge
     clock.advance(timedelta(hours=29, minutes=10))
     monitor = RunMonitor(canvas.scene, bridge)
 
-    with qtbot.waitSignal(monitor.shown, timeout=2000):
+    with qtbot.waitSignal(monitor.shown, timeout=10_000):
         monitor.show_run(run_id)
     canvas.view.fit()
 
@@ -63,7 +63,7 @@ def test_picture_of_the_heatmap_of_a_week_of_runs(qtbot, engine, clock, bridge, 
     board.show()
 
     panel.show_button.setChecked(True)
-    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=2000)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=10_000)
     canvas.view.fit()
 
     assert panel.heatmap.look_of("accounts").tag == "Bottleneck"

@@ -25,9 +25,9 @@ def monitor(canvas, bridge, history) -> RunMonitor:
 
 
 def _watch(qtbot, monitor: RunMonitor, history: RunHistoryPanel, run_id: str) -> None:
-    with qtbot.waitSignal(monitor.shown, timeout=2000):
+    with qtbot.waitSignal(monitor.shown, timeout=10_000):
         monitor.show_run(run_id)
-    with qtbot.waitSignal(history.moment_changed, timeout=2000):
+    with qtbot.waitSignal(history.moment_changed, timeout=10_000):
         history.set_run(run_id)
 
 
@@ -45,13 +45,13 @@ def test_each_past_moment_shows_exactly_what_the_overlay_showed_then(
     def step(action) -> None:
         clock.advance(timedelta(hours=3))
         action()
-        qtbot.waitUntil(_caught_up(engine, monitor, run_id), timeout=1000)
+        qtbot.waitUntil(_caught_up(engine, monitor, run_id), timeout=10_000)
         seen.append((monitor.last_seq, dict(monitor.overlay.layer.looks)))
 
     step(lambda: engine.complete_item(item_of(engine, run_id, "contract"), "alice", CONTRACT_OK))
     step(lambda: engine.send_event("badge_printed", "Ann Lee"))
     step(lambda: engine.complete_item(item_of(engine, run_id, "laptop"), "bob", {"asset_tag": "7"}))
-    qtbot.waitUntil(lambda: history.slider.maximum() == len(engine.log(run_id)), timeout=1000)
+    qtbot.waitUntil(lambda: history.slider.maximum() == len(engine.log(run_id)), timeout=10_000)
 
     for seq, looks_then in seen:
         with qtbot.waitSignal(history.moment_changed):
@@ -68,12 +68,12 @@ def test_a_pinned_moment_stays_put_while_the_run_moves_on(
     _watch(qtbot, monitor, history, run_id)
     first = monitor.last_seq
     engine.complete_item(item_of(engine, run_id, "contract"), "alice", CONTRACT_OK)
-    qtbot.waitUntil(_caught_up(engine, monitor, run_id), timeout=1000)
-    qtbot.waitUntil(lambda: history.slider.maximum() == len(engine.log(run_id)), timeout=1000)
+    qtbot.waitUntil(_caught_up(engine, monitor, run_id), timeout=10_000)
+    qtbot.waitUntil(lambda: history.slider.maximum() == len(engine.log(run_id)), timeout=10_000)
 
     history.select_moment(first)
     engine.send_event("badge_printed", "Ann Lee")
-    qtbot.waitUntil(_caught_up(engine, monitor, run_id), timeout=1000)
+    qtbot.waitUntil(_caught_up(engine, monitor, run_id), timeout=10_000)
 
     assert monitor.pinned == first
     assert monitor.overlay.look_of("contract").color == STATUS_COLORS["waiting"]

@@ -47,7 +47,7 @@ def test_double_click_emits_the_element_id(qtbot, panel):
 
     where = row_rect(panel, row).center()
 
-    with qtbot.waitSignal(panel.element_activated, timeout=1000) as signal:
+    with qtbot.waitSignal(panel.element_activated, timeout=10_000) as signal:
         # QTest needs the first click of a double click sent on its own.
         qtbot.mouseClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=where)
         qtbot.mouseDClick(panel.view.viewport(), Qt.MouseButton.LeftButton, pos=where)

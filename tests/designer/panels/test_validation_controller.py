@@ -39,7 +39,7 @@ def test_a_burst_of_edits_is_validated_once(qtbot, document, pool):
     validator = CountingValidator()
     controller = ValidationController(document, validator=validator, delay_ms=50, pool=pool)
 
-    with qtbot.waitSignal(controller.diagnostics_changed, timeout=2000) as signal:
+    with qtbot.waitSignal(controller.diagnostics_changed, timeout=10_000) as signal:
         for n in range(10):
             document.set_properties({"name": f"Hiring {n}"})
 
@@ -74,7 +74,7 @@ def test_a_stale_result_never_replaces_a_newer_one(qtbot, document, pool):
     )
     document.set_properties({"name": "First"})
     qtbot.waitUntil(first_started.is_set)  # its worker now blocks until released
-    with qtbot.waitSignal(controller.diagnostics_changed, timeout=2000):
+    with qtbot.waitSignal(controller.diagnostics_changed, timeout=10_000):
         document.set_properties({"name": "Second"})
 
     release_first.set()
@@ -114,7 +114,7 @@ def _real_rules_present() -> bool:
 def test_real_validator_reports_a_missing_assignee(qtbot, document):
     controller = ValidationController(document, delay_ms=10)
 
-    with qtbot.waitSignal(controller.diagnostics_changed, timeout=3000):
+    with qtbot.waitSignal(controller.diagnostics_changed, timeout=10_000):
         document.update_step("contract", {"assignee": None})
 
     codes = {(d.code, d.element) for d in controller.diagnostics()}
@@ -133,7 +133,7 @@ def test_controller_on_a_big_diagram_delivers_off_the_ui_thread(qtbot, pool):
     document = Document(big_definition(200, 10))
     controller = ValidationController(document, validator=record_thread, delay_ms=10, pool=pool)
 
-    with qtbot.waitSignal(controller.diagnostics_changed, timeout=5000) as signal:
+    with qtbot.waitSignal(controller.diagnostics_changed, timeout=10_000) as signal:
         pass
 
     assert signal.args[0][0].message == "2000"

@@ -107,3 +107,39 @@ def test_an_assignee_may_not_reassign_work_403(served):
     refused = served.as_("ann").post(f"/v1/work/{item['id']}/reassign", json={"to": "user:ann"})
 
     assert refused.status_code == 403
+
+
+def test_bulk_cancel_over_http_is_a_dry_run_until_told_otherwise(served):
+    runs = {_start(served, "badge", {"employee": "bulk-http"})["id"] for _ in range(2)}
+    olivia = served.as_("olivia")
+    body = {"filter": {"orchestration": "badge", "status": "waiting"}, "reason": "test"}
+
+    dry = olivia.post("/v1/bulk/cancel", json=body)
+    done = olivia.post("/v1/bulk/cancel", json={**body, "dry_run": False})
+
+    assert dry.status_code == 200 and dry.json()["dry_run"] is True
+    assert runs <= set(dry.json()["matched"]) and dry.json()["done"] == []
+    assert runs <= set(done.json()["done"])
+    assert {olivia.get(f"/v1/runs/{r}").json()["status"] for r in runs} == {"canceled"}
+
+
+def test_bulk_cancel_by_an_assignee_is_403(served):
+    refused = served.as_("ann").post(
+        "/v1/bulk/cancel", json={"reason": "x", "dry_run": False, "filter": {"status": "waiting"}}
+    )
+
+    assert refused.status_code == 403
+
+
+def test_reassigning_to_someone_who_cannot_work_it_is_409_unless_forced(served):
+    run_id = _start(served)["id"]
+    (item,) = served.as_("olivia").get(f"/v1/runs/{run_id}").json()["open_items"]
+    olivia = served.as_("olivia")
+
+    refused = olivia.post(f"/v1/work/{item['id']}/reassign", json={"to": "user:nobody"})
+    forced = olivia.post(
+        f"/v1/work/{item['id']}/reassign", json={"to": "user:nobody", "force": True}
+    )
+
+    assert refused.status_code == 409 and "nobody" in refused.json()["message"]
+    assert forced.status_code == 200

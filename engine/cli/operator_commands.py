@@ -1,0 +1,138 @@
+"""`baton bulk cancel|retry` (every run a filter matches, after a dry run) and `baton audit`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from engine.cli.app import app
+from engine.cli.common import (
+    ActorOption,
+    DbOption,
+    FormatOption,
+    OutputFormat,
+    actor_name,
+    open_engine,
+    print_json,
+    print_table,
+)
+from engine.runtime.bulk import BulkResult, RunFilter, bulk_cancel, bulk_retry
+
+bulk_app = typer.Typer(
+    help="Cancel or retry every run a filter matches (a dry run unless --yes).",
+    no_args_is_help=True,
+)
+app.add_typer(bulk_app, name="bulk")
+
+OrchestrationOption = Annotated[
+    str | None, typer.Option("--orchestration", help="Only runs of this orchestration.")
+]
+VersionOption = Annotated[int | None, typer.Option("--version", help="Only this version.")]
+StatusOption = Annotated[str | None, typer.Option("--status", help="Only runs in this status.")]
+StageOption = Annotated[str | None, typer.Option("--stage", help="Only runs in this stage.")]
+StuckOption = Annotated[
+    str | None,
+    typer.Option("--stuck-reason", help="Only stuck runs whose reason contains this text."),
+]
+ReasonOption = Annotated[str, typer.Option("--reason", help="Why (logged on every run).")]
+YesOption = Annotated[bool, typer.Option("--yes", help="Act; without it, only list the runs.")]
+
+
+def _report(result: BulkResult, verb: str, output_format: OutputFormat) -> None:
+    if output_format is OutputFormat.json:
+        print_json(result.to_json())
+        return
+    if result.dry_run:
+        typer.echo(f"would {verb} {len(result.matched)} run(s); repeat with --yes to do it")
+        for run_id in result.matched:
+            typer.echo(f"  {run_id}")
+        return
+    typer.echo(f"{verb}: {len(result.done)} of {len(result.matched)} run(s)")
+    for run_id, message in result.refused:
+        typer.echo(f"  not {run_id}: {message}")
+
+
+@bulk_app.command("cancel")
+def cancel_command(
+    reason: ReasonOption,
+    orchestration: OrchestrationOption = None,
+    version: VersionOption = None,
+    status: StatusOption = None,
+    stage: StageOption = None,
+    stuck_reason: StuckOption = None,
+    yes: YesOption = False,
+    actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Cancel every matching running, waiting, paused or failed run (operators)."""
+    run_filter = RunFilter(orchestration, version, status, stage, stuck_reason)
+    result = bulk_cancel(open_engine(db), run_filter, reason, actor_name(actor), not yes)
+    _report(result, "cancel", output_format)
+
+
+@bulk_app.command("retry")
+def retry_command(
+    reason: ReasonOption,
+    orchestration: OrchestrationOption = None,
+    version: VersionOption = None,
+    stage: StageOption = None,
+    stuck_reason: StuckOption = None,
+    yes: YesOption = False,
+    actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Retry the failed steps of every matching failed run (operators)."""
+    run_filter = RunFilter(orchestration, version, "failed", stage, stuck_reason)
+    result = bulk_retry(open_engine(db), run_filter, reason, actor_name(actor), not yes)
+    _report(result, "retry", output_format)
+
+
+@app.command("audit")
+def audit_command(
+    action: Annotated[
+        str | None, typer.Option("--action", help="One action, or a prefix such as user.")
+    ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Only what this user did.")] = None,
+    subject: Annotated[
+        str | None, typer.Option("--subject", help="Only about this orchestration/user/id.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 50,
+    before: Annotated[
+        int | None, typer.Option("--before", help="Only entries older than this entry number.")
+    ] = None,
+    actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Admin actions outside runs: activations, users and roles, tokens, webhooks (admins)."""
+    from engine.runtime.audit import entries
+
+    rows = entries(
+        open_engine(db),
+        actor_name(actor),
+        action=action,
+        by=by,
+        subject=subject,
+        before=before,
+        limit=limit,
+    )
+    if output_format is OutputFormat.json:
+        print_json(rows)
+        return
+    print_table(
+        [
+            [
+                r["id"],
+                r["time"],
+                r["actor"] or "-",
+                r["action"],
+                r["subject"],
+                " ".join(f"{k}={v}" for k, v in sorted((r["details"] or {}).items())),
+            ]
+            for r in rows
+        ],
+        ["#", "TIME", "BY", "ACTION", "SUBJECT", "DETAILS"],
+    )

@@ -1,0 +1,237 @@
+"""Outgoing webhooks: an orchestration's runs tell other systems when they complete or fail
+and when a work item is created.
+
+* Queued with the run: the transaction that appends `run_completed`, `run_failed` or
+  `item_created` also writes one `webhook_deliveries` row per subscribed webhook
+  (`Unit.flush` -> `engine.store.webhooks.enqueue_for_events`). A call that rolls back
+  queues nothing; no network I/O ever happens inside a run's transaction (DESIGN rule 10).
+* Delivered after commit by `deliver_pending`, which every `Engine.tick` runs (so `baton
+  worker`): each row is claimed with the outbox protocol of `engine.store.outbox`, POSTed
+  outside any transaction, then marked sent (any 2xx) or failed and tried again after 1, 2,
+  4... minutes on the engine clock, given up after `MAX_ATTEMPTS` (logged to
+  `baton.webhooks`). At-least-once: `Baton-Delivery` names the delivery so receivers can drop
+  repeats. A receiver that times out ends its webhook's share of the pass.
+* Signed: `Baton-Signature: t=UNIX,v1=HEX` where HEX is HMAC-SHA256 of `"{t}." + body` with
+  the webhook's secret; receivers recompute it and reject old `t` (replays).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import secrets
+import socket
+import urllib.error
+import urllib.request
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from engine.errors import InvalidInput, NotFound
+from engine.runtime import permissions
+from engine.store import audit as audit_rows
+from engine.store import format_time
+from engine.store import outbox as outbox_store
+from engine.store import webhooks as webhook_rows
+from engine.store.schema import webhook_deliveries
+
+if TYPE_CHECKING:
+    from engine.runtime.engine import Engine
+
+log = logging.getLogger("baton.webhooks")
+
+MAX_ATTEMPTS = outbox_store.MAX_ATTEMPTS
+TIMEOUT = 10.0
+"""Seconds to connect and to wait for an answer."""
+
+
+def add_webhook(
+    engine: Engine,
+    orchestration: str,
+    url: str,
+    events: list[str] | None = None,
+    actor: str | None = None,
+) -> tuple[str, str]:
+    """Register a webhook for one orchestration (admins only when roles are enforced).
+
+    Args:
+        events: some of `run.completed`, `run.failed`, `item.created` (default: all).
+
+    Returns:
+        (webhook id, signing secret); the secret is shown to the admin once.
+
+    Raises:
+        InvalidInput: not an http(s) URL, or an unknown event.
+        NotFound: no orchestration with that id was ever activated.
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InvalidInput(f"{url!r} is not an http or https URL", field="url")
+    chosen = list(events or webhook_rows.EVENTS)
+    unknown = [e for e in chosen if e not in webhook_rows.EVENTS]
+    if unknown:
+        raise InvalidInput(
+            f"unknown webhook event {unknown[0]!r}",
+            field="events",
+            hint="use " + ", ".join(webhook_rows.EVENTS),
+        )
+    if not any(d["id"] == orchestration for d in engine.definitions()):
+        raise NotFound(
+            f"no orchestration {orchestration!r}", hint="activate it first (`baton activate`)"
+        )
+    webhook_id, secret = secrets.token_hex(6), "whsec_" + secrets.token_urlsafe(32)
+    with engine.store.transaction() as conn:
+        if engine.enforce_roles:
+            permissions.require(conn, actor, "admin", "manage webhooks")
+        now = format_time(engine.clock.now())
+        webhook_rows.insert(
+            conn,
+            webhook_id=webhook_id,
+            orchestration=orchestration,
+            url=url,
+            secret=secret,
+            events=chosen,
+            created_at=now,
+            created_by=actor,
+        )
+        audit_rows.record(
+            conn,
+            time=now,
+            actor=actor,
+            action="webhook.added",
+            subject=webhook_id,
+            details={"orchestration": orchestration, "url": url, "events": chosen},
+        )
+    permissions.audit.info("webhook %s for %s added by %s", webhook_id, orchestration, actor)
+    return webhook_id, secret
+
+
+def list_webhooks(engine: Engine, actor: str | None = None) -> list[dict[str, Any]]:
+    """Every webhook with its delivery counts, never its secret (admins only when roles are
+    enforced: the URLs may be private)."""
+    with engine.store.read() as conn:
+        if engine.enforce_roles:
+            permissions.require(conn, actor, "admin", "list webhooks")
+        return webhook_rows.list_all(conn)
+
+
+def remove_webhook(engine: Engine, webhook_id: str, actor: str | None = None) -> None:
+    """Stop a webhook: nothing new is queued for it (admins only when roles are enforced).
+
+    Raises:
+        NotFound: no active webhook with that id.
+    """
+    with engine.store.transaction() as conn:
+        if engine.enforce_roles:
+            permissions.require(conn, actor, "admin", "manage webhooks")
+        if not webhook_rows.deactivate(conn, webhook_id):
+            raise NotFound(f"no active webhook {webhook_id!r}", hint="see `baton webhooks list`")
+        audit_rows.record(
+            conn,
+            time=format_time(engine.clock.now()),
+            actor=actor,
+            action="webhook.removed",
+            subject=webhook_id,
+        )
+    permissions.audit.info("webhook %s removed by %s", webhook_id, actor)
+
+
+def deliveries(engine: Engine, webhook_id: str | None = None) -> list[dict[str, Any]]:
+    """Delivery rows, oldest first: sent, pending (with the next try) or failed."""
+    with engine.store.read() as conn:
+        return webhook_rows.deliveries(conn, webhook_id)
+
+
+def signature(secret: str, timestamp: int, body: bytes) -> str:
+    """The `Baton-Signature` header value for a body sent at `timestamp` (Unix seconds)."""
+    digest = hmac.new(secret.encode(), f"{timestamp}.".encode() + body, hashlib.sha256)
+    return f"t={timestamp},v1={digest.hexdigest()}"
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    # A redirect would turn the POST into a GET without the body: count it as a failure.
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
+def _post(url: str, secret: str, row: Any, timestamp: int, timeout: float) -> int:
+    body = row.body.encode()
+    request = urllib.request.Request(
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": "application/json",
+            "User-Agent": "Baton-Webhooks",
+            "Baton-Event": row.event,
+            "Baton-Delivery": row.key,
+            "Baton-Signature": signature(secret, timestamp, body),
+        },
+    )
+    with _OPENER.open(request, timeout=timeout) as response:
+        return response.status
+
+
+def _timed_out(exc: BaseException) -> bool:
+    reason = getattr(exc, "reason", exc)
+    return isinstance(reason, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
+
+
+def deliver_pending(engine: Engine, limit: int = 100, timeout: float = TIMEOUT) -> int:
+    """POST every due delivery, each claimed first and recorded after; returns how many
+    were delivered. Never raises for a receiver's failure (it is recorded and retried)."""
+    moment = engine.clock.now()
+    with engine.store.read() as conn:
+        ids = outbox_store.due(conn, webhook_deliveries, format_time(moment), limit)
+    delivered = 0
+    silent: set[str] = set()
+    for row_id in ids:
+        with engine.store.transaction() as conn:
+            row = outbox_store.claim(conn, webhook_deliveries, row_id, engine.clock.now())
+            if row is None:
+                continue
+            if row.webhook_id in silent:
+                outbox_store.release(conn, webhook_deliveries, row_id)
+                continue
+            found = webhook_rows.target(conn, row.webhook_id)
+        try:
+            if found is None:
+                raise NotFound(f"webhook {row.webhook_id} no longer exists")
+            status = _post(found.url, found.secret, row, int(moment.timestamp()), timeout)
+            if not 200 <= status < 300:
+                raise RuntimeError(f"the receiver answered {status}")
+        except Exception as exc:  # any failure of the receiver: recorded, never raised
+            _record_failure(engine, row, exc)
+            if _timed_out(exc):
+                silent.add(row.webhook_id)
+            continue
+        with engine.store.transaction() as conn:
+            outbox_store.mark_sent(
+                conn, webhook_deliveries, row_id, format_time(engine.clock.now())
+            )
+        delivered += 1
+    return delivered
+
+
+def _record_failure(engine: Engine, row: Any, exc: BaseException) -> None:
+    if isinstance(exc, urllib.error.HTTPError):
+        error = f"the receiver answered {exc.code}"
+    else:
+        error = f"{type(exc).__name__}: {exc}"
+    with engine.store.transaction() as conn:
+        attempts, retry_at = outbox_store.mark_failed(
+            conn, webhook_deliveries, row.id, engine.clock.now(), error
+        )
+    if retry_at is None:
+        log.error("webhook delivery %s failed %d times, giving up: %s", row.key, attempts, error)
+    else:
+        log.warning(
+            "webhook delivery %s failed (attempt %d), retrying at %s: %s",
+            row.key,
+            attempts,
+            retry_at,
+            error,
+        )

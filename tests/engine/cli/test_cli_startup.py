@@ -1,0 +1,83 @@
+"""`baton` imports only what the asked-for command needs, so it starts quickly.
+
+Each start-up is checked in a fresh interpreter: which modules got imported is the fact the
+speed follows from (benchmarks/cli_startup.py prints the wall times).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from engine.cli.app import COMMAND_MODULES, app, register_commands
+
+REPO = Path(__file__).resolve().parents[3]
+EXAMPLE = str(REPO / "resources/examples/employee_onboarding.baton.json")
+HEAVY = ("sqlalchemy", "networkx", "engine.runtime", "engine.store", "designer")
+
+
+def _modules_after(*args: str) -> tuple[int, str, set[str]]:
+    """Run `baton ARGS` in a fresh interpreter; its exit code, stdout and imported modules."""
+    code = (
+        "import json, sys\n"
+        "from engine.cli import main\n"
+        f"code = main({list(args)!r})\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+        "sys.exit(code)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
+    *printed, modules = done.stdout.strip().splitlines()
+    return done.returncode, "\n".join(printed), set(json.loads(modules))
+
+
+def _loaded(modules: set[str], package: str) -> bool:
+    return any(m == package or m.startswith(package + ".") for m in modules)
+
+
+def test_version_imports_no_command_and_no_database_layer():
+    code, out, modules = _modules_after("--version")
+
+    assert code == 0
+    assert out.startswith("baton ")
+    assert not any(m.startswith("engine.cli.") and m != "engine.cli.app" for m in modules)
+    assert not any(_loaded(modules, heavy) for heavy in (*HEAVY, "pydantic"))
+
+
+def test_validate_imports_its_own_command_only_and_no_database_layer():
+    code, out, modules = _modules_after("validate", EXAMPLE)
+
+    assert code == 0
+    assert out.endswith(": ok")
+    assert "engine.cli.definition_commands" in modules
+    assert "engine.cli.run_commands" not in modules
+    assert not any(_loaded(modules, heavy) for heavy in HEAVY)
+
+
+def test_help_still_lists_every_command_including_plugins():
+    code, out, _ = _modules_after("--help")
+
+    assert code == 0
+    for name in [*COMMAND_MODULES, "designer", "selftest"]:
+        assert f" {name} " in out or f" {name}\n" in out, name
+
+
+def test_the_lazy_table_names_exactly_the_commands_each_module_registers():
+    register_commands(None)
+
+    registered: dict[str, str] = {}
+    for command in app.registered_commands:
+        registered[command.name] = command.callback.__module__
+    for group in app.registered_groups:
+        (first, *_) = group.typer_instance.registered_commands
+        registered[group.name] = first.callback.__module__
+    ours = {
+        name: module.removeprefix("engine.cli.")
+        for name, module in registered.items()
+        if module.startswith("engine.cli.")
+    }
+
+    assert ours == COMMAND_MODULES
