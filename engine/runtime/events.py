@@ -100,9 +100,9 @@ class Payload:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Payload:
-        """A payload from its stored object (unknown keys ignored)."""
-        names = cls._NAMES
-        return cls(**{k: v for k, v in data.items() if k in names})
+        """A payload from its stored object (unknown keys ignored, missing ones None:
+        a log written by hand or by another version still folds)."""
+        return cls(**{k: data.get(k) for k in cls._NAMES if k in data or k not in cls._OPTIONAL})
 
 
 def _register(cls: type[P]) -> type[P]:

@@ -105,7 +105,7 @@ def _ended(state: RunState, step_id: str) -> dict[str, Any]:
 def _run_started(state: RunState, event: Event, data: ev.RunStarted) -> None:
     state.status = "waiting"
     state.started_at = event.time
-    state.variables = dict(data.variables)
+    state.variables = dict(data.variables or {})
     state.chain = list(data.chain or [])
     if data.record:
         state.record_object, state.record_id = data.record
