@@ -174,16 +174,17 @@ def test_acting_under_an_unknown_login_name_hints_how_to_add_yourself(
     assert later.code == 0 and later.err == ""
 
 
-def test_the_readme_export_then_import_sequence_works_in_one_folder(
+def test_the_documented_export_then_import_sequence_works_in_one_folder(
     baton, tmp_path, monkeypatch
 ):
-    # given the README's commands, typed in a folder holding onboarding.baton.json
+    # given the interchange guide's commands, typed in a folder holding onboarding.baton.json
     monkeypatch.chdir(tmp_path)
     shutil.copy(EXAMPLES / "employee_onboarding.baton.json", "onboarding.baton.json")
-    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text(encoding="utf-8")
+    guide = Path(__file__).resolve().parents[3] / "docs" / "user" / "interchange.md"
+    text = guide.read_text(encoding="utf-8")
     typed = ("baton export onboarding.baton.json --to bpmn -o", "baton import onboarding.bpmn")
     commands = [
-        next(line.split("#")[0].split()[1:] for line in readme.splitlines() if line.startswith(t))
+        next(line.split("#")[0].split()[1:] for line in text.splitlines() if line.startswith(t))
         for t in typed
     ]
 
