@@ -235,6 +235,22 @@ api_tokens = Table(
 )
 Index("ix_api_tokens_user", api_tokens.c.user_name)
 
+
+def _delivery_columns() -> list[Column]:
+    """The columns of a table delivered after commit with the outbox protocol of
+    engine.store.outbox (claim, then sent, or retried with a growing pause, then failed).
+    Fresh objects each call: a Column belongs to one table."""
+    return [
+        Column("created_at", String(32), nullable=False),
+        Column("sent_at", String(32)),
+        Column("attempts", Integer, nullable=False, default=0, server_default="0"),
+        Column("next_try_at", String(32)),
+        Column("last_error", Text),
+        Column("failed", Boolean, nullable=False, default=False, server_default=false()),
+        Column("claimed_until", String(32)),
+    ]
+
+
 # Messages that actions send (`send_email`): written with the run's transaction, delivered
 # after it commits (an `.eml` file at once, SMTP by the worker), retried like notices.
 outbox = Table(
@@ -246,13 +262,7 @@ outbox = Table(
     Column("run_id", String(40)),
     # JSON: to, cc, sender, subject, body
     Column("message", Text, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("sent_at", String(32)),
-    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
-    Column("next_try_at", String(32)),
-    Column("last_error", Text),
-    Column("failed", Boolean, nullable=False, default=False, server_default=false()),
-    Column("claimed_until", String(32)),
+    *_delivery_columns(),
 )
 Index("ix_outbox_pending", outbox.c.sent_at)
 
@@ -287,13 +297,7 @@ webhook_deliveries = Table(
     Column("event", String(40), nullable=False),
     # The JSON body exactly as signed and sent.
     Column("body", Text, nullable=False),
-    Column("created_at", String(32), nullable=False),
-    Column("sent_at", String(32)),
-    Column("attempts", Integer, nullable=False, default=0, server_default="0"),
-    Column("next_try_at", String(32)),
-    Column("last_error", Text),
-    Column("failed", Boolean, nullable=False, default=False, server_default=false()),
-    Column("claimed_until", String(32)),
+    *_delivery_columns(),
 )
 Index("ix_webhook_deliveries_pending", webhook_deliveries.c.sent_at)
 
