@@ -530,9 +530,12 @@ class Engine:
         same fold (`engine.runtime.fold.apply`) that keeps the live state."""
         with self.store.read() as conn:
             events = queries.run_events(conn, run_id)
-            version = queries.run_version(conn, run_id)
-            plan = self.plan(version[0], version[1], conn)
-        return replay(plan, [e for e in events if upto is None or e["seq"] <= upto])
+            definition_id, version = queries.run_version(conn, run_id)
+            return replay(
+                self.plan(definition_id, version, conn),
+                [e for e in events if upto is None or e["seq"] <= upto],
+                lambda number: self.plan(definition_id, number, conn),
+            )
 
     def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
         """Wait steps holding for an event (of one run, or for one event name), with keys."""
