@@ -95,7 +95,16 @@ class Engine:
             found = self._plans[key] = Plan.build(
                 loads_definition(body, source=f"{definition_id} v{version}")
             )
+            found.versions = lambda number: self._other_version(definition_id, number)
         return found
+
+    def _other_version(self, definition_id: str, version: int) -> Plan:
+        # For a replay that crosses versions after the caller's connection closed.
+        found = self._plans.get((definition_id, version))
+        if found is not None:
+            return found
+        with self.store.read() as conn:
+            return self.plan(definition_id, version, conn)
 
     @contextmanager
     def unit(self, actor: str | None = None) -> Iterator[Unit]:

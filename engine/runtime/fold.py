@@ -42,9 +42,10 @@ def fold(
     Events of types this version does not know are passed over.
 
     Args:
-        plans: other versions of the same orchestration by number; given, the fold follows
-            the run across versions (it started on one, `run_migrated` moved it to another).
-            Without it every event is read against `plan`.
+        plans: other versions of the same orchestration by number (default: the plan's
+            own `versions`); with it the fold follows the run across versions (it started
+            on one, `run_migrated` moved it to another). Without either, every event is
+            read against `plan`.
     """
     state = RunState(
         id=run_id,
@@ -54,12 +55,13 @@ def fold(
         started_at="",
         plan=plan,
     )
+    resolve = plans or plan.versions
     for entry in log:
         event = Event.from_log(entry)
         if event is not None:
             apply(state, event)
-            if plans is not None and state.definition_version != state.plan.version:  # type: ignore[union-attr]
-                state.plan = plans(state.definition_version)
+            if resolve is not None and state.definition_version != state.plan.version:  # type: ignore[union-attr]
+                state.plan = resolve(state.definition_version)
     return state
 
 

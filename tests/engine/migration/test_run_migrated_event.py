@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from engine.runtime import events as ev
 from engine.runtime.interpreter import progress
+from engine.runtime.replay import replay
 from tests.engine.runtime.builders import interactive, orchestration, stage, wait
 from tests.engine.runtime.test_replay import _tables
 
@@ -79,3 +80,18 @@ def test_a_migrated_run_replays_across_both_versions(engine):
     assert engine.run(run_id)["status"] == "completed"
     assert engine.replay(run_id) == _tables(engine, run_id)
     assert [e["type"] for e in engine.log(run_id)].count("run_migrated") == 1
+
+
+def test_a_history_view_replays_a_migrated_run_from_its_current_plan_alone(engine):
+    # given a migrated run, and the plan of the version it is on now (what a view holds)
+    run_id = _run_of_version_1(engine)
+    _emit_migration(engine, run_id)
+    with engine.store.read() as conn:
+        current = engine.plan("move", 2, conn)
+    log = engine.log(run_id)
+    # when its log is replayed with that plan alone, then the early part is read against
+    # version 1 (no step of version 1 is unknown) and the end matches the tables
+    migrated_at = next(e["seq"] for e in log if e["type"] == "run_migrated")
+    before = replay(current, [e for e in log if e["seq"] < migrated_at])
+    assert set(before["steps"]) == {"a", "b"}
+    assert replay(current, log) == _tables(engine, run_id)
