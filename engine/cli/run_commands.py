@@ -14,6 +14,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    QuietOption,
     ReasonOption,
     actor_name,
     hint_when_unknown,
@@ -150,6 +151,7 @@ def runs_command(
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", help="At most this many, newest first.")
     ] = 100,
+    quiet: QuietOption = False,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -165,18 +167,20 @@ def runs_command(
         limit=limit + 1,
     )
     more, found = len(found) > limit, found[:limit]
-    if output_format is OutputFormat.json:
+    if output_format is OutputFormat.json and not quiet:
         print_json(found)
         return
-    rows = [
-        [r["id"], r["orchestration"], r["version"], r["status"], r["stage"] or "-", r["started_at"]]
-        for r in found
-    ]
-    print_table(rows, ["RUN", "ORCHESTRATION", "V", "STATUS", "STAGE", "STARTED"])
-    if stuck:
+    if quiet:
         for r in found:
-            for reason in r["reasons"]:
-                typer.echo(f"{r['id']}: {reason}")
+            typer.echo(r["id"])
+    else:
+        columns = ("id", "orchestration", "version", "status", "stage", "started_at")
+        rows = [[r[c] if r[c] is not None else "-" for c in columns] for r in found]
+        print_table(rows, ["RUN", "ORCHESTRATION", "V", "STATUS", "STAGE", "STARTED"])
+        if stuck:
+            for r in found:
+                for reason in r["reasons"]:
+                    typer.echo(f"{r['id']}: {reason}")
     if more:
         typer.echo(
             f"(more than {limit}; narrow the filters, raise --limit, or pass "
