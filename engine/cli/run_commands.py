@@ -143,10 +143,12 @@ def runs_command(
         str | None, typer.Option("--stage", metavar="STAGE", help="Only runs in this stage.")
     ] = None,
     started_after: Annotated[
-        str | None, typer.Option("--started-after", help="Started at or after this ISO time.")
+        str | None,
+        typer.Option("--started-after", metavar="TIME", help="Started at or after this ISO time."),
     ] = None,
     started_before: Annotated[
-        str | None, typer.Option("--started-before", help="Started before this ISO time.")
+        str | None,
+        typer.Option("--started-before", metavar="TIME", help="Started before this ISO time."),
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", help="At most this many, newest first.")
