@@ -188,15 +188,13 @@ def _missing_outputs(
         after.pop(sid, None)
     later = _reachable(target, [f.target for f in target.outgoing.get(origin, [])])
     will_run = {s.id for node in later for s in target.stage_steps.get(node, [])}
-    pending = set()
     if origin not in later:
         # Finished steps of the stage the run is in do not run again (no loop back to it).
-        pending = {
+        will_run |= {
             s.id
             for s in target.stage_steps.get(origin, [])
             if s.id not in after or after[s.id]["status"] not in STEP_FINISHED
         }
-        will_run |= pending
     nodes = later if origin in later else [origin, *later]
     problems: list[str] = []
     for element, step_id, text in _expressions(target, nodes):

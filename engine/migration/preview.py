@@ -180,12 +180,12 @@ def _read_holdings(
         old = next((o for o, n in renamed.items() if n == sid), sid)
         if old not in waits_before:
             plan.waits_created.append({"step": sid, "event": wait["event"]})
-    moved_keys = set()
+    accounted = set()
     for key, timer in timers_before.items():
         new = renamed.get(timer["step"], timer["step"])
         new_key = f"{timer['kind']}:{new}"
         if new_key in run.timers and new != timer["step"]:
-            moved_keys.add(new_key)
+            accounted.add(new_key)
             plan.timers_moved.append(
                 {
                     "from": timer["step"],
@@ -199,9 +199,9 @@ def _read_holdings(
                 {"step": timer["step"], "kind": timer["kind"], "due_at": timer["due_at"]}
             )
         else:
-            moved_keys.add(key)
+            accounted.add(key)
     for key, timer in run.timers.items():
-        if key not in moved_keys:
+        if key not in accounted:
             plan.timers_created.append(
                 {"step": timer["step"], "kind": timer["kind"], "due_at": timer["due_at"]}
             )
