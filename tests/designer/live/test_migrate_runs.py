@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from designer.live.migrate_dialog import COLUMNS, MigrateRunsDialog
+from designer.runs.formatting import describe_event
 from engine.definition import from_dict
 
 ONBOARDING = Path(__file__).parents[3] / "resources/examples/employee_onboarding.baton.json"
@@ -100,6 +101,8 @@ def test_the_plan_shows_each_run_beside_both_diagrams_and_apply_moves_them(
         "root",
         "security training is mandatory",
     )
+    # and the run's history tells the move in words
+    assert describe_event(event) == ("Run migrated", "v1 → v2: security training is mandatory")
 
 
 def test_a_run_that_cannot_move_says_why_and_stays(qtbot, bridge, engine, two_runs_on_version_1):

@@ -202,3 +202,22 @@ def test_mapping_an_element_that_does_not_exist_is_a_usage_error(engine):
         plan_migration(engine, Selection("p", 1, 2, mapping={"a": "zz"}))
     with pytest.raises(NotFound, match="no version 3"):
         plan_migration(engine, Selection("p", 1, 3))
+
+
+def test_apply_moves_only_the_chosen_runs_or_those_in_a_stage(engine):
+    # given three runs of version 1, one of them moved on to stage `t`
+    v1 = orchestration("p", stage("s", interactive("a")), stage("t", interactive("b")))
+    v2 = orchestration("p", stage("s", interactive("a")), stage("t", interactive("b", due="P1D")))
+    first, second, third = _on_version_1(engine, v1, v2, runs=3)
+    engine.complete_item(engine.run(third)["open_items"][0]["id"], "alice")
+    # when only the runs in stage `t` are moved, then only the third is on version 2
+    in_t = apply_migration(engine, Selection("p", 1, 2, stage="t"), "t changed", "root")
+    assert in_t.moved == [third]
+    # when one run is named, then only it moves
+    named = apply_migration(engine, Selection("p", 1, 2, runs=(first,)), "named", "root")
+    assert named.moved == [first]
+    assert [engine.run(r)["version"] for r in (first, second, third)] == [2, 1, 2]
+    # and naming a run that is not an open run of version 1 is refused before anything moves
+    with pytest.raises(NotFound, match=f"run {third} is not an open run of p version 1"):
+        apply_migration(engine, Selection("p", 1, 2, runs=(third, second)), "again", "root")
+    assert engine.run(second)["version"] == 1
