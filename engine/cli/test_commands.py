@@ -15,8 +15,11 @@ from typing import Annotated
 import typer
 
 from engine.cli.app import app
+from engine.cli.common import DbOption, open_engine
 from engine.errors import UsageError
 from engine.proctest import find_tests, run_file, tests_json_schema
+from engine.proctest.files import add_scenario, scenario_json
+from engine.proctest.recording import record_scenario
 from engine.proctest.report import progress_line, summary, write_junit_xml
 
 
@@ -51,11 +54,36 @@ def test_command(
     schema: Annotated[
         bool, typer.Option("--schema", help="Print the JSON Schema of tests files, then stop.")
     ] = False,
+    record: Annotated[
+        str | None,
+        typer.Option(
+            "--record",
+            metavar="RUN_ID",
+            help="Turn a run's history (from --db) into a scenario: print it, or add it to "
+            "the tests file given with --into.",
+        ),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option(
+            "--into", metavar="FILE", help="With --record: add the scenario to this tests file."
+        ),
+    ] = None,
+    name: Annotated[
+        str | None,
+        typer.Option("--name", metavar="TEXT", help="With --record: the scenario's name."),
+    ] = None,
+    db: DbOption = None,
 ) -> None:
     """Run process tests (scenarios beside definitions) on a virtual clock; show coverage."""
     if schema:
         typer.echo(json.dumps(tests_json_schema(), indent=2))
         return
+    if record is not None:
+        _record(record, db, name, into)
+        return
+    if into is not None or name is not None:
+        raise UsageError("--into and --name go with --record RUN_ID")
     began = time.perf_counter()
     files, untested = find_tests(paths or [Path(".")])
     if not files:
@@ -83,3 +111,16 @@ def test_command(
             err=True,
         )
     raise typer.Exit(1 if failed or short else 0)
+
+
+def _record(run_id: str, db: str | None, name: str | None, into: Path | None) -> None:
+    engine = open_engine(db, create=False)
+    try:
+        definition_id, scenario = record_scenario(engine, run_id, name)
+    finally:
+        engine.close()
+    if into is None:
+        typer.echo(json.dumps(scenario_json(scenario), indent=2, ensure_ascii=False))
+        return
+    add_scenario(into, definition_id, scenario)
+    typer.echo(f"added scenario {scenario.name!r} to {into}")

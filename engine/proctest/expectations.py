@@ -7,12 +7,16 @@ line naming the field, what was expected and what happened.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from sqlalchemy import select
+
 from engine.proctest.format import EmailSpec, EscalationSpec, Expectations, ItemSpec
-from engine.proctest.sandbox import SandboxEngine
+from engine.runtime import Engine
 from engine.runtime.events import EventType
+from engine.store.schema import outbox
 
 
 @dataclass
@@ -33,7 +37,16 @@ class Observed:
     escalated: list[dict[str, Any]] = field(default_factory=list)
 
 
-def observe(engine: SandboxEngine, run_ids: list[str]) -> Observed:
+def emails_of(engine: Engine, run_id: str) -> list[dict[str, Any]]:
+    """The emails a run's actions sent (rows of the outbox: to, subject, body), oldest first."""
+    with engine.store.read() as conn:
+        rows = conn.execute(
+            select(outbox.c.message).where(outbox.c.run_id == run_id).order_by(outbox.c.id)
+        ).all()
+    return [json.loads(row.message) for row in rows]
+
+
+def observe(engine: Engine, run_ids: list[str]) -> Observed:
     """Read the first run back from the engine (an empty observation when none started)."""
     if not run_ids:
         return Observed(runs=0)
@@ -46,7 +59,7 @@ def observe(engine: SandboxEngine, run_ids: list[str]) -> Observed:
         steps={s["id"]: s["status"] for s in detail["steps"]},
         variables=dict(detail["variables"]),
         open_items=[{"step": i["step"], "assignee": i["assignee"]} for i in detail["open_items"]],
-        emails=engine.emails(run_id),
+        emails=emails_of(engine, run_id),
     )
     for entry in engine.log(run_id):
         kind, data = entry["type"], entry["payload"]

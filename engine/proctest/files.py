@@ -157,3 +157,28 @@ def dumps_tests(tests: TestFile) -> str:
 def save_tests(tests: TestFile, path: str | Path) -> None:
     """Write a tests file atomically (temp file, fsync, rename)."""
     write_atomic(Path(path), dumps_tests(tests))
+
+
+def add_scenario(path: Path, definition_id: str, scenario: TestScenario) -> None:
+    """Add a scenario to a tests file (created when missing); the file is rewritten whole.
+
+    Raises:
+        TestFileError: the file is for another orchestration, or has a scenario of that name.
+    """
+    if path.exists():
+        tests = load_tests(path)
+        if tests.definition != definition_id:
+            raise TestFileError(
+                f"these tests are for {tests.definition!r}, the run is of {definition_id!r}",
+                file=str(path),
+            )
+        if any(s.name == scenario.name for s in tests.scenarios):
+            raise TestFileError(
+                f"it already has a scenario named {scenario.name!r}",
+                file=str(path),
+                hint="choose another with --name",
+            )
+        tests = tests.model_copy(update={"scenarios": [*tests.scenarios, scenario]})
+    else:
+        tests = TestFile(definition=definition_id, scenarios=[scenario])
+    save_tests(tests, path)

@@ -8,15 +8,12 @@ live engine in the same process keeps the real actions). Every other step runs a
 
 from __future__ import annotations
 
-import json
 import tempfile
 import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
-
-from sqlalchemy import select
 
 from engine.actions import register_action, unregister_action
 from engine.definition import (
@@ -29,7 +26,6 @@ from engine.definition import (
 )
 from engine.proctest.format import ActionStub, ReassignAction, TestScenario, UserSpec
 from engine.runtime import Engine, VirtualClock
-from engine.store.schema import outbox
 
 TEST_ACTOR = "baton-test"
 """Who starts runs, sends events and changes records in a scenario (as logged)."""
@@ -51,14 +47,6 @@ class SandboxEngine(Engine):
             outbox=Path(tempfile.gettempdir()) / "baton-test-outbox",
             roles="off",
         )
-
-    def emails(self, run_id: str) -> list[dict[str, Any]]:
-        """The emails a run's actions sent (queued in the outbox), oldest first."""
-        with self.store.read() as conn:
-            rows = conn.execute(
-                select(outbox.c.message).where(outbox.c.run_id == run_id).order_by(outbox.c.id)
-            ).all()
-        return [json.loads(row.message) for row in rows]
 
 
 class _StubAction:
