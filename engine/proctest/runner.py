@@ -72,8 +72,11 @@ class ScriptRefused(Exception):
     """A script entry could not be played (the scenario fails there)."""
 
 
-def load_pair(tests_path: Path) -> tuple[TestFile, Orchestration]:
-    """A tests file and the definition beside it, checked against each other.
+def load_pair(
+    tests_path: Path, definition: Orchestration | None = None
+) -> tuple[TestFile, Orchestration]:
+    """A tests file and the definition beside it (or `definition`, e.g. as drawn in the
+    designer and not saved yet), checked against each other.
 
     Raises:
         TestFileError: either cannot be read, the definition has validation errors, or the
@@ -82,11 +85,13 @@ def load_pair(tests_path: Path) -> tuple[TestFile, Orchestration]:
     """
     tests = load_tests(tests_path)
     definition_file = definition_path_for(tests_path)
-    if not definition_file.exists():
-        raise TestFileError(
-            f"no definition beside it (looked for {definition_file.name})", file=str(tests_path)
-        )
-    definition = load_definition(definition_file)
+    if definition is None:
+        if not definition_file.exists():
+            raise TestFileError(
+                f"no definition beside it (looked for {definition_file.name})",
+                file=str(tests_path),
+            )
+        definition = load_definition(definition_file)
     # An action not installed here is fine when every scenario stubs it (checked per
     # scenario by check_tests).
     errors = [d for d in validate(definition) if d.severity == "error" and d.code != UNKNOWN_ACTION]
@@ -101,9 +106,12 @@ def load_pair(tests_path: Path) -> tuple[TestFile, Orchestration]:
     return tests, definition
 
 
-def run_file(tests_path: Path, select: str | None = None) -> FileResult:
-    """Run every scenario of a tests file (those whose name contains `select`, if given)."""
-    tests, definition = load_pair(tests_path)
+def run_file(
+    tests_path: Path, select: str | None = None, definition: Orchestration | None = None
+) -> FileResult:
+    """Run every scenario of a tests file (those whose name contains `select`, if given)
+    against the definition beside it, or against `definition` when given."""
+    tests, definition = load_pair(tests_path, definition)
     coverage = Coverage.of(definition)
     results = []
     for scenario in tests.scenarios:
