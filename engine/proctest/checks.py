@@ -7,7 +7,7 @@ have is a mistake in the test, not a failure of the process: it is reported as b
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from engine.actions import is_known_action
 from engine.definition import (
@@ -136,7 +136,9 @@ def _check_scenario(
     _check_expectations(scenario.expect, "expect", names, refuse)
 
 
-def _check_expectations(expect: Expectations, where: str, names: _Names, refuse) -> None:
+def _check_expectations(
+    expect: Expectations, where: str, names: _Names, refuse: Callable[[str, str], None]
+) -> None:
     for i, stage in enumerate(expect.path or []):
         if stage not in names.stages:
             refuse(f"{where}.path[{i}]", f"{stage!r} is not a stage ({_one_of(names.stages)})")

@@ -72,8 +72,10 @@ def find_tests(paths: Sequence[str | Path]) -> tuple[list[Path], list[Path]]:
             found.append(path)
         else:
             raise TestFileError("no such file or folder", file=str(path))
-    unique = {p.resolve(): p for p in reversed(found)}
-    return list(reversed(unique.values())), untested
+    unique: dict[Path, Path] = {}
+    for file in found:  # a file named twice (itself and its folder) runs once
+        unique.setdefault(file.resolve(), file)
+    return list(unique.values()), untested
 
 
 def _place(data: Any, loc: Sequence[Any]) -> str:

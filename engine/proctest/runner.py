@@ -22,7 +22,7 @@ from engine.definition.durations import parse_duration
 from engine.errors import BatonError
 from engine.proctest.checks import UNKNOWN_ACTION, check_tests
 from engine.proctest.coverage import Coverage, reached_by
-from engine.proctest.expectations import compare, observe
+from engine.proctest.expectations import Observed, compare, observe
 from engine.proctest.files import TestFileError, definition_path_for, load_tests
 from engine.proctest.format import (
     AdvanceAction,
@@ -181,7 +181,7 @@ class _Player:
                 return [f"script[{i}] ({describe(action)}): {exc}"]
         return compare(self.scenario.expect, self._observe(), "expect")
 
-    def _observe(self) -> Any:
+    def _observe(self) -> Observed:
         self._collect_runs()
         return observe(self.engine, self.run_ids)
 
