@@ -28,7 +28,7 @@ def test_command(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
-            metavar="[PATHS]...",
+            metavar="PATHS",
             help="Tests files (NAME.tests.json), definitions (their tests beside them) or "
             "folders (searched for tests files). Default: the current folder.",
         ),
@@ -75,7 +75,8 @@ def test_command(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Run process tests (scenarios beside definitions) on a virtual clock; show coverage."""
+    """Run process tests (scenarios beside definitions) on a virtual clock and show coverage;
+    exit 0 when all pass, 1 when one fails, 2 on bad input."""
     if schema:
         typer.echo(json.dumps(tests_json_schema(), indent=2))
         return
