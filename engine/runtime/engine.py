@@ -472,7 +472,7 @@ class Engine:
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (see `queries.run_detail`)."""
         with self.store.read() as conn:
-            return queries.run_detail(conn, run_id)
+            return queries.run_detail(conn, run_id, lambda d, v: self.plan(d, v, conn))
 
     def runs(
         self,

@@ -6,12 +6,15 @@ Field names here are the stable `--format json` contract.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
+from engine.runtime import writes
+from engine.runtime.plan import Plan
 from engine.store import directory
 from engine.store.schema import events, runs, step_instances, timers, waits, work_items
 
@@ -122,12 +125,24 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
     return [_run_summary(r) for r in conn.execute(query)]
 
 
-def run_detail(conn: Connection, run_id: str) -> dict[str, Any]:
-    """Status, current stage, every step's status, open items, variables."""
+def run_detail(
+    conn: Connection, run_id: str, plan_of: Callable[[str, int], Plan]
+) -> dict[str, Any]:
+    """Status, current stage, every step's status, open items, variables.
+
+    `plan_of(definition id, version)` gives the plan a finished run is folded with (its
+    state is not stored; see `engine.runtime.state.STATE_FROM_LOG`).
+    """
     row = conn.execute(select(runs).where(runs.c.id == run_id)).first()
     if row is None:
         raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
-    state = json.loads(row.state)
+    if row.state:
+        state = json.loads(row.state)
+    else:
+        folded = writes.state_from_log(
+            conn, row, plan_of(row.definition_id, row.definition_version)
+        )
+        state = {"steps": folded.steps, "stages": folded.stages, "variables": folded.variables}
     step_rows = conn.execute(select(step_instances).where(step_instances.c.run_id == run_id)).all()
     order = {sid: i for i, sid in enumerate(state["steps"])}
     steps = [

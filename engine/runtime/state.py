@@ -1,9 +1,9 @@
 """The current state of one run: the fold of its event log (`engine.runtime.fold.apply`).
 
 It is what the engine's decisions read, what the `runs.state` column stores (one JSON
-document per run), and what the query tables (stages, steps, work items, timers, waits)
-are written from. Only `apply` changes it; it also notes which parts changed, so a shell
-writes back just those rows.
+document per run that can still move; see `STATE_FROM_LOG`), and what the query tables
+(stages, steps, work items, timers, waits) are written from. Only `apply` changes it; it
+also notes which parts changed, so a shell writes back just those rows.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ RUN_ACTIVE = frozenset({"running", "waiting"})
 RUN_TERMINAL = frozenset({"completed", "failed", "canceled"})
 STEP_FINISHED = frozenset({"completed", "skipped", "canceled"})
 STEP_OPEN = frozenset({"ready", "running", "waiting"})
+STATE_FROM_LOG = frozenset({"completed", "canceled"})
+"""Statuses a run never leaves. Such a run's `runs.state` is empty: its state is folded
+from its event log when it is read (`engine.runtime.writes.state_from_log`), so a finished
+run costs no snapshot that repeats its step and stage rows (most of a run's bytes)."""
 
 _to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
@@ -94,7 +98,9 @@ class RunState:
     moved_items: dict[str, None] = field(default_factory=dict)
 
     def state_json(self) -> str:
-        """The `runs.state` document."""
+        """The `runs.state` document ("" once the run is finished: see `STATE_FROM_LOG`)."""
+        if self.status in STATE_FROM_LOG:
+            return ""
         return _to_json(
             {
                 "variables": self.variables,

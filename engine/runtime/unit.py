@@ -87,9 +87,11 @@ class Unit:
             row = rows.run_row(self.conn, run_id)
             if row is None:
                 raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
-            found = RunState.from_row(
-                row, self.engine.plan(row.definition_id, row.definition_version, self.conn)
-            )
+            plan = self.engine.plan(row.definition_id, row.definition_version, self.conn)
+            if not row.state:  # a finished run: its log holds its state
+                found = writes.state_from_log(self.conn, row, plan)
+            else:
+                found = RunState.from_row(row, plan)
             if found.stored_without_parts:
                 writes.load_older_parts(self.conn, found)
             self.runs[run_id] = found

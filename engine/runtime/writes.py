@@ -16,6 +16,8 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import ConcurrentChange
+from engine.runtime.fold import fold
+from engine.runtime.plan import Plan
 from engine.runtime.state import RunState, timer_key
 from engine.store.prepared import Prepared
 from engine.store.schema import (
@@ -320,6 +322,36 @@ def timer_row(run_id: str, timer: dict[str, Any]) -> dict[str, Any]:
         "step_id": timer["step"],
         "item_id": timer["item"],
     }
+
+
+def state_from_log(conn: Connection, row: Any, plan: Plan) -> RunState:
+    """The state of a finished run (stored without a snapshot), folded from its events.
+
+    `row` is its `runs` row; the fold is the one that kept the live state, so the result
+    is the state the run had when it finished.
+    """
+    log = conn.execute(
+        select(events.c.seq, events.c.time, events.c.type, events.c.actor, events.c.payload)
+        .where(events.c.run_id == row.id)
+        .order_by(events.c.seq)
+    )
+    run = fold(
+        plan,
+        row.id,
+        (
+            {
+                "seq": e.seq,
+                "time": e.time,
+                "type": e.type,
+                "actor": e.actor,
+                "payload": json.loads(e.payload),
+            }
+            for e in log
+        ),
+    )
+    run.rev, run.seq = row.rev, row.seq
+    run.forget_changes()
+    return run
 
 
 def load_older_parts(conn: Connection, run: RunState) -> None:
