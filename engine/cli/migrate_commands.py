@@ -173,6 +173,7 @@ def _print_run(run: RunPlan) -> None:
         ("timer created", run.timers_created),
     ):
         lines += [(label, f"{t['kind']} {t['step']} (due {t['due_at']})") for t in timers]
+    lines += [("child canceled", child) for child in run.children_canceled]
     if run.then:
         lines.append(("then", run.then))
     for label, text in lines:

@@ -13,6 +13,7 @@ from tests.engine.runtime.builders import (
     interactive,
     orchestration,
     stage,
+    var,
     wait,
 )
 from tests.engine.runtime.test_replay import _tables
@@ -221,3 +222,29 @@ def test_apply_moves_only_the_chosen_runs_or_those_in_a_stage(engine):
     with pytest.raises(NotFound, match=f"run {third} is not an open run of p version 1"):
         apply_migration(engine, Selection("p", 1, 2, runs=(third, second)), "again", "root")
     assert engine.run(second)["version"] == 1
+
+
+def test_a_dropped_step_waiting_on_a_child_run_cancels_the_child_as_planned(engine):
+    # given a parent run whose step `spawn` waits on a child run; version 2 drops `spawn`
+    engine.activate(
+        orchestration(
+            "child",
+            stage("c", interactive("approve", "user:bob")),
+            variables=[var("who", input=True)],
+        )
+    )
+    spawn = background(
+        "spawn", action="start_orchestration", inputs={"orchestration": "'child'", "inputs": "{}"}
+    )
+    (parent,) = _on_version_1(
+        engine,
+        orchestration("p", stage("s", spawn, interactive("a"))),
+        orchestration("p", stage("s", interactive("a"))),
+    )
+    (child,) = [r["id"] for r in engine.runs(orchestration="child")]
+    # when planned, then the child is named as canceled with the step
+    assert _plan(engine, parent).children_canceled == [child]
+    # when applied, then the child run is canceled and the parent waits on `a` alone
+    assert _apply(engine).moved == [parent]
+    assert engine.run(child)["status"] == "canceled"
+    assert [i["step"] for i in engine.run(parent)["open_items"]] == ["a"]
