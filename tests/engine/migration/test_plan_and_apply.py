@@ -10,6 +10,8 @@ from engine.errors import NotFound, UsageError
 from engine.migration import Selection, apply_migration, plan_migration
 from tests.engine.runtime.builders import (
     background,
+    decision,
+    flow,
     interactive,
     orchestration,
     stage,
@@ -248,3 +250,34 @@ def test_a_dropped_step_waiting_on_a_child_run_cancels_the_child_as_planned(engi
     assert _apply(engine).moved == [parent]
     assert engine.run(child)["status"] == "canceled"
     assert [i["step"] for i in engine.run(parent)["open_items"]] == ["a"]
+
+
+def test_a_run_failed_at_a_decision_resumes_on_the_new_versions_decision(engine):
+    # given a run failed at decision `route`, whose condition cannot compare a missing limit
+    def routed(condition: str):
+        flows = [
+            flow("start", "s"),
+            flow("s", "route"),
+            flow("route", "t", condition=condition),
+            flow("route", "end", default=True),
+            flow("t", "end"),
+        ]
+        return orchestration(
+            "p", stage("s", interactive("a")), decision("route"), stage("t", interactive("b")),
+            flows=flows, variables=[var("limit", "number")],
+        )  # fmt: skip
+
+    engine.activate(routed("limit > 3"))
+    run_id = engine.start("p")
+    engine.complete_item(engine.run(run_id)["open_items"][0]["id"], "alice")
+    assert engine.run(run_id)["status"] == "failed"
+    engine.activate(routed("(limit or 5) > 3"))
+    # when moved to version 2, whose condition copes with it, and resumed
+    planned = _plan(engine, run_id)
+    assert planned.possible and planned.status_after == "failed"
+    assert _apply(engine).moved == [run_id]
+    engine.resume(run_id, reason="version 2 routes it")
+    # then the run leaves the decision as version 2 says
+    run = engine.run(run_id)
+    assert (run["status"], run["stage"], run["version"]) == ("waiting", "t", 2)
+    assert engine.replay(run_id) == _tables(engine, run_id)
