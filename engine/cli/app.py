@@ -253,7 +253,15 @@ def main(argv: list[str] | None = None) -> int:
                 os.environ.pop(name, None)
             else:
                 os.environ[name] = value
-    return result if isinstance(result, int) else 0
+    code = result if isinstance(result, int) else 0
+    if argv is None and "temporalio.client" in sys.modules:
+        # The Temporal client's background threads can abort the interpreter's teardown
+        # (temporalio/sdk-python#300, "PyGILState_Release"); a `baton` process that used it
+        # ends without one, once its output is out. Never when called in-process.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -42,6 +42,14 @@ from engine.temporal.workflow import BatonRun
 VISIBILITY_TIMEOUT = 30.0
 """Seconds a change may take to show in Temporal's visibility before the call gives up."""
 
+WORKER_WAIT = 30.0
+"""Seconds a call waits for a worker to poll the task queue (one may be starting)."""
+
+
+class NoWorker(BatonError):
+    """No worker polls the task queue, so the run cannot move yet."""
+
+
 _ERRORS: dict[str, type[BatonError]] = {
     name: cls
     for name, cls in vars(errors).items()
@@ -80,6 +88,12 @@ class TemporalEngine:
         self.enforce_roles = catalogue.enforce_roles
         self._loop = asyncio.new_event_loop()
         self._client: Client | None = None
+        # Whether the server answers visibility queries (Temporal's time-skipping test
+        # server does not: there, only calls on one run work, and changes need no wait).
+        self._visibility = True
+        # Runs of the work items this client has seen, so completing an item it listed
+        # needs no visibility round trip (item ids never move between runs).
+        self._item_runs: dict[str, str] = {}
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -90,7 +104,12 @@ class TemporalEngine:
         """The connected client (the search attributes registered on first use)."""
         if self._client is None:
             client = await connect(self.address)
-            await register_search_attributes(client, self.address.namespace)
+            try:
+                await register_search_attributes(client, self.address.namespace)
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.UNIMPLEMENTED:
+                    raise
+                self._visibility = False
             self._client = client
         return self._client
 
@@ -121,8 +140,8 @@ class TemporalEngine:
     async def _command(self, run_id: str, kind: str, actor: str | None, **args: Any) -> Any:
         handle = await self._handle(run_id)
         try:
-            done: shapes.Done = await handle.execute_update(
-                BatonRun.command, shapes.Command(kind, actor, args), result_type=shapes.Done
+            done: shapes.Done = await self._update(
+                handle, BatonRun.command, shapes.Command(kind, actor, args)
             )
         except WorkflowUpdateFailedError as exc:
             found = _as_baton_error(exc)
@@ -140,8 +159,30 @@ class TemporalEngine:
         await self._visible(run_id, done.seq)
         return done.result
 
+    async def _update(self, handle: WorkflowHandle, update: Any, *args: Any) -> shapes.Done:
+        """An Update, waiting a while for a worker when none polls the task queue yet (one
+        that is starting); then a clear error: the run waits for a worker, nothing is lost."""
+        deadline = self._loop.time() + WORKER_WAIT
+        pause = 0.1
+        while True:
+            try:
+                return await handle.execute_update(update, *args, result_type=shapes.Done)
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.FAILED_PRECONDITION or "poller" not in exc.message:
+                    raise
+                if self._loop.time() > deadline:
+                    raise NoWorker(
+                        f"no worker polls task queue {self.address.task_queue!r} at "
+                        f"{self.address}; run {handle.id} waits for one",
+                        hint="start one with `baton worker` (same BATON_RUNTIME)",
+                    ) from None
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
     async def _visible(self, run_id: str, seq: int) -> None:
         client = await self.client()
+        if not self._visibility:
+            return
         query = f"WorkflowId = {_quote(run_id, 'run id')} AND {shapes.SEQ.name} >= {seq}"
         deadline = self._loop.time() + VISIBILITY_TIMEOUT
         pause = 0.005
@@ -157,7 +198,17 @@ class TemporalEngine:
 
     async def _list(self, query: str) -> list[WorkflowExecution]:
         client = await self.client()
-        full = f"WorkflowType = '{shapes.WORKFLOW}'" + (f" AND {query}" if query else "")
+        if not self._visibility:
+            raise Conflict(
+                f"the Temporal server at {self.address} has no visibility, so runs cannot be "
+                "listed or found by item or event",
+                hint="use a full Temporal server (temporal server start-dev, or a cluster)",
+            )
+        # Runs of this deployment: its workflow type on its task queue.
+        full = (
+            f"WorkflowType = '{shapes.WORKFLOW}' AND "
+            f"TaskQueue = {_quote(self.address.task_queue, 'task queue')}"
+        ) + (f" AND {query}" if query else "")
         return [wf async for wf in client.list_workflows(full)]
 
     # --- the catalogue (BATON_DB) ------------------------------------------------------
@@ -213,31 +264,54 @@ class TemporalEngine:
         variables = check_inputs(plan.definition.variables, inputs, enforce_required=True)
         run_id = new_run_id()
         client = await self.client()
+        attributes = [
+            SearchAttributePair(shapes.ORCHESTRATION, definition_id),
+            SearchAttributePair(shapes.VERSION, version),
+            SearchAttributePair(shapes.STATUS, "running"),
+        ]
         handle = await client.start_workflow(
             BatonRun.run,
             shapes.RunStart(
-                run_id, definition_id, version, body, inputs, variables, "manual", actor
+                run_id,
+                definition_id,
+                version,
+                body,
+                inputs,
+                variables,
+                "manual",
+                actor,
+                visibility=self._visibility,
             ),
             id=run_id,
             task_queue=self.address.task_queue,
-            search_attributes=TypedSearchAttributes(
-                [
-                    SearchAttributePair(shapes.ORCHESTRATION, definition_id),
-                    SearchAttributePair(shapes.VERSION, version),
-                    SearchAttributePair(shapes.STATUS, "running"),
-                ]
-            ),
+            search_attributes=TypedSearchAttributes(attributes if self._visibility else []),
         )
-        done: shapes.Done = await handle.execute_update(BatonRun.synced, result_type=shapes.Done)
+        done: shapes.Done = await self._update(handle, BatonRun.synced)
         await self._visible(run_id, done.seq)
         return run_id
 
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (`Engine.run`'s shape)."""
         found = self._do(self._query(run_id, BatonRun.detail))
+        self._item_runs.update((i["id"], run_id) for i in found["open_items"])
         found.pop("waits", None)
         found.pop("seq", None)
         return found
+
+    def settle(self, run_id: str) -> None:
+        """Return once the run has done everything due by the server's time (its timers
+        included); for a run that has ended, at once."""
+        self._do(self._settle(run_id))
+
+    async def _settle(self, run_id: str) -> None:
+        handle = await self._handle(run_id)
+        try:
+            done = await self._update(handle, BatonRun.synced)
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.NOT_FOUND:
+                return  # closed: nothing is due any more
+            raise
+        await self._visible(run_id, done.seq)
 
     def log(self, run_id: str) -> list[dict[str, Any]]:
         """A run's events, in order."""
@@ -374,15 +448,21 @@ class TemporalEngine:
             detail = await self._query(wf.id, BatonRun.detail)
             items += [i for i in detail["open_items"] if wanted is None or i["assignee"] in wanted]
         items.sort(key=lambda i: (i["created_at"] or "", i["id"]))
+        self._item_runs.update((i["id"], i["run"]) for i in items)
         if after is not None:
             items = [i for i in items if (i["created_at"], i["id"]) > tuple(after)]
         return items if limit is None else items[:limit]
 
     async def _item(self, item_id: str) -> dict[str, Any]:
-        runs = await self._list(f"{shapes.ITEMS.name} = {_quote(item_id, 'work item')}")
-        if not runs:
-            raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
-        found = await self._query(runs[0].id, BatonRun.item, item_id)
+        run_id = self._item_runs.get(item_id)
+        if run_id is None:
+            runs = await self._list(f"{shapes.ITEMS.name} = {_quote(item_id, 'work item')}")
+            if not runs:
+                raise NotFound(
+                    f"no work item {item_id!r}", hint="list items with `baton work list`"
+                )
+            run_id = self._item_runs[item_id] = runs[0].id
+        found = await self._query(run_id, BatonRun.item, item_id)
         if found is None:
             raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
         return found

@@ -73,6 +73,9 @@ class RunStart:
     variables: dict[str, Any]
     trigger: str = "manual"
     actor: str | None = None
+    # Whether the server has visibility to publish search attributes to (Temporal's
+    # time-skipping test server has none).
+    visibility: bool = True
 
 
 @dataclass

@@ -105,6 +105,7 @@ class BatonRun:
             started_at="",
         )
         self._run.plan = shapes.plan_for(start.definition_id, start.version, start.body)
+        self._visibility = start.visibility
         self._log: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
         self._ready = False
@@ -177,9 +178,15 @@ class BatonRun:
 
     @workflow.update
     async def synced(self) -> shapes.Done:
-        """Returns once the run's first move is done (a client's start waits on it)."""
-        await workflow.wait_condition(lambda: self._ready)
-        return shapes.Done(self._run.seq, self._run.status)
+        """Returns once the run's first move and every timer due by now are done (a
+        client's start waits on it)."""
+        await workflow.wait_condition(lambda: self._ready and not self._due_now())
+        async with self._lock:
+            return shapes.Done(self._run.seq, self._run.status)
+
+    def _due_now(self) -> bool:
+        now = format_time(workflow.now())
+        return any(t["due_at"] <= now for _key, t in self._pending_timers())
 
     @workflow.update
     async def command(self, cmd: shapes.Command) -> shapes.Done:
@@ -321,6 +328,8 @@ class BatonRun:
         """Search attributes from the state, for `baton runs` and `baton work list`."""
         run = self._run
         run.forget_changes()  # nothing reads the change notes here; keep them from growing
+        if not self._visibility:
+            return
         open_items = [it for it in run.items.values() if it["status"] == "open"]
         workflow.upsert_search_attributes(
             [
