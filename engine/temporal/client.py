@@ -20,6 +20,7 @@ from temporalio.client import (
     Client,
     WorkflowExecution,
     WorkflowHandle,
+    WorkflowHistory,
     WorkflowUpdateFailedError,
 )
 from temporalio.common import SearchAttributePair, TypedSearchAttributes
@@ -312,6 +313,13 @@ class TemporalEngine:
                 return  # closed: nothing is due any more
             raise
         await self._visible(run_id, done.seq)
+
+    def history(self, run_id: str) -> WorkflowHistory:
+        """The run's Temporal workflow history (for replay tests and support cases)."""
+        return self._do(self._history(run_id))
+
+    async def _history(self, run_id: str) -> WorkflowHistory:
+        return await (await self._handle(run_id)).fetch_history()
 
     def log(self, run_id: str) -> list[dict[str, Any]]:
         """A run's events, in order."""

@@ -8,14 +8,13 @@ skip locally and FAIL under CI=true.
 
 from __future__ import annotations
 
-import asyncio
-import threading
 import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from engine.runtime import Engine
+from tests.engine.temporal.runtimes import WorkerThread
 from tests.engine.temporal.server import DevServer, find_temporal, in_ci
 
 temporalio = pytest.importorskip("temporalio") if not in_ci() else __import__("temporalio")
@@ -38,47 +37,6 @@ def temporal_server() -> Iterator[DevServer]:
         yield server
     finally:
         server.stop()
-
-
-class WorkerThread:
-    """A Temporal worker for Baton on its own task queue, in a thread with its own loop."""
-
-    def __init__(self, target: str, namespace: str, task_queue: str) -> None:
-        from engine.temporal.address import TemporalAddress
-
-        self.address = TemporalAddress(target, namespace, task_queue)
-        self.loop = asyncio.new_event_loop()
-        self.ready = threading.Event()
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._main, daemon=True)
-        self.thread.start()
-        if not self.ready.wait(60):
-            raise RuntimeError("the Temporal worker did not start within 60 s")
-        if self.error:
-            raise self.error
-
-    def _main(self) -> None:
-        asyncio.set_event_loop(self.loop)
-        self.stop_event = asyncio.Event()
-
-        async def main() -> None:
-            from engine.temporal.connect import connect
-            from engine.temporal.worker import run_worker
-
-            client = await connect(self.address)
-            self.loop.call_soon(self.ready.set)
-            await run_worker(client, self.address.task_queue, self.stop_event)
-
-        try:
-            self.loop.run_until_complete(main())
-        except BaseException as exc:  # reported to the test that started it
-            self.error = exc
-            self.ready.set()
-
-    def stop(self) -> None:
-        """Stop polling and wait for the thread (running activities finish)."""
-        self.loop.call_soon_threadsafe(self.stop_event.set)
-        self.thread.join(60)
 
 
 @pytest.fixture

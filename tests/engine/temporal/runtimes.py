@@ -116,3 +116,72 @@ class TimeSkippingServer:
     def stop(self) -> None:
         self.loop.call_soon_threadsafe(self.stopping.set)
         self.thread.join(60)
+
+
+class WorkerThread:
+    """A Temporal worker for Baton on its own task queue, in a thread with its own loop."""
+
+    def __init__(self, target: str, namespace: str, task_queue: str) -> None:
+        from engine.temporal.address import TemporalAddress
+
+        self.address = TemporalAddress(target, namespace, task_queue)
+        self.loop = asyncio.new_event_loop()
+        self.ready = threading.Event()
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._main, daemon=True)
+        self.thread.start()
+        if not self.ready.wait(60):
+            raise RuntimeError("the Temporal worker did not start within 60 s")
+        if self.error:
+            raise self.error
+
+    def _main(self) -> None:
+        asyncio.set_event_loop(self.loop)
+        self.stop_event = asyncio.Event()
+
+        async def main() -> None:
+            from engine.temporal.connect import connect
+            from engine.temporal.worker import run_worker
+
+            client = await connect(self.address)
+            self.loop.call_soon(self.ready.set)
+            await run_worker(client, self.address.task_queue, self.stop_event)
+
+        try:
+            self.loop.run_until_complete(main())
+        except BaseException as exc:  # reported to the test that started it
+            self.error = exc
+            self.ready.set()
+
+    def stop(self) -> None:
+        """Stop polling and wait for the thread (running activities finish)."""
+        self.loop.call_soon_threadsafe(self.stop_event.set)
+        self.thread.join(60)
+
+
+def add_people(engine: Any) -> None:
+    """The people every scenario assigns work to."""
+    engine.add_user("alice", groups=["hr"])
+    engine.add_user("bob", groups=["it"])
+    engine.add_user("carol", groups=["hr"])
+    engine.add_user("root", admin=True)
+
+
+def temporal_driver(
+    address: Any, catalogue: Any, clock_server: TimeSkippingServer | None = None
+) -> Driver:
+    """A driver on Temporal; with `clock_server` (the time-skipping server) time can move."""
+    from engine.temporal.client import TemporalEngine
+
+    engine = TemporalEngine(address, catalogue)
+    driver = Driver("temporal", engine, lambda delta: None)
+
+    def advance(delta: timedelta) -> None:
+        if clock_server is None:
+            raise AssertionError("this scenario moves time: run it on the time-skipping server")
+        clock_server.sleep(delta)
+        for run_id in driver.started:
+            engine.settle(run_id)
+
+    driver.advance_by = advance
+    return driver

@@ -10,13 +10,17 @@ the visibility `event send` and lists need. No sleeps: time only moves when told
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 
 from engine.actions import register_action, unregister_action
 from engine.runtime import Engine, VirtualClock
-from tests.engine.temporal.runtimes import Driver, TimeSkippingServer
+from tests.engine.temporal.runtimes import (
+    Driver,
+    TimeSkippingServer,
+    add_people,
+    temporal_driver,
+)
 from tests.engine.temporal.scenarios import ACTIONS, SCENARIOS, USES_TIME
 from tests.engine.temporal.server import find_test_server, in_ci
 
@@ -43,44 +47,27 @@ def _actions() -> Iterator[None]:
         unregister_action(name)
 
 
-def _people(engine) -> None:
-    engine.add_user("alice", groups=["hr"])
-    engine.add_user("bob", groups=["it"])
-    engine.add_user("carol", groups=["hr"])
-    engine.add_user("root", admin=True)
-
-
 def _local(db_url: str, tmp_path, name: str) -> Driver:
     clock = VirtualClock()
     engine = Engine(db_url, clock=clock, outbox=tmp_path / name / "outbox")
-    _people(engine)
+    add_people(engine)
     return Driver(name, engine, lambda delta: engine.advance(clock.now() + delta))
 
 
 def _temporal(request, tmp_path, uses_time: bool) -> Driver:
     from engine.temporal.address import TemporalAddress
-    from engine.temporal.client import TemporalEngine
 
     request.getfixturevalue("monkeypatch").setenv("BATON_OUTBOX", str(tmp_path / "t-outbox"))
     catalogue = Engine(str(tmp_path / "catalogue.db"))
-    _people(catalogue)
+    add_people(catalogue)
     if uses_time:
         server = request.getfixturevalue("time_server")
         address = TemporalAddress(server.target, "default", server.queue)
-    else:
-        dev = request.getfixturevalue("temporal_server")
-        request.getfixturevalue("temporal_worker")
-        address = TemporalAddress(dev.target, "default", request.getfixturevalue("task_queue"))
-    engine = TemporalEngine(address, catalogue)
-    driver = Driver("temporal", engine, lambda delta: None)
-
-    def advance(delta: timedelta) -> None:
-        server.sleep(delta)
-        for run_id in driver.started:
-            engine.settle(run_id)
-
-    driver.advance_by = advance
-    return driver
+        return temporal_driver(address, catalogue, server)
+    dev = request.getfixturevalue("temporal_server")
+    request.getfixturevalue("temporal_worker")
+    address = TemporalAddress(dev.target, "default", request.getfixturevalue("task_queue"))
+    return temporal_driver(address, catalogue)
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.__name__)
