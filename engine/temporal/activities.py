@@ -13,6 +13,8 @@ the same visit finds the file, or the `sent` marker, and writes or sends nothing
 from __future__ import annotations
 
 import os
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,8 @@ from engine.store import parse_time
 from engine.temporal import shapes
 
 OUTBOX_ENV = "BATON_OUTBOX"
+HEARTBEAT_EVERY = 1.0
+"""Seconds between heartbeats of a running action (well inside the heartbeat timeout)."""
 
 
 def outbox_folder() -> Path:
@@ -112,13 +116,25 @@ class TemporalContext:
 
 @activity.defn(name=shapes.ACTION_ACTIVITY)
 def run_action(call: shapes.ActionCall) -> shapes.ActionDone:
-    """Call the requested action; an exception it raises is reported, not retried here."""
+    """Call the requested action; an exception it raises is reported, not retried here.
+
+    The action runs on a helper thread while this one heartbeats, so a worker that dies
+    mid-action is noticed after the heartbeat timeout (not the action's whole timeout)
+    and the action is given to another worker.
+    """
     context = TemporalContext(call, outbox_folder())
     action = get_action(call.action)
     try:
         if action is None:
             raise LookupError(f"no action named {call.action!r} is installed")
-        outputs = action(call.inputs, context)
+        with ThreadPoolExecutor(1, thread_name_prefix="baton-action") as helper:
+            running = helper.submit(action, call.inputs, context)
+            while True:
+                try:
+                    outputs = running.result(timeout=HEARTBEAT_EVERY)
+                    break
+                except FutureTimeout:
+                    activity.heartbeat()
     except Exception as exc:  # an action's failure is data: logged, retried, reported
         return shapes.ActionDone(error=f"{type(exc).__name__}: {exc}", logs=context.logs)
     return shapes.ActionDone(

@@ -13,6 +13,7 @@ queries and always current.
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime
 from typing import Any
 
@@ -43,6 +44,7 @@ from engine.temporal.workflow import BatonRun
 VISIBILITY_TIMEOUT = 30.0
 """Seconds a change may take to show in Temporal's visibility before the call gives up."""
 
+HEARTBEAT_ENV = "BATON_TEMPORAL_HEARTBEAT"
 WORKER_WAIT = 30.0
 """Seconds a call waits for a worker to poll the task queue (one may be starting)."""
 
@@ -56,6 +58,20 @@ _ERRORS: dict[str, type[BatonError]] = {
     for name, cls in vars(errors).items()
     if isinstance(cls, type) and issubclass(cls, BatonError)
 }
+
+
+def _heartbeat_seconds() -> float:
+    text = os.environ.get(HEARTBEAT_ENV) or "30"
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if seconds < 1:
+        raise InvalidInput(
+            f"{HEARTBEAT_ENV}={text!r} is not a number of seconds (at least 1)",
+            hint="unset it for the default (30)",
+        )
+    return seconds
 
 
 def _quote(value: Any, what: str) -> str:
@@ -282,6 +298,7 @@ class TemporalEngine:
                 "manual",
                 actor,
                 visibility=self._visibility,
+                heartbeat=_heartbeat_seconds(),
             ),
             id=run_id,
             task_queue=self.address.task_queue,

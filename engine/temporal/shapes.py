@@ -76,6 +76,9 @@ class RunStart:
     # Whether the server has visibility to publish search attributes to (Temporal's
     # time-skipping test server has none).
     visibility: bool = True
+    # Seconds without a heartbeat after which a running action counts as lost (its worker
+    # died) and is given to another worker (`BATON_TEMPORAL_HEARTBEAT`, default 30).
+    heartbeat: float = 30.0
 
 
 @dataclass

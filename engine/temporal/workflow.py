@@ -106,6 +106,7 @@ class BatonRun:
         )
         self._run.plan = shapes.plan_for(start.definition_id, start.version, start.body)
         self._visibility = start.visibility
+        self._heartbeat = timedelta(seconds=start.heartbeat)
         self._log: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
         self._ready = False
@@ -316,6 +317,7 @@ class BatonRun:
             ),
             result_type=shapes.ActionDone,
             start_to_close_timeout=ACTION_TIMEOUT,
+            heartbeat_timeout=self._heartbeat,
             # An action's own failure is an outcome (the core retries per the step's
             # policy); Temporal retries only lost attempts (a worker died mid-action).
             retry_policy=RetryPolicy(initial_interval=timedelta(seconds=1)),

@@ -35,6 +35,7 @@ def test_every_recorded_history_replays_on_todays_workflow():
     histories = [WorkflowHistory.from_json(f.stem, f.read_text(encoding="utf-8")) for f in files]
     # when today's workflow code replays them (no server: the Replayer runs them alone)
     replayer = Replayer(workflows=[BatonRun], workflow_runner=workflow_runner())
+
     async def each() -> AsyncIterator[WorkflowHistory]:
         for history in histories:
             yield history
