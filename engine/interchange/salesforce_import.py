@@ -221,15 +221,10 @@ class FlowReader(StageReader):
         kind = text(start, "triggerType")
         if kind not in (None, "RecordAfterSave"):
             self.report.add("start", f"trigger type {kind} runs as after-save in Baton")
-        if not flag(start, "doesRequireRecordChangedToMeetCriteria") and "updated" in trigger["on"]:
-            # Baton starts on an update only when the condition changes from false to true,
-            # which is what Salesforce does when this flag is true.
-            self.report.add(
-                "start",
-                "Salesforce starts on every update that meets the criteria "
-                "(doesRequireRecordChangedToMeetCriteria is false); Baton starts only when "
-                "an update makes the condition true: check this suits the process",
-            )
+        if "updated" in trigger["on"] and not flag(start, "doesRequireRecordChangedToMeetCriteria"):
+            # false (or left out): Salesforce starts on every update that meets the criteria;
+            # true: only on an update that makes them met, which is Baton's default.
+            trigger["every_update"] = True
         filters = [
             Condition(
                 "$Record." + (text(f, "field") or ""),

@@ -106,7 +106,7 @@ class ReaderBase:
         """Keep notes collected with `aside`."""
         self.report.items.extend(notes.items)
         for variable in notes.standins:
-            self._add_standin(variable["name"], variable["description"])
+            self.add_standin(variable["name"], variable["description"], variable["type"])
 
     def condition(self, owner: str, items: list[Element], logic: str | None, what: str) -> str:
         """Translate conditions and their logic; a stand-in variable when they cannot be."""
@@ -127,7 +127,7 @@ class ReaderBase:
                 f"the {what} is not mapped ({why}); it reads the stand-in "
                 f"variable {standin}: replace it with an expression",
             )
-            self._add_standin(standin, f"Stands in for a Salesforce {what} of {owner}.")
+            self.add_standin(standin, f"Stands in for a Salesforce {what} of {owner}.")
             return standin
 
     def evaluation_flow(self, owner: str, flow: str, params: list[Element]) -> str:
@@ -152,14 +152,16 @@ class ReaderBase:
             f"evaluation flow {flow} is a stand-in variable {standin} (false until set){kept}; "
             "replace it with a Baton expression that says when the condition is met",
         )
-        self._add_standin(standin, description)
+        self.add_standin(standin, description)
         return standin
 
-    def _add_standin(self, name: str, description: str) -> None:
+    def add_standin(self, name: str, description: str, kind: str = "boolean") -> None:
+        """Declare a variable standing in for something Salesforce computes (once)."""
         if all(v["name"] != name for v in self.standins):
-            self.standins.append(
-                {"name": name, "type": "boolean", "default": False, "description": description}
-            )
+            variable = {"name": name, "type": kind, "description": description}
+            if kind == "boolean":
+                variable["default"] = False
+            self.standins.append(variable)
 
 
 _VALUE_TYPES = {
