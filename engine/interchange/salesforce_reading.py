@@ -85,6 +85,10 @@ class ReaderBase:
             for s in children(stage, "stageSteps")
         }
         self.standins: list[dict[str, Any]] = []
+        # Stand-in name -> description, over the whole flow: `aside()` hides the stand-ins
+        # of other elements, yet two stages using one evaluation flow with different inputs
+        # must not share a stand-in (export would write one stage's inputs for both).
+        self.standin_names: dict[str, str] = {}
         self.outputs = _referenced_outputs(root, self.steps)
         start = child(root, "start")
         record_triggered = start is not None and text(start, "object") is not None
@@ -143,7 +147,7 @@ class ReaderBase:
             description += EVALUATION_INPUTS_NOTE + json.dumps(inputs)
         base = identifier(f"{flow}_met")
         standin, number = base, 1
-        while any(v["name"] == standin and v["description"] != description for v in self.standins):
+        while self.standin_names.setdefault(standin, description) != description:
             number += 1
             standin = f"{base}_{number}"
         kept = f" with its inputs {', '.join(inputs)} kept in its description" if inputs else ""

@@ -227,3 +227,41 @@ def test_the_record_changed_flag_maps_to_the_record_triggers_update_mode(tmp_pat
     exported = tmp_path / "out.flow-meta.xml"
     exported.write_text(export_salesforce(every.definition).text)
     assert differences(path, exported) == []
+
+
+def test_one_evaluation_flow_used_with_different_inputs_keeps_each_set(tmp_path):
+    # given the same evaluation flow deciding a stage's exit and a step's entry, each with
+    # its own inputs (as real orchestrations reuse one status check for every stage)
+    path = tmp_path / "Loan_Review.flow-meta.xml"
+    path.write_text(
+        LOAN.read_text().replace(
+            "<entryActionName>Needs_Compliance_Eval</entryActionName>",
+            "<entryActionName>Intake_Complete_Eval</entryActionName>",
+        )
+    )
+    # when imported
+    definition = import_salesforce(path).definition
+    # then each use reads its own stand-in, holding its own inputs
+    assert definition.node("Stage_Intake").exit_condition == "Intake_Complete_Eval_met"
+    step = next(s for _, s in definition.steps() if s.id == "Compliance_Signoff")
+    assert step.condition == "Intake_Complete_Eval_met_2"
+    # and export gives every input back where it was
+    exported = tmp_path / "out.flow-meta.xml"
+    exported.write_text(export_salesforce(definition).text)
+    assert differences(path, exported) == []
+
+
+def test_flow_builder_layout_settings_are_named_in_the_report(tmp_path):
+    # given a flow saved from Flow Builder's auto-layout canvas, with a go-to connector
+    path = tmp_path / "Loan_Review.flow-meta.xml"
+    path.write_text(
+        LOAN.read_text().replace(
+            "<processType>Orchestrator</processType>",
+            "<processMetadataValues><name>CanvasMode</name><value>"
+            "<stringValue>AUTO_LAYOUT_CANVAS</stringValue></value></processMetadataValues>"
+            "<processType>Orchestrator</processType>",
+        )
+    )
+    # then the admin learns what the export will not carry
+    (note,) = [m for m in notes_for(import_salesforce(path).report, "orchestration")]
+    assert note.startswith("Flow Builder settings (CanvasMode) are not written back")
