@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from engine.errors import PermissionDenied
 from tests.engine.runtime.builders import interactive, items_of, orchestration, stage, var
 
 OWNER_TRIGGER = {"type": "record", "object": "Case", "on": ["created"]}
@@ -122,3 +123,13 @@ def test_nobody_is_notified_of_an_unassigned_item_and_an_admin_may_complete_it(e
     assert list((tmp_path / "outbox").glob("notice-*.eml")) == []
 
     assert engine.run(run["id"])["status"] == "completed"
+
+
+def test_only_an_admin_may_complete_an_unassigned_item(engine):
+    engine.activate(_by_owner("record.Owner"))
+    engine.create_record("Case", {"Subject": "No owner"})
+    (run,) = engine.runs()
+    (item,) = items_of(engine, run["id"])
+
+    with pytest.raises(PermissionDenied, match="it has no assignee"):
+        engine.complete_item(item["id"], "alice")
