@@ -55,6 +55,10 @@ def _default_outbox(store: Store) -> Path:
 class Engine:
     """The local orchestration engine over one database.
 
+    Outside effects (emails, notices, webhooks) leave after commit; a subclass that sets
+    `delivers = False` (a sandbox such as `baton test`) keeps them as pending rows of its own
+    store, where they can be read, and nothing is written to a folder or sent.
+
     Args:
         store: a `Store`, a database URL/path, or None for the default database.
         clock: where time comes from (default: the wall clock).
@@ -64,6 +68,9 @@ class Engine:
         outbox: folder for `send_email` messages and notices (default: `$BATON_OUTBOX`,
             else `outbox/` beside a SQLite file, else in the user data folder).
     """
+
+    delivers: bool = True
+    """Whether committed outside effects are delivered (files, SMTP, webhooks)."""
 
     def __init__(
         self,
@@ -114,7 +121,7 @@ class Engine:
             yield unit
             unit.drain()
             unit.flush()
-        if unit.messages:
+        if unit.messages and self.delivers:
             # Outside effects only once the call has committed (DESIGN rule 10).
             delivery.after_commit(self, unit.messages)
 
@@ -285,8 +292,9 @@ class Engine:
                 timer_ids = timers.due_timer_ids(unit)
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
-                delivery.deliver_pending(self)
-                webhooks.deliver_pending(self)
+                if self.delivers:
+                    delivery.deliver_pending(self)
+                    webhooks.deliver_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
