@@ -50,6 +50,7 @@ class EventType(StrEnum):
     EVENT_RECEIVED = "event_received"
     TIMER_FIRED = "timer_fired"
     LOG = "log"
+    VARIABLES_EDITED = "variables_edited"
 
 
 STEP_ENDED = frozenset(
@@ -471,6 +472,10 @@ class EventReceived(Payload):
     step: str
     event: str
     key: Any = None
+    # Set when the event was sent before the wait opened and kept for it (`buffer:`):
+    # the buffered entry's id and when the event was sent.
+    buffered: int | None = None
+    sent_at: str | None = None
 
 
 @_register
@@ -504,6 +509,18 @@ class Log(Payload):
         """A payload from its stored object."""
         rest = {k: v for k, v in data.items() if k not in ("step", "message")}
         return cls(step=data.get("step", ""), message=data.get("message", ""), data=rest)
+
+
+@_register
+@dataclass
+class VariablesEdited(Payload):
+    """An operator changed run variables by hand: new `values`, the `previous` ones, why."""
+
+    TYPE = EventType.VARIABLES_EDITED
+
+    values: dict[str, Any]
+    previous: dict[str, Any]
+    reason: str = ""
 
 
 @dataclass(slots=True)

@@ -21,7 +21,7 @@ from croniter import croniter
 from engine.errors import BatonError, NotFound
 from engine.expressions import Namespace, evaluate
 from engine.runtime import events as ev
-from engine.runtime import interpreter
+from engine.runtime import interpreter, recheck
 from engine.runtime.state import RunState
 from engine.runtime.values import check_inputs, coerce
 from engine.store import definitions as definition_store
@@ -136,6 +136,7 @@ def update_record(
     record_store.replace_fields(unit.conn, object_name, record_id, after, unit.now)
     unit.forget_record(object_name, record_id)
     _fire(unit, object_name, record_id, "updated", before, after, list(chain or []))
+    recheck.queue_record_runs(unit, object_name, record_id)
     return after
 
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from engine.definition import AnyStep, BackgroundStep, InteractiveStep, StageNode
 from engine.validation.context import Index, did_you_mean, error, quote_list
 from engine.validation.diagnostics import Diagnostic
-from engine.validation.expression_rules import WRITING_ACTION, analyse, expressions_of
+from engine.validation.expression_rules import WRITING_ACTION, analyse, analysed
 
 
 def check_references(index: Index) -> Iterator[Diagnostic]:
@@ -38,10 +38,9 @@ def declared_outputs(step: AnyStep) -> list[str] | None:
 
 
 def _check_outputs_read(index: Index) -> Iterator[Diagnostic]:
-    for located in expressions_of(index):
-        analysis = analyse(located.text)
-        if analysis.problem:
-            continue  # already reported by the expression rules
+    for located, analysis in analysed(index):
+        if analysis.problem or not analysis.attributes:
+            continue  # a problem is already reported by the expression rules
         for name, attribute in sorted(analysis.attributes):
             if name not in index.steps or name in index.variables:
                 continue
@@ -78,6 +77,8 @@ def _check_variables_written(index: Index) -> Iterator[Diagnostic]:
 
 
 def _check_conditions_wait(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
+    if all(step.condition is None for step in stage.steps):
+        return
     siblings = {step.id: step for step in stage.steps}
     for step in stage.steps:
         # Both are evaluated once, when the step becomes ready (assignee_from as it starts).

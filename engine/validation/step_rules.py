@@ -25,6 +25,7 @@ ASSIGNEE = re.compile(r"(user|group|queue):[^\s:]+\Z")
 
 def check_steps(index: Index) -> Iterator[Diagnostic]:
     """Report problems in each stage's steps, in document order."""
+    actions = action_names()  # once: it is a union of the built-in, plugin and own names
     for stage in index.definition.stages():
         if not stage.steps:
             yield warning(
@@ -37,7 +38,8 @@ def check_steps(index: Index) -> Iterator[Diagnostic]:
             continue
         yield from _check_after(index, stage)
         for step in stage.steps:
-            yield from _check_step(step)
+            if not _step_is_plain(step, actions):
+                yield from _check_step(step)
 
 
 def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
@@ -103,6 +105,22 @@ def _foreign_after(index: Index, stage: StageNode, step: AnyStep, awaited: str) 
         f"step {step.id!r} waits for {awaited!r}, but {what}; name steps of stage "
         f"{stage.id!r} or remove it",
     )
+
+
+def _step_is_plain(step: AnyStep, actions: frozenset[str]) -> bool:
+    """The common case, decided without building a generator or a message: an interactive
+    step with well-formed assignees, a background step with a known action, a wait step
+    with an event."""
+    if isinstance(step, InteractiveStep):
+        assignee, escalate_to = step.assignee, step.escalate_to
+        return bool(assignee and ASSIGNEE.match(assignee)) and (
+            not escalate_to or ASSIGNEE.match(escalate_to) is not None
+        )
+    if isinstance(step, BackgroundStep):
+        return step.action in actions
+    if isinstance(step, WaitStep):
+        return bool(step.event and step.event.strip())
+    return True
 
 
 def _check_step(step: AnyStep) -> Iterator[Diagnostic]:

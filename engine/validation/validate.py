@@ -19,6 +19,8 @@ same definition always gives the same list:
 
 from __future__ import annotations
 
+import gc
+
 from engine.definition import Orchestration
 from engine.validation.context import Index
 from engine.validation.diagnostics import Diagnostic
@@ -55,5 +57,14 @@ def validate(definition: Orchestration) -> list[Diagnostic]:
         Diagnostics in a stable order (rule by rule, then document order); empty when clean.
         Any diagnostic with severity `error` means the definition cannot be activated.
     """
-    index = Index.build(definition)
-    return [diagnostic for rule in _RULES for diagnostic in rule(index)]
+    # The rules allocate many small objects and free them all at the end, none in cycles;
+    # the cyclic collector would otherwise walk the whole definition several times over
+    # (nearly doubling the time of a 50,000-step check) without finding anything.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        index = Index.build(definition)
+        return [diagnostic for rule in _RULES for diagnostic in rule(index)]
+    finally:
+        if collecting:
+            gc.enable()
