@@ -50,7 +50,7 @@ def test_a_worker_killed_mid_action_loses_nothing_and_sends_no_duplicate(
     notes, outbox = tmp_path / "notes", tmp_path / "outbox"
     env = {
         **os.environ,
-        "BATON_DB": str(tmp_path / "worker-catalogue.db"),
+        "BATON_DB": str(tmp_path / "catalogue.db"),  # the catalogue fixture's file
         "BATON_OUTBOX": str(outbox),
         "BATON_RUNTIME": temporal_server.address(),
         "BATON_TASK_QUEUE": task_queue + "-crash",
