@@ -231,12 +231,43 @@ class TemporalEngine:
     # --- the catalogue (BATON_DB) ------------------------------------------------------
 
     def activate(self, definition: Any, actor: str | None = None) -> int:
-        """Store a definition version in the catalogue (see `Engine.activate`)."""
-        return self.catalogue.activate(definition, actor)
+        """Store a definition version in the catalogue (see `Engine.activate`); a schedule
+        trigger becomes a Temporal Schedule (`engine.temporal.schedules`)."""
+        version = self.catalogue.activate(definition, actor)
+        self._do(self._schedule(definition.id, version))
+        return version
+
+    async def _schedule(self, definition_id: str, version: int) -> None:
+        from engine.temporal import schedules
+
+        client = await self.client()
+        with self.store.read() as conn:
+            plan = self.catalogue.plan(definition_id, version, conn)
+            body = definition_store.body(conn, definition_id, version) or ""
+        trigger = plan.definition.trigger
+        if getattr(trigger, "type", None) != "schedule":
+            await schedules.remove(client, definition_id)
+            return
+        variables = check_inputs(plan.definition.variables, {}, enforce_required=False)
+        await schedules.install(
+            client, self.address, definition_id, version, body, trigger.cron, variables
+        )
 
     def deactivate(self, definition_id: str, actor: str | None = None) -> None:
-        """See `Engine.deactivate`."""
+        """See `Engine.deactivate`; the definition's Temporal Schedule goes too."""
+        from engine.temporal import schedules
+
         self.catalogue.deactivate(definition_id, actor)
+        self.with_client(lambda c: schedules.remove(c, definition_id))
+
+    def with_client(self, work: Any) -> Any:
+        """`await work(client)` with this engine's Temporal client (for tools and tests that
+        need Temporal itself, e.g. to describe a schedule); returns its result."""
+
+        async def run() -> Any:
+            return await work(await self.client())
+
+        return self._do(run())
 
     def definitions(self) -> list[dict[str, Any]]:
         """See `Engine.definitions`."""

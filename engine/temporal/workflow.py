@@ -98,7 +98,8 @@ class BatonRun:
     @workflow.init
     def __init__(self, start: shapes.RunStart) -> None:
         self._run = RunState(
-            id=start.run_id,
+            # A schedule's firing has no id of its own: its workflow id is the run's.
+            id=start.run_id or workflow.info().workflow_id,
             definition_id=start.definition_id,
             definition_version=start.version,
             status="not_started",
