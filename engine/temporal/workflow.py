@@ -98,7 +98,8 @@ class BatonRun:
     @workflow.init
     def __init__(self, start: shapes.RunStart) -> None:
         self._run = RunState(
-            id=start.run_id,
+            # A schedule's firing has no id of its own: its workflow id is the run's.
+            id=start.run_id or workflow.info().workflow_id,
             definition_id=start.definition_id,
             definition_version=start.version,
             status="not_started",
@@ -273,7 +274,12 @@ class BatonRun:
     @workflow.query
     def detail(self) -> dict[str, Any]:
         """`Engine.run`'s shape, plus the run's open waits and last event number."""
-        return {**views.detail(self._run), "waits": views.waits(self._run), "seq": self._run.seq}
+        return {
+            **views.detail(self._run),
+            "waits": views.waits(self._run),
+            "timers": len(self._pending_timers()),
+            "seq": self._run.seq,
+        }
 
     @workflow.query
     def events(self, after: int) -> list[dict[str, Any]]:
