@@ -30,6 +30,7 @@ class EventType(StrEnum):
     RUN_RECOVERED = "run_recovered"
     STAGE_ENTERED = "stage_entered"
     STAGE_COMPLETED = "stage_completed"
+    STAGE_FAULTED = "stage_faulted"
     DECISION_TAKEN = "decision_taken"
     STEP_STARTED = "step_started"
     STEP_COMPLETED = "step_completed"
@@ -142,11 +143,13 @@ class RunStarted(Payload):
 @_register
 @dataclass
 class RunCompleted(Payload):
-    """The run reached an end node."""
+    """The run reached an end node; `outcome` is the end's (left out when `completed`,
+    as in logs written before ends had outcomes)."""
 
     TYPE = EventType.RUN_COMPLETED
 
     end: str
+    outcome: str | None = None
 
 
 @_register
@@ -217,6 +220,26 @@ class StageCompleted(Payload):
     TYPE = EventType.STAGE_COMPLETED
 
     stage: str
+
+
+@_register
+@dataclass
+class StageFaulted(Payload):
+    """The run left a stage along its fault route, to `to`, instead of failing.
+
+    Either a step of the stage failed for good (`step`, its `error` and `attempts`), or
+    entering the stage again would have exceeded its `max_visits` (no `step`; `attempts`
+    is the visits it had). Later expressions read it as `fault.step`, `fault.error`,
+    `fault.attempts` and `fault.stage`.
+    """
+
+    TYPE = EventType.STAGE_FAULTED
+
+    stage: str
+    to: str
+    error: str
+    step: str | None = None
+    attempts: int | None = None
 
 
 @_register
