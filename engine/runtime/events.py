@@ -306,7 +306,7 @@ class StepCanceled(Payload):
 @_register
 @dataclass
 class StepFailed(Payload):
-    """A step failed for good; the run fails with it."""
+    """A step failed for good; the run fails with it, unless its stage has a fault route."""
 
     TYPE = EventType.STEP_FAILED
 

@@ -100,6 +100,21 @@ def test_a_step_failing_after_its_retries_routes_the_run_to_the_remedy_stage(
     assert faulted[0]["payload"]["to"] == "remedy"
 
 
+def test_replaying_the_log_gives_the_fault_and_the_outcome_the_tables_show(
+    engine, broken_billing
+):
+    # given a run that took its fault route and then completed at the failed end
+    engine.activate(_billing_with_remedy())
+    run_id = engine.start("billing")
+    engine.complete_item(engine.run(run_id)["open_items"][0]["id"], "bob", {})
+
+    # then the fold of its log agrees with the query tables
+    replayed, run = engine.replay(run_id), engine.run(run_id)
+    assert (replayed["outcome"], replayed["fault"]) == (run["outcome"], run["fault"])
+    assert replayed["stages"]["charge"]["status"] == "failed"
+    assert replayed["steps"]["bill"]["status"] == "failed"
+
+
 def test_the_fault_is_readable_by_later_expressions(engine, broken_billing):
     # given a remedy stage whose step condition reads fault.step and fault.attempts
     definition = _billing_with_remedy()
