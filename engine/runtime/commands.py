@@ -233,6 +233,11 @@ def skip_step(
         raise Conflict(f"step {step_id} of run {run.id} is already {status}")
     if run.status in ("completed", "canceled"):
         raise Conflict(f"run {run.id} is {run.status}")
+    if status == "failed" and run.steps[step_id]["stage"] != run.current_stage:
+        raise Conflict(
+            f"step {step_id} of run {run.id} failed in stage {run.steps[step_id]['stage']}, "
+            "which the run left along its fault route; there is nothing to skip"
+        )
     turn.emit(
         run,
         ev.StepSkipped(

@@ -68,6 +68,19 @@ def _check_per_stage(index: Index, by_stage: dict[str, list[Flow]]) -> Iterator[
                 f"{quote_list(f.target for f in flows)}); keep one, and route through a "
                 "decision reading fault.step or fault.error to choose between them",
             )
+        ordinary = {
+            f.target for f in index.definition.flows if f.source == stage_id and not f.fault
+        }
+        for flow in flows:
+            if flow.target in ordinary:
+                yield error(
+                    "fault-route",
+                    stage_id,
+                    flow_field(flow.target, "fault"),
+                    f"stage {stage_id!r} has both its flow and its fault flow to "
+                    f"{flow.target!r}; a failure would then look like success: point the "
+                    "fault route elsewhere (a remedy stage or an end with outcome 'failed')",
+                )
         if any(f.target == stage_id for f in flows):
             yield error(
                 "fault-route",

@@ -152,3 +152,13 @@ def test_expressions_may_read_the_fault():
 
     assert problems(definition, "unknown-name") == []
     assert codes(definition) == []
+
+
+def test_a_fault_flow_beside_the_ordinary_flow_to_the_same_node_is_reported():
+    # given a stage whose fault route and flow both lead to the end
+    definition = _charging(extra_flows=[flow("charge", "end", fault=True)])
+
+    found = problems(definition, "fault-route")
+
+    assert [(d.element, d.field) for d in found] == [("charge", "flows[end].fault")]
+    assert "both its flow and its fault flow" in found[0].message

@@ -9,6 +9,7 @@ import pytest
 
 from engine.definition import from_dict, to_dict
 from engine.errors import InterchangeError
+from engine.interchange import export_markdown
 from engine.interchange.bpmn_export import export_bpmn
 from engine.interchange.bpmn_import import import_bpmn
 from engine.interchange.salesforce_export import export_salesforce, write_sfdx_project
@@ -120,3 +121,11 @@ def test_a_fault_route_to_an_end_is_reported_and_kept_for_baton(tmp_path):
     assert any("kept for Baton only" in line for line in result.report.lines())
     path, _ = write_sfdx_project(definition, tmp_path)
     assert to_dict(import_salesforce(path).definition) == to_dict(definition)
+
+
+def test_the_process_document_says_where_a_failing_stage_leads():
+    text = export_markdown(_billing())
+
+    assert "**If it fails:**" in text
+    assert "- If a step fails for good → **remedy**" in text
+    assert "the run ends (**gave_up**, outcome *failed*)" in text

@@ -326,3 +326,13 @@ def test_a_run_taking_its_fault_route_emails_nobody(engine, broken_billing, tmp_
     engine.start("billing")
 
     assert list((tmp_path / "outbox").glob("*.eml")) == []
+
+
+def test_a_failed_step_of_a_stage_left_by_its_fault_route_cannot_be_skipped(
+    engine, broken_billing
+):
+    engine.activate(_billing_with_remedy())
+    run_id = engine.start("billing")
+
+    with pytest.raises(Conflict, match="fault route"):
+        engine.skip(run_id, "bill")
