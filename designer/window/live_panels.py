@@ -24,6 +24,7 @@ from designer.live import (
 from designer.live.aggregate_panel import AggregatePanel
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
+from designer.live.migrate_dialog import MigrateRunsDialog
 from designer.live.monitor import RunMonitor
 from designer.live.notifier import InboxNotifier
 from designer.live.send_event_dialog import SendEventDialog
@@ -66,6 +67,12 @@ class LivePanels:
             "Ctrl+Shift+V",
             tip="Deliver an event (name, key, JSON data) to the runs waiting for it",
         )
+        self.migrate_action = make_action(
+            parent,
+            "Mi&grate runs…",
+            self.migrate_runs,
+            tip="Move the open runs of one version of this orchestration to another",
+        )
         self.dock_actions = [
             make_action(parent, text, lambda _=False, k=key: self.show_dock(k), keys)
             for key, text, keys in (
@@ -86,6 +93,7 @@ class LivePanels:
             self.start_action,
             self.simulate_action,
             self.send_event_action,
+            self.migrate_action,
             *self.dock_actions,
             self.connect_action,
         ]
@@ -97,6 +105,7 @@ class LivePanels:
                 self.activate_action,
                 self.start_action,
                 self.send_event_action,
+                self.migrate_action,
                 self.simulate_action,
             ],
             "docks": list(self.dock_actions),
@@ -225,6 +234,15 @@ class LivePanels:
         self._host.show_message(f"Event delivered to {counted(len(reached), 'run')}.", 5000)
         if self.runs is not None:
             self.runs.refresh()
+
+    def migrate_runs(self) -> MigrateRunsDialog:
+        """Open Run ▸ Migrate runs… for this orchestration; the Runs list follows the moves."""
+        dialog = MigrateRunsDialog(
+            self.ensure_bridge(), self._host.document.definition.id, self.user, self._host.widget
+        )
+        dialog.finished.connect(lambda _code: self.runs.refresh() if self.runs else None)
+        dialog.open()
+        return dialog
 
     def _open_work_item(self, item_id: str) -> None:
         self.show_dock("inbox")

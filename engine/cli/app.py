@@ -59,6 +59,7 @@ COMMAND_MODULES: dict[str, str] = {
     "resume": "run_commands",
     "retry": "run_commands",
     "skip": "run_commands",
+    "migrate": "migrate_commands",
     "simulate": "simulate_commands",
     "work": "work_commands",
 }
@@ -69,7 +70,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Design", ("designer", "validate", "simulate", "export", "import", "schema")),
     ("Run", ("activate", "definitions", "start", "record", "work", "event")),
     ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel", "bulk",
-                 "deactivate", "worker", "tick", "outbox")),
+                 "migrate", "deactivate", "worker", "tick", "outbox")),
     ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
 )  # fmt: skip
 

@@ -95,7 +95,16 @@ class Engine:
             found = self._plans[key] = Plan.build(
                 loads_definition(body, source=f"{definition_id} v{version}")
             )
+            found.versions = lambda number: self._other_version(definition_id, number)
         return found
+
+    def _other_version(self, definition_id: str, version: int) -> Plan:
+        # For a replay that crosses versions after the caller's connection closed.
+        found = self._plans.get((definition_id, version))
+        if found is not None:
+            return found
+        with self.store.read() as conn:
+            return self.plan(definition_id, version, conn)
 
     @contextmanager
     def unit(self, actor: str | None = None) -> Iterator[Unit]:
@@ -533,9 +542,12 @@ class Engine:
         same fold (`engine.runtime.fold.apply`) that keeps the live state."""
         with self.store.read() as conn:
             events = queries.run_events(conn, run_id)
-            version = queries.run_version(conn, run_id)
-            plan = self.plan(version[0], version[1], conn)
-        return replay(plan, [e for e in events if upto is None or e["seq"] <= upto])
+            definition_id, version = queries.run_version(conn, run_id)
+            return replay(
+                self.plan(definition_id, version, conn),
+                [e for e in events if upto is None or e["seq"] <= upto],
+                lambda number: self.plan(definition_id, number, conn),
+            )
 
     def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
         """Wait steps holding for an event (of one run, or for one event name), with keys."""
