@@ -22,12 +22,14 @@ from designer.live import (
     connection,
 )
 from designer.live.aggregate_panel import AggregatePanel
+from designer.live.audit_dialog import AuditLogDialog
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
 from designer.live.migrate_dialog import MigrateRunsDialog
 from designer.live.monitor import RunMonitor
 from designer.live.notifier import InboxNotifier
 from designer.live.send_event_dialog import SendEventDialog
+from designer.proctest import ProcessTestDialog
 from designer.runs.formatting import counted
 from designer.simulation import SimulationDialog
 from designer.window.actions import Entry, make_action
@@ -36,7 +38,7 @@ from engine.validation import has_errors, validate
 
 
 class LivePanels:
-    """Run ▸ Activate / Start run… / Simulate… / Runs / Inbox / History / Heatmap, and
+    """Run ▸ Activate / Start run… / Simulate… / Test / Runs / Inbox / History / Heatmap, and
     File ▸ Connect to engine…; the docks and the bridge are created on first use."""
 
     def __init__(self, host: LiveHost, db_url: str | None = None) -> None:
@@ -60,6 +62,13 @@ class LivePanels:
         self.activate_action = make_action(parent, "&Activate", self.activate, "Ctrl+Shift+A")
         self.start_action = make_action(parent, "&Start run…", self.start_run, "Ctrl+R")
         self.simulate_action = make_action(parent, "Si&mulate…", self.simulate, "Ctrl+Shift+M")
+        self.test_action = make_action(
+            parent,
+            "&Test",
+            self.run_tests,
+            "Ctrl+Shift+T",
+            tip="Run this file's process tests (NAME.tests.json) and show coverage on the diagram",
+        )
         self.send_event_action = make_action(
             parent,
             "Send &event…",
@@ -72,6 +81,12 @@ class LivePanels:
             "Mi&grate runs…",
             self.migrate_runs,
             tip="Move the open runs of one version of this orchestration to another",
+        )
+        self.audit_action = make_action(
+            parent,
+            "Au&dit log…",
+            self.audit_log,
+            tip="Who activated versions, changed users and roles, made tokens and webhooks",
         )
         self.dock_actions = [
             make_action(parent, text, lambda _=False, k=key: self.show_dock(k), keys)
@@ -92,8 +107,10 @@ class LivePanels:
             self.activate_action,
             self.start_action,
             self.simulate_action,
+            self.test_action,
             self.send_event_action,
             self.migrate_action,
+            self.audit_action,
             *self.dock_actions,
             self.connect_action,
         ]
@@ -106,7 +123,9 @@ class LivePanels:
                 self.start_action,
                 self.send_event_action,
                 self.migrate_action,
+                self.audit_action,
                 self.simulate_action,
+                self.test_action,
             ],
             "docks": list(self.dock_actions),
             "connect": [self.connect_action],
@@ -244,6 +263,12 @@ class LivePanels:
         dialog.open()
         return dialog
 
+    def audit_log(self) -> AuditLogDialog:
+        """Open Run ▸ Audit log…: admin actions outside runs, newest first."""
+        dialog = AuditLogDialog(self.ensure_bridge(), self.user, self._host.widget)
+        dialog.open()
+        return dialog
+
     def _open_work_item(self, item_id: str) -> None:
         self.show_dock("inbox")
         if self.inbox is not None:
@@ -254,6 +279,14 @@ class LivePanels:
         host = self._host
         dialog = SimulationDialog(host.document.definition, host.current_path(), host.widget)
         dialog.open()
+        return dialog
+
+    def run_tests(self) -> ProcessTestDialog:
+        """Open Run ▸ Test on the definition as drawn and run its tests at once."""
+        host = self._host
+        dialog = ProcessTestDialog(host.document.definition, host.current_path(), host.widget)
+        dialog.open()
+        dialog.run_tests()
         return dialog
 
     # --- which engine ------------------------------------------------------------------------

@@ -47,6 +47,8 @@ COMMAND_MODULES: dict[str, str] = {
     "outbox": "outbox_commands",
     "bulk": "operator_commands",
     "audit": "operator_commands",
+    "vars": "operator_commands",
+    "nudge": "operator_commands",
     "activate": "run_commands",
     "deactivate": "run_commands",
     "definitions": "run_commands",
@@ -61,16 +63,17 @@ COMMAND_MODULES: dict[str, str] = {
     "skip": "run_commands",
     "migrate": "migrate_commands",
     "simulate": "simulate_commands",
+    "test": "test_commands",
     "work": "work_commands",
 }
 
 # `baton --help` lists the commands in the order a newcomer needs them. A command a plugin
 # adds that is not named here is listed last, under "More".
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Design", ("designer", "validate", "simulate", "export", "import", "schema")),
+    ("Design", ("designer", "validate", "simulate", "test", "export", "import", "schema")),
     ("Run", ("activate", "definitions", "start", "record", "work", "event")),
-    ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel", "bulk",
-                 "migrate", "deactivate", "worker", "tick", "outbox")),
+    ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "vars", "nudge",
+                 "cancel", "bulk", "migrate", "deactivate", "worker", "tick", "outbox")),
     ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
 )  # fmt: skip
 

@@ -54,14 +54,15 @@ ActorOption = Annotated[
 ]
 
 
-def open_engine(db: str | None, *, create: bool = True) -> Engine:
+def open_engine(db: str | None, *, create: bool = False) -> Engine:
     """An engine on the chosen database, with the wall clock.
 
     Args:
         db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
-        create: whether a database file that does not exist yet is created. Commands that
-            only read pass False, so a mistyped `--db` is reported instead of becoming a new
-            empty database; the default database is always created.
+        create: whether a database file that does not exist yet is created. Only the
+            commands that set a database up (`activate`, `users add`) pass True; every
+            other command reports a mistyped `--db` (exit code 2) instead of making a new
+            empty database there. The default database is always created.
     """
     return Engine(Store(db, create=create or db is None))
 

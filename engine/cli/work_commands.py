@@ -47,7 +47,7 @@ def list_command(
 ) -> None:
     """Open work items, oldest first (the first 100 unless --limit says otherwise), with
     what completing each one asks for (its declared outputs)."""
-    engine = open_engine(db, create=False)
+    engine = open_engine(db)
     items = engine.work_items(user, assignee=assignee, limit=limit + 1)
     if len(items) > limit:
         items = items[:limit]

@@ -55,6 +55,10 @@ def _default_outbox(store: Store) -> Path:
 class Engine:
     """The local orchestration engine over one database.
 
+    Outside effects (emails, notices, webhooks) leave after commit; a subclass that sets
+    `delivers = False` (a sandbox such as `baton test`) keeps them as pending rows of its own
+    store, where they can be read, and nothing is written to a folder or sent.
+
     Args:
         store: a `Store`, a database URL/path, or None for the default database.
         clock: where time comes from (default: the wall clock).
@@ -64,6 +68,9 @@ class Engine:
         outbox: folder for `send_email` messages and notices (default: `$BATON_OUTBOX`,
             else `outbox/` beside a SQLite file, else in the user data folder).
     """
+
+    delivers: bool = True
+    """Whether committed outside effects are delivered (files, SMTP, webhooks)."""
 
     def __init__(
         self,
@@ -114,7 +121,7 @@ class Engine:
             yield unit
             unit.drain()
             unit.flush()
-        if unit.messages:
+        if unit.messages and self.delivers:
             # Outside effects only once the call has committed (DESIGN rule 10).
             delivery.after_commit(self, unit.messages)
 
@@ -285,8 +292,9 @@ class Engine:
                 timer_ids = timers.due_timer_ids(unit)
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
-                delivery.deliver_pending(self)
-                webhooks.deliver_pending(self)
+                if self.delivers:
+                    delivery.deliver_pending(self)
+                    webhooks.deliver_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
@@ -372,6 +380,36 @@ class Engine:
             actor,
             "operator",
             "skip steps",
+        )
+
+    def edit_variables(
+        self,
+        run_id: str,
+        values: dict[str, Any],
+        reason: str,
+        actor: str | None = None,
+    ) -> dict[str, Any]:
+        """Change declared variables of a run (operators): each value is checked against its
+        declared type, the change is logged with the old values and the reason, and the run
+        is re-checked (an exit condition may hold now). Returns the run's variables.
+
+        Raises:
+            InvalidInput: an undeclared name, a mistyped value, or no reason; nothing changes.
+            Conflict: the run is completed or canceled.
+        """
+
+        def work(u: Unit) -> dict[str, Any]:
+            run = u.run(run_id)
+            operations.edit_variables(u, run, values, reason)
+            return dict(run.variables)
+
+        return self._call(work, actor, "operator", "edit run variables")
+
+    def nudge(self, run_id: str, actor: str | None = None) -> bool:
+        """Evaluate a run's conditions again (operators): a stage whose exit condition came
+        to hold through a change outside the run moves on. Returns whether the run moved."""
+        return self._call(
+            lambda u: operations.recheck(u, u.run(run_id)), actor, "operator", "nudge runs"
         )
 
     def reassign(
