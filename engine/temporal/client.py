@@ -413,11 +413,6 @@ class TemporalEngine:
             raise InvalidInput(
                 f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
             )
-        if stuck:
-            raise Conflict(
-                "`runs --stuck` is not available on Temporal yet",
-                hint="list failed runs with `baton runs --status failed`",
-            )
         where = []
         for key, value in (
             (shapes.STATUS, status),
@@ -432,7 +427,11 @@ class TemporalEngine:
             where.append(f"{shapes.STARTED_AT.name} >= '{format_time(started_after)}'")
         if started_before is not None:
             where.append(f"{shapes.STARTED_AT.name} < '{format_time(started_before)}'")
+        if stuck:
+            where.append(f"{shapes.STATUS.name} IN ('waiting', 'running', 'failed')")
         found = [self._summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
+        if stuck:
+            found = self._do(self._stuck(found))
         found.sort(key=lambda r: r["id"])
         found.sort(key=lambda r: r["started_at"] or "", reverse=True)
         if after is not None:
@@ -444,6 +443,36 @@ class TemporalEngine:
                 or (r["started_at"] == last_time and r["id"] > last_id)
             ]
         return found if limit is None else found[:limit]
+
+    async def _stuck(self, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The runs that need a person, each with its reasons (`Engine.runs(stuck=True)`)."""
+        now = format_time(self.clock.now())
+        problems: dict[str, str | None] = {}
+        result = []
+        for summary in found:
+            detail = await self._query(summary["id"], BatonRun.detail)
+            if detail["status"] == "failed":
+                result.append({**summary, "error": detail["error"],
+                               "reasons": [f"failed: {detail['error']}"]})  # fmt: skip
+                continue
+            reasons = []
+            for item in detail["open_items"]:
+                if item["overdue"] or (item["due_at"] and item["due_at"] <= now):
+                    reasons.append(
+                        f"work item {item['id']} ({item['step']}) is overdue since {item['due_at']}"
+                    )
+                if item["assignee"] not in problems:
+                    problems[item["assignee"]] = self.assignee_problem(item["assignee"])
+                why = problems[item["assignee"]]
+                if why:
+                    reasons.append(f"work item {item['id']} ({item['step']}): {why}")
+            if not detail["open_items"] and not detail["waits"] and not detail["timers"]:
+                reasons.append(
+                    "waits on nothing that can happen (no open item, event, timer or child run)"
+                )
+            if reasons:
+                result.append({**summary, "reasons": reasons})
+        return result
 
     @staticmethod
     def _summary(wf: WorkflowExecution) -> dict[str, Any]:

@@ -274,7 +274,12 @@ class BatonRun:
     @workflow.query
     def detail(self) -> dict[str, Any]:
         """`Engine.run`'s shape, plus the run's open waits and last event number."""
-        return {**views.detail(self._run), "waits": views.waits(self._run), "seq": self._run.seq}
+        return {
+            **views.detail(self._run),
+            "waits": views.waits(self._run),
+            "timers": len(self._pending_timers()),
+            "seq": self._run.seq,
+        }
 
     @workflow.query
     def events(self, after: int) -> list[dict[str, Any]]:

@@ -129,3 +129,16 @@ def test_operators_pause_resume_and_cancel_a_run_the_same_way(baton):
     assert baton("runs", "--status", "canceled", "--format", "json").json()[0]["id"] == run_id
     types = [e["type"] for e in baton("log", run_id, "--format", "json").json()]
     assert types[-4:] == ["step_canceled", "item_withdrawn", "step_canceled", "run_canceled"]
+
+
+def test_runs_stuck_names_the_run_whose_group_has_nobody_left(baton):
+    # given a run whose review item is for hr, and alice (hr's only member) leaves
+    run_id = baton("start", "review", "--input", "title=Q3").out.strip()
+    assert baton("users", "deactivate", "alice").code == 0
+    # when the operator lists stuck runs
+    stuck = baton("runs", "--stuck", "--format", "json").json()
+    # then the run is there, with the reason in the local engine's words
+    assert [r["id"] for r in stuck] == [run_id]
+    assert [_without_ids(r) for r in stuck[0]["reasons"]] == [
+        "work item wi-ID (approve): group 'hr' has no active member"
+    ]

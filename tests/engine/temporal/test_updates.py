@@ -91,3 +91,22 @@ def test_a_failed_step_is_retried_then_skipped_by_an_operator(tengine, failing_a
     assert {s["id"]: s["status"] for s in run["steps"]}["b"] == "skipped"
     with pytest.raises(Conflict, match="already skipped"):
         tengine.skip(run_id, "b", actor="root")
+
+
+def test_an_operator_reassigns_one_item_then_all_of_a_leavers_items(tengine):
+    # given two runs with items for bob
+    tengine.activate(orchestration("it", stage("s", interactive("fix", "user:bob"))))
+    first, second = tengine.start("it"), tengine.start("it")
+    item = tengine.run(first)["open_items"][0]["id"]
+    # when one item goes to carol, then all of bob's remaining items to the hr group
+    tengine.reassign(item, "user:carol", reason="bob is away", actor="root")
+    moved = tengine.reassign_all("user:bob", "group:hr", actor="root")
+    # then each run shows its new assignee, the log says who moved it and why
+    assert tengine.run(first)["open_items"][0]["assignee"] == "user:carol"
+    assert tengine.run(second)["open_items"][0]["assignee"] == "group:hr"
+    assert moved == [tengine.run(second)["open_items"][0]["id"]]
+    reassigned = [e for e in tengine.log(first) if e["type"] == "item_reassigned"]
+    assert [(e["actor"], e["payload"]["reason"]) for e in reassigned] == [("root", "bob is away")]
+    assert [i["assignee"] for i in tengine.work_items("alice")] == ["group:hr"]
+    with pytest.raises(Conflict, match="nobody could work the item"):
+        tengine.reassign(item, "user:nobody", actor="root")
