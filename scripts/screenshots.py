@@ -57,9 +57,7 @@ def main(argv: list[str] | None = None) -> int:
 class Shots:
     """One window, one staged database, every picture."""
 
-    def __init__(
-        self, app, scratch: Path, out: Path, size: tuple[int, int], dark: bool
-    ) -> None:
+    def __init__(self, app, scratch: Path, out: Path, size: tuple[int, int], dark: bool) -> None:
         from designer.window import MainWindow
         from engine.definition import load_definition
         from engine.runtime import Engine, VirtualClock

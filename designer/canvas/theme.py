@@ -242,4 +242,3 @@ def on_forget(forget: Callable[[], None]) -> None:
 
 
 atexit.register(forget_rendered)
-

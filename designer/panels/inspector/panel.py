@@ -102,10 +102,10 @@ class InspectorPanel(QWidget):
         self.header.destroyed.connect(lambda *_: self._tear_down())
         self._show_target(InspectorTarget.of(document, selection.keys()))
 
-
     def restyle(self, dark: bool = False) -> None:
         """Colours of the light or the dark palette."""
         self.setStyleSheet(themed_style(INSPECTOR_STYLE, dark))
+
     def _tear_down(self) -> None:
         if self._alive:
             self._alive = False
