@@ -24,6 +24,8 @@ from designer.live import (
 from designer.live.aggregate_panel import AggregatePanel
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
+from designer.live.directory_dialog import DirectoryDialog
+from designer.live.directory_names import DirectoryNames
 from designer.live.monitor import RunMonitor
 from designer.live.notifier import InboxNotifier
 from designer.live.send_event_dialog import SendEventDialog
@@ -76,6 +78,15 @@ class LivePanels:
             )
         ]
         self.connect_action = make_action(parent, "&Connect to engine…", self.open_connect_dialog)
+        # Users, groups and queues: completion in the inspector and Run ▸ Directory….
+        self.directory = DirectoryNames(self.ensure_bridge, parent=parent)
+        self.directory_action = make_action(
+            parent,
+            "&Directory…",
+            self.open_directory,
+            "Ctrl+Shift+U",
+            tip="Users, groups and queues: add, deactivate, memberships and roles",
+        )
 
     # --- what the window places -------------------------------------------------------------
 
@@ -86,6 +97,7 @@ class LivePanels:
             self.start_action,
             self.simulate_action,
             self.send_event_action,
+            self.directory_action,
             *self.dock_actions,
             self.connect_action,
         ]
@@ -98,6 +110,7 @@ class LivePanels:
                 self.start_action,
                 self.send_event_action,
                 self.simulate_action,
+                self.directory_action,
             ],
             "docks": list(self.dock_actions),
             "connect": [self.connect_action],
@@ -220,6 +233,12 @@ class LivePanels:
         dialog.open()
         return dialog
 
+    def open_directory(self) -> DirectoryDialog:
+        """Open Run ▸ Directory…, acting as this window's user."""
+        dialog = DirectoryDialog(self.directory, self.user, self._host.widget)
+        dialog.open()
+        return dialog
+
     def _sent(self, dialog: SendEventDialog) -> None:
         reached = dialog.reached or []
         self._host.show_message(f"Event delivered to {counted(len(reached), 'run')}.", 5000)
@@ -286,11 +305,13 @@ class LivePanels:
         self.runs = self.inbox = self.history = self.monitor = self.heatmap = None
         self._db_url, self.user = url, user
         self._show_engine()
+        self.directory.forget()
         if had_docks:
             self.show_dock("runs")
 
     def close(self) -> None:
         """Stop the engine bridge's thread (the window is closing)."""
+        self.directory.close()
         if self.monitor is not None:
             self.monitor.stop()
         if self.bridge is not None:

@@ -72,6 +72,8 @@ class MainWindow(QMainWindow):
         self.panels = DesignPanels(services, center_on=self.view.center_on_key)
         self.interchange = InterchangeActions(services, self.files)
         self.live = LivePanels(services)
+        directory = self.live.directory
+        self.panels.inspector.use_directory(directory.known, directory.current, directory.changed)
         self.help = HelpActions(self, listed=lambda: self._parts.actions())
         self.appearance = AppearanceActions(self, self.set_dark)
         self._parts = menus.WindowParts(

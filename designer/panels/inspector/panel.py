@@ -10,16 +10,17 @@ them) alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, SignalInstance
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
 
 from designer.commands.step_type import ChangeStepTypeCommand
 from designer.document import Change, ChangeKind, Document
-from designer.panels.inspector.editors.base import EditorContext
+from designer.panels.inspector.editors.base import AssigneeDirectory, EditorContext
 from designer.panels.inspector.edits import command_for_edit
 from designer.panels.inspector.form import PropertyForm
 from designer.panels.inspector.header import InspectorHeader
@@ -29,7 +30,7 @@ from designer.panels.inspector.style import INSPECTOR_STYLE
 from designer.panels.inspector.target import InspectorTarget
 from designer.panels.themed import themed_style
 from designer.selection import Selection
-from engine.actions.registry import action_names
+from engine.actions.registry import action_inputs, action_names
 from engine.definition import (
     DecisionNode,
     EndNode,
@@ -74,6 +75,7 @@ class InspectorPanel(QWidget):
             names=self._expression_names,
             sibling_steps=self._sibling_steps,
             actions=lambda: sorted(action_names()),
+            action_inputs=self._action_inputs,
         )
         self.header = InspectorHeader(self)
         self.header.type_chosen.connect(self._change_step_type)
@@ -121,6 +123,23 @@ class InspectorPanel(QWidget):
         """The form on display (None while a note is shown)."""
         widget = self._scroll.widget()
         return widget if isinstance(widget, PropertyForm) else None
+
+    def use_directory(
+        self,
+        known: Callable[[], AssigneeDirectory | None],
+        wanted: Callable[[], object],
+        changed: SignalInstance,
+    ) -> None:
+        """Complete and check assignees against a directory (`changed` when it is re-read)."""
+        self._context.directory, self._context.want_directory = known, wanted
+        changed.connect(self._directory_changed)
+
+    def _directory_changed(self) -> None:
+        if not self._alive:
+            return
+        for form in self._forms.values():  # hidden forms too: shown again, they are current
+            for editor in form.editors().values():
+                editor.context_changed()
 
     def commit_pending_edit(self) -> None:
         """Commit what is typed in the focused field, keeping the focus there.
@@ -404,6 +423,15 @@ class InspectorPanel(QWidget):
             if isinstance(step, InteractiveStep):
                 names.extend(f"{step.id}.{output.name}" for output in step.outputs)
         return names
+
+    def _action_inputs(self) -> list[str]:
+        step = self._document.element(self._target.key) if self._target.kind == "step" else None
+        action = getattr(step, "action", None)
+        if not action:
+            return []
+        if action == "set_variables":  # each input sets the run variable of its name
+            return [v.name for v in self._document.definition.variables]
+        return list(action_inputs(action))
 
     def _sibling_steps(self) -> list[tuple[str, str]]:
         key = self._target.key
