@@ -16,9 +16,9 @@ from PySide6.QtGui import (
     QPainter,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
+from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QMenu, QPinchGesture, QWidget
 
-from designer.canvas import building, geometry
+from designer.canvas import building, geometry, theme
 from designer.canvas.context_pad import ContextPad
 from designer.canvas.minimap import MinimapWidget
 from designer.canvas.rename import RenameEditor
@@ -72,6 +72,8 @@ class DiagramView(QGraphicsView):
         self.rename_editor = RenameEditor(self)
         self.context_pad = ContextPad(self)
         scene.rename_requested.connect(self.rename_editor.start)
+        scene.next_node_offered.connect(self.offer_next_node)
+        self.next_menu: QMenu | None = None  # the "create the next … here" menu, while open
 
     # --- zoom -------------------------------------------------------------------------------
 
@@ -242,6 +244,34 @@ class DiagramView(QGraphicsView):
             event.accept()
             return
         super().keyReleaseEvent(event)
+
+    # --- a new flow let go on empty canvas ---------------------------------------------------
+
+    def offer_next_node(self, source_id: str, at: QPointF) -> QMenu:
+        """Pop up "Stage / Decision / End here": the chosen node is created there, connected."""
+        menu = QMenu(self)
+        menu.setObjectName("next_node_menu")
+        for kind, label in (
+            ("stage", "Create the next stage here"),
+            ("decision", "Create a decision here"),
+            ("end", "Create an end here"),
+        ):
+            action = menu.addAction(theme.icon(kind), label)
+            action.setObjectName(f"next_{kind}")
+            action.triggered.connect(
+                lambda _=False, k=kind: self._create_next(source_id, k, QPointF(at))
+            )
+        menu.aboutToHide.connect(lambda: setattr(self, "next_menu", None))
+        self.next_menu = menu
+        menu.popup(self.viewport().mapToGlobal(self.mapFromScene(at)))
+        return menu
+
+    def _create_next(self, source_id: str, kind: str, at: QPointF) -> None:
+        if self.diagram.node_item(source_id) is None:
+            return  # the source went away while the menu was open
+        command, new_id = building.create_next(self.diagram, source_id, kind, at)
+        self.diagram.push(command)
+        self.diagram.select_keys([new_id])
 
     # --- files dropped on the canvas --------------------------------------------------------
 

@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
         )
 
         self.palette = PalettePanel()
+        self.palette.entry_activated.connect(self.canvas.add_from_palette)
         area = Qt.DockWidgetArea
         self.palette_dock = self._dock(
             "Palette", "palette_dock", self.palette, area.LeftDockWidgetArea
