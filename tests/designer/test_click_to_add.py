@@ -67,9 +67,7 @@ def test_enter_on_a_palette_entry_adds_a_step_after_the_selected_step(qtbot, tmp
     assert steps.index(window.selection.keys()[0]) == steps.index(first) + 1
 
 
-def test_a_palette_entry_with_nothing_selected_lands_in_view_without_overlapping(
-    qtbot, tmp_path
-):
+def test_a_palette_entry_with_nothing_selected_lands_in_view_without_overlapping(qtbot, tmp_path):
     window = open_window(qtbot, tmp_path)
     window.selection.clear()
     _settle()
