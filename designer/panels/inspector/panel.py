@@ -15,9 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel
 from PySide6.QtCore import Qt, SignalInstance
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
+from designer.commands import RenameIdCommand, references
 from designer.commands.step_type import ChangeStepTypeCommand
 from designer.document import Change, ChangeKind, Document
 from designer.panels.inspector.editors.base import AssigneeDirectory, EditorContext
@@ -394,6 +395,7 @@ class InspectorPanel(QWidget):
             return
         if command is None:
             return
+        command = self._with_references(field, value, command)
         typing_here = editor is not None and self._has_focus_in(editor)
         self._stack.push(command)
         # An edit may pass through another form (a step type change); come back to the field
@@ -402,6 +404,31 @@ class InspectorPanel(QWidget):
         editor = form.editor(field) if form else None
         if typing_here and editor is not None and not self._has_focus_in(editor):
             editor.focus_input()
+
+    def _with_references(self, field: str, value: Any, command: QUndoCommand) -> QUndoCommand:
+        """A new id or name for an element that expressions name: offer to update them."""
+        key = self._target.key
+        if field not in ("id", "name") or not isinstance(key, str) or not isinstance(value, str):
+            return command
+        document = self._document
+        if field == "id":
+            new_id = value if isinstance(command, RenameIdCommand) else None
+        else:
+            new_id = references.offer_for_name(document, key, value)
+        count = references.reference_count(document, key) if new_id else 0
+        if not count:
+            return command
+        answer = QMessageBox.question(
+            self,
+            "Update references?",
+            references.question(key, new_id, count),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return command
+        name = value if field == "name" else None
+        return references.RenameWithReferencesCommand(document, key, new_id, name)
 
     def _has_focus_in(self, widget: QWidget) -> bool:
         focused = self.focusWidget()
