@@ -68,6 +68,7 @@ class DiagramView(QGraphicsView):
         self._edge_scroll = QTimer(self, interval=30)
         self._edge_scroll.timeout.connect(self._scroll_at_edge)
         self._space_down = False
+        self.fitted = False  # showing the whole diagram since the last fit (no zoom or pan)
         self.minimap = MinimapWidget(self)
         self.rename_editor = RenameEditor(self)
         self.context_pad = ContextPad(self)
@@ -87,6 +88,7 @@ class DiagramView(QGraphicsView):
         scale = factor / self.zoom()
         if abs(scale - 1.0) < 1e-6:
             return
+        self.fitted = False
         if anchor is not None:
             before = self.mapToScene(anchor.toPoint())
         self.scale(scale, scale)
@@ -115,17 +117,50 @@ class DiagramView(QGraphicsView):
         self.set_zoom(1.0)
 
     def fit(self) -> None:
-        """Show the whole diagram (never magnified beyond 100 %)."""
+        """Show the whole diagram (never magnified beyond 100 %), clear of any legend."""
         bounds = self.diagram.diagram_bounds()
         if bounds.isNull():
             self.zoom_actual()
+            self.fitted = True
             return
         bounds = bounds.adjusted(-40, -40, 40, 40)
-        self.fitInView(bounds, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.0:
-            self.set_zoom(1.0)
-            self.centerOn(bounds.center())
+        area = self._free_area(bounds)
+        scale = min(area.width() / bounds.width(), area.height() / bounds.height(), 1.0)
+        scale = max(MIN_ZOOM, scale)
+        self.resetTransform()
+        self.scale(scale, scale)
+        # Put the diagram's centre in the middle of the free area, not of the viewport.
+        offset = (area.center() - QRectF(self.viewport().rect()).center()) / scale
+        self.centerOn(bounds.center() - offset)
         self._zoomed()
+        self.fitted = True
+
+    def _free_area(self, bounds: QRectF) -> QRectF:
+        """The part of the viewport a fitted diagram may use: legends keep their corner.
+
+        With a legend in a bottom corner, the diagram goes above it or beside it,
+        whichever lets it be drawn larger.
+        """
+        viewport = QRectF(self.viewport().rect())
+        legends = [w for w in self.findChildren(QWidget, "overlay_legend") if w.isVisible()]
+        if not legends:
+            return viewport
+        top = min(w.geometry().top() for w in legends) - 4
+        right = max(w.geometry().right() for w in legends) + 4
+        above = QRectF(viewport.left(), viewport.top(), viewport.width(), top - viewport.top())
+        beside = QRectF(right, viewport.top(), viewport.right() - right, viewport.height())
+
+        def scale_in(area: QRectF) -> float:
+            if area.width() <= 0 or area.height() <= 0:
+                return 0.0
+            return min(area.width() / bounds.width(), area.height() / bounds.height())
+
+        return max((above, beside), key=scale_in)
+
+    def overlays_changed(self) -> None:
+        """A legend appeared or went: a view that was fitted is fitted again around it."""
+        if self.fitted:
+            self.fit()
 
     def center_on_key(self, key: object) -> None:
         """Scroll so an element is in the middle (Find, problems panel)."""
@@ -160,6 +195,7 @@ class DiagramView(QGraphicsView):
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Scroll the view by a distance in view pixels."""
+        self.fitted = False
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + int(dx))
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + int(dy))
 

@@ -151,6 +151,19 @@ class LegendWidget(QFrame):
         self.adjustSize()
         self.move(MARGIN, self._view.height() - self.height() - MARGIN)
         self.raise_()
+        self._tell_view()
+
+    def hide_legend(self) -> None:
+        """Hide, and let the view use the corner again."""
+        if not self.isHidden():
+            self.hide()
+            self._tell_view()
+
+    def _tell_view(self) -> None:
+        # A fitted view makes room for the legend (or takes the room back).
+        changed = getattr(self._view, "overlays_changed", None)
+        if changed is not None:
+            changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._view and event.type() == QEvent.Type.Resize and not self.isHidden():

@@ -36,3 +36,37 @@ def test_legend_keeps_its_rows_after_a_second_refresh(qtbot):
     assert _shown_texts(legend) == ["completed", "running", "skipped"]
     assert legend.size() == first
     assert legend.height() > 60
+
+
+def test_a_fitted_diagram_makes_room_for_the_legend_at_1024x700(qtbot, tmp_path):
+    # Given the onboarding example fitted in a small window
+    from pathlib import Path
+
+    from designer.canvas.overlay.run_overlay import LEGEND_ROWS
+    from designer.window import MainWindow
+
+    example = Path(__file__).parents[3] / "resources/examples/employee_onboarding.baton.json"
+    window = MainWindow(recovery_dir=tmp_path / "recovery")
+    qtbot.addWidget(window)
+    window.resize(1024, 700)
+    window.show()
+    assert window.files.open_file(example)
+    for _ in range(3):
+        QApplication.processEvents()
+
+    # When a run's legend appears in the canvas corner (as selecting a run shows it)
+    legend = LegendWidget(window.view)
+    legend.show_statuses("Ann Lee · Employee onboarding", LEGEND_ROWS)
+    QApplication.processEvents()
+
+    # Then no element lies under the legend, and all are still in view
+    covered = legend.geometry()
+    for item in window.scene.node_items():
+        on_screen = window.view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        assert not on_screen.intersects(covered), item.node_id
+        assert window.view.viewport().rect().contains(on_screen), item.node_id
+
+    # And once the legend goes, the diagram takes the room back
+    zoom_with_legend = window.view.zoom()
+    legend.hide_legend()
+    assert window.view.zoom() >= zoom_with_legend
