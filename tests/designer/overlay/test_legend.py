@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QGraphicsScene, QGraphicsView, QLabel
 
 from designer.canvas.overlay.legend import LegendWidget
@@ -21,7 +23,7 @@ def test_legend_keeps_its_rows_after_a_second_refresh(qtbot):
     # Given a legend over a shown view, filled once
     view = QGraphicsView(QGraphicsScene())
     qtbot.addWidget(view)
-    view.resize(600, 400)
+    view.resize(600, 600)
     view.show()
     legend = LegendWidget(view)
     legend.show_statuses("Run", ROWS)
@@ -70,3 +72,24 @@ def test_a_fitted_diagram_makes_room_for_the_legend_at_1024x700(qtbot, tmp_path)
     zoom_with_legend = window.view.zoom()
     legend.hide_legend()
     assert window.view.zoom() >= zoom_with_legend
+
+
+def test_on_a_small_canvas_the_legend_starts_folded_and_unfolds_on_a_click(qtbot):
+    # Given a low canvas (a 1024x700 window with a dock open)
+    view = QGraphicsView(QGraphicsScene())
+    qtbot.addWidget(view)
+    view.resize(600, 380)
+    view.show()
+    legend = LegendWidget(view)
+
+    # When a run's legend appears, it is its title line only
+    legend.show_statuses("Ann Lee", ROWS)
+    QApplication.processEvents()
+    assert legend.folded() and _shown_texts(legend) == []
+    assert legend.height() < 50
+
+    # And a click on its arrow shows the rows, which stay shown on the next refresh
+    QTest.mouseClick(legend.fold_button, Qt.MouseButton.LeftButton)
+    legend.show_statuses("Ann Lee", ROWS)
+    QApplication.processEvents()
+    assert _shown_texts(legend) == ["completed", "running", "skipped"]
