@@ -157,8 +157,9 @@ class DiagramView(QGraphicsView):
 
         return max((above, beside), key=scale_in)
 
-    def overlays_changed(self) -> None:
-        """A legend appeared or went: a view that was fitted is fitted again around it."""
+    def refit(self) -> None:
+        """Fit again if the view shows the whole diagram (not zoomed or panned since): a
+        legend came or went, or the canvas changed size."""
         if self.fitted:
             self.fit()
 

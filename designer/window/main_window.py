@@ -259,7 +259,7 @@ class MainWindow(QMainWindow):
         sides = [150, 250] if narrow else [180, 320]
         self.resizeDocks([self.palette_dock, self.inspector_dock], sides, horizontal)
         self.resizeDocks([self.problems_dock], [96 if low else 140], vertical)
-        QTimer.singleShot(0, self.view.fit)  # the canvas changed size: show it all again
+        QTimer.singleShot(0, self.view.refit)  # the canvas changed size
 
     def _save_settings(self) -> None:
         settings = designer_settings()

@@ -195,7 +195,7 @@ class LegendWidget(QFrame):
 
     def _tell_view(self) -> None:
         # A fitted view makes room for the legend (or takes the room back).
-        changed = getattr(self._view, "overlays_changed", None)
+        changed = getattr(self._view, "refit", None)
         if changed is not None:
             changed()
 
