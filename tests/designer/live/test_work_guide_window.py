@@ -47,9 +47,7 @@ def test_opening_an_item_shows_the_guide_in_a_roomy_window(qtbot, inbox, engine)
     qtbot.waitUntil(lambda: inbox.guide.form is not None and inbox.guide.form.isVisible())
 
 
-def test_closing_the_window_or_turning_it_off_puts_the_guide_beside_the_list(
-    qtbot, inbox, engine
-):
+def test_closing_the_window_or_turning_it_off_puts_the_guide_beside_the_list(qtbot, inbox, engine):
     run_id = start_onboarding(engine, "Ann Lee")
     contract = item_of(engine, run_id, "contract")
     inbox.set_acting_user("alice")
