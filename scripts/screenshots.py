@@ -3,7 +3,7 @@
 Run through `scripts/screenshots.sh`, which starts Xvfb at each screen size and theme. One
 run stages a week of onboarding runs in a fresh SQLite file (a virtual clock a few days
 behind the wall clock, so ages read as days), opens the designer window at the screen's
-size and saves each picture the README shows into `--out`. Documentation images, not tests.
+size and saves each picture the docs show into `--out`. Documentation images, not tests.
 """
 
 from __future__ import annotations
@@ -33,7 +33,12 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
 
     scratch = Path(tempfile.mkdtemp(prefix="baton-shots-"))
-    os.environ["BATON_DB"] = f"sqlite:///{scratch / 'baton.db'}"
+    # A newcomer's home: the status bar shows ~/Documents/... and the default database,
+    # never this machine's scratch folder.
+    os.environ["HOME"] = str(scratch)
+    database = scratch / ".local" / "share" / "baton" / "baton.db"
+    database.parent.mkdir(parents=True)
+    os.environ["BATON_DB"] = f"sqlite:///{database}"
     os.environ["BATON_RECOVERY_DIR"] = str(scratch / "recovery")
     os.environ["BATON_USER"] = "hr_lead"  # the inbox acts as the HR lead (escalations land there)
     from PySide6.QtCore import QSettings
@@ -64,9 +69,10 @@ class Shots:
 
         self.app, self.out, self.size = app, out, size
         self.definition = load_definition(ONBOARDING)
-        self.path = scratch / ONBOARDING.name
+        self.path = scratch / "Documents" / ONBOARDING.name
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(ONBOARDING, self.path)
-        shutil.copy(SCENARIO, scratch / SCENARIO.name)
+        shutil.copy(SCENARIO, self.path.parent / SCENARIO.name)
         self.clock = VirtualClock(datetime.now(UTC) - timedelta(days=5))
         self.engine = Engine(os.environ["BATON_DB"], clock=self.clock)
         self.runs = _stage_week(self.engine, self.clock, self.definition)
@@ -198,7 +204,7 @@ class Shots:
 
 
 def _stage_week(engine, clock, definition) -> dict[str, str]:
-    """A week of onboarding runs in every state an operator meets (as the README tells)."""
+    """A week of onboarding runs in every state an operator meets (as the docs tell)."""
     engine.add_user("alice", groups=["hr"])
     engine.add_user("hr_lead", groups=["hr"])
     engine.add_user("hannah", groups=["hr"])

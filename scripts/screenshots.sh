@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The documentation's screenshots on a real X server (Xvfb), at 1024x700 and 1440x900, light
 # and dark: every set goes to build/screenshots/SIZE-THEME/ for review, and the 1440x900
-# light set replaces the pictures the README shows (docs/images/).
+# light set replaces the pictures the docs show (docs/images/).
 #   bash scripts/screenshots.sh [OUT_DIR]
 set -euo pipefail
 cd "$(dirname "$0")/.."

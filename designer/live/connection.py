@@ -51,6 +51,16 @@ def at_startup() -> Connection:
     return Connection(url, user)
 
 
+def display_path(path: str | os.PathLike[str]) -> str:
+    """A path as a desktop shows it: under the home folder as `~/...` (shorter, and a
+    screenshot or a screen share does not give away the account name)."""
+    text = str(path)
+    home = os.path.expanduser("~")
+    if home not in ("", "/", "~") and text.startswith(home + os.sep):
+        return "~" + text[len(home) :]
+    return text
+
+
 def describe(url: str | None) -> str:
     """A short, password-free name for a database: a file path or `postgresql://host/db`."""
     try:
@@ -58,7 +68,7 @@ def describe(url: str | None) -> str:
     except Exception:  # an unresolvable path is still worth naming as typed
         return url or "the default database"
     if resolved.startswith("sqlite:///"):
-        return resolved.removeprefix("sqlite:///")
+        return display_path(resolved.removeprefix("sqlite:///"))
     try:
         return make_url(resolved).render_as_string(hide_password=True)
     except Exception:  # not a URL SQLAlchemy can parse: the opening will say why

@@ -136,6 +136,10 @@ def describe_event(event: dict[str, Any], names: dict[str, str] | None = None) -
         EventType.RUN_FAILED: lambda: data.get("reason", ""),
         EventType.RUN_CANCELED: lambda: data.get("reason", ""),
         EventType.RUN_PAUSED: lambda: data.get("reason", ""),
+        EventType.RUN_MIGRATED: lambda: (
+            f"v{data['from_version']} → v{data['to_version']}"
+            + (f": {data['reason']}" if data.get("reason") else "")
+        ),
         EventType.EVENT_RECEIVED: lambda: f"{data.get('event')} key={data.get('key')} → {step}",
         EventType.TIMER_FIRED: lambda: f"{data.get('kind')} timer of {step}",
         EventType.CHILD_STARTED: lambda: f"{step} started {data.get('child')}",

@@ -26,9 +26,11 @@ from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
 from designer.live.directory_dialog import DirectoryDialog
 from designer.live.directory_names import DirectoryNames
+from designer.live.migrate_dialog import MigrateRunsDialog
 from designer.live.monitor import RunMonitor
 from designer.live.notifier import InboxNotifier
 from designer.live.send_event_dialog import SendEventDialog
+from designer.proctest import ProcessTestDialog
 from designer.runs.formatting import counted
 from designer.simulation import SimulationDialog
 from designer.window.actions import Entry, make_action
@@ -37,7 +39,7 @@ from engine.validation import has_errors, validate
 
 
 class LivePanels:
-    """Run ▸ Activate / Start run… / Simulate… / Runs / Inbox / History / Heatmap, and
+    """Run ▸ Activate / Start run… / Simulate… / Test / Runs / Inbox / History / Heatmap, and
     File ▸ Connect to engine…; the docks and the bridge are created on first use."""
 
     def __init__(self, host: LiveHost, db_url: str | None = None) -> None:
@@ -61,12 +63,25 @@ class LivePanels:
         self.activate_action = make_action(parent, "&Activate", self.activate, "Ctrl+Shift+A")
         self.start_action = make_action(parent, "&Start run…", self.start_run, "Ctrl+R")
         self.simulate_action = make_action(parent, "Si&mulate…", self.simulate, "Ctrl+Shift+M")
+        self.test_action = make_action(
+            parent,
+            "&Test",
+            self.run_tests,
+            "Ctrl+Shift+T",
+            tip="Run this file's process tests (NAME.tests.json) and show coverage on the diagram",
+        )
         self.send_event_action = make_action(
             parent,
             "Send &event…",
             self.send_event,
             "Ctrl+Shift+V",
             tip="Deliver an event (name, key, JSON data) to the runs waiting for it",
+        )
+        self.migrate_action = make_action(
+            parent,
+            "Mi&grate runs…",
+            self.migrate_runs,
+            tip="Move the open runs of one version of this orchestration to another",
         )
         self.dock_actions = [
             make_action(parent, text, lambda _=False, k=key: self.show_dock(k), keys)
@@ -96,7 +111,9 @@ class LivePanels:
             self.activate_action,
             self.start_action,
             self.simulate_action,
+            self.test_action,
             self.send_event_action,
+            self.migrate_action,
             self.directory_action,
             *self.dock_actions,
             self.connect_action,
@@ -109,7 +126,9 @@ class LivePanels:
                 self.activate_action,
                 self.start_action,
                 self.send_event_action,
+                self.migrate_action,
                 self.simulate_action,
+                self.test_action,
                 self.directory_action,
             ],
             "docks": list(self.dock_actions),
@@ -245,6 +264,15 @@ class LivePanels:
         if self.runs is not None:
             self.runs.refresh()
 
+    def migrate_runs(self) -> MigrateRunsDialog:
+        """Open Run ▸ Migrate runs… for this orchestration; the Runs list follows the moves."""
+        dialog = MigrateRunsDialog(
+            self.ensure_bridge(), self._host.document.definition.id, self.user, self._host.widget
+        )
+        dialog.finished.connect(lambda _code: self.runs.refresh() if self.runs else None)
+        dialog.open()
+        return dialog
+
     def _open_work_item(self, item_id: str) -> None:
         self.show_dock("inbox")
         if self.inbox is not None:
@@ -255,6 +283,14 @@ class LivePanels:
         host = self._host
         dialog = SimulationDialog(host.document.definition, host.current_path(), host.widget)
         dialog.open()
+        return dialog
+
+    def run_tests(self) -> ProcessTestDialog:
+        """Open Run ▸ Test on the definition as drawn and run its tests at once."""
+        host = self._host
+        dialog = ProcessTestDialog(host.document.definition, host.current_path(), host.widget)
+        dialog.open()
+        dialog.run_tests()
         return dialog
 
     # --- which engine ------------------------------------------------------------------------

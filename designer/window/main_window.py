@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QW
 
 from designer.canvas import DiagramScene, DiagramView, PalettePanel, theme
 from designer.document import Document
+from designer.live.connection import display_path
 from designer.selection import Selection
 from designer.window import menus, screen_fit
 from designer.window.actions import restyle
@@ -194,7 +195,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{name} ({where})[*]{issues} — Baton")
         self.setWindowModified(self.files.is_dirty())
         if hasattr(self, "_path_label"):
-            self._path_label.setText(str(path) if path else "Not saved yet")
+            self._path_label.setText(display_path(path) if path else "Not saved yet")
 
     def _fit_loaded(self) -> None:
         self.view.fit()

@@ -5,7 +5,9 @@ A page asks for generated text with a marker line, replaced while the site is bu
 - ``<!-- generated: cli -->``: every ``baton`` command's ``--help``, walked from the Typer app
   (with the commands plugins such as the designer register through ``baton.cli``);
 - ``<!-- generated: schema -->``: a field table per element of ``baton schema``, then the
-  schema itself.
+  schema itself;
+- ``<!-- generated: api -->``: the HTTP API reference, from the OpenAPI schema of
+  ``baton serve`` (``scripts/api_reference.py``).
 
 The help text comes from running the installed ``baton`` next to this Python, exactly as a
 user sees it (fixed width, so the build gives the same page on every machine).
@@ -23,7 +25,9 @@ from pathlib import Path
 _MARKERS = {
     "<!-- generated: cli -->": "_cli_reference",
     "<!-- generated: schema -->": "_schema_reference",
+    "<!-- generated: api -->": "_api_reference",
 }
+_ROOT = Path(__file__).resolve().parents[2]
 
 
 def _baton(*args: str) -> str:
@@ -110,6 +114,16 @@ def _schema_reference() -> str:
         parts.append(f"### {name}\n\n{description}\n\n{_fields_table(node)}")
     parts.append("## The whole schema\n\n```json\n" + text.rstrip("\n") + "\n```\n")
     return "\n".join(parts)
+
+
+def _api_reference() -> str:
+    script = _ROOT / "scripts" / "api_reference.py"
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, check=False
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"docs hook: {script.name} failed: {done.stderr.strip()}")
+    return done.stdout
 
 
 def on_page_markdown(markdown: str, page: object, config: object, files: object) -> str:

@@ -14,7 +14,8 @@ import sys
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+import typer.main
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from engine.errors import BatonError
 
@@ -58,17 +59,19 @@ COMMAND_MODULES: dict[str, str] = {
     "resume": "run_commands",
     "retry": "run_commands",
     "skip": "run_commands",
+    "migrate": "migrate_commands",
     "simulate": "simulate_commands",
+    "test": "test_commands",
     "work": "work_commands",
 }
 
 # `baton --help` lists the commands in the order a newcomer needs them. A command a plugin
 # adds that is not named here is listed last, under "More".
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Design", ("designer", "validate", "simulate", "export", "import", "schema")),
+    ("Design", ("designer", "validate", "simulate", "test", "export", "import", "schema")),
     ("Run", ("activate", "definitions", "start", "record", "work", "event")),
     ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "cancel", "bulk",
-                 "deactivate", "worker", "tick", "outbox")),
+                 "migrate", "deactivate", "worker", "tick", "outbox")),
     ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
 )  # fmt: skip
 
@@ -178,11 +181,41 @@ def _register_plugins() -> None:
         ep.load()(app)
 
 
+# Help placeholders read as words: Typer labels values by Python type (`--limit <int>`,
+# `FILE <path>`, usage `{FILE}`); people read `--limit N`, `FILE`.
+_WORDS = {"int": "N", "float": "NUMBER", "str": "TEXT", "path": "PATH", "datetime": "TIME"}
+
+
+def _word(label: str) -> str:
+    inner = label.strip("<>")
+    if inner.startswith("list[") and inner.endswith("]"):
+        inner = inner[5:-1]
+    return _WORDS.get(inner, inner.upper())
+
+
+def _plain_help(command: Any) -> None:
+    """Give every argument and untyped option of the tree a word for a placeholder."""
+    for param in getattr(command, "params", []):
+        if isinstance(param, TyperArgument):
+            # The metavar names it already; the type adds nothing a reader needs.
+            param.display_type_rich = lambda ctx: None  # type: ignore[method-assign]
+            name = param.display_name_raw if param.required else f"[{param.display_name_raw}]"
+            suffix = "..." if param.nargs != 1 else ""
+            param.get_usage_pieces = lambda ctx, n=name + suffix: [n]  # type: ignore[method-assign]
+        elif isinstance(param, TyperOption) and param.metavar is None and not param.is_flag:
+            word = _word(param.display_type(None))  # type: ignore[arg-type]
+            param.display_type_rich = lambda ctx, w=word: w  # type: ignore[method-assign]
+    for child in getattr(command, "commands", {}).values():
+        _plain_help(child)
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; BatonErrors become one clear line on stderr, not a traceback."""
     register_commands(sys.argv[1:] if argv is None else list(argv))
     try:
-        result = app(args=argv, standalone_mode=False)
+        command = typer.main.get_command(app)
+        _plain_help(command)
+        result = command(args=argv, prog_name="baton", standalone_mode=False)
     except BatonError as exc:
         typer.echo(f"baton: error: {exc}", err=True)
         return exc.exit_code

@@ -36,6 +36,12 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", metavar="text|json", help="text or json"),
 ]
+QuietOption = Annotated[
+    bool,
+    typer.Option(
+        "--quiet", "-q", help="Only the ids, one per line (for scripts: id=$(baton ... -q))."
+    ),
+]
 ReasonOption = Annotated[
     str,
     typer.Option("--reason", metavar="TEXT", help="Why (logged with who did it)."),

@@ -32,10 +32,23 @@ def upgrade_command(output_format: FormatOption = OutputFormat.text, db: DbOptio
 
 @db_app.command("status")
 def status_command(output_format: FormatOption = OutputFormat.text, db: DbOption = None) -> None:
-    """The schema revision of the database; exit 2 when it needs `baton db upgrade`."""
+    """The schema revision of the database and how durable its commits are; exit 2 when
+    it needs `baton db upgrade`."""
     store = Store(db, create=db is None)  # refuses an older or newer database with the reason
     store.close()
+    durability = _DURABILITY.get(
+        store.synchronous or "", "as the PostgreSQL server is set up (fsync, synchronous_commit)"
+    )
     if output_format is OutputFormat.json:
-        print_json({"database": store.url, "revision": migrate.head()})
+        print_json(
+            {"database": store.url, "revision": migrate.head(), "synchronous": store.synchronous}
+        )
         return
     typer.echo(f"{store.url} is at {migrate.head()}")
+    typer.echo(f"commits: {durability}")
+
+
+_DURABILITY = {
+    "FULL": "FULL (a commit survives a power cut)",
+    "NORMAL": "NORMAL (BATON_SQLITE_SYNCHRONOUS; a power cut may lose the last commits)",
+}

@@ -14,6 +14,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    QuietOption,
     ReasonOption,
     actor_name,
     hint_when_unknown,
@@ -142,14 +143,17 @@ def runs_command(
         str | None, typer.Option("--stage", metavar="STAGE", help="Only runs in this stage.")
     ] = None,
     started_after: Annotated[
-        str | None, typer.Option("--started-after", help="Started at or after this ISO time.")
+        str | None,
+        typer.Option("--started-after", metavar="TIME", help="Started at or after this ISO time."),
     ] = None,
     started_before: Annotated[
-        str | None, typer.Option("--started-before", help="Started before this ISO time.")
+        str | None,
+        typer.Option("--started-before", metavar="TIME", help="Started before this ISO time."),
     ] = None,
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", help="At most this many, newest first.")
     ] = 100,
+    quiet: QuietOption = False,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -165,18 +169,20 @@ def runs_command(
         limit=limit + 1,
     )
     more, found = len(found) > limit, found[:limit]
-    if output_format is OutputFormat.json:
+    if output_format is OutputFormat.json and not quiet:
         print_json(found)
         return
-    rows = [
-        [r["id"], r["orchestration"], r["version"], r["status"], r["stage"] or "-", r["started_at"]]
-        for r in found
-    ]
-    print_table(rows, ["RUN", "ORCHESTRATION", "V", "STATUS", "STAGE", "STARTED"])
-    if stuck:
+    if quiet:
         for r in found:
-            for reason in r["reasons"]:
-                typer.echo(f"{r['id']}: {reason}")
+            typer.echo(r["id"])
+    else:
+        columns = ("id", "orchestration", "version", "status", "stage", "started_at")
+        rows = [[r[c] if r[c] is not None else "-" for c in columns] for r in found]
+        print_table(rows, ["RUN", "ORCHESTRATION", "V", "STATUS", "STAGE", "STARTED"])
+        if stuck:
+            for r in found:
+                for reason in r["reasons"]:
+                    typer.echo(f"{r['id']}: {reason}")
     if more:
         typer.echo(
             f"(more than {limit}; narrow the filters, raise --limit, or pass "

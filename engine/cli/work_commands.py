@@ -12,6 +12,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
+    QuietOption,
     ReasonOption,
     actor_name,
     open_engine,
@@ -40,6 +41,7 @@ def list_command(
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", help="At most this many, oldest first.")
     ] = 100,
+    quiet: QuietOption = False,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -50,6 +52,10 @@ def list_command(
     if len(items) > limit:
         items = items[:limit]
         typer.echo(f"(more than {limit}; raise --limit or narrow with --assignee)", err=True)
+    if quiet:
+        for item in items:
+            typer.echo(item["id"])
+        return
     asked = _declared_outputs(engine, items)
     for item in items:
         item["declared_outputs"] = asked[item["id"]]

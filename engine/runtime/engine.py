@@ -55,6 +55,10 @@ def _default_outbox(store: Store) -> Path:
 class Engine:
     """The local orchestration engine over one database.
 
+    Outside effects (emails, notices, webhooks) leave after commit; a subclass that sets
+    `delivers = False` (a sandbox such as `baton test`) keeps them as pending rows of its own
+    store, where they can be read, and nothing is written to a folder or sent.
+
     Args:
         store: a `Store`, a database URL/path, or None for the default database.
         clock: where time comes from (default: the wall clock).
@@ -64,6 +68,9 @@ class Engine:
         outbox: folder for `send_email` messages and notices (default: `$BATON_OUTBOX`,
             else `outbox/` beside a SQLite file, else in the user data folder).
     """
+
+    delivers: bool = True
+    """Whether committed outside effects are delivered (files, SMTP, webhooks)."""
 
     def __init__(
         self,
@@ -95,7 +102,16 @@ class Engine:
             found = self._plans[key] = Plan.build(
                 loads_definition(body, source=f"{definition_id} v{version}")
             )
+            found.versions = lambda number: self._other_version(definition_id, number)
         return found
+
+    def _other_version(self, definition_id: str, version: int) -> Plan:
+        # For a replay that crosses versions after the caller's connection closed.
+        found = self._plans.get((definition_id, version))
+        if found is not None:
+            return found
+        with self.store.read() as conn:
+            return self.plan(definition_id, version, conn)
 
     @contextmanager
     def unit(self, actor: str | None = None) -> Iterator[Unit]:
@@ -105,7 +121,7 @@ class Engine:
             yield unit
             unit.drain()
             unit.flush()
-        if unit.messages:
+        if unit.messages and self.delivers:
             # Outside effects only once the call has committed (DESIGN rule 10).
             delivery.after_commit(self, unit.messages)
 
@@ -276,8 +292,9 @@ class Engine:
                 timer_ids = timers.due_timer_ids(unit)
                 schedule_ids = timers.due_schedule_ids(unit)
             if not timer_ids and not schedule_ids:
-                delivery.deliver_pending(self)
-                webhooks.deliver_pending(self)
+                if self.delivers:
+                    delivery.deliver_pending(self)
+                    webhooks.deliver_pending(self)
                 return fired
             for timer_id in timer_ids:
                 fired += self._call(lambda u, t=timer_id: timers.fire_timer(u, t), "system")
@@ -530,9 +547,12 @@ class Engine:
         same fold (`engine.runtime.fold.apply`) that keeps the live state."""
         with self.store.read() as conn:
             events = queries.run_events(conn, run_id)
-            version = queries.run_version(conn, run_id)
-            plan = self.plan(version[0], version[1], conn)
-        return replay(plan, [e for e in events if upto is None or e["seq"] <= upto])
+            definition_id, version = queries.run_version(conn, run_id)
+            return replay(
+                self.plan(definition_id, version, conn),
+                [e for e in events if upto is None or e["seq"] <= upto],
+                lambda number: self.plan(definition_id, number, conn),
+            )
 
     def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
         """Wait steps holding for an event (of one run, or for one event name), with keys."""

@@ -28,6 +28,7 @@ class EventType(StrEnum):
     RUN_PAUSED = "run_paused"
     RUN_RESUMED = "run_resumed"
     RUN_RECOVERED = "run_recovered"
+    RUN_MIGRATED = "run_migrated"
     STAGE_ENTERED = "stage_entered"
     STAGE_COMPLETED = "stage_completed"
     DECISION_TAKEN = "decision_taken"
@@ -196,6 +197,28 @@ class RunRecovered(Payload):
     """The last failed step was retried or skipped, so the run is no longer failed."""
 
     TYPE = EventType.RUN_RECOVERED
+
+
+@_register
+@dataclass
+class RunMigrated(Payload):
+    """The run moved to another version of its orchestration (`baton migrate apply`): ids
+    renamed (`stages`, `steps`: old -> new), step records `dropped`, steps `added` to the
+    current stage (id -> stage), new `variables` with their defaults."""
+
+    TYPE = EventType.RUN_MIGRATED
+
+    from_version: int
+    to_version: int
+    reason: str = ""
+    # What the operator asked for (`--map old=new`), kept for the audit trail.
+    mapping: dict[str, str] = field(default_factory=dict)
+    # Everything the fold changes is spelled out, so replaying the log needs no diffing.
+    stages: dict[str, str] = field(default_factory=dict)
+    steps: dict[str, str] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)
+    added: dict[str, str] = field(default_factory=dict)
+    variables: dict[str, Any] = field(default_factory=dict)
 
 
 @_register

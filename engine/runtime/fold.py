@@ -31,10 +31,21 @@ def apply(state: RunState, event: Event) -> RunState:
     return state
 
 
-def fold(plan: Plan, run_id: str, log: Iterable[Mapping[str, Any]]) -> RunState:
+def fold(
+    plan: Plan,
+    run_id: str,
+    log: Iterable[Mapping[str, Any]],
+    plans: Callable[[int], Plan] | None = None,
+) -> RunState:
     """A run's state from its stored events (`Engine.log`'s shape), in order.
 
     Events of types this version does not know are passed over.
+
+    Args:
+        plans: other versions of the same orchestration by number (default: the plan's
+            own `versions`); with it the fold follows the run across versions (it started
+            on one, `run_migrated` moved it to another). Without either, every event is
+            read against `plan`.
     """
     state = RunState(
         id=run_id,
@@ -44,10 +55,13 @@ def fold(plan: Plan, run_id: str, log: Iterable[Mapping[str, Any]]) -> RunState:
         started_at="",
         plan=plan,
     )
+    resolve = plans or plan.versions
     for entry in log:
         event = Event.from_log(entry)
         if event is not None:
             apply(state, event)
+            if resolve is not None and state.definition_version != state.plan.version:  # type: ignore[union-attr]
+                state.plan = resolve(state.definition_version)
     return state
 
 
@@ -103,6 +117,8 @@ def _ended(state: RunState, step_id: str) -> dict[str, Any]:
 
 
 def _run_started(state: RunState, event: Event, data: ev.RunStarted) -> None:
+    if data.version is not None:
+        state.definition_version = data.version
     state.status = "waiting"
     state.started_at = event.time
     state.variables = dict(data.variables or {})
@@ -143,6 +159,69 @@ def _run_paused(state: RunState, event: Event, data: ev.RunPaused) -> None:
 def _run_reopened(state: RunState, event: Event, data: Any) -> None:
     state.status = "waiting"
     state.error = None
+
+
+def _run_migrated(state: RunState, event: Event, data: ev.RunMigrated) -> None:
+    # Open work of dropped steps was canceled by the events before this one; here the
+    # records are renamed, dropped and added as the payload says (the shell then reads
+    # the run against the new version's plan).
+    state.definition_version = data.to_version
+    stages, renamed = data.stages or {}, data.steps or {}
+    moved = {sid: st for sid, st in state.stages.items() if sid in stages}
+    for sid in moved:
+        _forget(state.stages, sid, state.new_stages, state.dirty_stages, state.removed_stages)
+    for sid, st in moved.items():
+        state.stages[stages[sid]] = st
+        state.new_stages[stages[sid]] = None
+    for sid in data.dropped or ():
+        if sid in state.steps:
+            _drop_step_holds(state, sid)
+            _forget(state.steps, sid, state.new_steps, state.dirty_steps, state.removed_steps)
+    rewritten = {
+        sid: st for sid, st in state.steps.items() if sid in renamed or st["stage"] in stages
+    }
+    for sid in rewritten:
+        _forget(state.steps, sid, state.new_steps, state.dirty_steps, state.removed_steps)
+    for sid, st in rewritten.items():
+        st["stage"] = stages.get(st["stage"], st["stage"])
+        state.steps[renamed.get(sid, sid)] = st
+        state.new_steps[renamed.get(sid, sid)] = None
+    for sid, stage_id in (data.added or {}).items():
+        state.steps[sid] = {"status": "not_started", "stage": stage_id, "attempts": 0}
+        state.new_steps[sid] = None
+    # Only open items follow a renamed step: closed ones are history, as their rows are.
+    for item_id, item in state.items.items():
+        if item["status"] == "open" and item["step"] in renamed:
+            _item(state, item_id)["step"] = renamed[item["step"]]
+            state.moved_items[item_id] = None
+    for timer in list(state.timers.values()):
+        if timer["step"] in renamed:
+            _drop_timer(state, timer["step"], timer["kind"])
+            _set_timer(state, renamed[timer["step"]], timer["kind"], timer["due_at"], timer["item"])
+    for sid in [s for s in state.waits if s in renamed]:
+        state.waits[renamed[sid]] = state.waits.pop(sid)
+        state.dirty_waits[sid] = None
+        state.dirty_waits[renamed[sid]] = None
+    for name, value in (data.variables or {}).items():
+        state.variables.setdefault(name, value)
+    if state.current_stage is not None:
+        state.current_stage = stages.get(state.current_stage, state.current_stage)
+    if state.resume_from is not None:
+        state.resume_from = stages.get(state.resume_from, state.resume_from)
+
+
+def _forget(
+    records: dict[str, Any],
+    key: str,
+    new: dict[str, None],
+    dirty: dict[str, None],
+    removed: dict[str, None],
+) -> None:
+    # A record created in this call has no row yet; any other one's row is deleted.
+    del records[key]
+    dirty.pop(key, None)
+    if new.pop(key, "stored") == "stored":
+        removed[key] = None
 
 
 # --- stages and decisions --------------------------------------------------------------
@@ -325,6 +404,7 @@ _HANDLERS: dict[EventType, Handler] = {
     EventType.RUN_PAUSED: _run_paused,
     EventType.RUN_RESUMED: _run_reopened,
     EventType.RUN_RECOVERED: _run_reopened,
+    EventType.RUN_MIGRATED: _run_migrated,
     EventType.STAGE_ENTERED: _stage_entered,
     EventType.STAGE_COMPLETED: _stage_completed,
     EventType.DECISION_TAKEN: _nothing,

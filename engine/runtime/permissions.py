@@ -19,7 +19,7 @@ Completing a work item is checked regardless (assignee, member or admin: DESIGN.
 
 This is authorization among colleagues on a trusted network, not authentication: the
 acting name is whatever `--as` / `BATON_USER` says. Protect a shared database with
-PostgreSQL roles and TLS (README.md, "Team mode").
+PostgreSQL roles and TLS (docs/admin/roles.md and docs/admin/team-mode.md).
 """
 
 from __future__ import annotations

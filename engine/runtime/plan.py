@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,6 +30,10 @@ class Plan:
     steps: dict[str, AnyStep] = field(default_factory=dict)
     step_stage: dict[str, str] = field(default_factory=dict)
     start_id: str | None = None
+    # Other versions of the same orchestration by number, when the holder of this plan
+    # can find them (the engine's cache): replaying a run migrated between versions
+    # needs the plan each part of its log was written against.
+    versions: Callable[[int], Plan] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def build(cls, definition: Orchestration) -> Plan:

@@ -8,7 +8,7 @@ logs to check that the log and the query tables never disagree.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from engine.runtime.fold import fold
@@ -16,8 +16,15 @@ from engine.runtime.plan import Plan
 from engine.runtime.state import RunState
 
 
-def replay(plan: Plan, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+def replay(
+    plan: Plan,
+    events: Iterable[Mapping[str, Any]],
+    plans: Callable[[int], Plan] | None = None,
+) -> dict[str, Any]:
     """The run state after `events` (as returned by `Engine.log`), in order.
+
+    `plans` gives other versions of the orchestration by number, for a run that was
+    migrated between versions (see `engine.runtime.fold.fold`).
 
     Returns:
         `{"status", "stage", "error", "stages", "steps", "variables", "items"}` where
@@ -25,7 +32,7 @@ def replay(plan: Plan, events: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         `{"status", "outputs"}` and `items` maps item id to `{"step", "assignee", "status"}`.
         `status` is `not_started` before the first event.
     """
-    return summary(fold(plan, "", events))
+    return summary(fold(plan, "", events, plans))
 
 
 def summary(state: RunState) -> dict[str, Any]:

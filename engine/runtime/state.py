@@ -87,6 +87,11 @@ class RunState:
     dirty_items: dict[str, tuple[str, str]] = field(default_factory=dict)
     dirty_timers: dict[str, tuple[str, str]] = field(default_factory=dict)
     dirty_waits: dict[str, None] = field(default_factory=dict)
+    # Rows to delete (a migration renamed or dropped them), and open items whose step
+    # was renamed (their row's step, title and guidance are rewritten).
+    removed_steps: dict[str, None] = field(default_factory=dict)
+    removed_stages: dict[str, None] = field(default_factory=dict)
+    moved_items: dict[str, None] = field(default_factory=dict)
 
     def state_json(self) -> str:
         """The `runs.state` document."""
@@ -165,5 +170,8 @@ class RunState:
             self.dirty_items,
             self.dirty_timers,
             self.dirty_waits,
+            self.removed_steps,
+            self.removed_stages,
+            self.moved_items,
         ):
             marks.clear()

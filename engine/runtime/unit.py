@@ -230,6 +230,11 @@ def _run_ended(unit: Unit, run: RunState, data: Any) -> None:
         unit.queue.append(lambda: links.child_finished(unit, run))
 
 
+def _run_migrated(unit: Unit, run: RunState, data: Any) -> None:
+    # The fold moved the run to another version; from now on it is read against that plan.
+    run.plan = unit.plan(run)
+
+
 def _step_released(unit: Unit, run: RunState, data: Any) -> None:
     child = run.steps[data.step].get("child_run_id")
     if child:
@@ -244,6 +249,7 @@ _REACTIONS: dict[type, Callable[[Unit, RunState, Any], None]] = {
     ev.RunCompleted: _run_ended,
     ev.RunFailed: _run_ended,
     ev.RunCanceled: _run_ended,
+    ev.RunMigrated: _run_migrated,
     ev.StepCanceled: _step_released,
     ev.StepSkipped: _step_released,
 }

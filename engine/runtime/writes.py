@@ -97,6 +97,23 @@ _DELETE_TIMER = Prepared(
         timers.c.kind == bindparam("b_kind"),
     )
 )
+_DELETE_STEP = Prepared(
+    delete(step_instances).where(
+        step_instances.c.run_id == bindparam("b_run"),
+        step_instances.c.step_id == bindparam("b_id"),
+    )
+)
+_DELETE_STAGE = Prepared(
+    delete(stage_instances).where(
+        stage_instances.c.run_id == bindparam("b_run"),
+        stage_instances.c.stage_id == bindparam("b_id"),
+    )
+)
+_MOVE_ITEM = Prepared(
+    update(work_items)
+    .where(work_items.c.id == bindparam("b_id"))
+    .values(step_id=bindparam("step_id"), title=bindparam("title"), guidance=bindparam("guidance"))
+)
 _INSERT_WAIT = Prepared(waits.insert())
 _DELETE_WAIT = Prepared(
     delete(waits).where(
@@ -167,6 +184,8 @@ def flush(
                     f"run {run.id} was changed by another process at the same time",
                     hint="repeat the command",
                 )
+        if run.removed_steps or run.removed_stages or run.moved_items:
+            _rewrite_moved(conn, run)
         for sid in run.new_stages:
             stage_rows.append({"run_id": run.id, "stage_id": sid, **stage_values(run.stages[sid])})
         for sid in run.dirty_stages:
@@ -222,6 +241,28 @@ def flush(
     _INSERT_WAIT.run_many(conn, wait_rows)
     _INSERT_EVENT.run_many(conn, new_events)
     _INSERT_NOTICE.run_many(conn, notices)
+
+
+def _rewrite_moved(conn: Connection, run: RunState) -> None:
+    # Only a migration renames or drops records: their old rows go before the new ones
+    # are inserted (an id may be both, when two are swapped).
+    for sid in run.removed_steps:
+        _DELETE_STEP.run(conn, {"b_run": run.id, "b_id": sid})
+    for sid in run.removed_stages:
+        _DELETE_STAGE.run(conn, {"b_run": run.id, "b_id": sid})
+    for item_id in run.moved_items:
+        if item_id in run.new_items:  # inserted below, already with its new step
+            continue
+        row = item_row(run, item_id)
+        _MOVE_ITEM.run(
+            conn,
+            {
+                "b_id": item_id,
+                "step_id": row["step_id"],
+                "title": row["title"],
+                "guidance": row["guidance"],
+            },
+        )
 
 
 def _json(value: Any) -> str | None:

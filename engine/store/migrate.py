@@ -1,6 +1,6 @@
 """Schema versions through Alembic, for every dialect.
 
-Policy (documented in README.md, "Team mode"):
+Policy (documented in docs/admin/database-upgrades.md):
 
 * A fresh, empty database is created from the current tables (`schema.metadata`) and
   stamped at the head revision: one quick step, and a test proves the migration chain from

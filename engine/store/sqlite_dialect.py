@@ -1,5 +1,10 @@
-"""Everything SQLite-specific lives here: WAL mode, busy timeout, immediate write locks,
-and the checks that keep Baton away from a damaged file.
+"""Everything SQLite-specific lives here: WAL mode, durable commits, busy timeout,
+immediate write locks, and the checks that keep Baton away from a damaged file.
+
+Commits are durable by default (`PRAGMA synchronous=FULL`): once a command reports success,
+its transaction survives a crash of Baton, of the operating system and a power cut.
+`BATON_SQLITE_SYNCHRONOUS=NORMAL` trades the last point for speed (WAL with NORMAL: a commit
+survives a crash of Baton; a power cut can lose the last commits, never corrupt the file).
 
 Other databases (PostgreSQL) need none of this; `configure` is a no-op for them.
 
@@ -14,12 +19,35 @@ flipped bytes in a page SQLite reads without complaint would otherwise go unnoti
 from __future__ import annotations
 
 import contextlib
+import os
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event
 from sqlalchemy.engine import make_url
 
+from engine.errors import StoreFault
 from engine.store import faults
+
+SYNCHRONOUS_ENV = "BATON_SQLITE_SYNCHRONOUS"
+SYNCHRONOUS_LEVELS = ("FULL", "NORMAL")
+"""What `BATON_SQLITE_SYNCHRONOUS` accepts; the first is the default."""
+
+
+def synchronous_level(value: str | None = None) -> str:
+    """The `PRAGMA synchronous` level to use: `value`, else the environment, else FULL.
+
+    Raises:
+        StoreFault: a level other than FULL or NORMAL (nothing was opened).
+    """
+    chosen = value if value is not None else os.environ.get(SYNCHRONOUS_ENV, "")
+    level = chosen.strip().upper() or SYNCHRONOUS_LEVELS[0]
+    if level not in SYNCHRONOUS_LEVELS:
+        raise StoreFault(
+            f"{SYNCHRONOUS_ENV}={chosen!r} is not a durability level Baton knows",
+            hint="use FULL (the default: commits survive a power cut) or NORMAL (faster; "
+            "a power cut may lose the last commits), or unset it",
+        )
+    return level
 
 
 def is_sqlite(url: str) -> bool:
@@ -98,8 +126,8 @@ def file_folder(url: str) -> Path | None:
     return None if file is None else file.parent
 
 
-def configure(engine: Engine) -> None:
-    """WAL journal, a busy timeout, and BEGIN IMMEDIATE for every transaction.
+def configure(engine: Engine, synchronous: str = "FULL") -> None:
+    """WAL journal, the durability level, a busy timeout, BEGIN IMMEDIATE for writers.
 
     pysqlite's own transaction handling starts a deferred transaction lazily; two processes
     that both read and then write could then deadlock. Taking the write lock at BEGIN
@@ -111,9 +139,8 @@ def configure(engine: Engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        # NORMAL in WAL mode: a commit survives a process crash; only a power cut can lose
-        # the last transactions, never corrupt the file.
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        # FULL: each commit waits for the log to reach the disk (see the module docstring).
+        cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute(f"PRAGMA busy_timeout={faults.BUSY_SECONDS * 1000}")
         # Damaged pages are noticed as they are read rather than yielding wrong rows.
         cursor.execute("PRAGMA cell_size_check=ON")

@@ -51,13 +51,21 @@ class Store:
         upgrade: apply pending migrations instead of refusing an older database.
         create: create a missing SQLite file (False for commands that only read: a
             mistyped path is then reported, not created).
+        synchronous: SQLite durability, "FULL" or "NORMAL"; None reads
+            `BATON_SQLITE_SYNCHRONOUS` (default FULL; see `engine.store.sqlite_dialect`).
     """
 
     def __init__(
-        self, url: str | None = None, *, upgrade: bool = False, create: bool = True
+        self,
+        url: str | None = None,
+        *,
+        upgrade: bool = False,
+        create: bool = True,
+        synchronous: str | None = None,
     ) -> None:
         self.url = resolve_db_url(url)
         self.upgraded: tuple[str | None, str] | None = None
+        self.synchronous = synchronous
         try:
             self._open(upgrade, create)
         except Exception as exc:
@@ -72,13 +80,14 @@ class Store:
         self.is_sqlite = backend == "sqlite"
         self.is_postgresql = backend == "postgresql"
         if self.is_sqlite:
+            self.synchronous = sqlite_dialect.synchronous_level(self.synchronous)
             sqlite_dialect.prepare_file(self.url, create=create)
         if self.is_postgresql:
             self.engine = create_engine(pg_dialect.driver_url(self.url), pool_pre_ping=True)
         else:
             self.engine = create_engine(self.url)
         if self.is_sqlite:
-            sqlite_dialect.configure(self.engine)
+            sqlite_dialect.configure(self.engine, self.synchronous)
             sqlite_dialect.check_health(self.engine, self.url)
         self._open_schema(upgrade)
 

@@ -1,4 +1,6 @@
-"""The README's document-review orchestration, built with clicks and keys only (no drag).
+"""The designer guide's document-review orchestration, built with clicks and keys only.
+
+The story is the one docs/user/designer.md tells; no drag is used anywhere.
 
 File ▸ New; the context pad appends stages, a decision and ends and adds steps; names are
 typed in place (double-click); the inspector takes the assignee, outputs, action, event,

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from live_helpers import item_of, start_onboarding
 from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QLabel
 
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
@@ -139,3 +140,17 @@ def test_the_inbox_title_counts_open_items_and_new_ones_are_announced(
 def _no_user_from_the_shell(monkeypatch):
     # The acting user must come from the test, not from whoever runs it.
     monkeypatch.delenv("BATON_USER", raising=False)
+
+
+def test_the_status_bar_shows_files_under_home_as_tilde(qtbot, tmp_path, monkeypatch):
+    # Given a home folder holding the user's database and a definition they saved there
+    monkeypatch.setenv("HOME", str(tmp_path))
+    (tmp_path / "Documents").mkdir()
+    window = _window(qtbot, tmp_path)
+    assert window.files.save_as(tmp_path / "Documents" / "onboarding.baton.json")
+
+    # Then the status bar names both as a desktop does, without the home folder's path
+    assert window.live.engine_label.text().startswith("Engine: ~/")
+    assert str(tmp_path) not in window.live.engine_label.text()
+    status = [label.text() for label in window.statusBar().findChildren(QLabel)]
+    assert "~/Documents/onboarding.baton.json" in status

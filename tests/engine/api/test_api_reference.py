@@ -1,4 +1,4 @@
-"""The API reference page is generated from the OpenAPI schema and kept current."""
+"""The API reference page is generated from the OpenAPI schema when the site is built."""
 
 from __future__ import annotations
 
@@ -31,9 +31,8 @@ def test_the_reference_script_writes_every_endpoint_and_body(tmp_path):
     assert "### StartRunIn" in page and "| `orchestration` | string | yes |" in page
 
 
-def test_the_committed_reference_matches_the_server(tmp_path):
-    done = subprocess.run(
-        [sys.executable, str(SCRIPT), "--check"], capture_output=True, text=True, timeout=120
-    )
+def test_the_reference_page_is_generated_when_the_site_is_built():
+    # The page holds only the marker the docs hook replaces, so it cannot fall out of date
+    page = (REPO / "docs" / "api-reference.md").read_text(encoding="utf-8")
 
-    assert done.returncode == 0, done.stderr
+    assert page.strip() == "<!-- generated: api -->"

@@ -63,8 +63,20 @@ def test_placeholders_read_as_words(baton):
 
     assert "--input NAME=VALUE" in out
     assert "--db URL" in out
-    assert "{ORCHESTRATION}" in out
-    assert "list[str]" not in out
+    assert "Usage: baton start [OPTIONS] ORCHESTRATION\n" in out
+    assert "  ORCHESTRATION  Orchestration id." in out
+    assert "list[str]" not in out and "<str>" not in out
+
+
+def test_no_subcommand_help_labels_a_value_with_a_python_type(baton):
+    # Every command a newcomer may ask for help on: `baton X --help`, `baton X Y --help`
+    listing = baton("--help").out
+    names = [line.split()[0] for line in listing.splitlines() if line.startswith("  ")]
+    for name in names:
+        out = baton(name, "--help").out
+        for label in ("<str>", "<int>", "<path>", "<float>", "list[", "{"):
+            assert label not in out, f"baton {name} --help shows {label!r}"
+    assert "--version N" in baton("runs", "--help").out
 
 
 def test_show_names_the_event_and_key_a_run_waits_for(waiting_run):

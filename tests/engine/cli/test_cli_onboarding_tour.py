@@ -1,4 +1,4 @@
-"""The README's CLI tour: the employee onboarding example from hire to first day."""
+"""The worked example of docs/user/running.md: employee onboarding from hire to first day."""
 
 from __future__ import annotations
 

@@ -42,7 +42,8 @@ def refused(importer, path) -> InterchangeError:
     began = time.perf_counter()
     with pytest.raises(InterchangeError) as caught:
         importer(path)
-    assert time.perf_counter() - began < 1.0, "refusing must be quick"
+    # a hang guard (refusals take milliseconds; an expanded bomb would take minutes)
+    assert time.perf_counter() - began < 10.0, "refusing must not expand the document"
     return caught.value
 
 
