@@ -6,11 +6,17 @@ Runs offscreen. For 200 stages / 2,000 steps it measures opening the file into t
 then opens 1,000 stages / 10,000 steps and pans across it. Ends with the lines
 `open_s: X`, `repaint_ms: X`, `edit_ms: X` for the 2,000-step case.
 
-    .venv/bin/python benchmarks/canvas_scale.py
+With `--steps N` it instead opens a diagram of N steps (10 per stage, 30 stages a row) and,
+in the same run, one of N/4 steps as the peer: wall and CPU seconds of each open, and the
+CPU spent routing connectors (which grows linearly with the diagram when routing is right:
+4x the steps, about 4x the routing time).
+
+    .venv/bin/python benchmarks/canvas_scale.py [--steps N]
 """
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import sys
@@ -26,6 +32,7 @@ from PySide6.QtWidgets import QApplication
 
 from benchmarks.synthetic import generate
 from benchmarks.wrapped_layout import wrap_layout
+from designer.canvas import routing
 from designer.commands import MoveStepCommand, UpdateStepCommand
 from designer.window import MainWindow
 from engine.definition import save_definition
@@ -62,7 +69,42 @@ def _edit_ms(window: MainWindow, make_command, rounds: int = 10) -> float:
     return statistics.median(timings)
 
 
+class _RoutingClock:
+    """CPU seconds spent in `FlowRouter.route` while installed."""
+
+    def __init__(self) -> None:
+        self.spent = 0.0
+        self._route = routing.FlowRouter.route
+        clock = self
+
+        def timed(router, item):  # type: ignore[no-untyped-def]
+            began = time.process_time()
+            try:
+                clock._route(router, item)
+            finally:
+                clock.spent += time.process_time() - began
+
+        routing.FlowRouter.route = timed  # type: ignore[method-assign]
+
+
+def _open_scaled(window: MainWindow, folder: Path, steps: int, clock: _RoutingClock) -> None:
+    path = folder / f"synthetic_{steps}.baton.json"
+    save_definition(wrap_layout(generate(max(steps // 10, 1), 10), per_row=30), path)
+    window.undo_stack.setClean()
+    clock.spent = 0.0
+    began = time.process_time()
+    wall = _open(window, path)
+    cpu = time.process_time() - began
+    print(
+        f"{steps:,} steps: open {wall:.2f} s wall, {cpu:.2f} s CPU; "
+        f"routing {clock.spent:.3f} s CPU; repaint {_repaint_ms(window, 3):.1f} ms"
+    )
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--steps", type=int, help="open a diagram of this many steps only")
+    args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     folder = Path(tempfile.mkdtemp(prefix="baton-bench-"))
     for fmt in (QSettings.Format.NativeFormat, QSettings.Format.IniFormat):
@@ -72,6 +114,14 @@ def main() -> None:
     window.resize(1600, 1000)
     window.show()
     QApplication.processEvents()
+    if args.steps:
+        clock = _RoutingClock()
+        print("the machine may be shared: compare the lines of one run, CPU before wall")
+        for steps in (args.steps // 4, args.steps):
+            _open_scaled(window, folder, steps, clock)
+        window.undo_stack.setClean()
+        window.close()
+        return
 
     path = folder / "synthetic_2000.baton.json"
     save_definition(wrap_layout(generate(200, 10)), path)

@@ -9,6 +9,7 @@ auto-layout), routes them again once, after the change is complete.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Iterable
 
 from PySide6.QtCore import QObject, QPointF, QRectF, QTimer
 from PySide6.QtGui import QPainterPath, QPainterPathStroker
@@ -36,7 +37,7 @@ class FlowRouter(QObject):
         super().__init__(scene)
         self._nodes, self._flows = nodes, flows
         self._scene = weakref.proxy(scene)  # the scene owns the router: no cycle
-        self._columns: dict[tuple[int, int], list[NodeItem]] | None = None  # see _nodes_in
+        self._columns: _Grid | None = None  # see _nodes_in
         self._loops: set[tuple[str, str]] = set()
         self._by_source: dict[str, list[tuple[str, str]]] | None = None  # see flows_from
         self._by_source_size = 0
@@ -108,35 +109,49 @@ class FlowRouter(QObject):
         item.set_path(path)
 
     def _nodes_in(self, area: QRectF) -> list[NodeItem]:
-        """Nodes whose box meets `area`, found through a coarse grid of the node boxes.
+        """Nodes whose box meets `area` (see `_boxes_in`)."""
+        return [box[4] for box in self._boxes_in(area)]
+
+    def _boxes_in(self, area: QRectF) -> list[_Box]:
+        """Boxes `(left, top, right, bottom, node)` of the nodes meeting `area`, found
+        through a coarse grid of the node boxes.
 
         The scene's own index is not used: while the scene is being built it would scan
-        every card and connector for each query.
+        every card and connector for each query. An area reaching far out (a lane search
+        "everything above") is first cut to the cells that hold nodes, so a narrow but
+        tall query reads one strip of cells, never every node of the diagram.
         """
-        if self._columns is None:
-            self._columns = {}
-            for node in self._nodes.values():
-                for cell in _cells(node.x(), node.y(), node.width, node.height):
-                    self._columns.setdefault(cell, []).append(node)
-        top = max(area.top(), -BIG)
-        bottom = min(area.bottom(), BIG)
-        found: dict[int, NodeItem] = {}
-        if (area.width() * (bottom - top)) / (CELL * CELL) > len(self._columns):
-            cells = self._columns.values()  # a huge area: every cell is cheaper
+        grid = self._grid()
+        if grid.empty:
+            return []
+        left, right = area.left(), area.right()
+        top, bottom = max(area.top(), -BIG), min(area.bottom(), BIG)
+        x0, x1 = max(int(left // CELL), grid.x0), min(int(right // CELL), grid.x1)
+        y0, y1 = max(int(top // CELL), grid.y0), min(int(bottom // CELL), grid.y1)
+        if x0 > x1 or y0 > y1:
+            return []
+        if (x1 - x0 + 1) * (y1 - y0 + 1) > len(grid.cells):
+            buckets = grid.cells.values()  # more cells asked than hold nodes: read those
         else:
-            keys = _cells(area.left(), top, area.width(), bottom - top)
-            cells = [self._columns[k] for k in keys if k in self._columns]
-        for bucket in cells:
-            for node in bucket:
-                x, y = node.x(), node.y()
-                if (
-                    x <= area.right()
-                    and x + node.width >= area.left()
-                    and y <= bottom
-                    and y + node.height >= top
-                ):
-                    found[id(node)] = node
+            cells = grid.cells
+            buckets = [
+                cells[(cx, cy)]
+                for cx in range(x0, x1 + 1)
+                for cy in range(y0, y1 + 1)
+                if (cx, cy) in cells
+            ]
+        found: dict[int, _Box] = {}
+        for bucket in buckets:
+            for box in bucket:
+                x, y, x_end, y_end, node = box
+                if x <= right and x_end >= left and y <= bottom and y_end >= top:
+                    found[id(node)] = box
         return list(found.values())
+
+    def _grid(self) -> _Grid:
+        if self._columns is None:
+            self._columns = _Grid(self._nodes.values())
+        return self._columns
 
     def _blocked(self, path: QPainterPath, source: NodeItem, target: NodeItem) -> bool:
         """Whether a connector's line crosses a node other than its own two ends."""
@@ -157,13 +172,13 @@ class FlowRouter(QObject):
         left, right = start.x() + 24, end.x() - 24
         ceiling = min(start.y(), end.y())
         # Climb above every node in the span that the lane would cut, nearest first.
-        above = self._nodes_in(QRectF(left, -BIG, right - left, ceiling + BIG))
-        for node in sorted(above, key=lambda n: -(n.y() + n.height)):
+        above = self._boxes_in(QRectF(left, -BIG, right - left, ceiling + BIG))
+        for _, top, _, bottom, node in sorted(above, key=_bottom, reverse=True):
             if node is source or node is target:
                 continue
-            if node.y() + node.height <= ceiling - LANE:
+            if bottom <= ceiling - LANE:
                 break
-            ceiling = min(ceiling, node.y())
+            ceiling = min(ceiling, top)
         lane = ceiling - LANE
         return rounded_path(
             [
@@ -263,20 +278,47 @@ class FlowRouter(QObject):
         """
         while True:  # look a band at a time: most lanes are found in the first one
             band = QRectF(left, floor, right - left, BAND)
-            for node in sorted(self._nodes_in(band), key=lambda n: n.y()):
-                if node.y() > floor + LANE:
+            for _, top, _, bottom, _ in sorted(self._boxes_in(band), key=_top):
+                if top > floor + LANE:
                     return floor
-                floor = max(floor, node.y() + node.height)
+                floor = max(floor, bottom)
             if floor + LANE < band.bottom():
                 return floor
 
 
-def _cells(x: float, y: float, width: float, height: float) -> list[tuple[int, int]]:
-    return [
-        (cx, cy)
-        for cx in range(int(x // CELL), int((x + width) // CELL) + 1)
-        for cy in range(int(y // CELL), int((y + height) // CELL) + 1)
-    ]
+_Box = tuple[float, float, float, float, NodeItem]  # left, top, right, bottom, node
+
+
+def _top(box: _Box) -> float:
+    return box[1]
+
+
+def _bottom(box: _Box) -> float:
+    return box[3]
+
+
+class _Grid:
+    """The node boxes bucketed by CELL-sized cells, with the extent of the occupied cells.
+
+    Each entry keeps the box as plain floats (left, top, right, bottom, node): reading
+    them back from Qt for every candidate of every query is what made routing slow. The
+    router rebuilds the grid after any change of geometry (`FlowRouter.nodes_moved`).
+    """
+
+    __slots__ = ("cells", "empty", "x0", "x1", "y0", "y1")
+
+    def __init__(self, nodes: Iterable[NodeItem]) -> None:
+        self.cells: dict[tuple[int, int], list[_Box]] = {}
+        for node in nodes:
+            x, y = node.x(), node.y()
+            entry: _Box = (x, y, x + node.width, y + node.height, node)
+            for cx in range(int(x // CELL), int(entry[2] // CELL) + 1):
+                for cy in range(int(y // CELL), int(entry[3] // CELL) + 1):
+                    self.cells.setdefault((cx, cy), []).append(entry)
+        self.empty = not self.cells
+        xs = [cx for cx, _ in self.cells] or [0]
+        ys = [cy for _, cy in self.cells] or [0]
+        self.x0, self.x1, self.y0, self.y1 = min(xs), max(xs), min(ys), max(ys)
 
 
 class _LabelSpace:

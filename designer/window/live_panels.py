@@ -22,6 +22,7 @@ from designer.live import (
     connection,
 )
 from designer.live.aggregate_panel import AggregatePanel
+from designer.live.audit_dialog import AuditLogDialog
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
 from designer.live.directory_dialog import DirectoryDialog
@@ -83,6 +84,12 @@ class LivePanels:
             self.migrate_runs,
             tip="Move the open runs of one version of this orchestration to another",
         )
+        self.audit_action = make_action(
+            parent,
+            "Au&dit log…",
+            self.audit_log,
+            tip="Who activated versions, changed users and roles, made tokens and webhooks",
+        )
         self.dock_actions = [
             make_action(parent, text, lambda _=False, k=key: self.show_dock(k), keys)
             for key, text, keys in (
@@ -114,6 +121,7 @@ class LivePanels:
             self.test_action,
             self.send_event_action,
             self.migrate_action,
+            self.audit_action,
             self.directory_action,
             *self.dock_actions,
             self.connect_action,
@@ -127,6 +135,7 @@ class LivePanels:
                 self.start_action,
                 self.send_event_action,
                 self.migrate_action,
+                self.audit_action,
                 self.simulate_action,
                 self.test_action,
                 self.directory_action,
@@ -270,6 +279,12 @@ class LivePanels:
             self.ensure_bridge(), self._host.document.definition.id, self.user, self._host.widget
         )
         dialog.finished.connect(lambda _code: self.runs.refresh() if self.runs else None)
+        dialog.open()
+        return dialog
+
+    def audit_log(self) -> AuditLogDialog:
+        """Open Run ▸ Audit log…: admin actions outside runs, newest first."""
+        dialog = AuditLogDialog(self.ensure_bridge(), self.user, self._host.widget)
         dialog.open()
         return dialog
 

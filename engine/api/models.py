@@ -341,3 +341,22 @@ class AuditEntryOut(BaseModel):
     action: str
     subject: str
     details: dict[str, Any] | None
+
+
+class VariablesIn(_Request):
+    """Change declared run variables (each checked against its declared type)."""
+
+    values: dict[str, Any] = Field(min_length=1, description="Variable name to new value.")
+    reason: str = Field(min_length=1, description="Why (logged with the old values).")
+
+
+class VariablesOut(RunStatusOut):
+    """The run after its variables changed (it is re-checked at once)."""
+
+    variables: dict[str, Any]
+
+
+class NudgeOut(RunStatusOut):
+    """The run after its conditions were evaluated again."""
+
+    moved: bool = Field(description="Whether the re-check moved the run on.")

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Query, status
 from engine.api import paging
 from engine.api.deps import CallerDep, EngineDep
 from engine.api.models import (
+    NudgeOut,
     ReasonIn,
     RunDetailOut,
     RunEventOut,
@@ -17,6 +18,8 @@ from engine.api.models import (
     RunStatusOut,
     SkipIn,
     StartRunIn,
+    VariablesIn,
+    VariablesOut,
 )
 from engine.runtime import Engine
 
@@ -141,3 +144,21 @@ def skip_step(
     outputs = body.outputs if body is not None else {}
     engine.skip(run_id, step_id, outputs, actor=caller.name, reason=_reason(body))
     return _status(engine, run_id)
+
+
+@router.patch("/{run_id}/variables", response_model=VariablesOut)
+def edit_variables(
+    run_id: str, body: VariablesIn, engine: EngineDep, caller: CallerDep
+) -> dict[str, Any]:
+    """Change declared variables of a run, type-checked and logged with the old values and
+    the reason; the run is re-checked at once (operators)."""
+    variables = engine.edit_variables(run_id, body.values, body.reason, actor=caller.name)
+    return {**_status(engine, run_id), "variables": variables}
+
+
+@router.post("/{run_id}/nudge", response_model=NudgeOut)
+def nudge_run(run_id: str, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
+    """Evaluate the run's conditions again, e.g. a stage exit condition that came to hold
+    through a record changed outside the run (operators)."""
+    moved = engine.nudge(run_id, actor=caller.name)
+    return {**_status(engine, run_id), "moved": moved}

@@ -11,7 +11,7 @@ import uvicorn
 
 from engine.api.app import create_app
 from engine.runtime import Engine
-from engine.store import directory
+from engine.store import Store, directory
 
 log = logging.getLogger("baton.api")
 
@@ -47,7 +47,8 @@ def serve(
     stderr names the address actually bound, so `--port 0` picks a free port that a caller
     (the tests) can read.
     """
-    engine = Engine(db, roles="enforce")
+    # A mistyped --db is refused (exit code 2), never served as a new empty database.
+    engine = Engine(Store(db, create=db is None), roles="enforce")
     with engine.store.read() as conn:
         has_admin = directory.has_admin(conn)
     sock = _listen(host, port)

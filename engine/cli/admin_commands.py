@@ -23,7 +23,7 @@ from engine.cli.common import (
 )
 from engine.errors import BatonError, UsageError
 from engine.runtime import Engine, VirtualClock
-from engine.store import parse_time
+from engine.store import Store, parse_time
 
 users_app = typer.Typer(help="The directory of users, groups and queues.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -57,7 +57,7 @@ def add_command(
     db: DbOption = None,
 ) -> None:
     """Add a user (or update one) with groups, queues and a role (admins only, once one exists)."""
-    open_engine(db).add_user(
+    open_engine(db, create=True).add_user(
         name,
         groups=groups,
         queues=queues,
@@ -85,7 +85,7 @@ def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption =
     """Every user with their groups."""
     from engine.store import directory
 
-    engine = open_engine(db, create=False)
+    engine = open_engine(db)
     with engine.store.read() as conn:
         users = directory.list_users(conn)
     rows = [
@@ -138,7 +138,7 @@ def tick_command(
 ) -> None:
     """Fire every due timer and schedule once, then exit."""
     clock = VirtualClock(_parse_now(now)) if now else None
-    fired = Engine(db, clock=clock).tick()
+    fired = Engine(Store(db, create=db is None), clock=clock).tick()
     if output_format is OutputFormat.json:
         print_json({"fired": fired})
         return
@@ -153,8 +153,23 @@ def worker_command(
     ] = 5.0,
     db: DbOption = None,
 ) -> None:
-    """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM."""
+    """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM.
+
+    With a Temporal runtime (`BATON_RUNTIME=temporal://...`), run a Temporal worker
+    instead: Baton's workflow and actions on task queue `baton` (`BATON_TASK_QUEUE`).
+    """
     engine = open_engine(db)
+    if hasattr(engine, "address"):
+        from engine.temporal.worker import serve
+
+        typer.echo(
+            f"baton worker on {engine.address}, task queue {engine.address.task_queue}; "
+            "Ctrl-C stops",
+            err=True,
+        )
+        serve(engine)
+        typer.echo("baton worker stopped", err=True)
+        return
     stop = threading.Event()
 
     def request_stop(*_: object) -> None:

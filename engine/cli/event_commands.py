@@ -134,4 +134,4 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """Print a record's fields as JSON."""
-    print_json(open_engine(db, create=False).record(object_name, record_id))
+    print_json(open_engine(db).record(object_name, record_id))

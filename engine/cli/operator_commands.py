@@ -1,7 +1,9 @@
-"""`baton bulk cancel|retry` (every run a filter matches, after a dry run) and `baton audit`."""
+"""`baton bulk cancel|retry` (every run a filter matches, after a dry run), `baton audit`,
+`baton vars` (see or edit a run's variables) and `baton nudge` (re-check a run)."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated
 
 import typer
@@ -14,6 +16,7 @@ from engine.cli.common import (
     OutputFormat,
     actor_name,
     open_engine,
+    parse_pairs,
     print_json,
     print_table,
 )
@@ -136,3 +139,51 @@ def audit_command(
         ],
         ["#", "TIME", "BY", "ACTION", "SUBJECT", "DETAILS"],
     )
+
+
+@app.command("vars")
+def vars_command(
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    pairs: Annotated[
+        list[str] | None,
+        typer.Argument(metavar="[NAME=VALUE]...", help="Variables to change (none: show them)."),
+    ] = None,
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why (needed to change; logged).")
+    ] = "",
+    actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Show a run's variables, or change declared ones (type-checked, logged with the old
+    values; operators)."""
+    engine = open_engine(db)
+    if pairs:
+        values = parse_pairs(pairs, "variable")
+        variables = engine.edit_variables(run_id, values, reason, actor=actor_name(actor))
+    else:
+        variables = engine.run(run_id)["variables"]
+    if output_format is OutputFormat.json:
+        print_json(variables)
+        return
+    print_table([[k, _shown(v)] for k, v in sorted(variables.items())], ["VARIABLE", "VALUE"])
+
+
+def _shown(value: object) -> str:
+    return json.dumps(value, default=str) if not isinstance(value, str) else value
+
+
+@app.command("nudge")
+def nudge_command(
+    run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    actor: ActorOption = None,
+    db: DbOption = None,
+) -> None:
+    """Re-check a run's conditions now (a stage exit condition that came to hold through a
+    change outside the run; operators)."""
+    engine = open_engine(db)
+    moved = engine.nudge(run_id, actor=actor_name(actor))
+    run = engine.run(run_id)
+    where = f", stage {run['stage']}" if run.get("stage") else ""
+    verdict = "moved on" if moved else "nothing to do"
+    typer.echo(f"{run_id}: {verdict} ({run['status']}{where})")

@@ -27,7 +27,7 @@ def outbox_command(
     db: DbOption = None,
 ) -> None:
     """Emails and notices waiting for the worker (or given up on), oldest first."""
-    engine = open_engine(db, create=False)
+    engine = open_engine(db)
     with engine.store.read() as conn:
         rows = outbox.undelivered(conn)
     if failed:

@@ -38,7 +38,7 @@ def activate_command(
 ) -> None:
     """Validate a definition and make it the active version of its id (admins only)."""
     definition = load_definition(file)
-    engine = open_engine(db)
+    engine = open_engine(db, create=True)
     hint_when_unknown(engine, actor)
     try:
         version = engine.activate(definition, actor=actor_name(actor))
@@ -71,7 +71,7 @@ def definitions_command(
     db: DbOption = None,
 ) -> None:
     """Every activated version of every orchestration (the active one marked)."""
-    rows = open_engine(db, create=False).definitions()
+    rows = open_engine(db).definitions()
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -158,7 +158,7 @@ def runs_command(
     db: DbOption = None,
 ) -> None:
     """List runs, newest first (the newest 100 unless --limit says otherwise)."""
-    found = open_engine(db, create=False).runs(
+    found = open_engine(db).runs(
         status=status,
         stuck=stuck,
         orchestration=orchestration,
@@ -198,7 +198,7 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A run: status, current stage, each step, what it waits for, variables."""
-    engine = open_engine(db, create=False)
+    engine = open_engine(db)
     run = engine.run(run_id)
     run["waiting_for"] = [
         {"step": w["step"], "event": w["event"], "key": w["key"]} for w in engine.waits(run_id)
@@ -220,7 +220,9 @@ def show_command(
     typer.echo("open work items:" if run["open_items"] else "open work items: none")
     for item in run["open_items"]:
         due = f"  due {item['due_at']}" if item["due_at"] else ""
-        typer.echo(f"  {item['id']}  {item['step']}  for {item['assignee']}{due}")
+        who = item["assignee"] or "nobody"
+        problem = f"  STUCK: {item['problem']}" if item.get("problem") else ""
+        typer.echo(f"  {item['id']}  {item['step']}  for {who}{due}{problem}")
     for wait in run["waiting_for"]:
         key = f"with key {wait['key']!r}" if wait["key"] is not None else "with any key"
         typer.echo(
@@ -240,7 +242,7 @@ def log_command(
     db: DbOption = None,
 ) -> None:
     """A run's event log, in order."""
-    events = open_engine(db, create=False).log(run_id)
+    events = open_engine(db).log(run_id)
     if output_format is OutputFormat.json:
         print_json(events)
         return

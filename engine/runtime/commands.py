@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from engine.errors import ConcurrentChange, Conflict, NotFound
+from engine.errors import ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import events as ev
 from engine.runtime import steps as behaviours
 from engine.runtime.basics import complete_step, fail_run, fail_step, plan_of
@@ -19,16 +19,18 @@ from engine.runtime.interpreter import follow, progress
 from engine.runtime.state import RUN_ACTIVE, RUN_TERMINAL, STEP_FINISHED, STEP_OPEN, RunState
 from engine.runtime.steps import reassign, run_action
 from engine.runtime.turn import Moves, RunFailure, Turn
-from engine.runtime.values import check_outputs
+from engine.runtime.values import check_outputs, coerce
 
 __all__ = [
     "cancel",
     "child_finished",
     "complete_item",
     "deliver_event",
+    "edit_variables",
     "fire_timer",
     "pause",
     "reassign",
+    "recheck",
     "resume",
     "retry_step",
     "skip_step",
@@ -230,3 +232,55 @@ def skip_step(
         behaviours.of(step).on_release(turn, run, step, "step skipped by operator")
     _reopen_if_failed(turn, run)
     yield from progress(turn, run)
+
+
+def edit_variables(turn: Turn, run: RunState, values: dict[str, Any], reason: str) -> Moves:
+    """Change declared run variables by hand (logged with the old values and why), then
+    re-check the run: an exit condition reading them may hold now.
+
+    A failed or paused run may be edited too (fix the data, then retry or resume it).
+
+    Raises:
+        InvalidInput: a name that is not a declared variable, or a value not of its type;
+            one message names each, and nothing changes.
+        Conflict: the run is completed or canceled.
+    """
+    if run.status in ("completed", "canceled"):
+        raise Conflict(f"run {run.id} is {run.status}; its variables can no longer change")
+    if not values:
+        raise InvalidInput("no variables given", hint="give at least one NAME=VALUE")
+    if not reason.strip():
+        raise InvalidInput(
+            "editing variables needs a reason", field="reason", hint="say why (it is logged)"
+        )
+    declared = {v.name: v for v in plan_of(run).definition.variables}
+    problems: list[str] = []
+    clean: dict[str, Any] = {}
+    for name, value in values.items():
+        var = declared.get(name)
+        if var is None:
+            names = ", ".join(declared) or "none"
+            problems.append(f"{name}: not a variable of this orchestration (variables: {names})")
+            continue
+        try:
+            clean[name] = coerce(value, var.type)
+        except ValueError as exc:
+            problems.append(f"{name}: {exc}")
+    if problems:
+        raise InvalidInput(
+            "variables refused: " + "; ".join(problems),
+            hint="nothing was changed; give declared names with values of their types",
+        )
+    previous = {name: run.variables.get(name) for name in clean}
+    turn.emit(run, ev.VariablesEdited(values=clean, previous=previous, reason=reason))
+    yield from progress(turn, run)
+
+
+def recheck(turn: Turn, run: RunState) -> Moves:
+    """Evaluate the run's conditions again (its stage's exit condition reads data that may
+    have changed outside it, such as its record); returns whether the run moved."""
+    if run.status not in RUN_ACTIVE:
+        return False
+    seq = run.seq
+    yield from progress(turn, run)
+    return run.seq != seq

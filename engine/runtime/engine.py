@@ -382,6 +382,36 @@ class Engine:
             "skip steps",
         )
 
+    def edit_variables(
+        self,
+        run_id: str,
+        values: dict[str, Any],
+        reason: str,
+        actor: str | None = None,
+    ) -> dict[str, Any]:
+        """Change declared variables of a run (operators): each value is checked against its
+        declared type, the change is logged with the old values and the reason, and the run
+        is re-checked (an exit condition may hold now). Returns the run's variables.
+
+        Raises:
+            InvalidInput: an undeclared name, a mistyped value, or no reason; nothing changes.
+            Conflict: the run is completed or canceled.
+        """
+
+        def work(u: Unit) -> dict[str, Any]:
+            run = u.run(run_id)
+            operations.edit_variables(u, run, values, reason)
+            return dict(run.variables)
+
+        return self._call(work, actor, "operator", "edit run variables")
+
+    def nudge(self, run_id: str, actor: str | None = None) -> bool:
+        """Evaluate a run's conditions again (operators): a stage whose exit condition came
+        to hold through a change outside the run moves on. Returns whether the run moved."""
+        return self._call(
+            lambda u: operations.recheck(u, u.run(run_id)), actor, "operator", "nudge runs"
+        )
+
     def reassign(
         self,
         item_id: str,

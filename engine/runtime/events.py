@@ -50,6 +50,7 @@ class EventType(StrEnum):
     EVENT_RECEIVED = "event_received"
     TIMER_FIRED = "timer_fired"
     LOG = "log"
+    VARIABLES_EDITED = "variables_edited"
 
 
 STEP_ENDED = frozenset(
@@ -384,6 +385,8 @@ class ItemCreated(Payload):
     step: str
     assignee: str
     due_at: str | None = None
+    # Why the item has no assignee: its step's `assignee_from` named nobody valid.
+    unassigned: str | None = None
 
 
 @_register
@@ -469,6 +472,10 @@ class EventReceived(Payload):
     step: str
     event: str
     key: Any = None
+    # Set when the event was sent before the wait opened and kept for it (`buffer:`):
+    # the buffered entry's id and when the event was sent.
+    buffered: int | None = None
+    sent_at: str | None = None
 
 
 @_register
@@ -502,6 +509,18 @@ class Log(Payload):
         """A payload from its stored object."""
         rest = {k: v for k, v in data.items() if k not in ("step", "message")}
         return cls(step=data.get("step", ""), message=data.get("message", ""), data=rest)
+
+
+@_register
+@dataclass
+class VariablesEdited(Payload):
+    """An operator changed run variables by hand: new `values`, the `previous` ones, why."""
+
+    TYPE = EventType.VARIABLES_EDITED
+
+    values: dict[str, Any]
+    previous: dict[str, Any]
+    reason: str = ""
 
 
 @dataclass(slots=True)

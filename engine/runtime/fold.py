@@ -339,6 +339,10 @@ def _variables_set(state: RunState, event: Event, data: ev.VariablesSet) -> None
     state.variables.update(data.values)
 
 
+def _variables_edited(state: RunState, event: Event, data: ev.VariablesEdited) -> None:
+    state.variables.update(data.values)
+
+
 def _timer_fired(state: RunState, event: Event, data: ev.TimerFired) -> None:
     _drop_timer(state, data.step, data.kind)
     if data.kind == "retry":
@@ -426,6 +430,7 @@ _HANDLERS: dict[EventType, Handler] = {
     EventType.EVENT_RECEIVED: _event_received,
     EventType.TIMER_FIRED: _timer_fired,
     EventType.LOG: _nothing,
+    EventType.VARIABLES_EDITED: _variables_edited,
 }
 # Looked up by payload class: an enum member hashes in Python, a class in C (per event).
 _BY_CLASS: dict[type, Handler] = {ev.PAYLOADS[kind]: handler for kind, handler in _HANDLERS.items()}

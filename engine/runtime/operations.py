@@ -1,4 +1,5 @@
-"""Operator actions on runs: pause, resume, cancel, retry a step, skip a step.
+"""Operator actions on runs: pause, resume, cancel, retry or skip a step, edit variables,
+re-check conditions.
 
 Each is one engine call, logged with who did it and why. The decisions are
 `engine.runtime.commands`; this shell drives them and cancels child runs.
@@ -58,3 +59,13 @@ def skip_step(
 ) -> None:
     """Mark a step skipped (with outputs for later expressions) and move on."""
     unit.drive(run, commands.skip_step(unit, run, step_id, outputs, reason))
+
+
+def edit_variables(unit: Unit, run: RunState, values: dict[str, Any], reason: str) -> None:
+    """Change declared variables (type-checked, logged with old values) and move on."""
+    unit.drive(run, commands.edit_variables(unit, run, values, reason))
+
+
+def recheck(unit: Unit, run: RunState) -> bool:
+    """Evaluate the run's conditions again; returns whether it moved."""
+    return bool(unit.drive(run, commands.recheck(unit, run)))

@@ -3,7 +3,8 @@
 Record triggers: creating a record starts every active orchestration on that object whose
 `on` includes `created` and whose condition holds. An update starts those with `updated`
 whose condition holds now and did not hold before the update, so a run is not started again
-by every later edit of a record that already qualified. Runs started by record changes that
+by every later edit of a record that already qualified; a trigger with `every_update` starts
+one on every update after which its condition holds. Runs started by record changes that
 other runs made carry the chain of orchestrations that led to them; an orchestration never
 re-triggers itself through that chain, and chains stop at `MAX_TRIGGER_DEPTH`.
 """
@@ -20,7 +21,7 @@ from croniter import croniter
 from engine.errors import BatonError, NotFound
 from engine.expressions import Namespace, evaluate
 from engine.runtime import events as ev
-from engine.runtime import interpreter
+from engine.runtime import interpreter, recheck
 from engine.runtime.state import RunState
 from engine.runtime.values import check_inputs, coerce
 from engine.store import definitions as definition_store
@@ -135,6 +136,7 @@ def update_record(
     record_store.replace_fields(unit.conn, object_name, record_id, after, unit.now)
     unit.forget_record(object_name, record_id)
     _fire(unit, object_name, record_id, "updated", before, after, list(chain or []))
+    recheck.queue_record_runs(unit, object_name, record_id)
     return after
 
 
@@ -171,7 +173,9 @@ def _fire(
         try:
             if not _holds(trigger.condition, after):
                 continue
-            if event == "updated" and _holds(trigger.condition, before):
+            # Unless every update counts, an update must make the condition hold.
+            changed_only = event == "updated" and not trigger.every_update
+            if changed_only and _holds(trigger.condition, before):
                 continue
         except BatonError as exc:
             log.warning("record trigger of %s: %s", definition_id, exc)

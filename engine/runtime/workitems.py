@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.runtime import commands, rows
@@ -52,7 +52,12 @@ def authorize(unit: Unit, actor: str, assignee: str) -> None:
     Raises:
         PermissionDenied: naming who may complete it.
     """
-    found = directory.standing(unit.conn, actor, assignee)
+    authorize_on(unit.conn, actor, assignee)
+
+
+def authorize_on(conn: Connection, actor: str, assignee: str) -> None:
+    """`authorize` on a connection to the directory (runs held elsewhere, e.g. Temporal)."""
+    found = directory.standing(conn, actor, assignee)
     if found is None:
         raise PermissionDenied(
             f"{actor!r} is not a known user", hint="add them with `baton users add`"
@@ -62,6 +67,12 @@ def authorize(unit: Unit, actor: str, assignee: str) -> None:
         raise PermissionDenied(f"user {actor!r} is inactive")
     if role == "admin" or member:
         return
+    if not assignee:
+        raise PermissionDenied(
+            f"{actor!r} may not complete this item: it has no assignee (its assignee_from "
+            "named nobody)",
+            hint="an operator reassigns it first (baton work reassign), or an admin completes it",
+        )
     kind, _, name = assignee.partition(":")
     what = "the assignee" if kind == "user" else f"a member of {kind} {name!r}"
     raise PermissionDenied(

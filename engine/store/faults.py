@@ -177,8 +177,8 @@ def missing(url: str) -> StoreFault:
     """The refusal for a database file that does not exist (a read must not create it)."""
     return StoreFault(
         f"the database {display(url)} does not exist",
-        hint="check --db / BATON_DB for a typo; a command that writes (e.g. `baton "
-        "activate`) creates a new database",
+        hint="check --db / BATON_DB for a typo; only `baton activate`, `baton users add` "
+        "and `baton db upgrade` create a new database",
     )
 
 

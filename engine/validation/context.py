@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from engine.definition import AnyNode, AnyStep, Orchestration, StageNode, Variable
 from engine.validation.diagnostics import Diagnostic
@@ -22,12 +23,15 @@ class Index:
         nodes: node by id.
         steps: (stage, step) by step id.
         variables: variable by name.
+        memo: what one rule module works out and another reads again in the same call
+            (e.g. every expression in the definition), keyed by the module that fills it.
     """
 
     definition: Orchestration
     nodes: dict[str, AnyNode]
     steps: dict[str, tuple[StageNode, AnyStep]]
     variables: dict[str, Variable]
+    memo: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
     def build(cls, definition: Orchestration) -> Index:

@@ -32,14 +32,27 @@ def check_identifiers(index: Index) -> Iterator[Diagnostic]:
             f"{_how_to_name(definition.id)}",
         )
     yield from _check_variables(index)
-    first_owner: dict[str, str] = {}
+    if _all_plain(index):
+        return
+    # Owners are kept as (kind, id, stage) and worded only for a message: a clean
+    # definition of 50,000 steps then builds no strings at all.
+    first_owner: dict[str, tuple[str, str, str | None]] = {}
+    variables = index.variables
     for node in definition.nodes:
-        yield from _check_element_id(index, node.id, f"{node.type} {node.id!r}", first_owner)
+        node_id = node.id
+        if node_id in first_owner or node_id in variables or not _plain_name(node_id):
+            yield from _check_element_id(index, node_id, (node.type, node_id, None), first_owner)
+        else:
+            first_owner[node_id] = (node.type, node_id, None)
         if isinstance(node, StageNode):
             for step in node.steps:
-                owner = f"step {step.id!r} of stage {node.id!r}"
-                yield from _check_element_id(index, step.id, owner, first_owner)
-                if isinstance(step, InteractiveStep):
+                step_id = step.id
+                owner = ("step", step_id, node_id)
+                if step_id in first_owner or step_id in variables or not _plain_name(step_id):
+                    yield from _check_element_id(index, step_id, owner, first_owner)
+                else:
+                    first_owner[step_id] = owner
+                if isinstance(step, InteractiveStep) and not _plain_outputs(step):
                     yield from _check_outputs(step)
 
 
@@ -62,18 +75,23 @@ def _check_variables(index: Index) -> Iterator[Diagnostic]:
 
 
 def _check_element_id(
-    index: Index, element_id: str, owner: str, first_owner: dict[str, str]
+    index: Index,
+    element_id: str,
+    owner_of: tuple[str, str, str | None],
+    first_owner: dict[str, tuple[str, str, str | None]],
 ) -> Iterator[Diagnostic]:
+    owner = _owner(*owner_of)
     if element_id in first_owner:
         yield error(
             "duplicate-id",
             element_id,
             "id",
-            f"the id {element_id!r} of {owner} is already used by {first_owner[element_id]}; "
+            f"the id {element_id!r} of {owner} is already used by "
+            f"{_owner(*first_owner[element_id])}; "
             "ids must be unique across nodes and steps: rename one of them",
         )
         return
-    first_owner[element_id] = owner
+    first_owner[element_id] = owner_of
     problem = _name_problem(element_id)
     if problem:
         yield error("invalid-id", element_id, "id", f"the id of {owner}: {problem}")
@@ -87,10 +105,29 @@ def _check_element_id(
         )
 
 
+def _plain_outputs(step: InteractiveStep) -> bool:
+    """Whether every output name is an identifier (no keyword) used once: nothing to say."""
+    names = [output.name for output in step.outputs]
+    return len(set(names)) == len(names) and all(
+        name.isascii() and name.isidentifier() and not keyword.iskeyword(name) for name in names
+    )
+
+
+def _owner(kind: str, element_id: str, stage_id: str | None) -> str:
+    """`stage 'review'` or `step 'contract' of stage 'paperwork'`."""
+    if stage_id is None:
+        return f"{kind} {element_id!r}"
+    return f"{kind} {element_id!r} of stage {stage_id!r}"
+
+
 def _check_outputs(step: InteractiveStep) -> Iterator[Diagnostic]:
     seen: set[str] = set()
     for output in step.outputs:
-        field = f"outputs.{output.name}"
+        name = output.name
+        if name not in seen and _IDENTIFIER.match(name) and not keyword.iskeyword(name):
+            seen.add(name)
+            continue  # the common case: no field name or message is built
+        field = f"outputs.{name}"
         if output.name in seen:
             yield error(
                 "duplicate-id",
@@ -108,6 +145,48 @@ def _check_outputs(step: InteractiveStep) -> Iterator[Diagnostic]:
                 f"{step.id}.{output.name}; {_how_to_name(output.name)}",
             )
         seen.add(output.name)
+
+
+_NOT_AN_IDENTIFIER = re.compile(r"^(?![A-Za-z_][A-Za-z0-9_]*$)", re.MULTILINE)
+
+
+def _all_plain(index: Index) -> bool:
+    """Whether no node or step id (nor output name) can be at fault, decided in bulk.
+
+    A clean definition is the common case, and a large one has tens of thousands of ids:
+    one regular-expression pass over all of them and a few set operations cost a small
+    part of the per-id checks below, which then run only when something is wrong.
+    """
+    definition = index.definition
+    ids = [node.id for node in definition.nodes]
+    ids += [step.id for stage in definition.stages() for step in stage.steps]
+    if len(set(ids)) != len(ids):
+        return False  # a repeated id
+    if _RESERVED.intersection(ids) or not index.variables.keys().isdisjoint(ids):
+        return False
+    outputs = [
+        (step.id, output.name)
+        for _, step in index.steps.values()
+        if isinstance(step, InteractiveStep)
+        for output in step.outputs
+    ]
+    names = {name for _, name in outputs}
+    if len(set(outputs)) != len(outputs) or _KEYWORDS.intersection(names):
+        return False
+    parts = [*ids, *names]
+    text = "\n".join(parts)
+    if text.count("\n") != len(parts) - 1:
+        return False  # a name with a line break in it
+    return _NOT_AN_IDENTIFIER.search(text) is None
+
+
+_KEYWORDS = frozenset(keyword.kwlist)
+
+
+def _plain_name(name: str) -> bool:
+    """An identifier (ASCII letters, digits, underscores) and not reserved: `_IDENTIFIER`
+    and `_RESERVED` through two C string methods, for the clean common case."""
+    return name.isascii() and name.isidentifier() and name not in _RESERVED
 
 
 def _name_problem(name: str) -> str | None:

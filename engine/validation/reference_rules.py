@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from engine.definition import AnyStep, BackgroundStep, InteractiveStep, StageNode
 from engine.validation.context import Index, did_you_mean, error, quote_list
 from engine.validation.diagnostics import Diagnostic
-from engine.validation.expression_rules import WRITING_ACTION, analyse, expressions_of
+from engine.validation.expression_rules import WRITING_ACTION, analyse, analysed
 
 
 def check_references(index: Index) -> Iterator[Diagnostic]:
@@ -38,10 +38,9 @@ def declared_outputs(step: AnyStep) -> list[str] | None:
 
 
 def _check_outputs_read(index: Index) -> Iterator[Diagnostic]:
-    for located in expressions_of(index):
-        analysis = analyse(located.text)
-        if analysis.problem:
-            continue  # already reported by the expression rules
+    for located, analysis in analysed(index):
+        if analysis.problem or not analysis.attributes:
+            continue  # a problem is already reported by the expression rules
         for name, attribute in sorted(analysis.attributes):
             if name not in index.steps or name in index.variables:
                 continue
@@ -78,30 +77,48 @@ def _check_variables_written(index: Index) -> Iterator[Diagnostic]:
 
 
 def _check_conditions_wait(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
+    if all(step.condition is None for step in stage.steps):
+        return
     siblings = {step.id: step for step in stage.steps}
     for step in stage.steps:
-        if step.condition is None:
-            continue
-        analysis = analyse(step.condition)
-        if analysis.problem:
-            continue
-        awaited = _awaited(step.id, siblings)
-        for name in sorted(analysis.names):
-            if name not in siblings or name in awaited or name in index.variables:
+        # Both are evaluated once, when the step becomes ready (assignee_from as it starts).
+        read_at_start = [("condition", "the condition", step.condition)]
+        if isinstance(step, InteractiveStep):
+            read_at_start.append(("assignee_from", "assignee_from", step.assignee_from))
+        for field, what, text in read_at_start:
+            if text is None:
                 continue
-            if name == step.id:
-                why = "its own outputs, which do not exist before it runs"
-                fix = "read another step's outputs or a variable"
-            else:
-                why = f"an output of {name!r}, a step of the same stage it does not wait for"
-                fix = f"add {name!r} to its 'after'"
-            yield error(
-                "condition-needs-after",
-                step.id,
-                "condition",
-                f"the condition of step {step.id!r} reads {why}; it is evaluated once, when "
-                f"{step.id!r} becomes ready, so it would never see that value: {fix}",
-            )
+            yield from _check_waits_for(index, siblings, step, field, what, text)
+
+
+def _check_waits_for(
+    index: Index,
+    siblings: dict[str, AnyStep],
+    step: AnyStep,
+    field: str,
+    what: str,
+    text: str,
+) -> Iterator[Diagnostic]:
+    analysis = analyse(text)
+    if analysis.problem:
+        return
+    awaited = _awaited(step.id, siblings)
+    for name in sorted(analysis.names):
+        if name not in siblings or name in awaited or name in index.variables:
+            continue
+        if name == step.id:
+            why = "its own outputs, which do not exist before it runs"
+            fix = "read another step's outputs or a variable"
+        else:
+            why = f"an output of {name!r}, a step of the same stage it does not wait for"
+            fix = f"add {name!r} to its 'after'"
+        yield error(
+            "condition-needs-after",
+            step.id,
+            field,
+            f"{what} of step {step.id!r} reads {why}; it is evaluated once, when "
+            f"{step.id!r} becomes ready, so it would never see that value: {fix}",
+        )
 
 
 def _awaited(step_id: str, siblings: dict[str, AnyStep]) -> set[str]:

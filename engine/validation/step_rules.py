@@ -1,5 +1,6 @@
 """Rules on the steps of each stage: `after` links (`unknown-reference`,
 `step-after-outside-stage`, `step-cycle`), `empty-stage`, `missing-assignee`,
+`assignee-conflict`,
 `unknown-reference` on `escalate_to`, `unknown-action` and `wait-invalid`.
 
 The `after` links of one stage form a directed graph (edge: awaited step -> waiting step);
@@ -24,6 +25,7 @@ ASSIGNEE = re.compile(r"(user|group|queue):[^\s:]+\Z")
 
 def check_steps(index: Index) -> Iterator[Diagnostic]:
     """Report problems in each stage's steps, in document order."""
+    actions = action_names()  # once: it is a union of the built-in, plugin and own names
     for stage in index.definition.stages():
         if not stage.steps:
             yield warning(
@@ -36,7 +38,8 @@ def check_steps(index: Index) -> Iterator[Diagnostic]:
             continue
         yield from _check_after(index, stage)
         for step in stage.steps:
-            yield from _check_step(step)
+            if not _step_is_plain(step, actions):
+                yield from _check_step(step)
 
 
 def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
@@ -104,6 +107,22 @@ def _foreign_after(index: Index, stage: StageNode, step: AnyStep, awaited: str) 
     )
 
 
+def _step_is_plain(step: AnyStep, actions: frozenset[str]) -> bool:
+    """The common case, decided without building a generator or a message: an interactive
+    step with well-formed assignees, a background step with a known action, a wait step
+    with an event."""
+    if isinstance(step, InteractiveStep):
+        assignee, escalate_to = step.assignee, step.escalate_to
+        return bool(assignee and ASSIGNEE.match(assignee)) and (
+            not escalate_to or ASSIGNEE.match(escalate_to) is not None
+        )
+    if isinstance(step, BackgroundStep):
+        return step.action in actions
+    if isinstance(step, WaitStep):
+        return bool(step.event and step.event.strip())
+    return True
+
+
 def _check_step(step: AnyStep) -> Iterator[Diagnostic]:
     if isinstance(step, InteractiveStep):
         yield from _check_interactive(step)
@@ -115,13 +134,23 @@ def _check_step(step: AnyStep) -> Iterator[Diagnostic]:
 
 def _check_interactive(step: InteractiveStep) -> Iterator[Diagnostic]:
     assignee = (step.assignee or "").strip()
-    if not assignee:
+    if step.assignee_from is not None:
+        # The expression itself is checked with every other one (expression_rules).
+        if assignee:
+            yield error(
+                "assignee-conflict",
+                step.id,
+                "assignee_from",
+                f"interactive step {step.id!r} has both a fixed assignee {assignee!r} and "
+                f"assignee_from {step.assignee_from!r}; keep one of them",
+            )
+    elif not assignee:
         yield error(
             "missing-assignee",
             step.id,
             "assignee",
             f"interactive step {step.id!r} has no assignee; set it to user:NAME, group:NAME "
-            "or queue:NAME so someone gets the work item",
+            "or queue:NAME, or compute it with assignee_from, so someone gets the work item",
         )
     elif not ASSIGNEE.match(step.assignee or ""):
         yield error(

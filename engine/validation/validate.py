@@ -11,13 +11,15 @@ same definition always gives the same list:
 | `trigger_rules`    | trigger-invalid |
 | `flow_rules`       | unknown-reference (flows), start-flow, stage-flow, decision-default, flow-condition |
 | `graph_rules`      | unreachable, dead-end, unguarded-cycle |
-| `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, unknown-action, wait-invalid |
+| `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, assignee-conflict, unknown-action, wait-invalid |
 | `expression_rules` | expression-syntax, expression-limit, unknown-name, unused-variable |
 | `reference_rules`  | unknown-output, unknown-variable, condition-needs-after |
 | `template_rules`   | notice-template |
 """  # noqa: E501
 
 from __future__ import annotations
+
+import gc
 
 from engine.definition import Orchestration
 from engine.validation.context import Index
@@ -55,5 +57,14 @@ def validate(definition: Orchestration) -> list[Diagnostic]:
         Diagnostics in a stable order (rule by rule, then document order); empty when clean.
         Any diagnostic with severity `error` means the definition cannot be activated.
     """
-    index = Index.build(definition)
-    return [diagnostic for rule in _RULES for diagnostic in rule(index)]
+    # The rules allocate many small objects and free them all at the end, none in cycles;
+    # the cyclic collector would otherwise walk the whole definition several times over
+    # (nearly doubling the time of a 50,000-step check) without finding anything.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        index = Index.build(definition)
+        return [diagnostic for rule in _RULES for diagnostic in rule(index)]
+    finally:
+        if collecting:
+            gc.enable()

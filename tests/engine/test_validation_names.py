@@ -127,3 +127,36 @@ def test_output_declared_twice_is_reported():
     found = problems(linear(stage("review", step)), "duplicate-id")
     # then
     assert [(d.element, d.field) for d in found] == [("approve", "outputs.decision")]
+
+
+def test_an_id_with_a_line_break_is_reported_even_among_thousands_of_clean_ones():
+    # given many clean stages and one step whose id hides a line break between two words
+    clean = [stage(f"stage_{n}", interactive(f"task_{n}")) for n in range(200)]
+    definition = linear(*clean, stage("last", interactive("check\ncredit")))
+    # when
+    found = problems(definition, "invalid-id")
+    # then exactly that step is named
+    assert [(d.element, d.field) for d in found] == [("check\ncredit", "id")]
+
+
+def test_a_repeated_stage_id_and_a_repeated_step_id_are_both_reported():
+    # given one stage id used twice and one step id used twice (the counts balance)
+    definition = linear(
+        stage("a", interactive("one")),
+        stage("a", interactive("two")),
+        stage("b", interactive("three")),
+        stage("c", interactive("three")),
+    )
+    # when
+    found = problems(definition, "duplicate-id")
+    # then both repeats are reported, in document order
+    assert [d.element for d in found] == ["a", "three"]
+
+
+def test_an_output_named_like_a_python_keyword_is_reported():
+    # given an output expressions could not read as step.output
+    step = interactive("approve", outputs=[Output(name="ok"), Output(name="class")])
+    # when
+    found = problems(linear(stage("review", step)), "invalid-id")
+    # then
+    assert [(d.element, d.field) for d in found] == [("approve", "outputs.class")]

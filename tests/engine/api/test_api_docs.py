@@ -28,19 +28,34 @@ def test_the_documented_curl_walkthrough_works_against_a_real_server(tmp_path):
         pytest.fail("curl is needed to check the documented calls (apt-get install curl)")
     db = str(tmp_path / "baton.db")
     outbox = str(tmp_path / "outbox")
+    env = {
+        **os.environ,
+        "BATON_DB": db,
+        "BATON_OUTBOX": outbox,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),
+    }
+    # As the page says: the setup makes the database and the tokens, then the server starts
+    # on it (it refuses a database that does not exist), then the walkthrough calls it.
+    setup = "set -euo pipefail\n" + _block("# setup")
+    prepared = subprocess.run(
+        ["bash", "-c", setup + "\necho TOKEN=$TOKEN\necho MARIA_TOKEN=$MARIA_TOKEN\n"],
+        env=env,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert prepared.returncode == 0, prepared.stdout + prepared.stderr
+    tokens = dict(
+        line.split("=", 1) for line in prepared.stdout.splitlines() if "TOKEN=" in line
+    )
     server = ServerProcess(db, env={"BATON_OUTBOX": outbox})
-    script = "set -euo pipefail\n" + _block("# setup") + _block("# walkthrough")
+    walkthrough = "set -euo pipefail\n" + _block("# walkthrough")
     try:
         done = subprocess.run(
-            ["bash", "-c", script],
-            env={
-                **os.environ,
-                "BATON_DB": db,
-                "BATON_OUTBOX": outbox,
-                "BATON_URL": server.url,
-                "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
-                "PYTHONPATH": str(REPO),
-            },
+            ["bash", "-c", walkthrough],
+            env={**env, **tokens, "BATON_URL": server.url},
             cwd=REPO,
             capture_output=True,
             text=True,

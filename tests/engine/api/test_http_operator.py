@@ -143,3 +143,62 @@ def test_reassigning_to_someone_who_cannot_work_it_is_409_unless_forced(served):
 
     assert refused.status_code == 409 and "nobody" in refused.json()["message"]
     assert forced.status_code == 200
+
+
+def test_resume_retry_and_skip_log_the_operators_reason(served):
+    olivia = served.as_("olivia")
+    paused_id = _start(served)["id"]
+    olivia.post(f"/v1/runs/{paused_id}/pause", json={})
+    failed_id = _start(served, "broken", {})["id"]
+
+    olivia.post(f"/v1/runs/{paused_id}/resume", json={"reason": "customer back"})
+    olivia.post(f"/v1/runs/{failed_id}/steps/make/retry", json={"reason": "service fixed"})
+    olivia.post(
+        f"/v1/runs/{failed_id}/steps/make/skip",
+        json={"outputs": {"record_id": "r1"}, "reason": "made by hand"},
+    )
+
+    def reasons(run_id, kind):
+        log = olivia.get(f"/v1/runs/{run_id}/events").json()
+        return [(e["actor"], e["payload"]["reason"]) for e in log if e["type"] == kind]
+
+    assert reasons(paused_id, "run_resumed") == [("olivia", "customer back")]
+    assert reasons(failed_id, "step_retried") == [("olivia", "service fixed")]
+    assert reasons(failed_id, "step_skipped") == [("olivia", "made by hand")]
+
+
+def test_an_operator_edits_a_variable_and_the_log_keeps_the_old_value(served):
+    run_id = _start(served)["id"]
+    olivia = served.as_("olivia")
+
+    edited = olivia.patch(
+        f"/v1/runs/{run_id}/variables", json={"values": {"amount": "12"}, "reason": "typo"}
+    )
+
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["variables"]["amount"] == 12
+    edit = olivia.get(f"/v1/runs/{run_id}/events").json()[-1]
+    assert (edit["type"], edit["actor"]) == ("variables_edited", "olivia")
+    assert edit["payload"]["previous"] == {"amount": 10} and edit["payload"]["reason"] == "typo"
+
+
+def test_a_mistyped_variable_is_400_and_an_assignee_editing_is_403(served):
+    run_id = _start(served)["id"]
+    body = {"values": {"amount": "lots"}, "reason": "x"}
+
+    bad = served.as_("olivia").patch(f"/v1/runs/{run_id}/variables", json=body)
+    forbidden = served.as_("ann").patch(
+        f"/v1/runs/{run_id}/variables", json={"values": {"amount": 3}, "reason": "x"}
+    )
+
+    assert bad.status_code == 400 and "'lots' is not a number" in bad.json()["message"]
+    assert forbidden.status_code == 403
+
+
+def test_nudging_a_run_says_whether_it_moved(served):
+    run_id = _start(served)["id"]
+
+    nudged = served.as_("olivia").post(f"/v1/runs/{run_id}/nudge")
+
+    assert nudged.status_code == 200
+    assert (nudged.json()["moved"], nudged.json()["status"]) == (False, "waiting")

@@ -99,6 +99,7 @@ def test_the_cli_prints_a_new_token_once_on_stdout(db_url, capsys):
 
 
 def test_revoking_an_unknown_token_is_a_one_line_error(db_url, capsys):
+    Engine(db_url).close()  # the database exists (a mistyped --db is another error)
     assert main(["tokens", "revoke", "0123456789ab", "--db", db_url]) == 1
 
     assert capsys.readouterr().err.startswith("baton: error: no token with id '0123456789ab'")

@@ -68,6 +68,7 @@ def test_usage_errors_exit_2(tmp_path):
 @pytest.mark.slow
 @pytest.mark.skipif(os.name != "posix", reason="signals")
 def test_the_worker_stops_cleanly_on_ctrl_c(tmp_path):
+    assert _run(tmp_path / "w.db", "db", "upgrade").returncode == 0
     worker = subprocess.Popen(
         [*_baton_command(), "worker", "--poll", "0.2"],
         env=_env(tmp_path / "w.db"),
