@@ -152,6 +152,7 @@ _UPDATE_RUN = Prepared(
                 "record_object",
                 "record_id",
                 "error",
+                "outcome",
                 "seq",
                 "state",
             )
