@@ -145,10 +145,9 @@ def run_detail(
     if row.state:
         state = json.loads(row.state)
     else:
-        folded = writes.state_from_log(
+        state = writes.state_from_log(
             conn, row, plan_of(row.definition_id, row.definition_version)
-        )
-        state = {"steps": folded.steps, "stages": folded.stages, "variables": folded.variables}
+        ).document()
     step_rows = conn.execute(select(step_instances).where(step_instances.c.run_id == run_id)).all()
     order = {sid: i for i, sid in enumerate(state["steps"])}
     steps = [

@@ -105,21 +105,24 @@ class RunState:
         """The `runs.state` document ("" once the run is finished: see `STATE_FROM_LOG`)."""
         if self.status in STATE_FROM_LOG:
             return ""
-        return _to_json(
-            {
-                "variables": self.variables,
-                "steps": self.steps,
-                "stages": self.stages,
-                # Closed items are history (their rows and the log keep them); decisions
-                # only ever look at open ones, so the stored state keeps just those.
-                "items": {k: v for k, v in self.items.items() if v["status"] == "open"},
-                "timers": self.timers,
-                "waits": self.waits,
-                "chain": self.chain,
-                "resume_from": self.resume_from,
-                "fault": self.fault,
-            }
-        )
+        return _to_json(self.document())
+
+    def document(self) -> dict[str, Any]:
+        """What `runs.state` holds for a run that can still move (also what a finished
+        run's fold gives readers in its place)."""
+        return {
+            "variables": self.variables,
+            "steps": self.steps,
+            "stages": self.stages,
+            # Closed items are history (their rows and the log keep them); decisions
+            # only ever look at open ones, so the stored state keeps just those.
+            "items": {k: v for k, v in self.items.items() if v["status"] == "open"},
+            "timers": self.timers,
+            "waits": self.waits,
+            "chain": self.chain,
+            "resume_from": self.resume_from,
+            "fault": self.fault,
+        }
 
     @classmethod
     def from_row(cls, row: Any, plan: Plan | None = None) -> RunState:
