@@ -214,6 +214,11 @@ class EventOut(BaseModel):
     event: str
     key: str | int | None
     runs: list[str]
+    kept_until: str | None = Field(
+        default=None,
+        description="It reached no run and is kept until then for a wait step with a "
+        "`buffer` that opens later (null: not kept).",
+    )
 
 
 class RecordIn(_Request):

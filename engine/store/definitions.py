@@ -82,6 +82,14 @@ def active_record_triggered(conn: Connection, object_name: str) -> list[tuple[st
     return [(r.id, r.version) for r in rows]
 
 
+def active_versions(conn: Connection) -> list[tuple[str, int]]:
+    """(id, version) of every active orchestration."""
+    rows = conn.execute(
+        select(definitions.c.id, definitions.c.version).where(definitions.c.active.is_(True))
+    )
+    return [(r.id, r.version) for r in rows]
+
+
 def list_all(conn: Connection) -> list[dict]:
     """Every stored version, newest first per id."""
     rows = conn.execute(

@@ -202,3 +202,14 @@ def test_nudging_a_run_says_whether_it_moved(served):
 
     assert nudged.status_code == 200
     assert (nudged.json()["moved"], nudged.json()["status"]) == (False, "waiting")
+
+
+def test_an_event_sent_before_a_buffered_wait_opens_is_kept_and_delivered(served):
+    esign = served.as_("esign")
+
+    sent = esign.post("/v1/events", json={"name": "nda_signed", "key": "K-7", "data": {"n": 1}})
+    started = esign.post("/v1/runs", json={"orchestration": "nda", "inputs": {"ref": "K-7"}})
+
+    assert sent.status_code == 200 and sent.json()["runs"] == []
+    assert sent.json()["kept_until"] is not None
+    assert started.json()["status"] == "completed"
