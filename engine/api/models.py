@@ -365,3 +365,17 @@ class NudgeOut(RunStatusOut):
     """The run after its conditions were evaluated again."""
 
     moved: bool = Field(description="Whether the re-check moved the run on.")
+
+
+class EventPageOut(BaseModel):
+    """A page of a run's log, oldest first; pass `next_cursor` as `cursor` for more."""
+
+    events: list[RunEventOut]
+    next_cursor: str | None
+
+
+class DefinitionPageOut(BaseModel):
+    """A page of stored versions, by id, newest version first per id."""
+
+    definitions: list[DefinitionOut]
+    next_cursor: str | None

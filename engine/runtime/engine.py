@@ -563,10 +563,12 @@ class Engine:
                 return chosen if limit is None else chosen[:limit]
             return queries.list_runs(conn, selection)
 
-    def log(self, run_id: str) -> list[dict[str, Any]]:
-        """A run's events, in order."""
+    def log(
+        self, run_id: str, *, after: int | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A run's events, in order: those after event number `after`, at most `limit`."""
         with self.store.read() as conn:
-            return queries.run_events(conn, run_id)
+            return queries.run_events(conn, run_id, after, limit)
 
     def work_items(
         self,
@@ -631,7 +633,10 @@ class Engine:
         with self.store.read() as conn:
             return queries.open_waits(conn)
 
-    def definitions(self) -> list[dict[str, Any]]:
-        """Every stored definition version."""
+    def definitions(
+        self, *, after: tuple[str, int] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Every stored definition version, by id, newest version first per id: those after
+        (id, version) `after`, at most `limit`."""
         with self.store.read() as conn:
-            return definition_store.list_all(conn)
+            return definition_store.list_all(conn, after, limit)
