@@ -238,7 +238,9 @@ def show_command(
     typer.echo("open work items:" if run["open_items"] else "open work items: none")
     for item in run["open_items"]:
         due = f"  due {item['due_at']}" if item["due_at"] else ""
-        typer.echo(f"  {item['id']}  {item['step']}  for {item['assignee']}{due}")
+        who = item["assignee"] or "nobody"
+        problem = f"  STUCK: {item['problem']}" if item.get("problem") else ""
+        typer.echo(f"  {item['id']}  {item['step']}  for {who}{due}{problem}")
     for wait in run["waiting_for"]:
         key = f"with key {wait['key']!r}" if wait["key"] is not None else "with any key"
         typer.echo(

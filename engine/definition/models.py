@@ -47,12 +47,17 @@ class ManualTrigger(_Model):
 
 
 class RecordTrigger(_Model):
-    """A run starts when a record of `object` is created/updated and `condition` holds."""
+    """A run starts when a record of `object` is created/updated and `condition` holds
+    (on an update: only when the update made it hold, unless `every_update`)."""
 
     type: Literal["record"]
     object: str = ""
     on: list[Literal["created", "updated"]] = Field(default_factory=lambda: ["created"])
     condition: Expression | None = None
+    every_update: bool = False
+    """False: an update starts a run only when it makes `condition` hold (it did not before).
+    True: every update after which `condition` holds starts a run (Salesforce's
+    `doesRequireRecordChangedToMeetCriteria` false)."""
 
 
 class ScheduleTrigger(_Model):
@@ -115,11 +120,23 @@ class NoticeTemplate(_Model):
     body: str = ""
 
 
+AssigneeKind = Literal["user", "group", "queue"]
+
+
 class InteractiveStep(_StepBase):
-    """Creates a work item for `user:NAME`, `group:NAME` or `queue:NAME`."""
+    """Creates a work item for `user:NAME`, `group:NAME` or `queue:NAME` (`assignee`), or
+    for whoever `assignee_from` names when the step starts (a dynamic assignee).
+
+    `assignee_from` is an expression such as `record.Owner.Username` or `intake.reviewer`;
+    its value is either a whole `user:`/`group:`/`queue:` text or a bare name of kind
+    `assignee_kind`. When it names nobody the work item is opened unassigned and the run
+    shows as stuck with the reason until an operator reassigns the item.
+    """
 
     type: Literal["interactive"]
     assignee: str | None = None
+    assignee_from: Expression | None = None
+    assignee_kind: AssigneeKind = "user"
     guidance: str = ""
     outputs: list[Output] = Field(default_factory=list)
     due: Duration | None = None

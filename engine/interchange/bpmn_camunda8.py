@@ -3,7 +3,8 @@
 Added beside Baton's own extension data (which stays, so the file imports back):
 
 - interactive step: `zeebe:userTask` and `zeebe:assignmentDefinition` (`user:NAME` ->
-  `assignee`, `group:NAME` and `queue:NAME` -> `candidateGroups`);
+  `assignee`, `group:NAME` and `queue:NAME` -> `candidateGroups`; a dynamic assignee's
+  `assignee_from` as a FEEL expression in the one its `assignee_kind` says);
 - background step: `zeebe:taskDefinition` (`type` = the action, `retries` = its attempts)
   and its inputs as `zeebe:ioMapping` FEEL inputs;
 - wait step: its message gets a `zeebe:subscription` whose `correlationKey` is the wait's
@@ -45,7 +46,7 @@ def add_zeebe(definitions: Element, definition: Orchestration) -> None:
         if step is None or read_extension(element, "step") is None:
             continue
         if isinstance(step, InteractiveStep):
-            _user_task(element, step)
+            _user_task(element, step, step_ids)
         elif isinstance(step, BackgroundStep):
             _service_task(element, step, step_ids)
     for script in definitions.iter(bpmn("scriptTask")):
@@ -62,8 +63,16 @@ def _zeebe(element: Element, name: str, **attributes: str) -> Element:
     return SubElement(container, q(ZEEBE_NS, name), attributes)
 
 
-def _user_task(element: Element, step: InteractiveStep) -> None:
+def _user_task(element: Element, step: InteractiveStep, step_ids: set[str]) -> None:
     _zeebe(element, "userTask")
+    if step.assignee_from is not None:
+        # Zeebe evaluates the FEEL expression when the task is created, as Baton does.
+        feel = _feel(step.assignee_from, step_ids, step.id, "assignee_from")
+        if step.assignee_kind == "user":
+            _zeebe(element, "assignmentDefinition", assignee=feel)
+        else:
+            _zeebe(element, "assignmentDefinition", candidateGroups=feel)
+        return
     kind, _, name = (step.assignee or "").partition(":")
     if kind == "user" and name:
         _zeebe(element, "assignmentDefinition", assignee=name)

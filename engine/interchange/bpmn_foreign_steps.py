@@ -101,7 +101,7 @@ def _definitions(element: Element) -> list[Element]:
 
 def _interactive(node: Node, step_id: str, ctx: StepContext) -> dict[str, Any]:
     element = node.element
-    step: dict[str, Any] = {"type": "interactive", "assignee": _assignee(node, ctx)}
+    step: dict[str, Any] = {"type": "interactive", **_assignee(node, ctx)}
     docs = element.findtext(bpmn("documentation"))
     if docs and docs.strip():
         step["guidance"] = docs.strip()
@@ -131,20 +131,41 @@ def _interactive(node: Node, step_id: str, ctx: StepContext) -> dict[str, Any]:
     return step
 
 
-def _assignee(node: Node, ctx: StepContext) -> str:
+def _assignee(node: Node, ctx: StepContext) -> dict[str, str]:
     element = node.element
     found = _static_assignee(element, ctx)
     if found:
         return found
     if node.lane:
         ctx.notes.append(f"assigned to the group named after its lane {node.lane!r}")
-        return f"group:{_clean(node.lane)}"
+        return {"assignee": f"group:{_clean(node.lane)}"}
     ctx.notes.append(f"no assignee in the file: assigned to {UNASSIGNED}; choose who does it")
-    return UNASSIGNED
+    return {"assignee": UNASSIGNED}
 
 
-def _static_assignee(element: Element, ctx: StepContext) -> str | None:
-    """`user:`/`group:` from Camunda 7 or 8 attributes or `potentialOwner`, if fixed."""
+def _dynamic_assignee(kind: str, value: str, ctx: StepContext) -> dict[str, str] | None:
+    """`=owner` (FEEL) or `${owner}` (JUEL) as a dynamic assignee, when it is simple."""
+    text = "$" + value[1:] if value.startswith("#{") else value
+    translated = translate_condition(text)
+    if translated.expression is None:
+        ctx.notes.append(
+            f"the assignee {value!r} is computed at run time by an expression Baton cannot "
+            f"translate ({translated.why or 'not a plain reference'}); set assignee_from"
+        )
+        return None
+    for name in translated.names:
+        ctx.variables.setdefault(name, "text")
+    ctx.notes.append(
+        f"the assignee {value!r} is computed when the task starts: assignee_from "
+        f"{translated.expression!r} ({kind})"
+    )
+    found = {"assignee_from": translated.expression}
+    return found | ({"assignee_kind": kind} if kind != "user" else {})
+
+
+def _static_assignee(element: Element, ctx: StepContext) -> dict[str, str] | None:
+    """`assignee` from Camunda 7 or 8 attributes or `potentialOwner`, or `assignee_from`
+    when one of them is an expression."""
     candidates: list[tuple[str, str | None]] = [
         ("user", element.get(q(CAMUNDA_NS, "assignee"))),
         ("user", element.get(q(CAMUNDA_NS, "candidateUsers"))),
@@ -166,16 +187,18 @@ def _static_assignee(element: Element, ctx: StepContext) -> str | None:
         if not raw or not raw.strip():
             continue
         value = raw.strip()
-        if value.startswith(("=", "${", "#{")) or "(" in value.strip("[]"):
-            ctx.notes.append(
-                f"the assignee {value!r} is computed at run time, which Baton does not do "
-                "yet; set a fixed user:, group: or queue: assignee"
-            )
+        if value.startswith(("=", "${", "#{")):
+            dynamic = _dynamic_assignee(kind, value, ctx)
+            if dynamic:
+                return dynamic
+            continue
+        if "(" in value.strip("[]"):
+            ctx.notes.append(f"the assignee {value!r} is not a name; set assignee or assignee_from")
             continue
         names = [n.strip().strip("\"'") for n in value.strip("[]").split(",") if n.strip()]
         if len(names) > 1:
             ctx.notes.append(f"several candidates {', '.join(names)}: Baton assigns to the first")
-        return f"{kind}:{_clean(names[0])}"
+        return {"assignee": f"{kind}:{_clean(names[0])}"}
     return None
 
 

@@ -27,6 +27,7 @@ from engine.interchange.plain_words import (
     assignee_in_words,
     condition_in_words,
     duration_in_words,
+    step_assignee_in_words,
     trigger_in_words,
 )
 
@@ -99,7 +100,7 @@ def _people(definition: Orchestration) -> list[str]:
     for stage, step in definition.steps():
         if isinstance(step, InteractiveStep):
             label = f"{_name(step)} ({_name(stage)})"
-            work.setdefault(assignee_in_words(step.assignee), []).append(label)
+            work.setdefault(step_assignee_in_words(step), []).append(label)
     if not work:
         return []
     lines = ["## Who does what", ""]
@@ -162,7 +163,7 @@ def _start_words(stage: StageNode, step: AnyStep) -> str:
 
 
 def _interactive(step: InteractiveStep) -> list[str]:
-    lines = [f"- **Who:** {assignee_in_words(step.assignee)}"]
+    lines = [f"- **Who:** {step_assignee_in_words(step)}"]
     if step.guidance:
         lines += ["- **Guidance:**", *(f"  > {line}" for line in step.guidance.splitlines())]
     for output in step.outputs:

@@ -10,7 +10,12 @@ from __future__ import annotations
 import ast
 
 from engine.definition.durations import parse_duration
-from engine.definition.models import ManualTrigger, RecordTrigger, ScheduleTrigger
+from engine.definition.models import (
+    InteractiveStep,
+    ManualTrigger,
+    RecordTrigger,
+    ScheduleTrigger,
+)
 
 _COMPARISONS: dict[type[ast.cmpop], str] = {
     ast.Eq: "is",
@@ -116,6 +121,14 @@ def assignee_in_words(assignee: str | None) -> str:
     return f"**{assignee}**"
 
 
+def step_assignee_in_words(step: InteractiveStep) -> str:
+    """Who gets the step's work item: its fixed assignee, or what `assignee_from` names."""
+    if step.assignee_from:
+        kind = "" if step.assignee_kind == "user" else f" ({step.assignee_kind})"
+        return f"whoever `{step.assignee_from}` names when the step starts{kind}"
+    return assignee_in_words(step.assignee)
+
+
 def trigger_in_words(trigger: ManualTrigger | RecordTrigger | ScheduleTrigger) -> str:
     """One sentence on what starts a run."""
     if isinstance(trigger, RecordTrigger):
@@ -123,6 +136,12 @@ def trigger_in_words(trigger: ManualTrigger | RecordTrigger | ScheduleTrigger) -
         sentence = f"Starts when a record of type **{trigger.object or '(any)'}** is {events}"
         if trigger.condition:
             sentence += f" and {condition_in_words(trigger.condition)}"
+            if "updated" in trigger.on:
+                sentence += (
+                    " (on every update after which it holds)"
+                    if trigger.every_update
+                    else " (on an update, only when the update makes it hold)"
+                )
         return sentence + "."
     if isinstance(trigger, ScheduleTrigger):
         return f"Starts on a schedule: cron `{trigger.cron}`."

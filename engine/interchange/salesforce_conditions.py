@@ -75,6 +75,21 @@ def reference_to_baton(reference: str, steps: set[str]) -> str:
     raise Untranslatable(f"the reference {reference!r} has no Baton counterpart")
 
 
+def assignee_reference_to_baton(reference: str, steps: set[str]) -> str:
+    """An assignee reference as a Baton expression: `$Record.Owner:User.Username` ->
+    `record.Owner.Username` (a polymorphic field's `:Type` only narrows what Salesforce
+    looks up; Baton reads the field as the record holds it)."""
+    return reference_to_baton(re.sub(r":[A-Za-z_]\w*(?=\.)", "", reference), steps)
+
+
+def exports_as(expression: str, reference: str, steps: set[str]) -> bool:
+    """Whether export writes `expression` back as exactly `reference`."""
+    try:
+        return reference_of(expression, steps) == reference
+    except (Untranslatable, SyntaxError):
+        return False
+
+
 def value_to_baton(kind: str, text: str, steps: set[str]) -> str:
     """A Salesforce `rightValue`/`value` as a Baton literal or reference."""
     if kind in ("stringValue", "dateValue", "dateTimeValue"):

@@ -38,6 +38,7 @@ from engine.interchange.salesforce_baton_data import attach_baton_values
 from engine.interchange.salesforce_conditions import (
     Condition,
     Untranslatable,
+    assignee_reference_to_baton,
     expression_to_conditions,
     reference_of,
 )
@@ -54,6 +55,7 @@ from engine.interchange.salesforce_xml import (
     CONSTANT_NOTE,
     EVALUATION_FLOW_NOTE,
     EVALUATION_INPUTS_NOTE,
+    RESOURCE_NOTE,
     SF_NS,
     add,
     add_value,
@@ -130,6 +132,8 @@ class _Writer:
         for variable in definition.variables:
             if variable.description.startswith(EVALUATION_FLOW_NOTE):
                 continue  # the evaluation flow itself is written where it is used
+            if variable.description.startswith(RESOURCE_NOTE):
+                continue  # stands in for a formula or template, which Baton did not import
             if variable.description.startswith(CONSTANT_NOTE):
                 root.append(self._constant(variable))
                 continue
@@ -205,8 +209,9 @@ class _Writer:
         node_id = node.id if node else "start"
         self._location(start, node_id)
         if isinstance(trigger, RecordTrigger):
-            # Baton starts on an update only when it makes the condition true: say so.
-            add(start, "doesRequireRecordChangedToMeetCriteria", "true")
+            # Written either way: Salesforce's default (false) is not Baton's.
+            changed_only = "false" if trigger.every_update else "true"
+            add(start, "doesRequireRecordChangedToMeetCriteria", changed_only)
             add(start, "object", trigger.object)
             add(start, "recordTriggerType", _ON.get(tuple(sorted(trigger.on)), "Create"))
             add(start, "triggerType", "RecordAfterSave")
@@ -339,6 +344,9 @@ class _Writer:
         return name
 
     def _assignee(self, element: Element, step: InteractiveStep) -> None:
+        if step.assignee_from is not None:
+            self._dynamic_assignee(element, step, step.assignee_from)
+            return
         kind, _, name = (step.assignee or "").partition(":")
         run_time = run_time_assignee(step.guidance)
         if (kind not in _KINDS or not name) and run_time:
@@ -352,6 +360,33 @@ class _Writer:
         holder = add(element, "assignees")
         add_value(holder, "assignee", "stringValue", name)
         add(holder, "assigneeType", _KINDS[kind])
+
+    def _dynamic_assignee(self, element: Element, step: InteractiveStep, expression: str) -> None:
+        """An element reference; the import's exact reference while the step still reads
+        the same (`$Record.Owner:User.Username` comes back with its `:User`)."""
+        assignee_type = _KINDS[step.assignee_kind]
+        kept = run_time_assignee(step.guidance)
+        if (
+            kept is not None
+            and kept[0] == assignee_type
+            and kept[1] == "elementReference"
+            and _reads_same(kept[2], expression, self.steps)
+        ):
+            reference = kept[2]
+        else:
+            try:
+                reference = reference_of(expression, self.steps)
+            except (Untranslatable, SyntaxError):
+                self.report.add(
+                    step.id,
+                    f"assignee_from {expression!r} is not a reference Salesforce can assign "
+                    "from (a record field, a step output or a variable); set the assignee "
+                    "in Salesforce",
+                )
+                return
+        holder = add(element, "assignees")
+        add_value(holder, "assignee", "elementReference", reference)
+        add(holder, "assigneeType", assignee_type)
 
     def _entry(self, element: Element, step: AnyStep) -> None:
         waits = [
@@ -499,3 +534,10 @@ def _typed(value: Any) -> tuple[str, str]:
     if isinstance(value, int | float):
         return ("numberValue", number_text(value))
     return ("stringValue", str(value))
+
+
+def _reads_same(reference: str, expression: str, steps: set[str]) -> bool:
+    try:
+        return assignee_reference_to_baton(reference, steps) == expression.strip()
+    except Untranslatable:
+        return False

@@ -32,6 +32,7 @@ from engine.interchange.salesforce_reading import as_number, identifier
 from engine.interchange.salesforce_stages import StageReader
 from engine.interchange.salesforce_unmapped import report_unmapped
 from engine.interchange.salesforce_xml import (
+    BATON_VALUE,
     CONSTANT_NOTE,
     SF_NS,
     child,
@@ -188,6 +189,7 @@ class FlowReader(StageReader):
         """Trigger, variables and layout as Salesforce says them (ignoring Baton's data)."""
         trigger = self._trigger(start)
         report_unmapped(self.root, self.report, "orchestration")
+        self._report_builder_settings()
         if start is not None:
             report_unmapped(start, self.report, "start")
         variables = [self._variable(v) for v in children(self.root, "variables")]
@@ -209,6 +211,27 @@ class FlowReader(StageReader):
                 }
         return {"trigger": trigger, "variables": variables, "layout": layout}
 
+    def _report_builder_settings(self) -> None:
+        """Flow Builder's own settings (canvas mode, go-to connectors) are not kept."""
+        settings = [
+            text(v, "name", "") or ""
+            for v in children(self.root, "processMetadataValues")
+            if text(v, "name") != BATON_VALUE
+        ]
+        go_tos = [
+            text(stage, "name", "") or ""
+            for stage in children(self.root, "orchestratedStages")
+            if flag(child(stage, "connector"), "isGoTo")
+        ]
+        if settings or go_tos:
+            what = ", ".join(settings) + (" and " if settings and go_tos else "")
+            what += "go-to connectors" if go_tos else ""
+            self.report.add(
+                "orchestration",
+                f"Flow Builder settings ({what}) are not written back: an export opens in "
+                "free-form layout; switch it to auto-layout in Flow Builder if you want it",
+            )
+
     # --- trigger and variables --------------------------------------------------------------
 
     def _trigger(self, start: Element | None) -> dict[str, Any]:
@@ -221,15 +244,10 @@ class FlowReader(StageReader):
         kind = text(start, "triggerType")
         if kind not in (None, "RecordAfterSave"):
             self.report.add("start", f"trigger type {kind} runs as after-save in Baton")
-        if not flag(start, "doesRequireRecordChangedToMeetCriteria") and "updated" in trigger["on"]:
-            # Baton starts on an update only when the condition changes from false to true,
-            # which is what Salesforce does when this flag is true.
-            self.report.add(
-                "start",
-                "Salesforce starts on every update that meets the criteria "
-                "(doesRequireRecordChangedToMeetCriteria is false); Baton starts only when "
-                "an update makes the condition true: check this suits the process",
-            )
+        if "updated" in trigger["on"] and not flag(start, "doesRequireRecordChangedToMeetCriteria"):
+            # false (or left out): Salesforce starts on every update that meets the criteria;
+            # true: only on an update that makes them met, which is Baton's default.
+            trigger["every_update"] = True
         filters = [
             Condition(
                 "$Record." + (text(f, "field") or ""),

@@ -85,6 +85,10 @@ class ReaderBase:
             for s in children(stage, "stageSteps")
         }
         self.standins: list[dict[str, Any]] = []
+        # Stand-in name -> description, over the whole flow: `aside()` hides the stand-ins
+        # of other elements, yet two stages using one evaluation flow with different inputs
+        # must not share a stand-in (export would write one stage's inputs for both).
+        self.standin_names: dict[str, str] = {}
         self.outputs = _referenced_outputs(root, self.steps)
         start = child(root, "start")
         record_triggered = start is not None and text(start, "object") is not None
@@ -106,7 +110,7 @@ class ReaderBase:
         """Keep notes collected with `aside`."""
         self.report.items.extend(notes.items)
         for variable in notes.standins:
-            self._add_standin(variable["name"], variable["description"])
+            self.add_standin(variable["name"], variable["description"], variable["type"])
 
     def condition(self, owner: str, items: list[Element], logic: str | None, what: str) -> str:
         """Translate conditions and their logic; a stand-in variable when they cannot be."""
@@ -127,7 +131,7 @@ class ReaderBase:
                 f"the {what} is not mapped ({why}); it reads the stand-in "
                 f"variable {standin}: replace it with an expression",
             )
-            self._add_standin(standin, f"Stands in for a Salesforce {what} of {owner}.")
+            self.add_standin(standin, f"Stands in for a Salesforce {what} of {owner}.")
             return standin
 
     def evaluation_flow(self, owner: str, flow: str, params: list[Element]) -> str:
@@ -143,7 +147,7 @@ class ReaderBase:
             description += EVALUATION_INPUTS_NOTE + json.dumps(inputs)
         base = identifier(f"{flow}_met")
         standin, number = base, 1
-        while any(v["name"] == standin and v["description"] != description for v in self.standins):
+        while self.standin_names.setdefault(standin, description) != description:
             number += 1
             standin = f"{base}_{number}"
         kept = f" with its inputs {', '.join(inputs)} kept in its description" if inputs else ""
@@ -152,14 +156,16 @@ class ReaderBase:
             f"evaluation flow {flow} is a stand-in variable {standin} (false until set){kept}; "
             "replace it with a Baton expression that says when the condition is met",
         )
-        self._add_standin(standin, description)
+        self.add_standin(standin, description)
         return standin
 
-    def _add_standin(self, name: str, description: str) -> None:
+    def add_standin(self, name: str, description: str, kind: str = "boolean") -> None:
+        """Declare a variable standing in for something Salesforce computes (once)."""
         if all(v["name"] != name for v in self.standins):
-            self.standins.append(
-                {"name": name, "type": "boolean", "default": False, "description": description}
-            )
+            variable = {"name": name, "type": kind, "description": description}
+            if kind == "boolean":
+                variable["default"] = False
+            self.standins.append(variable)
 
 
 _VALUE_TYPES = {

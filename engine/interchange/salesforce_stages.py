@@ -7,7 +7,12 @@ import re
 from typing import Any
 from xml.etree.ElementTree import Element
 
-from engine.interchange.salesforce_conditions import Untranslatable, value_to_baton
+from engine.interchange.salesforce_conditions import (
+    Untranslatable,
+    assignee_reference_to_baton,
+    exports_as,
+    value_to_baton,
+)
 from engine.interchange.salesforce_kept import (
     SCREEN_FLOW_INPUTS_NOTE,
     raw_parameters,
@@ -16,6 +21,7 @@ from engine.interchange.salesforce_kept import (
 from engine.interchange.salesforce_reading import ReaderBase
 from engine.interchange.salesforce_unmapped import report_unmapped
 from engine.interchange.salesforce_xml import (
+    RESOURCE_NOTE,
     child,
     children,
     fingerprint,
@@ -84,7 +90,7 @@ class StageReader(ReaderBase):
         if action_type == "stepinteractive":
             step["type"] = "interactive"
             guidance = [SCREEN_FLOW_NOTE + action]
-            step["assignee"] = self._assignee(name, element, guidance)
+            step |= self._assignee(name, element, guidance)
             # The screen flow's outputs are what the orchestration reads of this step.
             step["outputs"] = [
                 {"name": output, "type": kind}
@@ -130,29 +136,65 @@ class StageReader(ReaderBase):
         self._entry(name, element, step)
         return {k: v for k, v in step.items() if v not in (None, {}, [])}
 
-    def _assignee(self, step: str, element: Element, guidance: list[str]) -> str | None:
+    def _assignee(self, step: str, element: Element, guidance: list[str]) -> dict[str, str]:
+        """`assignee` for a fixed one; `assignee_from` (and its kind) for a reference."""
         holders = children(element, "assignees")
         if not holders:
             self.report.add(step, "no assignee; set one before activating")
-            return None
+            return {}
         if len(holders) > 1:
             self.report.add(step, "several assignees; Baton assigns to the first")
         kind = (text(holders[0], "assigneeType") or "").lower()
         value = typed_value(child(holders[0], "assignee"))
         if kind in _ASSIGNEE and value is not None and value[0] == "stringValue":
-            return f"{_ASSIGNEE[kind]}:{value[1]}"
-        shown = value[1] if value else "(none)"
+            return {"assignee": f"{_ASSIGNEE[kind]}:{value[1]}"}
+        if kind in _ASSIGNEE and value is not None and value[0] == "elementReference":
+            try:
+                expression = assignee_reference_to_baton(value[1], self.steps)
+            except Untranslatable as why:
+                self.report.add(
+                    step,
+                    f"the assignee {value[1]} is not mapped ({why}); set assignee_from to "
+                    "an expression naming the assignee (kept in the guidance for export)",
+                )
+            else:
+                if not exports_as(expression, value[1], self.steps):
+                    guidance.append(run_time_assignee_line(text(holders[0], "assigneeType"), value))
+                self._resource_standin(step, expression)
+                found = {"assignee_from": expression}
+                return found | ({"assignee_kind": kind} if kind != "user" else {})
+        elif value is not None:
+            self.report.add(
+                step,
+                f"the assignee {value[1]} ({kind or 'no type'}) is not mapped; set a "
+                "user:, group: or queue: assignee (kept in the guidance for export)",
+            )
         if value is not None:
             guidance.append(
                 run_time_assignee_line(text(holders[0], "assigneeType") or "User", value)
             )
+        else:
+            self.report.add(step, "the assignee is empty; set one before activating")
+        return {}
+
+    def _resource_standin(self, step: str, expression: str) -> None:
+        """A text stand-in for a resource Baton does not compute (a formula, a template)."""
+        if not re.fullmatch(r"[A-Za-z_]\w*", expression):
+            return
+        declared = {
+            text(e, "name", "") or ""
+            for tag in ("variables", "constants")
+            for e in children(self.root, tag)
+        }
+        if expression in declared:
+            return
         self.report.add(
             step,
-            f"the assignee {shown} ({kind or 'no type'}) is resolved at run time in "
-            "Salesforce; Baton needs a fixed user:, group: or queue: assignee, so set one "
-            "(the Salesforce assignee is kept in the guidance and exported back unchanged)",
+            f"the assignee reads the resource {expression}, which Baton does not compute; "
+            "it is a stand-in text variable: give it a value, or set assignee_from to an "
+            "expression",
         )
-        return None
+        self.add_standin(expression, f"{RESOURCE_NOTE}{expression}.", "text")
 
     def _inputs(self, step: str, element: Element) -> dict[str, str]:
         inputs: dict[str, str] = {}

@@ -27,6 +27,8 @@ EVALUATION_FLOW_NOTE = "Salesforce evaluation flow "
 """Variables standing in for evaluation flows start their description with this."""
 CONSTANT_NOTE = "Salesforce constant."
 """Variables imported from flow constants start their description with this."""
+RESOURCE_NOTE = "Salesforce resource "
+"""Text variables standing in for a resource an assignee reads (a formula) start with this."""
 EVALUATION_INPUTS_NOTE = " Inputs: "
 """Then, in that description, the flow's inputs as JSON `{name: [kind, text]}`."""
 

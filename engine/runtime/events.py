@@ -385,6 +385,8 @@ class ItemCreated(Payload):
     step: str
     assignee: str
     due_at: str | None = None
+    # Why the item has no assignee: its step's `assignee_from` named nobody valid.
+    unassigned: str | None = None
 
 
 @_register

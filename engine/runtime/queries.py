@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
+from engine.runtime.events import EventType
 from engine.store import directory
 from engine.store.schema import events, runs, step_instances, timers, waits, work_items
 
@@ -154,7 +155,7 @@ def run_detail(conn: Connection, run_id: str) -> dict[str, Any]:
         "record": {"object": row.record_object, "id": row.record_id} if row.record_id else None,
         "stages": [{"id": sid, **st} for sid, st in state["stages"].items()],
         "steps": steps,
-        "open_items": [_item(i) for i in items],
+        "open_items": [{**_item(i), "problem": item_problem(conn, _item(i))} for i in items],
         "variables": state["variables"],
     }
 
@@ -218,6 +219,32 @@ def list_work_items(
     return [_item(r) for r in conn.execute(query)]
 
 
+_NO_ASSIGNEE = "has no assignee; reassign it with `baton work reassign ITEM --to ...`"
+
+
+def unassigned_reasons(conn: Connection, run_id: str) -> dict[str, str]:
+    """Why items of a run were opened with no assignee (their step's `assignee_from` named
+    nobody), by item id, from the run's log: rare, so not worth a column."""
+    found = conn.execute(
+        select(events.c.payload).where(
+            events.c.run_id == run_id, events.c.type == EventType.ITEM_CREATED.value
+        )
+    ).scalars()
+    reasons = {}
+    for payload in found:
+        data = json.loads(payload) if isinstance(payload, str) else payload
+        if data.get("unassigned"):
+            reasons[data["item"]] = f"{data['unassigned']}; reassign the item to someone"
+    return reasons
+
+
+def item_problem(conn: Connection, item: dict[str, Any]) -> str | None:
+    """Why nobody can work an open item (no, unknown or inactive assignee), or None."""
+    if not item["assignee"]:
+        return unassigned_reasons(conn, item["run"]).get(item["id"], _NO_ASSIGNEE)
+    return directory.assignee_state(conn, item["assignee"])
+
+
 def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
     """Runs that need a person's attention, newest first, each with the reasons why.
 
@@ -246,9 +273,12 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
                 reasons.append(
                     f"work item {item.id} ({item.step_id}) is overdue since {item.due_at}"
                 )
-            if item.assignee not in assignee_reasons:
-                assignee_reasons[item.assignee] = directory.assignee_state(conn, item.assignee)
-            why = assignee_reasons[item.assignee]
+            if not item.assignee:
+                why = unassigned_reasons(conn, row.id).get(item.id, _NO_ASSIGNEE)
+            else:
+                if item.assignee not in assignee_reasons:
+                    assignee_reasons[item.assignee] = directory.assignee_state(conn, item.assignee)
+                why = assignee_reasons[item.assignee]
             if why:
                 reasons.append(f"work item {item.id} ({item.step_id}): {why}")
         if not items:

@@ -27,6 +27,7 @@ from typing import Any
 from engine.definition import BackgroundStep, InteractiveStep, WaitStep
 from engine.errors import ConcurrentChange, Conflict, ExpressionError
 from engine.expressions import evaluate
+from engine.runtime import assignees
 from engine.runtime import events as ev
 from engine.runtime.basics import complete_step, evaluate_in, fail_step, names_for
 from engine.runtime.plan import duration
@@ -115,9 +116,12 @@ class InteractiveBehaviour(StepBehaviour):
         turn.emit(run, ev.StepStarted(step=step.id))
         item_id = item_id_for(run)
         due_at = turn.later(duration(step.due)) if step.due else None
+        assignee, unassigned = assignees.resolve(turn, run, step)
         turn.emit(
             run,
-            ev.ItemCreated(item=item_id, step=step.id, assignee=step.assignee or "", due_at=due_at),
+            ev.ItemCreated(
+                item=item_id, step=step.id, assignee=assignee, due_at=due_at, unassigned=unassigned
+            ),
         )
         return
         yield  # pragma: no cover

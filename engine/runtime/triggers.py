@@ -3,7 +3,8 @@
 Record triggers: creating a record starts every active orchestration on that object whose
 `on` includes `created` and whose condition holds. An update starts those with `updated`
 whose condition holds now and did not hold before the update, so a run is not started again
-by every later edit of a record that already qualified. Runs started by record changes that
+by every later edit of a record that already qualified; a trigger with `every_update` starts
+one on every update after which its condition holds. Runs started by record changes that
 other runs made carry the chain of orchestrations that led to them; an orchestration never
 re-triggers itself through that chain, and chains stop at `MAX_TRIGGER_DEPTH`.
 """
@@ -172,7 +173,9 @@ def _fire(
         try:
             if not _holds(trigger.condition, after):
                 continue
-            if event == "updated" and _holds(trigger.condition, before):
+            # Unless every update counts, an update must make the condition hold.
+            changed_only = event == "updated" and not trigger.every_update
+            if changed_only and _holds(trigger.condition, before):
                 continue
         except BatonError as exc:
             log.warning("record trigger of %s: %s", definition_id, exc)

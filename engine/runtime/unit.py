@@ -219,7 +219,8 @@ class Unit:
 
 
 def _item_assigned(unit: Unit, run: RunState, data: Any) -> None:
-    unit.notify(run, data.item, data.assignee, "assigned")
+    if data.assignee:  # an unassigned item (its assignee_from named nobody) has no one to tell
+        unit.notify(run, data.item, data.assignee, "assigned")
 
 
 def _item_reassigned(unit: Unit, run: RunState, data: Any) -> None:

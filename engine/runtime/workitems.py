@@ -62,6 +62,12 @@ def authorize(unit: Unit, actor: str, assignee: str) -> None:
         raise PermissionDenied(f"user {actor!r} is inactive")
     if role == "admin" or member:
         return
+    if not assignee:
+        raise PermissionDenied(
+            f"{actor!r} may not complete this item: it has no assignee (its assignee_from "
+            "named nobody)",
+            hint="an operator reassigns it first (baton work reassign), or an admin completes it",
+        )
     kind, _, name = assignee.partition(":")
     what = "the assignee" if kind == "user" else f"a member of {kind} {name!r}"
     raise PermissionDenied(

@@ -7,6 +7,8 @@ that silently never move.
 
 from __future__ import annotations
 
+import re
+
 from engine.definition import (
     BackgroundStep,
     InteractiveStep,
@@ -23,6 +25,8 @@ from engine.simulation.scenario import (
     StepSpec,
     ValueSpec,
 )
+
+_WHOLE = re.compile(r"(user|group|queue):[^\s:]+\Z")
 
 
 def assignees_of(definition: Orchestration) -> list[str]:
@@ -80,7 +84,14 @@ def check_scenario(scenario: Scenario, definition: Orchestration, source: str | 
                 hint=f"inputs are: {', '.join(inputs) or 'none'}",
             )
     known = assignees_of(definition)
+    # A dynamic assignee may be anyone its expression gives (drawn from the scenario's
+    # inputs and record fields), so then any well-formed assignee may be given capacity.
+    dynamic = any(
+        isinstance(step, InteractiveStep) and step.assignee_from for _, step in definition.steps()
+    )
     for who in scenario.assignees:
+        if dynamic and _WHOLE.match(who):
+            continue
         if who not in known:
             raise ScenarioError(
                 f"no step of {definition.id} is assigned to {who!r}",

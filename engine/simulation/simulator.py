@@ -350,6 +350,10 @@ class Simulator:
             self._streams.pop(run_id, None)
 
     def _item_created(self, run_id: str, step_id: str, payload: dict[str, Any]) -> None:
+        if not payload["assignee"]:
+            # Its assignee_from named nobody: nobody picks it up, as in a live run, so the
+            # run stays unfinished (an operator would have to reassign it).
+            return
         item = SimItem(
             item_id=payload["item"],
             run_id=run_id,

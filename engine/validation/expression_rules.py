@@ -2,7 +2,8 @@
 `unused-variable`.
 
 Every expression of the definition is checked: the record trigger's condition, flow
-conditions, stage exit conditions, step conditions, background step inputs and wait keys.
+conditions, stage exit conditions, step conditions, background step inputs, wait keys and
+dynamic assignees (`assignee_from`).
 Each distinct text is parsed once per process (an LRU cache), so re-validating after an
 edit only parses what changed.
 """
@@ -15,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from engine.definition import BackgroundStep, RecordTrigger, WaitStep
+from engine.definition import BackgroundStep, InteractiveStep, RecordTrigger, WaitStep
 from engine.errors import ExpressionError, ExpressionLimitError
 from engine.expressions import FUNCTIONS, names_read, parse
 from engine.validation.context import (
@@ -120,6 +121,8 @@ def _find_expressions(index: Index) -> Iterator[Located]:
             if isinstance(step, BackgroundStep):
                 for key, text in step.inputs.items():
                     yield Located(step.id, f"inputs.{key}", text)
+            elif isinstance(step, InteractiveStep) and step.assignee_from is not None:
+                yield Located(step.id, "assignee_from", step.assignee_from)
             elif isinstance(step, WaitStep) and step.key is not None:
                 yield Located(step.id, "key", step.key)
     for flow in definition.flows:

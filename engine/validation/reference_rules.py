@@ -81,28 +81,44 @@ def _check_conditions_wait(index: Index, stage: StageNode) -> Iterator[Diagnosti
         return
     siblings = {step.id: step for step in stage.steps}
     for step in stage.steps:
-        if step.condition is None:
-            continue
-        analysis = analyse(step.condition)
-        if analysis.problem:
-            continue
-        awaited = _awaited(step.id, siblings)
-        for name in sorted(analysis.names):
-            if name not in siblings or name in awaited or name in index.variables:
+        # Both are evaluated once, when the step becomes ready (assignee_from as it starts).
+        read_at_start = [("condition", "the condition", step.condition)]
+        if isinstance(step, InteractiveStep):
+            read_at_start.append(("assignee_from", "assignee_from", step.assignee_from))
+        for field, what, text in read_at_start:
+            if text is None:
                 continue
-            if name == step.id:
-                why = "its own outputs, which do not exist before it runs"
-                fix = "read another step's outputs or a variable"
-            else:
-                why = f"an output of {name!r}, a step of the same stage it does not wait for"
-                fix = f"add {name!r} to its 'after'"
-            yield error(
-                "condition-needs-after",
-                step.id,
-                "condition",
-                f"the condition of step {step.id!r} reads {why}; it is evaluated once, when "
-                f"{step.id!r} becomes ready, so it would never see that value: {fix}",
-            )
+            yield from _check_waits_for(index, siblings, step, field, what, text)
+
+
+def _check_waits_for(
+    index: Index,
+    siblings: dict[str, AnyStep],
+    step: AnyStep,
+    field: str,
+    what: str,
+    text: str,
+) -> Iterator[Diagnostic]:
+    analysis = analyse(text)
+    if analysis.problem:
+        return
+    awaited = _awaited(step.id, siblings)
+    for name in sorted(analysis.names):
+        if name not in siblings or name in awaited or name in index.variables:
+            continue
+        if name == step.id:
+            why = "its own outputs, which do not exist before it runs"
+            fix = "read another step's outputs or a variable"
+        else:
+            why = f"an output of {name!r}, a step of the same stage it does not wait for"
+            fix = f"add {name!r} to its 'after'"
+        yield error(
+            "condition-needs-after",
+            step.id,
+            field,
+            f"{what} of step {step.id!r} reads {why}; it is evaluated once, when "
+            f"{step.id!r} becomes ready, so it would never see that value: {fix}",
+        )
 
 
 def _awaited(step_id: str, siblings: dict[str, AnyStep]) -> set[str]:

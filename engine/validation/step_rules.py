@@ -1,5 +1,6 @@
 """Rules on the steps of each stage: `after` links (`unknown-reference`,
 `step-after-outside-stage`, `step-cycle`), `empty-stage`, `missing-assignee`,
+`assignee-conflict`,
 `unknown-reference` on `escalate_to`, `unknown-action` and `wait-invalid`.
 
 The `after` links of one stage form a directed graph (edge: awaited step -> waiting step);
@@ -133,13 +134,23 @@ def _check_step(step: AnyStep) -> Iterator[Diagnostic]:
 
 def _check_interactive(step: InteractiveStep) -> Iterator[Diagnostic]:
     assignee = (step.assignee or "").strip()
-    if not assignee:
+    if step.assignee_from is not None:
+        # The expression itself is checked with every other one (expression_rules).
+        if assignee:
+            yield error(
+                "assignee-conflict",
+                step.id,
+                "assignee_from",
+                f"interactive step {step.id!r} has both a fixed assignee {assignee!r} and "
+                f"assignee_from {step.assignee_from!r}; keep one of them",
+            )
+    elif not assignee:
         yield error(
             "missing-assignee",
             step.id,
             "assignee",
             f"interactive step {step.id!r} has no assignee; set it to user:NAME, group:NAME "
-            "or queue:NAME so someone gets the work item",
+            "or queue:NAME, or compute it with assignee_from, so someone gets the work item",
         )
     elif not ASSIGNEE.match(step.assignee or ""):
         yield error(

@@ -11,7 +11,7 @@ same definition always gives the same list:
 | `trigger_rules`    | trigger-invalid |
 | `flow_rules`       | unknown-reference (flows), start-flow, stage-flow, decision-default, flow-condition |
 | `graph_rules`      | unreachable, dead-end, unguarded-cycle |
-| `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, unknown-action, wait-invalid |
+| `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, assignee-conflict, unknown-action, wait-invalid |
 | `expression_rules` | expression-syntax, expression-limit, unknown-name, unused-variable |
 | `reference_rules`  | unknown-output, unknown-variable, condition-needs-after |
 | `template_rules`   | notice-template |

@@ -288,6 +288,8 @@ def _header_path(width: float) -> QPainterPath:
 
 def _detail_line(step: AnyStep) -> str:
     if step.type == "interactive":
+        if step.assignee_from:  # a dynamic assignee: who it is depends on the run
+            return f"From {step.assignee_from}"
         return step.assignee or "No assignee yet"
     if step.type == "background":
         return step.action or "No action yet"

@@ -33,6 +33,8 @@ def test_types_choose_the_widgets():
         "after": FieldKind.STEP_CHECKLIST,
         "condition": FieldKind.EXPRESSION,
         "assignee": FieldKind.ASSIGNEE,
+        "assignee_from": FieldKind.EXPRESSION,
+        "assignee_kind": FieldKind.CHOICE,
         "guidance": FieldKind.MULTILINE,
         "outputs": FieldKind.MODEL_TABLE,
         "due": FieldKind.DURATION,

@@ -27,6 +27,10 @@ DEFINITIONS = {
     "salesforce_supplier": lambda: (
         import_salesforce(builders.FIXTURES / "Supplier_Onboarding.flow-meta.xml").definition
     ),
+    # dynamic assignees of every kind (record owner, related record, step output, variable)
+    "salesforce_loan": lambda: (
+        import_salesforce(builders.FIXTURES / "Loan_Review.flow-meta.xml").definition
+    ),
 }
 
 

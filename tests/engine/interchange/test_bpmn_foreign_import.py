@@ -16,7 +16,6 @@ from engine.definition import BackgroundStep, InteractiveStep, WaitStep
 from engine.errors import InterchangeError
 from engine.interchange import import_file
 from engine.interchange.bpmn_foreign_conditions import translate_condition
-from engine.interchange.bpmn_foreign_steps import UNASSIGNED
 from engine.interchange.bpmn_names import BPMN_NS
 from engine.interchange.safe_xml import local_name, namespace_of, read_xml_file
 from engine.validation import validate
@@ -128,15 +127,36 @@ def test_user_task_assignees_come_from_each_dialect():
     assert (lanes["Activity_A1"].assignee, lanes["Activity_B1"].assignee) == ("group:A", "group:B")
 
 
-def test_an_assignee_computed_at_run_time_is_reported_and_the_step_still_has_someone():
+def test_an_assignee_computed_at_run_time_becomes_a_dynamic_assignee_reading_an_input():
+    # given a Camunda 8 user task assigned by the FEEL expression =hiringManager
     result = imported("camunda8_parallel_user_tasks")
-    assert steps_of(result.definition)["Task_ref"].assignee == UNASSIGNED
+    step = steps_of(result.definition)["Task_ref"]
+    # then the step is assigned from the same name, which becomes an input variable
+    assert (step.assignee, step.assignee_from, step.assignee_kind) == (
+        None,
+        "hiringManager",
+        "user",
+    )
+    assert "hiringManager" in {v.name for v in result.definition.variables if v.input}
     (note,) = [
         i.message
         for i in result.report.items
         if i.element.endswith("Task_ref ('Check references')")
     ]
-    assert "'=hiringManager' is computed at run time" in note
+    assert "'=hiringManager' is computed when the task starts" in note
+
+
+def test_a_juel_candidate_group_expression_becomes_a_group_assignee_from(tmp_path):
+    path = tmp_path / "juel.bpmn"
+    path.write_text(
+        (FIXTURES / "foreign" / "camunda7_invoice.bpmn")
+        .read_text()
+        .replace(
+            'camunda:candidateGroups="management"', 'camunda:candidateGroups="${approverGroup}"'
+        )
+    )
+    step = steps_of(import_file(path).definition)["approve"]
+    assert (step.assignee_from, step.assignee_kind) == ("approverGroup", "group")
 
 
 def test_service_tasks_become_background_steps_with_their_worker_retries_and_inputs():

@@ -54,6 +54,20 @@ def test_user_tasks_carry_zeebe_user_task_and_assignment():
     assert assignment.attrib == {"candidateGroups": "team"}
 
 
+def test_dynamic_assignees_become_feel_assignment_expressions():
+    # given steps assigned from the record's owner, a step output and a group variable
+    root = exported(DEFINITIONS["salesforce_loan"]())
+
+    def assignment(step: str) -> dict:
+        task = root.find(f".//bpmn:userTask[@id='Step_{step}']", NS)
+        return task.find(".//zeebe:assignmentDefinition", NS).attrib
+
+    # then Zeebe evaluates the same reads, in FEEL, when it creates each task
+    assert assignment("Check_Documents") == {"assignee": "=record_Owner.Username"}
+    assert assignment("Second_Opinion") == {"assignee": "=Underwriter_Review_peerReviewer"}
+    assert assignment("Compliance_Signoff") == {"candidateGroups": "=complianceGroup"}
+
+
 def test_service_tasks_carry_job_type_retries_and_feel_inputs():
     definition = builders.orchestration(
         [

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.definition import Flow, load_definition
+from engine.definition import Flow, RecordTrigger, load_definition
 from engine.interchange import export_markdown
 from engine.interchange.plain_words import (
     assignee_in_words,
@@ -148,3 +148,18 @@ def test_a_wait_step_says_its_event_key_and_what_a_timeout_leaves_behind():
 
     assert "- **Waits for:** the event `badge_printed` whose key matches `employee`" in text
     assert "- **Timeout:** stops waiting after 5 days; then `badge.timed_out` is true" in text
+
+
+def test_a_dynamic_assignee_and_the_update_mode_are_said_in_words():
+    # given a step assigned from the record's owner, started on every qualifying update
+    definition = linear(
+        stage("review", interactive("check", assignee=None, assignee_from="record.Owner")),
+        trigger=RecordTrigger(
+            type="record", object="Case", on=["updated"], condition="record.open", every_update=True
+        ),
+    )
+    # when the document is written
+    text = export_markdown(definition)
+    # then the reader learns who gets the item and when runs start
+    assert "- **Who:** whoever `record.Owner` names when the step starts" in text
+    assert "(on every update after which it holds)" in text

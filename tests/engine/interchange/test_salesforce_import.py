@@ -132,7 +132,7 @@ def test_imported_orchestration_validates_clean(fixture):
     assert validate(import_salesforce(fixture).definition) == []
 
 
-def test_an_assignee_resolved_at_run_time_is_reported(tmp_path):
+def test_an_assignee_read_from_the_record_becomes_a_dynamic_assignee(tmp_path):
     text = WARRANTY.read_text().replace(
         "<stringValue>Claims_Intake</stringValue>",
         "<elementReference>$Record.OwnerId</elementReference>",
@@ -142,9 +142,8 @@ def test_an_assignee_resolved_at_run_time_is_reported(tmp_path):
     result = import_salesforce(path)
     step = steps_of(result.definition, "Stage_Intake")["Verify_Claim"]
     assert isinstance(step, InteractiveStep) and step.assignee is None
-    assert any(
-        i.element == "Verify_Claim" and "$Record.OwnerId" in i.message for i in result.report.items
-    )
+    assert (step.assignee_from, step.assignee_kind) == ("record.OwnerId", "queue")
+    assert validate(result.definition) == []
 
 
 def test_a_screen_flow_is_refused_as_not_an_orchestration(tmp_path):

@@ -8,17 +8,21 @@ decision outcomes, and a loop back to an earlier stage.
 
 from __future__ import annotations
 
+from xml.etree import ElementTree
+
 from engine.cli import main
 from engine.definition import load_definition
 from engine.interchange.loops import PROPOSED_MAX_VISITS
 from engine.interchange.salesforce_export import export_salesforce
 from engine.interchange.salesforce_import import import_salesforce
+from engine.interchange.salesforce_xml import SF_NS
 from engine.validation import validate
 from tests.engine.interchange.builders import FIXTURES
 from tests.engine.interchange.metadata_diff import differences
 
 LOAN = FIXTURES / "Loan_Review.flow-meta.xml"
 SUPPLIER = FIXTURES / "Supplier_Onboarding.flow-meta.xml"
+NS = {"sf": SF_NS}
 
 
 def notes_for(report, element: str) -> list[str]:
@@ -37,7 +41,7 @@ def test_export_of_an_import_matches_the_original_element_by_element(tmp_path):
 
 def test_the_round_trip_also_holds_through_the_saved_file(tmp_path, capsys):
     saved = tmp_path / "loan.baton.json"
-    assert main(["import", str(LOAN), "-o", str(saved)]) == 1  # run-time assignees: see below
+    assert main(["import", str(LOAN), "-o", str(saved)]) == 0
     exported = tmp_path / "Loan_Review.flow-meta.xml"
     assert main(["export", str(saved), "--to", "salesforce", "-o", str(exported)]) == 0
     assert differences(LOAN, exported) == []
@@ -86,19 +90,67 @@ def test_inputs_reading_other_steps_outputs_become_baton_expressions():
     assert [o.name for o in steps["Check_Documents"].outputs] == ["complete"]
 
 
-def test_assignees_resolved_at_run_time_are_reported_and_kept_for_export():
+def test_assignees_resolved_at_run_time_become_dynamic_assignees():
+    # given assignees Salesforce computes from the record, a related record, a step's
+    # output, a variable and a constant
     result = import_salesforce(LOAN)
     steps = {step.id: step for _, step in result.definition.steps()}
-    for step_id, shown in [
-        ("Check_Documents", "$Record.Owner:User.Username"),
-        ("Underwriter_Review", "$Record.Branch__r.Manager_Username__c"),
-        ("Second_Opinion", "Stage_Underwriting.Underwriter_Review.Outputs.peerReviewer"),
-        ("Compliance_Signoff", "complianceGroup"),
-        ("Branch_Signoff", "Fallback_Approver"),
-    ]:
-        assert steps[step_id].assignee is None
-        assert shown in steps[step_id].guidance
-        assert any(shown in m and "run time" in m for m in notes_for(result.report, step_id))
+    # then each is an assignee_from expression of the same kind, and the import is clean
+    assert {
+        step_id: (step.assignee, step.assignee_from, step.assignee_kind)
+        for step_id, step in steps.items()
+        if step.type == "interactive"
+    } == {
+        "Check_Documents": (None, "record.Owner.Username", "user"),
+        "Underwriter_Review": (None, "record.Branch__r.Manager_Username__c", "user"),
+        "Second_Opinion": (None, "Underwriter_Review.peerReviewer", "user"),
+        "Compliance_Signoff": (None, "complianceGroup", "group"),
+        "Branch_Signoff": (None, "Fallback_Approver", "user"),
+    }
+    assert validate(result.definition) == []
+    # and only references export could not write back as they were are kept aside
+    assert "$Record.Owner:User.Username" in steps["Check_Documents"].guidance
+    assert "Assignee" not in steps["Compliance_Signoff"].guidance
+
+
+def test_an_edited_dynamic_assignee_is_exported_as_the_new_reference():
+    definition = import_salesforce(LOAN).definition
+    step = next(s for _, s in definition.steps() if s.id == "Check_Documents")
+    step.assignee_from = "record.Reviewer__r.Username"
+    step.assignee_kind = "queue"
+
+    root = ElementTree.fromstring(export_salesforce(definition).text)
+
+    (written,) = [
+        s.find("sf:assignees", NS)
+        for s in root.iter(f"{{{SF_NS}}}stageSteps")
+        if s.findtext("sf:name", namespaces=NS) == "Check_Documents"
+    ]
+    assert written.findtext("sf:assignee/sf:elementReference", namespaces=NS) == (
+        "$Record.Reviewer__r.Username"
+    )
+    assert written.findtext("sf:assigneeType", namespaces=NS) == "Queue"
+
+
+def test_an_assignee_read_from_a_formula_gets_a_text_stand_in_not_exported_back(tmp_path):
+    # given a step assigned from a formula resource, which Baton does not import
+    path = tmp_path / "Loan_Review.flow-meta.xml"
+    path.write_text(
+        LOAN.read_text().replace(
+            "<elementReference>Fallback_Approver</elementReference>",
+            "<elementReference>Approver_Formula</elementReference>",
+        )
+    )
+    # when
+    result = import_salesforce(path)
+    # then the definition validates, the stand-in is named and export leaves it out
+    assert [d for d in validate(result.definition) if d.severity == "error"] == []
+    standin = next(v for v in result.definition.variables if v.name == "Approver_Formula")
+    assert standin.type == "text"
+    assert any("resource Approver_Formula" in m for m in notes_for(result.report, "Branch_Signoff"))
+    exported = export_salesforce(result.definition).text
+    assert "<name>Approver_Formula</name>" not in exported
+    assert "<elementReference>Approver_Formula</elementReference>" in exported
 
 
 def test_a_flow_constant_becomes_a_variable_and_goes_back_as_a_constant():
@@ -109,12 +161,18 @@ def test_a_flow_constant_becomes_a_variable_and_goes_back_as_a_constant():
 
 
 def test_import_exits_1_when_the_written_definition_has_errors_and_says_so(tmp_path, capsys):
+    # given an assignee read from $User, which Baton has no counterpart for
+    source = tmp_path / "Loan_Review.flow-meta.xml"
+    source.write_text(
+        LOAN.read_text().replace("$Record.Owner:User.Username", "$User.Manager.Username")
+    )
     out = tmp_path / "loan.baton.json"
-    assert main(["import", str(LOAN), "-o", str(out)]) == 1
+    assert main(["import", str(source), "-o", str(out)]) == 1
     err = capsys.readouterr().err
     assert out.exists() and load_definition(out).id == "Loan_Review"
+    assert "the assignee $User.Manager.Username is not mapped" in err
     assert "error missing-assignee [Check_Documents.assignee]" in err
-    assert f"baton: {out} has 5 validation error(s)" in err
+    assert f"baton: {out} has 1 validation error(s)" in err
 
 
 def test_import_exits_0_when_the_written_definition_is_clean(tmp_path, capsys):
@@ -149,10 +207,12 @@ def test_metadata_baton_does_not_map_is_listed_with_what_to_do(tmp_path):
     ]
 
 
-def test_the_record_changed_flag_is_noted_only_when_salesforce_starts_more_often(tmp_path):
-    # given the flag true (start only when a save makes the criteria true), as Baton does
+def test_the_record_changed_flag_maps_to_the_record_triggers_update_mode(tmp_path):
+    # given the flag true (start only when a save makes the criteria met)
+    definition = import_salesforce(LOAN).definition
+    assert definition.trigger.every_update is False
     assert not notes_for(import_salesforce(LOAN).report, "start")
-    # when it is false, Salesforce starts on every qualifying update: the admin is told
+    # when it is false, Salesforce starts on every qualifying update, and so does Baton
     path = tmp_path / "Loan_Review.flow-meta.xml"
     path.write_text(
         LOAN.read_text().replace(
@@ -160,5 +220,48 @@ def test_the_record_changed_flag_is_noted_only_when_salesforce_starts_more_often
             "<doesRequireRecordChangedToMeetCriteria>false",
         )
     )
-    (note,) = notes_for(import_salesforce(path).report, "start")
-    assert "Baton starts only when an update makes the condition true" in note
+    every = import_salesforce(path)
+    assert every.definition.trigger.every_update is True
+    assert not notes_for(every.report, "start")
+    # and export writes the flag back as it was
+    exported = tmp_path / "out.flow-meta.xml"
+    exported.write_text(export_salesforce(every.definition).text)
+    assert differences(path, exported) == []
+
+
+def test_one_evaluation_flow_used_with_different_inputs_keeps_each_set(tmp_path):
+    # given the same evaluation flow deciding a stage's exit and a step's entry, each with
+    # its own inputs (as real orchestrations reuse one status check for every stage)
+    path = tmp_path / "Loan_Review.flow-meta.xml"
+    path.write_text(
+        LOAN.read_text().replace(
+            "<entryActionName>Needs_Compliance_Eval</entryActionName>",
+            "<entryActionName>Intake_Complete_Eval</entryActionName>",
+        )
+    )
+    # when imported
+    definition = import_salesforce(path).definition
+    # then each use reads its own stand-in, holding its own inputs
+    assert definition.node("Stage_Intake").exit_condition == "Intake_Complete_Eval_met"
+    step = next(s for _, s in definition.steps() if s.id == "Compliance_Signoff")
+    assert step.condition == "Intake_Complete_Eval_met_2"
+    # and export gives every input back where it was
+    exported = tmp_path / "out.flow-meta.xml"
+    exported.write_text(export_salesforce(definition).text)
+    assert differences(path, exported) == []
+
+
+def test_flow_builder_layout_settings_are_named_in_the_report(tmp_path):
+    # given a flow saved from Flow Builder's auto-layout canvas, with a go-to connector
+    path = tmp_path / "Loan_Review.flow-meta.xml"
+    path.write_text(
+        LOAN.read_text().replace(
+            "<processType>Orchestrator</processType>",
+            "<processMetadataValues><name>CanvasMode</name><value>"
+            "<stringValue>AUTO_LAYOUT_CANVAS</stringValue></value></processMetadataValues>"
+            "<processType>Orchestrator</processType>",
+        )
+    )
+    # then the admin learns what the export will not carry
+    (note,) = [m for m in notes_for(import_salesforce(path).report, "orchestration")]
+    assert note.startswith("Flow Builder settings (CanvasMode) are not written back")
