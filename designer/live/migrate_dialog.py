@@ -39,6 +39,7 @@ from designer.live.bridge import EngineBridge
 from engine.definition import Orchestration
 from engine.errors import BatonError
 from engine.migration import (
+    MIGRATABLE,
     MigrationPlan,
     MigrationResult,
     RunPlan,
@@ -301,7 +302,7 @@ def _versions(engine: Engine, orchestration: str) -> list[dict[str, Any]]:
     found = [d for d in engine.definitions() if d["id"] == orchestration]
     counts: dict[int, int] = {}
     for run in engine.runs(orchestration=orchestration):
-        if run["status"] in ("running", "waiting", "paused", "failed"):
+        if run["status"] in MIGRATABLE:
             counts[run["version"]] = counts.get(run["version"], 0) + 1
     return [
         {

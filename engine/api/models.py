@@ -52,6 +52,11 @@ class RunSummaryOut(RunStatusOut):
     started_at: str
     ended_at: str | None
     error: str | None
+    outcome: str | None = Field(
+        default=None,
+        description="The outcome of the end a completed run reached (completed, rejected, "
+        "failed, or the end's own name).",
+    )
     reasons: list[str] | None = Field(
         default=None, description="Why the run is stuck (only when listing with stuck=true)."
     )
@@ -123,6 +128,10 @@ class RunDetailOut(RunSummaryOut):
     steps: list[StepOut]
     open_items: list[WorkItemOut]
     variables: dict[str, Any]
+    fault: dict[str, Any] | None = Field(
+        default=None,
+        description="The last fault route the run took: stage, step, error, attempts.",
+    )
 
 
 class RunEventOut(BaseModel):

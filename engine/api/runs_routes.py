@@ -57,6 +57,9 @@ def list_runs(
     ] = None,
     limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
     cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    outcome: Annotated[
+        str | None, Query(description="Only completed runs whose end has this outcome.")
+    ] = None,
 ) -> dict[str, Any]:
     """Runs, newest first, a page at a time."""
 
@@ -71,6 +74,7 @@ def list_runs(
             started_before=started_before,
             after=after,
             limit=count,
+            outcome=outcome,
         )
 
     rows, next_cursor = paging.page(fetch, lambda r: (r["started_at"], r["id"]), cursor, limit)

@@ -153,8 +153,23 @@ def worker_command(
     ] = 5.0,
     db: DbOption = None,
 ) -> None:
-    """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM."""
+    """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM.
+
+    With a Temporal runtime (`BATON_RUNTIME=temporal://...`), run a Temporal worker
+    instead: Baton's workflow and actions on task queue `baton` (`BATON_TASK_QUEUE`).
+    """
     engine = open_engine(db)
+    if hasattr(engine, "address"):
+        from engine.temporal.worker import serve
+
+        typer.echo(
+            f"baton worker on {engine.address}, task queue {engine.address.task_queue}; "
+            "Ctrl-C stops",
+            err=True,
+        )
+        serve(engine)
+        typer.echo("baton worker stopped", err=True)
+        return
     stop = threading.Event()
 
     def request_stop(*_: object) -> None:

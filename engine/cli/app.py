@@ -135,19 +135,59 @@ def baton_version() -> str:
         return "0+unknown"
 
 
+# Root options that take a value, each also read from the environment by the commands:
+# where runs live, and how to reach a Temporal cluster (docs/scale-out.md).
+_ROOT_VALUE_OPTIONS = {
+    "--runtime": "BATON_RUNTIME",
+    "--tls-cert": "BATON_TEMPORAL_TLS_CERT",
+    "--tls-key": "BATON_TEMPORAL_TLS_KEY",
+    "--api-key": "BATON_TEMPORAL_API_KEY",
+}
+
+
 @app.callback()
 def _root(
     show_version: bool = typer.Option(
         False, "--version", callback=_version_callback, is_eager=True, help="Show the version."
     ),
+    runtime: str | None = typer.Option(
+        None,
+        "--runtime",
+        metavar="local|temporal://HOST:PORT/NAMESPACE",
+        help="Where runs live (default: $BATON_RUNTIME, else local = in BATON_DB).",
+    ),
+    tls_cert: str | None = typer.Option(
+        None, "--tls-cert", metavar="FILE", help="Client certificate for Temporal mTLS."
+    ),
+    tls_key: str | None = typer.Option(
+        None, "--tls-key", metavar="FILE", help="Client key for Temporal mTLS."
+    ),
+    api_key: str | None = typer.Option(
+        None, "--api-key", metavar="KEY", help="Temporal Cloud API key."
+    ),
 ) -> None:
     """Baton: design, simulate and run orchestrations."""
+    import os
+
+    given = {"--runtime": runtime, "--tls-cert": tls_cert, "--tls-key": tls_key,
+             "--api-key": api_key}  # fmt: skip
+    for option, value in given.items():
+        if value is not None:
+            os.environ[_ROOT_VALUE_OPTIONS[option]] = value
 
 
 def _command_name(args: list[str]) -> str | None:
-    """The subcommand asked for: the first argument that is not an option (the root takes
-    no option with a value, so none can hide in between)."""
-    return next((arg for arg in args if not arg.startswith("-")), None)
+    """The subcommand asked for: the first argument that is neither an option nor the
+    value of a root option that takes one (`--runtime X`)."""
+    skip = False
+    for arg in args:
+        if skip:
+            skip = False
+        elif arg in _ROOT_VALUE_OPTIONS:
+            skip = True
+        elif not arg.startswith("-"):
+            return arg
+    return None
 
 
 def register_commands(args: list[str] | None = None) -> None:
@@ -214,6 +254,11 @@ def _plain_help(command: Any) -> None:
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; BatonErrors become one clear line on stderr, not a traceback."""
     register_commands(sys.argv[1:] if argv is None else list(argv))
+    import os
+
+    # Root options set the environment for this invocation only (main() may run many times
+    # in one process: tests, the designer).
+    saved = {name: os.environ.get(name) for name in _ROOT_VALUE_OPTIONS.values()}
     try:
         command = typer.main.get_command(app)
         _plain_help(command)
@@ -237,7 +282,21 @@ def main(argv: list[str] | None = None) -> int:
             typer.echo(f"baton: error: the database failed: {str(exc).splitlines()[0]}", err=True)
             return 2
         raise
-    return result if isinstance(result, int) else 0
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    code = result if isinstance(result, int) else 0
+    if argv is None and "temporalio.client" in sys.modules:
+        # The Temporal client's background threads can abort the interpreter's teardown
+        # (temporalio/sdk-python#300, "PyGILState_Release"); a `baton` process that used it
+        # ends without one, once its output is out. Never when called in-process.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -55,7 +55,9 @@ ActorOption = Annotated[
 
 
 def open_engine(db: str | None, *, create: bool = False) -> Engine:
-    """An engine on the chosen database, with the wall clock.
+    """An engine on the chosen database, with the wall clock; with a Temporal runtime
+    (`BATON_RUNTIME` / `baton --runtime`), runs live on Temporal and the database is the
+    catalogue (see `engine.temporal.client.TemporalEngine`, which has the same calls).
 
     Args:
         db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
@@ -64,7 +66,21 @@ def open_engine(db: str | None, *, create: bool = False) -> Engine:
             other command reports a mistyped `--db` (exit code 2) instead of making a new
             empty database there. The default database is always created.
     """
-    return Engine(Store(db, create=create or db is None))
+    catalogue = Engine(Store(db, create=create or db is None))
+    from engine.temporal.address import configured_runtime
+
+    address = configured_runtime()
+    if address is None:
+        return catalogue
+    try:
+        from engine.temporal.client import TemporalEngine
+    except ImportError as exc:
+        catalogue.close()
+        raise UsageError(
+            f"BATON_RUNTIME is {address}, but Temporal support is not installed ({exc.name})",
+            hint="pip install 'baton-studio[temporal]'",
+        ) from None
+    return TemporalEngine(address, catalogue)  # type: ignore[return-value]
 
 
 def actor_name(given: str | None) -> str:

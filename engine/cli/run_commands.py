@@ -171,11 +171,23 @@ def runs_command(
     limit: Annotated[
         int, typer.Option("--limit", metavar="N", help="At most this many, newest first.")
     ] = 100,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            "--outcome",
+            metavar="OUTCOME",
+            help="Only completed runs that reached an end with this outcome "
+            "(completed, rejected, failed, or an end's own).",
+        ),
+    ] = None,
     quiet: QuietOption = False,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """List runs, newest first (the newest 100 unless --limit says otherwise)."""
+    """List runs, newest first (the newest 100 unless --limit says otherwise).
+
+    A completed run whose end has an outcome other than `completed` shows it beside its
+    status, e.g. `completed (rejected)`."""
     found = open_engine(db).runs(
         status=status,
         stuck=stuck,
@@ -185,6 +197,7 @@ def runs_command(
         started_after=parse_when(started_after, "--started-after"),
         started_before=parse_when(started_before, "--started-before"),
         limit=limit + 1,
+        outcome=outcome,
     )
     more, found = len(found) > limit, found[:limit]
     if output_format is OutputFormat.json and not quiet:
@@ -195,7 +208,10 @@ def runs_command(
             typer.echo(r["id"])
     else:
         columns = ("id", "orchestration", "version", "status", "stage", "started_at")
-        rows = [[r[c] if r[c] is not None else "-" for c in columns] for r in found]
+        rows = [
+            [_status(r) if c == "status" else r[c] if r[c] is not None else "-" for c in columns]
+            for r in found
+        ]
         print_table(rows, ["RUN", "ORCHESTRATION", "V", "STATUS", "STAGE", "STARTED"])
         if stuck:
             for r in found:
@@ -207,6 +223,12 @@ def runs_command(
             f"--started-before {found[-1]['started_at']})",
             err=True,
         )
+
+
+def _status(run: dict) -> str:
+    """A run's status, with its end's outcome when that is not plainly `completed`."""
+    outcome = run.get("outcome")
+    return f"{run['status']} ({outcome})" if outcome and outcome != "completed" else run["status"]
 
 
 @app.command("show")
@@ -227,9 +249,14 @@ def show_command(
     typer.echo(f"run {run['id']}  {run['orchestration']} v{run['version']}  {run['status']}")
     typer.echo(f"stage: {run['stage'] or '-'}   started {run['started_at']}")
     if run["ended_at"]:
-        typer.echo(f"ended {run['ended_at']}")
+        outcome = f"   outcome: {run['outcome']}" if run["outcome"] else ""
+        typer.echo(f"ended {run['ended_at']}{outcome}")
     if run["error"]:
         typer.echo(f"error: {run['error']}")
+    if run["fault"]:
+        fault = run["fault"]
+        cause = f"step {fault['step']}" if fault["step"] else "max_visits"
+        typer.echo(f"fault route taken from stage {fault['stage']} ({cause}): {fault['error']}")
     typer.echo("steps:")
     for step in run["steps"]:
         extra = f"  ({step['error']})" if step["error"] else ""

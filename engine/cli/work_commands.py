@@ -82,7 +82,10 @@ def _declared_outputs(engine: Engine, items: list[dict[str, Any]]) -> dict[str, 
     asked: dict[str, list[dict]] = {}
     with engine.store.read() as conn:
         for item in items:
-            orchestration, version = queries.run_version(conn, item["run"])
+            if "orchestration" in item:  # runs held elsewhere (Temporal) name their version
+                orchestration, version = item["orchestration"], item["version"]
+            else:
+                orchestration, version = queries.run_version(conn, item["run"])
             definition = engine.plan(orchestration, version, conn).definition
             step = next((s for _stage, s in definition.steps() if s.id == item["step"]), None)
             outputs = getattr(step, "outputs", None) or []

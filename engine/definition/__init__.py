@@ -11,6 +11,7 @@ from engine.definition.io import (
     to_dict,
 )
 from engine.definition.models import (
+    OUTCOMES,
     SCHEMA,
     SCHEMA_VERSION,
     AnyNode,
@@ -47,6 +48,7 @@ def json_schema() -> dict:
 
 __all__ = [
     "FILE_SUFFIX",
+    "OUTCOMES",
     "SCHEMA",
     "SCHEMA_VERSION",
     "AnyNode",

@@ -181,12 +181,22 @@ class StartNode(_Model):
     name: str = ""
 
 
+OUTCOMES = ("completed", "rejected", "failed")
+"""The outcomes an end offers by name; any other short name may be given too."""
+
+
 class EndNode(_Model):
-    """Reaching an end node completes the run."""
+    """Reaching an end node completes the run with the end's `outcome`.
+
+    The outcome says how the business process ended (`completed`, `rejected`, `failed`, or
+    a name of the admin's own such as `withdrawn`); the run itself is `completed` either
+    way, because it reached an end. It is recorded on the run and counted by simulation.
+    """
 
     id: str
     type: Literal["end"]
     name: str = ""
+    outcome: str = "completed"
 
 
 class StageNode(_Model):
@@ -218,12 +228,18 @@ class Flow(_Model):
     name and label when it came from (or goes to) a tool that names outcomes, such as a
     Salesforce decision rule or a BPMN sequence flow. Both are optional and change nothing
     about how a run goes.
+
+    A `fault` flow leaves a stage when one of its steps fails for good (after its retries)
+    or when entering the stage again would exceed its `max_visits`: the run follows it to
+    a remedy stage, a decision or an end instead of failing. A stage has at most one; its
+    other flow is the ordinary way on.
     """
 
     source: str = Field(alias="from")
     target: str = Field(alias="to")
     condition: Expression | None = None
     default: bool = False
+    fault: bool = False
     id: str | None = None
     name: str = ""
 
@@ -273,9 +289,17 @@ class Orchestration(_Model):
         """Every (stage, step) pair, in document order."""
         return [(stage, step) for stage in self.stages() for step in stage.steps]
 
-    def outgoing(self, node_id: str) -> list[Flow]:
-        """Flows leaving a node, in document order (the order decisions evaluate them)."""
-        return [f for f in self.flows if f.source == node_id]
+    def outgoing(self, node_id: str, *, faults: bool = False) -> list[Flow]:
+        """Flows leaving a node, in document order (the order decisions evaluate them).
+
+        Fault flows are left out unless `faults` is true (`fault_flow` finds a stage's one),
+        so a reader that knows nothing of them sees the ordinary way on.
+        """
+        return [f for f in self.flows if f.source == node_id and (faults or not f.fault)]
+
+    def fault_flow(self, node_id: str) -> Flow | None:
+        """The fault flow leaving a stage, or None."""
+        return next((f for f in self.flows if f.source == node_id and f.fault), None)
 
 
 AnyStep = InteractiveStep | BackgroundStep | WaitStep

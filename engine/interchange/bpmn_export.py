@@ -3,10 +3,11 @@
 The mapping (see docs/interchange.md for the full table): the orchestration
 is one executable `process`; stages are expanded `subProcess`es (built in `bpmn_stage`),
 decisions are exclusive gateways with Python `conditionExpression`s and a `default` flow,
-and every Baton-only fact (trigger, variables, layout, guidance, outputs, retry, the
-original Baton expressions) is kept in `extensionElements` of our one namespace, so that
-`bpmn_import` gives back the same definition. A diagram (`bpmndi`) is generated from the
-Baton layout so modellers open the file laid out.
+a stage's fault flow leaves an error boundary event on its sub-process (catching the one
+`error` Baton declares), and every Baton-only fact (trigger, variables, layout, guidance,
+outputs, retry, the original Baton expressions) is kept in `extensionElements` of our one
+namespace, so that `bpmn_import` gives back the same definition. A diagram (`bpmndi`) is
+generated from the Baton layout so modellers open the file laid out.
 """
 
 from __future__ import annotations
@@ -32,6 +33,9 @@ from engine.interchange.bpmn_names import (
 from engine.interchange.bpmn_stage import Scope, build_stage
 
 EXPORTER = "Baton"
+FAULT_ERROR_ID = "Error_baton_fault"
+FAULT_ERROR_CODE = "baton-fault"
+"""The error a stage's fault route catches: a step failed for good, or max_visits."""
 TARGET_NAMESPACE = "https://baton.invalid/orchestrations"
 
 
@@ -65,6 +69,12 @@ def export_bpmn(definition: Orchestration, dialect: str = "spiff") -> str:
         },
     )
     _add_messages(definitions, definition)
+    if any(flow.fault for flow in definition.flows):
+        SubElement(
+            definitions,
+            bpmn("error"),
+            {"id": FAULT_ERROR_ID, "name": "Stage fault", "errorCode": FAULT_ERROR_CODE},
+        )
     process_id = PROCESS_PREFIX + definition.id
     process = SubElement(
         definitions,
@@ -118,13 +128,20 @@ def _add_nodes_and_flows(process: Element, definition: Orchestration, dialect: D
             continue
         tag = {"start": "startEvent", "end": "endEvent", "decision": "exclusiveGateway"}
         element = scope.add(tag[node.type], bpmn_id, node.name)
-        add_extension(element, "node", {"id": node.id, "type": node.type} | _named(node))
+        outcome = getattr(node, "outcome", "completed")
+        kept = {"outcome": outcome} if outcome != "completed" else {}
+        add_extension(element, "node", {"id": node.id, "type": node.type} | _named(node) | kept)
     earlier: dict[str, list[str]] = {}
+    boundaries: dict[str, str] = {}
     for index, flow in enumerate(definition.flows, start=1):
         source = definition.node(flow.source)
         target = definition.node(flow.target)
         if source is None or target is None:
             continue  # a dangling flow is a validation error; it has no BPMN form
+        source_ref = node_id(source.type, source.id)
+        if flow.fault and isinstance(source, StageNode):
+            source_ref = _fault_boundary(scope, source_ref)
+            boundaries[source_ref] = node_id(source.type, source.id)
         condition = None
         if flow.condition:
             own = dialect.condition(flow.condition, step_ids, flow.source)
@@ -134,7 +151,7 @@ def _add_nodes_and_flows(process: Element, definition: Orchestration, dialect: D
             condition = dialect.first_match(own, before)
             before.append(own)
         element = scope.connect(
-            node_id(source.type, source.id),
+            source_ref,
             node_id(target.type, target.id),
             condition=condition,
             flow_id=f"Flow_{index}",
@@ -149,7 +166,22 @@ def _add_nodes_and_flows(process: Element, definition: Orchestration, dialect: D
             gateway = process.find(f"{bpmn('exclusiveGateway')}[@id='{gateway_id}']")
             if gateway is not None:
                 gateway.set("default", element.get("id", ""))
-    return _lay_out(definition, scope.drawing, stage_drawings)
+    drawing = _lay_out(definition, scope.drawing, stage_drawings)
+    for boundary, stage in boundaries.items():
+        # On the sub-process's lower edge, near its right corner, as modellers draw them.
+        x, y, w, h = drawing.shapes[stage]
+        drawing.place(boundary, x + w - 2 * EVENT_SIZE[0], y + h - EVENT_SIZE[1] / 2, EVENT_SIZE)
+    return drawing
+
+
+def _fault_boundary(scope: Scope, stage_ref: str) -> str:
+    """An interrupting error boundary event on a stage's sub-process; returns its id."""
+    boundary_id = f"{stage_ref}-fault"
+    boundary = scope.add(
+        "boundaryEvent", boundary_id, "Fault", attachedToRef=stage_ref, cancelActivity="true"
+    )
+    SubElement(boundary, bpmn("errorEventDefinition"), {"errorRef": FAULT_ERROR_ID})
+    return boundary_id
 
 
 def _named(node: object) -> dict[str, str]:

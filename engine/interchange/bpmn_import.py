@@ -159,6 +159,8 @@ def _read_nodes(
         tag = local_name(element.tag)
         if tag in _IGNORED or tag == "sequenceFlow":
             continue
+        if tag == "boundaryEvent":
+            continue  # a stage's fault route: read with the flows (`_fault_sources`)
         if tag == "subProcess":
             stage = read_extension(element, "stage")
             if stage is None:
@@ -217,9 +219,13 @@ def _read_flows(
     process: Element, ids: dict[str, str], problems: list[tuple[str, str]]
 ) -> list[dict[str, Any]]:
     defaults = {el.get("default") for el in process if el.get("default")}
+    faults = _fault_sources(process, ids, problems)
     flows: list[dict[str, Any]] = []
     for element in process.findall(bpmn("sequenceFlow")):
         source, target = element.get("sourceRef", ""), element.get("targetRef", "")
+        fault = source in faults
+        if fault:
+            source = faults[source]
         if source not in ids or target not in ids:
             if source in ids or target in ids:
                 problems.append((_label(element), "connects an element Baton cannot map"))
@@ -233,9 +239,30 @@ def _read_flows(
             flow["condition"] = data["condition"]
         if element.get("id") in defaults:
             flow["default"] = True
+        if fault:
+            flow["fault"] = True
         if data.get("id"):
             flow["id"] = data["id"]
         if element.get("name") or data.get("name"):
             flow["name"] = element.get("name") or data["name"]
         flows.append(flow)
     return flows
+
+
+def _fault_sources(
+    process: Element, ids: dict[str, str], problems: list[tuple[str, str]]
+) -> dict[str, str]:
+    """Error boundary events on stages (their fault routes): event id -> the stage's id.
+
+    Any other boundary event has no Baton counterpart and is reported.
+    """
+    found: dict[str, str] = {}
+    for element in process.findall(bpmn("boundaryEvent")):
+        stage = element.get("attachedToRef", "")
+        if element.find(bpmn("errorEventDefinition")) is not None and stage in ids:
+            found[element.get("id", "")] = stage
+        else:
+            problems.append(
+                (_label(element), "only an error boundary event on a stage has a mapping")
+            )
+    return found

@@ -67,7 +67,7 @@ def stage_order(definition: Orchestration) -> tuple[list[StageNode], list[StageN
         node = definition.node(queue.popleft())
         if isinstance(node, StageNode):
             order.append(node)
-        for flow in definition.outgoing(node.id) if node else []:
+        for flow in definition.outgoing(node.id, faults=True) if node else []:
             if flow.target not in seen:
                 seen.add(flow.target)
                 queue.append(flow.target)
@@ -135,6 +135,13 @@ def _stage(definition: Orchestration, stage: StageNode, number: int, reachable: 
     for index, step in enumerate(stage.steps, start=1):
         lines += _step(stage, step, f"{number}.{index}")
     lines += ["**Then:**", *_routes(definition, stage.id, depth=0, seen={stage.id}), ""]
+    fault = definition.fault_flow(stage.id)
+    if fault is not None:
+        lead = "- If a step fails for good" + (
+            " or the stage would be entered more than "
+            f"{stage.max_visits} times → " if stage.max_visits else " → "
+        )
+        lines += ["**If it fails:**", *_arrival(definition, fault.target, lead, 0, {stage.id}), ""]
     return lines
 
 
@@ -239,7 +246,8 @@ def _arrival(
         head = f"{prefix}decision **{_name(target)}**:"
         return [head, *_routes(definition, target_id, depth + 1, seen | {target_id})]
     if isinstance(target, EndNode):
-        return [f"{prefix}the run ends (**{_name(target)}**)"]
+        outcome = "" if target.outcome == "completed" else f", outcome *{target.outcome}*"
+        return [f"{prefix}the run ends (**{_name(target)}**{outcome})"]
     if isinstance(target, StageNode):
         return [f"{prefix}**{_name(target)}**"]
     return [f"{prefix}`{target_id}` (not found)"]

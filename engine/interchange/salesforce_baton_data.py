@@ -37,9 +37,13 @@ def attach_baton_values(
             "node": stage.model_dump(mode="json", exclude_defaults=True) | {"type": "stage"},
             "seen": fingerprint(reader.plain_stage(element)),
         }
-        exit_flow = next((f for f in flows if f["from"] == stage.id), None)
+        exit_flow = next((f for f in flows if f["from"] == stage.id and not f.get("fault")), None)
         if exit_flow and isinstance(definition.node(exit_flow["to"]), EndNode):
             data["end"] = exit_flow["to"]
+        fault = next((f for f in flows if f["from"] == stage.id and f.get("fault")), None)
+        if fault:
+            # Its name, and a route to an end (no faultConnector in Salesforce terms).
+            data["fault"] = fault
         add_baton_value(element, data)
     for element, decision in decisions:
         node, leaving = reader.plain_decision(element, end_id)

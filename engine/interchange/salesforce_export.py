@@ -258,6 +258,16 @@ class _Writer:
         self._location(element, stage.id)
         leaving = self.definition.outgoing(stage.id)
         self._connector(element, "connector", leaving[0].target if leaving else None)
+        fault = self.definition.fault_flow(stage.id)
+        if fault is not None:
+            self._connector(element, "faultConnector", fault.target)
+            if isinstance(self.definition.node(fault.target), EndNode):
+                self.report.add(
+                    stage.id,
+                    f"Salesforce fault paths lead to a stage or decision, so the fault route "
+                    f"to end {fault.target} is kept for Baton only (in Salesforce a failing "
+                    "step fails the run)",
+                )
         evaluation = self._evaluation_flow(stage.exit_condition)
         if stage.exit_condition and evaluation is None:
             conditions, logic = self._conditions(stage.id, stage.exit_condition, "exit condition")

@@ -151,6 +151,9 @@ class FlowReader(StageReader):
             nodes.append(node)
             exit_to = text(child(element, "connector"), "targetReference")
             flows.append({"from": node["id"], "to": exit_to or end or end_id})
+            fault = self.fault_flow(element, node["id"], {e["id"] for e in ends})
+            if fault is not None:
+                flows.append(fault)
         for element in children(self.root, "decisions"):
             node, leaving = self._decision(element, end_id)
             nodes.append(node)

@@ -70,14 +70,19 @@ class StageReader(ReaderBase):
             node["exit_condition"] = self.condition(
                 name, conditions, text(element, "exitConditionLogic"), "exit condition"
             )
-        fault = text(child(element, "faultConnector"), "targetReference")
-        if fault:
-            self.report.add(
-                name,
-                f"the fault path to {fault} is not mapped; a failing step "
-                "fails the run, where an admin can retry or skip it",
-            )
         return node
+
+    def fault_flow(self, element: Element, stage_id: str, ends: set[str]) -> dict[str, Any] | None:
+        """The stage's fault route: its `faultConnector`, or the route Baton exported when
+        Salesforce still agrees (same target, or none for a route to one of `ends`)."""
+        target = text(child(element, "faultConnector"), "targetReference")
+        stored = (read_baton_value(element) or {}).get("fault")
+        agrees = isinstance(stored, dict) and (
+            stored.get("to") == target or (target is None and stored.get("to") in ends)
+        )
+        if agrees and stored.get("from") == stage_id:
+            return stored
+        return {"from": stage_id, "to": target, "fault": True} if target else None
 
     def _step(self, element: Element) -> dict[str, Any] | None:
         name = text(element, "name", "") or ""

@@ -55,6 +55,8 @@ class RunPlan:
     timers_dropped: list[dict[str, Any]] = field(default_factory=list)
     timers_created: list[dict[str, Any]] = field(default_factory=list)
     stages_passed: list[str] = field(default_factory=list)
+    # Child runs of dropped steps (canceled with them when the run moves).
+    children_canceled: list[str] = field(default_factory=list)
     then: str | None = None
 
     def to_json(self) -> dict[str, Any]:
@@ -117,6 +119,9 @@ def preview(
     items_before = {k: dict(v) for k, v in run.items.items() if v["status"] == "open"}
     waits_before = {k: dict(v) for k, v in run.waits.items()}
     timers_before = {k: dict(v) for k, v in run.timers.items()}
+    plan.children_canceled = [
+        child for sid in found.canceled if (child := run.steps[sid].get("child_run_id"))
+    ]
     moves = migrate(turn, run, target, found, mapping, "preview")
     try:
         request: ActionRequest = next(moves)

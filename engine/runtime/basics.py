@@ -32,6 +32,9 @@ def names_for(turn: Turn, run: RunState, text: str) -> dict[str, Any]:
             names[name] = Namespace(steps[name].get("outputs") or {})
         elif name in variables:
             names[name] = variables[name]
+        elif name == "fault":
+            # After steps and variables: a definition that named one `fault` keeps it.
+            names[name] = Namespace(run.fault or {})
     return names
 
 
@@ -67,9 +70,13 @@ def complete_step(
 def fail_step(
     turn: Turn, run: RunState, step_id: str, error: str, attempt: int | None = None
 ) -> None:
-    """A step failed for good: the run fails with the error (an operator may retry/skip)."""
+    """A step failed for good. Without a fault route on its stage the run fails with the
+    error (an operator may retry/skip); with one, the run stays active and the caller's
+    `progress` leaves the stage along the route (`interpreter.take_fault_route`)."""
     turn.emit(run, ev.StepFailed(step=step_id, error=error, attempt=attempt))
-    fail_run(turn, run, f"[{step_id}] {error}")
+    plan = plan_of(run)
+    if plan.step_stage.get(step_id) not in plan.fault_flows:
+        fail_run(turn, run, f"[{step_id}] {error}")
 
 
 def fail_run(turn: Turn, run: RunState, reason: str, resume_from: str | None = None) -> None:

@@ -147,7 +147,12 @@ def resume(turn: Turn, run: RunState, reason: str = "") -> Moves:
     missing, say) is resumed where it stopped, after the data was fixed. A failed step is
     retried or skipped instead.
     """
-    failed_steps = [s for s, st in run.steps.items() if st["status"] == "failed"]
+    # Steps of stages the run left along a fault route stay failed: they do not count.
+    failed_steps = [
+        s
+        for s, st in run.steps.items()
+        if st["status"] == "failed" and st["stage"] == run.current_stage
+    ]
     if run.status == "failed" and failed_steps:
         raise Conflict(
             f"run {run.id} failed at step {failed_steps[0]}",
@@ -174,7 +179,10 @@ def _step(run: RunState, step_id: str) -> Any:
 
 
 def _reopen_if_failed(turn: Turn, run: RunState) -> None:
-    if run.status == "failed" and not any(st["status"] == "failed" for st in run.steps.values()):
+    if run.status == "failed" and not any(
+        st["status"] == "failed" and st["stage"] == run.current_stage
+        for st in run.steps.values()
+    ):
         turn.emit(run, ev.RunRecovered())
 
 
@@ -188,6 +196,11 @@ def retry_step(turn: Turn, run: RunState, step_id: str, reason: str = "") -> Mov
         )
     if step.type != "background":
         raise Conflict(f"step {step_id} is not a background step")
+    if run.steps[step_id]["stage"] != run.current_stage:
+        raise Conflict(
+            f"step {step_id} of run {run.id} failed in stage {run.steps[step_id]['stage']}, "
+            "which the run left along its fault route; there is nothing to retry"
+        )
     turn.emit(run, ev.StepRetried(step=step_id, reason=reason or None))
     _reopen_if_failed(turn, run)
     if run.status not in RUN_ACTIVE:
@@ -222,6 +235,11 @@ def skip_step(
         raise Conflict(f"step {step_id} of run {run.id} is already {status}")
     if run.status in ("completed", "canceled"):
         raise Conflict(f"run {run.id} is {run.status}")
+    if status == "failed" and run.steps[step_id]["stage"] != run.current_stage:
+        raise Conflict(
+            f"step {step_id} of run {run.id} failed in stage {run.steps[step_id]['stage']}, "
+            "which the run left along its fault route; there is nothing to skip"
+        )
     turn.emit(
         run,
         ev.StepSkipped(

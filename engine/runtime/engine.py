@@ -533,11 +533,13 @@ class Engine:
         started_before: datetime | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
+        outcome: str | None = None,
     ) -> list[dict[str, Any]]:
         """Runs, newest first; `stuck=True` lists only stuck runs (failed ones too), with
         their reasons. Every filter given must match.
 
         Args:
+            outcome: completed runs that reached an end with this outcome.
             started_after: started at or after this time; `started_before`: before it.
             after: (started_at, id) of the last run of the previous page.
             limit: at most this many (None: all).
@@ -555,6 +557,7 @@ class Engine:
             started_before=format_time(started_before) if started_before else None,
             after=after,
             limit=limit,
+            outcome=outcome,
         )
         with self.store.read() as conn:
             if stuck:

@@ -31,6 +31,7 @@ class EventType(StrEnum):
     RUN_MIGRATED = "run_migrated"
     STAGE_ENTERED = "stage_entered"
     STAGE_COMPLETED = "stage_completed"
+    STAGE_FAULTED = "stage_faulted"
     DECISION_TAKEN = "decision_taken"
     STEP_STARTED = "step_started"
     STEP_COMPLETED = "step_completed"
@@ -144,11 +145,13 @@ class RunStarted(Payload):
 @_register
 @dataclass
 class RunCompleted(Payload):
-    """The run reached an end node."""
+    """The run reached an end node; `outcome` is the end's (left out when `completed`,
+    as in logs written before ends had outcomes)."""
 
     TYPE = EventType.RUN_COMPLETED
 
     end: str
+    outcome: str | None = None
 
 
 @_register
@@ -245,6 +248,26 @@ class StageCompleted(Payload):
 
 @_register
 @dataclass
+class StageFaulted(Payload):
+    """The run left a stage along its fault route, to `to`, instead of failing.
+
+    Either a step of the stage failed for good (`step`, its `error` and `attempts`), or
+    entering the stage again would have exceeded its `max_visits` (no `step`; `attempts`
+    is the visits it had). Later expressions read it as `fault.step`, `fault.error`,
+    `fault.attempts` and `fault.stage`.
+    """
+
+    TYPE = EventType.STAGE_FAULTED
+
+    stage: str
+    to: str
+    error: str
+    step: str | None = None
+    attempts: int | None = None
+
+
+@_register
+@dataclass
 class DecisionTaken(Payload):
     """A decision chose a flow: the first whose condition held, or the default."""
 
@@ -307,7 +330,7 @@ class StepCanceled(Payload):
 @_register
 @dataclass
 class StepFailed(Payload):
-    """A step failed for good; the run fails with it."""
+    """A step failed for good; the run fails with it, unless its stage has a fault route."""
 
     TYPE = EventType.STEP_FAILED
 

@@ -131,6 +131,7 @@ def _run_started(state: RunState, event: Event, data: ev.RunStarted) -> None:
 
 def _run_completed(state: RunState, event: Event, data: ev.RunCompleted) -> None:
     state.status = "completed"
+    state.outcome = data.outcome or "completed"
     state.ended_at = event.time
     state.current_stage = None
     state.resume_from = None
@@ -257,6 +258,21 @@ def _stage_completed(state: RunState, event: Event, data: ev.StageCompleted) -> 
     stage["status"] = "completed"
     stage["exited_at"] = event.time
     state.current_stage = None
+
+
+def _stage_faulted(state: RunState, event: Event, data: ev.StageFaulted) -> None:
+    state.fault = {
+        "stage": data.stage,
+        "step": data.step,
+        "error": data.error,
+        "attempts": data.attempts,
+    }
+    # A step's failure ends the current stage; a max_visits fault never entered it.
+    if state.current_stage == data.stage:
+        stage = _stage(state, data.stage)
+        stage["status"] = "failed"
+        stage["exited_at"] = event.time
+        state.current_stage = None
 
 
 def _nothing(state: RunState, event: Event, data: Any) -> None:
@@ -411,6 +427,7 @@ _HANDLERS: dict[EventType, Handler] = {
     EventType.RUN_MIGRATED: _run_migrated,
     EventType.STAGE_ENTERED: _stage_entered,
     EventType.STAGE_COMPLETED: _stage_completed,
+    EventType.STAGE_FAULTED: _stage_faulted,
     EventType.DECISION_TAKEN: _nothing,
     EventType.STEP_STARTED: _step_started,
     EventType.STEP_COMPLETED: _step_completed,

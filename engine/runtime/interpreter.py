@@ -52,6 +52,12 @@ def _progress(turn: Turn, run: RunState, plan: Plan) -> Moves:
     while run.status in RUN_ACTIVE and run.current_stage is not None:
         stage_id = run.current_stage
         stage = plan.nodes[stage_id]
+        # A step failed for good and the stage has a fault route (else the run failed).
+        if stage_id in plan.fault_flows:
+            failed = _failed_step(run, plan, stage_id)
+            if failed is not None:
+                take_fault_route(turn, run, plan, stage_id, failed)
+                continue
         # The exit condition is checked before anything new starts, so a stage that may
         # already leave does not open work items only to withdraw them.
         if stage.exit_condition and evaluate_in(turn, run, stage.exit_condition, stage_id):
@@ -70,6 +76,8 @@ def _progress(turn: Turn, run: RunState, plan: Plan) -> Moves:
             started = True
             if run.status not in RUN_ACTIVE or run.current_stage != stage_id:
                 return
+            if state[step.id]["status"] == "failed":
+                break  # siblings wait: the fault route is taken first
         if all(state[s.id]["status"] in STEP_FINISHED for s in steps):
             exit_stage(turn, run, stage_id)
             continue
@@ -80,33 +88,50 @@ def _progress(turn: Turn, run: RunState, plan: Plan) -> Moves:
 def follow(turn: Turn, run: RunState, node_id: str) -> None:
     """Leave a node along its flow (deciding at decisions) until a stage or an end.
 
+    A stage that was left along its fault route (its status is `failed`) is left along
+    that route again, so a resumed run goes where the fault sent it.
+
     Raises:
         RunFailure: with `resume_from` = `node_id`, so a resumed run leaves it again.
     """
     try:
-        _follow(turn, run, plan_of(run), node_id)
+        plan = plan_of(run)
+        _walk(turn, run, plan, node_id, _leaving(turn, run, plan, node_id))
     except RunFailure as exc:
         if exc.resume_from is None:
             exc.resume_from = node_id
         raise
 
 
-def _follow(turn: Turn, run: RunState, plan: Plan, node_id: str) -> None:
+def _leaving(turn: Turn, run: RunState, plan: Plan, node_id: str) -> str:
+    node = plan.nodes.get(node_id)
+    if isinstance(node, DecisionNode):
+        return decide(turn, run, plan, node)
+    fault = plan.fault_flows.get(node_id)
+    if fault is not None and run.stages.get(node_id, {}).get("status") == "failed":
+        return fault.target
     flows = plan.outgoing.get(node_id) or []
     if not flows:
         raise RunFailure(f"[{node_id}] has no outgoing flow; the run cannot go on")
-    target = flows[0].target
+    return flows[0].target
+
+
+def _walk(turn: Turn, run: RunState, plan: Plan, node_id: str, target: str) -> None:
+    """From `node_id` into `target` and on through decisions, to a stage or an end."""
     for _ in range(10_000):
         node = plan.nodes.get(target)
         if node is None:
             raise RunFailure(f"[{node_id}] flows to {target!r}, which does not exist")
         if isinstance(node, StageNode):
-            enter_stage(turn, run, node)
+            redirected = enter_stage(turn, run, node)
+            if redirected is None:
+                return
+            target = redirected
+        elif isinstance(node, EndNode):
+            outcome = None if node.outcome == "completed" else node.outcome
+            turn.emit(run, ev.RunCompleted(end=node.id, outcome=outcome))
             return
-        if isinstance(node, EndNode):
-            turn.emit(run, ev.RunCompleted(end=node.id))
-            return
-        if isinstance(node, DecisionNode):
+        elif isinstance(node, DecisionNode):
             target = decide(turn, run, plan, node)
         else:
             flows = plan.outgoing.get(node.id) or []
@@ -134,22 +159,65 @@ def decide(turn: Turn, run: RunState, plan: Plan, node: DecisionNode) -> str:
     return default.target
 
 
-def enter_stage(turn: Turn, run: RunState, stage: StageNode) -> None:
-    """Enter a stage: count the visit (the max_visits guard) and reset its steps."""
+def enter_stage(turn: Turn, run: RunState, stage: StageNode) -> str | None:
+    """Enter a stage: count the visit (the max_visits guard) and reset its steps.
+
+    Returns None when the stage was entered, or the node its fault route leads to when
+    one more visit would exceed `max_visits` (the stage is then not entered).
+
+    Raises:
+        RunFailure: max_visits would be exceeded and the stage has no fault route.
+    """
     previous = run.stages.get(stage.id)
     visits = (previous["visits"] if previous else 0) + 1
     if stage.max_visits is not None and visits > stage.max_visits:
-        raise RunFailure(
+        error = (
             f"[{stage.id}] would be visited {visits} times, but max_visits is "
-            f"{stage.max_visits}; the loop back to it was stopped"
+            f"{stage.max_visits}"
         )
+        fault = plan_of(run).fault_flows.get(stage.id)
+        if fault is None:
+            raise RunFailure(f"{error}; the loop back to it was stopped")
+        turn.emit(
+            run,
+            ev.StageFaulted(stage=stage.id, to=fault.target, error=error, attempts=visits - 1),
+        )
+        return fault.target
     turn.emit(run, ev.StageEntered(stage=stage.id, visit=visits))
+    return None
 
 
 def exit_stage(turn: Turn, run: RunState, stage_id: str) -> None:
     """Close the current stage and follow its flow."""
     turn.emit(run, ev.StageCompleted(stage=stage_id))
     follow(turn, run, stage_id)
+
+
+def take_fault_route(turn: Turn, run: RunState, plan: Plan, stage_id: str, step_id: str) -> None:
+    """A step of the current stage failed for good: cancel the stage's other open steps
+    and leave it along its fault route (the failure becomes `fault.*`)."""
+    cancel_open_steps(
+        turn, run, plan, stage_id, "the stage was left along its fault route", keep_failed=True
+    )
+    flow = plan.fault_flows[stage_id]
+    st = run.steps[step_id]
+    turn.emit(
+        run,
+        ev.StageFaulted(
+            stage=stage_id,
+            to=flow.target,
+            error=st.get("error") or "",
+            step=step_id,
+            attempts=st.get("attempts"),
+        ),
+    )
+    follow(turn, run, stage_id)
+
+
+def _failed_step(run: RunState, plan: Plan, stage_id: str) -> str | None:
+    state = run.steps
+    failed = (s.id for s in plan.stage_steps[stage_id] if state[s.id]["status"] == "failed")
+    return next(failed, None)
 
 
 # --- steps -----------------------------------------------------------------------------
@@ -163,11 +231,14 @@ def start_step(turn: Turn, run: RunState, step: Any) -> Moves:
     yield from behaviours.of(step).start(turn, run, step)
 
 
-def cancel_open_steps(turn: Turn, run: RunState, plan: Plan, stage_id: str, reason: str) -> None:
-    """Cancel every unfinished step of a stage, withdrawing items and dropping waits."""
+def cancel_open_steps(
+    turn: Turn, run: RunState, plan: Plan, stage_id: str, reason: str, *, keep_failed: bool = False
+) -> None:
+    """Cancel every unfinished step of a stage, withdrawing items and dropping waits
+    (`keep_failed`: a failed step stays failed, as the fault route's cause)."""
     for step in plan.stage_steps[stage_id]:
         status = run.steps[step.id]["status"]
-        if status in STEP_FINISHED:
+        if status in STEP_FINISHED or (keep_failed and status == "failed"):
             continue
         turn.emit(run, ev.StepCanceled(step=step.id, reason=reason))
         if status in STEP_OPEN or status == "failed":

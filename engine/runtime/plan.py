@@ -26,6 +26,8 @@ class Plan:
     definition: Orchestration
     nodes: dict[str, AnyNode] = field(default_factory=dict)
     outgoing: dict[str, list[Flow]] = field(default_factory=dict)
+    # stage id -> its fault flow (kept out of `outgoing`, which is the ordinary way on)
+    fault_flows: dict[str, Flow] = field(default_factory=dict)
     stage_steps: dict[str, list[AnyStep]] = field(default_factory=dict)
     steps: dict[str, AnyStep] = field(default_factory=dict)
     step_stage: dict[str, str] = field(default_factory=dict)
@@ -50,7 +52,10 @@ class Plan:
                     plan.steps[step.id] = step
                     plan.step_stage[step.id] = node.id
         for flow in definition.flows:
-            plan.outgoing.setdefault(flow.source, []).append(flow)
+            if flow.fault:
+                plan.fault_flows.setdefault(flow.source, flow)
+            else:
+                plan.outgoing.setdefault(flow.source, []).append(flow)
         return plan
 
     @property

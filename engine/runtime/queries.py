@@ -25,6 +25,7 @@ _RUN_COLUMNS = (
     runs.c.started_at,
     runs.c.ended_at,
     runs.c.error,
+    runs.c.outcome,
 )
 
 
@@ -38,6 +39,7 @@ def _run_summary(row: Any) -> dict[str, Any]:
         "started_at": row.started_at,
         "ended_at": row.ended_at,
         "error": row.error,
+        "outcome": row.outcome,
     }
 
 
@@ -72,6 +74,7 @@ class RunSelection:
     started_before: str | None = None
     after: tuple[str, str] | None = None
     limit: int | None = None
+    outcome: str | None = None
 
     def matches(self, run: dict[str, Any]) -> bool:
         """The same test on a run summary (for lists built outside SQL, e.g. stuck runs)."""
@@ -80,6 +83,7 @@ class RunSelection:
             "orchestration": self.orchestration,
             "version": self.version,
             "stage": self.stage,
+            "outcome": self.outcome,
         }
         if any(v is not None and run[k] != v for k, v in wanted.items()):
             return False
@@ -103,6 +107,7 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
         (runs.c.definition_id, chosen.orchestration),
         (runs.c.definition_version, chosen.version),
         (runs.c.current_stage, chosen.stage),
+        (runs.c.outcome, chosen.outcome),
     ):
         if value is not None:
             query = query.where(column == value)
@@ -157,6 +162,7 @@ def run_detail(conn: Connection, run_id: str) -> dict[str, Any]:
         "steps": steps,
         "open_items": [{**_item(i), "problem": item_problem(conn, _item(i))} for i in items],
         "variables": state["variables"],
+        "fault": state.get("fault"),
     }
 
 

@@ -27,7 +27,8 @@ def replay(
     migrated between versions (see `engine.runtime.fold.fold`).
 
     Returns:
-        `{"status", "stage", "error", "stages", "steps", "variables", "items"}` where
+        `{"status", "stage", "error", "outcome", "fault", "stages", "steps", "variables",
+        "items"}` where
         `stages` maps stage id to `{"status", "visits"}`, `steps` maps step id to
         `{"status", "outputs"}` and `items` maps item id to `{"step", "assignee", "status"}`.
         `status` is `not_started` before the first event.
@@ -41,6 +42,8 @@ def summary(state: RunState) -> dict[str, Any]:
         "status": state.status,
         "stage": state.current_stage,
         "error": state.error,
+        "outcome": state.outcome,
+        "fault": state.fault,
         "stages": {
             sid: {"status": st["status"], "visits": st["visits"]}
             for sid, st in state.stages.items()

@@ -49,6 +49,8 @@ class RunState:
     record_object: str | None = None
     record_id: str | None = None
     error: str | None = None
+    # How the run ended at an end node: the end's outcome ("completed", "rejected", ...).
+    outcome: str | None = None
     seq: int = 0
     rev: int = 0
     variables: dict[str, Any] = field(default_factory=dict)
@@ -69,6 +71,8 @@ class RunState:
     chain: list[str] = field(default_factory=list)
     # The node whose outgoing flow failed to lead anywhere (a decision error); resume there.
     resume_from: str | None = None
+    # The last fault route taken: {"stage", "step", "error", "attempts"} (`fault.*`).
+    fault: dict[str, Any] | None = None
     # The definition version this run executes (not stored; `apply` reads it).
     plan: Plan | None = field(default=None, repr=False, compare=False)
     # --- bookkeeping of the shell holding the state, never stored ---
@@ -107,6 +111,7 @@ class RunState:
                 "waits": self.waits,
                 "chain": self.chain,
                 "resume_from": self.resume_from,
+                "fault": self.fault,
             }
         )
 
@@ -137,6 +142,8 @@ class RunState:
             waits=state.get("waits", {}),
             chain=state.get("chain", []),
             resume_from=state.get("resume_from"),
+            fault=state.get("fault"),
+            outcome=getattr(row, "outcome", None),
             plan=plan,
             stored_without_parts="items" not in state,
         )
@@ -155,6 +162,7 @@ class RunState:
             "record_object": self.record_object,
             "record_id": self.record_id,
             "error": self.error,
+            "outcome": self.outcome,
             "seq": self.seq,
             "state": self.state_json(),
         }

@@ -27,7 +27,7 @@ from sqlalchemy import Connection
 
 from engine.errors import ConcurrentChange, NotFound
 from engine.runtime import events as ev
-from engine.runtime import execute, links, rows, writes
+from engine.runtime import execute, failure_notice, links, rows, writes
 from engine.runtime.events import Event, Payload
 from engine.runtime.fold import apply
 from engine.runtime.state import RunState
@@ -237,6 +237,11 @@ def _run_ended(unit: Unit, run: RunState, data: Any) -> None:
         unit.queue.append(lambda: links.child_finished(unit, run))
 
 
+def _run_failed(unit: Unit, run: RunState, data: Any) -> None:
+    _run_ended(unit, run, data)
+    failure_notice.queue(unit, run, data.reason)
+
+
 def _run_migrated(unit: Unit, run: RunState, data: Any) -> None:
     # The fold moved the run to another version; from now on it is read against that plan.
     run.plan = unit.plan(run)
@@ -260,7 +265,7 @@ _REACTIONS: dict[type, Callable[[Unit, RunState, Any], None]] = {
     ev.ItemReassigned: _item_reassigned,
     ev.ItemOverdue: _item_overdue,
     ev.RunCompleted: _run_ended,
-    ev.RunFailed: _run_ended,
+    ev.RunFailed: _run_failed,
     ev.RunCanceled: _run_ended,
     ev.RunMigrated: _run_migrated,
     ev.StepCanceled: _step_released,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from engine.runtime import commands, rows
@@ -52,7 +52,12 @@ def authorize(unit: Unit, actor: str, assignee: str) -> None:
     Raises:
         PermissionDenied: naming who may complete it.
     """
-    found = directory.standing(unit.conn, actor, assignee)
+    authorize_on(unit.conn, actor, assignee)
+
+
+def authorize_on(conn: Connection, actor: str, assignee: str) -> None:
+    """`authorize` on a connection to the directory (runs held elsewhere, e.g. Temporal)."""
+    found = directory.standing(conn, actor, assignee)
     if found is None:
         raise PermissionDenied(
             f"{actor!r} is not a known user", hint="add them with `baton users add`"

@@ -150,6 +150,7 @@ _UPDATE_RUN = Prepared(
                 "record_object",
                 "record_id",
                 "error",
+                "outcome",
                 "seq",
                 "state",
             )

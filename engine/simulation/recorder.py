@@ -23,6 +23,7 @@ class RunTrace:
     status: str = "unfinished"
     ended: float | None = None
     end: str | None = None
+    outcome: str | None = None
     error: str | None = None
     visits: dict[str, int] = field(default_factory=dict)
 
@@ -69,6 +70,8 @@ class Recorder:
         self.assignees: dict[str, AssigneeTally] = defaultdict(AssigneeTally)
         self.decisions: Counter[tuple[str, str]] = Counter()
         self.failures: Counter[str] = Counter()
+        # stage id -> how often runs left it along its fault route
+        self.faults: Counter[str] = Counter()
         self.in_flight: list[tuple[float, int]] = [(0.0, 0)]
         self.finished = 0
         self._open = 0
@@ -145,7 +148,10 @@ class Recorder:
             self.decisions[(payload["decision"], payload["to"])] += 1
         elif kind == EventType.RUN_COMPLETED:
             trace.end = payload.get("end")
+            trace.outcome = payload.get("outcome") or "completed"
             self._run_ended(trace, "completed", now)
+        elif kind == EventType.STAGE_FAULTED:
+            self.faults[payload["stage"]] += 1
         elif kind == EventType.RUN_FAILED:
             trace.error = payload.get("reason", "")
             self.failures[trace.error] += 1

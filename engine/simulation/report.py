@@ -28,6 +28,7 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
         f"Runs: {r.runs_completed} completed, {r.runs_failed} failed, {r.runs_canceled} "
         f"canceled, {r.runs_unfinished} unfinished",
         "Ends: " + (", ".join(f"{k} {v}" for k, v in r.ends.items()) or "none"),
+        "Outcomes: " + (", ".join(f"{k} {v}" for k, v in r.outcomes.items()) or "none"),
         f"Cycle time (h): mean {_h(r.cycle_time.mean)}, p50 {_h(r.cycle_time.p50)}, "
         f"p90 {_h(r.cycle_time.p90)}, p99 {_h(r.cycle_time.p99)}, max {_h(r.cycle_time.max)}",
         f"SLA breaches (items past due): {r.sla_breaches}",
@@ -35,6 +36,9 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
         "",
         "Steps (hours; wait = in a queue, work = being worked on)",
     ]
+    if r.faults:
+        taken = ", ".join(f"{stage} {count}" for stage, count in r.faults.items())
+        lines.insert(lines.index(""), f"Fault routes taken: {taken}")
     if r.arrivals != r.runs_started:
         # Record-triggered arrivals whose condition did not hold, or starts refused.
         lines.insert(2, f"Arrivals: {r.arrivals}, which started {r.runs_started} runs")

@@ -157,6 +157,7 @@ class RunOutcome:
     started_h: float
     cycle_h: float | None
     error: str | None
+    outcome: str | None = None
 
 
 @dataclass
@@ -202,6 +203,10 @@ class SimulationResult:
     bottleneck: Bottleneck | None
     runs: list[RunOutcome]
     notes: list[str] = field(default_factory=list)
+    # Completed runs by their end's outcome ("completed", "rejected", ...), most first.
+    outcomes: dict[str, int] = field(default_factory=dict)
+    # Stage id -> how often runs left it along its fault route.
+    faults: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data (floats rounded to 6 places, stable across platforms)."""

@@ -7,6 +7,7 @@ utilization counts only working time (an item in progress over a weekend is paus
 from __future__ import annotations
 
 import itertools
+from collections import Counter
 from typing import TYPE_CHECKING
 
 from engine.definition import InteractiveStep
@@ -205,10 +206,13 @@ def build_result(sim: Simulator) -> SimulationResult:
                 started_h=t.started / 3600,
                 cycle_h=(t.ended - t.started) / 3600 if t.ended is not None else None,
                 error=t.error,
+                outcome=t.outcome,
             )
             for t in traces
         ],
         notes=list(sim.notes),
+        outcomes=dict(Counter(t.outcome for t in traces if t.outcome).most_common()),
+        faults=dict(sorted(rec.faults.items())),
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -64,6 +64,8 @@ runs = Table(
     Column("record_object", String(200)),
     Column("record_id", String(64)),
     Column("error", Text),
+    # The outcome of the end a completed run reached ("completed", "rejected", ...).
+    Column("outcome", String(64)),
     Column("seq", Integer, nullable=False),
     Column("rev", Integer, nullable=False),
     Column("state", Text, nullable=False),

@@ -29,6 +29,9 @@ from engine.validation.context import (
 )
 from engine.validation.diagnostics import Diagnostic
 
+FAULT_NAME = "fault"
+"""What expressions read the last fault route's failure as (`fault.step`, `fault.error`)."""
+
 WRITING_ACTION = "set_variables"
 """The built-in action whose input keys name the variables it writes."""
 
@@ -133,7 +136,7 @@ def _find_expressions(index: Index) -> Iterator[Located]:
 
 def check_expressions(index: Index) -> Iterator[Diagnostic]:
     """Report expressions that do not parse or read unknown names, and unused variables."""
-    known = RESERVED_NAMES | index.variables.keys() | index.steps.keys()
+    known = RESERVED_NAMES | {FAULT_NAME} | index.variables.keys() | index.steps.keys()
     used: set[str] = set()
     for located, analysis in analysed(index):
         if analysis.problem:
@@ -177,7 +180,7 @@ def _unknown_name_message(
             "variables and step outputs (step_id.output), not stages or decisions"
         )
     return (
-        f"{where} reads {name!r}, which is no variable, step id, record or run"
+        f"{where} reads {name!r}, which is no variable, step id, record, run or fault"
         f"{did_you_mean(name, known)}; declare a variable {name!r} or fix the name"
     )
 

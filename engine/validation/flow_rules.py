@@ -1,8 +1,8 @@
 """Rules on each node's flows: `unknown-reference` (flow ends), `start-flow`, `stage-flow`,
 `decision-default` and `flow-condition`.
 
-These look at one node and its own flows; rules about the graph as a whole (reachability,
-loops) live in `graph_rules`.
+These look at one node and its own ordinary flows; rules about the graph as a whole
+(reachability, loops) live in `graph_rules`, and fault flows are `fault_rules`' concern.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ def check_flows(index: Index) -> Iterator[Diagnostic]:
     incoming: dict[str, list[Flow]] = defaultdict(list)
     for flow in index.definition.flows:
         yield from _check_ends(index, flow)
+        if flow.fault:
+            continue  # fault routes have their own rules (fault_rules)
         outgoing[flow.source].append(flow)
         incoming[flow.target].append(flow)
     yield from _check_start(index, outgoing, incoming)

@@ -11,6 +11,7 @@ same definition always gives the same list:
 | `trigger_rules`    | trigger-invalid |
 | `flow_rules`       | unknown-reference (flows), start-flow, stage-flow, decision-default, flow-condition |
 | `graph_rules`      | unreachable, dead-end, unguarded-cycle |
+| `fault_rules`      | fault-route, end-outcome |
 | `step_rules`       | empty-stage, unknown-reference (after, escalate_to), step-after-outside-stage, step-cycle, missing-assignee, assignee-conflict, unknown-action, wait-invalid |
 | `expression_rules` | expression-syntax, expression-limit, unknown-name, unused-variable |
 | `reference_rules`  | unknown-output, unknown-variable, condition-needs-after |
@@ -25,6 +26,7 @@ from engine.definition import Orchestration
 from engine.validation.context import Index
 from engine.validation.diagnostics import Diagnostic
 from engine.validation.expression_rules import check_expressions
+from engine.validation.fault_rules import check_faults
 from engine.validation.file_rules import check_file
 from engine.validation.flow_rules import check_flows
 from engine.validation.graph_rules import check_graph
@@ -40,6 +42,7 @@ _RULES = (
     check_trigger,
     check_flows,
     check_graph,
+    check_faults,
     check_steps,
     check_expressions,
     check_references,

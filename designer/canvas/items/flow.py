@@ -1,5 +1,8 @@
 """Flows as connectors: a smooth curve from source to target with an arrowhead and label.
 
+A stage's fault route is drawn dashed and red, labelled with its name or "fault", so the
+way out when the stage fails reads apart from the ordinary one.
+
 The geometry (path, arrowhead, label position) is rebuilt only when an end moves or the
 flow changes; `paint()` draws what was prepared.
 """
@@ -39,15 +42,20 @@ class FlowItem(DiagramItem):
         self.label_is_free: Callable[[QRectF], bool] | None = None
         self._label_rect = QRectF()
         self._emphasized = False  # a run took this flow: label beside the line, drawn higher
+        self.fault = False  # a stage's fault route (dashed, red)
 
     def refresh(self, document: Document, flow: Flow | None = None) -> None:
         """Re-read condition/default (or take the flow, when the caller has it)."""
         flow = flow or document.flow(self.source, self.target)
         text = ""
+        self.fault = flow is not None and flow.fault
         if flow is not None:
             text = "default" if flow.default else (flow.condition or "")
+            if flow.fault:
+                text = f"⚡ {flow.name or 'fault'}"
         self._has_label = bool(text)
-        self.set_info(f"Flow {self.source} → {self.target}" + (f" · {text}" if text else ""))
+        kind = "Fault route" if self.fault else "Flow"
+        self.set_info(f"{kind} {self.source} → {self.target}" + (f" · {text}" if text else ""))
         self._label.set(text, LABEL_MAX)
         self._place_label()
         self.update()
@@ -127,7 +135,10 @@ class FlowItem(DiagramItem):
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
-        if self.isSelected():
+        if self.fault:
+            pen = theme.FAULT_SELECTED_PEN if self.isSelected() or self.hovered else theme.FAULT_PEN
+            brush = theme.ERROR_BRUSH
+        elif self.isSelected():
             pen, brush = theme.CONNECTOR_SELECTED_PEN, theme.ACCENT_BRUSH
         elif self.hovered:
             pen, brush = theme.CONNECTOR_HOVER_PEN, theme.HOVER_BRUSH

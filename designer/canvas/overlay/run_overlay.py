@@ -134,9 +134,12 @@ def looks_for(definition: Orchestration, state: OverlayState) -> dict[SelectionK
         if node is not None and not isinstance(node, StageNode):
             looks[node_id] = Look(color=taken_color, tooltip="The run passed here")
     for pair in flows_taken(definition, state.path):
-        flow = next((f for f in definition.outgoing(pair[0]) if f.target == pair[1]), None)
+        leaving = definition.outgoing(pair[0], faults=True)
+        flow = next((f for f in leaving if f.target == pair[1]), None)
         why = ""
-        if flow is not None and (flow.default or flow.condition):
+        if flow is not None and flow.fault:
+            why = "\nIts fault route: a step failed, or max_visits was reached"
+        elif flow is not None and (flow.default or flow.condition):
             why = "\nBy default" if flow.default else f"\nCondition: {flow.condition}"
         looks[pair] = Look(color=taken_color, tooltip=f"The run took this flow{why}")
     return looks

@@ -42,6 +42,7 @@ class FieldKind(StrEnum):
     NESTED = "nested"
     VARIANT = "variant"
     VALUE = "value"
+    OUTCOME = "outcome"
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ _KIND_BY_NAME = {
     "escalate_to": FieldKind.ASSIGNEE,
     "after": FieldKind.STEP_CHECKLIST,
     "action": FieldKind.ACTION,
+    "outcome": FieldKind.OUTCOME,
 }
 
 _LABELS = {
@@ -103,6 +105,8 @@ _LABELS_BY_MODEL = {
     "Flow.condition": "Condition",
     "Flow.id": "Outcome API name",
     "Flow.name": "Outcome label",
+    "Flow.fault": "Fault route",
+    "EndNode.outcome": "Outcome",
 }
 
 _HELP = {
@@ -110,6 +114,10 @@ _HELP = {
     "Flow.condition": "Checked in flow order when leaving a decision.",
     "Flow.id": "The outcome's name in Salesforce or BPMN; kept on export, no effect on runs.",
     "Flow.name": "Shown on the outcome; kept as the Salesforce or BPMN label.",
+    "Flow.fault": "Taken instead of failing the run when a step of the stage fails for good "
+    "or its max_visits would be exceeded; drawn dashed and red.",
+    "EndNode.outcome": "How the process ended: completed, rejected, failed or your own name. "
+    "Recorded on the run; simulation counts runs per outcome.",
     "Variable.input": "Given when a run starts (the start dialog and the CLI ask for it).",
     "id": "Referenced by flows, 'after' lists and expressions.",
     "after": "The step starts once all checked steps are complete.",
@@ -168,6 +176,7 @@ _SECTION_BY_MODEL = {
     "BackgroundStep": "Action",
     "WaitStep": "Wait",
     "StageNode": "Stage",
+    "EndNode": "End",
     "Flow": "Routing",
 }
 

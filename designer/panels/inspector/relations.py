@@ -35,9 +35,11 @@ class RelationsList(QListWidget):
         for flow in definition.flows:
             if flow.target == node_id:
                 self._add("flow", f"from {_label(document, flow.source)}", (flow.source, node_id))
-        for number, flow in enumerate(definition.outgoing(node_id), start=1):
+        for number, flow in enumerate(definition.outgoing(node_id, faults=True), start=1):
             when = (
-                "  · default"
+                "  · fault route"
+                if flow.fault
+                else "  · default"
                 if flow.default
                 else f"  · if {flow.condition}"
                 if flow.condition

@@ -105,7 +105,7 @@ def test_after_lists_sibling_steps_to_check(qtbot, inspector, document, selectio
 def test_flow_form_edits_condition_and_default(qtbot, inspector, document, selection):
     selection.set([("contract_ok", "done")])
     form = inspector.current_form()
-    assert set(form.editors()) == {"condition", "default", "id", "name"}
+    assert set(form.editors()) == {"condition", "default", "fault", "id", "name"}
 
     retype(qtbot, form.editor("condition").line, "contract.decision != 'reject'")
     form.editor("default").check.setFocus()

@@ -162,3 +162,19 @@ def test_a_wrong_output_choice_is_refused_and_the_item_stays_open(served):
     assert refused.status_code == 400
     assert "decision" in refused.json()["message"]
     assert _item_of(served, run_id) == item_id
+
+
+def test_a_completed_run_carries_its_outcome_and_runs_filter_by_it(served):
+    # given a run completed at its (plain) end
+    run_id = _start_approval(served)
+    item = _item_of(served, run_id)
+    served.as_("ann").post(f"/v1/work/{item}/complete", json={"outputs": {"decision": "approve"}})
+
+    # then its detail and the filtered list say how it ended
+    detail = served.as_("root").get(f"/v1/runs/{run_id}").json()
+    assert (detail["status"], detail["outcome"]) == ("completed", "completed")
+    assert detail["fault"] is None
+    listed = served.as_("root").get("/v1/runs", params={"outcome": "completed", "limit": 500})
+    assert run_id in [r["id"] for r in listed.json()["runs"]]
+    rejected = served.as_("root").get("/v1/runs", params={"outcome": "rejected", "limit": 500})
+    assert run_id not in [r["id"] for r in rejected.json()["runs"]]

@@ -30,8 +30,11 @@ def test_import_of_a_salesforce_orchestration_prints_its_report(tmp_path, capsys
     out = tmp_path / "supplier.baton.json"
     fixture = builders.FIXTURES / "Supplier_Onboarding.flow-meta.xml"
     assert main(["import", str(fixture), "-o", str(out)]) == 0
-    assert load_definition(out).id == "Supplier_Onboarding"
-    assert "baton: note: Activation: the fault path" in capsys.readouterr().err
+    imported = load_definition(out)
+    assert imported.id == "Supplier_Onboarding"
+    assert "baton: note: Create_Vendor_Record: output" in capsys.readouterr().err
+    # the stage's fault path is now a fault route, not a note
+    assert imported.fault_flow("Activation").target == "Compliance_Check"
 
 
 def test_import_never_overwrites_an_existing_file_unless_forced(tmp_path, capsys):

@@ -119,12 +119,22 @@ def test_exit_conditions_and_other_entry_conditions_become_expressions():
 def test_what_cannot_be_mapped_is_listed_never_dropped_silently():
     report = import_salesforce(SUPPLIER).report
     lines = report.lines()
-    assert any(line.startswith("Activation: the fault path to Compliance_Check") for line in lines)
+    assert not any("fault path" in line for line in lines)  # mapped: see the next test
     assert any(line.startswith("Create_Vendor_Record: output vendorNumber") for line in lines)
     assert any(
         line.startswith("Sanctions_Screening: Baton checks the entry condition once")
         for line in lines
     )
+
+
+def test_a_stage_fault_path_becomes_a_fault_route():
+    # given a stage whose faultConnector leads back to the compliance check
+    definition = import_salesforce(SUPPLIER).definition
+
+    # then a failing Activation step routes the run there instead of failing it
+    fault = definition.fault_flow("Activation")
+    assert (fault.target, fault.fault) == ("Compliance_Check", True)
+    assert [f.target for f in definition.outgoing("Activation")] != ["Compliance_Check"]
 
 
 @pytest.mark.parametrize("fixture", [WARRANTY, SUPPLIER], ids=["record", "autolaunched"])

@@ -10,9 +10,12 @@ from engine.errors import NotFound, UsageError
 from engine.migration import Selection, apply_migration, plan_migration
 from tests.engine.runtime.builders import (
     background,
+    decision,
+    flow,
     interactive,
     orchestration,
     stage,
+    var,
     wait,
 )
 from tests.engine.runtime.test_replay import _tables
@@ -221,3 +224,60 @@ def test_apply_moves_only_the_chosen_runs_or_those_in_a_stage(engine):
     with pytest.raises(NotFound, match=f"run {third} is not an open run of p version 1"):
         apply_migration(engine, Selection("p", 1, 2, runs=(third, second)), "again", "root")
     assert engine.run(second)["version"] == 1
+
+
+def test_a_dropped_step_waiting_on_a_child_run_cancels_the_child_as_planned(engine):
+    # given a parent run whose step `spawn` waits on a child run; version 2 drops `spawn`
+    engine.activate(
+        orchestration(
+            "child",
+            stage("c", interactive("approve", "user:bob")),
+            variables=[var("who", input=True)],
+        )
+    )
+    spawn = background(
+        "spawn", action="start_orchestration", inputs={"orchestration": "'child'", "inputs": "{}"}
+    )
+    (parent,) = _on_version_1(
+        engine,
+        orchestration("p", stage("s", spawn, interactive("a"))),
+        orchestration("p", stage("s", interactive("a"))),
+    )
+    (child,) = [r["id"] for r in engine.runs(orchestration="child")]
+    # when planned, then the child is named as canceled with the step
+    assert _plan(engine, parent).children_canceled == [child]
+    # when applied, then the child run is canceled and the parent waits on `a` alone
+    assert _apply(engine).moved == [parent]
+    assert engine.run(child)["status"] == "canceled"
+    assert [i["step"] for i in engine.run(parent)["open_items"]] == ["a"]
+
+
+def test_a_run_failed_at_a_decision_resumes_on_the_new_versions_decision(engine):
+    # given a run failed at decision `route`, whose condition cannot compare a missing limit
+    def routed(condition: str):
+        flows = [
+            flow("start", "s"),
+            flow("s", "route"),
+            flow("route", "t", condition=condition),
+            flow("route", "end", default=True),
+            flow("t", "end"),
+        ]
+        return orchestration(
+            "p", stage("s", interactive("a")), decision("route"), stage("t", interactive("b")),
+            flows=flows, variables=[var("limit", "number")],
+        )  # fmt: skip
+
+    engine.activate(routed("limit > 3"))
+    run_id = engine.start("p")
+    engine.complete_item(engine.run(run_id)["open_items"][0]["id"], "alice")
+    assert engine.run(run_id)["status"] == "failed"
+    engine.activate(routed("(limit or 5) > 3"))
+    # when moved to version 2, whose condition copes with it, and resumed
+    planned = _plan(engine, run_id)
+    assert planned.possible and planned.status_after == "failed"
+    assert _apply(engine).moved == [run_id]
+    engine.resume(run_id, reason="version 2 routes it")
+    # then the run leaves the decision as version 2 says
+    run = engine.run(run_id)
+    assert (run["status"], run["stage"], run["version"]) == ("waiting", "t", 2)
+    assert engine.replay(run_id) == _tables(engine, run_id)

@@ -28,6 +28,8 @@ def _tables(engine, run_id):
         "status": run["status"],
         "stage": run["stage"],
         "error": run["error"],
+        "outcome": run["outcome"],
+        "fault": run["fault"],
         "stages": {s["id"]: {"status": s["status"], "visits": s["visits"]} for s in run["stages"]},
         "steps": {s["id"]: {"status": s["status"], "outputs": s["outputs"]} for s in run["steps"]},
         "variables": run["variables"],

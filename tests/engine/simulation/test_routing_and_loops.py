@@ -18,18 +18,32 @@ def deal_desk(discount: float, finance: dict, runs: int = 20):
     )
 
 
-def test_every_rejection_loops_back_until_max_visits_fails_the_run():
+def test_every_rejection_loops_back_until_max_visits_routes_the_run_to_rejected():
     # given finance always rejects a 20% discount
     result = simulate(DEAL_DESK, deal_desk(20, always("reject")))
-    # then every run goes prepare -> finance -> prepare ... and fails on the 4th entry
-    assert result.runs_failed == 20
-    assert result.runs_completed == 0
-    (reason,) = result.failures
-    assert "max_visits" in reason and "[prepare]" in reason
+    # then every run goes prepare -> finance -> prepare ... and on the 4th entry leaves
+    # along prepare's fault route to the rejected end: completed, with outcome rejected
+    assert result.runs_failed == 0
+    assert result.runs_completed == 20
+    assert result.ends == {"rejected": 20}
+    assert result.outcomes == {"rejected": 20}
+    assert result.faults == {"prepare": 20}
     prepare = result.stages["prepare"]
     assert (prepare.runs, prepare.runs_looping, prepare.max_visits) == (20, 20, 3)
     assert result.stages["finance_review"].visits == 60
     assert result.decisions["finance_verdict"] == {"prepare": 60}
+
+
+def test_outcomes_are_counted_per_run():
+    # given finance rejects half the time
+    result = simulate(DEAL_DESK, deal_desk(20, choose(approve=1, reject=1), runs=40))
+    # then every completed run is counted under its end's outcome
+    assert sum(result.outcomes.values()) == result.runs_completed == 40
+    assert set(result.outcomes) <= {"completed", "rejected"}
+    assert result.outcomes.get("completed", 0) == result.ends.get("approved", 0)
+    assert [r.outcome for r in result.runs if r.end == "rejected"] == ["rejected"] * (
+        result.ends.get("rejected", 0)
+    )
 
 
 def test_approval_closes_every_deal_without_loops():

@@ -25,6 +25,7 @@ from designer.panels.inspector.editors.duration import DurationFieldEditor
 from designer.panels.inspector.editors.expression import ExpressionFieldEditor
 from designer.panels.inspector.editors.model_table import ModelTableFieldEditor
 from designer.panels.inspector.editors.nested import NestedFieldEditor, VariantFieldEditor
+from designer.panels.inspector.editors.outcome import OutcomeFieldEditor
 from designer.panels.inspector.editors.tables import MappingFieldEditor
 from designer.panels.inspector.fields import FieldKind, FieldSpec
 
@@ -47,6 +48,7 @@ EDITORS: dict[FieldKind, type[FieldEditor]] = {
     FieldKind.MAPPING: MappingFieldEditor,
     FieldKind.NESTED: NestedFieldEditor,
     FieldKind.VARIANT: VariantFieldEditor,
+    FieldKind.OUTCOME: OutcomeFieldEditor,
 }
 
 

@@ -1,7 +1,7 @@
 """Event buffering for wait steps with `buffer:`: events kept until a wait opens.
 
-Revision ID: 0006_event_buffer
-Revises: 0005_webhooks_and_audit
+Revision ID: 0007_event_buffer
+Revises: 0006_run_outcome
 """
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_event_buffer"
-down_revision = "0005_webhooks_and_audit"
+revision = "0007_event_buffer"
+down_revision = "0006_run_outcome"
 branch_labels = None
 depends_on = None
 
@@ -29,12 +29,12 @@ def upgrade() -> None:
     )
     op.create_index("ix_buffered_events_event", "buffered_events", ["event", "sent_at"])
     op.create_index("ix_buffered_events_expires", "buffered_events", ["expires_at"])
-    op.execute("UPDATE baton_meta SET value = '6' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '7' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
-    """Back to schema 5 (buffered events are lost)."""
+    """Back to schema 6 (buffered events are lost)."""
     op.drop_index("ix_buffered_events_expires", table_name="buffered_events")
     op.drop_index("ix_buffered_events_event", table_name="buffered_events")
     op.drop_table("buffered_events")
-    op.execute("UPDATE baton_meta SET value = '5' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '6' WHERE key = 'schema_version'")

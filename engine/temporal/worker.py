@@ -1,0 +1,60 @@
+"""`baton worker` on a Temporal runtime: the `BatonRun` workflow and the action activity
+on one task queue (`baton` by default). Start as many as you like, on as many machines."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+from concurrent.futures import ThreadPoolExecutor
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from engine.temporal.activities import run_action
+from engine.temporal.client import TemporalEngine
+from engine.temporal.workflow import BatonRun
+
+ACTION_THREADS = 8
+"""Actions are plain (blocking) Python callables: they run on a thread pool this size."""
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox with Baton's own modules passed through (see engine.temporal.workflow)."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules("engine", "pydantic")
+    )
+
+
+def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) -> Worker:
+    """A worker for Baton's workflow and activity on `task_queue`."""
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=[BatonRun],
+        activities=[run_action],
+        activity_executor=executor,
+        max_concurrent_activities=ACTION_THREADS,
+        workflow_runner=workflow_runner(),
+    )
+
+
+async def run_worker(client: Client, task_queue: str, stop: asyncio.Event) -> None:
+    """Poll `task_queue` until `stop` is set; running activities finish first."""
+    with ThreadPoolExecutor(ACTION_THREADS) as executor:
+        async with build_worker(client, task_queue, executor):
+            await stop.wait()
+
+
+def serve(engine: TemporalEngine) -> None:
+    """`baton worker` on Temporal: run until Ctrl-C or SIGTERM."""
+    loop = asyncio.new_event_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        client = loop.run_until_complete(engine.client())
+        loop.run_until_complete(run_worker(client, engine.address.task_queue, stop))
+    finally:
+        loop.close()
+        engine.close()

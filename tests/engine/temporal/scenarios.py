@@ -1,0 +1,233 @@
+"""Semantic scenarios of the run contract (DESIGN.md "Run semantics"), each a function of
+a `Driver` that returns the runs whose event logs are compared across runtimes.
+
+Each scenario checks its own outcome too, so a runtime that does nothing cannot match.
+`USES_TIME` names the scenarios that move time (on Temporal: the time-skipping server).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from tests.engine.runtime.builders import (
+    background,
+    decision,
+    flow,
+    interactive,
+    orchestration,
+    stage,
+    var,
+    wait,
+)
+from tests.engine.temporal.runtimes import Driver
+
+APPROVAL = [{"name": "decision", "type": "text", "choices": ["approve", "reject"]}]
+
+
+def _steps(d: Driver, run_id: str) -> dict[str, str]:
+    return {s["id"]: s["status"] for s in d.engine.run(run_id)["steps"]}
+
+
+def stages_parallel_after_conditions_and_decisions(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "routing",
+            stage(
+                "intake",
+                interactive("a"),
+                interactive("b", "group:hr", after=["a"]),
+                background("c", condition="amount > 100", inputs={"message": "'big one'"}),
+                background("d", "set_variables", inputs={"total": "amount * 2"}),
+            ),
+            decision("big"),
+            stage("review", interactive("approve", "user:bob", outputs=APPROVAL)),
+            flows=[
+                flow("start", "intake"),
+                flow("intake", "big"),
+                flow("big", "review", condition="total > 500"),
+                flow("big", "end", default=True),
+                flow("review", "end"),
+            ],
+            variables=[var("amount", "number", input=True), var("total", "number")],
+        )
+    )
+    small = d.start("routing", {"amount": 50})
+    large = d.start("routing", {"amount": 400})
+    assert _steps(d, small) == {
+        "a": "waiting",
+        "b": "not_started",
+        "c": "skipped",
+        "d": "completed",
+    }
+    for run_id in (small, large):
+        d.engine.complete_item(d.item(run_id, "a"), "alice")
+        d.engine.complete_item(d.item(run_id, "b"), "carol")
+    assert d.engine.run(small)["status"] == "completed"
+    assert d.engine.run(large)["stage"] == "review"
+    d.engine.complete_item(d.item(large, "approve"), "bob", {"decision": "approve"})
+    assert d.engine.run(large)["status"] == "completed"
+    return [small, large]
+
+
+def loops_guarded_by_max_visits(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "rework",
+            stage(
+                "draft",
+                interactive("write", outputs=[{"name": "again", "type": "boolean"}]),
+                max_visits=2,
+            ),
+            decision("good"),
+            flows=[
+                flow("start", "draft"),
+                flow("draft", "good"),
+                flow("good", "draft", condition="write.again"),
+                flow("good", "end", default=True),
+            ],
+        )
+    )
+    run_id = d.start("rework")
+    d.engine.complete_item(d.item(run_id, "write"), "alice", {"again": True})
+    d.engine.complete_item(d.item(run_id, "write"), "alice", {"again": True})
+    run = d.engine.run(run_id)
+    assert run["status"] == "failed" and "max_visits is 2" in run["error"]
+    return [run_id]
+
+
+def exit_conditions_cancel_open_steps(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "race",
+            stage(
+                "s",
+                interactive("fast", outputs=APPROVAL),
+                interactive("slow", "user:bob"),
+                exit_condition="fast.decision == 'approve'",
+            ),
+            stage("after", interactive("next")),
+        )
+    )
+    run_id = d.start("race")
+    d.engine.complete_item(d.item(run_id, "fast"), "alice", {"decision": "approve"})
+    assert _steps(d, run_id)["slow"] == "canceled"
+    return [run_id]
+
+
+def waits_for_events_by_key(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "badge",
+            stage(
+                "s",
+                wait("keyed", event="printed", key="name"),
+                wait("any", event="printed"),
+            ),
+            variables=[var("name", input=True)],
+        )
+    )
+    ada = d.start("badge", {"name": "Ada"})
+    bo = d.start("badge", {"name": "Bo"})
+    assert d.engine.send_event("printed", "Cy", {}) == sorted([ada, bo])  # the any-key waits
+    assert d.engine.send_event("printed", "Ada", {"desk": 3}) == [ada]
+    assert d.engine.send_event("printed", "Ada", {}) == []
+    assert d.engine.run(ada)["status"] == "completed"
+    assert d.engine.run(bo)["status"] == "waiting"
+    return [ada, bo]
+
+
+def operators_pause_resume_retry_skip_and_cancel(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "ops",
+            stage("s", interactive("a"), background("b", "always_fails", after=["a"])),
+            stage("t", interactive("c")),
+        )
+    )
+    run_id = d.start("ops")
+    d.engine.pause(run_id, "audit")
+    d.engine.complete_item(d.item(run_id, "a"), "alice")  # recorded while paused
+    assert _steps(d, run_id)["b"] == "not_started"
+    d.engine.resume(run_id, reason="audit done")
+    assert d.engine.run(run_id)["status"] == "failed"
+    d.engine.retry(run_id, "b", reason="once more")
+    d.engine.skip(run_id, "b", reason="done by hand")
+    assert d.engine.run(run_id)["stage"] == "t"
+    d.engine.cancel(run_id, "no longer needed")
+    assert d.engine.run(run_id)["status"] == "canceled"
+    return [run_id]
+
+
+def wait_timeouts(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "cool",
+            stage("s", wait("cool_off", event="never", timeout="PT2H")),
+            stage("t", interactive("a")),
+        )
+    )
+    run_id = d.start("cool")
+    d.advance(timedelta(hours=1))
+    assert _steps(d, run_id) == {"cool_off": "waiting"}
+    d.advance(timedelta(hours=2))
+    assert d.engine.run(run_id)["stage"] == "t"
+    return [run_id]
+
+
+def due_dates_and_escalation(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration("esc", stage("s", interactive("a", due="PT1H", escalate_to="user:carol")))
+    )
+    run_id = d.start("esc")
+    d.advance(timedelta(hours=2))
+    item = d.item(run_id, "a")
+    assert d.engine.run(run_id)["open_items"][0]["assignee"] == "user:carol"
+    d.engine.complete_item(item, "carol")
+    assert d.engine.run(run_id)["status"] == "completed"
+    return [run_id]
+
+
+def retries_after_a_delay(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "flaky",
+            stage(
+                "s",
+                background("call", "fails_twice", retry={"attempts": 3, "delay": "PT10M"}),
+            ),
+        )
+    )
+    run_id = d.start("flaky")
+    assert _steps(d, run_id) == {"call": "waiting"}
+    d.advance(timedelta(minutes=10))
+    assert _steps(d, run_id) == {"call": "waiting"}
+    d.advance(timedelta(minutes=10))
+    assert d.engine.run(run_id)["status"] == "completed"
+    return [run_id]
+
+
+def fails_twice(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """An action that fails on its first two attempts (deterministic: by attempt)."""
+    if context.attempt < 3:
+        raise RuntimeError(f"attempt {context.attempt} failed")
+    return {"attempt": context.attempt}
+
+
+def always_fails(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
+    """An action that always fails."""
+    raise RuntimeError("service unavailable")
+
+
+SCENARIOS = [
+    stages_parallel_after_conditions_and_decisions,
+    loops_guarded_by_max_visits,
+    exit_conditions_cancel_open_steps,
+    waits_for_events_by_key,
+    operators_pause_resume_retry_skip_and_cancel,
+    wait_timeouts,
+    due_dates_and_escalation,
+    retries_after_a_delay,
+]
+USES_TIME = {wait_timeouts, due_dates_and_escalation, retries_after_a_delay}
+ACTIONS = {"fails_twice": fails_twice, "always_fails": always_fails}

@@ -1,0 +1,144 @@
+"""The run commands on a Temporal runtime, driven like a user at a terminal, side by side
+with the local runtime: the same commands give the same answers and the same refusals."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+import pytest
+
+from engine.cli import main
+from engine.definition import save_definition
+from tests.engine.runtime.builders import background, interactive, orchestration, stage, var, wait
+
+APPROVAL = [
+    {"name": "decision", "type": "text", "choices": ["approve", "reject"], "required": True}
+]
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+    def json(self):
+        return json.loads(self.out)
+
+
+@pytest.fixture(params=["local", "temporal"])
+def baton(request, tmp_path, capsys, monkeypatch):
+    """`baton ARGS...` in-process, runs on the local runtime or on a Temporal dev server."""
+    monkeypatch.setenv("BATON_DB", str(tmp_path / "baton.db"))
+    monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("BATON_USER", "tester")
+    if request.param == "temporal":
+        server = request.getfixturevalue("temporal_server")
+        request.getfixturevalue("temporal_worker")
+        monkeypatch.setenv("BATON_TASK_QUEUE", request.getfixturevalue("task_queue"))
+        monkeypatch.setenv("BATON_RUNTIME", server.address())
+    capsys.readouterr()
+
+    def run(*args: str) -> Result:
+        code = main(list(args))
+        captured = capsys.readouterr()
+        return Result(code, captured.out, captured.err)
+
+    for args in (
+        ("users", "add", "tester", "--role", "admin"),
+        ("users", "add", "alice", "--group", "hr"),
+        ("users", "add", "bob", "--group", "it"),
+    ):
+        assert run(*args).code == 0
+    path = tmp_path / "review.baton.json"
+    save_definition(
+        orchestration(
+            "review",
+            stage(
+                "check",
+                interactive("approve", "group:hr", outputs=APPROVAL),
+                wait("badge", event="badge_printed", key="title"),
+            ),
+            stage("notify", background("note", inputs={"message": "'reviewed ' + title"})),
+            variables=[var("title", input=True, required=True)],
+        ),
+        path,
+    )
+    assert run("activate", str(path)).code == 0
+    return run
+
+
+def _without_ids(text: str) -> str:
+    return re.sub(r"(run|wi)-[0-9a-f]{10}", r"\1-ID", text)
+
+
+def test_a_review_runs_from_start_to_end_with_the_same_answers_on_both_runtimes(baton):
+    # given a started review
+    started = baton("start", "review", "--input", "title=Q3")
+    assert started.code == 0, started.err
+    run_id = started.out.strip()
+    shown = baton("show", run_id, "--format", "json").json()
+    assert (shown["status"], shown["stage"]) == ("waiting", "check")
+    # then it is listed by the filters that match it, and only by those
+    assert [r["id"] for r in baton("runs", "--status", "waiting", "--format", "json").json()] == [
+        run_id
+    ]
+    assert baton("runs", "--status", "completed", "--format", "json").json() == []
+    assert baton("runs", "--stage", "check", "--format", "json").json()[0]["id"] == run_id
+    # and alice sees the review item in her list
+    items = baton("work", "list", "--as", "alice", "--format", "json").json()
+    assert [(i["step"], i["assignee"]) for i in items] == [("approve", "group:hr")]
+    item = items[0]["id"]
+    assert baton("work", "list", "--as", "bob", "--format", "json").json() == []
+
+    # when bob (not in hr) tries to complete it, or alice with a bad output
+    refused = baton("work", "complete", item, "--as", "bob", "--output", "decision=approve")
+    bad = baton("work", "complete", item, "--as", "alice", "--output", "decision=maybe")
+    # then both are refused with the local engine's messages, and nothing changed
+    assert refused.code != 0 and "'bob' may not complete this item" in refused.err
+    assert bad.code != 0 and "maybe" in bad.err
+    # when alice approves, and tries again
+    done = baton("work", "complete", item, "--as", "alice", "--output", "decision=approve")
+    again = baton("work", "complete", item, "--as", "alice", "--output", "decision=approve")
+    assert done.code == 0, done.err
+    assert again.code != 0 and "already completed by alice" in again.err
+    assert baton("work", "list", "--format", "json").json() == []
+
+    # when the badge event comes with the wrong key, then the right one
+    wrong = baton("event", "send", "badge_printed", "--key", "Q4")
+    right = baton("event", "send", "badge_printed", "--key", "Q3", "--format", "json")
+    assert "delivered to 0 run(s)" in wrong.out
+    assert right.json()["runs"] == [run_id]
+    # then the run completed, and its log tells the story in order
+    assert baton("show", run_id, "--format", "json").json()["status"] == "completed"
+    log = baton("log", run_id, "--format", "json").json()
+    assert log[-1]["type"] == "run_completed"
+    assert any(e["type"] == "log" and e["payload"]["message"] == "reviewed Q3" for e in log)
+
+
+def test_operators_pause_resume_and_cancel_a_run_the_same_way(baton):
+    run_id = baton("start", "review", "--input", "title=Q3").out.strip()
+    assert _without_ids(baton("pause", run_id, "--reason", "audit").out) == "run-ID: paused\n"
+    assert "not paused" not in baton("resume", run_id).err
+    assert baton("show", run_id, "--format", "json").json()["status"] == "waiting"
+    assert baton("cancel", run_id, "--reason", "no longer needed").code == 0
+    again = baton("cancel", run_id)
+    assert again.code != 0 and "already canceled" in again.err
+    assert baton("runs", "--status", "canceled", "--format", "json").json()[0]["id"] == run_id
+    types = [e["type"] for e in baton("log", run_id, "--format", "json").json()]
+    assert types[-4:] == ["step_canceled", "item_withdrawn", "step_canceled", "run_canceled"]
+
+
+def test_runs_stuck_names_the_run_whose_group_has_nobody_left(baton):
+    # given a run whose review item is for hr, and alice (hr's only member) leaves
+    run_id = baton("start", "review", "--input", "title=Q3").out.strip()
+    assert baton("users", "deactivate", "alice").code == 0
+    # when the operator lists stuck runs
+    stuck = baton("runs", "--stuck", "--format", "json").json()
+    # then the run is there, with the reason in the local engine's words
+    assert [r["id"] for r in stuck] == [run_id]
+    assert [_without_ids(r) for r in stuck[0]["reasons"]] == [
+        "work item wi-ID (approve): group 'hr' has no active member"
+    ]
