@@ -40,7 +40,13 @@ from engine.definition import Orchestration
 from engine.proctest import FileResult, tests_path_for
 from engine.proctest.coverage import KINDS
 
-_PLURAL = {"stage": "stages", "step": "steps", "branch": "branches", "end": "ends"}
+_PLURAL = {
+    "stage": "stages",
+    "step": "steps",
+    "branch": "branches",
+    "fault": "fault routes",
+    "end": "ends",
+}
 
 
 class ProcessTestDialog(QDialog):
@@ -191,8 +197,9 @@ class ProcessTestDialog(QDialog):
                 f"{_PLURAL[kind]} {reached}/{total}"
                 for kind in KINDS
                 for reached, total in [coverage.counts(kind)]
+                if total or kind != "fault"
             )
-            + f" ({coverage.percent('branch'):.0f}% of branches)"
+            + f" ({coverage.branch_percent():.0f}% of branches)"
         )
         self.missing.clear()
         for element in coverage.missing():

@@ -104,7 +104,7 @@ def test_command(
     short = [
         r.coverage.definition
         for r in results
-        if min_branches is not None and r.coverage.percent("branch") < min_branches
+        if min_branches is not None and r.coverage.branch_percent() < min_branches
     ]
     for definition_id in short:
         typer.echo(

@@ -162,6 +162,11 @@ def _check_expectations(
     for i, step_id in enumerate(expect.overdue or []):
         if step_id not in names.interactive:
             refuse(f"{where}.overdue[{i}]", f"{step_id!r} is not an interactive step")
+    for i, fault in enumerate(expect.faulted or []):
+        if fault.stage not in names.stages:
+            refuse(f"{where}.faulted[{i}].stage", f"{fault.stage!r} is not a stage")
+        if fault.step is not None and fault.step not in names.steps:
+            refuse(f"{where}.faulted[{i}].step", f"{fault.step!r} is not a step")
     for i, escalation in enumerate(expect.escalated or []):
         if escalation.step not in names.interactive:
             refuse(

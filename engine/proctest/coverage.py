@@ -1,8 +1,9 @@
 """Which parts of a definition the scenarios reached, read from the runs' logs.
 
-The elements counted: every stage (entered), every step (started), every end (reached) and
+The elements counted: every stage (entered), every step (started), every end (reached),
 every branch: each outcome of a decision (its flow taken) and, for a step with a start
-condition, both ways of it (started, skipped because the condition was false). An element
+condition, both ways of it (started, skipped because the condition was false), and every
+fault route (a stage left along it after a step failed for good or `max_visits` ran out). An element
 no scenario reached is listed by id with words a reader of the diagram recognises, so a
 designer can highlight it and an admin can write the scenario that is missing.
 """
@@ -16,8 +17,17 @@ from typing import Any, Literal
 from engine.definition import DecisionNode, EndNode, Orchestration
 from engine.runtime.events import EventType
 
-Kind = Literal["stage", "step", "branch", "end"]
-KINDS: tuple[Kind, ...] = ("stage", "step", "branch", "end")
+Kind = Literal["stage", "step", "branch", "fault", "end"]
+KINDS: tuple[Kind, ...] = ("stage", "step", "branch", "fault", "end")
+PLURALS: dict[Kind, str] = {
+    "stage": "stages",
+    "step": "steps",
+    "branch": "branches",
+    "fault": "fault_routes",
+    "end": "ends",
+}
+BRANCHING: tuple[Kind, ...] = ("branch", "fault")
+"""The kinds that count as branches in `Coverage.branch_percent` (`--min-branches`)."""
 CONDITION_FALSE = "condition is false"
 
 
@@ -26,13 +36,14 @@ class Element:
     """One thing a scenario can reach.
 
     Attributes:
-        kind: stage, step, branch or end.
+        kind: stage, step, branch, fault (route) or end.
         id: stable within the definition: a node or step id; a decision outcome is
             `DECISION->TARGET` (with `#2`... when a decision has two flows to one target); a
-            step condition's two ways are `STEP?true` and `STEP?false`.
+            step condition's two ways are `STEP?true` and `STEP?false`; a stage's fault
+            route is `STAGE!fault`.
         label: how a person reads it.
         node: the node or step to highlight on the diagram.
-        flow: (source, target) of a decision outcome, to highlight the flow itself.
+        flow: (source, target) of a decision outcome or fault route, to highlight the flow.
     """
 
     kind: Kind
@@ -47,6 +58,20 @@ def elements_of(definition: Orchestration) -> list[Element]:
     found: list[Element] = []
     for stage in definition.stages():
         found.append(Element("stage", stage.id, f"stage {stage.name or stage.id}", stage.id))
+    for stage in definition.stages():
+        fault = definition.fault_flow(stage.id)
+        if fault is not None:
+            target = definition.node(fault.target)
+            found.append(
+                Element(
+                    "fault",
+                    f"{stage.id}!fault",
+                    f"fault route of stage {stage.name or stage.id} -> "
+                    f"{(target.name if target else '') or fault.target}",
+                    stage.id,
+                    (stage.id, fault.target),
+                )
+            )
     for _stage, step in definition.steps():
         found.append(Element("step", step.id, f"step {step.name or step.id}", step.id))
         if step.condition:
@@ -120,6 +145,8 @@ def reached_by(definition: Orchestration, log: Iterable[Mapping[str, Any]]) -> s
             outcome = _decision_outcome(definition, data)
             if outcome is not None:
                 reached.add(outcome)
+        elif kind == EventType.STAGE_FAULTED:
+            reached.add(f"{data['stage']}!fault")
         elif kind == EventType.RUN_COMPLETED and data.get("end"):
             reached.add(data["end"])
     return reached
@@ -155,21 +182,18 @@ class Coverage:
         of_kind = [e for e in self.elements if e.kind == kind]
         return sum(e.id in self.reached for e in of_kind), len(of_kind)
 
-    def percent(self, kind: Kind | None = None) -> float:
-        """Share reached, in percent (100 when there is nothing of that kind)."""
-        chosen = [e for e in self.elements if kind is None or e.kind == kind]
-        if not chosen:
-            return 100.0
-        return 100.0 * sum(e.id in self.reached for e in chosen) / len(chosen)
+    def branch_percent(self) -> float:
+        """Share of decision outcomes, step-condition ways and fault routes reached."""
+        reached = sum(self.counts(kind)[0] for kind in BRANCHING)
+        total = sum(self.counts(kind)[1] for kind in BRANCHING)
+        return 100.0 if total == 0 else 100.0 * reached / total
 
     def to_json(self) -> dict[str, Any]:
         """Counts per kind and the elements not reached."""
         return {
             "definition": self.definition,
             **{
-                ("branches" if kind == "branch" else f"{kind}s"): dict(
-                    zip(("reached", "total"), self.counts(kind), strict=True)
-                )
+                PLURALS[kind]: dict(zip(("reached", "total"), self.counts(kind), strict=True))
                 for kind in KINDS
             },
             "missing": [

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine.proctest.format import EmailSpec, EscalationSpec, Expectations, ItemSpec
+from engine.proctest.format import EmailSpec, EscalationSpec, Expectations, FaultSpec, ItemSpec
 from engine.runtime import Engine
 from engine.runtime.events import EventType
 from engine.store.schema import outbox
@@ -26,6 +26,7 @@ class Observed:
     runs: int
     status: str | None = None
     end: str | None = None
+    outcome: str | None = None
     stage: str | None = None
     path: list[str] = field(default_factory=list)
     steps: dict[str, str] = field(default_factory=dict)
@@ -35,6 +36,7 @@ class Observed:
     emails: list[dict[str, Any]] = field(default_factory=list)
     overdue: list[str] = field(default_factory=list)
     escalated: list[dict[str, Any]] = field(default_factory=list)
+    faulted: list[dict[str, Any]] = field(default_factory=list)
 
 
 def emails_of(engine: Engine, run_id: str) -> list[dict[str, Any]]:
@@ -67,6 +69,10 @@ def observe(engine: Engine, run_ids: list[str]) -> Observed:
             seen.path.append(data["stage"])
         elif kind == EventType.RUN_COMPLETED:
             seen.end = data.get("end")
+            # Logs leave the outcome out when it is the plain `completed`.
+            seen.outcome = data.get("outcome") or "completed"
+        elif kind == EventType.STAGE_FAULTED:
+            seen.faulted.append({"stage": data["stage"], "step": data.get("step")})
         elif kind == EventType.ITEM_CREATED:
             seen.work_items.append({"step": data["step"], "assignee": data["assignee"]})
         elif kind == EventType.ITEM_OVERDUE:
@@ -118,6 +124,15 @@ def _escalations(specs: list[EscalationSpec], actual: list[dict[str, Any]]) -> b
     )
 
 
+def _faults(specs: list[FaultSpec], actual: list[dict[str, Any]]) -> bool:
+    if len(specs) != len(actual):
+        return False
+    return all(
+        spec.stage == found["stage"] and (spec.step is None or spec.step == found["step"])
+        for spec, found in zip(specs, actual, strict=True)
+    )
+
+
 def _shown(value: Any) -> str:
     if isinstance(value, list) and value and isinstance(value[0], dict):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
@@ -144,7 +159,7 @@ def compare(expected: Expectations, seen: Observed, where: str) -> list[str]:
         if any(getattr(expected, n) is not None for n in wanted):
             problems.append(f"{where}: no run started, so nothing else can be checked")
         return problems
-    for name in ("status", "end", "stage", "path", "overdue"):
+    for name in ("status", "end", "outcome", "stage", "path", "overdue"):
         want = getattr(expected, name)
         if want is not None and want != getattr(seen, name):
             differs(name, want, getattr(seen, name))
@@ -170,4 +185,6 @@ def compare(expected: Expectations, seen: Observed, where: str) -> list[str]:
             differs("emails", _spec_list(expected.emails), sent)
     if expected.escalated is not None and not _escalations(expected.escalated, seen.escalated):
         differs("escalated", _spec_list(expected.escalated), seen.escalated)
+    if expected.faulted is not None and not _faults(expected.faulted, seen.faulted):
+        differs("faulted", _spec_list(expected.faulted), seen.faulted)
     return problems

@@ -77,6 +77,14 @@ class EmailSpec(_Model):
     body_contains: str | None = None
 
 
+class FaultSpec(_Model):
+    """A stage the run left along its fault route; `step` is the step that failed for good
+    (left out: not compared; a `max_visits` fault has none)."""
+
+    stage: str
+    step: str | None = None
+
+
 class EscalationSpec(_Model):
     """An overdue item handed to its step's `escalate_to`."""
 
@@ -98,6 +106,7 @@ class Expectations(_Model):
     runs: int | None = Field(default=None, ge=0)
     status: Literal["running", "waiting", "completed", "failed", "canceled", "paused"] | None = None
     end: str | None = None
+    outcome: str | None = None
     stage: str | None = None
     path: list[str] | None = None
     steps: dict[str, StepStatus] | None = None
@@ -107,6 +116,7 @@ class Expectations(_Model):
     emails: list[EmailSpec] | None = None
     overdue: list[str] | None = None
     escalated: list[EscalationSpec] | None = None
+    faulted: list[FaultSpec] | None = None
 
 
 # --- the script ----------------------------------------------------------------------------

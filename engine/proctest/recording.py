@@ -7,7 +7,8 @@ received (with its data), an item reassigned by an operator — with `advance` e
 time in between, so due dates, escalations and timeouts fire in the sandbox as they did
 live. Background steps whose actions reach outside the store are stubbed with what they
 returned (or the error they failed with). The expectations are what the run then looked
-like: status, end, path, variables, work items, emails, overdue items and escalations.
+like: status, end and outcome, path, stages left along a fault route, variables, work items,
+emails, overdue items and escalations.
 
 Operator actions other than reassignment (pause, resume, retry, skip, cancel) cannot be
 played by a scenario; a run that had one is refused with the moment it happened.
@@ -26,6 +27,7 @@ from engine.proctest.format import (
     EmailSpec,
     EscalationSpec,
     Expectations,
+    FaultSpec,
     ItemSpec,
     TestScenario,
     UserSpec,
@@ -214,6 +216,7 @@ class _Recorder:
         return Expectations(
             status=seen.status,  # type: ignore[arg-type]
             end=seen.end,
+            outcome=seen.outcome,
             path=seen.path,
             variables=seen.variables,
             work_items=[ItemSpec(**i) for i in seen.work_items],
@@ -222,6 +225,7 @@ class _Recorder:
             ],
             overdue=seen.overdue,
             escalated=[EscalationSpec(**e) for e in seen.escalated],
+            faulted=[FaultSpec(**f) for f in seen.faulted] if seen.faulted else None,
         )
 
 

@@ -11,7 +11,13 @@ from engine.proctest.coverage import KINDS, Coverage
 from engine.proctest.runner import FileResult
 
 _WIDTH = 78
-_PLURAL = {"stage": "stages", "step": "steps", "branch": "branches", "end": "ends"}
+_PLURAL = {
+    "stage": "stages",
+    "step": "steps",
+    "branch": "branches",
+    "fault": "fault routes",
+    "end": "ends",
+}
 
 
 def _rule(title: str, char: str = "=") -> str:
@@ -31,8 +37,9 @@ def coverage_lines(coverage: Coverage) -> list[str]:
         f"{_PLURAL[kind]} {reached}/{total}"
         for kind in KINDS
         for reached, total in [coverage.counts(kind)]
+        if total or kind != "fault"
     )
-    lines = [f"{coverage.definition}: {counts}  ({coverage.percent('branch'):.0f}% of branches)"]
+    lines = [f"{coverage.definition}: {counts}  ({coverage.branch_percent():.0f}% of branches)"]
     lines.extend(f"  not reached: {e.kind} {e.id}: {e.label}" for e in coverage.missing())
     return lines
 
@@ -78,7 +85,8 @@ def junit_xml(results: Sequence[FileResult]) -> str:
         props = ET.SubElement(suite, "properties")
         for kind in KINDS:
             reached, total = file_result.coverage.counts(kind)
-            ET.SubElement(props, "property", name=f"coverage.{kind}s", value=f"{reached}/{total}")
+            name = f"coverage.{_PLURAL[kind].replace(' ', '_')}"
+            ET.SubElement(props, "property", name=name, value=f"{reached}/{total}")
         for scenario in file_result.results:
             case = ET.SubElement(
                 suite,

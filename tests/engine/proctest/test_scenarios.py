@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from engine.definition import EndNode
 from engine.proctest import run_file
 from tests.engine.builders import (
     background,
@@ -220,3 +221,57 @@ def test_a_step_condition_counts_as_two_branches(tmp_path):
     assert result.results[0].failures == []
     assert [e.id for e in result.coverage.missing()] == ["notify", "notify?true"]
     assert result.coverage.counts("branch") == (1, 2)
+
+
+def _with_fault_route():
+    """start -> book (a background booking) -> done; book's fault route -> fix (a person)
+    -> gave_up, an end whose outcome is `failed`."""
+    booking = background("booking", action="ticket_system", inputs={})
+    fix = interactive("fix_it", guidance="fault.error")
+    return orchestration(
+        [start(), stage("book", booking), stage("fix", fix), end("done"),
+         EndNode(id="gave_up", type="end", outcome="failed")],
+        [flow("start", "book"), flow("book", "done"), flow("book", "fix", fault=True),
+         flow("fix", "gave_up")],
+    )  # fmt: skip
+
+
+def test_a_step_failing_for_good_follows_the_fault_route_and_ends_with_its_outcome(tmp_path):
+    # Given a booking whose action fails every time, and one that works
+    result = _run(
+        tmp_path,
+        _with_fault_route(),
+        scenario(
+            "the ticket system is down",
+            {"expect": {"stage": "fix", "faulted": [{"stage": "book", "step": "booking"}]}},
+            {"complete": "fix_it"},
+            actions={"booking": {"fail": "ticket system is down"}},
+            expect={"status": "completed", "end": "gave_up", "outcome": "failed",
+                    "path": ["book", "fix"]},
+        ),
+        scenario(
+            "the ticket system works",
+            actions={"booking": {"outputs": {"ticket": "T-1"}}},
+            expect={"end": "done", "outcome": "completed", "faulted": []},
+        ),
+    )  # fmt: skip
+    # Then both pass and the fault route counts as reached
+    assert [r.failures for r in result.results] == [[], []]
+    assert result.coverage.counts("fault") == (1, 1)
+    assert result.coverage.branch_percent() == 100.0
+
+
+def test_a_fault_route_no_scenario_takes_is_reported_as_not_reached(tmp_path):
+    result = _run(
+        tmp_path,
+        _with_fault_route(),
+        scenario(
+            "works",
+            actions={"booking": {"outputs": {}}},
+            expect={"outcome": "failed"},
+        ),
+    )
+    assert result.results[0].failures == ["expect.outcome: expected 'failed', got 'completed'"]
+    missing = [e.id for e in result.coverage.missing()]
+    assert missing == ["fix", "book!fault", "fix_it", "gave_up"]
+    assert result.coverage.branch_percent() == 0.0
