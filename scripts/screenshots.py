@@ -62,9 +62,7 @@ def main(argv: list[str] | None = None) -> int:
 class Shots:
     """One window, one staged database, every picture."""
 
-    def __init__(
-        self, app, scratch: Path, out: Path, size: tuple[int, int], dark: bool
-    ) -> None:
+    def __init__(self, app, scratch: Path, out: Path, size: tuple[int, int], dark: bool) -> None:
         from designer.window import MainWindow
         from engine.definition import load_definition
         from engine.runtime import Engine, VirtualClock
@@ -150,8 +148,11 @@ class Shots:
         live.show_dock("inbox")
         self.wait_for(lambda: bool(inbox_counts and inbox_counts[-1]))
         live.inbox.open_item(self.engine.work_items("hr_lead")[0]["id"])
+        self.wait_for(lambda: live.inbox.guide_window is not None)
         self.roomy(live.docks["inbox"])
         self.save(live.docks["inbox"], "live-inbox")
+        self.save(live.inbox.guide_window, "live-work-guide")
+        live.inbox.guide_window.close()
 
         live.runs.table.clearSelection()  # no run's overlay: the heat of all of them
         heatmap = live.heatmap

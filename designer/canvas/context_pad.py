@@ -4,7 +4,8 @@ For a node that may lead somewhere: append a stage, a decision or an end (placed
 connected), and "Connect to…" (then click the target). For a stage: "+ Add step" (a menu
 of step types) and "Fault route to…" (then click where runs go when the stage fails). For
 a step: change its type, and "Runs after…" (then click the step it waits for; no Alt+drag
-needed). For anything: delete. The pad floats over the view next to
+needed). For a flow: "+" inserts a stage or a decision on it. For anything: delete. The pad
+floats over the view next to
 the element, follows it while zooming and scrolling, and hides during drags.
 """
 
@@ -14,12 +15,12 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QPoint, QPointF, QSize
+from PySide6.QtCore import QPoint, QPointF, QRectF, QSize
 from PySide6.QtWidgets import QFrame, QGridLayout, QMenu, QToolButton
 
 from designer.canvas import building, theme
 from designer.canvas.gestures import AfterLinkGesture, NewFlowGesture, PickOnClick, after_refusal
-from designer.canvas.items import NodeItem, StageItem, StepCardItem
+from designer.canvas.items import FlowItem, NodeItem, StageItem, StepCardItem
 from designer.commands import AddFlowCommand, LinkAfterCommand, delete_command
 from designer.commands.step_type import STEP_TYPES, ChangeStepTypeCommand
 from engine.definition import Flow
@@ -46,7 +47,7 @@ class ContextPad(QFrame):
         self._grid.setContentsMargins(3, 3, 3, 3)
         self._grid.setSpacing(2)
         self.buttons: dict[str, QToolButton] = {}
-        self.key: str | None = None
+        self.key: str | tuple[str, str] | None = None
         self._shape: tuple[str, str, str] | None = None  # what the buttons were built for
         self.restyle()
         self.hide()
@@ -70,14 +71,14 @@ class ContextPad(QFrame):
         """Show the tools of the selected element (one node or step), beside it."""
         scene = self._view.diagram
         keys = scene.selection.keys()
-        key = keys[0] if len(keys) == 1 and isinstance(keys[0], str) else None
+        key = keys[0] if len(keys) == 1 else None
         item = scene.item_for(key) if key else None
         # Mid-change (a step moving between stages) the scene may still map a freed item.
         if item is None or not shiboken6.isValid(item):
             self.key, self._shape = None, None
             self.hide()
             return
-        shape = (key, type(item).__name__, getattr(item, "step_type", ""))
+        shape = (str(key), type(item).__name__, getattr(item, "step_type", ""))
         if shape != self._shape:
             self.key, self._shape = key, shape
             self._build(item)
@@ -85,12 +86,22 @@ class ContextPad(QFrame):
         self.place()
         self.raise_()
 
-    def _build(self, item: NodeItem | StepCardItem) -> None:
+    def _build(self, item: NodeItem | StepCardItem | FlowItem) -> None:
         for button in self.buttons.values():
             self._grid.removeWidget(button)
             button.deleteLater()
         self.buttons = {}
         tools: list[tuple[str, str, str, Callable[[], None] | QMenu]] = []
+        if isinstance(item, FlowItem):
+            menu = QMenu(self)
+            for kind, label in (
+                ("stage", "Insert a stage here"),
+                ("decision", "Insert a decision here"),
+            ):
+                action = menu.addAction(theme.icon(kind), label)
+                action.setObjectName(f"insert_{kind}")
+                action.triggered.connect(lambda _=False, k=kind: self._insert(item.key, k))
+            tools.append(("insert", "+", "Insert a stage or a decision on this flow", menu))
         if isinstance(item, NodeItem) and item.accepts_outgoing():
             for kind, tip in (
                 ("stage", "Append a stage, connected"),
@@ -156,7 +167,12 @@ class ContextPad(QFrame):
         item = self._view.diagram.item_for(self.key) if self.key else None
         if item is None or not shiboken6.isValid(item):
             return
-        rect = self._view.mapFromScene(item.sceneBoundingRect()).boundingRect()
+        if isinstance(item, FlowItem):  # beside the middle of the line, not its far end
+            middle = item.line().pointAtPercent(0.5)
+            rect = self._view.mapFromScene(QRectF(middle, middle).adjusted(-4, -4, 4, 4))
+            rect = rect.boundingRect()
+        else:
+            rect = self._view.mapFromScene(item.sceneBoundingRect()).boundingRect()
         viewport = self._view.viewport().rect()
         x = min(rect.right() + 8, viewport.right() - self.width() - 4)
         y = max(4, min(rect.top(), viewport.bottom() - self.height() - 4))
@@ -174,6 +190,14 @@ class ContextPad(QFrame):
                 self._view.center_on_key(new_id)
 
         return append
+
+    def _insert(self, flow: tuple[str, str], kind: str) -> None:
+        scene = self._view.diagram
+        command, new_id = building.insert_on_flow(scene, flow, kind)
+        scene.push(command)
+        scene.select_keys([new_id])
+        if not self._visible(new_id):
+            self._view.center_on_key(new_id)
 
     def _step_menu(self, stage: StageItem) -> QMenu:
         menu = QMenu(self)

@@ -174,6 +174,14 @@ class NewFlowGesture(_LinkGesture):
         if valid and isinstance(target, NodeItem):
             flow = Flow(source=self.source.node_id, target=target.node_id)
             self.scene.push(AddFlowCommand(self.scene.document, flow))
+        elif target is None and self.scene.node_at(pos) is None and self._away(pos):
+            # Let go on empty canvas: offer to create the next node right there.
+            self.scene.next_node_offered.emit(self.source.node_id, pos)
+
+    def _away(self, pos: QPointF) -> bool:
+        # A click on the handle (no drag) is not a wish for a new node.
+        start = self.source.anchor_out()
+        return abs(pos.x() - start.x()) + abs(pos.y() - start.y()) > 30
 
 
 class AfterLinkGesture(_LinkGesture):

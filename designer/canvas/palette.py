@@ -1,14 +1,16 @@
-"""The palette: the elements an admin drags onto the canvas.
+"""The palette: the elements an admin drags onto the canvas, or adds with a double-click.
 
 A drag carries real QMimeData (`PALETTE_MIME` holding the element kind), so the canvas
 handles palette drops exactly like any other drop, and tests drive the same handler.
+Double-click or Enter on an entry emits `entry_activated(kind)`: the window adds that
+element after the selection (no drag needed).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QMimeData, QSize, Qt
+from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QDrag
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
@@ -65,10 +67,15 @@ def palette_mime(kind: str) -> QMimeData:
 
 
 class PalettePanel(QListWidget):
-    """A list of element kinds to drag onto the canvas."""
+    """A list of element kinds to drag onto the canvas (or double-click, or Enter)."""
+
+    entry_activated = Signal(str)  # the kind of the entry double-clicked or Entered
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.itemActivated.connect(
+            lambda item: self.entry_activated.emit(item.data(Qt.ItemDataRole.UserRole))
+        )
         self.setObjectName("palette")
         self.setDragEnabled(True)
         self.setIconSize(QSize(22, 22))
@@ -76,7 +83,7 @@ class PalettePanel(QListWidget):
         self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
         for entry in ENTRIES:
             item = QListWidgetItem(entry.label)
-            item.setToolTip(entry.tooltip)
+            item.setToolTip(f"{entry.tooltip}\nDouble-click or Enter: add it after the selection.")
             item.setData(Qt.ItemDataRole.UserRole, entry.kind)
             self.addItem(item)
         self.restyle()

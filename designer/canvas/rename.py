@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QRectF, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QLineEdit
+from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from designer.canvas import geometry, theme
 from designer.canvas.items import StageItem, StepCardItem
-from designer.commands import RenameCommand
+from designer.commands import RenameCommand, references
+from designer.commands.references import RenameWithReferencesCommand
 
 if TYPE_CHECKING:
     from designer.canvas.view import DiagramView
@@ -76,7 +77,21 @@ class RenameEditor(QLineEdit):
         name = self.text().strip()
         if element is None or name == (element.name or ""):
             return
-        command = RenameCommand(scene.document, key, name)
+        command: RenameCommand | RenameWithReferencesCommand = RenameCommand(
+            scene.document, key, name
+        )
+        offered = references.offer_for_name(scene.document, key, name)
+        if offered is not None:
+            count = references.reference_count(scene.document, key)
+            answer = QMessageBox.question(
+                self._view,
+                "Update references?",
+                references.question(key, offered, count),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.Yes,
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                command = RenameWithReferencesCommand(scene.document, key, offered, name)
         scene.push(command)
         scene.select_keys([command.new_id])
         self._view.setFocus()

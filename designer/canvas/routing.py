@@ -39,10 +39,23 @@ class FlowRouter(QObject):
         self._scene = weakref.proxy(scene)  # the scene owns the router: no cycle
         self._columns: _Grid | None = None  # see _nodes_in
         self._loops: set[tuple[str, str]] = set()
+        self._by_source: dict[str, list[tuple[str, str]]] | None = None  # see flows_from
+        self._by_source_size = 0
         self._dirty_loops: set[tuple[str, str]] = set()
         self._moves = 0  # node moves since routes were last brought up to date
         self._loop_timer = QTimer(self, singleShot=True, interval=0)
         self._loop_timer.timeout.connect(self._reroute_loops)
+
+    def flows_from(self, source: str) -> list[tuple[tuple[str, str], FlowItem]]:
+        """The flows leaving `source` (an index rebuilt when flows come or go)."""
+        if self._by_source is None or self._by_source_size != len(self._flows):
+            self._by_source = {}
+            for key in self._flows:
+                self._by_source.setdefault(key[0], []).append(key)
+            self._by_source_size = len(self._flows)
+        return [
+            (key, self._flows[key]) for key in self._by_source.get(source, ()) if key in self._flows
+        ]
 
     def nodes_moved(self) -> None:
         """Node boxes changed (a move, a resize, a node added or removed)."""
@@ -51,12 +64,15 @@ class FlowRouter(QObject):
     def clear(self) -> None:
         """Forget every flow (the scene is rebuilt)."""
         self._columns = None
+        self._by_source = None
         self._loops.clear()
         self._dirty_loops.clear()
 
     def route(self, item: FlowItem) -> None:
         """Lay out a connector between its two nodes' current boxes."""
         source, target = self._nodes[item.source], self._nodes[item.target]
+        if self._by_source is not None and item.key not in self._by_source.get(item.source, ()):
+            self._by_source = None  # a new (or re-keyed) flow
         source_rect, target_rect = source.box(), target.box()
         floor = None
         self._loops.discard(item.key)  # type: ignore[arg-type]
@@ -322,6 +338,16 @@ class _LabelSpace:
         router = self._router()
         if router is None:
             return True
+        if any(node.node_id not in (self._source, self._target) for node in router._nodes_in(rect)):
+            return False
+        # Names of diamonds and circles sit outside their box (above, below): keep clear.
+        near = rect.adjusted(-80, -30, 80, 30)
+        if any(node.name_area().intersects(rect) for node in router._nodes_in(near)):
+            return False
+        # Branches of one decision start at the same point: their labels, all placed near
+        # that point, would cover each other. Only siblings are checked (cheap, and the
+        # labels of unrelated flows rarely meet near a source).
         return not any(
-            node.node_id not in (self._source, self._target) for node in router._nodes_in(rect)
+            key != (self._source, self._target) and flow.label_rect().intersects(rect)
+            for key, flow in router.flows_from(self._source)
         )

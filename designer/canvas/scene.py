@@ -49,6 +49,8 @@ class DiagramScene(QGraphicsScene):
 
     rename_requested = Signal(object)  # a selection key to rename in place
     document_changed = Signal()  # after the items caught up with a document change
+    # A new flow from a node was let go on empty canvas: (source id, scene point).
+    next_node_offered = Signal(str, QPointF)
 
     def __init__(
         self,
@@ -90,6 +92,10 @@ class DiagramScene(QGraphicsScene):
     def node_item(self, node_id: str) -> NodeItem | None:
         """The item drawing a node."""
         return self._nodes.get(node_id)
+
+    def node_items(self) -> list[NodeItem]:
+        """Every node's item."""
+        return list(self._nodes.values())
 
     def card_item(self, step_id: str) -> StepCardItem | None:
         """The card drawing a step."""

@@ -252,4 +252,3 @@ def on_forget(forget: Callable[[], None]) -> None:
 
 
 atexit.register(forget_rendered)
-

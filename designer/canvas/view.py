@@ -16,9 +16,9 @@ from PySide6.QtGui import (
     QPainter,
     QWheelEvent,
 )
-from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QPinchGesture, QWidget
+from PySide6.QtWidgets import QGestureEvent, QGraphicsView, QMenu, QPinchGesture, QWidget
 
-from designer.canvas import building, geometry
+from designer.canvas import building, geometry, theme
 from designer.canvas.context_pad import ContextPad
 from designer.canvas.minimap import MinimapWidget
 from designer.canvas.rename import RenameEditor
@@ -68,10 +68,13 @@ class DiagramView(QGraphicsView):
         self._edge_scroll = QTimer(self, interval=30)
         self._edge_scroll.timeout.connect(self._scroll_at_edge)
         self._space_down = False
+        self.fitted = False  # showing the whole diagram since the last fit (no zoom or pan)
         self.minimap = MinimapWidget(self)
         self.rename_editor = RenameEditor(self)
         self.context_pad = ContextPad(self)
         scene.rename_requested.connect(self.rename_editor.start)
+        scene.next_node_offered.connect(self.offer_next_node)
+        self.next_menu: QMenu | None = None  # the "create the next … here" menu, while open
 
     # --- zoom -------------------------------------------------------------------------------
 
@@ -85,6 +88,7 @@ class DiagramView(QGraphicsView):
         scale = factor / self.zoom()
         if abs(scale - 1.0) < 1e-6:
             return
+        self.fitted = False
         if anchor is not None:
             before = self.mapToScene(anchor.toPoint())
         self.scale(scale, scale)
@@ -113,17 +117,51 @@ class DiagramView(QGraphicsView):
         self.set_zoom(1.0)
 
     def fit(self) -> None:
-        """Show the whole diagram (never magnified beyond 100 %)."""
+        """Show the whole diagram (never magnified beyond 100 %), clear of any legend."""
         bounds = self.diagram.diagram_bounds()
         if bounds.isNull():
             self.zoom_actual()
+            self.fitted = True
             return
         bounds = bounds.adjusted(-40, -40, 40, 40)
-        self.fitInView(bounds, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom() > 1.0:
-            self.set_zoom(1.0)
-            self.centerOn(bounds.center())
+        area = self._free_area(bounds)
+        scale = min(area.width() / bounds.width(), area.height() / bounds.height(), 1.0)
+        scale = max(MIN_ZOOM, scale)
+        self.resetTransform()
+        self.scale(scale, scale)
+        # Put the diagram's centre in the middle of the free area, not of the viewport.
+        offset = (area.center() - QRectF(self.viewport().rect()).center()) / scale
+        self.centerOn(bounds.center() - offset)
         self._zoomed()
+        self.fitted = True
+
+    def _free_area(self, bounds: QRectF) -> QRectF:
+        """The part of the viewport a fitted diagram may use: legends keep their corner.
+
+        With a legend in a bottom corner, the diagram goes above it or beside it,
+        whichever lets it be drawn larger.
+        """
+        viewport = QRectF(self.viewport().rect())
+        legends = [w for w in self.findChildren(QWidget, "overlay_legend") if w.isVisible()]
+        if not legends:
+            return viewport
+        top = min(w.geometry().top() for w in legends) - 4
+        right = max(w.geometry().right() for w in legends) + 4
+        above = QRectF(viewport.left(), viewport.top(), viewport.width(), top - viewport.top())
+        beside = QRectF(right, viewport.top(), viewport.right() - right, viewport.height())
+
+        def scale_in(area: QRectF) -> float:
+            if area.width() <= 0 or area.height() <= 0:
+                return 0.0
+            return min(area.width() / bounds.width(), area.height() / bounds.height())
+
+        return max((above, beside), key=scale_in)
+
+    def refit(self) -> None:
+        """Fit again if the view shows the whole diagram (not zoomed or panned since): a
+        legend came or went, or the canvas changed size."""
+        if self.fitted:
+            self.fit()
 
     def center_on_key(self, key: object) -> None:
         """Scroll so an element is in the middle (Find, problems panel)."""
@@ -158,6 +196,7 @@ class DiagramView(QGraphicsView):
 
     def pan_by(self, dx: float, dy: float) -> None:
         """Scroll the view by a distance in view pixels."""
+        self.fitted = False
         self.horizontalScrollBar().setValue(self.horizontalScrollBar().value() + int(dx))
         self.verticalScrollBar().setValue(self.verticalScrollBar().value() + int(dy))
 
@@ -242,6 +281,34 @@ class DiagramView(QGraphicsView):
             event.accept()
             return
         super().keyReleaseEvent(event)
+
+    # --- a new flow let go on empty canvas ---------------------------------------------------
+
+    def offer_next_node(self, source_id: str, at: QPointF) -> QMenu:
+        """Pop up "Stage / Decision / End here": the chosen node is created there, connected."""
+        menu = QMenu(self)
+        menu.setObjectName("next_node_menu")
+        for kind, label in (
+            ("stage", "Create the next stage here"),
+            ("decision", "Create a decision here"),
+            ("end", "Create an end here"),
+        ):
+            action = menu.addAction(theme.icon(kind), label)
+            action.setObjectName(f"next_{kind}")
+            action.triggered.connect(
+                lambda _=False, k=kind: self._create_next(source_id, k, QPointF(at))
+            )
+        menu.aboutToHide.connect(lambda: setattr(self, "next_menu", None))
+        self.next_menu = menu
+        menu.popup(self.viewport().mapToGlobal(self.mapFromScene(at)))
+        return menu
+
+    def _create_next(self, source_id: str, kind: str, at: QPointF) -> None:
+        if self.diagram.node_item(source_id) is None:
+            return  # the source went away while the menu was open
+        command, new_id = building.create_next(self.diagram, source_id, kind, at)
+        self.diagram.push(command)
+        self.diagram.select_keys([new_id])
 
     # --- files dropped on the canvas --------------------------------------------------------
 

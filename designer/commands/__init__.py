@@ -1,7 +1,7 @@
 """Every user edit is one QUndoCommand calling one document method (STYLE.md rule 3)."""
 
 from designer.commands.edit import FRAGMENT_MIME, copy_fragment, delete_command, paste_command
-from designer.commands.flows import AddFlowCommand, RemoveFlowCommand
+from designer.commands.flows import AddFlowCommand, RemoveFlowCommand, RetargetFlowCommand
 from designer.commands.nodes import (
     AddNodeCommand,
     MoveNodesCommand,
@@ -39,6 +39,7 @@ __all__ = [
     "RemoveStepCommand",
     "RenameCommand",
     "RenameIdCommand",
+    "RetargetFlowCommand",
     "SetAfterCommand",
     "SetLayoutCommand",
     "SetPropertiesCommand",

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -29,6 +30,14 @@ from engine.runtime import Engine
 from engine.store import directory
 
 COLUMNS = ("Task", "Context", "Assigned to", "Age", "Due")
+GUIDE_WINDOW_KEY = "inbox/guide_in_own_window"
+
+
+def _settings() -> QSettings:
+    # The designer's own settings store (designer.window.settings names the same one).
+    return QSettings("Baton", "Baton designer")
+
+
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -93,6 +102,16 @@ class InboxPanel(QWidget):
         self.all_items = QCheckBox("Everyone's items (admin)")
         self.all_items.hide()
         bar.addWidget(self.all_items)
+        # The guide needs room (guidance, context, a form): by default an opened item gets
+        # a window of its own rather than a slice of a bottom dock. Remembered.
+        self.separate_guide = QCheckBox("Guide in its own window")
+        self.separate_guide.setToolTip(
+            "Open work items in a separate, roomy window (off: beside the list)"
+        )
+        self.separate_guide.setChecked(_settings().value(GUIDE_WINDOW_KEY, True, type=bool))
+        self.separate_guide.toggled.connect(self._guide_placement_changed)
+        bar.addWidget(self.separate_guide)
+        self.guide_window: QDialog | None = None
         bar.addStretch(1)
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #5f6368;")
@@ -112,6 +131,7 @@ class InboxPanel(QWidget):
         self.guide = WorkGuide(bridge)
         splitter.addWidget(self.list)
         splitter.addWidget(self.guide)
+        self._splitter = splitter
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         layout.addWidget(splitter, 1)
@@ -253,6 +273,43 @@ class InboxPanel(QWidget):
     def _known_items(self) -> list[dict[str, Any]]:
         return [*self._items, *([self._foreign] if self._foreign else [])]
 
+    # --- where the guide is ---------------------------------------------------------------
+
+    def _show_guide_window(self, title: str) -> None:
+        """Move the guide into its own window (made on first use) and bring it up."""
+        if self.guide_window is None:
+            window = QDialog(self.window(), Qt.WindowType.Window)
+            window.setObjectName("work_guide_window")
+            QVBoxLayout(window).setContentsMargins(8, 8, 8, 8)
+            window.finished.connect(self._guide_window_closed)
+            self.guide_window = window
+            screen = self.screen().availableGeometry() if self.screen() else None
+            width, height = 760, 720
+            if screen is not None:  # roomy, but inside a small screen too
+                width, height = min(width, screen.width() - 40), min(height, screen.height() - 60)
+            window.resize(width, height)
+        window = self.guide_window
+        if self.guide.parent() is not window:
+            window.layout().addWidget(self.guide)
+            self.guide.show()
+        window.setWindowTitle(f"Work guide — {title}")
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def _guide_window_closed(self) -> None:
+        # Closed by the user: the guide goes back beside the list (still the open item).
+        if self.guide.parent() is not self._splitter:
+            self._splitter.addWidget(self.guide)
+            self.guide.show()
+
+    def _guide_placement_changed(self, separate: bool) -> None:
+        _settings().setValue(GUIDE_WINDOW_KEY, separate)
+        if separate and self.guide.context is not None:
+            self._show_guide_window(self.guide.context.item.get("title") or "")
+        elif not separate and self.guide_window is not None:
+            self.guide_window.close()  # finished -> the guide returns to the splitter
+
     # --- one item -------------------------------------------------------------------------
 
     def open_item(self, item_id: str) -> None:
@@ -282,6 +339,8 @@ class InboxPanel(QWidget):
         def shown(context: WorkContext) -> None:
             if self._open_id == item_id:
                 self.guide.show_item(context)
+                if self.separate_guide.isChecked():
+                    self._show_guide_window(context.item.get("title") or item_id)
                 self.item_opened.emit(item_id)
 
         self.bridge.submit(

@@ -232,7 +232,6 @@ class ResultsPanel(QWidget):
             parent.setExpanded(True)
 
 
-
 class SeriesLegend(QLabel):
     """Which colour is which assignee, in a row under a plot (never over its lines)."""
 

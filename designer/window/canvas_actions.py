@@ -10,7 +10,7 @@ from __future__ import annotations
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence, QUndoStack
 
-from designer.canvas import DiagramScene, DiagramView, clipboard
+from designer.canvas import DiagramScene, DiagramView, building, clipboard
 from designer.canvas.auto_layout import auto_layout
 from designer.commands import SetLayoutCommand
 from designer.document import Document
@@ -157,6 +157,23 @@ class CanvasActions:
         key = self._selection.single()
         if key is not None:
             self._view.rename_editor.start(key)
+
+    def add_from_palette(self, kind: str) -> str:
+        """A palette entry double-clicked (or Entered): add it after the selection.
+
+        A node is appended to the selected node, connected; a step joins the selected stage
+        or follows the selected step; with nothing fitting selected, the element goes to the
+        middle of the view. The new element is selected, so the next one follows it.
+        """
+        scene, view = self._scene, self._view
+        spot = view.visible_scene_rect().center()
+        command, new_id = building.add_after_selection(scene, kind, spot)
+        scene.push(command)
+        scene.select_keys([new_id])
+        item = scene.item_for(new_id)
+        if item is not None and not view.visible_scene_rect().contains(item.sceneBoundingRect()):
+            view.center_on_key(new_id)
+        return new_id
 
     def auto_layout(self) -> None:
         """Arrange the diagram (one undoable command) and fit it in the window."""

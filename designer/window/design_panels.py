@@ -33,11 +33,11 @@ class DesignPanels:
         self.problems.orchestration_activated.connect(host.selection.clear)
         self.problems.diagnostic_activated.connect(self.inspector.reveal_diagnostic)
 
-
     def restyle(self, dark: bool) -> None:
         """Colours of the light or the dark palette."""
         self.inspector.restyle(dark)
         self.problems.restyle(dark)
+
     def actions(self) -> list[QAction]:
         """Find element."""
         return [self.find_action]

@@ -25,6 +25,8 @@ from designer.live.aggregate_panel import AggregatePanel
 from designer.live.audit_dialog import AuditLogDialog
 from designer.live.connect_dialog import ConnectEngineDialog
 from designer.live.connection import Connection
+from designer.live.directory_dialog import DirectoryDialog
+from designer.live.directory_names import DirectoryNames
 from designer.live.migrate_dialog import MigrateRunsDialog
 from designer.live.monitor import RunMonitor
 from designer.live.notifier import InboxNotifier
@@ -98,6 +100,15 @@ class LivePanels:
             )
         ]
         self.connect_action = make_action(parent, "&Connect to engine…", self.open_connect_dialog)
+        # Users, groups and queues: completion in the inspector and Run ▸ Directory….
+        self.directory = DirectoryNames(self.ensure_bridge, parent=parent)
+        self.directory_action = make_action(
+            parent,
+            "&Directory…",
+            self.open_directory,
+            "Ctrl+Shift+U",
+            tip="Users, groups and queues: add, deactivate, memberships and roles",
+        )
 
     # --- what the window places -------------------------------------------------------------
 
@@ -111,6 +122,7 @@ class LivePanels:
             self.send_event_action,
             self.migrate_action,
             self.audit_action,
+            self.directory_action,
             *self.dock_actions,
             self.connect_action,
         ]
@@ -126,6 +138,7 @@ class LivePanels:
                 self.audit_action,
                 self.simulate_action,
                 self.test_action,
+                self.directory_action,
             ],
             "docks": list(self.dock_actions),
             "connect": [self.connect_action],
@@ -248,6 +261,12 @@ class LivePanels:
         dialog.open()
         return dialog
 
+    def open_directory(self) -> DirectoryDialog:
+        """Open Run ▸ Directory…, acting as this window's user."""
+        dialog = DirectoryDialog(self.directory, self.user, self._host.widget)
+        dialog.open()
+        return dialog
+
     def _sent(self, dialog: SendEventDialog) -> None:
         reached = dialog.reached or []
         self._host.show_message(f"Event delivered to {counted(len(reached), 'run')}.", 5000)
@@ -337,11 +356,13 @@ class LivePanels:
         self.runs = self.inbox = self.history = self.monitor = self.heatmap = None
         self._db_url, self.user = url, user
         self._show_engine()
+        self.directory.forget()
         if had_docks:
             self.show_dock("runs")
 
     def close(self) -> None:
         """Stop the engine bridge's thread (the window is closing)."""
+        self.directory.close()
         if self.monitor is not None:
             self.monitor.stop()
         if self.bridge is not None:

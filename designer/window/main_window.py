@@ -19,7 +19,7 @@ from designer.canvas import DiagramScene, DiagramView, PalettePanel, theme
 from designer.document import Document
 from designer.live.connection import display_path
 from designer.selection import Selection
-from designer.window import menus
+from designer.window import menus, screen_fit
 from designer.window.actions import restyle
 from designer.window.appearance import AppearanceActions
 from designer.window.canvas_actions import CanvasActions
@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("baton_main_window")
         self.setWindowIcon(theme.icon("baton"))
         self.setAcceptDrops(True)
-        self.resize(1440, 900)
+        self.resize(screen_fit.opening_size(self.screen()))
         self.setDockOptions(
             QMainWindow.DockOption.AnimatedDocks | QMainWindow.DockOption.AllowTabbedDocks
         )
@@ -73,6 +73,8 @@ class MainWindow(QMainWindow):
         self.panels = DesignPanels(services, center_on=self.view.center_on_key)
         self.interchange = InterchangeActions(services, self.files)
         self.live = LivePanels(services)
+        directory = self.live.directory
+        self.panels.inspector.use_directory(directory.known, directory.current, directory.changed)
         self.help = HelpActions(self, listed=lambda: self._parts.actions())
         self.appearance = AppearanceActions(self, self.set_dark)
         self._parts = menus.WindowParts(
@@ -86,6 +88,7 @@ class MainWindow(QMainWindow):
         )
 
         self.palette = PalettePanel()
+        self.palette.entry_activated.connect(self.canvas.add_from_palette)
         area = Qt.DockWidgetArea
         self.palette_dock = self._dock(
             "Palette", "palette_dock", self.palette, area.LeftDockWidgetArea
@@ -112,6 +115,8 @@ class MainWindow(QMainWindow):
         self.view.zoom_changed.connect(self._show_zoom)
         self.view.files_dropped.connect(self.files.open_first)
         self._restore_settings()
+        # Until someone resizes the window, its first show may still shrink it to the screen.
+        self._opening_size = self.size()
         self._update_title()
         QTimer.singleShot(0, self.view.fit)
 
@@ -224,6 +229,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._docks_sized:
             self._docks_sized = True
+            if self.size() == self._opening_size:  # else someone sized it on purpose
+                screen_fit.keep_on_screen(self, grow=not self._restored_geometry)
             if not designer_settings().contains("window/state"):  # first start: calm sizes
                 QTimer.singleShot(0, self._size_docks)
 
@@ -248,8 +255,12 @@ class MainWindow(QMainWindow):
 
     def _size_docks(self) -> None:
         horizontal, vertical = Qt.Orientation.Horizontal, Qt.Orientation.Vertical
-        self.resizeDocks([self.palette_dock, self.inspector_dock], [180, 320], horizontal)
-        self.resizeDocks([self.problems_dock], [140], vertical)
+        # On a small screen the docks give the canvas more of the room.
+        narrow, low = self.width() < 1200, self.height() < 800
+        sides = [150, 250] if narrow else [180, 320]
+        self.resizeDocks([self.palette_dock, self.inspector_dock], sides, horizontal)
+        self.resizeDocks([self.problems_dock], [96 if low else 140], vertical)
+        QTimer.singleShot(0, self.view.refit)  # the canvas changed size
 
     def _save_settings(self) -> None:
         settings = designer_settings()
@@ -261,8 +272,10 @@ class MainWindow(QMainWindow):
     def _restore_settings(self) -> None:
         settings = designer_settings()
         geometry = settings.value("window/geometry")
+        self._restored_geometry = isinstance(geometry, QByteArray)
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
+            screen_fit.clamp_restored(self)
         state = settings.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)

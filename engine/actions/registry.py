@@ -90,3 +90,32 @@ def _stand_in(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
     # completing without outputs lets an imported orchestration run end to end (simulation
     # scenarios supply outputs if needed).
     return {}
+
+
+# The inputs each built-in reads (set_variables takes any: each names a run variable).
+BUILTIN_INPUTS: dict[str, tuple[str, ...]] = {
+    "set_variables": (),
+    "log": ("message",),
+    "send_email": ("to", "subject", "body", "cc", "sender"),
+    "create_record": ("object", "fields"),
+    "update_record": ("object", "id", "fields"),
+    "start_orchestration": ("orchestration", "inputs"),
+}
+
+
+def action_inputs(name: str) -> tuple[str, ...]:
+    """The input names an action declares: a built-in's, or a plugin's `inputs` attribute.
+
+    Empty when the action declares none (or is unknown); any input name is still allowed.
+    Asking for a plugin's inputs imports the plugin.
+    """
+    if name in BUILTIN_INPUTS and name not in _registered:
+        return BUILTIN_INPUTS[name]
+    try:
+        action = get_action(name)
+    except Exception:  # a plugin that fails to import declares nothing here
+        return ()
+    declared = getattr(action, "inputs", ())
+    if isinstance(declared, str) or not all(isinstance(n, str) for n in declared):
+        return ()
+    return tuple(declared)

@@ -77,7 +77,10 @@ def _check_variables_written(index: Index) -> Iterator[Diagnostic]:
 
 
 def _check_conditions_wait(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
-    if all(step.condition is None for step in stage.steps):
+    if all(
+        step.condition is None and getattr(step, "assignee_from", None) is None
+        for step in stage.steps
+    ):
         return
     siblings = {step.id: step for step in stage.steps}
     for step in stage.steps:

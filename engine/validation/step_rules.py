@@ -113,8 +113,10 @@ def _step_is_plain(step: AnyStep, actions: frozenset[str]) -> bool:
     with an event."""
     if isinstance(step, InteractiveStep):
         assignee, escalate_to = step.assignee, step.escalate_to
-        return bool(assignee and ASSIGNEE.match(assignee)) and (
-            not escalate_to or ASSIGNEE.match(escalate_to) is not None
+        return (
+            step.assignee_from is None  # a dynamic assignee beside a fixed one is a conflict
+            and bool(assignee and ASSIGNEE.match(assignee))
+            and (not escalate_to or ASSIGNEE.match(escalate_to) is not None)
         )
     if isinstance(step, BackgroundStep):
         return step.action in actions

@@ -164,3 +164,40 @@ def test_minimap_shows_only_when_the_diagram_does_not_fit(qtbot, tmp_path):
     assert window.view.minimap.isVisible()
     window.view.fit()
     assert not window.view.minimap.isVisible()
+
+
+DEAL_DESK = EXAMPLE_DIR / "deal_desk_approval.baton.json"
+
+
+def test_a_long_stage_name_gives_up_the_step_count_before_it_is_cut(qtbot, tmp_path):
+    # Given the deal desk at 100 %, whose "Finance and legal review" is wider than the room
+    # left beside its step count
+    window = _window(qtbot, tmp_path, 1440, 900)
+    _open(window, DEAL_DESK)
+    window.view.set_zoom(1.0)
+    window.view.center_on_key("full_review")
+
+    # When the canvas is painted
+    _paint(window)
+
+    # Then the stage shows its whole name, at the canvas font
+    painted = window.scene.node_item("full_review").painted_name
+    assert painted.text == "Finance and legal review" and not painted.abbreviated
+    assert painted.screen_px >= 12
+
+
+def test_branch_labels_of_a_decision_do_not_cover_each_other_or_names(qtbot, tmp_path):
+    # Given the deal desk opened at a readable zoom
+    window = _window(qtbot, tmp_path, 1440, 900)
+    _open(window, DEAL_DESK)
+
+    # Then the condition pills of each decision's branches are apart from one another
+    # and from every decision's and end's name
+    flows = [i for i in window.scene.items() if hasattr(i, "label_rect") and i.label_rect()]
+    named = [window.scene.node_item(n.id) for n in load_definition(DEAL_DESK).nodes]
+    for flow in flows:
+        for other in flows:
+            if other is not flow and other.source == flow.source:
+                assert not flow.label_rect().intersects(other.label_rect()), (flow.key, other.key)
+        for node in named:
+            assert not node.name_area().intersects(flow.label_rect()), (flow.key, node.node_id)

@@ -43,8 +43,9 @@ def test_activate_puts_the_definition_on_the_engine_and_shows_its_runs(qtbot, tm
     assert window.live.docks["runs"].isVisible()
 
     # and a run started elsewhere (here: another engine on the file) appears in the panel
-    engine.start("deal_desk_approval", {"deal_name": "Acme", "amount": 1000,
-                                        "owner_email": "o@example.com"})
+    engine.start(
+        "deal_desk_approval", {"deal_name": "Acme", "amount": 1000, "owner_email": "o@example.com"}
+    )
     qtbot.waitUntil(lambda: window.live.runs.model.rowCount() == 1, timeout=10_000)
     engine.close()
 

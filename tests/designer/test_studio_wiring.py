@@ -55,9 +55,7 @@ def test_renaming_a_step_in_the_inspector_is_one_undo_step_and_marks_the_file_di
     assert not window.isWindowModified()
 
 
-def test_an_edit_that_breaks_the_definition_shows_up_in_problems_counts_and_badges(
-    qtbot, tmp_path
-):
+def test_an_edit_that_breaks_the_definition_shows_up_in_problems_counts_and_badges(qtbot, tmp_path):
     window = open_example(qtbot, tmp_path)
 
     # when an edit removes the laptop step's assignee

@@ -28,7 +28,7 @@ from designer.canvas.items.base import CachedText
 
 MIN_SCREEN_PX = 9.0  # the smallest name size on screen we accept as readable
 STEP = 1.05  # zoomed-out fonts grow in steps of 5 %
-LINE_PITCH = 0.95  # lines of an enlarged name sit a little closer than the font's height
+LINE_PITCH = 0.86  # lines of an enlarged name sit closer than the font's height (two fit a card)
 
 
 @dataclass(frozen=True)
@@ -125,7 +125,7 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
 class LegibleName:
     """A name drawn in a box, at the canvas font or enlarged for a zoomed-out view."""
 
-    __slots__ = ("_base_px", "_bold", "_box", "_key", "_line", "_lines", "painted", "text")
+    __slots__ = ("_base_px", "_bold", "_box", "_key", "_line", "_lines", "_px", "painted", "text")
 
     def __init__(self, font_args: tuple[float, bool]) -> None:
         point_size, self._bold = font_args
@@ -134,6 +134,7 @@ class LegibleName:
         self._box = QRectF()
         self._key: tuple[float, float, float] | None = None
         self._lines: list[QStaticText] = []
+        self._px = self._base_px  # the font size of the current layout
         self.text = ""
         self.painted: Painted | None = None
 
@@ -156,6 +157,10 @@ class LegibleName:
     def width(self) -> float:
         """Width of the one-line name at the canvas font."""
         return self._line.width()
+
+    def natural_width(self) -> float:
+        """Width the whole name would take on one line at the canvas font (never elided)."""
+        return _metrics(self._base_px, self._bold).horizontalAdvance(self.text)
 
     def draw_line(self, painter: QPainter, x: float, y: float, lod: float) -> None:
         """Draw the one-line name at the canvas font, top-left at (x, y)."""
@@ -183,7 +188,15 @@ class LegibleName:
         key = (px, box.width(), box.height())
         if key != self._key:
             self._layout(px)
+            exact = min(px, MIN_SCREEN_PX / max(lod, 1e-6))
+            if exact < px and any(s.text().endswith("…") for s in self._lines):
+                # Rounded up to its step the font cut the name; at the least readable size
+                # it may still fit whole (one more line, or a longer one).
+                px = exact
+                self._layout(px)
             self._key = key
+            self._px = px
+        px = self._px
         pitch = LINE_PITCH * _metrics(px, self._bold).height()
         spare = box.height() - pitch * len(self._lines)
         top = box.top() + {"top": 0.0, "center": spare / 2, "bottom": spare}[valign]

@@ -16,7 +16,7 @@ HANDLE_RADIUS = 5.5
 HANDLE_HIT = 10.0
 LABEL_WIDTH = 140.0
 # Zoomed out, a circle's or diamond's name grows into a wider, taller box (two lines).
-ENLARGED_LABEL = (130.0, 48.0)
+ENLARGED_LABEL = (130.0, 56.0)
 
 
 class NodeItem(DiagramItem):
@@ -85,6 +85,10 @@ class NodeItem(DiagramItem):
         """The node's name as drawn (subclasses say which of their texts it is)."""
         raise NotImplementedError
 
+    def name_area(self) -> QRectF:
+        """Scene rectangle of a name drawn outside the shape (empty when it is inside)."""
+        return QRectF()
+
     @property
     def painted_name(self) -> Painted | None:
         """What the node's name looked like when last painted (see legible.Painted)."""
@@ -124,6 +128,12 @@ class EventItem(NodeItem):
 
     def name_text(self) -> LegibleName:
         return self._label
+
+    def name_area(self) -> QRectF:
+        width = self._label.width()
+        return self.mapRectToScene(
+            QRectF(self.width / 2 - width / 2, self.height + 3, width, geometry.LABEL_HEIGHT)
+        )
 
     def accepts_incoming(self) -> bool:
         return self.kind != "start"
@@ -201,6 +211,14 @@ class DecisionItem(NodeItem):
 
     def name_text(self) -> LegibleName:
         return self._label
+
+    def name_area(self) -> QRectF:
+        width = self._label.width()
+        return self.mapRectToScene(
+            QRectF(
+                self.width / 2 - width / 2, -geometry.LABEL_HEIGHT - 4, width, geometry.LABEL_HEIGHT
+            )
+        )
 
     def boundingRect(self) -> QRectF:
         return self._bounds

@@ -35,6 +35,9 @@ class StageItem(NodeItem):
         self.cards: list[StepCardItem] = []
         self.insert_marker: int | None = None  # index shown while a step is dragged over
         self._title = LegibleName(theme.TITLE_FONT_ARGS)
+        # A long name gives up the step count, then takes two lines of the header.
+        self._title_wrapped = LegibleName(theme.TITLE_FONT_ARGS)
+        self._title_room = "count"  # "count": one line beside it; "line"; "two lines"
         # Zoomed out so far that cards are bars, the name spreads over the whole stage.
         self._overview_title = LegibleName(theme.TITLE_FONT_ARGS)
         self._count = CachedText(theme.SMALL_FONT_ARGS)
@@ -56,8 +59,20 @@ class StageItem(NodeItem):
         count = len(node.steps)
         self._count.set(f"{count} step{'s' if count != 1 else ''}", 80)
         name = node.name or node.id
-        header = QRectF(12, 2, self.width - 24, geometry.STAGE_HEADER - 4)
-        self._title.set(name, self.width - 56 - self._count.width(), header)
+        header = QRectF(12, 0, self.width - 24, geometry.STAGE_HEADER)
+        beside_count = self.width - 56 - self._count.width()
+        whole_line = self.width - 38 - 12
+        self._title.set(name, beside_count, header)
+        natural = self._title.natural_width()
+        if natural <= beside_count:
+            self._title_room = "count"
+        elif natural <= whole_line:
+            self._title_room = "line"
+            self._title.set(name, whole_line, header)
+        else:
+            self._title_room = "two lines"
+            box = QRectF(38, 3, whole_line, geometry.STAGE_HEADER - 6)
+            self._title_wrapped.set(name, whole_line, box)
         self.set_info(f"{name} · stage {node.id}")
         self._resize(count)
         self._overview_title.set(name, self.width, self._body.adjusted(10, 6, -10, -6))
@@ -180,9 +195,14 @@ class StageItem(NodeItem):
                 QRectF(12, 13, ICON, ICON), theme.icon_pixmap("stage", 18), QRectF(0, 0, 36, 36)
             )
             painter.setPen(theme.TEXT_PEN)
-            self._title.draw_line(painter, 38, 13, lod)
+            if self._title_room == "two lines":
+                self._title_wrapped.draw(painter, lod)
+                self._title.painted = self._title_wrapped.painted
+            else:
+                self._title.draw_line(painter, 38, 13, lod)
             painter.setPen(theme.MUTED_PEN)
-            self._count.draw(painter, self.width - 14 - self._count.width(), 15)
+            if self._title_room == "count":
+                self._count.draw(painter, self.width - 14 - self._count.width(), 15)
             if not self.cards:
                 self._hint.draw(
                     painter, self.width / 2 - self._hint.width() / 2, geometry.STAGE_HEADER + 18

@@ -146,7 +146,7 @@ class HeatmapOverlay(QObject):
         self.data = None
         self.layer.clear()
         for legend in self._legends.values():
-            legend.hide()
+            legend.hide_legend()
 
     def look_of(self, key: SelectionKey) -> Look | None:
         """The look a step currently has (None: undecorated)."""

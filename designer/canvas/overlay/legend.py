@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 from designer.canvas import theme
 
 MARGIN = 12
+SMALL_VIEW_HEIGHT = 520  # a canvas lower than this starts with its legends folded
 _FRAME_STYLE = (
     "#overlay_legend {{ background: {back}; border: 1px solid {line}; border-radius: 8px; }}"
     " QLabel {{ color: {text}; font-size: 11px; }}"
@@ -74,8 +76,20 @@ class LegendWidget(QFrame):
         self._layout.setSpacing(4)
         self.title = QLabel()
         self.title.setStyleSheet("font-weight: bold;")
-        self._layout.addWidget(self.title)
+        # Folded, the legend is its title line only: on a small canvas the rows would
+        # cover (or, fitted around, shrink) the diagram. Unfolded by a click on the arrow.
+        self.fold_button = QToolButton()
+        self.fold_button.setAutoRaise(True)
+        self.fold_button.setCheckable(True)
+        self.fold_button.setObjectName("legend_fold")
+        self.fold_button.toggled.connect(self._folded)
+        heading = QHBoxLayout()
+        heading.setContentsMargins(0, 0, 0, 0)
+        heading.addWidget(self.fold_button)
+        heading.addWidget(self.title, 1)
+        self._layout.addLayout(heading)
         self._rows: list[QWidget] = []
+        self._fold_chosen: bool | None = None  # the user's choice, once they made one
         view.installEventFilter(self)
         self.hide()
 
@@ -142,15 +156,48 @@ class LegendWidget(QFrame):
         self._layout.addWidget(holder)
         self._rows.append(holder)
 
+    def folded(self) -> bool:
+        """Whether only the title line shows."""
+        return self.fold_button.isChecked()
+
+    def _folded(self, folded: bool) -> None:
+        # The user clicked the arrow: their choice holds for the rest of the session.
+        self._fold_chosen = folded
+        self._show_arrow(folded)
+        self._place()
+
+    def _show_arrow(self, folded: bool) -> None:
+        self.fold_button.setArrowType(Qt.ArrowType.RightArrow if folded else Qt.ArrowType.DownArrow)
+        self.fold_button.setToolTip("Show the legend" if folded else "Fold the legend")
+
     def _place(self) -> None:
         self.show()
+        if self._fold_chosen is None:  # small canvases start folded, until the user chooses
+            fold = self._view.height() < SMALL_VIEW_HEIGHT
+            self.fold_button.blockSignals(True)
+            self.fold_button.setChecked(fold)
+            self.fold_button.blockSignals(False)
+            self._show_arrow(fold)
         # Rows added to a legend already on screen are only shown on the next event-loop
         # pass: size to them now, or the frame shrinks to its title and stays that way.
         for row in self._rows:
-            row.show()
+            row.setVisible(not self.folded())
         self.adjustSize()
         self.move(MARGIN, self._view.height() - self.height() - MARGIN)
         self.raise_()
+        self._tell_view()
+
+    def hide_legend(self) -> None:
+        """Hide, and let the view use the corner again."""
+        if not self.isHidden():
+            self.hide()
+            self._tell_view()
+
+    def _tell_view(self) -> None:
+        # A fitted view makes room for the legend (or takes the room back).
+        changed = getattr(self._view, "refit", None)
+        if changed is not None:
+            changed()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._view and event.type() == QEvent.Type.Resize and not self.isHidden():

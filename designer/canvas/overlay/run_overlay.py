@@ -83,7 +83,7 @@ class RunOverlay(QObject):
         self.state = None
         self.layer.clear()
         for legend in self._legends.values():
-            legend.hide()
+            legend.hide_legend()
 
     def look_of(self, key: SelectionKey) -> Look | None:
         """The look an element currently has (None: undecorated)."""

@@ -10,16 +10,18 @@ them) alone.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QUndoStack
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtCore import Qt, SignalInstance
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import QLabel, QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
+from designer.commands import RenameIdCommand, references
 from designer.commands.step_type import ChangeStepTypeCommand
 from designer.document import Change, ChangeKind, Document
-from designer.panels.inspector.editors.base import EditorContext
+from designer.panels.inspector.editors.base import AssigneeDirectory, EditorContext
 from designer.panels.inspector.edits import command_for_edit
 from designer.panels.inspector.form import PropertyForm
 from designer.panels.inspector.header import InspectorHeader
@@ -29,7 +31,7 @@ from designer.panels.inspector.style import INSPECTOR_STYLE
 from designer.panels.inspector.target import InspectorTarget
 from designer.panels.themed import themed_style
 from designer.selection import Selection
-from engine.actions.registry import action_names
+from engine.actions.registry import action_inputs, action_names
 from engine.definition import (
     DecisionNode,
     EndNode,
@@ -74,6 +76,7 @@ class InspectorPanel(QWidget):
             names=self._expression_names,
             sibling_steps=self._sibling_steps,
             actions=lambda: sorted(action_names()),
+            action_inputs=self._action_inputs,
         )
         self.header = InspectorHeader(self)
         self.header.type_chosen.connect(self._change_step_type)
@@ -102,10 +105,10 @@ class InspectorPanel(QWidget):
         self.header.destroyed.connect(lambda *_: self._tear_down())
         self._show_target(InspectorTarget.of(document, selection.keys()))
 
-
     def restyle(self, dark: bool = False) -> None:
         """Colours of the light or the dark palette."""
         self.setStyleSheet(themed_style(INSPECTOR_STYLE, dark))
+
     def _tear_down(self) -> None:
         if self._alive:
             self._alive = False
@@ -121,6 +124,23 @@ class InspectorPanel(QWidget):
         """The form on display (None while a note is shown)."""
         widget = self._scroll.widget()
         return widget if isinstance(widget, PropertyForm) else None
+
+    def use_directory(
+        self,
+        known: Callable[[], AssigneeDirectory | None],
+        wanted: Callable[[], object],
+        changed: SignalInstance,
+    ) -> None:
+        """Complete and check assignees against a directory (`changed` when it is re-read)."""
+        self._context.directory, self._context.want_directory = known, wanted
+        changed.connect(self._directory_changed)
+
+    def _directory_changed(self) -> None:
+        if not self._alive:
+            return
+        for form in self._forms.values():  # hidden forms too: shown again, they are current
+            for editor in form.editors().values():
+                editor.context_changed()
 
     def commit_pending_edit(self) -> None:
         """Commit what is typed in the focused field, keeping the focus there.
@@ -375,6 +395,7 @@ class InspectorPanel(QWidget):
             return
         if command is None:
             return
+        command = self._with_references(field, value, command)
         typing_here = editor is not None and self._has_focus_in(editor)
         self._stack.push(command)
         # An edit may pass through another form (a step type change); come back to the field
@@ -383,6 +404,31 @@ class InspectorPanel(QWidget):
         editor = form.editor(field) if form else None
         if typing_here and editor is not None and not self._has_focus_in(editor):
             editor.focus_input()
+
+    def _with_references(self, field: str, value: Any, command: QUndoCommand) -> QUndoCommand:
+        """A new id or name for an element that expressions name: offer to update them."""
+        key = self._target.key
+        if field not in ("id", "name") or not isinstance(key, str) or not isinstance(value, str):
+            return command
+        document = self._document
+        if field == "id":
+            new_id = value if isinstance(command, RenameIdCommand) else None
+        else:
+            new_id = references.offer_for_name(document, key, value)
+        count = references.reference_count(document, key) if new_id else 0
+        if not count:
+            return command
+        answer = QMessageBox.question(
+            self,
+            "Update references?",
+            references.question(key, new_id, count),
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes,
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return command
+        name = value if field == "name" else None
+        return references.RenameWithReferencesCommand(document, key, new_id, name)
 
     def _has_focus_in(self, widget: QWidget) -> bool:
         focused = self.focusWidget()
@@ -404,6 +450,15 @@ class InspectorPanel(QWidget):
             if isinstance(step, InteractiveStep):
                 names.extend(f"{step.id}.{output.name}" for output in step.outputs)
         return names
+
+    def _action_inputs(self) -> list[str]:
+        step = self._document.element(self._target.key) if self._target.kind == "step" else None
+        action = getattr(step, "action", None)
+        if not action:
+            return []
+        if action == "set_variables":  # each input sets the run variable of its name
+            return [v.name for v in self._document.definition.variables]
+        return list(action_inputs(action))
 
     def _sibling_steps(self) -> list[tuple[str, str]]:
         key = self._target.key

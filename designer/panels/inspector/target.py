@@ -29,4 +29,3 @@ class InspectorTarget:
         if document.element(key) is None:
             return InspectorTarget("missing", key)
         return InspectorTarget("step" if document.is_step(key) else "node", key)
-

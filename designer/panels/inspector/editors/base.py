@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
@@ -26,6 +26,22 @@ def _nothing() -> list:
     return []
 
 
+class AssigneeDirectory(Protocol):
+    """The engine's users, groups and queues, as the assignee editor needs them."""
+
+    def names(self, kind: str) -> list[str]:
+        """Names of one kind ("user", "group", "queue")."""
+        ...
+
+    def problem(self, assignee: str) -> str | None:
+        """Why nobody known could work items of `kind:name`, or None."""
+        ...
+
+
+def _no_directory() -> AssigneeDirectory | None:
+    return None
+
+
 @dataclass
 class EditorContext:
     """Lazily computed facts about the document that some editors need.
@@ -34,6 +50,13 @@ class EditorContext:
         names: names an expression may read (variables, step ids, `step.output`, record, run).
         sibling_steps: (id, label) of the other steps in the edited step's stage.
         actions: action names a background step may run.
+        directory: the engine's directory as last read, None while it is not known (not read
+            yet, or no engine reachable): assignee fields then offer no names and warn
+            about none. Never opens the run database.
+        want_directory: ask for the directory to be read (an assignee field got the focus:
+            someone is about to type a name); editors hear of it through `context_changed`.
+        action_inputs: the input names the shown step's action takes (as far as it
+            declares them): offered when naming its inputs.
         rows: builds a column of editors for a sub-model's fields (nested editors use it);
             `FieldRows` puts itself here for the editors it creates, so the editors need not
             import the module that imports them.
@@ -42,6 +65,9 @@ class EditorContext:
     names: Callable[[], list[str]] = _nothing
     sibling_steps: Callable[[], list[tuple[str, str]]] = _nothing
     actions: Callable[[], list[str]] = _nothing
+    directory: Callable[[], AssigneeDirectory | None] = _no_directory
+    want_directory: Callable[[], object] = _no_directory
+    action_inputs: Callable[[], list[str]] = _nothing
     rows: Callable[[list[FieldSpec], EditorContext, QWidget], FieldRows] | None = None
 
     def build_rows(self, specs: list[FieldSpec], parent: QWidget) -> FieldRows:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
     QLineEdit,
     QListWidget,
@@ -17,7 +18,7 @@ from PySide6.QtWidgets import (
 
 from designer.panels.inspector.editors.base import EditorContext, FieldEditor
 from designer.panels.inspector.fields import FieldSpec
-from engine.actions.registry import is_known_action
+from engine.actions.registry import action_inputs, is_known_action
 
 ASSIGNEE_KINDS = ("user", "group", "queue")
 
@@ -33,6 +34,14 @@ class AssigneeFieldEditor(FieldEditor):
             self.kind.addItem(kind.capitalize(), kind)
         self.name = QLineEdit(self)
         self.name.setPlaceholderText("name, e.g. hr")
+        # Names of the chosen kind from the engine's directory, offered as one types.
+        self._names = QStringListModel(self)
+        completer = QCompleter(self._names, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.activated.connect(lambda _text: self._finish())
+        self.name.setCompleter(completer)
+        self.name.installEventFilter(self)
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
@@ -54,10 +63,38 @@ class AssigneeFieldEditor(FieldEditor):
         if self.name.text() != name:
             self.name.setText(name)
         self.name.setEnabled(self.kind.currentData() is not None or bool(name))
+        self._offer_names()
+        self._warn_unknown(value or "")
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.name and event.type() == QEvent.Type.FocusIn:
+            self.context.want_directory()  # read once; it then follows changes
+        return super().eventFilter(watched, event)
+
+    def context_changed(self) -> None:
+        # The directory arrived or changed: new names to offer, warnings to revise.
+        self._offer_names()
+        if self._has_value and self._message_level in ("", "warning"):
+            self._warn_unknown(self._value or "")
+
+    def _offer_names(self) -> None:
+        directory = self.context.directory()
+        kind = self.kind.currentData()
+        self._names.setStringList(directory.names(kind) if directory and kind else [])
+
+    def _warn_unknown(self, assignee: str) -> None:
+        """A warning, not an error: another engine (a colleague's, production) may know them."""
+        directory = self.context.directory()
+        problem = directory.problem(assignee) if directory and assignee else None
+        if problem:
+            self.show_message(f"{problem} Add them in Run ▸ Directory…", "warning")
+        elif self._message_level == "warning":
+            self.show_message("")
 
     def _kind_picked(self, _index: int) -> None:
         kind = self.kind.currentData()
         self.name.setEnabled(kind is not None)
+        self._offer_names()
         if kind is None:
             self._commit(None)
         elif self.name.text().strip():
@@ -78,6 +115,7 @@ class AssigneeFieldEditor(FieldEditor):
             return
         self.show_message("")
         self._commit(f"{kind}:{name}")
+        self._warn_unknown(f"{kind}:{name}")
 
 
 class ActionFieldEditor(FieldEditor):
@@ -100,8 +138,11 @@ class ActionFieldEditor(FieldEditor):
         self._warn(value or "")
 
     def _warn(self, name: str) -> None:
-        unknown = name and not is_known_action(name)
-        self.show_message(f"No action named {name!r} is installed." if unknown else "", "warning")
+        if name and not is_known_action(name):
+            self.show_message(f"No action named {name!r} is installed.", "warning")
+            return
+        inputs = action_inputs(name) if name else ()
+        self.show_message(f"Takes inputs: {', '.join(inputs)}." if inputs else "", "hint")
 
     def _finish(self) -> None:
         name = self.combo.currentText().strip()

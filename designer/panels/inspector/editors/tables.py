@@ -12,7 +12,9 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QCompleter,
     QHBoxLayout,
+    QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableWidget,
@@ -72,6 +74,24 @@ class _ExpressionDelegate(QStyledItemDelegate):
             line.setProperty("invalid", invalid)
             line.style().unpolish(line)
             line.style().polish(line)
+
+
+class _InputNameDelegate(QStyledItemDelegate):
+    """Edits an input's name, completing the names the step's action declares."""
+
+    def __init__(self, context: EditorContext, parent: QWidget) -> None:
+        super().__init__(parent)
+        self._context = context
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: _Index) -> QWidget:
+        line = QLineEdit(parent)
+        offered = self._context.action_inputs()
+        if offered:
+            completer = QCompleter(offered, line)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            line.setCompleter(completer)
+            line.setToolTip("This action takes: " + ", ".join(offered))
+        return line
 
 
 class TableEditor(FieldEditor):
@@ -182,6 +202,7 @@ class MappingFieldEditor(TableEditor):
         self.table.setHorizontalHeaderLabels(["Name", "Expression"])
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setItemDelegateForColumn(0, _InputNameDelegate(context, self))
         self.table.setItemDelegateForColumn(1, _ExpressionDelegate(context, self))
 
     def _show(self, value: Any) -> None:
@@ -222,4 +243,7 @@ class MappingFieldEditor(TableEditor):
         self._commit(dict(rows))
 
     def _new_row(self, rows: list[tuple[str, str]]) -> tuple[str, str]:
-        return self._unique_name("input", {name for name, _ in rows}), "None"
+        taken = {name for name, _ in rows}
+        # The next input the action declares and the step does not set yet, if any.
+        declared = next((n for n in self.context.action_inputs() if n not in taken), None)
+        return declared or self._unique_name("input", taken), "None"
