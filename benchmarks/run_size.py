@@ -3,7 +3,7 @@
 Two processes run to completion, each `--runs` times, into their own file (durable
 commits, the default): the employee onboarding example (three stages, seven steps, four
 work items completed by people, an event, an email) and the 9-step background process of
-`engine_vs_spiff.py`. In the same run, the peer: the same runs stored as revision 0006 did,
+`engine_vs_spiff.py`. In the same run, the peer: the same runs stored as revision 0007 did,
 with a state snapshot kept for every finished run.
 
 Bytes per run are the growth of the pages each table and index takes (`dbstat`, after a
@@ -107,14 +107,14 @@ def main() -> None:
         folder = Path(scratch)
         for process, run in (("onboarding", onboarding_run), ("background", background_run)):
             original = run_state.STATE_FROM_LOG
-            run_state.STATE_FROM_LOG = frozenset()  # the peer: snapshots kept, as 0006 did
+            run_state.STATE_FROM_LOG = frozenset()  # the peer: snapshots kept, as 0007 did
             try:
                 peer, _ = measure(folder, f"{process}-snapshots", run, args.runs)
             finally:
                 run_state.STATE_FROM_LOG = original
             total, tables = measure(folder, process, run, args.runs)
             results[process] = total
-            print(f"{process}: {total:8,.0f} bytes per run (with snapshots, as 0006: {peer:,.0f})")
+            print(f"{process}: {total:8,.0f} bytes per run (with snapshots, as 0007: {peer:,.0f})")
             if args.tables:
                 for table, (pages, load) in sorted(tables.items(), key=lambda t: -t[1][0]):
                     if pages:

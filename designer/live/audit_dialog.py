@@ -51,6 +51,7 @@ class AuditLogDialog(QDialog):
         self.resize(980, 560)
         self._bridge, self._actor = bridge, actor
         self.shown: list[dict[str, Any]] = []
+        self._loads = 0
         self.kind = QComboBox()
         for label, prefix in KINDS:
             self.kind.addItem(label, prefix)
@@ -118,7 +119,15 @@ class AuditLogDialog(QDialog):
 
         self.refresh_button.setEnabled(False)
         self.older_button.setEnabled(False)
-        self._bridge.submit(read, lambda found: self._show(found, replace), self._fail)
+        # Only the latest load is shown: an earlier one answering late (filters changed
+        # while it ran) must not overwrite it.
+        self._loads += 1
+        load = self._loads
+        self._bridge.submit(
+            read,
+            lambda found: self._show(found, replace) if load == self._loads else None,
+            lambda message: self._fail(message) if load == self._loads else None,
+        )
 
     def _show(self, found: list[dict[str, Any]], replace: bool) -> None:
         more = len(found) > PAGE

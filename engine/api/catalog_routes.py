@@ -9,9 +9,18 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from engine.api import paging
 from engine.api.deps import CallerDep, EngineDep
-from engine.api.models import AuditEntryOut, CallerOut, DefinitionOut, ErrorOut, HealthOut, ReadyOut
-from engine.errors import NotFound
+from engine.api.models import (
+    AuditEntryOut,
+    CallerOut,
+    DefinitionOut,
+    DefinitionPageOut,
+    ErrorOut,
+    HealthOut,
+    ReadyOut,
+)
+from engine.errors import InvalidInput, NotFound
 from engine.runtime import audit
 
 probes = APIRouter(tags=["probes"])
@@ -52,10 +61,24 @@ def me(caller: CallerDep) -> dict[str, Any]:
     return {"name": caller.name, "role": caller.role, "token": caller.token_id}
 
 
-@router.get("/definitions", response_model=list[DefinitionOut], tags=["definitions"])
-def list_definitions(engine: EngineDep, _caller: CallerDep) -> list[dict[str, Any]]:
-    """Every stored version of every orchestration, newest version first per id."""
-    return engine.definitions()
+@router.get("/definitions", response_model=DefinitionPageOut, tags=["definitions"])
+def list_definitions(
+    engine: EngineDep,
+    _caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+) -> dict[str, Any]:
+    """Every stored version of every orchestration, by id, newest version first per id, a
+    page at a time."""
+
+    def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
+        last = (after[0], int(after[1])) if after and after[1].isdigit() else None
+        if after and last is None:
+            raise InvalidInput("the cursor is not one this server gave out", field="cursor")
+        return engine.definitions(after=last, limit=count)
+
+    rows, next_cursor = paging.page(fetch, lambda d: (d["id"], str(d["version"])), cursor, limit)
+    return {"definitions": rows, "next_cursor": next_cursor}
 
 
 @router.get(

@@ -13,13 +13,15 @@ router = APIRouter(prefix="/v1", tags=["events and records"])
 
 
 @router.post("/events", response_model=EventOut)
-def send_event(body: EventIn, engine: EngineDep, _caller: CallerDep) -> dict[str, Any]:
+def send_event(body: EventIn, engine: EngineDep, caller: CallerDep) -> dict[str, Any]:
     """Deliver an event: the wait steps expecting its name (and key) complete with its data.
 
-    An event no wait step expects reaches no run (`runs` is empty); it is not kept.
+    An event no wait step expects yet reaches no run (`runs` is empty). It is kept only when
+    a wait step for it declares a `buffer` (`kept_until` says until when); otherwise it is
+    gone.
     """
-    reached = engine.send_event(body.name, body.key, body.data)
-    return {"event": body.name, "key": body.key, "runs": reached}
+    sent = engine.publish(body.name, body.key, body.data, actor=caller.name)
+    return {"event": body.name, "key": body.key, "runs": sent.runs, "kept_until": sent.kept_until}
 
 
 @router.post(

@@ -223,6 +223,11 @@ class EventOut(BaseModel):
     event: str
     key: str | int | None
     runs: list[str]
+    kept_until: str | None = Field(
+        default=None,
+        description="It reached no run and is kept until then for a wait step with a "
+        "`buffer` that opens later (null: not kept).",
+    )
 
 
 class RecordIn(_Request):
@@ -369,3 +374,17 @@ class NudgeOut(RunStatusOut):
     """The run after its conditions were evaluated again."""
 
     moved: bool = Field(description="Whether the re-check moved the run on.")
+
+
+class EventPageOut(BaseModel):
+    """A page of a run's log, oldest first; pass `next_cursor` as `cursor` for more."""
+
+    events: list[RunEventOut]
+    next_cursor: str | None
+
+
+class DefinitionPageOut(BaseModel):
+    """A page of stored versions, by id, newest version first per id."""
+
+    definitions: list[DefinitionOut]
+    next_cursor: str | None

@@ -10,10 +10,10 @@ from fastapi import APIRouter, Body, Query, status
 from engine.api import paging
 from engine.api.deps import CallerDep, EngineDep
 from engine.api.models import (
+    EventPageOut,
     NudgeOut,
     ReasonIn,
     RunDetailOut,
-    RunEventOut,
     RunPageOut,
     RunStatusOut,
     SkipIn,
@@ -21,6 +21,7 @@ from engine.api.models import (
     VariablesIn,
     VariablesOut,
 )
+from engine.errors import InvalidInput
 from engine.runtime import Engine
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
@@ -86,10 +87,32 @@ def get_run(run_id: str, engine: EngineDep, _caller: CallerDep) -> dict[str, Any
     return engine.run(run_id)
 
 
-@router.get("/{run_id}/events", response_model=list[RunEventOut])
-def run_log(run_id: str, engine: EngineDep, _caller: CallerDep) -> list[dict[str, Any]]:
-    """The run's event log, in order (the audit trail)."""
-    return engine.log(run_id)
+@router.get("/{run_id}/events", response_model=EventPageOut)
+def run_log(
+    run_id: str,
+    engine: EngineDep,
+    _caller: CallerDep,
+    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.MAX_LIMIT,
+    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+) -> dict[str, Any]:
+    """The run's event log, in order (the audit trail), a page at a time."""
+
+    def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
+        return engine.log(run_id, after=_number(after[1]) if after else None, limit=count)
+
+    rows, next_cursor = paging.page(fetch, lambda e: (run_id, str(e["seq"])), cursor, limit)
+    return {"events": rows, "next_cursor": next_cursor}
+
+
+def _number(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise InvalidInput(
+            "the cursor is not one this server gave out",
+            field="cursor",
+            hint="pass the next_cursor of the previous page unchanged",
+        ) from None
 
 
 OptionalReason = Annotated[ReasonIn | None, Body()]

@@ -10,6 +10,7 @@ import sys
 import uvicorn
 
 from engine.api.app import create_app
+from engine.api.deliverer import Deliverer, WakeOnWrite
 from engine.runtime import Engine
 from engine.store import Store, directory
 
@@ -40,12 +41,15 @@ def serve(
     port: int = 8080,
     access_log: bool = True,
     log_level: str = "info",
+    deliver_every: float = 5.0,
 ) -> None:
     """Serve the HTTP API until Ctrl-C or SIGTERM.
 
     Roles are always enforced (a network API has no desktop owner). The first line on
     stderr names the address actually bound, so `--port 0` picks a free port that a caller
-    (the tests) can read.
+    (the tests) can read. A background thread delivers webhooks and outbox messages
+    (`engine.api.deliverer`): soon after each request that changed something, and every
+    `deliver_every` seconds for retries.
     """
     # A mistyped --db is refused (exit code 2), never served as a new empty database.
     engine = Engine(Store(db, create=db is None), roles="enforce")
@@ -73,15 +77,19 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
+    # Webhooks and outbox messages go out from here too, not only from `baton worker`.
+    deliverer = Deliverer(engine, poll=deliver_every)
     config = uvicorn.Config(
-        create_app(engine),
+        WakeOnWrite(create_app(engine), deliverer),
         log_level=log_level,
         access_log=access_log,
         timeout_graceful_shutdown=10,
         server_header=False,
     )
+    deliverer.start()
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:
         sock.close()
+        deliverer.stop()
         engine.close()

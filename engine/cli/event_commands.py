@@ -41,18 +41,31 @@ def send_command(
 ) -> None:
     """Deliver an event; the wait steps expecting it (name and key) complete."""
     engine = open_engine(db)
-    reached = engine.send_event(
-        name, key, parse_json_object(data, "--data"), actor=actor_name(actor)
-    )
+    sent = engine.publish(name, key, parse_json_object(data, "--data"), actor=actor_name(actor))
+    reached = sent.runs
     # Nothing reached: say who does wait for this event, so a wrong key is easy to see.
     waiting = [] if reached else engine.waits(event=name)
     if output_format is OutputFormat.json:
-        print_json({"event": name, "key": key, "runs": reached, "waiting": waiting})
+        print_json(
+            {
+                "event": name,
+                "key": key,
+                "runs": reached,
+                "waiting": waiting,
+                "kept_until": sent.kept_until,
+            }
+        )
         return
     typer.echo(
         f"delivered to {len(reached)} run(s)" + (": " + ", ".join(reached) if reached else "")
     )
-    if not reached:
+    if sent.kept_until:
+        typer.echo(
+            f"baton: note: kept until {sent.kept_until} for a wait step (buffer) that opens "
+            "later",
+            err=True,
+        )
+    elif not reached:
         typer.echo(_nobody_waits_note(name, key, waiting), err=True)
 
 

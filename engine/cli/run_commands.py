@@ -26,7 +26,7 @@ from engine.cli.common import (
     print_table,
 )
 from engine.definition import load_definition
-from engine.errors import ActivationRefused
+from engine.errors import ActivationRefused, UsageError
 
 
 @app.command("activate")
@@ -67,11 +67,29 @@ def deactivate_command(
 
 @app.command("definitions")
 def definitions_command(
+    after: Annotated[
+        str | None,
+        typer.Option("--after", metavar="ID:VERSION", help="Start after this row (next page)."),
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most this many.")] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Every activated version of every orchestration (the active one marked)."""
-    rows = open_engine(db).definitions()
+    """Every activated version of every orchestration (the active one marked), 100 at a
+    time unless --limit says otherwise."""
+    last = None
+    if after is not None:
+        name, _, number = after.rpartition(":")
+        if not name or not number.isdigit():
+            raise UsageError(f"--after {after!r} is not ID:VERSION", hint="e.g. onboarding:3")
+        last = (name, int(number))
+    rows = open_engine(db).definitions(after=last, limit=limit + 1)
+    more, rows = len(rows) > limit, rows[:limit]
+    if more:
+        typer.echo(
+            f"(more than {limit}; next page: --after {rows[-1]['id']}:{rows[-1]['version']})",
+            err=True,
+        )
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -265,11 +283,18 @@ def show_command(
 @app.command("log")
 def log_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    after: Annotated[
+        int | None, typer.Option("--after", metavar="SEQ", help="Only events after this one.")
+    ] = None,
+    limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most this many.")] = 1000,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """A run's event log, in order."""
-    events = open_engine(db).log(run_id)
+    """A run's event log, in order (1000 events at a time unless --limit says otherwise)."""
+    events = open_engine(db).log(run_id, after=after, limit=limit + 1)
+    more, events = len(events) > limit, events[:limit]
+    if more:
+        typer.echo(f"(more than {limit}; next page: --after {events[-1]['seq']})", err=True)
     if output_format is OutputFormat.json:
         print_json(events)
         return

@@ -154,12 +154,17 @@ class BackgroundStep(_StepBase):
 
 
 class WaitStep(_StepBase):
-    """Holds until event `event` arrives with a matching `key`, or `timeout` passes."""
+    """Holds until event `event` arrives with a matching `key`, or `timeout` passes.
+
+    `buffer`: an event of that name and key sent up to this long before the step opened
+    is kept and delivered when it opens (without it, an event nobody waits for is lost).
+    """
 
     type: Literal["wait"]
     event: str | None = None
     key: Expression | None = None
     timeout: Duration | None = None
+    buffer: Duration | None = None
 
 
 Step = Annotated[InteractiveStep | BackgroundStep | WaitStep, Field(discriminator="type")]

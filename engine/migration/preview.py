@@ -94,6 +94,10 @@ class PreviewTurn:
         """A record as it is now."""
         return self._record(object_name, record_id)
 
+    def buffered_event(self, event: str, key: str | None, since: str) -> dict[str, Any] | None:
+        """None: a preview takes no kept event (`buffer:`); applying the move may."""
+        return None
+
 
 def preview(
     run: RunState,

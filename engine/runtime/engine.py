@@ -26,6 +26,7 @@ from engine.runtime import (
     webhooks,
     workitems,
 )
+from engine.runtime.buffering import SentEvent
 from engine.runtime.clock import Clock, VirtualClock, WallClock
 from engine.runtime.plan import Plan
 from engine.runtime.replay import replay
@@ -253,7 +254,23 @@ class Engine:
 
         `actor` (who or what sent it) is logged with the events it causes.
         """
-        return self._call(lambda u: timers.deliver_event(u, name, key, data or {}), actor)
+        return self.publish(name, key, data, actor).runs
+
+    def publish(
+        self,
+        name: str,
+        key: Any = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> SentEvent:
+        """`send_event`, also saying until when an event that reached no run is kept for a
+        wait step with a `buffer` (see `engine.runtime.buffering`)."""
+
+        def work(u: Unit) -> SentEvent:
+            runs = timers.deliver_event(u, name, key, data or {})
+            return SentEvent(runs, u.kept_until)
+
+        return self._call(work, actor)
 
     def create_record(
         self, object_name: str, fields: dict[str, Any], actor: str | None = None
@@ -549,10 +566,12 @@ class Engine:
                 return chosen if limit is None else chosen[:limit]
             return queries.list_runs(conn, selection)
 
-    def log(self, run_id: str) -> list[dict[str, Any]]:
-        """A run's events, in order."""
+    def log(
+        self, run_id: str, *, after: int | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A run's events, in order: those after event number `after`, at most `limit`."""
         with self.store.read() as conn:
-            return queries.run_events(conn, run_id)
+            return queries.run_events(conn, run_id, after, limit)
 
     def work_items(
         self,
@@ -617,7 +636,10 @@ class Engine:
         with self.store.read() as conn:
             return queries.open_waits(conn)
 
-    def definitions(self) -> list[dict[str, Any]]:
-        """Every stored definition version."""
+    def definitions(
+        self, *, after: tuple[str, int] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Every stored definition version, by id, newest version first per id: those after
+        (id, version) `after`, at most `limit`."""
         with self.store.read() as conn:
-            return definition_store.list_all(conn)
+            return definition_store.list_all(conn, after, limit)

@@ -180,11 +180,18 @@ def run_detail(
     }
 
 
-def run_events(conn: Connection, run_id: str) -> list[dict[str, Any]]:
-    """A run's events in sequence."""
+def run_events(
+    conn: Connection, run_id: str, after: int | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """A run's events in sequence (after event `after`, at most `limit` of them)."""
     if conn.execute(select(runs.c.id).where(runs.c.id == run_id)).first() is None:
         raise NotFound(f"no run with id {run_id!r}")
-    rows = conn.execute(select(events).where(events.c.run_id == run_id).order_by(events.c.seq))
+    query = select(events).where(events.c.run_id == run_id).order_by(events.c.seq)
+    if after is not None:
+        query = query.where(events.c.seq > after)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = conn.execute(query)
     return [
         {
             "seq": r.seq,

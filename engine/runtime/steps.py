@@ -218,6 +218,24 @@ class WaitBehaviour(StepBehaviour):
         key = None
         if step.event and step.key:
             key = evaluate_in(turn, run, step.key, step.id)
+        if step.event and step.buffer:
+            since = turn.later(-duration(step.buffer))
+            kept = turn.buffered_event(step.event, None if key is None else str(key), since)
+            if kept is not None:
+                # Sent before the step opened, within its buffer: it arrives now.
+                turn.emit(run, ev.StepStarted(step=step.id, key=key))
+                turn.emit(
+                    run,
+                    ev.EventReceived(
+                        step=step.id,
+                        event=step.event,
+                        key=kept["key"],
+                        buffered=kept["id"],
+                        sent_at=kept["sent_at"],
+                    ),
+                )
+                complete_step(turn, run, step.id, {**kept["data"], "timed_out": False})
+                return
         timeout_at = turn.later(duration(step.timeout)) if step.timeout else None
         turn.emit(run, ev.StepStarted(step=step.id, key=key, timeout_at=timeout_at))
         return

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import delete, func, or_, select, update
 
-from engine.runtime import commands, triggers
+from engine.runtime import buffering, commands, triggers
 from engine.store.schema import schedules, timers, waits
 
 if TYPE_CHECKING:
@@ -92,4 +92,7 @@ def deliver_event(unit: Unit, name: str, key: Any, data: dict[str, Any]) -> list
         run = unit.run(row.run_id)
         if unit.drive(run, commands.deliver_event(unit, run, row.step_id, name, key, data)):
             delivered.append(run.id)
+    if not delivered:
+        # Nobody waits yet: kept if a wait step for it has a `buffer` (else it is gone).
+        unit.kept_until = buffering.keep_unclaimed(unit, name, key, data)
     return delivered

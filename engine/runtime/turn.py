@@ -42,6 +42,13 @@ class Turn(Protocol):
         """A record's fields as they are now (expressions may read `record`)."""
         ...
 
+    def buffered_event(self, event: str, key: str | None, since: str) -> dict[str, Any] | None:
+        """The oldest event of this name kept for a wait that opens later (`buffer:`), sent
+        at or after `since`, with exactly this key (any key when None); None if there is
+        none. `{"id", "key", "data", "sent_at"}`; emitting `EventReceived` with its `id` as
+        `buffered` takes it."""
+        ...
+
 
 @dataclass(frozen=True)
 class ActionRequest:

@@ -25,14 +25,14 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection
 
-from engine.errors import NotFound
+from engine.errors import ConcurrentChange, NotFound
 from engine.runtime import events as ev
 from engine.runtime import execute, failure_notice, links, rows, writes
 from engine.runtime.events import Event, Payload
 from engine.runtime.fold import apply
 from engine.runtime.state import RunState
 from engine.runtime.turn import ActionOutcome, Moves
-from engine.store import format_time
+from engine.store import buffered, format_time
 from engine.store import records as record_store
 from engine.store import webhooks as webhook_rows
 
@@ -77,6 +77,8 @@ class Unit:
         # Keys of outbox messages queued in this call; their files follow the commit.
         self.messages: list[str] = []
         self._records: dict[tuple[str, str], dict[str, Any] | None] = {}
+        # Until when an event sent in this call that reached no run is kept (`buffer:`).
+        self.kept_until: str | None = None
 
     # --- runs --------------------------------------------------------------------------
 
@@ -164,6 +166,10 @@ class Unit:
             self._records[key] = record_store.get(self.conn, object_name, record_id)
         return self._records[key]
 
+    def buffered_event(self, event: str, key: str | None, since: str) -> dict[str, Any] | None:
+        """The oldest kept event for a wait opening now (see `Turn.buffered_event`)."""
+        return buffered.oldest(self.conn, event, key, since)
+
     def forget_record(self, object_name: str, record_id: str) -> None:
         """Drop a cached record after it changed."""
         self._records.pop((object_name, record_id), None)
@@ -249,6 +255,12 @@ def _step_released(unit: Unit, run: RunState, data: Any) -> None:
         links.cancel_child(unit, child, data.reason)
 
 
+def _event_received(unit: Unit, run: RunState, data: Any) -> None:
+    if data.buffered is not None and not buffered.take(unit.conn, data.buffered):
+        # Another call delivered this kept event first: do this call again without it.
+        raise ConcurrentChange(f"kept event {data.event!r} was taken by another run")
+
+
 # By payload class (a class hashes in C, an enum member in Python; this runs per event).
 _REACTIONS: dict[type, Callable[[Unit, RunState, Any], None]] = {
     ev.ItemCreated: _item_assigned,
@@ -260,4 +272,5 @@ _REACTIONS: dict[type, Callable[[Unit, RunState, Any], None]] = {
     ev.RunMigrated: _run_migrated,
     ev.StepCanceled: _step_released,
     ev.StepSkipped: _step_released,
+    ev.EventReceived: _event_received,
 }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
 from engine.store.schema import definitions
 
@@ -82,16 +82,39 @@ def active_record_triggered(conn: Connection, object_name: str) -> list[tuple[st
     return [(r.id, r.version) for r in rows]
 
 
-def list_all(conn: Connection) -> list[dict]:
-    """Every stored version, newest first per id."""
+def active_versions(conn: Connection) -> list[tuple[str, int]]:
+    """(id, version) of every active orchestration."""
     rows = conn.execute(
-        select(
-            definitions.c.id,
-            definitions.c.version,
-            definitions.c.active,
-            definitions.c.name,
-            definitions.c.trigger_type,
-            definitions.c.activated_at,
-        ).order_by(definitions.c.id, definitions.c.version.desc())
+        select(definitions.c.id, definitions.c.version).where(definitions.c.active.is_(True))
     )
-    return [dict(r._mapping) for r in rows]
+    return [(r.id, r.version) for r in rows]
+
+
+def list_all(
+    conn: Connection, after: tuple[str, int] | None = None, limit: int | None = None
+) -> list[dict]:
+    """Every stored version, by id, newest version first per id.
+
+    Args:
+        after: (id, version) of the last row of the previous page.
+        limit: at most this many (None: all).
+    """
+    query = select(
+        definitions.c.id,
+        definitions.c.version,
+        definitions.c.active,
+        definitions.c.name,
+        definitions.c.trigger_type,
+        definitions.c.activated_at,
+    ).order_by(definitions.c.id, definitions.c.version.desc())
+    if after is not None:
+        last_id, last_version = after
+        query = query.where(
+            or_(
+                definitions.c.id > last_id,
+                and_(definitions.c.id == last_id, definitions.c.version < last_version),
+            )
+        )
+    if limit is not None:
+        query = query.limit(limit)
+    return [dict(r._mapping) for r in conn.execute(query)]

@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -186,6 +186,21 @@ waits = Table(
     Column("key", Text),
 )
 Index("ix_waits_event", waits.c.event)
+
+# Events kept for wait steps that open later (`buffer:`; engine.runtime.buffering).
+buffered_events = Table(
+    "buffered_events",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("event", String(200), nullable=False),
+    Column("key", Text),
+    Column("data", Text, nullable=False),
+    Column("sent_at", String(32), nullable=False),
+    Column("expires_at", String(32), nullable=False),
+    Column("actor", String(200)),
+)
+Index("ix_buffered_events_event", buffered_events.c.event, buffered_events.c.sent_at)
+Index("ix_buffered_events_expires", buffered_events.c.expires_at)
 
 schedules = Table(
     "schedules",

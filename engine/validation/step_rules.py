@@ -216,3 +216,11 @@ def _check_wait(step: WaitStep) -> Iterator[Diagnostic]:
             f"wait step {step.id!r} has a correlation key but no event to correlate; name "
             "the event, or remove the key",
         )
+    if step.buffer and not has_event:
+        yield error(
+            "wait-invalid",
+            step.id,
+            "buffer",
+            f"wait step {step.id!r} buffers events but waits for none; name the event, or "
+            "remove the buffer",
+        )

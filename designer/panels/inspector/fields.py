@@ -133,6 +133,8 @@ _HELP = {
     "due": "Overdue work items escalate.",
     "key": "Correlates the incoming event with this run.",
     "timeout": "Stop waiting after this long.",
+    "buffer": "Also take an event sent up to this long before the step opened (e.g. PT1H); "
+    "without it, an event nobody waits for yet is lost.",
     "inputs": "Each input is an expression over variables and step outputs.",
     "cron": "Five fields: minute hour day month weekday, e.g. 0 9 * * 1",
     "object": "The record type whose changes start a run.",

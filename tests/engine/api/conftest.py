@@ -62,6 +62,11 @@ def definitions() -> list:
             },
         ),
         orchestration(
+            "nda",
+            stage("s", wait("signed", event="nda_signed", key="ref", buffer="PT1H")),
+            variables=[var("ref", input=True)],
+        ),
+        orchestration(
             "broken",
             stage("s", background("make", action="create_record", inputs={})),
         ),

@@ -16,7 +16,12 @@ def test_an_event_with_a_key_completes_only_the_run_waiting_for_that_key(served)
     )
 
     assert sent.status_code == 200
-    assert sent.json() == {"event": "badge_printed", "key": "an", "runs": [ann.json()["id"]]}
+    assert sent.json() == {
+        "event": "badge_printed",
+        "key": "an",
+        "runs": [ann.json()["id"]],
+        "kept_until": None,
+    }
     shown = client.get(f"/v1/runs/{ann.json()['id']}").json()
     assert shown["status"] == "completed"
     assert shown["steps"][0]["outputs"] == {"badge_no": 7, "timed_out": False}
@@ -119,13 +124,42 @@ def test_an_unknown_status_filter_is_400_listing_the_statuses(served):
 def test_definitions_list_each_version_with_the_active_one_marked(served):
     client = served.as_("esign")
 
-    every = client.get("/v1/definitions").json()
+    every = client.get("/v1/definitions").json()["definitions"]
     versions = client.get("/v1/definitions/approval").json()
 
     assert {d["id"] for d in every} >= {"approval", "badge", "hire", "broken"}
     assert versions == [d for d in every if d["id"] == "approval"]
     assert versions[0]["active"] is True and versions[0]["trigger_type"] == "manual"
     assert client.get("/v1/definitions/nothing").status_code == 404
+
+
+def test_definitions_and_a_runs_log_come_a_page_at_a_time(served):
+    client = served.as_("esign")
+    run_id = client.post("/v1/runs", json={"orchestration": "approval", "inputs": {"amount": 1}})
+    run_id = run_id.json()["id"]
+    client.post(f"/v1/runs/{run_id}/cancel", json={})  # refused (not an operator): no event
+
+    def every(path, field):
+        rows, cursor = [], None
+        while True:
+            page = client.get(path, params={"limit": 2, **({"cursor": cursor} if cursor else {})})
+            assert page.status_code == 200, page.text
+            rows += page.json()[field]
+            cursor = page.json()["next_cursor"]
+            if cursor is None:
+                return rows
+
+    definitions = every("/v1/definitions", "definitions")
+    log = every(f"/v1/runs/{run_id}/events", "events")
+
+    assert [(d["id"], d["version"]) for d in definitions] == [
+        (d["id"], d["version"])
+        for d in client.get("/v1/definitions?limit=500").json()["definitions"]
+    ]
+    assert len(definitions) >= 5
+    assert [e["seq"] for e in log] == list(range(1, len(log) + 1)) and len(log) >= 3
+    bad = client.get(f"/v1/runs/{run_id}/events", params={"cursor": "nonsense"})
+    assert bad.status_code == 400 and bad.json()["field"] == "cursor"
 
 
 def test_me_names_the_tokens_user_and_role(served):

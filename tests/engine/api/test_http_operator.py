@@ -28,7 +28,7 @@ def test_an_operator_pauses_resumes_and_cancels_a_run_with_a_reason(served):
         "waiting",
         "canceled",
     ]
-    log = olivia.get(f"/v1/runs/{run_id}/events").json()
+    log = olivia.get(f"/v1/runs/{run_id}/events").json()["events"]
     (cancel,) = [e for e in log if e["type"] == "run_canceled"]
     assert cancel["actor"] == "olivia" and cancel["payload"]["reason"] == "duplicate"
 
@@ -159,7 +159,7 @@ def test_resume_retry_and_skip_log_the_operators_reason(served):
     )
 
     def reasons(run_id, kind):
-        log = olivia.get(f"/v1/runs/{run_id}/events").json()
+        log = olivia.get(f"/v1/runs/{run_id}/events").json()["events"]
         return [(e["actor"], e["payload"]["reason"]) for e in log if e["type"] == kind]
 
     assert reasons(paused_id, "run_resumed") == [("olivia", "customer back")]
@@ -177,7 +177,7 @@ def test_an_operator_edits_a_variable_and_the_log_keeps_the_old_value(served):
 
     assert edited.status_code == 200, edited.text
     assert edited.json()["variables"]["amount"] == 12
-    edit = olivia.get(f"/v1/runs/{run_id}/events").json()[-1]
+    edit = olivia.get(f"/v1/runs/{run_id}/events").json()["events"][-1]
     assert (edit["type"], edit["actor"]) == ("variables_edited", "olivia")
     assert edit["payload"]["previous"] == {"amount": 10} and edit["payload"]["reason"] == "typo"
 
@@ -202,3 +202,14 @@ def test_nudging_a_run_says_whether_it_moved(served):
 
     assert nudged.status_code == 200
     assert (nudged.json()["moved"], nudged.json()["status"]) == (False, "waiting")
+
+
+def test_an_event_sent_before_a_buffered_wait_opens_is_kept_and_delivered(served):
+    esign = served.as_("esign")
+
+    sent = esign.post("/v1/events", json={"name": "nda_signed", "key": "K-7", "data": {"n": 1}})
+    started = esign.post("/v1/runs", json={"orchestration": "nda", "inputs": {"ref": "K-7"}})
+
+    assert sent.status_code == 200 and sent.json()["runs"] == []
+    assert sent.json()["kept_until"] is not None
+    assert started.json()["status"] == "completed"

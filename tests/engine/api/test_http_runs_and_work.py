@@ -42,7 +42,7 @@ def test_a_started_run_puts_work_in_the_inbox_and_completing_it_completes_the_ru
     run = served.as_("ann").get(f"/v1/runs/{run_id}").json()
     assert run["status"] == "completed" and run["open_items"] == []
     assert [s["status"] for s in run["steps"]] == ["completed"]
-    log = served.as_("ann").get(f"/v1/runs/{run_id}/events").json()
+    log = served.as_("ann").get(f"/v1/runs/{run_id}/events").json()["events"]
     (completion,) = [e for e in log if e["type"] == "item_completed"]
     assert completion["actor"] == "ann"
 

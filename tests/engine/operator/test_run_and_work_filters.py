@@ -109,3 +109,27 @@ def test_the_cli_filters_runs_and_says_when_there_are_more(engine, capsys):
     assert "more than 2" in capsys.readouterr().err
     assert main(["runs", "--started-after", "yesterday", "--db", db]) == 2  # a usage mistake
     assert "is not an ISO time" in capsys.readouterr().err
+
+
+def test_baton_log_and_definitions_page_with_after_and_limit(db_url, capsys):
+    engine = Engine(db_url)
+    engine.add_user("root", role="admin")
+    for name in ("alpha", "beta", "gamma"):
+        engine.activate(orchestration(name, stage("s", interactive("a", "user:root"))))
+    run_id = engine.start("alpha")
+    engine.close()
+
+    first = main(["definitions", "--limit", "2", "--format", "json", "--db", db_url])
+    page_one = capsys.readouterr()
+    second = main(["definitions", "--after", "beta:1", "--format", "json", "--db", db_url])
+    page_two = json.loads(capsys.readouterr().out)
+    logged = main(
+        ["log", run_id, "--after", "1", "--limit", "2", "--format", "json", "--db", db_url]
+    )
+    events = json.loads(capsys.readouterr().out)
+
+    assert first == second == logged == 0
+    assert [d["id"] for d in json.loads(page_one.out)] == ["alpha", "beta"]
+    assert "next page: --after beta:1" in page_one.err
+    assert [d["id"] for d in page_two] == ["gamma"]
+    assert [e["seq"] for e in events] == [2, 3]

@@ -1,5 +1,5 @@
 """A finished run keeps no state snapshot (its log is its state), and a database written
-before that (revision 0006) is upgraded in place by `baton db upgrade`."""
+before that (revision 0007) is upgraded in place by `baton db upgrade`."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from engine.store import Store, migrate
 from engine.store.schema import runs
 from tests.engine.runtime.builders import background, interactive, orchestration, stage
 
-PREVIOUS = "0006_run_outcome"
+PREVIOUS = "0007_event_buffer"
 
 
 def _stored_state(engine: Engine, run_id: str) -> str:
@@ -75,7 +75,7 @@ def test_an_operator_action_on_a_finished_run_is_refused_as_before(db_url, tmp_p
 def test_db_upgrade_drops_the_snapshots_of_runs_finished_under_the_previous_revision(
     tmp_path, monkeypatch, capsys
 ):
-    # given a database as revision 0006 wrote it: finished runs keep their snapshot
+    # given a database as revision 0007 wrote it: finished runs keep their snapshot
     db = str(tmp_path / "baton.db")
     with monkeypatch.context() as old_release:
         old_release.setattr(run_state, "STATE_FROM_LOG", frozenset())
@@ -86,7 +86,7 @@ def test_db_upgrade_drops_the_snapshots_of_runs_finished_under_the_previous_revi
     store = Store(db)
     with store.transaction() as conn:
         conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": PREVIOUS})
-        conn.execute(text("UPDATE baton_meta SET value = '6' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE baton_meta SET value = '7' WHERE key = 'schema_version'"))
     store.close()
     assert json.loads(_raw_state(db, done))["steps"]["a"]["status"] == "completed"
     with pytest.raises(StoreTooOld):

@@ -4,16 +4,16 @@
 `events` when one is read (engine.runtime.state.STATE_FROM_LOG). Older Baton versions
 would fail on that empty text, so the revision changes and they refuse the database.
 
-Revision ID: 0007_finished_runs_from_log
-Revises: 0006_run_outcome
+Revision ID: 0008_finished_runs_from_log
+Revises: 0007_event_buffer
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0007_finished_runs_from_log"
-down_revision = "0006_run_outcome"
+revision = "0008_finished_runs_from_log"
+down_revision = "0007_event_buffer"
 branch_labels = None
 depends_on = None
 
@@ -21,13 +21,13 @@ depends_on = None
 def upgrade() -> None:
     """Drop the snapshots of runs already finished (the bulk of their bytes)."""
     op.execute("UPDATE runs SET state = '' WHERE status IN ('completed', 'canceled')")
-    op.execute("UPDATE baton_meta SET value = '7' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '8' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
     """Refused: the snapshots can only be rebuilt by the engine's fold, which a migration
     does not run. Restore the backup taken before `baton db upgrade` instead."""
     raise RuntimeError(
-        "0007_finished_runs_from_log cannot be undone: restore the backup of the database "
+        "0008_finished_runs_from_log cannot be undone: restore the backup of the database "
         "taken before `baton db upgrade`"
     )
