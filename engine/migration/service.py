@@ -211,7 +211,9 @@ def _chosen(conn: Connection, selection: Selection) -> list[str]:
 def _load(conn: Connection, run_id: str, plan: Plan) -> RunState:
     # A plain read (no row lock): the plan changes nothing.
     row = conn.execute(select(runs).where(runs.c.id == run_id)).one()
-    run = RunState.from_row(row, plan)
+    # A run that finished since it was chosen keeps no snapshot: its log holds its state
+    # (the assessment then says it is not open, rather than failing to read it).
+    run = writes.state_from_log(conn, row, plan) if not row.state else RunState.from_row(row, plan)
     if run.stored_without_parts:
         writes.load_older_parts(conn, run)
     return run
