@@ -6,6 +6,7 @@ A page asks for generated text with a marker line, replaced while the site is bu
   (with the commands plugins such as the designer register through ``baton.cli``);
 - ``<!-- generated: schema -->``: a field table per element of ``baton schema``, then the
   schema itself;
+- ``<!-- generated: tests-schema -->``: the same for process test files (``baton test --schema``);
 - ``<!-- generated: api -->``: the HTTP API reference, from the OpenAPI schema of
   ``baton serve`` (``scripts/api_reference.py``).
 
@@ -26,6 +27,7 @@ _MARKERS = {
     "<!-- generated: cli -->": "_cli_reference",
     "<!-- generated: schema -->": "_schema_reference",
     "<!-- generated: api -->": "_api_reference",
+    "<!-- generated: tests-schema -->": "_tests_schema_reference",
 }
 _ROOT = Path(__file__).resolve().parents[2]
 
@@ -106,7 +108,14 @@ def _fields_table(node: dict) -> str:
 
 
 def _schema_reference() -> str:
-    text = _baton("schema")
+    return _schema_tables(_baton("schema"))
+
+
+def _tests_schema_reference() -> str:
+    return _schema_tables(_baton("test", "--schema"))
+
+
+def _schema_tables(text: str) -> str:
     schema = json.loads(text)
     parts = ["## The document\n\n" + _fields_table(schema)]
     for name, node in sorted(schema.get("$defs", {}).items()):
