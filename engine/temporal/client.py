@@ -31,6 +31,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from engine import errors
 from engine.errors import BatonError, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import Engine, permissions, workitems
+from engine.runtime.buffering import SentEvent
 from engine.runtime.state import RUN_STATUSES
 from engine.runtime.triggers import new_run_id
 from engine.runtime.values import check_inputs
@@ -269,9 +270,11 @@ class TemporalEngine:
 
         return self._do(run())
 
-    def definitions(self) -> list[dict[str, Any]]:
-        """See `Engine.definitions`."""
-        return self.catalogue.definitions()
+    def definitions(
+        self, *, after: tuple[str, int] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """See `Engine.definitions` (the catalogue holds them, paged the same way)."""
+        return self.catalogue.definitions(after=after, limit=limit)
 
     def add_user(self, name: str, **kw: Any) -> None:
         """See `Engine.add_user`."""
@@ -369,9 +372,13 @@ class TemporalEngine:
     async def _history(self, run_id: str) -> WorkflowHistory:
         return await (await self._handle(run_id)).fetch_history()
 
-    def log(self, run_id: str) -> list[dict[str, Any]]:
-        """A run's events, in order."""
-        return self._do(self._query(run_id, BatonRun.events, 0))
+    def log(
+        self, run_id: str, *, after: int | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A run's events, in order: those after event number `after`, at most `limit`
+        (as `Engine.log`)."""
+        found = self._do(self._query(run_id, BatonRun.events, after or 0))
+        return found if limit is None else found[:limit]
 
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first."""
@@ -407,8 +414,19 @@ class TemporalEngine:
         started_before: datetime | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
+        outcome: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`)."""
+        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`).
+
+        Raises:
+            Conflict: `outcome` given: end outcomes are not a search attribute yet, and
+                listing every closed run to filter here would not scale.
+        """
+        if outcome is not None:
+            raise Conflict(
+                "runs cannot be filtered by outcome on the Temporal runtime yet",
+                hint="`baton show RUN` gives one run's outcome",
+            )
         if status is not None and status not in RUN_STATUSES:
             raise InvalidInput(
                 f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
@@ -648,6 +666,17 @@ class TemporalEngine:
         Like the local engine: an event that arrives before a wait opens is not kept.
         """
         return self._do(self._send_event(name, key, data or {}, actor))
+
+    def publish(
+        self,
+        name: str,
+        key: Any = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> SentEvent:
+        """`send_event` in the shape `Engine.publish` gives; nothing is kept for later here
+        (event buffering on waits is local-only so far), so `kept_until` is always None."""
+        return SentEvent(self.send_event(name, key, data, actor), None)
 
     async def _send_event(
         self, name: str, key: Any, data: dict[str, Any], actor: str | None

@@ -4,6 +4,7 @@ with the local runtime: the same commands give the same answers and the same ref
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass
 
@@ -142,3 +143,28 @@ def test_runs_stuck_names_the_run_whose_group_has_nobody_left(baton):
     assert [_without_ids(r) for r in stuck[0]["reasons"]] == [
         "work item wi-ID (approve): group 'hr' has no active member"
     ]
+
+
+def test_runs_by_outcome_are_listed_locally_and_refused_in_one_line_on_temporal(baton):
+    # given an open run (no outcome yet)
+    assert baton("start", "review", "--input", "title=Q3").code == 0
+    # when the operator asks for the runs that ended rejected
+    asked = baton("runs", "--outcome", "rejected", "--format", "json")
+    # then the local engine lists none; Temporal, which cannot filter on outcomes yet, says so
+    if "BATON_RUNTIME" not in os.environ:
+        assert asked.code == 0 and asked.json() == []
+    else:
+        assert asked.code == 1
+        assert asked.err.strip().splitlines() == [
+            "baton: error: runs cannot be filtered by outcome on the Temporal runtime yet"
+            " (`baton show RUN` gives one run's outcome)"
+        ]
+
+
+def test_the_definitions_are_listed_a_page_at_a_time_on_both_runtimes(baton):
+    # given the review orchestration activated (by the fixture)
+    # when the admin lists definitions, one per page
+    listed = baton("definitions", "--limit", "1", "--format", "json")
+    # then the catalogue answers the same way whichever runtime holds the runs
+    assert listed.code == 0, listed.err
+    assert [(d["id"], d["version"]) for d in listed.json()] == [("review", 1)]
