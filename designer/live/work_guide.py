@@ -8,7 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
+    QApplication,
     QFormLayout,
     QFrame,
     QGroupBox,
@@ -33,9 +35,41 @@ DONE_STYLE = (
     " border-radius: 4px; padding: 6px 8px; }"
 )
 GUIDANCE_STYLE = (
-    "QLabel { background: #f1f6fe; border-left: 3px solid #1a73e8; padding: 8px 10px;"
-    " color: #202124; }"
+    "QLabel {{ background: {background}; border-left: 3px solid {accent}; padding: 8px 10px;"
+    " color: {text}; }}"
 )
+
+
+class GuidanceLabel(QLabel):
+    """The step's guidance, boxed in the palette's colours, re-coloured when the theme changes."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self.setObjectName("guidance")
+        self.setWordWrap(True)
+        self._restyle()
+        # The label's own style sheet shields it from palette change events, so it listens
+        # to the application, which View ▸ Theme gives the light or the dark palette.
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.paletteChanged.connect(self._restyle)
+
+    def _restyle(self, _palette: QPalette | None = None) -> None:
+        palette = QApplication.palette()
+        role = QPalette.ColorRole
+        base, accent = palette.color(role.Base), palette.color(role.Highlight)
+        tint = QColor.fromRgbF(  # the field colour with a tenth of the accent: a soft wash
+            0.9 * base.redF() + 0.1 * accent.redF(),
+            0.9 * base.greenF() + 0.1 * accent.greenF(),
+            0.9 * base.blueF() + 0.1 * accent.blueF(),
+        )
+        style = GUIDANCE_STYLE.format(
+            background=tint.name(),
+            accent=palette.color(role.Highlight).name(),
+            text=palette.color(role.Text).name(),
+        )
+        if style != self.styleSheet():
+            self.setStyleSheet(style)
 
 
 @dataclass
@@ -154,10 +188,7 @@ class WorkGuide(QWidget):
         self._layout.addWidget(title)
         self._layout.addWidget(self._meta_line(context))
         if step.guidance:
-            guidance = QLabel(html.escape(step.guidance))
-            guidance.setObjectName("guidance")
-            guidance.setWordWrap(True)
-            guidance.setStyleSheet(GUIDANCE_STYLE)
+            guidance = GuidanceLabel(html.escape(step.guidance))
             self._layout.addWidget(guidance)
 
         about = QGroupBox(f"{context.definition.name or run['orchestration']} · run {run['id']}")

@@ -9,8 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QApplication
 
+from designer.canvas import geometry
 from designer.canvas.items import NodeItem, StepCardItem
 from designer.canvas.items.legible import MIN_SCREEN_PX, _metrics, wrap
 from designer.window import MainWindow
@@ -201,3 +203,39 @@ def test_branch_labels_of_a_decision_do_not_cover_each_other_or_names(qtbot, tmp
                 assert not flow.label_rect().intersects(other.label_rect()), (flow.key, other.key)
         for node in named:
             assert not node.name_area().intersects(flow.label_rect()), (flow.key, node.node_id)
+
+
+def _ink_rows(image, left: int, right: int, top: int, bottom: int) -> list[int]:
+    """Rows between top and bottom where text (dark ink) is drawn between left and right."""
+    return [
+        y
+        for y in range(top, bottom)
+        if any(image.pixelColor(x, y).lightness() < 120 for x in range(left, right))
+    ]
+
+
+@pytest.mark.parametrize("zoom", [0.4, 0.42, 0.44])
+def test_two_line_card_names_keep_clear_of_the_cards_edges(qtbot, tmp_path, zoom):
+    # Given the onboarding example zoomed out to about 40 %, where names take two lines
+    window = _window(qtbot, tmp_path, 1440, 900)
+    _open(window, ONBOARDING)
+    window.view.set_zoom(zoom)
+    window.view.center_on_key("payroll")
+    _paint(window)
+    image = window.view.viewport().grab().toImage()
+
+    for step in ("contract", "payroll"):
+        card = window.scene.card_item(step)
+        assert len(card.painted_name.lines) == 2, card.painted_name
+        # When we look at the card's name column on screen
+        box = window.view.mapFromScene(
+            card.mapRectToScene(QRectF(0, 0, card.width, geometry.CARD_HEIGHT))
+        ).boundingRect()
+        left = box.left() + round(30 * zoom)
+        rows = _ink_rows(image, left, box.right() - 3, box.top() + 1, box.bottom())
+
+        # Then the lowest ink (a descender too) leaves a pixel of room above the bottom edge,
+        # and the block sits in the middle: no nearer one edge than the other by 2 px or more
+        room_above, room_below = rows[0] - box.top(), box.bottom() - rows[-1]
+        assert room_below >= 2, (step, zoom, rows[-1], box.bottom())
+        assert abs(room_above - room_below) <= 2, (step, zoom, room_above, room_below)

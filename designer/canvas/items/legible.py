@@ -125,7 +125,18 @@ def wrap(text: str, metrics: QFontMetricsF, width: float, max_lines: int) -> tup
 class LegibleName:
     """A name drawn in a box, at the canvas font or enlarged for a zoomed-out view."""
 
-    __slots__ = ("_base_px", "_bold", "_box", "_key", "_line", "_lines", "_px", "painted", "text")
+    __slots__ = (
+        "_base_px",
+        "_bold",
+        "_box",
+        "_ink",
+        "_key",
+        "_line",
+        "_lines",
+        "_px",
+        "painted",
+        "text",
+    )
 
     def __init__(self, font_args: tuple[float, bool]) -> None:
         point_size, self._bold = font_args
@@ -134,6 +145,7 @@ class LegibleName:
         self._box = QRectF()
         self._key: tuple[float, float, float] | None = None
         self._lines: list[QStaticText] = []
+        self._ink: tuple[float, float] | None = None  # the lines' ink, top and bottom (layout)
         self._px = self._base_px  # the font size of the current layout
         self.text = ""
         self.painted: Painted | None = None
@@ -197,9 +209,16 @@ class LegibleName:
             self._key = key
             self._px = px
         px = self._px
-        pitch = LINE_PITCH * _metrics(px, self._bold).height()
+        metrics = _metrics(px, self._bold)
+        pitch = LINE_PITCH * metrics.height()
         spare = box.height() - pitch * len(self._lines)
         top = box.top() + {"top": 0.0, "center": spare / 2, "bottom": spare}[valign]
+        if valign == "center" and self._ink is not None:
+            # Centre the ink the lines really draw, not their line boxes: lines sit closer
+            # than the font's height, so centred boxes put a last line's descenders (the y
+            # of "entry") on a card's bottom edge while its top edge has room to spare.
+            ink_top, ink_bottom = self._ink
+            top = box.top() + (box.height() - (ink_bottom - ink_top)) / 2 - ink_top
         painter.setFont(_font(px, self._bold))
         for index, static in enumerate(self._lines):
             x = box.left()
@@ -213,6 +232,13 @@ class LegibleName:
         max_lines = max(1, int(self._box.height() / (LINE_PITCH * metrics.height())))
         lines = wrap(self.text, metrics, self._box.width(), max_lines)
         font = _font(px, self._bold)
+        pitch = LINE_PITCH * metrics.height()
+        inks = [
+            metrics.tightBoundingRect(line).translated(0, index * pitch + metrics.ascent())
+            for index, line in enumerate(lines)
+            if line.strip()
+        ]
+        self._ink = (min(r.top() for r in inks), max(r.bottom() for r in inks)) if inks else None
         self._lines = []
         for line in lines:
             static = QStaticText(line)

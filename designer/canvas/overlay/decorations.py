@@ -21,6 +21,8 @@ from designer.canvas.items.flow import arrow_head
 from designer.canvas.overlay.looks import Look
 
 PILL_HEIGHT = 17.0
+TAG_HEIGHT = 14.0
+TAG_TOP_OUTSIDE = geometry.CARD_GAP - 2  # how far a card's tag reaches above the card
 PILL_LOD = 0.6  # below this zoom a pill's text is under 7 px: left out
 PILL_FONT = theme.font(8.0, True)
 TAG_FONT = theme.font(8.0, True)
@@ -77,15 +79,16 @@ def _pill(
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
 
 
-def _tag(painter: QPainter, text: str, color: QColor, left: float, top: float) -> None:
+def _tag(painter: QPainter, text: str, color: QColor, left: float, top: float) -> QRectF:
     width = _METRICS.horizontalAdvance(text) + 14
-    rect = QRectF(left, top, width, PILL_HEIGHT + 1)
+    rect = QRectF(left, top, width, TAG_HEIGHT)
     painter.setPen(theme.NO_PEN)
     painter.setBrush(color)
     painter.drawRoundedRect(rect, 4, 4)
     painter.setPen(_WHITE)
     painter.setFont(TAG_FONT)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    return rect
 
 
 def paint_glyph(painter: QPainter, status: str, color: QColor, center: QPointF) -> None:
@@ -123,10 +126,11 @@ class CardDecorationItem(DecorationItem):
     def __init__(self, card: StepCardItem) -> None:
         super().__init__(card)
         self._rect = QRectF(0, 0, card.width, geometry.CARD_HEIGHT)
+        self.painted_tag: QRectF | None = None  # where the last paint put the tag (tests)
         self.setZValue(10)
 
     def boundingRect(self) -> QRectF:
-        extra_top = PILL_HEIGHT + 2 if self.look and self.look.tag else 3
+        extra_top = TAG_TOP_OUTSIDE + 1 if self.look and self.look.tag else 3
         return self._rect.adjusted(-3, -extra_top, 3, 3)
 
     def paint(
@@ -167,8 +171,11 @@ class CardDecorationItem(DecorationItem):
             top = rect.bottom() - PILL_HEIGHT - 4
             _pill(painter, look.label, color, rect.right() - 5, top, rect.width() - 44)
         if look.tag:
+            # Astride the card's top edge, reaching up only into the gap between cards and
+            # down above the name's line: it never covers the card above.
             color = QColor(look.tag_color or look.color)
-            _tag(painter, look.tag, color, rect.left() + 8, rect.top() - PILL_HEIGHT + 4)
+            top = rect.top() - TAG_TOP_OUTSIDE
+            self.painted_tag = _tag(painter, look.tag, color, rect.left() + 8, top)
 
 
 class StageDecorationItem(DecorationItem):

@@ -5,9 +5,13 @@ from __future__ import annotations
 import pytest
 from live_helpers import item_of, start_onboarding
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel
 
+from designer.canvas import theme
 from designer.live.inbox import InboxPanel
+from designer.window.appearance import AppearanceActions
 
 
 @pytest.fixture
@@ -62,3 +66,35 @@ def test_closing_the_window_or_turning_it_off_puts_the_guide_beside_the_list(qtb
     assert not inbox.guide_window.isVisible()
     assert inbox.guide.window() is inbox
     assert inbox.guide.context.item["id"] == contract
+
+
+def test_the_guidance_box_turns_dark_with_the_dark_theme(qtbot, inbox, engine):
+    # Given alice's contract check opened in the guide, in the light theme
+    run_id = start_onboarding(engine, "Ann Lee")
+    contract = item_of(engine, run_id, "contract")
+    inbox.set_acting_user("alice")
+    qtbot.waitUntil(lambda: inbox.item_ids() == [contract], timeout=10_000)
+    _click_row(qtbot, inbox, 0)
+    qtbot.waitUntil(lambda: inbox.guide.findChild(QLabel, "guidance") is not None)
+    appearance = AppearanceActions(inbox, lambda dark: theme.apply(dark))
+    try:
+        # When the admin picks View ▸ Theme ▸ Dark
+        appearance.theme_actions["dark"].trigger()
+        QApplication.processEvents()
+
+        # Then the guidance box is dark too, its text light
+        guidance = inbox.guide.findChild(QLabel, "guidance")
+        image = guidance.grab().toImage()
+        background = image.pixelColor(image.width() - 3, 3)
+        assert background.lightness() < 100, background.name()
+        assert guidance.palette().color(QPalette.ColorRole.WindowText).lightness() > 150
+
+        # And back in Light, it is light again
+        appearance.theme_actions["light"].trigger()
+        QApplication.processEvents()
+        image = guidance.grab().toImage()
+        assert image.pixelColor(image.width() - 3, 3).lightness() > 200
+    finally:
+        QApplication.styleHints().unsetColorScheme()
+        QApplication.instance().setPalette(QPalette())
+        theme.apply(False)

@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import CONTRACT_OK, item_of, start_onboarding
+from PySide6.QtCore import QRectF
 
+from designer.canvas import geometry
+from designer.canvas.items import StepCardItem
 from designer.canvas.overlay import HeatCell, HeatmapData, HeatmapOverlay
 from designer.canvas.overlay.heatmap import heat_color
 from designer.live.aggregate import aggregate_runs, heatmap_of_runs
@@ -131,3 +134,32 @@ def test_switching_orchestration_drops_the_old_heatmap(qtbot, engine, bridge, ca
     assert panel.aggregate.runs == 0
     assert panel.heatmap.look_of("contract") is None
     assert panel.summary.text() == "No runs of this orchestration yet."
+
+
+def test_the_bottleneck_tag_never_covers_the_card_above(qtbot, canvas):
+    # Given a heatmap whose bottleneck is the badge, under "Create payroll entry"
+    heatmap = HeatmapOverlay(canvas.scene)
+    cells = {"payroll": HeatCell(1.0, "1 now"), "badge": HeatCell(3.0, "3 now")}
+    heatmap.apply(HeatmapData("Runs at this step now", cells, "0", "3", "badge", "3 of 3"))
+
+    # When the diagram is painted at the zoom of the screenshots and at full size
+    for zoom in (0.53, 1.0):
+        canvas.view.resetTransform()
+        canvas.view.scale(zoom, zoom)
+        decoration = heatmap.layer.decoration("badge")
+        decoration.painted_tag = None
+        canvas.view.centerOn(decoration)
+        canvas.view.grab()
+
+        # Then the tag is drawn, and clear of every other card
+        assert decoration.painted_tag is not None
+        tag = decoration.mapRectToScene(decoration.painted_tag)
+        others = [
+            item
+            for item in canvas.scene.items()
+            if isinstance(item, StepCardItem) and item.step_id != "badge"
+        ]
+        assert others
+        for card in others:
+            card_rect = card.mapRectToScene(QRectF(0, 0, card.width, geometry.CARD_HEIGHT))
+            assert not tag.intersects(card_rect), (zoom, card.step_id)
