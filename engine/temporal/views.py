@@ -20,6 +20,7 @@ def summary(run: RunState) -> dict[str, Any]:
         "started_at": run.started_at,
         "ended_at": run.ended_at,
         "error": run.error,
+        "outcome": run.outcome,
     }
 
 
@@ -73,6 +74,7 @@ def detail(run: RunState) -> dict[str, Any]:
         ],
         "open_items": open_items(run),
         "variables": run.variables,
+        "fault": run.fault,
     }
 
 

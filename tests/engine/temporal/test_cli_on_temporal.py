@@ -168,3 +168,16 @@ def test_the_definitions_are_listed_a_page_at_a_time_on_both_runtimes(baton):
     # then the catalogue answers the same way whichever runtime holds the runs
     assert listed.code == 0, listed.err
     assert [(d["id"], d["version"]) for d in listed.json()] == [("review", 1)]
+
+
+def test_show_reads_the_same_fields_on_both_runtimes(baton):
+    # given a waiting run
+    run_id = baton("start", "review", "--input", "title=Q3").out.strip()
+    # when the operator looks at it, as text and as JSON
+    text = baton("show", run_id)
+    shown = baton("show", run_id, "--format", "json")
+    # then both answer, with the fault and outcome fields the local engine gives
+    assert text.code == 0, text.err
+    assert text.out.startswith(f"run {run_id}  review v1  waiting")
+    detail = shown.json()
+    assert detail["fault"] is None and detail["outcome"] is None
