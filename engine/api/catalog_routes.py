@@ -42,7 +42,8 @@ async def health() -> dict[str, Any]:
 
 @probes.get("/ready", response_model=ReadyOut, responses={503: {"model": ErrorOut}})
 def ready(engine: EngineDep) -> Any:
-    """The database answers (no token needed): send traffic here only when this is 200."""
+    """The database answers, and on a Temporal runtime the Temporal frontend too (no token
+    needed): send traffic here only when this is 200."""
     dialect = "sqlite" if engine.store.is_sqlite else engine.store.engine.dialect.name
     try:
         with engine.store.read() as conn:
@@ -52,7 +53,18 @@ def ready(engine: EngineDep) -> Any:
             {"error": "DatabaseUnavailable", "message": f"the {dialect} database: {exc}"},
             status_code=503,
         )
-    return {"status": "ready", "database": dialect}
+    address = getattr(engine, "address", None)
+    if address is None:
+        return {"status": "ready", "database": dialect, "runtime": "local"}
+    from engine.temporal.health import temporal_problem
+
+    problem = temporal_problem(engine)
+    if problem is not None:
+        return JSONResponse(
+            {"error": "TemporalUnavailable", "message": f"Temporal at {address}: {problem}"},
+            status_code=503,
+        )
+    return {"status": "ready", "database": dialect, "runtime": str(address)}
 
 
 @router.get("/me", response_model=CallerOut, tags=["tokens"])

@@ -271,10 +271,11 @@ class HealthOut(BaseModel):
 
 
 class ReadyOut(BaseModel):
-    """Whether the server can reach its database."""
+    """Whether the server can reach its database (and Temporal, on that runtime)."""
 
     status: str
     database: str
+    runtime: str = Field("local", description="`local`, or the Temporal address runs are held at.")
 
 
 class WebhookIn(_Request):

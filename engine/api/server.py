@@ -6,11 +6,13 @@ import ipaddress
 import logging
 import socket
 import sys
+from typing import Any
 
 import uvicorn
 
 from engine.api.app import create_app
 from engine.api.deliverer import Deliverer, WakeOnWrite
+from engine.errors import UsageError
 from engine.runtime import Engine
 from engine.store import Store, directory
 
@@ -35,6 +37,31 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
+def open_runtime(db: str | None) -> tuple[Any, Engine]:
+    """The engine `baton serve` answers with, and the catalogue under it.
+
+    With a Temporal runtime (`BATON_RUNTIME` / `baton --runtime`) runs are workflows there
+    and `db` holds the catalogue (definitions, users, tokens, webhooks and their outbox);
+    otherwise both are the one local engine. Roles are always enforced.
+    """
+    from engine.temporal.address import configured_runtime
+
+    address = configured_runtime()
+    # A mistyped --db is refused (exit code 2), never served as a new empty database.
+    catalogue = Engine(Store(db, create=db is None), roles="enforce")
+    if address is None:
+        return catalogue, catalogue
+    try:
+        from engine.temporal.client import TemporalEngine
+    except ImportError as exc:
+        catalogue.close()
+        raise UsageError(
+            f"BATON_RUNTIME is {address}, but Temporal support is not installed ({exc.name})",
+            hint="pip install 'baton-studio[temporal]'",
+        ) from None
+    return TemporalEngine(address, catalogue), catalogue
+
+
 def serve(
     db: str | None = None,
     host: str = "127.0.0.1",
@@ -51,16 +78,17 @@ def serve(
     (`engine.api.deliverer`): soon after each request that changed something, and every
     `deliver_every` seconds for retries.
     """
-    # A mistyped --db is refused (exit code 2), never served as a new empty database.
-    engine = Engine(Store(db, create=db is None), roles="enforce")
+    engine, catalogue = open_runtime(db)
     with engine.store.read() as conn:
         has_admin = directory.has_admin(conn)
     sock = _listen(host, port)
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
+    where = f"database {engine.store.url}"
+    if engine is not catalogue:
+        where = f"runs on {engine.address}, catalogue {engine.store.url}"
     print(
-        f"baton serve: listening on http://{shown}:{bound} (database {engine.store.url}); "
-        "Ctrl-C stops",
+        f"baton serve: listening on http://{shown}:{bound} ({where}); Ctrl-C stops",
         file=sys.stderr,
         flush=True,
     )
@@ -77,8 +105,9 @@ def serve(
             file=sys.stderr,
             flush=True,
         )
-    # Webhooks and outbox messages go out from here too, not only from `baton worker`.
-    deliverer = Deliverer(engine, poll=deliver_every)
+    # Webhooks and outbox messages go out from here too, not only from `baton worker`; on
+    # Temporal, the worker's activities queue them in the catalogue's outbox.
+    deliverer = Deliverer(catalogue, poll=deliver_every)
     config = uvicorn.Config(
         WakeOnWrite(create_app(engine), deliverer),
         log_level=log_level,

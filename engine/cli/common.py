@@ -83,6 +83,19 @@ def open_engine(db: str | None, *, create: bool = False) -> Engine:
     return TemporalEngine(address, catalogue)  # type: ignore[return-value]
 
 
+def note_local_only(command: str, what: str) -> None:
+    """One line on stderr when a Temporal runtime is set for a command that always runs on
+    the local engine (process tests, simulation: they need the virtual clock)."""
+    from engine.temporal.address import configured_runtime
+
+    address = configured_runtime()
+    if address is not None:
+        typer.echo(
+            f"baton {command}: {what} run locally on a virtual clock, not on {address}",
+            err=True,
+        )
+
+
 def actor_name(given: str | None) -> str:
     """The acting user for logs: `--as`, `$BATON_USER`, or the login name."""
     return given or os.environ.get("BATON_USER") or getpass.getuser()

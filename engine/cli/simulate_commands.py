@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from engine.cli.app import app
-from engine.cli.common import FormatOption, OutputFormat
+from engine.cli.common import FormatOption, OutputFormat, note_local_only
 from engine.definition import load_definition
 from engine.errors import InvalidInput
 from engine.simulation import (
@@ -70,6 +70,7 @@ def simulate_command(
         save_scenario(starter_scenario(definition), target)
         typer.echo(f"wrote {target}")
         return
+    note_local_only("simulate", "simulated runs")
     chosen, label = _scenario(definition.id, file, scenario)
     updates: dict[str, object] = {}
     if runs is not None:

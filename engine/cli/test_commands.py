@@ -15,7 +15,7 @@ from typing import Annotated
 import typer
 
 from engine.cli.app import app
-from engine.cli.common import DbOption, open_engine
+from engine.cli.common import DbOption, note_local_only, open_engine
 from engine.errors import UsageError
 from engine.proctest import find_tests, run_file, tests_json_schema
 from engine.proctest.files import add_scenario, scenario_json
@@ -85,6 +85,7 @@ def test_command(
         return
     if into is not None or name is not None:
         raise UsageError("--into and --name go with --record RUN_ID")
+    note_local_only("test", "process tests")
     began = time.perf_counter()
     files, untested = find_tests(paths or [Path(".")])
     if not files:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -104,7 +105,13 @@ class TemporalEngine:
         self.store = catalogue.store
         self.clock = catalogue.clock
         self.enforce_roles = catalogue.enforce_roles
+        # Temporal's client is asynchronous; the engine's calls are not, and may come from
+        # several threads at once (`baton serve` answers each request on a worker thread).
+        # So one event loop runs on a thread of its own, and each call hands its coroutine
+        # over and waits: calls from many threads share the one client concurrently.
         self._loop = asyncio.new_event_loop()
+        self._loop_thread: threading.Thread | None = None
+        self._loop_lock = threading.Lock()
         self._client: Client | None = None
         # Whether the server answers visibility queries (Temporal's time-skipping test
         # server does not: there, only calls on one run work, and changes need no wait).
@@ -116,7 +123,15 @@ class TemporalEngine:
     # --- plumbing ----------------------------------------------------------------------
 
     def _do(self, work: Any) -> Any:
-        return self._loop.run_until_complete(work)
+        if self._loop_thread is None:
+            with self._loop_lock:
+                if self._loop_thread is None:
+                    thread = threading.Thread(
+                        target=self._loop.run_forever, name="baton-temporal", daemon=True
+                    )
+                    thread.start()
+                    self._loop_thread = thread
+        return asyncio.run_coroutine_threadsafe(work, self._loop).result()
 
     async def client(self) -> Client:
         """The connected client (the search attributes registered on first use)."""
@@ -134,6 +149,9 @@ class TemporalEngine:
     def close(self) -> None:
         """Release the catalogue and the event loop."""
         self.catalogue.close()
+        if self._loop_thread is not None:
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._loop_thread.join(30)
         self._loop.close()
 
     def _require(self, actor: str | None, role: str, doing: str) -> None:
@@ -728,3 +746,21 @@ class TemporalEngine:
         """Skip a step, giving the outputs later steps expect."""
         self._require(actor, "operator", "skip steps")
         self._do(self._command(run_id, "skip", actor, step=step_id, outputs=outputs, reason=reason))
+
+    def edit_variables(
+        self,
+        run_id: str,
+        values: dict[str, Any],
+        reason: str,
+        actor: str | None = None,
+    ) -> dict[str, Any]:
+        """Change declared variables of a run (see `Engine.edit_variables`); returns the
+        run's variables."""
+        self._require(actor, "operator", "edit run variables")
+        self._do(self._command(run_id, "edit_variables", actor, values=values, reason=reason))
+        return self.run(run_id)["variables"]
+
+    def nudge(self, run_id: str, actor: str | None = None) -> bool:
+        """Evaluate a run's conditions again (see `Engine.nudge`); whether the run moved."""
+        self._require(actor, "operator", "nudge runs")
+        return bool(self._do(self._command(run_id, "recheck", actor)))

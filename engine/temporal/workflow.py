@@ -252,6 +252,12 @@ class BatonRun:
             return lambda t, r: commands.skip_step(
                 t, r, a["step"], a.get("outputs"), a.get("reason") or ""
             )
+        if kind == "edit_variables":
+            return lambda t, r: commands.edit_variables(
+                t, r, a.get("values") or {}, a.get("reason") or ""
+            )
+        if kind == "recheck":
+            return lambda t, r: commands.recheck(t, r)
         raise ApplicationError(f"unknown command {kind!r}", type="InvalidInput")
 
     @staticmethod
