@@ -156,10 +156,12 @@ def worker_command(
     """Fire timers, schedules and retries as they fall due, until Ctrl-C or SIGTERM.
 
     With a Temporal runtime (`BATON_RUNTIME=temporal://...`), run a Temporal worker
-    instead: Baton's workflow and actions on task queue `baton` (`BATON_TASK_QUEUE`).
+    instead: Baton's workflow and actions on task queue `baton` (`BATON_TASK_QUEUE`);
+    beside it, webhooks and outbox messages are delivered every `--poll` seconds.
     """
     engine = open_engine(db)
     if hasattr(engine, "address"):
+        from engine.api.deliverer import Deliverer
         from engine.temporal.worker import serve
 
         typer.echo(
@@ -167,7 +169,14 @@ def worker_command(
             "Ctrl-C stops",
             err=True,
         )
-        serve(engine)
+        # Runs on Temporal queue their webhooks in the catalogue's outbox; this worker
+        # delivers them as a local worker would (claims keep two deliverers apart).
+        deliverer = Deliverer(engine.catalogue, poll=poll)
+        deliverer.start()
+        try:
+            serve(engine)
+        finally:
+            deliverer.stop()
         typer.echo("baton worker stopped", err=True)
         return
     stop = threading.Event()

@@ -17,6 +17,7 @@ from engine.runtime.plan import Plan
 
 WORKFLOW = "BatonRun"
 ACTION_ACTIVITY = "baton.run_action"
+OUTBOX_ACTIVITY = "baton.queue_webhooks"
 
 # Visibility: what `baton runs` and `baton work list` filter on. Baton registers these on
 # first use (engine.temporal.client.register_search_attributes).
@@ -127,6 +128,31 @@ class ActionDone:
     variables: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     logs: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class OutboxBatch:
+    """Events of one turn that raise webhooks (`run_completed`, `run_failed`,
+    `item_created`), for the activity that queues their deliveries in the catalogue."""
+
+    run_id: str
+    definition_id: str
+    version: int
+    # Each as `Engine.log` gives it: seq, time, type, actor, payload.
+    events: list[dict[str, Any]]
+
+
+@dataclass
+class Migration:
+    """Move a run to another version of its orchestration (the `migrate` Update)."""
+
+    from_version: int
+    to_version: int
+    # The target version's stored definition JSON (the workflow reads no database).
+    body: str
+    mapping: dict[str, str]
+    reason: str
+    actor: str | None = None
 
 
 _plans: dict[tuple[str, int], Plan] = {}

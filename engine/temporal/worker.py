@@ -11,8 +11,10 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from engine.store import Store
 from engine.temporal.activities import run_action
 from engine.temporal.client import TemporalEngine
+from engine.temporal.outbox import OutboxWriter
 from engine.temporal.workflow import BatonRun
 
 ACTION_THREADS = 8
@@ -26,23 +28,31 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) -> Worker:
-    """A worker for Baton's workflow and activity on `task_queue`."""
+def build_worker(
+    client: Client,
+    task_queue: str,
+    executor: ThreadPoolExecutor,
+    catalogue: Store | None = None,
+) -> Worker:
+    """A worker for Baton's workflow and activities on `task_queue`; webhook deliveries of
+    its runs are queued in `catalogue` (`engine.temporal.outbox`)."""
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[BatonRun],
-        activities=[run_action],
+        activities=[run_action, OutboxWriter(catalogue).queue],
         activity_executor=executor,
         max_concurrent_activities=ACTION_THREADS,
         workflow_runner=workflow_runner(),
     )
 
 
-async def run_worker(client: Client, task_queue: str, stop: asyncio.Event) -> None:
+async def run_worker(
+    client: Client, task_queue: str, stop: asyncio.Event, catalogue: Store | None = None
+) -> None:
     """Poll `task_queue` until `stop` is set; running activities finish first."""
     with ThreadPoolExecutor(ACTION_THREADS) as executor:
-        async with build_worker(client, task_queue, executor):
+        async with build_worker(client, task_queue, executor, catalogue):
             await stop.wait()
 
 
@@ -54,7 +64,7 @@ def serve(engine: TemporalEngine) -> None:
         loop.add_signal_handler(sig, stop.set)
     try:
         client = loop.run_until_complete(engine.client())
-        loop.run_until_complete(run_worker(client, engine.address.task_queue, stop))
+        loop.run_until_complete(run_worker(client, engine.address.task_queue, stop, engine.store))
     finally:
         loop.close()
         engine.close()

@@ -49,6 +49,13 @@ with workflow.unsafe.imports_passed_through():
 
 _to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 _ENDED = ("completed", "canceled")
+# The run events that raise webhooks (`engine.store.webhooks.TRIGGERS`, which the
+# sandboxed workflow does not import: it reaches the database layer).
+_WEBHOOK_EVENTS = ("run_completed", "run_failed", "item_created")
+WEBHOOKS_PATCH = "baton-webhooks-outbox"
+"""Guards the outbox activity: a run whose history began on a worker without it queues no
+webhook deliveries (its history has no such activity, and replay must match it)."""
+OUTBOX_TIMEOUT = timedelta(minutes=1)
 ACTION_TIMEOUT = timedelta(minutes=10)
 """How long one attempt of an action may take before Temporal runs it again elsewhere."""
 
@@ -115,6 +122,10 @@ class BatonRun:
         # Timers already fired: the local engine deletes a timer's row when it fires it,
         # whether or not the firing changed anything; these are the rows it deleted.
         self._spent: set[tuple[str, str]] = set()
+        # Webhook events up to this event number are handed to the outbox activity; its
+        # running attempts are awaited before the workflow closes.
+        self._queued_seq = 0
+        self._outbox: list[Any] = []
 
     @workflow.run
     async def run(self, start: shapes.RunStart) -> dict[str, Any]:
@@ -142,6 +153,8 @@ class BatonRun:
             self._woken = False
             await self._fire_due_timers()
         await workflow.wait_condition(workflow.all_handlers_finished)
+        for queued in self._outbox:
+            await queued
         return views.summary(self._run)
 
     # --- timers ------------------------------------------------------------------------
@@ -338,8 +351,35 @@ class BatonRun:
             turn.emit(run, ev.Log(step=request.step_id, message=line["message"], data=line["data"]))
         return ActionOutcome(outputs=done.outputs, variables=done.variables, error=done.error)
 
+    def _queue_webhooks(self) -> None:
+        """Hand this turn's webhook events to the outbox activity (`engine.temporal.outbox`),
+        started, not awaited: a slow catalogue never holds up the command's answer."""
+        run = self._run
+        fresh = []
+        for event in reversed(self._log):  # only this turn's tail, not the whole log
+            if event["seq"] <= self._queued_seq:
+                break
+            if event["type"] in _WEBHOOK_EVENTS:
+                fresh.insert(0, event)
+        self._queued_seq = run.seq
+        if not fresh or not workflow.patched(WEBHOOKS_PATCH):
+            return
+        self._outbox.append(
+            workflow.start_activity(
+                shapes.OUTBOX_ACTIVITY,
+                shapes.OutboxBatch(run.id, run.definition_id, run.definition_version, fresh),
+                start_to_close_timeout=OUTBOX_TIMEOUT,
+                # The catalogue may be down for a while: keep trying, never drop a delivery.
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=5)
+                ),
+            )
+        )
+
     def _publish(self) -> None:
-        """Search attributes from the state, for `baton runs` and `baton work list`."""
+        """Search attributes from the state, for `baton runs` and `baton work list`; this
+        turn's webhook events to the outbox."""
+        self._queue_webhooks()
         run = self._run
         run.forget_changes()  # nothing reads the change notes here; keep them from growing
         if not self._visibility:
