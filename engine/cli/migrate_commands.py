@@ -25,7 +25,6 @@ from engine.migration import (
     parse_mapping,
     plan_migration,
 )
-from engine.runtime import Engine
 
 migrate_app = typer.Typer(
     help="Move in-flight runs to a new version: preview with `plan`, then `apply`.",
@@ -52,18 +51,6 @@ RunOption = Annotated[
 StageOption = Annotated[
     str | None, typer.Option("--stage", metavar="STAGE", help="Only runs in this stage of V.")
 ]
-
-
-def _local_engine(db: str | None) -> Engine:
-    engine = open_engine(db)
-    if not isinstance(engine, Engine):
-        # Runs on Temporal live in workflow histories, not in the local store.
-        raise UsageError(
-            "baton migrate moves runs of the local engine (SQLite or PostgreSQL); runs on "
-            "Temporal cannot be migrated yet",
-            hint="leave out --runtime / BATON_RUNTIME to migrate the local runs",
-        )
-    return engine
 
 
 def _selection(
@@ -97,7 +84,7 @@ def plan_command(
 ) -> None:
     """Show, run by run, what moving the open runs of V to W would do (changes nothing)."""
     selection = _selection(orchestration, from_version, to_version, mapping, run, stage)
-    plan = plan_migration(_local_engine(db), selection)
+    plan = plan_migration(open_engine(db), selection)
     if output_format is OutputFormat.json:
         print_json(plan.to_json())
         return
@@ -127,7 +114,7 @@ def apply_command(
     if not (all_runs or run or stage):
         raise UsageError("say which runs to move", hint="give --all, --run ID or --stage STAGE")
     selection = _selection(orchestration, from_version, to_version, mapping, run, stage)
-    result = apply_migration(_local_engine(db), selection, reason, actor_name(actor))
+    result = apply_migration(open_engine(db), selection, reason, actor_name(actor))
     if output_format is OutputFormat.json:
         print_json(result.to_json())
     else:

@@ -91,8 +91,11 @@ def plan_migration(engine: Engine, selection: Selection) -> MigrationPlan:
         NotFound: a version does not exist. UsageError: a bad `--map` pair.
         InvalidInput: the two versions are the same.
     """
+    own = getattr(engine, "plan_migration", None)
+    if own is not None:  # a runtime holding runs elsewhere (Temporal) plans them itself
+        return own(selection)
     with engine.store.read() as conn:
-        source, target = _versions(engine, conn, selection)
+        source, target = versions_for(engine, conn, selection)
         turn = PreviewTurn(
             engine.clock.now(),
             lambda number: engine.plan(selection.orchestration, number, conn),
@@ -116,12 +119,12 @@ def apply_migration(
         PermissionDenied: the actor is not an admin (before any run is touched).
         InvalidInput: no reason given.
     """
-    if not reason.strip():
-        raise InvalidInput(
-            "migrating runs needs a reason", field="reason", hint="say why (it is logged)"
-        )
+    own = getattr(engine, "apply_migration", None)
+    if own is not None:  # a runtime holding runs elsewhere (Temporal) moves them itself
+        return own(selection, reason, actor)
+    need_reason(reason)
     with engine.store.read() as conn:
-        source, target = _versions(engine, conn, selection)
+        source, target = versions_for(engine, conn, selection)
         if engine.enforce_roles:
             permissions.require(conn, actor, "admin", "migrate runs")
         chosen = _chosen(conn, selection)
@@ -166,7 +169,16 @@ def _move(
                 raise
 
 
-def _versions(engine: Engine, conn: Connection, selection: Selection) -> tuple[Plan, Plan]:
+def need_reason(reason: str) -> None:
+    """Refuse a migration without a reason (it is logged with each run's move)."""
+    if not reason.strip():
+        raise InvalidInput(
+            "migrating runs needs a reason", field="reason", hint="say why (it is logged)"
+        )
+
+
+def versions_for(engine: Engine, conn: Connection, selection: Selection) -> tuple[Plan, Plan]:
+    """The source and target versions of a selection, its mapping checked between them."""
     if selection.from_version == selection.to_version:
         raise InvalidInput(
             f"--from and --to are both version {selection.to_version}",
@@ -193,6 +205,16 @@ def _chosen(conn: Connection, selection: Selection) -> list[str]:
             stage=selection.stage,
         ),
     )
+    return choose(found, selection)
+
+
+def choose(found: list[dict[str, Any]], selection: Selection) -> list[str]:
+    """Of the runs of the old version (and stage), newest first as listed, the open ones
+    the selection names, oldest first.
+
+    Raises:
+        NotFound: a run the selection names is not among them.
+    """
     open_runs = [r["id"] for r in reversed(found) if r["status"] in MIGRATABLE]
     if not selection.runs:
         return open_runs

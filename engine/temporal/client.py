@@ -41,6 +41,7 @@ from engine.store import directory, format_time
 from engine.temporal import shapes
 from engine.temporal.address import TemporalAddress
 from engine.temporal.connect import connect, register_search_attributes
+from engine.temporal.migration import MigrationCalls
 from engine.temporal.workflow import BatonRun
 
 VISIBILITY_TIMEOUT = 30.0
@@ -91,7 +92,7 @@ def _as_baton_error(exc: BaseException) -> BatonError | None:
     return None
 
 
-class TemporalEngine:
+class TemporalEngine(MigrationCalls):
     """Runs on Temporal, the catalogue in a local store; see the module docstring.
 
     Args:
@@ -764,3 +765,23 @@ class TemporalEngine:
         """Evaluate a run's conditions again (see `Engine.nudge`); whether the run moved."""
         self._require(actor, "operator", "nudge runs")
         return bool(self._do(self._command(run_id, "recheck", actor)))
+
+    def migrate_run(self, run_id: str, move: shapes.Migration) -> None:
+        """Move one run to another version (its workflow's `migrate` Update; see
+        `engine.temporal.migration`). Refusals are the local engine's errors."""
+        self._do(self._migrate(run_id, move))
+
+    async def _migrate(self, run_id: str, move: shapes.Migration) -> None:
+        handle = await self._handle(run_id)
+        try:
+            done = await self._update(handle, BatonRun.migrate, move)
+        except WorkflowUpdateFailedError as exc:
+            found = _as_baton_error(exc)
+            if found is None:
+                raise
+            raise found from None
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            raise Conflict(f"run {run_id} has ended; it keeps its version") from None
+        await self._visible(run_id, done.seq)

@@ -37,11 +37,14 @@ from temporalio.common import RetryPolicy
 from temporalio.exceptions import ApplicationError
 
 with workflow.unsafe.imports_passed_through():
-    from engine.errors import BatonError
+    from engine.errors import BatonError, Conflict
+    from engine.migration.decide import Assessment, assess
+    from engine.migration.decide import migrate as move_run
     from engine.runtime import commands, interpreter
     from engine.runtime import events as ev
     from engine.runtime.events import Event, Payload
     from engine.runtime.fold import apply
+    from engine.runtime.plan import Plan
     from engine.runtime.state import RunState
     from engine.runtime.turn import ActionOutcome, ActionRequest
     from engine.store.times import format_time, parse_time
@@ -52,6 +55,9 @@ _ENDED = ("completed", "canceled")
 # The run events that raise webhooks (`engine.store.webhooks.TRIGGERS`, which the
 # sandboxed workflow does not import: it reaches the database layer).
 _WEBHOOK_EVENTS = ("run_completed", "run_failed", "item_created")
+MIGRATE_PATCH = "baton-migrate"
+"""Marks histories whose run was moved by the `migrate` Update, so a later change to how
+a move applies can be guarded against them."""
 WEBHOOKS_PATCH = "baton-webhooks-outbox"
 """Guards the outbox activity: a run whose history began on a worker without it queues no
 webhook deliveries (its history has no such activity, and replay must match it)."""
@@ -65,15 +71,21 @@ Decision = Callable[[Any, RunState], Any]
 class _Turn:
     """One command as the core sees it (`engine.runtime.turn.Turn`), in workflow time."""
 
-    def __init__(self, log: list[dict[str, Any]] | None, actor: str | None) -> None:
+    def __init__(
+        self, log: list[dict[str, Any]] | None, actor: str | None, target: Plan | None = None
+    ) -> None:
         self.moment = workflow.now()
         self.now = format_time(self.moment)
         self.actor = actor
         self.log = log
+        # The version a migration moves the run to: read against from `run_migrated` on.
+        self.target = target
 
     def emit(self, run: RunState, data: Payload, actor: str | None = None) -> None:
         who = actor if actor is not None else self.actor
         apply(run, Event(run.seq + 1, self.now, who, data))
+        if isinstance(data, ev.RunMigrated) and self.target is not None:
+            run.plan = self.target
         if self.log is not None:
             self.log.append(
                 {
@@ -229,6 +241,48 @@ class BatonRun:
                 next(result, None)
         except BatonError as exc:
             raise refusal(exc) from None
+
+    @workflow.update
+    async def migrate(self, move: shapes.Migration) -> shapes.Done:
+        """Move the run to another version of its orchestration (`baton migrate apply`):
+        the migration's pure decision (`engine.migration.decide`), as the local engine
+        applies it, on the state this workflow holds."""
+        await workflow.wait_condition(lambda: self._ready)
+        async with self._lock:
+            workflow.patched(MIGRATE_PATCH)
+            target = shapes.plan_for(self._run.definition_id, move.to_version, move.body)
+            turn = _Turn(self._log, move.actor, target)
+            try:
+                found = self._assess(self._run, move, target)
+                await self._drive(
+                    move_run(turn, self._run, target, found, move.mapping, move.reason), turn
+                )
+            except BatonError as exc:
+                raise refusal(exc) from None
+            self._publish()
+        self._woken = True
+        return shapes.Done(self._run.seq, self._run.status)
+
+    @migrate.validator
+    def _check_migrate(self, move: shapes.Migration) -> None:
+        """Refuse a move that cannot happen before it enters the history (the plan's
+        reason, in the local engine's words)."""
+        target = shapes.plan_for(self._run.definition_id, move.to_version, move.body)
+        try:
+            found = self._assess(self._run, move, target)
+            if not found.possible:
+                raise Conflict(
+                    f"run {self._run.id} cannot move to version {move.to_version}: "
+                    f"{found.reasons[0]}"
+                )
+        except BatonError as exc:
+            raise refusal(exc) from None
+
+    @staticmethod
+    def _assess(run: RunState, move: shapes.Migration, target: Plan) -> Assessment:
+        if run.definition_version != move.from_version:
+            raise Conflict(f"run {run.id} is on version {run.definition_version} now")
+        return assess(run, run.plan, target, move.mapping)  # type: ignore[arg-type]
 
     @workflow.query
     def refusal(self, cmd: shapes.Command) -> dict[str, Any] | None:

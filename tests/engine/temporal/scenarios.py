@@ -207,6 +207,60 @@ def retries_after_a_delay(d: Driver) -> list[str]:
     return [run_id]
 
 
+def migrating_open_runs_to_a_new_version(d: Driver) -> list[str]:
+    from engine.migration import Selection, apply_migration, plan_migration
+
+    # given runs of version 1 in each stage: intro, paperwork (contract and badge open), and
+    # first week
+    d.engine.activate(
+        orchestration(
+            "hiring",
+            stage("intro", interactive("hello")),
+            stage(
+                "paperwork", interactive("contract", "group:hr"), interactive("badge", "user:bob")
+            ),
+            stage("first_week", interactive("plan")),
+        )
+    )
+    in_intro, in_paperwork, in_first_week = (d.start("hiring") for _ in range(3))
+    for run_id in (in_paperwork, in_first_week):
+        d.engine.complete_item(d.item(run_id, "hello"), "alice")
+    d.engine.complete_item(d.item(in_first_week, "contract"), "carol")
+    d.engine.complete_item(d.item(in_first_week, "badge"), "bob")
+    # and version 2: no intro, security training instead of the badge
+    d.engine.activate(
+        orchestration(
+            "hiring",
+            stage(
+                "paperwork",
+                interactive("contract", "group:hr"),
+                interactive("security", "group:it"),
+            ),
+            stage("first_week", interactive("plan")),
+        )
+    )
+    selection = Selection("hiring", 1, 2)
+    # when the plan is read, then the move applied
+    plan = {p.run: p for p in plan_migration(d.engine, selection).runs}
+    result = apply_migration(d.engine, selection, "security training is required", "root")
+    # then the run in the removed stage is refused with the plan's reason, the others move
+    assert not plan[in_intro].possible and "--map intro=STAGE" in plan[in_intro].reasons[0]
+    assert [w["step"] for w in plan[in_paperwork].items_withdrawn] == ["badge"]
+    assert [c["step"] for c in plan[in_paperwork].items_created] == ["security"]
+    assert sorted(result.moved) == sorted([in_paperwork, in_first_week])
+    ((refused, why),) = result.refused
+    assert refused == in_intro and why.startswith(f"run {in_intro} cannot move to version 2")
+    assert d.engine.run(in_intro)["version"] == 1
+    # and the moved runs complete on version 2
+    d.engine.complete_item(d.item(in_paperwork, "contract"), "alice")
+    d.engine.complete_item(d.item(in_paperwork, "security"), "bob")
+    for run_id in (in_paperwork, in_first_week):
+        assert d.engine.run(run_id)["version"] == 2
+        d.engine.complete_item(d.item(run_id, "plan"), "alice")
+        assert d.engine.run(run_id)["status"] == "completed"
+    return [in_paperwork, in_first_week]
+
+
 def fails_twice(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
     """An action that fails on its first two attempts (deterministic: by attempt)."""
     if context.attempt < 3:
@@ -228,6 +282,7 @@ SCENARIOS = [
     wait_timeouts,
     due_dates_and_escalation,
     retries_after_a_delay,
+    migrating_open_runs_to_a_new_version,
 ]
 USES_TIME = {wait_timeouts, due_dates_and_escalation, retries_after_a_delay}
 ACTIONS = {"fails_twice": fails_twice, "always_fails": always_fails}
