@@ -3,6 +3,7 @@ messages as on the local runtime (ids aside), runs moved by their workflows' Upd
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -49,11 +50,10 @@ def _story(folder: Path, monkeypatch, capsys) -> list[str]:
     save_definition(V1, path)
     assert baton("activate", str(path))[0] == 0
     in_intro, in_paperwork = start(), start()
-    (hello,) = [
-        line.split()[0]
-        for line in baton("work", "list", "--as", "ann")[1].splitlines()
-        if in_paperwork in line
-    ]
+    code, listed = baton("work", "list", "--as", "ann", "--format", "json")
+    found = [i["id"] for i in json.loads(listed) if i["run"] == in_paperwork]
+    assert len(found) == 1, f"{in_intro} {in_paperwork}: {listed}"
+    (hello,) = found
     assert baton("work", "complete", hello, "--as", "ann")[0] == 0
     save_definition(V2, path)
     assert baton("activate", str(path))[0] == 0
