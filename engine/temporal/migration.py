@@ -16,7 +16,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.errors import BatonError, NotFound
+from temporalio.client import WorkflowUpdateFailedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from engine.errors import BatonError, Conflict, NotFound
 from engine.migration.decide import MIGRATABLE, assess
 from engine.migration.mapping import version_changes
 from engine.migration.preview import PreviewTurn, preview
@@ -35,19 +38,16 @@ from engine.runtime.state import RunState
 from engine.store import definitions as definition_store
 from engine.store import records as record_store
 from engine.temporal import shapes
+from engine.temporal.channel import Channel, as_baton_error
+from engine.temporal.workflow import BatonRun
 
 
-class MigrationCalls:
+class MigrationCalls(Channel):
     """`plan_migration` and `apply_migration` of `TemporalEngine` (see the module)."""
 
-    # Provided by TemporalEngine.
-    store: Any
-    clock: Any
-    catalogue: Any
-    enforce_roles: bool
+    # Provided by TemporalEngine (its lists and run calls).
     runs: Callable[..., list[dict[str, Any]]]
     log: Callable[..., list[dict[str, Any]]]
-    migrate_run: Callable[[str, shapes.Migration], None]
 
     def plan_migration(self, selection: Selection) -> MigrationPlan:
         """What moving the chosen runs would do; changes nothing (see
@@ -91,6 +91,26 @@ class MigrationCalls:
                 continue
             result.moved.append(run_id)
         return result
+
+    def migrate_run(self, run_id: str, move: shapes.Migration) -> None:
+        """Move one run to another version (its workflow's `migrate` Update); refusals are
+        the local engine's errors."""
+        self._do(self._migrate(run_id, move))
+
+    async def _migrate(self, run_id: str, move: shapes.Migration) -> None:
+        handle = await self._handle(run_id)
+        try:
+            done: shapes.Done = await self._update(handle, BatonRun.migrate, move)
+        except WorkflowUpdateFailedError as exc:
+            found = as_baton_error(exc)
+            if found is None:
+                raise
+            raise found from None
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            raise Conflict(f"run {run_id} has ended; it keeps its version") from None
+        await self._visible(run_id, done.seq)
 
     # --- helpers -----------------------------------------------------------------------
 
