@@ -155,12 +155,15 @@ class Migration:
     actor: str | None = None
 
 
-_plans: dict[tuple[str, int], Plan] = {}
+_plans: dict[tuple[str, int, int], Plan] = {}
 
 
 def plan_for(definition_id: str, version: int, body: str) -> Plan:
-    """The prepared definition version (cached per worker: stored versions never change)."""
-    key = (definition_id, version)
+    """The prepared definition version (cached per worker: stored versions never change).
+
+    The key includes the body's hash: one process may serve catalogues that reuse an id
+    and version for different definitions (the test suite's in-process workers do)."""
+    key = (definition_id, version, hash(body))
     found = _plans.get(key)
     if found is None:
         found = _plans[key] = Plan.build(

@@ -52,7 +52,7 @@ def _story(folder: Path, monkeypatch, capsys) -> list[str]:
     in_intro, in_paperwork = start(), start()
     code, listed = baton("work", "list", "--as", "ann", "--format", "json")
     found = [i["id"] for i in json.loads(listed) if i["run"] == in_paperwork]
-    assert len(found) == 1, f"{in_intro} {in_paperwork}: {listed}"
+    assert len(found) == 1, listed
     (hello,) = found
     assert baton("work", "complete", hello, "--as", "ann")[0] == 0
     save_definition(V2, path)
