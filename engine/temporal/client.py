@@ -276,9 +276,18 @@ class TemporalEngine:
         """See `Engine.definitions` (the catalogue holds them, paged the same way)."""
         return self.catalogue.definitions(after=after, limit=limit)
 
-    def add_user(self, name: str, **kw: Any) -> None:
-        """See `Engine.add_user`."""
-        self.catalogue.add_user(name, **kw)
+    def add_user(
+        self,
+        name: str,
+        groups: list[str] | None = None,
+        queues: list[str] | None = None,
+        admin: bool = False,
+        email: str | None = None,
+        role: str | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """See `Engine.add_user` (the directory is in the catalogue)."""
+        self.catalogue.add_user(name, groups, queues, admin, email, role, actor)
 
     def deactivate_user(self, name: str, actor: str | None = None) -> None:
         """See `Engine.deactivate_user`."""
@@ -383,6 +392,28 @@ class TemporalEngine:
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first."""
         return [i["id"] for i in self.run(run_id)["open_items"]]
+
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key (as
+        `Engine.open_waits`, in its order)."""
+        found = self.waits()
+        return sorted(found, key=lambda w: (w["event"], str(w["key"]), w["run"]))
+
+    def record(self, object_name: str, record_id: str) -> dict[str, Any]:
+        """A record's fields (records stay in the catalogue; see `Engine.record`)."""
+        return self.catalogue.record(object_name, record_id)
+
+    def run_seqs(self, closed_since: datetime | None = None) -> dict[str, int]:
+        """Each run's last event number, from visibility: every run, or (with
+        `closed_since`) the open runs and those that closed since then. A client polls
+        this to see which runs moved (`engine.temporal.changes`)."""
+        where = ""
+        if closed_since is not None:
+            where = f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
+        return {
+            wf.id: int(wf.typed_search_attributes.get(shapes.SEQ) or 0)
+            for wf in self._do(self._list(where))
+        }
 
     def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
         """Wait steps holding for an event (of one run, or for one event name)."""
