@@ -321,15 +321,26 @@ class LivePanels:
         acts as."""
         return replace(self._connection, user=self.user)
 
+    def _where(self) -> str:
+        # The status bar is narrow at 1024 px: the runtime only; the catalogue is in the
+        # tooltip (and in File ▸ Connect to engine…).
+        chosen = self._connection
+        return (
+            (chosen.runtime or "").strip()
+            if chosen.on_temporal
+            else connection.describe(chosen.url)
+        )
+
     def _show_engine(self) -> None:
-        where = connection.describe_connection(self._connection)
-        self.engine_label.setText(f"Engine: {where} · as {self.user}")
-        self.engine_label.setToolTip("File ▸ Connect to engine… to change")
+        self.engine_label.setText(f"Engine: {self._where()} · as {self.user}")
+        self.engine_label.setToolTip(
+            f"{connection.describe_connection(self._connection)}\n"
+            "File ▸ Connect to engine… to change"
+        )
 
     def _show_not_connected(self, reason: str) -> None:
         # Kept in the status bar (a message would fade): every panel is empty because of it.
-        where = connection.describe_connection(self._connection)
-        self.engine_label.setText(f"Engine: {where} · not connected")
+        self.engine_label.setText(f"Engine: {self._where()} · not connected")
         self.engine_label.setToolTip(f"{reason}\nFile ▸ Connect to engine… to change")
 
     def open_connect_dialog(self) -> ConnectEngineDialog:

@@ -44,7 +44,8 @@ def test_runs_started_from_the_cli_show_in_the_runs_panel(qtbot, cli, window, ru
 
     # Then the status bar names the runtime and the catalogue, and the run is listed
     label = window.live.engine_label.text()
-    assert label.startswith(f"Engine: {runtime} (catalogue ") and label.endswith(" · as alice")
+    assert label == f"Engine: {runtime} · as alice"
+    assert "catalogue.db" in window.live.engine_label.toolTip()
     qtbot.waitUntil(lambda: runs.model.row_of(first) >= 0, timeout=GUARD)
 
     # And a run started afterwards appears without a refresh (the Temporal change feed)
@@ -189,16 +190,14 @@ def test_connecting_from_the_dialog_switches_the_window_to_temporal(
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
 
     # Then the status bar says so and the Runs panel lists the Temporal run
-    assert window.live.engine_label.text().startswith(f"Engine: {runtime} (catalogue ")
+    assert window.live.engine_label.text() == f"Engine: {runtime} · as alice"
     window.live.show_dock("runs")
     qtbot.waitUntil(lambda: window.live.runs.model.row_of(run_id) >= 0, timeout=GUARD)
     window.live.close()
     assert Path(catalogue_path).exists()
 
 
-def test_an_unreachable_runtime_is_named_in_the_status_bar(
-    qtbot, tmp_path, monkeypatch
-):
+def test_an_unreachable_runtime_is_named_in_the_status_bar(qtbot, tmp_path, monkeypatch):
     # Given BATON_RUNTIME names a server that is not there
     monkeypatch.setenv("BATON_RUNTIME", "temporal://127.0.0.1:1/default")
     window = MainWindow(recovery_dir=tmp_path / "recovery")
