@@ -18,6 +18,7 @@ from temporal_helpers import APPROVE, ONBOARDING, item_of, start_onboarding
 from designer.canvas.overlay.looks import STATUS_COLORS
 from designer.live.connect_dialog import TEMPORAL, ConnectEngineDialog
 from designer.live.connection import Connection
+from designer.live.runs_model import STATUS
 from designer.window import MainWindow
 
 GUARD = 60_000
@@ -133,6 +134,23 @@ def test_the_overlay_history_and_heatmap_show_the_events_the_workflow_recorded(q
     qtbot.waitUntil(lambda: heatmap.heatmap.active, timeout=GUARD)
     assert heatmap.heatmap.look_of("contract").label.startswith("1 now")
     assert heatmap.heatmap.look_of("badge").label.startswith("2 now")  # both wait for it
+
+
+def test_pausing_and_resuming_from_the_runs_toolbar_reach_the_workflow(qtbot, cli, window):
+    run_id = start_onboarding(cli, "Ada Byron")
+    window.live.show_dock("runs")
+    runs = window.live.runs
+    qtbot.waitUntil(lambda: runs.model.row_of(run_id) >= 0, timeout=GUARD)
+    runs.select_run(run_id)
+
+    def status() -> str:
+        return runs.model.index(runs.model.row_of(run_id), STATUS).data()
+
+    runs.actions_by_name["pause"].trigger()
+    qtbot.waitUntil(lambda: status() == "Paused", timeout=GUARD)
+    runs.actions_by_name["resume"].trigger()
+    qtbot.waitUntil(lambda: status() == "Waiting", timeout=GUARD)
+    assert [e["type"] for e in cli.log(run_id)][-2:] == ["run_paused", "run_resumed"]
 
 
 def _tested(qtbot, dialog: ConnectEngineDialog, address: str) -> str:
