@@ -4,7 +4,6 @@ with the local runtime: the same commands give the same answers and the same ref
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass
 
@@ -145,20 +144,38 @@ def test_runs_stuck_names_the_run_whose_group_has_nobody_left(baton):
     ]
 
 
-def test_runs_by_outcome_are_listed_locally_and_refused_in_one_line_on_temporal(baton):
-    # given an open run (no outcome yet)
-    assert baton("start", "review", "--input", "title=Q3").code == 0
-    # when the operator asks for the runs that ended rejected
-    asked = baton("runs", "--outcome", "rejected", "--format", "json")
-    # then the local engine lists none; Temporal, which cannot filter on outcomes yet, says so
-    if "BATON_RUNTIME" not in os.environ:
-        assert asked.code == 0 and asked.json() == []
-    else:
-        assert asked.code == 1
-        assert asked.err.strip().splitlines() == [
-            "baton: error: runs cannot be filtered by outcome on the Temporal runtime yet"
-            " (`baton show RUN` gives one run's outcome)"
-        ]
+def test_runs_are_listed_by_outcome_with_their_end_and_error_on_both_runtimes(baton):
+    # given a review that ended, one still open, and one whose step failed
+    ended = baton("start", "review", "--input", "title=Q3").out.strip()
+    baton("start", "review", "--input", "title=Q4")
+    item = [i for i in baton("work", "list", "--format", "json").json() if i["run"] == ended]
+    assert baton("work", "complete", item[0]["id"], "--as", "alice",
+                 "--output", "decision=approve").code == 0  # fmt: skip
+    assert baton("event", "send", "badge_printed", "--key", "Q3").code == 0
+    outcome = baton("show", ended, "--format", "json").json()["outcome"]
+    # when the operator lists the runs by that outcome, and by another
+    listed = baton("runs", "--outcome", outcome, "--format", "json")
+    other = baton("runs", "--outcome", "rejected", "--format", "json")
+    # then the ended run alone is listed, with its end time; nothing ended rejected
+    assert listed.code == 0, listed.err
+    assert [(r["id"], r["outcome"]) for r in listed.json()] == [(ended, outcome)]
+    assert listed.json()[0]["ended_at"]
+    assert other.code == 0 and other.json() == []
+
+
+def test_a_failed_run_is_listed_with_its_error_on_both_runtimes(baton, tmp_path):
+    # given a run whose only step starts an orchestration that nobody activated
+    path = tmp_path / "broken.baton.json"
+    spawn = background("x", "start_orchestration", inputs={"orchestration": "'nothing'"})
+    save_definition(orchestration("broken", stage("s", spawn)), path)
+    assert baton("activate", str(path)).code == 0
+    run_id = baton("start", "broken").out.strip()
+    # when the operator lists failed runs (not only stuck ones)
+    failed = baton("runs", "--status", "failed", "--format", "json").json()
+    # then the row carries the run's error, as `baton show` does
+    shown = baton("show", run_id, "--format", "json").json()
+    assert [(r["id"], r["error"]) for r in failed] == [(run_id, shown["error"])]
+    assert shown["error"]
 
 
 def test_the_definitions_are_listed_a_page_at_a_time_on_both_runtimes(baton):
