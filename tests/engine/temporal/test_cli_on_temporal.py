@@ -4,7 +4,9 @@ with the local runtime: the same commands give the same answers and the same ref
 from __future__ import annotations
 
 import json
+import os
 import re
+import time
 from dataclasses import dataclass
 
 import pytest
@@ -198,3 +200,68 @@ def test_show_reads_the_same_fields_on_both_runtimes(baton):
     assert text.out.startswith(f"run {run_id}  review v1  waiting")
     detail = shown.json()
     assert detail["fault"] is None and detail["outcome"] is None
+
+
+def _delivered(baton, outbox, subject: str) -> list[str]:
+    """The outbox messages with this subject once delivered: the local runtime delivers
+    notices on `baton tick` (as `baton worker` does); on Temporal the workflow sends them
+    by an activity of their own, so they are waited for (a hang guard, not a pause)."""
+    if "BATON_RUNTIME" not in os.environ:
+        assert baton("tick").code == 0
+    deadline = time.monotonic() + 120
+    while True:
+        found = [f.read_text() for f in sorted(outbox.glob("*.eml"))]
+        found = [m for m in found if f"Subject: {subject}" in m]
+        if found or time.monotonic() > deadline:
+            return found
+
+
+def test_assignees_and_admins_get_the_same_notices_on_both_runtimes(baton, tmp_path):
+    # given alice (hr) and the admin with addresses, and a definition that fails
+    for name, *more in (("alice", "--group", "hr"), ("tester", "--role", "admin")):
+        address = "ops@example.com" if name == "tester" else "alice@example.com"
+        assert baton("users", "add", name, *more, "--email", address).code == 0
+    path = tmp_path / "broken.baton.json"
+    spawn = background("x", "start_orchestration", inputs={"orchestration": "'nothing'"})
+    save_definition(orchestration("broken", stage("s", spawn)), path)
+    assert baton("activate", str(path)).code == 0
+    # when a review starts (its item is for hr) and a broken run fails
+    review = baton("start", "review", "--input", "title=Q3").out.strip()
+    broken = baton("start", "broken").out.strip()
+    outbox = tmp_path / "outbox"
+    # then alice is told about the new item, and the admin about the failure, once each
+    [assigned] = _delivered(baton, outbox, "New work item: Approve")
+    assert "To: alice@example.com" in assigned and review in assigned
+    [failed] = _delivered(baton, outbox, f"Run failed: broken run {broken}")
+    assert "To: ops@example.com" in failed and f"baton show {broken}" in failed
+
+
+def test_record_create_and_update_start_the_triggered_runs_on_both_runtimes(baton, tmp_path):
+    # given an escalation started by high-priority cases, on creation and every update
+    path = tmp_path / "escalate.baton.json"
+    trigger = {"type": "record", "object": "Case", "on": ["created", "updated"],
+               "condition": "record.priority == 'high'", "every_update": True}  # fmt: skip
+    save_definition(
+        orchestration(
+            "escalate",
+            stage("call", interactive("ring", "group:hr")),
+            variables=[var("priority", input=True)],
+            trigger=trigger,
+        ),
+        path,
+    )
+    assert baton("activate", str(path)).code == 0
+    # when a high-priority case is created, then updated
+    created = baton("record", "create", "Case", "--field", "priority=high")
+    case = created.out.strip()
+    updated = baton("record", "update", "Case", case, "--field", "note=called again")
+    # then each started an escalation for the case, listed like any run
+    assert created.code == 0, created.err
+    assert _without_ids(created.err) == "started run-ID (escalate v1): waiting\n"
+    assert updated.code == 0 and updated.out == f"updated Case {case}\n"
+    runs = baton("runs", "--orchestration", "escalate", "--format", "json").json()
+    assert len(runs) == 2 and {r["status"] for r in runs} == {"waiting"}
+    shown = baton("show", runs[0]["id"], "--format", "json").json()
+    assert shown["record"] == {"object": "Case", "id": case}
+    fields = baton("record", "show", "Case", case).json()
+    assert fields == {"priority": "high", "note": "called again"}
