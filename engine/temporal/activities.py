@@ -277,7 +277,7 @@ def send_notices(call: shapes.NoticeCall) -> None:
     host = mail.smtp_host()
     messages = []
     with engine.store.read() as conn:
-        plan = engine.plan(call.definition_id, call.version, conn)
+        plan = None
         for notice in call.notices:
             recipients = directory.emails_for(conn, notice["assignee"])
             if not recipients:
@@ -291,6 +291,8 @@ def send_notices(call: shapes.NoticeCall) -> None:
                 due_at=notice["due_at"],
             )
             about = SimpleNamespace(assignee=notice["assignee"], reason=notice["reason"])
+            # The definition (for the step's notice template) only when someone is told.
+            plan = plan or engine.plan(call.definition_id, call.version, conn)
             subject, body = notify.render(
                 item, about, plan.steps.get(notice["step"]), call.definition_id
             )

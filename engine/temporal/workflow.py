@@ -415,16 +415,18 @@ class BatonRun:
             call = shapes.NoticeCall(
                 run.id, run.definition_id, run.definition_version, turn.now, notices, failure
             )
-            self._sending.append(
-                workflow.start_activity(
-                    shapes.NOTICE_ACTIVITY,
-                    call,
-                    start_to_close_timeout=ACTION_TIMEOUT,
-                    retry_policy=RetryPolicy(
-                        initial_interval=timedelta(seconds=1), maximum_attempts=NOTICE_ATTEMPTS
-                    ),
-                )
+            sending = workflow.start_activity(
+                shapes.NOTICE_ACTIVITY,
+                call,
+                start_to_close_timeout=ACTION_TIMEOUT,
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=1), maximum_attempts=NOTICE_ATTEMPTS
+                ),
             )
+            # A notice that could not be sent never touches the run (as locally): its
+            # failure is taken here, and the worker's log has it.
+            sending.add_done_callback(lambda done: done.cancelled() or done.exception())
+            self._sending = [p for p in self._sending if not p.done()] + [sending]
 
     def _notice(self, seq: int, item_id: str, assignee: str, reason: str) -> dict[str, Any]:
         it = self._run.items.get(item_id, {})
