@@ -82,6 +82,8 @@ class _Turn:
         self.actor = actor
         self.log = log
         self.fields = record
+        # Whether an action of this turn changed the run's own record.
+        self.record_written = False
         # What this turn emitted, for what the shell does about it (`BatonRun._react`).
         self.emitted: list[tuple[int, Payload]] = []
 
@@ -146,6 +148,8 @@ class BatonRun:
         # Messages from linked runs (`child_ended`, `parent_canceled`) not yet taken.
         self._notes: list[shapes.Note] = []
         self._notify_parent = True
+        # Runs told something during the current command (a client settles them too).
+        self._told: list[str] = []
         # Notice activities under way (the workflow ends only once they are done).
         self._sending: list[Any] = []
 
@@ -237,6 +241,7 @@ class BatonRun:
         await workflow.wait_condition(lambda: self._ready)
         async with self._lock:
             turn = _Turn(self._log, cmd.actor, self._record_for(cmd))
+            self._told = []
             try:
                 result = self._decision(cmd)(turn, self._run)
                 if inspect.isgenerator(result):
@@ -364,9 +369,8 @@ class BatonRun:
     async def _finish(self, turn: _Turn) -> None:
         """After a turn: the run's record as its actions left it, linked runs told,
         notices sent, search attributes published."""
-        changed = turn.fields is not self._record
         self._record = turn.fields
-        if changed and turn.log is not None and self._run.status in ("running", "waiting"):
+        if turn.record_written and self._run.status in ("running", "waiting"):
             # As `recheck.queue_record_runs` locally: the run's own record changed.
             await self._drive(self._recheck_record(turn, self._run), turn)
         await self._react(turn)
@@ -446,13 +450,19 @@ class BatonRun:
         """Signal a linked run; one that has closed meanwhile needs telling no more."""
         with contextlib.suppress(Exception):
             await workflow.get_external_workflow_handle(run_id).signal(BatonRun.note, note)
+        self._told.append(run_id)
 
     def _links(self) -> list[str]:
         """The runs a change of this one may have moved too (its parent, its children): a
         client's call settles them as well before it returns (read-your-writes)."""
         run = self._run
-        found = [st["child_run_id"] for st in run.steps.values() if st.get("child_run_id")]
-        return ([run.parent_run_id] if run.parent_run_id else []) + found
+        waiting = [
+            st["child_run_id"]
+            for st in run.steps.values()
+            if st.get("child_run_id") and st["status"] == "waiting"
+        ]
+        found = ([run.parent_run_id] if run.parent_run_id else []) + waiting + self._told
+        return list(dict.fromkeys(found))
 
     # --- reading (Queries) -------------------------------------------------------------
 
@@ -520,6 +530,7 @@ class BatonRun:
                 await self._start_linked(start)
         if done.error is None and done.record_fields is not None:
             turn.fields = done.record_fields
+            turn.record_written = True
         return ActionOutcome(
             outputs=done.outputs,
             variables=done.variables,
