@@ -21,7 +21,6 @@ from engine.api.models import (
     VariablesIn,
     VariablesOut,
 )
-from engine.errors import InvalidInput
 from engine.runtime import Engine
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
@@ -98,21 +97,10 @@ def run_log(
     """The run's event log, in order (the audit trail), a page at a time."""
 
     def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
-        return engine.log(run_id, after=_number(after[1]) if after else None, limit=count)
+        return engine.log(run_id, after=paging.number(after[1]) if after else None, limit=count)
 
     rows, next_cursor = paging.page(fetch, lambda e: (run_id, str(e["seq"])), cursor, limit)
     return {"events": rows, "next_cursor": next_cursor}
-
-
-def _number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidInput(
-            "the cursor is not one this server gave out",
-            field="cursor",
-            hint="pass the next_cursor of the previous page unchanged",
-        ) from None
 
 
 OptionalReason = Annotated[ReasonIn | None, Body()]

@@ -101,7 +101,9 @@ def audit_command(
     subject: Annotated[
         str | None, typer.Option("--subject", help="Only about this orchestration/user/id.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="At most this many, newest first.")
+    ] = 50,
     before: Annotated[
         int | None, typer.Option("--before", help="Only entries older than this entry number.")
     ] = None,
@@ -119,8 +121,11 @@ def audit_command(
         by=by,
         subject=subject,
         before=before,
-        limit=limit,
+        limit=limit + 1,
     )
+    if len(rows) > limit:
+        rows = rows[:limit]
+        typer.echo(f"(more: repeat with --before {rows[-1]['id']})", err=True)
     if output_format is OutputFormat.json:
         print_json(rows)
         return

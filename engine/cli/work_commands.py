@@ -20,6 +20,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
+from engine.cli.paging import AfterOption, limit_option, read_page
 from engine.runtime import Engine, queries
 
 work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
@@ -38,9 +39,8 @@ def list_command(
             "--assignee", metavar="ASSIGNEE", help="Only items of exactly this user:/group:."
         ),
     ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", metavar="N", help="At most this many, oldest first.")
-    ] = 100,
+    limit: Annotated[int, limit_option()] = 100,
+    after: AfterOption = None,
     quiet: QuietOption = False,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
@@ -48,10 +48,12 @@ def list_command(
     """Open work items, oldest first (the first 100 unless --limit says otherwise), with
     what completing each one asks for (its declared outputs)."""
     engine = open_engine(db)
-    items = engine.work_items(user, assignee=assignee, limit=limit + 1)
-    if len(items) > limit:
-        items = items[:limit]
-        typer.echo(f"(more than {limit}; raise --limit or narrow with --assignee)", err=True)
+    items = read_page(
+        lambda last, count: engine.work_items(user, assignee=assignee, after=last, limit=count),
+        lambda i: (i["created_at"], i["id"]),
+        after,
+        limit,
+    )
     if quiet:
         for item in items:
             typer.echo(item["id"])

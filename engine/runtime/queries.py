@@ -236,7 +236,24 @@ def list_work_items(
             raise NotFound(f"no user named {user!r}")
         if not found.admin:
             query = query.where(work_items.c.assignee.in_([f"user:{user}", *found.groups]))
-    return [_item(r) for r in conn.execute(query)]
+    found_items = [_item(r) for r in conn.execute(query)]
+    with_problems(conn, found_items)
+    return found_items
+
+
+def with_problems(conn: Connection, items: list[dict[str, Any]]) -> None:
+    """Set each open item's `problem`: why nobody can complete it (as `baton show` says
+    STUCK), or None. One directory look-up per assignee, not per item."""
+    known: dict[str, str | None] = {}
+    for item in items:
+        if item["status"] != "open":
+            item["problem"] = None
+        elif not item["assignee"]:
+            item["problem"] = item_problem(conn, item)
+        else:
+            if item["assignee"] not in known:
+                known[item["assignee"]] = directory.assignee_state(conn, item["assignee"])
+            item["problem"] = known[item["assignee"]]
 
 
 _NO_ASSIGNEE = "has no assignee; reassign it with `baton work reassign ITEM --to ...`"

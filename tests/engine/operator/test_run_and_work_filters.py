@@ -106,7 +106,15 @@ def test_the_cli_filters_runs_and_says_when_there_are_more(engine, capsys):
 
     assert code == 0 and len(json.loads(shown.out)) == 2
     assert main(["runs", "--orchestration", "review", "--limit", "2", "--db", db]) == 0
-    assert "more than 2" in capsys.readouterr().err
+    more = capsys.readouterr().err
+    assert "(more: repeat with --after " in more
+    cursor = more.split("--after ")[1].split(")")[0]
+    args = ["runs", "--orchestration", "review", "--limit", "2", "--after", cursor]
+    assert main([*args, "--format", "json", "--db", db]) == 0
+    rest = capsys.readouterr()
+    assert len(json.loads(rest.out)) == 1 and rest.err == ""
+    first, second = json.loads(shown.out), json.loads(rest.out)
+    assert {r["id"] for r in first}.isdisjoint(r["id"] for r in second)
     assert main(["runs", "--started-after", "yesterday", "--db", db]) == 2  # a usage mistake
     assert "is not an ISO time" in capsys.readouterr().err
 
