@@ -349,6 +349,15 @@ class _Writer(ConditionWriter):
             "Salesforce has no wait step; it becomes a background step "
             f"running {name}, an autolaunched flow that must wait for the event",
         )
+        buffer = getattr(step, "buffer", None)
+        if buffer:
+            # No Salesforce element keeps an event that came early; the Baton data does,
+            # so importing the export gives the buffer back.
+            self.report.add(
+                step.id,
+                f"the event buffer {buffer} has no Salesforce form: {name} must itself keep "
+                "an event sent before it starts; the buffer is kept for Baton",
+            )
         return name
 
     def _input_value(self, step: str, name: str, expression: str) -> tuple[str, str]:
