@@ -313,8 +313,11 @@ def _detail_line(step: AnyStep) -> str:
         return step.assignee or "No assignee yet"
     if step.type == "background":
         return step.action or "No action yet"
+    # A buffer changes what the step catches (events sent before it opened), so the card
+    # says so; it comes last, where elision cuts first.
+    kept = f" · keeps early {step.buffer}" if step.event and step.buffer else ""
     if step.event and step.timeout:
-        return f"Event {step.event} · timeout {step.timeout}"
+        return f"Event {step.event} · timeout {step.timeout}{kept}"
     if step.event:
-        return f"Event {step.event}"
+        return f"Event {step.event}{kept}"
     return f"Timer {step.timeout}" if step.timeout else "No event or timer yet"
