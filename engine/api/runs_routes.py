@@ -59,8 +59,14 @@ def list_runs(
     outcome: Annotated[
         str | None, Query(description="Only completed runs whose end has this outcome.")
     ] = None,
+    assignee: Annotated[
+        str | None,
+        Query(description="Only runs with an open item of exactly this user:/group:/queue:."),
+    ] = None,
 ) -> dict[str, Any]:
     """Runs, newest first, a page at a time."""
+    # Given only when used, so a runtime without this filter is asked nothing new.
+    extra = {"assignee": assignee} if assignee is not None else {}
 
     def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
         return engine.runs(
@@ -74,6 +80,7 @@ def list_runs(
             after=after,
             limit=count,
             outcome=outcome,
+            **extra,
         )
 
     rows, next_cursor = paging.page(fetch, lambda r: (r["started_at"], r["id"]), cursor, limit)

@@ -169,6 +169,14 @@ def runs_command(
         str | None,
         typer.Option("--started-before", metavar="TIME", help="Started before this ISO time."),
     ] = None,
+    assignee: Annotated[
+        str | None,
+        typer.Option(
+            "--assignee",
+            metavar="ASSIGNEE",
+            help="Only runs with an open item of exactly this user:/group:/queue:.",
+        ),
+    ] = None,
     limit: Annotated[int, limit_option()] = 100,
     after: AfterOption = None,
     outcome: Annotated[
@@ -191,6 +199,8 @@ def runs_command(
     engine = open_engine(db)
     since = parse_when(started_after, "--started-after")
     until = parse_when(started_before, "--started-before")
+    # Given only when used, so a runtime without this filter is asked nothing new.
+    extra = {"assignee": assignee} if assignee is not None else {}
     found = read_page(
         lambda last, count: engine.runs(
             status=status,
@@ -203,6 +213,7 @@ def runs_command(
             after=last,
             limit=count,
             outcome=outcome,
+            **extra,
         ),
         lambda r: (r["started_at"], r["id"]),
         after,

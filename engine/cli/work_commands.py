@@ -17,6 +17,7 @@ from engine.cli.common import (
     actor_name,
     open_engine,
     parse_pairs,
+    parse_when,
     print_json,
     print_table,
 )
@@ -39,6 +40,27 @@ def list_command(
             "--assignee", metavar="ASSIGNEE", help="Only items of exactly this user:/group:."
         ),
     ] = None,
+    orchestration: Annotated[
+        str | None,
+        typer.Option(
+            "--orchestration", metavar="ORCHESTRATION", help="Only items of this orchestration."
+        ),
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option("--version", metavar="N", help="Only items of this version.")
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", metavar="STAGE", help="Only items of runs in this stage."),
+    ] = None,
+    created_after: Annotated[
+        str | None,
+        typer.Option("--created-after", metavar="TIME", help="Created at or after this ISO time."),
+    ] = None,
+    created_before: Annotated[
+        str | None,
+        typer.Option("--created-before", metavar="TIME", help="Created before this ISO time."),
+    ] = None,
     limit: Annotated[int, limit_option()] = 100,
     after: AfterOption = None,
     quiet: QuietOption = False,
@@ -48,8 +70,19 @@ def list_command(
     """Open work items, oldest first (the first 100 unless --limit says otherwise), with
     what completing each one asks for (its declared outputs)."""
     engine = open_engine(db)
+    # Only the filters given are passed, so a runtime without one is asked nothing new.
+    given = {
+        "orchestration": orchestration,
+        "version": version,
+        "stage": stage,
+        "created_after": parse_when(created_after, "--created-after"),
+        "created_before": parse_when(created_before, "--created-before"),
+    }
+    filters = {k: v for k, v in given.items() if v is not None}
     items = read_page(
-        lambda last, count: engine.work_items(user, assignee=assignee, after=last, limit=count),
+        lambda last, count: engine.work_items(
+            user, assignee=assignee, after=last, limit=count, **filters
+        ),
         lambda i: (i["created_at"], i["id"]),
         after,
         limit,

@@ -59,12 +59,14 @@ class Reading:
         after: tuple[str, str] | None = None,
         limit: int | None = None,
         outcome: str | None = None,
+        assignee: str | None = None,
     ) -> list[dict[str, Any]]:
         """Runs, newest first; `stuck=True` lists only stuck runs (failed ones too), with
         their reasons. Every filter given must match.
 
         Args:
             outcome: completed runs that reached an end with this outcome.
+            assignee: runs with an open work item of exactly this user:/group:/queue:.
             started_after: started at or after this time; `started_before`: before it.
             after: (started_at, id) of the last run of the previous page.
             limit: at most this many (None: all).
@@ -83,11 +85,15 @@ class Reading:
             after=after,
             limit=limit,
             outcome=outcome,
+            assignee=assignee,
         )
         with self.store.read() as conn:
             if stuck:
                 found = queries.stuck_runs(conn, format_time(self.clock.now()))
                 chosen = [r for r in found if selection.matches(r)]
+                if assignee is not None:
+                    holding = set(queries.runs_with_open_items(conn, assignee))
+                    chosen = [r for r in chosen if r["id"] in holding]
                 return chosen if limit is None else chosen[:limit]
             return queries.list_runs(conn, selection)
 
@@ -106,17 +112,34 @@ class Reading:
         assignee: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first.
+        """Open work items (all, or those `user` may complete), oldest first. Every filter
+        given must match.
 
         Args:
             assignee: only items assigned to exactly this `user:`/`group:`/`queue:` name.
+            orchestration, version: only items of runs of this orchestration (version).
+            stage: only items of runs whose current stage this is.
+            created_after: created at or after this time; `created_before`: before it.
             after: (created_at, id) of the last item of the previous page.
             limit: at most this many (None: all).
         """
+        selection = queries.WorkSelection(
+            assignee=assignee,
+            orchestration=orchestration,
+            version=version,
+            stage=stage,
+            created_after=format_time(created_after) if created_after else None,
+            created_before=format_time(created_before) if created_before else None,
+        )
         with self.store.read() as conn:
             return queries.list_work_items(
-                conn, user, include_closed, assignee=assignee, after=after, limit=limit
+                conn, user, include_closed, after=after, limit=limit, selection=selection
             )
 
     def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:

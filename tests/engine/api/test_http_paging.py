@@ -110,3 +110,23 @@ def test_a_cursor_the_server_did_not_give_is_400_naming_the_cursor(served):
 
     assert answer.status_code == 400
     assert "cursor" in answer.json()["message"]
+
+
+def test_runs_and_work_filter_by_assignee_orchestration_stage_and_time(served):
+    # given a run of badge (no items) and one of approval (an hr item)
+    client = served.as_("root")
+    started = client.post("/v1/runs", json={"orchestration": "approval", "inputs": {"amount": 7}})
+    run_id = started.json()["id"]
+    created = served.as_("root").get(f"/v1/runs/{run_id}").json()["open_items"][0]["created_at"]
+
+    # when runs and work are filtered
+    on_hr = _walk(client, "/v1/runs", "runs", assignee="group:hr")
+    review = _walk(client, "/v1/work", "items", orchestration="approval", stage="review")
+    since = _walk(client, "/v1/work", "items", created_after=created, version=1)
+    badge = _walk(client, "/v1/work", "items", orchestration="badge")
+
+    # then each filter keeps what it names
+    assert run_id in [r["id"] for r in on_hr]
+    assert run_id in [i["run"] for i in review]
+    assert run_id in [i["run"] for i in since] and all(i["created_at"] >= created for i in since)
+    assert badge == []
