@@ -104,7 +104,7 @@ def definition_versions(
     return {"definitions": rows, "next_cursor": next_cursor}
 
 
-_PAST_EVERY_VERSION = 2**62
+_PAST_EVERY_VERSION = 2**31 - 1  # the largest version an INTEGER column holds
 
 
 @router.get("/audit", response_model=AuditPageOut, tags=["audit"])
