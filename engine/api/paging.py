@@ -71,7 +71,9 @@ def number(text: str) -> int:
     Raises:
         InvalidInput: not a number, so not a cursor this server gave out.
     """
-    if not text.isdigit():
+    # Numbers in cursors are INTEGER columns (versions, entry numbers): anything longer
+    # was not given out here, and would only make the database refuse the query.
+    if not text.isdigit() or len(text) > 9:
         raise InvalidInput(
             "the cursor is not one this server gave out",
             field="cursor",
