@@ -10,7 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from engine.api import paging
-from engine.api.deps import CallerDep, EngineDep
+from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import (
     AuditPageOut,
     CallerOut,
@@ -64,8 +64,8 @@ def me(caller: CallerDep) -> dict[str, Any]:
 def list_definitions(
     engine: EngineDep,
     _caller: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """Every stored version of every orchestration, by id, newest version first per id, a
     page at a time."""
@@ -85,8 +85,8 @@ def definition_versions(
     definition_id: str,
     engine: EngineDep,
     _caller: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """The stored versions of one orchestration, newest first (`active` marks the live
     one), a page at a time."""
@@ -114,8 +114,8 @@ def audit_log(
     action: Annotated[str | None, Query(description="One action, or a prefix: user.")] = None,
     by: Annotated[str | None, Query(description="Only what this user did.")] = None,
     subject: Annotated[str | None, Query(description="Only about this id or name.")] = None,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """Admin actions outside runs, newest first (admins), a page at a time."""
 

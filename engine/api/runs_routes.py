@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, status
 
 from engine.api import paging
-from engine.api.deps import CallerDep, EngineDep
+from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import (
     EventPageOut,
     NudgeOut,
@@ -54,8 +54,8 @@ def list_runs(
     started_before: Annotated[
         datetime | None, Query(description="Started before this ISO time.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
     outcome: Annotated[
         str | None, Query(description="Only completed runs whose end has this outcome.")
     ] = None,
@@ -98,8 +98,8 @@ def run_log(
     run_id: str,
     engine: EngineDep,
     _caller: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.MAX_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.MAX_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """The run's event log, in order (the audit trail), a page at a time."""
 

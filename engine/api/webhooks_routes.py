@@ -7,7 +7,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, status
 
 from engine.api import paging
-from engine.api.deps import CallerDep, EngineDep
+from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import (
     DeliveryPageOut,
     WebhookCreatedOut,
@@ -32,8 +32,8 @@ def add_webhook(body: WebhookIn, engine: EngineDep, caller: CallerDep) -> dict[s
 def list_webhooks(
     engine: EngineDep,
     caller: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """Webhooks with their delivery counts, never a secret, oldest first (admins)."""
     rows, next_cursor = paging.page(
@@ -50,8 +50,8 @@ def list_deliveries(
     engine: EngineDep,
     caller: CallerDep,
     webhook: Annotated[str | None, Query(description="Only this webhook's.")] = None,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """Deliveries, oldest first: sent, pending (with the next try) or given up on, with the
     last error (admins)."""

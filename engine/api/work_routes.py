@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from engine.api import paging
-from engine.api.deps import CallerDep, EngineDep
+from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import (
     CompletedOut,
     CompleteIn,
@@ -43,8 +43,8 @@ def list_work(
     created_before: Annotated[
         datetime | None, Query(description="Created before this ISO time.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """Open items a user may complete (their own, their groups' and queues'), oldest first."""
     # Only the filters given are passed, so a runtime without one is asked nothing new.

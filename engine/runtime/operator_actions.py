@@ -10,20 +10,15 @@ is the public surface the CLI, the API and the designer call.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 from engine.runtime import audit, operations, workitems
 from engine.store import directory, format_time
 
 if TYPE_CHECKING:
-    from sqlalchemy import Connection
-
     from engine.runtime.clock import Clock
     from engine.runtime.unit import Unit
     from engine.store import Store
-
-T = TypeVar("T")
-
 
 class OperatorActions:
     """Operator actions on runs and items, and admin actions on users (see `Engine`)."""
@@ -31,17 +26,9 @@ class OperatorActions:
     store: Store
     clock: Clock
 
-    def _call(
-        self,
-        work: Callable[[Unit], T],
-        actor: str | None = None,
-        need: str | None = None,
-        doing: str = "",
-    ) -> T:
-        raise NotImplementedError
-
-    def _require(self, conn: Connection, actor: str | None, role: str, doing: str) -> None:
-        raise NotImplementedError
+    # Provided by `Engine`: one engine call as a retried transaction, and the role check.
+    _call: Callable[..., Any]
+    _require: Callable[..., None]
 
     # --- runs and items --------------------------------------------------------------
 
@@ -72,9 +59,7 @@ class OperatorActions:
             "resume runs",
         )
 
-    def retry(
-        self, run_id: str, step_id: str, actor: str | None = None, reason: str = ""
-    ) -> None:
+    def retry(self, run_id: str, step_id: str, actor: str | None = None, reason: str = "") -> None:
         """Retry a failed background step (the reason is logged)."""
         self._call(
             lambda u: operations.retry_step(u, u.run(run_id), step_id, reason),
