@@ -4,7 +4,7 @@ Two processes run to completion, each `--runs` times, into their own file (durab
 commits, the default): the employee onboarding example (three stages, seven steps, four
 work items completed by people, an event, an email) and the 9-step background process of
 `engine_vs_spiff.py`. In the same run, the peer: the same runs stored as revision 0007 did,
-with a state snapshot kept for every finished run.
+with a state snapshot and stage and step rows kept for every finished run.
 
 Bytes per run are the growth of the pages each table and index takes (`dbstat`, after a
 checkpoint) divided by the runs; the `payload` column is the bytes of the rows themselves,
@@ -30,6 +30,7 @@ from benchmarks.engine_vs_spiff import baton_definition  # noqa: E402
 from engine.definition import from_dict, load_definition  # noqa: E402
 from engine.runtime import Engine, VirtualClock  # noqa: E402
 from engine.runtime import state as run_state  # noqa: E402
+from engine.runtime import writes  # noqa: E402
 
 EXAMPLE = ROOT / "resources/examples/employee_onboarding.baton.json"
 OUTPUTS = {
@@ -107,11 +108,12 @@ def main() -> None:
         folder = Path(scratch)
         for process, run in (("onboarding", onboarding_run), ("background", background_run)):
             original = run_state.STATE_FROM_LOG
-            run_state.STATE_FROM_LOG = frozenset()  # the peer: snapshots kept, as 0007 did
+            # The peer: snapshots and stage/step rows of finished runs kept, as 0007 did.
+            run_state.STATE_FROM_LOG = writes.STATE_FROM_LOG = frozenset()
             try:
                 peer, _ = measure(folder, f"{process}-snapshots", run, args.runs)
             finally:
-                run_state.STATE_FROM_LOG = original
+                run_state.STATE_FROM_LOG = writes.STATE_FROM_LOG = original
             total, tables = measure(folder, process, run, args.runs)
             results[process] = total
             print(f"{process}: {total:8,.0f} bytes per run (with snapshots, as 0007: {peer:,.0f})")

@@ -17,7 +17,7 @@ from engine.runtime import writes
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import directory
-from engine.store.schema import events, runs, step_instances, timers, waits, work_items
+from engine.store.schema import events, runs, timers, waits, work_items
 
 _RUN_COLUMNS = (
     runs.c.id,
@@ -148,20 +148,19 @@ def run_detail(
         state = writes.state_from_log(
             conn, row, plan_of(row.definition_id, row.definition_version)
         ).document()
-    step_rows = conn.execute(select(step_instances).where(step_instances.c.run_id == run_id)).all()
-    order = {sid: i for i, sid in enumerate(state["steps"])}
+    # From the state, not the step rows: a finished run keeps none (its log has them).
     steps = [
         {
-            "id": s.step_id,
-            "stage": s.stage_id,
-            "status": s.status,
-            "attempts": s.attempts,
-            "started_at": s.started_at,
-            "ended_at": s.ended_at,
-            "error": s.error,
-            "outputs": state["steps"].get(s.step_id, {}).get("outputs"),
+            "id": sid,
+            "stage": s["stage"],
+            "status": s["status"],
+            "attempts": s.get("attempts", 0),
+            "started_at": s.get("started_at"),
+            "ended_at": s.get("ended_at"),
+            "error": s.get("error"),
+            "outputs": s.get("outputs"),
         }
-        for s in sorted(step_rows, key=lambda s: order.get(s.step_id, 0))
+        for sid, s in state["steps"].items()
     ]
     items = conn.execute(
         select(work_items)
