@@ -28,9 +28,8 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.engine_vs_spiff import baton_definition  # noqa: E402
 from engine.definition import from_dict, load_definition  # noqa: E402
-from engine.runtime import Engine, VirtualClock  # noqa: E402
+from engine.runtime import Engine, VirtualClock, writes  # noqa: E402
 from engine.runtime import state as run_state  # noqa: E402
-from engine.runtime import writes  # noqa: E402
 
 EXAMPLE = ROOT / "resources/examples/employee_onboarding.baton.json"
 OUTPUTS = {
