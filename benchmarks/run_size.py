@@ -3,8 +3,9 @@
 Two processes run to completion, each `--runs` times, into their own file (durable
 commits, the default): the employee onboarding example (three stages, seven steps, four
 work items completed by people, an event, an email) and the 9-step background process of
-`engine_vs_spiff.py`. In the same run, the peer: the same runs stored as revision 0007 did,
-with a state snapshot and stage and step rows kept for every finished run.
+`engine_vs_spiff.py`. In the same run, the peer: the same runs with every finished run's
+state snapshot and stage and step rows kept, as revisions before 0008 did (for the whole
+previous release as a peer, run this script from its checkout in the same session).
 
 Bytes per run are the growth of the pages each table and index takes (`dbstat`, after a
 checkpoint) divided by the runs; the `payload` column is the bytes of the rows themselves,
@@ -107,7 +108,7 @@ def main() -> None:
         folder = Path(scratch)
         for process, run in (("onboarding", onboarding_run), ("background", background_run)):
             original = run_state.STATE_FROM_LOG
-            # The peer: snapshots and stage/step rows of finished runs kept, as 0007 did.
+            # The peer: snapshots and stage/step rows of finished runs kept (before 0008).
             run_state.STATE_FROM_LOG = writes.STATE_FROM_LOG = frozenset()
             try:
                 peer, _ = measure(folder, f"{process}-snapshots", run, args.runs)
@@ -115,7 +116,10 @@ def main() -> None:
                 run_state.STATE_FROM_LOG = writes.STATE_FROM_LOG = original
             total, tables = measure(folder, process, run, args.runs)
             results[process] = total
-            print(f"{process}: {total:8,.0f} bytes per run (with snapshots, as 0007: {peer:,.0f})")
+            print(
+                f"{process}: {total:8,.0f} bytes per run "
+                f"(finished runs' snapshots and step rows kept: {peer:,.0f})"
+            )
             if args.tables:
                 for table, (pages, load) in sorted(tables.items(), key=lambda t: -t[1][0]):
                     if pages:

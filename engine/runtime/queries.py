@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
-from engine.runtime import writes
+from engine.runtime import eventrows, writes
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import directory
@@ -190,17 +190,7 @@ def run_events(
         query = query.where(events.c.seq > after)
     if limit is not None:
         query = query.limit(limit)
-    rows = conn.execute(query)
-    return [
-        {
-            "seq": r.seq,
-            "time": r.time,
-            "type": r.type,
-            "actor": r.actor,
-            "payload": json.loads(r.payload),
-        }
-        for r in rows
-    ]
+    return eventrows.shown(conn.execute(query))
 
 
 def list_work_items(
@@ -246,7 +236,8 @@ def unassigned_reasons(conn: Connection, run_id: str) -> dict[str, str]:
     nobody), by item id, from the run's log: rare, so not worth a column."""
     found = conn.execute(
         select(events.c.payload).where(
-            events.c.run_id == run_id, events.c.type == EventType.ITEM_CREATED.value
+            events.c.run_id == run_id,
+            events.c.type == eventrows.code(EventType.ITEM_CREATED),
         )
     ).scalars()
     reasons = {}

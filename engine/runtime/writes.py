@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import ConcurrentChange
+from engine.runtime import eventrows
 from engine.runtime.fold import fold
 from engine.runtime.plan import Plan
 from engine.runtime.state import STATE_FROM_LOG, RunState, timer_key
@@ -249,7 +250,7 @@ def flush(
     _INSERT_ITEM.run_many(conn, item_rows)
     _INSERT_TIMER.run_many(conn, timer_rows)
     _INSERT_WAIT.run_many(conn, wait_rows)
-    _INSERT_EVENT.run_many(conn, new_events)
+    _INSERT_EVENT.run_many(conn, eventrows.stored(new_events))
     _INSERT_NOTICE.run_many(conn, notices)
 
 
@@ -363,20 +364,7 @@ def state_from_log(conn: Connection, row: Any, plan: Plan) -> RunState:
         .where(events.c.run_id == row.id)
         .order_by(events.c.seq)
     )
-    run = fold(
-        plan,
-        row.id,
-        (
-            {
-                "seq": e.seq,
-                "time": e.time,
-                "type": e.type,
-                "actor": e.actor,
-                "payload": json.loads(e.payload),
-            }
-            for e in log
-        ),
-    )
+    run = fold(plan, row.id, eventrows.shown(log))
     run.rev, run.seq = row.rev, row.seq
     run.forget_changes()
     return run

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from engine.cli import main
 from engine.errors import StoreTooOld
@@ -14,6 +14,7 @@ from engine.runtime import Engine, VirtualClock, writes
 from engine.store import Store, migrate
 from engine.store.schema import stage_instances, step_instances
 from tests.engine.runtime.builders import background, interactive, orchestration, stage
+from tests.engine.store import older
 
 PREVIOUS = "0008_finished_runs_from_log"
 
@@ -87,8 +88,8 @@ def test_db_upgrade_drops_the_step_rows_of_runs_finished_under_the_previous_revi
         engine.close()
     store = Store(db)
     with store.transaction() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": PREVIOUS})
-        conn.execute(text("UPDATE baton_meta SET value = '8' WHERE key = 'schema_version'"))
+        older.events_as_text(conn)
+        older.stamp(conn, PREVIOUS, 8)
     store.close()
     assert _raw_rows(db, done) == (1, 2)
     with pytest.raises(StoreTooOld):
