@@ -9,7 +9,9 @@ previous release as a peer, run this script from its checkout in the same sessio
 
 Bytes per run are the growth of the pages each table and index takes (`dbstat`, after a
 checkpoint) divided by the runs; the `payload` column is the bytes of the rows themselves,
-the rest is page space (headers, free space of half-full pages). The last lines are
+the rest is page space (headers, free space of half-full pages). Each line also gives the
+pages a run writes to the write-ahead log (every commit writes each page it changed: what
+a durable commit waits for). The last lines are
 `onboarding bytes per run: X` and `background bytes per run: X`.
 
     .venv/bin/python benchmarks/run_size.py [--runs N] [--tables]
@@ -98,6 +100,27 @@ def measure(
     return sum(pages for pages, _ in tables.values()), tables
 
 
+def wal_pages(folder: Path, name: str, run: Callable[[Engine, int], None], runs: int) -> float:
+    """Pages written to the write-ahead log per run (each page once per commit it is in):
+    the log is emptied before each run, so its length afterwards is that run's writes."""
+    db = folder / f"{name}-wal.db"
+    engine = Engine(str(db), clock=VirtualClock(), outbox=folder / f"{name}-wal-outbox")
+    engine.add_user("admin", admin=True)
+    engine.activate(load_definition(EXAMPLE))
+    engine.activate(from_dict(baton_definition("background")))
+    for number in range(runs):  # the first runs fill the tables' first pages
+        run(engine, number)
+    with sqlite3.connect(db) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    frames = 0
+    for number in range(runs):
+        engine.store.checkpoint()
+        run(engine, runs + number)
+        frames += (db.with_name(db.name + "-wal").stat().st_size - 32) // (page + 24)
+    engine.close()
+    return frames / runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300, help="runs of each process")
@@ -116,9 +139,11 @@ def main() -> None:
                 run_state.STATE_FROM_LOG = writes.STATE_FROM_LOG = original
             total, tables = measure(folder, process, run, args.runs)
             results[process] = total
+            wal = wal_pages(folder, process, run, max(1, min(args.runs, 50)))
             print(
                 f"{process}: {total:8,.0f} bytes per run "
-                f"(finished runs' snapshots and step rows kept: {peer:,.0f})"
+                f"(finished runs' snapshots and step rows kept: {peer:,.0f}); "
+                f"{wal:.1f} WAL pages written per run"
             )
             if args.tables:
                 for table, (pages, load) in sorted(tables.items(), key=lambda t: -t[1][0]):
