@@ -7,6 +7,13 @@ fixed-width time text, so `baton log`, the API and the history views never see t
 
 `CODES` only grows: a code, once written to a database, names its event type for good.
 Codes 0 and 1 take no bytes at all in a SQLite record, so the two commonest events have them.
+
+A payload whose keys are the first fields of its type, in declaration order (nearly all
+of them: None fields are left out at the end), is kept as the JSON array of its values,
+`["b_0_0",{"x":1},1]` for `{"step":"b_0_0","outputs":{"x":1},"attempt":1}`; any other
+payload (a log message with data, one written by another version) as its JSON object.
+Reading zips an array with the same field names, so both read back as the same object.
+A payload class may therefore add fields only at its end, never reorder or rename them.
 """
 
 from __future__ import annotations
@@ -15,7 +22,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from engine.runtime.events import EventType
+from engine.runtime.events import PAYLOADS, EventType
 from engine.store.times import micros_time, time_micros
 
 CODES: dict[EventType, int] = {
@@ -57,13 +64,25 @@ _NAMES: dict[int, str] = {code: kind.value for kind, code in CODES.items()}
 _BY_NAME: dict[str, int] = {kind.value: code for kind, code in CODES.items()}
 
 
+def _keys(kind: EventType) -> tuple[str, ...]:
+    # The stored object's keys in order: the fields, `from_` written as `from` (a keyword).
+    return tuple(name.rstrip("_") for name in PAYLOADS[kind]._NAMES)
+
+
+KEYS: dict[str, tuple[str, ...]] = {kind.value: _keys(kind) for kind in CODES}
+"""The keys of each event type's payload, in the order its array keeps the values."""
+_KEYS_BY_CODE: dict[int, tuple[str, ...]] = {CODES[kind]: KEYS[kind.value] for kind in CODES}
+_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
+
+
 def code(kind: EventType) -> int:
     """The stored code of an event type (for a query on `events.type`)."""
     return CODES[kind]
 
 
 def stored(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The `events` rows for events as the engine emits them (name and time as text)."""
+    """The `events` rows for events as the engine emits them (name and time as text, the
+    payload as an object, or already as its stored text)."""
     times: dict[str, int] = {}  # the events of one call share its time: convert it once
     rows = []
     for event in events:
@@ -71,8 +90,27 @@ def stored(events: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
         micros = times.get(moment)
         if micros is None:
             micros = times[moment] = time_micros(moment)
-        rows.append({**event, "time": micros, "type": _BY_NAME[event["type"]]})
+        payload = event["payload"]
+        if isinstance(payload, dict):
+            payload = compact(event["type"], payload)
+        rows.append({**event, "time": micros, "type": _BY_NAME[event["type"]], "payload": payload})
     return rows
+
+
+def compact(kind: str, payload: dict[str, Any]) -> str:
+    """The stored text of a payload: its values as an array when its keys are the first
+    keys of its type in order, else the object itself (see the module docstring)."""
+    keys = tuple(payload)
+    if keys == KEYS[kind][: len(keys)]:
+        return _to_json(list(payload.values()))
+    return _to_json(payload)
+
+
+def _payload(code: int, text: str) -> dict[str, Any]:
+    data = json.loads(text)
+    if isinstance(data, list):
+        return dict(zip(_KEYS_BY_CODE[code], data, strict=False))
+    return data
 
 
 def shown(rows: Iterable[Any]) -> list[dict[str, Any]]:
@@ -90,7 +128,7 @@ def shown(rows: Iterable[Any]) -> list[dict[str, Any]]:
                 "time": moment,
                 "type": _NAMES[row.type],
                 "actor": row.actor,
-                "payload": json.loads(row.payload),
+                "payload": _payload(row.type, row.payload),
             }
         )
     return found

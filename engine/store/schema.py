@@ -22,7 +22,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.

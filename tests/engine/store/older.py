@@ -6,16 +6,39 @@ shape and stamps that revision, so `baton db upgrade` meets the rows an older Ba
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import Connection, text
 
-from engine.runtime.eventrows import CODES
+from engine.runtime.eventrows import CODES, KEYS
 from engine.store.times import micros_time
 
 _NAMES = {code: kind.value for kind, code in CODES.items()}
 
 
+def payloads_as_objects(conn: Connection) -> None:
+    """Rewrite payloads kept as arrays as revisions before 0011 kept every one: objects."""
+    rows = conn.execute(text("SELECT run_id, seq, type, payload FROM events")).all()
+    for row in rows:
+        values = json.loads(row.payload)
+        if isinstance(values, list):
+            conn.execute(
+                text("UPDATE events SET payload = :p WHERE run_id = :r AND seq = :s"),
+                {
+                    "p": json.dumps(
+                        dict(zip(KEYS[_NAMES[row.type]], values, strict=False)),
+                        separators=(",", ":"),
+                    ),
+                    "r": row.run_id,
+                    "s": row.seq,
+                },
+            )
+
+
 def events_as_text(conn: Connection) -> None:
-    """Rewrite `events` as revisions before 0010 kept it: times and type names as text."""
+    """Rewrite `events` as revisions before 0010 kept it: times and type names as text
+    (and payloads as objects, as before 0011)."""
+    payloads_as_objects(conn)
     rows = conn.execute(
         text("SELECT run_id, seq, time, type, actor, payload FROM events ORDER BY run_id, seq")
     ).all()

@@ -133,3 +133,40 @@ def test_db_upgrade_refuses_a_log_with_an_event_type_it_does_not_know(tmp_path, 
     assert "mystery" in err and "Traceback" not in err
     with pytest.raises(StoreTooOld):
         Store(db)
+
+
+def test_db_upgrade_reads_payloads_kept_as_objects_by_the_previous_revision(
+    db_url, tmp_path, capsys
+):
+    # given a database as revision 0010 wrote it: every payload a JSON object
+    clock = VirtualClock()
+    engine = Engine(db_url, clock=clock, outbox=tmp_path / "outbox")
+    done, canceled, waiting = _runs(engine, clock)
+    logs = {run: engine.log(run) for run in (done, canceled, waiting)}
+    engine.close()
+    store = Store(db_url)
+    with store.transaction() as conn:
+        older.payloads_as_objects(conn)
+        older.stamp(conn, "0010_compact_events", 10)
+        assert all(p.startswith("{") for p in conn.execute(select(events.c.payload)).scalars())
+    store.close()
+    with pytest.raises(StoreTooOld):
+        Store(db_url)
+
+    # when the admin upgrades it
+    assert main(["db", "upgrade", "--db", db_url]) == 0
+
+    # then the logs read as before, and the waiting run moves on, its new events as arrays
+    assert f"upgraded from 0010_compact_events to {migrate.head()}" in capsys.readouterr().out
+    engine = Engine(db_url, clock=clock, outbox=tmp_path / "outbox")
+    assert {run: engine.log(run) for run in logs} == logs
+    (item,) = engine.open_item_ids(waiting)
+    engine.complete_item(item, "ann")
+    assert engine.run(waiting)["status"] == "completed"
+    assert engine.log(waiting)[: len(logs[waiting])] == logs[waiting]
+    with engine.store.read() as conn:
+        last = conn.execute(
+            select(events.c.payload).where(events.c.run_id == waiting).order_by(events.c.seq.desc())
+        ).scalars().first()
+    assert last.startswith("[")
+    engine.close()
