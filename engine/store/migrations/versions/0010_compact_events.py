@@ -2,9 +2,10 @@
 
 Every row of `events` repeated a 27-character time and an event name of up to 20
 characters; they now take 8 bytes and one (engine.runtime.eventrows reads them back as the
-same text, so the log, the API and the history views show what they showed). The table is
-rebuilt: the old one is renamed, the new one created as `schema.events` is, every row
-copied across converted, and the old one dropped.
+same text, so the log, the API and the history views show what they showed). PostgreSQL
+converts both columns in place; on SQLite the table is rebuilt: the old one is renamed, the
+new one created as `schema.events` is, every row copied across converted, the old one
+dropped.
 
 Revision ID: 0010_compact_events
 Revises: 0009_finished_runs_rows
@@ -72,7 +73,7 @@ _MICROS = {
 
 
 def upgrade() -> None:
-    """Rebuild `events` with integer times and type codes, every row kept."""
+    """Convert `events` to integer times and type codes, every row kept."""
     bind = op.get_bind()
     dialect = bind.dialect.name
     unknown = bind.execute(
@@ -86,9 +87,23 @@ def upgrade() -> None:
             hint="upgrade with the Baton version that wrote them",
         )
     _normalise_odd_times(bind)
-    op.rename_table("events", _OLD)
+    codes = " ".join(f"WHEN '{name}' THEN {code}" for name, code in CODES.items())
     if dialect == "postgresql":
-        op.execute(f"ALTER TABLE {_OLD} RENAME CONSTRAINT events_pkey TO {_OLD}_pkey")
+        # Converted in place: the table keeps its privileges (a team database revokes
+        # UPDATE and DELETE on the log from the application role) and its constraints.
+        op.execute(
+            f"ALTER TABLE events ALTER COLUMN time TYPE bigint USING ({_MICROS[dialect]}), "
+            f"ALTER COLUMN type TYPE smallint USING (CASE type {codes} END)"
+        )
+    else:
+        _rebuild(codes)
+    op.execute("UPDATE baton_meta SET value = '10' WHERE key = 'schema_version'")
+
+
+def _rebuild(codes: str) -> None:
+    # SQLite cannot change a column's type: a new table takes the rows, in rowid order
+    # (the change feed of engine.store.sqlite_dialect reads rowids).
+    op.rename_table("events", _OLD)
     op.create_table(
         "events",
         sa.Column("run_id", sa.String(40), primary_key=True),
@@ -98,15 +113,12 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(200)),
         sa.Column("payload", sa.Text, nullable=False),
     )
-    codes = " ".join(f"WHEN '{name}' THEN {code}" for name, code in CODES.items())
-    order = " ORDER BY rowid" if dialect == "sqlite" else ""  # the change feed reads rowid
     op.execute(
         "INSERT INTO events (run_id, seq, time, type, actor, payload) "
-        f"SELECT run_id, seq, {_MICROS[dialect]}, CASE type {codes} END, actor, payload "
-        f"FROM {_OLD}{order}"
+        f"SELECT run_id, seq, {_MICROS['sqlite']}, CASE type {codes} END, actor, payload "
+        f"FROM {_OLD} ORDER BY rowid"
     )
     op.drop_table(_OLD)
-    op.execute("UPDATE baton_meta SET value = '10' WHERE key = 'schema_version'")
 
 
 def _names() -> str:
