@@ -213,7 +213,7 @@ def audit(engine: Engine, reports: list[dict]) -> list[str]:
             problems.append(f"run {row.id}: state tables differ from its replayed log")
     per_item: dict[str, int] = {}
     for c in completions:
-        item = json.loads(c.payload)["item"]
+        item = eventrows.payload(EventType.ITEM_COMPLETED, c.payload)["item"]
         per_item[item] = per_item.get(item, 0) + 1
     twice = [i for i, n in per_item.items() if n > 1]
     if twice:

@@ -106,6 +106,12 @@ def compact(kind: str, payload: dict[str, Any]) -> str:
     return _to_json(payload)
 
 
+def payload(kind: EventType, text: str) -> dict[str, Any]:
+    """A stored payload of one event type as its object (for a query that reads the
+    `payload` column of events it selected by type)."""
+    return _payload(CODES[kind], text)
+
+
 def _payload(code: int, text: str) -> dict[str, Any]:
     data = json.loads(text)
     if isinstance(data, list):
