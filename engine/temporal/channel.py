@@ -20,7 +20,7 @@ from temporalio.service import RPCError, RPCStatusCode
 from engine import errors
 from engine.errors import BatonError, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import Engine, permissions
-from engine.temporal import shapes
+from engine.temporal import shapes, starts
 from engine.temporal.address import TemporalAddress
 from engine.temporal.connect import connect, register_search_attributes
 from engine.temporal.workflow import BatonRun
@@ -163,7 +163,27 @@ class Channel:
                 raise _ERRORS[why["type"]](why["message"], hint=why["hint"]) from None
             raise Conflict(f"run {run_id} has ended; nothing can change it") from None
         await self._visible(run_id, done.seq)
+        await self._settle_linked(done.linked, {run_id: done.seq})
         return done.result
+
+    async def _settle_linked(self, linked: list[str], seen: dict[str, int]) -> None:
+        """Settle the runs a change reached through links (a child started or canceled, a
+        parent told that its child ended), and theirs in turn, until none moves: what the
+        local engine does in one call, visible to the next command here too."""
+        queue = list(linked)
+        while queue:
+            run_id = queue.pop(0)
+            try:
+                done = await self._update(await self._handle(run_id), BatonRun.synced)
+            except RPCError as exc:
+                if exc.status == RPCStatusCode.NOT_FOUND:
+                    continue  # closed: nothing more happens there
+                raise
+            if seen.get(run_id) == done.seq:
+                continue
+            seen[run_id] = done.seq
+            await self._visible(run_id, done.seq)
+            queue += done.linked
 
     async def _update(self, handle: WorkflowHandle, update: Any, *args: Any) -> shapes.Done:
         """An Update, waiting a while for a worker when none polls the task queue yet (one
@@ -201,6 +221,18 @@ class Channel:
                 )
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.1)
+
+    async def _start_runs(self, found: list[shapes.RunStart]) -> None:
+        """Start these runs' workflows; return once each has made its first move and
+        visibility shows it (read-your-writes, as every other change)."""
+        client = await self.client()
+        for start in found:
+            start.visibility = self._visibility
+            start.heartbeat = heartbeat_seconds()
+            handle = await starts.start_workflow(client, self.address, start)
+            done: shapes.Done = await self._update(handle, BatonRun.synced)
+            await self._visible(start.run_id, done.seq)
+            await self._settle_linked(done.linked, {start.run_id: done.seq})
 
     async def _list(self, query: str) -> list[WorkflowExecution]:
         client = await self.client()

@@ -15,29 +15,28 @@ from __future__ import annotations
 from typing import Any
 
 from temporalio.client import WorkflowHistory
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from engine.errors import ConcurrentChange, NotFound
 from engine.runtime import itemchecks, permissions, workitems
 from engine.runtime.buffering import SentEvent
 from engine.runtime.triggers import new_run_id
-from engine.runtime.values import check_inputs
-from engine.store import definitions as definition_store
-from engine.temporal import shapes
+from engine.temporal import shapes, starts
 from engine.temporal.catalogue import CatalogueCalls
-from engine.temporal.channel import NoWorker, heartbeat_seconds, quote
+from engine.temporal.channel import NoWorker, quote
 from engine.temporal.lists import RunLists
+from engine.temporal.records import RecordCalls
 from engine.temporal.workflow import BatonRun
 
 __all__ = ["NoWorker", "TemporalEngine"]
 
 
-class TemporalEngine(CatalogueCalls, RunLists):
+class TemporalEngine(CatalogueCalls, RecordCalls, RunLists):
     """Runs on Temporal, the catalogue in a local store; see the module docstring.
 
     The plumbing is `channel.Channel`; catalogue pass-throughs `catalogue.CatalogueCalls`;
-    lists across runs (visibility) `lists.RunLists`; here, the calls on runs.
+    records and their triggers `records.RecordCalls`; lists across runs (visibility)
+    `lists.RunLists`; here, the calls on runs.
     """
 
     # --- runs --------------------------------------------------------------------------
@@ -52,43 +51,11 @@ class TemporalEngine(CatalogueCalls, RunLists):
         with self.store.read() as conn:
             if self.enforce_roles:
                 permissions.require(conn, actor, "assignee", "start runs")
-            version = definition_store.active_version(conn, definition_id)
-            if version is None:
-                raise NotFound(
-                    f"no active orchestration {definition_id!r}",
-                    hint="activate it first with `baton activate FILE`",
-                )
-            body = definition_store.body(conn, definition_id, version) or ""
-            plan = self.catalogue.plan(definition_id, version, conn)
-        variables = check_inputs(plan.definition.variables, inputs, enforce_required=True)
-        run_id = new_run_id()
-        client = await self.client()
-        attributes = [
-            SearchAttributePair(shapes.ORCHESTRATION, definition_id),
-            SearchAttributePair(shapes.VERSION, version),
-            SearchAttributePair(shapes.STATUS, "running"),
-        ]
-        handle = await client.start_workflow(
-            BatonRun.run,
-            shapes.RunStart(
-                run_id,
-                definition_id,
-                version,
-                body,
-                inputs,
-                variables,
-                "manual",
-                actor,
-                visibility=self._visibility,
-                heartbeat=heartbeat_seconds(),
-            ),
-            id=run_id,
-            task_queue=self.address.task_queue,
-            search_attributes=TypedSearchAttributes(attributes if self._visibility else []),
-        )
-        done: shapes.Done = await self._update(handle, BatonRun.synced)
-        await self._visible(run_id, done.seq)
-        return run_id
+            start = starts.run_start(
+                conn, self.catalogue.plan, definition_id, inputs, new_run_id(), actor=actor
+            )
+        await self._start_runs([start])
+        return start.run_id
 
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (`Engine.run`'s shape)."""
@@ -112,6 +79,7 @@ class TemporalEngine(CatalogueCalls, RunLists):
                 return  # closed: nothing is due any more
             raise
         await self._visible(run_id, done.seq)
+        await self._settle_linked(done.linked, {run_id: done.seq})
 
     def history(self, run_id: str) -> WorkflowHistory:
         """The run's Temporal workflow history (for replay tests and support cases)."""
@@ -264,6 +232,21 @@ class TemporalEngine(CatalogueCalls, RunLists):
         """Retry a failed background step."""
         self._require(actor, "operator", "retry steps")
         self._do(self._command(run_id, "retry", actor, step=step_id, reason=reason))
+
+    def edit_variables(
+        self, run_id: str, values: dict[str, Any], reason: str, actor: str | None = None
+    ) -> dict[str, Any]:
+        """Change declared variables of a run (checked, logged and re-checked as locally);
+        returns the run's variables."""
+        self._require(actor, "operator", "edit run variables")
+        return self._do(
+            self._command(run_id, "edit_variables", actor, values=values, reason=reason)
+        )
+
+    def nudge(self, run_id: str, actor: str | None = None) -> bool:
+        """Evaluate a run's conditions again; returns whether the run moved."""
+        self._require(actor, "operator", "nudge runs")
+        return bool(self._do(self._command(run_id, "nudge", actor)))
 
     def skip(
         self,

@@ -58,14 +58,9 @@ class RunLists(Channel):
         """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`).
 
         Raises:
-            Conflict: `outcome` or `assignee` given: neither is a search attribute yet,
-                and listing every run to filter here would not scale.
+            Conflict: `assignee` given: it is not a search attribute yet, and listing
+                every run to filter here would not scale.
         """
-        if outcome is not None:
-            raise Conflict(
-                "runs cannot be filtered by outcome on the Temporal runtime yet",
-                hint="`baton show RUN` gives one run's outcome",
-            )
         if assignee is not None:
             raise Conflict(
                 "runs cannot be filtered by assignee on the Temporal runtime yet",
@@ -83,6 +78,8 @@ class RunLists(Channel):
         ):
             if value is not None:
                 where.append(f"{key.name} = {quote(value, key.name)}")
+        if outcome is not None:
+            where.append(f"{shapes.OUTCOME.name} = {quote(outcome, 'outcome')}")
         if version is not None:
             where.append(f"{shapes.VERSION.name} = {int(version)}")
         if started_after is not None:
@@ -91,7 +88,7 @@ class RunLists(Channel):
             where.append(f"{shapes.STARTED_AT.name} < '{format_time(started_before)}'")
         if stuck:
             where.append(f"{shapes.STATUS.name} IN ('waiting', 'running', 'failed')")
-        found = [self._summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
+        found = [summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
         if stuck:
             found = self._do(self._stuck(found))
         found.sort(key=lambda r: r["id"])
@@ -111,11 +108,11 @@ class RunLists(Channel):
         now = format_time(self.clock.now())
         problems: dict[str, str | None] = {}
         result = []
-        for summary in found:
-            detail = await self._query(summary["id"], BatonRun.detail)
+        for row in found:
+            detail = await self._query(row["id"], BatonRun.detail)
             if detail["status"] == "failed":
                 reasons = [itemchecks.failed_reason(detail["error"])]
-                result.append({**summary, "error": detail["error"], "reasons": reasons})
+                result.append({**row, "error": detail["error"], "reasons": reasons})
                 continue
             reasons = []
             for item in detail["open_items"]:
@@ -131,23 +128,8 @@ class RunLists(Channel):
             if not detail["open_items"] and not detail["waits"] and not detail["timers"]:
                 reasons.append(itemchecks.NOTHING_TO_WAIT_ON)
             if reasons:
-                result.append({**summary, "reasons": reasons})
+                result.append({**row, "reasons": reasons})
         return result
-
-    @staticmethod
-    def _summary(wf: WorkflowExecution) -> dict[str, Any]:
-        attrs = wf.typed_search_attributes
-        stage = attrs.get(shapes.STAGE)
-        return {
-            "id": wf.id,
-            "orchestration": attrs.get(shapes.ORCHESTRATION),
-            "version": attrs.get(shapes.VERSION),
-            "status": attrs.get(shapes.STATUS),
-            "stage": stage or None,
-            "started_at": attrs.get(shapes.STARTED_AT),
-            "ended_at": format_time(wf.close_time) if wf.close_time else None,
-            "error": None,
-        }
 
     def work_items(
         self,
@@ -217,3 +199,22 @@ class RunLists(Channel):
         if found is None:
             raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
         return found
+
+
+def summary(wf: WorkflowExecution) -> dict[str, Any]:
+    """A run's `baton runs` row from its search attributes (`Engine.runs`' shape)."""
+    attrs = wf.typed_search_attributes
+    ended = attrs.get(shapes.ENDED_AT)
+    if ended is None and wf.close_time:
+        ended = format_time(wf.close_time)  # a run from before the `run-rows` patch
+    return {
+        "id": wf.id,
+        "orchestration": attrs.get(shapes.ORCHESTRATION),
+        "version": attrs.get(shapes.VERSION),
+        "status": attrs.get(shapes.STATUS),
+        "stage": attrs.get(shapes.STAGE) or None,
+        "started_at": attrs.get(shapes.STARTED_AT),
+        "ended_at": ended or None,
+        "error": attrs.get(shapes.ERROR) or None,
+        "outcome": attrs.get(shapes.OUTCOME) or None,
+    }

@@ -3,16 +3,16 @@
 Every list is read a page at a time by a keyset query (`engine.store.keyset`): these
 indexes serve their sort keys and filters, so a page costs the same however long the list.
 
-Revision ID: 0009_list_indexes
-Revises: 0008_finished_runs_from_log
+Revision ID: 0012_list_indexes
+Revises: 0011_event_payload_arrays
 """
 
 from __future__ import annotations
 
 from alembic import op
 
-revision = "0009_list_indexes"
-down_revision = "0008_finished_runs_from_log"
+revision = "0012_list_indexes"
+down_revision = "0011_event_payload_arrays"
 branch_labels = None
 depends_on = None
 
@@ -35,11 +35,11 @@ def upgrade() -> None:
     and stamped back to an older revision already has them)."""
     for name, table, columns in INDEXES:
         op.create_index(name, table, columns, if_not_exists=True)
-    op.execute("UPDATE baton_meta SET value = '9' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '12' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
-    """Back to schema 8 (lists still work, by scanning)."""
+    """Back to schema 11 (lists still work, by scanning)."""
     for name, table, _ in reversed(INDEXES):
         op.drop_index(name, table_name=table, if_exists=True)
-    op.execute("UPDATE baton_meta SET value = '8' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '11' WHERE key = 'schema_version'")
