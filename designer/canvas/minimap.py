@@ -1,7 +1,8 @@
 """A minimap in the canvas corner: the whole diagram small, the visible part framed.
 
-The diagram is rendered into a pixmap only after the document changes (debounced), so
-panning costs one pixmap blit plus a rectangle. Click or drag in it to move the view.
+The diagram is drawn small into a pixmap (designer/canvas/miniature.py: shapes and
+connectors, no text) only after the document changes (debounced), so panning costs one
+pixmap blit plus a rectangle. Click or drag in it to move the view.
 
 It shows only when it helps: when the user wants it (View ▸ Minimap, remembered by the
 window) and the diagram does not fit in the view. A small canvas showing everything keeps
@@ -17,6 +18,7 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from designer.canvas import theme
+from designer.canvas.miniature import draw_miniature
 
 if TYPE_CHECKING:
     from designer.canvas.view import DiagramView
@@ -65,6 +67,10 @@ class MinimapWidget(QWidget):
         if self.isVisible():
             self._timer.start()
 
+    def is_pending(self) -> bool:
+        """Whether a redraw of the overview is waiting for its debounce delay."""
+        return self._timer.isActive()
+
     def place(self) -> None:
         """Keep to the bottom-right corner of the viewport."""
         viewport = self._view.viewport().geometry()
@@ -84,9 +90,11 @@ class MinimapWidget(QWidget):
             self._target = QRectF((SIZE[0] - w) / 2, (SIZE[1] - h) / 2, w, h)
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            show_grid, self._view.diagram.show_grid = self._view.diagram.show_grid, False
-            self._view.diagram.render(painter, self._target, bounds)
-            self._view.diagram.show_grid = show_grid
+            painter.translate(self._target.x(), self._target.y())
+            painter.scale(scale, scale)
+            painter.translate(-bounds.x(), -bounds.y())
+            diagram = self._view.diagram
+            draw_miniature(painter, diagram.node_items(), diagram.flow_items(), scale)
             painter.end()
         self._pixmap = pixmap
         self.update()
