@@ -212,5 +212,6 @@ def test_opening_a_file_checks_it_once(qtbot, tmp_path):
     # Then its problems are shown at once, and no second check of the same state is queued
     controller = window.panels.validation
     assert not controller.is_pending()
-    assert ("missing-assignee", "contract") in {(d.code, d.element) for d in controller.diagnostics()}
+    found = {(d.code, d.element) for d in controller.diagnostics()}
+    assert ("missing-assignee", "contract") in found
     window.undo_stack.setClean()
