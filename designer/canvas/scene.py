@@ -201,6 +201,7 @@ class DiagramScene(SceneSync, SceneInput, QGraphicsScene):
         """Selected node items (not cards or flows)."""
         return [i for i in self.selectedItems() if isinstance(i, NodeItem)]
 
+
 def _weak_listener(scene: DiagramScene) -> Callable[[Change], None]:
     # The document must not keep the scene alive: a scene without a Qt parent (image
     # export, tests) is then freed as soon as it is dropped, while Qt is still running,

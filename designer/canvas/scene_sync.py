@@ -55,7 +55,6 @@ class SceneSync:
     addItem: Callable[[QGraphicsItem], None]
     removeItem: Callable[[QGraphicsItem], None]
 
-
     def rebuild(self) -> None:
         """Drop every item and draw the whole definition again (open, new, rename id)."""
         keep = self.selection.keys()

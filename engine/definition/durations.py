@@ -54,7 +54,6 @@ def _parse(text: str) -> timedelta:
     return timedelta(**parts)
 
 
-
 def _shown(text: str) -> str:
     return repr(text) if len(text) <= 40 else repr(text[:30]) + "..."
 
