@@ -229,12 +229,14 @@ def start_attributes(start: RunStart) -> TypedSearchAttributes:
     return TypedSearchAttributes(found)
 
 
-_plans: dict[tuple[str, int], Plan] = {}
+_plans: dict[tuple[str, int, str], Plan] = {}
 
 
 def plan_for(definition_id: str, version: int, body: str) -> Plan:
-    """The prepared definition version (cached per worker: stored versions never change)."""
-    key = (definition_id, version)
+    """The prepared definition version, cached per worker. Keyed by the body too: a
+    stored version never changes, but one worker may serve clients of two catalogues
+    (test suites do) whose `x` v1 differ, and a wrong plan would break replay."""
+    key = (definition_id, version, body)
     found = _plans.get(key)
     if found is None:
         found = _plans[key] = Plan.build(
