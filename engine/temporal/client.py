@@ -244,6 +244,21 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists):
         self._require(actor, "operator", "retry steps")
         self._do(self._command(run_id, "retry", actor, step=step_id, reason=reason))
 
+    def edit_variables(
+        self, run_id: str, values: dict[str, Any], reason: str, actor: str | None = None
+    ) -> dict[str, Any]:
+        """Change declared variables of a run (checked, logged and re-checked as locally);
+        returns the run's variables."""
+        self._require(actor, "operator", "edit run variables")
+        return self._do(
+            self._command(run_id, "edit_variables", actor, values=values, reason=reason)
+        )
+
+    def nudge(self, run_id: str, actor: str | None = None) -> bool:
+        """Evaluate a run's conditions again; returns whether the run moved."""
+        self._require(actor, "operator", "nudge runs")
+        return bool(self._do(self._command(run_id, "nudge", actor)))
+
     def skip(
         self,
         run_id: str,

@@ -349,6 +349,10 @@ class BatonRun:
             )
         if kind == "record_changed":
             return self._recheck_record
+        if kind == "edit_variables":
+            return lambda t, r: self._edit_variables(t, r, a.get("values") or {}, a["reason"])
+        if kind == "nudge":
+            return commands.recheck
         raise ApplicationError(f"unknown command {kind!r}", type="InvalidInput")
 
     @staticmethod
@@ -360,6 +364,12 @@ class BatonRun:
         if not condition or not reads_record(condition):
             return False
         return (yield from commands.recheck(turn, run))
+
+    @staticmethod
+    def _edit_variables(turn: Any, run: RunState, values: dict[str, Any], reason: str) -> Any:
+        # Returns the run's variables after the edit, as the local engine's call does.
+        yield from commands.edit_variables(turn, run, values, reason)
+        return dict(run.variables)
 
     @staticmethod
     def _deliver(turn: Any, run: RunState, name: str, key: Any, data: dict[str, Any]) -> Any:
