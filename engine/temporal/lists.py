@@ -73,8 +73,19 @@ class RunLists(Channel):
         after: tuple[str, str] | None = None,
         limit: int | None = None,
         outcome: str | None = None,
+        assignee: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`)."""
+        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`).
+
+        Raises:
+            Conflict: `assignee` given: it is not a search attribute yet, and listing
+                every run to filter here would not scale.
+        """
+        if assignee is not None:
+            raise Conflict(
+                "runs cannot be filtered by assignee on the Temporal runtime yet",
+                hint="`baton work list --assignee ...` lists that assignee's items and runs",
+            )
         if status is not None and status not in RUN_STATUSES:
             raise InvalidInput(
                 f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
@@ -148,10 +159,22 @@ class RunLists(Channel):
         assignee: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
+        **filters: Any,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first."""
+        """Open work items (all, or those `user` may complete), oldest first.
+
+        Raises:
+            Conflict: closed items asked for, or a filter `Engine.work_items` has beyond
+                `assignee` (orchestration, version, stage, creation time): not on Temporal yet.
+        """
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
+        if filters:
+            raise Conflict(
+                f"work items cannot be filtered by {', '.join(sorted(filters))} on the "
+                "Temporal runtime yet",
+                hint="filter by --assignee, or list the runs with `baton runs`",
+            )
         return self._do(self._work_items(user, assignee, after, limit))
 
     async def _work_items(
