@@ -159,7 +159,11 @@ class RunLists(Channel):
         assignee: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
-        **filters: Any,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[dict[str, Any]]:
         """Open work items (all, or those `user` may complete), oldest first.
 
@@ -169,6 +173,16 @@ class RunLists(Channel):
         """
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
+        # Spelled out as `Engine.work_items` has them, so callers (the designer included)
+        # see one signature; none is a search attribute of items yet.
+        given = {
+            "orchestration": orchestration,
+            "version": version,
+            "stage": stage,
+            "created_after": created_after,
+            "created_before": created_before,
+        }
+        filters = [name for name, value in given.items() if value is not None]
         if filters:
             raise Conflict(
                 f"work items cannot be filtered by {', '.join(sorted(filters))} on the "
