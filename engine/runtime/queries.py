@@ -390,10 +390,16 @@ def run_version(conn: Connection, run_id: str) -> tuple[str, int]:
 
 
 def list_waits(
-    conn: Connection, run_id: str | None = None, event: str | None = None
+    conn: Connection,
+    run_id: str | None = None,
+    event: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Wait steps holding for an event: run, step, event name and key (None: any key)."""
+    """Wait steps holding for an event: run, step, event name and key (None: any key);
+    at most `limit` (None: all)."""
     query = select(waits).order_by(waits.c.run_id, waits.c.step_id)
+    if limit is not None:
+        query = query.limit(limit)
     if run_id is not None:
         query = query.where(waits.c.run_id == run_id)
     if event is not None:

@@ -154,10 +154,13 @@ class Reading:
                 lambda number: self.plan(definition_id, number, conn),
             )
 
-    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
-        """Wait steps holding for an event (of one run, or for one event name), with keys."""
+    def waits(
+        self, run_id: str | None = None, event: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name), with keys;
+        at most `limit` (None: all)."""
         with self.store.read() as conn:
-            return queries.list_waits(conn, run_id, event)
+            return queries.list_waits(conn, run_id, event, limit)
 
     def runs_of_record(self, object_name: str, record_id: str) -> list[dict[str, Any]]:
         """The runs a record started (its triggers), oldest first."""

@@ -42,11 +42,16 @@ class RunLists(Channel):
             for wf in self._do(self._list(where))
         }
 
-    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
-        """Wait steps holding for an event (of one run, or for one event name)."""
-        return self._do(self._waits(run_id, event))
+    def waits(
+        self, run_id: str | None = None, event: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name); at most
+        `limit` (None: all)."""
+        return self._do(self._waits(run_id, event, limit))
 
-    async def _waits(self, run_id: str | None, event: str | None) -> list[dict[str, Any]]:
+    async def _waits(
+        self, run_id: str | None, event: str | None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         if run_id is not None:
             ids = [run_id]
         else:
@@ -54,11 +59,13 @@ class RunLists(Channel):
             if event:
                 where = f"{shapes.WAITS.name} = {quote('name:' + event, 'event')}"
             ids = sorted(wf.id for wf in await self._list(where))
-        found = []
+        found: list[dict[str, Any]] = []
         for rid in ids:
+            if limit is not None and len(found) >= limit:
+                break  # each run is one query: stop once there are enough
             detail = await self._query(rid, BatonRun.detail)
             found += [w for w in detail["waits"] if event is None or w["event"] == event]
-        return found
+        return found if limit is None else found[:limit]
 
     def runs(
         self,

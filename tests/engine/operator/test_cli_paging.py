@@ -98,3 +98,29 @@ def test_a_cursor_baton_did_not_give_is_refused_in_one_line(db, capsys):
 
     err = capsys.readouterr().err
     assert code != 0 and "cursor" in err and "Traceback" not in err
+
+
+def test_an_event_nobody_waits_for_names_at_most_twenty_of_the_waits_for_it(tmp_path, capsys):
+    # given 25 runs waiting for `signed`, each with its own key
+    db = str(tmp_path / "waits.db")
+    engine = Engine(db, outbox=tmp_path / "outbox")
+    engine.activate(
+        orchestration(
+            "nda",
+            stage("s", {"id": "w", "type": "wait", "event": "signed", "key": "ref"}),
+            variables=[{"name": "ref", "type": "text", "input": True}],
+        )
+    )
+    for number in range(25):
+        engine.start("nda", {"ref": f"r{number}"})
+    engine.close()
+
+    # when an event with a key nobody waits for is sent
+    assert main(["event", "send", "signed", "--key", "nope", "--format", "json", "--db", db]) == 0
+    answer = json.loads(capsys.readouterr().out)
+    assert main(["event", "send", "signed", "--key", "nope", "--db", db]) == 0
+    note = capsys.readouterr().err
+
+    # then twenty of the waits are named, and the note says there are more
+    assert len(answer["waiting"]) == 20
+    assert note.count("(step w, key") == 20 and note.rstrip().endswith("(the first 20 shown)")
