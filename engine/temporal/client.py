@@ -81,12 +81,23 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists):
         await self._visible(run_id, done.seq)
         await self._settle_linked(done.linked, {run_id: done.seq})
 
-    def history(self, run_id: str) -> WorkflowHistory:
-        """The run's Temporal workflow history (for replay tests and support cases)."""
-        return self._do(self._history(run_id))
+    def history(self, run_id: str, execution: str | None = None) -> WorkflowHistory:
+        """The run's Temporal workflow history (for replay tests and support cases): its
+        current execution's, or that of `execution` (see `executions`)."""
+        return self._do(self._history(run_id, execution))
 
-    async def _history(self, run_id: str) -> WorkflowHistory:
-        return await (await self._handle(run_id)).fetch_history()
+    async def _history(self, run_id: str, execution: str | None) -> WorkflowHistory:
+        client = await self.client()
+        return await client.get_workflow_handle(run_id, run_id=execution).fetch_history()
+
+    def executions(self, run_id: str) -> list[str]:
+        """The Temporal run ids of a run's workflow executions, oldest first (a long run
+        continues as new: one execution per stretch of its history)."""
+        return self._do(self._executions(run_id))
+
+    async def _executions(self, run_id: str) -> list[str]:
+        found = await self._list(f"WorkflowId = {quote(run_id, 'run id')}")
+        return [wf.run_id for wf in sorted(found, key=lambda wf: wf.start_time)]
 
     def log(
         self, run_id: str, *, after: int | None = None, limit: int | None = None
