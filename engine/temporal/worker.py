@@ -12,7 +12,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from engine.store import Store
-from engine.temporal.activities import run_action
+from engine.temporal.activities import run_action, send_notices
 from engine.temporal.client import TemporalEngine
 from engine.temporal.outbox import OutboxWriter
 from engine.temporal.workflow import BatonRun
@@ -40,7 +40,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[BatonRun],
-        activities=[run_action, OutboxWriter(catalogue).queue],
+        activities=[run_action, send_notices, OutboxWriter(catalogue).queue],
         activity_executor=executor,
         max_concurrent_activities=ACTION_THREADS,
         workflow_runner=workflow_runner(),

@@ -2,12 +2,12 @@
 
     .venv/bin/python -m tests.engine.temporal.record_histories [SCENARIO...]
 
-Runs every conformance scenario on Temporal (the dev server; the time-skipping server for
-those that move time) and writes each run's workflow history as JSON. Record again only
+Runs every conformance scenario (or those named, keeping the others' histories) on
+Temporal (the dev server; the time-skipping server for those that move time) and writes
+each run's workflow history as JSON. Record again only
 on purpose: the committed histories are what runs already open in production look like,
 and `test_replay.py` checks that today's workflow code still replays them. A change that
 alters what the workflow does for them must be guarded with `workflow.patched(...)`.
-Naming scenarios records only theirs (a new scenario's), keeping every other history.
 """
 
 from __future__ import annotations
@@ -33,17 +33,17 @@ HISTORIES = Path(__file__).parent / "histories"
 
 
 def main(names: list[str]) -> None:
-    """Record the named scenarios' histories (all when none is named) into HISTORIES,
-    replacing theirs."""
+    """Record the scenarios' histories into HISTORIES (replacing theirs): every scenario's,
+    or only those named (a new scenario's, next to histories of older workflow code)."""
+    chosen = [s for s in SCENARIOS if not names or s.__name__ in names]
+    unknown = set(names) - {s.__name__ for s in chosen}
+    if unknown:
+        raise SystemExit(f"no scenario named {', '.join(sorted(unknown))}")
     dev_binary, test_binary = find_temporal(), find_test_server()
     if dev_binary is None or test_binary is None:
         raise SystemExit("install the `temporal` extra first (scripts/setup.sh)")
     for name, action in ACTIONS.items():
         register_action(name, action)
-    chosen = [s for s in SCENARIOS if not names or s.__name__ in names]
-    unknown = set(names) - {s.__name__ for s in SCENARIOS}
-    if unknown:
-        raise SystemExit(f"no scenario named {sorted(unknown)[0]!r}")
     HISTORIES.mkdir(exist_ok=True)
     for scenario in chosen:
         for old in HISTORIES.glob(f"{scenario.__name__}-*.json"):
@@ -55,7 +55,8 @@ def main(names: list[str]) -> None:
         worker = WorkerThread(dev.target, "default", "baton-record")
         try:
             for scenario in chosen:
-                catalogue = Engine(str(Path(folder) / f"{scenario.__name__}.db"))
+                os.environ["BATON_DB"] = str(Path(folder) / f"{scenario.__name__}.db")
+                catalogue = Engine(os.environ["BATON_DB"])
                 add_people(catalogue)
                 if scenario in USES_TIME:
                     address = TemporalAddress(clock_server.target, "default", clock_server.queue)
@@ -67,6 +68,14 @@ def main(names: list[str]) -> None:
                     target = HISTORIES / f"{scenario.__name__}-{index}.json"
                     target.write_text(history.to_json(), encoding="utf-8")
                     print(f"recorded {target.name} ({len(history.events)} events)")
+                    if scenario in USES_TIME:
+                        continue  # the time-skipping server has no visibility to list them
+                    # A run that continued as new: its earlier executions too.
+                    for k, execution in enumerate(driver.engine.executions(run_id)[:-1]):
+                        history = driver.engine.history(run_id, execution)
+                        target = HISTORIES / f"{scenario.__name__}-{index}e{k}.json"
+                        target.write_text(history.to_json(), encoding="utf-8")
+                        print(f"recorded {target.name} ({len(history.events)} events)")
                 driver.engine.close()
         finally:
             worker.stop()
