@@ -268,7 +268,7 @@ def test_definitions_are_listed_from_the_catalogue(on_temporal):
     client = on_temporal.as_("ann")
 
     page = client.get("/v1/definitions", params={"limit": 2}).json()
-    versions = client.get("/v1/definitions/approval").json()
+    versions = client.get("/v1/definitions/approval").json()["definitions"]
 
     assert [d["id"] for d in page["definitions"]] == ["approval", "badge"]
     assert page["next_cursor"]
