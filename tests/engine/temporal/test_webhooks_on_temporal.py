@@ -100,7 +100,7 @@ def test_a_run_on_temporal_completed_over_http_is_posted_to_the_receiver(
         assert bodies[0]["data"]["item"] == item["id"]
         assert all(_signed_by(secret, r) for r in receiver.received)
         # and each delivery is recorded as sent once
-        (listed,) = served.as_("root").get("/v1/webhooks").json()
+        (listed,) = served.as_("root").get("/v1/webhooks").json()["webhooks"]
         assert (listed["sent"], listed["pending"], listed["failed"]) == (2, 0, 0)
     finally:
         served.close()
