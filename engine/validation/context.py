@@ -37,6 +37,8 @@ class Index:
         owners: the stage of each step of `step_list`, at the same place.
         interactive, background, wait: the steps of each kind, in document order (a rule
             about one kind walks only those, not all steps with a type test each).
+        conditions: the text of every step condition, in document order.
+        waiting: the places in `step_list` of the steps with an `after`.
         unique_ids: no node or step id is used twice, not even one as a node and a step
             (then `nodes` and `steps` hold every element).
         memo: what one rule module works out and another reads again in the same call
@@ -53,6 +55,8 @@ class Index:
     interactive: list[InteractiveStep] = field(default_factory=list)
     background: list[BackgroundStep] = field(default_factory=list)
     wait: list[WaitStep] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    waiting: list[int] = field(default_factory=list)
     unique_ids: bool = False
     memo: dict[str, Any] = field(default_factory=dict)
 
@@ -70,7 +74,19 @@ class Index:
         stages = [node for node in node_list if isinstance(node, StageNode)]
         step_list = [step for stage in stages for step in stage.steps]
         owners = [stage for stage in stages for _ in stage.steps]
-        ids = [step.id for step in step_list]
+        # One pass over the steps reads every field several rules walk all steps for: a
+        # step read again later costs a cache miss, a field read now next to others hardly.
+        kinds: dict[type, list[Any]] = {InteractiveStep: [], BackgroundStep: [], WaitStep: []}
+        ids: list[str] = []
+        conditions: list[str] = []
+        waiting: list[int] = []
+        for number, step in enumerate(step_list):
+            kinds[type(step)].append(step)
+            ids.append(step.id)
+            if step.condition is not None:
+                conditions.append(step.condition)
+            if step.after:
+                waiting.append(number)
         steps = dict(zip(ids, zip(owners, step_list, strict=True), strict=True))
         if len(steps) != len(step_list):
             steps = {}
@@ -79,9 +95,6 @@ class Index:
         variables: dict[str, Variable] = {}
         for variable in definition.variables:
             variables.setdefault(variable.name, variable)
-        kinds: dict[type, list[Any]] = {InteractiveStep: [], BackgroundStep: [], WaitStep: []}
-        for step in step_list:
-            kinds[type(step)].append(step)
         unique = (
             len(nodes) == len(node_list)
             and len(steps) == len(step_list)
@@ -98,6 +111,8 @@ class Index:
             kinds[InteractiveStep],
             kinds[BackgroundStep],
             kinds[WaitStep],
+            conditions,
+            waiting,
             unique,
         )
 

@@ -136,12 +136,7 @@ def _texts(index: Index) -> tuple[list[str], list[str]]:
     """Every expression text (any order, repeats kept) and those of step conditions and
     `assignee_from`; the same fields `_find_expressions` locates."""
     definition = index.definition
-    ready = [
-        step.condition
-        for stage in index.stages
-        for step in stage.steps
-        if step.condition is not None
-    ]
+    ready = [*index.conditions]
     ready += [s.assignee_from for s in index.interactive if s.assignee_from is not None]
     texts = [*ready, *(s.key for s in index.wait if s.key is not None)]
     texts += [stage.exit_condition for stage in index.stages if stage.exit_condition is not None]

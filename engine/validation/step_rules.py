@@ -57,8 +57,7 @@ def _all_links_backward(index: Index) -> bool:
     """
     if not index.unique_ids:
         return False
-    steps, step_list, owners = index.steps, index.step_list, index.owners
-    waiting = [number for number, step in enumerate(step_list) if step.after]
+    steps, step_list, owners, waiting = index.steps, index.step_list, index.owners, index.waiting
     if not waiting:
         return True
     place = {id(step): number for number, step in enumerate(step_list)}
