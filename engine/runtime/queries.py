@@ -13,11 +13,11 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
-from engine.runtime import itemchecks, writes
+from engine.runtime import eventrows, itemchecks, writes
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import directory
-from engine.store.schema import events, runs, step_instances, timers, waits, work_items
+from engine.store.schema import events, runs, timers, waits, work_items
 
 _RUN_COLUMNS = (
     runs.c.id,
@@ -78,6 +78,8 @@ class RunSelection:
     after: tuple[str, str] | None = None
     limit: int | None = None
     outcome: str | None = None
+    assignee: str | None = None
+    """Only runs with an open work item assigned to exactly this user:/group:/queue:."""
 
     def matches(self, run: dict[str, Any]) -> bool:
         """The same test on a run summary (for lists built outside SQL, e.g. stuck runs)."""
@@ -118,6 +120,8 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
         query = query.where(runs.c.started_at >= chosen.started_after)
     if chosen.started_before is not None:
         query = query.where(runs.c.started_at < chosen.started_before)
+    if chosen.assignee is not None:
+        query = query.where(runs.c.id.in_(_runs_with_open_items(chosen.assignee)))
     if chosen.after is not None:
         last_time, last_id = chosen.after
         query = query.where(
@@ -148,20 +152,19 @@ def run_detail(
         state = writes.state_from_log(
             conn, row, plan_of(row.definition_id, row.definition_version)
         ).document()
-    step_rows = conn.execute(select(step_instances).where(step_instances.c.run_id == run_id)).all()
-    order = {sid: i for i, sid in enumerate(state["steps"])}
+    # From the state, not the step rows: a finished run keeps none (its log has them).
     steps = [
         {
-            "id": s.step_id,
-            "stage": s.stage_id,
-            "status": s.status,
-            "attempts": s.attempts,
-            "started_at": s.started_at,
-            "ended_at": s.ended_at,
-            "error": s.error,
-            "outputs": state["steps"].get(s.step_id, {}).get("outputs"),
+            "id": sid,
+            "stage": s["stage"],
+            "status": s["status"],
+            "attempts": s.get("attempts", 0),
+            "started_at": s.get("started_at"),
+            "ended_at": s.get("ended_at"),
+            "error": s.get("error"),
+            "outputs": s.get("outputs"),
         }
-        for s in sorted(step_rows, key=lambda s: order.get(s.step_id, 0))
+        for sid, s in state["steps"].items()
     ]
     items = conn.execute(
         select(work_items)
@@ -191,17 +194,33 @@ def run_events(
         query = query.where(events.c.seq > after)
     if limit is not None:
         query = query.limit(limit)
-    rows = conn.execute(query)
-    return [
-        {
-            "seq": r.seq,
-            "time": r.time,
-            "type": r.type,
-            "actor": r.actor,
-            "payload": json.loads(r.payload),
-        }
-        for r in rows
-    ]
+    return eventrows.shown(conn.execute(query))
+
+
+@dataclass(frozen=True, slots=True)
+class WorkSelection:
+    """Which work items to list besides whose: every given field must match."""
+
+    assignee: str | None = None
+    """Assigned to exactly this user:/group:/queue: name."""
+    orchestration: str | None = None
+    version: int | None = None
+    stage: str | None = None
+    """Items of runs whose current stage this is (an open item's own stage)."""
+    created_after: str | None = None
+    """Created at or after this time; `created_before`: before it."""
+    created_before: str | None = None
+
+
+def _runs_with_open_items(assignee: str) -> Any:
+    return select(work_items.c.run_id).where(
+        work_items.c.status == "open", work_items.c.assignee == assignee
+    )
+
+
+def runs_with_open_items(conn: Connection, assignee: str) -> list[str]:
+    """Ids of the runs with an open item of exactly this assignee."""
+    return list(conn.execute(_runs_with_open_items(assignee).distinct()).scalars())
 
 
 def list_work_items(
@@ -212,15 +231,32 @@ def list_work_items(
     assignee: str | None = None,
     after: tuple[str, str] | None = None,
     limit: int | None = None,
+    selection: WorkSelection | None = None,
 ) -> list[dict[str, Any]]:
     """Open items, all or those a user may complete (own, group/queue, or any if admin),
-    oldest first; `assignee` keeps one assignee's, `after` (created_at, id) and `limit`
-    give a page."""
+    oldest first; `assignee` keeps one assignee's, `selection` filters further, `after`
+    (created_at, id) and `limit` give a page."""
+    chosen = selection or WorkSelection(assignee=assignee)
     query = select(work_items).order_by(work_items.c.created_at, work_items.c.id)
     if not include_closed:
         query = query.where(work_items.c.status == "open")
-    if assignee is not None:
-        query = query.where(work_items.c.assignee == assignee)
+    if chosen.assignee is not None:
+        query = query.where(work_items.c.assignee == chosen.assignee)
+    if chosen.created_after is not None:
+        query = query.where(work_items.c.created_at >= chosen.created_after)
+    if chosen.created_before is not None:
+        query = query.where(work_items.c.created_at < chosen.created_before)
+    of_runs = [
+        column == value
+        for column, value in (
+            (runs.c.definition_id, chosen.orchestration),
+            (runs.c.definition_version, chosen.version),
+            (runs.c.current_stage, chosen.stage),
+        )
+        if value is not None
+    ]
+    if of_runs:
+        query = query.where(work_items.c.run_id.in_(select(runs.c.id).where(*of_runs)))
     if after is not None:
         query = query.where(
             or_(
@@ -234,7 +270,24 @@ def list_work_items(
         allowed = itemchecks.assignees_of(user, directory.get_user(conn, user))
         if allowed is not None:
             query = query.where(work_items.c.assignee.in_(sorted(allowed)))
-    return [_item(r) for r in conn.execute(query)]
+    found_items = [_item(r) for r in conn.execute(query)]
+    with_problems(conn, found_items)
+    return found_items
+
+
+def with_problems(conn: Connection, items: list[dict[str, Any]]) -> None:
+    """Set each open item's `problem`: why nobody can complete it (as `baton show` says
+    STUCK), or None. One directory look-up per assignee, not per item."""
+    known: dict[str, str | None] = {}
+    for item in items:
+        if item["status"] != "open":
+            item["problem"] = None
+        elif not item["assignee"]:
+            item["problem"] = item_problem(conn, item)
+        else:
+            if item["assignee"] not in known:
+                known[item["assignee"]] = directory.assignee_state(conn, item["assignee"])
+            item["problem"] = known[item["assignee"]]
 
 
 _NO_ASSIGNEE = "has no assignee; reassign it with `baton work reassign ITEM --to ...`"
@@ -245,12 +298,13 @@ def unassigned_reasons(conn: Connection, run_id: str) -> dict[str, str]:
     nobody), by item id, from the run's log: rare, so not worth a column."""
     found = conn.execute(
         select(events.c.payload).where(
-            events.c.run_id == run_id, events.c.type == EventType.ITEM_CREATED.value
+            events.c.run_id == run_id,
+            events.c.type == eventrows.code(EventType.ITEM_CREATED),
         )
     ).scalars()
     reasons = {}
-    for payload in found:
-        data = json.loads(payload) if isinstance(payload, str) else payload
+    for stored in found:
+        data = eventrows.payload(EventType.ITEM_CREATED, stored)
         if data.get("unassigned"):
             reasons[data["item"]] = f"{data['unassigned']}; reassign the item to someone"
     return reasons
@@ -336,10 +390,16 @@ def run_version(conn: Connection, run_id: str) -> tuple[str, int]:
 
 
 def list_waits(
-    conn: Connection, run_id: str | None = None, event: str | None = None
+    conn: Connection,
+    run_id: str | None = None,
+    event: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Wait steps holding for an event: run, step, event name and key (None: any key)."""
+    """Wait steps holding for an event: run, step, event name and key (None: any key);
+    at most `limit` (None: all)."""
     query = select(waits).order_by(waits.c.run_id, waits.c.step_id)
+    if limit is not None:
+        query = query.limit(limit)
     if run_id is not None:
         query = query.where(waits.c.run_id == run_id)
     if event is not None:

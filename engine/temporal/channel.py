@@ -13,14 +13,20 @@ import asyncio
 import os
 from typing import Any
 
-from temporalio.client import Client, WorkflowExecution, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecution,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from engine import errors
 from engine.errors import BatonError, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import Engine, permissions
-from engine.temporal import shapes
+from engine.temporal import shapes, starts
 from engine.temporal.address import TemporalAddress
 from engine.temporal.connect import connect, register_search_attributes
 from engine.temporal.workflow import BatonRun
@@ -42,6 +48,20 @@ _ERRORS: dict[str, type[BatonError]] = {
     for name, cls in vars(errors).items()
     if isinstance(cls, type) and issubclass(cls, BatonError)
 }
+
+
+HISTORY_LIMIT_ENV = "BATON_TEMPORAL_HISTORY_LIMIT"
+
+
+def history_limit() -> int:
+    """`BATON_TEMPORAL_HISTORY_LIMIT` (at least 20), else `HISTORY_LIMIT`."""
+    text = os.environ.get(HISTORY_LIMIT_ENV) or str(shapes.HISTORY_LIMIT)
+    if not text.isdigit() or int(text) < 20:
+        raise InvalidInput(
+            f"{HISTORY_LIMIT_ENV}={text!r} is not a number of history events (at least 20)",
+            hint=f"unset it for the default ({shapes.HISTORY_LIMIT})",
+        )
+    return int(text)
 
 
 def heartbeat_seconds() -> float:
@@ -100,6 +120,9 @@ class Channel:
         # Runs of the work items this client has seen, so completing an item it listed
         # needs no visibility round trip (item ids never move between runs).
         self._item_runs: dict[str, str] = {}
+        # History events after which new runs continue as new; None: from the environment
+        # (`BATON_TEMPORAL_HISTORY_LIMIT`). Tests set a small one to see runs continue.
+        self.history_limit: int | None = None
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -130,6 +153,10 @@ class Channel:
                 permissions.require(conn, actor, role, doing)
 
     async def _handle(self, run_id: str) -> WorkflowHandle:
+        if not run_id.strip():
+            # Temporal answers an empty workflow id with an error of its own, not NOT_FOUND
+            # (`baton show ""` printed a traceback); the local engine's words instead.
+            raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
         return (await self.client()).get_workflow_handle(run_id)
 
     async def _query(self, run_id: str, query: Any, *args: Any) -> Any:
@@ -157,13 +184,45 @@ class Channel:
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise
+            if await self._continued(handle):
+                return await self._command(run_id, kind, actor, **args)
             # The workflow has closed (the run ended), or never was: ask it what it says.
             why = await self._query(run_id, BatonRun.refusal, shapes.Command(kind, actor, args))
             if why is not None and why["type"] in _ERRORS:
                 raise _ERRORS[why["type"]](why["message"], hint=why["hint"]) from None
             raise Conflict(f"run {run_id} has ended; nothing can change it") from None
         await self._visible(run_id, done.seq)
+        await self._settle_linked(done.linked, {run_id: done.seq})
         return done.result
+
+    async def _settle_linked(self, linked: list[str], seen: dict[str, int]) -> None:
+        """Settle the runs a change reached through links (a child started or canceled, a
+        parent told that its child ended), and theirs in turn, until none moves: what the
+        local engine does in one call, visible to the next command here too."""
+        queue = list(linked)
+        while queue:
+            run_id = queue.pop(0)
+            try:
+                done = await self._update(await self._handle(run_id), BatonRun.synced)
+            except RPCError as exc:
+                if exc.status == RPCStatusCode.NOT_FOUND:
+                    continue  # closed: nothing more happens there
+                raise
+            if seen.get(run_id) == done.seq:
+                continue
+            seen[run_id] = done.seq
+            await self._visible(run_id, done.seq)
+            queue += done.linked
+
+    @staticmethod
+    async def _continued(handle: WorkflowHandle) -> bool:
+        """Whether the run's workflow goes on in a new execution (it continued as new while
+        the call was on its way): then the call is made again, on that execution."""
+        try:
+            found = await handle.describe()
+        except RPCError:
+            return False
+        return found.status == WorkflowExecutionStatus.RUNNING
 
     async def _update(self, handle: WorkflowHandle, update: Any, *args: Any) -> shapes.Done:
         """An Update, waiting a while for a worker when none polls the task queue yet (one
@@ -201,6 +260,19 @@ class Channel:
                 )
             await asyncio.sleep(pause)
             pause = min(pause * 2, 0.1)
+
+    async def _start_runs(self, found: list[shapes.RunStart]) -> None:
+        """Start these runs' workflows; return once each has made its first move and
+        visibility shows it (read-your-writes, as every other change)."""
+        client = await self.client()
+        for start in found:
+            start.visibility = self._visibility
+            start.heartbeat = heartbeat_seconds()
+            start.history_limit = self.history_limit or history_limit()
+            handle = await starts.start_workflow(client, self.address, start)
+            done: shapes.Done = await self._update(handle, BatonRun.synced)
+            await self._visible(start.run_id, done.seq)
+            await self._settle_linked(done.linked, {start.run_id: done.seq})
 
     async def _list(self, query: str) -> list[WorkflowExecution]:
         client = await self.client()

@@ -15,29 +15,28 @@ from __future__ import annotations
 from typing import Any
 
 from temporalio.client import WorkflowHistory
-from temporalio.common import SearchAttributePair, TypedSearchAttributes
 from temporalio.service import RPCError, RPCStatusCode
 
 from engine.errors import ConcurrentChange, NotFound
 from engine.runtime import itemchecks, permissions, workitems
 from engine.runtime.buffering import SentEvent
 from engine.runtime.triggers import new_run_id
-from engine.runtime.values import check_inputs
-from engine.store import definitions as definition_store
-from engine.temporal import shapes
+from engine.temporal import shapes, starts
 from engine.temporal.catalogue import CatalogueCalls
-from engine.temporal.channel import NoWorker, heartbeat_seconds, quote
+from engine.temporal.channel import NoWorker, quote
 from engine.temporal.lists import RunLists
+from engine.temporal.records import RecordCalls
 from engine.temporal.workflow import BatonRun
 
 __all__ = ["NoWorker", "TemporalEngine"]
 
 
-class TemporalEngine(CatalogueCalls, RunLists):
+class TemporalEngine(CatalogueCalls, RecordCalls, RunLists):
     """Runs on Temporal, the catalogue in a local store; see the module docstring.
 
     The plumbing is `channel.Channel`; catalogue pass-throughs `catalogue.CatalogueCalls`;
-    lists across runs (visibility) `lists.RunLists`; here, the calls on runs.
+    records and their triggers `records.RecordCalls`; lists across runs (visibility)
+    `lists.RunLists`; here, the calls on runs.
     """
 
     # --- runs --------------------------------------------------------------------------
@@ -52,51 +51,32 @@ class TemporalEngine(CatalogueCalls, RunLists):
         with self.store.read() as conn:
             if self.enforce_roles:
                 permissions.require(conn, actor, "assignee", "start runs")
-            version = definition_store.active_version(conn, definition_id)
-            if version is None:
-                raise NotFound(
-                    f"no active orchestration {definition_id!r}",
-                    hint="activate it first with `baton activate FILE`",
-                )
-            body = definition_store.body(conn, definition_id, version) or ""
-            plan = self.catalogue.plan(definition_id, version, conn)
-        variables = check_inputs(plan.definition.variables, inputs, enforce_required=True)
-        run_id = new_run_id()
-        client = await self.client()
-        attributes = [
-            SearchAttributePair(shapes.ORCHESTRATION, definition_id),
-            SearchAttributePair(shapes.VERSION, version),
-            SearchAttributePair(shapes.STATUS, "running"),
-        ]
-        handle = await client.start_workflow(
-            BatonRun.run,
-            shapes.RunStart(
-                run_id,
-                definition_id,
-                version,
-                body,
-                inputs,
-                variables,
-                "manual",
-                actor,
-                visibility=self._visibility,
-                heartbeat=heartbeat_seconds(),
-            ),
-            id=run_id,
-            task_queue=self.address.task_queue,
-            search_attributes=TypedSearchAttributes(attributes if self._visibility else []),
-        )
-        done: shapes.Done = await self._update(handle, BatonRun.synced)
-        await self._visible(run_id, done.seq)
-        return run_id
+            start = starts.run_start(
+                conn, self.catalogue.plan, definition_id, inputs, new_run_id(), actor=actor
+            )
+        await self._start_runs([start])
+        return start.run_id
 
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (`Engine.run`'s shape)."""
         found = self._do(self._query(run_id, BatonRun.detail))
         self._item_runs.update((i["id"], run_id) for i in found["open_items"])
+        found["variables"] = self._declared_order(found)
         found.pop("waits", None)
         found.pop("seq", None)
         return found
+
+    def _declared_order(self, detail: dict[str, Any]) -> dict[str, Any]:
+        """The run's variables in the definition's order, as the local engine gives them:
+        Temporal's JSON converter sorts keys, and readers such as the designer take the
+        first text variable as what the run is about (the employee, not their email)."""
+        with self.store.read() as conn:
+            plan = self.catalogue.plan(detail["orchestration"], detail["version"], conn)
+        variables = detail["variables"]
+        ordered = {v.name: variables[v.name] for v in plan.definition.variables
+                   if v.name in variables}  # fmt: skip
+        ordered.update((k, v) for k, v in variables.items() if k not in ordered)
+        return ordered
 
     def settle(self, run_id: str) -> None:
         """Return once the run has done everything due by the server's time (its timers
@@ -112,13 +92,25 @@ class TemporalEngine(CatalogueCalls, RunLists):
                 return  # closed: nothing is due any more
             raise
         await self._visible(run_id, done.seq)
+        await self._settle_linked(done.linked, {run_id: done.seq})
 
-    def history(self, run_id: str) -> WorkflowHistory:
-        """The run's Temporal workflow history (for replay tests and support cases)."""
-        return self._do(self._history(run_id))
+    def history(self, run_id: str, execution: str | None = None) -> WorkflowHistory:
+        """The run's Temporal workflow history (for replay tests and support cases): its
+        current execution's, or that of `execution` (see `executions`)."""
+        return self._do(self._history(run_id, execution))
 
-    async def _history(self, run_id: str) -> WorkflowHistory:
-        return await (await self._handle(run_id)).fetch_history()
+    async def _history(self, run_id: str, execution: str | None) -> WorkflowHistory:
+        client = await self.client()
+        return await client.get_workflow_handle(run_id, run_id=execution).fetch_history()
+
+    def executions(self, run_id: str) -> list[str]:
+        """The Temporal run ids of a run's workflow executions, oldest first (a long run
+        continues as new: one execution per stretch of its history)."""
+        return self._do(self._executions(run_id))
+
+    async def _executions(self, run_id: str) -> list[str]:
+        found = await self._list(f"WorkflowId = {quote(run_id, 'run id')}")
+        return [wf.run_id for wf in sorted(found, key=lambda wf: wf.start_time)]
 
     def log(
         self, run_id: str, *, after: int | None = None, limit: int | None = None
@@ -264,6 +256,21 @@ class TemporalEngine(CatalogueCalls, RunLists):
         """Retry a failed background step."""
         self._require(actor, "operator", "retry steps")
         self._do(self._command(run_id, "retry", actor, step=step_id, reason=reason))
+
+    def edit_variables(
+        self, run_id: str, values: dict[str, Any], reason: str, actor: str | None = None
+    ) -> dict[str, Any]:
+        """Change declared variables of a run (checked, logged and re-checked as locally);
+        returns the run's variables."""
+        self._require(actor, "operator", "edit run variables")
+        return self._do(
+            self._command(run_id, "edit_variables", actor, values=values, reason=reason)
+        )
+
+    def nudge(self, run_id: str, actor: str | None = None) -> bool:
+        """Evaluate a run's conditions again; returns whether the run moved."""
+        self._require(actor, "operator", "nudge runs")
+        return bool(self._do(self._command(run_id, "nudge", actor)))
 
     def skip(
         self,

@@ -22,11 +22,36 @@ from engine.temporal.workflow import BatonRun
 class RunLists(Channel):
     """`Engine.runs`, `work_items` and `waits` over visibility; see the module docstring."""
 
-    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
-        """Wait steps holding for an event (of one run, or for one event name)."""
-        return self._do(self._waits(run_id, event))
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key (as
+        `Engine.open_waits`, in its order)."""
+        found = self.waits()
+        return sorted(found, key=lambda w: (w["event"], str(w["key"]), w["run"]))
 
-    async def _waits(self, run_id: str | None, event: str | None) -> list[dict[str, Any]]:
+    def run_seqs(self, closed_since: datetime | None = None) -> dict[str, int]:
+        """Each run's last event number, from visibility: every run, or (with
+        `closed_since`) the open runs and those that closed since then. A client polls
+        this to see which runs moved (`engine.temporal.changes`)."""
+        where = ""
+        if closed_since is not None:
+            where = (
+                f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
+            )
+        return {
+            wf.id: int(wf.typed_search_attributes.get(shapes.SEQ) or 0)
+            for wf in self._do(self._list(where))
+        }
+
+    def waits(
+        self, run_id: str | None = None, event: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name); at most
+        `limit` (None: all)."""
+        return self._do(self._waits(run_id, event, limit))
+
+    async def _waits(
+        self, run_id: str | None, event: str | None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         if run_id is not None:
             ids = [run_id]
         else:
@@ -34,11 +59,13 @@ class RunLists(Channel):
             if event:
                 where = f"{shapes.WAITS.name} = {quote('name:' + event, 'event')}"
             ids = sorted(wf.id for wf in await self._list(where))
-        found = []
+        found: list[dict[str, Any]] = []
         for rid in ids:
+            if limit is not None and len(found) >= limit:
+                break  # each run is one query: stop once there are enough
             detail = await self._query(rid, BatonRun.detail)
             found += [w for w in detail["waits"] if event is None or w["event"] == event]
-        return found
+        return found if limit is None else found[:limit]
 
     def runs(
         self,
@@ -53,17 +80,18 @@ class RunLists(Channel):
         after: tuple[str, str] | None = None,
         limit: int | None = None,
         outcome: str | None = None,
+        assignee: str | None = None,
     ) -> list[dict[str, Any]]:
         """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`).
 
         Raises:
-            Conflict: `outcome` given: end outcomes are not a search attribute yet, and
-                listing every closed run to filter here would not scale.
+            Conflict: `assignee` given: it is not a search attribute yet, and listing
+                every run to filter here would not scale.
         """
-        if outcome is not None:
+        if assignee is not None:
             raise Conflict(
-                "runs cannot be filtered by outcome on the Temporal runtime yet",
-                hint="`baton show RUN` gives one run's outcome",
+                "runs cannot be filtered by assignee on the Temporal runtime yet",
+                hint="`baton work list --assignee ...` lists that assignee's items and runs",
             )
         if status is not None and status not in RUN_STATUSES:
             raise InvalidInput(
@@ -77,6 +105,8 @@ class RunLists(Channel):
         ):
             if value is not None:
                 where.append(f"{key.name} = {quote(value, key.name)}")
+        if outcome is not None:
+            where.append(f"{shapes.OUTCOME.name} = {quote(outcome, 'outcome')}")
         if version is not None:
             where.append(f"{shapes.VERSION.name} = {int(version)}")
         if started_after is not None:
@@ -85,7 +115,7 @@ class RunLists(Channel):
             where.append(f"{shapes.STARTED_AT.name} < '{format_time(started_before)}'")
         if stuck:
             where.append(f"{shapes.STATUS.name} IN ('waiting', 'running', 'failed')")
-        found = [self._summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
+        found = [summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
         if stuck:
             found = self._do(self._stuck(found))
         found.sort(key=lambda r: r["id"])
@@ -105,11 +135,11 @@ class RunLists(Channel):
         now = format_time(self.clock.now())
         problems: dict[str, str | None] = {}
         result = []
-        for summary in found:
-            detail = await self._query(summary["id"], BatonRun.detail)
+        for row in found:
+            detail = await self._query(row["id"], BatonRun.detail)
             if detail["status"] == "failed":
                 reasons = [itemchecks.failed_reason(detail["error"])]
-                result.append({**summary, "error": detail["error"], "reasons": reasons})
+                result.append({**row, "error": detail["error"], "reasons": reasons})
                 continue
             reasons = []
             for item in detail["open_items"]:
@@ -125,23 +155,8 @@ class RunLists(Channel):
             if not detail["open_items"] and not detail["waits"] and not detail["timers"]:
                 reasons.append(itemchecks.NOTHING_TO_WAIT_ON)
             if reasons:
-                result.append({**summary, "reasons": reasons})
+                result.append({**row, "reasons": reasons})
         return result
-
-    @staticmethod
-    def _summary(wf: WorkflowExecution) -> dict[str, Any]:
-        attrs = wf.typed_search_attributes
-        stage = attrs.get(shapes.STAGE)
-        return {
-            "id": wf.id,
-            "orchestration": attrs.get(shapes.ORCHESTRATION),
-            "version": attrs.get(shapes.VERSION),
-            "status": attrs.get(shapes.STATUS),
-            "stage": stage or None,
-            "started_at": attrs.get(shapes.STARTED_AT),
-            "ended_at": format_time(wf.close_time) if wf.close_time else None,
-            "error": None,
-        }
 
     def work_items(
         self,
@@ -151,10 +166,36 @@ class RunLists(Channel):
         assignee: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first."""
+        """Open work items (all, or those `user` may complete), oldest first.
+
+        Raises:
+            Conflict: closed items asked for, or a filter `Engine.work_items` has beyond
+                `assignee` (orchestration, version, stage, creation time): not on Temporal yet.
+        """
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
+        # Spelled out as `Engine.work_items` has them, so callers (the designer included)
+        # see one signature; none is a search attribute of items yet.
+        given = {
+            "orchestration": orchestration,
+            "version": version,
+            "stage": stage,
+            "created_after": created_after,
+            "created_before": created_before,
+        }
+        filters = [name for name, value in given.items() if value is not None]
+        if filters:
+            raise Conflict(
+                f"work items cannot be filtered by {', '.join(sorted(filters))} on the "
+                "Temporal runtime yet",
+                hint="filter by --assignee, or list the runs with `baton runs`",
+            )
         return self._do(self._work_items(user, assignee, after, limit))
 
     async def _work_items(
@@ -199,3 +240,22 @@ class RunLists(Channel):
         if found is None:
             raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
         return found
+
+
+def summary(wf: WorkflowExecution) -> dict[str, Any]:
+    """A run's `baton runs` row from its search attributes (`Engine.runs`' shape)."""
+    attrs = wf.typed_search_attributes
+    ended = attrs.get(shapes.ENDED_AT)
+    if ended is None and wf.close_time:
+        ended = format_time(wf.close_time)  # a run from before the `run-rows` patch
+    return {
+        "id": wf.id,
+        "orchestration": attrs.get(shapes.ORCHESTRATION),
+        "version": attrs.get(shapes.VERSION),
+        "status": attrs.get(shapes.STATUS),
+        "stage": attrs.get(shapes.STAGE) or None,
+        "started_at": attrs.get(shapes.STARTED_AT),
+        "ended_at": ended or None,
+        "error": attrs.get(shapes.ERROR) or None,
+        "outcome": attrs.get(shapes.OUTCOME) or None,
+    }
