@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -42,7 +41,6 @@ from engine.runtime.values import check_inputs
 from engine.store.times import format_time, parse_time
 from engine.validation import has_errors, validate
 
-_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 _TIMERS_PER_PASS = 200  # as `engine.runtime.timers.due_timer_ids`
 _RECORD_ACTIONS = frozenset({"create_record", "update_record"})
 
@@ -97,7 +95,7 @@ class _Call:
                 "time": self.now,
                 "type": data.NAME,
                 "actor": who,
-                "payload": _to_json(data.to_dict()),
+                "payload": data.to_dict(),  # an object, as `Unit.emit` hands it on
             }
         )
         react = _REACTIONS.get(type(data))
