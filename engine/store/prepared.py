@@ -1,13 +1,15 @@
-"""Prepared statements for the engine's hottest writes.
+"""Prepared statements for the engine's hottest writes and look-ups.
 
 SQLAlchemy Core builds every statement here (so the SQL stays portable), but executing a
 statement through a Connection costs ~60 µs of Python bookkeeping, more than SQLite needs
 to run it. The few writes every engine call makes (run row, step rows, events, work
-items) therefore go through `Prepared`: compiled once per dialect, then handed with plain
+items) and the look-ups every call makes (the active version, the webhooks listening)
+therefore go through `Prepared`: compiled once per dialect, then handed with plain
 parameters to the DBAPI cursor of the same connection, inside the same transaction.
 
 Values must already be in database form: JSON columns are passed as `json.dumps` text
-(what SQLAlchemy's JSON type writes, so reads through Core decode them as usual).
+(what SQLAlchemy's JSON type writes, so reads through Core decode them as usual). Rows a
+query returns are plain driver tuples, in the order of its selected columns, undecoded.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ class Prepared:
     """A Core statement compiled per dialect and executed on the raw DBAPI cursor.
 
     Args:
-        statement: an insert/update/delete built with `bindparam`s (or a bare insert).
+        statement: an insert/update/delete/select built with `bindparam`s (or a bare insert).
     """
 
     def __init__(self, statement: ClauseElement) -> None:
@@ -56,6 +58,21 @@ class Prepared:
             return cursor.rowcount
         finally:
             cursor.close()
+
+    def rows(self, conn: Connection, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
+        """Execute a query; returns its rows as driver tuples."""
+        sql, order, defaults = self._compile(conn)
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(sql, self._args(order, defaults, params or {}))
+            return cursor.fetchall()
+        finally:
+            cursor.close()
+
+    def scalar(self, conn: Connection, params: dict[str, Any] | None = None) -> Any:
+        """Execute a query; the first column of its first row, or None when it has none."""
+        found = self.rows(conn, params)
+        return found[0][0] if found else None
 
     def run_many(self, conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
         """Execute for each parameter set, in one DBAPI call."""
