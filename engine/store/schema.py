@@ -20,7 +20,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -71,6 +71,14 @@ runs = Table(
     Column("state", Text, nullable=False),
 )
 Index("ix_runs_status", runs.c.status)
+# Record updates and record views find a record's runs; most runs have none (partial index).
+Index(
+    "ix_runs_record",
+    runs.c.record_object,
+    runs.c.record_id,
+    sqlite_where=runs.c.record_id.isnot(None),
+    postgresql_where=runs.c.record_id.isnot(None),
+)
 
 stage_instances = Table(
     "stage_instances",

@@ -1,0 +1,40 @@
+"""Runs are found by their record through an index, not by scanning `runs`.
+
+Every record update looks up the runs started for that record (their stage exit conditions
+are checked again), and so do `baton record show` and the API's record view. Without an
+index that read scans every run ever started, and grows with them. The index is partial:
+runs without a record (most of them) add no entry, so it costs them nothing to write.
+
+Revision ID: 0009_runs_by_record
+Revises: 0008_finished_runs_from_log
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0009_runs_by_record"
+down_revision = "0008_finished_runs_from_log"
+branch_labels = None
+depends_on = None
+
+_WITH_RECORD = sa.text("record_id IS NOT NULL")
+
+
+def upgrade() -> None:
+    """Add the index on (record_object, record_id)."""
+    op.create_index(
+        "ix_runs_record",
+        "runs",
+        ["record_object", "record_id"],
+        sqlite_where=_WITH_RECORD,
+        postgresql_where=_WITH_RECORD,
+    )
+    op.execute("UPDATE baton_meta SET value = '9' WHERE key = 'schema_version'")
+
+
+def downgrade() -> None:
+    """Back to schema 8 (record look-ups scan the runs again)."""
+    op.drop_index("ix_runs_record", table_name="runs")
+    op.execute("UPDATE baton_meta SET value = '8' WHERE key = 'schema_version'")
