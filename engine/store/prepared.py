@@ -14,7 +14,8 @@ query returns are plain driver tuples, in the order of its selected columns, und
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Connection
@@ -30,41 +31,39 @@ class Prepared:
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._compiled: dict[str, tuple[str, tuple[str, ...] | None, dict[str, Any]]] = {}
+        self._compiled: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {}
 
-    def _compile(self, conn: Connection) -> tuple[str, tuple[str, ...] | None, dict[str, Any]]:
+    def _compile(self, conn: Connection) -> tuple[str, Callable[[dict[str, Any]], Any]]:
+        """The SQL for this connection's dialect, and what turns a row's dict into the
+        driver's parameters."""
         dialect = conn.dialect
         found = self._compiled.get(dialect.name)
         if found is None:
             compiled = self.statement.compile(dialect=dialect)
-            positional = dialect.paramstyle in ("qmark", "numeric", "format")
-            order = tuple(compiled.positiontup or ()) if positional else None
-            found = self._compiled[dialect.name] = (compiled.string, order, dict(compiled.params))
+            defaults = dict(compiled.params)
+            if dialect.paramstyle in ("qmark", "numeric", "format"):
+                binder = _positional(tuple(compiled.positiontup or ()), defaults)
+            else:
+                binder = _named(defaults)
+            found = self._compiled[dialect.name] = (compiled.string, binder)
         return found
-
-    def _args(
-        self, order: tuple[str, ...] | None, defaults: dict[str, Any], params: dict[str, Any]
-    ) -> Any:
-        if order is None:
-            return {**defaults, **params}
-        return tuple(params[k] if k in params else defaults[k] for k in order)
 
     def run(self, conn: Connection, params: dict[str, Any]) -> int:
         """Execute once; returns the number of rows affected."""
-        sql, order, defaults = self._compile(conn)
+        sql, bind = self._compile(conn)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(sql, self._args(order, defaults, params))
+            cursor.execute(sql, bind(params))
             return cursor.rowcount
         finally:
             cursor.close()
 
     def rows(self, conn: Connection, params: dict[str, Any] | None = None) -> list[tuple[Any, ...]]:
         """Execute a query; returns its rows as driver tuples."""
-        sql, order, defaults = self._compile(conn)
+        sql, bind = self._compile(conn)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(sql, self._args(order, defaults, params or {}))
+            cursor.execute(sql, bind(params or {}))
             return cursor.fetchall()
         finally:
             cursor.close()
@@ -78,9 +77,38 @@ class Prepared:
         """Execute for each parameter set, in one DBAPI call."""
         if not rows:
             return
-        sql, order, defaults = self._compile(conn)
+        sql, bind = self._compile(conn)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.executemany(sql, [self._args(order, defaults, r) for r in rows])
+            cursor.executemany(sql, [bind(r) for r in rows])
         finally:
             cursor.close()
+
+
+def _positional(
+    order: tuple[str, ...], defaults: dict[str, Any]
+) -> Callable[[dict[str, Any]], Any]:
+    # itemgetter picks a row's values in C; a row that leaves a parameter out (a column
+    # with a default) takes the slower path through the defaults.
+    if not order:
+        return lambda params: ()
+    pick = itemgetter(*order)
+    if len(order) == 1:
+        only = order[0]
+
+        def one(params: dict[str, Any]) -> tuple[Any, ...]:
+            return (params[only] if only in params else defaults[only],)
+
+        return one
+
+    def many(params: dict[str, Any]) -> tuple[Any, ...]:
+        try:
+            return pick(params)
+        except KeyError:
+            return pick({**defaults, **params})
+
+    return many
+
+
+def _named(defaults: dict[str, Any]) -> Callable[[dict[str, Any]], Any]:
+    return lambda params: {**defaults, **params}
