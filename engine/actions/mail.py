@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import time
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -30,6 +31,15 @@ SMTP_TIMEOUT = 15.0
 """Seconds to wait for the mail server to accept a connection or answer a command."""
 
 _LEGACY_TEMPS = ("run-*.tmp", "notice-*.tmp")  # how earlier versions named their temp files
+
+SWEEP_EVERY = 60.0
+"""Seconds between two sweeps of one outbox folder for stale temporary files, per process.
+
+A sweep reads the whole folder, which holds every message ever written: done for each
+message, writing one would grow with the outbox. The first write of a process to a folder
+always sweeps, so what a killed writer left is gone with the next process's first write."""
+
+_swept: dict[Path, float] = {}
 
 
 def build_message(
@@ -79,7 +89,7 @@ def write_message(outbox: Path, key: str, message: EmailMessage) -> Path:
     if file.exists():
         return file
     outbox.mkdir(parents=True, exist_ok=True)
-    tempfiles.sweep(outbox, legacy=_LEGACY_TEMPS)
+    _sweep(outbox)
     fd, temp = tempfiles.create(file)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -89,6 +99,14 @@ def write_message(outbox: Path, key: str, message: EmailMessage) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return file
+
+
+def _sweep(outbox: Path) -> None:
+    now = time.monotonic()
+    last = _swept.get(outbox)
+    if last is None or now - last >= SWEEP_EVERY:
+        tempfiles.sweep(outbox, legacy=_LEGACY_TEMPS)
+        _swept[outbox] = now
 
 
 def smtp_host() -> str | None:
