@@ -184,14 +184,24 @@ def has_admin(conn: Connection) -> bool:
 def emails_for(conn: Connection, assignee: str) -> list[str]:
     """Addresses of the active people behind an assignee (a user, or a group's members)."""
     kind, _, name = assignee.partition(":")
-    if kind == "user":
-        query = select(users.c.email).where(users.c.name == name)
-    else:
-        query = (
-            select(users.c.email)
-            .join(memberships, memberships.c.user_name == users.c.name)
-            .where(memberships.c.group_name == name, memberships.c.kind == kind)
-            .order_by(users.c.name)
-        )
-    query = query.where(users.c.active.is_(True), users.c.email.is_not(None))
-    return [e for e in conn.execute(query).scalars() if e]
+    query = _USER_EMAIL if kind == "user" else _MEMBER_EMAILS
+    return [row[0] for row in query.rows(conn, {"name": name, "kind": kind}) if row[0]]
+
+
+# Every notice delivered asks one of these: prepared (see engine.store.prepared).
+_USER_EMAIL = Prepared(
+    select(users.c.email).where(
+        users.c.name == bindparam("name"), users.c.active.is_(True), users.c.email.is_not(None)
+    )
+)
+_MEMBER_EMAILS = Prepared(
+    select(users.c.email)
+    .join(memberships, memberships.c.user_name == users.c.name)
+    .where(
+        memberships.c.group_name == bindparam("name"),
+        memberships.c.kind == bindparam("kind"),
+        users.c.active.is_(True),
+        users.c.email.is_not(None),
+    )
+    .order_by(users.c.name)
+)

@@ -14,6 +14,7 @@ query returns are plain driver tuples, in the order of its selected columns, und
 
 from __future__ import annotations
 
+from collections import namedtuple
 from collections.abc import Callable, Sequence
 from operator import itemgetter
 from typing import Any
@@ -32,6 +33,7 @@ class Prepared:
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
         self._compiled: dict[str, tuple[str, Callable[[dict[str, Any]], Any]]] = {}
+        self._row: Any = None
 
     def _compile(self, conn: Connection) -> tuple[str, Callable[[dict[str, Any]], Any]]:
         """The SQL for this connection's dialect, and what turns a row's dict into the
@@ -67,6 +69,17 @@ class Prepared:
             return cursor.fetchall()
         finally:
             cursor.close()
+
+    def first(self, conn: Connection, params: dict[str, Any] | None = None) -> Any:
+        """Execute a query; its first row as a named tuple of the selected columns (values
+        as the driver returns them), or None."""
+        found = self.rows(conn, params)
+        if not found:
+            return None
+        if self._row is None:
+            names = list(self.statement.selected_columns.keys())  # type: ignore[attr-defined]
+            self._row = namedtuple("Row", names)  # type: ignore[misc]
+        return self._row(*found[0])
 
     def scalar(self, conn: Connection, params: dict[str, Any] | None = None) -> Any:
         """Execute a query; the first column of its first row, or None when it has none."""
