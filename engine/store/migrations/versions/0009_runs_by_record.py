@@ -30,11 +30,13 @@ def upgrade() -> None:
         ["record_object", "record_id"],
         sqlite_where=_WITH_RECORD,
         postgresql_where=_WITH_RECORD,
+        # A database restored or stamped back by hand may already have it.
+        if_not_exists=True,
     )
     op.execute("UPDATE baton_meta SET value = '9' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
     """Back to schema 8 (record look-ups scan the runs again)."""
-    op.drop_index("ix_runs_record", table_name="runs")
+    op.drop_index("ix_runs_record", table_name="runs", if_exists=True)
     op.execute("UPDATE baton_meta SET value = '8' WHERE key = 'schema_version'")
