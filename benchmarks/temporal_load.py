@@ -8,7 +8,10 @@ welcome email is sent by a background action). Measured per runtime:
 * runs/s: completed runs per second of wall time;
 * transitions/s: Baton events (the run's log) per second;
 * complete_item p50/p99: latency of one work item completion as the CLI sees it (on
-  Temporal: Update, workflow turn, activities, and the wait for visibility).
+  Temporal: Update, workflow turn, activities, and the wait for visibility);
+* CPU ms/run: CPU time of every process taking part (this one with its client threads,
+  the workers, the Temporal server) per completed run: what the work costs, whatever
+  else the shared machine is doing.
 
 Temporal runs on a dev server on loopback (`temporal server start-dev`, started here and
 deleted after) with 1 and then 2 `baton worker` processes; local SQLite is one file with
@@ -75,8 +78,22 @@ def drive_one(engine: Any, n: int, latencies: list[float]) -> int:
     return len(engine.log(run_id))
 
 
-def measure(label: str, make: Callable[[], Any], runs: int, clients: int) -> dict[str, Any]:
-    """Drive `runs` runs with `clients` threads, each with its own engine from `make`."""
+def cpu_seconds(pids: list[int]) -> float:
+    """CPU time (user + system) used so far by this process and the processes `pids`."""
+    total = time.process_time()
+    ticks = os.sysconf("SC_CLK_TCK")
+    for pid in pids:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / ticks  # utime, stime
+    return total
+
+
+def measure(
+    label: str, make: Callable[[], Any], runs: int, clients: int, pids: list[int] | None = None
+) -> dict[str, Any]:
+    """Drive `runs` runs with `clients` threads, each with its own engine from `make`;
+    `pids` are the other processes whose CPU time counts (workers, server)."""
     latencies: list[float] = []
     events = [0]
     lock = threading.Lock()
@@ -102,12 +119,14 @@ def measure(label: str, make: Callable[[], Any], runs: int, clients: int) -> dic
             engine.close()
 
     began = time.perf_counter()
+    cpu_began = cpu_seconds(pids or [])
     threads = [threading.Thread(target=client) for _ in range(clients)]
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
+    cpu = cpu_seconds(pids or []) - cpu_began
     if errors:
         raise errors[0]
     latencies.sort()
@@ -117,10 +136,11 @@ def measure(label: str, make: Callable[[], Any], runs: int, clients: int) -> dic
         "transitions/s": events[0] / elapsed,
         "p50 ms": 1000 * statistics.median(latencies),
         "p99 ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+        "cpu ms/run": 1000 * cpu / runs,
     }
     print(
         f"{label:<24} {result['runs/s']:8.2f} {result['transitions/s']:14.1f} "
-        f"{result['p50 ms']:9.1f} {result['p99 ms']:9.1f}",
+        f"{result['p50 ms']:9.1f} {result['p99 ms']:9.1f} {result['cpu ms/run']:11.0f}",
         flush=True,
     )
     return result
@@ -141,7 +161,10 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="baton-temporal-load-"))
     os.environ["BATON_OUTBOX"] = str(folder / "outbox")
     print(f"{args.runs} onboarding runs per runtime, {args.clients} client threads", flush=True)
-    print(f"{'runtime':<24} {'runs/s':>8} {'transitions/s':>14} {'p50 ms':>9} {'p99 ms':>9}")
+    print(
+        f"{'runtime':<24} {'runs/s':>8} {'transitions/s':>14} {'p50 ms':>9} {'p99 ms':>9} "
+        f"{'CPU ms/run':>11}"
+    )
 
     local_db = str(folder / "local.db")
     setup = Engine(local_db, outbox=folder / "outbox")
@@ -182,6 +205,7 @@ def main() -> None:
                     lambda a=address, c=catalogue_db: TemporalEngine(a, Engine(c)),
                     args.runs,
                     args.clients,
+                    [server.process.pid, *(w.pid for w in workers)],
                 )
             finally:
                 for w in workers:

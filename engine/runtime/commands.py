@@ -13,6 +13,7 @@ from typing import Any
 
 from engine.errors import ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.runtime import events as ev
+from engine.runtime import itemchecks
 from engine.runtime import steps as behaviours
 from engine.runtime.basics import complete_step, fail_run, fail_step, plan_of
 from engine.runtime.interpreter import follow, progress
@@ -60,15 +61,7 @@ def complete_item(
         # Closed after the shell read it (the state keeps open items only): redo the call,
         # which then reports who closed it and when.
         raise ConcurrentChange(f"work item {item_id} changed while completing it")
-    if item["status"] == "completed":
-        raise Conflict(
-            f"work item {item_id} was already completed by {item['completed_by']} "
-            f"at {item['completed_at']}"
-        )
-    if item["status"] == "withdrawn":
-        raise Conflict(
-            f"work item {item_id} was withdrawn at {item['completed_at']}; nothing to do"
-        )
+    itemchecks.refuse_closed(item_id, item["status"], item["completed_by"], item["completed_at"])
     if item["assignee"] != assignee:
         raise ConcurrentChange(f"work item {item_id} changed while completing it")
     step = plan_of(run).steps[item["step"]]
@@ -180,8 +173,7 @@ def _step(run: RunState, step_id: str) -> Any:
 
 def _reopen_if_failed(turn: Turn, run: RunState) -> None:
     if run.status == "failed" and not any(
-        st["status"] == "failed" and st["stage"] == run.current_stage
-        for st in run.steps.values()
+        st["status"] == "failed" and st["stage"] == run.current_stage for st in run.steps.values()
     ):
         turn.emit(run, ev.RunRecovered())
 

@@ -371,9 +371,7 @@ class Engine:
             "resume runs",
         )
 
-    def retry(
-        self, run_id: str, step_id: str, actor: str | None = None, reason: str = ""
-    ) -> None:
+    def retry(self, run_id: str, step_id: str, actor: str | None = None, reason: str = "") -> None:
         """Retry a failed background step (the reason is logged)."""
         self._call(
             lambda u: operations.retry_step(u, u.run(run_id), step_id, reason),

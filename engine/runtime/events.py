@@ -112,9 +112,7 @@ def _register(cls: type[P]) -> type[P]:
     declared = fields(cls)  # type: ignore[arg-type]
     cls.NAME = cls.TYPE.value
     cls._NAMES = tuple(f.name for f in declared)
-    cls._OPTIONAL = tuple(
-        f.name for f in declared if f.name not in cls._KEEP and f.default is None
-    )
+    cls._OPTIONAL = tuple(f.name for f in declared if f.name not in cls._KEEP and f.default is None)
     PAYLOADS[cls.TYPE] = cls
     return cls
 

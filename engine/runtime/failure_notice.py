@@ -29,23 +29,38 @@ def queue(unit: Unit, run: RunState, reason: str) -> None:
     recipients = recipients_for(unit.conn, run.definition_id)
     if not recipients:
         return
-    subject = f"Run failed: {run.definition_id} run {run.id}"
+    subject, body = text(
+        run.id, run.definition_id, run.definition_version, run.current_stage, unit.now, reason
+    )
+    message = {"to": recipients, "subject": subject, "body": body}
+    delivery.queue_message(unit, key(run.id, run.seq), run.id, message)
+
+
+def text(
+    run_id: str, definition_id: str, version: int, stage: str | None, now: str, reason: str
+) -> tuple[str, str]:
+    """The subject and body of a failure notice (every runtime sends the same words)."""
+    subject = f"Run failed: {definition_id} run {run_id}"
     body = "\n".join(
         [
-            f"Run {run.id} of {run.definition_id} (version {run.definition_version}) failed "
-            f"at {unit.now}{f' in stage {run.current_stage}' if run.current_stage else ''}.",
+            f"Run {run_id} of {definition_id} (version {version}) failed "
+            f"at {now}{f' in stage {stage}' if stage else ''}.",
             "",
             f"Reason: {reason}",
             "",
-            f"See it with: baton show {run.id}",
+            f"See it with: baton show {run_id}",
             "Then retry the failed step (baton retry), skip it (baton skip), resume the run "
             "(baton resume) or cancel it (baton cancel). To route such failures in future, "
             "draw a fault route from the stage.",
         ]
     )
-    message = {"to": recipients, "subject": subject, "body": body}
-    # One notice per failure: a resumed run that fails again is a new event, a new key.
-    delivery.queue_message(unit, f"run-failed-{run.id}-{run.seq}", run.id, message)
+    return subject, body
+
+
+def key(run_id: str, seq: int) -> str:
+    """The notice's outbox key: one per failure (a resumed run that fails again is a new
+    event, a new key)."""
+    return f"run-failed-{run_id}-{seq}"
 
 
 def recipients_for(conn: Connection, definition_id: str) -> list[str]:

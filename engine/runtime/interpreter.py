@@ -172,8 +172,7 @@ def enter_stage(turn: Turn, run: RunState, stage: StageNode) -> str | None:
     visits = (previous["visits"] if previous else 0) + 1
     if stage.max_visits is not None and visits > stage.max_visits:
         error = (
-            f"[{stage.id}] would be visited {visits} times, but max_visits is "
-            f"{stage.max_visits}"
+            f"[{stage.id}] would be visited {visits} times, but max_visits is {stage.max_visits}"
         )
         fault = plan_of(run).fault_flows.get(stage.id)
         if fault is None:

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
-from engine.runtime import writes
+from engine.runtime import itemchecks, writes
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import directory
@@ -232,11 +232,9 @@ def list_work_items(
     if limit is not None:
         query = query.limit(limit)
     if user:
-        found = directory.get_user(conn, user)
-        if found is None:
-            raise NotFound(f"no user named {user!r}")
-        if not found.admin:
-            query = query.where(work_items.c.assignee.in_([f"user:{user}", *found.groups]))
+        allowed = itemchecks.assignees_of(user, directory.get_user(conn, user))
+        if allowed is not None:
+            query = query.where(work_items.c.assignee.in_(sorted(allowed)))
     return [_item(r) for r in conn.execute(query)]
 
 
@@ -283,7 +281,7 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
     assignee_reasons: dict[str, str | None] = {}
     for row in waiting:
         if row.status == "failed":
-            result.append({**_run_summary(row), "reasons": [f"failed: {row.error}"]})
+            result.append({**_run_summary(row), "reasons": [itemchecks.failed_reason(row.error)]})
             continue
         reasons = []
         items = conn.execute(
@@ -291,9 +289,7 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
         ).all()
         for item in items:
             if item.overdue or (item.due_at and item.due_at <= now):
-                reasons.append(
-                    f"work item {item.id} ({item.step_id}) is overdue since {item.due_at}"
-                )
+                reasons.append(itemchecks.overdue_reason(item.id, item.step_id, item.due_at))
             if not item.assignee:
                 why = unassigned_reasons(conn, row.id).get(item.id, _NO_ASSIGNEE)
             else:
@@ -301,7 +297,7 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
                     assignee_reasons[item.assignee] = directory.assignee_state(conn, item.assignee)
                 why = assignee_reasons[item.assignee]
             if why:
-                reasons.append(f"work item {item.id} ({item.step_id}): {why}")
+                reasons.append(itemchecks.item_reason(item.id, item.step_id, why))
         if not items:
             has_wait = conn.execute(select(waits.c.step_id).where(waits.c.run_id == row.id)).first()
             has_timer = conn.execute(select(timers.c.id).where(timers.c.run_id == row.id)).first()
@@ -312,9 +308,7 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
                 )
             ).first()
             if not (has_wait or has_timer or has_child):
-                reasons.append(
-                    "waits on nothing that can happen (no open item, event, timer or child run)"
-                )
+                reasons.append(itemchecks.NOTHING_TO_WAIT_ON)
         if reasons:
             result.append({**_run_summary(row), "reasons": reasons})
     return result

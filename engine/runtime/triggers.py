@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +31,9 @@ from engine.store import format_time, parse_time
 from engine.store import records as record_store
 
 if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from engine.runtime.plan import Plan
     from engine.runtime.unit import Unit
 
 MAX_TRIGGER_DEPTH = 8
@@ -148,17 +153,32 @@ def _holds(condition: str | None, fields: dict[str, Any] | None) -> bool:
     return bool(evaluate(condition, {"record": Namespace(fields)}))
 
 
-def _fire(
-    unit: Unit,
+@dataclass(frozen=True)
+class RecordStart:
+    """A run a record change starts: which orchestration, its inputs (the record's fields
+    that match its input variables) and the trigger chain it carries."""
+
+    definition_id: str
+    inputs: dict[str, Any]
+    chain: list[str]
+
+
+def record_starts(
+    conn: Connection,
+    plan_of: Callable[[str, int], Plan],
     object_name: str,
     record_id: str,
     event: str,
     before: dict[str, Any] | None,
     after: dict[str, Any],
     chain: list[str],
-) -> None:
-    for definition_id, version in definition_store.active_record_triggered(unit.conn, object_name):
-        trigger = unit.engine.plan(definition_id, version, unit.conn).definition.trigger
+) -> list[RecordStart]:
+    """The runs a record change starts (see the module docstring); every runtime starts
+    these the same way (the local one below, Temporal's in `engine.temporal`)."""
+    found = []
+    for definition_id, version in definition_store.active_record_triggered(conn, object_name):
+        plan = plan_of(definition_id, version)
+        trigger = plan.definition.trigger
         if event not in trigger.on:
             continue
         if definition_id in chain or len(chain) >= MAX_TRIGGER_DEPTH:
@@ -180,7 +200,6 @@ def _fire(
         except BatonError as exc:
             log.warning("record trigger of %s: %s", definition_id, exc)
             continue
-        plan = unit.engine.plan(definition_id, version, unit.conn)
         inputs = {}
         for var in plan.definition.variables:
             if var.input and var.name in after:
@@ -188,13 +207,37 @@ def _fire(
                     inputs[var.name] = coerce(after[var.name], var.type)
                 except ValueError:
                     continue
+        found.append(RecordStart(definition_id, inputs, [*chain, definition_id]))
+    return found
+
+
+def _fire(
+    unit: Unit,
+    object_name: str,
+    record_id: str,
+    event: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    chain: list[str],
+) -> None:
+    starts = record_starts(
+        unit.conn,
+        lambda d, v: unit.engine.plan(d, v, unit.conn),
+        object_name,
+        record_id,
+        event,
+        before,
+        after,
+        chain,
+    )
+    for found in starts:
         start(
             unit,
-            definition_id,
-            inputs,
+            found.definition_id,
+            found.inputs,
             trigger=f"record:{event}",
             record=(object_name, record_id),
-            chain=[*chain, definition_id],
+            chain=found.chain,
             enforce_required=False,
         )
 

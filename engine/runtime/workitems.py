@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, select
 
-from engine.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from engine.runtime import commands, rows
+from engine.errors import InvalidInput, NotFound, PermissionDenied
+from engine.runtime import commands, itemchecks, rows
 from engine.store import directory
 from engine.store.schema import work_items
 
@@ -88,12 +88,7 @@ def complete_item(unit: Unit, item_id: str, actor: str, outputs: dict[str, Any])
         The run id.
     """
     row = _item(unit, item_id)
-    if row.status == "completed":
-        raise Conflict(
-            f"work item {item_id} was already completed by {row.completed_by} at {row.completed_at}"
-        )
-    if row.status == "withdrawn":
-        raise Conflict(f"work item {item_id} was withdrawn at {row.completed_at}; nothing to do")
+    itemchecks.refuse_closed(item_id, row.status, row.completed_by, row.completed_at)
     authorize(unit, actor, row.assignee)
     run = unit.run(row.run_id)
     unit.drive(run, commands.complete_item(unit, run, item_id, actor, outputs, row.assignee))
@@ -107,12 +102,7 @@ def check_workable(unit: Unit, to: str) -> None:
     Raises:
         Conflict: naming why, with the way round it (`--force`).
     """
-    problem = directory.assignee_state(unit.conn, to)
-    if problem is not None:
-        raise Conflict(
-            f"{to}: {problem}, so nobody could work the item and its run would be stuck",
-            hint="pick another assignee, or pass --force to reassign anyway",
-        )
+    itemchecks.refuse_unworkable(to, directory.assignee_state(unit.conn, to))
 
 
 def reassign_item(
@@ -130,8 +120,7 @@ def reassign_item(
     """
     check_assignee(to)
     row = _item(unit, item_id)
-    if row.status != "open":
-        raise Conflict(f"work item {item_id} is {row.status}; only open items can be reassigned")
+    itemchecks.refuse_not_open(item_id, row.status)
     if not force:
         check_workable(unit, to)
     run = unit.run(row.run_id)  # locks the run first, like every other call on it

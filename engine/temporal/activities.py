@@ -5,6 +5,12 @@ the Temporal side of `engine.runtime.context.ActionContext`. An exception from t
 is its outcome (the core logs it and retries per the step's policy); only a lost attempt
 (the worker died) is retried by Temporal, so actions run at least once, as locally.
 
+Record writes (`create_record`, `update_record`) go to the catalogue (`BATON_DB`) in one
+transaction when the action returns normally (a failed attempt writes nothing, as
+locally); the runs they trigger and a `start_orchestration` child are returned to the
+workflow, which starts them as child workflows. Ids are derived from the step visit, so
+a lost attempt run again writes and starts nothing twice.
+
 `send_email` writes the message to the outbox folder under the step visit's idempotency
 key (and sends it by SMTP when configured) directly from the activity: a second attempt of
 the same visit finds the file, or the `sent` marker, and writes or sends nothing.
@@ -12,22 +18,28 @@ the same visit finds the file, or the `sent` marker, and writes or sends nothing
 
 from __future__ import annotations
 
+import hashlib
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import platformdirs
 from temporalio import activity
 
 from engine.actions import get_action, mail
-from engine.errors import Conflict
-from engine.store import parse_time
-from engine.temporal import shapes
+from engine.errors import NotFound
+from engine.runtime import Engine, failure_notice, notify, triggers
+from engine.store import Store, directory, format_time, parse_time
+from engine.store import records as record_store
+from engine.temporal import shapes, starts
 
 OUTBOX_ENV = "BATON_OUTBOX"
+DB_ENV = "BATON_DB"
 HEARTBEAT_EVERY = 1.0
 """Seconds between heartbeats of a running action (well inside the heartbeat timeout)."""
 
@@ -41,11 +53,26 @@ def outbox_folder() -> Path:
     return Path(platformdirs.user_data_dir("baton", appauthor=False)) / "outbox"
 
 
-def _not_yet(what: str) -> Conflict:
-    return Conflict(
-        f"{what} is not available to actions of runs on Temporal yet",
-        hint="run this orchestration on the local runtime (BATON_RUNTIME=local)",
-    )
+_catalogues: dict[str, Engine] = {}
+_catalogues_lock = threading.Lock()
+
+
+def catalogue() -> Engine:
+    """The catalogue this worker's actions read and write records in (`BATON_DB`, else
+    the default database, as every `baton` command), opened once per worker."""
+    url = os.environ.get(DB_ENV) or ""
+    with _catalogues_lock:
+        found = _catalogues.get(url)
+        if found is None:
+            found = _catalogues[url] = Engine(Store(url or None, create=not url))
+        return found
+
+
+def derived_id(prefix: str, *parts: Any) -> str:
+    """An id fixed by the step visit and attempt: a lost attempt run again by Temporal
+    writes the same record and names the same runs (so nothing happens twice)."""
+    digest = hashlib.sha256("#".join(str(p) for p in parts).encode()).hexdigest()
+    return prefix + digest[: 12 if not prefix else 10]
 
 
 class TemporalContext:
@@ -63,7 +90,13 @@ class TemporalContext:
         self.record_id = call.record_id
         self.variables_set: dict[str, Any] = {}
         self.child_run_id: str | None = None
+        self.child: shapes.RunStart | None = None
+        self.chain = list(call.chain or [])
         self.logs: list[dict[str, Any]] = []
+        # Record writes, made when the action returns normally: (object, id, fields
+        # before (None: a new record), fields after).
+        self._writes: list[tuple[str, str, dict[str, Any] | None, dict[str, Any]]] = []
+        self._written: dict[tuple[str, str], dict[str, Any]] = {}
 
     def set_variables(self, values: dict[str, Any]) -> None:
         """Set run variables (applied when the action returns normally)."""
@@ -98,20 +131,102 @@ class TemporalContext:
         return file
 
     def record(self, object_name: str, record_id: str) -> dict[str, Any] | None:
-        """Records live in the catalogue; not reachable from Temporal actions yet."""
-        raise _not_yet("reading records")
+        """A record's fields as they are now (its writes by this action included)."""
+        if (object_name, record_id) in self._written:
+            return dict(self._written[object_name, record_id])
+        with catalogue().store.read() as conn:
+            return record_store.get(conn, object_name, record_id)
 
     def create_record(self, object_name: str, fields: dict[str, Any]) -> str:
-        """Not available on Temporal yet (record triggers would have to start workflows)."""
-        raise _not_yet("creating records")
+        """Create a record (may start record-triggered runs); returns its id. Written when
+        the action returns normally, like every write of an action."""
+        record_id = derived_id("", self.idempotency_key, self.attempt, len(self._writes))
+        self._writes.append((object_name, record_id, None, dict(fields)))
+        self._written[object_name, record_id] = dict(fields)
+        return record_id
 
     def update_record(self, object_name: str, record_id: str, fields: dict[str, Any]) -> None:
-        """Not available on Temporal yet (record triggers would have to start workflows)."""
-        raise _not_yet("updating records")
+        """Change fields of a record (may start record-triggered runs)."""
+        before = self.record(object_name, record_id)
+        if before is None:
+            raise NotFound(f"no {object_name} record with id {record_id!r}")
+        after = {**before, **fields}
+        self._writes.append((object_name, record_id, before, after))
+        self._written[object_name, record_id] = after
 
     def start_orchestration(self, definition_id: str, inputs: dict[str, Any]) -> str:
-        """Child runs are not started on Temporal yet."""
-        raise _not_yet("starting child orchestrations")
+        """Start a child run (the workflow starts it as a child workflow when the action
+        returns); the step then waits until the child ends."""
+        run_id = derived_id("run-", self.idempotency_key, self.attempt, "child")
+        engine = catalogue()
+        with engine.store.read() as conn:
+            self.child = starts.run_start(
+                conn,
+                engine.plan,
+                definition_id,
+                dict(inputs),
+                run_id,
+                trigger="parent",
+                chain=self.chain,
+                parent=(self.run_id, self.step_id),
+            )
+        self.child_run_id = run_id
+        return run_id
+
+    def commit(self) -> list[shapes.RunStart]:
+        """Write the action's record changes in one transaction; returns the runs they
+        start (record triggers, as `triggers.record_starts` decides locally).
+
+        A create whose record exists already (this visit's lost attempt wrote it) writes
+        nothing and names the same runs again (their ids are derived, so they start once).
+        """
+        if not self._writes:
+            return []
+        engine = catalogue()
+        now = format_time(self.now)
+        found: list[shapes.RunStart] = []
+        chain = [*self.chain, self.definition_id]
+        with engine.store.transaction() as conn:
+            for n, (object_name, record_id, before, after) in enumerate(self._writes):
+                if before is None:
+                    if record_store.get(conn, object_name, record_id) is None:
+                        record_store.insert(conn, object_name, record_id, after, now)
+                else:
+                    record_store.replace_fields(conn, object_name, record_id, after, now)
+                event = "created" if before is None else "updated"
+                for k, start in enumerate(
+                    triggers.record_starts(
+                        conn,
+                        lambda d, v: engine.plan(d, v, conn),
+                        object_name,
+                        record_id,
+                        event,
+                        before,
+                        after,
+                        chain,
+                    )
+                ):
+                    found.append(
+                        starts.run_start(
+                            conn,
+                            engine.plan,
+                            start.definition_id,
+                            start.inputs,
+                            derived_id("run-", self.idempotency_key, self.attempt, n, k),
+                            trigger=f"record:{event}",
+                            enforce_required=False,
+                            record=(object_name, record_id),
+                            record_fields=after,
+                            chain=start.chain,
+                        )
+                    )
+        return found
+
+    def own_record(self) -> dict[str, Any] | None:
+        """The run's own record as this action left it, if it changed it."""
+        if self.record_object is None or self.record_id is None:
+            return None
+        return self._written.get((self.record_object, self.record_id))
 
 
 @activity.defn(name=shapes.ACTION_ACTIVITY)
@@ -135,8 +250,68 @@ def run_action(call: shapes.ActionCall) -> shapes.ActionDone:
                     break
                 except FutureTimeout:
                     activity.heartbeat()
+        started = context.commit()
     except Exception as exc:  # an action's failure is data: logged, retried, reported
         return shapes.ActionDone(error=f"{type(exc).__name__}: {exc}", logs=context.logs)
     return shapes.ActionDone(
-        outputs=dict(outputs or {}), variables=dict(context.variables_set), logs=context.logs
+        outputs=dict(outputs or {}),
+        variables=dict(context.variables_set),
+        logs=context.logs,
+        starts=started,
+        child=context.child,
+        record_fields=context.own_record(),
     )
+
+
+@activity.defn(name=shapes.NOTICE_ACTIVITY)
+def send_notices(call: shapes.NoticeCall) -> None:
+    """Send a turn's notices: each assignment notice to the assignee's addresses
+    (`notify.render`'s text, the step's template when it has one), the failure notice to
+    the orchestration's owner and the admins (`failure_notice.text`), through the outbox
+    folder and SMTP like an action's email. Keys are fixed by the run's event, so a retry
+    writes and sends nothing twice; nobody with an address, nothing sent.
+    """
+    engine = catalogue()
+    outbox = outbox_folder()
+    now = parse_time(call.now)
+    host = mail.smtp_host()
+    messages = []
+    with engine.store.read() as conn:
+        plan = None
+        for notice in call.notices:
+            recipients = directory.emails_for(conn, notice["assignee"])
+            if not recipients:
+                continue
+            item = SimpleNamespace(
+                id=notice["item"],
+                run_id=call.run_id,
+                step_id=notice["step"],
+                title=notice["title"],
+                guidance=notice["guidance"],
+                due_at=notice["due_at"],
+            )
+            about = SimpleNamespace(assignee=notice["assignee"], reason=notice["reason"])
+            # The definition (for the step's notice template) only when someone is told.
+            plan = plan or engine.plan(call.definition_id, call.version, conn)
+            subject, body = notify.render(
+                item, about, plan.steps.get(notice["step"]), call.definition_id
+            )
+            messages.append((notice["key"], recipients, subject, body))
+        if call.failure is not None:
+            recipients = failure_notice.recipients_for(conn, call.definition_id)
+            if recipients:
+                subject, body = failure_notice.text(
+                    call.run_id,
+                    call.definition_id,
+                    call.version,
+                    call.failure["stage"],
+                    call.now,
+                    call.failure["reason"],
+                )
+                key = failure_notice.key(call.run_id, call.failure["seq"])
+                messages.append((key, recipients, subject, body))
+    for key, recipients, subject, body in messages:
+        message = mail.build_message(key, to=recipients, subject=subject, body=body, now=now)
+        mail.write_message(outbox, key, message)
+        if host:
+            mail.send_once(outbox, key, message, host)

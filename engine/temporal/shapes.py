@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from temporalio.common import SearchAttributeKey
+from temporalio.common import SearchAttributeKey, SearchAttributePair, TypedSearchAttributes
 
 from engine.definition import loads_definition
 from engine.runtime.plan import Plan
 
 WORKFLOW = "BatonRun"
 ACTION_ACTIVITY = "baton.run_action"
+NOTICE_ACTIVITY = "baton.send_notices"
 
 # Visibility: what `baton runs` and `baton work list` filter on. Baton registers these on
 # first use (engine.temporal.client.register_search_attributes).
@@ -35,6 +36,14 @@ ITEMS = SearchAttributeKey.for_keyword_list("BatonItems")
 WAITS = SearchAttributeKey.for_keyword_list("BatonWaits")
 # The run's last event number: a client waits until visibility shows its own write.
 SEQ = SearchAttributeKey.for_int("BatonSeq")
+# The record a record trigger started the run for: `OBJECT/ID` (to re-check its runs when
+# it changes, and for `baton record create`'s list of the runs it started).
+RECORD = SearchAttributeKey.for_keyword("BatonRecord")
+# A run row's end: when it ended (completed, canceled or failed), the end's outcome, and
+# the error of a failed run (for `baton runs --outcome` and the rows' error column).
+ENDED_AT = SearchAttributeKey.for_keyword("BatonEndedAt")
+OUTCOME = SearchAttributeKey.for_keyword("BatonOutcome")
+ERROR = SearchAttributeKey.for_text("BatonError")
 ALL_KEYS = (
     STATUS,
     ORCHESTRATION,
@@ -45,7 +54,16 @@ ALL_KEYS = (
     ITEMS,
     WAITS,
     SEQ,
+    RECORD,
+    ENDED_AT,
+    OUTCOME,
+    ERROR,
 )
+
+
+def record_value(object_name: str, record_id: str) -> str:
+    """The `BatonRecord` value of a record."""
+    return f"{object_name}/{record_id}"
 
 
 def wait_value(event: str, key: Any) -> str:
@@ -79,6 +97,14 @@ class RunStart:
     # Seconds without a heartbeat after which a running action counts as lost (its worker
     # died) and is given to another worker (`BATON_TEMPORAL_HEARTBEAT`, default 30).
     heartbeat: float = 30.0
+    # A record trigger's record: [object, id], and its fields as the change left them
+    # (the workflow reads `record` in expressions from this copy; `record_changed` renews it).
+    record: list[str] | None = None
+    record_fields: dict[str, Any] | None = None
+    # The orchestrations whose record changes led to this run (`triggers.MAX_TRIGGER_DEPTH`).
+    chain: list[str] | None = None
+    # A child run's parent: [run id, step id].
+    parent: list[str] | None = None
 
 
 @dataclass
@@ -86,7 +112,7 @@ class Command:
     """One command reaching a run (an Update): what, by whom, with which arguments.
 
     `kind` is one of `complete_item`, `reassign`, `event`, `cancel`, `pause`, `resume`,
-    `retry`, `skip`; `args` holds that command's arguments by name.
+    `retry`, `skip`, `record_changed`; `args` holds that command's arguments by name.
     """
 
     kind: str
@@ -96,11 +122,40 @@ class Command:
 
 @dataclass
 class Done:
-    """What a command did: its result and the run's last event number afterwards."""
+    """What a command did: its result and the run's last event number afterwards, and the
+    runs linked to it (parent, children) that the client settles too."""
 
     seq: int
     status: str
     result: Any = None
+    linked: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Note:
+    """A linked run's message (a Signal): `child_ended` (a child run completed, failed or
+    was canceled) or `parent_canceled` (the step that started this run went)."""
+
+    kind: str
+    actor: str | None
+    run: str
+    step: str | None = None
+    status: str = ""
+    error: str | None = None
+    variables: dict[str, Any] | None = None
+    reason: str | None = None
+
+
+@dataclass
+class NoticeCall:
+    """Notices to send after a turn: to assignees (`notify`), and a failed run's notice."""
+
+    run_id: str
+    definition_id: str
+    version: int
+    now: str
+    notices: list[dict[str, Any]] = field(default_factory=list)
+    failure: dict[str, Any] | None = None
 
 
 @dataclass
@@ -117,6 +172,8 @@ class ActionCall:
     now: str
     record_object: str | None = None
     record_id: str | None = None
+    # The run's trigger chain (record changes it makes start runs that carry it on).
+    chain: list[str] | None = None
 
 
 @dataclass
@@ -127,6 +184,25 @@ class ActionDone:
     variables: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     logs: list[dict[str, Any]] = field(default_factory=list)
+    # Runs the action's record writes trigger, and the child run it started.
+    starts: list[RunStart] = field(default_factory=list)
+    child: RunStart | None = None
+    # The run's own record as the action left it (None: unchanged).
+    record_fields: dict[str, Any] | None = None
+
+
+def start_attributes(start: RunStart) -> TypedSearchAttributes:
+    """The search attributes a new run's workflow starts with (none without visibility)."""
+    if not start.visibility:
+        return TypedSearchAttributes([])
+    found = [
+        SearchAttributePair(ORCHESTRATION, start.definition_id),
+        SearchAttributePair(VERSION, start.version),
+        SearchAttributePair(STATUS, "running"),
+    ]
+    if start.record:
+        found.append(SearchAttributePair(RECORD, record_value(*start.record)))
+    return TypedSearchAttributes(found)
 
 
 _plans: dict[tuple[str, int], Plan] = {}

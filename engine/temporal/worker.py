@@ -11,7 +11,7 @@ from temporalio.client import Client
 from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
-from engine.temporal.activities import run_action
+from engine.temporal.activities import run_action, send_notices
 from engine.temporal.client import TemporalEngine
 from engine.temporal.workflow import BatonRun
 
@@ -32,7 +32,7 @@ def build_worker(client: Client, task_queue: str, executor: ThreadPoolExecutor) 
         client,
         task_queue=task_queue,
         workflows=[BatonRun],
-        activities=[run_action],
+        activities=[run_action, send_notices],
         activity_executor=executor,
         max_concurrent_activities=ACTION_THREADS,
         workflow_runner=workflow_runner(),

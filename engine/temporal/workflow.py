@@ -34,7 +34,7 @@ from typing import Any
 
 from temporalio import workflow
 from temporalio.common import RetryPolicy
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 
 with workflow.unsafe.imports_passed_through():
     from engine.errors import BatonError
@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from engine.runtime import events as ev
     from engine.runtime.events import Event, Payload
     from engine.runtime.fold import apply
+    from engine.runtime.plan import reads_record
     from engine.runtime.state import RunState
     from engine.runtime.turn import ActionOutcome, ActionRequest
     from engine.store.times import format_time, parse_time
@@ -50,23 +51,46 @@ with workflow.unsafe.imports_passed_through():
 _to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 _ENDED = ("completed", "canceled")
 ACTION_TIMEOUT = timedelta(minutes=10)
+NOTICE_ATTEMPTS = 5
+"""Tries of a notice (locally `notify.MAX_ATTEMPTS` on the outbox rows) before it is dropped."""
 """How long one attempt of an action may take before Temporal runs it again elsewhere."""
 
 Decision = Callable[[Any, RunState], Any]
+
+# Patches (`workflow.patched`): each names a change to what the workflow does for a
+# history recorded before it; tests/engine/temporal/histories hold histories of both sides.
+RUN_ROWS = "run-rows"
+"""Publishes the record, end time, outcome and error as search attributes."""
+LINKED_RUNS = "linked-runs"
+"""Starts the runs an action's record writes trigger and its child orchestration (child
+workflows); tells a parent that its child ended and a child that its parent step went."""
+NOTICES = "notices"
+"""Sends assignment notices and the failure notice (an activity after the turn)."""
 
 
 class _Turn:
     """One command as the core sees it (`engine.runtime.turn.Turn`), in workflow time."""
 
-    def __init__(self, log: list[dict[str, Any]] | None, actor: str | None) -> None:
+    def __init__(
+        self,
+        log: list[dict[str, Any]] | None,
+        actor: str | None,
+        record: dict[str, Any] | None = None,
+    ) -> None:
         self.moment = workflow.now()
         self.now = format_time(self.moment)
         self.actor = actor
         self.log = log
+        self.fields = record
+        # Whether an action of this turn changed the run's own record.
+        self.record_written = False
+        # What this turn emitted, for what the shell does about it (`BatonRun._react`).
+        self.emitted: list[tuple[int, Payload]] = []
 
     def emit(self, run: RunState, data: Payload, actor: str | None = None) -> None:
         who = actor if actor is not None else self.actor
         apply(run, Event(run.seq + 1, self.now, who, data))
+        self.emitted.append((run.seq, data))
         if self.log is not None:
             self.log.append(
                 {
@@ -82,7 +106,12 @@ class _Turn:
         return format_time(self.moment + delta)
 
     def record(self, object_name: str | None, record_id: str | None) -> dict[str, Any] | None:
-        # Record triggers do not start runs on Temporal yet, so no run here has a record.
+        # Expressions read the run's own record (`basics`): the workflow's copy of it, as
+        # the record change that started the run, or the last `record_changed`, left it.
+        return self.fields if record_id is not None else None
+
+    def buffered_event(self, event: str, key: str | None, since: str) -> dict[str, Any] | None:
+        # Events are not kept for waits that open later on Temporal (docs/scale-out.md).
         return None
 
 
@@ -107,6 +136,7 @@ class BatonRun:
         )
         self._run.plan = shapes.plan_for(start.definition_id, start.version, start.body)
         self._visibility = start.visibility
+        self._record = start.record_fields
         self._heartbeat = timedelta(seconds=start.heartbeat)
         self._log: list[dict[str, Any]] = []
         self._lock = asyncio.Lock()
@@ -115,12 +145,19 @@ class BatonRun:
         # Timers already fired: the local engine deletes a timer's row when it fires it,
         # whether or not the firing changed anything; these are the rows it deleted.
         self._spent: set[tuple[str, str]] = set()
+        # Messages from linked runs (`child_ended`, `parent_canceled`) not yet taken.
+        self._notes: list[shapes.Note] = []
+        self._notify_parent = True
+        # Runs told something during the current command (a client settles them too).
+        self._told: list[str] = []
+        # Notice activities under way (the workflow ends only once they are done).
+        self._sending: list[Any] = []
 
     @workflow.run
     async def run(self, start: shapes.RunStart) -> dict[str, Any]:
         """Start the run, then fire its timers as they fall due until it ends."""
         async with self._lock:
-            turn = _Turn(self._log, start.actor)
+            turn = _Turn(self._log, start.actor, self._record)
             turn.emit(
                 self._run,
                 ev.RunStarted(
@@ -129,10 +166,13 @@ class BatonRun:
                     trigger=start.trigger,
                     inputs=start.inputs,
                     variables=start.variables,
+                    record=start.record,
+                    parent=start.parent,
+                    chain=start.chain,
                 ),
             )
             await self._drive(interpreter.begin(turn, self._run), turn)
-            self._publish()
+            await self._finish(turn)
         self._ready = True
         while self._run.status not in _ENDED:
             wait = self._until_next_timer()
@@ -140,9 +180,13 @@ class BatonRun:
                 with contextlib.suppress(TimeoutError):
                     await workflow.wait_condition(lambda: self._woken, timeout=wait)
             self._woken = False
+            await self._take_notes()
             await self._fire_due_timers()
         await workflow.wait_condition(workflow.all_handlers_finished)
-        return views.summary(self._run)
+        for pending in self._sending:
+            with contextlib.suppress(Exception):  # a notice that failed is the worker's log's
+                await pending
+        return {**views.summary(self._run), "variables": self._run.variables}
 
     # --- timers ------------------------------------------------------------------------
 
@@ -166,15 +210,14 @@ class BatonRun:
             )
             for key, timer in due:
                 self._spent.add((key, timer["due_at"]))
-                turn = _Turn(self._log, "system")
+                turn = _Turn(self._log, "system", self._record)
                 await self._drive(
                     commands.fire_timer(
                         turn, self._run, timer["step"], timer["kind"], timer.get("item")
                     ),
                     turn,
                 )
-            if due:
-                self._publish()
+                await self._finish(turn)
 
     # --- commands (Updates) ------------------------------------------------------------
 
@@ -182,9 +225,11 @@ class BatonRun:
     async def synced(self) -> shapes.Done:
         """Returns once the run's first move and every timer due by now are done (a
         client's start waits on it)."""
-        await workflow.wait_condition(lambda: self._ready and not self._due_now())
+        await workflow.wait_condition(
+            lambda: self._ready and not self._due_now() and not self._notes
+        )
         async with self._lock:
-            return shapes.Done(self._run.seq, self._run.status)
+            return shapes.Done(self._run.seq, self._run.status, linked=self._links())
 
     def _due_now(self) -> bool:
         now = format_time(workflow.now())
@@ -195,23 +240,24 @@ class BatonRun:
         """Do one command on the run (see `shapes.Command`); refusals raise, changing nothing."""
         await workflow.wait_condition(lambda: self._ready)
         async with self._lock:
-            turn = _Turn(self._log, cmd.actor)
+            turn = _Turn(self._log, cmd.actor, self._record_for(cmd))
+            self._told = []
             try:
                 result = self._decision(cmd)(turn, self._run)
                 if inspect.isgenerator(result):
                     result = await self._drive(result, turn)
             except BatonError as exc:
                 raise refusal(exc) from None
-            self._publish()
+            await self._finish(turn)
         self._woken = True
-        return shapes.Done(self._run.seq, self._run.status, result)
+        return shapes.Done(self._run.seq, self._run.status, result, self._links())
 
     @command.validator
     def _check_command(self, cmd: shapes.Command) -> None:
         """Try the decision on a copy of the state, up to its first action."""
         trial = copy.deepcopy(self._run, {id(self._run.plan): self._run.plan})
         try:
-            result = self._decision(cmd)(_Turn(None, cmd.actor), trial)
+            result = self._decision(cmd)(_Turn(None, cmd.actor, self._record_for(cmd)), trial)
             if inspect.isgenerator(result):
                 next(result, None)
         except BatonError as exc:
@@ -226,6 +272,12 @@ class BatonRun:
         except ApplicationError as exc:
             return {"type": exc.type, "message": exc.message, "hint": next(iter(exc.details), None)}
         return None
+
+    def _record_for(self, cmd: shapes.Command) -> dict[str, Any] | None:
+        """The record as a command sees it: the new fields for `record_changed`."""
+        if cmd.kind == "record_changed":
+            return dict(cmd.args.get("fields") or {})
+        return self._record
 
     def _decision(self, cmd: shapes.Command) -> Decision:
         a = cmd.args
@@ -252,7 +304,29 @@ class BatonRun:
             return lambda t, r: commands.skip_step(
                 t, r, a["step"], a.get("outputs"), a.get("reason") or ""
             )
+        if kind == "record_changed":
+            return self._recheck_record
+        if kind == "edit_variables":
+            return lambda t, r: self._edit_variables(t, r, a.get("values") or {}, a["reason"])
+        if kind == "nudge":
+            return commands.recheck
         raise ApplicationError(f"unknown command {kind!r}", type="InvalidInput")
+
+    @staticmethod
+    def _recheck_record(turn: Any, run: RunState) -> Any:
+        # As the local engine (`recheck.queue_record_runs`): only a run whose current
+        # stage's exit condition reads the record is evaluated again.
+        stage = run.plan.nodes.get(run.current_stage or "") if run.plan else None
+        condition = getattr(stage, "exit_condition", None)
+        if not condition or not reads_record(condition):
+            return False
+        return (yield from commands.recheck(turn, run))
+
+    @staticmethod
+    def _edit_variables(turn: Any, run: RunState, values: dict[str, Any], reason: str) -> Any:
+        # Returns the run's variables after the edit, as the local engine's call does.
+        yield from commands.edit_variables(turn, run, values, reason)
+        return dict(run.variables)
 
     @staticmethod
     def _deliver(turn: Any, run: RunState, name: str, key: Any, data: dict[str, Any]) -> Any:
@@ -268,6 +342,137 @@ class BatonRun:
             moved = yield from commands.deliver_event(turn, run, step_id, name, key, data)
             delivered = delivered or bool(moved)
         return delivered
+
+    # --- linked runs (Signals) ----------------------------------------------------------
+
+    @workflow.signal
+    def note(self, note: shapes.Note) -> None:
+        """A linked run's message: a child ended, or this run's parent step went."""
+        self._notes.append(note)
+        self._woken = True
+
+    async def _take_notes(self) -> None:
+        async with self._lock:
+            while self._notes:
+                note = self._notes.pop(0)
+                turn = _Turn(self._log, note.actor, self._record)
+                if note.kind == "child_ended":
+                    child = RunState(
+                        id=note.run,
+                        definition_id="",
+                        definition_version=0,
+                        status=note.status,
+                        started_at="",
+                        error=note.error,
+                        variables=dict(note.variables or {}),
+                    )
+                    await self._drive(
+                        commands.child_finished(turn, self._run, note.step or "", child), turn
+                    )
+                elif self._run.status not in _ENDED:  # parent_canceled
+                    self._notify_parent = False  # the parent already knows
+                    commands.cancel(turn, self._run, note.reason or "")
+                await self._finish(turn)
+
+    # --- what a turn means for the rest of the world -------------------------------------
+
+    async def _finish(self, turn: _Turn) -> None:
+        """After a turn: the run's record as its actions left it, linked runs told,
+        notices sent, search attributes published."""
+        self._record = turn.fields
+        if turn.record_written and self._run.status in ("running", "waiting"):
+            # As `recheck.queue_record_runs` locally: the run's own record changed.
+            await self._drive(self._recheck_record(turn, self._run), turn)
+        await self._react(turn)
+        self._publish()
+
+    async def _react(self, turn: _Turn) -> None:
+        run = self._run
+        notices: list[dict[str, Any]] = []
+        failure: dict[str, Any] | None = None
+        for seq, data in turn.emitted:
+            if isinstance(data, ev.ItemCreated) and data.assignee:
+                notices.append(self._notice(seq, data.item, data.assignee, "assigned"))
+            elif isinstance(data, ev.ItemReassigned):
+                why = "escalated" if data.reason.startswith("escalated") else "reassigned"
+                notices.append(self._notice(seq, data.item, data.to, why))
+            elif isinstance(data, ev.ItemOverdue):
+                notices.append(self._notice(seq, data.item, data.assignee, "overdue"))
+            elif isinstance(data, (ev.StepCanceled, ev.StepSkipped)):
+                child = run.steps.get(data.step, {}).get("child_run_id")
+                if child and workflow.patched(LINKED_RUNS):
+                    reason = f"parent step canceled: {getattr(data, 'reason', '')}"
+                    await self._tell(
+                        child, shapes.Note("parent_canceled", turn.actor, run.id, reason=reason)
+                    )
+            if isinstance(data, ev.RunFailed):
+                failure = {"reason": data.reason, "seq": seq, "stage": run.current_stage}
+            ended = isinstance(data, (ev.RunCompleted, ev.RunCanceled, ev.RunFailed))
+            # Runs with a parent exist only since the `linked-runs` patch.
+            if (
+                ended
+                and run.parent_run_id
+                and self._notify_parent
+                and workflow.patched(LINKED_RUNS)
+            ):
+                note = shapes.Note(
+                    "child_ended",
+                    turn.actor,
+                    run.id,
+                    step=run.parent_step_id,
+                    status=run.status,
+                    error=run.error,
+                    variables=dict(run.variables),
+                )
+                await self._tell(run.parent_run_id, note)
+        if (notices or failure) and workflow.patched(NOTICES):
+            call = shapes.NoticeCall(
+                run.id, run.definition_id, run.definition_version, turn.now, notices, failure
+            )
+            sending = workflow.start_activity(
+                shapes.NOTICE_ACTIVITY,
+                call,
+                start_to_close_timeout=ACTION_TIMEOUT,
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=1), maximum_attempts=NOTICE_ATTEMPTS
+                ),
+            )
+            # A notice that could not be sent never touches the run (as locally): its
+            # failure is taken here, and the worker's log has it.
+            sending.add_done_callback(lambda done: done.cancelled() or done.exception())
+            self._sending = [p for p in self._sending if not p.done()] + [sending]
+
+    def _notice(self, seq: int, item_id: str, assignee: str, reason: str) -> dict[str, Any]:
+        it = self._run.items.get(item_id, {})
+        shown = views.item(self._run, item_id, it) if it else {}
+        return {
+            "key": f"notice-{self._run.id}-{seq}-{item_id}",
+            "item": item_id,
+            "step": it.get("step"),
+            "title": shown.get("title") or it.get("step"),
+            "guidance": shown.get("guidance") or "",
+            "due_at": it.get("due_at"),
+            "assignee": assignee,
+            "reason": reason,
+        }
+
+    async def _tell(self, run_id: str, note: shapes.Note) -> None:
+        """Signal a linked run; one that has closed meanwhile needs telling no more."""
+        with contextlib.suppress(Exception):
+            await workflow.get_external_workflow_handle(run_id).signal(BatonRun.note, note)
+        self._told.append(run_id)
+
+    def _links(self) -> list[str]:
+        """The runs a change of this one may have moved too (its parent, its children): a
+        client's call settles them as well before it returns (read-your-writes)."""
+        run = self._run
+        waiting = [
+            st["child_run_id"]
+            for st in run.steps.values()
+            if st.get("child_run_id") and st["status"] == "waiting"
+        ]
+        found = ([run.parent_run_id] if run.parent_run_id else []) + waiting + self._told
+        return list(dict.fromkeys(found))
 
     # --- reading (Queries) -------------------------------------------------------------
 
@@ -330,7 +535,34 @@ class BatonRun:
         )
         for line in done.logs:
             turn.emit(run, ev.Log(step=request.step_id, message=line["message"], data=line["data"]))
-        return ActionOutcome(outputs=done.outputs, variables=done.variables, error=done.error)
+        if done.error is None and (done.starts or done.child) and workflow.patched(LINKED_RUNS):
+            for start in [*done.starts, *([done.child] if done.child else [])]:
+                await self._start_linked(start)
+        if done.error is None and done.record_fields is not None:
+            turn.fields = done.record_fields
+            turn.record_written = True
+        return ActionOutcome(
+            outputs=done.outputs,
+            variables=done.variables,
+            error=done.error,
+            child_run_id=done.child.run_id if done.child and done.error is None else None,
+        )
+
+    async def _start_linked(self, start: shapes.RunStart) -> None:
+        """Start a run an action asked for as a child workflow that outlives this one (a
+        Baton child reports back by `note`, not by Temporal's child result). One already
+        started (an earlier attempt's) is left as it is."""
+        start.visibility = self._visibility
+        start.heartbeat = self._heartbeat.total_seconds()
+        with contextlib.suppress(WorkflowAlreadyStartedError):
+            await workflow.start_child_workflow(
+                BatonRun.run,
+                start,
+                id=start.run_id,
+                task_queue=workflow.info().task_queue,
+                parent_close_policy=workflow.ParentClosePolicy.ABANDON,
+                search_attributes=shapes.start_attributes(start),
+            )
 
     def _publish(self) -> None:
         """Search attributes from the state, for `baton runs` and `baton work list`."""
@@ -352,3 +584,13 @@ class BatonRun:
                 shapes.SEQ.value_set(run.seq),
             ]
         )
+        if workflow.patched(RUN_ROWS):
+            record = shapes.record_value(run.record_object or "", run.record_id or "")
+            workflow.upsert_search_attributes(
+                [
+                    shapes.RECORD.value_set(record if run.record_id else ""),
+                    shapes.ENDED_AT.value_set(run.ended_at or ""),
+                    shapes.OUTCOME.value_set(run.outcome or ""),
+                    shapes.ERROR.value_set(run.error or ""),
+                ]
+            )

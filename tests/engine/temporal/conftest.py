@@ -77,6 +77,7 @@ def tengine(catalogue, temporal_server, temporal_worker, task_queue, tmp_path, m
     from engine.temporal.client import TemporalEngine
 
     monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
+    monkeypatch.setenv("BATON_DB", str(tmp_path / "catalogue.db"))  # the worker's actions'
     eng = TemporalEngine(TemporalAddress(temporal_server.target, "default", task_queue), catalogue)
     yield eng
     eng.close()

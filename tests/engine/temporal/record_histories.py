@@ -1,9 +1,10 @@
 """Record the `BatonRun` histories the replay test replays (tests/engine/temporal/histories).
 
-    .venv/bin/python -m tests.engine.temporal.record_histories
+    .venv/bin/python -m tests.engine.temporal.record_histories [SCENARIO...]
 
-Runs every conformance scenario on Temporal (the dev server; the time-skipping server for
-those that move time) and writes each run's workflow history as JSON. Record again only
+Runs every conformance scenario (or those named, keeping the others' histories) on
+Temporal (the dev server; the time-skipping server for those that move time) and writes
+each run's workflow history as JSON. Record again only
 on purpose: the committed histories are what runs already open in production look like,
 and `test_replay.py` checks that today's workflow code still replays them. A change that
 alters what the workflow does for them must be guarded with `workflow.patched(...)`.
@@ -12,6 +13,7 @@ alters what the workflow does for them must be guarded with `workflow.patched(..
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 from pathlib import Path
 
@@ -30,24 +32,31 @@ from tests.engine.temporal.server import DevServer, find_temporal, find_test_ser
 HISTORIES = Path(__file__).parent / "histories"
 
 
-def main() -> None:
-    """Record every scenario's histories into HISTORIES (replacing what is there)."""
+def main(names: list[str]) -> None:
+    """Record the scenarios' histories into HISTORIES (replacing theirs): every scenario's,
+    or only those named (a new scenario's, next to histories of older workflow code)."""
+    chosen = [s for s in SCENARIOS if not names or s.__name__ in names]
+    unknown = set(names) - {s.__name__ for s in chosen}
+    if unknown:
+        raise SystemExit(f"no scenario named {', '.join(sorted(unknown))}")
     dev_binary, test_binary = find_temporal(), find_test_server()
     if dev_binary is None or test_binary is None:
         raise SystemExit("install the `temporal` extra first (scripts/setup.sh)")
     for name, action in ACTIONS.items():
         register_action(name, action)
     HISTORIES.mkdir(exist_ok=True)
-    for old in HISTORIES.glob("*.json"):
-        old.unlink()
+    for scenario in chosen:
+        for old in HISTORIES.glob(f"{scenario.__name__}-*.json"):
+            old.unlink()
     with tempfile.TemporaryDirectory() as folder:
         os.environ["BATON_OUTBOX"] = str(Path(folder) / "outbox")
         dev = DevServer(dev_binary)
         clock_server = TimeSkippingServer(str(test_binary))
         worker = WorkerThread(dev.target, "default", "baton-record")
         try:
-            for scenario in SCENARIOS:
-                catalogue = Engine(str(Path(folder) / f"{scenario.__name__}.db"))
+            for scenario in chosen:
+                os.environ["BATON_DB"] = str(Path(folder) / f"{scenario.__name__}.db")
+                catalogue = Engine(os.environ["BATON_DB"])
                 add_people(catalogue)
                 if scenario in USES_TIME:
                     address = TemporalAddress(clock_server.target, "default", clock_server.queue)
@@ -67,4 +76,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

@@ -207,6 +207,118 @@ def retries_after_a_delay(d: Driver) -> list[str]:
     return [run_id]
 
 
+def _by_orchestration(d: Driver, runs: list[dict[str, Any]]) -> list[str]:
+    # Runs started in one call share a start time; their ids are random: order by what
+    # they run (runs of one orchestration here log the same events, in any order).
+    return [r["id"] for r in sorted(runs, key=lambda r: r["orchestration"])]
+
+
+def record_triggers_start_runs_and_recheck_them(d: Driver) -> list[str]:
+    high = "record.priority == 'high'"
+    d.engine.activate(
+        orchestration(
+            "escalate",
+            stage("handle", interactive("call"), exit_condition="record.status == 'closed'"),
+            variables=[var("priority", input=True)],
+            trigger={"type": "record", "object": "Case", "on": ["created", "updated"],
+                     "condition": high},
+        )
+    )  # fmt: skip
+    d.engine.activate(
+        orchestration(
+            "audit",
+            stage("s", background("note", inputs={"message": "'audit ' + priority"})),
+            variables=[var("priority", input=True)],
+            trigger={"type": "record", "object": "Case", "on": ["updated"],
+                     "condition": high, "every_update": True},
+        )
+    )  # fmt: skip
+    low = d.engine.create_record("Case", {"priority": "low"})
+    assert d.engine.runs_of_record("Case", low) == []
+    case = d.engine.create_record("Case", {"priority": "high"})
+    d.engine.update_record("Case", case, {"note": "called again"})
+    d.engine.update_record("Case", low, {"priority": "high"})
+    d.engine.update_record("Case", case, {"status": "closed"})
+    runs = d.engine.runs_of_record("Case", case)
+    assert sorted(r["orchestration"] for r in runs) == ["audit", "audit", "escalate"]
+    assert {r["status"] for r in runs} == {"completed"}  # the escalation exits on close
+    others = d.engine.runs_of_record("Case", low)
+    assert sorted(r["orchestration"] for r in others) == ["audit", "escalate"]
+    return _by_orchestration(d, runs) + _by_orchestration(d, others)
+
+
+def child_orchestrations_wait_for_their_child(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "child",
+            stage("work", interactive("do", "user:bob")),
+            variables=[var("who", input=True), var("done_by")],
+        )
+    )
+    spawn = background(
+        "spawn",
+        "start_orchestration",
+        inputs={"orchestration": "'child'", "inputs": "{'who': 'ann'}"},
+    )
+    d.engine.activate(
+        orchestration(
+            "parent", stage("hand_off", spawn), stage("check", interactive("look", "user:alice"))
+        )
+    )
+    finished = d.start("parent")
+    abandoned = d.start("parent")
+    children = {r["id"] for r in d.engine.runs(orchestration="child")}
+    assert len(children) == 2
+    first = next(c for c in children if d.engine.run(c)["parent_run"] == finished)
+    second = next(c for c in children if c != first)
+    # the child's work is done: its parent's step completes and the parent moves on
+    d.engine.complete_item(d.item(first, "do"), "bob")
+    assert d.engine.run(first)["status"] == "completed"
+    assert d.engine.run(finished)["stage"] == "check"
+    # the other parent is canceled: its waiting step goes, and its child with it
+    d.engine.cancel(abandoned, "not needed", actor="root")
+    assert d.engine.run(second)["status"] == "canceled"
+    return [finished, first, abandoned, second]
+
+
+def actions_write_records_that_trigger_runs(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "welcome",
+            stage("greet", interactive("call", "user:carol")),
+            variables=[var("name", input=True)],
+            trigger={"type": "record", "object": "Person", "on": ["created"]},
+        )
+    )
+    d.engine.activate(
+        orchestration(
+            "hire",
+            stage(
+                "enrol",
+                background(
+                    "make",
+                    "create_record",
+                    inputs={"object": "'Person'", "fields": "{'name': name}"},
+                ),
+                background(
+                    "look",
+                    "set_variables",
+                    inputs={"seen": "name + ' enrolled'"},
+                    after=["make"],
+                ),
+            ),
+            variables=[var("name", input=True), var("seen")],
+        )
+    )
+    run_id = d.start("hire", {"name": "Ann"})
+    assert d.engine.run(run_id)["status"] == "completed"
+    person = d.engine.run(run_id)["steps"][0]["outputs"]["record_id"]
+    assert d.engine.record("Person", person) == {"name": "Ann"}
+    [welcome] = d.engine.runs_of_record("Person", person)
+    assert welcome["orchestration"] == "welcome" and welcome["status"] == "waiting"
+    return [run_id, welcome["id"]]
+
+
 def fails_twice(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
     """An action that fails on its first two attempts (deterministic: by attempt)."""
     if context.attempt < 3:
@@ -228,6 +340,9 @@ SCENARIOS = [
     wait_timeouts,
     due_dates_and_escalation,
     retries_after_a_delay,
+    record_triggers_start_runs_and_recheck_them,
+    child_orchestrations_wait_for_their_child,
+    actions_write_records_that_trigger_runs,
 ]
 USES_TIME = {wait_timeouts, due_dates_and_escalation, retries_after_a_delay}
 ACTIONS = {"fails_twice": fails_twice, "always_fails": always_fails}

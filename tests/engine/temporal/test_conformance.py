@@ -57,7 +57,10 @@ def _local(db_url: str, tmp_path, name: str) -> Driver:
 def _temporal(request, tmp_path, uses_time: bool) -> Driver:
     from engine.temporal.address import TemporalAddress
 
-    request.getfixturevalue("monkeypatch").setenv("BATON_OUTBOX", str(tmp_path / "t-outbox"))
+    monkeypatch = request.getfixturevalue("monkeypatch")
+    monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "t-outbox"))
+    # The workers run in this process: their actions read and write this catalogue.
+    monkeypatch.setenv("BATON_DB", str(tmp_path / "catalogue.db"))
     catalogue = Engine(str(tmp_path / "catalogue.db"))
     add_people(catalogue)
     if uses_time:

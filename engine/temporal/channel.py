@@ -1,0 +1,259 @@
+"""`Channel`: the plumbing every Temporal run call goes through.
+
+One connected client (the search attributes Baton needs registered on its first use), an
+event loop the synchronous engine calls run on, and the four ways to reach runs: a query
+of one run, a command Update on one run (refusals turned back into the local engine's
+errors), the wait for visibility to show a change (read-your-writes), and a visibility
+listing of this deployment's runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from typing import Any
+
+from temporalio.client import Client, WorkflowExecution, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from engine import errors
+from engine.errors import BatonError, ConcurrentChange, Conflict, InvalidInput, NotFound
+from engine.runtime import Engine, permissions
+from engine.temporal import shapes, starts
+from engine.temporal.address import TemporalAddress
+from engine.temporal.connect import connect, register_search_attributes
+from engine.temporal.workflow import BatonRun
+
+VISIBILITY_TIMEOUT = 30.0
+"""Seconds a change may take to show in Temporal's visibility before the call gives up."""
+
+HEARTBEAT_ENV = "BATON_TEMPORAL_HEARTBEAT"
+WORKER_WAIT = 30.0
+"""Seconds a call waits for a worker to poll the task queue (one may be starting)."""
+
+
+class NoWorker(BatonError):
+    """No worker polls the task queue, so the run cannot move yet."""
+
+
+_ERRORS: dict[str, type[BatonError]] = {
+    name: cls
+    for name, cls in vars(errors).items()
+    if isinstance(cls, type) and issubclass(cls, BatonError)
+}
+
+
+def heartbeat_seconds() -> float:
+    """Seconds without a heartbeat after which a running action counts as lost
+    (`BATON_TEMPORAL_HEARTBEAT`, default 30)."""
+    text = os.environ.get(HEARTBEAT_ENV) or "30"
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = 0.0
+    if seconds < 1:
+        raise InvalidInput(
+            f"{HEARTBEAT_ENV}={text!r} is not a number of seconds (at least 1)",
+            hint="unset it for the default (30)",
+        )
+    return seconds
+
+
+def quote(value: Any, what: str) -> str:
+    """`value` as a visibility-query string literal (`what` names it in the refusal)."""
+    text = str(value)
+    if "'" in text or "\\" in text:
+        raise InvalidInput(f"{what} {text!r} may not contain quotes or backslashes on Temporal")
+    return f"'{text}'"
+
+
+def as_baton_error(exc: BaseException) -> BatonError | None:
+    """The Baton error a workflow refused with (see `workflow.refusal`), or None."""
+    cause = exc.cause if isinstance(exc, WorkflowUpdateFailedError) else exc
+    if isinstance(cause, ApplicationError) and cause.type in _ERRORS:
+        hint = cause.details[0] if cause.details else None
+        return _ERRORS[cause.type](cause.message, hint=hint)
+    return None
+
+
+class Channel:
+    """The connection to Temporal and the catalogue the run calls share; see the module
+    docstring.
+
+    Args:
+        address: the Temporal frontend, namespace and task queue.
+        catalogue: the local engine over `BATON_DB` (definitions, users, records).
+    """
+
+    def __init__(self, address: TemporalAddress, catalogue: Engine) -> None:
+        self.address = address
+        self.catalogue = catalogue
+        self.store = catalogue.store
+        self.clock = catalogue.clock
+        self.enforce_roles = catalogue.enforce_roles
+        self._loop = asyncio.new_event_loop()
+        self._client: Client | None = None
+        # Whether the server answers visibility queries (Temporal's time-skipping test
+        # server does not: there, only calls on one run work, and changes need no wait).
+        self._visibility = True
+        # Runs of the work items this client has seen, so completing an item it listed
+        # needs no visibility round trip (item ids never move between runs).
+        self._item_runs: dict[str, str] = {}
+
+    # --- plumbing ----------------------------------------------------------------------
+
+    def _do(self, work: Any) -> Any:
+        return self._loop.run_until_complete(work)
+
+    async def client(self) -> Client:
+        """The connected client (the search attributes registered on first use)."""
+        if self._client is None:
+            client = await connect(self.address)
+            try:
+                await register_search_attributes(client, self.address.namespace)
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.UNIMPLEMENTED:
+                    raise
+                self._visibility = False
+            self._client = client
+        return self._client
+
+    def close(self) -> None:
+        """Release the catalogue and the event loop."""
+        self.catalogue.close()
+        self._loop.close()
+
+    def _require(self, actor: str | None, role: str, doing: str) -> None:
+        if self.enforce_roles:
+            with self.store.read() as conn:
+                permissions.require(conn, actor, role, doing)
+
+    async def _handle(self, run_id: str) -> WorkflowHandle:
+        return (await self.client()).get_workflow_handle(run_id)
+
+    async def _query(self, run_id: str, query: Any, *args: Any) -> Any:
+        handle = await self._handle(run_id)
+        try:
+            return await handle.query(query, *args)
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+                raise NotFound(
+                    f"no run with id {run_id!r}", hint="list runs with `baton runs`"
+                ) from None
+            raise
+
+    async def _command(self, run_id: str, kind: str, actor: str | None, **args: Any) -> Any:
+        handle = await self._handle(run_id)
+        try:
+            done: shapes.Done = await self._update(
+                handle, BatonRun.command, shapes.Command(kind, actor, args)
+            )
+        except WorkflowUpdateFailedError as exc:
+            found = as_baton_error(exc)
+            if found is None:
+                raise
+            raise found from None
+        except RPCError as exc:
+            if exc.status != RPCStatusCode.NOT_FOUND:
+                raise
+            # The workflow has closed (the run ended), or never was: ask it what it says.
+            why = await self._query(run_id, BatonRun.refusal, shapes.Command(kind, actor, args))
+            if why is not None and why["type"] in _ERRORS:
+                raise _ERRORS[why["type"]](why["message"], hint=why["hint"]) from None
+            raise Conflict(f"run {run_id} has ended; nothing can change it") from None
+        await self._visible(run_id, done.seq)
+        await self._settle_linked(done.linked, {run_id: done.seq})
+        return done.result
+
+    async def _settle_linked(self, linked: list[str], seen: dict[str, int]) -> None:
+        """Settle the runs a change reached through links (a child started or canceled, a
+        parent told that its child ended), and theirs in turn, until none moves: what the
+        local engine does in one call, visible to the next command here too."""
+        queue = list(linked)
+        while queue:
+            run_id = queue.pop(0)
+            try:
+                done = await self._update(await self._handle(run_id), BatonRun.synced)
+            except RPCError as exc:
+                if exc.status == RPCStatusCode.NOT_FOUND:
+                    continue  # closed: nothing more happens there
+                raise
+            if seen.get(run_id) == done.seq:
+                continue
+            seen[run_id] = done.seq
+            await self._visible(run_id, done.seq)
+            queue += done.linked
+
+    async def _update(self, handle: WorkflowHandle, update: Any, *args: Any) -> shapes.Done:
+        """An Update, waiting a while for a worker when none polls the task queue yet (one
+        that is starting); then a clear error: the run waits for a worker, nothing is lost."""
+        deadline = self._loop.time() + WORKER_WAIT
+        pause = 0.1
+        while True:
+            try:
+                return await handle.execute_update(update, *args, result_type=shapes.Done)
+            except RPCError as exc:
+                if exc.status != RPCStatusCode.FAILED_PRECONDITION or "poller" not in exc.message:
+                    raise
+                if self._loop.time() > deadline:
+                    raise NoWorker(
+                        f"no worker polls task queue {self.address.task_queue!r} at "
+                        f"{self.address}; run {handle.id} waits for one",
+                        hint="start one with `baton worker` (same BATON_RUNTIME)",
+                    ) from None
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 1.0)
+
+    async def _visible(self, run_id: str, seq: int) -> None:
+        client = await self.client()
+        if not self._visibility:
+            return
+        query = f"WorkflowId = {quote(run_id, 'run id')} AND {shapes.SEQ.name} >= {seq}"
+        deadline = self._loop.time() + VISIBILITY_TIMEOUT
+        pause = 0.005
+        while (await client.count_workflows(query)).count == 0:
+            if self._loop.time() > deadline:
+                raise ConcurrentChange(
+                    f"run {run_id} changed, but Temporal's visibility did not show it within "
+                    f"{VISIBILITY_TIMEOUT:.0f} s",
+                    hint="check the Temporal server; lists may lag until it catches up",
+                )
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 0.1)
+
+    async def _start_runs(self, found: list[shapes.RunStart]) -> None:
+        """Start these runs' workflows; return once each has made its first move and
+        visibility shows it (read-your-writes, as every other change)."""
+        client = await self.client()
+        for start in found:
+            start.visibility = self._visibility
+            start.heartbeat = heartbeat_seconds()
+            handle = await starts.start_workflow(client, self.address, start)
+            done: shapes.Done = await self._update(handle, BatonRun.synced)
+            await self._visible(start.run_id, done.seq)
+            await self._settle_linked(done.linked, {start.run_id: done.seq})
+
+    async def _list(self, query: str) -> list[WorkflowExecution]:
+        client = await self.client()
+        if not self._visibility:
+            raise Conflict(
+                f"the Temporal server at {self.address} has no visibility, so runs cannot be "
+                "listed or found by item or event",
+                hint="use a full Temporal server (temporal server start-dev, or a cluster)",
+            )
+        # Runs of this deployment: its workflow type on its task queue.
+        full = (
+            f"WorkflowType = '{shapes.WORKFLOW}' AND "
+            f"TaskQueue = {quote(self.address.task_queue, 'task queue')}"
+        ) + (f" AND {query}" if query else "")
+        return [wf async for wf in client.list_workflows(full)]
+
+    def with_client(self, work: Any) -> Any:
+        """`await work(client)` with this engine's Temporal client (for tools and tests that
+        need Temporal itself, e.g. to describe a schedule); returns its result."""
+
+        async def run() -> Any:
+            return await work(await self.client())
+
+        return self._do(run())

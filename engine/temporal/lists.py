@@ -1,0 +1,197 @@
+"""Listing calls of `TemporalEngine`: runs, work items and waits across runs, from
+Temporal's visibility (search attributes the workflow publishes), each run's detail read by
+a query of its workflow.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from temporalio.client import WorkflowExecution
+
+from engine.errors import Conflict, InvalidInput, NotFound
+from engine.runtime import itemchecks
+from engine.runtime.state import RUN_STATUSES
+from engine.store import directory, format_time
+from engine.temporal import shapes
+from engine.temporal.channel import Channel, quote
+from engine.temporal.workflow import BatonRun
+
+
+class RunLists(Channel):
+    """`Engine.runs`, `work_items` and `waits` over visibility; see the module docstring."""
+
+    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name)."""
+        return self._do(self._waits(run_id, event))
+
+    async def _waits(self, run_id: str | None, event: str | None) -> list[dict[str, Any]]:
+        if run_id is not None:
+            ids = [run_id]
+        else:
+            where = f"{shapes.WAITS.name} IS NOT NULL"
+            if event:
+                where = f"{shapes.WAITS.name} = {quote('name:' + event, 'event')}"
+            ids = sorted(wf.id for wf in await self._list(where))
+        found = []
+        for rid in ids:
+            detail = await self._query(rid, BatonRun.detail)
+            found += [w for w in detail["waits"] if event is None or w["event"] == event]
+        return found
+
+    def runs(
+        self,
+        status: str | None = None,
+        stuck: bool = False,
+        *,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+        outcome: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`)."""
+        if status is not None and status not in RUN_STATUSES:
+            raise InvalidInput(
+                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
+            )
+        where = []
+        for key, value in (
+            (shapes.STATUS, status),
+            (shapes.ORCHESTRATION, orchestration),
+            (shapes.STAGE, stage),
+        ):
+            if value is not None:
+                where.append(f"{key.name} = {quote(value, key.name)}")
+        if outcome is not None:
+            where.append(f"{shapes.OUTCOME.name} = {quote(outcome, 'outcome')}")
+        if version is not None:
+            where.append(f"{shapes.VERSION.name} = {int(version)}")
+        if started_after is not None:
+            where.append(f"{shapes.STARTED_AT.name} >= '{format_time(started_after)}'")
+        if started_before is not None:
+            where.append(f"{shapes.STARTED_AT.name} < '{format_time(started_before)}'")
+        if stuck:
+            where.append(f"{shapes.STATUS.name} IN ('waiting', 'running', 'failed')")
+        found = [summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
+        if stuck:
+            found = self._do(self._stuck(found))
+        found.sort(key=lambda r: r["id"])
+        found.sort(key=lambda r: r["started_at"] or "", reverse=True)
+        if after is not None:
+            last_time, last_id = after
+            found = [
+                r
+                for r in found
+                if r["started_at"] < last_time
+                or (r["started_at"] == last_time and r["id"] > last_id)
+            ]
+        return found if limit is None else found[:limit]
+
+    async def _stuck(self, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The runs that need a person, each with its reasons (`Engine.runs(stuck=True)`)."""
+        now = format_time(self.clock.now())
+        problems: dict[str, str | None] = {}
+        result = []
+        for row in found:
+            detail = await self._query(row["id"], BatonRun.detail)
+            if detail["status"] == "failed":
+                reasons = [itemchecks.failed_reason(detail["error"])]
+                result.append({**row, "error": detail["error"], "reasons": reasons})
+                continue
+            reasons = []
+            for item in detail["open_items"]:
+                if item["overdue"] or (item["due_at"] and item["due_at"] <= now):
+                    reasons.append(
+                        itemchecks.overdue_reason(item["id"], item["step"], item["due_at"])
+                    )
+                if item["assignee"] not in problems:
+                    problems[item["assignee"]] = self.assignee_problem(item["assignee"])
+                why = problems[item["assignee"]]
+                if why:
+                    reasons.append(itemchecks.item_reason(item["id"], item["step"], why))
+            if not detail["open_items"] and not detail["waits"] and not detail["timers"]:
+                reasons.append(itemchecks.NOTHING_TO_WAIT_ON)
+            if reasons:
+                result.append({**row, "reasons": reasons})
+        return result
+
+    def work_items(
+        self,
+        user: str | None = None,
+        include_closed: bool = False,
+        *,
+        assignee: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+    ) -> list[dict[str, Any]]:
+        """Open work items (all, or those `user` may complete), oldest first."""
+        if include_closed:
+            raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
+        return self._do(self._work_items(user, assignee, after, limit))
+
+    async def _work_items(
+        self,
+        user: str | None,
+        assignee: str | None,
+        after: tuple[str, str] | None,
+        limit: int | None,
+    ) -> list[dict[str, Any]]:
+        allowed: set[str] | None = None
+        if user:
+            with self.store.read() as conn:
+                allowed = itemchecks.assignees_of(user, directory.get_user(conn, user))
+        wanted = allowed if assignee is None else {assignee} & (allowed or {assignee})
+        if wanted is not None and not wanted:
+            return []
+        if wanted is None:
+            where = f"{shapes.ASSIGNEES.name} IS NOT NULL"
+        else:
+            listed = ", ".join(quote(a, "assignee") for a in sorted(wanted))
+            where = f"{shapes.ASSIGNEES.name} IN ({listed})"
+        items = []
+        for wf in await self._list(where):
+            detail = await self._query(wf.id, BatonRun.detail)
+            items += [i for i in detail["open_items"] if wanted is None or i["assignee"] in wanted]
+        items.sort(key=lambda i: (i["created_at"] or "", i["id"]))
+        self._item_runs.update((i["id"], i["run"]) for i in items)
+        if after is not None:
+            items = [i for i in items if (i["created_at"], i["id"]) > tuple(after)]
+        return items if limit is None else items[:limit]
+
+    async def _item(self, item_id: str) -> dict[str, Any]:
+        run_id = self._item_runs.get(item_id)
+        if run_id is None:
+            runs = await self._list(f"{shapes.ITEMS.name} = {quote(item_id, 'work item')}")
+            if not runs:
+                raise NotFound(
+                    f"no work item {item_id!r}", hint="list items with `baton work list`"
+                )
+            run_id = self._item_runs[item_id] = runs[0].id
+        found = await self._query(run_id, BatonRun.item, item_id)
+        if found is None:
+            raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
+        return found
+
+
+def summary(wf: WorkflowExecution) -> dict[str, Any]:
+    """A run's `baton runs` row from its search attributes (`Engine.runs`' shape)."""
+    attrs = wf.typed_search_attributes
+    ended = attrs.get(shapes.ENDED_AT)
+    if ended is None and wf.close_time:
+        ended = format_time(wf.close_time)  # a run from before the `run-rows` patch
+    return {
+        "id": wf.id,
+        "orchestration": attrs.get(shapes.ORCHESTRATION),
+        "version": attrs.get(shapes.VERSION),
+        "status": attrs.get(shapes.STATUS),
+        "stage": attrs.get(shapes.STAGE) or None,
+        "started_at": attrs.get(shapes.STARTED_AT),
+        "ended_at": ended or None,
+        "error": attrs.get(shapes.ERROR) or None,
+        "outcome": attrs.get(shapes.OUTCOME) or None,
+    }
