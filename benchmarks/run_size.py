@@ -3,12 +3,15 @@
 Two processes run to completion, each `--runs` times, into their own file (durable
 commits, the default): the employee onboarding example (three stages, seven steps, four
 work items completed by people, an event, an email) and the 9-step background process of
-`engine_vs_spiff.py`. In the same run, the peer: the same runs stored as revision 0007 did,
-with a state snapshot kept for every finished run.
+`engine_vs_spiff.py`. In the same run, the peer: the same runs with every finished run's
+state snapshot and stage and step rows kept, as revisions before 0008 did (for the whole
+previous release as a peer, run this script from its checkout in the same session).
 
 Bytes per run are the growth of the pages each table and index takes (`dbstat`, after a
 checkpoint) divided by the runs; the `payload` column is the bytes of the rows themselves,
-the rest is page space (headers, free space of half-full pages). The last lines are
+the rest is page space (headers, free space of half-full pages). Each line also gives the
+pages a run writes to the write-ahead log (every commit writes each page it changed: what
+a durable commit waits for). The last lines are
 `onboarding bytes per run: X` and `background bytes per run: X`.
 
     .venv/bin/python benchmarks/run_size.py [--runs N] [--tables]
@@ -28,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.engine_vs_spiff import baton_definition  # noqa: E402
 from engine.definition import from_dict, load_definition  # noqa: E402
-from engine.runtime import Engine, VirtualClock  # noqa: E402
+from engine.runtime import Engine, VirtualClock, writes  # noqa: E402
 from engine.runtime import state as run_state  # noqa: E402
 
 EXAMPLE = ROOT / "resources/examples/employee_onboarding.baton.json"
@@ -97,6 +100,27 @@ def measure(
     return sum(pages for pages, _ in tables.values()), tables
 
 
+def wal_pages(folder: Path, name: str, run: Callable[[Engine, int], None], runs: int) -> float:
+    """Pages written to the write-ahead log per run (each page once per commit it is in):
+    the log is emptied before each run, so its length afterwards is that run's writes."""
+    db = folder / f"{name}-wal.db"
+    engine = Engine(str(db), clock=VirtualClock(), outbox=folder / f"{name}-wal-outbox")
+    engine.add_user("admin", admin=True)
+    engine.activate(load_definition(EXAMPLE))
+    engine.activate(from_dict(baton_definition("background")))
+    for number in range(runs):  # the first runs fill the tables' first pages
+        run(engine, number)
+    with sqlite3.connect(db) as conn:
+        page = conn.execute("PRAGMA page_size").fetchone()[0]
+    frames = 0
+    for number in range(runs):
+        engine.store.checkpoint()
+        run(engine, runs + number)
+        frames += (db.with_name(db.name + "-wal").stat().st_size - 32) // (page + 24)
+    engine.close()
+    return frames / runs
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=300, help="runs of each process")
@@ -107,14 +131,20 @@ def main() -> None:
         folder = Path(scratch)
         for process, run in (("onboarding", onboarding_run), ("background", background_run)):
             original = run_state.STATE_FROM_LOG
-            run_state.STATE_FROM_LOG = frozenset()  # the peer: snapshots kept, as 0007 did
+            # The peer: snapshots and stage/step rows of finished runs kept (before 0008).
+            run_state.STATE_FROM_LOG = writes.STATE_FROM_LOG = frozenset()
             try:
                 peer, _ = measure(folder, f"{process}-snapshots", run, args.runs)
             finally:
-                run_state.STATE_FROM_LOG = original
+                run_state.STATE_FROM_LOG = writes.STATE_FROM_LOG = original
             total, tables = measure(folder, process, run, args.runs)
             results[process] = total
-            print(f"{process}: {total:8,.0f} bytes per run (with snapshots, as 0007: {peer:,.0f})")
+            wal = wal_pages(folder, process, run, max(1, min(args.runs, 50)))
+            print(
+                f"{process}: {total:8,.0f} bytes per run "
+                f"(finished runs' snapshots and step rows kept: {peer:,.0f}); "
+                f"{wal:.1f} WAL pages written per run"
+            )
             if args.tables:
                 for table, (pages, load) in sorted(tables.items(), key=lambda t: -t[1][0]):
                     if pages:

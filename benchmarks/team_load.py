@@ -38,7 +38,7 @@ from sqlalchemy import func, select  # noqa: E402
 
 from engine.definition import from_dict  # noqa: E402
 from engine.errors import BatonError  # noqa: E402
-from engine.runtime import Engine  # noqa: E402
+from engine.runtime import Engine, eventrows  # noqa: E402
 from engine.runtime.events import EventType  # noqa: E402
 from engine.store.schema import events, runs, timers, waits, work_items  # noqa: E402
 
@@ -181,7 +181,7 @@ def audit(engine: Engine, reports: list[dict]) -> list[str]:
         items = conn.execute(select(work_items)).all()
         completions = conn.execute(
             select(events.c.run_id, events.c.payload).where(
-                events.c.type == EventType.ITEM_COMPLETED.value
+                events.c.type == eventrows.code(EventType.ITEM_COMPLETED)
             )
         ).all()
         overdue = conn.execute(
@@ -213,7 +213,7 @@ def audit(engine: Engine, reports: list[dict]) -> list[str]:
             problems.append(f"run {row.id}: state tables differ from its replayed log")
     per_item: dict[str, int] = {}
     for c in completions:
-        item = json.loads(c.payload)["item"]
+        item = eventrows.payload(EventType.ITEM_COMPLETED, c.payload)["item"]
         per_item[item] = per_item.get(item, 0) + 1
     twice = [i for i, n in per_item.items() if n > 1]
     if twice:

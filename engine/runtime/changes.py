@@ -13,12 +13,12 @@ write no events; their counters cover adding, deactivating and regrouping.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection, Integer, and_, bindparam, cast, func, select
 
+from engine.runtime import eventrows
 from engine.runtime.events import EventType
 from engine.store import Store
 from engine.store.schema import definitions, events, memberships, runs, users
@@ -118,16 +118,7 @@ class ChangeFeed:
             if known is None:
                 changes.new_runs.append(run_id)
             rows = conn.execute(_EVENTS_AFTER, {"run_id": run_id, "after": known or 0})
-            new = [
-                {
-                    "seq": r.seq,
-                    "time": r.time,
-                    "type": r.type,
-                    "actor": r.actor,
-                    "payload": json.loads(r.payload),
-                }
-                for r in rows
-            ]
+            new = eventrows.shown(rows)
             changes.events[run_id] = new
             changes.items = changes.items or any(e["type"] in _ITEM_EVENTS for e in new)
         self._seqs = seqs

@@ -4,10 +4,11 @@ A run's state changes only by folding these into it (`engine.runtime.fold.apply`
 engine's decisions return them and the shells store them. This module is the one place an
 event's name is spelled: everything else compares against `EventType`.
 
-Payloads are stored as JSON objects in the `events.payload` column. A field that is None
-is left out of the stored object unless the payload lists it in `_KEEP` (so the stored
-shape stays what readers of older logs expect), and `from_dict` ignores keys it does not
-know, so a log written by another version still folds.
+A payload's object (`to_dict`) is what the log shows and what `from_dict` reads; the
+`events.payload` column keeps it compactly (engine.runtime.eventrows: fields may only be
+added at a payload's end). A field that is None is left out of the object unless the
+payload lists it in `_KEEP` (so the shape stays what readers of older logs expect), and
+`from_dict` ignores keys it does not know, so a log written by another version still folds.
 """
 
 from __future__ import annotations

@@ -13,12 +13,12 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
-from engine.runtime import itemchecks, writes
+from engine.runtime import eventrows, itemchecks, writes
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import directory
 from engine.store.prepared import Prepared
-from engine.store.schema import events, runs, step_instances, timers, waits, work_items
+from engine.store.schema import events, runs, timers, waits, work_items
 
 _RUN_COLUMNS = (
     runs.c.id,
@@ -149,20 +149,19 @@ def run_detail(
         state = writes.state_from_log(
             conn, row, plan_of(row.definition_id, row.definition_version)
         ).document()
-    step_rows = conn.execute(select(step_instances).where(step_instances.c.run_id == run_id)).all()
-    order = {sid: i for i, sid in enumerate(state["steps"])}
+    # From the state, not the step rows: a finished run keeps none (its log has them).
     steps = [
         {
-            "id": s.step_id,
-            "stage": s.stage_id,
-            "status": s.status,
-            "attempts": s.attempts,
-            "started_at": s.started_at,
-            "ended_at": s.ended_at,
-            "error": s.error,
-            "outputs": state["steps"].get(s.step_id, {}).get("outputs"),
+            "id": sid,
+            "stage": s["stage"],
+            "status": s["status"],
+            "attempts": s.get("attempts", 0),
+            "started_at": s.get("started_at"),
+            "ended_at": s.get("ended_at"),
+            "error": s.get("error"),
+            "outputs": s.get("outputs"),
         }
-        for s in sorted(step_rows, key=lambda s: order.get(s.step_id, 0))
+        for sid, s in state["steps"].items()
     ]
     items = conn.execute(
         select(work_items)
@@ -192,17 +191,7 @@ def run_events(
         query = query.where(events.c.seq > after)
     if limit is not None:
         query = query.limit(limit)
-    rows = conn.execute(query)
-    return [
-        {
-            "seq": r.seq,
-            "time": r.time,
-            "type": r.type,
-            "actor": r.actor,
-            "payload": json.loads(r.payload),
-        }
-        for r in rows
-    ]
+    return eventrows.shown(conn.execute(query))
 
 
 def list_work_items(
@@ -246,12 +235,13 @@ def unassigned_reasons(conn: Connection, run_id: str) -> dict[str, str]:
     nobody), by item id, from the run's log: rare, so not worth a column."""
     found = conn.execute(
         select(events.c.payload).where(
-            events.c.run_id == run_id, events.c.type == EventType.ITEM_CREATED.value
+            events.c.run_id == run_id,
+            events.c.type == eventrows.code(EventType.ITEM_CREATED),
         )
     ).scalars()
     reasons = {}
-    for payload in found:
-        data = json.loads(payload) if isinstance(payload, str) else payload
+    for stored in found:
+        data = eventrows.payload(EventType.ITEM_CREATED, stored)
         if data.get("unassigned"):
             reasons[data["item"]] = f"{data['unassigned']}; reassign the item to someone"
     return reasons

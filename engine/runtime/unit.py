@@ -16,7 +16,6 @@ atomic move.
 
 from __future__ import annotations
 
-import json
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -39,9 +38,6 @@ from engine.store import webhooks as webhook_rows
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
     from engine.runtime.plan import Plan
-
-# One encoder for every payload (json.dumps with options builds a new one per call).
-_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
 
 
 @dataclass
@@ -132,7 +128,8 @@ class Unit:
                 "time": self.now,
                 "type": data.NAME,
                 "actor": who,
-                "payload": _to_json(data.to_dict()),
+                # An object: the store writes it compactly (engine.runtime.eventrows).
+                "payload": data.to_dict(),
             }
         )
         react = _REACTIONS.get(type(data))

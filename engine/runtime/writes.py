@@ -1,7 +1,8 @@
 """Writing the query tables from folded run states, with the events, in one transaction.
 
 Every row here is a projection of a `RunState` that `apply` produced: the `runs` row
-(guarded by its `rev`), its stage and step rows, work items, timers and event waits. Only
+(guarded by its `rev`), its stage and step rows (while it can still move: a finished run
+keeps none, like no snapshot), work items, timers and event waits. Only
 what `apply` noted as changed is written. A work item row is updated only while it is
 still as it was loaded (status and assignee): of two calls racing for one item, the
 second finds it changed and is redone on fresh state.
@@ -16,9 +17,10 @@ from typing import Any
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import ConcurrentChange
+from engine.runtime import eventrows
 from engine.runtime.fold import fold
 from engine.runtime.plan import Plan
-from engine.runtime.state import RunState, timer_key
+from engine.runtime.state import STATE_FROM_LOG, RunState, timer_key
 from engine.store.prepared import Prepared
 from engine.store.schema import (
     events,
@@ -111,6 +113,13 @@ _DELETE_STAGE = Prepared(
         stage_instances.c.stage_id == bindparam("b_id"),
     )
 )
+# A finished run keeps no stage or step rows (its log rebuilds them, as its state).
+_DELETE_RUN_STEPS = Prepared(
+    delete(step_instances).where(step_instances.c.run_id == bindparam("b_run"))
+)
+_DELETE_RUN_STAGES = Prepared(
+    delete(stage_instances).where(stage_instances.c.run_id == bindparam("b_run"))
+)
 _MOVE_ITEM = Prepared(
     update(work_items)
     .where(work_items.c.id == bindparam("b_id"))
@@ -175,6 +184,7 @@ def flush(
     new_runs, stage_rows, step_rows = [], [], []
     stage_updates, step_updates = [], []
     item_rows, timer_rows, wait_rows = [], [], []
+    finished: list[dict[str, Any]] = []
     for run in touched:
         if run.is_new:
             new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
@@ -189,17 +199,13 @@ def flush(
                 )
         if run.removed_steps or run.removed_stages or run.moved_items:
             _rewrite_moved(conn, run)
-        for sid in run.new_stages:
-            stage_rows.append({"run_id": run.id, "stage_id": sid, **stage_values(run.stages[sid])})
-        for sid in run.dirty_stages:
-            stage_updates.append({"b_run": run.id, "b_id": sid, **stage_values(run.stages[sid])})
-        for sid in run.new_steps:
-            st = run.steps[sid]
-            step_rows.append(
-                {"run_id": run.id, "step_id": sid, "stage_id": st["stage"], **step_values(st)}
-            )
-        for sid in run.dirty_steps:
-            step_updates.append({"b_run": run.id, "b_id": sid, **step_values(run.steps[sid])})
+        if run.status in STATE_FROM_LOG:
+            # Its stage and step rows would only repeat its log: none are kept (a run
+            # finishing within the call that started it never writes any).
+            if not run.is_new:
+                finished.append({"b_run": run.id})
+        else:
+            _stage_and_step_rows(run, stage_rows, stage_updates, step_rows, step_updates)
         for item_id in run.new_items:
             item_rows.append(item_row(run, item_id))
         for item_id, (status, assignee) in run.dirty_items.items():
@@ -235,6 +241,8 @@ def flush(
             if wait is not None:
                 wait_rows.append({"run_id": run.id, "step_id": step_id, **wait})
     _INSERT_RUN.run_many(conn, new_runs)
+    _DELETE_RUN_STAGES.run_many(conn, finished)
+    _DELETE_RUN_STEPS.run_many(conn, finished)
     _INSERT_STAGE.run_many(conn, stage_rows)
     _STAGE_UPDATE.run_many(conn, stage_updates)
     _INSERT_STEP.run_many(conn, step_rows)
@@ -242,8 +250,28 @@ def flush(
     _INSERT_ITEM.run_many(conn, item_rows)
     _INSERT_TIMER.run_many(conn, timer_rows)
     _INSERT_WAIT.run_many(conn, wait_rows)
-    _INSERT_EVENT.run_many(conn, new_events)
+    _INSERT_EVENT.run_many(conn, eventrows.stored(new_events))
     _INSERT_NOTICE.run_many(conn, notices)
+
+
+def _stage_and_step_rows(
+    run: RunState,
+    stage_rows: list[dict[str, Any]],
+    stage_updates: list[dict[str, Any]],
+    step_rows: list[dict[str, Any]],
+    step_updates: list[dict[str, Any]],
+) -> None:
+    for sid in run.new_stages:
+        stage_rows.append({"run_id": run.id, "stage_id": sid, **stage_values(run.stages[sid])})
+    for sid in run.dirty_stages:
+        stage_updates.append({"b_run": run.id, "b_id": sid, **stage_values(run.stages[sid])})
+    for sid in run.new_steps:
+        st = run.steps[sid]
+        step_rows.append(
+            {"run_id": run.id, "step_id": sid, "stage_id": st["stage"], **step_values(st)}
+        )
+    for sid in run.dirty_steps:
+        step_updates.append({"b_run": run.id, "b_id": sid, **step_values(run.steps[sid])})
 
 
 def _rewrite_moved(conn: Connection, run: RunState) -> None:
@@ -336,20 +364,7 @@ def state_from_log(conn: Connection, row: Any, plan: Plan) -> RunState:
         .where(events.c.run_id == row.id)
         .order_by(events.c.seq)
     )
-    run = fold(
-        plan,
-        row.id,
-        (
-            {
-                "seq": e.seq,
-                "time": e.time,
-                "type": e.type,
-                "actor": e.actor,
-                "payload": json.loads(e.payload),
-            }
-            for e in log
-        ),
-    )
+    run = fold(plan, row.id, eventrows.shown(log))
     run.rev, run.seq = row.rev, row.seq
     run.forget_changes()
     return run

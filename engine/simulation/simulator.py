@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import json
 import math
 import random
 from collections.abc import Callable
@@ -322,7 +321,7 @@ class Simulator:
 
     def _observe(self, event: dict[str, Any]) -> None:
         kind, run_id = event["type"], event["run_id"]
-        payload = json.loads(event["payload"])
+        payload = event["payload"]  # the unit's events carry their payload as an object
         if kind == EventType.RUN_STARTED:
             if payload.get("definition") != self.definition.id:
                 return

@@ -1,8 +1,9 @@
-"""Times as fixed-width UTC text, so they sort and compare as strings on every database."""
+"""Times as fixed-width UTC text, so they sort and compare as strings on every database
+(and as integer microseconds where a table keeps many, see `time_micros`)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 _FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
@@ -22,3 +23,18 @@ def parse_time(text: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
+
+
+def time_micros(text: str) -> int:
+    """A stored time as whole microseconds since 1970 (UTC): how `events.time` keeps it,
+    8 bytes instead of 27 characters, read back exactly by `micros_time`."""
+    return (parse_time(text) - _EPOCH) // _MICROSECOND
+
+
+def micros_time(micros: int) -> str:
+    """The fixed-width text of a time kept as microseconds since 1970 (UTC)."""
+    return (_EPOCH + timedelta(microseconds=micros)).strftime(_FORMAT)

@@ -7,7 +7,7 @@ import json
 import sqlite3
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from engine.cli import main
 from engine.errors import StoreTooOld
@@ -16,6 +16,7 @@ from engine.runtime import state as run_state
 from engine.store import Store, migrate
 from engine.store.schema import runs
 from tests.engine.runtime.builders import background, interactive, orchestration, stage
+from tests.engine.store import older
 
 PREVIOUS = "0007_event_buffer"
 
@@ -85,8 +86,8 @@ def test_db_upgrade_drops_the_snapshots_of_runs_finished_under_the_previous_revi
         engine.close()
     store = Store(db)
     with store.transaction() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": PREVIOUS})
-        conn.execute(text("UPDATE baton_meta SET value = '7' WHERE key = 'schema_version'"))
+        older.events_as_text(conn)
+        older.stamp(conn, PREVIOUS, 7)
     store.close()
     assert json.loads(_raw_state(db, done))["steps"]["a"]["status"] == "completed"
     with pytest.raises(StoreTooOld):
