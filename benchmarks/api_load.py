@@ -68,10 +68,26 @@ def _prepare(engine: Engine, tag: str, count: int) -> tuple[list[str], list[str]
     return keys, items
 
 
+def _process_cpu(pid: int | None) -> float:
+    """CPU seconds (user + system) used so far by a process: `pid` from /proc (Linux), or
+    this process when None."""
+    if pid is None:
+        return time.process_time()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _drive(
-    clients: int, work: list[str], call: Callable[[int, str], None], seconds: float
+    clients: int,
+    work: list[str],
+    call: Callable[[int, str], None],
+    seconds: float,
+    cpu_of: int | None = None,
 ) -> dict[str, float]:
-    """Spread `work` over `clients` threads calling `call(client, unit)`; time every call."""
+    """Spread `work` over `clients` threads calling `call(client, unit)`; time every call.
+
+    `cpu_of`: the process whose CPU time the calls cost (the server), None for this one.
+    On a loaded machine wall-clock rates move with the neighbours; CPU per call less so."""
     latencies: list[float] = []
     failures: list[str] = []
     lock = threading.Lock()
@@ -94,12 +110,14 @@ def _drive(
             latencies.extend(mine)
 
     threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+    cpu_before = _process_cpu(cpu_of)
     began = time.perf_counter()
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     elapsed = time.perf_counter() - began
+    cpu = _process_cpu(cpu_of) - cpu_before
     if failures:
         raise SystemExit(f"{len(failures)} calls failed, e.g. {failures[0]}")
     latencies.sort()
@@ -108,6 +126,7 @@ def _drive(
         "per_s": len(latencies) / elapsed,
         "p50_ms": 1000 * statistics.median(latencies),
         "p99_ms": 1000 * latencies[min(len(latencies) - 1, int(0.99 * len(latencies)))],
+        "cpu_ms": 1000 * cpu / max(1, len(latencies)),
     }
 
 
@@ -151,11 +170,12 @@ def main(argv: list[str] | None = None) -> int:
                 if reply.status_code != 200:
                     raise RuntimeError(reply.text)
 
+            pid = server.pid
             results["event delivery", "HTTP"] = _drive(
-                args.clients, http_keys, http_event, args.seconds
+                args.clients, http_keys, http_event, args.seconds, pid
             )
             results["item completion", "HTTP"] = _drive(
-                args.clients, http_items, http_complete, args.seconds
+                args.clients, http_items, http_complete, args.seconds, pid
             )
             for client in senders + workers:
                 client.close()
@@ -182,11 +202,15 @@ def main(argv: list[str] | None = None) -> int:
         f"\n{args.clients} concurrent clients, up to {args.count} calls or {args.seconds:.0f} s "
         f"per row; {os.cpu_count()} CPUs, load average {load:.1f} at the end"
     )
-    print(f"{'call':<17} {'mode':<11} {'calls':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8}")
+    print("(CPU ms/call: the server process's CPU over HTTP, this process's in-process)")
+    print(
+        f"{'call':<17} {'mode':<11} {'calls':>6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+        f"{'CPU ms/call':>12}"
+    )
     for (call, mode), r in results.items():
         print(
             f"{call:<17} {mode:<11} {r['calls']:>6.0f} {r['per_s']:>8.1f} "
-            f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f}"
+            f"{r['p50_ms']:>8.2f} {r['p99_ms']:>8.2f} {r['cpu_ms']:>12.2f}"
         )
     return 0
 

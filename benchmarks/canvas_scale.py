@@ -7,9 +7,18 @@ then opens 1,000 stages / 10,000 steps and pans across it. Ends with the lines
 `open_s: X`, `repaint_ms: X`, `edit_ms: X` for the 2,000-step case.
 
 With `--steps N` it instead opens a diagram of N steps (10 per stage, 30 stages a row) and,
-in the same run, one of N/4 steps as the peer: wall and CPU seconds of each open, and the
-CPU spent routing connectors (which grows linearly with the diagram when routing is right:
-4x the steps, about 4x the routing time).
+in the same run, one of N/4 steps as the peer. For each it prints:
+
+- open: wall and CPU seconds from reading the file to the first painted frame, and the CPU
+  spent routing connectors (linear when routing is right: 4x the steps, about 4x the time);
+- repaint: one frame of the fitted view, median wall and CPU milliseconds;
+- edit: renaming a step and moving a step at 100 % zoom (the minimap showing), measured
+  until the debounced re-validation has delivered and the minimap is redrawn. The figure
+  is the longest time the event loop could not run (a 5 ms ticker's longest gap, wall),
+  next to the most CPU the UI thread spent within one such gap (what the freeze is on an
+  idle machine) and the CPU the UI thread spent in all (re-validation runs on a worker).
+
+and ends with `open_s`, `edit_ms` (longest freeze) and `repaint_ms` of the N-step diagram.
 
     .venv/bin/python benchmarks/canvas_scale.py [--steps N]
 """
@@ -27,7 +36,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QEventLoop, QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from benchmarks.synthetic import generate
@@ -87,7 +96,54 @@ class _RoutingClock:
         routing.FlowRouter.route = timed  # type: ignore[method-assign]
 
 
-def _open_scaled(window: MainWindow, folder: Path, steps: int, clock: _RoutingClock) -> None:
+def _repaint_cpu_ms(window: MainWindow, rounds: int = 5) -> tuple[float, float]:
+    """Median (wall, CPU) milliseconds of one full repaint of the view."""
+    viewport = window.view.viewport()
+    walls, cpus = [], []
+    for _ in range(rounds):
+        wall, cpu = time.perf_counter(), time.thread_time()
+        viewport.repaint()
+        walls.append((time.perf_counter() - wall) * 1000)
+        cpus.append((time.thread_time() - cpu) * 1000)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def _edit_until_settled(window: MainWindow, command) -> tuple[float, float, float]:
+    """Push an edit, repaint, and run the event loop until re-validation and the minimap
+    caught up. Returns, in milliseconds: the longest event-loop gap (wall), the most CPU the
+    UI thread spent inside one gap, and the UI thread's CPU in all."""
+    validation, minimap = window.panels.validation, window.view.minimap
+    loop = QEventLoop()
+    last = [time.perf_counter(), time.thread_time()]
+    longest = [0.0, 0.0]
+    deadline = time.perf_counter() + 120  # a hang guard, far above any real figure
+
+    def tick() -> None:
+        now, cpu_now = time.perf_counter(), time.thread_time()
+        longest[0] = max(longest[0], now - last[0])
+        longest[1] = max(longest[1], cpu_now - last[1])
+        last[:] = [now, cpu_now]
+        settled = not validation.is_pending() and not minimap.is_pending()
+        if settled or now > deadline:
+            loop.quit()
+
+    ticker = QTimer(interval=5)
+    ticker.timeout.connect(tick)
+    ticker.start()
+    cpu = time.thread_time()
+    last[:] = [time.perf_counter(), cpu]
+    window.undo_stack.push(command)
+    QApplication.processEvents()
+    window.view.viewport().repaint()
+    tick()
+    loop.exec()
+    ticker.stop()
+    return longest[0] * 1000, longest[1] * 1000, (time.thread_time() - cpu) * 1000
+
+
+def _open_scaled(
+    window: MainWindow, folder: Path, steps: int, clock: _RoutingClock
+) -> tuple[float, float, float]:
     path = folder / f"synthetic_{steps}.baton.json"
     save_definition(wrap_layout(generate(max(steps // 10, 1), 10), per_row=30), path)
     window.undo_stack.setClean()
@@ -95,10 +151,36 @@ def _open_scaled(window: MainWindow, folder: Path, steps: int, clock: _RoutingCl
     began = time.process_time()
     wall = _open(window, path)
     cpu = time.process_time() - began
+    QApplication.processEvents()
+    time.sleep(0.5)  # the deferred minimap and re-validation timers are due
+    QApplication.processEvents()
+    repaint_wall, repaint_cpu = _repaint_cpu_ms(window)
+    stage = window.document.definition.stages()[len(window.document.definition.stages()) // 2]
+    step_id, other = stage.steps[2].id, stage.steps[-1].id
+    window.view.set_zoom(1.0)
+    window.view.center_on_key(stage.id)
+    QApplication.processEvents()
+    document = window.document
+    freezes, busy, cpus = [], [], []
+    for i in range(3):
+        for command in (
+            UpdateStepCommand(document, step_id, {"name": f"Renamed {i}"}),
+            MoveStepCommand(document, other, stage.id, i % 3),
+        ):
+            freeze, longest_cpu, edit_cpu = _edit_until_settled(window, command)
+            freezes.append(freeze)
+            busy.append(longest_cpu)
+            cpus.append(edit_cpu)
+    freeze = statistics.median(freezes)
     print(
-        f"{steps:,} steps: open {wall:.2f} s wall, {cpu:.2f} s CPU; "
-        f"routing {clock.spent:.3f} s CPU; repaint {_repaint_ms(window, 3):.1f} ms"
+        f"{steps:,} steps: open {wall:.2f} s wall, {cpu:.2f} s CPU (routing {clock.spent:.3f} s);"
+        f" repaint {repaint_wall:.1f} ms wall, {repaint_cpu:.1f} ms CPU;"
+        f" edit incl. re-validation: longest freeze {freeze:.0f} ms wall"
+        f" (worst {max(freezes):.0f}), {statistics.median(busy):.0f} ms UI-thread CPU"
+        f" (worst {max(busy):.0f}), UI-thread CPU in all {statistics.median(cpus):.0f} ms"
     )
+    window.view.fit()
+    return wall, freeze, repaint_wall
 
 
 def main() -> None:
@@ -118,9 +200,12 @@ def main() -> None:
         clock = _RoutingClock()
         print("the machine may be shared: compare the lines of one run, CPU before wall")
         for steps in (args.steps // 4, args.steps):
-            _open_scaled(window, folder, steps, clock)
+            open_s, edit_ms, repaint_ms = _open_scaled(window, folder, steps, clock)
         window.undo_stack.setClean()
         window.close()
+        print(f"open_s: {open_s:.3f}")
+        print(f"edit_ms: {edit_ms:.1f}")
+        print(f"repaint_ms: {repaint_ms:.1f}")
         return
 
     path = folder / "synthetic_2000.baton.json"

@@ -1,7 +1,9 @@
 """A minimap in the canvas corner: the whole diagram small, the visible part framed.
 
-The diagram is rendered into a pixmap only after the document changes (debounced), so
-panning costs one pixmap blit plus a rectangle. Click or drag in it to move the view.
+The diagram is drawn small into a pixmap only after the document changes (debounced), so
+panning costs one pixmap blit plus a rectangle: a small diagram rendered as it is, a big
+one as a miniature of shapes and connectors (designer/canvas/miniature.py). Click or drag
+in it to move the view.
 
 It shows only when it helps: when the user wants it (View ▸ Minimap, remembered by the
 window) and the diagram does not fit in the view. A small canvas showing everything keeps
@@ -17,12 +19,17 @@ from PySide6.QtGui import QMouseEvent, QPainter, QPaintEvent, QPen, QPixmap
 from PySide6.QtWidgets import QWidget
 
 from designer.canvas import theme
+from designer.canvas.miniature import draw_miniature
 
 if TYPE_CHECKING:
     from designer.canvas.view import DiagramView
 
 SIZE = (200, 130)
 MARGIN = 12
+# Up to this many items (nodes, cards, flows) the overview is the scene itself, rendered
+# small (a few milliseconds); past it a miniature of shapes and connectors is drawn
+# instead: rendering 20,000 cards took seconds, and at that scale their names are dust.
+RENDER_LIMIT = 400
 
 
 class MinimapWidget(QWidget):
@@ -65,6 +72,10 @@ class MinimapWidget(QWidget):
         if self.isVisible():
             self._timer.start()
 
+    def is_pending(self) -> bool:
+        """Whether a redraw of the overview is waiting for its debounce delay."""
+        return self._timer.isActive()
+
     def place(self) -> None:
         """Keep to the bottom-right corner of the viewport."""
         viewport = self._view.viewport().geometry()
@@ -84,9 +95,17 @@ class MinimapWidget(QWidget):
             self._target = QRectF((SIZE[0] - w) / 2, (SIZE[1] - h) / 2, w, h)
             painter = QPainter(pixmap)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            show_grid, self._view.diagram.show_grid = self._view.diagram.show_grid, False
-            self._view.diagram.render(painter, self._target, bounds)
-            self._view.diagram.show_grid = show_grid
+            diagram = self._view.diagram
+            if sum(diagram.counts()) <= RENDER_LIMIT:
+                # Small enough to ask every item to paint: names stay (tiny, but a help).
+                show_grid, diagram.show_grid = diagram.show_grid, False
+                diagram.render(painter, self._target, bounds)
+                diagram.show_grid = show_grid
+            else:
+                painter.translate(self._target.x(), self._target.y())
+                painter.scale(scale, scale)
+                painter.translate(-bounds.x(), -bounds.y())
+                draw_miniature(painter, diagram.node_items(), diagram.flow_items(), scale)
             painter.end()
         self._pixmap = pixmap
         self.update()

@@ -33,28 +33,26 @@ class FlowRouter(QObject):
         scene: QGraphicsScene,
         nodes: dict[str, NodeItem],
         flows: dict[tuple[str, str], FlowItem],
+        attached: dict[str, set[tuple[str, str]]],
     ) -> None:
         super().__init__(scene)
         self._nodes, self._flows = nodes, flows
+        self._attached = attached  # node id -> keys of the flows leaving or entering it
         self._scene = weakref.proxy(scene)  # the scene owns the router: no cycle
         self._columns: _Grid | None = None  # see _nodes_in
         self._loops: set[tuple[str, str]] = set()
-        self._by_source: dict[str, list[tuple[str, str]]] | None = None  # see flows_from
-        self._by_source_size = 0
         self._dirty_loops: set[tuple[str, str]] = set()
         self._moves = 0  # node moves since routes were last brought up to date
         self._loop_timer = QTimer(self, singleShot=True, interval=0)
         self._loop_timer.timeout.connect(self._reroute_loops)
 
     def flows_from(self, source: str) -> list[tuple[tuple[str, str], FlowItem]]:
-        """The flows leaving `source` (an index rebuilt when flows come or go)."""
-        if self._by_source is None or self._by_source_size != len(self._flows):
-            self._by_source = {}
-            for key in self._flows:
-                self._by_source.setdefault(key[0], []).append(key)
-            self._by_source_size = len(self._flows)
+        """The flows leaving `source`, read from the scene's map of attached flows (kept
+        up to date as flows come and go, so building a diagram flow by flow stays linear)."""
         return [
-            (key, self._flows[key]) for key in self._by_source.get(source, ()) if key in self._flows
+            (key, self._flows[key])
+            for key in self._attached.get(source, ())
+            if key[0] == source and key in self._flows
         ]
 
     def nodes_moved(self) -> None:
@@ -64,15 +62,12 @@ class FlowRouter(QObject):
     def clear(self) -> None:
         """Forget every flow (the scene is rebuilt)."""
         self._columns = None
-        self._by_source = None
         self._loops.clear()
         self._dirty_loops.clear()
 
     def route(self, item: FlowItem) -> None:
         """Lay out a connector between its two nodes' current boxes."""
         source, target = self._nodes[item.source], self._nodes[item.target]
-        if self._by_source is not None and item.key not in self._by_source.get(item.source, ()):
-            self._by_source = None  # a new (or re-keyed) flow
         source_rect, target_rect = source.box(), target.box()
         floor = None
         self._loops.discard(item.key)  # type: ignore[arg-type]

@@ -107,6 +107,7 @@ class MainWindow(QMainWindow):
         # The window is the one sink for validation results: canvas badges, counts, panels.
         self.panels.validation.diagnostics_changed.connect(self.apply_diagnostics)
         self.files.validated.connect(self.apply_diagnostics)
+        self.files.validated.connect(self.panels.validation.adopt)  # no second check of it
         self.files.leaving.connect(self.panels.inspector.commit_pending_edit)
         self.files.loaded.connect(self._fit_loaded)
         self.files.state_changed.connect(self._update_title)

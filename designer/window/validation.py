@@ -1,22 +1,24 @@
 """Re-validates the document after edits, off the UI thread, and announces the diagnostics.
 
 Edits restart a short timer (debounce), so a burst of edits costs one validation. When the
-timer fires, the definition is snapshotted on the UI thread as plain data (`model_dump`: the
-live object keeps changing while the worker runs; a dump costs about a tenth of a deep copy)
-and the worker rebuilds and validates it on a `QThreadPool` thread. Every run
-carries a generation number; a result whose generation is no longer the latest is dropped,
-so a slow validation of an old state can never overwrite the newer one.
+timer fires, the UI thread takes a snapshot that shares every element with the live
+definition and copies only the containers edits change in place (the node, flow and step
+lists, the layout): a few milliseconds at 20,000 steps, where dumping the definition to plain
+data and rebuilding it in the worker held the interpreter lock for over a second. Elements
+are replaced, not changed, by edits, with one exception (renaming an id rewrites references
+in place), and every edit starts a new generation: a run carries its generation number and a
+result whose generation is no longer the latest is dropped, so neither a slow validation of
+an old state nor one that read a half-renamed element can overwrite the newer one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from designer.document import Change, ChangeKind, Document
-from engine.definition import Orchestration
+from engine.definition import Orchestration, StageNode
 from engine.validation import Diagnostic, validate
 
 Validator = Callable[[Orchestration], list[Diagnostic]]
@@ -35,17 +37,34 @@ class _Relay(QObject):
 
 class _ValidationTask(QRunnable):
     def __init__(
-        self, generation: int, snapshot: dict[str, Any], validator: Validator, relay: _Relay
+        self, generation: int, snapshot: Orchestration, validator: Validator, relay: _Relay
     ):
         super().__init__()
         self._generation, self._snapshot = generation, snapshot
         self._validator, self._relay = validator, relay
 
     def run(self) -> None:
-        def rebuilt() -> Orchestration:
-            return Orchestration.model_validate(self._snapshot)
+        result = run_validator(self._validator, lambda: self._snapshot)
+        self._relay.finished.emit(self._generation, result)
 
-        self._relay.finished.emit(self._generation, run_validator(self._validator, rebuilt))
+
+def snapshot(definition: Orchestration) -> Orchestration:
+    """A copy of `definition` for another thread to read while edits go on.
+
+    Elements are shared; the lists and the layout that edits change in place are copied,
+    and each stage is copied with its own step list. Like the plain-data copy it replaces,
+    it carries nothing the loader noted about the file (repeated keys): only opening and
+    saving report those.
+    """
+    nodes = [
+        node.model_copy(update={"steps": list(node.steps)}) if isinstance(node, StageNode) else node
+        for node in definition.nodes
+    ]
+    copy = definition.model_copy(
+        update={"nodes": nodes, "flows": list(definition.flows), "layout": dict(definition.layout)}
+    )
+    copy._repeated_keys = ()
+    return copy
 
 
 def run_validator(
@@ -111,13 +130,21 @@ class ValidationController(QObject):
         self._deliver(self._generation, current)
         return self.diagnostics()
 
+    def adopt(self, diagnostics: list[Diagnostic]) -> None:
+        """Take diagnostics just computed for the current state (opening and saving check
+        the file at once), so no worker checks the same state again; emits nothing, the
+        caller shows them."""
+        self._timer.stop()
+        self._delivered = self._generation
+        self._diagnostics = list(diagnostics)
+
     def _on_change(self, change: Change) -> None:
         if change.kind not in _LAYOUT_ONLY:
             self.schedule()
 
     def _start(self) -> None:
-        snapshot = self._document.definition.model_dump(by_alias=True)
-        self._pool.start(_ValidationTask(self._generation, snapshot, self._validator, self._relay))
+        copy = snapshot(self._document.definition)
+        self._pool.start(_ValidationTask(self._generation, copy, self._validator, self._relay))
 
     @Slot(int, list)
     def _deliver(self, generation: int, diagnostics: list[Diagnostic]) -> None:

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import FastAPI
 
 from engine.api import (
+    admin_routes,
     bulk_routes,
     catalog_routes,
     errors,
@@ -61,6 +62,7 @@ def build_app() -> FastAPI:
         work_routes,
         inbound_routes,
         webhooks_routes,
+        admin_routes,
     )
     for module in routers:
         app.include_router(module.router, responses=_ERRORS)

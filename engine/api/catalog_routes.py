@@ -10,11 +10,10 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from engine.api import paging
-from engine.api.deps import CallerDep, EngineDep
+from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import (
-    AuditEntryOut,
+    AuditPageOut,
     CallerOut,
-    DefinitionOut,
     DefinitionPageOut,
     ErrorOut,
     HealthOut,
@@ -65,8 +64,8 @@ def me(caller: CallerDep) -> dict[str, Any]:
 def list_definitions(
     engine: EngineDep,
     _caller: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """Every stored version of every orchestration, by id, newest version first per id, a
     page at a time."""
@@ -81,30 +80,50 @@ def list_definitions(
     return {"definitions": rows, "next_cursor": next_cursor}
 
 
-@router.get(
-    "/definitions/{definition_id}", response_model=list[DefinitionOut], tags=["definitions"]
-)
+@router.get("/definitions/{definition_id}", response_model=DefinitionPageOut, tags=["definitions"])
 def definition_versions(
-    definition_id: str, engine: EngineDep, _caller: CallerDep
-) -> list[dict[str, Any]]:
-    """The stored versions of one orchestration, newest first (`active` marks the live one)."""
-    found = [d for d in engine.definitions() if d["id"] == definition_id]
-    if not found:
+    definition_id: str,
+    engine: EngineDep,
+    _caller: CallerDep,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> dict[str, Any]:
+    """The stored versions of one orchestration, newest first (`active` marks the live
+    one), a page at a time."""
+
+    def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
+        # Versions are listed newest first per id, so the first page starts "after" a
+        # version higher than any; rows of the next id end the list.
+        last = paging.number(after[1]) if after else _PAST_EVERY_VERSION
+        rows = engine.definitions(after=(definition_id, last), limit=count)
+        return [d for d in rows if d["id"] == definition_id]
+
+    rows, next_cursor = paging.page(fetch, lambda d: (d["id"], str(d["version"])), cursor, limit)
+    if not rows and cursor is None:
         raise NotFound(f"no orchestration {definition_id!r}", hint="list them: GET /v1/definitions")
-    return found
+    return {"definitions": rows, "next_cursor": next_cursor}
 
 
-@router.get("/audit", response_model=list[AuditEntryOut], tags=["audit"])
+_PAST_EVERY_VERSION = 2**31 - 1  # the largest version an INTEGER column holds
+
+
+@router.get("/audit", response_model=AuditPageOut, tags=["audit"])
 def audit_log(
     engine: EngineDep,
     caller: CallerDep,
     action: Annotated[str | None, Query(description="One action, or a prefix: user.")] = None,
     by: Annotated[str | None, Query(description="Only what this user did.")] = None,
     subject: Annotated[str | None, Query(description="Only about this id or name.")] = None,
-    before: Annotated[int | None, Query(description="Entries older than this id.")] = None,
-    limit: Annotated[int, Query(ge=1, le=500)] = 50,
-) -> list[dict[str, Any]]:
-    """Admin actions outside runs, newest first (admins); page with `before` = last id."""
-    return audit.entries(
-        engine, caller.name, action=action, by=by, subject=subject, before=before, limit=limit
-    )
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
+) -> dict[str, Any]:
+    """Admin actions outside runs, newest first (admins), a page at a time."""
+
+    def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
+        before = paging.number(after[1]) if after else None
+        return audit.entries(
+            engine, caller.name, action=action, by=by, subject=subject, before=before, limit=count
+        )
+
+    rows, next_cursor = paging.page(fetch, lambda e: ("audit", str(e["id"])), cursor, limit)
+    return {"entries": rows, "next_cursor": next_cursor}

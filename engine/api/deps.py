@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Query, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
+from engine.api import paging
 from engine.api.tokens import Caller, authenticate
 from engine.errors import Unauthenticated
 from engine.runtime import Engine
@@ -39,3 +40,8 @@ def current_caller(
 
 EngineDep = Annotated[Engine, Depends(get_engine)]
 CallerDep = Annotated[Caller, Depends(current_caller)]
+
+LimitQuery = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="Rows per page.")]
+"""`limit` of a paged list (default `paging.DEFAULT_LIMIT`, at most `paging.MAX_LIMIT`)."""
+CursorQuery = Annotated[str | None, Query(description="`next_cursor` of the last page.")]
+"""`cursor` of a paged list: the previous page's `next_cursor`, or none for the first."""

@@ -110,6 +110,13 @@ class WorkItemOut(BaseModel):
     completed_by: str | None
     completed_at: str | None
     outputs: dict[str, Any] | None
+    problem: str | None = Field(
+        default=None,
+        description=(
+            "Why nobody can complete this open item (no, unknown or inactive assignee, a "
+            "group without an active member), as `baton show` says STUCK; null when someone can."
+        ),
+    )
 
 
 class RecordRefOut(BaseModel):
@@ -387,4 +394,99 @@ class DefinitionPageOut(BaseModel):
     """A page of stored versions, by id, newest version first per id."""
 
     definitions: list[DefinitionOut]
+    next_cursor: str | None
+
+
+class WebhookPageOut(BaseModel):
+    """A page of webhooks, oldest first."""
+
+    webhooks: list[WebhookOut]
+    next_cursor: str | None
+
+
+class DeliveryOut(BaseModel):
+    """One webhook delivery: sent, pending (with its next try) or given up on."""
+
+    number: int
+    key: str
+    webhook_id: str
+    run_id: str | None
+    event: str
+    created_at: str
+    sent_at: str | None
+    attempts: int
+    next_try_at: str | None
+    last_error: str | None
+    failed: bool
+
+
+class DeliveryPageOut(BaseModel):
+    """A page of deliveries, oldest first."""
+
+    deliveries: list[DeliveryOut]
+    next_cursor: str | None
+
+
+class AuditPageOut(BaseModel):
+    """A page of the audit log, newest first."""
+
+    entries: list[AuditEntryOut]
+    next_cursor: str | None
+
+
+class UserOut(BaseModel):
+    """A user of the directory: role, whether active, groups and queues."""
+
+    name: str
+    role: str
+    active: bool
+    groups: list[str] = Field(description="`group:NAME` and `queue:NAME` memberships.")
+    email: str | None
+
+
+class UserPageOut(BaseModel):
+    """A page of users, by name."""
+
+    users: list[UserOut]
+    next_cursor: str | None
+
+
+class TokenOut(BaseModel):
+    """An API token's facts (never the token or its hash)."""
+
+    id: str
+    user: str
+    label: str
+    created_at: str
+    created_by: str | None
+    revoked_at: str | None
+    revoked_by: str | None
+
+
+class TokenPageOut(BaseModel):
+    """A page of API tokens, oldest first."""
+
+    tokens: list[TokenOut]
+    next_cursor: str | None
+
+
+class OutboxOut(BaseModel):
+    """An email or assignment notice not delivered yet, or given up on."""
+
+    kind: str = Field(description="`email` (a send_email step) or `notice` (work arrived).")
+    key: str
+    about: str | None = Field(description="The run (email) or work item (notice).")
+    to: str | None
+    created_at: str
+    position: str
+    attempts: int
+    next_try_at: str | None
+    failed: bool
+    last_error: str | None
+
+
+class OutboxPageOut(BaseModel):
+    """A page of the outbox, oldest first."""
+
+    messages: list[OutboxOut]
     next_cursor: str | None

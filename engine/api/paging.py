@@ -63,3 +63,20 @@ def page(
     chosen = rows[:limit]
     more = len(rows) > limit
     return chosen, encode(key(chosen[-1])) if more and chosen else None
+
+
+def number(text: str) -> int:
+    """A cursor part that counts (an event or entry number).
+
+    Raises:
+        InvalidInput: not a number, so not a cursor this server gave out.
+    """
+    # Numbers in cursors are INTEGER columns (versions, entry numbers): anything longer
+    # was not given out here, and would only make the database refuse the query.
+    if not text.isdigit() or len(text) > 9:
+        raise InvalidInput(
+            "the cursor is not one this server gave out",
+            field="cursor",
+            hint="pass the next_cursor of the previous page unchanged",
+        )
+    return int(text)

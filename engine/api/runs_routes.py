@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Query, status
 
 from engine.api import paging
-from engine.api.deps import CallerDep, EngineDep
+from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import (
     EventPageOut,
     NudgeOut,
@@ -21,7 +21,6 @@ from engine.api.models import (
     VariablesIn,
     VariablesOut,
 )
-from engine.errors import InvalidInput
 from engine.runtime import Engine
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
@@ -55,13 +54,19 @@ def list_runs(
     started_before: Annotated[
         datetime | None, Query(description="Started before this ISO time.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
     outcome: Annotated[
         str | None, Query(description="Only completed runs whose end has this outcome.")
     ] = None,
+    assignee: Annotated[
+        str | None,
+        Query(description="Only runs with an open item of exactly this user:/group:/queue:."),
+    ] = None,
 ) -> dict[str, Any]:
     """Runs, newest first, a page at a time."""
+    # Given only when used, so a runtime without this filter is asked nothing new.
+    extra = {"assignee": assignee} if assignee is not None else {}
 
     def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
         return engine.runs(
@@ -75,6 +80,7 @@ def list_runs(
             after=after,
             limit=count,
             outcome=outcome,
+            **extra,
         )
 
     rows, next_cursor = paging.page(fetch, lambda r: (r["started_at"], r["id"]), cursor, limit)
@@ -92,27 +98,16 @@ def run_log(
     run_id: str,
     engine: EngineDep,
     _caller: CallerDep,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.MAX_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    limit: LimitQuery = paging.MAX_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """The run's event log, in order (the audit trail), a page at a time."""
 
     def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
-        return engine.log(run_id, after=_number(after[1]) if after else None, limit=count)
+        return engine.log(run_id, after=paging.number(after[1]) if after else None, limit=count)
 
     rows, next_cursor = paging.page(fetch, lambda e: (run_id, str(e["seq"])), cursor, limit)
     return {"events": rows, "next_cursor": next_cursor}
-
-
-def _number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise InvalidInput(
-            "the cursor is not one this server gave out",
-            field="cursor",
-            hint="pass the next_cursor of the previous page unchanged",
-        ) from None
 
 
 OptionalReason = Annotated[ReasonIn | None, Body()]

@@ -97,10 +97,21 @@ def create_token(
     return IssuedToken(token_id, user, secret)
 
 
-def list_tokens(engine: Engine, user: str | None = None) -> list[dict[str, Any]]:
-    """Every token's id, user, label and dates (never a secret or hash)."""
+def list_tokens(
+    engine: Engine,
+    user: str | None = None,
+    *,
+    actor: str | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Tokens' ids, users, labels and dates (never a secret or hash), oldest first: those
+    after (created_at, id) `after`, at most `limit`. When roles are enforced, only an admin
+    lists other users' tokens (`actor` is who asks)."""
     with engine.store.read() as conn:
-        return token_rows.list_all(conn, user)
+        if engine.enforce_roles and user != actor:
+            permissions.require(conn, actor, "admin", "list other users' API tokens")
+        return token_rows.list_all(conn, user, after=after, limit=limit)
 
 
 def revoke_token(engine: Engine, token_id: str, actor: str | None = None) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query
 
 from engine.api import paging
-from engine.api.deps import CallerDep, EngineDep
+from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import (
     CompletedOut,
     CompleteIn,
@@ -31,10 +32,30 @@ def list_work(
     assignee: Annotated[
         str | None, Query(description="Only items assigned to exactly this user:/group:/queue:.")
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)] = paging.DEFAULT_LIMIT,
-    cursor: Annotated[str | None, Query(description="`next_cursor` of the last page.")] = None,
+    orchestration: Annotated[
+        str | None, Query(description="Only items of runs of this orchestration.")
+    ] = None,
+    version: Annotated[int | None, Query(description="Only items of runs of this version.")] = None,
+    stage: Annotated[str | None, Query(description="Only items of runs in this stage.")] = None,
+    created_after: Annotated[
+        datetime | None, Query(description="Created at or after this ISO time.")
+    ] = None,
+    created_before: Annotated[
+        datetime | None, Query(description="Created before this ISO time.")
+    ] = None,
+    limit: LimitQuery = paging.DEFAULT_LIMIT,
+    cursor: CursorQuery = None,
 ) -> dict[str, Any]:
     """Open items a user may complete (their own, their groups' and queues'), oldest first."""
+    # Only the filters given are passed, so a runtime without one is asked nothing new.
+    given = {
+        "orchestration": orchestration,
+        "version": version,
+        "stage": stage,
+        "created_after": created_after,
+        "created_before": created_before,
+    }
+    filters = {k: v for k, v in given.items() if v is not None}
 
     def fetch(after: paging.Key | None, count: int) -> list[dict[str, Any]]:
         return engine.work_items(
@@ -43,6 +64,7 @@ def list_work(
             assignee=assignee,
             after=after,
             limit=count,
+            **filters,
         )
 
     items, next_cursor = paging.page(fetch, lambda i: (i["created_at"], i["id"]), cursor, limit)

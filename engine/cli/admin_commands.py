@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from sqlalchemy.exc import OperationalError
@@ -21,6 +21,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
+from engine.cli.paging import AfterOption, limit_option, read_page
 from engine.errors import BatonError, UsageError
 from engine.runtime import Engine, VirtualClock
 from engine.store import Store, parse_time
@@ -81,13 +82,34 @@ def deactivate_command(
 
 
 @users_app.command("list")
-def list_command(output_format: FormatOption = OutputFormat.text, db: DbOption = None) -> None:
-    """Every user with their groups."""
+def list_command(
+    group: Annotated[
+        str | None,
+        typer.Option("--group", metavar="GROUP", help="Only members of this group or queue."),
+    ] = None,
+    role: Annotated[
+        str | None,
+        typer.Option("--role", metavar="ROLE", help="Only users with this role."),
+    ] = None,
+    after: AfterOption = None,
+    limit: Annotated[int, limit_option()] = 100,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
+) -> None:
+    """Users by name with their role and groups, 100 at a time unless --limit says
+    otherwise."""
     from engine.store import directory
 
     engine = open_engine(db)
-    with engine.store.read() as conn:
-        users = directory.list_users(conn)
+
+    def fetch(last: tuple[str, str] | None, count: int) -> list[Any]:
+        with engine.store.read() as conn:
+            found = directory.list_users(
+                conn, after=last[1] if last else None, limit=count, group=group, role=role
+            )
+        return [{"name": u.name, "user": u} for u in found]
+
+    users = [r["user"] for r in read_page(fetch, lambda r: ("user", r["name"]), after, limit)]
     rows = [
         {
             "name": u.name,

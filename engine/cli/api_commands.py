@@ -17,6 +17,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
+from engine.cli.paging import AfterOption, limit_option, read_page
 
 tokens_app = typer.Typer(help="API tokens for `baton serve`.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
@@ -76,13 +77,23 @@ def list_command(
     user: Annotated[
         str | None, typer.Option("--user", metavar="NAME", help="Only this user's.")
     ] = None,
+    after: AfterOption = None,
+    limit: Annotated[int, limit_option()] = 100,
+    actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Every token: id, user, label, when created and revoked (never the token itself)."""
+    """Tokens, oldest first: id, user, label, when created and revoked (never the token
+    itself); 100 at a time unless --limit says otherwise."""
     from engine.api.tokens import list_tokens
 
-    rows = list_tokens(open_engine(db), user)
+    engine, who = open_engine(db), actor_name(actor)
+    rows = read_page(
+        lambda last, n: list_tokens(engine, user, actor=who, after=last, limit=n),
+        lambda r: (r["created_at"], r["id"]),
+        after,
+        limit,
+    )
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -147,12 +158,23 @@ def webhook_add_command(
 
 @webhooks_app.command("list")
 def webhook_list_command(
-    actor: ActorOption = None, output_format: FormatOption = OutputFormat.text, db: DbOption = None
+    after: AfterOption = None,
+    limit: Annotated[int, limit_option()] = 100,
+    actor: ActorOption = None,
+    output_format: FormatOption = OutputFormat.text,
+    db: DbOption = None,
 ) -> None:
-    """Every webhook with how many deliveries were sent, are pending or failed (admins)."""
+    """Webhooks, oldest first, with how many deliveries were sent, are pending or failed
+    (admins); 100 at a time unless --limit says otherwise."""
     from engine.runtime.webhooks import list_webhooks
 
-    rows = list_webhooks(open_engine(db), actor=actor_name(actor))
+    engine, who = open_engine(db), actor_name(actor)
+    rows = read_page(
+        lambda last, n: list_webhooks(engine, actor=who, after=last, limit=n),
+        lambda r: (r["created_at"], r["id"]),
+        after,
+        limit,
+    )
     if output_format is OutputFormat.json:
         print_json(rows)
         return
@@ -188,13 +210,26 @@ def webhook_remove_command(
 @webhooks_app.command("deliveries")
 def webhook_deliveries_command(
     webhook_id: Annotated[str | None, typer.Argument(help="Only this webhook's.")] = None,
+    after: AfterOption = None,
+    limit: Annotated[int, limit_option()] = 100,
+    actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Deliveries, oldest first: sent, pending (next try) or failed, with the last error."""
+    """Deliveries, oldest first: sent, pending (next try) or failed, with the last error;
+    100 at a time unless --limit says otherwise (admins)."""
+    from engine.api.paging import number
     from engine.runtime.webhooks import deliveries
 
-    rows = deliveries(open_engine(db), webhook_id)
+    engine, who = open_engine(db), actor_name(actor)
+    rows = read_page(
+        lambda last, n: deliveries(
+            engine, webhook_id, actor=who, after=number(last[1]) if last else None, limit=n
+        ),
+        lambda r: ("delivery", str(r["number"])),
+        after,
+        limit,
+    )
     if output_format is OutputFormat.json:
         print_json(rows)
         return

@@ -44,7 +44,10 @@ def send_command(
     sent = engine.publish(name, key, parse_json_object(data, "--data"), actor=actor_name(actor))
     reached = sent.runs
     # Nothing reached: say who does wait for this event, so a wrong key is easy to see.
-    waiting = [] if reached else engine.waits(event=name)
+    # At most a screenful: enough to spot the key that was meant.
+    waiting = [] if reached else engine.waits(event=name, limit=_SHOWN_WAITS + 1)
+    more_waiting = len(waiting) > _SHOWN_WAITS
+    waiting = waiting[:_SHOWN_WAITS]
     if output_format is OutputFormat.json:
         print_json(
             {
@@ -66,10 +69,15 @@ def send_command(
             err=True,
         )
     elif not reached:
-        typer.echo(_nobody_waits_note(name, key, waiting), err=True)
+        typer.echo(_nobody_waits_note(name, key, waiting, more_waiting), err=True)
 
 
-def _nobody_waits_note(name: str, key: str | None, waiting: list[dict[str, Any]]) -> str:
+_SHOWN_WAITS = 20
+
+
+def _nobody_waits_note(
+    name: str, key: str | None, waiting: list[dict[str, Any]], more: bool = False
+) -> str:
     sent = f"{name!r}" + (f" with key {key!r}" if key is not None else " without a key")
     if not waiting:
         return f"baton: note: no run waits for event {name!r}, with any key or none"
@@ -78,7 +86,8 @@ def _nobody_waits_note(name: str, key: str | None, waiting: list[dict[str, Any]]
         + (f"key {w['key']!r})" if w["key"] is not None else "any key)")
         for w in waiting
     )
-    return f"baton: note: no run waits for event {sent}; waiting for {name!r}: {keys}"
+    also = f" and more (the first {len(waiting)} shown)" if more else ""
+    return f"baton: note: no run waits for event {sent}; waiting for {name!r}: {keys}{also}"
 
 
 @record_app.command("create")

@@ -20,7 +20,8 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
-from engine.runtime.bulk import BulkResult, RunFilter, bulk_cancel, bulk_retry
+from engine.errors import UsageError
+from engine.runtime.bulk import BulkAction, BulkResult, RunFilter, bulk_cancel, bulk_retry
 
 bulk_app = typer.Typer(
     help="Cancel or retry every run a filter matches (a dry run unless --yes).",
@@ -56,41 +57,39 @@ def _report(result: BulkResult, verb: str, output_format: OutputFormat) -> None:
         typer.echo(f"  not {run_id}: {message}")
 
 
-@bulk_app.command("cancel")
-def cancel_command(
-    reason: ReasonOption,
-    orchestration: OrchestrationOption = None,
-    version: VersionOption = None,
-    status: StatusOption = None,
-    stage: StageOption = None,
-    stuck_reason: StuckOption = None,
-    yes: YesOption = False,
-    actor: ActorOption = None,
-    output_format: FormatOption = OutputFormat.text,
-    db: DbOption = None,
-) -> None:
-    """Cancel every matching running, waiting, paused or failed run (operators)."""
-    run_filter = RunFilter(orchestration, version, status, stage, stuck_reason)
-    result = bulk_cancel(open_engine(db), run_filter, reason, actor_name(actor), not yes)
-    _report(result, "cancel", output_format)
+def _bulk_command(verb: str, act: BulkAction, only_status: str | None) -> None:
+    # One signature for both bulk commands, so their filters cannot drift apart.
+    def command(
+        reason: ReasonOption,
+        orchestration: OrchestrationOption = None,
+        version: VersionOption = None,
+        status: StatusOption = None,
+        stage: StageOption = None,
+        stuck_reason: StuckOption = None,
+        yes: YesOption = False,
+        actor: ActorOption = None,
+        output_format: FormatOption = OutputFormat.text,
+        db: DbOption = None,
+    ) -> None:
+        if only_status is not None and status not in (None, only_status):
+            raise UsageError(
+                f"bulk {verb} acts on {only_status} runs only; --status {status} matches none",
+                hint=f"leave --status out or give --status {only_status}",
+            )
+        run_filter = RunFilter(orchestration, version, status or only_status, stage, stuck_reason)
+        result = act(open_engine(db), run_filter, reason, actor_name(actor), not yes)
+        _report(result, verb, output_format)
+
+    command.__doc__ = BULK_HELP[verb]
+    bulk_app.command(verb)(command)
 
 
-@bulk_app.command("retry")
-def retry_command(
-    reason: ReasonOption,
-    orchestration: OrchestrationOption = None,
-    version: VersionOption = None,
-    stage: StageOption = None,
-    stuck_reason: StuckOption = None,
-    yes: YesOption = False,
-    actor: ActorOption = None,
-    output_format: FormatOption = OutputFormat.text,
-    db: DbOption = None,
-) -> None:
-    """Retry the failed steps of every matching failed run (operators)."""
-    run_filter = RunFilter(orchestration, version, "failed", stage, stuck_reason)
-    result = bulk_retry(open_engine(db), run_filter, reason, actor_name(actor), not yes)
-    _report(result, "retry", output_format)
+BULK_HELP = {
+    "cancel": "Cancel every matching running, waiting, paused or failed run (operators).",
+    "retry": "Retry the failed steps of every matching failed run (operators).",
+}
+_bulk_command("cancel", bulk_cancel, None)
+_bulk_command("retry", bulk_retry, "failed")
 
 
 @app.command("audit")
@@ -102,7 +101,9 @@ def audit_command(
     subject: Annotated[
         str | None, typer.Option("--subject", help="Only about this orchestration/user/id.")
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many, newest first.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, help="At most this many, newest first.")
+    ] = 50,
     before: Annotated[
         int | None, typer.Option("--before", help="Only entries older than this entry number.")
     ] = None,
@@ -120,8 +121,11 @@ def audit_command(
         by=by,
         subject=subject,
         before=before,
-        limit=limit,
+        limit=limit + 1,
     )
+    if len(rows) > limit:
+        rows = rows[:limit]
+        typer.echo(f"(more: repeat with --before {rows[-1]['id']})", err=True)
     if output_format is OutputFormat.json:
         print_json(rows)
         return

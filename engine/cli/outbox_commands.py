@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -15,6 +15,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
+from engine.cli.paging import AfterOption, limit_option, read_page
 from engine.store import outbox
 
 
@@ -23,15 +24,21 @@ def outbox_command(
     failed: Annotated[
         bool, typer.Option("--failed", help="Only those given up on after the last try.")
     ] = False,
+    after: AfterOption = None,
+    limit: Annotated[int, limit_option()] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Emails and notices waiting for the worker (or given up on), oldest first."""
+    """Emails and notices waiting for the worker (or given up on), oldest first, 100 at a
+    time unless --limit says otherwise."""
     engine = open_engine(db)
-    with engine.store.read() as conn:
-        rows = outbox.undelivered(conn)
-    if failed:
-        rows = [r for r in rows if r["failed"]]
+
+    def fetch(last: tuple[str, str] | None, count: int) -> list[dict[str, Any]]:
+        with engine.store.read() as conn:
+            only_failed = True if failed else None
+            return outbox.undelivered(conn, failed=only_failed, after=last, limit=count)
+
+    rows = read_page(fetch, lambda r: (r["created_at"], r["position"]), after, limit)
     if output_format is OutputFormat.json:
         print_json(rows)
         return

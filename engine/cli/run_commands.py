@@ -25,6 +25,7 @@ from engine.cli.common import (
     print_json,
     print_table,
 )
+from engine.cli.paging import AfterOption, limit_option, read_page
 from engine.definition import load_definition
 from engine.errors import ActivationRefused, UsageError
 
@@ -168,9 +169,16 @@ def runs_command(
         str | None,
         typer.Option("--started-before", metavar="TIME", help="Started before this ISO time."),
     ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", metavar="N", help="At most this many, newest first.")
-    ] = 100,
+    assignee: Annotated[
+        str | None,
+        typer.Option(
+            "--assignee",
+            metavar="ASSIGNEE",
+            help="Only runs with an open item of exactly this user:/group:/queue:.",
+        ),
+    ] = None,
+    limit: Annotated[int, limit_option()] = 100,
+    after: AfterOption = None,
     outcome: Annotated[
         str | None,
         typer.Option(
@@ -188,18 +196,29 @@ def runs_command(
 
     A completed run whose end has an outcome other than `completed` shows it beside its
     status, e.g. `completed (rejected)`."""
-    found = open_engine(db).runs(
-        status=status,
-        stuck=stuck,
-        orchestration=orchestration,
-        version=version,
-        stage=stage,
-        started_after=parse_when(started_after, "--started-after"),
-        started_before=parse_when(started_before, "--started-before"),
-        limit=limit + 1,
-        outcome=outcome,
+    engine = open_engine(db)
+    since = parse_when(started_after, "--started-after")
+    until = parse_when(started_before, "--started-before")
+    # Given only when used, so a runtime without this filter is asked nothing new.
+    extra = {"assignee": assignee} if assignee is not None else {}
+    found = read_page(
+        lambda last, count: engine.runs(
+            status=status,
+            stuck=stuck,
+            orchestration=orchestration,
+            version=version,
+            stage=stage,
+            started_after=since,
+            started_before=until,
+            after=last,
+            limit=count,
+            outcome=outcome,
+            **extra,
+        ),
+        lambda r: (r["started_at"], r["id"]),
+        after,
+        limit,
     )
-    more, found = len(found) > limit, found[:limit]
     if output_format is OutputFormat.json and not quiet:
         print_json(found)
         return
@@ -217,12 +236,6 @@ def runs_command(
             for r in found:
                 for reason in r["reasons"]:
                     typer.echo(f"{r['id']}: {reason}")
-    if more:
-        typer.echo(
-            f"(more than {limit}; narrow the filters, raise --limit, or pass "
-            f"--started-before {found[-1]['started_at']})",
-            err=True,
-        )
 
 
 def _status(run: dict) -> str:

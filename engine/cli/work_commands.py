@@ -17,9 +17,11 @@ from engine.cli.common import (
     actor_name,
     open_engine,
     parse_pairs,
+    parse_when,
     print_json,
     print_table,
 )
+from engine.cli.paging import AfterOption, limit_option, read_page
 from engine.runtime import Engine, queries
 
 work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
@@ -38,9 +40,29 @@ def list_command(
             "--assignee", metavar="ASSIGNEE", help="Only items of exactly this user:/group:."
         ),
     ] = None,
-    limit: Annotated[
-        int, typer.Option("--limit", metavar="N", help="At most this many, oldest first.")
-    ] = 100,
+    orchestration: Annotated[
+        str | None,
+        typer.Option(
+            "--orchestration", metavar="ORCHESTRATION", help="Only items of this orchestration."
+        ),
+    ] = None,
+    version: Annotated[
+        int | None, typer.Option("--version", metavar="N", help="Only items of this version.")
+    ] = None,
+    stage: Annotated[
+        str | None,
+        typer.Option("--stage", metavar="STAGE", help="Only items of runs in this stage."),
+    ] = None,
+    created_after: Annotated[
+        str | None,
+        typer.Option("--created-after", metavar="TIME", help="Created at or after this ISO time."),
+    ] = None,
+    created_before: Annotated[
+        str | None,
+        typer.Option("--created-before", metavar="TIME", help="Created before this ISO time."),
+    ] = None,
+    limit: Annotated[int, limit_option()] = 100,
+    after: AfterOption = None,
     quiet: QuietOption = False,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
@@ -48,10 +70,23 @@ def list_command(
     """Open work items, oldest first (the first 100 unless --limit says otherwise), with
     what completing each one asks for (its declared outputs)."""
     engine = open_engine(db)
-    items = engine.work_items(user, assignee=assignee, limit=limit + 1)
-    if len(items) > limit:
-        items = items[:limit]
-        typer.echo(f"(more than {limit}; raise --limit or narrow with --assignee)", err=True)
+    # Only the filters given are passed, so a runtime without one is asked nothing new.
+    given = {
+        "orchestration": orchestration,
+        "version": version,
+        "stage": stage,
+        "created_after": parse_when(created_after, "--created-after"),
+        "created_before": parse_when(created_before, "--created-before"),
+    }
+    filters = {k: v for k, v in given.items() if v is not None}
+    items = read_page(
+        lambda last, count: engine.work_items(
+            user, assignee=assignee, after=last, limit=count, **filters
+        ),
+        lambda i: (i["created_at"], i["id"]),
+        after,
+        limit,
+    )
     if quiet:
         for item in items:
             typer.echo(item["id"])

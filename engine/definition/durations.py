@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import lru_cache
 
 _DURATION = re.compile(
     r"^P(?!$)(?:(?P<weeks>\d+(?:\.\d+)?)W)?(?:(?P<days>\d+(?:\.\d+)?)D)?"
@@ -29,6 +30,13 @@ def parse_duration(text: str) -> timedelta:
     """
     if not isinstance(text, str):
         raise ValueError(f"{text!r} is not a duration; write e.g. 'P2D'")
+    return _parse(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> timedelta:
+    # A definition repeats a few durations thousands of times (every step's `due`): parse
+    # each once. Errors are not cached (lru_cache keeps only returned values).
     stripped = text.strip()
     if len(stripped) > _LONGEST_TEXT and _DURATION_CHARACTERS.match(stripped):
         raise ValueError(_too_long(text))  # only digits past any sensible length
@@ -44,7 +52,6 @@ def parse_duration(text: str) -> timedelta:
     if not seconds <= MAX_DURATION.total_seconds():
         raise ValueError(_too_long(text))
     return timedelta(**parts)
-
 
 
 def _shown(text: str) -> str:

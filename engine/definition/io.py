@@ -194,7 +194,16 @@ def _describe_location(loc: tuple[Any, ...], raw: Any) -> tuple[str | None, str]
 
 def to_dict(definition: Orchestration) -> dict[str, Any]:
     """The canonical JSON-ready form: field order, defaults omitted inside elements."""
-    body = definition.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+    body = definition.model_dump(
+        mode="json", by_alias=True, exclude_defaults=True, exclude={"nodes"}
+    )
+    # Node by node rather than in one call: the same dicts, but a thread writing a big
+    # definition (the designer's autosave) lets others run between nodes instead of holding
+    # the interpreter lock for the whole dump.
+    body["nodes"] = [
+        node.model_dump(mode="json", by_alias=True, exclude_defaults=True)
+        for node in definition.nodes
+    ]
     out: dict[str, Any] = {
         "schema": definition.schema_,
         "id": definition.id,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import ast
 import io
 import json
-import re
 from pathlib import Path
 from typing import Any
 from xml.etree.ElementTree import Element, ElementTree, indent, register_namespace
@@ -35,18 +34,17 @@ from engine.definition import (
 from engine.definition.io import write_atomic
 from engine.interchange.report import ExportResult, Report
 from engine.interchange.salesforce_baton_data import attach_baton_values
-from engine.interchange.salesforce_conditions import (
-    Condition,
-    Untranslatable,
-    assignee_reference_to_baton,
-    expression_to_conditions,
-    reference_of,
+from engine.interchange.salesforce_conditions import Condition, Untranslatable, reference_of
+from engine.interchange.salesforce_export_assignees import write_assignee
+from engine.interchange.salesforce_export_conditions import (
+    ConditionWriter,
+    add_conditions,
+    raw_parameters,
 )
 from engine.interchange.salesforce_kept import (
     SCREEN_FLOW_INPUTS_NOTE,
     guidance_line,
     json_parameters,
-    run_time_assignee,
 )
 from engine.interchange.salesforce_reading import identifier
 from engine.interchange.salesforce_stages import RECORD_ID_INPUT, SCREEN_FLOW_NOTE
@@ -54,7 +52,6 @@ from engine.interchange.salesforce_xml import (
     API_VERSION,
     CONSTANT_NOTE,
     EVALUATION_FLOW_NOTE,
-    EVALUATION_INPUTS_NOTE,
     RESOURCE_NOTE,
     SF_NS,
     add,
@@ -72,7 +69,6 @@ _DATA_TYPES = {
     "json": "String",
 }
 _ON = {("created",): "Create", ("updated",): "Update", ("created", "updated"): "CreateAndUpdate"}
-_KINDS = {"user": "User", "group": "Group", "queue": "Queue"}
 
 
 def export_salesforce(definition: Orchestration) -> ExportResult:
@@ -99,16 +95,18 @@ def write_sfdx_project(definition: Orchestration, folder: str | Path) -> tuple[P
     return target, result.report
 
 
-class _Writer:
+class _Writer(ConditionWriter):
     def __init__(self, definition: Orchestration) -> None:
+        super().__init__(
+            {step.id for _, step in definition.steps()},
+            {v.name: v for v in definition.variables},
+            Report(f"{definition.id} (Salesforce export)"),
+        )
         self.definition = definition
-        self.report = Report(f"{definition.id} (Salesforce export)")
-        self.steps = {step.id for _, step in definition.steps()}
         self.stage_of = {step.id: stage.id for stage, step in definition.steps()}
         self.ends = [n for n in definition.nodes if isinstance(n, EndNode)]
         self.end_id = self.ends[0].id if self.ends else "end"
         self.extra_variables: list[Element] = []
-        self.variables = {v.name: v for v in definition.variables}
         self.record_id = "$Record.Id"
         if not isinstance(definition.trigger, RecordTrigger):
             self.record_id = "recordId"
@@ -190,7 +188,7 @@ class _Writer:
         self._connector(start, "connector", first)
         trigger = self.definition.trigger
         if isinstance(trigger, RecordTrigger):
-            conditions, logic = self._conditions("start", trigger.condition, "trigger condition")
+            conditions, logic = self.conditions("start", trigger.condition, "trigger condition")
             record_only = all(c.left.startswith("$Record.") for c in conditions)
             if conditions and record_only:
                 add(start, "filterLogic", logic)
@@ -268,12 +266,12 @@ class _Writer:
                     f"to end {fault.target} is kept for Baton only (in Salesforce a failing "
                     "step fails the run)",
                 )
-        evaluation = self._evaluation_flow(stage.exit_condition)
+        evaluation = self.evaluation_flow(stage.exit_condition)
         if stage.exit_condition and evaluation is None:
-            conditions, logic = self._conditions(stage.id, stage.exit_condition, "exit condition")
+            conditions, logic = self.conditions(stage.id, stage.exit_condition, "exit condition")
             if conditions:
                 add(element, "exitConditionLogic", logic)
-                _add_conditions(element, "exitConditions", conditions)
+                add_conditions(element, "exitConditions", conditions)
             else:
                 evaluation = identifier(f"{stage.id}_Exit_Evaluation")
                 self.report.add(
@@ -282,8 +280,8 @@ class _Writer:
                     f"exit condition {stage.exit_condition!r}",
                 )
         if evaluation:
-            self._raw_parameters(
-                element, "exitActionInputParameters", self._evaluation_inputs(stage.exit_condition)
+            raw_parameters(
+                element, "exitActionInputParameters", self.evaluation_inputs(stage.exit_condition)
             )
             add(element, "exitActionName", evaluation)
             add(element, "exitActionType", "evaluationFlow")
@@ -302,16 +300,16 @@ class _Writer:
         if isinstance(step, InteractiveStep):
             add(element, "actionName", self._screen_flow(step))
             add(element, "actionType", "stepInteractive")
-            self._assignee(element, step)
+            write_assignee(element, step, self.steps, self.report)
         else:
             add(element, "actionName", self._flow_for(step))
             add(element, "actionType", "stepBackground")
-        self._entry(element, step)
+        self.entry(element, step)
         if isinstance(step, InteractiveStep):
             kept = guidance_line(step.guidance, SCREEN_FLOW_INPUTS_NOTE)
             inputs = json_parameters(kept) if kept is not None else {}
             inputs = inputs or {RECORD_ID_INPUT: ["elementReference", self.record_id]}
-            self._raw_parameters(element, "inputParameters", inputs)
+            raw_parameters(element, "inputParameters", inputs)
         elif isinstance(step, BackgroundStep):
             for name, expression in step.inputs.items():
                 param = add(element, "inputParameters")
@@ -351,117 +349,16 @@ class _Writer:
             "Salesforce has no wait step; it becomes a background step "
             f"running {name}, an autolaunched flow that must wait for the event",
         )
-        return name
-
-    def _assignee(self, element: Element, step: InteractiveStep) -> None:
-        if step.assignee_from is not None:
-            self._dynamic_assignee(element, step, step.assignee_from)
-            return
-        kind, _, name = (step.assignee or "").partition(":")
-        run_time = run_time_assignee(step.guidance)
-        if (kind not in _KINDS or not name) and run_time:
-            holder = add(element, "assignees")
-            add_value(holder, "assignee", run_time[1], run_time[2])
-            add(holder, "assigneeType", run_time[0])
-            return
-        if kind not in _KINDS or not name:
-            self.report.add(step.id, "no valid assignee; set one in Salesforce")
-            return
-        holder = add(element, "assignees")
-        add_value(holder, "assignee", "stringValue", name)
-        add(holder, "assigneeType", _KINDS[kind])
-
-    def _dynamic_assignee(self, element: Element, step: InteractiveStep, expression: str) -> None:
-        """An element reference; the import's exact reference while the step still reads
-        the same (`$Record.Owner:User.Username` comes back with its `:User`)."""
-        assignee_type = _KINDS[step.assignee_kind]
-        kept = run_time_assignee(step.guidance)
-        if (
-            kept is not None
-            and kept[0] == assignee_type
-            and kept[1] == "elementReference"
-            and _reads_same(kept[2], expression, self.steps)
-        ):
-            reference = kept[2]
-        else:
-            try:
-                reference = reference_of(expression, self.steps)
-            except (Untranslatable, SyntaxError):
-                self.report.add(
-                    step.id,
-                    f"assignee_from {expression!r} is not a reference Salesforce can assign "
-                    "from (a record field, a step output or a variable); set the assignee "
-                    "in Salesforce",
-                )
-                return
-        holder = add(element, "assignees")
-        add_value(holder, "assignee", "elementReference", reference)
-        add(holder, "assigneeType", assignee_type)
-
-    def _entry(self, element: Element, step: AnyStep) -> None:
-        waits = [
-            Condition(f"{a}.Status", "EqualTo", ("stringValue", "Completed"))
-            for a in step.after
-            if a in self.steps
-        ]
-        evaluation = self._evaluation_flow(step.condition)
-        if evaluation and not waits:
-            self._raw_parameters(
-                element, "entryActionInputParameters", self._evaluation_inputs(step.condition)
-            )
-            add(element, "entryActionName", evaluation)
-            add(element, "entryActionType", "evaluationFlow")
-            return
-        conditions, logic = self._conditions(step.id, step.condition, "condition")
-        if waits and logic != "and" and conditions:
-            shift = len(waits)
-            logic = (
-                " AND ".join(str(n + 1) for n in range(shift))
-                + " AND ("
-                + _shift(logic, len(conditions), shift)
-                + ")"
-            )
-        elif waits:
-            logic = "and"
-        add(element, "entryConditionLogic", logic if (waits or conditions) else "and")
-        _add_conditions(element, "entryConditions", [*waits, *conditions])
-
-    def _conditions(
-        self, owner: str, expression: str | None, what: str
-    ) -> tuple[list[Condition], str]:
-        if not expression:
-            return [], "and"
-        if self._evaluation_flow(expression):
-            return [], "and"
-        try:
-            return expression_to_conditions(expression, self.steps)
-        except Untranslatable as why:
+        buffer = getattr(step, "buffer", None)
+        if buffer:
+            # No Salesforce element keeps an event that came early; the Baton data does,
+            # so importing the export gives the buffer back.
             self.report.add(
-                owner, f"the {what} {expression!r} is not exported ({why}); add it in Salesforce"
+                step.id,
+                f"the event buffer {buffer} has no Salesforce form: {name} must itself keep "
+                "an event sent before it starts; the buffer is kept for Baton",
             )
-            return [], "and"
-
-    def _evaluation_flow(self, expression: str | None) -> str | None:
-        """The evaluation flow a stand-in variable replaced on import, if the expression is one."""
-        variable = self.variables.get((expression or "").strip())
-        if variable and variable.description.startswith(EVALUATION_FLOW_NOTE):
-            return variable.description[len(EVALUATION_FLOW_NOTE) :].split()[0]
-        return None
-
-    def _evaluation_inputs(self, expression: str | None) -> dict[str, list[str]]:
-        """The evaluation flow inputs an import kept in its stand-in's description."""
-        variable = self.variables.get((expression or "").strip())
-        if variable is None:
-            return {}
-        _, found, inputs = variable.description.partition(EVALUATION_INPUTS_NOTE)
-        return json_parameters(inputs) if found else {}
-
-    def _raw_parameters(self, element: Element, tag: str, params: dict[str, list[str]]) -> None:
-        for name, value in params.items():
-            param = add(element, tag)
-            add(param, "name", name)
-            if len(value) == 2:
-                add_value(param, "value", value[0], value[1])
+        return name
 
     def _input_value(self, step: str, name: str, expression: str) -> tuple[str, str]:
         try:
@@ -505,7 +402,7 @@ class _Writer:
             used.add(rule_name)
             rule = add(element, "rules")
             add(rule, "name", rule_name)
-            conditions, logic = self._conditions(decision.id, flow.condition, "condition")
+            conditions, logic = self.conditions(decision.id, flow.condition, "condition")
             if not conditions:
                 standin = identifier(f"Baton_{rule_name}")
                 self.extra_variables.append(self._variable(standin, "boolean", False, False, ""))
@@ -515,27 +412,11 @@ class _Writer:
                     f"the outcome reads the variable {standin}; replace it with real conditions",
                 )
             add(rule, "conditionLogic", logic)
-            _add_conditions(rule, "conditions", conditions)
+            add_conditions(rule, "conditions", conditions)
             self._connector(rule, "connector", flow.target)
             node = self.definition.node(flow.target)
             add(rule, "label", flow.name or getattr(node, "name", "") or flow.target)
         return element, decision
-
-
-def _add_conditions(parent: Element, tag: str, conditions: list[Condition]) -> None:
-    for condition in conditions:
-        item = add(parent, tag)
-        add(item, "leftValueReference", condition.left)
-        add(item, "operator", condition.operator)
-        if condition.right:
-            add_value(item, "rightValue", *condition.right)
-
-
-def _shift(logic: str, count: int, by: int) -> str:
-    """Renumber a custom logic's condition numbers by `by` (for conditions after waits)."""
-    if logic in ("and", "or"):
-        return f" {logic.upper()} ".join(str(n + 1 + by) for n in range(count))
-    return re.sub(r"\d+", lambda m: str(int(m.group()) + by), logic)
 
 
 def _typed(value: Any) -> tuple[str, str]:
@@ -544,10 +425,3 @@ def _typed(value: Any) -> tuple[str, str]:
     if isinstance(value, int | float):
         return ("numberValue", number_text(value))
     return ("stringValue", str(value))
-
-
-def _reads_same(reference: str, expression: str, steps: set[str]) -> bool:
-    try:
-        return assignee_reference_to_baton(reference, steps) == expression.strip()
-    except Untranslatable:
-        return False

@@ -9,6 +9,7 @@ go on; a missing role stops the whole action before any run is touched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +80,28 @@ def _need_reason(reason: str) -> None:
         )
 
 
+BulkAction = Callable[["Engine", RunFilter, str, "str | None", bool], BulkResult]
+"""`bulk_cancel` or `bulk_retry`: (engine, filter, reason, actor, dry_run) -> result."""
+
+
+def _act_on_each(runs: list[str], dry_run: bool, act: Callable[[str], None]) -> BulkResult:
+    # Each run in its own engine call: one refusal (a run that finished meanwhile) is
+    # reported and the rest go on; a missing role stops everything at the first run.
+    result = BulkResult(runs, dry_run=dry_run)
+    if dry_run:
+        return result
+    for run_id in runs:
+        try:
+            act(run_id)
+        except PermissionDenied:
+            raise
+        except BatonError as exc:
+            result.refused.append((run_id, str(exc)))
+        else:
+            result.done.append(run_id)
+    return result
+
+
 def bulk_cancel(
     engine: Engine,
     run_filter: RunFilter,
@@ -95,19 +118,7 @@ def bulk_cancel(
     """
     _need_reason(reason)
     runs = [r["id"] for r in matching_runs(engine, run_filter) if r["status"] in CANCELABLE]
-    result = BulkResult(runs, dry_run=dry_run)
-    if dry_run:
-        return result
-    for run_id in runs:
-        try:
-            engine.cancel(run_id, reason, actor=actor)
-        except PermissionDenied:
-            raise
-        except BatonError as exc:
-            result.refused.append((run_id, str(exc)))
-        else:
-            result.done.append(run_id)
-    return result
+    return _act_on_each(runs, dry_run, lambda run_id: engine.cancel(run_id, reason, actor=actor))
 
 
 def bulk_retry(
@@ -125,20 +136,12 @@ def bulk_retry(
     """
     _need_reason(reason)
     runs = [r["id"] for r in matching_runs(engine, run_filter) if r["status"] == "failed"]
-    result = BulkResult(runs, dry_run=dry_run)
-    if dry_run:
-        return result
-    for run_id in runs:
-        try:
-            failed = [s["id"] for s in engine.run(run_id)["steps"] if s["status"] == "failed"]
-            if not failed:
-                raise InvalidInput(f"run {run_id} has no failed step to retry")
-            for step_id in failed:
-                engine.retry(run_id, step_id, actor=actor, reason=reason)
-        except PermissionDenied:
-            raise
-        except BatonError as exc:
-            result.refused.append((run_id, str(exc)))
-        else:
-            result.done.append(run_id)
-    return result
+
+    def retry(run_id: str) -> None:
+        failed = [s["id"] for s in engine.run(run_id)["steps"] if s["status"] == "failed"]
+        if not failed:
+            raise InvalidInput(f"run {run_id} has no failed step to retry")
+        for step_id in failed:
+            engine.retry(run_id, step_id, actor=actor, reason=reason)
+
+    return _act_on_each(runs, dry_run, retry)

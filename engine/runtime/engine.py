@@ -1,4 +1,9 @@
-"""`Engine`: the public API of the local runtime. Each method is one transaction."""
+"""`Engine`: the public API of the local runtime. Each method is one transaction.
+
+Its calls come in three parts: definitions, runs, inputs and time here; operator and
+admin actions in `engine.runtime.operator_actions`; read-only calls in
+`engine.runtime.reading` (both mixed into `Engine`).
+"""
 
 from __future__ import annotations
 
@@ -14,13 +19,11 @@ from sqlalchemy import Connection, delete
 from sqlalchemy.exc import DBAPIError
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
-from engine.errors import ActivationRefused, ConcurrentChange, Conflict, InvalidInput, NotFound
+from engine.errors import ActivationRefused, ConcurrentChange, Conflict, NotFound
 from engine.runtime import (
     audit,
     delivery,
-    operations,
     permissions,
-    queries,
     timers,
     triggers,
     webhooks,
@@ -28,11 +31,11 @@ from engine.runtime import (
 )
 from engine.runtime.buffering import SentEvent
 from engine.runtime.clock import Clock, VirtualClock, WallClock
+from engine.runtime.operator_actions import OperatorActions
 from engine.runtime.plan import Plan
-from engine.runtime.replay import replay
-from engine.runtime.state import RUN_STATUSES
+from engine.runtime.reading import Reading
 from engine.runtime.unit import Unit
-from engine.store import Store, directory, format_time, parse_time
+from engine.store import Store, parse_time
 from engine.store import definitions as definition_store
 from engine.store.schema import schedules
 from engine.validation import has_errors, validate
@@ -53,7 +56,7 @@ def _default_outbox(store: Store) -> Path:
     return Path(platformdirs.user_data_dir("baton", appauthor=False)) / "outbox"
 
 
-class Engine:
+class Engine(OperatorActions, Reading):
     """The local orchestration engine over one database.
 
     Outside effects (emails, notices, webhooks) leave after commit; a subclass that sets
@@ -341,303 +344,3 @@ class Engine:
             fired += self.tick()
         clock.set(until)
         return fired
-
-    # --- operator actions --------------------------------------------------------------
-
-    def cancel(self, run_id: str, reason: str = "", actor: str | None = None) -> None:
-        """Cancel a run (with a reason)."""
-        self._call(
-            lambda u: operations.cancel_run(u, u.run(run_id), reason or "canceled by operator"),
-            actor,
-            "operator",
-            "cancel runs",
-        )
-
-    def pause(self, run_id: str, reason: str = "", actor: str | None = None) -> None:
-        """Pause a run: no new steps start."""
-        self._call(
-            lambda u: operations.pause_run(u, u.run(run_id), reason),
-            actor,
-            "operator",
-            "pause runs",
-        )
-
-    def resume(self, run_id: str, actor: str | None = None, reason: str = "") -> None:
-        """Resume a paused run (the reason is logged)."""
-        self._call(
-            lambda u: operations.resume_run(u, u.run(run_id), reason),
-            actor,
-            "operator",
-            "resume runs",
-        )
-
-    def retry(self, run_id: str, step_id: str, actor: str | None = None, reason: str = "") -> None:
-        """Retry a failed background step (the reason is logged)."""
-        self._call(
-            lambda u: operations.retry_step(u, u.run(run_id), step_id, reason),
-            actor,
-            "operator",
-            "retry steps",
-        )
-
-    def skip(
-        self,
-        run_id: str,
-        step_id: str,
-        outputs: dict[str, Any] | None = None,
-        actor: str | None = None,
-        reason: str = "",
-    ) -> None:
-        """Skip a step, giving the outputs later steps expect (checked for an interactive
-        step like a completion's; the reason is logged)."""
-        self._call(
-            lambda u: operations.skip_step(u, u.run(run_id), step_id, outputs, reason),
-            actor,
-            "operator",
-            "skip steps",
-        )
-
-    def edit_variables(
-        self,
-        run_id: str,
-        values: dict[str, Any],
-        reason: str,
-        actor: str | None = None,
-    ) -> dict[str, Any]:
-        """Change declared variables of a run (operators): each value is checked against its
-        declared type, the change is logged with the old values and the reason, and the run
-        is re-checked (an exit condition may hold now). Returns the run's variables.
-
-        Raises:
-            InvalidInput: an undeclared name, a mistyped value, or no reason; nothing changes.
-            Conflict: the run is completed or canceled.
-        """
-
-        def work(u: Unit) -> dict[str, Any]:
-            run = u.run(run_id)
-            operations.edit_variables(u, run, values, reason)
-            return dict(run.variables)
-
-        return self._call(work, actor, "operator", "edit run variables")
-
-    def nudge(self, run_id: str, actor: str | None = None) -> bool:
-        """Evaluate a run's conditions again (operators): a stage whose exit condition came
-        to hold through a change outside the run moves on. Returns whether the run moved."""
-        return self._call(
-            lambda u: operations.recheck(u, u.run(run_id)), actor, "operator", "nudge runs"
-        )
-
-    def reassign(
-        self,
-        item_id: str,
-        to: str,
-        reason: str = "",
-        actor: str | None = None,
-        force: bool = False,
-    ) -> None:
-        """Reassign one open work item.
-
-        Raises:
-            Conflict: nobody could work for `to` (unknown or inactive user, group without an
-                active member), unless `force`.
-        """
-        self._call(
-            lambda u: workitems.reassign_item(u, item_id, to, reason, actor, force),
-            actor,
-            "operator",
-            "reassign work items",
-        )
-
-    def reassign_all(
-        self,
-        source: str,
-        to: str,
-        reason: str = "",
-        actor: str | None = None,
-        force: bool = False,
-    ) -> list[str]:
-        """Reassign every open item of `source` (e.g. `user:bob` who left) to `to` (refused,
-        unless `force`, when nobody could work for `to`)."""
-        return self._call(
-            lambda u: workitems.reassign_all(u, source, to, reason, actor, force),
-            actor,
-            "operator",
-            "reassign work items",
-        )
-
-    # --- directory ---------------------------------------------------------------------
-
-    def add_user(
-        self,
-        name: str,
-        groups: list[str] | None = None,
-        queues: list[str] | None = None,
-        admin: bool = False,
-        email: str | None = None,
-        role: str | None = None,
-        actor: str | None = None,
-    ) -> None:
-        """Add (or update) a user with group and queue memberships (admins only).
-
-        Args:
-            admin: shorthand for `role="admin"`.
-            role: "admin", "operator" or "assignee"; None keeps an existing user's role.
-        """
-        with self.store.transaction() as conn:
-            self._require(conn, actor, "admin", "manage users")
-            before = directory.get_user(conn, name)
-            directory.add_user(
-                conn,
-                name,
-                groups_=groups,
-                queues=queues,
-                role="admin" if admin else role,
-                email=email,
-            )
-            now = format_time(self.clock.now())
-            audit.record_user(conn, now, actor, before, directory.get_user(conn, name))
-
-    def deactivate_user(self, name: str, actor: str | None = None) -> None:
-        """Deactivate a user; their open items show up as stuck until reassigned."""
-        with self.store.transaction() as conn:
-            self._require(conn, actor, "admin", "manage users")
-            before = directory.get_user(conn, name)
-            directory.set_active(conn, name, False)
-            now = format_time(self.clock.now())
-            audit.record_user(conn, now, actor, before, directory.get_user(conn, name))
-
-    # --- reading -----------------------------------------------------------------------
-
-    def assignee_problem(self, assignee: str) -> str | None:
-        """Why nobody can work items of `assignee` (unknown, inactive, no active member), or
-        None when someone can."""
-        with self.store.read() as conn:
-            return directory.assignee_state(conn, assignee)
-
-    def run(self, run_id: str) -> dict[str, Any]:
-        """A run's status, stage, steps, open items and variables (see `queries.run_detail`)."""
-        with self.store.read() as conn:
-            return queries.run_detail(conn, run_id, lambda d, v: self.plan(d, v, conn))
-
-    def runs(
-        self,
-        status: str | None = None,
-        stuck: bool = False,
-        *,
-        orchestration: str | None = None,
-        version: int | None = None,
-        stage: str | None = None,
-        started_after: datetime | None = None,
-        started_before: datetime | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-        outcome: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Runs, newest first; `stuck=True` lists only stuck runs (failed ones too), with
-        their reasons. Every filter given must match.
-
-        Args:
-            outcome: completed runs that reached an end with this outcome.
-            started_after: started at or after this time; `started_before`: before it.
-            after: (started_at, id) of the last run of the previous page.
-            limit: at most this many (None: all).
-        """
-        if status is not None and status not in RUN_STATUSES:
-            raise InvalidInput(
-                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
-            )
-        selection = queries.RunSelection(
-            status=status,
-            orchestration=orchestration,
-            version=version,
-            stage=stage,
-            started_after=format_time(started_after) if started_after else None,
-            started_before=format_time(started_before) if started_before else None,
-            after=after,
-            limit=limit,
-            outcome=outcome,
-        )
-        with self.store.read() as conn:
-            if stuck:
-                found = queries.stuck_runs(conn, format_time(self.clock.now()))
-                chosen = [r for r in found if selection.matches(r)]
-                return chosen if limit is None else chosen[:limit]
-            return queries.list_runs(conn, selection)
-
-    def log(
-        self, run_id: str, *, after: int | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        """A run's events, in order: those after event number `after`, at most `limit`."""
-        with self.store.read() as conn:
-            return queries.run_events(conn, run_id, after, limit)
-
-    def work_items(
-        self,
-        user: str | None = None,
-        include_closed: bool = False,
-        *,
-        assignee: str | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-    ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first.
-
-        Args:
-            assignee: only items assigned to exactly this `user:`/`group:`/`queue:` name.
-            after: (created_at, id) of the last item of the previous page.
-            limit: at most this many (None: all).
-        """
-        with self.store.read() as conn:
-            return queries.list_work_items(
-                conn, user, include_closed, assignee=assignee, after=after, limit=limit
-            )
-
-    def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
-        """A run's state rebuilt from its log alone (up to event `upto`, inclusive): the
-        same fold (`engine.runtime.fold.apply`) that keeps the live state."""
-        with self.store.read() as conn:
-            events = queries.run_events(conn, run_id)
-            definition_id, version = queries.run_version(conn, run_id)
-            return replay(
-                self.plan(definition_id, version, conn),
-                [e for e in events if upto is None or e["seq"] <= upto],
-                lambda number: self.plan(definition_id, number, conn),
-            )
-
-    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
-        """Wait steps holding for an event (of one run, or for one event name), with keys."""
-        with self.store.read() as conn:
-            return queries.list_waits(conn, run_id, event)
-
-    def runs_of_record(self, object_name: str, record_id: str) -> list[dict[str, Any]]:
-        """The runs a record started (its triggers), oldest first."""
-        with self.store.read() as conn:
-            return queries.runs_of_record(conn, object_name, record_id)
-
-    def open_item_ids(self, run_id: str) -> list[str]:
-        """Ids of a run's open work items, oldest first (a lean call for scripts)."""
-        with self.store.read() as conn:
-            return queries.open_item_ids(conn, run_id)
-
-    def record(self, object_name: str, record_id: str) -> dict[str, Any]:
-        """A record's fields."""
-        from engine.store import records
-
-        with self.store.read() as conn:
-            fields = records.get(conn, object_name, record_id)
-        if fields is None:
-            raise NotFound(f"no {object_name} record with id {record_id!r}")
-        return fields
-
-    def open_waits(self) -> list[dict[str, Any]]:
-        """What waiting runs listen for: run, step, event name and correlation key."""
-        with self.store.read() as conn:
-            return queries.open_waits(conn)
-
-    def definitions(
-        self, *, after: tuple[str, int] | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        """Every stored definition version, by id, newest version first per id: those after
-        (id, version) `after`, at most `limit`."""
-        with self.store.read() as conn:
-            return definition_store.list_all(conn, after, limit)

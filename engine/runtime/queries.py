@@ -79,6 +79,8 @@ class RunSelection:
     after: tuple[str, str] | None = None
     limit: int | None = None
     outcome: str | None = None
+    assignee: str | None = None
+    """Only runs with an open work item assigned to exactly this user:/group:/queue:."""
 
     def matches(self, run: dict[str, Any]) -> bool:
         """The same test on a run summary (for lists built outside SQL, e.g. stuck runs)."""
@@ -119,6 +121,8 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
         query = query.where(runs.c.started_at >= chosen.started_after)
     if chosen.started_before is not None:
         query = query.where(runs.c.started_at < chosen.started_before)
+    if chosen.assignee is not None:
+        query = query.where(runs.c.id.in_(_runs_with_open_items(chosen.assignee)))
     if chosen.after is not None:
         last_time, last_id = chosen.after
         query = query.where(
@@ -194,6 +198,32 @@ def run_events(
     return eventrows.shown(conn.execute(query))
 
 
+@dataclass(frozen=True, slots=True)
+class WorkSelection:
+    """Which work items to list besides whose: every given field must match."""
+
+    assignee: str | None = None
+    """Assigned to exactly this user:/group:/queue: name."""
+    orchestration: str | None = None
+    version: int | None = None
+    stage: str | None = None
+    """Items of runs whose current stage this is (an open item's own stage)."""
+    created_after: str | None = None
+    """Created at or after this time; `created_before`: before it."""
+    created_before: str | None = None
+
+
+def _runs_with_open_items(assignee: str) -> Any:
+    return select(work_items.c.run_id).where(
+        work_items.c.status == "open", work_items.c.assignee == assignee
+    )
+
+
+def runs_with_open_items(conn: Connection, assignee: str) -> list[str]:
+    """Ids of the runs with an open item of exactly this assignee."""
+    return list(conn.execute(_runs_with_open_items(assignee).distinct()).scalars())
+
+
 def list_work_items(
     conn: Connection,
     user: str | None = None,
@@ -202,15 +232,32 @@ def list_work_items(
     assignee: str | None = None,
     after: tuple[str, str] | None = None,
     limit: int | None = None,
+    selection: WorkSelection | None = None,
 ) -> list[dict[str, Any]]:
     """Open items, all or those a user may complete (own, group/queue, or any if admin),
-    oldest first; `assignee` keeps one assignee's, `after` (created_at, id) and `limit`
-    give a page."""
+    oldest first; `assignee` keeps one assignee's, `selection` filters further, `after`
+    (created_at, id) and `limit` give a page."""
+    chosen = selection or WorkSelection(assignee=assignee)
     query = select(work_items).order_by(work_items.c.created_at, work_items.c.id)
     if not include_closed:
         query = query.where(work_items.c.status == "open")
-    if assignee is not None:
-        query = query.where(work_items.c.assignee == assignee)
+    if chosen.assignee is not None:
+        query = query.where(work_items.c.assignee == chosen.assignee)
+    if chosen.created_after is not None:
+        query = query.where(work_items.c.created_at >= chosen.created_after)
+    if chosen.created_before is not None:
+        query = query.where(work_items.c.created_at < chosen.created_before)
+    of_runs = [
+        column == value
+        for column, value in (
+            (runs.c.definition_id, chosen.orchestration),
+            (runs.c.definition_version, chosen.version),
+            (runs.c.current_stage, chosen.stage),
+        )
+        if value is not None
+    ]
+    if of_runs:
+        query = query.where(work_items.c.run_id.in_(select(runs.c.id).where(*of_runs)))
     if after is not None:
         query = query.where(
             or_(
@@ -224,7 +271,24 @@ def list_work_items(
         allowed = itemchecks.assignees_of(user, directory.get_user(conn, user))
         if allowed is not None:
             query = query.where(work_items.c.assignee.in_(sorted(allowed)))
-    return [_item(r) for r in conn.execute(query)]
+    found_items = [_item(r) for r in conn.execute(query)]
+    with_problems(conn, found_items)
+    return found_items
+
+
+def with_problems(conn: Connection, items: list[dict[str, Any]]) -> None:
+    """Set each open item's `problem`: why nobody can complete it (as `baton show` says
+    STUCK), or None. One directory look-up per assignee, not per item."""
+    known: dict[str, str | None] = {}
+    for item in items:
+        if item["status"] != "open":
+            item["problem"] = None
+        elif not item["assignee"]:
+            item["problem"] = item_problem(conn, item)
+        else:
+            if item["assignee"] not in known:
+                known[item["assignee"]] = directory.assignee_state(conn, item["assignee"])
+            item["problem"] = known[item["assignee"]]
 
 
 _NO_ASSIGNEE = "has no assignee; reassign it with `baton work reassign ITEM --to ...`"
@@ -328,10 +392,16 @@ def run_version(conn: Connection, run_id: str) -> tuple[str, int]:
 
 
 def list_waits(
-    conn: Connection, run_id: str | None = None, event: str | None = None
+    conn: Connection,
+    run_id: str | None = None,
+    event: str | None = None,
+    limit: int | None = None,
 ) -> list[dict[str, Any]]:
-    """Wait steps holding for an event: run, step, event name and key (None: any key)."""
+    """Wait steps holding for an event: run, step, event name and key (None: any key);
+    at most `limit` (None: all)."""
     query = select(waits).order_by(waits.c.run_id, waits.c.step_id)
+    if limit is not None:
+        query = query.limit(limit)
     if run_id is not None:
         query = query.where(waits.c.run_id == run_id)
     if event is not None:

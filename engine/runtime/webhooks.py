@@ -106,13 +106,20 @@ def add_webhook(
     return webhook_id, secret
 
 
-def list_webhooks(engine: Engine, actor: str | None = None) -> list[dict[str, Any]]:
-    """Every webhook with its delivery counts, never its secret (admins only when roles are
-    enforced: the URLs may be private)."""
+def list_webhooks(
+    engine: Engine,
+    actor: str | None = None,
+    *,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Webhooks with their delivery counts, never a secret, oldest first (admins only when
+    roles are enforced: the URLs may be private): those after (created_at, id) `after`, at
+    most `limit`."""
     with engine.store.read() as conn:
         if engine.enforce_roles:
             permissions.require(conn, actor, "admin", "list webhooks")
-        return webhook_rows.list_all(conn)
+        return webhook_rows.list_all(conn, after=after, limit=limit)
 
 
 def remove_webhook(engine: Engine, webhook_id: str, actor: str | None = None) -> None:
@@ -136,10 +143,20 @@ def remove_webhook(engine: Engine, webhook_id: str, actor: str | None = None) ->
     permissions.audit.info("webhook %s removed by %s", webhook_id, actor)
 
 
-def deliveries(engine: Engine, webhook_id: str | None = None) -> list[dict[str, Any]]:
-    """Delivery rows, oldest first: sent, pending (with the next try) or failed."""
+def deliveries(
+    engine: Engine,
+    webhook_id: str | None = None,
+    *,
+    actor: str | None = None,
+    after: int | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Delivery rows, oldest first: sent, pending (with the next try) or failed; those
+    after delivery `number` `after`, at most `limit` (admins only when roles are enforced)."""
     with engine.store.read() as conn:
-        return webhook_rows.deliveries(conn, webhook_id)
+        if engine.enforce_roles:
+            permissions.require(conn, actor, "admin", "list webhook deliveries")
+        return webhook_rows.deliveries(conn, webhook_id, after=after, limit=limit)
 
 
 def signature(secret: str, timestamp: int, body: bytes) -> str:

@@ -123,9 +123,30 @@ def get_user(conn: Connection, name: str) -> User | None:
     )
 
 
-def list_users(conn: Connection) -> list[User]:
-    """Every user, by name."""
-    names = conn.execute(select(users.c.name).order_by(users.c.name)).scalars().all()
+def list_users(
+    conn: Connection,
+    *,
+    after: str | None = None,
+    limit: int | None = None,
+    group: str | None = None,
+    role: str | None = None,
+) -> list[User]:
+    """Users by name: those after the name `after`, at most `limit`; only members of
+    `group` (`group:hr`, `queue:triage`, or a bare group name) or of one `role`."""
+    query = select(users.c.name).order_by(users.c.name)
+    if after is not None:
+        query = query.where(users.c.name > after)
+    if role is not None:
+        query = query.where(users.c.role == role)
+    if group is not None:
+        kind, _, name = group.rpartition(":")
+        member = select(memberships.c.user_name).where(memberships.c.group_name == name)
+        if kind:
+            member = member.where(memberships.c.kind == kind)
+        query = query.where(users.c.name.in_(member))
+    if limit is not None:
+        query = query.limit(limit)
+    names = conn.execute(query).scalars().all()
     return [u for u in (get_user(conn, n) for n in names) if u is not None]
 
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Row, Table, and_, bindparam, or_, select, update
 
+from engine.errors import InvalidInput
 from engine.store.prepared import Prepared
 from engine.store.schema import notifications, outbox
 from engine.store.times import format_time
@@ -176,14 +177,33 @@ def release(conn: Connection, table: Table, row_id: int) -> None:
     conn.execute(update(table).where(table.c.id == row_id).values(claimed_until=None))
 
 
-def undelivered(conn: Connection) -> list[dict[str, Any]]:
-    """Every message and notice not delivered yet, or given up on, oldest first."""
+def undelivered(
+    conn: Connection,
+    *,
+    failed: bool | None = None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Messages and notices not delivered yet, or given up on, oldest first.
+
+    Args:
+        failed: only those given up on (True), or only those still tried (False).
+        after: the (created_at, position) of the last row of the previous page, where a
+            row's `position` is `email:ID` or `notice:ID` (emails sort before notices
+            created at the same instant).
+        limit: at most this many (None: all).
+    """
     rows: list[dict[str, Any]] = []
     for table, kind in ((outbox, "email"), (notifications, "notice")):
-        found = conn.execute(
-            select(table).where(table.c.sent_at.is_(None)).order_by(table.c.id)
-        ).all()
-        for row in found:
+        query = select(table).where(table.c.sent_at.is_(None))
+        if failed is not None:
+            query = query.where(table.c.failed.is_(failed))
+        if after is not None:
+            query = query.where(_after_in(table, kind, after))
+        query = query.order_by(table.c.created_at, table.c.id)
+        if limit is not None:
+            query = query.limit(limit)
+        for row in conn.execute(query).all():
             if kind == "email":
                 to = json.loads(row.message).get("to")
                 key, about = row.key, row.run_id
@@ -196,11 +216,35 @@ def undelivered(conn: Connection) -> list[dict[str, Any]]:
                     "about": about,
                     "to": to if isinstance(to, str) else ", ".join(to or []),
                     "created_at": row.created_at,
+                    "position": f"{kind}:{row.id}",
                     "attempts": row.attempts,
                     "next_try_at": row.next_try_at,
                     "failed": bool(row.failed),
                     "last_error": row.last_error,
                 }
             )
-    rows.sort(key=lambda r: r["created_at"])
-    return rows
+    rows.sort(key=_order)
+    return rows if limit is None else rows[:limit]
+
+
+def _order(row: dict[str, Any]) -> tuple[str, str, int]:
+    kind, _, number = row["position"].partition(":")
+    return row["created_at"], kind, int(number)
+
+
+def _after_in(table: Any, kind: str, after: tuple[str, str]) -> Any:
+    # Rows of one table after (created_at, kind:id): the kind is fixed per table, so the
+    # comparison on it is decided here and only the time and id reach the database.
+    last_kind, _, last_id = after[1].partition(":")
+    if last_kind not in ("email", "notice") or not last_id.isdigit():
+        raise InvalidInput(
+            f"{after[1]!r} is not an outbox position (email:N or notice:N)",
+            hint="pass the cursor of the previous page unchanged",
+        )
+    later = table.c.created_at > after[0]
+    same_time = table.c.created_at == after[0]
+    if kind > last_kind:
+        return or_(later, same_time)
+    if kind < last_kind:
+        return later
+    return or_(later, and_(same_time, table.c.id > int(last_id)))

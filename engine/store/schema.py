@@ -22,7 +22,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -73,6 +73,10 @@ runs = Table(
     Column("state", Text, nullable=False),
 )
 Index("ix_runs_status", runs.c.status)
+# Lists page newest first by (started_at, id) and filter by version and stage (0009).
+Index("ix_runs_started", runs.c.started_at, runs.c.id)
+Index("ix_runs_definition", runs.c.definition_id, runs.c.definition_version, runs.c.started_at)
+Index("ix_runs_stage", runs.c.current_stage)
 # Record updates and record views find a record's runs; most runs have none (partial index).
 Index(
     "ix_runs_record",
@@ -125,6 +129,7 @@ work_items = Table(
 )
 Index("ix_work_items_open", work_items.c.status, work_items.c.assignee)
 Index("ix_work_items_run", work_items.c.run_id)
+Index("ix_work_items_created", work_items.c.created_at, work_items.c.id)
 
 events = Table(
     "events",
@@ -174,6 +179,7 @@ memberships = Table(
     Column("group_name", String(200), primary_key=True),
     Column("kind", String(8), primary_key=True),
 )
+Index("ix_memberships_group", memberships.c.group_name, memberships.c.kind)
 
 timers = Table(
     "timers",
@@ -263,6 +269,7 @@ api_tokens = Table(
     Column("revoked_by", String(200)),
 )
 Index("ix_api_tokens_user", api_tokens.c.user_name)
+Index("ix_api_tokens_created", api_tokens.c.created_at, api_tokens.c.id)
 
 
 def _delivery_columns() -> list[Column]:
@@ -329,6 +336,7 @@ webhook_deliveries = Table(
     *_delivery_columns(),
 )
 Index("ix_webhook_deliveries_pending", webhook_deliveries.c.sent_at)
+Index("ix_webhook_deliveries_webhook", webhook_deliveries.c.webhook_id, webhook_deliveries.c.id)
 
 # Admin actions outside runs (activations, users and roles, tokens, webhooks): who did what
 # when. Runs keep their own log in `events`; this is the catalogue's (`baton audit`).
@@ -345,3 +353,6 @@ audit_log = Table(
     Column("details", JSON),
 )
 Index("ix_audit_log_time", audit_log.c.time)
+Index("ix_audit_log_action", audit_log.c.action, audit_log.c.id)
+Index("ix_audit_log_actor", audit_log.c.actor, audit_log.c.id)
+Index("ix_audit_log_subject", audit_log.c.subject, audit_log.c.id)

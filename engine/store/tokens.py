@@ -6,6 +6,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select, update
 
+from engine.store import keyset
 from engine.store.schema import api_tokens, users
 
 # One query per request: the token's row and its user's standing, by primary key.
@@ -51,8 +52,15 @@ def find(conn: Connection, token_id: str) -> Any:
     return conn.execute(_FIND, {"id": token_id}).first()
 
 
-def list_all(conn: Connection, user: str | None = None) -> list[dict[str, Any]]:
-    """Every token (never its hash), oldest first; only one user's when `user` is given."""
+def list_all(
+    conn: Connection,
+    user: str | None = None,
+    *,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Tokens (never their hash), oldest first; only one user's when `user` is given;
+    those after (created_at, id) `after`, at most `limit`."""
     query = select(
         api_tokens.c.id,
         api_tokens.c.user_name.label("user"),
@@ -64,7 +72,8 @@ def list_all(conn: Connection, user: str | None = None) -> list[dict[str, Any]]:
     ).order_by(api_tokens.c.created_at, api_tokens.c.id)
     if user is not None:
         query = query.where(api_tokens.c.user_name == user)
-    return [dict(r._mapping) for r in conn.execute(query)]
+    query = keyset.after(query, api_tokens.c.created_at, api_tokens.c.id, after)
+    return [dict(r._mapping) for r in conn.execute(keyset.limited(query, limit))]
 
 
 def revoke(conn: Connection, token_id: str, at: str, by: str | None) -> bool:

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select, update
 
+from engine.store import keyset
 from engine.store.prepared import Prepared
 from engine.store.schema import webhook_deliveries, webhooks
 
@@ -49,19 +50,22 @@ def insert(
     )
 
 
-def list_all(conn: Connection) -> list[dict[str, Any]]:
-    """Every webhook (never its secret), with its delivery counts."""
-    rows = conn.execute(
-        select(
-            webhooks.c.id,
-            webhooks.c.orchestration,
-            webhooks.c.url,
-            webhooks.c.events,
-            webhooks.c.created_at,
-            webhooks.c.created_by,
-            webhooks.c.active,
-        ).order_by(webhooks.c.orchestration, webhooks.c.created_at)
-    )
+def list_all(
+    conn: Connection, *, after: tuple[str, str] | None = None, limit: int | None = None
+) -> list[dict[str, Any]]:
+    """Webhooks (never their secret) with their delivery counts, oldest first: those
+    after (created_at, id) `after`, at most `limit`."""
+    query = select(
+        webhooks.c.id,
+        webhooks.c.orchestration,
+        webhooks.c.url,
+        webhooks.c.events,
+        webhooks.c.created_at,
+        webhooks.c.created_by,
+        webhooks.c.active,
+    ).order_by(webhooks.c.created_at, webhooks.c.id)
+    query = keyset.after(query, webhooks.c.created_at, webhooks.c.id, after)
+    rows = conn.execute(keyset.limited(query, limit))
     result = []
     for r in rows:
         counts = conn.execute(
@@ -178,9 +182,17 @@ def target(conn: Connection, webhook_id: str) -> Any:
     ).first()
 
 
-def deliveries(conn: Connection, webhook_id: str | None = None) -> list[dict[str, Any]]:
-    """Delivery rows, oldest first (for `baton webhooks deliveries` and tests)."""
+def deliveries(
+    conn: Connection,
+    webhook_id: str | None = None,
+    *,
+    after: int | None = None,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Delivery rows, oldest first (for `baton webhooks deliveries` and tests): those
+    after delivery number `after`, at most `limit`."""
     query = select(
+        webhook_deliveries.c.id.label("number"),
         webhook_deliveries.c.key,
         webhook_deliveries.c.webhook_id,
         webhook_deliveries.c.run_id,
@@ -194,4 +206,7 @@ def deliveries(conn: Connection, webhook_id: str | None = None) -> list[dict[str
     ).order_by(webhook_deliveries.c.id)
     if webhook_id is not None:
         query = query.where(webhook_deliveries.c.webhook_id == webhook_id)
-    return [{**r._mapping, "failed": bool(r.failed)} for r in conn.execute(query)]
+    if after is not None:
+        query = query.where(webhook_deliveries.c.id > after)
+    rows = conn.execute(keyset.limited(query, limit))
+    return [{**r._mapping, "failed": bool(r.failed)} for r in rows]

@@ -13,7 +13,13 @@ import asyncio
 import os
 from typing import Any
 
-from temporalio.client import Client, WorkflowExecution, WorkflowHandle, WorkflowUpdateFailedError
+from temporalio.client import (
+    Client,
+    WorkflowExecution,
+    WorkflowExecutionStatus,
+    WorkflowHandle,
+    WorkflowUpdateFailedError,
+)
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -42,6 +48,20 @@ _ERRORS: dict[str, type[BatonError]] = {
     for name, cls in vars(errors).items()
     if isinstance(cls, type) and issubclass(cls, BatonError)
 }
+
+
+HISTORY_LIMIT_ENV = "BATON_TEMPORAL_HISTORY_LIMIT"
+
+
+def history_limit() -> int:
+    """`BATON_TEMPORAL_HISTORY_LIMIT` (at least 20), else `HISTORY_LIMIT`."""
+    text = os.environ.get(HISTORY_LIMIT_ENV) or str(shapes.HISTORY_LIMIT)
+    if not text.isdigit() or int(text) < 20:
+        raise InvalidInput(
+            f"{HISTORY_LIMIT_ENV}={text!r} is not a number of history events (at least 20)",
+            hint=f"unset it for the default ({shapes.HISTORY_LIMIT})",
+        )
+    return int(text)
 
 
 def heartbeat_seconds() -> float:
@@ -100,6 +120,9 @@ class Channel:
         # Runs of the work items this client has seen, so completing an item it listed
         # needs no visibility round trip (item ids never move between runs).
         self._item_runs: dict[str, str] = {}
+        # History events after which new runs continue as new; None: from the environment
+        # (`BATON_TEMPORAL_HISTORY_LIMIT`). Tests set a small one to see runs continue.
+        self.history_limit: int | None = None
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -157,6 +180,8 @@ class Channel:
         except RPCError as exc:
             if exc.status != RPCStatusCode.NOT_FOUND:
                 raise
+            if await self._continued(handle):
+                return await self._command(run_id, kind, actor, **args)
             # The workflow has closed (the run ended), or never was: ask it what it says.
             why = await self._query(run_id, BatonRun.refusal, shapes.Command(kind, actor, args))
             if why is not None and why["type"] in _ERRORS:
@@ -184,6 +209,16 @@ class Channel:
             seen[run_id] = done.seq
             await self._visible(run_id, done.seq)
             queue += done.linked
+
+    @staticmethod
+    async def _continued(handle: WorkflowHandle) -> bool:
+        """Whether the run's workflow goes on in a new execution (it continued as new while
+        the call was on its way): then the call is made again, on that execution."""
+        try:
+            found = await handle.describe()
+        except RPCError:
+            return False
+        return found.status == WorkflowExecutionStatus.RUNNING
 
     async def _update(self, handle: WorkflowHandle, update: Any, *args: Any) -> shapes.Done:
         """An Update, waiting a while for a worker when none polls the task queue yet (one
@@ -229,6 +264,7 @@ class Channel:
         for start in found:
             start.visibility = self._visibility
             start.heartbeat = heartbeat_seconds()
+            start.history_limit = self.history_limit or history_limit()
             handle = await starts.start_workflow(client, self.address, start)
             done: shapes.Done = await self._update(handle, BatonRun.synced)
             await self._visible(start.run_id, done.seq)

@@ -61,9 +61,22 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists):
         """A run's status, stage, steps, open items and variables (`Engine.run`'s shape)."""
         found = self._do(self._query(run_id, BatonRun.detail))
         self._item_runs.update((i["id"], run_id) for i in found["open_items"])
+        found["variables"] = self._declared_order(found)
         found.pop("waits", None)
         found.pop("seq", None)
         return found
+
+    def _declared_order(self, detail: dict[str, Any]) -> dict[str, Any]:
+        """The run's variables in the definition's order, as the local engine gives them:
+        Temporal's JSON converter sorts keys, and readers such as the designer take the
+        first text variable as what the run is about (the employee, not their email)."""
+        with self.store.read() as conn:
+            plan = self.catalogue.plan(detail["orchestration"], detail["version"], conn)
+        variables = detail["variables"]
+        ordered = {v.name: variables[v.name] for v in plan.definition.variables
+                   if v.name in variables}  # fmt: skip
+        ordered.update((k, v) for k, v in variables.items() if k not in ordered)
+        return ordered
 
     def settle(self, run_id: str) -> None:
         """Return once the run has done everything due by the server's time (its timers
@@ -81,12 +94,23 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists):
         await self._visible(run_id, done.seq)
         await self._settle_linked(done.linked, {run_id: done.seq})
 
-    def history(self, run_id: str) -> WorkflowHistory:
-        """The run's Temporal workflow history (for replay tests and support cases)."""
-        return self._do(self._history(run_id))
+    def history(self, run_id: str, execution: str | None = None) -> WorkflowHistory:
+        """The run's Temporal workflow history (for replay tests and support cases): its
+        current execution's, or that of `execution` (see `executions`)."""
+        return self._do(self._history(run_id, execution))
 
-    async def _history(self, run_id: str) -> WorkflowHistory:
-        return await (await self._handle(run_id)).fetch_history()
+    async def _history(self, run_id: str, execution: str | None) -> WorkflowHistory:
+        client = await self.client()
+        return await client.get_workflow_handle(run_id, run_id=execution).fetch_history()
+
+    def executions(self, run_id: str) -> list[str]:
+        """The Temporal run ids of a run's workflow executions, oldest first (a long run
+        continues as new: one execution per stretch of its history)."""
+        return self._do(self._executions(run_id))
+
+    async def _executions(self, run_id: str) -> list[str]:
+        found = await self._list(f"WorkflowId = {quote(run_id, 'run id')}")
+        return [wf.run_id for wf in sorted(found, key=lambda wf: wf.start_time)]
 
     def log(
         self, run_id: str, *, after: int | None = None, limit: int | None = None

@@ -22,11 +22,36 @@ from engine.temporal.workflow import BatonRun
 class RunLists(Channel):
     """`Engine.runs`, `work_items` and `waits` over visibility; see the module docstring."""
 
-    def waits(self, run_id: str | None = None, event: str | None = None) -> list[dict[str, Any]]:
-        """Wait steps holding for an event (of one run, or for one event name)."""
-        return self._do(self._waits(run_id, event))
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key (as
+        `Engine.open_waits`, in its order)."""
+        found = self.waits()
+        return sorted(found, key=lambda w: (w["event"], str(w["key"]), w["run"]))
 
-    async def _waits(self, run_id: str | None, event: str | None) -> list[dict[str, Any]]:
+    def run_seqs(self, closed_since: datetime | None = None) -> dict[str, int]:
+        """Each run's last event number, from visibility: every run, or (with
+        `closed_since`) the open runs and those that closed since then. A client polls
+        this to see which runs moved (`engine.temporal.changes`)."""
+        where = ""
+        if closed_since is not None:
+            where = (
+                f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
+            )
+        return {
+            wf.id: int(wf.typed_search_attributes.get(shapes.SEQ) or 0)
+            for wf in self._do(self._list(where))
+        }
+
+    def waits(
+        self, run_id: str | None = None, event: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name); at most
+        `limit` (None: all)."""
+        return self._do(self._waits(run_id, event, limit))
+
+    async def _waits(
+        self, run_id: str | None, event: str | None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
         if run_id is not None:
             ids = [run_id]
         else:
@@ -34,11 +59,13 @@ class RunLists(Channel):
             if event:
                 where = f"{shapes.WAITS.name} = {quote('name:' + event, 'event')}"
             ids = sorted(wf.id for wf in await self._list(where))
-        found = []
+        found: list[dict[str, Any]] = []
         for rid in ids:
+            if limit is not None and len(found) >= limit:
+                break  # each run is one query: stop once there are enough
             detail = await self._query(rid, BatonRun.detail)
             found += [w for w in detail["waits"] if event is None or w["event"] == event]
-        return found
+        return found if limit is None else found[:limit]
 
     def runs(
         self,
@@ -53,8 +80,19 @@ class RunLists(Channel):
         after: tuple[str, str] | None = None,
         limit: int | None = None,
         outcome: str | None = None,
+        assignee: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`)."""
+        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`).
+
+        Raises:
+            Conflict: `assignee` given: it is not a search attribute yet, and listing
+                every run to filter here would not scale.
+        """
+        if assignee is not None:
+            raise Conflict(
+                "runs cannot be filtered by assignee on the Temporal runtime yet",
+                hint="`baton work list --assignee ...` lists that assignee's items and runs",
+            )
         if status is not None and status not in RUN_STATUSES:
             raise InvalidInput(
                 f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
@@ -128,10 +166,36 @@ class RunLists(Channel):
         assignee: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first."""
+        """Open work items (all, or those `user` may complete), oldest first.
+
+        Raises:
+            Conflict: closed items asked for, or a filter `Engine.work_items` has beyond
+                `assignee` (orchestration, version, stage, creation time): not on Temporal yet.
+        """
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
+        # Spelled out as `Engine.work_items` has them, so callers (the designer included)
+        # see one signature; none is a search attribute of items yet.
+        given = {
+            "orchestration": orchestration,
+            "version": version,
+            "stage": stage,
+            "created_after": created_after,
+            "created_before": created_before,
+        }
+        filters = [name for name, value in given.items() if value is not None]
+        if filters:
+            raise Conflict(
+                f"work items cannot be filtered by {', '.join(sorted(filters))} on the "
+                "Temporal runtime yet",
+                hint="filter by --assignee, or list the runs with `baton runs`",
+            )
         return self._do(self._work_items(user, assignee, after, limit))
 
     async def _work_items(

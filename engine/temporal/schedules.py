@@ -61,6 +61,7 @@ async def install(
         variables=variables,
         trigger="schedule",
         actor="system",
+        history_limit=shapes.HISTORY_LIMIT,
     )
     await client.create_schedule(
         schedule_id(definition_id),

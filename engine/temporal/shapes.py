@@ -7,6 +7,9 @@ is imported by the workflow (passed through the sandbox) as well as the client a
 
 from __future__ import annotations
 
+import base64
+import json
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,6 +82,11 @@ def wait_values(waits: list[dict[str, Any]]) -> list[str]:
     return sorted(found)
 
 
+HISTORY_LIMIT = 10_000
+"""History events after which a run continues as new (Temporal warns at 10,240 and stops
+a workflow at 51,200); `BATON_TEMPORAL_HISTORY_LIMIT` sets another."""
+
+
 @dataclass
 class RunStart:
     """A new run: the definition version to execute (its stored JSON) and its inputs."""
@@ -105,6 +113,22 @@ class RunStart:
     chain: list[str] | None = None
     # A child run's parent: [run id, step id].
     parent: list[str] | None = None
+    # Temporal history events after which the run continues as a new workflow execution
+    # (`BATON_TEMPORAL_HISTORY_LIMIT`); 0: never.
+    history_limit: int = 0
+    # A run continued as new: what the previous execution held (`carry`/`uncarry`).
+    carried: str | None = None
+
+
+def carry(state: dict[str, Any]) -> str:
+    """A continued run's state as compact text (zlib-compressed JSON, base64)."""
+    text = json.dumps(state, separators=(",", ":"), sort_keys=True, default=str)
+    return base64.b64encode(zlib.compress(text.encode(), 9)).decode()
+
+
+def uncarry(text: str) -> dict[str, Any]:
+    """The state `carry` packed."""
+    return json.loads(zlib.decompress(base64.b64decode(text)))
 
 
 @dataclass
@@ -205,12 +229,14 @@ def start_attributes(start: RunStart) -> TypedSearchAttributes:
     return TypedSearchAttributes(found)
 
 
-_plans: dict[tuple[str, int], Plan] = {}
+_plans: dict[tuple[str, int, str], Plan] = {}
 
 
 def plan_for(definition_id: str, version: int, body: str) -> Plan:
-    """The prepared definition version (cached per worker: stored versions never change)."""
-    key = (definition_id, version)
+    """The prepared definition version, cached per worker. Keyed by the body too: a
+    stored version never changes, but one worker may serve clients of two catalogues
+    (test suites do) whose `x` v1 differ, and a wrong plan would break replay."""
+    key = (definition_id, version, body)
     found = _plans.get(key)
     if found is None:
         found = _plans[key] = Plan.build(

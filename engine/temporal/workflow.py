@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import dataclasses
 import inspect
 import json
 from collections.abc import Callable
@@ -41,7 +42,7 @@ with workflow.unsafe.imports_passed_through():
     from engine.runtime import commands, interpreter
     from engine.runtime import events as ev
     from engine.runtime.events import Event, Payload
-    from engine.runtime.fold import apply
+    from engine.runtime.fold import apply, fold
     from engine.runtime.plan import reads_record
     from engine.runtime.state import RunState
     from engine.runtime.turn import ActionOutcome, ActionRequest
@@ -64,6 +65,8 @@ RUN_ROWS = "run-rows"
 LINKED_RUNS = "linked-runs"
 """Starts the runs an action's record writes trigger and its child orchestration (child
 workflows); tells a parent that its child ended and a child that its parent step went."""
+CONTINUE = "continue-as-new"
+"""Continues a run whose history grew past `RunStart.history_limit` as a new execution."""
 NOTICES = "notices"
 """Sends assignment notices and the failure notice (an activity after the turn)."""
 
@@ -135,7 +138,9 @@ class BatonRun:
             started_at="",
         )
         self._run.plan = shapes.plan_for(start.definition_id, start.version, start.body)
+        self._carried = shapes.uncarry(start.carried) if start.carried else None
         self._visibility = start.visibility
+        self._history_limit = start.history_limit
         self._record = start.record_fields
         self._heartbeat = timedelta(seconds=start.heartbeat)
         self._log: list[dict[str, Any]] = []
@@ -145,9 +150,15 @@ class BatonRun:
         # Timers already fired: the local engine deletes a timer's row when it fires it,
         # whether or not the firing changed anything; these are the rows it deleted.
         self._spent: set[tuple[str, str]] = set()
+        if self._carried is not None:
+            # A continued run: its state is the fold of its log (DESIGN rule 5).
+            self._log = self._carried["log"]
+            self._run = fold(self._run.plan, self._run.id, self._log)
+            self._spent = {(k, due) for k, due in self._carried["spent"]}
+            self._record = self._carried["record"]
         # Messages from linked runs (`child_ended`, `parent_canceled`) not yet taken.
         self._notes: list[shapes.Note] = []
-        self._notify_parent = True
+        self._notify_parent = True if self._carried is None else self._carried["notify_parent"]
         # Runs told something during the current command (a client settles them too).
         self._told: list[str] = []
         # Notice activities under way (the workflow ends only once they are done).
@@ -155,7 +166,31 @@ class BatonRun:
 
     @workflow.run
     async def run(self, start: shapes.RunStart) -> dict[str, Any]:
-        """Start the run, then fire its timers as they fall due until it ends."""
+        """Start the run, then fire its timers as they fall due until it ends (or its
+        history grows past its limit: then it continues as a new execution)."""
+        if self._carried is None:
+            await self._begin(start)
+        else:
+            async with self._lock:
+                self._publish()
+        self._ready = True
+        while self._run.status not in _ENDED:
+            wait = self._until_next_timer()
+            if wait is None or wait > 0:
+                with contextlib.suppress(TimeoutError):
+                    await workflow.wait_condition(lambda: self._woken, timeout=wait)
+            self._woken = False
+            await self._take_notes()
+            await self._fire_due_timers()
+            if self._too_long(start) and workflow.patched(CONTINUE):
+                await self._continue(start)
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        for pending in self._sending:
+            with contextlib.suppress(Exception):  # a notice that failed is the worker's log's
+                await pending
+        return {**views.summary(self._run), "variables": self._run.variables}
+
+    async def _begin(self, start: shapes.RunStart) -> None:
         async with self._lock:
             turn = _Turn(self._log, start.actor, self._record)
             turn.emit(
@@ -173,20 +208,28 @@ class BatonRun:
             )
             await self._drive(interpreter.begin(turn, self._run), turn)
             await self._finish(turn)
-        self._ready = True
-        while self._run.status not in _ENDED:
-            wait = self._until_next_timer()
-            if wait is None or wait > 0:
-                with contextlib.suppress(TimeoutError):
-                    await workflow.wait_condition(lambda: self._woken, timeout=wait)
-            self._woken = False
-            await self._take_notes()
-            await self._fire_due_timers()
-        await workflow.wait_condition(workflow.all_handlers_finished)
+
+    # --- very long runs --------------------------------------------------------------------
+
+    def _too_long(self, start: shapes.RunStart) -> bool:
+        limit = start.history_limit
+        return bool(limit) and workflow.info().get_current_history_length() >= limit
+
+    async def _continue(self, start: shapes.RunStart) -> None:
+        """Go on as a new execution of the same workflow id, carrying the run's log (its
+        state is the log's fold), once every command and linked run's message in hand is
+        done; commands that reach the closing execution are made again by the client."""
+        await workflow.wait_condition(lambda: workflow.all_handlers_finished() and not self._notes)
         for pending in self._sending:
-            with contextlib.suppress(Exception):  # a notice that failed is the worker's log's
+            with contextlib.suppress(Exception):
                 await pending
-        return {**views.summary(self._run), "variables": self._run.variables}
+        carried = {
+            "log": self._log,
+            "spent": sorted(self._spent),
+            "record": self._record,
+            "notify_parent": self._notify_parent,
+        }
+        workflow.continue_as_new(dataclasses.replace(start, carried=shapes.carry(carried)))
 
     # --- timers ------------------------------------------------------------------------
 
@@ -554,6 +597,7 @@ class BatonRun:
         started (an earlier attempt's) is left as it is."""
         start.visibility = self._visibility
         start.heartbeat = self._heartbeat.total_seconds()
+        start.history_limit = self._history_limit
         with contextlib.suppress(WorkflowAlreadyStartedError):
             await workflow.start_child_workflow(
                 BatonRun.run,

@@ -183,3 +183,30 @@ def test_a_recovery_file_of_a_designer_still_running_is_not_offered(tmp_path):
         assert len(RecoveryStore(tmp_path).pending()) == 1
     finally:
         live.kill()
+
+
+def test_autosave_in_the_background_writes_the_unsaved_work(window, qtbot):
+    # Given unsaved work
+    make_dirty(window)
+    recovery = window.files.recovery
+
+    # When the autosave timer's way of saving runs (serializing on a thread)
+    assert window.files.autosave_in_background()
+    qtbot.waitUntil(lambda: not recovery.writing(), timeout=20_000)
+
+    # Then the recovery file holds exactly the unsaved work
+    assert text_of(load_definition(recovery.path)) == text_of(window.document)
+
+
+def test_saving_during_a_background_autosave_leaves_no_recovery_file(window, qtbot, tmp_path):
+    # Given a background autosave under way
+    make_dirty(window)
+    recovery = window.files.recovery
+    assert window.files.autosave_in_background()
+
+    # When the user saves before (or while) it writes
+    assert window.files.save_as(tmp_path / "saved.baton.json")
+    qtbot.waitUntil(lambda: not recovery.writing(), timeout=20_000)
+
+    # Then nothing is left to offer back after a restart
+    assert not Path(recovery.path).exists()

@@ -239,3 +239,30 @@ def test_two_line_card_names_keep_clear_of_the_cards_edges(qtbot, tmp_path, zoom
         room_above, room_below = rows[0] - box.top(), box.bottom() - rows[-1]
         assert room_below >= 2, (step, zoom, rows[-1], box.bottom())
         assert abs(room_above - room_below) <= 2, (step, zoom, room_above, room_below)
+
+
+def test_the_minimap_of_a_big_diagram_shows_every_stage(qtbot, tmp_path):
+    # Given a diagram too big to render item by item into the minimap, zoomed in
+    from gui import open_window
+    from PySide6.QtGui import QColor
+
+    from benchmarks.synthetic import generate
+    from designer.canvas import theme
+    from designer.canvas.minimap import RENDER_LIMIT
+
+    window = open_window(qtbot, tmp_path, generate(60, 10))
+    assert sum(window.scene.counts()) > RENDER_LIMIT
+    minimap = window.view.minimap
+
+    # When its overview is drawn
+    minimap.refresh()
+
+    # Then each stage shows as a shape where it sits in the diagram
+    image = minimap.grab().toImage()
+    ratio = image.devicePixelRatio()
+    blank = QColor(theme.SURFACE).rgb()
+    for stage in window.document.definition.stages():
+        box = window.scene.node_item(stage.id).box()
+        spot = minimap._to_map(box).center()
+        assert image.pixel(int(spot.x() * ratio), int(spot.y() * ratio)) != blank, stage.id
+    window.undo_stack.setClean()

@@ -36,9 +36,7 @@ class CachedText:
     def __init__(self, font_args: tuple[float, bool]) -> None:
         self._font = theme.font(*font_args)
         self._metrics = _metrics(font_args)
-        self._static = QStaticText()
-        self._static.setTextFormat(_PLAIN)
-        self._static.setTextOption(_NO_WRAP)
+        self._static = _EMPTY  # an own QStaticText from the first text prepared
         self._width = 0.0
         self._dirty = False
         self.text = ""
@@ -50,6 +48,10 @@ class CachedText:
 
     def _prepare(self) -> None:
         self._dirty = False
+        if self._static is _EMPTY:
+            self._static = QStaticText()
+            self._static.setTextFormat(_PLAIN)
+            self._static.setTextOption(_NO_WRAP)
         self._static.setText(self._metrics.elidedText(self.text, _ELIDE_RIGHT, self._width))
         self._static.prepare(font=self._font)
 
@@ -79,6 +81,7 @@ _ELIDE_RIGHT = Qt.TextElideMode.ElideRight
 _NO_WRAP = QTextOption()
 _NO_WRAP.setWrapMode(QTextOption.WrapMode.NoWrap)
 _SELECTABLE = QGraphicsItem.GraphicsItemFlag.ItemIsSelectable
+_EMPTY = QStaticText()  # shared by every CachedText that has not drawn yet; never changed
 
 
 @cache
@@ -99,6 +102,7 @@ class DiagramItem(QGraphicsItem):
         self.badge: str | None = None  # "error" or "warning"
         self._info = ""
         self._problems = ""
+        self._tooltip_stale = False
         self.setAcceptHoverEvents(True)
         self.setFlag(_SELECTABLE)
 
@@ -123,7 +127,21 @@ class DiagramItem(QGraphicsItem):
             self._update_tooltip()
 
     def _update_tooltip(self) -> None:
+        # Handed to Qt when the pointer comes over the item (or someone asks): building
+        # 20,000 cards then costs no tooltip at all.
+        self._tooltip_stale = True
+        if self.hovered:
+            self._apply_tooltip()
+
+    def _apply_tooltip(self) -> None:
+        self._tooltip_stale = False
         self.setToolTip("\n".join(t for t in (self._info, self._problems) if t))
+
+    def toolTip(self) -> str:
+        """What the element is, and its problems (shown on hover)."""
+        if self._tooltip_stale:
+            self._apply_tooltip()
+        return super().toolTip()
 
     def badge_center(self) -> QPointF:
         """Where the badge sits, in item coordinates (top-right corner by default)."""
@@ -147,6 +165,8 @@ class DiagramItem(QGraphicsItem):
 
     def hoverEnterEvent(self, event: QGraphicsSceneHoverEvent) -> None:
         self.hovered = True
+        if self._tooltip_stale:
+            self._apply_tooltip()
         self.update()
         super().hoverEnterEvent(event)
 

@@ -59,6 +59,12 @@ def screen_dpi() -> float:
 
 
 @cache
+def _pixels(point_size: float) -> float:
+    # Asked for every item drawn: the screen is asked once (forget_fonts asks again).
+    return point_size * screen_dpi() / 72.0
+
+
+@cache
 def _font(pixel_size: float, bold: bool) -> QFont:
     font = QFont()
     font.setPointSizeF(pixel_size * 72.0 / screen_dpi())
@@ -74,6 +80,7 @@ def _metrics(pixel_size: float, bold: bool) -> QFontMetricsF:
 
 def forget_fonts() -> None:
     """Drop cached fonts and metrics (the screen or the application changed)."""
+    _pixels.cache_clear()
     _font.cache_clear()
     _metrics.cache_clear()
 
@@ -141,7 +148,7 @@ class LegibleName:
     def __init__(self, font_args: tuple[float, bool]) -> None:
         point_size, self._bold = font_args
         self._line = CachedText(font_args)
-        self._base_px = point_size * screen_dpi() / 72.0
+        self._base_px = _pixels(point_size)
         self._box = QRectF()
         self._key: tuple[float, float, float] | None = None
         self._lines: list[QStaticText] = []

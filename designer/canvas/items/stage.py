@@ -6,6 +6,8 @@ arrows from the earlier card to the card that waits for it.
 
 from __future__ import annotations
 
+from functools import cache
+
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
@@ -45,11 +47,15 @@ class StageItem(NodeItem):
         self._hint.set("Drop steps here", geometry.STAGE_WIDTH)
         self._after_path = QPainterPath()
         self._after_heads: list[QPolygonF] = []
+        self._after_links: list[tuple[int, str]] = []  # (card index, id it waits for)
+        self._after_ids: list[str] = []  # the step ids in card order, when there are links
+        self._after_built = True
         self._shape = QPainterPath()
-        self._header = _header_path(self.width)
+        self._header = _header_path(int(self.width))
         self._header_rect = QRectF(0, 0, self.width, geometry.STAGE_HEADER)
         self._body = QRectF()
-        self._bars: list[QRectF] = []
+        self._bars: list[QRectF] | None = None
+        self._bar_count = 0
         self._resize(0)
 
     # --- content ----------------------------------------------------------------------------
@@ -76,7 +82,15 @@ class StageItem(NodeItem):
         self.set_info(f"{name} · stage {node.id}")
         self._resize(count)
         self._overview_title.set(name, self.width, self._body.adjusted(10, 6, -10, -6))
-        self._build_after_links(node)
+        # The arrows are built when first drawn close up: a big diagram opened zoomed out
+        # never pays for them.
+        self._after_links = [
+            (index, predecessor)
+            for index, step in enumerate(node.steps)
+            for predecessor in step.after
+        ]
+        self._after_ids = [step.id for step in node.steps] if self._after_links else []
+        self._after_built = False
 
     def set_cards(self, cards: list[StepCardItem]) -> None:
         """Adopt the cards in the stage's step order and place them."""
@@ -95,40 +109,36 @@ class StageItem(NodeItem):
             self.prepareGeometryChange()
             self.height = height
             self._body = QRectF(0, 0, self.width, height)
-            inner = self.width - geometry.CARD_GUTTER - geometry.STAGE_PADDING
-            self._bars = [
-                QRectF(geometry.CARD_GUTTER, geometry.card_top(i), inner, geometry.CARD_HEIGHT)
-                for i in range(count)
-            ]
+            self._bars, self._bar_count = None, count  # made when drawn (_card_bars)
             self._shape = QPainterPath()
             self._shape.addRoundedRect(QRectF(0, 0, self.width, self.height), RADIUS, RADIUS)
 
-    def _build_after_links(self, stage: StageNode) -> None:
-        index = {step.id: i for i, step in enumerate(stage.steps)}
+    def _build_after_links(self) -> None:
+        self._after_built = True
+        index = {step_id: i for i, step_id in enumerate(self._after_ids)}
         self._after_path = QPainterPath()
         self._after_heads = []
         depth = 0
-        for i, step in enumerate(stage.steps):
-            for predecessor in step.after:
-                j = index.get(predecessor)
-                if j is None or j == i:
-                    continue
-                depth = depth % 3 + 1
-                x_edge = geometry.CARD_GUTTER
-                x_out = x_edge - 4 - depth * 4
-                y_from = geometry.card_top(j) + geometry.CARD_HEIGHT / 2
-                y_to = geometry.card_top(i) + geometry.CARD_HEIGHT / 2
-                self._after_path.moveTo(x_edge, y_from)
-                self._after_path.cubicTo(x_out, y_from, x_out, y_to, x_edge - 1, y_to)
-                self._after_heads.append(
-                    QPolygonF(
-                        [
-                            QPointF(x_edge, y_to),
-                            QPointF(x_edge - 5.5, y_to - 3.5),
-                            QPointF(x_edge - 5.5, y_to + 3.5),
-                        ]
-                    )
+        for i, predecessor in self._after_links:
+            j = index.get(predecessor)
+            if j is None or j == i:
+                continue
+            depth = depth % 3 + 1
+            x_edge = geometry.CARD_GUTTER
+            x_out = x_edge - 4 - depth * 4
+            y_from = geometry.card_top(j) + geometry.CARD_HEIGHT / 2
+            y_to = geometry.card_top(i) + geometry.CARD_HEIGHT / 2
+            self._after_path.moveTo(x_edge, y_from)
+            self._after_path.cubicTo(x_out, y_from, x_out, y_to, x_edge - 1, y_to)
+            self._after_heads.append(
+                QPolygonF(
+                    [
+                        QPointF(x_edge, y_to),
+                        QPointF(x_edge - 5.5, y_to - 3.5),
+                        QPointF(x_edge - 5.5, y_to + 3.5),
+                    ]
                 )
+            )
 
     def name_text(self) -> LegibleName:
         return self._title
@@ -143,7 +153,7 @@ class StageItem(NodeItem):
         painter.setBrush(theme.STAGE_HEADER_BRUSH)
         painter.drawRect(self._header_rect)
         painter.setBrush(theme.CARD_BAR_BRUSH)
-        painter.drawRects(self._bars)
+        painter.drawRects(self._card_bars())
         if self._overview_title.enlarged_screen_px(lod) >= OVERVIEW_MIN_PX:
             painter.setPen(theme.TEXT_PEN)
             self._overview_title.draw(painter, lod, align="center")
@@ -152,6 +162,15 @@ class StageItem(NodeItem):
             self._title.painted = None
         if self.badge is not None:
             self.paint_badge(painter)
+
+    def _card_bars(self) -> list[QRectF]:
+        if self._bars is None:
+            inner = self.width - geometry.CARD_GUTTER - geometry.STAGE_PADDING
+            self._bars = [
+                QRectF(geometry.CARD_GUTTER, geometry.card_top(i), inner, geometry.CARD_HEIGHT)
+                for i in range(self._bar_count)
+            ]
+        return self._bars
 
     def card_index_at(self, scene_pos: QPointF) -> int:
         """Where a step dropped at `scene_pos` would be inserted."""
@@ -207,6 +226,8 @@ class StageItem(NodeItem):
                 self._hint.draw(
                     painter, self.width / 2 - self._hint.width() / 2, geometry.STAGE_HEADER + 18
                 )
+        if not self._after_built:
+            self._build_after_links()
         if not self._after_path.isEmpty():
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.setPen(theme.AFTER_PEN)
@@ -297,7 +318,8 @@ class StepCardItem(DiagramItem):
         self.paint_badge(painter)
 
 
-def _header_path(width: float) -> QPainterPath:
+@cache
+def _header_path(width: int) -> QPainterPath:  # shared: QPainterPath copies on write
     # Rounded on top, square where it meets the body.
     path = QPainterPath()
     path.addRoundedRect(QRectF(0.5, 0.5, width - 1, geometry.STAGE_HEADER), RADIUS, RADIUS)
@@ -313,8 +335,11 @@ def _detail_line(step: AnyStep) -> str:
         return step.assignee or "No assignee yet"
     if step.type == "background":
         return step.action or "No action yet"
+    # A buffer changes what the step catches (events sent before it opened), so the card
+    # says so; it comes last, where elision cuts first.
+    kept = f" · keeps early {step.buffer}" if step.event and step.buffer else ""
     if step.event and step.timeout:
-        return f"Event {step.event} · timeout {step.timeout}"
+        return f"Event {step.event} · timeout {step.timeout}{kept}"
     if step.event:
-        return f"Event {step.event}"
+        return f"Event {step.event}{kept}"
     return f"Timer {step.timeout}" if step.timeout else "No event or timer yet"

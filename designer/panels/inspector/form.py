@@ -90,6 +90,10 @@ class PropertyForm(QWidget):
         """The editor of a top-level field."""
         return next((r.editor(field) for r in self._rows if r.editor(field)), None)
 
+    def field_names(self) -> set[str]:
+        """The names of the top-level fields the form shows."""
+        return set(self._section_of)
+
     def editors(self) -> dict[str, FieldEditor]:
         """Every top-level editor by field name."""
         return {name: e for rows in self._rows for name, e in rows.editors().items()}

@@ -309,7 +309,8 @@ class InspectorPanel(QWidget):
         current, form = self._current(), self.current_form()
         if current is None or form is None:
             return
-        form.set_values(current.model_dump())
+        # Only the fields the form shows: an orchestration's nodes can be 20,000 steps.
+        form.set_values(current.model_dump(include=form.field_names()))
         self.header.show_current(self._document, self._target.kind, current)
         model = type(current)
         if model in self._flow_lists:

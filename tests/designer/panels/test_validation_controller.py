@@ -165,3 +165,53 @@ def test_validate_now_overtakes_a_running_worker(qtbot, document, pool):
     qtbot.wait(20)
     assert [d.message for d in controller.diagnostics()] == ["Now"]
     assert not controller.is_pending()
+
+
+def test_edits_after_a_snapshot_never_reach_it(document):
+    # Given a snapshot taken for the worker thread
+    from designer.window.validation import snapshot
+    from engine.definition import Flow, parse_step
+
+    before = validate(document.definition)
+    copy = snapshot(document.definition)
+    stage = document.definition.stages()[0]
+    steps_before = [s.id for s in copy.node(stage.id).steps]
+    flows_before = [(f.source, f.target) for f in copy.flows]
+    layout_before = dict(copy.layout)
+
+    # When the user goes on editing the live document (steps, flows, nodes, layout)
+    document.add_step(stage.id, parse_step({"id": "extra", "type": "background"}))
+    document.move_step(steps_before[0], stage.id, len(steps_before))
+    first_flow = document.definition.flows[0]
+    document.remove_flow(first_flow.source, first_flow.target)
+    document.add_flow(Flow.model_validate({"from": "start", "to": stage.id, "condition": "x"}))
+    document.move_node(stage.id, Position(x=999, y=999))
+
+    # Then the snapshot still reads as the state it was taken from
+    assert [s.id for s in copy.node(stage.id).steps] == steps_before
+    assert [(f.source, f.target) for f in copy.flows] == flows_before
+    assert dict(copy.layout) == layout_before
+    assert validate(copy) == before
+
+
+def test_opening_a_file_checks_it_once(qtbot, tmp_path):
+    # Given a window and a file with a problem in it
+    from designer.window import MainWindow
+    from engine.definition import save_definition
+
+    definition = onboarding()
+    definition.nodes[1].steps[0] = contract_step(assignee=None)
+    path = tmp_path / "problem.baton.json"
+    save_definition(definition, path)
+    window = MainWindow(recovery_dir=tmp_path / "recovery")
+    qtbot.addWidget(window)
+
+    # When the file is opened
+    assert window.files.open_file(path)
+
+    # Then its problems are shown at once, and no second check of the same state is queued
+    controller = window.panels.validation
+    assert not controller.is_pending()
+    found = {(d.code, d.element) for d in controller.diagnostics()}
+    assert ("missing-assignee", "contract") in found
+    window.undo_stack.setClean()

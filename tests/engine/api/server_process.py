@@ -60,6 +60,11 @@ class ServerProcess:
             self.stop()
             raise RuntimeError("baton serve did not start:\n" + "\n".join(self.log))
 
+    @property
+    def pid(self) -> int:
+        """The server's process id (the benchmark reads its CPU time)."""
+        return self._process.pid
+
     def client(self, token: str | None = None, timeout: float = 60) -> httpx.Client:
         """An HTTP client for the server, sending `token` as a bearer token if given."""
         headers = {"Authorization": f"Bearer {token}"} if token else {}

@@ -128,8 +128,9 @@ def test_definitions_list_each_version_with_the_active_one_marked(served):
     versions = client.get("/v1/definitions/approval").json()
 
     assert {d["id"] for d in every} >= {"approval", "badge", "hire", "broken"}
-    assert versions == [d for d in every if d["id"] == "approval"]
-    assert versions[0]["active"] is True and versions[0]["trigger_type"] == "manual"
+    assert versions["definitions"] == [d for d in every if d["id"] == "approval"]
+    assert versions["definitions"][0]["active"] is True
+    assert versions["definitions"][0]["trigger_type"] == "manual"
     assert client.get("/v1/definitions/nothing").status_code == 404
 
 

@@ -178,3 +178,24 @@ def test_a_completed_run_carries_its_outcome_and_runs_filter_by_it(served):
     assert run_id in [r["id"] for r in listed.json()["runs"]]
     rejected = served.as_("root").get("/v1/runs", params={"outcome": "rejected", "limit": 500})
     assert run_id not in [r["id"] for r in rejected.json()["runs"]]
+
+
+def test_a_work_item_nobody_can_complete_says_why_in_the_work_list(served):
+    # given an item forced onto a user the directory does not know
+    run_id = _start_approval(served)
+    item_id = _item_of(served, run_id)
+    moved = served.as_("olivia").post(
+        f"/v1/work/{item_id}/reassign",
+        json={"to": "user:ghost", "reason": "test", "force": True},
+    )
+    assert moved.status_code == 200, moved.text
+
+    # when an admin lists that assignee's work
+    listed = served.as_("root").get("/v1/work", params={"assignee": "user:ghost"}).json()
+
+    # then the item says why it is stuck, as `baton show` does; a workable one says nothing
+    (item,) = [i for i in listed["items"] if i["id"] == item_id]
+    assert item["problem"] == "user 'ghost' is unknown"
+    other = _item_of(served, _start_approval(served))
+    hr = served.as_("ann").get("/v1/work", params={"limit": 500}).json()["items"]
+    assert [i["problem"] for i in hr if i["id"] == other] == [None]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from engine.cli import main
-from engine.definition import load_definition, to_dict
+from engine.definition import dumps_definition, load_definition, to_dict
 from tests.engine.interchange import builders
+from tests.engine.runtime.builders import orchestration, stage, var, wait
 
 EMPLOYEE = next(p for p in builders.EXAMPLES if p.name.startswith("employee_onboarding"))
 
@@ -53,3 +54,44 @@ def test_a_refused_import_exits_2_with_one_clear_message(tmp_path, capsys):
     assert main(["import", str(empty)]) == 2
     err = capsys.readouterr().err
     assert err.startswith("baton: error:") and "Traceback" not in err
+
+
+def _buffered_wait(tmp_path):
+    source = tmp_path / "nda.baton.json"
+    signed = wait("signed", event="nda_signed", key="ref", buffer="PT1H")
+    definition = orchestration("nda", stage("s", signed), variables=[var("ref", input=True)])
+    source.write_text(dumps_definition(definition))
+    return source
+
+
+def test_a_wait_steps_event_buffer_survives_bpmn_export_and_import(tmp_path, capsys):
+    # given a wait step that keeps events sent up to an hour early
+    source = _buffered_wait(tmp_path)
+
+    # when it goes to BPMN and back
+    bpmn = tmp_path / "nda.bpmn"
+    assert main(["export", str(source), "--to", "bpmn", "-o", str(bpmn)]) == 0
+    back = tmp_path / "back.baton.json"
+    assert main(["import", str(bpmn), "-o", str(back)]) == 0
+
+    # then the buffer is in the file as Baton's extension, and comes back
+    assert "<baton:buffer>PT1H</baton:buffer>" in bpmn.read_text()
+    (_, step), *_ = load_definition(back).steps()
+    assert step.buffer == "PT1H"
+
+
+def test_a_wait_steps_event_buffer_is_reported_for_salesforce_and_kept_for_baton(
+    tmp_path, capsys
+):
+    source = _buffered_wait(tmp_path)
+
+    project = tmp_path / "sf"
+    assert main(["export", str(source), "--to", "salesforce", "-o", str(project)]) == 0
+    err = capsys.readouterr().err
+    flow = project / "force-app/main/default/flows/nda.flow-meta.xml"
+    back = tmp_path / "back.baton.json"
+    assert main(["import", str(flow), "-o", str(back)]) == 0
+
+    assert "signed: the event buffer PT1H has no Salesforce form" in err
+    (_, step), *_ = load_definition(back).steps()
+    assert step.buffer == "PT1H"

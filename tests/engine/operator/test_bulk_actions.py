@@ -120,3 +120,14 @@ def test_the_cli_lists_first_and_acts_only_with_yes(engine, capsys):
     assert dry.startswith("would cancel 2 run(s); repeat with --yes")
     assert sorted(done["done"]) == sorted(runs) and done["dry_run"] is False
     assert _statuses(engine, runs) == ["canceled", "canceled"]
+
+
+def test_bulk_retry_refuses_a_status_other_than_failed_in_one_line(engine, capsys):
+    db = engine.store.url
+    args = ["bulk", "retry", "--status", "running", "--reason", "r", "--as", "olga"]
+
+    code = main([*args, "--db", db])
+
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "bulk retry acts on failed runs only" in err and "Traceback" not in err

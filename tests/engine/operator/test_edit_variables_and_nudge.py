@@ -178,3 +178,31 @@ def test_baton_nudge_reports_whether_the_run_moved(engine, db_url, capsys):
 
     assert code == 0
     assert capsys.readouterr().out.strip() == f"{run_id}: nothing to do (waiting, stage negotiate)"
+
+
+def test_a_paused_run_whose_record_came_to_satisfy_its_exit_condition_moves_on_when_resumed(
+    engine,
+):
+    # given a paused run; its record is updated so that the stage's exit condition holds
+    record_id, run_id = _deal_run(engine)
+    engine.pause(run_id, "audit", actor="olga")
+    engine.update_record("Deal", record_id, {"status": "signed"}, actor="ann")
+    assert engine.run(run_id)["stage"] == "negotiate"  # paused: nothing starts or leaves
+
+    # when it is resumed, then the exit condition is evaluated and the stage is left
+    engine.resume(run_id, actor="olga", reason="audit done")
+    assert engine.run(run_id)["stage"] == "close"
+
+
+def test_a_record_update_leaves_runs_other_records_started_alone(engine):
+    # given two runs, each started by its own record
+    first, first_run = _deal_run(engine)
+    _, second_run = _deal_run(engine)
+    before = engine.log(second_run)
+
+    # when only the first record is signed
+    engine.update_record("Deal", first, {"status": "signed"}, actor="ann")
+
+    # then only its run moves: `record` in an expression is the run's own record
+    assert engine.run(first_run)["stage"] == "close"
+    assert engine.log(second_run) == before

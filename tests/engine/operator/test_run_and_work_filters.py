@@ -106,7 +106,15 @@ def test_the_cli_filters_runs_and_says_when_there_are_more(engine, capsys):
 
     assert code == 0 and len(json.loads(shown.out)) == 2
     assert main(["runs", "--orchestration", "review", "--limit", "2", "--db", db]) == 0
-    assert "more than 2" in capsys.readouterr().err
+    more = capsys.readouterr().err
+    assert "(more: repeat with --after " in more
+    cursor = more.split("--after ")[1].split(")")[0]
+    args = ["runs", "--orchestration", "review", "--limit", "2", "--after", cursor]
+    assert main([*args, "--format", "json", "--db", db]) == 0
+    rest = capsys.readouterr()
+    assert len(json.loads(rest.out)) == 1 and rest.err == ""
+    first, second = json.loads(shown.out), json.loads(rest.out)
+    assert {r["id"] for r in first}.isdisjoint(r["id"] for r in second)
     assert main(["runs", "--started-after", "yesterday", "--db", db]) == 2  # a usage mistake
     assert "is not an ISO time" in capsys.readouterr().err
 
@@ -133,3 +141,52 @@ def test_baton_log_and_definitions_page_with_after_and_limit(db_url, capsys):
     assert "next page: --after beta:1" in page_one.err
     assert [d["id"] for d in page_two] == ["gamma"]
     assert [e["seq"] for e in events] == [2, 3]
+
+
+def test_runs_filter_by_the_assignee_of_an_open_item_stuck_ones_too(engine):
+    runs = _start_hourly(engine, "review", 3)
+    engine.complete_item(engine.open_item_ids(runs[0])[0], "ann")  # now waits on user:alice
+
+    on_alice = engine.runs(assignee="user:alice")
+    on_hr = engine.runs(assignee="group:hr", orchestration="review")
+    stuck_on_alice = engine.runs(stuck=True, assignee="user:alice")  # alice is unknown
+
+    assert [r["id"] for r in on_alice] == [runs[0]]
+    assert [r["id"] for r in on_hr] == [runs[2], runs[1]]
+    assert [r["id"] for r in stuck_on_alice] == [runs[0]]
+
+
+def test_work_items_filter_by_orchestration_stage_and_creation_time(engine):
+    runs = _start_hourly(engine, "review", 4)
+    engine.complete_item(engine.open_item_ids(runs[0])[0], "ann")  # its item is in "second"
+
+    in_second = engine.work_items(stage="second")
+    of_review = engine.work_items(orchestration="review", version=1)
+    late = engine.work_items(
+        created_after=T0 + timedelta(hours=3), created_before=T0 + timedelta(hours=5)
+    )
+
+    assert [i["run"] for i in in_second] == [runs[0]]
+    assert sorted(i["run"] for i in of_review) == sorted(runs)
+    # (runs[0]'s second item was created at the fourth hour, when its first was completed)
+    assert sorted(i["run"] for i in late) == sorted([runs[2], runs[3], runs[0]])
+    assert engine.work_items(orchestration="broken") == []
+
+
+def test_the_cli_filters_work_and_runs_by_these_too(engine, capsys):
+    runs = _start_hourly(engine, "review", 3)
+    engine.complete_item(engine.open_item_ids(runs[0])[0], "ann")
+    db = engine.store.url
+    capsys.readouterr()
+
+    assert main(["work", "list", "--stage", "first", "-q", "--db", db]) == 0
+    first_items = capsys.readouterr().out.split()
+    assert main(["work", "list", "--created-after", "2026-03-02T11:30Z", "-q", "--db", db]) == 0
+    late_items = capsys.readouterr().out.split()
+    assert main(["runs", "--assignee", "user:alice", "-q", "--db", db]) == 0
+    on_alice = capsys.readouterr().out.split()
+    assert main(["work", "list", "--created-before", "soon", "--db", db]) == 2
+
+    assert len(first_items) == 2 and len(late_items) == 2  # runs[2]'s, runs[0]'s second
+    assert on_alice == [runs[0]]
+    assert "is not an ISO time" in capsys.readouterr().err

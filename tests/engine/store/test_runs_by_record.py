@@ -1,4 +1,4 @@
-"""A record's runs are found through an index (revision 0012), so a record update does not
+"""A record's runs are found through an index (revision 0013), so a record update does not
 read every run ever started; a database of the previous revision gets it from
 `baton db upgrade`."""
 
@@ -15,7 +15,7 @@ from engine.runtime import Engine, VirtualClock
 from engine.store import Store, migrate
 from tests.engine.runtime.builders import interactive, orchestration, stage
 
-PREVIOUS = "0011_event_payload_arrays"
+PREVIOUS = "0012_list_indexes"
 
 DEAL = orchestration(
     "deal",
@@ -70,7 +70,7 @@ def test_a_records_runs_are_read_through_the_index_and_runs_without_one_stay_out
 
 
 def test_db_upgrade_adds_the_index_to_a_database_of_the_previous_revision(tmp_path, capsys):
-    # given a database as revision 0011 left it: record runs, no index
+    # given a database as revision 0012 left it: record runs, no index
     db = str(tmp_path / "baton.db")
     engine = Engine(db, clock=VirtualClock(), outbox=tmp_path / "outbox")
     engine.add_user("ann")
@@ -82,7 +82,7 @@ def test_db_upgrade_adds_the_index_to_a_database_of_the_previous_revision(tmp_pa
     with store.transaction() as conn:
         conn.execute(text("DROP INDEX ix_runs_record"))
         conn.execute(text("UPDATE alembic_version SET version_num = :r"), {"r": PREVIOUS})
-        conn.execute(text("UPDATE baton_meta SET value = '11' WHERE key = 'schema_version'"))
+        conn.execute(text("UPDATE baton_meta SET value = '12' WHERE key = 'schema_version'"))
     store.close()
     assert "ix_runs_record" not in _indexes(db)
     with pytest.raises(StoreTooOld):

@@ -68,6 +68,14 @@ def main(names: list[str]) -> None:
                     target = HISTORIES / f"{scenario.__name__}-{index}.json"
                     target.write_text(history.to_json(), encoding="utf-8")
                     print(f"recorded {target.name} ({len(history.events)} events)")
+                    if scenario in USES_TIME:
+                        continue  # the time-skipping server has no visibility to list them
+                    # A run that continued as new: its earlier executions too.
+                    for k, execution in enumerate(driver.engine.executions(run_id)[:-1]):
+                        history = driver.engine.history(run_id, execution)
+                        target = HISTORIES / f"{scenario.__name__}-{index}e{k}.json"
+                        target.write_text(history.to_json(), encoding="utf-8")
+                        print(f"recorded {target.name} ({len(history.events)} events)")
                 driver.engine.close()
         finally:
             worker.stop()

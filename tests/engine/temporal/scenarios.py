@@ -207,6 +207,39 @@ def retries_after_a_delay(d: Driver) -> list[str]:
     return [run_id]
 
 
+def long_runs_continue_as_new(d: Driver) -> list[str]:
+    if hasattr(d.engine, "history_limit"):
+        d.engine.history_limit = 40  # on Temporal: continue as new every few commands
+    d.engine.activate(
+        orchestration(
+            "drafts",
+            stage(
+                "draft",
+                interactive("write", outputs=[{"name": "again", "type": "boolean"}]),
+                max_visits=20,
+            ),
+            decision("good"),
+            flows=[
+                flow("start", "draft"),
+                flow("draft", "good"),
+                flow("good", "draft", condition="write.again"),
+                flow("good", "end", default=True),
+            ],
+        )
+    )
+    run_id = d.start("drafts")
+    for again in [True] * 11 + [False]:
+        d.engine.complete_item(d.item(run_id, "write"), "alice", {"again": again})
+    run = d.engine.run(run_id)
+    assert run["status"] == "completed" and run["stages"][0]["visits"] == 12
+    log = d.engine.log(run_id)
+    assert [e["seq"] for e in log] == list(range(1, len(log) + 1))
+    if hasattr(d.engine, "history_limit"):
+        # the run went on over several workflow executions (each a new history)
+        assert len(d.engine.executions(run_id)) > 2
+    return [run_id]
+
+
 def _by_orchestration(d: Driver, runs: list[dict[str, Any]]) -> list[str]:
     # Runs started in one call share a start time; their ids are random: order by what
     # they run (runs of one orchestration here log the same events, in any order).
@@ -343,6 +376,7 @@ SCENARIOS = [
     record_triggers_start_runs_and_recheck_them,
     child_orchestrations_wait_for_their_child,
     actions_write_records_that_trigger_runs,
+    long_runs_continue_as_new,
 ]
 USES_TIME = {wait_timeouts, due_dates_and_escalation, retries_after_a_delay}
 ACTIONS = {"fails_twice": fails_twice, "always_fails": always_fails}

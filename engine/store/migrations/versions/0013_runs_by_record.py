@@ -5,8 +5,8 @@ are checked again), and so do `baton record show` and the API's record view. Wit
 index that read scans every run ever started, and grows with them. The index is partial:
 runs without a record (most of them) add no entry, so it costs them nothing to write.
 
-Revision ID: 0012_runs_by_record
-Revises: 0011_event_payload_arrays
+Revision ID: 0013_runs_by_record
+Revises: 0012_list_indexes
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0012_runs_by_record"
-down_revision = "0011_event_payload_arrays"
+revision = "0013_runs_by_record"
+down_revision = "0012_list_indexes"
 branch_labels = None
 depends_on = None
 
@@ -33,10 +33,10 @@ def upgrade() -> None:
         # A database restored or stamped back by hand may already have it.
         if_not_exists=True,
     )
-    op.execute("UPDATE baton_meta SET value = '12' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '13' WHERE key = 'schema_version'")
 
 
 def downgrade() -> None:
-    """Back to schema 11 (record look-ups scan the runs again)."""
+    """Back to schema 12 (record look-ups scan the runs again)."""
     op.drop_index("ix_runs_record", table_name="runs", if_exists=True)
-    op.execute("UPDATE baton_meta SET value = '11' WHERE key = 'schema_version'")
+    op.execute("UPDATE baton_meta SET value = '12' WHERE key = 'schema_version'")

@@ -1,0 +1,43 @@
+"""Pages in list commands: `--limit N` rows, and `--after CURSOR` for the next page.
+
+The cursor is the same opaque text the HTTP API returns as `next_cursor` (see
+`engine.api.paging`), so a page read over HTTP can be continued here and back. When more
+rows follow, the command says so on stderr with the exact `--after` to pass, so stdout
+(a table, JSON or ids) stays clean for scripts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import typer
+
+from engine.api import paging
+
+AfterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--after", metavar="CURSOR", help="The next page: the cursor the last page ended with."
+    ),
+]
+
+
+def limit_option(default: int = 100) -> Any:
+    """`--limit N` (at least 1) for a list command."""
+    return typer.Option(
+        "--limit", metavar="N", min=1, help=f"At most this many (default {default})."
+    )
+
+
+def read_page(
+    fetch: Callable[[paging.Key | None, int], list[dict[str, Any]]],
+    key: Callable[[dict[str, Any]], paging.Key],
+    after: str | None,
+    limit: int,
+) -> list[dict[str, Any]]:
+    """One page of rows; when more follow, one line on stderr names the next page."""
+    rows, next_cursor = paging.page(fetch, key, after, limit)
+    if next_cursor is not None:
+        typer.echo(f"(more: repeat with --after {next_cursor})", err=True)
+    return rows

@@ -1,0 +1,194 @@
+"""`Reading`: the read-only calls of `Engine` (runs, logs, work lists, waits, records).
+
+A seam of `Engine` (which mixes it in): each call opens one read transaction on the store
+and returns plain dicts; nothing here changes state or checks roles (the API and CLI
+decide who may read what).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from engine.errors import InvalidInput, NotFound
+from engine.runtime import queries
+from engine.runtime.replay import replay
+from engine.runtime.state import RUN_STATUSES
+from engine.store import definitions as definition_store
+from engine.store import directory, format_time, records
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection
+
+    from engine.runtime.clock import Clock
+    from engine.runtime.plan import Plan
+    from engine.store import Store
+
+
+class Reading:
+    """Read-only calls (see `Engine`)."""
+
+    store: Store
+    clock: Clock
+    plan: Callable[[str, int, Connection], Plan]
+
+    # --- runs -----------------------------------------------------------------------
+
+    def assignee_problem(self, assignee: str) -> str | None:
+        """Why nobody can work items of `assignee` (unknown, inactive, no active member), or
+        None when someone can."""
+        with self.store.read() as conn:
+            return directory.assignee_state(conn, assignee)
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """A run's status, stage, steps, open items and variables (see `queries.run_detail`)."""
+        with self.store.read() as conn:
+            return queries.run_detail(conn, run_id, lambda d, v: self.plan(d, v, conn))
+
+    def runs(
+        self,
+        status: str | None = None,
+        stuck: bool = False,
+        *,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        started_after: datetime | None = None,
+        started_before: datetime | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+        outcome: str | None = None,
+        assignee: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Runs, newest first; `stuck=True` lists only stuck runs (failed ones too), with
+        their reasons. Every filter given must match.
+
+        Args:
+            outcome: completed runs that reached an end with this outcome.
+            assignee: runs with an open work item of exactly this user:/group:/queue:.
+            started_after: started at or after this time; `started_before`: before it.
+            after: (started_at, id) of the last run of the previous page.
+            limit: at most this many (None: all).
+        """
+        if status is not None and status not in RUN_STATUSES:
+            raise InvalidInput(
+                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
+            )
+        selection = queries.RunSelection(
+            status=status,
+            orchestration=orchestration,
+            version=version,
+            stage=stage,
+            started_after=format_time(started_after) if started_after else None,
+            started_before=format_time(started_before) if started_before else None,
+            after=after,
+            limit=limit,
+            outcome=outcome,
+            assignee=assignee,
+        )
+        with self.store.read() as conn:
+            if stuck:
+                found = queries.stuck_runs(conn, format_time(self.clock.now()))
+                chosen = [r for r in found if selection.matches(r)]
+                if assignee is not None:
+                    holding = set(queries.runs_with_open_items(conn, assignee))
+                    chosen = [r for r in chosen if r["id"] in holding]
+                return chosen if limit is None else chosen[:limit]
+            return queries.list_runs(conn, selection)
+
+    def log(
+        self, run_id: str, *, after: int | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """A run's events, in order: those after event number `after`, at most `limit`."""
+        with self.store.read() as conn:
+            return queries.run_events(conn, run_id, after, limit)
+
+    def work_items(
+        self,
+        user: str | None = None,
+        include_closed: bool = False,
+        *,
+        assignee: str | None = None,
+        after: tuple[str, str] | None = None,
+        limit: int | None = None,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
+    ) -> list[dict[str, Any]]:
+        """Open work items (all, or those `user` may complete), oldest first. Every filter
+        given must match.
+
+        Args:
+            assignee: only items assigned to exactly this `user:`/`group:`/`queue:` name.
+            orchestration, version: only items of runs of this orchestration (version).
+            stage: only items of runs whose current stage this is.
+            created_after: created at or after this time; `created_before`: before it.
+            after: (created_at, id) of the last item of the previous page.
+            limit: at most this many (None: all).
+        """
+        selection = queries.WorkSelection(
+            assignee=assignee,
+            orchestration=orchestration,
+            version=version,
+            stage=stage,
+            created_after=format_time(created_after) if created_after else None,
+            created_before=format_time(created_before) if created_before else None,
+        )
+        with self.store.read() as conn:
+            return queries.list_work_items(
+                conn, user, include_closed, after=after, limit=limit, selection=selection
+            )
+
+    def replay(self, run_id: str, upto: int | None = None) -> dict[str, Any]:
+        """A run's state rebuilt from its log alone (up to event `upto`, inclusive): the
+        same fold (`engine.runtime.fold.apply`) that keeps the live state."""
+        with self.store.read() as conn:
+            events = queries.run_events(conn, run_id)
+            definition_id, version = queries.run_version(conn, run_id)
+            return replay(
+                self.plan(definition_id, version, conn),
+                [e for e in events if upto is None or e["seq"] <= upto],
+                lambda number: self.plan(definition_id, number, conn),
+            )
+
+    def waits(
+        self, run_id: str | None = None, event: str | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Wait steps holding for an event (of one run, or for one event name), with keys;
+        at most `limit` (None: all)."""
+        with self.store.read() as conn:
+            return queries.list_waits(conn, run_id, event, limit)
+
+    def runs_of_record(self, object_name: str, record_id: str) -> list[dict[str, Any]]:
+        """The runs a record started (its triggers), oldest first."""
+        with self.store.read() as conn:
+            return queries.runs_of_record(conn, object_name, record_id)
+
+    def open_item_ids(self, run_id: str) -> list[str]:
+        """Ids of a run's open work items, oldest first (a lean call for scripts)."""
+        with self.store.read() as conn:
+            return queries.open_item_ids(conn, run_id)
+
+    def record(self, object_name: str, record_id: str) -> dict[str, Any]:
+        """A record's fields."""
+        with self.store.read() as conn:
+            fields = records.get(conn, object_name, record_id)
+        if fields is None:
+            raise NotFound(f"no {object_name} record with id {record_id!r}")
+        return fields
+
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key."""
+        with self.store.read() as conn:
+            return queries.open_waits(conn)
+
+    def definitions(
+        self, *, after: tuple[str, int] | None = None, limit: int | None = None
+    ) -> list[dict[str, Any]]:
+        """Every stored definition version, by id, newest version first per id: those after
+        (id, version) `after`, at most `limit`."""
+        with self.store.read() as conn:
+            return definition_store.list_all(conn, after, limit)
