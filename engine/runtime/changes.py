@@ -42,7 +42,8 @@ _EVENTS_AFTER = (
     .where(and_(events.c.run_id == bindparam("run_id"), events.c.seq > bindparam("after")))
     .order_by(events.c.seq)
 )
-_ITEM_EVENTS = frozenset(
+# The event types that change a work item: a feed says `items` when one appears.
+ITEM_EVENTS = frozenset(
     {
         EventType.ITEM_CREATED,
         EventType.ITEM_COMPLETED,
@@ -120,5 +121,5 @@ class ChangeFeed:
             rows = conn.execute(_EVENTS_AFTER, {"run_id": run_id, "after": known or 0})
             new = eventrows.shown(rows)
             changes.events[run_id] = new
-            changes.items = changes.items or any(e["type"] in _ITEM_EVENTS for e in new)
+            changes.items = changes.items or any(e["type"] in ITEM_EVENTS for e in new)
         self._seqs = seqs

@@ -48,9 +48,18 @@ class CatalogueCalls(Channel):
         """See `Engine.definitions` (the catalogue holds them, paged the same way)."""
         return self.catalogue.definitions(after=after, limit=limit)
 
-    def add_user(self, name: str, **kw: Any) -> None:
-        """See `Engine.add_user`."""
-        self.catalogue.add_user(name, **kw)
+    def add_user(
+        self,
+        name: str,
+        groups: list[str] | None = None,
+        queues: list[str] | None = None,
+        admin: bool = False,
+        email: str | None = None,
+        role: str | None = None,
+        actor: str | None = None,
+    ) -> None:
+        """See `Engine.add_user` (the directory is in the catalogue)."""
+        self.catalogue.add_user(name, groups, queues, admin, email, role, actor)
 
     def deactivate_user(self, name: str, actor: str | None = None) -> None:
         """See `Engine.deactivate_user`."""
@@ -63,3 +72,7 @@ class CatalogueCalls(Channel):
     def plan(self, definition_id: str, version: int, conn: Any) -> Any:
         """See `Engine.plan`."""
         return self.catalogue.plan(definition_id, version, conn)
+
+    def record(self, object_name: str, record_id: str) -> dict[str, Any]:
+        """A record's fields (records stay in the catalogue; see `Engine.record`)."""
+        return self.catalogue.record(object_name, record_id)

@@ -61,9 +61,22 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists):
         """A run's status, stage, steps, open items and variables (`Engine.run`'s shape)."""
         found = self._do(self._query(run_id, BatonRun.detail))
         self._item_runs.update((i["id"], run_id) for i in found["open_items"])
+        found["variables"] = self._declared_order(found)
         found.pop("waits", None)
         found.pop("seq", None)
         return found
+
+    def _declared_order(self, detail: dict[str, Any]) -> dict[str, Any]:
+        """The run's variables in the definition's order, as the local engine gives them:
+        Temporal's JSON converter sorts keys, and readers such as the designer take the
+        first text variable as what the run is about (the employee, not their email)."""
+        with self.store.read() as conn:
+            plan = self.catalogue.plan(detail["orchestration"], detail["version"], conn)
+        variables = detail["variables"]
+        ordered = {v.name: variables[v.name] for v in plan.definition.variables
+                   if v.name in variables}  # fmt: skip
+        ordered.update((k, v) for k, v in variables.items() if k not in ordered)
+        return ordered
 
     def settle(self, run_id: str) -> None:
         """Return once the run has done everything due by the server's time (its timers

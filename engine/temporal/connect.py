@@ -10,7 +10,7 @@ from temporalio.api.operatorservice.v1 import (
     ListSearchAttributesRequest,
 )
 from temporalio.client import Client, TLSConfig
-from temporalio.service import RPCError
+from temporalio.service import RPCError, RPCStatusCode
 
 from engine.errors import BatonError, InvalidInput
 from engine.temporal import shapes
@@ -18,9 +18,30 @@ from engine.temporal.address import TemporalAddress
 
 
 class TemporalUnavailable(BatonError):
-    """The Temporal frontend cannot be reached (exit code 2)."""
+    """The Temporal frontend cannot be reached, or has no such namespace (exit code 2)."""
 
     exit_code = 2
+
+
+# What the SDK's transport errors mean, in words (its own text nests Rust error values).
+_REASONS = (
+    ("connection refused", "connection refused (nothing listens there)"),
+    ("timed out", "timed out"),
+    ("dns error", "the host name is unknown"),
+    ("failed to lookup address", "the host name is unknown"),
+    ("invalid certificate", "the server's TLS certificate was refused"),
+    ("tls handshake", "the TLS handshake failed"),
+)
+
+
+def _reason(exc: Exception) -> str:
+    text = str(exc)
+    lowered = text.lower()
+    for needle, words in _REASONS:
+        if needle in lowered:
+            return words
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return first if len(first) <= 200 else first[:197] + "..."
 
 
 def _read(path: str, what: str) -> bytes:
@@ -50,16 +71,30 @@ async def connect(address: TemporalAddress) -> Client:
         )
     except RuntimeError as exc:
         raise TemporalUnavailable(
-            f"cannot reach Temporal at {address}: {str(exc).splitlines()[0]}",
+            f"cannot reach Temporal at {address}: {_reason(exc)}",
             hint="start one (temporal server start-dev) or check BATON_RUNTIME",
         ) from None
 
 
 async def register_search_attributes(client: Client, namespace: str) -> None:
-    """Add the search attributes Baton filters on, if the namespace lacks any of them."""
-    known = await client.operator_service.list_search_attributes(
-        ListSearchAttributesRequest(namespace=namespace)
-    )
+    """Add the search attributes Baton filters on, if the namespace lacks any of them.
+
+    Raises:
+        TemporalUnavailable: the server has no such namespace (Temporal connects to any
+            name; this is the first call that finds out).
+    """
+    try:
+        known = await client.operator_service.list_search_attributes(
+            ListSearchAttributesRequest(namespace=namespace)
+        )
+    except RPCError as exc:
+        if exc.status != RPCStatusCode.NOT_FOUND:
+            raise
+        raise TemporalUnavailable(
+            f"namespace {namespace!r} does not exist at {client.service_client.config.target_host}",
+            hint=f"create it with `temporal operator namespace create {namespace}`, "
+            "or name another in the runtime address",
+        ) from None
     have = set(known.custom_attributes) | set(known.system_attributes)
     missing = {
         key.name: IndexedValueType.ValueType(int(key.indexed_value_type))

@@ -22,6 +22,26 @@ from engine.temporal.workflow import BatonRun
 class RunLists(Channel):
     """`Engine.runs`, `work_items` and `waits` over visibility; see the module docstring."""
 
+    def open_waits(self) -> list[dict[str, Any]]:
+        """What waiting runs listen for: run, step, event name and correlation key (as
+        `Engine.open_waits`, in its order)."""
+        found = self.waits()
+        return sorted(found, key=lambda w: (w["event"], str(w["key"]), w["run"]))
+
+    def run_seqs(self, closed_since: datetime | None = None) -> dict[str, int]:
+        """Each run's last event number, from visibility: every run, or (with
+        `closed_since`) the open runs and those that closed since then. A client polls
+        this to see which runs moved (`engine.temporal.changes`)."""
+        where = ""
+        if closed_since is not None:
+            where = (
+                f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
+            )
+        return {
+            wf.id: int(wf.typed_search_attributes.get(shapes.SEQ) or 0)
+            for wf in self._do(self._list(where))
+        }
+
     def waits(
         self, run_id: str | None = None, event: str | None = None, limit: int | None = None
     ) -> list[dict[str, Any]]:
@@ -146,7 +166,11 @@ class RunLists(Channel):
         assignee: str | None = None,
         after: tuple[str, str] | None = None,
         limit: int | None = None,
-        **filters: Any,
+        orchestration: str | None = None,
+        version: int | None = None,
+        stage: str | None = None,
+        created_after: datetime | None = None,
+        created_before: datetime | None = None,
     ) -> list[dict[str, Any]]:
         """Open work items (all, or those `user` may complete), oldest first.
 
@@ -156,6 +180,16 @@ class RunLists(Channel):
         """
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
+        # Spelled out as `Engine.work_items` has them, so callers (the designer included)
+        # see one signature; none is a search attribute of items yet.
+        given = {
+            "orchestration": orchestration,
+            "version": version,
+            "stage": stage,
+            "created_after": created_after,
+            "created_before": created_before,
+        }
+        filters = [name for name, value in given.items() if value is not None]
         if filters:
             raise Conflict(
                 f"work items cannot be filtered by {', '.join(sorted(filters))} on the "

@@ -44,11 +44,11 @@ def test_test_connection_says_whether_the_database_opens_in_one_line(qtbot, tmp_
 
     # A PostgreSQL server that is not there: the driver's reason, no traceback.
     refused = _tested(qtbot, dialog, "postgresql://baton:secret@127.0.0.1:1/baton")
-    assert refused.startswith("postgresql://baton:***@127.0.0.1:1/baton cannot be opened: ")
+    assert "postgresql://baton:***@127.0.0.1:1/baton" in refused and "refused" in refused
     assert "Traceback" not in refused and "\n" not in refused and "secret" not in refused
 
     unknown = _tested(qtbot, dialog, "oracle://somewhere/db")
-    assert "cannot be opened" in unknown
+    assert "Baton does not support" in unknown and "\n" not in unknown
 
 
 def test_connect_switches_the_docks_to_the_new_database_and_remembers_it(

@@ -46,11 +46,12 @@ def free_port() -> int:
 
 
 class DevServer:
-    """A running `temporal server start-dev`; `target` is its `HOST:PORT`."""
+    """A running `temporal server start-dev`; `target` is its `HOST:PORT` (`port`: a free
+    one unless given, e.g. 7233 for a documentation screenshot)."""
 
-    def __init__(self, binary: Path) -> None:
+    def __init__(self, binary: Path, port: int | None = None) -> None:
         self.folder = Path(tempfile.mkdtemp(prefix="baton-temporal-"))
-        self.port = free_port()
+        self.port = port or free_port()
         self.target = f"127.0.0.1:{self.port}"
         self.log = (self.folder / "server.log").open("wb")
         self.process = subprocess.Popen(

@@ -1,6 +1,8 @@
 """The walkthrough of docs/scale-out.md runs as written: a dev server, two workers, runs
-started and worked from the CLI. Only the port changes (7233 may be taken on a shared
-machine); everything else is the page's text, run by bash in a fresh folder."""
+started and worked from the CLI, with the page's "without a display" block in place of its
+designer step (tests/designer/temporal/test_scale_out_walkthrough.py follows that step in
+the designer). Only the port changes (7233 may be taken on a shared machine); everything
+else is the page's text, run by bash in a fresh folder."""
 
 from __future__ import annotations
 
@@ -18,11 +20,20 @@ ROOT = Path(__file__).resolve().parents[3]
 PAGE = ROOT / "docs" / "scale-out.md"
 
 
-def walkthrough() -> str:
-    """The bash block right after the `<!-- walkthrough -->` marker."""
+def block(marker: str) -> str:
+    """The bash block right after the `<!-- MARKER -->` comment of the page."""
     text = PAGE.read_text(encoding="utf-8")
-    start = text.index("<!-- walkthrough -->\n```bash\n") + len("<!-- walkthrough -->\n```bash\n")
+    opening = f"<!-- {marker} -->\n```bash\n"
+    start = text.index(opening) + len(opening)
     return text[start : text.index("\n```", start)]
+
+
+def walkthrough() -> str:
+    """The page's walkthrough for a machine without a display, as one script."""
+    return "\n".join(
+        block(m)
+        for m in ("walkthrough", "walkthrough: without a display", "walkthrough: continued")
+    )
 
 
 @pytest.mark.slow
