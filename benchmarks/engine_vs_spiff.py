@@ -1,7 +1,11 @@
 """Baton's engine against SpiffWorkflow 3.2 on the same process, in one run.
 
 The process: 3 sequential stages x 3 parallel steps, as (a) background steps and (b)
-interactive steps completed through the API one by one. Baton runs on SQLite files with
+interactive steps completed through the API one by one. Each interactive step sends its
+assignee a notice; Baton's side delivers them as `baton worker` does (`Engine.tick()` once
+a stage's items are open, writing each notice to the outbox folder as an `.eml` file), and
+is also measured without delivering them (the notices stay pending) next to it. Baton runs
+on SQLite files with
 every engine call committed, once with `synchronous=FULL` (the default: durable through a
 power cut) and once with the `NORMAL` opt-in; SpiffWorkflow runs in memory (its most
 favourable setting), from BPMN written below (parallel gateways around three tasks, three
@@ -15,7 +19,8 @@ noisy.
 
 Run:  .venv/bin/python benchmarks/engine_vs_spiff.py [--runs N] [--rounds R]
 The last two lines are `background ratio: X` and `interactive ratio: Y`
-(Baton with FULL, runs/s divided by SpiffWorkflow runs/s, wall clock).
+(Baton with FULL, runs/s divided by SpiffWorkflow runs/s, wall clock; interactive with the
+notices delivered).
 """
 
 from __future__ import annotations
@@ -42,6 +47,8 @@ from engine.store import Store
 STAGES, STEPS = 3, 3
 LEVELS = ("FULL", "NORMAL")
 """SQLite durability levels measured: FULL (the default) and the NORMAL opt-in."""
+QUIET_LABEL = "FULL quiet"
+"""The FULL engine that leaves its notices pending."""
 
 # Best runs per CPU-second seen for each measured function (see `_cpu`).
 CPU_RATES: dict[str, float] = {}
@@ -57,7 +64,7 @@ def _cpu(measure):  # type: ignore[no-untyped-def]
         if spent > 0:
             name = measure.__name__
             if args and isinstance(args[0], Engine):
-                name += f":{args[0].store.synchronous}"
+                name += f":{_label(args[0])}"
             CPU_RATES[name] = max(CPU_RATES.get(name, 0.0), args[-1] / spent)
         return rate
 
@@ -172,13 +179,29 @@ def baton_background(engine: Engine, runs: int) -> float:
 
 @_cpu
 def baton_interactive(engine: Engine, runs: int) -> float:
+    deliver = engine not in QUIET
     began = time.perf_counter()
     for _ in range(runs):
         run_id = engine.start("bench_interactive")
         for _stage in range(STAGES):
+            if deliver:
+                engine.tick()  # the worker's pass: this stage's three notices leave
             for item_id in engine.open_item_ids(run_id):
                 engine.complete_item(item_id, "bench")
     return runs / (time.perf_counter() - began)
+
+
+QUIET: set[Engine] = set()
+"""Engines whose notices are left pending (the without-notices measurement)."""
+
+
+def _label(engine: Engine) -> str:
+    return engine.store.synchronous + (" quiet" if engine in QUIET else "")
+
+
+def notices_written(engine: Engine) -> int:
+    """The notices delivered to the outbox folder so far."""
+    return len(list(engine.outbox.glob("notice-*.eml")))
 
 
 def main() -> None:
@@ -193,14 +216,17 @@ def main() -> None:
     interactive_per_round = max(per_round // 3, 10)
 
     bg: dict[str, float] = dict.fromkeys(LEVELS, 0.0)
-    ui: dict[str, float] = dict.fromkeys(LEVELS, 0.0)
+    ui: dict[str, float] = dict.fromkeys([*LEVELS, QUIET_LABEL], 0.0)
     size_per_1000 = 0.0
     with tempfile.TemporaryDirectory() as folder:
         engines = {level: _engine(Path(folder) / f"{level}.db", level) for level in LEVELS}
+        quiet = _engine(Path(folder) / "quiet.db", "FULL")
+        QUIET.add(quiet)
         # Warm up every side (imports, caches, the first SQLite pages).
         for engine in engines.values():
             baton_background(engine, 20)
             baton_interactive(engine, 5)
+        baton_interactive(quiet, 5)
         spiff_background(20)
         spiff_interactive(5)
 
@@ -221,8 +247,10 @@ def main() -> None:
             spiff_bg = max(spiff_bg, spiff_background(per_round))
             for level, engine in engines.items():
                 ui[level] = max(ui[level], baton_interactive(engine, interactive_per_round))
+            ui[QUIET_LABEL] = max(ui[QUIET_LABEL], baton_interactive(quiet, interactive_per_round))
             spiff_ui = max(spiff_ui, spiff_interactive(interactive_per_round))
-        for engine in engines.values():
+        delivered = notices_written(full)
+        for engine in [*engines.values(), quiet]:
             engine.close()
     interactive_runs = interactive_per_round * rounds
 
@@ -239,9 +267,11 @@ def main() -> None:
     for level in LEVELS:
         print(
             f"baton interactive {level:6}{ui[level]:8.1f} runs/s "
-            f"({ui[level] * (steps + 1):8.0f} transactions/s)"
+            f"({ui[level] * (steps + 1):8.0f} engine calls/s, notices delivered)"
         )
+    print(f"baton interactive FULL  {ui[QUIET_LABEL]:8.1f} runs/s without delivering notices")
     print(f"spiff interactive:     {spiff_ui:8.1f} runs/s (in memory)")
+    print(f"notices delivered to the outbox (FULL): {delivered} ({steps} per run)")
     print(f"baton database size:   {size_per_1000 / 1e6:8.2f} MB per 1,000 completed runs (FULL)")
     cpu = CPU_RATES
     for level in LEVELS:
@@ -249,6 +279,9 @@ def main() -> None:
         cpu_ui = cpu[f"baton_interactive:{level}"] / cpu["spiff_interactive"]
         print(f"cpu background ratio {level}:  {cpu_bg:8.2f} (runs per CPU-second)")
         print(f"cpu interactive ratio {level}: {cpu_ui:8.2f} (runs per CPU-second)")
+    cpu_quiet = cpu[f"baton_interactive:{QUIET_LABEL}"] / cpu["spiff_interactive"]
+    print(f"cpu interactive ratio FULL without notices: {cpu_quiet:8.2f}")
+    print(f"interactive ratio FULL without notices: {ui[QUIET_LABEL] / spiff_ui:.2f}")
     for level in LEVELS[::-1]:  # FULL, the default, last: the lines other tools read
         suffix = "" if level == "FULL" else f" {level}"
         print(f"background ratio{suffix}: {bg[level] / spiff_bg:.2f}")
@@ -257,7 +290,7 @@ def main() -> None:
 
 def _engine(db: Path, level: str) -> Engine:
     engine = Engine(Store(str(db), synchronous=level), clock=VirtualClock())
-    engine.add_user("bench")
+    engine.add_user("bench", email="bench@example.com")
     engine.activate(from_dict(baton_definition("background")))
     engine.activate(from_dict(baton_definition("interactive")))
     return engine

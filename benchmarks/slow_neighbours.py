@@ -19,6 +19,7 @@ The machine is shared: read the figures next to their peers, not as absolutes.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import socket
@@ -31,6 +32,9 @@ import time
 from pathlib import Path
 
 BATON = [str(Path(sys.executable).with_name("baton"))]
+
+HANG_GUARD = 60
+"""Seconds a helper thread may take to stop."""
 
 DEFINITION = {
     "schema": "baton/1",
@@ -66,10 +70,53 @@ DEFINITION = {
     "flows": [{"from": "start", "to": "greet"}, {"from": "greet", "to": "end"}],
 }
 
-# A process that starts a run whose only step runs the action `slow`, which returns only
-# when its standard input closes: it holds the write transaction as long as we like.
+class SilentServer:
+    """A TCP server on loopback that accepts every connection and never sends a byte."""
+
+    def __init__(self) -> None:
+        self._socket = socket.socket()
+        self._socket.bind(("127.0.0.1", 0))
+        self._socket.listen(16)
+        self.port: int = self._socket.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        self.connected = threading.Event()
+        """Set once a client has connected."""
+        self._lock = threading.Lock()
+        self._closed = False
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _ = self._socket.accept()
+            except OSError:
+                return
+            with self._lock:
+                if self._closed:
+                    conn.close()
+                    return
+                self.accepted.append(conn)
+            self.connected.set()
+
+    def close(self) -> None:
+        """Stop listening and hang up on every client (they see the connection close)."""
+        with self._lock:
+            self._closed = True
+            held, self.accepted = self.accepted, []
+        # shutdown wakes the thread blocked in accept(); close alone would leave the
+        # listening socket alive in the kernel while that call holds it.
+        for sock in (self._socket, *held):
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        self._thread.join(timeout=HANG_GUARD)
+
+
 SLOW_WRITER = textwrap.dedent(
     """
+    # Starts a run whose only step is the action `slow`, which returns only when standard
+    # input closes: the process sits inside its write transaction as long as the test wants.
     import sys
     from engine.actions.registry import register_action
     from engine.definition import from_dict
@@ -90,30 +137,9 @@ SLOW_WRITER = textwrap.dedent(
                       {"id": "work", "name": "Work", "type": "background", "action": "slow"}]},
                   {"id": "end", "type": "end"}],
         "flows": [{"from": "start", "to": "s"}, {"from": "s", "to": "end"}]}))
-    engine.start("slow")
-    print("done", flush=True)
+    print(engine.start("slow"), flush=True)
     """
 )
-
-
-class SilentServer:
-    """Accepts TCP connections on loopback and never sends a byte."""
-
-    def __init__(self) -> None:
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        self.sock.listen(16)
-        self.port = self.sock.getsockname()[1]
-        self.held: list[socket.socket] = []
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.held.append(conn)
 
 
 def baton(env: dict[str, str], *args: str, timeout: float = 120) -> tuple[float, int, str]:

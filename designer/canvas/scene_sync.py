@@ -32,6 +32,10 @@ if TYPE_CHECKING:
     from designer.canvas.routing import FlowRouter
 
 SCENE_MARGIN = 1600.0
+# Changes that leave every node's box where it was: a step's fields change its card's text
+# only (its stage keeps its size), orchestration properties change nothing drawn. The
+# extent (walked over every node and flow) and the router's node grid stay valid.
+_SAME_GEOMETRY = frozenset({ChangeKind.STEP_CHANGED, ChangeKind.PROPERTIES_CHANGED})
 
 
 class SceneSync:
@@ -85,8 +89,9 @@ class SceneSync:
 
     def _on_change(self, change: Change) -> None:
         kind, element = change.kind, change.element
-        self._bounds = None
-        self._router.nodes_moved()
+        if kind not in _SAME_GEOMETRY:
+            self._bounds = None
+            self._router.nodes_moved()
         # A change from elsewhere (undo by shortcut, the inspector) while a drag is under way
         # may remove what the drag holds: drop the drag rather than act on stale items.
         self.cancel_gesture()

@@ -268,8 +268,17 @@ class Document:
     def update_step(self, step_id: str, changes: dict[str, Any]) -> dict[str, Any]:
         """Change fields of a step other than its id. Returns the previous values."""
         stage, index, new, old = self._step_candidate(step_id, changes)
-        stage.steps[index] = new
-        self._announce(Change(ChangeKind.STEP_CHANGED, step_id, stage=stage.id), structural=True)
+        previous, stage.steps[index] = stage.steps[index], new
+        # Same id, same place: point the lookup at the new step instead of rebuilding it
+        # (20,000 entries at 20,000 steps, on every edit of a step's fields).
+        found = self._index.get(step_id) if self._index is not None else None
+        if found is not None and found[0] is previous:
+            self._index[step_id] = (new, stage.id)  # type: ignore[index]
+            self._announce(Change(ChangeKind.STEP_CHANGED, step_id, stage=stage.id))
+        else:
+            self._announce(
+                Change(ChangeKind.STEP_CHANGED, step_id, stage=stage.id), structural=True
+            )
         return old
 
     def check_step_update(self, step_id: str, changes: dict[str, Any]) -> None:

@@ -19,10 +19,14 @@ from __future__ import annotations
 import os
 import smtplib
 import ssl
+import time
 from datetime import datetime
+from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import formatdate
 from pathlib import Path
+from typing import Any
 
 from engine import tempfiles
 
@@ -30,6 +34,60 @@ SMTP_TIMEOUT = 15.0
 """Seconds to wait for the mail server to accept a connection or answer a command."""
 
 _LEGACY_TEMPS = ("run-*.tmp", "notice-*.tmp")  # how earlier versions named their temp files
+
+SWEEP_EVERY = 60.0
+"""Seconds between two sweeps of one outbox folder for stale temporary files, per process.
+
+A sweep reads the whole folder, which holds every message ever written: done for each
+message, writing one would grow with the outbox. The first write of a process to a folder
+always sweeps, so what a killed writer left is gone with the next process's first write."""
+
+_swept: dict[Path, float] = {}
+
+
+class _Headers(HeaderRegistry):
+    """The standard header registry, remembering the class it makes for each header name.
+
+    The stock registry builds a new class for every header it parses; a notice has eight
+    or so headers, and that made building one cost most of a millisecond."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._classes: dict[str, type] = {}
+
+    def __getitem__(self, name: str) -> type:
+        key = name.lower()
+        found = self._classes.get(key)
+        if found is None:
+            found = self._classes[key] = super().__getitem__(name)
+        return found
+
+
+class _Policy(EmailPolicy):
+    """The standard email policy (what `EmailMessage()` uses), parsing each repeated header
+    once: the sender, a recipient, a step's subject and the content headers are the same
+    in message after message, and parsing an address costs a few hundred microseconds."""
+
+    def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
+        key = (name.lower(), value)
+        if key[0] not in _REPEATED or not isinstance(value, str) or hasattr(value, "name"):
+            return super().header_store_parse(name, value)
+        found = _parsed.get(key)
+        if found is None:
+            if len(_parsed) >= _PARSED_LIMIT:
+                _parsed.clear()
+            found = _parsed[key] = super().header_store_parse(name, value)[1]
+        return name, found
+
+
+_REPEATED = frozenset(
+    ("from", "to", "cc", "subject", "content-type", "content-transfer-encoding", "mime-version")
+)
+_PARSED_LIMIT = 2048
+_parsed: dict[tuple[str, str], Any] = {}
+
+_POLICY = _Policy(header_factory=_Headers())
+"""What every message is built with: the standard policy, parsing less."""
 
 
 def build_message(
@@ -43,7 +101,7 @@ def build_message(
     sender: str | None = None,
 ) -> EmailMessage:
     """The message for `key`; its Message-ID derives from the key alone."""
-    message = EmailMessage()
+    message = EmailMessage(policy=_POLICY)
     message["To"] = to if isinstance(to, str) else ", ".join(to)
     if cc:
         message["Cc"] = cc
@@ -79,7 +137,7 @@ def write_message(outbox: Path, key: str, message: EmailMessage) -> Path:
     if file.exists():
         return file
     outbox.mkdir(parents=True, exist_ok=True)
-    tempfiles.sweep(outbox, legacy=_LEGACY_TEMPS)
+    _sweep(outbox)
     fd, temp = tempfiles.create(file)
     try:
         with os.fdopen(fd, "wb") as handle:
@@ -89,6 +147,14 @@ def write_message(outbox: Path, key: str, message: EmailMessage) -> Path:
         temp.unlink(missing_ok=True)
         raise
     return file
+
+
+def _sweep(outbox: Path) -> None:
+    now = time.monotonic()
+    last = _swept.get(outbox)
+    if last is None or now - last >= SWEEP_EVERY:
+        tempfiles.sweep(outbox, legacy=_LEGACY_TEMPS)
+        _swept[outbox] = now
 
 
 def smtp_host() -> str | None:

@@ -3,10 +3,37 @@
 Subcommands live in small modules beside this one. Packages that extend the command (the
 designer adds `baton designer` and image export) register through the entry-point group
 `baton.cli`, so the engine never imports them (DESIGN rule 1).
+
+`baton --version` is answered here, before Typer (about a third of the start-up of every
+other command) is imported; `app` is imported on first use.
 """
 
 from __future__ import annotations
 
-from engine.cli.app import app, main
+import sys
+from typing import Any
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line (see `engine.cli.app.main`); returns the exit code."""
+    args = sys.argv[1:] if argv is None else list(argv)
+    if args == ["--version"]:
+        from engine.cli.version import baton_version
+
+        print(f"baton {baton_version()}")
+        return 0
+    from engine.cli.app import main as run
+
+    return run(argv)
+
+
+def __getattr__(name: str) -> Any:
+    # `from engine.cli import app` keeps working without importing Typer for `--version`.
+    if name == "app":
+        from engine.cli.app import app
+
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["app", "main"]

@@ -3,7 +3,8 @@
 Start-up is kept short by importing only what the invoked command needs: each subcommand
 module is imported when its command is asked for (`COMMAND_MODULES`), plugins from the
 `baton.cli` entry points only when the command is none of ours or the whole list is shown,
-and `importlib.metadata` only to read the version or the entry points.
+and `importlib.metadata` only to read the version or the entry points (a bare `baton --version`
+is answered in `engine.cli` before this module is imported).
 `benchmarks/cli_startup.py` measures it.
 """
 
@@ -17,6 +18,7 @@ import typer
 import typer.main
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from engine.cli.version import baton_version
 from engine.errors import BatonError
 
 CLI_ENTRY_POINT_GROUP = "baton.cli"
@@ -123,16 +125,6 @@ def _version_callback(value: bool) -> None:
     if value:
         typer.echo(f"baton {baton_version()}")
         raise typer.Exit()
-
-
-def baton_version() -> str:
-    """The installed version, from pyproject.toml via the package metadata."""
-    from importlib.metadata import version
-
-    try:
-        return version("baton-studio")
-    except Exception:
-        return "0+unknown"
 
 
 # Root options that take a value, each also read from the environment by the commands:

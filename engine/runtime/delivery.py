@@ -104,60 +104,97 @@ _KINDS: tuple[tuple[Table, Any], ...] = (
 )
 
 
-class _ServerSilent(Exception):
-    """The mail server timed out: leave the rest of this pass for later."""
-
-
 def deliver_pending(engine: Engine, limit: int = 200) -> int:
     """Deliver the due outbox messages and notices; returns how many were delivered.
 
-    Stops early (the rest stay due) when the mail server times out or the database fails.
+    Each kind is delivered in batches: one transaction claims every due row and builds its
+    message, the messages leave outside any transaction, and one more transaction records
+    those delivered (a failure is recorded on its own). Stops early (the rest stay due) when
+    the mail server times out or the database fails.
     """
     host = mail.smtp_host()
     delivered = 0
     for table, prepare in _KINDS:
-        with engine.store.read() as conn:
-            ids = outbox_store.due(conn, table, format_time(engine.clock.now()), limit)
-        for row_id in ids:
-            try:
-                delivered += _deliver_one(engine, table, prepare, row_id, host)
-            except _ServerSilent:
+        try:
+            with engine.store.read() as conn:
+                ids = outbox_store.due(conn, table, format_time(engine.clock.now()), limit)
+            if not ids:
+                continue
+            claimed = _claim(engine, table, prepare, ids)
+            sent, silent = _send(engine, table, claimed, host)
+            if sent:
+                with engine.store.transaction() as conn:
+                    for row_id, outgoing in sent:
+                        outbox_store.mark_sent(
+                            conn,
+                            table,
+                            row_id,
+                            format_time(engine.clock.now()),
+                            **outgoing.done_values,
+                        )
+            delivered += len(sent)
+            if silent:
                 return delivered
-            except StoreFault as exc:
-                log.warning("delivery paused, the database failed: %s", exc)
-                return delivered
+        except StoreFault as exc:
+            log.warning("delivery paused, the database failed: %s", exc)
+            return delivered
     return delivered
 
 
-def _deliver_one(engine: Engine, table: Table, prepare: Any, row_id: int, host: str | None) -> int:
+def _claim(
+    engine: Engine, table: Table, prepare: Any, ids: list[int]
+) -> list[tuple[int, Outgoing | Exception]]:
+    """Claim the rows and build their messages, in one transaction; a row with nothing to
+    send (an item closed meanwhile, no address) is recorded as done there and then."""
     moment = engine.clock.now()
+    claimed: list[tuple[int, Outgoing | Exception]] = []
     with engine.store.transaction() as conn:
-        row = outbox_store.claim(conn, table, row_id, moment)
-        if row is None:
-            return 0
+        for row_id in ids:
+            row = outbox_store.claim(conn, table, row_id, moment)
+            if row is None:
+                continue  # another deliverer has it, or it is done
+            try:
+                outgoing: Outgoing | Exception = prepare(engine, conn, row)
+            except Exception as exc:  # a message that cannot be built is a failed delivery
+                outgoing = exc
+            if isinstance(outgoing, Outgoing) and outgoing.message is None:
+                outbox_store.mark_sent(
+                    conn, table, row_id, format_time(moment), **outgoing.done_values
+                )
+                continue
+            claimed.append((row_id, outgoing))
+    return claimed
+
+
+def _send(
+    engine: Engine, table: Table, claimed: list[tuple[int, Outgoing | Exception]], host: str | None
+) -> tuple[list[tuple[int, Outgoing]], bool]:
+    """Deliver claimed messages outside any transaction; returns those delivered, and
+    whether the mail server fell silent.
+
+    A failure is recorded for its row at once; a mail server that times out ends the batch,
+    and the rows not tried yet are given back for the next pass.
+    """
+    sent: list[tuple[int, Outgoing]] = []
+    for index, (row_id, outgoing) in enumerate(claimed):
         try:
-            outgoing = prepare(engine, conn, row)
-        except Exception as exc:  # a message that cannot be built is a failed delivery
-            outgoing = exc
-        if isinstance(outgoing, Outgoing) and outgoing.message is None:
-            outbox_store.mark_sent(conn, table, row_id, format_time(moment), **outgoing.done_values)
-            return 0
-    try:
-        if isinstance(outgoing, Exception):
-            raise outgoing
-        mail.write_message(engine.outbox, outgoing.key, outgoing.message)
-        if host:
-            mail.send_once(engine.outbox, outgoing.key, outgoing.message, host)
-    except Exception as exc:  # any delivery failure: record it, never raise into a run
-        _record_failure(engine, table, row_id, exc)
-        if _timed_out(exc):
-            raise _ServerSilent from exc
-        return 0
-    with engine.store.transaction() as conn:
-        outbox_store.mark_sent(
-            conn, table, row_id, format_time(engine.clock.now()), **outgoing.done_values
-        )
-    return 1
+            if isinstance(outgoing, Exception):
+                raise outgoing
+            mail.write_message(engine.outbox, outgoing.key, outgoing.message)  # type: ignore[arg-type]
+            if host:
+                mail.send_once(engine.outbox, outgoing.key, outgoing.message, host)  # type: ignore[arg-type]
+        except Exception as exc:  # any delivery failure: record it, never raise into a run
+            _record_failure(engine, table, row_id, exc)
+            if _timed_out(exc):
+                untried = [r for r, _ in claimed[index + 1 :]]
+                if untried:
+                    with engine.store.transaction() as conn:
+                        for other in untried:
+                            outbox_store.release(conn, table, other)
+                return sent, True
+            continue
+        sent.append((row_id, outgoing))
+    return sent, False
 
 
 def _timed_out(exc: BaseException) -> bool:

@@ -22,14 +22,16 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Row, select
+from sqlalchemy import Connection, Row, bindparam, select
 
 from engine import templates
 from engine.actions import mail
 from engine.definition import InteractiveStep
+from engine.runtime import rows
 from engine.runtime.delivery import MAX_ATTEMPTS, Outgoing
 from engine.store import directory
-from engine.store.schema import runs, work_items
+from engine.store.prepared import Prepared
+from engine.store.schema import runs
 from engine.templates import TemplateError
 
 if TYPE_CHECKING:
@@ -47,17 +49,21 @@ _SUBJECTS = {
 }
 
 
+# A worker asks this for every notice it delivers: prepared (see engine.store.prepared).
+_RUN_VERSION = Prepared(
+    select(runs.c.definition_id, runs.c.definition_version).where(runs.c.id == bindparam("id"))
+)
+
+
 def prepare(engine: Engine, conn: Connection, notice: Row) -> Outgoing:
     """The message for a claimed notice, or nothing to send (item closed, no address)."""
-    item = conn.execute(select(work_items).where(work_items.c.id == notice.item_id)).first()
+    item = rows.item_row(conn, notice.item_id)
     recipients = directory.emails_for(conn, notice.assignee)
     done = {"recipients": ", ".join(recipients)}
     key = f"notice-{notice.id}"
     if item is None or item.status != "open" or not recipients:
         return Outgoing(key, None, done)
-    run = conn.execute(
-        select(runs.c.definition_id, runs.c.definition_version).where(runs.c.id == item.run_id)
-    ).one()
+    run = _RUN_VERSION.first(conn, {"id": item.run_id})
     plan = engine.plan(run.definition_id, run.definition_version, conn)
     subject, body = render(item, notice, plan.steps.get(item.step_id), run.definition_id)
     message = mail.build_message(

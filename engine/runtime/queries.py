@@ -17,6 +17,7 @@ from engine.runtime import eventrows, itemchecks, writes
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
 from engine.store import directory
+from engine.store.prepared import Prepared
 from engine.store.schema import events, runs, timers, waits, work_items
 
 _RUN_COLUMNS = (
@@ -367,7 +368,8 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
     return result
 
 
-_OPEN_ITEM_IDS = (
+# Scripts and workers ask this after every call: prepared (see engine.store.prepared).
+_OPEN_ITEM_IDS = Prepared(
     select(work_items.c.id)
     .where(work_items.c.run_id == bindparam("run_id"), work_items.c.status == "open")
     .order_by(work_items.c.created_at, work_items.c.id)
@@ -376,7 +378,7 @@ _OPEN_ITEM_IDS = (
 
 def open_item_ids(conn: Connection, run_id: str) -> list[str]:
     """Ids of a run's open items, oldest first."""
-    return list(conn.execute(_OPEN_ITEM_IDS, {"run_id": run_id}).scalars())
+    return [row[0] for row in _OPEN_ITEM_IDS.rows(conn, {"run_id": run_id})]
 
 
 def run_version(conn: Connection, run_id: str) -> tuple[str, int]:

@@ -26,10 +26,10 @@ class _Select(Prepared):
         self.row = namedtuple(f"{table.name}_row", [c.name for c in table.columns])  # type: ignore[misc]
 
     def first(self, conn: Connection, params: dict[str, Any]) -> Any:
-        sql, order, defaults = self._compile(conn)
+        sql, bind = self._compile(conn)
         cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
         try:
-            cursor.execute(sql, self._args(order, defaults, params))
+            cursor.execute(sql, bind(params))
             found = cursor.fetchone()
         finally:
             cursor.close()

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 
 from engine.runtime import buffering, commands, triggers
+from engine.store.prepared import Prepared
 from engine.store.schema import schedules, timers, waits
 
 if TYPE_CHECKING:
@@ -27,23 +28,24 @@ def next_due(unit: Unit) -> str | None:
 
 def due_timer_ids(unit: Unit, limit: int = 200) -> list[int]:
     """Ids of timers due now, oldest first."""
-    return list(
-        unit.conn.execute(
-            select(timers.c.id)
-            .where(timers.c.due_at <= unit.now)
-            .order_by(timers.c.due_at, timers.c.id)
-            .limit(limit)
-        ).scalars()
-    )
+    return [row[0] for row in _DUE_TIMERS.rows(unit.conn, {"now": unit.now, "limit": limit})]
 
 
 def due_schedule_ids(unit: Unit) -> list[str]:
     """Definition ids whose schedule is due now."""
-    return list(
-        unit.conn.execute(
-            select(schedules.c.definition_id).where(schedules.c.next_at <= unit.now)
-        ).scalars()
-    )
+    return [row[0] for row in _DUE_SCHEDULES.rows(unit.conn, {"now": unit.now})]
+
+
+# Every worker pass asks both: prepared (see engine.store.prepared).
+_DUE_TIMERS = Prepared(
+    select(timers.c.id)
+    .where(timers.c.due_at <= bindparam("now"))
+    .order_by(timers.c.due_at, timers.c.id)
+    .limit(bindparam("limit"))
+)
+_DUE_SCHEDULES = Prepared(
+    select(schedules.c.definition_id).where(schedules.c.next_at <= bindparam("now"))
+)
 
 
 def fire_timer(unit: Unit, timer_id: int) -> bool:

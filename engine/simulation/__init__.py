@@ -47,8 +47,12 @@ def simulate(
     progress: Callable[[SimulationProgress], None] | None = None,
     should_cancel: Callable[[], bool] | None = None,
     source: str | None = None,
+    in_memory: bool = True,
 ) -> SimulationResult:
     """Simulate a definition under a scenario (defaults when None); deterministic per seed.
+
+    `in_memory=False` runs it on an in-memory SQL store even where the faster in-memory
+    shell could (see `Simulator`); the results are the same.
 
     Raises:
         ScenarioError: the scenario names steps, outputs, inputs or assignees the definition
@@ -57,7 +61,7 @@ def simulate(
     """
     chosen = scenario or Scenario(definition=definition.id)
     check_scenario(chosen, definition, source)
-    return Simulator(definition, chosen, progress, should_cancel).run()
+    return Simulator(definition, chosen, progress, should_cancel, in_memory).run()
 
 
 __all__ = [

@@ -8,7 +8,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from sqlalchemy import select
+
 from engine.runtime import Engine, VirtualClock
+from engine.store.schema import waits
 
 if TYPE_CHECKING:
     from engine.runtime.unit import Unit
@@ -32,6 +35,13 @@ class ObservedEngine(Engine):
     def __init__(self, clock: VirtualClock, sink: Callable[[list[dict[str, Any]]], None]):
         super().__init__("sqlite://", clock=clock, outbox=Path(tempfile.gettempdir()) / "baton-sim")
         self._sink = sink
+
+    def wait_key(self, run_id: str, step_id: str) -> str | None:
+        """The correlation key a run's wait step listens for."""
+        with self.store.read() as conn:
+            return conn.execute(
+                select(waits.c.key).where(waits.c.run_id == run_id, waits.c.step_id == step_id)
+            ).scalar()
 
     @contextmanager
     def unit(self, actor: str | None = None) -> Iterator[Unit]:

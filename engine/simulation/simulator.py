@@ -1,11 +1,13 @@
-"""The discrete-event loop that drives the real `Engine` through a scenario.
+"""The discrete-event loop that drives the real run core through a scenario.
 
-The engine runs on a `VirtualClock` over an in-memory store. The simulator keeps an agenda
-of what people and the outside world will do (a run arrives, someone finishes an item,
-an event arrives, a background action's time is up) and interleaves it with the engine's
-own timers (due dates, escalations, timeouts, retries): whichever comes first happens
-next, the clock is set to its time, and the engine is called exactly as a user, the CLI or
-a worker would call it. What the engine then logs is read back through `ObservedEngine`.
+The engine runs on a `VirtualClock`: the run core driven in memory (`MemoryEngine`), or,
+for what that shell does not do (records, buffered events), the `Engine` over an in-memory
+SQL store. The simulator keeps an agenda of what people and the outside world will do (a
+run arrives, someone finishes an item, an event arrives, a background action's time is
+up) and interleaves it with the engine's own timers (due dates, escalations, timeouts,
+retries): whichever comes first happens next, the clock is set to its time, and the engine
+is called exactly as a user, the CLI or a worker would call it. What the engine then logs
+is handed back after each call (`ObservedEngine`, `MemoryEngine`).
 At equal times the agenda goes first: an item finished at its due moment is not overdue.
 """
 
@@ -19,14 +21,13 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import select
-
 from engine.definition import InteractiveStep, Orchestration, WaitStep
 from engine.errors import BatonError
 from engine.runtime import VirtualClock
 from engine.runtime.events import EventType
 from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
+from engine.simulation.memory import MemoryEngine, supports
 from engine.simulation.observed import ObservedEngine
 from engine.simulation.pools import Pool, SimItem
 from engine.simulation.recorder import Recorder
@@ -41,7 +42,6 @@ from engine.simulation.scenario import Scenario, StepSpec
 from engine.simulation.stand_ins import DELAY_EVENT, StandIns
 from engine.simulation.summary import build_result
 from engine.simulation.timers import EngineTimers
-from engine.store.schema import waits
 
 ProgressCallback = Callable[[SimulationProgress], None]
 _MAX_NOTES = 20
@@ -55,6 +55,9 @@ class Simulator:
         scenario: the assumptions (checked against the definition beforehand).
         progress: called now and then with a `SimulationProgress`.
         should_cancel: polled in the loop; returning True stops early (partial results).
+        in_memory: drive the run core in memory (`MemoryEngine`) when the definition and
+            scenario allow it (`memory.supports`); False always uses the SQL store (the
+            reference the tests compare the memory shell with).
     """
 
     def __init__(
@@ -63,8 +66,10 @@ class Simulator:
         scenario: Scenario,
         progress: ProgressCallback | None = None,
         should_cancel: Callable[[], bool] | None = None,
+        in_memory: bool = True,
     ) -> None:
         self.definition = definition
+        self.in_memory = in_memory
         self.scenario = scenario
         self._progress = progress
         self._should_cancel = should_cancel
@@ -157,7 +162,13 @@ class Simulator:
         return pool
 
     def _set_up(self, stand_ins: StandIns) -> None:
-        self.engine = ObservedEngine(self.clock, self._batch.extend)
+        uses_records = self.scenario.record is not None
+        if self.in_memory and supports(self.definition, uses_records) is None:
+            self.engine: ObservedEngine | MemoryEngine = MemoryEngine(
+                self.clock, self._batch.extend
+            )
+        else:
+            self.engine = ObservedEngine(self.clock, self._batch.extend)
         for delay in stand_ins.delays:
             self.engine.activate(delay)
         self.engine.activate(stand_ins.definition(self.scenario.record is not None))
@@ -393,17 +404,14 @@ class Simulator:
     def _subscribe_waits(self) -> None:
         if not self._new_waits:
             return
-        with self.engine.store.read() as conn:
-            for run_id, step_id in self._new_waits:
-                key = conn.execute(
-                    select(waits.c.key).where(waits.c.run_id == run_id, waits.c.step_id == step_id)
-                ).scalar()
-                visit = next(self._seq)
-                self._pending_waits[(run_id, step_id)] = visit
-                event = self.steps[step_id].event
-                data = self.sample_outputs(run_id, step_id)
-                at = self.now + self.duration_of(run_id, step_id)
-                self._push(at, "event", (run_id, step_id, visit, event, key, data))
+        for run_id, step_id in self._new_waits:
+            key = self.engine.wait_key(run_id, step_id)
+            visit = next(self._seq)
+            self._pending_waits[(run_id, step_id)] = visit
+            event = self.steps[step_id].event
+            data = self.sample_outputs(run_id, step_id)
+            at = self.now + self.duration_of(run_id, step_id)
+            self._push(at, "event", (run_id, step_id, visit, event, key, data))
         self._new_waits.clear()
 
     def _dispatch(self, pool: Pool) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import Connection, and_, bindparam, func, or_, select, update
 
+from engine.store.prepared import Prepared
 from engine.store.schema import definitions
 
 
@@ -51,14 +52,17 @@ def deactivate(conn: Connection, definition_id: str) -> int:
     ).rowcount
 
 
-_ACTIVE_VERSION = select(definitions.c.version).where(
-    definitions.c.id == bindparam("id"), definitions.c.active.is_(True)
+# Every start asks this: prepared, so it costs a driver call rather than a Core execution.
+_ACTIVE_VERSION = Prepared(
+    select(definitions.c.version).where(
+        definitions.c.id == bindparam("id"), definitions.c.active.is_(True)
+    )
 )
 
 
 def active_version(conn: Connection, definition_id: str) -> int | None:
     """The active version of an id, or None."""
-    return conn.execute(_ACTIVE_VERSION, {"id": definition_id}).scalar()
+    return _ACTIVE_VERSION.scalar(conn, {"id": definition_id})
 
 
 def body(conn: Connection, definition_id: str, version: int) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, and_, bindparam, select, update
 
 from engine.errors import InvalidInput, NotFound
+from engine.store.prepared import Prepared
 from engine.store.schema import groups, memberships, users
 
 ROLES = ("admin", "operator", "assignee")
@@ -18,7 +19,8 @@ _SELECT_MEMBERSHIPS = select(memberships.c.kind, memberships.c.group_name).where
 )
 
 
-_MAY_ACT_FOR = (
+# Asked by every completion: prepared (see engine.store.prepared).
+_MAY_ACT_FOR = Prepared(
     select(users.c.active, users.c.role, memberships.c.user_name.label("member"))
     .select_from(
         users.outerjoin(
@@ -178,11 +180,12 @@ def standing(conn: Connection, name: str, assignee: str) -> tuple[bool, str, boo
     "Member" is true for `user:NAME` itself and for members of `group:`/`queue:` NAME.
     """
     kind, _, target = assignee.partition(":")
-    row = conn.execute(_MAY_ACT_FOR, {"name": name, "group": target, "kind": kind}).first()
-    if row is None:
+    found = _MAY_ACT_FOR.rows(conn, {"name": name, "group": target, "kind": kind})
+    if not found:
         return None
-    member = (kind == "user" and target == name) or row.member is not None
-    return bool(row.active), row.role, member
+    active, role, member_name = found[0]
+    member = (kind == "user" and target == name) or member_name is not None
+    return bool(active), role, member
 
 
 def role_of(conn: Connection, name: str) -> tuple[bool, str] | None:
@@ -202,14 +205,24 @@ def has_admin(conn: Connection) -> bool:
 def emails_for(conn: Connection, assignee: str) -> list[str]:
     """Addresses of the active people behind an assignee (a user, or a group's members)."""
     kind, _, name = assignee.partition(":")
-    if kind == "user":
-        query = select(users.c.email).where(users.c.name == name)
-    else:
-        query = (
-            select(users.c.email)
-            .join(memberships, memberships.c.user_name == users.c.name)
-            .where(memberships.c.group_name == name, memberships.c.kind == kind)
-            .order_by(users.c.name)
-        )
-    query = query.where(users.c.active.is_(True), users.c.email.is_not(None))
-    return [e for e in conn.execute(query).scalars() if e]
+    query = _USER_EMAIL if kind == "user" else _MEMBER_EMAILS
+    return [row[0] for row in query.rows(conn, {"name": name, "kind": kind}) if row[0]]
+
+
+# Every notice delivered asks one of these: prepared (see engine.store.prepared).
+_USER_EMAIL = Prepared(
+    select(users.c.email).where(
+        users.c.name == bindparam("name"), users.c.active.is_(True), users.c.email.is_not(None)
+    )
+)
+_MEMBER_EMAILS = Prepared(
+    select(users.c.email)
+    .join(memberships, memberships.c.user_name == users.c.name)
+    .where(
+        memberships.c.group_name == bindparam("name"),
+        memberships.c.kind == bindparam("kind"),
+        users.c.active.is_(True),
+        users.c.email.is_not(None),
+    )
+    .order_by(users.c.name)
+)

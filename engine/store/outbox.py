@@ -13,12 +13,14 @@ ends, so the row is delivered later (at-least-once; keys make a repeat harmless)
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, and_, or_, select, update
+from sqlalchemy import Connection, Row, Table, and_, bindparam, or_, select, update
 
 from engine.errors import InvalidInput
+from engine.store.prepared import Prepared
 from engine.store.schema import notifications, outbox
 from engine.store.times import format_time
 
@@ -59,43 +61,88 @@ def messages(conn: Connection, keys: list[str]) -> list[Row]:
 
 def due(conn: Connection, table: Table, now: str, limit: int) -> list[int]:
     """Ids of pending rows that may be tried now and nobody holds, oldest first."""
-    return list(
-        conn.execute(
-            select(table.c.id)
-            .where(
-                table.c.sent_at.is_(None),
-                table.c.failed.is_(False),
-                or_(table.c.next_try_at.is_(None), table.c.next_try_at <= now),
-                or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
-            )
-            .order_by(table.c.id)
-            .limit(limit)
-        ).scalars()
-    )
+    return [row[0] for row in _statements(table).due.rows(conn, {"now": now, "limit": limit})]
 
 
-def claim(conn: Connection, table: Table, row_id: int, moment: datetime) -> Row | None:
-    """Take a pending row for delivery (None if another deliverer has it or it is done)."""
+def claim(conn: Connection, table: Table, row_id: int, moment: datetime) -> Any:
+    """Take a pending row for delivery (None if another deliverer has it or it is done).
+
+    The row comes back as a named tuple of the table's columns, as the driver reads them.
+    """
+    statements = _statements(table)
     now = format_time(moment)
-    taken = conn.execute(
-        update(table)
-        .where(
-            and_(
-                table.c.id == row_id,
-                table.c.sent_at.is_(None),
-                table.c.failed.is_(False),
-                or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
-            )
-        )
-        .values(claimed_until=format_time(moment + LEASE))
+    taken = statements.claim.run(
+        conn, {"id": row_id, "now": now, "until": format_time(moment + LEASE)}
     )
-    if taken.rowcount != 1:
+    if taken != 1:
         return None
-    return conn.execute(select(table).where(table.c.id == row_id)).one()
+    return statements.row.first(conn, {"id": row_id})
+
+
+@dataclass
+class _Statements:
+    """The delivery protocol's statements on one table, prepared (a worker runs them for
+    every message it delivers)."""
+
+    due: Prepared
+    claim: Prepared
+    row: Prepared
+    sent: Prepared
+
+
+_PREPARED: dict[str, _Statements] = {}
+
+
+def _statements(table: Table) -> _Statements:
+    found = _PREPARED.get(table.name)
+    if found is None:
+        now = bindparam("now")
+        found = _PREPARED[table.name] = _Statements(
+            due=Prepared(
+                select(table.c.id)
+                .where(
+                    table.c.sent_at.is_(None),
+                    table.c.failed.is_(False),
+                    or_(table.c.next_try_at.is_(None), table.c.next_try_at <= now),
+                    or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+                )
+                .order_by(table.c.id)
+                .limit(bindparam("limit"))
+            ),
+            claim=Prepared(
+                update(table)
+                .where(
+                    and_(
+                        table.c.id == bindparam("id"),
+                        table.c.sent_at.is_(None),
+                        table.c.failed.is_(False),
+                        or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+                    )
+                )
+                .values(claimed_until=bindparam("until"))
+            ),
+            row=Prepared(select(table).where(table.c.id == bindparam("id"))),
+            sent=Prepared(
+                update(table)
+                .where(table.c.id == bindparam("b_id"))
+                .values(
+                    sent_at=bindparam("sent_at"),
+                    claimed_until=None,
+                    last_error=None,
+                    **({"recipients": bindparam("recipients")} if "recipients" in table.c else {}),
+                )
+            ),
+        )
+    return found
 
 
 def mark_sent(conn: Connection, table: Table, row_id: int, now: str, **values: Any) -> None:
     """Record a delivery (with any extra columns, e.g. the recipients of a notice)."""
+    # The prepared form writes exactly the recipients of a notice table, nothing elsewhere.
+    if set(values) == ({"recipients"} if "recipients" in table.c else set()):
+        params = {"b_id": row_id, "sent_at": now, **values}
+        _statements(table).sent.run(conn, params)
+        return
     conn.execute(
         update(table)
         .where(table.c.id == row_id)

@@ -22,7 +22,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 12
+SCHEMA_VERSION = 13
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -77,6 +77,14 @@ Index("ix_runs_status", runs.c.status)
 Index("ix_runs_started", runs.c.started_at, runs.c.id)
 Index("ix_runs_definition", runs.c.definition_id, runs.c.definition_version, runs.c.started_at)
 Index("ix_runs_stage", runs.c.current_stage)
+# Record updates and record views find a record's runs; most runs have none (partial index).
+Index(
+    "ix_runs_record",
+    runs.c.record_object,
+    runs.c.record_id,
+    sqlite_where=runs.c.record_id.isnot(None),
+    postgresql_where=runs.c.record_id.isnot(None),
+)
 
 stage_instances = Table(
     "stage_instances",

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, select, update
 
 from engine.store import keyset
+from engine.store.prepared import Prepared
 from engine.store.schema import webhook_deliveries, webhooks
 
 TRIGGERS = {
@@ -96,6 +97,19 @@ def deactivate(conn: Connection, webhook_id: str) -> bool:
     return bool(changed.rowcount)
 
 
+class _Hook(NamedTuple):
+    id: str
+    orchestration: str
+    events: str
+
+
+_ACTIVE_HOOKS = Prepared(
+    select(webhooks.c.id, webhooks.c.orchestration, webhooks.c.events).where(
+        webhooks.c.active.is_(True)
+    )
+)
+
+
 def enqueue_for_events(
     conn: Connection,
     events: Iterable[dict[str, Any]],
@@ -116,11 +130,9 @@ def enqueue_for_events(
     if not wanted:
         return 0
     ids = {orchestration_of[e["run_id"]][0] for e in wanted}
-    hooks = conn.execute(
-        select(webhooks.c.id, webhooks.c.orchestration, webhooks.c.events).where(
-            webhooks.c.orchestration.in_(ids), webhooks.c.active.is_(True)
-        )
-    ).all()
+    # Nearly every call asks, and there are few webhooks: one prepared query for all the
+    # active ones, filtered here, costs far less than building an `IN` query each time.
+    hooks = [_Hook(*row) for row in _ACTIVE_HOOKS.rows(conn) if row[1] in ids]
     if not hooks:
         return 0
     queued = 0

@@ -171,6 +171,10 @@ class Channel:
                 permissions.require(conn, actor, role, doing)
 
     async def _handle(self, run_id: str) -> WorkflowHandle:
+        if not run_id.strip():
+            # Temporal answers an empty workflow id with an error of its own, not NOT_FOUND
+            # (`baton show ""` printed a traceback); the local engine's words instead.
+            raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
         return (await self.client()).get_workflow_handle(run_id)
 
     async def _query(self, run_id: str, query: Any, *args: Any) -> Any:

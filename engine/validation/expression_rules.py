@@ -32,6 +32,8 @@ from engine.validation.diagnostics import Diagnostic
 FAULT_NAME = "fault"
 """What expressions read the last fault route's failure as (`fault.step`, `fault.error`)."""
 
+_OTHER_NAMES = RESERVED_NAMES | {FAULT_NAME}
+
 WRITING_ACTION = "set_variables"
 """The built-in action whose input keys name the variables it writes."""
 
@@ -110,6 +112,43 @@ def analysed(index: Index) -> list[tuple[Located, Analysis]]:
     return found
 
 
+def distinct_expressions(index: Index) -> dict[str, Analysis]:
+    """Each distinct expression text of the definition with its analysis (once per
+    `validate`). A large definition repeats a few texts thousands of times, and whether any
+    expression is at fault depends on its text alone: when none is, the rules are done
+    without locating a single one (`analysed` then is never built)."""
+    found = index.memo.get("distinct")
+    if found is None:
+        texts, ready = _texts(index)
+        found = index.memo["distinct"] = {text: analyse(text) for text in dict.fromkeys(texts)}
+        index.memo["ready"] = {text: found[text] for text in ready}
+    return found
+
+
+def ready_expressions(index: Index) -> dict[str, Analysis]:
+    """The distinct texts evaluated when a step becomes ready: step conditions and
+    `assignee_from` (see `reference_rules`)."""
+    distinct_expressions(index)
+    return index.memo["ready"]
+
+
+def _texts(index: Index) -> tuple[list[str], list[str]]:
+    """Every expression text (any order, repeats kept) and those of step conditions and
+    `assignee_from`; the same fields `_find_expressions` locates."""
+    definition = index.definition
+    ready = [*index.conditions]
+    ready += [s.assignee_from for s in index.interactive if s.assignee_from is not None]
+    texts = [*ready, *(s.key for s in index.wait if s.key is not None)]
+    texts += [stage.exit_condition for stage in index.stages if stage.exit_condition is not None]
+    texts += [flow.condition for flow in definition.flows if flow.condition is not None]
+    for step in index.background:
+        texts += step.inputs.values()
+    trigger = definition.trigger
+    if isinstance(trigger, RecordTrigger) and trigger.condition is not None:
+        texts.append(trigger.condition)
+    return texts, ready
+
+
 def _find_expressions(index: Index) -> Iterator[Located]:
     definition = index.definition
     trigger = definition.trigger
@@ -136,6 +175,17 @@ def _find_expressions(index: Index) -> Iterator[Located]:
 
 def check_expressions(index: Index) -> Iterator[Diagnostic]:
     """Report expressions that do not parse or read unknown names, and unused variables."""
+    distinct = distinct_expressions(index).values()
+    variables, steps = index.variables, index.steps
+    if all(
+        a.problem is None
+        and all(n in variables or n in steps or n in _OTHER_NAMES for n in a.names)
+        for a in distinct
+    ):
+        # The common case: nothing to report on any expression, so none is located (nor
+        # a set of every known name built: that alone hashes 50,000 step ids).
+        yield from _check_unused(index, set().union(*(a.names for a in distinct)))
+        return
     known = RESERVED_NAMES | {FAULT_NAME} | index.variables.keys() | index.steps.keys()
     used: set[str] = set()
     for located, analysis in analysed(index):
@@ -188,8 +238,8 @@ def _unknown_name_message(
 def _check_unused(index: Index, read: set[str]) -> Iterator[Diagnostic]:
     written = {
         key
-        for _, step in index.steps.values()
-        if isinstance(step, BackgroundStep) and step.action == WRITING_ACTION
+        for step in index.first_background()
+        if step.action == WRITING_ACTION
         for key in step.inputs
     }
     for name, variable in index.variables.items():

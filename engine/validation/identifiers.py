@@ -8,6 +8,7 @@ collide with each other.
 from __future__ import annotations
 
 import keyword
+import operator
 import re
 from collections.abc import Iterator
 
@@ -154,32 +155,34 @@ def _all_plain(index: Index) -> bool:
     """Whether no node or step id (nor output name) can be at fault, decided in bulk.
 
     A clean definition is the common case, and a large one has tens of thousands of ids:
-    one regular-expression pass over all of them and a few set operations cost a small
-    part of the per-id checks below, which then run only when something is wrong.
+    set operations on the index's keys, one regular-expression pass over all names, and
+    one look at each distinct list of output names cost a small part of the per-id checks
+    below, which then run only when something is wrong.
     """
-    definition = index.definition
-    ids = [node.id for node in definition.nodes]
-    ids += [step.id for stage in definition.stages() for step in stage.steps]
-    if len(set(ids)) != len(ids):
+    if not index.unique_ids:
         return False  # a repeated id
-    if _RESERVED.intersection(ids) or not index.variables.keys().isdisjoint(ids):
+    # Key views on both sides: a view's isdisjoint walks the smaller side (a set's walks
+    # whatever it is given, here 50,000 keys).
+    nodes, steps, variables = index.nodes.keys(), index.steps.keys(), index.variables.keys()
+    if not (nodes.isdisjoint(_RESERVED) and steps.isdisjoint(_RESERVED)):
         return False
-    outputs = [
-        (step.id, output.name)
-        for _, step in index.steps.values()
-        if isinstance(step, InteractiveStep)
-        for output in step.outputs
-    ]
-    names = {name for _, name in outputs}
-    if len(set(outputs)) != len(outputs) or _KEYWORDS.intersection(names):
+    if not (variables.isdisjoint(nodes) and variables.isdisjoint(steps)):
         return False
-    parts = [*ids, *names]
+    names: set[str] = set()
+    for shape in {tuple(map(_NAME, step.outputs)) for step in index.interactive}:
+        if len(set(shape)) != len(shape):
+            return False  # an output declared twice on one step
+        names.update(shape)
+    if _KEYWORDS.intersection(names):
+        return False
+    parts = [*nodes, *steps, *names]
     text = "\n".join(parts)
     if text.count("\n") != len(parts) - 1:
         return False  # a name with a line break in it
     return _NOT_AN_IDENTIFIER.search(text) is None
 
 
+_NAME = operator.attrgetter("name")
 _KEYWORDS = frozenset(keyword.kwlist)
 
 

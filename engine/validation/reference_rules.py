@@ -16,7 +16,14 @@ from collections.abc import Iterator
 from engine.definition import AnyStep, BackgroundStep, InteractiveStep, StageNode
 from engine.validation.context import Index, did_you_mean, error, quote_list
 from engine.validation.diagnostics import Diagnostic
-from engine.validation.expression_rules import WRITING_ACTION, analyse, analysed
+from engine.validation.expression_rules import (
+    WRITING_ACTION,
+    Analysis,
+    analyse,
+    analysed,
+    distinct_expressions,
+    ready_expressions,
+)
 
 
 def check_references(index: Index) -> Iterator[Diagnostic]:
@@ -24,7 +31,9 @@ def check_references(index: Index) -> Iterator[Diagnostic]:
     a step of their own stage without waiting for it."""
     yield from _check_outputs_read(index)
     yield from _check_variables_written(index)
-    for stage in index.definition.stages():
+    if not _may_read_a_step(index):
+        return
+    for stage in index.stages:
         yield from _check_conditions_wait(index, stage)
 
 
@@ -37,7 +46,23 @@ def declared_outputs(step: AnyStep) -> list[str] | None:
     return None  # other actions and events give what they give
 
 
+def _reads_undeclared_output(index: Index, analysis: Analysis) -> bool:
+    for name, attribute in analysis.attributes:
+        if name not in index.steps or name in index.variables:
+            continue
+        outputs = declared_outputs(index.steps[name][1])
+        if outputs is not None and attribute not in outputs:
+            return True
+    return False
+
+
 def _check_outputs_read(index: Index) -> Iterator[Diagnostic]:
+    if not any(
+        _reads_undeclared_output(index, analysis)
+        for analysis in distinct_expressions(index).values()
+        if not analysis.problem and analysis.attributes
+    ):
+        return  # the common case: decided per distinct text, no expression located
     for located, analysis in analysed(index):
         if analysis.problem or not analysis.attributes:
             continue  # a problem is already reported by the expression rules
@@ -60,8 +85,8 @@ def _check_outputs_read(index: Index) -> Iterator[Diagnostic]:
 
 
 def _check_variables_written(index: Index) -> Iterator[Diagnostic]:
-    for _, step in index.steps.values():
-        if not (isinstance(step, BackgroundStep) and step.action == WRITING_ACTION):
+    for step in index.first_background():
+        if step.action != WRITING_ACTION:
             continue
         for key in step.inputs:
             if key in index.variables:
@@ -76,9 +101,22 @@ def _check_variables_written(index: Index) -> Iterator[Diagnostic]:
             )
 
 
+def _may_read_a_step(index: Index) -> bool:
+    """Whether a step condition or `assignee_from` reads a step id that is no variable;
+    only such a text can be read before the step it reads has run."""
+    steps, variables = index.steps, index.variables
+    return any(
+        name in steps and name not in variables
+        for analysis in ready_expressions(index).values()
+        if not analysis.problem
+        for name in analysis.names
+    )
+
+
 def _check_conditions_wait(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
     if all(
-        step.condition is None and getattr(step, "assignee_from", None) is None
+        step.condition is None
+        and (not isinstance(step, InteractiveStep) or step.assignee_from is None)
         for step in stage.steps
     ):
         return

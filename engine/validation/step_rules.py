@@ -26,7 +26,11 @@ ASSIGNEE = re.compile(r"(user|group|queue):[^\s:]+\Z")
 def check_steps(index: Index) -> Iterator[Diagnostic]:
     """Report problems in each stage's steps, in document order."""
     actions = action_names()  # once: it is a union of the built-in, plugin and own names
-    for stage in index.definition.stages():
+    # Decided in bulk for the common clean case; the per-stage and per-step checks below
+    # then run only where something may be wrong, in document order as ever.
+    links_checked = _all_links_backward(index)
+    steps_checked = _all_steps_plain(index, actions)
+    for stage in index.stages:
         if not stage.steps:
             yield warning(
                 "empty-stage",
@@ -36,10 +40,52 @@ def check_steps(index: Index) -> Iterator[Diagnostic]:
                 "steps or remove the stage",
             )
             continue
-        yield from _check_after(index, stage)
-        for step in stage.steps:
-            if not _step_is_plain(step, actions):
-                yield from _check_step(step)
+        if not links_checked:
+            yield from _check_after(index, stage)
+        if not steps_checked:
+            for step in stage.steps:
+                if not _step_is_plain(step, actions):
+                    yield from _check_step(step)
+
+
+def _all_links_backward(index: Index) -> bool:
+    """Whether every `after` names an earlier step of the waiting step's own stage: then
+    no link is unknown, foreign or circular. Needs unique ids (a repeat takes the long way).
+
+    Places are looked up by object identity, not by id text: hashing 50,000 id strings once
+    more costs more than the rest of this check.
+    """
+    if not index.unique_ids:
+        return False
+    steps, step_list, owners, waiting = index.steps, index.step_list, index.owners, index.waiting
+    if not waiting:
+        return True
+    place = {id(step): number for number, step in enumerate(step_list)}
+    for number in waiting:
+        stage = owners[number]
+        for awaited in step_list[number].after:
+            found = steps.get(awaited)
+            if found is None or found[0] is not stage or place[id(found[1])] >= number:
+                return False
+    return True
+
+
+def _all_steps_plain(index: Index, actions: frozenset[str]) -> bool:
+    """`_step_is_plain` for every step, asked once per distinct combination of the fields
+    it reads (a large definition repeats a few assignees, actions and events)."""
+    people = {(s.assignee, s.escalate_to, s.assignee_from) for s in index.interactive}
+    if not all(_people_plain(*fields) for fields in people):
+        return False
+    if not {step.action for step in index.background} <= actions:
+        return False
+    # A wait step without an event is not plain, yet fine with a timeout: what
+    # `_check_wait` says depends on these four fields only, so one step of each distinct
+    # combination answers for all steps sharing it.
+    waits = {(s.event, s.key, s.timeout, s.buffer): s for s in index.wait}
+    return not any(
+        not (event and event.strip()) and next(_check_wait(step), None) is not None
+        for (event, *_), step in waits.items()
+    )
 
 
 def _check_after(index: Index, stage: StageNode) -> Iterator[Diagnostic]:
@@ -112,17 +158,20 @@ def _step_is_plain(step: AnyStep, actions: frozenset[str]) -> bool:
     step with well-formed assignees, a background step with a known action, a wait step
     with an event."""
     if isinstance(step, InteractiveStep):
-        assignee, escalate_to = step.assignee, step.escalate_to
-        return (
-            step.assignee_from is None  # a dynamic assignee beside a fixed one is a conflict
-            and bool(assignee and ASSIGNEE.match(assignee))
-            and (not escalate_to or ASSIGNEE.match(escalate_to) is not None)
-        )
+        return _people_plain(step.assignee, step.escalate_to, step.assignee_from)
     if isinstance(step, BackgroundStep):
         return step.action in actions
     if isinstance(step, WaitStep):
         return bool(step.event and step.event.strip())
     return True
+
+
+def _people_plain(assignee: str | None, escalate_to: str | None, assignee_from: str | None) -> bool:
+    return (
+        assignee_from is None  # a dynamic assignee beside a fixed one is a conflict
+        and bool(assignee and ASSIGNEE.match(assignee))
+        and (not escalate_to or ASSIGNEE.match(escalate_to) is not None)
+    )
 
 
 def _check_step(step: AnyStep) -> Iterator[Diagnostic]:

@@ -1,17 +1,17 @@
 """What the fault tests share: the real `baton` command, a silent mail server, a process
-that holds a write transaction inside a slow action, and small definitions."""
+that holds a write transaction inside a slow action, and small definitions.
+
+The silent server and the slow writer are the ones `benchmarks/slow_neighbours.py` measures
+with, so the tests and the figures meet the same neighbours."""
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
 import subprocess
 import sys
-import textwrap
-import threading
 from pathlib import Path
 
+from benchmarks.slow_neighbours import SLOW_WRITER
 from engine.definition import Orchestration, save_definition
 from tests.engine.runtime.builders import background, interactive, orchestration, stage
 
@@ -93,78 +93,6 @@ def prepare_database(folder: Path) -> dict[str, str]:
         done = run_baton(env, *args)
         assert done.returncode == 0, done.stderr
     return env
-
-
-class SilentServer:
-    """A TCP server on loopback that accepts every connection and never sends a byte."""
-
-    def __init__(self) -> None:
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen(16)
-        self.port: int = self._socket.getsockname()[1]
-        self.accepted: list[socket.socket] = []
-        self.connected = threading.Event()
-        """Set once a client has connected."""
-        self._lock = threading.Lock()
-        self._closed = False
-        self._thread = threading.Thread(target=self._accept, daemon=True)
-        self._thread.start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                conn, _ = self._socket.accept()
-            except OSError:
-                return
-            with self._lock:
-                if self._closed:
-                    conn.close()
-                    return
-                self.accepted.append(conn)
-            self.connected.set()
-
-    def close(self) -> None:
-        """Stop listening and hang up on every client (they see the connection close)."""
-        with self._lock:
-            self._closed = True
-            held, self.accepted = self.accepted, []
-        # shutdown wakes the thread blocked in accept(); close alone would leave the
-        # listening socket alive in the kernel while that call holds it.
-        for sock in (self._socket, *held):
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
-            sock.close()
-        self._thread.join(timeout=HANG_GUARD)
-
-
-SLOW_WRITER = textwrap.dedent(
-    """
-    # Starts a run whose only step is the action `slow`, which returns only when standard
-    # input closes: the process sits inside its write transaction as long as the test wants.
-    import sys
-    from engine.actions.registry import register_action
-    from engine.definition import from_dict
-    from engine.runtime import Engine
-
-    def slow(inputs, context):
-        print("inside", flush=True)
-        sys.stdin.read()
-        return {}
-
-    register_action("slow", slow)
-    engine = Engine(sys.argv[1])
-    engine.activate(from_dict({
-        "schema": "baton/1", "id": "slow", "name": "Slow", "version": 1,
-        "trigger": {"type": "manual"},
-        "nodes": [{"id": "start", "type": "start"},
-                  {"id": "s", "type": "stage", "name": "S", "steps": [
-                      {"id": "work", "name": "Work", "type": "background", "action": "slow"}]},
-                  {"id": "end", "type": "end"}],
-        "flows": [{"from": "start", "to": "s"}, {"from": "s", "to": "end"}]}))
-    print(engine.start("slow"), flush=True)
-    """
-)
 
 
 def start_slow_writer(env: dict[str, str]) -> subprocess.Popen[str]:

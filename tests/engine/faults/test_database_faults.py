@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.slow_neighbours import SilentServer
 from engine.runtime import Engine
 from tests.engine.faults.helpers import (
-    SilentServer,
     assert_one_line_error,
     env_for,
     prepare_database,

@@ -9,8 +9,9 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from benchmarks.slow_neighbours import SilentServer
 from engine.store.schema import outbox
-from tests.engine.faults.helpers import SilentServer, welcome_definition
+from tests.engine.faults.helpers import welcome_definition
 from tests.engine.runtime.smtp_server import SmtpServer
 
 

@@ -13,11 +13,11 @@ import subprocess
 
 from sqlalchemy import select
 
+from benchmarks.slow_neighbours import SilentServer
 from engine.store import Store
 from engine.store.schema import outbox
 from tests.engine.faults.helpers import (
     HANG_GUARD,
-    SilentServer,
     assert_one_line_error,
     baton_command,
     prepare_database,

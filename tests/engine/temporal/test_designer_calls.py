@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.errors import Conflict
+from engine.errors import Conflict, NotFound
 from engine.runtime import Engine
 
 DESIGNER = Path(__file__).resolve().parents[3] / "designer"
@@ -89,5 +89,19 @@ def test_item_filters_temporal_lacks_are_refused_before_any_call(tmp_path):
     try:
         with pytest.raises(Conflict, match="cannot be filtered by orchestration, stage on the"):
             temporal.work_items(orchestration="employee_onboarding", stage="paperwork")
+    finally:
+        temporal.close()
+
+
+def test_an_empty_run_id_is_no_run_as_on_the_local_engine(tmp_path):
+    from engine.temporal.address import TemporalAddress
+    from engine.temporal.client import TemporalEngine
+
+    temporal = TemporalEngine(
+        TemporalAddress("127.0.0.1:1", "default"), Engine(str(tmp_path / "catalogue.db"))
+    )
+    try:
+        with pytest.raises(NotFound, match="no run with id ''"):
+            temporal.run("")
     finally:
         temporal.close()
