@@ -274,3 +274,26 @@ def test_definitions_are_listed_from_the_catalogue(on_temporal):
     assert page["next_cursor"]
     assert [(d["version"], d["active"]) for d in versions] == [(1, True)]
     assert client.get("/v1/runs/run-0000000000").status_code == 404
+
+
+def test_a_record_created_then_updated_over_http_starts_its_triggered_run(on_temporal):
+    # given a candidate's record (the `hire` trigger wants status hired)
+    client = on_temporal.as_("esign")
+    created = client.post("/v1/records/Employee", json={"fields": {"status": "candidate"}})
+    assert created.status_code == 201, created.text
+    record_id = created.json()["id"]
+
+    # when the HR system updates it to hired
+    updated = client.patch(
+        f"/v1/records/Employee/{record_id}", json={"fields": {"name": "Ann", "status": "hired"}}
+    )
+
+    # then the record is stored in the catalogue and a hire run on Temporal is its
+    assert updated.status_code == 200, updated.text
+    assert client.get(f"/v1/records/Employee/{record_id}").json()["fields"]["status"] == "hired"
+    runs = client.get("/v1/runs", params={"orchestration": "hire"}).json()["runs"]
+    started = [client.get(f"/v1/runs/{r['id']}").json() for r in runs]
+    (mine,) = [r for r in started if r["record"] == {"object": "Employee", "id": record_id}]
+    assert mine["variables"]["name"] == "Ann" and mine["open_items"][0]["assignee"] == "user:carl"
+    missing = client.patch("/v1/records/Employee/nobody", json={"fields": {"status": "hired"}})
+    assert missing.status_code == 404
