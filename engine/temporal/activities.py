@@ -55,12 +55,22 @@ def outbox_folder() -> Path:
 
 _catalogues: dict[str, Engine] = {}
 _catalogues_lock = threading.Lock()
+_worker_db: str | None = None
+
+
+def use_catalogue(url: str) -> None:
+    """Make `url` the catalogue of this process's actions and notices: `baton worker --db`
+    names it, and the webhook outbox already writes there, so records and notices must
+    not go to another database when `BATON_DB` is unset or says something else."""
+    global _worker_db
+    _worker_db = url
 
 
 def catalogue() -> Engine:
-    """The catalogue this worker's actions read and write records in (`BATON_DB`, else
-    the default database, as every `baton` command), opened once per worker."""
-    url = os.environ.get(DB_ENV) or ""
+    """The catalogue this worker's actions read and write records in (the worker's own
+    database, else `BATON_DB`, else the default database, as every `baton` command),
+    opened once per worker."""
+    url = _worker_db or os.environ.get(DB_ENV) or ""
     with _catalogues_lock:
         found = _catalogues.get(url)
         if found is None:

@@ -12,6 +12,7 @@ from temporalio.worker import Worker
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from engine.store import Store
+from engine.temporal import activities
 from engine.temporal.activities import run_action, send_notices
 from engine.temporal.client import TemporalEngine
 from engine.temporal.outbox import OutboxWriter
@@ -62,6 +63,7 @@ def serve(engine: TemporalEngine) -> None:
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    activities.use_catalogue(engine.store.url)
     try:
         client = loop.run_until_complete(engine.client())
         loop.run_until_complete(run_worker(client, engine.address.task_queue, stop, engine.store))
