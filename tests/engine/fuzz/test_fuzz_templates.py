@@ -27,10 +27,12 @@ _NAMES = st.sampled_from(
     [*VALUES, "record.status", "record.__class__", "run.__class__", "__class__", "0", "",
      "title[0]", "title.upper", "missing", "record.amount.x", "_private"]
 )  # fmt: skip
+# Padding fills with "*", not "_": a run of fill underscores would trip the check below that
+# no dunder name reaches the text.
 _SPECS = st.one_of(
     st.just(""),
     st.from_regex(r":[<>^=]?[+ -]?0?[0-9]{0,12}(\.[0-9]{0,12})?[sdfxe%]?", fullmatch=True),
-    st.sampled_from([":>300000000", ":{title}", ":.999999999", "!r", "!s", ":,", ":_>200"]),
+    st.sampled_from([":>300000000", ":{title}", ":.999999999", "!r", "!s", ":,", ":*>200"]),
 )
 _FIELDS = st.builds(lambda name, spec: "{" + name + spec + "}", _NAMES, _SPECS)
 _TEXT = st.text(alphabet=st.characters(codec="utf-8"), max_size=30)
