@@ -65,6 +65,12 @@ def assignees_of(name: str, user: Any) -> set[str] | None:
     return None if user.admin else {f"user:{name}", *user.groups}
 
 
+def unassigned_reason(why: str) -> str:
+    """Why nobody can work an item whose step's `assignee_from` named nobody (`why`, as the
+    run's `item_created` event keeps it)."""
+    return f"{why}; reassign the item to someone"
+
+
 def overdue_reason(item_id: str, step_id: str, due_at: str) -> str:
     """The stuck reason of an open item past its due date."""
     return f"work item {item_id} ({step_id}) is overdue since {due_at}"

@@ -304,7 +304,7 @@ def unassigned_reasons(conn: Connection, run_id: str) -> dict[str, str]:
     for stored in found:
         data = eventrows.payload(EventType.ITEM_CREATED, stored)
         if data.get("unassigned"):
-            reasons[data["item"]] = f"{data['unassigned']}; reassign the item to someone"
+            reasons[data["item"]] = itemchecks.unassigned_reason(data["unassigned"])
     return reasons
 
 

@@ -141,9 +141,14 @@ class RunLists(Channel):
                     reasons.append(
                         itemchecks.overdue_reason(item["id"], item["step"], item["due_at"])
                     )
-                if item["assignee"] not in problems:
-                    problems[item["assignee"]] = self.assignee_problem(item["assignee"])
-                why = problems[item["assignee"]]
+                if not item["assignee"]:
+                    why: str | None = (await self._unassigned(row["id"])).get(
+                        item["id"], itemchecks.NO_ASSIGNEE
+                    )
+                else:
+                    if item["assignee"] not in problems:
+                        problems[item["assignee"]] = self.assignee_problem(item["assignee"])
+                    why = problems[item["assignee"]]
                 if why:
                     reasons.append(itemchecks.item_reason(item["id"], item["step"], why))
             if not detail["open_items"] and not detail["waits"] and not detail["timers"]:
@@ -229,21 +234,32 @@ class RunLists(Channel):
         if after is not None:
             items = [i for i in items if (i["created_at"], i["id"]) > tuple(after)]
         items = items if limit is None else items[:limit]
-        self.with_problems(items)
+        await self._with_problems(items)
         return items
 
-    def with_problems(self, items: list[dict[str, Any]]) -> None:
+    async def _with_problems(self, items: list[dict[str, Any]]) -> None:
         """Set each open item's `problem`: why nobody can complete it, or None (as the
         local runtime does); one catalogue look-up per assignee, not per item."""
         known: dict[str, str | None] = {}
         for item in items:
             name = item["assignee"]
             if not name:
-                item["problem"] = itemchecks.NO_ASSIGNEE
+                reasons = await self._unassigned(item["run"])
+                item["problem"] = reasons.get(item["id"], itemchecks.NO_ASSIGNEE)
                 continue
             if name not in known:
                 known[name] = self.assignee_problem(name)
             item["problem"] = known[name]
+
+    async def _unassigned(self, run_id: str) -> dict[str, str]:
+        """Why items of a run were opened with no assignee, by item id, from its log (as
+        the local runtime reads them): rare, so read only for such an item."""
+        log = await self._query(run_id, BatonRun.events, 0)
+        return {
+            e["payload"]["item"]: itemchecks.unassigned_reason(e["payload"]["unassigned"])
+            for e in log
+            if e["type"] == "item_created" and e["payload"].get("unassigned")
+        }
 
     async def _item(self, item_id: str) -> dict[str, Any]:
         run_id = self._item_runs.get(item_id)

@@ -4,6 +4,8 @@
 
 from __future__ import annotations
 
+from engine.definition import save_definition
+from tests.engine.runtime.builders import interactive, orchestration, stage, var
 from tests.engine.temporal.test_cli_on_temporal import baton  # noqa: F401  (the fixture)
 
 
@@ -62,3 +64,24 @@ def test_work_items_say_why_nobody_can_complete_them(baton):  # noqa: F811
     assert item["problem"] == "group 'hr' has no active member"
     shown = baton("show", run_id, "--format", "json").json()
     assert [i["problem"] for i in shown["open_items"]] == ["group 'hr' has no active member"]
+
+
+def test_an_item_whose_assignee_from_named_nobody_says_so(baton, tmp_path):  # noqa: F811
+    # given an orchestration whose step takes its assignee from an input
+    path = tmp_path / "handoff.baton.json"
+    step = interactive("handle", None, assignee_from="owner")
+    save_definition(
+        orchestration("handoff", stage("s", step), variables=[var("owner", input=True)]), path
+    )
+    assert baton("activate", str(path)).code == 0
+    # when a run starts with an owner that is no user, group or queue
+    run_id = baton("start", "handoff", "--input", "owner=Ann Smith").out.strip()
+    # then its item, the run and the stuck list all say why nobody can complete it
+    why = "assignee_from 'owner' gave 'Ann Smith', which is no user, group or queue name"
+    [item] = baton("work", "list", "--format", "json").json()
+    assert item["run"] == run_id and item["problem"].startswith(why)
+    assert item["problem"].endswith("; reassign the item to someone")
+    shown = baton("show", run_id, "--format", "json").json()
+    assert shown["open_items"][0]["problem"] == item["problem"]
+    [stuck] = baton("runs", "--stuck", "--format", "json").json()
+    assert stuck["reasons"] == [f"work item {item['id']} (handle): {item['problem']}"]
