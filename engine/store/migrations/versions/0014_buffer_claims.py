@@ -22,8 +22,11 @@ depends_on = None
 
 def upgrade() -> None:
     """Add `buffered_events.claimed_by`."""
-    with op.batch_alter_table("buffered_events") as batch:
-        batch.add_column(sa.Column("claimed_by", sa.String(300), nullable=True))
+    # A database stamped back by hand (or restored) may have it already.
+    columns = {c["name"] for c in sa.inspect(op.get_bind()).get_columns("buffered_events")}
+    if "claimed_by" not in columns:
+        with op.batch_alter_table("buffered_events") as batch:
+            batch.add_column(sa.Column("claimed_by", sa.String(300), nullable=True))
     op.execute("UPDATE baton_meta SET value = '14' WHERE key = 'schema_version'")
 
 
