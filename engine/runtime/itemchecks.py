@@ -14,6 +14,9 @@ from engine.errors import Conflict, NotFound
 NOTHING_TO_WAIT_ON = "waits on nothing that can happen (no open item, event, timer or child run)"
 """The stuck reason of a run with no open item, event subscription, timer or running child."""
 
+NO_ASSIGNEE = "has no assignee; reassign it with `baton work reassign ITEM --to ...`"
+"""Why nobody can work an open item with no assignee, when the run does not say why."""
+
 
 def refuse_closed(item_id: str, status: str, closed_by: str | None, closed_at: str | None) -> None:
     """Refuse to complete an item that is no longer open.

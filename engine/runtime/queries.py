@@ -291,9 +291,6 @@ def with_problems(conn: Connection, items: list[dict[str, Any]]) -> None:
             item["problem"] = known[item["assignee"]]
 
 
-_NO_ASSIGNEE = "has no assignee; reassign it with `baton work reassign ITEM --to ...`"
-
-
 def unassigned_reasons(conn: Connection, run_id: str) -> dict[str, str]:
     """Why items of a run were opened with no assignee (their step's `assignee_from` named
     nobody), by item id, from the run's log: rare, so not worth a column."""
@@ -314,7 +311,7 @@ def unassigned_reasons(conn: Connection, run_id: str) -> dict[str, str]:
 def item_problem(conn: Connection, item: dict[str, Any]) -> str | None:
     """Why nobody can work an open item (no, unknown or inactive assignee), or None."""
     if not item["assignee"]:
-        return unassigned_reasons(conn, item["run"]).get(item["id"], _NO_ASSIGNEE)
+        return unassigned_reasons(conn, item["run"]).get(item["id"], itemchecks.NO_ASSIGNEE)
     return directory.assignee_state(conn, item["assignee"])
 
 
@@ -345,7 +342,7 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
             if item.overdue or (item.due_at and item.due_at <= now):
                 reasons.append(itemchecks.overdue_reason(item.id, item.step_id, item.due_at))
             if not item.assignee:
-                why = unassigned_reasons(conn, row.id).get(item.id, _NO_ASSIGNEE)
+                why = unassigned_reasons(conn, row.id).get(item.id, itemchecks.NO_ASSIGNEE)
             else:
                 if item.assignee not in assignee_reasons:
                     assignee_reasons[item.assignee] = directory.assignee_state(conn, item.assignee)

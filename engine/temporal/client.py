@@ -62,6 +62,7 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists, MigrationCalls):
         """A run's status, stage, steps, open items and variables (`Engine.run`'s shape)."""
         found = self._do(self._query(run_id, BatonRun.detail))
         self._item_runs.update((i["id"], run_id) for i in found["open_items"])
+        self.with_problems(found["open_items"])
         found["variables"] = self._declared_order(found)
         found.pop("waits", None)
         found.pop("seq", None)

@@ -82,17 +82,8 @@ class RunLists(Channel):
         outcome: str | None = None,
         assignee: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`).
-
-        Raises:
-            Conflict: `assignee` given: it is not a search attribute yet, and listing
-                every run to filter here would not scale.
-        """
-        if assignee is not None:
-            raise Conflict(
-                "runs cannot be filtered by assignee on the Temporal runtime yet",
-                hint="`baton work list --assignee ...` lists that assignee's items and runs",
-            )
+        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`;
+        `assignee` matches the `BatonAssignees` list each run publishes of its open items)."""
         if status is not None and status not in RUN_STATUSES:
             raise InvalidInput(
                 f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
@@ -107,6 +98,9 @@ class RunLists(Channel):
                 where.append(f"{key.name} = {quote(value, key.name)}")
         if outcome is not None:
             where.append(f"{shapes.OUTCOME.name} = {quote(outcome, 'outcome')}")
+        if assignee is not None:
+            # `=` on a keyword list matches a run whose list holds this value exactly
+            where.append(f"{shapes.ASSIGNEES.name} = {quote(assignee, 'assignee')}")
         if version is not None:
             where.append(f"{shapes.VERSION.name} = {int(version)}")
         if started_after is not None:
@@ -172,36 +166,27 @@ class RunLists(Channel):
         created_after: datetime | None = None,
         created_before: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first.
+        """Open work items (all, or those `user` may complete), oldest first, each with its
+        `problem` (filters as `Engine.work_items`).
 
         Raises:
-            Conflict: closed items asked for, or a filter `Engine.work_items` has beyond
-                `assignee` (orchestration, version, stage, creation time): not on Temporal yet.
+            Conflict: closed items asked for: they are listed per run on Temporal.
         """
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
-        # Spelled out as `Engine.work_items` has them, so callers (the designer included)
-        # see one signature; none is a search attribute of items yet.
-        given = {
-            "orchestration": orchestration,
-            "version": version,
-            "stage": stage,
-            "created_after": created_after,
-            "created_before": created_before,
-        }
-        filters = [name for name, value in given.items() if value is not None]
-        if filters:
-            raise Conflict(
-                f"work items cannot be filtered by {', '.join(sorted(filters))} on the "
-                "Temporal runtime yet",
-                hint="filter by --assignee, or list the runs with `baton runs`",
-            )
-        return self._do(self._work_items(user, assignee, after, limit))
+        of_runs = {"orchestration": orchestration, "version": version, "stage": stage}
+        created = (
+            format_time(created_after) if created_after else None,
+            format_time(created_before) if created_before else None,
+        )
+        return self._do(self._work_items(user, assignee, of_runs, created, after, limit))
 
     async def _work_items(
         self,
         user: str | None,
         assignee: str | None,
+        of_runs: dict[str, Any],
+        created: tuple[str | None, str | None],
         after: tuple[str, str] | None,
         limit: int | None,
     ) -> list[dict[str, Any]]:
@@ -213,19 +198,52 @@ class RunLists(Channel):
         if wanted is not None and not wanted:
             return []
         if wanted is None:
-            where = f"{shapes.ASSIGNEES.name} IS NOT NULL"
+            where = [f"{shapes.ASSIGNEES.name} IS NOT NULL"]
         else:
             listed = ", ".join(quote(a, "assignee") for a in sorted(wanted))
-            where = f"{shapes.ASSIGNEES.name} IN ({listed})"
+            where = [f"{shapes.ASSIGNEES.name} IN ({listed})"]
+        for key, value in (
+            (shapes.ORCHESTRATION, of_runs["orchestration"]),
+            (shapes.STAGE, of_runs["stage"]),
+        ):
+            if value is not None:
+                where.append(f"{key.name} = {quote(value, key.name)}")
+        if of_runs["version"] is not None:
+            where.append(f"{shapes.VERSION.name} = {int(of_runs['version'])}")
         items = []
-        for wf in await self._list(where):
+        for wf in await self._list(" AND ".join(where)):
             detail = await self._query(wf.id, BatonRun.detail)
+            # visibility lags the run a little: the run's own state has the last word
+            if any(v is not None and detail[k] != v for k, v in of_runs.items()):
+                continue
             items += [i for i in detail["open_items"] if wanted is None or i["assignee"] in wanted]
+        since, before = created
+        items = [
+            i
+            for i in items
+            if (since is None or (i["created_at"] or "") >= since)
+            and (before is None or (i["created_at"] or "") < before)
+        ]
         items.sort(key=lambda i: (i["created_at"] or "", i["id"]))
         self._item_runs.update((i["id"], i["run"]) for i in items)
         if after is not None:
             items = [i for i in items if (i["created_at"], i["id"]) > tuple(after)]
-        return items if limit is None else items[:limit]
+        items = items if limit is None else items[:limit]
+        self.with_problems(items)
+        return items
+
+    def with_problems(self, items: list[dict[str, Any]]) -> None:
+        """Set each open item's `problem`: why nobody can complete it, or None (as the
+        local runtime does); one catalogue look-up per assignee, not per item."""
+        known: dict[str, str | None] = {}
+        for item in items:
+            name = item["assignee"]
+            if not name:
+                item["problem"] = itemchecks.NO_ASSIGNEE
+                continue
+            if name not in known:
+                known[name] = self.assignee_problem(name)
+            item["problem"] = known[name]
 
     async def _item(self, item_id: str) -> dict[str, Any]:
         run_id = self._item_runs.get(item_id)

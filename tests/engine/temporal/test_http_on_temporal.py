@@ -297,3 +297,27 @@ def test_a_record_created_then_updated_over_http_starts_its_triggered_run(on_tem
     assert mine["variables"]["name"] == "Ann" and mine["open_items"][0]["assignee"] == "user:carl"
     missing = client.patch("/v1/records/Employee/nobody", json={"fields": {"status": "hired"}})
     assert missing.status_code == 404
+
+
+def test_runs_and_work_are_filtered_by_assignee_and_stage_and_say_who_cannot_work(on_temporal):
+    # given a run whose item is forced onto someone who does not exist
+    run_id = _start(on_temporal, "approval", amount=7)["id"]
+    olivia = on_temporal.as_("olivia")
+    (item,) = olivia.get(f"/v1/runs/{run_id}").json()["open_items"]
+    ghost = f"user:ghost-{uuid.uuid4().hex[:6]}"
+    moved = olivia.post(f"/v1/work/{item['id']}/reassign", json={"to": ghost, "force": True})
+    assert moved.status_code == 200, moved.text
+
+    # when an operator lists the runs and the work for that assignee
+    runs = olivia.get("/v1/runs", params={"assignee": ghost}).json()["runs"]
+    stuck = olivia.get("/v1/runs", params={"assignee": ghost, "stuck": True}).json()["runs"]
+    root = on_temporal.as_("root")  # an admin's work list holds everyone's items
+    work = root.get("/v1/work", params={"assignee": ghost, "stage": "review"}).json()["items"]
+    elsewhere = root.get("/v1/work", params={"assignee": ghost, "stage": "done"}).json()
+
+    # then they find that run alone, and its item says why nobody can complete it
+    assert [r["id"] for r in runs] == [run_id] == [r["id"] for r in stuck]
+    assert [(i["id"], i["problem"]) for i in work] == [
+        (item["id"], f"user {ghost.split(':')[1]!r} is unknown")
+    ]
+    assert elsewhere["items"] == []
