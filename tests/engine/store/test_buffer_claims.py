@@ -46,9 +46,7 @@ def test_a_claim_takes_nothing_sent_before_the_buffer_or_with_another_key(tmp_pa
     store.close()
 
 
-def test_db_upgrade_adds_the_claim_column_to_a_database_of_the_previous_revision(
-    tmp_path, capsys
-):
+def test_db_upgrade_adds_the_claim_column_to_a_database_of_the_previous_revision(tmp_path, capsys):
     db = str(tmp_path / "baton.db")
     Store(db).close()
     with Store(db).transaction() as conn:
