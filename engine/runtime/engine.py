@@ -22,6 +22,7 @@ from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, 
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, NotFound
 from engine.runtime import (
     audit,
+    buffering,
     delivery,
     permissions,
     timers,
@@ -274,6 +275,18 @@ class Engine(OperatorActions, Reading):
             return SentEvent(runs, u.kept_until)
 
         return self._call(work, actor)
+
+    def keep_unclaimed(
+        self,
+        name: str,
+        key: Any = None,
+        data: dict[str, Any] | None = None,
+        actor: str | None = None,
+    ) -> str | None:
+        """Keep an event that reached no run for a wait step with a `buffer` (as `publish`
+        does); returns until when, or None (no wait step buffers it). For a runtime that
+        delivers events itself (Temporal) and keeps them in this store."""
+        return self._call(lambda u: buffering.keep_unclaimed(u, name, key, data or {}), actor)
 
     def create_record(
         self, object_name: str, fields: dict[str, Any], actor: str | None = None

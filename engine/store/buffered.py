@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, Select, delete, select, update
 
 from engine.store.schema import buffered_events
 
@@ -42,17 +42,46 @@ def keep(
 def oldest(conn: Connection, event: str, key: str | None, since: str) -> dict[str, Any] | None:
     """The oldest kept event of this name sent at or after `since`: with exactly this key,
     or any key when `key` is None (as a live event reaches a wait without a key)."""
+    row = conn.execute(_oldest_free(event, key, since)).first()
+    return None if row is None else _entry(row)
+
+
+def _oldest_free(event: str, key: str | None, since: str) -> Select[Any]:
+    # A claimed event (`claim`) is a Temporal run's already: it reaches no other wait.
     query = select(buffered_events).where(
-        buffered_events.c.event == event, buffered_events.c.sent_at >= since
+        buffered_events.c.event == event,
+        buffered_events.c.sent_at >= since,
+        buffered_events.c.claimed_by.is_(None),
     )
     if key is not None:
         query = query.where(buffered_events.c.key == key)
-    row = conn.execute(
-        query.order_by(buffered_events.c.sent_at, buffered_events.c.id).limit(1)
-    ).first()
-    if row is None:
-        return None
+    return query.order_by(buffered_events.c.sent_at, buffered_events.c.id).limit(1)
+
+
+def _entry(row: Any) -> dict[str, Any]:
     return {"id": row.id, "key": row.key, "data": json.loads(row.data), "sent_at": row.sent_at}
+
+
+def claim(
+    conn: Connection, event: str, key: str | None, since: str, token: str
+) -> dict[str, Any] | None:
+    """Claim the oldest free kept event for a wait that opens (as `oldest` finds it) under
+    `token`; a call again with the same token returns the event it claimed before. The
+    claim is one conditional UPDATE, so of two runs claiming one event exactly one gets it;
+    the loser tries the next oldest."""
+    mine = select(buffered_events).where(buffered_events.c.claimed_by == token)
+    while True:
+        row = conn.execute(mine).first()
+        if row is not None:
+            return _entry(row)
+        free = conn.execute(_oldest_free(event, key, since)).first()
+        if free is None:
+            return None
+        conn.execute(
+            update(buffered_events)
+            .where(buffered_events.c.id == free.id, buffered_events.c.claimed_by.is_(None))
+            .values(claimed_by=token)
+        )
 
 
 def take(conn: Connection, entry_id: int) -> bool:

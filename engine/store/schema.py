@@ -22,7 +22,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -216,6 +216,8 @@ buffered_events = Table(
     Column("sent_at", String(32), nullable=False),
     Column("expires_at", String(32), nullable=False),
     Column("actor", String(200)),
+    # The Temporal run (run, step, visit) that claimed it (`buffered.claim`); None: free.
+    Column("claimed_by", String(300)),
 )
 Index("ix_buffered_events_event", buffered_events.c.event, buffered_events.c.sent_at)
 Index("ix_buffered_events_expires", buffered_events.c.expires_at)

@@ -34,7 +34,7 @@ from temporalio import activity
 from engine.actions import get_action, mail
 from engine.errors import NotFound
 from engine.runtime import Engine, failure_notice, notify, triggers
-from engine.store import Store, directory, format_time, parse_time
+from engine.store import Store, buffered, directory, format_time, parse_time
 from engine.store import records as record_store
 from engine.temporal import shapes, starts
 
@@ -325,3 +325,13 @@ def send_notices(call: shapes.NoticeCall) -> None:
         mail.write_message(outbox, key, message)
         if host:
             mail.send_once(outbox, key, message, host)
+
+
+@activity.defn(name=shapes.CLAIM_ACTIVITY)
+def claim_buffered(claim: shapes.BufferClaim) -> dict[str, Any] | None:
+    """Claim a kept event (`buffer:`) for a wait that opened in a run: the oldest free one
+    of its name and key sent since `claim.since` (None: none). One conditional UPDATE in
+    the catalogue, so two runs never take one event; the claim's token (run, step, the
+    event number that opened the wait) makes an attempt run again return the same event."""
+    with catalogue().store.transaction() as conn:
+        return buffered.claim(conn, claim.event, claim.key, claim.since, claim.token)

@@ -205,8 +205,13 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists, MigrationCalls):
     ) -> list[str]:
         """Deliver an event to the runs waiting on (name, key); returns the runs it moved.
 
-        Like the local engine: an event that arrives before a wait opens is not kept.
+        An event that reached no run is kept for a wait step with a `buffer` (`publish`).
         """
+        return self.publish(name, key, data, actor).runs
+
+    def _deliver_now(
+        self, name: str, key: Any, data: dict[str, Any] | None, actor: str | None
+    ) -> list[str]:
         return self._do(self._send_event(name, key, data or {}, actor))
 
     def publish(
@@ -216,9 +221,13 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists, MigrationCalls):
         data: dict[str, Any] | None = None,
         actor: str | None = None,
     ) -> SentEvent:
-        """`send_event` in the shape `Engine.publish` gives; nothing is kept for later here
-        (event buffering on waits is local-only so far), so `kept_until` is always None."""
-        return SentEvent(self.send_event(name, key, data, actor), None)
+        """`send_event` in the shape `Engine.publish` gives: an event that reached no run is
+        kept in the catalogue for a wait step with a `buffer`, as locally; a run's wait
+        that opens later claims it (`BatonRun._claim_buffered`)."""
+        runs = self._deliver_now(name, key, data, actor)
+        if runs:
+            return SentEvent(runs)
+        return SentEvent(runs, self.catalogue.keep_unclaimed(name, key, data, actor))
 
     async def _send_event(
         self, name: str, key: Any, data: dict[str, Any], actor: str | None

@@ -22,6 +22,7 @@ WORKFLOW = "BatonRun"
 ACTION_ACTIVITY = "baton.run_action"
 NOTICE_ACTIVITY = "baton.send_notices"
 OUTBOX_ACTIVITY = "baton.queue_webhooks"
+CLAIM_ACTIVITY = "baton.claim_buffered"
 
 # Visibility: what `baton runs` and `baton work list` filter on. Baton registers these on
 # first use (engine.temporal.client.register_search_attributes).
@@ -214,6 +215,17 @@ class ActionDone:
     child: RunStart | None = None
     # The run's own record as the action left it (None: unchanged).
     record_fields: dict[str, Any] | None = None
+
+
+@dataclass
+class BufferClaim:
+    """A wait with a `buffer` that opened: claim the oldest kept event of its name (and
+    key) sent since `since`, under `token` (the same token finds the same event again)."""
+
+    event: str
+    key: str | None
+    since: str
+    token: str
 
 
 @dataclass

@@ -13,7 +13,7 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from engine.store import Store
 from engine.temporal import activities
-from engine.temporal.activities import run_action, send_notices
+from engine.temporal.activities import claim_buffered, run_action, send_notices
 from engine.temporal.client import TemporalEngine
 from engine.temporal.outbox import OutboxWriter
 from engine.temporal.workflow import BatonRun
@@ -41,7 +41,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[BatonRun],
-        activities=[run_action, send_notices, OutboxWriter(catalogue).queue],
+        activities=[run_action, send_notices, claim_buffered, OutboxWriter(catalogue).queue],
         activity_executor=executor,
         max_concurrent_activities=ACTION_THREADS,
         workflow_runner=workflow_runner(),

@@ -45,7 +45,7 @@ with workflow.unsafe.imports_passed_through():
     from engine.runtime import events as ev
     from engine.runtime.events import Event, Payload
     from engine.runtime.fold import apply, fold
-    from engine.runtime.plan import Plan, reads_record
+    from engine.runtime.plan import Plan, duration, reads_record
     from engine.runtime.state import RunState
     from engine.runtime.turn import ActionOutcome, ActionRequest
     from engine.store.times import format_time, parse_time
@@ -81,6 +81,10 @@ CONTINUE = "continue-as-new"
 """Continues a run whose history grew past `RunStart.history_limit` as a new execution."""
 NOTICES = "notices"
 """Sends assignment notices and the failure notice (an activity after the turn)."""
+BUFFER = "baton-event-buffer"
+"""A wait with a `buffer` that opened claims a kept event (an activity after the turn) and
+takes it in a turn of its own."""
+CLAIM_TIMEOUT = timedelta(minutes=1)
 
 
 class _Turn:
@@ -131,7 +135,8 @@ class _Turn:
         return self.fields if record_id is not None else None
 
     def buffered_event(self, event: str, key: str | None, since: str) -> dict[str, Any] | None:
-        # Events are not kept for waits that open later on Temporal (docs/scale-out.md).
+        # A workflow reads no database within a turn: the wait opens as if nothing were
+        # kept, and `BatonRun._take_buffered` claims a kept event after the turn.
         return None
 
 
@@ -507,6 +512,48 @@ class BatonRun:
             await self._drive(self._recheck_record(turn, self._run), turn)
         await self._react(turn)
         self._publish()
+        await self._take_buffered(turn)
+
+    async def _take_buffered(self, turn: _Turn) -> None:
+        """For each wait with a `buffer` this turn opened (and left waiting): claim the
+        oldest kept event it accepts in the catalogue (an activity) and deliver it, as a
+        live event, in a turn of its own. The claim's token is the event number that
+        opened the wait, so an activity attempt run again claims nothing twice."""
+        run = self._run
+        for seq, data in turn.emitted:
+            if not isinstance(data, ev.StepStarted) or run.plan is None:
+                continue
+            step = run.plan.steps.get(data.step)
+            if getattr(step, "type", None) != "wait" or not step.event or not step.buffer:
+                continue
+            wait = run.waits.get(data.step)
+            if wait is None or run.steps[data.step]["status"] != "waiting":
+                continue
+            if not workflow.patched(BUFFER):
+                return
+            key = wait.get("key")
+            kept = await workflow.execute_activity(
+                shapes.CLAIM_ACTIVITY,
+                shapes.BufferClaim(
+                    step.event,
+                    None if key is None else str(key),
+                    turn.later(-duration(step.buffer)),
+                    f"{run.id}:{data.step}:{seq}",
+                ),
+                start_to_close_timeout=CLAIM_TIMEOUT,
+                # The catalogue may be down for a while: keep trying (the wait waits on).
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+                ),
+            )
+            if kept is None:
+                continue
+            taking = _Turn(self._log, turn.actor, self._record)
+            moves = commands.deliver_event(
+                taking, run, data.step, step.event, kept["key"], kept["data"]
+            )
+            await self._drive(moves, taking)
+            await self._finish(taking)
 
     async def _react(self, turn: _Turn) -> None:
         run = self._run

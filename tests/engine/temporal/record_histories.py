@@ -26,7 +26,7 @@ from tests.engine.temporal.runtimes import (
     add_people,
     temporal_driver,
 )
-from tests.engine.temporal.scenarios import ACTIONS, SCENARIOS, USES_TIME
+from tests.engine.temporal.scenarios import ACTIONS, HISTORY_ONLY, SCENARIOS, USES_TIME
 from tests.engine.temporal.server import DevServer, find_temporal, find_test_server
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -35,7 +35,7 @@ HISTORIES = Path(__file__).parent / "histories"
 def main(names: list[str]) -> None:
     """Record the scenarios' histories into HISTORIES (replacing theirs): every scenario's,
     or only those named (a new scenario's, next to histories of older workflow code)."""
-    chosen = [s for s in SCENARIOS if not names or s.__name__ in names]
+    chosen = [s for s in SCENARIOS + HISTORY_ONLY if not names or s.__name__ in names]
     unknown = set(names) - {s.__name__ for s in chosen}
     if unknown:
         raise SystemExit(f"no scenario named {', '.join(sorted(unknown))}")
