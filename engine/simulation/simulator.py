@@ -196,7 +196,9 @@ class Simulator:
         return build_result(self)
 
     def _loop(self) -> None:
-        report_every = max(1, self.planned_runs() // 100)
+        # Every 1 % of the runs, and at least every 50 finished runs: a long simulation's
+        # progress bar moves (and can be canceled) within moments of starting.
+        report_every = max(1, min(self.planned_runs() // 100, 50))
         last_reported = 0
         while True:
             if self._should_cancel is not None and self._should_cancel():
