@@ -248,13 +248,16 @@ def main(argv: list[str] | None = None) -> int:
     register_commands(sys.argv[1:] if argv is None else list(argv))
     import os
 
+    from engine.cli.closing import closing_engines
+
     # Root options set the environment for this invocation only (main() may run many times
     # in one process: tests, the designer).
     saved = {name: os.environ.get(name) for name in _ROOT_VALUE_OPTIONS.values()}
     try:
         command = typer.main.get_command(app)
         _plain_help(command)
-        result = command(args=argv, prog_name="baton", standalone_mode=False)
+        with closing_engines():  # the engines the command opened, refused or not
+            result = command(args=argv, prog_name="baton", standalone_mode=False)
     except BatonError as exc:
         typer.echo(f"baton: error: {exc}", err=True)
         return exc.exit_code

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 import typer
 
+from engine.cli.closing import close_with_command
 from engine.errors import UsageError
 from engine.runtime import Engine
 from engine.store import Store, parse_time
@@ -71,7 +72,7 @@ def open_engine(db: str | None, *, create: bool = False) -> Engine:
 
     address = configured_runtime()
     if address is None:
-        return catalogue
+        return close_with_command(catalogue)
     try:
         from engine.temporal.client import TemporalEngine
     except ImportError as exc:
@@ -80,7 +81,7 @@ def open_engine(db: str | None, *, create: bool = False) -> Engine:
             f"BATON_RUNTIME is {address}, but Temporal support is not installed ({exc.name})",
             hint="pip install 'baton-studio[temporal]'",
         ) from None
-    return TemporalEngine(address, catalogue)  # type: ignore[return-value]
+    return close_with_command(TemporalEngine(address, catalogue))  # type: ignore[return-value]
 
 
 def note_local_only(command: str, what: str) -> None:

@@ -98,6 +98,14 @@ def as_baton_error(exc: BaseException) -> BatonError | None:
     return None
 
 
+async def _cancel_pending() -> None:
+    """Cancel every task on the running loop but this one, and wait until they end."""
+    others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
+
+
 class Channel:
     """The connection to Temporal and the catalogue the run calls share; see the module
     docstring.
@@ -158,12 +166,22 @@ class Channel:
         return self._client
 
     def close(self) -> None:
-        """Release the catalogue and the event loop."""
+        """Release the catalogue, the client and the event loop's thread. Closing twice is
+        harmless (a command closes its engine, and so may whoever opened it)."""
         self.catalogue.close()
-        if self._loop_thread is not None:
-            self._loop.call_soon_threadsafe(self._loop.stop)
-            self._loop_thread.join(30)
-        self._loop.close()
+        with self._loop_lock:
+            thread, self._loop_thread = self._loop_thread, None
+        if thread is not None:
+            # Cancel what is still pending on the loop (the client's own tasks) before it
+            # stops, so nothing is left half-run on a closed loop.
+            try:
+                asyncio.run_coroutine_threadsafe(_cancel_pending(), self._loop).result(30)
+            finally:
+                self._loop.call_soon_threadsafe(self._loop.stop)
+                thread.join(30)
+        self._client = None
+        if not self._loop.is_closed():
+            self._loop.close()
 
     def _require(self, actor: str | None, role: str, doing: str) -> None:
         if self.enforce_roles:
