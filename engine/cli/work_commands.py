@@ -61,14 +61,17 @@ def list_command(
         str | None,
         typer.Option("--created-before", metavar="TIME", help="Created before this ISO time."),
     ] = None,
+    include_closed: Annotated[
+        bool, typer.Option("--all", help="Completed and withdrawn items too.")
+    ] = False,
     limit: Annotated[int, limit_option()] = 100,
     after: AfterOption = None,
     quiet: QuietOption = False,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
-    """Open work items, oldest first (the first 100 unless --limit says otherwise), with
-    what completing each one asks for (its declared outputs)."""
+    """Open work items (with --all, closed ones too), oldest first (the first 100 unless
+    --limit says otherwise), with what completing each one asks for (its declared outputs)."""
     engine = open_engine(db)
     # Only the filters given are passed, so a runtime without one is asked nothing new.
     given = {
@@ -79,6 +82,8 @@ def list_command(
         "created_before": parse_when(created_before, "--created-before"),
     }
     filters = {k: v for k, v in given.items() if v is not None}
+    if include_closed:
+        filters["include_closed"] = True
     items = read_page(
         lambda last, count: engine.work_items(
             user, assignee=assignee, after=last, limit=count, **filters
@@ -109,7 +114,12 @@ def list_command(
         ]
         for i in items
     ]
-    print_table(rows, ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE", "OUTPUTS"])
+    headers = ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE", "OUTPUTS"]
+    if include_closed:  # open and closed ones side by side: say which is which
+        for row, item in zip(rows, items, strict=True):
+            row.insert(3, item["status"])
+        headers.insert(3, "STATUS")
+    print_table(rows, headers)
 
 
 def _declared_outputs(engine: Engine, items: list[dict[str, Any]]) -> dict[str, list[dict]]:

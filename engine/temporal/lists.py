@@ -10,7 +10,7 @@ from typing import Any
 
 from temporalio.client import WorkflowExecution
 
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import InvalidInput, NotFound
 from engine.runtime import itemchecks
 from engine.runtime.state import RUN_STATUSES
 from engine.store import directory, format_time
@@ -34,9 +34,7 @@ class RunLists(Channel):
         this to see which runs moved (`engine.temporal.changes`)."""
         where = ""
         if closed_since is not None:
-            where = (
-                f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
-            )
+            where = f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
         return {
             wf.id: int(wf.typed_search_attributes.get(shapes.SEQ) or 0)
             for wf in self._do(self._list(where))
@@ -171,20 +169,17 @@ class RunLists(Channel):
         created_after: datetime | None = None,
         created_before: datetime | None = None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first, each with its
-        `problem` (filters as `Engine.work_items`).
-
-        Raises:
-            Conflict: closed items asked for: they are listed per run on Temporal.
-        """
-        if include_closed:
-            raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
+        """Work items (all, or those `user` may complete), oldest first, each with its
+        `problem` (filters as `Engine.work_items`): open ones, or with `include_closed`
+        completed and withdrawn ones too, read from every run that has opened an item."""
         of_runs = {"orchestration": orchestration, "version": version, "stage": stage}
         created = (
             format_time(created_after) if created_after else None,
             format_time(created_before) if created_before else None,
         )
-        return self._do(self._work_items(user, assignee, of_runs, created, after, limit))
+        return self._do(
+            self._work_items(user, assignee, of_runs, created, after, limit, include_closed)
+        )
 
     async def _work_items(
         self,
@@ -194,6 +189,7 @@ class RunLists(Channel):
         created: tuple[str | None, str | None],
         after: tuple[str, str] | None,
         limit: int | None,
+        include_closed: bool = False,
     ) -> list[dict[str, Any]]:
         allowed: set[str] | None = None
         if user:
@@ -202,7 +198,17 @@ class RunLists(Channel):
         wanted = allowed if assignee is None else {assignee} & (allowed or {assignee})
         if wanted is not None and not wanted:
             return []
-        if wanted is None:
+        since, before = created
+        if include_closed:
+            # A closed item's assignee is in no search attribute (BatonAssignees holds the
+            # open ones), so every run that opened an item is read; the creation times
+            # narrow the runs: an item is made while its run is open.
+            where = [f"{shapes.ITEMS.name} IS NOT NULL"]
+            if before is not None:
+                where.append(f"{shapes.STARTED_AT.name} < '{before}'")
+            if since is not None:
+                where.append(f"(ExecutionStatus = 'Running' OR CloseTime >= '{since}')")
+        elif wanted is None:
             where = [f"{shapes.ASSIGNEES.name} IS NOT NULL"]
         else:
             listed = ", ".join(quote(a, "assignee") for a in sorted(wanted))
@@ -215,14 +221,20 @@ class RunLists(Channel):
                 where.append(f"{key.name} = {quote(value, key.name)}")
         if of_runs["version"] is not None:
             where.append(f"{shapes.VERSION.name} = {int(of_runs['version'])}")
+        # A run that continued as new is listed once per execution; its id reaches the last.
+        run_ids = dict.fromkeys(wf.id for wf in await self._list(" AND ".join(where)))
         items = []
-        for wf in await self._list(" AND ".join(where)):
-            detail = await self._query(wf.id, BatonRun.detail)
+        for run_id in run_ids:
+            if include_closed:
+                detail = await self._query(run_id, BatonRun.items)
+                found = detail["items"]
+            else:
+                detail = await self._query(run_id, BatonRun.detail)
+                found = detail["open_items"]
             # visibility lags the run a little: the run's own state has the last word
             if any(v is not None and detail[k] != v for k, v in of_runs.items()):
                 continue
-            items += [i for i in detail["open_items"] if wanted is None or i["assignee"] in wanted]
-        since, before = created
+            items += [i for i in found if wanted is None or i["assignee"] in wanted]
         items = [
             i
             for i in items
@@ -243,6 +255,9 @@ class RunLists(Channel):
         known: dict[str, str | None] = {}
         for item in items:
             name = item["assignee"]
+            if item["status"] != "open":
+                item["problem"] = None  # only an open item can be stuck
+                continue
             if not name:
                 reasons = await self._unassigned(item["run"])
                 item["problem"] = reasons.get(item["id"], itemchecks.NO_ASSIGNEE)

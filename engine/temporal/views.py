@@ -52,6 +52,12 @@ def open_items(run: RunState) -> list[dict[str, Any]]:
     return sorted(found, key=lambda i: (i["created_at"] or "", i["id"]))
 
 
+def all_items(run: RunState) -> list[dict[str, Any]]:
+    """Every item the run has opened (open, completed, withdrawn), oldest first."""
+    found = [item(run, i, it) for i, it in run.items.items()]
+    return sorted(found, key=lambda i: (i["created_at"] or "", i["id"]))
+
+
 def detail(run: RunState) -> dict[str, Any]:
     """What `baton show` prints: `Engine.run`'s shape."""
     return {

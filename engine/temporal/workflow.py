@@ -661,6 +661,12 @@ class BatonRun:
         return self._log[after:]
 
     @workflow.query
+    def items(self) -> dict[str, Any]:
+        """The run's row (`views.summary`) and every item it has opened, closed ones too:
+        what `work list --all` reads (a query, so it changes no history)."""
+        return {**views.summary(self._run), "items": views.all_items(self._run)}
+
+    @workflow.query
     def item(self, item_id: str) -> dict[str, Any] | None:
         """One work item of the run, open or closed."""
         found = self._run.items.get(item_id)

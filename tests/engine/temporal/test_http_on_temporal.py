@@ -321,3 +321,34 @@ def test_runs_and_work_are_filtered_by_assignee_and_stage_and_say_who_cannot_wor
         (item["id"], f"user {ghost.split(':')[1]!r} is unknown")
     ]
     assert elsewhere["items"] == []
+
+
+def test_closed_work_is_listed_with_open_work_a_page_at_a_time(on_temporal):
+    # given two runs whose items an operator moved to a new person, one item then completed
+    root = on_temporal.as_("root")  # an admin: completes and lists anyone's items
+    person = f"user:temp-{uuid.uuid4().hex[:6]}"
+    items = []
+    for amount in (1, 2):
+        run_id = _start(on_temporal, "approval", amount=amount)["id"]
+        (item,) = root.get(f"/v1/runs/{run_id}").json()["open_items"]
+        moved = root.post(f"/v1/work/{item['id']}/reassign", json={"to": person, "force": True})
+        assert moved.status_code == 200, moved.text
+        items.append(item["id"])
+    done = root.post(f"/v1/work/{items[0]}/complete", json={"outputs": {"decision": "approve"}})
+    assert done.status_code == 200, done.text
+
+    # when their work is listed with closed items, one per page, and without them
+    params = {"assignee": person, "include_closed": True, "limit": 1}
+    first = root.get("/v1/work", params=params).json()
+    second = root.get("/v1/work", params={**params, "cursor": first["next_cursor"]}).json()
+    open_only = root.get("/v1/work", params={"assignee": person}).json()["items"]
+
+    # then the pages hold both, oldest first, the completed one saying by whom
+    pages = first["items"] + second["items"]
+    assert [(i["id"], i["status"], i["completed_by"]) for i in pages] == [
+        (items[0], "completed", "root"),
+        (items[1], "open", None),
+    ]
+    assert pages[0]["problem"] is None and pages[1]["problem"] is not None
+    assert second["next_cursor"] is None
+    assert [i["id"] for i in open_only] == [items[1]]
