@@ -18,11 +18,13 @@ the same visit finds the file, or the `sent` marker, and writes or sends nothing
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
@@ -42,6 +44,8 @@ OUTBOX_ENV = "BATON_OUTBOX"
 DB_ENV = "BATON_DB"
 HEARTBEAT_EVERY = 1.0
 """Seconds between heartbeats of a running action (well inside the heartbeat timeout)."""
+ITEM_QUERY = "item"
+"""The name of the `BatonRun.item` query (one work item of the run, open or closed)."""
 
 
 def outbox_folder() -> Path:
@@ -274,13 +278,37 @@ def run_action(call: shapes.ActionCall) -> shapes.ActionDone:
 
 
 @activity.defn(name=shapes.NOTICE_ACTIVITY)
-def send_notices(call: shapes.NoticeCall) -> None:
+async def send_notices(call: shapes.NoticeCall) -> None:
     """Send a turn's notices: each assignment notice to the assignee's addresses
     (`notify.render`'s text, the step's template when it has one), the failure notice to
     the orchestration's owner and the admins (`failure_notice.text`), through the outbox
     folder and SMTP like an action's email. Keys are fixed by the run's event, so a retry
     writes and sends nothing twice; nobody with an address, nothing sent.
+
+    An item that has closed by now (completed, or withdrawn, even in the turn that made
+    it) is not announced, as the local delivery skips it: each attempt asks the run.
     """
+    if call.notices:
+        still_open = await _open_items(call.run_id, {n["item"] for n in call.notices})
+        call = replace(call, notices=[n for n in call.notices if n["item"] in still_open])
+    if call.notices or call.failure is not None:
+        # Templates, the catalogue and SMTP block: off the worker's event loop.
+        await asyncio.get_running_loop().run_in_executor(None, _send_notices, call)
+
+
+async def _open_items(run_id: str, item_ids: set[str]) -> set[str]:
+    """Which of these items of the run are open now, asked of its workflow (the `item`
+    query, which every worker's `BatonRun` answers, so mixed versions still agree)."""
+    handle = activity.client().get_workflow_handle(run_id)
+    found = set()
+    for item_id in sorted(item_ids):
+        item = await handle.query(ITEM_QUERY, item_id)
+        if item is not None and item["status"] == "open":
+            found.add(item_id)
+    return found
+
+
+def _send_notices(call: shapes.NoticeCall) -> None:
     engine = catalogue()
     outbox = outbox_folder()
     now = parse_time(call.now)
