@@ -179,7 +179,8 @@ def worker_command(
 
     With a Temporal runtime (`BATON_RUNTIME=temporal://...`), run a Temporal worker
     instead: Baton's workflow and actions on task queue `baton` (`BATON_TASK_QUEUE`);
-    beside it, webhooks and outbox messages are delivered every `--poll` seconds.
+    beside it, webhooks and outbox messages are delivered as soon as its runs queue them,
+    and every `--poll` seconds.
     """
     engine = open_engine(db)
     if hasattr(engine, "address"):
@@ -192,11 +193,12 @@ def worker_command(
             err=True,
         )
         # Runs on Temporal queue their webhooks in the catalogue's outbox; this worker
-        # delivers them as a local worker would (claims keep two deliverers apart).
+        # delivers them as a local worker would (claims keep two deliverers apart), at
+        # once when its own outbox activity queued some, else every `poll` seconds.
         deliverer = Deliverer(engine.catalogue, poll=poll)
         deliverer.start()
         try:
-            serve(engine)
+            serve(engine, deliverer.wake)
         finally:
             deliverer.stop()
         typer.echo("baton worker stopped", err=True)

@@ -6,11 +6,14 @@ no database, so after each turn that emitted such events `BatonRun` starts the a
 below, which writes the same rows into `BATON_DB` (the catalogue, where webhooks are
 registered). A delivery's key (webhook, run, event number) makes a repeated attempt of the
 activity write nothing twice. `baton serve` and `baton worker` then deliver them (signed,
-retried with backoff) exactly as for local runs; no network I/O happens in the activity.
+retried with backoff) exactly as for local runs; no network I/O happens in the activity,
+but once its rows are committed it wakes the worker's own deliverer, so a delivery goes
+out within moments rather than at the next poll.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from temporalio import activity
@@ -27,10 +30,14 @@ class OutboxWriter:
         store: the catalogue (`BATON_DB`). None only for in-process workers of the test
             suite that serve runs without a catalogue: with no webhook registry there is
             nothing to queue.
+        on_queued: called once rows are committed (`baton worker` wakes its deliverer).
     """
 
-    def __init__(self, store: Store | None) -> None:
+    def __init__(
+        self, store: Store | None, on_queued: Callable[[], None] | None = None
+    ) -> None:
         self.store = store
+        self.on_queued = on_queued
 
     @activity.defn(name=shapes.OUTBOX_ACTIVITY)
     def queue(self, batch: shapes.OutboxBatch) -> int:
@@ -41,6 +48,9 @@ class OutboxWriter:
         events = [{**event, "run_id": batch.run_id} for event in batch.events]
         versions = {batch.run_id: (batch.definition_id, batch.version)}
         with self.store.transaction() as conn:
-            return webhook_rows.enqueue_for_events(
+            queued = webhook_rows.enqueue_for_events(
                 conn, events, versions, format_time(datetime.now(UTC))
             )
+        if queued and self.on_queued is not None:
+            self.on_queued()
+        return queued

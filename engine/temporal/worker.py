@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import signal
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 from temporalio.client import Client
@@ -34,14 +35,17 @@ def build_worker(
     task_queue: str,
     executor: ThreadPoolExecutor,
     catalogue: Store | None = None,
+    on_queued: Callable[[], None] | None = None,
 ) -> Worker:
     """A worker for Baton's workflow and activities on `task_queue`; webhook deliveries of
-    its runs are queued in `catalogue` (`engine.temporal.outbox`)."""
+    its runs are queued in `catalogue` (`engine.temporal.outbox`), and `on_queued` is
+    called once some are."""
+    outbox = OutboxWriter(catalogue, on_queued)
     return Worker(
         client,
         task_queue=task_queue,
         workflows=[BatonRun],
-        activities=[run_action, send_notices, claim_buffered, OutboxWriter(catalogue).queue],
+        activities=[run_action, send_notices, claim_buffered, outbox.queue],
         activity_executor=executor,
         max_concurrent_activities=ACTION_THREADS,
         workflow_runner=workflow_runner(),
@@ -49,16 +53,21 @@ def build_worker(
 
 
 async def run_worker(
-    client: Client, task_queue: str, stop: asyncio.Event, catalogue: Store | None = None
+    client: Client,
+    task_queue: str,
+    stop: asyncio.Event,
+    catalogue: Store | None = None,
+    on_queued: Callable[[], None] | None = None,
 ) -> None:
     """Poll `task_queue` until `stop` is set; running activities finish first."""
     with ThreadPoolExecutor(ACTION_THREADS) as executor:
-        async with build_worker(client, task_queue, executor, catalogue):
+        async with build_worker(client, task_queue, executor, catalogue, on_queued):
             await stop.wait()
 
 
-def serve(engine: TemporalEngine) -> None:
-    """`baton worker` on Temporal: run until Ctrl-C or SIGTERM."""
+def serve(engine: TemporalEngine, on_queued: Callable[[], None] | None = None) -> None:
+    """`baton worker` on Temporal: run until Ctrl-C or SIGTERM; `on_queued` is called
+    when a run's webhook deliveries are queued (the worker's deliverer's wake)."""
     loop = asyncio.new_event_loop()
     stop = asyncio.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -66,7 +75,9 @@ def serve(engine: TemporalEngine) -> None:
     activities.use_catalogue(engine.store.url)
     try:
         client = loop.run_until_complete(engine.client())
-        loop.run_until_complete(run_worker(client, engine.address.task_queue, stop, engine.store))
+        loop.run_until_complete(
+            run_worker(client, engine.address.task_queue, stop, engine.store, on_queued)
+        )
     finally:
         loop.close()
         engine.close()

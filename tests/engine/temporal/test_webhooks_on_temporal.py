@@ -39,9 +39,9 @@ def _signed_by(secret: str, received) -> bool:
     return hmac.compare_digest(expected, fields["v1"])
 
 
-def _worker(db: str, env: dict[str, str]) -> subprocess.Popen:
+def _worker(db: str, env: dict[str, str], poll: str = "1") -> subprocess.Popen:
     return subprocess.Popen(
-        [*baton_command(), "worker", "--db", db, "--poll", "1"],
+        [*baton_command(), "worker", "--db", db, "--poll", poll],
         env={**os.environ, "PYTHONPATH": str(REPO), **env},
         stderr=subprocess.DEVNULL,
         cwd=REPO,
@@ -138,6 +138,39 @@ def test_baton_worker_alone_delivers_the_failure_of_a_run_on_temporal(
     assert received.headers["Baton-Event"] == "run.failed"
     assert received.json()["run"] == run_id
     assert received.json()["data"]["reason"].startswith("[make] ")
+    engine.close()
+
+
+def test_a_worker_delivers_a_webhook_its_run_queued_without_waiting_for_its_poll(
+    tmp_path, runtime_env, receiver
+):
+    # given a webhook for failed runs of `broken`, and a worker that polls once a minute
+    db = str(tmp_path / "catalogue.db")
+    prepare(db)
+    catalogue = Engine(db)
+    add_webhook(catalogue, "broken", receiver.url, ["run.failed"])
+    worker = _worker(db, runtime_env, poll="60")
+    try:
+        from engine.temporal.address import TemporalAddress
+        from engine.temporal.client import TemporalEngine
+
+        target = runtime_env["BATON_RUNTIME"].removeprefix("temporal://").split("/")[0]
+        address = TemporalAddress(target, "default", runtime_env["BATON_TASK_QUEUE"])
+        engine = TemporalEngine(address, catalogue)
+        # when a run fails
+        run_id = engine.start("broken", actor="esign")
+        failed_at = time.monotonic()
+        # then run.failed arrives well before the worker's first poll would send it: the
+        # outbox activity woke the worker's deliverer once its row was committed
+        deadline = failed_at + 30  # a hang guard half the poll; it takes a second or two
+        while not receiver.received:
+            assert time.monotonic() < deadline, "the delivery waited for the poll"
+            time.sleep(0.1)
+    finally:
+        worker.terminate()
+        worker.wait(30)
+    (received,) = receiver.received
+    assert (received.headers["Baton-Event"], received.json()["run"]) == ("run.failed", run_id)
     engine.close()
 
 
