@@ -33,9 +33,7 @@ class OutboxWriter:
         on_queued: called once rows are committed (`baton worker` wakes its deliverer).
     """
 
-    def __init__(
-        self, store: Store | None, on_queued: Callable[[], None] | None = None
-    ) -> None:
+    def __init__(self, store: Store | None, on_queued: Callable[[], None] | None = None) -> None:
         self.store = store
         self.on_queued = on_queued
 
