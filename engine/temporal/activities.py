@@ -32,6 +32,8 @@ from typing import Any
 
 import platformdirs
 from temporalio import activity
+from temporalio.client import WorkflowUpdateFailedError, WorkflowUpdateStage
+from temporalio.service import RPCError, RPCStatusCode
 
 from engine.actions import get_action, mail
 from engine.errors import NotFound
@@ -39,6 +41,7 @@ from engine.runtime import Engine, failure_notice, notify, triggers
 from engine.store import Store, buffered, directory, format_time, parse_time
 from engine.store import records as record_store
 from engine.temporal import shapes, starts
+from engine.temporal.channel import quote
 
 OUTBOX_ENV = "BATON_OUTBOX"
 DB_ENV = "BATON_DB"
@@ -46,6 +49,8 @@ HEARTBEAT_EVERY = 1.0
 """Seconds between heartbeats of a running action (well inside the heartbeat timeout)."""
 ITEM_QUERY = "item"
 """The name of the `BatonRun.item` query (one work item of the run, open or closed)."""
+COMMAND_UPDATE = "command"
+"""The name of the `BatonRun.command` Update (one command reaching a run)."""
 
 
 def outbox_folder() -> Path:
@@ -236,6 +241,11 @@ class TemporalContext:
                     )
         return found
 
+    def updated_records(self) -> list[dict[str, Any]]:
+        """The records this action updated, each with all its fields as it left them."""
+        updated = dict.fromkeys((o, r) for o, r, before, _after in self._writes if before)
+        return [{"object": o, "id": r, "fields": self._written[o, r]} for o, r in updated]
+
     def own_record(self) -> dict[str, Any] | None:
         """The run's own record as this action left it, if it changed it."""
         if self.record_object is None or self.record_id is None:
@@ -274,7 +284,51 @@ def run_action(call: shapes.ActionCall) -> shapes.ActionDone:
         starts=started,
         child=context.child,
         record_fields=context.own_record(),
+        updated_records=context.updated_records(),
     )
+
+
+@activity.defn(name=shapes.RECHECK_ACTIVITY)
+async def recheck_record_runs(call: shapes.RecordRecheck) -> list[str]:
+    """Tell the other active runs of each record an action updated that it changed (the
+    `record_changed` command, as `baton record update` does), so a stage exit condition
+    that reads the record is evaluated again, as locally. Returns the runs told.
+
+    Each command is only handed over (accepted), not awaited: the run it reaches may need
+    activities of its own, and waiting here could hold the slot they need. Its Update id
+    is fixed by the turn, so a repeated attempt sends nothing twice.
+    """
+    client = activity.client()
+    queue = quote(activity.info().task_queue, "task queue")
+    told: list[str] = []
+    for number, changed in enumerate(call.records):
+        record = quote(shapes.record_value(changed["object"], changed["id"]), "record")
+        where = (
+            f"WorkflowType = '{shapes.WORKFLOW}' AND TaskQueue = {queue} AND "
+            f"{shapes.RECORD.name} = {record} AND "
+            f"{shapes.STATUS.name} IN ('running', 'waiting', 'paused')"
+        )
+        try:
+            found = sorted({wf.id async for wf in client.list_workflows(where)})
+        except RPCError as exc:
+            if exc.status == RPCStatusCode.UNIMPLEMENTED:
+                return told  # a server without visibility (the time-skipping test server)
+            raise
+        command = shapes.Command("record_changed", call.actor, {"fields": changed["fields"]})
+        for run_id in found:
+            if run_id == call.run_id:
+                continue  # the acting run re-checks its own record in its own turn
+            try:
+                await client.get_workflow_handle(run_id).start_update(
+                    COMMAND_UPDATE,
+                    command,
+                    id=f"record-{call.key}-{number}",
+                    wait_for_stage=WorkflowUpdateStage.ACCEPTED,
+                )
+            except (RPCError, WorkflowUpdateFailedError):
+                continue  # ended since it was listed, or refuses (as the CLI's call skips)
+            told.append(run_id)
+    return told
 
 
 @activity.defn(name=shapes.NOTICE_ACTIVITY)

@@ -23,6 +23,7 @@ ACTION_ACTIVITY = "baton.run_action"
 NOTICE_ACTIVITY = "baton.send_notices"
 OUTBOX_ACTIVITY = "baton.queue_webhooks"
 CLAIM_ACTIVITY = "baton.claim_buffered"
+RECHECK_ACTIVITY = "baton.recheck_record_runs"
 
 # Visibility: what `baton runs` and `baton work list` filter on. Baton registers these on
 # first use (engine.temporal.client.register_search_attributes).
@@ -215,6 +216,20 @@ class ActionDone:
     child: RunStart | None = None
     # The run's own record as the action left it (None: unchanged).
     record_fields: dict[str, Any] | None = None
+    # Every record the action updated: {"object", "id", "fields" (all of them, after)}.
+    updated_records: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class RecordRecheck:
+    """Records an action of run `run_id` updated (as `ActionDone.updated_records`): their
+    other active runs are told (`record_changed`), as a local update re-checks them.
+    `key` makes the commands of one turn distinct, so a repeated attempt sends none twice."""
+
+    run_id: str
+    actor: str | None
+    key: str
+    records: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass

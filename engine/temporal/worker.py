@@ -14,7 +14,12 @@ from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxR
 
 from engine.store import Store
 from engine.temporal import activities
-from engine.temporal.activities import claim_buffered, run_action, send_notices
+from engine.temporal.activities import (
+    claim_buffered,
+    recheck_record_runs,
+    run_action,
+    send_notices,
+)
 from engine.temporal.client import TemporalEngine
 from engine.temporal.outbox import OutboxWriter
 from engine.temporal.workflow import BatonRun
@@ -45,7 +50,7 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[BatonRun],
-        activities=[run_action, send_notices, claim_buffered, outbox.queue],
+        activities=[run_action, send_notices, claim_buffered, recheck_record_runs, outbox.queue],
         activity_executor=executor,
         max_concurrent_activities=ACTION_THREADS,
         workflow_runner=workflow_runner(),

@@ -85,6 +85,9 @@ BUFFER = "baton-event-buffer"
 """A wait with a `buffer` that opened claims a kept event (an activity after the turn) and
 takes it in a turn of its own."""
 CLAIM_TIMEOUT = timedelta(minutes=1)
+RECHECK_OTHERS = "baton-record-recheck-others"
+"""A record an action updated: its other active runs are told (an activity after the turn),
+as locally; runs whose history began before it told only themselves."""
 
 
 class _Turn:
@@ -104,6 +107,8 @@ class _Turn:
         self.fields = record
         # Whether an action of this turn changed the run's own record.
         self.record_written = False
+        # Every record an action of this turn updated (`ActionDone.updated_records`).
+        self.record_updates: list[dict[str, Any]] = []
         # What this turn emitted, for what the shell does about it (`BatonRun._react`).
         self.emitted: list[tuple[int, Payload]] = []
         # The version a migration moves the run to: read against from `run_migrated` on.
@@ -510,6 +515,24 @@ class BatonRun:
         if turn.record_written and self._run.status in ("running", "waiting"):
             # As `recheck.queue_record_runs` locally: the run's own record changed.
             await self._drive(self._recheck_record(turn, self._run), turn)
+        if turn.record_updates and workflow.patched(RECHECK_OTHERS):
+            # As `recheck.queue_record_runs` locally: the other active runs of each record
+            # updated are re-checked too; an activity finds them (visibility) and tells them.
+            told = await workflow.execute_activity(
+                shapes.RECHECK_ACTIVITY,
+                shapes.RecordRecheck(
+                    self._run.id,
+                    turn.actor,
+                    f"{self._run.id}-{self._run.seq}",
+                    turn.record_updates,
+                ),
+                result_type=list[str],
+                start_to_close_timeout=CLAIM_TIMEOUT,
+                retry_policy=RetryPolicy(
+                    initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+                ),
+            )
+            self._told += told  # the client settles them before it returns
         await self._react(turn)
         self._publish()
         await self._take_buffered(turn)
@@ -716,6 +739,8 @@ class BatonRun:
         if done.error is None and done.record_fields is not None:
             turn.fields = done.record_fields
             turn.record_written = True
+        if done.error is None:
+            turn.record_updates += done.updated_records
         return ActionOutcome(
             outputs=done.outputs,
             variables=done.variables,

@@ -406,6 +406,39 @@ def actions_write_records_that_trigger_runs(d: Driver) -> list[str]:
     return [run_id, welcome["id"]]
 
 
+def actions_updating_a_record_recheck_its_other_runs(d: Driver) -> list[str]:
+    d.engine.activate(
+        orchestration(
+            "follow_up",
+            stage("handle", interactive("call"), exit_condition="record.status == 'closed'"),
+            trigger={"type": "record", "object": "Case", "on": ["created"]},
+        )
+    )
+    close = background(
+        "close",
+        "update_record",
+        inputs={"object": "'Case'", "id": "case", "fields": "{'status': 'closed'}"},
+        after=["decide"],
+    )
+    d.engine.activate(
+        orchestration(
+            "closer",
+            stage("settle", interactive("decide", "user:bob"), close),
+            variables=[var("case", input=True)],
+        )
+    )
+    case = d.engine.create_record("Case", {"status": "open"})
+    [follow_up] = d.engine.runs_of_record("Case", case)
+    closer = d.start("closer", {"case": case})
+    assert d.engine.run(follow_up["id"])["status"] == "waiting"
+    # bob decides: the closer's action closes the case, so the follow-up's stage exits
+    d.engine.complete_item(d.item(closer, "decide"), "bob")
+    assert d.engine.record("Case", case) == {"status": "closed"}
+    assert d.engine.run(closer)["status"] == "completed"
+    assert d.engine.run(follow_up["id"])["status"] == "completed"
+    return [closer, follow_up["id"]]
+
+
 def waits_take_buffered_events(d: Driver) -> list[str]:
     d.engine.activate(
         orchestration(
@@ -452,6 +485,7 @@ SCENARIOS = [
     actions_write_records_that_trigger_runs,
     long_runs_continue_as_new,
     migrating_open_runs_to_a_new_version,
+    actions_updating_a_record_recheck_its_other_runs,
 ]
 # Recorded for the replay test, not compared with local SQLite: on Temporal a wait takes a
 # kept event in a turn after the one that opened it (the claim is an activity), so its log
