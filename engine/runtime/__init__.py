@@ -52,7 +52,8 @@ decisions (`interpreter`, `steps` — one behaviour per step type —, `commands
 read a run's `RunState` and emit events (`events.EventType`) through a `Turn`;
 `fold.apply(state, event)` is the only place state changes, and `replay` is the same fold
 over a stored log. A decision that needs a background action yields an `ActionRequest`
-and receives its outcome. The SQL shell (`engine`, `unit`, `writes`, `execute` and the
+and receives its outcome (on Temporal, a buffered wait's kept event is asked for the same
+way, by a `KeptEventRequest`). The SQL shell (`engine`, `unit`, `writes`, `execute` and the
 command shells `workitems`, `timers`, `operations`, `triggers`, `links`) locks and loads
 runs, runs actions, and writes the log and the query tables from the folded states in one
 transaction; simulation drives the same `Engine`.

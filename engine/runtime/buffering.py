@@ -8,7 +8,8 @@ buffer; a wait that opens takes the oldest kept match sent within its own buffer
 event is then gone (a kept event is delivered once; a live one reaches every waiting run).
 
 The SQL shell's half (keeping, pruning); the decision's half is `WaitBehaviour.start`,
-which asks `Turn.buffered_event`.
+which asks `Turn.buffered_event` (or, on Temporal, yields a `KeptEventRequest` that the
+workflow claims by an activity).
 """
 
 from __future__ import annotations

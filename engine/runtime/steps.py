@@ -32,7 +32,7 @@ from engine.runtime import events as ev
 from engine.runtime.basics import complete_step, evaluate_in, fail_step, names_for
 from engine.runtime.plan import duration
 from engine.runtime.state import RunState
-from engine.runtime.turn import ActionRequest, Moves, Turn
+from engine.runtime.turn import ActionRequest, KeptEventRequest, Moves, Turn
 
 
 class StepBehaviour:
@@ -220,7 +220,12 @@ class WaitBehaviour(StepBehaviour):
             key = evaluate_in(turn, run, step.key, step.id)
         if step.event and step.buffer:
             since = turn.later(-duration(step.buffer))
-            kept = turn.buffered_event(step.event, None if key is None else str(key), since)
+            wanted = None if key is None else str(key)
+            # Only Temporal's turn has the attribute; the others read their store in-turn.
+            if getattr(turn, "claims_kept_events", False):
+                kept = yield KeptEventRequest(run.id, step.id, step.event, wanted, since)
+            else:
+                kept = turn.buffered_event(step.event, wanted, since)
             if kept is not None:
                 # Sent before the step opened, within its buffer: it arrives now.
                 turn.emit(run, ev.StepStarted(step=step.id, key=key))
@@ -238,8 +243,6 @@ class WaitBehaviour(StepBehaviour):
                 return
         timeout_at = turn.later(duration(step.timeout)) if step.timeout else None
         turn.emit(run, ev.StepStarted(step=step.id, key=key, timeout_at=timeout_at))
-        return
-        yield  # pragma: no cover
 
     def on_event(
         self, turn: Turn, run: RunState, step: WaitStep, name: str, key: Any, data: dict[str, Any]

@@ -46,8 +46,22 @@ class Turn(Protocol):
         """The oldest event of this name kept for a wait that opens later (`buffer:`), sent
         at or after `since`, with exactly this key (any key when None); None if there is
         none. `{"id", "key", "data", "sent_at"}`; emitting `EventReceived` with its `id` as
-        `buffered` takes it."""
+        `buffered` takes it. A shell that reads no store within a turn (Temporal's
+        workflow) sets `claims_kept_events` instead, and is asked by a `KeptEventRequest`."""
         ...
+
+
+@dataclass(frozen=True)
+class KeptEventRequest:
+    """A wait with a `buffer` opens in a turn whose shell reads no store itself (a Turn
+    with `claims_kept_events` true): the shell claims the oldest kept event (as
+    `Turn.buffered_event` finds it) and sends it back, or None."""
+
+    run_id: str
+    step_id: str
+    event: str
+    key: str | None
+    since: str
 
 
 @dataclass(frozen=True)
@@ -71,8 +85,9 @@ class ActionOutcome:
     error: str | None = None
 
 
-Moves = Generator[ActionRequest, ActionOutcome, Any]
-"""A decision that may need actions: it yields requests and receives their outcomes."""
+Moves = Generator[ActionRequest | KeptEventRequest, ActionOutcome | dict[str, Any] | None, Any]
+"""A decision that may need actions: it yields requests and receives their outcomes (for
+a `KeptEventRequest`, the kept event or None)."""
 
 
 class RunFailure(Exception):

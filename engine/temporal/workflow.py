@@ -47,7 +47,7 @@ with workflow.unsafe.imports_passed_through():
     from engine.runtime.fold import apply, fold
     from engine.runtime.plan import Plan, duration, reads_record
     from engine.runtime.state import RunState
-    from engine.runtime.turn import ActionOutcome, ActionRequest
+    from engine.runtime.turn import ActionOutcome, ActionRequest, KeptEventRequest
     from engine.store.times import format_time, parse_time
     from engine.temporal import shapes, views
 
@@ -85,6 +85,10 @@ BUFFER = "baton-event-buffer"
 """A wait with a `buffer` that opened claims a kept event (an activity after the turn) and
 takes it in a turn of its own."""
 CLAIM_TIMEOUT = timedelta(minutes=1)
+BUFFER_IN_TURN = "baton-buffer-in-turn"
+"""A wait with a `buffer` claims its kept event as it opens, within the turn, so the log
+reads as locally (`event_received` with `buffered`, no timeout); runs whose history began
+before it claim after the turn (`BUFFER`)."""
 RECHECK_OTHERS = "baton-record-recheck-others"
 """A record an action updated: its other active runs are told (an activity after the turn),
 as locally; runs whose history began before it told only themselves."""
@@ -139,9 +143,17 @@ class _Turn:
         # the record change that started the run, or the last `record_changed`, left it.
         return self.fields if record_id is not None else None
 
+    @property
+    def claims_kept_events(self) -> bool:
+        """Whether a wait with a `buffer` asks this shell for its kept event within the
+        turn (a `KeptEventRequest`, claimed by an activity). Trial turns (validators, with
+        no log) never ask: they run no activity and mark no patch."""
+        return self.log is not None and workflow.patched(BUFFER_IN_TURN)
+
     def buffered_event(self, event: str, key: str | None, since: str) -> dict[str, Any] | None:
         # A workflow reads no database within a turn: the wait opens as if nothing were
-        # kept, and `BatonRun._take_buffered` claims a kept event after the turn.
+        # kept (a trial turn, or a run from before `BUFFER_IN_TURN`, whose kept event
+        # `BatonRun._take_buffered` claims after the turn).
         return None
 
 
@@ -552,6 +564,8 @@ class BatonRun:
             wait = run.waits.get(data.step)
             if wait is None or run.steps[data.step]["status"] != "waiting":
                 continue
+            if workflow.patched(BUFFER_IN_TURN):
+                return  # the wait asked as it opened, and nothing was kept for it
             if not workflow.patched(BUFFER):
                 return
             key = wait.get("key")
@@ -700,12 +714,34 @@ class BatonRun:
     async def _drive(self, moves: Any, turn: _Turn) -> Any:
         """Run a decision to its end, running each action it asks for as an activity."""
         try:
-            request: ActionRequest = next(moves)
+            request: ActionRequest | KeptEventRequest = next(moves)
             while True:
-                outcome = await self._act(request, turn)
+                if isinstance(request, KeptEventRequest):
+                    outcome: Any = await self._claim(request)
+                else:
+                    outcome = await self._act(request, turn)
                 request = moves.send(outcome)
         except StopIteration as done:
             return done.value
+
+    async def _claim(self, request: KeptEventRequest) -> dict[str, Any] | None:
+        """Claim the oldest kept event for a wait opening now (an activity). The token is
+        the event number the wait's `step_started` will have, so an attempt run again,
+        or a replay, gets back the event it claimed before."""
+        return await workflow.execute_activity(
+            shapes.CLAIM_ACTIVITY,
+            shapes.BufferClaim(
+                request.event,
+                request.key,
+                request.since,
+                f"{self._run.id}:{request.step_id}:{self._run.seq + 1}",
+            ),
+            start_to_close_timeout=CLAIM_TIMEOUT,
+            # The catalogue may be down for a while: keep trying (the wait waits to open).
+            retry_policy=RetryPolicy(
+                initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+            ),
+        )
 
     async def _act(self, request: ActionRequest, turn: _Turn) -> ActionOutcome:
         run = self._run
