@@ -14,9 +14,9 @@ import pytest
 
 from engine.definition import save_definition
 from engine.runtime import Engine
+from tests.engine.clirunner import Result
 from tests.engine.runtime.builders import background, interactive, orchestration, stage, var, wait
 from tests.engine.temporal import fixtures
-from tests.engine.temporal.fixtures import Result
 
 collect_ignore_glob = fixtures.without_sdk("tests/engine/temporal")
 

@@ -9,13 +9,12 @@ process. Without it the tests skip locally and FAIL under CI=true.
 
 from __future__ import annotations
 
-import json
 import uuid
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple
 
 import pytest
 
+from tests.engine.clirunner import Result, in_process
 from tests.engine.temporal.runtimes import WorkerThread
 from tests.engine.temporal.server import DevServer, find_temporal, in_ci
 
@@ -66,24 +65,11 @@ def temporal_worker(temporal_server, task_queue) -> Iterator[WorkerThread]:
     worker.stop()
 
 
-class Result(NamedTuple):
-    """What one `baton` command did: exit code, stdout, stderr."""
-
-    code: int
-    out: str
-    err: str
-
-    def json(self) -> Any:
-        return json.loads(self.out)
-
-
 @pytest.fixture(params=["local", "temporal"])
 def cli(request, tmp_path, capsys, monkeypatch) -> Callable[..., Result]:
     """`baton ARGS...` in-process as BATON_USER `tester`, on a fresh catalogue: a test that
     uses it runs twice, with runs on the local runtime and on the Temporal dev server (a
     worker on the test's own task queue)."""
-    from engine.cli import main
-
     monkeypatch.setenv("BATON_DB", str(tmp_path / "baton.db"))
     monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setenv("BATON_USER", "tester")
@@ -92,11 +78,4 @@ def cli(request, tmp_path, capsys, monkeypatch) -> Callable[..., Result]:
         request.getfixturevalue("temporal_worker")
         monkeypatch.setenv("BATON_TASK_QUEUE", request.getfixturevalue("task_queue"))
         monkeypatch.setenv("BATON_RUNTIME", server.address())
-    capsys.readouterr()
-
-    def run(*args: str) -> Result:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return in_process(capsys)
