@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import threading
 
-from tests.engine.temporal.test_cli_on_temporal import baton  # noqa: F401  (the fixture)
-
 
 def _rows(result) -> list[tuple]:
     assert result.code == 0, result.err
@@ -17,7 +15,7 @@ def _rows(result) -> list[tuple]:
     ]
 
 
-def test_work_list_all_shows_completed_and_withdrawn_items_beside_open_ones(baton):  # noqa: F811
+def test_work_list_all_shows_completed_and_withdrawn_items_beside_open_ones(baton):
     # given three reviews: one approved by alice, one canceled, one still open
     done, gone, waiting = (
         baton("start", "review", "--input", f"title={t}").out.strip() for t in ("A", "B", "C")
@@ -45,7 +43,7 @@ def test_work_list_all_shows_completed_and_withdrawn_items_beside_open_ones(bato
     assert [line.split()[3] for line in table[1:]] == ["completed", "withdrawn", "open"]
 
 
-def test_work_list_all_keeps_the_filters_and_pages_of_open_items(baton):  # noqa: F811
+def test_work_list_all_keeps_the_filters_and_pages_of_open_items(baton):
     # given a review approved by alice and a second one still open
     first = baton("start", "review", "--input", "title=A").out.strip()
     second = baton("start", "review", "--input", "title=B").out.strip()
@@ -77,7 +75,7 @@ def _temporal_threads() -> list[threading.Thread]:
     return [t for t in threading.enumerate() if t.name == "baton-temporal"]
 
 
-def test_a_command_leaves_no_client_thread_behind(baton):  # noqa: F811
+def test_a_command_leaves_no_client_thread_behind(baton):
     # given the Temporal client threads running before (none of the fixture's commands)
     before = _temporal_threads()
     # when commands run in this process, one of them refused

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from engine.definition import save_definition
 from tests.engine.runtime.builders import background, interactive, orchestration, stage, var
-from tests.engine.temporal.test_cli_on_temporal import _delivered, baton  # noqa: F401
+from tests.engine.temporal.test_cli_on_temporal import _delivered
 
 
-def test_an_item_withdrawn_before_its_notice_goes_out_is_not_announced(baton, tmp_path):  # noqa: F811
+def test_an_item_withdrawn_before_its_notice_goes_out_is_not_announced(baton, tmp_path):
     # given alice (hr) with an address, and a stage whose item is withdrawn at once: a
     # background step beside it makes the stage's exit condition hold in the same turn
     assert baton("users", "add", "alice", "--group", "hr", "--email", "alice@example.com").code == 0
