@@ -229,4 +229,3 @@ def test_an_unreachable_runtime_is_named_in_the_status_bar(qtbot, tmp_path, monk
     qtbot.waitUntil(lambda: label.text().endswith("· not connected"), timeout=GUARD)
     assert label.toolTip().startswith("cannot reach Temporal at temporal://127.0.0.1:1/default")
     window.live.close()
-
