@@ -30,14 +30,14 @@ def window(qtbot, tmp_path, on_temporal, monkeypatch) -> MainWindow:
 
 
 def test_closing_the_window_while_a_temporal_call_waits_does_not_wait_for_it(
-    qtbot, cli, worker, window
+    qtbot, cli, temporal_worker, window
 ):
     # Given a run listed in the Runs panel, and then the task queue's worker gone
     run_id = start_onboarding(cli, "Ada Byron")
     window.live.show_dock("runs")
     runs = window.live.runs
     qtbot.waitUntil(lambda: runs.model.row_of(run_id) >= 0, timeout=GUARD)
-    worker.stop()
+    temporal_worker.stop()
     bridge = window.live.bridge
 
     # When the operator pauses it (the command now waits for a worker) and closes the window
