@@ -13,6 +13,7 @@ import asyncio
 import contextlib
 import os
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from temporalio.client import (
@@ -137,6 +138,8 @@ class Channel:
         self.history_limit: int | None = None
         # Set by `abort`: calls in flight are canceled and new ones refused.
         self._aborted = False
+        # The last detail query of each run, with its event number (`RunLists._detail`).
+        self._details: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     # --- plumbing ----------------------------------------------------------------------
 
