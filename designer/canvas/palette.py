@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QDrag
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
 from designer.canvas import theme
 
@@ -81,6 +81,9 @@ class PalettePanel(QListWidget):
         self.setIconSize(QSize(22, 22))
         self.setSpacing(2)
         self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+        # A short window scrolls the list up and down; sideways there is nothing to see,
+        # and a horizontal bar would only take a row's height away.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         for entry in ENTRIES:
             item = QListWidgetItem(entry.label)
             item.setToolTip(f"{entry.tooltip}\nDouble-click or Enter: add it after the selection.")
@@ -91,7 +94,9 @@ class PalettePanel(QListWidget):
     def restyle(self) -> None:
         """Icons and hover colour for the current palette (light/dark)."""
         self.setStyleSheet(
-            "QListWidget#palette { border: none; background: transparent; }"
+            # The dock's own colour, not `transparent`: under a style sheet, a transparent
+            # list leaves its scroll bar's track unpainted (a black block on screen).
+            "QListWidget#palette { border: none; background: palette(window); }"
             "QListWidget#palette::item { padding: 6px 4px; border-radius: 6px; }"
             f"QListWidget#palette::item:hover {{ background: {theme.PALETTE_HOVER}; }}"
             # A picked entry keeps a readable label, focused or not (the platform's inactive
@@ -102,6 +107,14 @@ class PalettePanel(QListWidget):
         for i in range(self.count()):
             item = self.item(i)
             item.setIcon(theme.icon(item.data(Qt.ItemDataRole.UserRole)))
+        self.setMinimumWidth(self.width_for_labels())
+
+    def width_for_labels(self) -> int:
+        """The width at which every label shows whole, beside the vertical scroll bar a
+        short window adds (at 1024x700 "Background step" was cut to "Background …")."""
+        self.ensurePolished()
+        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return self.sizeHintForColumn(0) + scroll_bar + 2 * self.frameWidth() + 2 * self.spacing()
 
     def sizeHint(self) -> QSize:
         return QSize(180, 320)  # a narrow column: the canvas gets the room
