@@ -114,7 +114,7 @@ class InboxPanel(QWidget):
         self.guide_window: QDialog | None = None
         bar.addStretch(1)
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #5f6368;")
+        self.summary.setStyleSheet("color: palette(placeholder-text);")
         bar.addWidget(self.summary)
         layout.addLayout(bar)
 
