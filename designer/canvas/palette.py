@@ -84,6 +84,9 @@ class PalettePanel(QListWidget):
         # A short window scrolls the list up and down; sideways there is nothing to see,
         # and a horizontal bar would only take a row's height away.
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # When the window gets too short for every entry a scroll bar comes, and the labels
+        # must not give it their room (at 1024x700 "Background step" read "Background …").
+        self.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self._fit_width())
         for entry in ENTRIES:
             item = QListWidgetItem(entry.label)
             item.setToolTip(f"{entry.tooltip}\nDouble-click or Enter: add it after the selection.")
@@ -107,14 +110,19 @@ class PalettePanel(QListWidget):
         for i in range(self.count()):
             item = self.item(i)
             item.setIcon(theme.icon(item.data(Qt.ItemDataRole.UserRole)))
-        self.setMinimumWidth(self.width_for_labels())
+        self._fit_width()
 
     def width_for_labels(self) -> int:
-        """The width at which every label shows whole, beside the vertical scroll bar a
-        short window adds (at 1024x700 "Background step" was cut to "Background …")."""
+        """The width at which every label shows whole, beside the vertical scroll bar when
+        the list has one."""
         self.ensurePolished()
-        scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        scroll_bar = 0
+        if self.verticalScrollBar().maximum() > 0:
+            scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
         return self.sizeHintForColumn(0) + scroll_bar + 2 * self.frameWidth() + 2 * self.spacing()
+
+    def _fit_width(self) -> None:
+        self.setMinimumWidth(self.width_for_labels())
 
     def sizeHint(self) -> QSize:
         return QSize(180, 320)  # a narrow column: the canvas gets the room
