@@ -160,6 +160,7 @@ def test_switching_while_a_call_waits_on_a_locked_database_does_not_wait_for_it(
     qtbot, tmp_path, engine, db_url, monkeypatch
 ):
     import sqlite3
+    import threading
     import time
 
     from designer.live.bridge import wait_for_closed_bridges
@@ -178,8 +179,15 @@ def test_switching_while_a_call_waits_on_a_locked_database_does_not_wait_for_it(
     answers: list[object] = []
     try:
         # When a pause waits for the lock and the user switches to another database
-        window.live.bridge.submit(lambda e: e.pause(run_id, "root"), answers.append, answers.append)
-        qtbot.wait(300)  # the pause is waiting on the lock by now
+        started = threading.Event()
+
+        def pause(engine):
+            started.set()
+            return engine.pause(run_id, "root")
+
+        window.live.bridge.submit(pause, answers.append, answers.append)
+        qtbot.waitUntil(started.is_set, timeout=10_000)
+        qtbot.wait(100)  # into the write, waiting on the lock
         old_bridge = window.live.bridge
         began = time.monotonic()
         window.live.connect_to(str(tmp_path / "other.db"), "alice")

@@ -7,6 +7,7 @@ The bounds are hang guards: closing takes well under a second, the call would ta
 
 from __future__ import annotations
 
+import threading
 import time
 
 import pytest
@@ -42,7 +43,14 @@ def test_closing_the_window_while_a_temporal_call_waits_does_not_wait_for_it(
 
     # When the operator pauses it (the command now waits for a worker) and closes the window
     answers: list[object] = []
-    bridge.submit(lambda engine: engine.pause(run_id, "root"), answers.append, answers.append)
+    started = threading.Event()
+
+    def pause(engine):
+        started.set()
+        return engine.pause(run_id, "root")
+
+    bridge.submit(pause, answers.append, answers.append)
+    qtbot.waitUntil(started.is_set, timeout=GUARD)
     qtbot.wait(1000)  # the command is on its way to the server
     assert answers == []  # still waiting for a worker
     began = time.monotonic()
