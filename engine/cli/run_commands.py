@@ -19,6 +19,7 @@ from engine.cli.common import (
     actor_name,
     hint_when_unknown,
     open_engine,
+    open_reader,
     parse_json_object,
     parse_pairs,
     parse_when,
@@ -26,7 +27,6 @@ from engine.cli.common import (
     print_table,
 )
 from engine.cli.paging import AfterOption, limit_option, read_page
-from engine.definition import load_definition
 from engine.errors import ActivationRefused, UsageError
 
 
@@ -38,6 +38,8 @@ def activate_command(
     db: DbOption = None,
 ) -> None:
     """Validate a definition and make it the active version of its id (admins only)."""
+    from engine.definition import load_definition
+
     definition = load_definition(file)
     engine = open_engine(db, create=True)
     hint_when_unknown(engine, actor)
@@ -84,7 +86,7 @@ def definitions_command(
         if not name or not number.isdigit():
             raise UsageError(f"--after {after!r} is not ID:VERSION", hint="e.g. onboarding:3")
         last = (name, int(number))
-    rows = open_engine(db).definitions(after=last, limit=limit + 1)
+    rows = open_reader(db).definitions(after=last, limit=limit + 1)
     more, rows = len(rows) > limit, rows[:limit]
     if more:
         typer.echo(
@@ -196,7 +198,7 @@ def runs_command(
 
     A completed run whose end has an outcome other than `completed` shows it beside its
     status, e.g. `completed (rejected)`."""
-    engine = open_engine(db)
+    engine = open_reader(db)
     since = parse_when(started_after, "--started-after")
     until = parse_when(started_before, "--started-before")
     # Given only when used, so a runtime without this filter is asked nothing new.
@@ -251,7 +253,7 @@ def show_command(
     db: DbOption = None,
 ) -> None:
     """A run: status, current stage, each step, what it waits for, variables."""
-    engine = open_engine(db)
+    engine = open_reader(db)
     run = engine.run(run_id)
     run["waiting_for"] = [
         {"step": w["step"], "event": w["event"], "key": w["key"]} for w in engine.waits(run_id)
@@ -304,7 +306,7 @@ def log_command(
     db: DbOption = None,
 ) -> None:
     """A run's event log, in order (1000 events at a time unless --limit says otherwise)."""
-    events = open_engine(db).log(run_id, after=after, limit=limit + 1)
+    events = open_reader(db).log(run_id, after=after, limit=limit + 1)
     more, events = len(events) > limit, events[:limit]
     if more:
         typer.echo(f"(more than {limit}; next page: --after {events[-1]['seq']})", err=True)
