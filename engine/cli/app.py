@@ -64,6 +64,7 @@ COMMAND_MODULES: dict[str, str] = {
     "retry": "run_commands",
     "skip": "run_commands",
     "migrate": "migrate_commands",
+    "prune": "retention_commands",
     "simulate": "simulate_commands",
     "test": "test_commands",
     "work": "work_commands",
@@ -76,7 +77,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Run", ("activate", "definitions", "start", "record", "work", "event")),
     ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "vars", "nudge",
                  "cancel", "bulk", "migrate", "deactivate", "worker", "tick", "outbox")),
-    ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
+    ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "prune", "selftest")),
 )  # fmt: skip
 
 
