@@ -166,8 +166,8 @@ def prune_command(
         typer.echo(
             f"{result.batches} batch(es); longest write transaction {result.longest_hold_s:.3f} s"
         )
-        if archive is not None:
-            typer.echo(f"archived to {archive} (read one back: baton log --archive {archive} RUN)")
+        if archive is not None and result.runs:
+            typer.echo(f"archived to {archive} (read one back: baton show --archive {archive} RUN)")
     for why, count in sorted(result.kept.items()):
         typer.echo(f"kept {count:,} run(s): {why}")
     if reclaimed is not None:
