@@ -316,7 +316,7 @@ def _discard(started: tuple[int, int, Path, Path]) -> None:
 
 
 _sync_file = getattr(os, "fdatasync", os.fsync)  # fdatasync skips the file's times
-_syncers: ThreadPoolExecutor | None = None
+_syncers: tuple[int, ThreadPoolExecutor] | None = None  # (the process it serves, the pool)
 
 
 def _sync_all(fds: list[int]) -> list[tuple[int, OSError]]:
@@ -328,10 +328,12 @@ def _sync_all(fds: list[int]) -> list[tuple[int, OSError]]:
         except OSError as exc:
             return [(0, exc)]
         return []
-    if _syncers is None:
-        _syncers = ThreadPoolExecutor(max_workers=4, thread_name_prefix="baton-sync")
+    # A forked child inherits the pool but not its threads: it makes its own.
+    if _syncers is None or _syncers[0] != os.getpid():
+        pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="baton-sync")
+        _syncers = (os.getpid(), pool)
     failed = []
-    for position, error in enumerate(_syncers.map(_try_sync, fds)):
+    for position, error in enumerate(_syncers[1].map(_try_sync, fds)):
         if error is not None:
             failed.append((position, error))
     return failed
