@@ -283,7 +283,6 @@ def write_messages(
             results.append(exc)
     for index, error in _sync_all([fd for _, fd, _, _ in started]):
         results[started[index][0]] = error
-    renamed = False
     for position, fd, temp, file in started:
         os.close(fd)
         if isinstance(results[position], OSError):
@@ -291,11 +290,12 @@ def write_messages(
             continue
         try:
             os.replace(temp, file)
-            renamed = True
         except OSError as exc:
             temp.unlink(missing_ok=True)
             results[position] = exc
-    if renamed:
+    # Also when every file was there already: its writer may have stopped before syncing
+    # the folder, and the caller is about to record the message as delivered.
+    if any(isinstance(r, Path) for r in results):
         try:
             _sync_folder(outbox)
         except OSError as exc:
