@@ -127,6 +127,7 @@ class CardDecorationItem(DecorationItem):
         super().__init__(card)
         self._rect = QRectF(0, 0, card.width, geometry.CARD_HEIGHT)
         self.painted_tag: QRectF | None = None  # where the last paint put the tag (tests)
+        self.painted_glyph: QRectF | None = None  # and the status disc
         self.setZValue(10)
 
     def boundingRect(self) -> QRectF:
@@ -161,7 +162,14 @@ class CardDecorationItem(DecorationItem):
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawRoundedRect(rect.adjusted(0.5, 0.5, -0.5, -0.5), radius, radius)
         if look.status:
-            paint_glyph(painter, look.status, look.qcolor(), QPointF(29, 33))
+            center = QPointF(29, 33)  # on the type icon's corner, left of both lines
+            card = self.parentItem()
+            if isinstance(card, StepCardItem) and card.name_enlarged(level_of_detail(painter)):
+                # Zoomed out, the name fills the card from just right of a small icon: the
+                # disc on the icon's corner covered its first letters. On the icon instead.
+                center = card.small_icon_center()
+            self.painted_glyph = QRectF(center.x() - 7, center.y() - 7, 14, 14)
+            paint_glyph(painter, look.status, look.qcolor(), center)
         if look.label and level_of_detail(painter) >= PILL_LOD:
             # Inside the card's bottom-right corner, over the second line it repeats (who,
             # since when): whole and clear of the cards above and below. Zoomed out, where

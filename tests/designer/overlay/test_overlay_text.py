@@ -68,3 +68,29 @@ def test_hovering_a_flow_shows_its_whole_condition(canvas):
     state = OverlayState(path=["paperwork", "contract_ok", "withdrawn"])
     looks = looks_for(definition, state)
     assert condition in looks[("contract_ok", "withdrawn")].tooltip
+
+
+def test_a_status_disc_never_covers_the_step_name_at_any_zoom(canvas):
+    from designer.canvas.items.stage import NAME_LEFT
+
+    # Given completed and waiting steps in a run's overlay
+    layer = DecorationLayer(canvas.scene)
+    layer.set_looks(
+        {
+            "contract": Look(color="#188038", status="completed"),
+            "accounts": Look(color="#e8a317", status="waiting"),
+        }
+    )
+    for zoom in (0.25, 0.41, 0.55, 1.0):  # fitted at 1024x700 with a dock open, and up
+        canvas.view.resetTransform()
+        canvas.view.scale(zoom, zoom)
+        for step in ("contract", "accounts"):
+            card, decoration = canvas.scene.card_item(step), layer.decoration(step)
+            decoration.painted_glyph = None
+            canvas.view.centerOn(card)
+            canvas.view.grab()
+
+            # Then the disc is drawn left of where the name starts (enlarged or not)
+            name_left = NAME_LEFT if card.name_enlarged(zoom) else 40
+            assert decoration.painted_glyph is not None
+            assert decoration.painted_glyph.right() <= name_left, (zoom, step)
