@@ -39,6 +39,8 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
     if r.faults:
         taken = ", ".join(f"{stage} {count}" for stage, count in r.faults.items())
         lines.insert(lines.index(""), f"Fault routes taken: {taken}")
+    if r.shortfall:
+        lines.insert(1, f"Note: {r.shortfall}")
     if r.arrivals != r.runs_started:
         # Record-triggered arrivals whose condition did not hold, or starts refused.
         lines.insert(2, f"Arrivals: {r.arrivals}, which started {r.runs_started} runs")
