@@ -84,8 +84,9 @@ def simulate_command(
     note_local_only("simulate", "simulated runs")
     chosen, label = _scenario(definition.id, file, scenario)
     updates: dict[str, object] = {}
+    remarks: tuple[str, ...] = ()
     if runs is not None or horizon is not None:
-        updates["arrivals"], label = _arrivals(chosen, label, runs, horizon)
+        updates["arrivals"], remarks = _arrivals(chosen, runs, horizon)
     if seed is not None:
         updates["seed"] = seed
     if updates:
@@ -94,7 +95,7 @@ def simulate_command(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_json(), indent=2, sort_keys=True))
     else:
-        typer.echo(format_report(result, label))
+        typer.echo(format_report(result, label, remarks))
 
 
 def _scenario(definition_id: str, file: Path, given: Path | None) -> tuple[Scenario, str]:
@@ -107,16 +108,17 @@ def _scenario(definition_id: str, file: Path, given: Path | None) -> tuple[Scena
 
 
 def _arrivals(
-    chosen: Scenario, label: str, runs: int | None, horizon: str | None
-) -> tuple[Arrivals, str]:
-    """The scenario's arrivals with --runs and --horizon applied, and the scenario label
-    saying what they changed.
+    chosen: Scenario, runs: int | None, horizon: str | None
+) -> tuple[Arrivals, tuple[str, ...]]:
+    """The scenario's arrivals with --runs and --horizon applied, and what the report
+    should say they changed.
 
     `--runs N` asks for N runs: a horizon in the scenario would silently start fewer, so
     it no longer applies unless --horizon is given too (then whichever comes first, and the
     report says how many arrived if fewer).
     """
     fields = chosen.arrivals.model_dump()
+    remarks: tuple[str, ...] = ()
     if horizon is not None:
         try:
             parse_duration(horizon)
@@ -126,9 +128,11 @@ def _arrivals(
     if runs is not None:
         fields["runs"] = runs
         if horizon is None and fields["horizon"] is not None:
-            label += f"; --runs {runs} replaces its arrival horizon ({fields['horizon']})"
+            remarks = (
+                f"--runs {runs} replaces the scenario's arrival horizon ({fields['horizon']})",
+            )
             fields["horizon"] = None
     try:
-        return Arrivals.model_validate(fields), label
+        return Arrivals.model_validate(fields), remarks
     except ValidationError as exc:
         raise UsageError(exc.errors()[0]["msg"]) from None

@@ -110,7 +110,7 @@ def test_asking_for_200_runs_starts_200_past_the_scenarios_horizon(baton, deal_d
     # then 200 start, and the report says the scenario's horizon was set aside
     assert code == 0
     assert out.splitlines()[0].startswith("Simulation of deal_desk_approval: 200 runs")
-    assert "--runs 200 replaces its arrival horizon (P30D)" in out.splitlines()[0]
+    assert out.splitlines()[1] == "Note: --runs 200 replaces the scenario's arrival horizon (P30D)"
     assert "Runs: 200 completed" in out
 
 
