@@ -69,9 +69,14 @@ class ArrivalPlan:
                 f"({_spoken(self.arrivals.horizon or '')}); lengthen the horizon, or remove "
                 f"it, to start all {wanted}"
             )
+        if until is None:  # the next arrival was more than a year after the last
+            return (
+                f"{arrived} of {wanted} {came} before the simulation stopped, a year after "
+                f"the last arrival; raise `arrivals.per_day` or set a later `until`"
+            )
         return (
             f"{arrived} of {wanted} {came} before the simulation stopped at `until` "
-            f"({_spoken(until or '')}); lengthen `until` to start all {wanted}"
+            f"({_spoken(until)}); lengthen `until` to start all {wanted}"
         )
 
     def inputs(self, number: int, now: datetime) -> dict[str, Any]:

@@ -39,3 +39,10 @@ def test_record_arrivals_are_counted_as_records_created():
     result = simulate(definition, chosen)
     assert result.shortfall is not None
     assert f"{result.arrivals} of 40 records were created within" in result.shortfall
+
+
+def test_arrivals_too_rare_for_the_default_clock_say_what_to_raise():
+    # given 3 runs at one in a thousand days: the next one comes after the default stop
+    result = simulate(_review(), scenario(arrivals={"runs": 3, "per_day": 0.001}))
+    assert result.arrivals < 3
+    assert "a year after the last arrival; raise `arrivals.per_day`" in result.shortfall
