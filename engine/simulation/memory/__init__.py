@@ -19,7 +19,8 @@ rolled back. `tests/engine/simulation/test_memory_shell.py` checks that the SQL 
 the same results.
 
 Modules: `shell` (the engine: calls and what they leave behind), `call` (one call: the
-Turn, actions, reactions, undo), `world` (records and kept events).
+Turn, starts, records, reactions, undo), `context` (what an action sees), `world` (records
+and kept events).
 """
 
 from engine.simulation.memory.shell import MemoryEngine

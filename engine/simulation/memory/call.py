@@ -2,10 +2,10 @@
 
 `MemoryCall` is to `MemoryEngine` what `engine.runtime.unit.Unit` is to `Engine`: it emits
 and folds each event exactly as `Unit.emit` does, runs the actions a decision asks for
-(`MemoryContext` is what they see), starts runs (manual, child and record-triggered),
-writes records and takes kept events, and does the follow-up work other runs' events set
-in motion (a parent told its child ended, a child canceled with its step, a run re-checked
-after its record changed), before the call ends.
+(`MemoryContext`, in `context`, is what they see), starts runs (manual, child and
+record-triggered), writes records and takes kept events, and does the follow-up work other
+runs' events set in motion (a parent told its child ended, a child canceled with its step,
+a run re-checked after its record changed), before the call ends.
 
 A call is all or nothing, like the SQL shell's transaction. Its `journal` holds how to undo
 each change it made outside the runs (records, kept events, timer rows), and each run keeps
@@ -31,6 +31,7 @@ from engine.runtime.state import RUN_ACTIVE, RUN_TERMINAL, RunState
 from engine.runtime.triggers import new_run_id
 from engine.runtime.turn import ActionOutcome, ActionRequest, Moves
 from engine.runtime.values import check_inputs
+from engine.simulation.memory.context import MemoryContext
 from engine.store import records as record_store
 from engine.store.times import format_time
 
@@ -261,6 +262,10 @@ class MemoryCall:
 
     # --- undoing -----------------------------------------------------------------------
 
+    def mark(self) -> Mark:
+        """Remember this point, to undo what follows if an action fails."""
+        return Mark(self)
+
     def rollback(self, mark: Mark) -> None:
         """Undo what was set in motion since `mark`: runs started (with their events),
         queued work, and changes to records and kept events."""
@@ -301,70 +306,6 @@ class MemoryCall:
             self.queue.popleft()()
         for run in self.runs.values():
             self.engine.keep(run)
-
-
-class MemoryContext:
-    """What a simulated action sees: the part of `ActionContext` stand-ins and the real
-    built-ins they run (`set_variables`, `log`, `create_record`, `update_record`) use."""
-
-    def __init__(self, call: MemoryCall, run: RunState, step_id: str, attempt: int) -> None:
-        self._call = call
-        self._run = run
-        self.run_id = run.id
-        self.definition_id = run.definition_id
-        self.step_id = step_id
-        self.attempt = attempt
-        self.now = call.moment
-        visit = run.stages.get(run.steps[step_id]["stage"], {}).get("visits", 1)
-        self.idempotency_key = f"{run.id}-{step_id}-{visit}"
-        self.record_object = run.record_object
-        self.record_id = run.record_id
-        self.variables_set: dict[str, Any] = {}
-        self.child_run_id: str | None = None
-        self._mark = Mark(call)
-
-    def set_variables(self, values: dict[str, Any]) -> None:
-        """Set run variables (applied when the action returns normally)."""
-        self.variables_set.update(values)
-
-    def log(self, message: str, data: dict[str, Any] | None = None) -> None:
-        """Append a `log` event to the run's log."""
-        self._call.emit(
-            self._run, ev.Log(step=self.step_id, message=message, data=dict(data or {}))
-        )
-
-    def record(self, object_name: str, record_id: str) -> dict[str, Any] | None:
-        """A record's fields as they are now."""
-        return self._call.record(object_name, record_id)
-
-    def create_record(self, object_name: str, fields: dict[str, Any]) -> str:
-        """Create a record (may start record-triggered orchestrations); returns its id."""
-        return self._call.create_record(object_name, fields, chain=self._chain())
-
-    def update_record(self, object_name: str, record_id: str, fields: dict[str, Any]) -> None:
-        """Change fields of a record (may start record-triggered orchestrations)."""
-        self._call.update_record(object_name, record_id, fields, chain=self._chain())
-
-    def _chain(self) -> list[str]:
-        return [*self._run.chain, self._run.definition_id]
-
-    def start_orchestration(self, definition_id: str, inputs: dict[str, Any]) -> str:
-        """Start a child run; the step then waits until the child ends."""
-        child = self._call.start(
-            definition_id,
-            inputs,
-            trigger="parent",
-            parent=(self._run.id, self.step_id),
-            chain=self._run.chain,
-        )
-        self.child_run_id = child.id
-        return child.id
-
-    def failed(self) -> None:
-        """Undo what the action set in motion."""
-        self._call.rollback(self._mark)
-        self.child_run_id = None
-        self.variables_set.clear()
 
 
 # --- what one run's events mean for the others (as in `engine.runtime.unit`) -------------
