@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from engine.actions import register_action, unregister_action
 from engine.errors import Conflict
 from engine.runtime import VirtualClock, commands
 from engine.simulation.memory import MemoryEngine
@@ -65,9 +66,7 @@ def _logged(make: Any) -> list[str]:
                 [event["run_id"], event["seq"], event["time"], event["type"], event["payload"]],
                 sort_keys=True,
             )
-            lines.append(
-                _IDS.sub(lambda m: names.setdefault(m.group(), f"id{len(names)}"), text)
-            )
+            lines.append(_IDS.sub(lambda m: names.setdefault(m.group(), f"id{len(names)}"), text))
         lines.append("--- end of call")
     return lines
 
@@ -157,3 +156,25 @@ def test_a_timer_whose_firing_raises_stays_due(monkeypatch):
     monkeypatch.undo()
     assert engine.tick() == 1
     assert engine.runs.get(run_id) is None or engine.runs[run_id].status != "waiting"
+
+
+def test_a_failed_action_leaves_no_record_behind():
+    # given an action that creates a record and then fails
+    made: list[str] = []
+
+    def create_then_fail(inputs: dict[str, Any], context: Any) -> None:
+        made.append(context.create_record("Ticket", {"attempt": context.attempt}))
+        raise RuntimeError("boom")
+
+    register_action("simulation_test.half_done", create_then_fail)
+    engine = MemoryEngine(VirtualClock(T0), lambda events: None)
+    try:
+        engine.activate(linear(stage("s", background("x", action="simulation_test.half_done"))))
+        # when a run calls it
+        run_id = engine.start("test_process")
+    finally:
+        unregister_action("simulation_test.half_done")
+    # then the run failed and the record it created is gone
+    assert made
+    assert all(engine.records.get("Ticket", record_id) is None for record_id in made)
+    assert engine.runs[run_id].status == "failed"
