@@ -10,17 +10,19 @@ from typing import Any
 
 from temporalio.client import WorkflowExecution
 
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, NotFound
 from engine.runtime import itemchecks
-from engine.runtime.state import RUN_STATUSES
+from engine.runtime.listing import Listing
+from engine.runtime.queries import RunSelection, WorkSelection
 from engine.store import directory, format_time
 from engine.temporal import shapes
 from engine.temporal.channel import Channel, quote
 from engine.temporal.workflow import BatonRun
 
 
-class RunLists(Channel):
-    """`Engine.runs`, `work_items` and `waits` over visibility; see the module docstring."""
+class RunLists(Channel, Listing):
+    """`Engine.runs` and `work_items` (`Listing`'s filters) and `waits` over visibility; see
+    the module docstring."""
 
     def open_waits(self) -> list[dict[str, Any]]:
         """What waiting runs listen for: run, step, event name and correlation key (as
@@ -67,46 +69,28 @@ class RunLists(Channel):
             found += [w for w in detail["waits"] if event is None or w["event"] == event]
         return found if limit is None else found[:limit]
 
-    def runs(
-        self,
-        status: str | None = None,
-        stuck: bool = False,
-        *,
-        orchestration: str | None = None,
-        version: int | None = None,
-        stage: str | None = None,
-        started_after: datetime | None = None,
-        started_before: datetime | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-        outcome: str | None = None,
-        assignee: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`;
-        `assignee` matches the `BatonAssignees` list each run publishes of its open items)."""
-        if status is not None and status not in RUN_STATUSES:
-            raise InvalidInput(
-                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
-            )
+    def _select_runs(self, selection: RunSelection, stuck: bool) -> list[dict[str, Any]]:
+        # `Listing.runs` from visibility; `assignee` matches the `BatonAssignees` list each
+        # run publishes of its open items.
         where = []
         for key, value in (
-            (shapes.STATUS, status),
-            (shapes.ORCHESTRATION, orchestration),
-            (shapes.STAGE, stage),
+            (shapes.STATUS, selection.status),
+            (shapes.ORCHESTRATION, selection.orchestration),
+            (shapes.STAGE, selection.stage),
         ):
             if value is not None:
                 where.append(f"{key.name} = {quote(value, key.name)}")
-        if outcome is not None:
-            where.append(f"{shapes.OUTCOME.name} = {quote(outcome, 'outcome')}")
-        if assignee is not None:
+        if selection.outcome is not None:
+            where.append(f"{shapes.OUTCOME.name} = {quote(selection.outcome, 'outcome')}")
+        if selection.assignee is not None:
             # `=` on a keyword list matches a run whose list holds this value exactly
-            where.append(f"{shapes.ASSIGNEES.name} = {quote(assignee, 'assignee')}")
-        if version is not None:
-            where.append(f"{shapes.VERSION.name} = {int(version)}")
-        if started_after is not None:
-            where.append(f"{shapes.STARTED_AT.name} >= '{format_time(started_after)}'")
-        if started_before is not None:
-            where.append(f"{shapes.STARTED_AT.name} < '{format_time(started_before)}'")
+            where.append(f"{shapes.ASSIGNEES.name} = {quote(selection.assignee, 'assignee')}")
+        if selection.version is not None:
+            where.append(f"{shapes.VERSION.name} = {int(selection.version)}")
+        if selection.started_after is not None:
+            where.append(f"{shapes.STARTED_AT.name} >= '{selection.started_after}'")
+        if selection.started_before is not None:
+            where.append(f"{shapes.STARTED_AT.name} < '{selection.started_before}'")
         if stuck:
             where.append(f"{shapes.STATUS.name} IN ('waiting', 'running', 'failed')")
         found = [summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
@@ -114,15 +98,15 @@ class RunLists(Channel):
             found = self._do(self._stuck(found))
         found.sort(key=lambda r: r["id"])
         found.sort(key=lambda r: r["started_at"] or "", reverse=True)
-        if after is not None:
-            last_time, last_id = after
+        if selection.after is not None:
+            last_time, last_id = selection.after
             found = [
                 r
                 for r in found
                 if r["started_at"] < last_time
                 or (r["started_at"] == last_time and r["id"] > last_id)
             ]
-        return found if limit is None else found[:limit]
+        return found if selection.limit is None else found[: selection.limit]
 
     async def _stuck(self, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The runs that need a person, each with its reasons (`Engine.runs(stuck=True)`)."""
@@ -157,34 +141,26 @@ class RunLists(Channel):
                 result.append({**row, "reasons": reasons})
         return result
 
-    def work_items(
+    def _select_work_items(
         self,
-        user: str | None = None,
-        include_closed: bool = False,
-        *,
-        assignee: str | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-        orchestration: str | None = None,
-        version: int | None = None,
-        stage: str | None = None,
-        created_after: datetime | None = None,
-        created_before: datetime | None = None,
+        user: str | None,
+        include_closed: bool,
+        selection: WorkSelection,
+        after: tuple[str, str] | None,
+        limit: int | None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first, each with its
-        `problem` (filters as `Engine.work_items`).
-
-        Raises:
-            Conflict: closed items asked for: they are listed per run on Temporal.
-        """
+        # `Listing.work_items` from visibility: closed items are listed per run on Temporal.
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
-        of_runs = {"orchestration": orchestration, "version": version, "stage": stage}
-        created = (
-            format_time(created_after) if created_after else None,
-            format_time(created_before) if created_before else None,
+        of_runs = {
+            "orchestration": selection.orchestration,
+            "version": selection.version,
+            "stage": selection.stage,
+        }
+        created = (selection.created_after, selection.created_before)
+        return self._do(
+            self._work_items(user, selection.assignee, of_runs, created, after, limit)
         )
-        return self._do(self._work_items(user, assignee, of_runs, created, after, limit))
 
     async def _work_items(
         self,
