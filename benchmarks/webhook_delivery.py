@@ -137,7 +137,7 @@ def main() -> None:
     print(f"{args.deliveries} deliveries, {args.rounds} rounds, load average {load:.1f} at start")
     print("| checkout | deliveries/s | CPU ms/delivery | commits/delivery |")
     print("| --- | ---: | ---: | ---: |")
-    for root, rows in results.items():
+    for rows in results.values():
         rate = statistics.median(r["delivered"] / r["wall"] for r in rows)
         cpu = statistics.median(1000 * r["cpu"] / r["delivered"] for r in rows)
         commits = statistics.median(r["commits"] / r["delivered"] for r in rows)

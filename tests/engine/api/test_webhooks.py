@@ -13,7 +13,7 @@ from sqlalchemy import event
 from benchmarks.slow_neighbours import SilentServer
 from engine.cli import main
 from engine.errors import InvalidInput, NotFound, PermissionDenied
-from engine.runtime import Engine, VirtualClock
+from engine.runtime import Engine, VirtualClock, webhooks
 from engine.runtime.webhooks import (
     add_webhook,
     deliver_pending,
@@ -185,9 +185,7 @@ def _commits(engine: Engine) -> list[int]:
     return seen
 
 
-def test_a_pass_claims_in_one_transaction_and_records_in_one_whatever_the_count(
-    engine, receiver
-):
+def test_a_pass_claims_in_one_transaction_and_records_in_one_whatever_the_count(engine, receiver):
     # given twelve item.created deliveries queued for one webhook and two for another
     add_webhook(engine, "review", receiver.url, ["item.created"])
     add_webhook(engine, "broken", receiver.url, ["run.failed"])
@@ -237,3 +235,21 @@ def test_a_silent_receiver_costs_one_timeout_and_other_webhooks_still_hear(engin
     # and the next pass tries the untried ones (the receiver is gone now: refused)
     deliver_pending(engine, timeout=0.5)
     assert sorted(d["attempts"] for d in deliveries(engine, quiet_id)) == [1, 1, 1]
+
+
+def test_a_pass_that_runs_out_of_time_gives_the_rest_back_untried(engine, receiver, monkeypatch):
+    # given three deliveries, and a pass whose time (half a claim's lease) is already up
+    add_webhook(engine, "review", receiver.url, ["item.created"])
+    for _ in range(3):
+        engine.start("review")
+    monkeypatch.setattr(webhooks, "PASS_SECONDS", 0.0)
+
+    # when one pass delivers
+    delivered = deliver_pending(engine)
+
+    # then the first went out and the other two are due again at once, never attempted
+    assert delivered == 1 and len(receiver.received) == 1
+    rows = deliveries(engine)
+    assert sorted(d["attempts"] for d in rows) == [0, 0, 0]
+    assert sum(1 for d in rows if d["sent_at"]) == 1
+    assert deliver_pending(engine) == 1  # each pass still moves on
