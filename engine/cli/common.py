@@ -7,13 +7,16 @@ import json
 import os
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from engine.errors import UsageError
-from engine.runtime import Engine
 from engine.store import Store, parse_time
+
+if TYPE_CHECKING:
+    from engine.runtime.protocol import RunEngine
+    from engine.runtime.reader import Reader
 
 
 class OutputFormat(StrEnum):
@@ -54,10 +57,10 @@ ActorOption = Annotated[
 ]
 
 
-def open_engine(db: str | None, *, create: bool = False) -> Engine:
+def open_engine(db: str | None, *, create: bool = False) -> RunEngine:
     """An engine on the chosen database, with the wall clock; with a Temporal runtime
     (`BATON_RUNTIME` / `baton --runtime`), runs live on Temporal and the database is the
-    catalogue (see `engine.temporal.client.TemporalEngine`, which has the same calls).
+    catalogue (see `engine.temporal.client.TemporalEngine`; both answer `RunEngine`).
 
     Args:
         db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
@@ -66,6 +69,9 @@ def open_engine(db: str | None, *, create: bool = False) -> Engine:
             other command reports a mistyped `--db` (exit code 2) instead of making a new
             empty database there. The default database is always created.
     """
+    # Imported here: `Engine` brings the whole runtime, which read commands do without.
+    from engine.runtime import Engine
+
     catalogue = Engine(Store(db, create=create or db is None))
     from engine.temporal.address import configured_runtime
 
@@ -80,7 +86,25 @@ def open_engine(db: str | None, *, create: bool = False) -> Engine:
             f"BATON_RUNTIME is {address}, but Temporal support is not installed ({exc.name})",
             hint="pip install 'baton-studio[temporal]'",
         ) from None
-    return TemporalEngine(address, catalogue)  # type: ignore[return-value]
+    return TemporalEngine(address, catalogue)
+
+
+def open_reader(db: str | None) -> Reader:
+    """What a command that only reads runs, logs and work uses: a `Reader` on the database
+    (the read calls of `Engine` without importing the rest of the runtime, so `baton runs`
+    starts quickly), or with a Temporal runtime the `TemporalEngine`, which has the same
+    read calls (see `open_engine`).
+
+    Args:
+        db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
+    """
+    from engine.temporal.address import configured_runtime
+
+    if configured_runtime() is not None:
+        return open_engine(db)  # type: ignore[return-value]
+    from engine.runtime.reader import Reader
+
+    return Reader(Store(db, create=db is None))
 
 
 def note_local_only(command: str, what: str) -> None:
@@ -101,7 +125,7 @@ def actor_name(given: str | None) -> str:
     return given or os.environ.get("BATON_USER") or getpass.getuser()
 
 
-def hint_when_unknown(engine: Engine, given: str | None) -> None:
+def hint_when_unknown(engine: RunEngine, given: str | None) -> None:
     """First-run help when Baton acts under a login name the directory does not know.
 
     Only when nobody chose the name (no `--as`, no `$BATON_USER`): one line on stderr says

@@ -8,17 +8,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
 from engine.runtime import eventrows, itemchecks, writes
 from engine.runtime.events import EventType
-from engine.runtime.plan import Plan
 from engine.store import directory
 from engine.store.prepared import Prepared
 from engine.store.schema import events, runs, timers, waits, work_items
+
+if TYPE_CHECKING:
+    # Annotations only: callers build the plan (and the definition models it wraps).
+    from engine.runtime.plan import Plan
 
 _RUN_COLUMNS = (
     runs.c.id,

@@ -22,7 +22,7 @@ from sqlalchemy import (
     true,
 )
 
-SCHEMA_VERSION = 14
+SCHEMA_VERSION = 15
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -72,9 +72,11 @@ runs = Table(
     Column("rev", Integer, nullable=False),
     Column("state", Text, nullable=False),
 )
-Index("ix_runs_status", runs.c.status)
-# Lists page newest first by (started_at, id) and filter by version and stage (0009).
-Index("ix_runs_started", runs.c.started_at, runs.c.id)
+# Lists by status, and `baton prune` walking finished runs oldest first (0015).
+Index("ix_runs_status_ended", runs.c.status, runs.c.ended_at, runs.c.id)
+# Lists page newest first by (started_at, id) and filter by version and stage (0009); in
+# exactly that order (0015), so a page reads its rows off the index without a sort.
+Index("ix_runs_started", runs.c.started_at.desc(), runs.c.id)
 Index("ix_runs_definition", runs.c.definition_id, runs.c.definition_version, runs.c.started_at)
 Index("ix_runs_stage", runs.c.current_stage)
 # Record updates and record views find a record's runs; most runs have none (partial index).
@@ -254,6 +256,7 @@ notifications = Table(
     Column("claimed_until", String(32)),
 )
 Index("ix_notifications_pending", notifications.c.sent_at)
+Index("ix_notifications_run", notifications.c.run_id)  # `baton prune` (0015)
 
 # API tokens for `baton serve` (engine.api.tokens). Only a SHA-256 of each token is kept;
 # the token itself is shown once, when it is created. `id` is the token's public part, so a
@@ -303,6 +306,7 @@ outbox = Table(
     *_delivery_columns(),
 )
 Index("ix_outbox_pending", outbox.c.sent_at)
+Index("ix_outbox_run", outbox.c.run_id)  # `baton prune` (0015)
 
 # Outgoing webhooks per orchestration (engine.runtime.webhooks). The secret signs each body
 # (HMAC-SHA256), so it is kept as is, unlike API tokens; only admins read this table's use.
@@ -339,6 +343,7 @@ webhook_deliveries = Table(
 )
 Index("ix_webhook_deliveries_pending", webhook_deliveries.c.sent_at)
 Index("ix_webhook_deliveries_webhook", webhook_deliveries.c.webhook_id, webhook_deliveries.c.id)
+Index("ix_webhook_deliveries_run", webhook_deliveries.c.run_id)  # `baton prune` (0015)
 
 # Admin actions outside runs (activations, users and roles, tokens, webhooks): who did what
 # when. Runs keep their own log in `events`; this is the catalogue's (`baton audit`).

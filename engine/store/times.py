@@ -18,7 +18,9 @@ def format_time(moment: datetime) -> str:
 def parse_time(text: str) -> datetime:
     """Read a stored time (or any ISO 8601 text) back as an aware UTC datetime."""
     if text.endswith("Z") and len(text) == 27:
-        return datetime.strptime(text, _FORMAT).replace(tzinfo=UTC)
+        # Our own fixed-width form: fromisoformat reads it ~10x faster than strptime (every
+        # engine call stores the time of its events this way).
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)

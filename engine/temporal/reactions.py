@@ -74,6 +74,14 @@ class Reactions:
         self._queued_seq = queued_seq
         self._outbox: list[Any] = []
 
+    def begin_command(self) -> None:
+        """A new command starts: the runs it tells are counted from here (`links`)."""
+        self.told = []
+
+    def parent_knows(self) -> None:
+        """The parent canceled this run: it needs no telling that the run ended."""
+        self.notify_parent = False
+
     async def settle(self) -> None:
         """Wait for the notice and outbox activities under way (before the execution
         closes or continues as new)."""

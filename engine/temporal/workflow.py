@@ -220,7 +220,7 @@ class BatonRun:
         await workflow.wait_condition(lambda: self._ready)
         async with self._lock:
             turn = Turn(self._log, cmd.actor, decisions.record_for(cmd, self._record))
-            self._reactions.told = []
+            self._reactions.begin_command()
             try:
                 result = decisions.decision(cmd)(turn, self._run)
                 if inspect.isgenerator(result):
@@ -255,7 +255,7 @@ class BatonRun:
             workflow.patched(MIGRATE)
             target = shapes.plan_for(self._run.definition_id, move.to_version, move.body)
             turn = Turn(self._log, move.actor, self._record, target=target)
-            self._reactions.told = []
+            self._reactions.begin_command()
             try:
                 found = decisions.assess_move(self._run, move, target)
                 await self._drive(
@@ -319,7 +319,7 @@ class BatonRun:
                         commands.child_finished(turn, self._run, note.step or "", child), turn
                     )
                 elif self._run.status not in _ENDED:  # parent_canceled
-                    self._reactions.notify_parent = False  # the parent already knows
+                    self._reactions.parent_knows()
                     commands.cancel(turn, self._run, note.reason or "")
                 await self._finish(turn)
 
