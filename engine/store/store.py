@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from engine.errors import StoreDamaged, StoreFault
 from engine.store import faults, migrate, pg_dialect, sqlite_dialect
+from engine.store.sqlite_writer import Writer
 
 DB_ENV = "BATON_DB"
 
@@ -66,6 +67,8 @@ class Store:
         self.url = resolve_db_url(url)
         self.upgraded: tuple[str | None, str] | None = None
         self.synchronous = synchronous
+        # SQLite's writes all go through one kept connection (engine.store.sqlite_writer).
+        self._writer: Writer | None = None
         try:
             self._open(upgrade, create)
         except Exception as exc:
@@ -90,6 +93,8 @@ class Store:
             sqlite_dialect.configure(self.engine, self.synchronous)
             sqlite_dialect.check_health(self.engine, self.url)
         self._open_schema(upgrade)
+        if self.is_sqlite:
+            self._writer = Writer(self.engine, faults.display(self.url))
 
     def _open_schema(self, upgrade: bool) -> None:
         if not upgrade:
@@ -124,8 +129,12 @@ class Store:
             StoreFault: the database failed (a conflict another try cures is re-raised as is).
         """
         try:
-            with self.engine.begin() as conn:
-                yield conn
+            if self._writer is not None:
+                with self._writer.transaction() as conn:
+                    yield conn
+            else:
+                with self.engine.begin() as conn:
+                    yield conn
         except Exception as exc:
             if not faults.is_driver_error(exc) or self.is_retryable(exc):
                 raise
@@ -174,6 +183,8 @@ class Store:
 
     def close(self) -> None:
         """Release the connections."""
+        if self._writer is not None:
+            self._writer.close()
         self.engine.dispose()
 
 
