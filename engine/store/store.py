@@ -93,7 +93,9 @@ class Store:
             sqlite_dialect.configure(self.engine, self.synchronous)
             sqlite_dialect.check_health(self.engine, self.url)
         self._open_schema(upgrade)
-        if self.is_sqlite:
+        if self.is_sqlite and sqlite_dialect.database_file(self.url) is not None:
+            # A file: an in-memory database is one per thread (SQLAlchemy's pool for it
+            # hands each thread its own), so it keeps the pool's way.
             self._writer = Writer(self.engine, faults.display(self.url))
 
     def _open_schema(self, upgrade: bool) -> None:
