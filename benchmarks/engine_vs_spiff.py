@@ -3,8 +3,9 @@
 The process: 3 sequential stages x 3 parallel steps, as (a) background steps and (b)
 interactive steps completed through the API one by one. Each interactive step sends its
 assignee a notice; Baton's side delivers them as `baton worker` does (`Engine.tick()` once
-a stage's items are open, writing each notice to the outbox folder as an `.eml` file), and
-is also measured without delivering them (the notices stay pending) next to it. Baton runs
+a stage's items are open, writing each notice to the outbox folder as an `.eml` file that
+reaches the disk before it is recorded as delivered), and is also measured without
+delivering them (the notices stay pending) next to it. Baton runs
 on SQLite files with
 every engine call committed, once with `synchronous=FULL` (the default: durable through a
 power cut) and once with the `NORMAL` opt-in; SpiffWorkflow runs in memory (its most

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QMimeData, QSize, Qt, Signal
 from PySide6.QtGui import QDrag
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QStyle, QWidget
 
 from designer.canvas import theme
 
@@ -81,6 +81,12 @@ class PalettePanel(QListWidget):
         self.setIconSize(QSize(22, 22))
         self.setSpacing(2)
         self.setSelectionMode(QListWidget.SelectionMode.SingleSelection)
+        # A short window scrolls the list up and down; sideways there is nothing to see,
+        # and a horizontal bar would only take a row's height away.
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # When the window gets too short for every entry a scroll bar comes, and the labels
+        # must not give it their room (at 1024x700 "Background step" read "Background …").
+        self.verticalScrollBar().rangeChanged.connect(lambda _low, _high: self._fit_width())
         for entry in ENTRIES:
             item = QListWidgetItem(entry.label)
             item.setToolTip(f"{entry.tooltip}\nDouble-click or Enter: add it after the selection.")
@@ -91,7 +97,9 @@ class PalettePanel(QListWidget):
     def restyle(self) -> None:
         """Icons and hover colour for the current palette (light/dark)."""
         self.setStyleSheet(
-            "QListWidget#palette { border: none; background: transparent; }"
+            # The dock's own colour, not `transparent`: under a style sheet, a transparent
+            # list leaves its scroll bar's track unpainted (a black block on screen).
+            "QListWidget#palette { border: none; background: palette(window); }"
             "QListWidget#palette::item { padding: 6px 4px; border-radius: 6px; }"
             f"QListWidget#palette::item:hover {{ background: {theme.PALETTE_HOVER}; }}"
             # A picked entry keeps a readable label, focused or not (the platform's inactive
@@ -102,6 +110,19 @@ class PalettePanel(QListWidget):
         for i in range(self.count()):
             item = self.item(i)
             item.setIcon(theme.icon(item.data(Qt.ItemDataRole.UserRole)))
+        self._fit_width()
+
+    def width_for_labels(self) -> int:
+        """The width at which every label shows whole, beside the vertical scroll bar when
+        the list has one."""
+        self.ensurePolished()
+        scroll_bar = 0
+        if self.verticalScrollBar().maximum() > 0:
+            scroll_bar = self.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent, None, self)
+        return self.sizeHintForColumn(0) + scroll_bar + 2 * self.frameWidth() + 2 * self.spacing()
+
+    def _fit_width(self) -> None:
+        self.setMinimumWidth(self.width_for_labels())
 
     def sizeHint(self) -> QSize:
         return QSize(180, 320)  # a narrow column: the canvas gets the room

@@ -71,6 +71,8 @@ class RunsAggregate:
     runs: int
     steps: dict[str, StepAggregate]
     stuck: list[StuckRun]
+    logs: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
+    """The logs it was made from (kept by the panel for the next refresh)."""
 
 
 def aggregate_runs(
@@ -124,10 +126,17 @@ def _time_spent(
         steps[step_id].spent_hours.append(max(0.0, (now - since).total_seconds() / 3600))
 
 
-def load_aggregate(engine: Engine, orchestration: str, version: int | None) -> RunsAggregate:
+def load_aggregate(
+    engine: Engine,
+    orchestration: str,
+    version: int | None,
+    known: Mapping[str, list[dict[str, Any]]] | None = None,
+) -> RunsAggregate:
     """Read a version's runs and logs (on the engine's thread) and aggregate them.
 
-    `version` None takes the newest version that has runs.
+    `version` None takes the newest version that has runs. `known`: whole logs already
+    held (a `KnownLogs` copy), read again only for the runs not in it: on Temporal each
+    log is a query of its workflow, so a refresh after one change reads one run, not all.
     """
     runs = [r for r in engine.runs() if r["orchestration"] == orchestration]
     if version is None and runs:
@@ -137,9 +146,49 @@ def load_aggregate(engine: Engine, orchestration: str, version: int | None) -> R
         return RunsAggregate(orchestration, None, 0, {}, [])
     with engine.store.read() as conn:
         definition = engine.plan(orchestration, version, conn).definition
-    logs = {r["id"]: engine.log(r["id"]) for r in runs}
+    known = known or {}
+    logs = {r["id"]: known.get(r["id"]) or engine.log(r["id"]) for r in runs}
     stuck = engine.runs(stuck=True)
-    return aggregate_runs(definition, logs, engine.clock.now(), stuck, version)
+    found = aggregate_runs(definition, logs, engine.clock.now(), stuck, version)
+    found.logs = logs
+    return found
+
+
+class KnownLogs:
+    """Whole logs of runs, kept up to date from the bridge's change signals (UI thread).
+
+    A log read whole (`keep`) grows with each `events_appended`; a run whose new events do
+    not follow on from what is held (a missed poll) is dropped and read whole next time.
+    """
+
+    def __init__(self) -> None:
+        self._logs: dict[str, list[dict[str, Any]]] = {}
+
+    def keep(self, logs: Mapping[str, list[dict[str, Any]]]) -> None:
+        """Hold these whole logs (as read by `load_aggregate`)."""
+        for run_id, log in logs.items():
+            if run_id not in self._logs or len(log) >= len(self._logs[run_id]):
+                self._logs[run_id] = list(log)
+
+    def append(self, run_id: str, events: list[dict[str, Any]]) -> None:
+        """New events of a run (the change feed's), added if they follow on."""
+        held = self._logs.get(run_id)
+        if held is None:
+            return
+        last = held[-1]["seq"] if held else 0
+        new = [e for e in events if e["seq"] > last]
+        if new and new[0]["seq"] != last + 1:
+            del self._logs[run_id]  # a gap: read it whole next time
+            return
+        held.extend(new)
+
+    def copy(self) -> dict[str, list[dict[str, Any]]]:
+        """A copy for the engine's thread (the lists here keep growing on this one)."""
+        return {run_id: list(log) for run_id, log in self._logs.items()}
+
+    def forget(self) -> None:
+        """Drop everything (another orchestration, another engine)."""
+        self._logs.clear()
 
 
 def heatmap_of_runs(aggregate: RunsAggregate, metric: str = "now") -> HeatmapData:

@@ -25,7 +25,13 @@ from PySide6.QtWidgets import (
 
 from designer.canvas.overlay import HeatmapOverlay
 from designer.canvas.scene import DiagramScene
-from designer.live.aggregate import METRICS, RunsAggregate, heatmap_of_runs, load_aggregate
+from designer.live.aggregate import (
+    METRICS,
+    KnownLogs,
+    RunsAggregate,
+    heatmap_of_runs,
+    load_aggregate,
+)
 from designer.live.bridge import EngineBridge
 from designer.live.monitor import RunMonitor
 from designer.runs.formatting import counted, when
@@ -68,6 +74,9 @@ class AggregatePanel(QWidget):
         self.bridge, self.orchestration, self.monitor = bridge, orchestration, monitor
         self.heatmap = HeatmapOverlay(scene)
         self.aggregate: RunsAggregate | None = None
+        # Logs read before, kept current by the change feed: a refresh reads only new runs.
+        self._known = KnownLogs()
+        bridge.events_appended.connect(self._known.append)
         self._build()
         self._refresh_timer = QTimer(self, singleShot=True, interval=REFRESH_MS)
         self._refresh_timer.timeout.connect(self.refresh)
@@ -112,6 +121,7 @@ class AggregatePanel(QWidget):
     def set_orchestration(self, orchestration: str) -> None:
         """Aggregate another orchestration's runs (a different file was opened)."""
         self.orchestration, self.aggregate = orchestration, None
+        self._known.forget()
         self.version.blockSignals(True)
         while self.version.count() > 1:
             self.version.removeItem(1)
@@ -125,8 +135,9 @@ class AggregatePanel(QWidget):
     def refresh(self) -> None:
         """Read the runs again (off the UI thread) and repaint."""
         orchestration, version = self.orchestration, self.version.currentData()
+        known = self._known.copy()
         self.bridge.submit(
-            lambda engine: load_aggregate(engine, orchestration, version), self._loaded
+            lambda engine: load_aggregate(engine, orchestration, version, known), self._loaded
         )
 
     def _runs_changed(self) -> None:
@@ -134,6 +145,8 @@ class AggregatePanel(QWidget):
             self._refresh_timer.start()
 
     def _loaded(self, aggregate: RunsAggregate) -> None:
+        if aggregate.orchestration == self.orchestration:
+            self._known.keep(aggregate.logs)
         self.aggregate = aggregate
         if aggregate.version is not None and self.version.findData(aggregate.version) < 0:
             self.version.blockSignals(True)

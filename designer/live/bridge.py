@@ -10,6 +10,13 @@ On a Temporal runtime the worker's engine is a `TemporalEngine` (the same calls;
 client and event loop live on the worker thread too) and the poll is a
 `TemporalChangeFeed`, once a second: a visibility listing costs more than a row of
 counters.
+
+Closing (the window closes, or File ▸ Connect to engine… switches) never waits for a call
+in flight: a Temporal call may wait up to 30 s for a worker or for visibility. The bridge
+stops listening at once, aborts the worker's Temporal calls (they end within moments), and
+lets the worker thread close its engine and end on its own; a call that cannot be
+canceled (a local database waiting on a lock) finishes in the background, and its answer
+is dropped. `CLOSE_WAIT_MS` is all the UI thread waits.
 """
 
 from __future__ import annotations
@@ -20,7 +27,16 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QThread, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QCoreApplication,
+    QDeadlineTimer,
+    QObject,
+    Qt,
+    QThread,
+    QTimer,
+    Signal,
+    Slot,
+)
 
 from designer.live.connection import Connection, describe_connection, open_engine
 from engine.errors import BatonError
@@ -31,6 +47,17 @@ log = logging.getLogger(__name__)
 
 Work = Callable[[Engine], Any]
 """A function run on the worker thread with its engine; it must not touch Qt widgets."""
+
+CLOSE_WAIT_MS = 300
+"""How long closing waits for the worker thread to end before leaving it to finish alone
+(an aborted Temporal call ends well within it; the wait only keeps a quiet close tidy)."""
+
+QUIT_WAIT_MS = 5000
+"""How long the application's exit waits, in all, for closed bridges' threads to end."""
+
+_retiring: list[tuple[QThread, QObject]] = []
+"""Threads (with their workers) of closed bridges that were still finishing a call: kept
+referenced so Python does not free a running QThread, which would abort the process."""
 
 TEMPORAL_POLL_MS = 1000
 """How often a Temporal runtime is looked at (at least): each look lists runs in
@@ -73,19 +100,37 @@ class _Worker(QObject):
         self._feed: Any = None
         self._timer: QTimer | None = None
         self._error = "the database could not be opened"
+        # Set from the UI thread by `stop`; read here between calls (a plain bool: the GIL
+        # makes the write visible, and a late read only costs one skipped call).
+        self._closing = False
+
+    def stop(self) -> None:
+        """Called on the UI thread: skip whatever is queued and abort the call in flight
+        (a Temporal engine's calls end at once; a local one's are left to finish)."""
+        self._closing = True
+        engine = self._engine
+        abort = getattr(engine, "abort", None)  # TemporalEngine only
+        if abort is not None:
+            abort()
 
     @Slot()
     def open(self) -> None:
         try:
             self._engine = open_engine(self._connection, clock=self._clock)
+            if self._closing:  # closed while connecting: the close that follows cleans up
+                return
             self._feed = _feed(self._engine, self._connection.on_temporal)
             self._feed.poll()
         except BatonError as exc:
+            if self._closing:
+                return
             self._error = str(exc)
             self._close_engine()
             self.failed.emit(-1, self._error)
             return
         except Exception as exc:  # a bad URL or an unreadable file: say which, once
+            if self._closing:
+                return
             log.exception("opening the engine failed")
             reason = getattr(exc, "orig", None) or exc  # the driver's words, not SQLAlchemy's
             where = describe_connection(self._connection)
@@ -104,14 +149,19 @@ class _Worker(QObject):
 
     @Slot(int, object)
     def run(self, token: int, work: Work) -> None:
+        if self._closing:
+            return  # queued before the close: nobody waits for it any more
         if self._engine is None:
             self.failed.emit(token, self._error)
             return
         try:
             result = work(self._engine)
         except BatonError as exc:
-            self.failed.emit(token, str(exc))
+            if not self._closing:
+                self.failed.emit(token, str(exc))
         except Exception as exc:  # shown as one line; the traceback goes to the log only
+            if self._closing:  # the abort's own cancellation: expected, and unheard
+                return
             log.exception("engine call failed")
             self.failed.emit(token, f"unexpected error: {type(exc).__name__}: {exc}")
         else:
@@ -121,12 +171,13 @@ class _Worker(QObject):
 
     @Slot()
     def poll(self) -> None:
-        if self._feed is None:
+        if self._feed is None or self._closing:
             return
         try:
             changes: Changes = self._feed.poll()
         except Exception:  # a locked file or a server gone away must not kill the views
-            log.exception("polling for changes failed")
+            if not self._closing:
+                log.exception("polling for changes failed")
             return
         if changes:
             self.changed.emit(changes)
@@ -140,6 +191,11 @@ class _Worker(QObject):
             self._timer.deleteLater()
             self._timer = None
         self._close_engine()
+        # Freed by its own thread as that thread ends (never by the collector on another).
+        self.deleteLater()
+        thread = self.thread()
+        if thread is not None:
+            thread.quit()
 
     def _close_engine(self) -> None:
         if self._engine is not None:
@@ -208,12 +264,15 @@ class EngineBridge(QObject):
         self._worker.failed.connect(self._on_failed)
         self._worker.changed.connect(self._on_changed)
         self._worker.opened.connect(self._on_opened)
-        # Blocking, so the worker's engine is closed on its own thread before we go on.
-        self._close_worker.connect(self._worker.close, Qt.ConnectionType.BlockingQueuedConnection)
+        # Queued, never blocking: the worker closes its engine on its own thread once the
+        # call in flight (aborted by `close`) has returned.
+        self._close_worker.connect(self._worker.close, Qt.ConnectionType.QueuedConnection)
+        self._closed = False
         self._thread.start()
         app = QCoreApplication.instance()
         if app is not None:  # a forgotten close() must not leave the thread running at exit
             app.aboutToQuit.connect(self.close)
+            _wait_at_quit(app)
 
     def is_ready(self) -> bool:
         """Whether changes are being watched (changes before that are in the first loads)."""
@@ -238,20 +297,34 @@ class EngineBridge(QObject):
         self._submit.emit(token, work)
 
     def close(self) -> None:
-        """Stop polling, close the worker's engine and end its thread."""
-        if not self._thread.isRunning():
+        """Stop listening at once; the worker aborts its call in flight, closes its engine
+        and ends its thread without the UI thread waiting for it (see the module)."""
+        if self._closed:
             return
-        self._close_worker.emit()
-        # Deleted by its own thread as that thread finishes, never by the collector later.
-        self._worker.deleteLater()
-        self._thread.quit()
-        self._thread.wait(5000)
+        self._closed, self._ready = True, False
         self._pending.clear()
+        self._worker.stop()
+        self._close_worker.emit()
+        if self._thread.wait(CLOSE_WAIT_MS):
+            return
+        log.info("engine closed while a call was still running; it finishes in the background")
+        _retiring[:] = [(t, w) for t, w in _retiring if not t.isFinished()]
+        _retiring.append((self._thread, self._worker))
 
     # --- results and changes, on the UI thread ------------------------------------------
 
+    def is_closed(self) -> bool:
+        """Whether `close` was called (answers still arriving are dropped)."""
+        return self._closed
+
+    def is_running(self) -> bool:
+        """Whether the worker thread still runs (after `close`: a call still finishing)."""
+        return self._thread.isRunning()
+
     @Slot()
     def _on_opened(self) -> None:
+        if self._closed:
+            return
         self._ready = True
         self.ready.emit()
 
@@ -263,6 +336,8 @@ class EngineBridge(QObject):
 
     @Slot(int, str)
     def _on_failed(self, token: int, message: str) -> None:
+        if self._closed:
+            return
         if token == -1:
             self.open_failed.emit(message)
         _, on_error = self._pending.pop(token, (None, None))
@@ -273,6 +348,8 @@ class EngineBridge(QObject):
 
     @Slot(object)
     def _on_changed(self, changes: Any) -> None:
+        if self._closed:
+            return
         for run_id, events in changes.events.items():
             self.events_appended.emit(run_id, events)
             self.run_changed.emit(run_id)
@@ -284,3 +361,24 @@ class EngineBridge(QObject):
             self.directory_changed.emit()
         if changes.definitions:
             self.definitions_changed.emit()
+
+
+_hooked: list[QCoreApplication] = []
+
+
+def _wait_at_quit(app: QCoreApplication) -> None:
+    """Have the application's exit wait for closed bridges' threads (hooked once)."""
+    if app not in _hooked:
+        app.aboutToQuit.connect(wait_for_closed_bridges)
+        _hooked.append(app)
+
+
+def wait_for_closed_bridges(timeout_ms: int = QUIT_WAIT_MS) -> bool:
+    """Wait (in all at most `timeout_ms`) for the threads of closed bridges that were still
+    finishing a call; True when none is left. Called as the application quits, so no
+    thread is running when Qt and Python tear down."""
+    deadline = QDeadlineTimer(timeout_ms)
+    for thread, _worker in list(_retiring):
+        thread.wait(deadline)
+    _retiring[:] = [(t, w) for t, w in _retiring if not t.isFinished()]
+    return not _retiring

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from designer.runs.formatting import operator_name
 from engine.errors import BatonError, UsageError
 from engine.runtime import Clock, Engine
+from engine.runtime.protocol import RunEngine
 from engine.store.store import DB_ENV, resolve_db_url
 from engine.temporal.address import RUNTIME_ENV, TemporalAddress, parse_runtime
 
@@ -149,7 +150,7 @@ def describe_connection(connection: Connection) -> str:
     return f"{(connection.runtime or '').strip()} (catalogue {describe(connection.url)})"
 
 
-def open_engine(connection: Connection, clock: Clock | None = None) -> Engine:
+def open_engine(connection: Connection, clock: Clock | None = None) -> RunEngine:
     """An engine for the connection: the local one, or a `TemporalEngine` (the same calls)
     whose Temporal client is already connected, so a wrong address or a missing namespace
     is told here, once, not by every panel.
@@ -178,7 +179,7 @@ def open_engine(connection: Connection, clock: Clock | None = None) -> Engine:
     except BaseException:
         engine.close()
         raise
-    return engine  # type: ignore[return-value]  # the same calls as Engine (see the tests)
+    return engine
 
 
 async def _reachable(client: object) -> None:

@@ -149,7 +149,7 @@ class RunHistoryPanel(QWidget):
         self.title = QLabel("No run selected")
         self.title.setStyleSheet("font-weight: bold;")
         self.position = QLabel()
-        self.position.setStyleSheet("color: #5f6368;")
+        self.position.setStyleSheet("color: palette(placeholder-text);")
         self.live_button = QPushButton("Follow live")
         self.live_button.setCheckable(True)
         self.live_button.setChecked(True)

@@ -46,9 +46,13 @@ def _load_users(engine: Engine) -> list[Any]:
         return [u for u in directory.list_users(conn) if u.active]
 
 
-def _load_items(engine: Engine, user: str) -> list[dict[str, Any]]:
+def _load_items(
+    engine: Engine, user: str, known: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The user's open items, each with its case (`context`); `known`: cases already read
+    by run, kept while the run has no new events (on Temporal a run read is a query)."""
     items = engine.work_items(user=user)
-    contexts: dict[str, str] = {}
+    contexts = dict(known or {})
     for item in items:
         if item["run"] not in contexts:
             run = engine.run(item["run"])
@@ -114,7 +118,7 @@ class InboxPanel(QWidget):
         self.guide_window: QDialog | None = None
         bar.addStretch(1)
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #5f6368;")
+        self.summary.setStyleSheet("color: palette(placeholder-text);")
         bar.addWidget(self.summary)
         layout.addLayout(bar)
 
@@ -143,6 +147,11 @@ class InboxPanel(QWidget):
         self.guide.complete_requested.connect(self._complete)
         self.guide.reassign_requested.connect(self._reassign)
         bridge.items_changed.connect(self.refresh)
+        # Each run's case line, read once and kept until the run changes: a refresh after
+        # every change anywhere then reads only the runs that moved.
+        self._contexts: dict[str, str] = {}
+        self._context_epochs: dict[str, int] = {}
+        bridge.run_changed.connect(self._run_changed)
         bridge.directory_changed.connect(self.load_users)
         self._clock_timer = QTimer(self, interval=30_000)
         self._clock_timer.timeout.connect(self._fill)
@@ -202,13 +211,24 @@ class InboxPanel(QWidget):
         user = self.acting_user
         if not user:
             return
+        known, epochs = dict(self._contexts), dict(self._context_epochs)
         self.bridge.submit(
-            lambda engine: _load_items(engine, user),
-            lambda items: self._items_loaded(user, items),
+            lambda engine: _load_items(engine, user, known),
+            lambda items: self._items_loaded(user, items, epochs),
             self.guide.show_error,
         )
 
-    def _items_loaded(self, user: str, items: list[dict[str, Any]]) -> None:
+    def _run_changed(self, run_id: str) -> None:
+        self._contexts.pop(run_id, None)
+        self._context_epochs[run_id] = self._context_epochs.get(run_id, 0) + 1
+
+    def _items_loaded(
+        self, user: str, items: list[dict[str, Any]], epochs: dict[str, int] | None = None
+    ) -> None:
+        for item in items:  # kept unless the run changed while they were read
+            run_id = item["run"]
+            if self._context_epochs.get(run_id, 0) == (epochs or {}).get(run_id, 0):
+                self._contexts[run_id] = item["context"]
         if user != self.acting_user:
             return
         found = self._users.get(user)

@@ -7,6 +7,11 @@ Beside it the two versions are drawn, with what the new version added, removed o
 marked on each; selecting a row marks the run's stage on the old diagram and its landing
 stage on the new one. Apply moves the runs the plan says can move (each in its own
 transaction, on the engine's thread), with the reason typed here, then plans again.
+
+On a Temporal runtime the same calls reach the runs' workflows: `plan_migration` folds
+each run's events from its history, and `apply_migration` sends each workflow its
+`migrate` Update (`engine.temporal.migration`); the versions and diagrams come from the
+catalogue database either way.
 """
 
 from __future__ import annotations
@@ -37,7 +42,7 @@ from designer.canvas.scene import DiagramScene
 from designer.headless import scene_for
 from designer.live.bridge import EngineBridge
 from engine.definition import Orchestration
-from engine.errors import BatonError, Conflict
+from engine.errors import BatonError
 from engine.migration import (
     MIGRATABLE,
     MigrationPlan,
@@ -297,19 +302,8 @@ class MigrateRunsDialog(QDialog):
 # --- work on the engine's thread ----------------------------------------------------------
 
 
-def _local_only(engine: Engine) -> None:
-    # Runs on Temporal live in workflow histories; the migration reads the local store.
-    if not isinstance(engine, Engine):
-        raise Conflict(
-            "runs on Temporal cannot be migrated yet; migration moves runs of the local "
-            "engine (SQLite or PostgreSQL)",
-            hint="File ▸ Connect to engine… with Runs on: This database to migrate local runs",
-        )
-
-
 def _versions(engine: Engine, orchestration: str) -> list[dict[str, Any]]:
     """The stored versions of one orchestration, oldest first, with their open-run counts."""
-    _local_only(engine)
     found = [d for d in engine.definitions() if d["id"] == orchestration]
     counts: dict[int, int] = {}
     for run in engine.runs(orchestration=orchestration):
@@ -328,7 +322,6 @@ def _versions(engine: Engine, orchestration: str) -> list[dict[str, Any]]:
 def _plan(
     engine: Engine, selection: Selection
 ) -> tuple[MigrationPlan, Orchestration, Orchestration]:
-    _local_only(engine)
     plan = plan_migration(engine, selection)
     with engine.store.read() as conn:
         old = engine.plan(selection.orchestration, selection.from_version, conn).definition

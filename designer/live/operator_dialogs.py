@@ -225,7 +225,7 @@ class BulkReassignDialog(_ActionDialog):
         self.reason.setPlaceholderText("e.g. Bob left the company")
         self.form.addRow("Reason", self.reason)
         self.preview = QLabel()
-        self.preview.setStyleSheet("color: #5f6368;")
+        self.preview.setStyleSheet("color: palette(placeholder-text);")
         self.form.addRow("", self.preview)
         self.source.currentIndexChanged.connect(self._update_preview)
         self._update_preview()

@@ -67,6 +67,9 @@ class RunActions(QObject):
             ("bulk", "Reassign all of…", icon.SP_ArrowForward, lambda: self.bulk_reassign()),
         ):
             action = QAction(panel.style().standardIcon(pixmap), text, panel)
+            # The toolbar's button would drop the "…" (Qt's icon text): "Reassign all of"
+            # then read as cut off. The whole text, so a dialog to come reads as one.
+            action.setIconText(text)
             action.triggered.connect(slot)
             self.by_name[name] = action
 

@@ -118,7 +118,7 @@ class RunsPanel(QWidget):
         self.search.setPlaceholderText("Search run id or variable value…")
         self.search.setClearButtonEnabled(True)
         self.count_label = QLabel()
-        self.count_label.setStyleSheet("color: #5f6368;")
+        self.count_label.setStyleSheet("color: palette(placeholder-text);")
         filters.addWidget(self.status_filter)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count_label)

@@ -74,7 +74,7 @@ class StartRunDialog(QDialog):
             layout.addWidget(self.form)
         if inputs:
             legend = QLabel("<span style='color:#d93025'>*</span> required")
-            legend.setStyleSheet("color: #5f6368; font-size: 11px;")
+            legend.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
             layout.addWidget(legend)
         else:
             layout.addWidget(QLabel("This orchestration takes no inputs."))

@@ -48,7 +48,7 @@ class TypedForm(QWidget):
             if spec.description:
                 hint = QLabel(spec.description)
                 hint.setWordWrap(True)
-                hint.setStyleSheet("color: #5f6368; font-size: 11px;")
+                hint.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
                 column.addWidget(hint)
             error = QLabel()
             error.setObjectName(f"error_{spec.name}")

@@ -227,7 +227,7 @@ class WorkGuide(QWidget):
                 due = f"<span style='color:#d93025; font-weight:bold'>overdue · {due}</span>"
             parts.append(due)
         line = QLabel(" · ".join(parts))
-        line.setStyleSheet("color: #5f6368;")
+        line.setStyleSheet("color: palette(placeholder-text);")
         return line
 
     # --- actions and answers ------------------------------------------------------------------

@@ -86,7 +86,7 @@ class SimulationDialog(QDialog):
         column.setContentsMargins(0, 0, 0, 0)
         files = QHBoxLayout()
         self.scenario_label = QLabel()
-        self.scenario_label.setStyleSheet("color: #5f6368;")
+        self.scenario_label.setStyleSheet("color: palette(placeholder-text);")
         self.load_button = QPushButton("Load…")
         self.save_button = QPushButton("Save scenario")
         files.addWidget(self.scenario_label, 1)

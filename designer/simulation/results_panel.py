@@ -59,7 +59,7 @@ class ResultsPanel(QWidget):
         names = ("Runs", "Completed", "Throughput", "Cycle time p50", "p90", "Unfinished")
         for i, name in enumerate(names):
             caption = QLabel(name)
-            caption.setStyleSheet("color: #5f6368;")
+            caption.setStyleSheet("color: palette(placeholder-text);")
             value = QLabel(NO_VALUE)
             font = QFont()
             font.setPointSizeF(13)

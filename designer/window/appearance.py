@@ -57,6 +57,7 @@ class AppearanceActions:
             if app.style().name().lower() != "fusion":
                 app.setStyle("Fusion")  # draws every widget from the palette alone
             app.setPalette(window_palette(dark) if name != "system" or dark else QPalette())
+            repolish_styled(app)
         self._set_dark(dark)
 
     def is_dark(self) -> bool:
@@ -116,3 +117,16 @@ def window_palette(dark: bool) -> QPalette:
     for target in (role.WindowText, role.Text, role.ButtonText):
         palette.setColor(QPalette.ColorGroup.Disabled, target, muted)
     return palette
+
+
+def repolish_styled(app: QApplication) -> None:
+    """Re-apply every widget's own style sheet, so it takes the new palette.
+
+    A widget with a style sheet keeps the palette it was polished with: after a switch
+    from light to dark the inbox list stayed white (its selected row white on lavender
+    the other way round) and the history's bold title stayed dark on dark.
+    """
+    for widget in app.allWidgets():
+        sheet = widget.styleSheet()
+        if sheet:
+            widget.setStyleSheet(sheet)

@@ -371,7 +371,8 @@ class LivePanels:
         old_bridge = self.bridge
         self.close()
         if old_bridge is not None:
-            # Its thread has ended: free it now, on the UI thread, not via the collector.
+            # Closed (its thread ends on its own, a call in flight aborted or left to
+            # finish): free it now, on the UI thread, not via the collector.
             old_bridge.deleteLater()
         for dock in self.docks.values():
             self._host.remove_dock(dock)
@@ -389,7 +390,8 @@ class LivePanels:
             self.show_dock("runs")
 
     def close(self) -> None:
-        """Stop the engine bridge's thread (the window is closing)."""
+        """Stop the engine bridge (the window is closing); never waits for a call in
+        flight (see `EngineBridge.close`)."""
         self.directory.close()
         if self.monitor is not None:
             self.monitor.stop()

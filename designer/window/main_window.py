@@ -16,6 +16,7 @@ from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QShowEvent, 
 from PySide6.QtWidgets import QApplication, QDockWidget, QLabel, QMainWindow, QWidget
 
 from designer.canvas import DiagramScene, DiagramView, PalettePanel, theme
+from designer.canvas.overlay.legend import LegendWidget
 from designer.document import Document
 from designer.live.connection import display_path
 from designer.selection import Selection
@@ -209,6 +210,8 @@ class MainWindow(QMainWindow):
         self.palette.restyle()
         self.view.rename_editor.restyle()
         self.view.context_pad.restyle()
+        for legend in self.view.findChildren(LegendWidget):
+            legend.restyle()
         self.panels.restyle(dark)
         self.view.minimap.refresh()
         restyle(self._parts.actions())

@@ -16,13 +16,18 @@ makes delivery safe under the engine's at-least-once execution.
 
 from __future__ import annotations
 
+import binascii
 import os
+import re
 import smtplib
 import ssl
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from email import quoprimime
 from email.headerregistry import HeaderRegistry
 from email.message import EmailMessage
+from email.parser import BytesParser
 from email.policy import EmailPolicy
 from email.utils import formatdate
 from pathlib import Path
@@ -114,6 +119,106 @@ def build_message(
     return message
 
 
+def message_bytes(
+    key: str,
+    *,
+    to: str | list[str],
+    subject: str,
+    body: str,
+    now: datetime,
+    cc: str | None = None,
+    sender: str | None = None,
+) -> bytes:
+    """The `.eml` bytes of the message `build_message` makes: the same bytes, made directly
+    when every header is plain (bare addresses, short ASCII text) and the body is ASCII.
+
+    The stdlib parses each header into a tree and refolds it when writing, ~0.2 ms per
+    message; a worker writes one per notice. Anything out of the plain case is left to it.
+    """
+    sender = sender or os.environ.get("BATON_MAIL_FROM", "baton@localhost")
+    recipients = to if isinstance(to, str) else ", ".join(to)
+    fast = _plain_bytes(key, recipients, cc, sender, subject, body, now)
+    if fast is not None:
+        return fast
+    return bytes(
+        build_message(key, to=to, subject=subject, body=body, now=now, cc=cc, sender=sender)
+    )
+
+
+# What the stdlib writes unchanged: bare addresses, words of printable ASCII (no encoded-word
+# marker) separated by single spaces, and keys made of name characters.
+_ADDRESSES = re.compile(r"[A-Za-z0-9._+-]+@[A-Za-z0-9.-]+(, [A-Za-z0-9._+-]+@[A-Za-z0-9.-]+)*\Z")
+_WORDS = re.compile(r"[!-~]+( [!-~]+)*\Z")
+_KEY = re.compile(r"[A-Za-z0-9._-]+\Z")
+_BODY = re.compile(r"[ -~\n]*\Z")
+_MAX_LINE = 78  # the standard policy's max_line_length: longer headers are folded
+
+
+def _plain_bytes(
+    key: str,
+    to: str,
+    cc: str | None,
+    sender: str,
+    subject: str,
+    body: str,
+    now: datetime,
+) -> bytes | None:
+    if not (
+        _ADDRESSES.match(to)
+        and (not cc or _ADDRESSES.match(cc))
+        and _ADDRESSES.match(sender)
+        and _WORDS.match(subject)
+        and "=?" not in subject
+        and _KEY.match(key)
+        and _BODY.match(body)
+    ):
+        return None
+    headers = [("To", to)]
+    if cc:
+        headers.append(("Cc", cc))
+    headers += [
+        ("From", sender),
+        ("Subject", subject),
+        # The stdlib rewrites the zone of the Date it is given as "+0000".
+        ("Date", formatdate(now.timestamp(), usegmt=True).removesuffix("GMT") + "+0000"),
+        ("Message-ID", message_id(key)),
+    ]
+    if any(len(name) + 2 + len(value) > _MAX_LINE for name, value in headers):
+        return None
+    encoded = _plain_body(body)
+    if encoded is None:
+        return None
+    transfer, text = encoded
+    head = "".join(f"{name}: {value}\n" for name, value in headers)
+    return (
+        f'{head}Content-Type: text/plain; charset="utf-8"\n'
+        f"Content-Transfer-Encoding: {transfer}\nMIME-Version: 1.0\n\n{text}"
+    ).encode("ascii")
+
+
+def _plain_body(body: str) -> tuple[str, str] | None:
+    """An ASCII body as `set_content` encodes it: as is (7bit) when every line fits, else
+    quoted-printable when that is no longer than base64 (base64 is left to the stdlib)."""
+    lines = body.encode("ascii").splitlines()
+    normal = b"\n".join(lines) + b"\n"
+    if max((len(line) for line in lines), default=0) <= _MAX_LINE:
+        return "7bit", normal.decode("ascii")
+    # The stdlib sniffs the first ten lines to choose between the two.
+    sniff = b"\n".join(lines[:10]) + b"\n"
+    sniff_qp = quoprimime.body_encode(sniff.decode("latin-1"), _MAX_LINE)
+    if len(sniff_qp) > len(binascii.b2a_base64(sniff)):
+        return None
+    if len(lines) <= 10:
+        return "quoted-printable", sniff_qp
+    return "quoted-printable", quoprimime.body_encode(normal.decode("latin-1"), _MAX_LINE)
+
+
+def parse_message(data: bytes) -> EmailMessage:
+    """A message read back from its `.eml` bytes (to send what the file holds)."""
+    message = BytesParser(policy=_POLICY).parsebytes(data)
+    return message  # type: ignore[return-value]
+
+
 def message_id(key: str) -> str:
     """The Message-ID of the message with this key."""
     return f"<{key}@baton.local>"
@@ -124,29 +229,133 @@ def message_file(outbox: Path, key: str) -> Path:
     return outbox / f"{key}.eml"
 
 
-def write_message(outbox: Path, key: str, message: EmailMessage) -> Path:
-    """Write the message to the outbox folder once (atomically); returns the `.eml` file.
-
-    Stale temporary files left by a killed or failed earlier write are removed first; a
-    write that fails (a full disk) removes its own.
+def write_message(outbox: Path, key: str, message: EmailMessage | bytes) -> Path:
+    """Write the message to the outbox folder once, atomically and durably (see
+    `write_messages`); returns the `.eml` file.
 
     Raises:
         OSError: the folder cannot be written.
     """
-    file = message_file(outbox, key)
-    if file.exists():
-        return file
-    outbox.mkdir(parents=True, exist_ok=True)
-    _sweep(outbox)
-    fd, temp = tempfiles.create(file)
+    written = write_messages(outbox, [(key, message)])[0]
+    if isinstance(written, OSError):
+        raise written
+    return written
+
+
+def write_messages(
+    outbox: Path, messages: list[tuple[str, EmailMessage | bytes]]
+) -> list[Path | OSError]:
+    """Write each message to the outbox folder once; returns its `.eml` file, or the error
+    that kept it from being written, in the order given.
+
+    A message already there is left as it is. A new one is written to a temporary file that
+    reaches the disk before it takes its name, and the folder is synced once at the end: a
+    file returned survives a power cut, and a file under its final name is always whole.
+    The files' syncs run side by side (the disk then completes them together), so a batch
+    costs about two waits for the disk, not one per message.
+
+    Stale temporary files left by a killed or failed earlier write are removed first; a
+    write that fails (a full disk) removes its own.
+    """
+    if not messages:
+        return []
+    results: list[Path | OSError] = []
+    started: list[tuple[int, int, Path, Path]] = []  # (result index, fd, temporary, target)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(bytes(message))
-        os.replace(temp, file)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    return file
+        outbox.mkdir(parents=True, exist_ok=True)
+        _sweep(outbox)
+    except OSError as exc:
+        return [exc for _ in messages]
+    for key, message in messages:
+        file = message_file(outbox, key)
+        if file.exists():
+            results.append(file)
+            continue
+        temp: Path | None = None
+        try:
+            fd, temp = tempfiles.create(file)
+            started.append((len(results), fd, temp, file))
+            _write_all(fd, message if isinstance(message, bytes) else bytes(message))
+            results.append(file)
+        except OSError as exc:
+            if started and started[-1][2] == temp:
+                _discard(started.pop())
+            results.append(exc)
+    for index, error in _sync_all([fd for _, fd, _, _ in started]):
+        results[started[index][0]] = error
+    for position, fd, temp, file in started:
+        os.close(fd)
+        if isinstance(results[position], OSError):
+            temp.unlink(missing_ok=True)
+            continue
+        try:
+            os.replace(temp, file)
+        except OSError as exc:
+            temp.unlink(missing_ok=True)
+            results[position] = exc
+    # Also when every file was there already: its writer may have stopped before syncing
+    # the folder, and the caller is about to record the message as delivered.
+    if any(isinstance(r, Path) for r in results):
+        try:
+            _sync_folder(outbox)
+        except OSError as exc:
+            results = [exc if isinstance(r, Path) else r for r in results]
+    return results
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _discard(started: tuple[int, int, Path, Path]) -> None:
+    _, fd, temp, _ = started
+    os.close(fd)
+    temp.unlink(missing_ok=True)
+
+
+_sync_file = getattr(os, "fdatasync", os.fsync)  # fdatasync skips the file's times
+_syncers: tuple[int, ThreadPoolExecutor] | None = None  # (the process it serves, the pool)
+
+
+def _sync_all(fds: list[int]) -> list[tuple[int, OSError]]:
+    """Sync the files; returns (position, error) for those that failed."""
+    global _syncers
+    if len(fds) == 1:
+        try:
+            _sync_file(fds[0])
+        except OSError as exc:
+            return [(0, exc)]
+        return []
+    # A forked child inherits the pool but not its threads: it makes its own.
+    if _syncers is None or _syncers[0] != os.getpid():
+        pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="baton-sync")
+        _syncers = (os.getpid(), pool)
+    failed = []
+    for position, error in enumerate(_syncers[1].map(_try_sync, fds)):
+        if error is not None:
+            failed.append((position, error))
+    return failed
+
+
+def _try_sync(fd: int) -> OSError | None:
+    try:
+        _sync_file(fd)
+    except OSError as exc:
+        return exc
+    return None
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the names given in `folder` durable (POSIX; Windows keeps them with the file)."""
+    if os.name == "nt":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
 
 
 def _sweep(outbox: Path) -> None:

@@ -24,7 +24,7 @@ from engine.api import (
 from engine.api.catalog_routes import server_version
 from engine.api.limits import BodyLimit
 from engine.api.models import ErrorOut
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 _ERRORS = {
     status: {"model": ErrorOut, "description": why}
@@ -69,8 +69,9 @@ def build_app() -> FastAPI:
     return app
 
 
-def create_app(engine: Engine) -> FastAPI:
-    """The HTTP API over one engine (which should enforce roles: `Engine(roles="enforce")`)."""
+def create_app(engine: RunEngine) -> FastAPI:
+    """The HTTP API over one engine, local or Temporal's (it should enforce roles:
+    `Engine(roles="enforce")`)."""
     app = build_app()
     app.state.engine = engine
     return app

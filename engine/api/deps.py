@@ -10,7 +10,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from engine.api import paging
 from engine.api.tokens import Caller, authenticate
 from engine.errors import Unauthenticated
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 # auto_error=False: a missing header reaches `current_caller`, which answers 401 in our
 # error format (FastAPI's own would be a 403 with another body).
@@ -20,8 +20,8 @@ _bearer = HTTPBearer(
 )
 
 
-def get_engine(request: Request) -> Engine:
-    """The engine the app was created with."""
+def get_engine(request: Request) -> RunEngine:
+    """The engine the app was created with (local or Temporal: the same calls)."""
     return request.app.state.engine
 
 
@@ -38,7 +38,7 @@ def current_caller(
     return authenticate(get_engine(request), credentials.credentials if credentials else None)
 
 
-EngineDep = Annotated[Engine, Depends(get_engine)]
+EngineDep = Annotated[RunEngine, Depends(get_engine)]
 CallerDep = Annotated[Caller, Depends(current_caller)]
 
 LimitQuery = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT, description="Rows per page.")]

@@ -6,7 +6,6 @@ import ipaddress
 import logging
 import socket
 import sys
-from typing import Any
 
 import uvicorn
 
@@ -14,6 +13,7 @@ from engine.api.app import create_app
 from engine.api.deliverer import Deliverer, WakeOnWrite
 from engine.errors import UsageError
 from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 from engine.store import Store, directory
 
 log = logging.getLogger("baton.api")
@@ -37,7 +37,7 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def open_runtime(db: str | None) -> tuple[Any, Engine]:
+def open_runtime(db: str | None) -> tuple[RunEngine, Engine]:
     """The engine `baton serve` answers with, and the catalogue under it.
 
     With a Temporal runtime (`BATON_RUNTIME` / `baton --runtime`) runs are workflows there

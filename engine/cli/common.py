@@ -7,13 +7,16 @@ import json
 import os
 from datetime import datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from engine.errors import UsageError
 from engine.runtime import Engine
 from engine.store import Store, parse_time
+
+if TYPE_CHECKING:
+    from engine.runtime.protocol import RunEngine
 
 
 class OutputFormat(StrEnum):
@@ -54,10 +57,10 @@ ActorOption = Annotated[
 ]
 
 
-def open_engine(db: str | None, *, create: bool = False) -> Engine:
+def open_engine(db: str | None, *, create: bool = False) -> RunEngine:
     """An engine on the chosen database, with the wall clock; with a Temporal runtime
     (`BATON_RUNTIME` / `baton --runtime`), runs live on Temporal and the database is the
-    catalogue (see `engine.temporal.client.TemporalEngine`, which has the same calls).
+    catalogue (see `engine.temporal.client.TemporalEngine`; both answer `RunEngine`).
 
     Args:
         db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
@@ -80,7 +83,7 @@ def open_engine(db: str | None, *, create: bool = False) -> Engine:
             f"BATON_RUNTIME is {address}, but Temporal support is not installed ({exc.name})",
             hint="pip install 'baton-studio[temporal]'",
         ) from None
-    return TemporalEngine(address, catalogue)  # type: ignore[return-value]
+    return TemporalEngine(address, catalogue)
 
 
 def note_local_only(command: str, what: str) -> None:
@@ -101,7 +104,7 @@ def actor_name(given: str | None) -> str:
     return given or os.environ.get("BATON_USER") or getpass.getuser()
 
 
-def hint_when_unknown(engine: Engine, given: str | None) -> None:
+def hint_when_unknown(engine: RunEngine, given: str | None) -> None:
     """First-run help when Baton acts under a login name the directory does not know.
 
     Only when nobody chose the name (no `--as`, no `$BATON_USER`): one line on stderr says

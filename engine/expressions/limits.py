@@ -140,8 +140,7 @@ class Meter:
             return known[1]
         if depth >= MAX_NESTING:
             raise LimitExceeded(
-                f"it reached a value nested more than {MAX_NESTING} levels deep "
-                "(the nesting limit)"
+                f"it reached a value nested more than {MAX_NESTING} levels deep (the nesting limit)"
             )
         if len(value) >= cap:
             return len(value) + 1  # every element weighs at least one

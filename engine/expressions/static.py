@@ -133,4 +133,3 @@ def _fold(op: ast.operator, a: Any, b: Any) -> _Known | None:
     if result.bit_length() > MAX_INT_BITS:
         raise digits_refusal()
     return _Known(int_weight(result), "int", result)
-

@@ -138,8 +138,9 @@ def _stage(definition: Orchestration, stage: StageNode, number: int, reachable: 
     fault = definition.fault_flow(stage.id)
     if fault is not None:
         lead = "- If a step fails for good" + (
-            " or the stage would be entered more than "
-            f"{stage.max_visits} times → " if stage.max_visits else " → "
+            f" or the stage would be entered more than {stage.max_visits} times → "
+            if stage.max_visits
+            else " → "
         )
         lines += ["**If it fails:**", *_arrival(definition, fault.target, lead, 0, {stage.id}), ""]
     return lines

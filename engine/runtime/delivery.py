@@ -23,7 +23,6 @@ import json
 import logging
 import socket
 from dataclasses import dataclass, field
-from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +48,8 @@ class Outgoing:
     """What one claimed row turned into: a message to deliver, or nothing to send."""
 
     key: str
-    message: EmailMessage | None
+    message: bytes | None
+    """The `.eml` bytes (see `mail.message_bytes`)."""
     done_values: dict[str, Any] = field(default_factory=dict)
 
 
@@ -64,9 +64,9 @@ def queue_message(unit: Unit, key: str, run_id: str, message: dict[str, Any]) ->
     return mail.message_file(unit.engine.outbox, key)
 
 
-def _message_of(row: Row) -> EmailMessage:
+def _message_of(row: Row) -> bytes:
     data = json.loads(row.message)
-    return mail.build_message(
+    return mail.message_bytes(
         row.key,
         to=data["to"],
         subject=data.get("subject", ""),
@@ -82,8 +82,10 @@ def after_commit(engine: Engine, keys: list[str]) -> None:
     try:
         with engine.store.read() as conn:
             rows = outbox_store.messages(conn, keys)
-        for row in rows:
-            mail.write_message(engine.outbox, row.key, _message_of(row))
+        written = mail.write_messages(engine.outbox, [(row.key, _message_of(row)) for row in rows])
+        failed = [result for result in written if isinstance(result, OSError)]
+        if failed:
+            raise failed[0]
     except (OSError, StoreFault) as exc:
         log.warning("outbox files not written yet (%s); the worker will write them", exc)
 
@@ -104,26 +106,44 @@ _KINDS: tuple[tuple[Table, Any], ...] = (
 )
 
 
-def deliver_pending(engine: Engine, limit: int = 200) -> int:
+def deliver_pending(engine: Engine, limit: int = 200, kinds: set[str] | None = None) -> int:
     """Deliver the due outbox messages and notices; returns how many were delivered.
 
     Each kind is delivered in batches: one transaction claims every due row and builds its
-    message, the messages leave outside any transaction, and one more transaction records
-    those delivered (a failure is recorded on its own). Stops early (the rest stay due) when
-    the mail server times out or the database fails.
+    message, the messages leave outside any transaction (all files first, synced together,
+    then SMTP), and one more transaction records those delivered (a failure is recorded on
+    its own). Stops early (the rest stay due) when the mail server times out or the database
+    fails.
+
+    Neither the claim nor, without a mail server, the record waits for the disk: a claim
+    lost in a power cut only makes its row due again, and a record is written after its
+    file is on the disk, so a row whose record was lost finds its file there and is
+    recorded without being written again (see docs/admin/durability.md). With a mail
+    server the record is durable, since a lost one would send the email twice.
+
+    Args:
+        kinds: the tables known to hold due rows (see `outbox_store.pending_kinds`); None:
+            look first.
     """
     host = mail.smtp_host()
     delivered = 0
-    for table, prepare in _KINDS:
-        try:
+    try:
+        if kinds is None:
             with engine.store.read() as conn:
-                ids = outbox_store.due(conn, table, format_time(engine.clock.now()), limit)
-            if not ids:
+                kinds = outbox_store.pending_kinds(conn, format_time(engine.clock.now()))
+    except StoreFault as exc:
+        log.warning("delivery paused, the database failed: %s", exc)
+        return delivered
+    for table, prepare in _KINDS:
+        if table.name not in kinds:
+            continue
+        try:
+            claimed = _claim(engine, table, prepare, limit)
+            if not claimed:
                 continue
-            claimed = _claim(engine, table, prepare, ids)
             sent, silent = _send(engine, table, claimed, host)
             if sent:
-                with engine.store.transaction() as conn:
+                with engine.store.transaction(durable=host is not None) as conn:
                     for row_id, outgoing in sent:
                         outbox_store.mark_sent(
                             conn,
@@ -142,17 +162,16 @@ def deliver_pending(engine: Engine, limit: int = 200) -> int:
 
 
 def _claim(
-    engine: Engine, table: Table, prepare: Any, ids: list[int]
+    engine: Engine, table: Table, prepare: Any, limit: int
 ) -> list[tuple[int, Outgoing | Exception]]:
-    """Claim the rows and build their messages, in one transaction; a row with nothing to
-    send (an item closed meanwhile, no address) is recorded as done there and then."""
+    """Claim the due rows and build their messages, in one transaction; a row with nothing
+    to send (an item closed meanwhile, no address) is recorded as done there and then."""
     moment = engine.clock.now()
     claimed: list[tuple[int, Outgoing | Exception]] = []
-    with engine.store.transaction() as conn:
-        for row_id in ids:
-            row = outbox_store.claim(conn, table, row_id, moment)
-            if row is None:
-                continue  # another deliverer has it, or it is done
+    # A lost claim only makes its rows due again: no need to wait for the disk.
+    with engine.store.transaction(durable=False) as conn:
+        for row in outbox_store.claim_due(conn, table, moment, limit):
+            row_id = row.id
             try:
                 outgoing: Outgoing | Exception = prepare(engine, conn, row)
             except Exception as exc:  # a message that cannot be built is a failed delivery
@@ -172,21 +191,32 @@ def _send(
     """Deliver claimed messages outside any transaction; returns those delivered, and
     whether the mail server fell silent.
 
-    A failure is recorded for its row at once; a mail server that times out ends the batch,
-    and the rows not tried yet are given back for the next pass.
+    Every file is written first (synced together); a failure is recorded for its row at
+    once; a mail server that times out ends the batch, and the rows not tried yet are given
+    back for the next pass.
     """
+    ready: list[tuple[int, Outgoing]] = []
+    for row_id, outgoing in claimed:
+        if isinstance(outgoing, Exception):
+            _record_failure(engine, table, row_id, outgoing)
+        else:
+            ready.append((row_id, outgoing))
+    written = mail.write_messages(
+        engine.outbox,
+        [(outgoing.key, outgoing.message) for _, outgoing in ready],  # type: ignore[misc]
+    )
     sent: list[tuple[int, Outgoing]] = []
-    for index, (row_id, outgoing) in enumerate(claimed):
+    for index, ((row_id, outgoing), file) in enumerate(zip(ready, written, strict=True)):
         try:
-            if isinstance(outgoing, Exception):
-                raise outgoing
-            mail.write_message(engine.outbox, outgoing.key, outgoing.message)  # type: ignore[arg-type]
+            if isinstance(file, OSError):
+                raise file
             if host:
-                mail.send_once(engine.outbox, outgoing.key, outgoing.message, host)  # type: ignore[arg-type]
+                message = mail.parse_message(outgoing.message)  # type: ignore[arg-type]
+                mail.send_once(engine.outbox, outgoing.key, message, host)
         except Exception as exc:  # any delivery failure: record it, never raise into a run
             _record_failure(engine, table, row_id, exc)
             if _timed_out(exc):
-                untried = [r for r, _ in claimed[index + 1 :]]
+                untried = [r for r, _ in ready[index + 1 :]]
                 if untried:
                     with engine.store.transaction() as conn:
                         for other in untried:

@@ -66,7 +66,7 @@ def prepare(engine: Engine, conn: Connection, notice: Row) -> Outgoing:
     run = _RUN_VERSION.first(conn, {"id": item.run_id})
     plan = engine.plan(run.definition_id, run.definition_version, conn)
     subject, body = render(item, notice, plan.steps.get(item.step_id), run.definition_id)
-    message = mail.build_message(
+    message = mail.message_bytes(
         key, to=recipients, subject=subject, body=body, now=engine.clock.now()
     )
     return Outgoing(key, message, done)

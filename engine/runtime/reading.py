@@ -8,13 +8,12 @@ decide who may read what).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from engine.errors import InvalidInput, NotFound
+from engine.errors import NotFound
 from engine.runtime import queries
+from engine.runtime.listing import Listing
 from engine.runtime.replay import replay
-from engine.runtime.state import RUN_STATUSES
 from engine.store import definitions as definition_store
 from engine.store import directory, format_time, records
 
@@ -26,8 +25,8 @@ if TYPE_CHECKING:
     from engine.store import Store
 
 
-class Reading:
-    """Read-only calls (see `Engine`)."""
+class Reading(Listing):
+    """Read-only calls (see `Engine`); `runs` and `work_items` come from `Listing`."""
 
     store: Store
     clock: Clock
@@ -46,55 +45,16 @@ class Reading:
         with self.store.read() as conn:
             return queries.run_detail(conn, run_id, lambda d, v: self.plan(d, v, conn))
 
-    def runs(
-        self,
-        status: str | None = None,
-        stuck: bool = False,
-        *,
-        orchestration: str | None = None,
-        version: int | None = None,
-        stage: str | None = None,
-        started_after: datetime | None = None,
-        started_before: datetime | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-        outcome: str | None = None,
-        assignee: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Runs, newest first; `stuck=True` lists only stuck runs (failed ones too), with
-        their reasons. Every filter given must match.
-
-        Args:
-            outcome: completed runs that reached an end with this outcome.
-            assignee: runs with an open work item of exactly this user:/group:/queue:.
-            started_after: started at or after this time; `started_before`: before it.
-            after: (started_at, id) of the last run of the previous page.
-            limit: at most this many (None: all).
-        """
-        if status is not None and status not in RUN_STATUSES:
-            raise InvalidInput(
-                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
-            )
-        selection = queries.RunSelection(
-            status=status,
-            orchestration=orchestration,
-            version=version,
-            stage=stage,
-            started_after=format_time(started_after) if started_after else None,
-            started_before=format_time(started_before) if started_before else None,
-            after=after,
-            limit=limit,
-            outcome=outcome,
-            assignee=assignee,
-        )
+    def _select_runs(self, selection: queries.RunSelection, stuck: bool) -> list[dict[str, Any]]:
+        # `Listing.runs`, from the run tables.
         with self.store.read() as conn:
             if stuck:
                 found = queries.stuck_runs(conn, format_time(self.clock.now()))
                 chosen = [r for r in found if selection.matches(r)]
-                if assignee is not None:
-                    holding = set(queries.runs_with_open_items(conn, assignee))
+                if selection.assignee is not None:
+                    holding = set(queries.runs_with_open_items(conn, selection.assignee))
                     chosen = [r for r in chosen if r["id"] in holding]
-                return chosen if limit is None else chosen[:limit]
+                return chosen if selection.limit is None else chosen[: selection.limit]
             return queries.list_runs(conn, selection)
 
     def log(
@@ -104,39 +64,15 @@ class Reading:
         with self.store.read() as conn:
             return queries.run_events(conn, run_id, after, limit)
 
-    def work_items(
+    def _select_work_items(
         self,
-        user: str | None = None,
-        include_closed: bool = False,
-        *,
-        assignee: str | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-        orchestration: str | None = None,
-        version: int | None = None,
-        stage: str | None = None,
-        created_after: datetime | None = None,
-        created_before: datetime | None = None,
+        user: str | None,
+        include_closed: bool,
+        selection: queries.WorkSelection,
+        after: tuple[str, str] | None,
+        limit: int | None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first. Every filter
-        given must match.
-
-        Args:
-            assignee: only items assigned to exactly this `user:`/`group:`/`queue:` name.
-            orchestration, version: only items of runs of this orchestration (version).
-            stage: only items of runs whose current stage this is.
-            created_after: created at or after this time; `created_before`: before it.
-            after: (created_at, id) of the last item of the previous page.
-            limit: at most this many (None: all).
-        """
-        selection = queries.WorkSelection(
-            assignee=assignee,
-            orchestration=orchestration,
-            version=version,
-            stage=stage,
-            created_after=format_time(created_after) if created_after else None,
-            created_before=format_time(created_before) if created_before else None,
-        )
+        # `Listing.work_items`, from the work item tables.
         with self.store.read() as conn:
             return queries.list_work_items(
                 conn, user, include_closed, after=after, limit=limit, selection=selection

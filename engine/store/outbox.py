@@ -17,11 +17,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Row, Table, and_, bindparam, or_, select, update
+from sqlalchemy import (
+    Connection,
+    Row,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 
 from engine.errors import InvalidInput
 from engine.store.prepared import Prepared
-from engine.store.schema import notifications, outbox
+from engine.store.schema import notifications, outbox, webhook_deliveries
 from engine.store.times import format_time
 
 MAX_ATTEMPTS = 6
@@ -64,6 +76,42 @@ def due(conn: Connection, table: Table, now: str, limit: int) -> list[int]:
     return [row[0] for row in _statements(table).due.rows(conn, {"now": now, "limit": limit})]
 
 
+def pending_kinds(conn: Connection, now: str) -> set[str]:
+    """The names of the delivery tables (`outbox`, `notifications`, `webhook_deliveries`)
+    holding a row that may be tried now: one indexed probe for all three, so that a worker's
+    pass that finds nothing to deliver costs a single query."""
+    global _PROBE
+    if _PROBE is None:
+        _PROBE = Prepared(
+            union_all(
+                *(
+                    select(literal(table.name).label("kind")).where(
+                        exists(select(table.c.id).where(_is_due(table, bindparam("now"))))
+                    )
+                    for table in (outbox, notifications, webhook_deliveries)
+                )
+            )
+        )
+    return {row[0] for row in _PROBE.rows(conn, {"now": now})}
+
+
+_PROBE: Prepared | None = None
+
+
+def claim_due(conn: Connection, table: Table, moment: datetime, limit: int) -> list[Any]:
+    """Take up to `limit` due rows for delivery, oldest first; returns them as named tuples
+    of the table's columns (as the driver reads them). A row another deliverer took between
+    the read and the claim is left out."""
+    statements = _statements(table)
+    now = format_time(moment)
+    until = format_time(moment + LEASE)
+    taken = []
+    for row in statements.due_rows.rows(conn, {"now": now, "limit": limit}):
+        if statements.claim.run(conn, {"id": row[0], "now": now, "until": until}) == 1:
+            taken.append(row)
+    return [statements.due_rows.named(row) for row in taken]
+
+
 def claim(conn: Connection, table: Table, row_id: int, moment: datetime) -> Any:
     """Take a pending row for delivery (None if another deliverer has it or it is done).
 
@@ -85,6 +133,7 @@ class _Statements:
     every message it delivers)."""
 
     due: Prepared
+    due_rows: Prepared
     claim: Prepared
     row: Prepared
     sent: Prepared
@@ -100,12 +149,13 @@ def _statements(table: Table) -> _Statements:
         found = _PREPARED[table.name] = _Statements(
             due=Prepared(
                 select(table.c.id)
-                .where(
-                    table.c.sent_at.is_(None),
-                    table.c.failed.is_(False),
-                    or_(table.c.next_try_at.is_(None), table.c.next_try_at <= now),
-                    or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
-                )
+                .where(_is_due(table, now))
+                .order_by(table.c.id)
+                .limit(bindparam("limit"))
+            ),
+            due_rows=Prepared(
+                select(table)
+                .where(_is_due(table, now))
                 .order_by(table.c.id)
                 .limit(bindparam("limit"))
             ),
@@ -134,6 +184,16 @@ def _statements(table: Table) -> _Statements:
             ),
         )
     return found
+
+
+def _is_due(table: Table, now: Any) -> Any:
+    """Pending, not given up, its pause over and nobody holding it."""
+    return and_(
+        table.c.sent_at.is_(None),
+        table.c.failed.is_(False),
+        or_(table.c.next_try_at.is_(None), table.c.next_try_at <= now),
+        or_(table.c.claimed_until.is_(None), table.c.claimed_until <= now),
+    )
 
 
 def mark_sent(conn: Connection, table: Table, row_id: int, now: str, **values: Any) -> None:

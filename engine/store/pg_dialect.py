@@ -55,6 +55,12 @@ def announce(conn: Connection, run_ids: Iterable[str]) -> None:
         )
 
 
+def relax_commit(conn: Connection) -> None:
+    """This transaction's commit does not wait for the server's disk (a crash of the server
+    may lose it, never tear it); the setting ends with the transaction."""
+    conn.exec_driver_sql("SET LOCAL synchronous_commit TO OFF")
+
+
 def lock_schema(conn: Connection) -> None:
     """Hold a transaction-scoped advisory lock while the schema is checked or created."""
     conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": 0x6261746F6E})

@@ -76,10 +76,14 @@ class Prepared:
         found = self.rows(conn, params)
         if not found:
             return None
+        return self.named(found[0])
+
+    def named(self, row: tuple[Any, ...]) -> Any:
+        """A driver row of this query as a named tuple of its selected columns."""
         if self._row is None:
             names = list(self.statement.selected_columns.keys())  # type: ignore[attr-defined]
             self._row = namedtuple("Row", names)  # type: ignore[misc]
-        return self._row(*found[0])
+        return self._row(*row)
 
     def scalar(self, conn: Connection, params: dict[str, Any] | None = None) -> Any:
         """Execute a query; the first column of its first row, or None when it has none."""

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Connection, Engine, event
@@ -155,6 +156,26 @@ def configure(engine: Engine, synchronous: str = "FULL") -> None:
         # `exec_driver_sql` cost more than the BEGIN itself.
         dbapi = connection.connection.dbapi_connection
         dbapi.execute("BEGIN" if read_only else "BEGIN IMMEDIATE").close()
+
+
+@contextlib.contextmanager
+def relaxed_commit(conn: Connection, level: str) -> Iterator[None]:
+    """Around one transaction on `conn`: its commit skips the wait for the disk
+    (`synchronous=NORMAL`; in WAL mode it is still atomic, survives a crash of Baton and
+    reaches the disk with the next durable commit); then the connection's `level` is put
+    back, so the pooled connection never keeps the relaxed one.
+    """
+    dbapi = conn.connection.dbapi_connection
+    dbapi.execute("PRAGMA synchronous=NORMAL").close()  # type: ignore[union-attr]
+    try:
+        yield
+    finally:
+        try:
+            dbapi.execute(f"PRAGMA synchronous={level}").close()  # type: ignore[union-attr]
+        except Exception:
+            # A connection that may still be relaxed must never serve another commit.
+            conn.invalidate()
+            raise
 
 
 def checkpoint(engine: Engine) -> None:

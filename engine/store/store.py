@@ -124,18 +124,36 @@ class Store:
         return fault
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, durable: bool = True) -> Iterator[Connection]:
         """One write transaction: committed when the block ends, rolled back on error.
+
+        Args:
+            durable: False for bookkeeping whose loss in a power cut is harmless (a
+                delivery's claim on an outbox row: lost, the row is just due again). Its
+                commit does not wait for the disk; it becomes durable with the next durable
+                commit, and is never torn (SQLite: `synchronous=NORMAL` for this commit
+                only; PostgreSQL: `synchronous_commit` off for this transaction).
 
         Raises:
             StoreFault: the database failed (a conflict another try cures is re-raised as is).
         """
         try:
-            if self._writer is not None:
+            if not durable and self.is_sqlite:
+                # SQLite reads the level at commit: set around the whole transaction, on a
+                # pooled connection of its own, so the kept writer never keeps the relaxed one.
+                with (
+                    self.engine.connect() as conn,
+                    sqlite_dialect.relaxed_commit(conn, self.synchronous or "FULL"),
+                    conn.begin(),
+                ):
+                    yield conn
+            elif self._writer is not None:
                 with self._writer.transaction() as conn:
                     yield conn
             else:
                 with self.engine.begin() as conn:
+                    if not durable:
+                        pg_dialect.relax_commit(conn)
                     yield conn
         except Exception as exc:
             if not faults.is_driver_error(exc) or self.is_retryable(exc):

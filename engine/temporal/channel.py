@@ -10,8 +10,10 @@ listing of this deployment's runs.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
+from collections import OrderedDict
 from typing import Any
 
 from temporalio.client import (
@@ -42,6 +44,10 @@ WORKER_WAIT = 30.0
 
 class NoWorker(BatonError):
     """No worker polls the task queue, so the run cannot move yet."""
+
+
+class Aborted(BatonError):
+    """The engine was aborted (see `Channel.abort`) before this call was made."""
 
 
 _ERRORS: dict[str, type[BatonError]] = {
@@ -130,6 +136,10 @@ class Channel:
         # History events after which new runs continue as new; None: from the environment
         # (`BATON_TEMPORAL_HISTORY_LIMIT`). Tests set a small one to see runs continue.
         self.history_limit: int | None = None
+        # Set by `abort`: calls in flight are canceled and new ones refused.
+        self._aborted = False
+        # The last detail query of each run, with its event number (`RunLists._detail`).
+        self._details: OrderedDict[str, dict[str, Any]] = OrderedDict()
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -142,7 +152,34 @@ class Channel:
                     )
                     thread.start()
                     self._loop_thread = thread
-        return asyncio.run_coroutine_threadsafe(work, self._loop).result()
+        return asyncio.run_coroutine_threadsafe(self._unless_aborted(work), self._loop).result()
+
+    async def _unless_aborted(self, work: Any) -> Any:
+        # Checked on the loop, where `_cancel_all` runs too: a call either sees the flag or
+        # is a task when the cancelling pass comes, never neither.
+        if self._aborted:
+            work.close()  # never awaited: closed, so Python does not warn about it
+            raise Aborted("the connection to Temporal was closed; the call was not made")
+        return await work
+
+    def abort(self) -> None:
+        """Cancel every call in flight and refuse new ones; safe from any thread.
+
+        For a caller that is closing (a designer window) and must not wait for a call that
+        may take up to `WORKER_WAIT` or `VISIBILITY_TIMEOUT`: each call in flight raises
+        `Aborted` (or `CancelledError`) in its own thread soon after. A command already
+        sent may still have been applied by its workflow. Call `close` afterwards.
+        """
+        self._aborted = True
+        if self._loop_thread is None:
+            return  # no call was ever made
+        # A closed loop refuses the callback: then nothing is in flight.
+        with contextlib.suppress(RuntimeError):
+            self._loop.call_soon_threadsafe(self._cancel_all)
+
+    def _cancel_all(self) -> None:
+        for task in asyncio.all_tasks(self._loop):
+            task.cancel()
 
     async def client(self) -> Client:
         """The connected client (the search attributes registered on first use)."""

@@ -60,7 +60,7 @@ class TemporalEngine(CatalogueCalls, RecordCalls, RunLists, MigrationCalls):
 
     def run(self, run_id: str) -> dict[str, Any]:
         """A run's status, stage, steps, open items and variables (`Engine.run`'s shape)."""
-        found = self._do(self._query(run_id, BatonRun.detail))
+        found = self._do(self._fresh_detail(run_id))
         self._item_runs.update((i["id"], run_id) for i in found["open_items"])
         self._do(self._with_problems(found["open_items"]))
         found["variables"] = self._declared_order(found)

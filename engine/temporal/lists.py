@@ -5,22 +5,57 @@ a query of its workflow.
 
 from __future__ import annotations
 
+import copy
 from datetime import datetime
 from typing import Any
 
 from temporalio.client import WorkflowExecution
 
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.errors import Conflict, NotFound
 from engine.runtime import itemchecks
-from engine.runtime.state import RUN_STATUSES
+from engine.runtime.listing import Listing
+from engine.runtime.queries import RunSelection, WorkSelection
 from engine.store import directory, format_time
 from engine.temporal import shapes
 from engine.temporal.channel import Channel, quote
 from engine.temporal.workflow import BatonRun
 
+DETAILS_KEPT = 5000
+"""How many runs' last detail query a client keeps (see `RunLists._detail`)."""
 
-class RunLists(Channel):
-    """`Engine.runs`, `work_items` and `waits` over visibility; see the module docstring."""
+
+def seq_of(wf: WorkflowExecution) -> int:
+    """The run's last event number as visibility shows it (its `BatonSeq`; 0: unknown)."""
+    return int(wf.typed_search_attributes.get(shapes.SEQ) or 0)
+
+
+class RunLists(Channel, Listing):
+    """`Engine.runs` and `work_items` (`Listing`'s filters) and `waits` over visibility; see
+    the module docstring."""
+
+    async def _detail(self, run_id: str, seq: int = 0) -> dict[str, Any]:
+        """The run's detail query, answered from the last one while visibility shows no
+        newer event than it had (`seq`, the run's `BatonSeq` in the listing at hand).
+
+        A run's detail changes only with its events, and every event raises `BatonSeq`: so
+        a listing that is read again (the designer's views, after each change anywhere)
+        queries only the runs that moved since, not every run listed. `seq` 0 (unknown)
+        always queries. Kept per client, for the `DETAILS_KEPT` runs used last.
+        """
+        kept = self._details.get(run_id)
+        if kept is not None and seq and kept["seq"] >= seq:
+            self._details.move_to_end(run_id)
+            return copy.deepcopy(kept)
+        return await self._fresh_detail(run_id)
+
+    async def _fresh_detail(self, run_id: str) -> dict[str, Any]:
+        """The run's detail query, kept for `_detail`."""
+        detail = await self._query(run_id, BatonRun.detail)
+        self._details[run_id] = copy.deepcopy(detail)  # callers change theirs
+        self._details.move_to_end(run_id)
+        while len(self._details) > DETAILS_KEPT:
+            self._details.popitem(last=False)
+        return detail
 
     def open_waits(self) -> list[dict[str, Any]]:
         """What waiting runs listen for: run, step, event name and correlation key (as
@@ -34,9 +69,7 @@ class RunLists(Channel):
         this to see which runs moved (`engine.temporal.changes`)."""
         where = ""
         if closed_since is not None:
-            where = (
-                f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
-            )
+            where = f"(ExecutionStatus = 'Running' OR CloseTime >= '{format_time(closed_since)}')"
         return {
             wf.id: int(wf.typed_search_attributes.get(shapes.SEQ) or 0)
             for wf in self._do(self._list(where))
@@ -53,84 +86,70 @@ class RunLists(Channel):
         self, run_id: str | None, event: str | None, limit: int | None = None
     ) -> list[dict[str, Any]]:
         if run_id is not None:
-            ids = [run_id]
+            listed = {run_id: 0}
         else:
             where = f"{shapes.WAITS.name} IS NOT NULL"
             if event:
                 where = f"{shapes.WAITS.name} = {quote('name:' + event, 'event')}"
-            ids = sorted(wf.id for wf in await self._list(where))
+            listed = {wf.id: seq_of(wf) for wf in await self._list(where)}
         found: list[dict[str, Any]] = []
-        for rid in ids:
+        for rid in sorted(listed):
             if limit is not None and len(found) >= limit:
                 break  # each run is one query: stop once there are enough
-            detail = await self._query(rid, BatonRun.detail)
+            detail = await self._detail(rid, listed[rid])
             found += [w for w in detail["waits"] if event is None or w["event"] == event]
         return found if limit is None else found[:limit]
 
-    def runs(
-        self,
-        status: str | None = None,
-        stuck: bool = False,
-        *,
-        orchestration: str | None = None,
-        version: int | None = None,
-        stage: str | None = None,
-        started_after: datetime | None = None,
-        started_before: datetime | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-        outcome: str | None = None,
-        assignee: str | None = None,
-    ) -> list[dict[str, Any]]:
-        """Runs, newest first, from Temporal's visibility (filters as `Engine.runs`;
-        `assignee` matches the `BatonAssignees` list each run publishes of its open items)."""
-        if status is not None and status not in RUN_STATUSES:
-            raise InvalidInput(
-                f"{status!r} is not a run status", hint="use one of " + ", ".join(RUN_STATUSES)
-            )
+    def _select_runs(self, selection: RunSelection, stuck: bool) -> list[dict[str, Any]]:
+        # `Listing.runs` from visibility; `assignee` matches the `BatonAssignees` list each
+        # run publishes of its open items.
         where = []
         for key, value in (
-            (shapes.STATUS, status),
-            (shapes.ORCHESTRATION, orchestration),
-            (shapes.STAGE, stage),
+            (shapes.STATUS, selection.status),
+            (shapes.ORCHESTRATION, selection.orchestration),
+            (shapes.STAGE, selection.stage),
         ):
             if value is not None:
                 where.append(f"{key.name} = {quote(value, key.name)}")
-        if outcome is not None:
-            where.append(f"{shapes.OUTCOME.name} = {quote(outcome, 'outcome')}")
-        if assignee is not None:
+        if selection.outcome is not None:
+            where.append(f"{shapes.OUTCOME.name} = {quote(selection.outcome, 'outcome')}")
+        if selection.assignee is not None:
             # `=` on a keyword list matches a run whose list holds this value exactly
-            where.append(f"{shapes.ASSIGNEES.name} = {quote(assignee, 'assignee')}")
-        if version is not None:
-            where.append(f"{shapes.VERSION.name} = {int(version)}")
-        if started_after is not None:
-            where.append(f"{shapes.STARTED_AT.name} >= '{format_time(started_after)}'")
-        if started_before is not None:
-            where.append(f"{shapes.STARTED_AT.name} < '{format_time(started_before)}'")
+            where.append(f"{shapes.ASSIGNEES.name} = {quote(selection.assignee, 'assignee')}")
+        if selection.version is not None:
+            where.append(f"{shapes.VERSION.name} = {int(selection.version)}")
+        if selection.started_after is not None:
+            where.append(f"{shapes.STARTED_AT.name} >= '{selection.started_after}'")
+        if selection.started_before is not None:
+            where.append(f"{shapes.STARTED_AT.name} < '{selection.started_before}'")
         if stuck:
             where.append(f"{shapes.STATUS.name} IN ('waiting', 'running', 'failed')")
-        found = [summary(wf) for wf in self._do(self._list(" AND ".join(where)))]
+        listed = self._do(self._list(" AND ".join(where)))
+        found = [summary(wf) for wf in listed]
         if stuck:
-            found = self._do(self._stuck(found))
+            found = self._do(self._stuck(found, {wf.id: seq_of(wf) for wf in listed}))
         found.sort(key=lambda r: r["id"])
         found.sort(key=lambda r: r["started_at"] or "", reverse=True)
-        if after is not None:
-            last_time, last_id = after
+        if selection.after is not None:
+            last_time, last_id = selection.after
             found = [
                 r
                 for r in found
                 if r["started_at"] < last_time
                 or (r["started_at"] == last_time and r["id"] > last_id)
             ]
-        return found if limit is None else found[:limit]
+        return found if selection.limit is None else found[: selection.limit]
 
-    async def _stuck(self, found: list[dict[str, Any]]) -> list[dict[str, Any]]:
-        """The runs that need a person, each with its reasons (`Engine.runs(stuck=True)`)."""
+    async def _stuck(
+        self, found: list[dict[str, Any]], seqs: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """The runs that need a person, each with its reasons (`Engine.runs(stuck=True)`);
+        `seqs`: each run's last event number in the listing."""
         now = format_time(self.clock.now())
         problems: dict[str, str | None] = {}
         result = []
         for row in found:
-            detail = await self._query(row["id"], BatonRun.detail)
+            detail = await self._detail(row["id"], seqs.get(row["id"], 0))
             if detail["status"] == "failed":
                 reasons = [itemchecks.failed_reason(detail["error"])]
                 result.append({**row, "error": detail["error"], "reasons": reasons})
@@ -157,34 +176,26 @@ class RunLists(Channel):
                 result.append({**row, "reasons": reasons})
         return result
 
-    def work_items(
+    def _select_work_items(
         self,
-        user: str | None = None,
-        include_closed: bool = False,
-        *,
-        assignee: str | None = None,
-        after: tuple[str, str] | None = None,
-        limit: int | None = None,
-        orchestration: str | None = None,
-        version: int | None = None,
-        stage: str | None = None,
-        created_after: datetime | None = None,
-        created_before: datetime | None = None,
+        user: str | None,
+        include_closed: bool,
+        selection: WorkSelection,
+        after: tuple[str, str] | None,
+        limit: int | None,
     ) -> list[dict[str, Any]]:
-        """Open work items (all, or those `user` may complete), oldest first, each with its
-        `problem` (filters as `Engine.work_items`).
-
-        Raises:
-            Conflict: closed items asked for: they are listed per run on Temporal.
-        """
+        # `Listing.work_items` from visibility: closed items are listed per run on Temporal.
         if include_closed:
             raise Conflict("closed work items are listed per run on Temporal (`baton log`)")
-        of_runs = {"orchestration": orchestration, "version": version, "stage": stage}
-        created = (
-            format_time(created_after) if created_after else None,
-            format_time(created_before) if created_before else None,
+        of_runs = {
+            "orchestration": selection.orchestration,
+            "version": selection.version,
+            "stage": selection.stage,
+        }
+        created = (selection.created_after, selection.created_before)
+        return self._do(
+            self._work_items(user, selection.assignee, of_runs, created, after, limit)
         )
-        return self._do(self._work_items(user, assignee, of_runs, created, after, limit))
 
     async def _work_items(
         self,
@@ -217,7 +228,7 @@ class RunLists(Channel):
             where.append(f"{shapes.VERSION.name} = {int(of_runs['version'])}")
         items = []
         for wf in await self._list(" AND ".join(where)):
-            detail = await self._query(wf.id, BatonRun.detail)
+            detail = await self._detail(wf.id, seq_of(wf))
             # visibility lags the run a little: the run's own state has the last word
             if any(v is not None and detail[k] != v for k, v in of_runs.items()):
                 continue

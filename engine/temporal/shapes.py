@@ -19,6 +19,8 @@ from engine.definition import loads_definition
 from engine.runtime.plan import Plan
 
 WORKFLOW = "BatonRun"
+NOTE_SIGNAL = "note"
+"""The Signal by which linked runs (parent, children) tell each other what happened."""
 ACTION_ACTIVITY = "baton.run_action"
 NOTICE_ACTIVITY = "baton.send_notices"
 OUTBOX_ACTIVITY = "baton.queue_webhooks"

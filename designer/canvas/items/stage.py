@@ -273,6 +273,15 @@ class StepCardItem(DiagramItem):
             self._detail.set(_detail_line(step), text_width)
         self.update()
 
+    def name_enlarged(self, lod: float) -> bool:
+        """Whether at zoom `lod` the name is drawn enlarged, from `NAME_LEFT` beside a
+        small type icon, over both lines (what a decoration must keep clear of)."""
+        return self._name.enlarged(lod)
+
+    def small_icon_center(self) -> QPointF:
+        """Where the small type icon beside an enlarged name sits."""
+        return QPointF(6 + SMALL_ICON / 2, geometry.CARD_HEIGHT / 2)
+
     @property
     def painted_name(self) -> Painted | None:
         """What the step's name looked like when last painted (see legible.Painted)."""

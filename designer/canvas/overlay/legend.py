@@ -140,8 +140,13 @@ class LegendWidget(QFrame):
             self._rows.append(label)
         self._place()
 
-    def _reset(self, title: str) -> None:
+    def restyle(self) -> None:
+        """Take the light or dark frame of the current theme (also when the theme changes
+        while the legend shows: it stayed white on a dark canvas)."""
         self.setStyleSheet(_FRAME_STYLE.format(**(_DARK if theme.is_dark else _LIGHT)))
+
+    def _reset(self, title: str) -> None:
+        self.restyle()
         for row in self._rows:
             self._layout.removeWidget(row)
             row.hide()  # deleted later; hidden now so it neither shows nor takes room

@@ -154,3 +154,54 @@ def test_the_status_bar_shows_files_under_home_as_tilde(qtbot, tmp_path, monkeyp
     assert str(tmp_path) not in window.live.engine_label.text()
     status = [label.text() for label in window.statusBar().findChildren(QLabel)]
     assert "~/Documents/onboarding.baton.json" in status
+
+
+def test_switching_while_a_call_waits_on_a_locked_database_does_not_wait_for_it(
+    qtbot, tmp_path, engine, db_url, monkeypatch
+):
+    import sqlite3
+    import threading
+    import time
+
+    from designer.live.bridge import wait_for_closed_bridges
+    from engine.store.faults import BUSY_SECONDS
+
+    # Given a window on the team's database, with a run in its Runs panel
+    monkeypatch.setenv("BATON_DB", db_url)
+    run_id = start_onboarding(engine)
+    window = _window(qtbot, tmp_path)
+    window.live.show_dock("runs")
+    qtbot.waitUntil(lambda: window.live.runs.model.row_of(run_id) >= 0, timeout=10_000)
+
+    # And another process writing to that database (its write lock held)
+    other = sqlite3.connect(tmp_path / "baton.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    answers: list[object] = []
+    try:
+        # When a pause waits for the lock and the user switches to another database
+        started = threading.Event()
+
+        def pause(engine):
+            started.set()
+            return engine.pause(run_id, "root")
+
+        window.live.bridge.submit(pause, answers.append, answers.append)
+        qtbot.waitUntil(started.is_set, timeout=10_000)
+        qtbot.wait(100)  # into the write, waiting on the lock
+        old_bridge = window.live.bridge
+        began = time.monotonic()
+        window.live.connect_to(str(tmp_path / "other.db"), "alice")
+        switched_in = time.monotonic() - began
+
+        # Then the switch did not wait for the locked call (up to BUSY_SECONDS)
+        assert switched_in < BUSY_SECONDS / 2, f"switching took {switched_in:.1f} s"
+        assert old_bridge.is_running()  # still in the locked call, left to finish
+        assert window.live.engine_label.text().startswith(f"Engine: {tmp_path / 'other.db'}")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+    # And the old engine's thread ends once the call returns; its answer is dropped
+    assert wait_for_closed_bridges(60_000) and not old_bridge.is_running()
+    qtbot.wait(200)
+    assert answers == []

@@ -253,3 +253,11 @@ def test_a_run_just_started_is_selected_once_the_list_catches_up(qtbot, panel, e
     # Then it is selected as soon as it is listed, and the canvas is told to show it
     qtbot.waitUntil(lambda: panel.selected_run_id() == run_id, timeout=10_000)
     assert shown[-1] == run_id
+
+
+def test_the_toolbar_buttons_read_whole_with_their_ellipsis(panel):
+    from PySide6.QtWidgets import QToolButton
+
+    # Then every button that opens a dialog shows its "…" ("Reassign all of" read as cut)
+    texts = {b.text() for b in panel.toolbar.findChildren(QToolButton) if b.defaultAction()}
+    assert {"Reassign all of…", "Reassign item…", "Cancel…"} <= texts

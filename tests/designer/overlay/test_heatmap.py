@@ -163,3 +163,40 @@ def test_the_bottleneck_tag_never_covers_the_card_above(qtbot, canvas):
         for card in others:
             card_rect = card.mapRectToScene(QRectF(0, 0, card.width, geometry.CARD_HEIGHT))
             assert not tag.intersects(card_rect), (zoom, card.step_id)
+
+
+def test_a_refresh_after_a_change_reads_only_the_new_logs_and_counts_as_a_fresh_load(
+    qtbot, engine, bridge, canvas, three_runs, monkeypatch
+):
+    from designer.live.aggregate import load_aggregate
+    from engine.runtime import Engine
+
+    # Given the heatmap shown (every run's log read once)
+    panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding")
+    qtbot.addWidget(panel)
+    panel.show_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=10_000)
+    read: list[str] = []
+    log = Engine.log
+
+    def counted(self, run_id, *args, **kwargs):  # the real read, counted
+        read.append(run_id)
+        return log(self, run_id, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "log", counted)
+
+    # When Ann's contract is approved elsewhere and the panel refreshes
+    engine.complete_item(item_of(engine, three_runs[0], "contract"), "alice", CONTRACT_OK)
+    with qtbot.waitSignal(panel.refreshed, timeout=10_000):
+        pass  # the change feed's signal starts the refresh within a second
+
+    # Then no run's log was read whole again (Ann's new events came with the change)
+    assert read.count(three_runs[1]) == 0 and read.count(three_runs[2]) == 0
+
+    # And the numbers are those of a fresh load
+    monkeypatch.undo()
+    fresh = load_aggregate(engine, "employee_onboarding", None)
+    assert {k: v.now for k, v in panel.aggregate.steps.items()} == {
+        k: v.now for k, v in fresh.steps.items()
+    }
+    assert panel.heatmap.look_of("contract").label.startswith("1 now")  # Bo only

@@ -68,3 +68,61 @@ def test_hovering_a_flow_shows_its_whole_condition(canvas):
     state = OverlayState(path=["paperwork", "contract_ok", "withdrawn"])
     looks = looks_for(definition, state)
     assert condition in looks[("contract_ok", "withdrawn")].tooltip
+
+
+def test_a_status_disc_never_covers_the_step_name_at_any_zoom(canvas):
+    from designer.canvas.items.stage import NAME_LEFT
+
+    # Given completed and waiting steps in a run's overlay
+    layer = DecorationLayer(canvas.scene)
+    layer.set_looks(
+        {
+            "contract": Look(color="#188038", status="completed"),
+            "accounts": Look(color="#e8a317", status="waiting"),
+        }
+    )
+    for zoom in (0.25, 0.41, 0.55, 1.0):  # fitted at 1024x700 with a dock open, and up
+        canvas.view.resetTransform()
+        canvas.view.scale(zoom, zoom)
+        for step in ("contract", "accounts"):
+            card, decoration = canvas.scene.card_item(step), layer.decoration(step)
+            decoration.painted_glyph = None
+            canvas.view.centerOn(card)
+            canvas.view.grab()
+
+            # Then the disc is drawn left of where the name starts (enlarged or not)
+            name_left = NAME_LEFT if card.name_enlarged(zoom) else 40
+            assert decoration.painted_glyph is not None
+            assert decoration.painted_glyph.right() <= name_left, (zoom, step)
+
+
+def test_a_hot_cards_name_stays_readable_under_its_wash_in_both_themes():
+    from PySide6.QtGui import QColor
+
+    from designer.canvas import theme
+    from designer.canvas.overlay.decorations import card_wash_alpha
+    from designer.canvas.overlay.heatmap import heat_color
+
+    def over(base: QColor, wash: QColor, alpha: int) -> QColor:
+        a = alpha / 255
+        return QColor.fromRgbF(*(b * (1 - a) + w * a for b, w in zip(
+            (base.redF(), base.greenF(), base.blueF()),
+            (wash.redF(), wash.greenF(), wash.blueF()), strict=True)))  # fmt: skip
+
+    def luminance(c: QColor) -> float:
+        def ch(v: float) -> float:
+            return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+        return 0.2126 * ch(c.redF()) + 0.7152 * ch(c.greenF()) + 0.0722 * ch(c.blueF())
+
+    hottest = QColor(heat_color(1.0))
+    try:
+        for dark in (False, True):
+            theme.apply(dark)
+            alpha = card_wash_alpha(45 + 85)  # the heatmap's strongest wash
+            text = over(QColor(theme.TEXT), hottest, alpha)
+            card = over(QColor(theme.SURFACE), hottest, alpha)
+            high, low = sorted((luminance(text), luminance(card)), reverse=True)
+            assert (high + 0.05) / (low + 0.05) >= 4.5, dark
+    finally:
+        theme.apply(False)

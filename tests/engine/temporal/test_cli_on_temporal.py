@@ -1,75 +1,16 @@
 """The run commands on a Temporal runtime, driven like a user at a terminal, side by side
-with the local runtime: the same commands give the same answers and the same refusals."""
+with the local runtime: the same commands give the same answers and the same refusals.
+
+`baton` (tests/engine/temporal/conftest.py) runs each test on both runtimes."""
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import time
-from dataclasses import dataclass
 
-import pytest
-
-from engine.cli import main
 from engine.definition import save_definition
-from tests.engine.runtime.builders import background, interactive, orchestration, stage, var, wait
-
-APPROVAL = [
-    {"name": "decision", "type": "text", "choices": ["approve", "reject"], "required": True}
-]
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self):
-        return json.loads(self.out)
-
-
-@pytest.fixture(params=["local", "temporal"])
-def baton(request, tmp_path, capsys, monkeypatch):
-    """`baton ARGS...` in-process, runs on the local runtime or on a Temporal dev server."""
-    monkeypatch.setenv("BATON_DB", str(tmp_path / "baton.db"))
-    monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
-    monkeypatch.setenv("BATON_USER", "tester")
-    if request.param == "temporal":
-        server = request.getfixturevalue("temporal_server")
-        request.getfixturevalue("temporal_worker")
-        monkeypatch.setenv("BATON_TASK_QUEUE", request.getfixturevalue("task_queue"))
-        monkeypatch.setenv("BATON_RUNTIME", server.address())
-    capsys.readouterr()
-
-    def run(*args: str) -> Result:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    for args in (
-        ("users", "add", "tester", "--role", "admin"),
-        ("users", "add", "alice", "--group", "hr"),
-        ("users", "add", "bob", "--group", "it"),
-    ):
-        assert run(*args).code == 0
-    path = tmp_path / "review.baton.json"
-    save_definition(
-        orchestration(
-            "review",
-            stage(
-                "check",
-                interactive("approve", "group:hr", outputs=APPROVAL),
-                wait("badge", event="badge_printed", key="title"),
-            ),
-            stage("notify", background("note", inputs={"message": "'reviewed ' + title"})),
-            variables=[var("title", input=True, required=True)],
-        ),
-        path,
-    )
-    assert run("activate", str(path)).code == 0
-    return run
+from tests.engine.runtime.builders import background, interactive, orchestration, stage, var
 
 
 def _without_ids(text: str) -> str:

@@ -4,25 +4,12 @@ catalogue, and the wait that opens within its buffer takes it, once."""
 
 from __future__ import annotations
 
-import json
 import time
-from dataclasses import dataclass
 
 import pytest
 
-from engine.cli import main
 from engine.definition import save_definition
 from tests.engine.runtime.builders import interactive, orchestration, stage, var, wait
-
-
-@dataclass
-class Result:
-    code: int
-    out: str
-    err: str
-
-    def json(self):
-        return json.loads(self.out)
 
 
 def _signing(name: str, event: str, **buffer: str):
@@ -35,27 +22,12 @@ def _signing(name: str, event: str, **buffer: str):
     )
 
 
-@pytest.fixture(params=["local", "temporal"])
-def baton(request, tmp_path, capsys, monkeypatch):
-    """`baton ARGS...` in-process, on the local runtime or on a Temporal dev server, with
-    orchestrations whose waits buffer for an hour, for a second, and not at all."""
-    monkeypatch.setenv("BATON_DB", str(tmp_path / "baton.db"))
-    monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
-    monkeypatch.setenv("BATON_USER", "tester")
-    if request.param == "temporal":
-        server = request.getfixturevalue("temporal_server")
-        request.getfixturevalue("temporal_worker")
-        monkeypatch.setenv("BATON_TASK_QUEUE", request.getfixturevalue("task_queue"))
-        monkeypatch.setenv("BATON_RUNTIME", server.address())
-    capsys.readouterr()
-
-    def run(*args: str) -> Result:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return Result(code, captured.out, captured.err)
-
-    assert run("users", "add", "tester", "--role", "admin").code == 0
-    assert run("users", "add", "alice").code == 0
+@pytest.fixture
+def baton(cli, tmp_path):
+    """`cli` (on both runtimes) with orchestrations whose waits buffer for an hour, for a
+    second, and not at all."""
+    assert cli("users", "add", "tester", "--role", "admin").code == 0
+    assert cli("users", "add", "alice").code == 0
     for definition in (
         _signing("contract", "signed", buffer="PT1H"),
         _signing("quick", "quick_signed", buffer="PT1S"),
@@ -64,8 +36,8 @@ def baton(request, tmp_path, capsys, monkeypatch):
     ):
         path = tmp_path / f"{definition.id}.baton.json"
         save_definition(definition, path)
-        assert run("activate", str(path)).code == 0
-    return run
+        assert cli("activate", str(path)).code == 0
+    return cli
 
 
 def _start(baton, name: str, customer: str) -> str:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from engine.definition import save_definition
 from tests.engine.runtime.builders import interactive, orchestration, stage, var
-from tests.engine.temporal.test_cli_on_temporal import baton  # noqa: F401  (the fixture)
 
 
 def _ids(result) -> list[str]:
@@ -14,7 +13,7 @@ def _ids(result) -> list[str]:
     return sorted(r["id"] for r in result.json())
 
 
-def test_runs_by_assignee_lists_the_runs_with_an_open_item_for_exactly_them(baton):  # noqa: F811
+def test_runs_by_assignee_lists_the_runs_with_an_open_item_for_exactly_them(baton):
     # given two reviews for hr, one of whose items goes to bob
     first = baton("start", "review", "--input", "title=Q3").out.strip()
     second = baton("start", "review", "--input", "title=Q4").out.strip()
@@ -32,7 +31,7 @@ def test_runs_by_assignee_lists_the_runs_with_an_open_item_for_exactly_them(bato
     assert stuck.json()[0]["reasons"] == [f"work item {item} (approve): user 'bob' is inactive"]
 
 
-def test_work_list_filters_by_the_runs_orchestration_version_stage_and_creation(baton):  # noqa: F811
+def test_work_list_filters_by_the_runs_orchestration_version_stage_and_creation(baton):
     # given an open review item
     run_id = baton("start", "review", "--input", "title=Q3").out.strip()
 
@@ -51,7 +50,7 @@ def test_work_list_filters_by_the_runs_orchestration_version_stage_and_creation(
     assert listed("--created-after", "2999-01-01T00:00:00Z") == []
 
 
-def test_work_items_say_why_nobody_can_complete_them(baton):  # noqa: F811
+def test_work_items_say_why_nobody_can_complete_them(baton):
     # given an open review item for hr
     run_id = baton("start", "review", "--input", "title=Q3").out.strip()
     [item] = baton("work", "list", "--format", "json").json()
@@ -66,7 +65,7 @@ def test_work_items_say_why_nobody_can_complete_them(baton):  # noqa: F811
     assert [i["problem"] for i in shown["open_items"]] == ["group 'hr' has no active member"]
 
 
-def test_an_item_whose_assignee_from_named_nobody_says_so(baton, tmp_path):  # noqa: F811
+def test_an_item_whose_assignee_from_named_nobody_says_so(baton, tmp_path):
     # given an orchestration whose step takes its assignee from an input
     path = tmp_path / "handoff.baton.json"
     step = interactive("handle", None, assignee_from="owner")

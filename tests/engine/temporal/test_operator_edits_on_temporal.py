@@ -7,31 +7,17 @@ import json
 
 import pytest
 
-from engine.cli import main
 from engine.definition import save_definition
 from tests.engine.runtime.builders import interactive, orchestration, stage
 
 
-@pytest.fixture(params=["local", "temporal"])
-def baton(request, tmp_path, capsys, monkeypatch):
-    """`baton ARGS...` in-process; returns (exit code, stdout, stderr)."""
-    monkeypatch.setenv("BATON_DB", str(tmp_path / "baton.db"))
-    monkeypatch.setenv("BATON_OUTBOX", str(tmp_path / "outbox"))
+@pytest.fixture
+def baton(cli, tmp_path, monkeypatch):
+    """`cli` (on both runtimes) as the operator olga, with ann's contract orchestration;
+    returns (exit code, stdout, stderr)."""
     monkeypatch.setenv("BATON_USER", "olga")
-    if request.param == "temporal":
-        server = request.getfixturevalue("temporal_server")
-        request.getfixturevalue("temporal_worker")
-        monkeypatch.setenv("BATON_TASK_QUEUE", request.getfixturevalue("task_queue"))
-        monkeypatch.setenv("BATON_RUNTIME", server.address())
-    capsys.readouterr()
-
-    def run(*args: str) -> tuple[int, str, str]:
-        code = main(list(args))
-        captured = capsys.readouterr()
-        return code, captured.out, captured.err
-
-    assert run("users", "add", "olga", "--role", "admin")[0] == 0
-    assert run("users", "add", "ann")[0] == 0
+    assert cli("users", "add", "olga", "--role", "admin")[0] == 0
+    assert cli("users", "add", "ann")[0] == 0
     path = tmp_path / "contract.baton.json"
     save_definition(
         orchestration(
@@ -45,8 +31,8 @@ def baton(request, tmp_path, capsys, monkeypatch):
         ),
         path,
     )
-    assert run("activate", str(path))[0] == 0
-    return run
+    assert cli("activate", str(path))[0] == 0
+    return cli
 
 
 def test_an_edited_variable_moves_the_run_on_and_is_logged_on_both_runtimes(baton):

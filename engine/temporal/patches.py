@@ -1,0 +1,28 @@
+"""The names `BatonRun` passes to `workflow.patched`, one per change to what the workflow
+does for a history recorded before that change.
+
+tests/engine/temporal/histories hold histories of both sides of each, and
+tests/engine/temporal/test_replay.py replays them. A name is never reused or renamed: it is
+written into every history made since.
+"""
+
+from __future__ import annotations
+
+RUN_ROWS = "run-rows"
+"""Publishes the record, end time, outcome and error as search attributes."""
+LINKED_RUNS = "linked-runs"
+"""Starts the runs an action's record writes trigger and its child orchestration (child
+workflows); tells a parent that its child ended and a child that its parent step went."""
+CONTINUE = "continue-as-new"
+"""Continues a run whose history grew past `RunStart.history_limit` as a new execution."""
+NOTICES = "notices"
+"""Sends assignment notices and the failure notice (an activity after the turn)."""
+BUFFER = "baton-event-buffer"
+"""A wait with a `buffer` that opened claims a kept event (an activity after the turn) and
+takes it in a turn of its own."""
+MIGRATE = "baton-migrate"
+"""Marks histories whose run was moved by the `migrate` Update, so a later change to how
+a move applies can be guarded against them."""
+WEBHOOKS = "baton-webhooks-outbox"
+"""Guards the outbox activity: a run whose history began on a worker without it queues no
+webhook deliveries (its history has no such activity, and replay must match it)."""
