@@ -21,16 +21,21 @@ def main() -> int:
     """Run `baton` with the process's arguments (the designer when there are none)."""
     from engine.cli import main as baton_main
 
-    code = baton_main(_arguments(sys.argv[1:]))
+    return baton_main(_arguments(sys.argv[1:]))
+
+
+def _end(code: int) -> None:
+    """End the bundle's process with `code`."""
     if "temporalio.client" in sys.modules:
         # As `baton` itself does (engine.cli.app.main): the Temporal client's threads can
         # abort the interpreter's teardown (temporalio/sdk-python#300), so a process that
-        # used it ends without one, once its output is out.
+        # used it ends without one, once its output is out. Only here, at the process's
+        # end: `main()` called in-process (a test) must return, not end its caller.
         sys.stdout.flush()
         sys.stderr.flush()
         os._exit(code)
-    return code
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    _end(main())

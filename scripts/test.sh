@@ -27,6 +27,22 @@ check() {
   fi
 }
 
+# pytest, failing unless the session reached its end: a test that ends the process itself
+# (os._exit) would otherwise pass the run with exit code 0 and the tests after it unrun.
+# pytest writes its JUnit report only when the session finishes.
+finished_pytest() {
+  local report rc
+  report=$(mktemp -u "${TMPDIR:-/tmp}/baton-pytest-XXXXXX.xml")
+  .venv/bin/python -m pytest -q --junitxml="$report" "$@"
+  rc=$?
+  if ((rc == 0)) && [[ ! -s $report ]]; then
+    echo "test.sh: pytest ended before its session did (no summary): a test ended the process" >&2
+    rc=1
+  fi
+  rm -f "$report"
+  return "$rc"
+}
+
 packaging=1
 if [[ -n ${BATON_SKIP_PACKAGING:-} ]]; then
   if [[ ${CI:-} == true ]]; then
@@ -42,8 +58,8 @@ check "declared dependencies (deptry)" .venv/bin/deptry .
 # Two processes: the engine's tests without Qt at all (pytest-qt off; a guard fails the run
 # if anything imports it), then the designer's, so Qt objects left by GUI tests can never
 # be torn down in the middle of an engine test.
-check "engine tests" .venv/bin/python -m pytest -q -p no:pytest-qt tests/engine "$@"
-check "designer tests" .venv/bin/python -m pytest -q tests/designer "$@"
+check "engine tests" finished_pytest -p no:pytest-qt tests/engine "$@"
+check "designer tests" finished_pytest tests/designer "$@"
 check "docs site (mkdocs build --strict)" env NO_MKDOCS_2_WARNING=1 .venv/bin/mkdocs build --strict --quiet
 if ((packaging)); then
   check "wheel (scripts/wheel_check.sh)" bash scripts/wheel_check.sh

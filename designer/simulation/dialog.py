@@ -265,10 +265,13 @@ class SimulationDialog(QDialog):
         self.progress.setFormat(done)
         if not result.canceled:
             self.progress.setValue(1000)
-        self._say(
+        text = (
             f"{done}: {result.runs_completed} of {counted(result.runs_started, 'run')}"
             f" completed in {result.virtual_hours / 24:.0f} simulated days."
         )
+        if result.shortfall:  # the arrival horizon came first: say so, with what to change
+            text += f" {result.shortfall}."
+        self._say(text)
 
     def _failed(self, message: str) -> None:
         self.progress.setFormat("Failed")

@@ -64,6 +64,7 @@ COMMAND_MODULES: dict[str, str] = {
     "retry": "run_commands",
     "skip": "run_commands",
     "migrate": "migrate_commands",
+    "prune": "retention_commands",
     "simulate": "simulate_commands",
     "test": "test_commands",
     "work": "work_commands",
@@ -76,7 +77,7 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Run", ("activate", "definitions", "start", "record", "work", "event")),
     ("Operate", ("runs", "show", "log", "pause", "resume", "retry", "skip", "vars", "nudge",
                  "cancel", "bulk", "migrate", "deactivate", "worker", "tick", "outbox")),
-    ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "selftest")),
+    ("Admin", ("users", "tokens", "webhooks", "serve", "audit", "db", "prune", "selftest")),
 )  # fmt: skip
 
 
@@ -243,16 +244,33 @@ def _plain_help(command: Any) -> None:
         _plain_help(child)
 
 
+def _click_command(args: list[str]) -> Any:
+    """Click's command tree for these arguments: only the asked-for command when it is one
+    of ours. Turning a Typer command into Click's evaluates every parameter's annotation,
+    several milliseconds a command, and a command module registers up to a dozen."""
+    name = _command_name(args)
+    if name not in COMMAND_MODULES:
+        return typer.main.get_command(app)
+    saved = app.registered_commands, app.registered_groups
+    app.registered_commands = [c for c in saved[0] if c.name == name]
+    app.registered_groups = [g for g in saved[1] if g.name == name]
+    try:
+        return typer.main.get_command(app)
+    finally:
+        app.registered_commands, app.registered_groups = saved
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; BatonErrors become one clear line on stderr, not a traceback."""
-    register_commands(sys.argv[1:] if argv is None else list(argv))
+    args = sys.argv[1:] if argv is None else list(argv)
+    register_commands(args)
     import os
 
     # Root options set the environment for this invocation only (main() may run many times
     # in one process: tests, the designer).
     saved = {name: os.environ.get(name) for name in _ROOT_VALUE_OPTIONS.values()}
     try:
-        command = typer.main.get_command(app)
+        command = _click_command(args)
         _plain_help(command)
         result = command(args=argv, prog_name="baton", standalone_mode=False)
     except BatonError as exc:

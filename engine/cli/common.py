@@ -12,11 +12,11 @@ from typing import TYPE_CHECKING, Annotated, Any
 import typer
 
 from engine.errors import UsageError
-from engine.runtime import Engine
 from engine.store import Store, parse_time
 
 if TYPE_CHECKING:
     from engine.runtime.protocol import RunEngine
+    from engine.runtime.reader import Reader
 
 
 class OutputFormat(StrEnum):
@@ -69,6 +69,9 @@ def open_engine(db: str | None, *, create: bool = False) -> RunEngine:
             other command reports a mistyped `--db` (exit code 2) instead of making a new
             empty database there. The default database is always created.
     """
+    # Imported here: `Engine` brings the whole runtime, which read commands do without.
+    from engine.runtime import Engine
+
     catalogue = Engine(Store(db, create=create or db is None))
     from engine.temporal.address import configured_runtime
 
@@ -84,6 +87,24 @@ def open_engine(db: str | None, *, create: bool = False) -> RunEngine:
             hint="pip install 'baton-studio[temporal]'",
         ) from None
     return TemporalEngine(address, catalogue)
+
+
+def open_reader(db: str | None) -> Reader:
+    """What a command that only reads runs, logs and work uses: a `Reader` on the database
+    (the read calls of `Engine` without importing the rest of the runtime, so `baton runs`
+    starts quickly), or with a Temporal runtime the `TemporalEngine`, which has the same
+    read calls (see `open_engine`).
+
+    Args:
+        db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
+    """
+    from engine.temporal.address import configured_runtime
+
+    if configured_runtime() is not None:
+        return open_engine(db)  # type: ignore[return-value]
+    from engine.runtime.reader import Reader
+
+    return Reader(Store(db, create=db is None))
 
 
 def note_local_only(command: str, what: str) -> None:

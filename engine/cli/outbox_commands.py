@@ -11,7 +11,7 @@ from engine.cli.common import (
     DbOption,
     FormatOption,
     OutputFormat,
-    open_engine,
+    open_reader,
     print_json,
     print_table,
 )
@@ -31,7 +31,7 @@ def outbox_command(
 ) -> None:
     """Emails and notices waiting for the worker (or given up on), oldest first, 100 at a
     time unless --limit says otherwise."""
-    engine = open_engine(db)
+    engine = open_reader(db)
 
     def fetch(last: tuple[str, str] | None, count: int) -> list[dict[str, Any]]:
         with engine.store.read() as conn:

@@ -19,6 +19,7 @@ from engine.cli.common import (
     actor_name,
     hint_when_unknown,
     open_engine,
+    open_reader,
     parse_json_object,
     parse_pairs,
     parse_when,
@@ -26,8 +27,7 @@ from engine.cli.common import (
     print_table,
 )
 from engine.cli.paging import AfterOption, limit_option, read_page
-from engine.definition import load_definition
-from engine.errors import ActivationRefused, UsageError
+from engine.errors import ActivationRefused, NotFound, UsageError
 
 
 @app.command("activate")
@@ -38,6 +38,8 @@ def activate_command(
     db: DbOption = None,
 ) -> None:
     """Validate a definition and make it the active version of its id (admins only)."""
+    from engine.definition import load_definition
+
     definition = load_definition(file)
     engine = open_engine(db, create=True)
     hint_when_unknown(engine, actor)
@@ -84,7 +86,7 @@ def definitions_command(
         if not name or not number.isdigit():
             raise UsageError(f"--after {after!r} is not ID:VERSION", hint="e.g. onboarding:3")
         last = (name, int(number))
-    rows = open_engine(db).definitions(after=last, limit=limit + 1)
+    rows = open_reader(db).definitions(after=last, limit=limit + 1)
     more, rows = len(rows) > limit, rows[:limit]
     if more:
         typer.echo(
@@ -196,7 +198,7 @@ def runs_command(
 
     A completed run whose end has an outcome other than `completed` shows it beside its
     status, e.g. `completed (rejected)`."""
-    engine = open_engine(db)
+    engine = open_reader(db)
     since = parse_when(started_after, "--started-after")
     until = parse_when(started_before, "--started-before")
     # Given only when used, so a runtime without this filter is asked nothing new.
@@ -244,15 +246,32 @@ def _status(run: dict) -> str:
     return f"{run['status']} ({outcome})" if outcome and outcome != "completed" else run["status"]
 
 
+ArchiveOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--archive",
+        metavar="FILE",
+        help="Read the run from an archive `baton prune --archive FILE` wrote.",
+    ),
+]
+
+
 @app.command("show")
 def show_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
+    archive: ArchiveOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """A run: status, current stage, each step, what it waits for, variables."""
-    engine = open_engine(db)
-    run = engine.run(run_id)
+    if archive is not None:
+        _show_archived(archive, run_id, output_format)
+        return
+    engine = open_reader(db)
+    try:
+        run = engine.run(run_id)
+    except NotFound as exc:
+        raise _maybe_pruned(engine, exc, run_id) from None
     run["waiting_for"] = [
         {"step": w["step"], "event": w["event"], "key": w["key"]} for w in engine.waits(run_id)
     ]
@@ -300,11 +319,22 @@ def log_command(
         int | None, typer.Option("--after", metavar="SEQ", help="Only events after this one.")
     ] = None,
     limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most this many.")] = 1000,
+    archive: ArchiveOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
     """A run's event log, in order (1000 events at a time unless --limit says otherwise)."""
-    events = open_engine(db).log(run_id, after=after, limit=limit + 1)
+    if archive is not None:
+        from engine.runtime.retention import read_archive
+
+        logged = read_archive(archive, run_id)["events"]
+        events = [e for e in logged if after is None or e["seq"] > after][: limit + 1]
+    else:
+        reader = open_reader(db)
+        try:
+            events = reader.log(run_id, after=after, limit=limit + 1)
+        except NotFound as exc:
+            raise _maybe_pruned(reader, exc, run_id) from None
     more, events = len(events) > limit, events[:limit]
     if more:
         typer.echo(f"(more than {limit}; next page: --after {events[-1]['seq']})", err=True)
@@ -315,6 +345,46 @@ def log_command(
         details = " ".join(f"{k}={v}" for k, v in event["payload"].items() if v not in (None, {}))
         actor = f" by {event['actor']}" if event["actor"] else ""
         typer.echo(f"{event['seq']:>4}  {event['time']}  {event['type']}{actor}  {details}")
+
+
+def _maybe_pruned(engine: object, exc: NotFound, run_id: str) -> NotFound:
+    """`exc`, saying when runs were last pruned (the run may have been one of them) and how
+    an archive is read; as it is when this database was never pruned."""
+    store = getattr(engine, "store", None)
+    if store is None:
+        return exc
+    from engine.store import audit as audit_rows
+
+    with store.read() as conn:
+        last = audit_rows.entries(conn, action="runs.pruned", limit=1)
+    if not last:
+        return exc
+    details = last[0]["details"]
+    archive = details.get("archive")
+    where = f"baton show --archive {archive} {run_id}" if archive else "no archive was written"
+    return NotFound(
+        f"no run with id {run_id!r}; runs that ended before {details.get('before')} were "
+        f"pruned on {last[0]['time']}",
+        hint=f"if it was one of them: {where}",
+    )
+
+
+def _show_archived(file: Path, run_id: str, output_format: OutputFormat) -> None:
+    from engine.runtime.retention import read_archive
+
+    entry = read_archive(file, run_id)
+    run = entry["run"]
+    if output_format is OutputFormat.json:
+        print_json(entry)
+        return
+    version = run["definition_version"]
+    typer.echo(f"run {run['id']}  {run['definition_id']} v{version}  {run['status']}  (pruned)")
+    typer.echo(f"started {run['started_at']}   ended {run['ended_at']}")
+    if run.get("outcome"):
+        typer.echo(f"outcome: {run['outcome']}")
+    if run.get("error"):
+        typer.echo(f"error: {run['error']}")
+    typer.echo(f"{len(entry['events'])} events: baton log --archive {file} {run_id}")
 
 
 def _operator(name: str, help_text: str) -> None:

@@ -7,11 +7,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 
 from engine.cli.app import app
 from engine.cli.common import FormatOption, OutputFormat, note_local_only
-from engine.definition import load_definition
-from engine.errors import InvalidInput
+from engine.definition import load_definition, parse_duration
+from engine.errors import InvalidInput, UsageError
 from engine.simulation import (
     Scenario,
     load_scenario,
@@ -21,6 +22,7 @@ from engine.simulation import (
     starter_scenario,
 )
 from engine.simulation.report import format_report
+from engine.simulation.scenario import Arrivals
 
 
 @app.command("simulate")
@@ -40,7 +42,16 @@ def simulate_command(
             "--runs",
             metavar="N",
             min=0,
-            help="Number of runs (overrides the scenario).",
+            help="Start N runs at the scenario's rate (replaces its limits on arrivals; "
+            "with --horizon, whichever comes first).",
+        ),
+    ] = None,
+    horizon: Annotated[
+        str | None,
+        typer.Option(
+            "--horizon",
+            metavar="DURATION",
+            help="Start runs only within this time, e.g. P30D (overrides the scenario).",
         ),
     ] = None,
     seed: Annotated[
@@ -73,8 +84,9 @@ def simulate_command(
     note_local_only("simulate", "simulated runs")
     chosen, label = _scenario(definition.id, file, scenario)
     updates: dict[str, object] = {}
-    if runs is not None:
-        updates["arrivals"] = chosen.arrivals.model_copy(update={"runs": runs})
+    remarks: tuple[str, ...] = ()
+    if runs is not None or horizon is not None:
+        updates["arrivals"], remarks = _arrivals(chosen, runs, horizon)
     if seed is not None:
         updates["seed"] = seed
     if updates:
@@ -83,7 +95,7 @@ def simulate_command(
     if output_format is OutputFormat.json:
         typer.echo(json.dumps(result.to_json(), indent=2, sort_keys=True))
     else:
-        typer.echo(format_report(result, label))
+        typer.echo(format_report(result, label, remarks))
 
 
 def _scenario(definition_id: str, file: Path, given: Path | None) -> tuple[Scenario, str]:
@@ -93,3 +105,34 @@ def _scenario(definition_id: str, file: Path, given: Path | None) -> tuple[Scena
     if beside.exists():
         return load_scenario(beside), str(beside)
     return Scenario(definition=definition_id), "defaults"
+
+
+def _arrivals(
+    chosen: Scenario, runs: int | None, horizon: str | None
+) -> tuple[Arrivals, tuple[str, ...]]:
+    """The scenario's arrivals with --runs and --horizon applied, and what the report
+    should say they changed.
+
+    `--runs N` asks for N runs: a horizon in the scenario would silently start fewer, so
+    it no longer applies unless --horizon is given too (then whichever comes first, and the
+    report says how many arrived if fewer).
+    """
+    fields = chosen.arrivals.model_dump()
+    remarks: tuple[str, ...] = ()
+    if horizon is not None:
+        try:
+            parse_duration(horizon)
+        except ValueError as exc:
+            raise UsageError(f"--horizon: {exc}") from None
+        fields["horizon"] = horizon
+    if runs is not None:
+        fields["runs"] = runs
+        if horizon is None and fields["horizon"] is not None:
+            remarks = (
+                f"--runs {runs} replaces the scenario's arrival horizon ({fields['horizon']})",
+            )
+            fields["horizon"] = None
+    try:
+        return Arrivals.model_validate(fields), remarks
+    except ValidationError as exc:
+        raise UsageError(exc.errors()[0]["msg"]) from None

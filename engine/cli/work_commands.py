@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,13 +16,18 @@ from engine.cli.common import (
     ReasonOption,
     actor_name,
     open_engine,
+    open_reader,
     parse_pairs,
     parse_when,
     print_json,
     print_table,
 )
 from engine.cli.paging import AfterOption, limit_option, read_page
-from engine.runtime import Engine, queries
+from engine.runtime import queries
+
+if TYPE_CHECKING:
+    from engine.runtime import Engine
+    from engine.runtime.reader import Reader
 
 work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
 app.add_typer(work_app, name="work")
@@ -69,7 +74,7 @@ def list_command(
 ) -> None:
     """Open work items, oldest first (the first 100 unless --limit says otherwise), with
     what completing each one asks for (its declared outputs)."""
-    engine = open_engine(db)
+    engine = open_reader(db)
     # Only the filters given are passed, so a runtime without one is asked nothing new.
     given = {
         "orchestration": orchestration,
@@ -112,7 +117,7 @@ def list_command(
     print_table(rows, ["ITEM", "RUN", "STEP", "ASSIGNEE", "DUE", "OVERDUE", "OUTPUTS"])
 
 
-def _declared_outputs(engine: Engine, items: list[dict[str, Any]]) -> dict[str, list[dict]]:
+def _declared_outputs(engine: Reader, items: list[dict[str, Any]]) -> dict[str, list[dict]]:
     # The outputs an item asks for live in the definition version its run executes.
     asked: dict[str, list[dict]] = {}
     with engine.store.read() as conn:

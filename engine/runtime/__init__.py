@@ -58,8 +58,33 @@ runs, runs actions, and writes the log and the query tables from the folded stat
 transaction; simulation drives the same `Engine`.
 """
 
-from engine.runtime.clock import Clock, VirtualClock, WallClock
-from engine.runtime.context import ActionContext
-from engine.runtime.engine import Engine
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from engine.runtime.clock import Clock, VirtualClock, WallClock
+    from engine.runtime.context import ActionContext
+    from engine.runtime.engine import Engine
+
+# Imported on first use, not with the package: a command that only reads rows (`baton runs`,
+# `engine.runtime.reader`) must not pay for the interpreter, triggers and definitions that
+# importing `Engine` brings in (most of a read command's start-up; benchmarks/cli_startup.py).
+_LAZY = {
+    "ActionContext": "engine.runtime.context",
+    "Clock": "engine.runtime.clock",
+    "Engine": "engine.runtime.engine",
+    "VirtualClock": "engine.runtime.clock",
+    "WallClock": "engine.runtime.clock",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
+
 
 __all__ = ["ActionContext", "Clock", "Engine", "VirtualClock", "WallClock"]

@@ -1,5 +1,5 @@
 """The audit log of admin actions outside runs: activations, users and roles, API tokens,
-webhooks. Each entry is written in the transaction of the action it records
+webhooks, prunes of old runs. Each entry is written in the transaction of the action it records
 (`engine.store.audit.record`); `entries` reads them for `baton audit` and `GET /v1/audit`.
 """
 
@@ -26,6 +26,7 @@ ACTIONS = (
     "token.revoked",
     "webhook.added",
     "webhook.removed",
+    "runs.pruned",
 )
 
 

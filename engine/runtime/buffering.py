@@ -13,6 +13,7 @@ which asks `Turn.buffered_event`.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,7 @@ from engine.store import buffered
 from engine.store import definitions as definition_store
 
 if TYPE_CHECKING:
+    from engine.runtime.plan import Plan
     from engine.runtime.unit import Unit
 
 
@@ -35,9 +37,18 @@ class SentEvent:
 
 def longest_buffer(unit: Unit, event: str) -> timedelta | None:
     """The longest `buffer` of the active orchestrations' wait steps for `event`."""
+    active = definition_store.active_versions(unit.conn)
+    return longest_buffer_among(
+        (unit.engine.plan(definition_id, version, unit.conn) for definition_id, version in active),
+        event,
+    )
+
+
+def longest_buffer_among(plans: Iterable[Plan], event: str) -> timedelta | None:
+    """The longest `buffer` of these plans' wait steps for `event` (None: no wait step
+    keeps it)."""
     longest: timedelta | None = None
-    for definition_id, version in definition_store.active_versions(unit.conn):
-        plan = unit.engine.plan(definition_id, version, unit.conn)
+    for plan in plans:
         for step in plan.steps.values():
             if step.type == "wait" and step.event == event and step.buffer:
                 span = duration(step.buffer)

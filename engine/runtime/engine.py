@@ -18,7 +18,7 @@ import platformdirs
 from sqlalchemy import Connection, delete
 from sqlalchemy.exc import DBAPIError
 
-from engine.definition import Orchestration, ScheduleTrigger, dumps_definition, loads_definition
+from engine.definition import Orchestration, ScheduleTrigger, dumps_definition
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, NotFound
 from engine.runtime import (
     audit,
@@ -96,28 +96,6 @@ class Engine(OperatorActions, Reading):
             permissions.require(conn, actor, role, doing)
 
     # --- plumbing ----------------------------------------------------------------------
-
-    def plan(self, definition_id: str, version: int, conn: Connection) -> Plan:
-        """The prepared definition version (cached; versions never change once stored)."""
-        key = (definition_id, version)
-        found = self._plans.get(key)
-        if found is None:
-            body = definition_store.body(conn, definition_id, version)
-            if body is None:
-                raise NotFound(f"no version {version} of orchestration {definition_id!r}")
-            found = self._plans[key] = Plan.build(
-                loads_definition(body, source=f"{definition_id} v{version}")
-            )
-            found.versions = lambda number: self._other_version(definition_id, number)
-        return found
-
-    def _other_version(self, definition_id: str, version: int) -> Plan:
-        # For a replay that crosses versions after the caller's connection closed.
-        found = self._plans.get((definition_id, version))
-        if found is not None:
-            return found
-        with self.store.read() as conn:
-            return self.plan(definition_id, version, conn)
 
     @contextmanager
     def unit(self, actor: str | None = None) -> Iterator[Unit]:

@@ -13,12 +13,15 @@ timers or waits; a completed, withdrawn or overdue item holds no due timer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.runtime import events as ev
 from engine.runtime.events import Event, EventType
-from engine.runtime.plan import Plan
 from engine.runtime.state import RunState, timer_key
+
+if TYPE_CHECKING:
+    # Annotations only: callers build the plan (and the definition models it wraps).
+    from engine.runtime.plan import Plan
 
 Handler = Callable[[RunState, Event, Any], None]
 

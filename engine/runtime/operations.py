@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from engine.runtime import commands
 from engine.runtime.state import RUN_ACTIVE, RUN_TERMINAL
-from engine.store.schema import UNFINISHED, runs
+from engine.store.schema import runs
 
 if TYPE_CHECKING:
     from engine.runtime.state import RunState
@@ -25,9 +25,7 @@ def cancel_run(unit: Unit, run: RunState, reason: str) -> None:
     commands.cancel(unit, run, reason)
     for child_id in unit.conn.execute(
         select(runs.c.id).where(
-            runs.c.parent_run_id == run.id,
-            runs.c.status.in_(RUN_ACTIVE | {"paused"}),
-            UNFINISHED,
+            runs.c.parent_run_id == run.id, runs.c.status.in_(RUN_ACTIVE | {"paused"})
         )
     ).scalars():
         child = unit.run(child_id)

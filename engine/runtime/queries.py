@@ -8,17 +8,20 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, or_, select
 
 from engine.errors import NotFound
 from engine.runtime import eventrows, itemchecks, writes
 from engine.runtime.events import EventType
-from engine.runtime.plan import Plan
 from engine.store import directory
 from engine.store.prepared import Prepared
-from engine.store.schema import UNFINISHED, events, runs, timers, waits, work_items
+from engine.store.schema import events, runs, timers, waits, work_items
+
+if TYPE_CHECKING:
+    # Annotations only: callers build the plan (and the definition models it wraps).
+    from engine.runtime.plan import Plan
 
 _RUN_COLUMNS = (
     runs.c.id,
@@ -117,8 +120,6 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
     ):
         if value is not None:
             query = query.where(column == value)
-    if chosen.status is not None and chosen.status != "completed":
-        query = query.where(UNFINISHED)  # lets the planner use ix_runs_status
     if chosen.started_after is not None:
         query = query.where(runs.c.started_at >= chosen.started_after)
     if chosen.started_before is not None:
@@ -328,7 +329,7 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
     result = []
     waiting = conn.execute(
         select(*_RUN_COLUMNS)
-        .where(runs.c.status.in_(("waiting", "running", "failed")), UNFINISHED)
+        .where(runs.c.status.in_(("waiting", "running", "failed")))
         .order_by(runs.c.started_at.desc(), runs.c.id)
     ).all()
     assignee_reasons: dict[str, str | None] = {}
@@ -358,7 +359,6 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
                 select(runs.c.id).where(
                     runs.c.parent_run_id == row.id,
                     runs.c.status.in_(("waiting", "running", "paused")),
-                    UNFINISHED,
                 )
             ).first()
             if not (has_wait or has_timer or has_child):

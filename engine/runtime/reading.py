@@ -7,7 +7,6 @@ decide who may read what).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from engine.errors import NotFound
@@ -30,7 +29,34 @@ class Reading(Listing):
 
     store: Store
     clock: Clock
-    plan: Callable[[str, int, Connection], Plan]
+    _plans: dict[tuple[str, int], Plan]
+
+    def plan(self, definition_id: str, version: int, conn: Connection) -> Plan:
+        """The prepared definition version (cached; versions never change once stored)."""
+        key = (definition_id, version)
+        found = self._plans.get(key)
+        if found is None:
+            # Here, not at the top: building a plan needs the definition models (pydantic),
+            # which a command listing runs or reading a log never does.
+            from engine.definition import loads_definition
+            from engine.runtime.plan import Plan
+
+            body = definition_store.body(conn, definition_id, version)
+            if body is None:
+                raise NotFound(f"no version {version} of orchestration {definition_id!r}")
+            found = self._plans[key] = Plan.build(
+                loads_definition(body, source=f"{definition_id} v{version}")
+            )
+            found.versions = lambda number: self._other_version(definition_id, number)
+        return found
+
+    def _other_version(self, definition_id: str, version: int) -> Plan:
+        # For a replay that crosses versions after the caller's connection closed.
+        found = self._plans.get((definition_id, version))
+        if found is not None:
+            return found
+        with self.store.read() as conn:
+            return self.plan(definition_id, version, conn)
 
     # --- runs -----------------------------------------------------------------------
 

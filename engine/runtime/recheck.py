@@ -19,6 +19,7 @@ from engine.runtime.state import RUN_ACTIVE
 from engine.store.schema import runs
 
 if TYPE_CHECKING:
+    from engine.runtime.plan import Plan
     from engine.runtime.unit import Unit
 
 
@@ -37,9 +38,15 @@ def queue_record_runs(unit: Unit, object_name: str, record_id: str) -> None:
         if not row.current_stage:
             continue
         plan = unit.engine.plan(row.definition_id, row.definition_version, unit.conn)
-        condition = getattr(plan.nodes.get(row.current_stage), "exit_condition", None)
-        if condition and reads_record(condition):
+        if exit_reads_record(plan, row.current_stage):
             unit.queue.append(lambda run_id=row.id: _recheck(unit, run_id))
+
+
+def exit_reads_record(plan: Plan, stage_id: str) -> bool:
+    """Whether the exit condition of a stage reads `record` (a run there is re-checked
+    when its record changes)."""
+    condition = getattr(plan.nodes.get(stage_id), "exit_condition", None)
+    return bool(condition) and reads_record(condition)
 
 
 def _recheck(unit: Unit, run_id: str) -> None:

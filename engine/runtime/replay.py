@@ -9,11 +9,14 @@ logs to check that the log and the query tables never disagree.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine.runtime.fold import fold
-from engine.runtime.plan import Plan
 from engine.runtime.state import RunState
+
+if TYPE_CHECKING:
+    # Annotations only: callers build the plan (and the definition models it wraps).
+    from engine.runtime.plan import Plan
 
 
 def replay(

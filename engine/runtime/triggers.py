@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -175,8 +175,27 @@ def record_starts(
 ) -> list[RecordStart]:
     """The runs a record change starts (see the module docstring); every runtime starts
     these the same way (the local one below, Temporal's in `engine.temporal`)."""
+    candidates = definition_store.active_record_triggered(conn, object_name)
+    return record_starts_among(
+        candidates, plan_of, object_name, record_id, event, before, after, chain
+    )
+
+
+def record_starts_among(
+    candidates: Iterable[tuple[str, int]],
+    plan_of: Callable[[str, int], Plan],
+    object_name: str,
+    record_id: str,
+    event: str,
+    before: dict[str, Any] | None,
+    after: dict[str, Any],
+    chain: list[str],
+) -> list[RecordStart]:
+    """`record_starts` among given (id, version)s of the active orchestrations triggered
+    by records of this object (for a shell keeping its definitions without a database:
+    the simulation's)."""
     found = []
-    for definition_id, version in definition_store.active_record_triggered(conn, object_name):
+    for definition_id, version in candidates:
         plan = plan_of(definition_id, version)
         trigger = plan.definition.trigger
         if event not in trigger.on:

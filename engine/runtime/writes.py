@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import ConcurrentChange
 from engine.runtime import eventrows
 from engine.runtime.fold import fold
-from engine.runtime.plan import Plan
 from engine.runtime.state import STATE_FROM_LOG, RunState, timer_key
 from engine.store.prepared import Prepared
 from engine.store.schema import (
@@ -32,6 +31,10 @@ from engine.store.schema import (
     waits,
     work_items,
 )
+
+if TYPE_CHECKING:
+    # Annotations only: callers build the plan (and the definition models it wraps).
+    from engine.runtime.plan import Plan
 
 _STEP_UPDATE = Prepared(
     update(step_instances)

@@ -51,8 +51,8 @@ def simulate(
 ) -> SimulationResult:
     """Simulate a definition under a scenario (defaults when None); deterministic per seed.
 
-    `in_memory=False` runs it on an in-memory SQL store even where the faster in-memory
-    shell could (see `Simulator`); the results are the same.
+    `in_memory=False` runs it on an in-memory SQL store instead of the faster in-memory
+    engine (see `Simulator`); the results are the same.
 
     Raises:
         ScenarioError: the scenario names steps, outputs, inputs or assignees the definition

@@ -27,6 +27,8 @@ class ArrivalPlan:
         horizon = self.arrivals.horizon
         self.horizon = parse_duration(horizon).total_seconds() if horizon else math.inf
         self._gaps = named_stream(scenario.seed, "arrivals")
+        # Whether arrivals stopped because the next one fell past the horizon.
+        self.cut_by_horizon = False
 
     @property
     def planned(self) -> int:
@@ -49,7 +51,33 @@ class ArrivalPlan:
         else:
             gap = self._gaps.expovariate(per_day / 86400)
         following = now + gap
-        return following if following <= self.horizon else None
+        if following > self.horizon:
+            self.cut_by_horizon = True
+            return None
+        return following
+
+    def shortfall(self, arrived: int, until: str | None, records: bool) -> str | None:
+        """Why fewer than `runs` arrived, in one sentence saying what to change; None when
+        every run asked for arrived (or no number was asked for)."""
+        wanted = self.arrivals.runs
+        if wanted is None or arrived >= wanted:
+            return None
+        came = "records were created" if records else "runs arrived"
+        if self.cut_by_horizon:
+            return (
+                f"{arrived} of {wanted} {came} within the arrival horizon "
+                f"({_spoken(self.arrivals.horizon or '')}); lengthen the horizon, or remove "
+                f"it, to start all {wanted}"
+            )
+        if until is None:  # the next arrival was more than a year after the last
+            return (
+                f"{arrived} of {wanted} {came} before the simulation stopped, a year after "
+                f"the last arrival; raise `arrivals.per_day` or set a later `until`"
+            )
+        return (
+            f"{arrived} of {wanted} {came} before the simulation stopped at `until` "
+            f"({_spoken(until)}); lengthen `until` to start all {wanted}"
+        )
 
     def inputs(self, number: int, now: datetime) -> dict[str, Any]:
         """The inputs of run number `number`: the scenario's specs, else placeholders."""
@@ -68,3 +96,12 @@ class ArrivalPlan:
         """The extra record fields of arrival number `number` (record-triggered runs)."""
         rng = named_stream(self.seed, f"record:{number}")
         return {name: sample_value(spec, rng, number) for name, spec in specs.items()}
+
+
+def _spoken(duration: str) -> str:
+    """`P30D` as "30 days"; other durations as written."""
+    seconds = parse_duration(duration).total_seconds() if duration else 0
+    if seconds and seconds % 86400 == 0:
+        days = int(seconds // 86400)
+        return f"{days} day" + ("s" if days != 1 else "")
+    return duration

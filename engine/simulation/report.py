@@ -17,8 +17,14 @@ def _table(rows: list[list[str]], headers: list[str]) -> list[str]:
     ]
 
 
-def format_report(result: SimulationResult, scenario_label: str = "defaults") -> str:
-    """The result as aligned plain-text tables (no colours, easy to grep)."""
+def format_report(
+    result: SimulationResult, scenario_label: str = "defaults", remarks: tuple[str, ...] = ()
+) -> str:
+    """The result as aligned plain-text tables (no colours, easy to grep).
+
+    Args:
+        remarks: lines said right under the title (what the command line changed).
+    """
     r = result
     lines = [
         f"Simulation of {r.definition}: {r.runs_started} runs, seed {r.seed}, "
@@ -39,6 +45,9 @@ def format_report(result: SimulationResult, scenario_label: str = "defaults") ->
     if r.faults:
         taken = ", ".join(f"{stage} {count}" for stage, count in r.faults.items())
         lines.insert(lines.index(""), f"Fault routes taken: {taken}")
+    if r.shortfall:
+        lines.insert(1, f"Note: {r.shortfall}")
+    lines[1:1] = [f"Note: {remark}" for remark in remarks]
     if r.arrivals != r.runs_started:
         # Record-triggered arrivals whose condition did not hold, or starts refused.
         lines.insert(2, f"Arrivals: {r.arrivals}, which started {r.runs_started} runs")

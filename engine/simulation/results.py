@@ -207,6 +207,10 @@ class SimulationResult:
     outcomes: dict[str, int] = field(default_factory=dict)
     # Stage id -> how often runs left it along its fault route.
     faults: dict[str, int] = field(default_factory=dict)
+    # The scenario's `arrivals.runs` (None: no number asked for), and when fewer arrived,
+    # why and what to change, in one sentence.
+    runs_requested: int | None = None
+    shortfall: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Plain JSON data (floats rounded to 6 places, stable across platforms)."""

@@ -1,8 +1,8 @@
 """The discrete-event loop that drives the real run core through a scenario.
 
 The engine runs on a `VirtualClock`: the run core driven in memory (`MemoryEngine`), or,
-for what that shell does not do (records, buffered events), the `Engine` over an in-memory
-SQL store. The simulator keeps an agenda of what people and the outside world will do (a
+when asked (`in_memory=False`, the reference it is tested against), the `Engine` over an
+in-memory SQL store. The simulator keeps an agenda of what people and the outside world will do (a
 run arrives, someone finishes an item, an event arrives, a background action's time is
 up) and interleaves it with the engine's own timers (due dates, escalations, timeouts,
 retries): whichever comes first happens next, the clock is set to its time, and the engine
@@ -27,7 +27,7 @@ from engine.runtime import VirtualClock
 from engine.runtime.events import EventType
 from engine.simulation.arrivals import ArrivalPlan
 from engine.simulation.calendar import WorkCalendar
-from engine.simulation.memory import MemoryEngine, supports
+from engine.simulation.memory import MemoryEngine
 from engine.simulation.observed import ObservedEngine
 from engine.simulation.pools import Pool, SimItem
 from engine.simulation.recorder import Recorder
@@ -55,9 +55,8 @@ class Simulator:
         scenario: the assumptions (checked against the definition beforehand).
         progress: called now and then with a `SimulationProgress`.
         should_cancel: polled in the loop; returning True stops early (partial results).
-        in_memory: drive the run core in memory (`MemoryEngine`) when the definition and
-            scenario allow it (`memory.supports`); False always uses the SQL store (the
-            reference the tests compare the memory shell with).
+        in_memory: drive the run core in memory (`MemoryEngine`); False uses the SQL store
+            (the reference the tests compare the memory engine with).
     """
 
     def __init__(
@@ -162,8 +161,7 @@ class Simulator:
         return pool
 
     def _set_up(self, stand_ins: StandIns) -> None:
-        uses_records = self.scenario.record is not None
-        if self.in_memory and supports(self.definition, uses_records) is None:
+        if self.in_memory:
             self.engine: ObservedEngine | MemoryEngine = MemoryEngine(
                 self.clock, self._batch.extend
             )

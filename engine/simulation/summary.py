@@ -213,6 +213,12 @@ def build_result(sim: Simulator) -> SimulationResult:
         notes=list(sim.notes),
         outcomes=dict(Counter(t.outcome for t in traces if t.outcome).most_common()),
         faults=dict(sorted(rec.faults.items())),
+        runs_requested=sim.scenario.arrivals.runs,
+        shortfall=None
+        if sim.canceled
+        else sim.arrivals.shortfall(
+            sim.arrived, sim.scenario.until, sim.scenario.record is not None
+        ),
     )
 
 

@@ -19,11 +19,10 @@ from sqlalchemy import (
     Table,
     Text,
     false,
-    literal_column,
     true,
 )
 
-SCHEMA_VERSION = 15
+SCHEMA_VERSION = 16
 """Kept in `baton_meta` for people reading the file; Alembic's revision is what is checked.
 
 These tables are the head of `engine/store/migrations`: a change here needs a migration.
@@ -73,18 +72,16 @@ runs = Table(
     Column("rev", Integer, nullable=False),
     Column("state", Text, nullable=False),
 )
-UNFINISHED = runs.c.status != literal_column("'completed'")
-"""The condition of `ix_runs_status`: a query filtering on a status other than completed
-adds it (literally, as here) so that the planner may use that index."""
-# A completed run, the commonest kind, is in neither the status index nor the stage index
-# (it has no current stage): finishing a run writes two index pages fewer to the
-# write-ahead log, which a durable commit waits for (0015). Completed runs are listed
-# through ix_runs_started, newest first, like every other list.
-Index("ix_runs_status", runs.c.status, sqlite_where=UNFINISHED, postgresql_where=UNFINISHED)
-# Lists page newest first by (started_at, id) and filter by version and stage (0009).
-Index("ix_runs_started", runs.c.started_at, runs.c.id)
+# Lists by status, and `baton prune` walking finished runs oldest first (0015).
+Index("ix_runs_status_ended", runs.c.status, runs.c.ended_at, runs.c.id)
+# Lists page newest first by (started_at, id) and filter by version and stage (0009); in
+# exactly that order (0015), so a page reads its rows off the index without a sort.
+Index("ix_runs_started", runs.c.started_at.desc(), runs.c.id)
 Index("ix_runs_definition", runs.c.definition_id, runs.c.definition_version, runs.c.started_at)
 _IN_A_STAGE = runs.c.current_stage.isnot(None)
+# A finished run has no current stage and is never looked up by one: it stays out of this
+# index, so finishing a run writes one page fewer to the write-ahead log, which a durable
+# commit waits for (0016).
 Index("ix_runs_stage", runs.c.current_stage, sqlite_where=_IN_A_STAGE, postgresql_where=_IN_A_STAGE)
 # Record updates and record views find a record's runs; most runs have none (partial index).
 Index(
@@ -263,6 +260,7 @@ notifications = Table(
     Column("claimed_until", String(32)),
 )
 Index("ix_notifications_pending", notifications.c.sent_at)
+Index("ix_notifications_run", notifications.c.run_id)  # `baton prune` (0015)
 
 # API tokens for `baton serve` (engine.api.tokens). Only a SHA-256 of each token is kept;
 # the token itself is shown once, when it is created. `id` is the token's public part, so a
@@ -312,6 +310,7 @@ outbox = Table(
     *_delivery_columns(),
 )
 Index("ix_outbox_pending", outbox.c.sent_at)
+Index("ix_outbox_run", outbox.c.run_id)  # `baton prune` (0015)
 
 # Outgoing webhooks per orchestration (engine.runtime.webhooks). The secret signs each body
 # (HMAC-SHA256), so it is kept as is, unlike API tokens; only admins read this table's use.
@@ -348,6 +347,7 @@ webhook_deliveries = Table(
 )
 Index("ix_webhook_deliveries_pending", webhook_deliveries.c.sent_at)
 Index("ix_webhook_deliveries_webhook", webhook_deliveries.c.webhook_id, webhook_deliveries.c.id)
+Index("ix_webhook_deliveries_run", webhook_deliveries.c.run_id)  # `baton prune` (0015)
 
 # Admin actions outside runs (activations, users and roles, tokens, webhooks): who did what
 # when. Runs keep their own log in `events`; this is the catalogue's (`baton audit`).

@@ -34,3 +34,16 @@ def test_the_launcher_runs_the_cli_with_the_process_arguments(monkeypatch, capsy
 
     assert code == 0
     assert capsys.readouterr().out.startswith("baton ")
+
+
+def test_main_returns_to_its_caller_after_the_temporal_client_was_imported(monkeypatch, capsys):
+    # The bundle's process ends without interpreter teardown once Temporal's client was
+    # loaded; that must happen at the process's end only, never inside `main()` — called
+    # in-process (as here) it would end the caller, and a test run with it, at exit code 0.
+    importlib.import_module("temporalio.client")
+    monkeypatch.setattr("sys.argv", ["baton", "--version"])
+
+    code = _launcher().main()
+
+    assert code == 0
+    assert capsys.readouterr().out.startswith("baton ")

@@ -104,6 +104,22 @@ def test_story_4_it_is_the_bottleneck_until_a_second_technician_joins(qtbot, onb
     assert after.cycle_time.mean < before.cycle_time.mean
 
 
+def test_fewer_runs_than_asked_for_are_explained_in_the_status(qtbot, dialog):
+    # given 60 runs at 4 a day, but arriving within 5 days only
+    dialog.editor.horizon.setValue(5)
+
+    dialog.run()
+    _finish(qtbot, dialog)
+
+    # then the status says how many arrived, why, and what to change
+    arrived = dialog.last_result.arrivals
+    assert 0 < arrived < 60
+    assert (
+        f"{arrived} of 60 runs arrived within the arrival horizon (5 days); "
+        "lengthen the horizon, or remove it, to start all 60." in dialog.status.text()
+    )
+
+
 def test_the_scenario_is_saved_beside_the_definition_and_loaded_next_time(
     qtbot, dialog, onboarding, definition_file
 ):

@@ -57,6 +57,38 @@ def test_validate_imports_its_own_command_only_and_no_database_layer():
     assert not any(_loaded(modules, heavy) for heavy in HEAVY)
 
 
+# What only moving runs needs: the interpreter and its definition models, triggers,
+# delivery, validation. A command that reads rows has no use for any of it.
+RUN_MACHINERY = (
+    "engine.runtime.engine",
+    "engine.runtime.interpreter",
+    "engine.runtime.triggers",
+    "engine.runtime.delivery",
+    "engine.definition.models",
+    "engine.validation",
+)
+
+
+def test_read_commands_list_runs_without_importing_the_run_machinery(tmp_path):
+    db = tmp_path / "runs.db"
+    engine_code, _out, _mods = _modules_after("users", "add", "ann", "--db", str(db))
+    assert engine_code == 0
+
+    for args in (
+        ("runs",),
+        ("runs", "--status", "running", "--format", "json"),
+        ("log", "run-nothing"),
+        ("work", "list"),
+        ("outbox",),
+        ("definitions",),
+    ):
+        code, out, modules = _modules_after(*args, "--db", str(db))
+
+        assert code in (0, 1), (args, out)  # `log` of an unknown run: exit 1, one line
+        assert "engine.runtime.reader" in modules, args
+        assert not any(_loaded(modules, heavy) for heavy in RUN_MACHINERY), args
+
+
 def test_help_still_lists_every_command_including_plugins():
     code, out, _ = _modules_after("--help")
 

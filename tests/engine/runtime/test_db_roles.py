@@ -101,3 +101,32 @@ def test_upgrading_a_team_database_keeps_the_log_append_only_for_the_app_role(pg
     for statement in ("DELETE FROM events", "UPDATE events SET actor = 'forged'"):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             _execute(_as(url, "baton_app"), statement)
+
+
+def test_prune_as_the_app_role_is_refused_in_one_line_and_works_as_the_owner(pg_server, capsys):
+    # given a team database with the least-privilege roles and a completed run
+    url = pg_server.empty_database()
+    before, after = SQL.read_text().split(AFTER_UPGRADE)
+    _set_up_roles(url, before)
+    assert main(["db", "upgrade", "--db", _as(url, "baton_owner")]) == 0
+    _execute(url, after.split("\n", 1)[1])
+    app = Engine(_as(url, "baton_app"))
+    app.add_user("alice")
+    app.activate(orchestration("r", stage("s", interactive("a"))))
+    run_id = app.start("r")
+    app.complete_item(app.open_item_ids(run_id)[0], "alice")
+    app.tick()
+    app.close()
+    capsys.readouterr()
+
+    # when the app role prunes, then the owner
+    as_app = main(["prune", "--older-than", "0d", "--yes", "--db", _as(url, "baton_app")])
+    refused = capsys.readouterr().err
+    as_owner = main(["prune", "--older-than", "0d", "--yes", "--db", _as(url, "baton_owner")])
+    done = capsys.readouterr().out
+
+    # then the app role is told, in one line, to connect as the owner; the owner prunes
+    assert as_app == 1
+    assert len(refused.strip().splitlines()) == 1
+    assert "may not delete from the event log" in refused and "baton_owner" in refused
+    assert as_owner == 0 and "pruned 1 run(s)" in done

@@ -94,3 +94,54 @@ def test_a_scenario_naming_an_unknown_step_is_refused_with_the_field(baton, onbo
     assert code == 2
     assert "[steps.laptopp] no step 'laptopp'" in err
     assert "Traceback" not in err
+
+
+@pytest.fixture
+def deal_desk(tmp_path):
+    # Its scenario: deals at 4 a day within a 30-day horizon, no number of runs.
+    for name in ("deal_desk_approval.baton.json", "deal_desk_approval.scenario.json"):
+        shutil.copy(EXAMPLES / name, tmp_path / name)
+    return tmp_path / "deal_desk_approval.baton.json"
+
+
+def test_asking_for_200_runs_starts_200_past_the_scenarios_horizon(baton, deal_desk):
+    # when an admin asks for 200 runs of a scenario whose horizon fits about 120
+    code, out, _ = baton("simulate", str(deal_desk), "--runs", "200")
+    # then 200 start, and the report says the scenario's horizon was set aside
+    assert code == 0
+    assert out.splitlines()[0].startswith("Simulation of deal_desk_approval: 200 runs")
+    assert out.splitlines()[1] == "Note: --runs 200 replaces the scenario's arrival horizon (P30D)"
+    assert "Runs: 200 completed" in out
+
+
+def test_runs_and_a_horizon_stop_at_whichever_comes_first_and_say_so(baton, deal_desk):
+    # when the admin gives both and the horizon comes first
+    code, out, _ = baton(
+        "simulate", str(deal_desk), "--runs", "200", "--horizon", "P30D", "--format", "json"
+    )
+    # then fewer start, and the result says how many, why and what to change
+    assert code == 0
+    data = json.loads(out)
+    assert data["runs_requested"] == 200
+    assert 0 < data["arrivals"] < 200
+    assert data["shortfall"] == (
+        f"{data['arrivals']} of 200 runs arrived within the arrival horizon (30 days); "
+        "lengthen the horizon, or remove it, to start all 200"
+    )
+    _, text, _ = baton("simulate", str(deal_desk), "--runs", "200", "--horizon", "P30D")
+    assert text.splitlines()[1] == f"Note: {data['shortfall']}"
+
+
+def test_a_horizon_alone_overrides_the_scenarios(baton, deal_desk):
+    _, out, _ = baton("simulate", str(deal_desk), "--horizon", "P5D", "--format", "json")
+    data = json.loads(out)
+    assert 5 < data["runs_started"] < 40  # about 4 a day for 5 days
+    assert data["shortfall"] is None  # no number was asked for
+
+
+def test_a_horizon_that_is_not_a_duration_is_refused_in_one_line(baton, deal_desk):
+    code, out, err = baton("simulate", str(deal_desk), "--horizon", "30 days")
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "--horizon" in err and "'P2D'" in err

@@ -11,7 +11,6 @@ from __future__ import annotations
 import pytest
 
 from engine.simulation import load_scenario, simulate
-from engine.simulation.memory import supports
 from tests.engine.builders import background, interactive, linear, stage, variable, wait
 from tests.engine.simulation.helpers import EXAMPLES, always, choose, example, fixed, scenario
 
@@ -122,28 +121,82 @@ def _cases():
     )
 
 
-CASES = list(_cases())
+ORDER_TRIGGER = {"type": "record", "object": "Order", "on": ["created"]}
+
+
+def _record_cases():
+    yield (
+        "employee onboarding, arrivals create records, some not hired",
+        example("employee_onboarding"),
+        scenario(
+            definition="employee_onboarding",
+            seed=3,
+            arrivals={"runs": 40, "per_day": 8},
+            record={"status": choose(hired=0.7, candidate=0.3)},
+            steps={"badge": {"duration": fixed("PT20H")}},
+            assignees={"group:hr": {"workers": 2}},
+        ),
+    )
+    yield (
+        "customer onboarding, arrivals create accounts",
+        example("customer_onboarding"),
+        scenario(
+            arrivals={"runs": 20, "per_day": 5},
+            record={"type": choose(Customer=0.8, Prospect=0.2)},
+        ),
+    )
+    yield (
+        "a step updates its record and the exit condition reading it moves the run",
+        linear(
+            stage(
+                "review",
+                interactive("slow"),
+                interactive("quick"),
+                background(
+                    "approve",
+                    action="update_record",
+                    inputs={"fields": "{'approved': true}"},
+                    after=["quick"],
+                    retry={"attempts": 2, "delay": "PT1H"},
+                ),
+                exit_condition="record.approved == true",
+            ),
+            stage(
+                "ship",
+                background(
+                    "audit",
+                    action="create_record",
+                    inputs={"object": "'Audit'", "fields": "{'customer': customer}"},
+                ),
+                interactive("send"),
+            ),
+            variables=[variable("customer", required=True)],
+            trigger=ORDER_TRIGGER,
+        ),
+        scenario(
+            arrivals={"runs": 16, "per_day": 6},
+            record={"approved": always(False)},
+            steps={
+                "slow": {"duration": fixed("P3D")},
+                "quick": {"duration": fixed("PT2H")},
+                "approve": {"failure_probability": 0.4},
+            },
+            assignees={"user:ana": {"workers": 3}},
+        ),
+    )
+
+
+CASES = list(_cases()) + list(_record_cases())
 
 
 @pytest.mark.parametrize(
     ("definition", "chosen"), [c[1:] for c in CASES], ids=[c[0] for c in CASES]
 )
 def test_memory_and_sql_store_give_the_same_results(definition, chosen):
-    # given a scenario the in-memory shell can run
-    assert supports(definition, chosen.record is not None) is None
-    # when it is simulated in memory and on the SQL store with the same seed
+    # given a scenario, when it is simulated in memory and on the SQL store with the same seed
     fast = simulate(definition, chosen)
     stored = simulate(definition, chosen, in_memory=False)
     # then every figure is the same
     assert fast.runs_started > 0
     assert fast.to_json() == stored.to_json()
     assert fast.heatmap("mean_wait_h") == stored.heatmap("mean_wait_h")
-
-
-def test_a_scenario_creating_records_runs_on_the_sql_store():
-    # given the deal desk with arrivals that create records (its trigger is on a record)
-    definition = example("deal_desk_approval")
-    chosen = load_scenario(EXAMPLES / "deal_desk_approval.scenario.json")
-    # then the memory shell declines it, naming why
-    assert supports(definition, True) == "its arrivals create records"
-    assert supports(definition, chosen.record is not None) is None
