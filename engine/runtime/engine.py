@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 
 import platformdirs
 from sqlalchemy import Connection, delete
-from sqlalchemy.exc import DBAPIError
 
 from engine.definition import Orchestration, ScheduleTrigger, dumps_definition
 from engine.errors import ActivationRefused, ConcurrentChange, Conflict, NotFound
@@ -129,7 +128,7 @@ class Engine(OperatorActions, Reading):
             except ConcurrentChange:
                 if attempt == attempts - 1:
                     raise
-            except DBAPIError as exc:
+            except Exception as exc:  # wrapped or raw (prepared statements) driver errors
                 if not self.store.is_retryable(exc):
                     raise
                 if attempt == attempts - 1:

@@ -21,13 +21,12 @@ Pure, like every decision (see `engine.runtime.turn`).
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from engine.definition import BackgroundStep, InteractiveStep, WaitStep
 from engine.errors import ConcurrentChange, Conflict, ExpressionError
 from engine.expressions import evaluate
-from engine.runtime import assignees
+from engine.runtime import assignees, ids
 from engine.runtime import events as ev
 from engine.runtime.basics import complete_step, evaluate_in, fail_step, names_for
 from engine.runtime.plan import duration
@@ -80,8 +79,7 @@ class StepBehaviour:
 def item_id_for(run: RunState) -> str:
     """The id of the item a run opens next: from the run id and its next event's place,
     so it is the same wherever the run is decided (no randomness in decisions)."""
-    digest = hashlib.sha1(f"{run.id}:{run.seq + 1}".encode()).hexdigest()
-    return "wi-" + digest[:10]
+    return ids.item_id(run.id, run.seq + 1)
 
 
 def reassign(

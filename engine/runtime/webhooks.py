@@ -6,11 +6,12 @@ and when a work item is created.
   (`Unit.flush` -> `engine.store.webhooks.enqueue_for_events`). A call that rolls back
   queues nothing; no network I/O ever happens inside a run's transaction (DESIGN rule 10).
 * Delivered after commit by `deliver_pending`, which every `Engine.tick` runs (so `baton
-  worker`): each row is claimed with the outbox protocol of `engine.store.outbox`, POSTed
-  outside any transaction, then marked sent (any 2xx) or failed and tried again after 1, 2,
-  4... minutes on the engine clock, given up after `MAX_ATTEMPTS` (logged to
-  `baton.webhooks`). At-least-once: `Baton-Delivery` names the delivery so receivers can drop
-  repeats. A receiver that times out ends its webhook's share of the pass.
+  worker` and `baton serve`): the due rows are claimed with the outbox protocol of
+  `engine.store.outbox` in one transaction, POSTed outside any transaction, then recorded
+  in one more: sent (any 2xx), or failed and tried again after 1, 2, 4... minutes on the
+  engine clock, given up after `MAX_ATTEMPTS` (logged to `baton.webhooks`). At-least-once:
+  `Baton-Delivery` names the delivery so receivers can drop repeats. A receiver that times
+  out ends its webhook's share of the pass.
 * Signed: `Baton-Signature: t=UNIX,v1=HEX` where HEX is HMAC-SHA256 of `"{t}." + body` with
   the webhook's secret; receivers recompute it and reject old `t` (replays).
 """
@@ -22,8 +23,11 @@ import hmac
 import logging
 import secrets
 import socket
+import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -43,6 +47,8 @@ log = logging.getLogger("baton.webhooks")
 MAX_ATTEMPTS = outbox_store.MAX_ATTEMPTS
 TIMEOUT = 10.0
 """Seconds to connect and to wait for an answer."""
+PASS_SECONDS = outbox_store.LEASE.total_seconds() / 2
+"""How long one delivery pass posts before it gives the rest of its claims back."""
 
 
 def add_webhook(
@@ -197,58 +203,115 @@ def _timed_out(exc: BaseException) -> bool:
     return isinstance(reason, (TimeoutError, socket.timeout)) or "timed out" in str(exc)
 
 
+@dataclass
+class _Claimed:
+    """A delivery taken for this pass, with where it goes (None: the webhook is gone)."""
+
+    row: Any
+    target: Any
+
+
+@dataclass
+class _Outcomes:
+    """What a pass did to its claimed rows, recorded together when it ends."""
+
+    sent: list[int] = field(default_factory=list)
+    # (row, when it failed, the error): the next try counts from the failure itself.
+    failed: list[tuple[Any, datetime, str]] = field(default_factory=list)
+    untried: list[int] = field(default_factory=list)
+
+
 def deliver_pending(engine: Engine, limit: int = 100, timeout: float = TIMEOUT) -> int:
-    """POST every due delivery, each claimed first and recorded after; returns how many
-    were delivered. Never raises for a receiver's failure (it is recorded and retried)."""
+    """POST every due delivery; returns how many were delivered. Never raises for a
+    receiver's failure (it is recorded and retried).
+
+    In batches, as notices are: one transaction claims every due row and reads where it
+    goes, the POSTs happen outside any transaction, one transaction records every outcome
+    (sent; failed with its next try; given back untried). A receiver that times out ends
+    its webhook's share of the pass, and a pass posts for at most half a claim's lease, so
+    no claim runs out while its row waits its turn: the rows not reached are given back.
+    """
     moment = engine.clock.now()
     with engine.store.read() as conn:
         ids = outbox_store.due(conn, webhook_deliveries, format_time(moment), limit)
-    delivered = 0
-    silent: set[str] = set()
-    for row_id in ids:
-        with engine.store.transaction() as conn:
-            row = outbox_store.claim(conn, webhook_deliveries, row_id, engine.clock.now())
+    if not ids:
+        return 0
+    claimed = _claim(engine, ids, moment)
+    outcomes = _post_all(engine, claimed, int(moment.timestamp()), timeout)
+    if claimed:
+        _record(engine, outcomes)
+    return len(outcomes.sent)
+
+
+def _claim(engine: Engine, ids: list[int], moment: datetime) -> list[_Claimed]:
+    claimed: list[_Claimed] = []
+    targets: dict[str, Any] = {}
+    with engine.store.transaction() as conn:
+        for row_id in ids:
+            row = outbox_store.claim(conn, webhook_deliveries, row_id, moment)
             if row is None:
-                continue
-            if row.webhook_id in silent:
-                outbox_store.release(conn, webhook_deliveries, row_id)
-                continue
-            found = webhook_rows.target(conn, row.webhook_id)
+                continue  # another deliverer has it, or it is done
+            if row.webhook_id not in targets:
+                targets[row.webhook_id] = webhook_rows.target(conn, row.webhook_id)
+            claimed.append(_Claimed(row, targets[row.webhook_id]))
+    return claimed
+
+
+def _post_all(engine: Engine, claimed: list[_Claimed], timestamp: int, timeout: float) -> _Outcomes:
+    outcomes = _Outcomes()
+    silent: set[str] = set()
+    # Wall time, not the engine clock: a virtual clock stands still while receivers answer.
+    stop_at = time.monotonic() + PASS_SECONDS
+    for index, (row, found) in enumerate((c.row, c.target) for c in claimed):
+        if index and time.monotonic() > stop_at:  # the first always goes: a pass moves on
+            outcomes.untried += [c.row.id for c in claimed[index:]]
+            break
+        if row.webhook_id in silent:
+            outcomes.untried.append(row.id)
+            continue
         try:
             if found is None:
                 raise NotFound(f"webhook {row.webhook_id} no longer exists")
-            status = _post(found.url, found.secret, row, int(moment.timestamp()), timeout)
+            status = _post(found.url, found.secret, row, timestamp, timeout)
             if not 200 <= status < 300:
                 raise RuntimeError(f"the receiver answered {status}")
         except Exception as exc:  # any failure of the receiver: recorded, never raised
-            _record_failure(engine, row, exc)
+            outcomes.failed.append((row, engine.clock.now(), _error_of(exc)))
             if _timed_out(exc):
                 silent.add(row.webhook_id)
             continue
-        with engine.store.transaction() as conn:
-            outbox_store.mark_sent(
-                conn, webhook_deliveries, row_id, format_time(engine.clock.now())
-            )
-        delivered += 1
-    return delivered
+        outcomes.sent.append(row.id)
+    return outcomes
 
 
-def _record_failure(engine: Engine, row: Any, exc: BaseException) -> None:
-    if isinstance(exc, urllib.error.HTTPError):
-        error = f"the receiver answered {exc.code}"
-    else:
-        error = f"{type(exc).__name__}: {exc}"
+def _record(engine: Engine, outcomes: _Outcomes) -> None:
+    logged: list[tuple[str, int, str | None, str]] = []
     with engine.store.transaction() as conn:
-        attempts, retry_at = outbox_store.mark_failed(
-            conn, webhook_deliveries, row.id, engine.clock.now(), error
-        )
-    if retry_at is None:
-        log.error("webhook delivery %s failed %d times, giving up: %s", row.key, attempts, error)
-    else:
-        log.warning(
-            "webhook delivery %s failed (attempt %d), retrying at %s: %s",
-            row.key,
-            attempts,
-            retry_at,
-            error,
-        )
+        now = format_time(engine.clock.now())
+        for row_id in outcomes.sent:
+            outbox_store.mark_sent(conn, webhook_deliveries, row_id, now)
+        for row, failed_at, error in outcomes.failed:
+            attempts, retry_at = outbox_store.mark_failed(
+                conn, webhook_deliveries, row.id, failed_at, error
+            )
+            logged.append((row.key, attempts, retry_at, error))
+        for row_id in outcomes.untried:
+            outbox_store.release(conn, webhook_deliveries, row_id)
+    # Logged once recorded: a log line never claims a retry the database does not hold.
+    for key, attempts, retry_at, error in logged:
+        if retry_at is None:
+            log.error("webhook delivery %s failed %d times, giving up: %s", key, attempts, error)
+        else:
+            log.warning(
+                "webhook delivery %s failed (attempt %d), retrying at %s: %s",
+                key,
+                attempts,
+                retry_at,
+                error,
+            )
+
+
+def _error_of(exc: BaseException) -> str:
+    if isinstance(exc, urllib.error.HTTPError):
+        return f"the receiver answered {exc.code}"
+    return f"{type(exc).__name__}: {exc}"

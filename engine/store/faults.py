@@ -48,6 +48,16 @@ def sqlstate(exc: BaseException) -> str | None:
     return found if isinstance(found, str) else None
 
 
+def is_taken_run_id(exc: BaseException) -> bool:
+    """Whether a (wrapped or raw) driver error says a new run's id is in use already: a
+    random id drawn twice, which the call cures by starting again with a fresh draw."""
+    original = getattr(exc, "orig", None) or exc
+    if isinstance(original, sqlite3.IntegrityError):
+        return "constraint failed: runs.id" in str(original)
+    diag = getattr(original, "diag", None)
+    return sqlstate(exc) == "23505" and getattr(diag, "constraint_name", None) == "runs_pkey"
+
+
 def unsupported_scheme(url: str) -> StoreFault:
     """The refusal for a URL whose scheme Baton does not work with."""
     scheme = url.split("://", 1)[0]

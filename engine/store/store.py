@@ -181,7 +181,10 @@ class Store:
         return not self.is_sqlite
 
     def is_retryable(self, exc: BaseException) -> bool:
-        """Whether a database error means "another transaction won; run this one again"."""
+        """Whether a database error means "run this transaction again": another
+        transaction won, or a new run drew an id that is taken (the next draw differs)."""
+        if faults.is_taken_run_id(exc):
+            return True
         return self.is_postgresql and faults.sqlstate(exc) in pg_dialect.RETRYABLE_SQLSTATES
 
     def announce(self, conn: Connection, run_ids: Iterable[str]) -> None:

@@ -33,7 +33,7 @@ from temporalio import activity
 
 from engine.actions import get_action, mail
 from engine.errors import NotFound
-from engine.runtime import Engine, failure_notice, notify, triggers
+from engine.runtime import Engine, failure_notice, ids, notify, triggers
 from engine.store import Store, buffered, directory, format_time, parse_time
 from engine.store import records as record_store
 from engine.temporal import shapes, starts
@@ -81,8 +81,12 @@ def catalogue() -> Engine:
 def derived_id(prefix: str, *parts: Any) -> str:
     """An id fixed by the step visit and attempt: a lost attempt run again by Temporal
     writes the same record and names the same runs (so nothing happens twice)."""
-    digest = hashlib.sha256("#".join(str(p) for p in parts).encode()).hexdigest()
-    return prefix + digest[: 12 if not prefix else 10]
+    digest = hashlib.sha256("#".join(str(p) for p in parts).encode()).digest()
+    if prefix:
+        # A run id of the current form. Only the workflow starts the child, after the
+        # activity returned, so an attempt retried by a newer worker starts no second one.
+        return ids.derived(prefix, digest)
+    return digest.hex()[:12]
 
 
 class TemporalContext:

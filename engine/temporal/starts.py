@@ -14,9 +14,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 from temporalio.client import Client
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from engine.errors import NotFound
 from engine.runtime.plan import Plan
+from engine.runtime.triggers import new_run_id
 from engine.runtime.values import check_inputs
 from engine.store import definitions as definition_store
 from engine.temporal import shapes
@@ -70,12 +73,28 @@ def run_start(
     )
 
 
+ID_DRAWS = 5
+"""Run ids drawn for one start before giving up (each repeat has a 2**-65 chance)."""
+
+
 async def start_workflow(client: Client, address: TemporalAddress, start: shapes.RunStart) -> Any:
-    """Start the run's workflow (its id is the run id); returns its handle."""
-    return await client.start_workflow(
-        BatonRun.run,
-        start,
-        id=start.run_id,
-        task_queue=address.task_queue,
-        search_attributes=shapes.start_attributes(start),
-    )
+    """Start the run's workflow (its id is the run id); returns its handle.
+
+    A random run id that some workflow already has, running or closed, is refused by
+    Temporal; the run then gets a fresh id (`start.run_id` says which), as locally.
+    """
+    for draw in range(ID_DRAWS):
+        try:
+            return await client.start_workflow(
+                BatonRun.run,
+                start,
+                id=start.run_id,
+                task_queue=address.task_queue,
+                search_attributes=shapes.start_attributes(start),
+                id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+            )
+        except WorkflowAlreadyStartedError:
+            if draw == ID_DRAWS - 1:
+                raise
+            start.run_id = new_run_id()
+    raise AssertionError("unreachable")

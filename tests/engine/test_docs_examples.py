@@ -37,8 +37,8 @@ MARKER = "<!-- run -->"
 CONTINUED = "<!-- run: continued -->"
 ASSIGNMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)=\$\((.*)\)\s*(#.*)?$")
 MASKS = [
-    (re.compile(r"\brun-[0-9a-f]{10}\b"), "run-<id>"),
-    (re.compile(r"\bwi-[0-9a-f]{10}\b"), "wi-<id>"),
+    (re.compile(r"\brun-[0-9a-z]{10,13}\b"), "run-<id>"),
+    (re.compile(r"\bwi-[0-9a-z]{10,13}\b"), "wi-<id>"),
     (re.compile(r"^[0-9a-f]{12}$", re.MULTILINE), "<record-id>"),
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)?"), "<time>"),
 ]

@@ -8,10 +8,12 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from sqlalchemy import event
 
+from benchmarks.slow_neighbours import SilentServer
 from engine.cli import main
 from engine.errors import InvalidInput, NotFound, PermissionDenied
-from engine.runtime import Engine, VirtualClock
+from engine.runtime import Engine, VirtualClock, webhooks
 from engine.runtime.webhooks import (
     add_webhook,
     deliver_pending,
@@ -173,3 +175,81 @@ def test_the_cli_prints_the_secret_once_and_lists_delivery_counts(engine, receiv
 
     assert secret.startswith("whsec_") and secret not in str(listed)
     assert listed["sent"] == 2 and listed["pending"] == 0  # item.created, run.completed
+
+
+def _commits(engine: Engine) -> list[int]:
+    """A list that grows by one at each commit of the engine's database (its length is
+    the count), seen by SQLAlchemy as the store commits."""
+    seen: list[int] = []
+    event.listen(engine.store.engine, "commit", lambda _conn: seen.append(1))
+    return seen
+
+
+def test_a_pass_claims_in_one_transaction_and_records_in_one_whatever_the_count(engine, receiver):
+    # given twelve item.created deliveries queued for one webhook and two for another
+    add_webhook(engine, "review", receiver.url, ["item.created"])
+    add_webhook(engine, "broken", receiver.url, ["run.failed"])
+    for _ in range(12):
+        engine.start("review")
+    for _ in range(2):
+        engine.start("broken")
+    commits = _commits(engine)
+
+    # when one pass delivers them
+    delivered = deliver_pending(engine)
+
+    # then every one went out once, marked sent, in two commits: the claim and the record
+    assert delivered == 14
+    assert len(receiver.received) == 14
+    assert len({r.headers["Baton-Delivery"] for r in receiver.received}) == 14
+    assert all(d["sent_at"] for d in deliveries(engine))
+    assert len(commits) == 2
+
+
+def test_a_silent_receiver_costs_one_timeout_and_other_webhooks_still_hear(engine, receiver):
+    # given a webhook whose receiver accepts and never answers, and one that answers
+    silent = SilentServer()
+    try:
+        quiet_id, _ = add_webhook(
+            engine, "review", f"http://127.0.0.1:{silent.port}/x", ["item.created"]
+        )
+        heard_id, _ = add_webhook(engine, "review", receiver.url, ["item.created"])
+        for _ in range(3):
+            engine.start("review")
+
+        # when one pass delivers with a short receiver timeout
+        delivered = deliver_pending(engine, timeout=0.5)
+    finally:
+        silent.close()
+
+    # then the answering receiver got all three; the silent one cost one failed attempt,
+    # and its other two deliveries were given back untried, due again at once
+    assert delivered == 3 and len(receiver.received) == 3
+    quiet = deliveries(engine, quiet_id)
+    assert sorted(d["attempts"] for d in quiet) == [0, 0, 1]
+    (tried,) = [d for d in quiet if d["attempts"] == 1]
+    assert "timed out" in tried["last_error"]
+    assert tried["next_try_at"] == "2026-03-02T09:01:00.000000Z"
+    assert all(d["sent_at"] for d in deliveries(engine, heard_id))
+
+    # and the next pass tries the untried ones (the receiver is gone now: refused)
+    deliver_pending(engine, timeout=0.5)
+    assert sorted(d["attempts"] for d in deliveries(engine, quiet_id)) == [1, 1, 1]
+
+
+def test_a_pass_that_runs_out_of_time_gives_the_rest_back_untried(engine, receiver, monkeypatch):
+    # given three deliveries, and a pass whose time (half a claim's lease) is already up
+    add_webhook(engine, "review", receiver.url, ["item.created"])
+    for _ in range(3):
+        engine.start("review")
+    monkeypatch.setattr(webhooks, "PASS_SECONDS", 0.0)
+
+    # when one pass delivers
+    delivered = deliver_pending(engine)
+
+    # then the first went out and the other two are due again at once, never attempted
+    assert delivered == 1 and len(receiver.received) == 1
+    rows = deliveries(engine)
+    assert sorted(d["attempts"] for d in rows) == [0, 0, 0]
+    assert sum(1 for d in rows if d["sent_at"]) == 1
+    assert deliver_pending(engine) == 1  # each pass still moves on

@@ -24,7 +24,7 @@ from tests.engine.builders import background, interactive, linear, stage, variab
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 ORDER_TRIGGER = {"type": "record", "object": "Order", "on": ["created"]}
-_IDS = re.compile(r"\b(?:run|wi)-[0-9a-f]{10}\b")
+_IDS = re.compile(r"\b(?:run|wi)-[0-9a-z]{10,13}\b")
 
 
 def _signing():

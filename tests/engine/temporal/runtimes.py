@@ -18,8 +18,8 @@ from datetime import timedelta
 from typing import Any
 
 _MASKS = [
-    (re.compile(r"\brun-[0-9a-f]{10}\b"), "run-<id>"),
-    (re.compile(r"\bwi-[0-9a-f]{10}\b"), "wi-<id>"),
+    (re.compile(r"\brun-[0-9a-z]{10,13}\b"), "run-<id>"),
+    (re.compile(r"\bwi-[0-9a-z]{10,13}\b"), "wi-<id>"),
     (re.compile(r"\b[0-9a-f]{12}\b"), "<record id>"),
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z"), "<time>"),
     (re.compile(r"[^\"]*\.eml"), "<file>"),

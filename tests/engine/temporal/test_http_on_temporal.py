@@ -13,6 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.engine.api import migration_story
 from tests.engine.api.conftest import Served, prepare
 from tests.engine.api.server_process import REPO, ServerProcess, baton_command
 from tests.engine.temporal.server import free_port
@@ -321,3 +322,15 @@ def test_runs_and_work_are_filtered_by_assignee_and_stage_and_say_who_cannot_wor
         (item["id"], f"user {ghost.split(':')[1]!r} is unknown")
     ]
     assert elsewhere["items"] == []
+
+
+def test_an_admin_plans_and_moves_runs_to_a_new_version_over_http(on_temporal):
+    # given two open runs of hiring v1 (workflows) and a v2 without v1's intro stage in the
+    # catalogue, when the assignee plans and the admin moves every open run over HTTP
+    story = migration_story.tell(
+        on_temporal.server.db, on_temporal.as_("root"), on_temporal.as_("ann")
+    )
+
+    # then the same answers as on the local runtime: the plan, the one-line refusals, and
+    # only the run whose stage v2 keeps moved (by its workflow's migrate Update)
+    migration_story.check(story)

@@ -74,7 +74,7 @@ def _story(folder: Path, monkeypatch, capsys) -> list[str]:
     code, again = baton("migrate", "plan", "hiring", "--from", "1", "--to", "2", "--run",
                         in_paperwork)  # fmt: skip
     printed.append(again)
-    return [re.sub(r"\b(run|wi)-[0-9a-f]{10}\b", r"\1-ID", text) for text in printed]
+    return [re.sub(r"\b(run|wi)-[0-9a-z]{10,13}\b", r"\1-ID", text) for text in printed]
 
 
 def test_migrate_plans_and_applies_on_temporal_as_it_does_locally(
