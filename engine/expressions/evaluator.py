@@ -293,6 +293,14 @@ def _safe_lshift(a: Any, b: Any) -> Any:
     return simpleeval.safe_lshift(a, b)
 
 
+_CONSTANTS: dict[str, Any] = {}
+"""Expressions that are a single literal (`1`, `'EU'`), with the value each gave once
+evaluated: they read no name, and a literal's value is immutable, so it is the same every
+time (most step inputs are literals, evaluated once per step of every run)."""
+_MAX_CONSTANTS = 4096
+_UNKNOWN = object()
+
+
 def evaluate(text: str, names: Mapping[str, Any]) -> Any:
     """Evaluate an expression against the given names.
 
@@ -305,12 +313,19 @@ def evaluate(text: str, names: Mapping[str, Any]) -> Any:
             (the message names the limit).
         ExpressionError: it does not parse, reads an unknown name, or fails.
     """
+    found = _CONSTANTS.get(text, _UNKNOWN)
+    if found is not _UNKNOWN:
+        return found
     tree = parse(text)
     evaluator = _evaluator()
     evaluator.names = {**BASE_NAMES, **names}
     evaluator.meter.reset()
     try:
-        return evaluator.eval(text, previously_parsed=tree)
+        value = evaluator.eval(text, previously_parsed=tree)
+        literal = isinstance(tree, ast.Expression) and isinstance(tree.body, ast.Constant)
+        if literal and len(_CONSTANTS) < _MAX_CONSTANTS:
+            _CONSTANTS[text] = value
+        return value
     except simpleeval.NameNotDefined as exc:
         raise ExpressionError(
             f"expression {shown(text)} reads {exc.name!r}, which is not defined here",

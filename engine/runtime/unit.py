@@ -67,6 +67,7 @@ class Unit:
         self.moment: datetime = engine.clock.now()
         self.now = format_time(self.moment)
         self.runs: dict[str, RunState] = {}
+        # Each event as a row to append, its payload still the `Payload` (see `emit`).
         self.events: list[dict[str, Any]] = []
         self.queue: deque[Callable[[], None]] = deque()
         self.notices: list[dict[str, Any]] = []
@@ -128,8 +129,8 @@ class Unit:
                 "time": self.now,
                 "type": data.NAME,
                 "actor": who,
-                # An object: the store writes it compactly (engine.runtime.eventrows).
-                "payload": data.to_dict(),
+                # The payload itself: the store writes it compactly (engine.runtime.eventrows).
+                "payload": data,
             }
         )
         react = _REACTIONS.get(type(data))
@@ -207,11 +208,17 @@ class Unit:
     def flush(self) -> None:
         """Write every touched run, its changed rows and the new events."""
         writes.flush(self.conn, self.runs.values(), self.events, self.notices)
-        if any(e["type"] in webhook_rows.TRIGGERS for e in self.events):
+        wanted = [e for e in self.events if e["type"] in webhook_rows.TRIGGERS]
+        if wanted:
             # Webhook deliveries are queued with the events (an outbox, engine.runtime.webhooks).
             versions = {i: (r.definition_id, r.definition_version) for i, r in self.runs.items()}
-            webhook_rows.enqueue_for_events(self.conn, self.events, versions, self.now)
+            webhook_rows.enqueue_for_events(self.conn, logged(wanted), versions, self.now)
         self.engine.store.announce(self.conn, self.runs)
+
+
+def logged(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Events of `Unit.events` as the log shows them: each payload as its object."""
+    return [{**e, "payload": e["payload"].to_dict()} for e in events]
 
 
 # --- what one run's events mean for the rest of the world ------------------------------

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from engine.runtime import Engine, VirtualClock
+from engine.runtime.unit import logged
 from engine.store.schema import waits
 
 if TYPE_CHECKING:
@@ -51,4 +52,4 @@ class ObservedEngine(Engine):
                 unit.notices = _NoNotices()
             yield unit
         if unit.events:
-            self._sink(unit.events)
+            self._sink(logged(unit.events))

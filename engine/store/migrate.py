@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 BASELINE = "0001_baseline"
-HEAD = "0015_retention_indexes"
+HEAD = "0016_runs_in_a_stage"
 """The newest revision; a test checks it is the head of the migration chain. Opening a
 database compares against this constant, so the common path imports no Alembic (~0.3 s)."""
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from engine.errors import StoreDamaged, StoreFault
 from engine.store import faults, migrate, pg_dialect, sqlite_dialect
+from engine.store.sqlite_writer import Writer
 
 DB_ENV = "BATON_DB"
 
@@ -66,6 +67,8 @@ class Store:
         self.url = resolve_db_url(url)
         self.upgraded: tuple[str | None, str] | None = None
         self.synchronous = synchronous
+        # SQLite's writes all go through one kept connection (engine.store.sqlite_writer).
+        self._writer: Writer | None = None
         try:
             self._open(upgrade, create)
         except Exception as exc:
@@ -90,6 +93,10 @@ class Store:
             sqlite_dialect.configure(self.engine, self.synchronous)
             sqlite_dialect.check_health(self.engine, self.url)
         self._open_schema(upgrade)
+        if self.is_sqlite and sqlite_dialect.database_file(self.url) is not None:
+            # A file: an in-memory database is one per thread (SQLAlchemy's pool for it
+            # hands each thread its own), so it keeps the pool's way.
+            self._writer = Writer(self.engine, faults.display(self.url))
 
     def _open_schema(self, upgrade: bool) -> None:
         if not upgrade:
@@ -131,18 +138,22 @@ class Store:
             StoreFault: the database failed (a conflict another try cures is re-raised as is).
         """
         try:
-            if durable or not self.is_sqlite:
-                with self.engine.begin() as conn:
-                    if not durable:
-                        pg_dialect.relax_commit(conn)
-                    yield conn
-            else:
-                # SQLite reads the level at commit: set around the whole transaction.
+            if not durable and self.is_sqlite:
+                # SQLite reads the level at commit: set around the whole transaction, on a
+                # pooled connection of its own, so the kept writer never keeps the relaxed one.
                 with (
                     self.engine.connect() as conn,
                     sqlite_dialect.relaxed_commit(conn, self.synchronous or "FULL"),
                     conn.begin(),
                 ):
+                    yield conn
+            elif self._writer is not None:
+                with self._writer.transaction() as conn:
+                    yield conn
+            else:
+                with self.engine.begin() as conn:
+                    if not durable:
+                        pg_dialect.relax_commit(conn)
                     yield conn
         except Exception as exc:
             if not faults.is_driver_error(exc) or self.is_retryable(exc):
@@ -195,6 +206,8 @@ class Store:
 
     def close(self) -> None:
         """Release the connections."""
+        if self._writer is not None:
+            self._writer.close()
         self.engine.dispose()
 
 

@@ -5,21 +5,30 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
+# Every engine call formats its time and every event row converts it: `isoformat` and
+# `fromisoformat` do in about a microsecond what `strftime`/`strptime` take 10-50 for.
 
 
 def format_time(moment: datetime) -> str:
     """`2026-01-31T09:00:00.000000Z`; naive datetimes are taken as UTC."""
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC).strftime(_FORMAT)
+        return moment.isoformat(timespec="microseconds") + "Z"
+    return _naive(moment).isoformat(timespec="microseconds") + "Z"
+
+
+def _naive(moment: datetime) -> datetime:
+    # An aware time as the naive UTC datetime it stands for.
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def _is_stored(text: str) -> bool:
+    # The fixed-width form `format_time` writes.
+    return len(text) == 27 and text[-1] == "Z"
 
 
 def parse_time(text: str) -> datetime:
     """Read a stored time (or any ISO 8601 text) back as an aware UTC datetime."""
-    if text.endswith("Z") and len(text) == 27:
-        # Our own fixed-width form: fromisoformat reads it ~10x faster than strptime (every
-        # engine call stores the time of its events this way).
+    if _is_stored(text):
         return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
@@ -27,16 +36,18 @@ def parse_time(text: str) -> datetime:
     return moment.astimezone(UTC)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EPOCH = datetime(1970, 1, 1)
 _MICROSECOND = timedelta(microseconds=1)
 
 
 def time_micros(text: str) -> int:
     """A stored time as whole microseconds since 1970 (UTC): how `events.time` keeps it,
     8 bytes instead of 27 characters, read back exactly by `micros_time`."""
-    return (parse_time(text) - _EPOCH) // _MICROSECOND
+    if _is_stored(text):
+        return (datetime.fromisoformat(text[:-1]) - _EPOCH) // _MICROSECOND
+    return (_naive(parse_time(text)) - _EPOCH) // _MICROSECOND
 
 
 def micros_time(micros: int) -> str:
     """The fixed-width text of a time kept as microseconds since 1970 (UTC)."""
-    return (_EPOCH + timedelta(microseconds=micros)).strftime(_FORMAT)
+    return (_EPOCH + timedelta(microseconds=micros)).isoformat(timespec="microseconds") + "Z"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import time
 
 import pytest
@@ -171,3 +172,23 @@ def test_validation_reports_hostile_expression_without_running_it(text):
 )
 def test_ordinary_expressions_still_evaluate(text, expected):
     assert evaluate(text, NAMES) == expected
+
+
+@pytest.mark.parametrize("text", ["1", "'EU'", "2.5", "True", "None", "  7 "])
+def test_a_literal_gives_its_value_every_time_whatever_the_names(text):
+    # given a literal evaluated once (its value is then kept)
+    first = evaluate(text, NAMES)
+
+    # when it is evaluated again with other names, or none
+    again = [evaluate(text, {}), evaluate(text, {"amount": 1})]
+
+    # then it gives the same value
+    assert again == [first, first]
+    assert first == ast.literal_eval(text.strip())
+
+
+def test_a_literal_beyond_the_limits_is_refused_every_time():
+    text = "'" + "a" * 20000 + "'"
+    for _ in range(2):
+        with pytest.raises(ExpressionLimitError):
+            evaluate(text, NAMES)

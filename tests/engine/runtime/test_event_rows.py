@@ -81,3 +81,24 @@ def test_an_object_written_before_arrays_still_reads():
     row = _row(EventType.STEP_STARTED, {"step": "a"})
     row["payload"] = '{"step":"a","extra":true}'
     assert _read(row)["payload"] == {"step": "a", "extra": True}
+
+
+@pytest.mark.parametrize("kind", list(EventType))
+def test_a_payload_handed_over_as_itself_is_stored_as_its_object_would_be(kind):
+    # given payloads of that type with every combination of optional fields left None
+    cls = PAYLOADS[kind]
+    names = [f.name for f in dataclasses.fields(cls)]
+    optional = [n for n in names if n in cls._OPTIONAL] or [None]
+    for mask in range(2 ** len(optional)):
+        values = {n: {"nested": [n, 1]} for n in names}
+        for bit, name in enumerate(optional):
+            if name is not None and mask & (1 << bit):
+                values[name] = None
+        data = cls(**values)
+
+        # when the unit hands the payload itself to the store (as `Unit.emit` does)
+        row = _row(kind, data)
+
+        # then the stored text is that of its object, and it reads back as that object
+        assert row["payload"] == _row(kind, data.to_dict())["payload"]
+        assert _read(row)["payload"] == data.to_dict()
