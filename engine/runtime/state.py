@@ -81,6 +81,9 @@ class RunState:
     plan: Plan | None = field(default=None, repr=False, compare=False)
     # --- bookkeeping of the shell holding the state, never stored ---
     is_new: bool = False
+    # The `runs` row the state was loaded from: only the columns that differ from it are
+    # written back (see `engine.runtime.writes`). None: write them all.
+    loaded: Any = field(default=None, repr=False, compare=False)
     # False when the parent itself ended this child (so the parent is not told back).
     notify_parent: bool = True
     # Loaded from a row written before items, timers and waits were kept in the state.
@@ -155,6 +158,7 @@ class RunState:
             outcome=getattr(row, "outcome", None),
             plan=plan,
             stored_without_parts="items" not in state,
+            loaded=row,
         )
 
     def row_values(self) -> dict[str, Any]:

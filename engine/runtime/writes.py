@@ -145,33 +145,58 @@ _INSERT_NOTICE = Prepared(
         failed=False,
     )
 )
-_UPDATE_RUN = Prepared(
-    update(runs)
-    .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
-    .values(
-        rev=bindparam("rev"),
-        **{
-            c: bindparam(c)
-            for c in (
-                "definition_id",
-                "definition_version",
-                "status",
-                "current_stage",
-                "started_at",
-                "ended_at",
-                "parent_run_id",
-                "parent_step_id",
-                "record_object",
-                "record_id",
-                "error",
-                "outcome",
-                "seq",
-                "state",
-            )
-        },
-    )
+# The columns of `runs` besides id, rev, seq and state (those three change with every
+# move). An update names only the ones whose value changed: SQLite rewrites an index entry
+# for every column the SET clause names, changed or not, and naming them all rewrote five
+# index pages of `runs` per call (each a page more for the commit to write and sync).
+_RUN_COLUMNS = (
+    "definition_id",
+    "definition_version",
+    "status",
+    "current_stage",
+    "started_at",
+    "ended_at",
+    "parent_run_id",
+    "parent_step_id",
+    "record_object",
+    "record_id",
+    "error",
+    "outcome",
 )
+_RUN_UPDATES: dict[tuple[str, ...], Prepared] = {}
+_UNKNOWN = object()
 
+
+def _run_update(columns: tuple[str, ...]) -> Prepared:
+    """The guarded update of a run's row writing rev, seq, state and `columns` (one
+    prepared statement per set of columns; a handful ever occur)."""
+    found = _RUN_UPDATES.get(columns)
+    if found is None:
+        found = _RUN_UPDATES[columns] = Prepared(
+            update(runs)
+            .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
+            .values(
+                rev=bindparam("rev"),
+                seq=bindparam("seq"),
+                state=bindparam("state"),
+                **{c: bindparam(c) for c in columns},
+            )
+        )
+    return found
+
+
+def _update_run(conn: Connection, run: RunState) -> int:
+    """Write a loaded run's row (if it is still at the rev it was loaded at); returns the
+    number of rows changed (0: another call changed it meanwhile)."""
+    values = run.row_values()
+    before = run.loaded
+    if before is None:
+        columns = _RUN_COLUMNS
+    else:
+        columns = tuple(c for c in _RUN_COLUMNS if getattr(before, c, _UNKNOWN) != values[c])
+    return _run_update(columns).run(
+        conn, {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **values}
+    )
 
 def flush(
     conn: Connection,
@@ -192,10 +217,7 @@ def flush(
         if run.is_new:
             new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
         else:
-            changed = _UPDATE_RUN.run(
-                conn, {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **run.row_values()}
-            )
-            if changed != 1:
+            if _update_run(conn, run) != 1:
                 raise ConcurrentChange(
                     f"run {run.id} was changed by another process at the same time",
                     hint="repeat the command",
@@ -368,7 +390,7 @@ def state_from_log(conn: Connection, row: Any, plan: Plan) -> RunState:
         .order_by(events.c.seq)
     )
     run = fold(plan, row.id, eventrows.shown(log))
-    run.rev, run.seq = row.rev, row.seq
+    run.rev, run.seq, run.loaded = row.rev, row.seq, row
     run.forget_changes()
     return run
 
