@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.store import jsontext
+
 if TYPE_CHECKING:
     from engine.runtime.plan import Plan
 
@@ -25,7 +27,7 @@ STATE_FROM_LOG = frozenset({"completed", "canceled"})
 from its event log when it is read (`engine.runtime.writes.state_from_log`), so a finished
 run costs no snapshot that repeats its step and stage rows (most of a run's bytes)."""
 
-_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
+_to_json = jsontext.compact
 
 
 def timer_key(kind: str, step_id: str) -> str:

@@ -20,6 +20,7 @@ from engine.errors import ConcurrentChange
 from engine.runtime import eventrows
 from engine.runtime.fold import fold
 from engine.runtime.state import STATE_FROM_LOG, RunState, timer_key
+from engine.store import jsontext
 from engine.store.prepared import Prepared
 from engine.store.schema import (
     events,
@@ -198,6 +199,7 @@ def _update_run(conn: Connection, run: RunState) -> int:
         conn, {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **values}
     )
 
+
 def flush(
     conn: Connection,
     touched: Iterable[RunState],
@@ -322,7 +324,7 @@ def _rewrite_moved(conn: Connection, run: RunState) -> None:
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, default=str)
+    return None if value is None else jsontext.spaced(value)
 
 
 def stage_values(stage: dict[str, Any]) -> dict[str, Any]:
