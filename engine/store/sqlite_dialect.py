@@ -161,9 +161,6 @@ def configure(engine: Engine, synchronous: str = "FULL") -> None:
         # On the driver's connection: every engine call begins, and going through
         # `exec_driver_sql` cost more than the BEGIN itself.
         dbapi = connection.connection.dbapi_connection
-        if dbapi.in_transaction:
-            # The store's kept writer began it already (engine.store.sqlite_writer).
-            return
         dbapi.execute("BEGIN" if read_only else "BEGIN IMMEDIATE").close()
 
 

@@ -11,14 +11,6 @@ lock before; a thread waits at most `BUSY_SECONDS` for it, the same as for anoth
 process, and then gets the same "busy" fault. Durability is unchanged: each transaction
 still commits (and syncs) on its own.
 
-The transaction itself is begun and committed on the driver's connection: SQLAlchemy's
-`Connection.begin()` and its commit cost some 30 µs of Python per transaction, more than
-the `BEGIN IMMEDIATE` they wrap (the commit's wait for the disk is the same either way).
-The `Connection` handed out stays usable for Core statements: the first one makes
-SQLAlchemy begin a transaction of its own on top of the open one (the dialect's begin hook
-sees the driver already in a transaction and sends nothing), and that transaction is then
-what commits.
-
 A short read (`Store.read(short=True)`: a few indexed rows) borrows the kept connection
 when no other call of the process holds it. A reading connection of its own would find the
 file changed by the last write and throw its page cache away, then read the same pages
@@ -74,17 +66,10 @@ class Writer:
             conn = self._conn
             if conn is None or conn.closed or conn.invalidated:
                 conn = self._conn = self._engine.connect()
-            driver = conn.connection.dbapi_connection
             try:
-                driver.execute("BEGIN IMMEDIATE").close()  # type: ignore[union-attr]
-                yield conn
-                if conn.in_transaction():  # a Core statement joined: SQLAlchemy commits
-                    conn.commit()
-                else:
-                    driver.commit()  # type: ignore[union-attr]
+                with conn.begin():
+                    yield conn
             except BaseException:
-                # Closing hands the driver's connection back to the pool, whose reset
-                # rolls back whatever is still open.
                 self._discard()
                 raise
         finally:
@@ -103,6 +88,7 @@ class Writer:
         if not self._lock.acquire(blocking=False):
             yield None
             return
+        self._owner = threading.get_ident()
         try:
             conn = self._conn
             if conn is None or conn.closed or conn.invalidated:
@@ -124,6 +110,7 @@ class Writer:
             if self._closing:
                 self._closing = False
                 self._discard()
+            self._owner = None
             self._lock.release()
 
     def close(self) -> None:
