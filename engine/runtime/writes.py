@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import ConcurrentChange
-from engine.runtime import eventrows
+from engine.runtime import eventrows, kept
 from engine.runtime.fold import fold
 from engine.runtime.state import STATE_FROM_LOG, RunState, timer_key
 from engine.store import jsontext
@@ -186,18 +186,15 @@ def _run_update(columns: tuple[str, ...]) -> Prepared:
     return found
 
 
-def _update_run(conn: Connection, run: RunState) -> int:
-    """Write a loaded run's row (if it is still at the rev it was loaded at); returns the
-    number of rows changed (0: another call changed it meanwhile)."""
-    values = run.row_values()
+def _update_run(conn: Connection, run: RunState, values: dict[str, Any]) -> int:
+    """Write a loaded run's row as `values` (if it is still at the rev it was loaded at);
+    returns the number of rows changed (0: another call changed it meanwhile)."""
     before = run.loaded
     if before is None:
         columns = _RUN_COLUMNS
     else:
         columns = tuple(c for c in _RUN_COLUMNS if getattr(before, c, _UNKNOWN) != values[c])
-    return _run_update(columns).run(
-        conn, {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **values}
-    )
+    return _run_update(columns).run(conn, {"b_id": run.id, "b_rev": run.rev, **values})
 
 
 def flush(
@@ -217,13 +214,18 @@ def flush(
     finished: list[dict[str, Any]] = []
     for run in touched:
         if run.is_new:
-            new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
+            row = {"id": run.id, "rev": 1, **run.row_values()}
+            new_runs.append(row)
         else:
-            if _update_run(conn, run) != 1:
+            row = {"id": run.id, "rev": run.rev + 1, **run.row_values()}
+            if _update_run(conn, run, row) != 1:
                 raise ConcurrentChange(
                     f"run {run.id} was changed by another process at the same time",
                     hint="repeat the command",
                 )
+        # What the row holds once this commits (the next call may take the state as is:
+        # engine.runtime.kept).
+        run.loaded = kept.written_row(row)
         if run.removed_steps or run.removed_stages or run.moved_items:
             _rewrite_moved(conn, run)
         if run.status in STATE_FROM_LOG:
