@@ -305,8 +305,9 @@ class Engine(OperatorActions, Reading):
         fired = 0
         while True:
             # One read: what is due now, of every kind (a pass that finds nothing due costs
-            # three indexed queries and takes no write lock).
-            with self.store.read() as conn:
+            # three indexed queries and takes no write lock). Short: after the last call's
+            # write, a reading connection of its own would read its pages afresh.
+            with self.store.read(short=True) as conn:
                 probe = Unit(self, conn)
                 timer_ids = timers.due_timer_ids(probe)
                 schedule_ids = timers.due_schedule_ids(probe)
