@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any
 
+from engine.runtime import jsontext
 from engine.runtime.events import PAYLOADS, EventType, Payload
-from engine.store import jsontext
 from engine.store.times import micros_time, time_micros
 
 CODES: dict[EventType, int] = {

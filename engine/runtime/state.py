@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from engine.store import jsontext
+from engine.runtime import jsontext
 
 if TYPE_CHECKING:
     from engine.runtime.plan import Plan

@@ -17,10 +17,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import ConcurrentChange
-from engine.runtime import eventrows, kept
+from engine.runtime import eventrows, jsontext, kept
 from engine.runtime.fold import fold
 from engine.runtime.state import STATE_FROM_LOG, RunState, timer_key
-from engine.store import jsontext
 from engine.store.prepared import Prepared
 from engine.store.schema import (
     events,

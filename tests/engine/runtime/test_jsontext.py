@@ -9,7 +9,7 @@ from decimal import Decimal
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.store import jsontext
+from engine.runtime import jsontext
 
 _atoms = (
     st.none()
