@@ -96,21 +96,27 @@ def _plain(value: Any) -> bool:
     if kind in _ATOMS:
         return True
     if kind is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
+        return all(type(k) is str and (type(v) in _ATOMS or _plain(v)) for k, v in value.items())
     if kind is list:
-        return all(_plain(v) for v in value)
+        return all(type(v) in _ATOMS or _plain(v) for v in value)
     return False
 
 
 def _reads_back(run: RunState) -> bool:
     # The parts of a state that hold values from outside or from expressions; the rest
     # (statuses, times, counts, ids) the engine writes as text and numbers itself.
-    if not _plain(run.variables) or not _plain(run.fault):
+    if not _plain(run.variables) or (run.fault is not None and not _plain(run.fault)):
         return False
     for step in run.steps.values():
-        if not _plain(step.get("outputs")):
+        outputs = step.get("outputs")
+        if outputs is not None and not _plain(outputs):
             return False
     for item in run.items.values():
-        if not _plain(item.get("outputs")):
+        outputs = item.get("outputs")
+        if outputs is not None and not _plain(outputs):
             return False
-    return all(_plain(wait.get("key")) for wait in run.waits.values())
+    for wait in run.waits.values():
+        key = wait.get("key")
+        if key is not None and not _plain(key):
+            return False
+    return True

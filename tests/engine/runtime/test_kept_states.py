@@ -7,7 +7,7 @@ row since (another engine, a repair by hand) makes the next call read the row af
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from sqlalchemy import select, update
 
@@ -179,3 +179,28 @@ def _written(state: RunState, rev: int):  # type: ignore[no-untyped-def]
     from engine.runtime.kept import written_row
 
     return written_row({"id": state.id, "rev": rev, **state.row_values()})
+
+
+def test_only_values_that_json_reads_back_unchanged_let_a_state_be_kept():
+    # given states whose variables or outputs hold values JSON would read back otherwise
+    odd = [(), (1, 2), {1, 2}, date(2026, 1, 5), {1: "a"}, {"nested": [("a",)]}, 1.5j]
+    plain = [None, 0, 1.5, "text", True, [], {}, [1, {"a": [None, False]}]]
+
+    def kept(value, where):  # type: ignore[no-untyped-def]
+        state = RunState(
+            id="r", definition_id="d", definition_version=1, status="waiting", started_at=""
+        )
+        if where == "variables":
+            state.variables = {"v": value}
+        else:
+            state.steps = {"s": {"status": "completed", "stage": "st", "outputs": value}}
+        state.loaded = _written(state, rev=1)
+        keep = KeptStates()
+        keep.keep([state])
+        return keep.take(state.loaded) is state
+
+    # when each is kept, in a variable and in a step's outputs
+    # then only the plain ones are
+    for where in ("variables", "outputs"):
+        assert [v for v in odd if kept(v, where)] == []
+        assert [v for v in plain if not kept(v, where)] == []
