@@ -13,9 +13,10 @@ import typer
 
 from engine.cli.closing import close_with_command
 from engine.errors import UsageError
-from engine.store import Store, parse_time
+from engine.store.times import parse_time
 
 if TYPE_CHECKING:
+    from engine.runtime.lite import LiteReader
     from engine.runtime.protocol import RunEngine
     from engine.runtime.reader import Reader
 
@@ -72,6 +73,7 @@ def open_engine(db: str | None, *, create: bool = False) -> RunEngine:
     """
     # Imported here: `Engine` brings the whole runtime, which read commands do without.
     from engine.runtime import Engine
+    from engine.store import Store
 
     catalogue = Engine(Store(db, create=create or db is None))
     from engine.temporal.address import configured_runtime
@@ -104,8 +106,27 @@ def open_reader(db: str | None) -> Reader:
     if configured_runtime() is not None:
         return open_engine(db)  # type: ignore[return-value]
     from engine.runtime.reader import Reader
+    from engine.store import Store
 
     return close_with_command(Reader(Store(db, create=db is None)))
+
+
+def open_run_lister(db: str | None) -> LiteReader | RunEngine:
+    """What `baton runs` lists runs with: on a SQLite file, a `LiteReader`, which reads
+    the list without importing SQLAlchemy (a third of the command's start-up) and hands
+    anything else to a `Reader`; with a Temporal runtime the `TemporalEngine` (see
+    `open_engine`).
+
+    Args:
+        db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
+    """
+    from engine.temporal.address import configured_runtime
+
+    if configured_runtime() is not None:
+        return open_engine(db)
+    from engine.runtime.lite import LiteReader
+
+    return close_with_command(LiteReader(db))
 
 
 def note_local_only(command: str, what: str) -> None:

@@ -20,6 +20,7 @@ from engine.cli.common import (
     hint_when_unknown,
     open_engine,
     open_reader,
+    open_run_lister,
     parse_json_object,
     parse_pairs,
     parse_when,
@@ -198,7 +199,7 @@ def runs_command(
 
     A completed run whose end has an outcome other than `completed` shows it beside its
     status, e.g. `completed (rejected)`."""
-    engine = open_reader(db)
+    engine = open_run_lister(db)
     since = parse_when(started_after, "--started-after")
     until = parse_when(started_before, "--started-before")
     # Given only when used, so a runtime without this filter is asked nothing new.

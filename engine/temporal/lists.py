@@ -14,7 +14,7 @@ from temporalio.client import WorkflowExecution
 from engine.errors import NotFound
 from engine.runtime import itemchecks
 from engine.runtime.listing import Listing
-from engine.runtime.queries import RunSelection, WorkSelection
+from engine.runtime.selection import RunSelection, WorkSelection
 from engine.store import directory, format_time
 from engine.temporal import shapes
 from engine.temporal.channel import Channel, quote
