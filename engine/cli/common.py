@@ -5,27 +5,23 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from engine.cli.closing import close_with_command
+
+# Re-exported: the commands take them from here; they live where `baton runs` reads them
+# without Typer (engine.cli.plain).
+from engine.cli.plain import OutputFormat as OutputFormat
+from engine.cli.plain import parse_when as parse_when
+from engine.cli.plain import print_json as print_json
+from engine.cli.plain import print_table as print_table
 from engine.errors import UsageError
-from engine.store.times import parse_time
 
 if TYPE_CHECKING:
-    from engine.runtime.lite import LiteReader
     from engine.runtime.protocol import RunEngine
     from engine.runtime.reader import Reader
-
-
-class OutputFormat(StrEnum):
-    """How a command prints data."""
-
-    text = "text"
-    json = "json"
 
 
 DbOption = Annotated[
@@ -111,24 +107,6 @@ def open_reader(db: str | None) -> Reader:
     return close_with_command(Reader(Store(db, create=db is None)))
 
 
-def open_run_lister(db: str | None) -> LiteReader | RunEngine:
-    """What `baton runs` lists runs with: on a SQLite file, a `LiteReader`, which reads
-    the list without importing SQLAlchemy (a third of the command's start-up) and hands
-    anything else to a `Reader`; with a Temporal runtime the `TemporalEngine` (see
-    `open_engine`).
-
-    Args:
-        db: `--db` (or `BATON_DB`); None is the default file in the user data folder.
-    """
-    from engine.temporal.address import configured_runtime
-
-    if configured_runtime() is not None:
-        return open_engine(db)
-    from engine.runtime.lite import LiteReader
-
-    return close_with_command(LiteReader(db))
-
-
 def note_local_only(command: str, what: str) -> None:
     """One line on stderr when a Temporal runtime is set for a command that always runs on
     the local engine (process tests, simulation: they need the virtual clock)."""
@@ -201,32 +179,3 @@ def parse_json_object(text: str | None, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UsageError(f"{what} must be a JSON object")
     return value
-
-
-def print_json(value: Any) -> None:
-    """Stable, indented JSON on stdout."""
-    typer.echo(json.dumps(value, indent=2, sort_keys=True, default=str))
-
-
-def print_table(rows: list[list[Any]], headers: list[str]) -> None:
-    """A plain aligned table (no colours, easy to grep)."""
-    cells = [headers, *[["" if c is None else str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-
-
-def parse_when(text: str | None, what: str) -> datetime | None:
-    """An ISO 8601 time from the command line (a date alone means its midnight, UTC).
-
-    Raises:
-        UsageError: not an ISO time (exit code 2).
-    """
-    if not text:
-        return None
-    try:
-        return parse_time(text)
-    except ValueError:
-        raise UsageError(
-            f"{what} {text!r} is not an ISO time", hint="write e.g. 2026-03-01 or 2026-03-01T09:00Z"
-        ) from None
