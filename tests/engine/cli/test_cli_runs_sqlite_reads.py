@@ -193,3 +193,31 @@ def test_a_page_after_the_first_seeks_in_the_runs_index(tmp_path):
     assert len(searches) == 2, plan
     assert all("ix_runs_started" in step for step in searches), plan
     assert not any(step.startswith("SCAN runs") for step in plan), plan
+
+
+def test_engine_pages_of_runs_started_together_are_whole_on_every_database(db_url, tmp_path):
+    # given 12 runs of which 8 share one start time, on SQLite and PostgreSQL (SQLAlchemy)
+    engine = Engine(db_url, clock=VirtualClock(T0), outbox=tmp_path / "outbox")
+    try:
+        engine.add_user("ann", groups=["hr"])
+        engine.activate(orchestration("review", stage("first", interactive("a", "group:hr"))))
+        for count, hours in ((2, 0), (8, 1), (2, 2)):
+            engine.clock.set(T0 + timedelta(hours=hours))
+            for _ in range(count):
+                engine.start("review")
+        everything = [r["id"] for r in engine.runs()]
+
+        # when they are read three at a time, each page after the last run of the one before
+        pages, last = [], None
+        while True:
+            page = engine.runs(after=last, limit=3)
+            if not page:
+                break
+            pages += [r["id"] for r in page]
+            last = (page[-1]["started_at"], page[-1]["id"])
+    finally:
+        engine.close()
+
+    # then each run comes once, in the order of the whole list
+    assert pages == everything
+    assert len(everything) == 12
