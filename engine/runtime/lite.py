@@ -4,9 +4,9 @@
 SQLAlchemy was most of its start-up. On a plainly healthy SQLite file at this build's
 schema (`engine.store.lite.open_for_reading`) it reads the runs list with the standard
 library's `sqlite3`, running the very statement the SQLAlchemy path runs
-(`engine.runtime.selection.runs_sql`). Everything else (stuck runs, work lists,
-definitions, any other database or file) and any error on the way goes to a `Reader`
-opened on demand, so its output and its faults are `Reader`'s, word for word.
+(`engine.runtime.selection.runs_sql`). Everything else (stuck runs, work lists, any other
+database or file) and any error on the way goes to a `Reader` opened on demand, so its
+output and its faults are `Reader`'s, word for word.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 
 class LiteReader(Listing):
-    """`runs` (and, through a `Reader`, `work_items` and `definitions`) on a database.
+    """`runs` (and, through a `Reader`, `work_items`) on a database.
 
     Args:
         db: `--db` (or `BATON_DB`); None is the default file in the user data folder,
@@ -77,12 +77,6 @@ class LiteReader(Listing):
         limit: int | None,
     ) -> list[dict[str, Any]]:
         return self._full()._select_work_items(user, include_closed, selection, after, limit)
-
-    def definitions(
-        self, *, after: tuple[str, int] | None = None, limit: int | None = None
-    ) -> list[dict[str, Any]]:
-        """Every stored definition version (see `Reading.definitions`)."""
-        return self._full().definitions(after=after, limit=limit)
 
     def _drop_connection(self) -> None:
         if self._conn is not None:

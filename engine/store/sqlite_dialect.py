@@ -57,8 +57,6 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-
-
 def database_file(url: str) -> Path | None:
     """The file of a SQLite URL (None for an in-memory database)."""
     database = make_url(url).database
