@@ -25,6 +25,7 @@ ACTION_ACTIVITY = "baton.run_action"
 NOTICE_ACTIVITY = "baton.send_notices"
 OUTBOX_ACTIVITY = "baton.queue_webhooks"
 CLAIM_ACTIVITY = "baton.claim_buffered"
+CONSUME_ACTIVITY = "baton.consume_buffered"
 RECHECK_ACTIVITY = "baton.recheck_record_runs"
 
 # Visibility: what `baton runs` and `baton work list` filter on. Baton registers these on
