@@ -347,7 +347,7 @@ class Channel:
             await self._visible(start.run_id, done.seq)
             await self._settle_linked(done.linked, {start.run_id: done.seq})
 
-    async def _list(self, query: str) -> list[WorkflowExecution]:
+    async def _list(self, query: str, page_size: int = 1000) -> list[WorkflowExecution]:
         client = await self.client()
         if not self._visibility:
             raise Conflict(
@@ -360,7 +360,7 @@ class Channel:
             f"WorkflowType = '{shapes.WORKFLOW}' AND "
             f"TaskQueue = {quote(self.address.task_queue, 'task queue')}"
         ) + (f" AND {query}" if query else "")
-        return [wf async for wf in client.list_workflows(full)]
+        return [wf async for wf in client.list_workflows(full, page_size=page_size)]
 
     def with_client(self, work: Any) -> Any:
         """`await work(client)` with this engine's Temporal client (for tools and tests that

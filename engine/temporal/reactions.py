@@ -33,6 +33,7 @@ with workflow.unsafe.imports_passed_through():
         BUFFER,
         BUFFER_CONSUME,
         BUFFER_IN_TURN,
+        ITEMS_MEMO,
         LINKED_RUNS,
         NOTICES,
         RECHECK_OTHERS,
@@ -276,6 +277,17 @@ class Reactions:
                     shapes.ERROR.value_set(run.error or ""),
                 ]
             )
+
+    def remember_items(self, run: RunState) -> None:
+        """As the run's workflow closes: leave its items in its memo (`shapes.ITEMS_MEMO`),
+        so `work list --all` finds a finished run's items in the visibility listing instead
+        of querying (which replays the closed workflow's history). Once per run, at its
+        end: a memo written as items change would add an event per change."""
+        if not self.visibility or not run.items or not workflow.patched(ITEMS_MEMO):
+            return
+        items = views.remembered_items(run)
+        if items is not None:
+            workflow.upsert_memo({shapes.ITEMS_MEMO: items})
 
     def _queue_webhooks(self, run: RunState, log: list[dict[str, Any]]) -> None:
         """Hand this turn's webhook events to the outbox activity (`engine.temporal.outbox`),

@@ -129,6 +129,7 @@ class BatonRun:
                 await self._continue(start)
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._reactions.settle()
+        self._reactions.remember_items(self._run)
         return {**views.summary(self._run), "variables": self._run.variables}
 
     async def _begin(self, start: shapes.RunStart) -> None:
