@@ -102,6 +102,11 @@ class Reactions:
         for queued in self._outbox:
             await queued
 
+    def outbox_idle(self) -> bool:
+        """Whether every turn's webhook deliveries so far are in the catalogue's outbox (no
+        outbox activity under way, as the workflow last saw it)."""
+        return all(queued.done() for queued in self._outbox)
+
     # --- notices and linked runs ---------------------------------------------------------
 
     async def react(self, run: RunState, turn: Turn) -> None:

@@ -370,6 +370,13 @@ class BatonRun:
         return {**views.summary(self._run), "items": views.all_items(self._run)}
 
     @workflow.query
+    def outbox_queued(self) -> bool:
+        """Whether the webhook deliveries of every turn so far are in the catalogue's
+        outbox: `baton serve` asks before its delivery pass after a request (a query, so it
+        changes no history)."""
+        return self._reactions.outbox_idle()
+
+    @workflow.query
     def item(self, item_id: str) -> dict[str, Any] | None:
         """One work item of the run, open or closed."""
         found = self._run.items.get(item_id)
