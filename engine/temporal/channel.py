@@ -92,11 +92,13 @@ def heartbeat_seconds() -> float:
 
 
 def quote(value: Any, what: str) -> str:
-    """`value` as a visibility-query string literal (`what` names it in the refusal)."""
+    """`value` as a visibility-query string literal, a quote in it doubled (an event key
+    or a title such as O'Reilly); `what` names it in the refusal of a backslash, which
+    Temporal's SQLite visibility does not match back when escaped."""
     text = str(value)
-    if "'" in text or "\\" in text:
-        raise InvalidInput(f"{what} {text!r} may not contain quotes or backslashes on Temporal")
-    return f"'{text}'"
+    if "\\" in text:
+        raise InvalidInput(f"{what} {text!r} may not contain a backslash on Temporal")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def as_baton_error(exc: BaseException) -> BatonError | None:
