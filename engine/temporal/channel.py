@@ -22,6 +22,7 @@ from temporalio.client import (
     WorkflowExecution,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import ApplicationError
@@ -307,8 +308,10 @@ class Channel:
                 try:
                     if await self._query(run_id, BatonRun.outbox_queued):
                         break
-                except (NotFound, RPCError):
-                    break  # gone, or no worker to answer: the next poll sends what comes
+                except (NotFound, RPCError, WorkflowQueryFailedError):
+                    # gone, no worker to answer, or a worker from before this query: the
+                    # next poll sends what comes later
+                    break
                 await asyncio.sleep(pause)
                 pause = min(pause * 2, 0.2)
 
