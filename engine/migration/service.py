@@ -10,7 +10,7 @@ run that cannot move is refused with the plan's reason while the others go on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, select
 from sqlalchemy.exc import DBAPIError
@@ -20,13 +20,14 @@ from engine.migration.decide import MIGRATABLE, assess, migrate
 from engine.migration.mapping import check_mapping, version_changes
 from engine.migration.preview import PreviewTurn, RunPlan, preview
 from engine.runtime import permissions, queries, writes
+from engine.runtime.engine import Engine
 from engine.runtime.plan import Plan
 from engine.runtime.state import RunState
 from engine.store import records as record_store
 from engine.store.schema import runs
 
 if TYPE_CHECKING:
-    from engine.runtime.engine import Engine
+    from engine.runtime.protocol import RunEngine
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,28 @@ class MigrationResult:
         }
 
 
-def plan_migration(engine: Engine, selection: Selection) -> MigrationPlan:
+@runtime_checkable
+class MigratesOwnRuns(Protocol):
+    """A runtime that holds its runs outside this database and moves them itself
+    (`TemporalEngine`, through `engine.temporal.migration`). It lives in a layer above this
+    one, so `plan_migration` and `apply_migration` recognise it by these two calls."""
+
+    def plan_migration(self, selection: Selection) -> MigrationPlan: ...
+
+    def apply_migration(
+        self, selection: Selection, reason: str, actor: str | None
+    ) -> MigrationResult: ...
+
+
+def plan_migration(engine: RunEngine, selection: Selection) -> MigrationPlan:
     """What moving the chosen runs would do; changes nothing.
 
     Raises:
         NotFound: a version does not exist. UsageError: a bad `--map` pair.
         InvalidInput: the two versions are the same.
     """
-    own = getattr(engine, "plan_migration", None)
-    if own is not None:  # a runtime holding runs elsewhere (Temporal) plans them itself
-        return own(selection)
+    if isinstance(engine, MigratesOwnRuns):
+        return engine.plan_migration(selection)
     with engine.store.read() as conn:
         source, target = versions_for(engine, conn, selection)
         turn = PreviewTurn(
@@ -111,7 +124,7 @@ def plan_migration(engine: Engine, selection: Selection) -> MigrationPlan:
 
 
 def apply_migration(
-    engine: Engine, selection: Selection, reason: str, actor: str | None
+    engine: RunEngine, selection: Selection, reason: str, actor: str | None
 ) -> MigrationResult:
     """Move each chosen run in its own transaction; a run that cannot move is refused.
 
@@ -119,9 +132,10 @@ def apply_migration(
         PermissionDenied: the actor is not an admin (before any run is touched).
         InvalidInput: no reason given.
     """
-    own = getattr(engine, "apply_migration", None)
-    if own is not None:  # a runtime holding runs elsewhere (Temporal) moves them itself
-        return own(selection, reason, actor)
+    if isinstance(engine, MigratesOwnRuns):
+        return engine.apply_migration(selection, reason, actor)
+    if not isinstance(engine, Engine):
+        raise TypeError(f"{type(engine).__name__} holds no runs of its own to migrate")
     need_reason(reason)
     with engine.store.read() as conn:
         source, target = versions_for(engine, conn, selection)
@@ -177,7 +191,7 @@ def need_reason(reason: str) -> None:
         )
 
 
-def versions_for(engine: Engine, conn: Connection, selection: Selection) -> tuple[Plan, Plan]:
+def versions_for(engine: RunEngine, conn: Connection, selection: Selection) -> tuple[Plan, Plan]:
     """The source and target versions of a selection, its mapping checked between them."""
     if selection.from_version == selection.to_version:
         raise InvalidInput(

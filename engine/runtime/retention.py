@@ -52,7 +52,7 @@ from engine.store.schema import (
 from engine.store.times import time_micros
 
 if TYPE_CHECKING:
-    from engine.runtime.engine import Engine
+    from engine.runtime.protocol import RunEngine
     from engine.store import Store
 
 FINISHED = ("completed", "canceled")
@@ -97,7 +97,7 @@ class PruneResult:
 
 
 def prune(
-    engine: Engine,
+    engine: RunEngine,
     before: datetime,
     *,
     include_failed: bool = False,
