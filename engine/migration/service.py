@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError
 
 from engine.errors import BatonError, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.migration.decide import MIGRATABLE, assess, migrate
@@ -23,6 +22,7 @@ from engine.runtime import permissions, queries, writes
 from engine.runtime.engine import Engine
 from engine.runtime.plan import Plan
 from engine.runtime.state import RunState
+from engine.store import faults
 from engine.store import records as record_store
 from engine.store.schema import runs
 
@@ -162,9 +162,11 @@ def _move(
     reason: str,
     actor: str | None,
 ) -> None:
-    # One engine call per run. A conflicting writer (another process moving the same run on
-    # PostgreSQL) rolls this transaction back whole; judging the run again on fresh state
-    # is then the right thing, as for every other engine call.
+    # One engine call per run, retried as `Engine` retries its own calls: a conflicting
+    # writer (another process moving the same run on PostgreSQL) rolls this transaction back
+    # whole, and a child run the move starts may draw a taken id; judging the run again on
+    # fresh state is then the right thing. The store raises those as the driver's own
+    # errors, wrapped by SQLAlchemy or raw (prepared statements), so both are caught here.
     attempts = 5
     for attempt in range(attempts):
         try:
@@ -175,12 +177,20 @@ def _move(
                 found = assess(run, source, target, mapping)
                 unit.drive(run, migrate(unit, run, target, found, mapping, reason))
             return
-        except ConcurrentChange:
+        except BatonError as exc:
+            if not isinstance(exc, ConcurrentChange) or attempt == attempts - 1:
+                raise
+        except Exception as exc:
+            if not (faults.is_driver_error(exc) or isinstance(exc, OSError)):
+                raise
+            if not engine.store.is_retryable(exc):
+                # One line for this run's refusal, as the store words its other faults.
+                raise faults.describe(exc, engine.store.url) from exc
             if attempt == attempts - 1:
-                raise
-        except DBAPIError as exc:
-            if not engine.store.is_retryable(exc) or attempt == attempts - 1:
-                raise
+                raise ConcurrentChange(
+                    f"the database kept refusing the move of run {run_id} as conflicting",
+                    hint="repeat the migration for the runs it did not move",
+                ) from exc
 
 
 def need_reason(reason: str) -> None:
