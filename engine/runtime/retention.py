@@ -223,7 +223,19 @@ def _parents_of_kept_children(conn: Connection, statuses: tuple[str, ...], cutof
     query = select(runs.c.parent_run_id).where(
         runs.c.parent_run_id.isnot(None), ~_old(statuses, cutoff)
     )
-    return {row[0] for row in conn.execute(query)}
+    held = {row[0] for row in conn.execute(query)}
+    if "failed" in statuses:
+        # `_old` dates a failed child by its start; one that failed after the cutoff (a retry
+        # that failed again) stays, and its parent with it.
+        failed = select(runs.c.id, runs.c.parent_run_id).where(
+            runs.c.parent_run_id.isnot(None), _old(statuses, cutoff), runs.c.status == "failed"
+        )
+        children = conn.execute(failed).all()
+        for first in range(0, len(children), DEFAULT_BATCH):
+            part = children[first : first + DEFAULT_BATCH]
+            lately = _failed_lately(conn, [row.id for row in part], cutoff)
+            held |= {row.parent_run_id for row in part if row.id in lately}
+    return held
 
 
 def _batches(store: Store, status: str, cutoff: str, size: int) -> Iterator[list[str]]:
@@ -282,6 +294,9 @@ def _keepers_removed(
                 )
             )
         }
+        if "failed" in statuses:  # a parent that failed after the cutoff stays too
+            old = [parent for parent in set(parents.values()) if parent not in staying]
+            staying |= _failed_lately(conn, old, cutoff) if old else set()
         for child, parent in parents.items():
             if parent in staying:
                 reasons.setdefault(child, "its parent run is kept")

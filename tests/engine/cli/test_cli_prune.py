@@ -234,6 +234,43 @@ def test_failed_runs_are_kept_unless_the_operator_counts_them_as_closed(people, 
     assert run_id not in _run_ids(people)
 
 
+def test_a_failed_parent_stays_while_its_child_failed_again_after_the_cutoff(people, tmp_path):
+    # given a parent whose child failed before the cutoff (so both failed), and an operator
+    # who retried the child after the cutoff, where it failed again
+    kid = orchestration(
+        "kid",
+        stage(
+            "c",
+            interactive("check", "user:alice"),
+            background("boom", action="set_variables", inputs={"x": "1 // zero"}, after=["check"]),
+        ),
+        variables=[var("zero", "number"), var("x", "number")],
+    )
+    spawn = background("spawn", action="start_orchestration", inputs={"orchestration": "'kid'"})
+    for definition in (kid, orchestration("mom", stage("a", spawn))):
+        path = tmp_path / f"{definition.id}.baton.json"
+        save_definition(definition, path)
+        assert people("activate", str(path)).code == 0
+    mom = people("start", "mom").out.strip()
+    (child,) = _run_ids(people) - {mom}
+    item = people("show", child, "--format", "json").json()["open_items"][0]["id"]
+    assert people("work", "complete", item, "--as", "alice").code == 0
+    assert {people("show", r, "--format", "json").json()["status"] for r in (mom, child)} == {
+        "failed"
+    }
+    cutoff = datetime.now(UTC).isoformat()
+    assert people("retry", child, "boom", "--reason", "once more").code == 0
+
+    # when failed runs are pruned as closed
+    pruned = people("prune", "--before", cutoff, "--yes", "--include-failed")
+
+    # then the family stays together: the parent is kept for its child
+    assert pruned.code == 0, pruned.err
+    assert "pruned 0 run(s)" in pruned.out
+    assert "kept 1 run(s): a child run is kept" in pruned.out
+    assert _run_ids(people) == {mom, child}
+
+
 def test_prune_refuses_unclear_requests_in_one_line(people, monkeypatch):
     for args, words in (
         ((), "give --older-than AGE or --before TIME"),
