@@ -26,7 +26,7 @@ from designer.live.operator_dialogs import ReassignItemDialog, assignee_choices
 from designer.live.runs_model import subject
 from designer.live.work_guide import WorkContext, WorkGuide
 from designer.runs.formatting import OVERDUE_COLOR, age, is_overdue, when
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 from engine.store import directory
 
 COLUMNS = ("Task", "Context", "Assigned to", "Age", "Due")
@@ -41,13 +41,13 @@ def _settings() -> QSettings:
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _load_users(engine: Engine) -> list[Any]:
+def _load_users(engine: RunEngine) -> list[Any]:
     with engine.store.read() as conn:
         return [u for u in directory.list_users(conn) if u.active]
 
 
 def _load_items(
-    engine: Engine, user: str, known: dict[str, str] | None = None
+    engine: RunEngine, user: str, known: dict[str, str] | None = None
 ) -> list[dict[str, Any]]:
     """The user's open items, each with its case (`context`); `known`: cases already read
     by run, kept while the run has no new events (on Temporal a run read is a query)."""

@@ -29,8 +29,8 @@ from designer.live.run_actions import RunActions
 from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
 from designer.runs.formatting import counted, operator_name
 from engine.definition import Orchestration
-from engine.runtime import Engine
 from engine.runtime.events import EventType
+from engine.runtime.protocol import RunEngine
 
 STATUS_FILTERS = (
     ("All runs", ""),
@@ -47,7 +47,7 @@ STUCK_EVERY_S = 1.0
 NOTICE_STYLE = "QLabel { padding: 4px 8px; border-radius: 3px; background: %s; color: %s; }"
 
 
-def _stuck_map(engine: Engine) -> dict[str, list[str]]:
+def _stuck_map(engine: RunEngine) -> dict[str, list[str]]:
     return {r["id"]: r["reasons"] for r in engine.runs(stuck=True)}
 
 
@@ -166,7 +166,7 @@ class RunsPanel(QWidget):
         """Read every run of the orchestration again."""
         wanted = self.orchestration_id
 
-        def load(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
+        def load(engine: RunEngine) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
             summaries = [r for r in engine.runs() if wanted in (None, r["orchestration"])]
             return [engine.run(r["id"]) for r in summaries], _stuck_map(engine)
 
@@ -198,7 +198,7 @@ class RunsPanel(QWidget):
         ids, self._pending = sorted(self._pending), set()
         wanted = self.orchestration_id
 
-        def load(engine: Engine) -> list[dict[str, Any]]:
+        def load(engine: RunEngine) -> list[dict[str, Any]]:
             details = [engine.run(i) for i in ids]
             return [d for d in details if wanted in (None, d["orchestration"])]
 
