@@ -111,12 +111,7 @@ def serve(
     # Webhooks and outbox messages go out from here too, not only from `baton worker`; on
     # Temporal, the worker's activities queue them in the catalogue's outbox, a moment after
     # the request that caused them is answered: the pass after a request waits for them.
-    settle = None
-    if engine is not catalogue:
-        from engine.temporal.client import TemporalEngine
-
-        if isinstance(engine, TemporalEngine):
-            settle = engine.track_outboxes()
+    settle = None if isinstance(engine, Engine) else engine.track_outboxes()
     deliverer = Deliverer(catalogue, poll=deliver_every, settle=settle)
     config = uvicorn.Config(
         WakeOnWrite(create_app(engine), deliverer),
