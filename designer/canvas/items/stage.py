@@ -9,7 +9,7 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
@@ -260,7 +260,18 @@ class StepCardItem(DiagramItem):
         self._name = LegibleName(theme.BODY_FONT_ARGS)
         self._detail = CachedText(theme.SMALL_FONT_ARGS)
         self._name_box = QRectF(NAME_LEFT, 1, self.width - NAME_LEFT - 6, geometry.CARD_HEIGHT - 2)
+        self.wash: tuple[str, int] | None = None  # an overlay's (colour, opacity)
         self.setZValue(2)
+
+    def set_wash(self, color: str | None, tint: int) -> None:
+        """Colour the card's background (a run's status, the heat) under its text; None for
+        the plain card. A wash painted over the card would tint the name too. The opacity
+        is lowered where the text would not read on it (`theme.readable_wash_alpha`), in
+        the theme of the moment (worked out when painted)."""
+        wash = (color, tint) if color and tint else None
+        if wash != self.wash:
+            self.wash = wash
+            self.update()
 
     def refresh(self, document: Document, step: AnyStep | None = None) -> None:
         """Re-read the step (or take it, when the caller has it) and set its two lines."""
@@ -311,6 +322,15 @@ class StepCardItem(DiagramItem):
             pen = theme.SELECTED_PEN
         painter.setPen(pen)
         painter.drawRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
+        second_line = theme.MUTED_PEN
+        if self.wash is not None:
+            color, alpha = QColor(self.wash[0]), theme.readable_wash_alpha(*self.wash)
+            back = theme.blend(QColor(theme.SURFACE), color, alpha)
+            color.setAlpha(alpha)
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(color)
+            painter.drawRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
+            second_line = QPen(theme.second_line_color(back))
         lod = level_of_detail(painter)
         icon = theme.icon_pixmap(self.step_type, 18)
         if self._name.enlarged(lod):  # second line dropped, the name as large as needed
@@ -322,7 +342,7 @@ class StepCardItem(DiagramItem):
             painter.drawPixmap(QRectF(12, 16, ICON, ICON), icon, QRectF(0, 0, 36, 36))
             painter.setPen(theme.TEXT_PEN)
             self._name.draw_line(painter, 40, 8, lod)
-            painter.setPen(theme.MUTED_PEN)
+            painter.setPen(second_line)
             self._detail.draw(painter, 40, 27)
         self.paint_badge(painter)
 
