@@ -1,4 +1,9 @@
-"""`InboxPanel`: an assignee's open work (own, group's, queue's) beside the work guide."""
+"""`InboxPanel`: an assignee's open work (own, group's, queue's) beside the work guide.
+
+It lists the oldest `INBOX_PAGE` open items first (they are due first) and says when there
+are more ("Show more" lists as many again), so thousands of open items do not mean reading
+thousands of runs for their case lines before the list shows.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPushButton,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -30,6 +36,8 @@ from engine.runtime import Engine
 from engine.store import directory
 
 COLUMNS = ("Task", "Context", "Assigned to", "Age", "Due")
+INBOX_PAGE = 200
+"""Open items listed at first, and added by each "Show more"."""
 GUIDE_WINDOW_KEY = "inbox/guide_in_own_window"
 
 
@@ -47,11 +55,14 @@ def _load_users(engine: Engine) -> list[Any]:
 
 
 def _load_items(
-    engine: Engine, user: str, known: dict[str, str] | None = None
-) -> list[dict[str, Any]]:
-    """The user's open items, each with its case (`context`); `known`: cases already read
-    by run, kept while the run has no new events (on Temporal a run read is a query)."""
-    items = engine.work_items(user=user)
+    engine: Engine, user: str, known: dict[str, str] | None = None, limit: int | None = None
+) -> tuple[list[dict[str, Any]], bool]:
+    """The user's oldest `limit` open items (None: all), each with its case (`context`),
+    and whether more are open. `known`: cases already read by run, kept while the run has
+    no new events (on Temporal a run read is a query)."""
+    items = engine.work_items(user=user, limit=None if limit is None else limit + 1)
+    more = limit is not None and len(items) > limit
+    items = items[:limit] if more else items
     contexts = dict(known or {})
     for item in items:
         if item["run"] not in contexts:
@@ -62,7 +73,7 @@ def _load_items(
                 context += " · run paused"
             contexts[item["run"]] = context
         item["context"] = contexts[item["run"]]
-    return items
+    return items, more
 
 
 class InboxPanel(QWidget):
@@ -94,6 +105,8 @@ class InboxPanel(QWidget):
         self.dialog: Any = None
         self._users: dict[str, Any] = {}
         self._items: list[dict[str, Any]] = []
+        self.limit = INBOX_PAGE  # the oldest items listed; "Show more" raises it
+        self.more = False  # more items are open than listed
         self._open_id: str | None = None
         self._foreign: dict[str, Any] | None = None  # opened from the canvas, not listed
         layout = QVBoxLayout(self)
@@ -120,6 +133,11 @@ class InboxPanel(QWidget):
         self.summary = QLabel()
         self.summary.setStyleSheet("color: palette(placeholder-text);")
         bar.addWidget(self.summary)
+        self.show_more = QPushButton(f"Show {INBOX_PAGE} more")
+        self.show_more.setToolTip("Only the oldest open items are listed at first")
+        self.show_more.clicked.connect(self.load_more)
+        self.show_more.hide()
+        bar.addWidget(self.show_more)
         layout.addLayout(bar)
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -200,6 +218,7 @@ class InboxPanel(QWidget):
         user = self._users.get(self.acting_user or "")
         self.all_items.setVisible(bool(user and user.admin))
         self._open_id = None
+        self.limit = INBOX_PAGE
         self.guide.show_empty("Open a work item from the inbox to see what to do.")
         self.guide.banner.hide()
         self.refresh()
@@ -212,18 +231,28 @@ class InboxPanel(QWidget):
         if not user:
             return
         known, epochs = dict(self._contexts), dict(self._context_epochs)
+        limit = self.limit
         self.bridge.submit(
-            lambda engine: _load_items(engine, user, known),
-            lambda items: self._items_loaded(user, items, epochs),
+            lambda engine: _load_items(engine, user, known, limit),
+            lambda found: self._items_loaded(user, *found, epochs),
             self.guide.show_error,
         )
+
+    def load_more(self) -> None:
+        """List as many open items again (the inbox lists the oldest ones first)."""
+        self.limit += INBOX_PAGE
+        self.refresh()
 
     def _run_changed(self, run_id: str) -> None:
         self._contexts.pop(run_id, None)
         self._context_epochs[run_id] = self._context_epochs.get(run_id, 0) + 1
 
     def _items_loaded(
-        self, user: str, items: list[dict[str, Any]], epochs: dict[str, int] | None = None
+        self,
+        user: str,
+        items: list[dict[str, Any]],
+        more: bool = False,
+        epochs: dict[str, int] | None = None,
     ) -> None:
         for item in items:  # kept unless the run changed while they were read
             run_id = item["run"]
@@ -236,7 +265,8 @@ class InboxPanel(QWidget):
             # The engine lets an admin complete anything; the inbox shows their own work.
             own = {f"user:{user}", *found.groups}
             items = [i for i in items if i["assignee"] in own]
-        self._items = items
+        self._items, self.more = items, more
+        self.show_more.setVisible(more)
         self._fill()
         listed = {i["id"] for i in items}
         if self._seen is not None and self._seen[0] == user:
@@ -283,7 +313,11 @@ class InboxPanel(QWidget):
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
             empty.setForeground(0, QBrush(QColor("#80868b")))
             self.list.addTopLevelItem(empty)
-        text = f"{len(self._items)} open"
+        text = (
+            f"oldest {len(self._items)} open, more not listed"
+            if self.more
+            else (f"{len(self._items)} open")
+        )
         self.summary.setText(text + (f" · {overdue_count} overdue" if overdue_count else ""))
 
     def item_ids(self) -> list[str]:

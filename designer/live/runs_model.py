@@ -60,6 +60,16 @@ class RunsModel(QAbstractTableModel):
         self._stuck = dict(stuck)
         self.endResetModel()
 
+    def extend(self, runs: list[dict[str, Any]]) -> None:
+        """Add older runs (the next page) below the rows held; runs held already are kept."""
+        held = {r["id"] for r in self._rows}
+        older = [r for r in runs if r["id"] not in held]
+        if older:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(older) - 1)
+            self._rows.extend(older)
+            self.endInsertRows()
+
     def update(self, runs: list[dict[str, Any]]) -> None:
         """Put fresh details of some runs in place (new runs go on top)."""
         positions = {r["id"]: i for i, r in enumerate(self._rows)}

@@ -182,3 +182,38 @@ def test_a_double_clicked_step_opens_its_work_item(qtbot, inbox, engine):
     inbox.open_step(run_id, "payroll")  # a background step has no item
     qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=10_000)
     assert "has no open work item" in inbox.guide.banner.text()
+
+
+def test_a_long_inbox_lists_the_oldest_items_first_and_more_on_request(
+    qtbot, bridge, engine, clock, monkeypatch
+):
+    # Given five contract checks waiting for HR, one an hour, and an inbox listing two
+    from designer.live import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "INBOX_PAGE", 2)
+    runs = []
+    for n in range(5):
+        runs.append(start_onboarding(engine, f"Person {n}"))
+        clock.advance(timedelta(hours=1))
+    panel = InboxPanel(bridge, acting_user="alice")
+    qtbot.addWidget(panel)
+    panel.show()
+
+    # When alice's inbox has loaded
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 2, timeout=10_000)
+
+    # Then it lists the two oldest, says more are open, and offers them
+    assert panel.item_ids() == [item_of(engine, r, "contract") for r in runs[:2]]
+    assert panel.summary.text().startswith("oldest 2 open, more not listed")
+    assert panel.show_more.isVisible()
+
+    # When she asks for more, twice
+    qtbot.mouseClick(panel.show_more, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 4, timeout=10_000)
+    qtbot.mouseClick(panel.show_more, Qt.MouseButton.LeftButton)
+
+    # Then all five are listed, oldest first, and nothing more is offered
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 5, timeout=10_000)
+    assert panel.item_ids() == [item_of(engine, r, "contract") for r in runs]
+    assert panel.summary.text().startswith("5 open")
+    assert not panel.show_more.isVisible()
