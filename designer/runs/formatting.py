@@ -72,6 +72,15 @@ def age(since: str | None, now: datetime) -> str:
     return f"{seconds} s"
 
 
+def home_relative(text: str) -> str:
+    """A path under the user's home written from `~` (a message file in the outbox reads
+    `~/.local/share/baton/outbox/…`), anything else as it is."""
+    home = os.path.expanduser("~").rstrip(os.sep)
+    if home and text.startswith(home + os.sep):
+        return "~" + text[len(home) :]
+    return text
+
+
 def is_overdue(due_at: str | None, now: datetime, flagged: bool = False) -> bool:
     """Whether an item is past due (flagged by the engine, or due before now)."""
     return flagged or bool(due_at and parse_time(due_at) <= now)
@@ -79,7 +88,7 @@ def is_overdue(due_at: str | None, now: datetime, flagged: bool = False) -> bool
 
 def _value(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        return home_relative(value)
     return json.dumps(value, separators=(", ", ": "), default=str)
 
 
