@@ -13,7 +13,13 @@ from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
-from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
+from designer.canvas.items.base import (
+    BADGE_RADIUS,
+    TEXT_LOD,
+    CachedText,
+    DiagramItem,
+    level_of_detail,
+)
 from designer.canvas.items.legible import LegibleName, Painted
 from designer.canvas.items.nodes import NodeItem
 from designer.document import Document
@@ -22,6 +28,7 @@ from engine.definition import AnyNode, AnyStep, StageNode
 RADIUS = 9.0
 CARD_RADIUS = 6.0
 NAME_LEFT = 26.0  # where an enlarged step name starts, right of the type icon
+BADGE_REACH = BADGE_RADIUS + 2  # how far a problem badge reaches past the corner
 ICON = 18.0
 SMALL_ICON = 16.0  # beside an enlarged name
 OVERVIEW_MIN_PX = 6.0  # smaller than this, a name over the card bars is noise: left out
@@ -179,7 +186,8 @@ class StageItem(NodeItem):
     # --- painting ---------------------------------------------------------------------------
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-3, -3, self.width + 6 + geometry.CARD_GUTTER / 2, self.height + 8)
+        top = -BADGE_REACH  # the problem badge sits astride the top-right corner
+        return QRectF(-3, top, self.width + 6 + geometry.CARD_GUTTER / 2, self.height + 8 - top)
 
     def shape(self) -> QPainterPath:
         return self._shape
@@ -303,7 +311,15 @@ class StepCardItem(DiagramItem):
         self._name.painted = None
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 6)
+        # Room for the problem badge astride the top-right corner: Qt repaints only the
+        # bounds, so a badge reaching past them left a red sliver once the problem was fixed.
+        return self._rect.adjusted(-2, -BADGE_REACH, BADGE_REACH, 6)
+
+    def shape(self) -> QPainterPath:
+        # Clicks select the card itself, not the margin kept for the badge.
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
+        return path
 
     def badge_center(self) -> QPointF:
         return QPointF(self.width - 2, 2)
