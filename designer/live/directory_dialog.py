@@ -141,7 +141,9 @@ class DirectoryDialog(QDialog):
             self.select(chosen)
         self._selected()  # the same row again emits nothing, but its user may have changed
         if not self._entries:
-            self._say("No users yet: add the first one below (it may manage the others).")
+            self._say(
+                "No users yet: add the first one with the form above (it may manage the others)."
+            )
 
     def select(self, name: str) -> None:
         """Select a user's row (and fill the form from it)."""

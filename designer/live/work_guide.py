@@ -200,6 +200,10 @@ class WorkGuide(QWidget):
             facts.addRow(QLabel(f"<b>{record['object']} record {record['id']}</b>"))
             for name, value in context.record.items():
                 facts.addRow(f"{name}:", QLabel(_value_text(value)))
+        if facts.rowCount() == 0:  # an empty frame looked like something failed to load
+            nothing = QLabel("This run has no variables.")
+            nothing.setStyleSheet("color: palette(placeholder-text);")
+            facts.addRow(nothing)
         self._layout.addWidget(about)
 
         outputs = [FieldSpec.from_output(o) for o in step.outputs]

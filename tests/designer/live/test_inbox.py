@@ -217,3 +217,54 @@ def test_a_long_inbox_lists_the_oldest_items_first_and_more_on_request(
     assert panel.item_ids() == [item_of(engine, r, "contract") for r in runs]
     assert panel.summary.text().startswith("5 open")
     assert not panel.show_more.isVisible()
+
+
+def test_the_guide_of_a_run_without_variables_says_so_rather_than_an_empty_box(
+    qtbot, bridge, engine
+):
+    # Given a one-step orchestration that takes no inputs, and a run of it for alice
+    from engine.definition import from_dict
+
+    engine.activate(
+        from_dict(
+            {
+                "schema": "baton/1",
+                "id": "review",
+                "name": "Review",
+                "nodes": [
+                    {"id": "start", "type": "start"},
+                    {
+                        "id": "stage",
+                        "type": "stage",
+                        "name": "Stage",
+                        "steps": [
+                            {
+                                "id": "look",
+                                "type": "interactive",
+                                "name": "Look",
+                                "assignee": "user:alice",
+                            }
+                        ],
+                    },
+                    {"id": "end", "type": "end"},
+                ],
+                "flows": [
+                    {"source": "start", "target": "stage"},
+                    {"source": "stage", "target": "end"},
+                ],
+            }
+        )
+    )
+    run_id = engine.start("review")
+    panel = InboxPanel(bridge, acting_user="alice")
+    qtbot.addWidget(panel)
+    panel.separate_guide.setChecked(False)
+    panel.show()
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 1, timeout=10_000)
+
+    # When she opens the item
+    _open(qtbot, panel, item_of(engine, run_id, "look"))
+
+    # Then the run's box says it has no variables
+    texts = [label.text() for label in panel.guide.findChildren(QLabel)]
+    assert "This run has no variables." in texts
