@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from designer.live.bridge import EngineBridge
 from designer.runs.formatting import counted
+from designer.screens import fit_dialog
 from engine.runtime import Engine
 from engine.runtime.audit import entries
 
@@ -48,7 +50,7 @@ class AuditLogDialog(QDialog):
     def __init__(self, bridge: EngineBridge, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit log")
-        self.resize(980, 560)
+        fit_dialog(self, QSize(980, 560))
         self._bridge, self._actor = bridge, actor
         self.shown: list[dict[str, Any]] = []
         self._loads = 0

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -34,6 +34,7 @@ from designer.canvas import DiagramScene, DiagramView
 from designer.canvas.overlay import HeatmapOverlay
 from designer.document import Document
 from designer.runs.formatting import counted
+from designer.screens import fit_dialog
 from designer.selection import Selection
 from designer.simulation.export import write_results_csv, write_results_json
 from designer.simulation.heat import METRICS, heatmap_of_simulation
@@ -73,7 +74,7 @@ class SimulationDialog(QDialog):
         self.last_result: SimulationResult | None = None
         self.thread: SimulationThread | None = None
         self.setWindowTitle(f"Simulate — {definition.name or definition.id}")
-        self.resize(1500, 900)
+        fit_dialog(self, QSize(1500, 900))
         self._build()
         self._load_initial()
 
