@@ -67,7 +67,7 @@ def _pill(
     right: float,
     top: float,
     max_width: float | None = None,
-) -> None:
+) -> QRectF:
     if max_width is not None:  # shortened to fit, never cut by the card's edges
         text = _METRICS.elidedText(text, Qt.TextElideMode.ElideRight, max_width - 12)
     width = _METRICS.horizontalAdvance(text) + 12
@@ -78,6 +78,7 @@ def _pill(
     painter.setPen(_WHITE)
     painter.setFont(PILL_FONT)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    return rect
 
 
 def _tag(painter: QPainter, text: str, color: QColor, left: float, top: float) -> QRectF:
@@ -136,6 +137,7 @@ class CardDecorationItem(DecorationItem):
         self._rect = QRectF(0, 0, card.width, geometry.CARD_HEIGHT)
         self.painted_tag: QRectF | None = None  # where the last paint put the tag (tests)
         self.painted_glyph: QRectF | None = None  # and the status disc
+        self.painted_pill: QRectF | None = None  # and the label pill (None: left out)
         self.setZValue(10)
 
     def set_look(self, look: Look) -> bool:
@@ -192,14 +194,20 @@ class CardDecorationItem(DecorationItem):
                 center = card.small_icon_center()
             self.painted_glyph = QRectF(center.x() - 7, center.y() - 7, 14, 14)
             paint_glyph(painter, look.status, look.qcolor(), center)
-        if look.label and level_of_detail(painter) >= PILL_LOD:
+        self.painted_pill = None
+        lod = level_of_detail(painter)
+        card = self.parentItem()
+        enlarged = isinstance(card, StepCardItem) and card.name_enlarged(lod)
+        if look.label and lod >= PILL_LOD and not enlarged:
             # Inside the card's bottom-right corner, over the second line it repeats (who,
             # since when): whole and clear of the cards above and below. Zoomed out, where
-            # the card shows its name large and the pill would be unreadable anyway, the
+            # the card shows its name large over both lines (the pill covered its end), the
             # stripe and glyph say the status and the tooltip the rest.
             color = QColor(look.label_color or look.color)
             top = rect.bottom() - PILL_HEIGHT - 4
-            _pill(painter, look.label, color, rect.right() - 5, top, rect.width() - 44)
+            self.painted_pill = _pill(
+                painter, look.label, color, rect.right() - 5, top, rect.width() - 44
+            )
         if look.tag:
             # Astride the card's top edge, reaching up only into the gap between cards and
             # down above the name's line: it never covers the card above.

@@ -168,3 +168,28 @@ def test_a_hot_cards_name_is_drawn_in_the_text_colour_not_washed_over(qtbot, can
     # And once the overlay is cleared the card is plain again
     layer.clear()
     assert card.wash is None
+
+
+def test_a_waiting_pill_never_covers_an_enlarged_step_name(canvas):
+    # Given a waiting step with who and since when in its pill
+    layer = DecorationLayer(canvas.scene)
+    layer.set_looks({"contract": Look(color="#e8a317", status="waiting", label="hr · 3 h")})
+    card, decoration = canvas.scene.card_item("contract"), layer.decoration("contract")
+    assert isinstance(decoration, CardDecorationItem)
+    seen = set()
+    for zoom in (0.62, 0.7, 0.8, 1.0):  # a deal desk fitted at 1440x900 opened at 62 %
+        canvas.view.resetTransform()
+        canvas.view.scale(zoom, zoom)
+        canvas.view.centerOn(card)
+        decoration.painted_pill = None
+        canvas.view.grab()
+
+        # Then the pill shows only where the name keeps its own line (the pill covers the
+        # second line there); where the name is enlarged over the card, it is left out
+        seen.add(card.name_enlarged(zoom))
+        if card.name_enlarged(zoom):
+            assert decoration.painted_pill is None, zoom
+        else:
+            assert decoration.painted_pill is not None, zoom
+            assert decoration.painted_pill.top() >= 24, zoom  # below the name's line
+    assert seen == {True, False}  # both layouts were painted
