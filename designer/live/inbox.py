@@ -31,7 +31,7 @@ from designer.live.bridge import EngineBridge
 from designer.live.operator_dialogs import ReassignItemDialog, assignee_choices
 from designer.live.runs_model import subject
 from designer.live.work_guide import WorkContext, WorkGuide
-from designer.runs.formatting import OVERDUE_COLOR, age, is_overdue, when
+from designer.runs.formatting import age, is_overdue, overdue_text_color, when
 from engine.runtime import Engine
 from engine.store import directory
 
@@ -303,7 +303,7 @@ class InboxPanel(QWidget):
             row.setToolTip(0, f"{item['id']} · step {item['step']} · run {item['run']}")
             if overdue:
                 for column in (0, 4):
-                    row.setForeground(column, QBrush(QColor(OVERDUE_COLOR)))
+                    row.setForeground(column, QBrush(overdue_text_color()))
                 row.setFont(4, bold)
             self.list.addTopLevelItem(row)
             if item["id"] == self._open_id:

@@ -15,9 +15,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
-from designer.runs.formatting import OVERDUE_COLOR, age, status_color, status_text, when
+from designer.runs.formatting import age, overdue_text_color, status_color, status_text, when
 from engine.store import parse_time
 
 COLUMNS = (
@@ -132,7 +132,7 @@ class RunsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
             return status_color(run["status"])
         if role == Qt.ItemDataRole.ForegroundRole and column == STUCK:
-            return QBrush(QColor(OVERDUE_COLOR))
+            return QBrush(overdue_text_color())
         if role == Qt.ItemDataRole.FontRole and column == RUN:
             font = QFont("monospace")
             font.setStyleHint(QFont.StyleHint.Monospace)

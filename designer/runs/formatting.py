@@ -8,7 +8,7 @@ import os
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from engine.runtime.events import EventType
 from engine.store import parse_time
@@ -26,11 +26,20 @@ STATUS_COLORS = {
     "canceled": "#80868b",
 }
 OVERDUE_COLOR = "#d93025"
+OVERDUE_TEXT_DARK = "#f28b82"
+"""Overdue text on a dark window: the red above read at 3.5:1 on the dark list."""
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
     """`1 run`, `2 runs`: a count with its noun in the right number."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def overdue_text_color() -> QColor:
+    """The colour of overdue text in lists (the inbox, the runs' stuck column): the
+    overdue red on a light window, a lighter red on a dark one, both at 4.5:1 or better."""
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor(OVERDUE_TEXT_DARK if base.lightness() < 128 else OVERDUE_COLOR)
 
 
 def status_color(status: str | None) -> QColor:
