@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -311,7 +311,8 @@ class InboxPanel(QWidget):
         if not self._items and user:
             empty = QTreeWidgetItem([f"Nothing is waiting for {user}."])
             empty.setFlags(Qt.ItemFlag.NoItemFlags)
-            empty.setForeground(0, QBrush(QColor("#80868b")))
+            muted = self.list.palette().color(QPalette.ColorRole.PlaceholderText)
+            empty.setForeground(0, QBrush(muted))  # a fixed grey read at 3.5:1 in Light
             self.list.addTopLevelItem(empty)
         text = (
             f"oldest {len(self._items)} open, more not listed"

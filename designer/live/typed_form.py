@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from designer.live.editors import FieldEditor, FieldSpec, make_editor
+from designer.runs.formatting import overdue_text_color
 
 __all__ = ["FieldSpec", "TypedForm"]
 
@@ -52,7 +53,7 @@ class TypedForm(QWidget):
                 column.addWidget(hint)
             error = QLabel()
             error.setObjectName(f"error_{spec.name}")
-            error.setStyleSheet("color: #d93025;")
+            error.setStyleSheet(f"color: {overdue_text_color().name()};")  # reads in Dark too
             error.setWordWrap(True)
             error.hide()
             column.addWidget(error)

@@ -170,7 +170,7 @@ class WorkGuide(QWidget):
         self.context = None
         hint = QLabel(text)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: #80868b; padding: 40px;")
+        hint.setStyleSheet("color: palette(placeholder-text); padding: 40px;")
         hint.setWordWrap(True)
         self._layout.addWidget(hint)
         self._layout.addStretch(1)

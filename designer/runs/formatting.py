@@ -36,8 +36,9 @@ def counted(number: int, noun: str, plural: str | None = None) -> str:
 
 
 def overdue_text_color() -> QColor:
-    """The colour of overdue text in lists (the inbox, the runs' stuck column): the
-    overdue red on a light window, a lighter red on a dark one, both at 4.5:1 or better."""
+    """The colour of overdue or error text (the inbox, the runs' stuck column, a form's
+    messages): the overdue red on a light window, a lighter red on a dark one, both at
+    4.5:1 or better."""
     base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
     return QColor(OVERDUE_TEXT_DARK if base.lightness() < 128 else OVERDUE_COLOR)
 
