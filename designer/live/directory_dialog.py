@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from designer.live.bridge import Work
 from designer.live.directory_names import DirectoryEntry, DirectoryNames
+from designer.runs.formatting import overdue_text_color
 from engine.store.directory import ROLES
 
 COLUMNS = ("User", "Role", "Active", "Groups and queues", "Email")
@@ -230,7 +231,7 @@ class DirectoryDialog(QDialog):
         self._bridge.submit(work, done, lambda message: self._say(message, True))
 
     def _say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet("color: #d93025;" if problem else "")
+        self.message.setStyleSheet(f"color: {overdue_text_color().name()};" if problem else "")
         self.message.setText(text)
 
 

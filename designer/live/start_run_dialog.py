@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.live.editors import FieldSpec
 from designer.live.typed_form import TypedForm
-from designer.runs.formatting import operator_name
+from designer.runs.formatting import operator_name, overdue_text_color
 from engine.definition import Orchestration
 from engine.runtime import Engine
 
@@ -77,7 +77,8 @@ class StartRunDialog(QDialog):
         elif inputs:
             layout.addWidget(self.form)
         if inputs:
-            legend = QLabel("<span style='color:#d93025'>*</span> required")
+            red = overdue_text_color().name()
+            legend = QLabel(f"<span style='color:{red}'>*</span> required")
             legend.setStyleSheet("color: palette(placeholder-text); font-size: 11px;")
             layout.addWidget(legend)
         else:

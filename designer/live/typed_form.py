@@ -58,7 +58,8 @@ class TypedForm(QWidget):
             error.hide()
             column.addWidget(error)
             self._errors[spec.name] = error
-            mark = ' <span style="color:#d93025">*</span>' if spec.required else ""
+            red = overdue_text_color().name()
+            mark = f' <span style="color:{red}">*</span>' if spec.required else ""
             label = QLabel(f"{spec.title}{mark}")
             label.setToolTip(f"{spec.name} ({spec.type}{', required' if spec.required else ''})")
             layout.addRow(label, cell)

@@ -26,7 +26,7 @@ from designer.live.bridge import EngineBridge
 from designer.live.editors import FieldSpec
 from designer.live.start_run_dialog import BANNER_STYLE
 from designer.live.typed_form import TypedForm
-from designer.runs.formatting import age, is_overdue, when
+from designer.runs.formatting import age, is_overdue, overdue_text_color, when
 from engine.definition import InteractiveStep, Orchestration
 from engine.runtime import Engine
 
@@ -228,7 +228,8 @@ class WorkGuide(QWidget):
         if item["due_at"]:
             due = f"due {when(item['due_at'])}"
             if is_overdue(item["due_at"], now, item["overdue"]):
-                due = f"<span style='color:#d93025; font-weight:bold'>overdue · {due}</span>"
+                red = overdue_text_color().name()
+                due = f"<span style='color:{red}; font-weight:bold'>overdue · {due}</span>"
             parts.append(due)
         line = QLabel(" · ".join(parts))
         line.setStyleSheet("color: palette(placeholder-text);")

@@ -43,6 +43,12 @@ def overdue_text_color() -> QColor:
     return QColor(OVERDUE_TEXT_DARK if base.lightness() < 128 else OVERDUE_COLOR)
 
 
+def ok_text_color() -> QColor:
+    """Green text that reads on the window: a success message (a connection that works)."""
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor("#81c995" if base.lightness() < 128 else "#137333")
+
+
 def status_color(status: str | None) -> QColor:
     """The colour of a run, stage or step status."""
     return QColor(STATUS_COLORS.get(status or "", "#5f6368"))

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 from designer.canvas import DiagramScene, DiagramView
 from designer.canvas.overlay import HeatmapOverlay
 from designer.document import Document
-from designer.runs.formatting import counted
+from designer.runs.formatting import counted, overdue_text_color
 from designer.screens import fit_dialog
 from designer.selection import Selection
 from designer.simulation.export import write_results_csv, write_results_json
@@ -52,8 +52,6 @@ from engine.simulation import (
     scenario_path_for,
     starter_scenario,
 )
-
-_ERROR_STYLE = "color: #b3261e;"
 
 
 class SimulationDialog(QDialog):
@@ -296,7 +294,7 @@ class SimulationDialog(QDialog):
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setToolTip(text)
-        self.status.setStyleSheet(_ERROR_STYLE if error else "")
+        self.status.setStyleSheet(f"color: {overdue_text_color().name()};" if error else "")
 
     # --- export -------------------------------------------------------------------------------
 

@@ -129,3 +129,29 @@ def test_an_empty_directory_points_to_the_form_where_it_is(qtbot, tmp_path, monk
     assert "form above" in dialog.message.text()
     form_bottom = dialog.save_button.mapTo(dialog, dialog.save_button.rect().bottomLeft()).y()
     assert dialog.message.mapTo(dialog, dialog.message.rect().topLeft()).y() > form_bottom
+
+
+def test_a_refusal_in_the_directory_reads_in_the_dark_theme(qtbot, window_as):
+    from PySide6.QtGui import QPalette
+
+    from designer.canvas import theme
+
+    # Given the directory open in the dark theme
+    window = window_as("root")
+    window.appearance.use("dark")
+    try:
+        dialog = _open_directory(qtbot, window)
+
+        # When the admin types a name with a space and saves
+        QTest.keyClicks(dialog.name, "carol smith")
+        QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+        # Then the refusal is red that reads on the dark dialog (the fixed red was 3.5:1)
+        assert "no spaces" in dialog.message.text()
+        dialog.message.ensurePolished()
+        color = dialog.message.palette().color(QPalette.ColorRole.WindowText)
+        back = dialog.palette().color(QPalette.ColorRole.Window)
+        assert color.red() > color.green() and theme.contrast(color, back) >= 4.5
+    finally:
+        window.appearance.use("light")
+        QApplication.styleHints().unsetColorScheme()
