@@ -7,6 +7,8 @@ thousands of runs for their case lines before the list shows.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QSettings, Qt, QTimer, Signal
@@ -54,17 +56,43 @@ def _load_users(engine: Engine) -> list[Any]:
         return [u for u in directory.list_users(conn) if u.active]
 
 
+@dataclass
+class InboxLoad:
+    """What one load of the inbox read (engine thread)."""
+
+    items: list[dict[str, Any]]
+    """The oldest open items, each with its case (`context`)."""
+    more: bool
+    """More items are open than listed."""
+    fresh: list[dict[str, Any]] = field(default_factory=list)
+    """Items created since the previous load that the cut list does not show (they are
+    the newest): announced all the same."""
+    loaded_at: datetime | None = None
+    """The engine's time when the load began (the next load's `since`)."""
+
+
 def _load_items(
-    engine: Engine, user: str, known: dict[str, str] | None = None, limit: int | None = None
-) -> tuple[list[dict[str, Any]], bool]:
+    engine: Engine,
+    user: str,
+    known: dict[str, str] | None = None,
+    limit: int | None = None,
+    since: datetime | None = None,
+) -> InboxLoad:
     """The user's oldest `limit` open items (None: all), each with its case (`context`),
-    and whether more are open. `known`: cases already read by run, kept while the run has
+    and whether more are open; when the list is cut, also the items created at or after
+    `since` that it leaves out. `known`: cases already read by run, kept while the run has
     no new events (on Temporal a run read is a query)."""
+    loaded_at = engine.clock.now()
     items = engine.work_items(user=user, limit=None if limit is None else limit + 1)
     more = limit is not None and len(items) > limit
     items = items[:limit] if more else items
+    fresh: list[dict[str, Any]] = []
+    if more and since is not None:
+        listed = {i["id"] for i in items}
+        new = engine.work_items(user=user, created_after=since)
+        fresh = [i for i in new if i["id"] not in listed]
     contexts = dict(known or {})
-    for item in items:
+    for item in [*items, *fresh]:
         if item["run"] not in contexts:
             run = engine.run(item["run"])
             # The first text value (the employee, the deal) says which case this is.
@@ -73,7 +101,7 @@ def _load_items(
                 context += " · run paused"
             contexts[item["run"]] = context
         item["context"] = contexts[item["run"]]
-    return items, more
+    return InboxLoad(items, more, fresh, loaded_at)
 
 
 class InboxPanel(QWidget):
@@ -102,6 +130,7 @@ class InboxPanel(QWidget):
         self.bridge = bridge
         self._preferred = acting_user  # chosen once the directory is loaded, if listed
         self._seen: tuple[str, set[str]] | None = None  # (user, item ids) of the last load
+        self._loaded_at: datetime | None = None  # the engine's time at the last load
         self.dialog: Any = None
         self._users: dict[str, Any] = {}
         self._items: list[dict[str, Any]] = []
@@ -232,9 +261,11 @@ class InboxPanel(QWidget):
             return
         known, epochs = dict(self._contexts), dict(self._context_epochs)
         limit = self.limit
+        same_user = self._seen is not None and self._seen[0] == user
+        since = self._loaded_at if same_user else None
         self.bridge.submit(
-            lambda engine: _load_items(engine, user, known, limit),
-            lambda found: self._items_loaded(user, *found, epochs),
+            lambda engine: _load_items(engine, user, known, limit, since),
+            lambda load: self._items_loaded(user, load, epochs),
             self.guide.show_error,
         )
 
@@ -248,12 +279,9 @@ class InboxPanel(QWidget):
         self._context_epochs[run_id] = self._context_epochs.get(run_id, 0) + 1
 
     def _items_loaded(
-        self,
-        user: str,
-        items: list[dict[str, Any]],
-        more: bool = False,
-        epochs: dict[str, int] | None = None,
+        self, user: str, load: InboxLoad, epochs: dict[str, int] | None = None
     ) -> None:
+        items, more, fresh = load.items, load.more, load.fresh
         for item in items:  # kept unless the run changed while they were read
             run_id = item["run"]
             if self._context_epochs.get(run_id, 0) == (epochs or {}).get(run_id, 0):
@@ -265,15 +293,19 @@ class InboxPanel(QWidget):
             # The engine lets an admin complete anything; the inbox shows their own work.
             own = {f"user:{user}", *found.groups}
             items = [i for i in items if i["assignee"] in own]
+            fresh = [i for i in fresh if i["assignee"] in own]
         self._items, self.more = items, more
         self.show_more.setVisible(more)
         self._fill()
         listed = {i["id"] for i in items}
+        known = {*listed, *(i["id"] for i in fresh)}
         if self._seen is not None and self._seen[0] == user:
-            arrived = [i for i in items if i["id"] not in self._seen[1]]
+            # New items past the cut (the newest) are announced too, then remembered.
+            arrived = [i for i in [*items, *fresh] if i["id"] not in self._seen[1]]
             if arrived:
                 self.items_arrived.emit(arrived)
-        self._seen = (user, listed)
+            known |= self._seen[1]
+        self._seen, self._loaded_at = (user, known), load.loaded_at
         self.count_changed.emit(len(items))
         if self._foreign and self._foreign["id"] != self._open_id:
             self._foreign = None

@@ -268,3 +268,34 @@ def test_the_guide_of_a_run_without_variables_says_so_rather_than_an_empty_box(
     # Then the run's box says it has no variables
     texts = [label.text() for label in panel.guide.findChildren(QLabel)]
     assert "This run has no variables." in texts
+
+
+def test_new_work_past_a_cut_inbox_is_still_announced(qtbot, bridge, engine, clock, monkeypatch):
+    # Given alice's inbox listing the oldest two of three contract checks
+    from designer.live import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "INBOX_PAGE", 2)
+    for n in range(3):
+        start_onboarding(engine, f"Person {n}")
+        clock.advance(timedelta(hours=1))
+    panel = InboxPanel(bridge, acting_user="alice")
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 2 and panel.more, timeout=10_000)
+    arrivals: list[list[dict]] = []
+    panel.items_arrived.connect(arrivals.append)
+
+    # When another hire's contract check arrives (the newest: past the listed page)
+    clock.advance(timedelta(hours=1))
+    newest = start_onboarding(engine, "Zoe Young")
+
+    # Then it is announced with its case, though the list still shows the oldest two
+    qtbot.waitUntil(lambda: bool(arrivals), timeout=10_000)
+    (announced,) = arrivals[0]
+    assert announced["id"] == item_of(engine, newest, "contract")
+    assert announced["context"] == "Zoe Young"
+    assert len(panel.item_ids()) == 2
+    # And it is announced once, not again on the next refresh
+    panel.refresh()
+    qtbot.wait(500)
+    assert len(arrivals) == 1
