@@ -19,9 +19,9 @@ from designer.canvas.overlay.heatmap import HeatCell, HeatmapData, format_hours
 from designer.runs.formatting import counted
 from designer.runs.moments import snapshot_at
 from engine.definition import Orchestration
-from engine.runtime import Engine
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
+from engine.runtime.protocol import RunEngine
 from engine.store import parse_time
 
 OPEN = ("ready", "running", "waiting")
@@ -131,7 +131,7 @@ def _time_spent(
 
 
 def load_aggregate(
-    engine: Engine,
+    engine: RunEngine,
     orchestration: str,
     version: int | None,
     known: Mapping[str, list[dict[str, Any]]] | None = None,

@@ -30,8 +30,8 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.runs.formatting import counted, overdue_text_color
 from designer.screens import fit_dialog
-from engine.runtime import Engine
 from engine.runtime.audit import entries
+from engine.runtime.protocol import RunEngine
 
 PAGE = 50
 KINDS = (
@@ -107,7 +107,7 @@ class AuditLogDialog(QDialog):
         subject = self.subject.text().strip() or None
         actor = self._actor
 
-        def read(engine: Engine) -> list[dict[str, Any]]:
+        def read(engine: RunEngine) -> list[dict[str, Any]]:
             # One more than a page: whether an older page exists, without a second query.
             return entries(
                 engine,

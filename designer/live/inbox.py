@@ -34,7 +34,7 @@ from designer.live.operator_dialogs import ReassignItemDialog, assignee_choices
 from designer.live.runs_model import subject
 from designer.live.work_guide import WorkContext, WorkGuide
 from designer.runs.formatting import age, is_overdue, overdue_text_color, when
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 from engine.store import directory
 
 COLUMNS = ("Task", "Context", "Assigned to", "Age", "Due")
@@ -51,7 +51,7 @@ def _settings() -> QSettings:
 ITEM_ID_ROLE = Qt.ItemDataRole.UserRole
 
 
-def _load_users(engine: Engine) -> list[Any]:
+def _load_users(engine: RunEngine) -> list[Any]:
     with engine.store.read() as conn:
         return [u for u in directory.list_users(conn) if u.active]
 
@@ -72,7 +72,7 @@ class InboxLoad:
 
 
 def _load_items(
-    engine: Engine,
+    engine: RunEngine,
     user: str,
     known: dict[str, str] | None = None,
     limit: int | None = None,

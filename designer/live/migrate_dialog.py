@@ -54,7 +54,7 @@ from engine.migration import (
     parse_mapping,
     plan_migration,
 )
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 ADDED, REMOVED, CHANGED, HERE = "#1e8e3e", "#b3261e", "#b06000", "#1a73e8"
 COLUMNS = (
@@ -303,7 +303,7 @@ class MigrateRunsDialog(QDialog):
 # --- work on the engine's thread ----------------------------------------------------------
 
 
-def _versions(engine: Engine, orchestration: str) -> list[dict[str, Any]]:
+def _versions(engine: RunEngine, orchestration: str) -> list[dict[str, Any]]:
     """The stored versions of one orchestration, oldest first, with their open-run counts."""
     found = [d for d in engine.definitions() if d["id"] == orchestration]
     counts: dict[int, int] = {}
@@ -321,7 +321,7 @@ def _versions(engine: Engine, orchestration: str) -> list[dict[str, Any]]:
 
 
 def _plan(
-    engine: Engine, selection: Selection
+    engine: RunEngine, selection: Selection
 ) -> tuple[MigrationPlan, Orchestration, Orchestration]:
     plan = plan_migration(engine, selection)
     with engine.store.read() as conn:

@@ -23,11 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from designer.runs.formatting import counted, overdue_text_color
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 from engine.store import directory
 
 
-def assignee_choices(engine: Engine) -> list[str]:
+def assignee_choices(engine: RunEngine) -> list[str]:
     """Every user, group and queue of the directory as `user:`/`group:`/`queue:` names.
 
     Runs on the bridge's worker thread.

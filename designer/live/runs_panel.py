@@ -34,8 +34,8 @@ from designer.live.run_actions import RunActions
 from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
 from designer.runs.formatting import counted, operator_name
 from engine.definition import Orchestration
-from engine.runtime import Engine
 from engine.runtime.events import EventType
+from engine.runtime.protocol import RunEngine
 from engine.store import parse_time
 
 STATUS_FILTERS = (
@@ -67,7 +67,7 @@ class RunsPage:
 
 
 def load_runs_page(
-    engine: Engine,
+    engine: RunEngine,
     orchestration: str | None,
     after: tuple[str, str] | None = None,
     limit: int | None = None,
@@ -83,7 +83,7 @@ def load_runs_page(
 
 
 def _stuck_map(
-    engine: Engine, orchestration: str | None = None, since: str | None = None
+    engine: RunEngine, orchestration: str | None = None, since: str | None = None
 ) -> dict[str, list[str]]:
     """Stuck reasons by run, of the runs of `orchestration` started at or after `since` (a
     stored time; None: all): the engine checks only those."""
@@ -216,7 +216,7 @@ class RunsPanel(QWidget):
         """Read the newest runs of the orchestration again (as many as are paged in)."""
         wanted, limit = self.orchestration_id, self._wanted_rows
 
-        def load(engine: Engine) -> tuple[RunsPage, dict[str, list[str]]]:
+        def load(engine: RunEngine) -> tuple[RunsPage, dict[str, list[str]]]:
             page = load_runs_page(engine, wanted, limit=limit)
             return page, _stuck_map(engine, wanted, self._window_start(page))
 
@@ -227,7 +227,7 @@ class RunsPanel(QWidget):
         wanted, cursor = self.orchestration_id, self._cursor
         self.load_older.setEnabled(False)
 
-        def load(engine: Engine) -> tuple[RunsPage, dict[str, list[str]]]:
+        def load(engine: RunEngine) -> tuple[RunsPage, dict[str, list[str]]]:
             page = load_runs_page(engine, wanted, after=cursor)
             since = self._window_start(page)
             return page, _stuck_map(engine, wanted, since)
@@ -295,7 +295,7 @@ class RunsPanel(QWidget):
         ids, self._pending = sorted(self._pending), set()
         wanted = self.orchestration_id
 
-        def load(engine: Engine) -> list[dict[str, Any]]:
+        def load(engine: RunEngine) -> list[dict[str, Any]]:
             details = [engine.run(i) for i in ids]
             return [d for d in details if wanted in (None, d["orchestration"])]
 

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from designer.live.bridge import EngineBridge
 from designer.runs.formatting import counted, overdue_text_color
 from engine.definition import WaitStep
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 
 class SendEventDialog(QDialog):
@@ -142,7 +142,7 @@ class SendEventDialog(QDialog):
         self.message.setText(text)
 
 
-def _listening(engine: Engine) -> tuple[list[dict[str, Any]], list[str]]:
+def _listening(engine: RunEngine) -> tuple[list[dict[str, Any]], list[str]]:
     """(open waits, event names): what runs wait for now, then every active wait step's."""
     waits = engine.open_waits()
     names = {w["event"] for w in waits}

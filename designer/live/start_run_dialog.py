@@ -17,7 +17,7 @@ from designer.live.editors import FieldSpec
 from designer.live.typed_form import TypedForm
 from designer.runs.formatting import operator_name, overdue_text_color
 from engine.definition import Orchestration
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 SCROLL_AFTER = 8
 """More inputs than this scroll inside the dialog; fewer are shown whole."""
@@ -102,7 +102,7 @@ class StartRunDialog(QDialog):
 
         bridge.submit(self._active_version, self._show_version, lambda _message: None)
 
-    def _active_version(self, engine: Engine) -> int | None:
+    def _active_version(self, engine: RunEngine) -> int | None:
         return next(
             (
                 d["version"]

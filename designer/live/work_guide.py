@@ -28,7 +28,7 @@ from designer.live.start_run_dialog import BANNER_STYLE
 from designer.live.typed_form import TypedForm
 from designer.runs.formatting import age, is_overdue, overdue_text_color, when
 from engine.definition import InteractiveStep, Orchestration
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 DONE_STYLE = (
     "QLabel { background: #e6f4ea; color: #137333; border: 1px solid #ceead6;"
@@ -83,7 +83,7 @@ class WorkContext:
     record: dict[str, Any] | None
 
     @classmethod
-    def load(cls, engine: Engine, item: dict[str, Any]) -> WorkContext:
+    def load(cls, engine: RunEngine, item: dict[str, Any]) -> WorkContext:
         """Read the item's run, the definition version it runs and its triggering record."""
         run = engine.run(item["run"])
         with engine.store.read() as conn:
