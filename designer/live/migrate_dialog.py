@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from designer.canvas.overlay import DecorationLayer, Look
 from designer.canvas.scene import DiagramScene
 from designer.headless import scene_for
 from designer.live.bridge import EngineBridge
+from designer.screens import fit_dialog
 from engine.definition import Orchestration
 from engine.errors import BatonError
 from engine.migration import (
@@ -81,7 +82,7 @@ class MigrateRunsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Migrate runs of {orchestration}")
-        self.resize(1280, 760)
+        fit_dialog(self, QSize(1280, 760))
         self._bridge, self._orchestration, self._actor = bridge, orchestration, actor
         self.plan: MigrationPlan | None = None
         self.result: MigrationResult | None = None

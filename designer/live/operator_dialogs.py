@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.runs.formatting import counted
+from designer.runs.formatting import counted, overdue_text_color
 from engine.runtime.protocol import RunEngine
 from engine.store import directory
 
@@ -53,7 +53,7 @@ class _ActionDialog(QDialog):
         self.form = QFormLayout()
         layout.addLayout(self.form)
         self.problem = QLabel()
-        self.problem.setStyleSheet("color: #d93025;")
+        self.problem.setStyleSheet(f"color: {overdue_text_color().name()};")
         self.problem.hide()
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(

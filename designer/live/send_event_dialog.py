@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.runs.formatting import counted
+from designer.runs.formatting import counted, overdue_text_color
 from engine.definition import WaitStep
 from engine.runtime.protocol import RunEngine
 
@@ -138,7 +138,7 @@ class SendEventDialog(QDialog):
         self._say(message, True)
 
     def _say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet("color: #d93025;" if problem else "")
+        self.message.setStyleSheet(f"color: {overdue_text_color().name()};" if problem else "")
         self.message.setText(text)
 
 
