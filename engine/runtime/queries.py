@@ -9,7 +9,7 @@ import json
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select, text
+from sqlalchemy import Connection, Select, and_, bindparam, or_, select, text
 
 from engine.errors import NotFound
 from engine.runtime import eventrows, itemchecks, writes
@@ -76,6 +76,34 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
     """
     statement, params = runs_sql(selection or RunSelection())
     return [run_summary(tuple(r)) for r in conn.execute(text(statement), params)]
+
+
+def _selected(query: Select, chosen: RunSelection) -> Select:
+    """`query` narrowed to the runs `chosen` describes (every filter but `limit`)."""
+    for column, value in (
+        (runs.c.status, chosen.status),
+        (runs.c.definition_id, chosen.orchestration),
+        (runs.c.definition_version, chosen.version),
+        (runs.c.current_stage, chosen.stage),
+        (runs.c.outcome, chosen.outcome),
+    ):
+        if value is not None:
+            query = query.where(column == value)
+    if chosen.started_after is not None:
+        query = query.where(runs.c.started_at >= chosen.started_after)
+    if chosen.started_before is not None:
+        query = query.where(runs.c.started_at < chosen.started_before)
+    if chosen.assignee is not None:
+        query = query.where(runs.c.id.in_(_runs_with_open_items(chosen.assignee)))
+    if chosen.after is not None:
+        last_time, last_id = chosen.after
+        query = query.where(
+            or_(
+                runs.c.started_at < last_time,
+                and_(runs.c.started_at == last_time, runs.c.id > last_id),
+            )
+        )
+    return query
 
 
 def run_detail(
@@ -242,8 +270,12 @@ def item_problem(conn: Connection, item: dict[str, Any]) -> str | None:
     return directory.assignee_state(conn, item["assignee"])
 
 
-def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
-    """Runs that need a person's attention, newest first, each with the reasons why.
+def stuck_runs(
+    conn: Connection, now: str, selection: RunSelection | None = None
+) -> list[dict[str, Any]]:
+    """Runs that need a person's attention, newest first, each with the reasons why;
+    only among the runs `selection` describes (its `limit` aside), so that asking about one
+    orchestration or the newest runs checks those alone, not every waiting run.
 
     Stuck means: the run failed (an operator must retry, skip or cancel it); an open item
     is overdue; an open item's assignee is unknown, inactive or an empty group; or the run
@@ -251,11 +283,12 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
     running child).
     """
     result = []
-    waiting = conn.execute(
+    candidates = (
         select(*_RUN_COLUMNS)
         .where(runs.c.status.in_(("waiting", "running", "failed")))
         .order_by(runs.c.started_at.desc(), runs.c.id)
-    ).all()
+    )
+    waiting = conn.execute(_selected(candidates, selection or RunSelection())).all()
     assignee_reasons: dict[str, str | None] = {}
     for row in waiting:
         if row.status == "failed":
