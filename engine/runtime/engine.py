@@ -329,7 +329,8 @@ class Engine(OperatorActions, Reading):
 
     def next_due(self) -> datetime | None:
         """When the next timer or schedule is due."""
-        with self.store.read() as conn:
+        # Short: a worker or a simulation asks after each pass's writes (see `tick`).
+        with self.store.read(short=True) as conn:
             found = timers.next_due(Unit(self, conn))
         return parse_time(found) if found else None
 
