@@ -66,10 +66,11 @@ def prepare(engine: Engine, conn: Connection, notice: Row) -> Outgoing:
     run = _RUN_VERSION.first(conn, {"id": item.run_id})
     plan = engine.plan(run.definition_id, run.definition_version, conn)
     subject, body = render(item, notice, plan.steps.get(item.step_id), run.definition_id)
+    sender = mail.default_sender()
     message = mail.message_bytes(
-        key, to=recipients, subject=subject, body=body, now=engine.clock.now()
+        key, to=recipients, subject=subject, body=body, now=engine.clock.now(), sender=sender
     )
-    return Outgoing(key, message, done)
+    return Outgoing(key, message, done, sender=sender, recipients=recipients)
 
 
 def render(item: Row, notice: Row, step: Any, orchestration: str) -> tuple[str, str]:
