@@ -11,12 +11,17 @@ one of each costs on this disk right now, so the wall time can be read as CPU pl
 Rounds alternate between the engines and each keeps its best round (the machines these run
 on are shared).
 
+With `--smtp` the passes send the notices to a real SMTP server (aiosmtpd, in a process of
+its own so that its CPU time is not counted) instead of writing them to the folder.
+
 Run:  .venv/bin/python benchmarks/interactive_costs.py [--runs N] [--rounds R] [--level L]
+      [--smtp]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sqlite3
 import sys
@@ -29,9 +34,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engine_vs_spiff as peer
+import notice_delivery
 from sqlalchemy import event
 
-from engine.actions import mailfiles
+from engine.actions import mailfiles, smtp
 from engine.runtime import Engine
 
 CALLS = ("start", "complete_item", "open_item_ids", "tick")
@@ -96,8 +102,13 @@ def _count_file_syncs() -> None:
         METER.waits["folder syncs"] += 1
         SYNC_FOLDER(folder_fd)
 
+    def counted_journal(fd: int) -> None:
+        METER.waits["sent journal syncs"] += 1
+        SYNC_FILE(fd)
+
     mailfiles._sync_file = counted_file
     mailfiles._sync_folder = counted_folder
+    smtp._sync_file = counted_journal
 
 
 def baton_round(engine: Engine, runs: int) -> Meter:
@@ -154,7 +165,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40, help="interactive runs per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--level", default="FULL", choices=("FULL", "NORMAL"))
+    parser.add_argument("--smtp", action="store_true", help="send the notices by SMTP")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.smtp:
+            port = stack.enter_context(notice_delivery.smtp_server())
+            stack.enter_context(notice_delivery.smtp_environment(port))
+        measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
     _count_file_syncs()
     best: Meter | None = None
     spiff_best = (float("inf"), float("inf"))
@@ -174,7 +194,8 @@ def main() -> None:
     assert best is not None
     runs = args.runs
     print(
-        f"interactive run, {args.level}, best of {args.rounds} rounds of {runs} runs; "
+        f"interactive run, {args.level}, notices {'sent by SMTP' if args.smtp else 'to files'}; "
+        f"best of {args.rounds} rounds of {runs} runs; "
         f"load average {os.getloadavg()[0]:.1f}; pid {os.getpid()}"
     )
     cpu_total = wall_total = 0.0

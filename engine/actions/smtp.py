@@ -15,6 +15,7 @@ pass while it is fresh, and a journal of what this machine has handed to the mai
 
 from __future__ import annotations
 
+import mmap
 import os
 import re
 import select
@@ -198,15 +199,16 @@ def _crlf(data: bytes) -> bytes:
     return _EOL.sub(b"\r\n", data)
 
 
+_sync_file = getattr(os, "fdatasync", os.fsync)  # fdatasync skips the file's times
+
+
 class SentJournal:
     """What this machine handed to the mail server, by message key (see the module).
 
-    Appends go to one file opened per pass (`add`, then `sync` once); a process reads the
-    lines other processes appended since it last looked.
+    Appends go to one file opened per pass (`add`, then `sync` once). A lookup searches the
+    file (mapped, not read into memory): only a message a deliverer may have tried before
+    is looked up, so a worker's memory does not grow with the mail it has sent.
     """
-
-    _read: dict[str, tuple[int, int, set[str]]] = {}  # path: (inode, bytes read, keys)
-    _lock = threading.Lock()
 
     def __init__(self, outbox: Path) -> None:
         self.outbox = outbox
@@ -215,28 +217,16 @@ class SentJournal:
 
     def contains(self, key: str) -> bool:
         """Whether the message with this key was handed to the server from this machine."""
-        if key in self._keys():
-            return True
+        line = f"{key}\n".encode()
+        try:
+            with open(self.path, "rb") as file:
+                if os.fstat(file.fileno()).st_size:
+                    with mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                        if data[: len(line)] == line or data.find(b"\n" + line) >= 0:
+                            return True
+        except FileNotFoundError:
+            pass
         return (self.outbox / "sent" / f"{key}.sent").exists()  # an earlier version's mark
-
-    def _keys(self) -> set[str]:
-        with self._lock:
-            try:
-                status = os.stat(self.path)
-            except FileNotFoundError:
-                return set()
-            inode, offset, keys = self._read.get(self.path, (status.st_ino, 0, set()))
-            if inode != status.st_ino:
-                inode, offset, keys = status.st_ino, 0, set()
-            if status.st_size > offset:
-                with open(self.path, "rb") as file:
-                    file.seek(offset)
-                    data = file.read(status.st_size - offset)
-                whole = data.rfind(b"\n") + 1  # a line still being written is read later
-                keys.update(line.decode() for line in data[:whole].split(b"\n") if line)
-                offset += whole
-            self._read[self.path] = (inode, offset, keys)
-            return keys
 
     def add(self, key: str) -> None:
         """Note a message the server accepted (one append; made durable by `sync`)."""
@@ -252,6 +242,6 @@ class SentJournal:
         if fd is None:
             return
         try:
-            getattr(os, "fdatasync", os.fsync)(fd)
+            _sync_file(fd)
         finally:
             os.close(fd)

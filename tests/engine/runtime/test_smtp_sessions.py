@@ -201,3 +201,17 @@ def test_two_workers_that_meet_without_a_mail_server_write_a_notice_once(engine,
     assert len(written) == 3
     assert {p.name: p.read_bytes() for p in engine.outbox.glob("notice-*.eml")} == written
     assert all(row.sent_at is not None for row in _notices(engine))
+
+
+def test_the_sent_journal_knows_whole_keys_only(tmp_path):
+    # given a journal with two sends noted (the first line, then one more)
+    journal = smtp.SentJournal(tmp_path)
+    assert not journal.contains("notice-1")  # no journal yet
+    journal.add("notice-12")
+    journal.add("notice-7")
+    journal.sync()
+
+    # then it knows exactly those keys, not their prefixes or extensions
+    assert journal.contains("notice-12") and journal.contains("notice-7")
+    assert not journal.contains("notice-1") and not journal.contains("notice-72")
+    assert (tmp_path / smtp.JOURNAL).read_text() == "notice-12\nnotice-7\n"
