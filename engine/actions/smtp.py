@@ -42,16 +42,30 @@ JOURNAL = "sent.journal"
 
 
 def settings() -> tuple[str, int, str, float, str | None, str, str | None]:
-    """(host, port, tls, timeout, user, password, cafile) from the environment."""
+    """(host, port, tls, timeout, user, password, cafile) from the environment.
+
+    Raises:
+        ValueError: a setting that cannot be used, named with its value and what it takes.
+    """
     host = os.environ.get("BATON_SMTP_HOST", "")
     tls = os.environ.get("BATON_SMTP_TLS", "none").lower()
-    port = int(os.environ.get("BATON_SMTP_PORT", "465" if tls == "ssl" else "25"))
-    timeout = float(os.environ.get("BATON_SMTP_TIMEOUT", SMTP_TIMEOUT))
+    if tls not in ("none", "starttls", "ssl"):
+        raise ValueError(f"BATON_SMTP_TLS={tls!r} is not none, starttls or ssl")
+    port = os.environ.get("BATON_SMTP_PORT", "465" if tls == "ssl" else "25")
+    timeout = os.environ.get("BATON_SMTP_TIMEOUT", str(SMTP_TIMEOUT))
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise ValueError(f"BATON_SMTP_PORT={port!r} is not a port number (1-65535)")
+    try:
+        seconds = float(timeout)
+    except ValueError:
+        seconds = -1.0
+    if not seconds > 0:
+        raise ValueError(f"BATON_SMTP_TIMEOUT={timeout!r} is not a number of seconds above 0")
     return (
         host,
-        port,
+        int(port),
         tls,
-        timeout,
+        seconds,
         os.environ.get("BATON_SMTP_USER") or None,
         os.environ.get("BATON_SMTP_PASSWORD", ""),
         os.environ.get("BATON_SMTP_CAFILE") or None,
@@ -179,6 +193,14 @@ def _has_spoken(connection: smtplib.SMTP) -> bool:
     except (OSError, ValueError):
         return True
     return bool(readable)
+
+
+def close_kept() -> None:
+    """End this thread's kept session, if it has one (a worker stopping)."""
+    found: Session | None = getattr(_kept, "session", None)
+    _kept.session = None
+    if found is not None and found.pid == os.getpid():
+        found.close()
 
 
 def envelope(sender: str, *fields: str | list[str] | None) -> tuple[str, list[str]]:

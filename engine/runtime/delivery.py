@@ -284,7 +284,11 @@ def _send(engine: Engine, batch: Batch, copy: bool) -> _Outcome:
         outcome = _Outcome()
     ready = _split(batch, outcome)
     journal = smtp.SentJournal(engine.outbox)
-    session = smtp.kept_session()
+    try:
+        session = smtp.kept_session()
+    except ValueError as exc:  # a setting that cannot be used: every message fails with it
+        outcome.failed += [(row_id, exc) for row_id, _ in ready]
+        return outcome
     try:
         if ready:
             session.fresh()

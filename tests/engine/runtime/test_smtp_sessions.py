@@ -26,7 +26,7 @@ def server(monkeypatch):
     monkeypatch.setenv("BATON_SMTP_PORT", str(found.port))
     monkeypatch.delenv("BATON_OUTBOX_COPY", raising=False)
     yield found
-    smtp.kept_session().close()
+    smtp.close_kept()
     found.stop()
 
 
@@ -215,3 +215,28 @@ def test_the_sent_journal_knows_whole_keys_only(tmp_path):
     assert journal.contains("notice-12") and journal.contains("notice-7")
     assert not journal.contains("notice-1") and not journal.contains("notice-72")
     assert (tmp_path / smtp.JOURNAL).read_text() == "notice-12\nnotice-7\n"
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("BATON_SMTP_PORT", "twenty-five", "is not a port number"),
+        ("BATON_SMTP_TIMEOUT", "soon", "is not a number of seconds"),
+        ("BATON_SMTP_TLS", "maybe", "is not none, starttls or ssl"),
+    ],
+)
+def test_an_unusable_mail_setting_fails_each_notice_naming_it(
+    engine, server, monkeypatch, name, value, said
+):
+    # given a mail setting that cannot be used
+    monkeypatch.setenv(name, value)
+    _three_step_stage(engine)
+    engine.start("n")
+
+    # when the worker makes a pass, it does not fail
+    engine.tick()
+
+    # then nothing was sent, and each notice failed once with the setting named
+    assert server.messages == []
+    for row in _notices(engine):
+        assert row.attempts == 1 and f"{name}={value!r} {said}" in row.last_error
