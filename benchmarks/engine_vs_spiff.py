@@ -316,7 +316,8 @@ def main() -> None:
             engine.close()
 
         # The deployed shape: `baton worker` beside the engine process (its own rounds, with
-        # SpiffWorkflow measured again between them).
+        # SpiffWorkflow measured again between them, its best round their peer).
+        spiff_beside = 0.0
         for kind, port in (("outbox folder", None), ("SMTP", smtp_port)):
             db = Path(folder) / f"deployed-{port or 'folder'}.db"
             engine = _engine(db, "FULL")
@@ -326,7 +327,7 @@ def main() -> None:
                     wall, cpu_rate = deployed_interactive(engine, db, pid, interactive_per_round)
                     best = deployed[kind]
                     deployed[kind] = (max(best[0], wall), max(best[1], cpu_rate))
-                    spiff_ui = max(spiff_ui, spiff_interactive(interactive_per_round))
+                    spiff_beside = max(spiff_beside, spiff_interactive(interactive_per_round))
             engine.close()
         floor_wall, floor_cpu = delivery.notice_floor()
     interactive_runs = interactive_per_round * rounds
@@ -350,10 +351,11 @@ def main() -> None:
     for kind, (wall, _) in deployed.items():
         print(
             f"baton interactive FULL  {wall:8.1f} runs/s, `baton worker` beside delivering "
-            f"to the {kind} (until the last notice)"
+            f"{'by SMTP' if kind == 'SMTP' else 'to the outbox folder'} (until the last notice)"
         )
     print(f"baton interactive FULL  {ui[QUIET_LABEL]:8.1f} runs/s without delivering notices")
     print(f"spiff interactive:     {spiff_ui:8.1f} runs/s (in memory)")
+    print(f"spiff interactive:     {spiff_beside:8.1f} runs/s (in memory, between worker rounds)")
     print(f"notices delivered to the outbox (FULL): {delivered} ({steps} per run)")
     print(f"baton database size:   {size_per_1000 / 1e6:8.2f} MB per 1,000 completed runs (FULL)")
     cpu = CPU_RATES
@@ -374,7 +376,7 @@ def main() -> None:
     print(f"cpu interactive ratio FULL notices by SMTP: {cpu_smtp:8.2f}")
     for kind, (wall, cpu_rate) in deployed.items():
         name = kind.replace(" ", "-")
-        print(f"interactive ratio FULL worker beside, {name}: {wall / spiff_ui:.2f}")
+        print(f"interactive ratio FULL worker beside, {name}: {wall / spiff_beside:.2f}")
         print(
             f"cpu interactive ratio FULL worker beside, {name}: "
             f"{cpu_rate / cpu['spiff_interactive']:8.2f} (both processes)"
