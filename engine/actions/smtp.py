@@ -6,11 +6,11 @@ pass while it is fresh, and a journal of what this machine has handed to the mai
   that comes within `KEEP_SECONDS`, checking it first with a NOOP (one round trip); an
   older or broken one is closed and a new one opened.
 * The sent journal (`sent.journal` in the outbox folder) gets one line per message the
-  server accepted, written right after its acceptance and synced once per pass, before the
-  pass records the messages as sent in the database. A message whose record was lost (a
-  crash, a power cut after the journal's sync) is found there and recorded without being
-  sent again. Earlier versions marked each message with a file `sent/KEY.sent`; those are
-  still honoured.
+  server accepted (its key and when its row was made), written right after its acceptance
+  and synced once per pass, before the pass records the messages as sent in the database.
+  A message whose record was lost (a crash, a power cut after the journal's sync) is found
+  there and recorded without being sent again. Earlier versions marked each message with a
+  file `sent/KEY.sent`; those are still honoured.
 """
 
 from __future__ import annotations
@@ -237,9 +237,10 @@ class SentJournal:
         self.path = str(outbox / JOURNAL)
         self._fd: int | None = None
 
-    def contains(self, key: str) -> bool:
-        """Whether the message with this key was handed to the server from this machine."""
-        line = f"{key}\n".encode()
+    def contains(self, entry: str, key: str | None = None) -> bool:
+        """Whether the message noted as `entry` (see `add`) was handed to the server from
+        this machine; `key`: also honour an earlier version's marker file for that key."""
+        line = f"{entry}\n".encode()
         try:
             with open(self.path, "rb") as file:
                 if os.fstat(file.fileno()).st_size:
@@ -248,15 +249,20 @@ class SentJournal:
                             return True
         except FileNotFoundError:
             pass
-        return (self.outbox / "sent" / f"{key}.sent").exists()  # an earlier version's mark
+        marker = key if key is not None else entry
+        return (self.outbox / "sent" / f"{marker}.sent").exists()  # an earlier version's mark
 
-    def add(self, key: str) -> None:
-        """Note a message the server accepted (one append; made durable by `sync`)."""
+    def add(self, entry: str) -> None:
+        """Note a message the server accepted (one append; made durable by `sync`).
+
+        `entry` is the message's key, followed by what tells it from a later message given
+        the same key (a notice's id can be given again once `baton prune` removed it): the
+        row's creation time."""
         if self._fd is None:
             self.outbox.mkdir(parents=True, exist_ok=True)
             self._fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         # One write of one short line: appends of several processes never interleave.
-        os.write(self._fd, f"{key}\n".encode())
+        os.write(self._fd, f"{entry}\n".encode())
 
     def sync(self) -> None:
         """Make the lines added so far durable, and close the file."""

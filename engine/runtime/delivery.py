@@ -59,6 +59,9 @@ class Outgoing:
     recipients: list[str] = field(default_factory=list)
     tried: bool = True
     """Whether a deliverer may have sent it before (then the sent journal is asked)."""
+    entry: str = ""
+    """Its line in the sent journal: the key and its row's creation time (a pruned
+    notice's id can be given again; the time tells the two apart)."""
 
 
 def queue_message(unit: Unit, key: str, run_id: str, message: dict[str, Any]) -> Path:
@@ -152,6 +155,7 @@ def _prepare_rows(engine: Engine, conn: Connection, prepare: Any, rows: list[Any
             outgoing = exc
         else:
             outgoing.tried = bool(row.attempts or row.claimed_until)
+            outgoing.entry = f"{outgoing.key} {row.created_at}"
         prepared.append((row.id, outgoing))
     return prepared
 
@@ -294,9 +298,10 @@ def _send(engine: Engine, batch: Batch, copy: bool) -> _Outcome:
             session.fresh()
         for index, (row_id, outgoing) in enumerate(ready):
             try:
-                if not (outgoing.tried and journal.contains(outgoing.key)):
+                entry = outgoing.entry or outgoing.key
+                if not (outgoing.tried and journal.contains(entry, outgoing.key)):
                     session.send(outgoing.message, outgoing.sender, outgoing.recipients)  # type: ignore[arg-type]
-                    journal.add(outgoing.key)
+                    journal.add(entry)
             except Exception as exc:  # any delivery failure: record it, never raise into a run
                 outcome.failed.append((row_id, exc))
                 if _timed_out(exc):

@@ -63,8 +63,8 @@ def test_a_pass_sends_all_its_notices_on_one_session_and_journals_them(engine, s
     assert len(server.messages) == 3 and len(set(server.sessions)) == 1
     assert all(row.sent_at is not None for row in _notices(engine))
     assert [p.name for p in engine.outbox.iterdir()] == [smtp.JOURNAL]
-    lines = (engine.outbox / smtp.JOURNAL).read_text().split()
-    assert sorted(lines) == sorted(f"notice-{row.id}" for row in _notices(engine))
+    lines = (engine.outbox / smtp.JOURNAL).read_text().splitlines()
+    assert sorted(lines) == sorted(f"notice-{row.id} {row.created_at}" for row in _notices(engine))
 
 
 def test_the_next_pass_reuses_the_session_while_it_is_fresh(engine, server):
@@ -240,3 +240,26 @@ def test_an_unusable_mail_setting_fails_each_notice_naming_it(
     assert server.messages == []
     for row in _notices(engine):
         assert row.attempts == 1 and f"{name}={value!r} {said}" in row.last_error
+
+
+def test_a_notice_given_a_pruned_notices_id_is_still_sent_after_a_failure(engine, server):
+    # given a notice sent and journalled, then its row gone (as `baton prune` removes it) and
+    # a new notice given the same id, whose first try failed
+    _three_step_stage(engine)
+    engine.start("n")
+    engine.tick()
+    first = _notices(engine)[0]
+    later = format_time(engine.clock.now() + timedelta(days=200))
+    with engine.store.transaction() as conn:
+        conn.execute(
+            update(notifications)
+            .where(notifications.c.id == first.id)
+            .values(sent_at=None, attempts=1, created_at=later)
+        )
+
+    # when the worker retries it
+    engine.tick()
+
+    # then it is sent: the journal's line belongs to the earlier notice of that id
+    assert len(server.messages) == 4
+    assert all(row.sent_at is not None for row in _notices(engine))
