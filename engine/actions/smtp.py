@@ -3,8 +3,9 @@ pass while it is fresh, and a journal of what this machine has handed to the mai
 
 * A session logs in once and sends every message of a pass (one connection, one greeting,
   one login, instead of one of each per message). A worker keeps it for its next pass if
-  that comes within `KEEP_SECONDS`, checking it first with a NOOP (one round trip); an
-  older or broken one is closed and a new one opened.
+  that comes within `KEEP_SECONDS`, checking it first (a look at the socket, and a NOOP
+  when it has been idle for longer than `CHECK_SECONDS`); an older or broken one is
+  closed and a new one opened.
 * The sent journal (`sent.journal` in the outbox folder) gets one line per message the
   server accepted (its key and when its row was made), written right after its acceptance
   and synced once per pass, before the pass records the messages as sent in the database.
