@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -35,6 +35,7 @@ from designer.document import Document
 from designer.proctest.coverage_looks import MISSING_COLOR, REACHED_COLOR, coverage_looks
 from designer.proctest.worker import ProcessTestThread
 from designer.runs.formatting import counted
+from designer.screens import fit_dialog
 from designer.selection import Selection
 from engine.definition import Orchestration
 from engine.proctest import FileResult, tests_path_for
@@ -72,7 +73,7 @@ class ProcessTestDialog(QDialog):
         self.error: str | None = None
         self.thread: ProcessTestThread | None = None
         self.setWindowTitle(f"Process tests — {definition.name or definition.id}")
-        self.resize(1300, 800)
+        fit_dialog(self, QSize(1300, 800))
         self._build()
 
     # --- layout -------------------------------------------------------------------------------

@@ -263,6 +263,14 @@ def was_sent(outbox: Path, key: str) -> bool:
     return smtp.SentJournal(outbox).contains(key)
 
 
+def message_files(outbox: Path, key: str) -> list[Path]:
+    """The files the outbox folder holds for the message with this key: its `.eml` file
+    and, once this machine sent it by SMTP, the marker `was_sent` reads. `baton prune`
+    removes them with the message's row."""
+    files = (message_file(outbox, key), outbox / "sent" / f"{key}.sent")
+    return [file for file in files if file.exists()]
+
+
 def send_once(outbox: Path, key: str, message: EmailMessage, host: str) -> None:
     """Send the message by SMTP unless this machine already did, and note that it did (in
     the sent journal, synced before returning; see `engine.actions.smtp`)."""

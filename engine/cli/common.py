@@ -16,8 +16,10 @@ from engine.errors import UsageError
 from engine.store import Store, parse_time
 
 if TYPE_CHECKING:
+    from engine.runtime import Engine
     from engine.runtime.protocol import RunEngine
     from engine.runtime.reader import Reader
+    from engine.temporal.client import TemporalEngine
 
 
 class OutputFormat(StrEnum):
@@ -69,6 +71,18 @@ def open_engine(db: str | None, *, create: bool = False) -> RunEngine:
             commands that set a database up (`activate`, `users add`) pass True; every
             other command reports a mistyped `--db` (exit code 2) instead of making a new
             empty database there. The default database is always created.
+    """
+    return open_runtime_engine(db, create=create)
+
+
+def open_runtime_engine(db: str | None, *, create: bool = False) -> Engine | TemporalEngine:
+    """`open_engine`'s engine typed as what it is, for a command that does different work
+    on each runtime (`baton worker` ticks timers locally, or serves a Temporal worker): it
+    chooses with `isinstance`, where every other command keeps to the calls both answer.
+
+    Args:
+        db: `--db` (or `BATON_DB`), as for `open_engine`.
+        create: as for `open_engine`.
     """
     # Imported here: `Engine` brings the whole runtime, which read commands do without.
     from engine.runtime import Engine

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, or_, select
 
 from engine.errors import NotFound
 from engine.runtime import eventrows, itemchecks, writes
@@ -110,7 +110,14 @@ class RunSelection:
 def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[dict[str, Any]]:
     """Run summaries, newest first, of a selection (all runs when None)."""
     chosen = selection or RunSelection()
-    query = select(*_RUN_COLUMNS).order_by(runs.c.started_at.desc(), runs.c.id)
+    query = _selected(select(*_RUN_COLUMNS).order_by(runs.c.started_at.desc(), runs.c.id), chosen)
+    if chosen.limit is not None:
+        query = query.limit(chosen.limit)
+    return [_run_summary(r) for r in conn.execute(query)]
+
+
+def _selected(query: Select, chosen: RunSelection) -> Select:
+    """`query` narrowed to the runs `chosen` describes (every filter but `limit`)."""
     for column, value in (
         (runs.c.status, chosen.status),
         (runs.c.definition_id, chosen.orchestration),
@@ -134,9 +141,7 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
                 and_(runs.c.started_at == last_time, runs.c.id > last_id),
             )
         )
-    if chosen.limit is not None:
-        query = query.limit(chosen.limit)
-    return [_run_summary(r) for r in conn.execute(query)]
+    return query
 
 
 def run_detail(
@@ -318,8 +323,12 @@ def item_problem(conn: Connection, item: dict[str, Any]) -> str | None:
     return directory.assignee_state(conn, item["assignee"])
 
 
-def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
-    """Runs that need a person's attention, newest first, each with the reasons why.
+def stuck_runs(
+    conn: Connection, now: str, selection: RunSelection | None = None
+) -> list[dict[str, Any]]:
+    """Runs that need a person's attention, newest first, each with the reasons why;
+    only among the runs `selection` describes (its `limit` aside), so that asking about one
+    orchestration or the newest runs checks those alone, not every waiting run.
 
     Stuck means: the run failed (an operator must retry, skip or cancel it); an open item
     is overdue; an open item's assignee is unknown, inactive or an empty group; or the run
@@ -327,11 +336,12 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
     running child).
     """
     result = []
-    waiting = conn.execute(
+    candidates = (
         select(*_RUN_COLUMNS)
         .where(runs.c.status.in_(("waiting", "running", "failed")))
         .order_by(runs.c.started_at.desc(), runs.c.id)
-    ).all()
+    )
+    waiting = conn.execute(_selected(candidates, selection or RunSelection())).all()
     assignee_reasons: dict[str, str | None] = {}
     for row in waiting:
         if row.status == "failed":

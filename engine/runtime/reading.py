@@ -75,7 +75,7 @@ class Reading(Listing):
         # `Listing.runs`, from the run tables.
         with self.store.read() as conn:
             if stuck:
-                found = queries.stuck_runs(conn, format_time(self.clock.now()))
+                found = queries.stuck_runs(conn, format_time(self.clock.now()), selection)
                 chosen = [r for r in found if selection.matches(r)]
                 if selection.assignee is not None:
                     holding = set(queries.runs_with_open_items(conn, selection.assignee))
