@@ -265,8 +265,9 @@ def was_sent(outbox: Path, key: str) -> bool:
 
 def message_files(outbox: Path, key: str) -> list[Path]:
     """The files the outbox folder holds for the message with this key: its `.eml` file
-    and, once this machine sent it by SMTP, the marker `was_sent` reads. `baton prune`
-    removes them with the message's row."""
+    and the marker an earlier version left once it sent the message by SMTP (now a line of
+    the sent journal, which names the row's creation time and needs no removal). `baton
+    prune` removes them with the message's row."""
     files = (message_file(outbox, key), outbox / "sent" / f"{key}.sent")
     return [file for file in files if file.exists()]
 
