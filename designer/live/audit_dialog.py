@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.runs.formatting import counted, overdue_text_color
+from designer.runs.formatting import counted, overdue_text_color, when
 from designer.screens import fit_dialog
 from engine.runtime.audit import entries
 from engine.runtime.protocol import RunEngine
@@ -140,7 +140,7 @@ class AuditLogDialog(QDialog):
             details = " ".join(f"{k}={v}" for k, v in sorted((entry["details"] or {}).items()))
             cells = (
                 str(entry["id"]),
-                entry["time"],
+                when(entry["time"]),  # as every other list writes times; exact in the tooltip
                 entry["actor"] or "-",
                 entry["action"],
                 entry["subject"],
@@ -148,6 +148,7 @@ class AuditLogDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            self.table.item(row, 1).setToolTip(entry["time"])
         self.refresh_button.setEnabled(True)
         self.older_button.setEnabled(more)
         tail = "; Older shows more" if more else ""

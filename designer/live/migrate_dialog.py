@@ -159,10 +159,18 @@ class MigrateRunsDialog(QDialog):
     def _listed(self, versions: list[dict[str, Any]]) -> None:
         numbers = [v["version"] for v in versions]
         if len(numbers) < 2:
-            self.summary.setText(
-                f"{self._orchestration} has {len(numbers)} version(s) on this engine; "
-                "activate the new version first."
-            )
+            # Said as the newcomer's next step ("has 0 version(s)" left them guessing).
+            if not numbers:
+                text = (
+                    f"{self._orchestration} is not on this engine yet: activate it "
+                    "(Run ▸ Activate); runs move between versions once a newer one is active."
+                )
+            else:
+                text = (
+                    f"{self._orchestration} has only version {numbers[0]} on this engine: "
+                    "edit it and activate the new version, then its runs can move to it."
+                )
+            self.summary.setText(text)
             return
         for box in (self.from_box, self.to_box):
             box.clear()

@@ -109,8 +109,10 @@ def serve(
             flush=True,
         )
     # Webhooks and outbox messages go out from here too, not only from `baton worker`; on
-    # Temporal, the worker's activities queue them in the catalogue's outbox.
-    deliverer = Deliverer(catalogue, poll=deliver_every)
+    # Temporal, the worker's activities queue them in the catalogue's outbox, a moment after
+    # the request that caused them is answered: the pass after a request waits for them.
+    settle = None if isinstance(engine, Engine) else engine.track_outboxes()
+    deliverer = Deliverer(catalogue, poll=deliver_every, settle=settle)
     config = uvicorn.Config(
         WakeOnWrite(create_app(engine), deliverer),
         log_level=log_level,

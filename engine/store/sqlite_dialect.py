@@ -28,6 +28,7 @@ from sqlalchemy.engine import make_url
 
 from engine.errors import StoreFault
 from engine.store import faults
+from engine.store.sqlite_file import QUICK_CHECK_LIMIT, marker
 
 SYNCHRONOUS_ENV = "BATON_SQLITE_SYNCHRONOUS"
 SYNCHRONOUS_LEVELS = ("FULL", "NORMAL")
@@ -56,10 +57,6 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-QUICK_CHECK_LIMIT = 16 * 1024 * 1024
-"""Files up to this size are checked (`PRAGMA quick_check`) every time they are opened."""
-
-
 def database_file(url: str) -> Path | None:
     """The file of a SQLite URL (None for an in-memory database)."""
     database = make_url(url).database
@@ -80,11 +77,6 @@ def prepare_file(url: str, create: bool = True) -> None:
     if not create and not file.exists():
         raise faults.missing(url)
     file.parent.mkdir(parents=True, exist_ok=True)
-
-
-def marker(file: Path) -> Path:
-    """The file that says "this database was found damaged"."""
-    return file.with_name(file.name + ".damaged")
 
 
 def mark_damaged(url: str, why: str) -> None:
