@@ -29,6 +29,7 @@ from temporalio.client import (
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
+    WorkflowUpdateRPCTimeoutOrCancelledError,
 )
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
@@ -62,6 +63,10 @@ QUERY_TIMEOUT = 10.0
 """Seconds a read of a run (a query) waits for a worker's answer. A worker answers in
 milliseconds, or in a second or two replaying a closed run's history; no answer by then
 means no worker takes the task queue's work (one stopped a moment ago)."""
+UPDATE_TIMEOUT = 120.0
+"""Seconds a command on a run (an Update) waits for a worker's answer. A turn may await
+actions (a retried one waits out a lost worker's heartbeat, 30 s by default), so this is
+generous; it ends the wait when the last worker stopped a moment ago."""
 POLLER_STALE = 90.0
 """Seconds after its last poll that a worker counts as gone: Temporal lists a stopped
 worker among the task queue's pollers for minutes, and a live one polls again at least
@@ -294,10 +299,10 @@ class Channel:
                 ) from None
             raise
 
-    def _no_worker(self, run_id: str, why: str) -> NoWorker:
+    def _no_worker(self, run_id: str, why: str, then: str = "cannot be read now") -> NoWorker:
         return NoWorker(
             f"no Baton worker is polling task queue {self.address.task_queue!r} at "
-            f"{self.address} ({why}), so run {run_id} cannot be read now",
+            f"{self.address} ({why}), so run {run_id} {then}",
             hint="start one with `baton worker` (the same BATON_RUNTIME, BATON_TASK_QUEUE "
             "and BATON_DB)",
         )
@@ -427,20 +432,37 @@ class Channel:
 
     async def _update(self, handle: WorkflowHandle, update: Any, *args: Any) -> shapes.Done:
         """An Update, waiting a while for a worker when none polls the task queue yet (one
-        that is starting); then a clear error: the run waits for a worker, nothing is lost."""
+        that is starting), and at most `UPDATE_TIMEOUT` for its answer; then a clear error:
+        the run waits for a worker, nothing is lost."""
         deadline = self._loop.time() + WORKER_WAIT
         pause = 0.1
         while True:
             try:
-                return await handle.execute_update(update, *args, result_type=shapes.Done)
+                return await handle.execute_update(
+                    update,
+                    *args,
+                    result_type=shapes.Done,
+                    rpc_timeout=timedelta(seconds=UPDATE_TIMEOUT),
+                )
+            except WorkflowUpdateRPCTimeoutOrCancelledError:
+                if self._aborted:
+                    raise Aborted(
+                        "the connection to Temporal was closed; the call may still apply"
+                    ) from None
+                self._worker_seen = 0.0
+                raise self._no_worker(
+                    handle.id,
+                    f"none answered within {UPDATE_TIMEOUT:.0f} s",
+                    "has not changed yet (it may once a worker answers: check with `baton show`)",
+                ) from None
             except RPCError as exc:
                 if exc.status != RPCStatusCode.FAILED_PRECONDITION or "poller" not in exc.message:
                     raise
                 if self._loop.time() > deadline:
-                    raise NoWorker(
-                        f"no worker polls task queue {self.address.task_queue!r} at "
-                        f"{self.address}; run {handle.id} waits for one",
-                        hint="start one with `baton worker` (same BATON_RUNTIME)",
+                    raise self._no_worker(
+                        handle.id,
+                        f"none came within {WORKER_WAIT:.0f} s",
+                        "waits for one; nothing is lost",
                     ) from None
             await asyncio.sleep(pause)
             pause = min(pause * 2, 1.0)

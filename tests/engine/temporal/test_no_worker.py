@@ -93,6 +93,31 @@ def test_reads_after_the_worker_stopped_refuse_in_one_line(baton, temporal_worke
         assert took < QUERY_TIMEOUT * 10  # hang guard
 
 
+@pytest.mark.parametrize("cli", ["temporal"], indirect=True)
+def test_a_command_after_the_worker_stopped_refuses_in_one_line(
+    baton, temporal_worker, task_queue, monkeypatch
+):
+    from engine.temporal import channel
+
+    # given an open review run whose worker stopped a moment ago, and a shorter wait for
+    # a command's answer than the default (which leaves room for a retried action)
+    run_id = baton("start", "review", "--input", "title=A").out.strip()
+    temporal_worker.stop()
+    monkeypatch.setattr(channel, "UPDATE_TIMEOUT", 5.0)
+
+    # when an operator cancels the run
+    began = time.monotonic()
+    result = baton("cancel", run_id, "--reason", "duplicate")
+    took = time.monotonic() - began
+
+    # then one line says no worker answered and that the change waits for one, exit code 2
+    assert result.code == 2, result
+    line = _one_line(result.err)
+    assert line.startswith(f"baton: error: {NO_WORKER} {task_queue!r} at ")
+    assert f"(none answered within 5 s), so run {run_id} has not changed yet" in line
+    assert took < 5.0 * 10  # hang guard (it waited for ever before)
+
+
 def test_api_read_with_no_worker_answers_503_with_the_same_sentence(
     temporal_server, task_queue, tmp_path
 ):
