@@ -50,6 +50,17 @@ ReasonOption = Annotated[
     str,
     typer.Option("--reason", metavar="TEXT", help="Why (logged with who did it)."),
 ]
+# The largest whole number the stores hold (a signed 64-bit column in SQLite and PostgreSQL):
+# a bigger --version, --after or --before could never match a row, and the driver would fail
+# on it with a traceback instead of a usage message.
+STORED_INT_MAX = 2**63 - 1
+
+
+def number_option(*names: str, metavar: str, help: str, min: int | None = None) -> Any:
+    """A whole-number option checked against what the stores can hold (usage error, exit 2)."""
+    return typer.Option(*names, metavar=metavar, min=min, max=STORED_INT_MAX, help=help)
+
+
 ActorOption = Annotated[
     str | None,
     typer.Option(

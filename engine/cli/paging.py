@@ -23,10 +23,20 @@ AfterOption = Annotated[
 ]
 
 
+# One page of a list command is read into memory at once; a million rows is more than any
+# screen or script wants in one go (the pages after it are an --after away), and the bound
+# keeps `--limit 99999999999999999999` a usage message rather than a driver's overflow.
+MAX_LIMIT = 1_000_000
+
+
 def limit_option(default: int = 100) -> Any:
-    """`--limit N` (at least 1) for a list command."""
+    """`--limit N` (1 to `MAX_LIMIT`) for a list command."""
     return typer.Option(
-        "--limit", metavar="N", min=1, help=f"At most this many (default {default})."
+        "--limit",
+        metavar="N",
+        min=1,
+        max=MAX_LIMIT,
+        help=f"At most this many (default {default}).",
     )
 
 
