@@ -123,3 +123,30 @@ def test_simulate_more_runs_than_a_scenario_allows_names_the_option(cli, tmp_pat
 
     assert result.code == 2
     assert "Invalid value for '--runs'" in result.err
+
+
+@pytest.mark.parametrize(
+    ("amount", "reason"),
+    [
+        ("nan", "'nan' is not a number"),
+        ("inf", "'inf' is beyond the largest number a run holds (about 1.8e308)"),
+        ("-inf", "'-inf' is beyond the largest number a run holds (about 1.8e308)"),
+        # the command line reads 1e999 as JSON, which makes it infinity already
+        ("1e999", "inf is beyond the largest number a run holds (about 1.8e308)"),
+    ],
+)
+def test_a_number_input_that_is_not_finite_is_refused(cli, amount, reason):
+    # float() reads these; a run holding one showed `NaN` in `baton show --format json`
+    result = cli("start", "deal", "--input", f"amount={amount}")
+
+    assert result.code == 1
+    assert result.err.strip() == (
+        f"baton: error: inputs refused: amount: {reason} (no run was started)"
+    )
+    assert cli("runs", "--format", "json").json() == []
+
+
+def test_a_large_but_finite_number_input_is_kept(cli):
+    run_id = cli("start", "deal", "--input", "amount=1.5e300").out.strip()
+
+    assert cli("vars", run_id, "--format", "json").json()["amount"] == 1.5e300
