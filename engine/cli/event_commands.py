@@ -64,8 +64,7 @@ def send_command(
     )
     if sent.kept_until:
         typer.echo(
-            f"baton: note: kept until {sent.kept_until} for a wait step (buffer) that opens "
-            "later",
+            f"baton: note: kept until {sent.kept_until} for a wait step (buffer) that opens later",
             err=True,
         )
     elif not reached:

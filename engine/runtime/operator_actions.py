@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from engine.runtime.unit import Unit
     from engine.store import Store
 
+
 class OperatorActions:
     """Operator actions on runs and items, and admin actions on users (see `Engine`)."""
 

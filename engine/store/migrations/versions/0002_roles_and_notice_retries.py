@@ -21,9 +21,7 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("role", sa.String(16), nullable=False, server_default="assignee")
         )
-    op.execute(
-        sa.text("UPDATE users SET role = 'admin' WHERE admin = :yes").bindparams(yes=True)
-    )
+    op.execute(sa.text("UPDATE users SET role = 'admin' WHERE admin = :yes").bindparams(yes=True))
     with op.batch_alter_table("users") as batch:
         batch.drop_column("admin")
     with op.batch_alter_table("notifications") as batch:
