@@ -21,12 +21,12 @@ from engine.api.models import (
     VariablesIn,
     VariablesOut,
 )
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 router = APIRouter(prefix="/v1/runs", tags=["runs"])
 
 
-def _status(engine: Engine, run_id: str) -> dict[str, Any]:
+def _status(engine: RunEngine, run_id: str) -> dict[str, Any]:
     return engine.run(run_id)
 
 
