@@ -13,6 +13,7 @@ from engine.cli.closing import close_with_command
 
 # Re-exported: the commands take them from here; they live where `baton runs` reads them
 # without Typer (engine.cli.plain).
+from engine.cli.plain import STORED_INT_MAX
 from engine.cli.plain import OutputFormat as OutputFormat
 from engine.cli.plain import parse_when as parse_when
 from engine.cli.plain import print_json as print_json
@@ -49,10 +50,6 @@ ReasonOption = Annotated[
     str,
     typer.Option("--reason", metavar="TEXT", help="Why (logged with who did it)."),
 ]
-# The largest whole number the stores hold (a signed 64-bit column in SQLite and PostgreSQL):
-# a bigger --version, --after or --before could never match a row, and the driver would fail
-# on it with a traceback instead of a usage message.
-STORED_INT_MAX = 2**63 - 1
 
 
 def number_option(*names: str, metavar: str, help: str, min: int | None = None) -> Any:

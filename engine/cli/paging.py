@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 # Re-exported: `baton runs` reads its page without Typer (engine.cli.plain).
+from engine.cli.plain import MAX_LIMIT as MAX_LIMIT
 from engine.cli.plain import read_page as read_page
 
 AfterOption = Annotated[
@@ -21,12 +22,6 @@ AfterOption = Annotated[
         "--after", metavar="CURSOR", help="The next page: the cursor the last page ended with."
     ),
 ]
-
-
-# One page of a list command is read into memory at once; a million rows is more than any
-# screen or script wants in one go (the pages after it are an --after away), and the bound
-# keeps `--limit 99999999999999999999` a usage message rather than a driver's overflow.
-MAX_LIMIT = 1_000_000
 
 
 def limit_option(default: int = 100) -> Any:
