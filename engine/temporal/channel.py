@@ -303,8 +303,8 @@ class Channel:
         return NoWorker(
             f"no Baton worker is polling task queue {self.address.task_queue!r} at "
             f"{self.address} ({why}), so run {run_id} {then}",
-            hint="start one with `baton worker` (the same BATON_RUNTIME, BATON_TASK_QUEUE "
-            "and BATON_DB)",
+            hint="start one with `baton worker`, with the same BATON_RUNTIME, "
+            "BATON_TASK_QUEUE and BATON_DB",
         )
 
     async def _require_worker(self, run_id: str) -> None:
