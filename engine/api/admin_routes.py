@@ -13,10 +13,11 @@ from sqlalchemy import Connection
 from engine.api import paging, tokens
 from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import OutboxPageOut, TokenPageOut, UserPageOut
+from engine.api.strict_json import StrictJsonRoute
 from engine.runtime import Engine, permissions
 from engine.store import directory, outbox
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute)
 
 
 @contextmanager

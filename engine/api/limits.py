@@ -51,26 +51,36 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        started = too_large = refused = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large
             message = await receive()
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, refused
+            if too_large and not started:
+                # FastAPI catches any error while it reads a body and answers 400 "There
+                # was an error parsing the body" (a chunked upload has no Content-Length
+                # to refuse it by beforehand); the reason is the size, so say that.
+                if not refused:
+                    refused = True
+                    await _drain(receive)
+                    await self._refuse(send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
-            if not started:
+            if not started and not refused:
                 await _drain(receive)
                 await self._refuse(send)
 

@@ -21,9 +21,10 @@ from engine.api.models import (
     VariablesIn,
     VariablesOut,
 )
+from engine.api.strict_json import StrictJsonRoute
 from engine.runtime import Engine
 
-router = APIRouter(prefix="/v1/runs", tags=["runs"])
+router = APIRouter(prefix="/v1/runs", route_class=StrictJsonRoute, tags=["runs"])
 
 
 def _status(engine: Engine, run_id: str) -> dict[str, Any]:
