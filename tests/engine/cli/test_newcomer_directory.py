@@ -83,3 +83,13 @@ def test_a_webhook_url_that_does_not_parse_is_refused(baton, tmp_path, url, reas
 
     assert result.code == 1
     assert result.err.strip() == f"baton: error: [url] {url!r} is not a URL: {reason}"
+
+
+def test_an_event_with_a_blank_name_is_a_usage_error(baton):
+    # e.g. `baton event send "$EVENT"` with EVENT unset; the HTTP API refuses it as well
+    result = baton("event", "send", "", "--key", "Ann")
+
+    assert result.code == 2
+    assert result.err.strip() == (
+        "baton: error: the event name is blank (name the event, e.g. badge_printed)"
+    )
