@@ -73,3 +73,25 @@ def test_validate_of_a_folder_or_binary_file_says_what_it_is(baton, tmp_path):
         "baton: error: photo.baton.json: is not UTF-8 text (byte 0), so not a definition "
         "(a .baton.json file is JSON text; check this is the right file)",
     ]
+
+
+def test_a_read_command_on_an_empty_file_leaves_it_empty(baton, tmp_path):
+    # `baton runs --db empty.json` used to write the whole schema (300 kB) into the file
+    (tmp_path / "notes.txt").write_bytes(b"")
+
+    result = baton("runs", "--db", "notes.txt")
+
+    assert result.code == 2
+    assert result.err == (
+        f"baton: error: the database {tmp_path / 'notes.txt'} is an empty file, not a Baton "
+        "database (check --db / BATON_DB for a typo; `baton db upgrade` makes it a new "
+        "database)\n"
+    )
+    assert (tmp_path / "notes.txt").stat().st_size == 0
+
+
+def test_upgrade_makes_an_empty_file_a_database(baton, tmp_path):
+    (tmp_path / "new.db").write_bytes(b"")
+
+    assert baton("db", "upgrade", "--db", "new.db").code == 0
+    assert baton("runs", "--db", "new.db").code == 0
