@@ -14,8 +14,14 @@ hits all three alike:
 
 `baton runs` (the first page, as a user types it) is timed on databases holding each of
 `--runs-sizes` completed runs (default 0 and 100,000), built once through the engine and
-kept under /tmp (`benchmarks/rundb.py`; the first build of 100,000 takes minutes). Its
-peers are the same three, and `baton --version`, measured in the same run.
+kept under /tmp (`benchmarks/rundb.py`; the first build of 100,000 takes minutes), and
+on the largest also a page from the middle (`--after` the cursor of the run at half the
+list). Its peers are the same three, and `typer`: the same command through Typer (what
+`baton runs` did before a plain invocation was answered without it).
+
+Then the statement of a later page alone, in this process (`sqlite3`, best of 5): the
+seeking statement `baton runs --after` runs now (`engine.runtime.selection.runs_sql`)
+next to the single OR condition it replaced, at pages 1, the middle and the last.
 
 Then the slowest imports of the lazy path (`python -X importtime`), and the targets of
 issue 14 (≤ 0.15 s / ≤ 0.40 s / ≤ 0.30 s).
@@ -27,6 +33,7 @@ import argparse
 import os
 import re
 import resource
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -49,15 +56,69 @@ _EAGER = (
     "import sys; from engine.cli.app import main, register_commands; "
     "register_commands(None); sys.exit(main(sys.argv[1:]))"
 )
+_TYPER = "import sys; from engine.cli.app import main; sys.exit(main(sys.argv[1:]))"
 
 
 def _peers(args: list[str]) -> dict[str, list[str]]:
     python = sys.executable
-    return {
+    peers = {
         "python": [python, "-c", "pass"],
         "eager": [python, "-c", _EAGER, *args],
         "lazy": [python, "-c", _LAZY, *args],
     }
+    if args[:1] == ["runs"]:
+        peers["typer"] = [python, "-c", _TYPER, *args]
+    return peers
+
+
+def _middle_cursor(db: Path) -> tuple[str, tuple[str, str]]:
+    """The `--after` cursor of the run at half the list of `db`, and its sort key."""
+    from engine.api.paging import encode
+
+    with sqlite3.connect(db) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM runs").fetchone()
+        key = conn.execute(
+            "SELECT started_at, id FROM runs ORDER BY started_at DESC, id LIMIT 1 OFFSET ?",
+            (count // 2,),
+        ).fetchone()
+    return encode(tuple(key)), tuple(key)
+
+
+# The condition pages after the first used before (one OR: SQLite walks the index from
+# its top), as the peer of the statement that seeks.
+_OR_PAGE = (
+    "SELECT id, definition_id, definition_version, status, current_stage, started_at,"
+    " ended_at, error, outcome FROM runs"
+    " WHERE started_at < :last_time OR (started_at = :last_time AND id > :last_id)"
+    " ORDER BY started_at DESC, id LIMIT :limit"
+)
+
+
+def _page_statements(db: Path, page: int = 101, repeat: int = 5) -> None:
+    """Print the best time of the seeking and the OR statement at three pages of `db`."""
+    from engine.runtime.selection import RunSelection, runs_sql
+
+    with sqlite3.connect(db) as conn:
+        (count,) = conn.execute("SELECT count(*) FROM runs").fetchone()
+        print(f"a page after the first, the statement alone ({count:,} runs, best of {repeat}, ms)")
+        for offset in (page - 1, count // 2, count - page):
+            key = conn.execute(
+                "SELECT started_at, id FROM runs ORDER BY started_at DESC, id LIMIT 1 OFFSET ?",
+                (offset,),
+            ).fetchone()
+            seek, params = runs_sql(RunSelection(after=tuple(key), limit=page))
+            times = {}
+            for name, statement in (("seek", seek), ("OR", _OR_PAGE)):
+                best = float("inf")
+                for _ in range(repeat):
+                    started = time.perf_counter()
+                    rows = conn.execute(statement, params).fetchall()
+                    best = min(best, time.perf_counter() - started)
+                times[name] = (best, len(rows))
+            print(
+                f"  after run {offset + 1:>7,}: seek {times['seek'][0] * 1000:7.2f}"
+                f"  OR {times['OR'][0] * 1000:7.2f}  ({times['seek'][1]} rows each)"
+            )
 
 
 def _children_cpu() -> float:
@@ -104,8 +165,16 @@ def main() -> None:
     )
     args = parser.parse_args()
     cases = dict(CASES)
-    for size in (int(n) for n in args.runs_sizes.split(",") if n.strip()):
+    sizes = [int(n) for n in args.runs_sizes.split(",") if n.strip()]
+    for size in sizes:
         cases[f"runs at {size:,} runs"] = (["runs"], 0.30, size)
+    if sizes and max(sizes) > 0:
+        cursor, _key = _middle_cursor(built_db(max(sizes)))
+        cases[f"runs --after (the middle) at {max(sizes):,} runs"] = (
+            ["runs", "--after", cursor],
+            0.30,
+            max(sizes),
+        )
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min)")
 
     for case, (case_args, target, runs) in cases.items():
@@ -133,11 +202,23 @@ def main() -> None:
         verdict = "meets" if lazy <= target else "misses"
         print(f"  lazy/eager median {lazy / eager:.2f}x; target <= {target:.2f} s: {verdict} it")
         extra = lazy_cpu - bare_cpu
-        print(f"  lazy cpu median {lazy_cpu:.3f} s = bare interpreter + {extra:.3f} s")
+        eager_cpu = statistics.median(cpu["eager"])
+        print(
+            f"  lazy cpu median {lazy_cpu:.3f} s = bare interpreter + {extra:.3f} s;"
+            f" lazy/eager cpu {lazy_cpu / eager_cpu:.2f}x"
+        )
+        if "typer" in times:
+            typer_cpu = statistics.median(cpu["typer"])
+            print(
+                f"  lazy/typer median wall {lazy / statistics.median(times['typer']):.2f}x,"
+                f" cpu {lazy_cpu / typer_cpu:.2f}x"
+            )
         print("  slowest top-level imports of the lazy path (cumulative ms):")
         for micros, name in _slowest_imports(case_args, env):
             print(f"    {micros / 1000:7.1f}  {name}")
 
+    if sizes and max(sizes) > 0:
+        _page_statements(built_db(max(sizes)))
     print(f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())} (1/5/15 min)")
 
 

@@ -65,9 +65,9 @@ class Panels:
 
     def reload(self, engine: Any) -> None:
         _stuck_map(engine)
-        items = _load_items(engine, "hanna", dict(self.contexts))
+        items = _load_items(engine, "hanna", dict(self.contexts)).items
         self.contexts.update((i["run"], i["context"]) for i in items)
-        found = load_aggregate(engine, "employee_onboarding", None, self.logs.copy())
+        found = load_aggregate(engine, "employee_onboarding", None, self.logs.copy(), None)
         self.logs.keep(found.logs)
 
     def moved(self, engine: Any, run_id: str) -> None:

@@ -38,6 +38,11 @@ def register(app: typer.Typer) -> None:
         db: DbOption = None,
     ) -> None:
         """Open the designer window, optionally on a definition file."""
+        if file is not None and not file.is_file():
+            # Said here, before Qt starts: a mistyped name got a dialog, then the window
+            # closed with nothing on the terminal.
+            typer.echo(f"baton designer: {file}: no such file", err=True)
+            raise typer.Exit(2)
         if db:
             # The window's engine connection reads BATON_DB before what it remembered.
             os.environ[DB_ENV] = db

@@ -138,11 +138,19 @@ class Shots:
         self.save(window, "overlay-run")
 
         live.show_dock("history")
-        live.runs.select_run(self.runs["Dee Evans"])
+        dee = self.runs["Dee Evans"]
+        live.runs.select_run(dee)
         history = live.history
-        self.wait_for(lambda: history.model.rowCount() > 12)
-        history.slider.setValue(12)
+        # Dee's own log, not the run shown before hers (its rows would pass a bare count).
+        self.wait_for(lambda: history.run_id == dee and dee in history.title.text())
+        self.wait_for(lambda: history.model.rowCount() > 20)
         self.roomy(live.docks["history"])
+        # Mid-history: her laptop prepared, accounts still open. Set after the dock is
+        # resized and the log settled, so a late reply cannot move it back to the end.
+        history.slider.setValue(21)
+        self.settle()
+        if history.slider.value() != 21:
+            raise SystemExit("screenshots: the history slider did not stay at event 21")
         self.save(live.docks["history"], "live-history")
 
         live.show_dock("inbox")

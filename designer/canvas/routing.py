@@ -333,7 +333,14 @@ class _LabelSpace:
         router = self._router()
         if router is None:
             return True
-        if any(node.node_id not in (self._source, self._target) for node in router._nodes_in(rect)):
+        # Nodes are drawn above flows: a label meeting one is partly hidden. Its own ends
+        # are allowed (a label near a small source touches it), but not a stage: a fault
+        # route leaving a stage and turning down had its label half under the stage.
+        ends = (self._source, self._target)
+        if any(
+            node.node_id not in ends or isinstance(node, StageItem)
+            for node in router._nodes_in(rect)
+        ):
             return False
         # Names of diamonds and circles sit outside their box (above, below): keep clear.
         near = rect.adjusted(-80, -30, 80, 30)

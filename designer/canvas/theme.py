@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import atexit
 from collections.abc import Callable
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QPointF, QRectF, QSize, Qt
@@ -69,6 +69,60 @@ def apply(dark: bool) -> None:
     global is_dark
     is_dark = dark
     globals().update(_styles(DARK if dark else LIGHT))
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio of two opaque colours (1 to 21; 4.5 is the floor for body text)."""
+
+    def luminance(color: QColor) -> float:
+        def channel(value: float) -> float:
+            return value / 12.92 if value <= 0.03928 else ((value + 0.055) / 1.055) ** 2.4
+
+        return (
+            0.2126 * channel(color.redF())
+            + 0.7152 * channel(color.greenF())
+            + 0.0722 * channel(color.blueF())
+        )
+
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def blend(base: QColor, over: QColor, alpha: int) -> QColor:
+    """`over` painted at opacity `alpha` (0-255) on the opaque `base`."""
+    a = alpha / 255
+    return QColor.fromRgbF(
+        base.redF() * (1 - a) + over.redF() * a,
+        base.greenF() * (1 - a) + over.greenF() * a,
+        base.blueF() * (1 - a) + over.blueF() * a,
+    )
+
+
+READABLE = 4.5
+"""The contrast (WCAG, body text) a card's two lines keep on an overlay's wash."""
+
+
+def readable_wash_alpha(color: str, tint: int) -> int:
+    """The opacity a card's wash of `color` gets: `tint`, or less where the card's name
+    would read under `READABLE` on it in the current theme."""
+    return _readable_alpha(color, tint, is_dark)
+
+
+def second_line_color(back: QColor) -> QColor:
+    """The colour of a card's muted second line on `back`: muted where it reads, else the
+    full text colour (muted grey on a hot red wash would not)."""
+    muted = QColor(TEXT_MUTED)  # noqa: F821 - set by apply()
+    return muted if contrast(muted, back) >= READABLE else QColor(TEXT)  # noqa: F821
+
+
+@lru_cache(maxsize=512)
+def _readable_alpha(color: str, tint: int, dark: bool) -> int:
+    palette = DARK if dark else LIGHT
+    surface, wash, text = QColor(palette["surface"]), QColor(color), QColor(palette["text"])
+    for alpha in range(tint, -1, -2):
+        if contrast(text, blend(surface, wash, alpha)) >= READABLE:
+            return alpha
+    return 0
 
 
 def follow_system() -> bool:

@@ -146,7 +146,7 @@ class FindElementDialog(QDialog):
         self.results.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.results.activated.connect(lambda index: self._choose(index.row()))
         self.status = QLabel(self)
-        self.status.setStyleSheet("color: #64748b;")
+        self.status.setStyleSheet("color: palette(placeholder-text);")
         layout = QVBoxLayout(self)
         layout.addWidget(self.query)
         layout.addWidget(self.results, 1)

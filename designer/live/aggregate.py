@@ -19,9 +19,9 @@ from designer.canvas.overlay.heatmap import HeatCell, HeatmapData, format_hours
 from designer.runs.formatting import counted
 from designer.runs.moments import snapshot_at
 from engine.definition import Orchestration
-from engine.runtime import Engine
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
+from engine.runtime.protocol import RunEngine
 from engine.store import parse_time
 
 OPEN = ("ready", "running", "waiting")
@@ -31,6 +31,8 @@ ENDED = (
     EventType.STEP_SKIPPED,
     EventType.STEP_CANCELED,
 )
+HEAT_RUNS = 1000
+"""Runs a heatmap counts at first: the newest of the version (more on request)."""
 METRICS = {
     "now": "Runs at this step now",
     "median": "Median time spent at the step",
@@ -73,6 +75,8 @@ class RunsAggregate:
     stuck: list[StuckRun]
     logs: dict[str, list[dict[str, Any]]] = field(default_factory=dict, repr=False)
     """The logs it was made from (kept by the panel for the next refresh)."""
+    more: bool = False
+    """Older runs of the version were left out (only the newest `runs` are counted)."""
 
 
 def aggregate_runs(
@@ -127,30 +131,41 @@ def _time_spent(
 
 
 def load_aggregate(
-    engine: Engine,
+    engine: RunEngine,
     orchestration: str,
     version: int | None,
     known: Mapping[str, list[dict[str, Any]]] | None = None,
+    limit: int | None = HEAT_RUNS,
 ) -> RunsAggregate:
-    """Read a version's runs and logs (on the engine's thread) and aggregate them.
+    """Read a version's newest runs and their logs (on the engine's thread) and aggregate.
 
-    `version` None takes the newest version that has runs. `known`: whole logs already
-    held (a `KnownLogs` copy), read again only for the runs not in it: on Temporal each
-    log is a query of its workflow, so a refresh after one change reads one run, not all.
+    `version` None takes the version of the newest run. At most `limit` runs are counted,
+    the newest (None: all); the result says when older ones were left out (`more`), so a
+    database of many thousands of runs does not mean reading every log to paint a heatmap.
+    `known`: whole logs already held (a `KnownLogs` copy), read again only for the runs
+    not in it: on Temporal each log is a query of its workflow, so a refresh after one
+    change reads one run, not all.
     """
-    runs = [r for r in engine.runs() if r["orchestration"] == orchestration]
-    if version is None and runs:
-        version = max(r["version"] for r in runs)
-    runs = [r for r in runs if r["version"] == version]
     if version is None:
-        return RunsAggregate(orchestration, None, 0, {}, [])
+        newest = engine.runs(orchestration=orchestration, limit=1)
+        if not newest:
+            return RunsAggregate(orchestration, None, 0, {}, [])
+        version = newest[0]["version"]
+    page = None if limit is None else limit + 1  # one more tells whether runs were left out
+    runs = engine.runs(orchestration=orchestration, version=version, limit=page)
+    more = limit is not None and len(runs) > limit
+    runs = runs[:limit] if more else runs
     with engine.store.read() as conn:
         definition = engine.plan(orchestration, version, conn).definition
     known = known or {}
     logs = {r["id"]: known.get(r["id"]) or engine.log(r["id"]) for r in runs}
-    stuck = engine.runs(stuck=True)
+    # Stuck reasons of the counted runs only: the engine checks just those.
+    since = parse_time(runs[-1]["started_at"]) if more else None
+    stuck = engine.runs(
+        stuck=True, orchestration=orchestration, version=version, started_after=since
+    )
     found = aggregate_runs(definition, logs, engine.clock.now(), stuck, version)
-    found.logs = logs
+    found.logs, found.more = logs, more
     return found
 
 
@@ -216,8 +231,10 @@ def heatmap_of_runs(aggregate: RunsAggregate, metric: str = "now") -> HeatmapDat
     worst = max(crowded, key=lambda s: (s.now, s.median_hours), default=None)
     top = max((c.value for c in cells.values()), default=0.0)
     unit = format_hours if metric == "median" else (lambda v: f"{v:g}")
+    runs = counted(aggregate.runs, "run")
     return HeatmapData(
-        title=f"{METRICS[metric]} · {counted(aggregate.runs, 'run')} of v{aggregate.version}",
+        title=f"{METRICS[metric]} · {'newest ' if aggregate.more else ''}{runs}"
+        f" of v{aggregate.version}",
         cells=cells,
         low_text=unit(0.0),
         high_text=unit(top),

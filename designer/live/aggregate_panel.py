@@ -2,8 +2,10 @@
 
 The numbers are read and folded on the engine's thread (designer/live/aggregate.py); the
 panel only picks the version and the metric, paints the heatmap and lists stuck runs with
-their reasons. While shown it refreshes at most once a second as runs change. A heatmap and
-a single run's overlay would fight over the same cards, so showing one hides the other.
+their reasons. It counts the newest `HEAT_RUNS` runs of the version at first and says so
+when older ones were left out ("Count older runs too" adds as many again). While shown it
+refreshes at most once a second as runs change. A heatmap and a single run's overlay would
+fight over the same cards, so showing one hides the other.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from PySide6.QtWidgets import (
 from designer.canvas.overlay import HeatmapOverlay
 from designer.canvas.scene import DiagramScene
 from designer.live.aggregate import (
+    HEAT_RUNS,
     METRICS,
     KnownLogs,
     RunsAggregate,
@@ -74,6 +77,7 @@ class AggregatePanel(QWidget):
         self.bridge, self.orchestration, self.monitor = bridge, orchestration, monitor
         self.heatmap = HeatmapOverlay(scene)
         self.aggregate: RunsAggregate | None = None
+        self.limit = HEAT_RUNS  # the newest runs counted; raised by "Count older runs too"
         # Logs read before, kept current by the change feed: a refresh reads only new runs.
         self._known = KnownLogs()
         bridge.events_appended.connect(self._known.append)
@@ -103,7 +107,14 @@ class AggregatePanel(QWidget):
         layout.addLayout(row)
         self.summary = QLabel("No runs loaded yet.")
         self.summary.setWordWrap(True)
-        layout.addWidget(self.summary)
+        self.count_older = QPushButton(f"Count {HEAT_RUNS:,} older runs too")
+        self.count_older.setToolTip("Only the newest runs are read at first; read more of them")
+        self.count_older.clicked.connect(self.load_more)
+        self.count_older.hide()
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.count_older, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(summary_row)
         self.stuck = QTreeWidget()
         self.stuck.setHeaderLabels(["Stuck run", "Stage", "Why"])
         self.stuck.setRootIsDecorated(False)
@@ -111,7 +122,7 @@ class AggregatePanel(QWidget):
         layout.addWidget(self.stuck, 1)
         self.show_button.toggled.connect(self._toggled)
         self.heat_metric.currentIndexChanged.connect(self._repaint)
-        self.version.currentIndexChanged.connect(self.refresh)
+        self.version.currentIndexChanged.connect(self._version_changed)
         self.stuck.itemDoubleClicked.connect(
             lambda item, _col: self.run_activated.emit(item.data(0, Qt.ItemDataRole.UserRole))
         )
@@ -121,6 +132,7 @@ class AggregatePanel(QWidget):
     def set_orchestration(self, orchestration: str) -> None:
         """Aggregate another orchestration's runs (a different file was opened)."""
         self.orchestration, self.aggregate = orchestration, None
+        self.limit = HEAT_RUNS
         self._known.forget()
         self.version.blockSignals(True)
         while self.version.count() > 1:
@@ -135,10 +147,20 @@ class AggregatePanel(QWidget):
     def refresh(self) -> None:
         """Read the runs again (off the UI thread) and repaint."""
         orchestration, version = self.orchestration, self.version.currentData()
-        known = self._known.copy()
+        known, limit = self._known.copy(), self.limit
         self.bridge.submit(
-            lambda engine: load_aggregate(engine, orchestration, version, known), self._loaded
+            lambda engine: load_aggregate(engine, orchestration, version, known, limit),
+            self._loaded,
         )
+
+    def load_more(self) -> None:
+        """Count as many older runs again (the heatmap first counts the newest only)."""
+        self.limit += HEAT_RUNS
+        self.refresh()
+
+    def _version_changed(self) -> None:
+        self.limit = HEAT_RUNS
+        self.refresh()
 
     def _runs_changed(self) -> None:
         if self.show_button.isChecked() and not self._refresh_timer.isActive():
@@ -153,13 +175,16 @@ class AggregatePanel(QWidget):
             self.version.addItem(f"Version {aggregate.version}", aggregate.version)
             self.version.blockSignals(False)
         crowd = sum(s.now for s in aggregate.steps.values())
+        runs = counted(aggregate.runs, "run")
         self.summary.setText(
-            f"{counted(aggregate.runs, 'run')} of version {aggregate.version};"
+            (f"Newest {runs} (older ones not counted)" if aggregate.more else runs)
+            + f" of version {aggregate.version};"
             f" {counted(crowd, 'open step')} "
             f"now; {len(aggregate.stuck)} stuck."
             if aggregate.version is not None
             else "No runs of this orchestration yet."
         )
+        self.count_older.setVisible(aggregate.more)
         self.stuck.clear()
         for run in aggregate.stuck:
             reasons = [readable(reason) for reason in run.reasons]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import QSize
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -27,9 +28,10 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.runs.formatting import counted
-from engine.runtime import Engine
+from designer.runs.formatting import counted, overdue_text_color, when
+from designer.screens import fit_dialog
 from engine.runtime.audit import entries
+from engine.runtime.protocol import RunEngine
 
 PAGE = 50
 KINDS = (
@@ -48,7 +50,7 @@ class AuditLogDialog(QDialog):
     def __init__(self, bridge: EngineBridge, actor: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Audit log")
-        self.resize(980, 560)
+        fit_dialog(self, QSize(980, 560))
         self._bridge, self._actor = bridge, actor
         self.shown: list[dict[str, Any]] = []
         self._loads = 0
@@ -105,7 +107,7 @@ class AuditLogDialog(QDialog):
         subject = self.subject.text().strip() or None
         actor = self._actor
 
-        def read(engine: Engine) -> list[dict[str, Any]]:
+        def read(engine: RunEngine) -> list[dict[str, Any]]:
             # One more than a page: whether an older page exists, without a second query.
             return entries(
                 engine,
@@ -138,7 +140,7 @@ class AuditLogDialog(QDialog):
             details = " ".join(f"{k}={v}" for k, v in sorted((entry["details"] or {}).items()))
             cells = (
                 str(entry["id"]),
-                entry["time"],
+                when(entry["time"]),  # as every other list writes times; exact in the tooltip
                 entry["actor"] or "-",
                 entry["action"],
                 entry["subject"],
@@ -146,6 +148,7 @@ class AuditLogDialog(QDialog):
             )
             for column, text in enumerate(cells):
                 self.table.setItem(row, column, QTableWidgetItem(text))
+            self.table.item(row, 1).setToolTip(entry["time"])
         self.refresh_button.setEnabled(True)
         self.older_button.setEnabled(more)
         tail = "; Older shows more" if more else ""
@@ -156,5 +159,5 @@ class AuditLogDialog(QDialog):
         self._say(message, True)
 
     def _say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet("color: #d93025;" if problem else "")
+        self.message.setStyleSheet(f"color: {overdue_text_color().name()};" if problem else "")
         self.message.setText(text)

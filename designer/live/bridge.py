@@ -40,12 +40,13 @@ from PySide6.QtCore import (
 
 from designer.live.connection import Connection, describe_connection, open_engine
 from engine.errors import BatonError
-from engine.runtime import Clock, Engine, WallClock
+from engine.runtime import Clock, WallClock
 from engine.runtime.changes import ChangeFeed, Changes
+from engine.runtime.protocol import RunEngine
 
 log = logging.getLogger(__name__)
 
-Work = Callable[[Engine], Any]
+Work = Callable[[RunEngine], Any]
 """A function run on the worker thread with its engine; it must not touch Qt widgets."""
 
 CLOSE_WAIT_MS = 300
@@ -64,7 +65,7 @@ TEMPORAL_POLL_MS = 1000
 visibility, a round trip to the server, while a local database answers one row."""
 
 
-def _feed(engine: Engine, on_temporal: bool) -> Any:
+def _feed(engine: RunEngine, on_temporal: bool) -> Any:
     """The change feed for the engine: the database's counters, or Temporal's visibility."""
     if on_temporal:
         from engine.temporal.changes import TemporalChangeFeed
@@ -96,7 +97,7 @@ class _Worker(QObject):
     def __init__(self, connection: Connection, clock: Clock, poll_ms: int) -> None:
         super().__init__()
         self._connection, self._clock, self._poll_ms = connection, clock, poll_ms
-        self._engine: Engine | None = None
+        self._engine: RunEngine | None = None
         self._feed: Any = None
         self._timer: QTimer | None = None
         self._error = "the database could not be opened"

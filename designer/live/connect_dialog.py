@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.connection import Connection, check, describe, describe_connection
+from designer.runs.formatting import ok_text_color, overdue_text_color
 from engine.errors import BatonError
 
 LOCAL, TEMPORAL = 0, 1
@@ -187,7 +188,8 @@ class ConnectEngineDialog(QDialog):
 
     def _say(self, text: str, problem: bool = False) -> None:
         self.result.setText(text)
-        self.result.setStyleSheet("color: #c5221f;" if problem else "color: #188038;")
+        color = overdue_text_color() if problem else ok_text_color()  # readable in Dark too
+        self.result.setStyleSheet(f"color: {color.name()};")
 
     def _forget_result(self) -> None:
         self.result.clear()

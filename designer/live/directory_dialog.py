@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from designer.live.bridge import Work
 from designer.live.directory_names import DirectoryEntry, DirectoryNames
+from designer.runs.formatting import overdue_text_color
 from engine.store.directory import ROLES
 
 COLUMNS = ("User", "Role", "Active", "Groups and queues", "Email")
@@ -141,7 +142,9 @@ class DirectoryDialog(QDialog):
             self.select(chosen)
         self._selected()  # the same row again emits nothing, but its user may have changed
         if not self._entries:
-            self._say("No users yet: add the first one below (it may manage the others).")
+            self._say(
+                "No users yet: add the first one with the form above (it may manage the others)."
+            )
 
     def select(self, name: str) -> None:
         """Select a user's row (and fill the form from it)."""
@@ -228,7 +231,7 @@ class DirectoryDialog(QDialog):
         self._bridge.submit(work, done, lambda message: self._say(message, True))
 
     def _say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet("color: #d93025;" if problem else "")
+        self.message.setStyleSheet(f"color: {overdue_text_color().name()};" if problem else "")
         self.message.setText(text)
 
 

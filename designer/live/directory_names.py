@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from PySide6.QtCore import QObject, Signal
 
 from designer.live.bridge import EngineBridge
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 from engine.store import directory
 
 
@@ -59,7 +59,7 @@ class Directory:
         return None
 
 
-def read_directory(engine: Engine) -> Directory:
+def read_directory(engine: RunEngine) -> Directory:
     """The directory as it is now (runs on the bridge's thread)."""
     with engine.store.read() as conn:
         users = directory.list_users(conn)

@@ -29,9 +29,9 @@ from designer.live.log_export import write_csv, write_json
 from designer.runs.formatting import STATUS_COLORS, describe_event, when
 from designer.runs.moments import RunSnapshot, snapshot_at, state_at
 from engine.definition import Orchestration
-from engine.runtime import Engine
 from engine.runtime.events import EventType
 from engine.runtime.plan import Plan
+from engine.runtime.protocol import RunEngine
 
 __all__ = ["EventLogModel", "RunHistoryPanel", "state_at"]
 
@@ -202,7 +202,7 @@ class RunHistoryPanel(QWidget):
             self.slider.setRange(0, 0)
             return
 
-        def load(engine: Engine) -> tuple[list[dict[str, Any]], Plan]:
+        def load(engine: RunEngine) -> tuple[list[dict[str, Any]], Plan]:
             events = engine.log(run_id)
             run = engine.run(run_id)
             with engine.store.read() as conn:

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -41,6 +41,7 @@ from designer.canvas.overlay import DecorationLayer, Look
 from designer.canvas.scene import DiagramScene
 from designer.headless import scene_for
 from designer.live.bridge import EngineBridge
+from designer.screens import fit_dialog
 from engine.definition import Orchestration
 from engine.errors import BatonError
 from engine.migration import (
@@ -53,7 +54,7 @@ from engine.migration import (
     parse_mapping,
     plan_migration,
 )
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 ADDED, REMOVED, CHANGED, HERE = "#1e8e3e", "#b3261e", "#b06000", "#1a73e8"
 COLUMNS = (
@@ -81,7 +82,7 @@ class MigrateRunsDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Migrate runs of {orchestration}")
-        self.resize(1280, 760)
+        fit_dialog(self, QSize(1280, 760))
         self._bridge, self._orchestration, self._actor = bridge, orchestration, actor
         self.plan: MigrationPlan | None = None
         self.result: MigrationResult | None = None
@@ -158,10 +159,18 @@ class MigrateRunsDialog(QDialog):
     def _listed(self, versions: list[dict[str, Any]]) -> None:
         numbers = [v["version"] for v in versions]
         if len(numbers) < 2:
-            self.summary.setText(
-                f"{self._orchestration} has {len(numbers)} version(s) on this engine; "
-                "activate the new version first."
-            )
+            # Said as the newcomer's next step ("has 0 version(s)" left them guessing).
+            if not numbers:
+                text = (
+                    f"{self._orchestration} is not on this engine yet: activate it "
+                    "(Run ▸ Activate); runs move between versions once a newer one is active."
+                )
+            else:
+                text = (
+                    f"{self._orchestration} has only version {numbers[0]} on this engine: "
+                    "edit it and activate the new version, then its runs can move to it."
+                )
+            self.summary.setText(text)
             return
         for box in (self.from_box, self.to_box):
             box.clear()
@@ -302,7 +311,7 @@ class MigrateRunsDialog(QDialog):
 # --- work on the engine's thread ----------------------------------------------------------
 
 
-def _versions(engine: Engine, orchestration: str) -> list[dict[str, Any]]:
+def _versions(engine: RunEngine, orchestration: str) -> list[dict[str, Any]]:
     """The stored versions of one orchestration, oldest first, with their open-run counts."""
     found = [d for d in engine.definitions() if d["id"] == orchestration]
     counts: dict[int, int] = {}
@@ -320,7 +329,7 @@ def _versions(engine: Engine, orchestration: str) -> list[dict[str, Any]]:
 
 
 def _plan(
-    engine: Engine, selection: Selection
+    engine: RunEngine, selection: Selection
 ) -> tuple[MigrationPlan, Orchestration, Orchestration]:
     plan = plan_migration(engine, selection)
     with engine.store.read() as conn:

@@ -25,8 +25,8 @@ from designer.canvas.scene import DiagramScene
 from designer.live.bridge import EngineBridge
 from designer.live.runs_model import subject
 from designer.runs.moments import RunSnapshot
-from engine.runtime import Engine
 from engine.runtime.plan import Plan
+from engine.runtime.protocol import RunEngine
 
 AGE_REFRESH_MS = 30_000  # "waiting 2 h" labels move on even when nothing else happens
 
@@ -45,7 +45,7 @@ class MomentSource(Protocol):
     snapshot: RunSnapshot
 
 
-def load_run(engine: Engine, run_id: str) -> tuple[list[dict[str, Any]], Plan, str]:
+def load_run(engine: RunEngine, run_id: str) -> tuple[list[dict[str, Any]], Plan, str]:
     """A run's log, the definition version it runs, and a title saying who it is about."""
     events = engine.log(run_id)
     run = engine.run(run_id)

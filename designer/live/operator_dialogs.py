@@ -22,12 +22,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from designer.runs.formatting import counted
-from engine.runtime import Engine
+from designer.runs.formatting import counted, overdue_text_color
+from engine.runtime.protocol import RunEngine
 from engine.store import directory
 
 
-def assignee_choices(engine: Engine) -> list[str]:
+def assignee_choices(engine: RunEngine) -> list[str]:
     """Every user, group and queue of the directory as `user:`/`group:`/`queue:` names.
 
     Runs on the bridge's worker thread.
@@ -53,7 +53,7 @@ class _ActionDialog(QDialog):
         self.form = QFormLayout()
         layout.addLayout(self.form)
         self.problem = QLabel()
-        self.problem.setStyleSheet("color: #d93025;")
+        self.problem.setStyleSheet(f"color: {overdue_text_color().name()};")
         self.problem.hide()
         layout.addWidget(self.problem)
         self.buttons = QDialogButtonBox(

@@ -22,7 +22,7 @@ from designer.live.operator_dialogs import (
     assignee_choices,
 )
 from designer.runs.formatting import counted
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 if TYPE_CHECKING:
     from designer.live.runs_panel import RunsPanel
@@ -172,7 +172,7 @@ class RunActions(QObject):
     def bulk_reassign(self, source: str | None = None) -> None:
         """Move every open item of one assignee to another (someone left)."""
 
-        def load(engine: Engine) -> tuple[list[dict[str, Any]], list[str]]:
+        def load(engine: RunEngine) -> tuple[list[dict[str, Any]], list[str]]:
             return engine.work_items(), assignee_choices(engine)
 
         def ask(result: tuple[list[dict[str, Any]], list[str]]) -> None:

@@ -15,9 +15,9 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
-from designer.runs.formatting import OVERDUE_COLOR, age, status_color, status_text, when
+from designer.runs.formatting import age, overdue_text_color, status_color, status_text, when
 from engine.store import parse_time
 
 COLUMNS = (
@@ -59,6 +59,16 @@ class RunsModel(QAbstractTableModel):
         self._rows = sorted(runs, key=lambda r: (r["started_at"], r["id"]), reverse=True)
         self._stuck = dict(stuck)
         self.endResetModel()
+
+    def extend(self, runs: list[dict[str, Any]]) -> None:
+        """Add older runs (the next page) below the rows held; runs held already are kept."""
+        held = {r["id"] for r in self._rows}
+        older = [r for r in runs if r["id"] not in held]
+        if older:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(older) - 1)
+            self._rows.extend(older)
+            self.endInsertRows()
 
     def update(self, runs: list[dict[str, Any]]) -> None:
         """Put fresh details of some runs in place (new runs go on top)."""
@@ -122,7 +132,7 @@ class RunsModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == STATUS:
             return status_color(run["status"])
         if role == Qt.ItemDataRole.ForegroundRole and column == STUCK:
-            return QBrush(QColor(OVERDUE_COLOR))
+            return QBrush(overdue_text_color())
         if role == Qt.ItemDataRole.FontRole and column == RUN:
             font = QFont("monospace")
             font.setStyleHint(QFont.StyleHint.Monospace)

@@ -1,12 +1,16 @@
 """`RunsPanel`: the runs of one orchestration (all versions), live, with operator actions.
 
-The first load reads every run of the orchestration; after that only the runs the bridge
-reports as changed are read again, so a busy database does not mean a full reload per tick.
+The first load reads the newest `RUNS_PAGE` runs of the orchestration (a keyset page of
+`Engine.runs`), and "Load older" adds a page at a time, so thousands of runs in the database
+do not mean thousands of reads before the panel shows anything. After that only the runs the
+bridge reports as changed are read again, so a busy database does not mean a full reload
+per tick. Stuck reasons are asked for the listed window only.
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QPoint, QSize, Qt, QTimer, Signal
@@ -18,6 +22,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPushButton,
     QTableView,
     QToolBar,
     QVBoxLayout,
@@ -29,8 +34,9 @@ from designer.live.run_actions import RunActions
 from designer.live.runs_model import AGE, STARTED, STUCK, RunsFilter, RunsModel
 from designer.runs.formatting import counted, operator_name
 from engine.definition import Orchestration
-from engine.runtime import Engine
 from engine.runtime.events import EventType
+from engine.runtime.protocol import RunEngine
+from engine.store import parse_time
 
 STATUS_FILTERS = (
     ("All runs", ""),
@@ -45,10 +51,45 @@ STATUS_FILTERS = (
 STUCK_EVERY_S = 1.0
 """At most this often are stuck reasons recomputed after changes."""
 NOTICE_STYLE = "QLabel { padding: 4px 8px; border-radius: 3px; background: %s; color: %s; }"
+RUNS_PAGE = 200
+"""Runs read per page: the first load, and each "Load older"."""
 
 
-def _stuck_map(engine: Engine) -> dict[str, list[str]]:
-    return {r["id"]: r["reasons"] for r in engine.runs(stuck=True)}
+@dataclass
+class RunsPage:
+    """Run details of one keyset page, newest first, and where the next page starts."""
+
+    runs: list[dict[str, Any]]
+    cursor: tuple[str, str] | None
+    """(started_at, id) of the page's last run: `Engine.runs(after=...)` for the next."""
+    more: bool
+    """Older runs exist past this page."""
+
+
+def load_runs_page(
+    engine: RunEngine,
+    orchestration: str | None,
+    after: tuple[str, str] | None = None,
+    limit: int | None = None,
+) -> RunsPage:
+    """The details of at most `limit` runs of `orchestration` (None: all), newest first,
+    older than `after` (engine thread; `limit` None: `RUNS_PAGE`). One run more is listed
+    to learn whether there are more, and only the page's runs are read in detail."""
+    limit = limit or RUNS_PAGE
+    listed = engine.runs(orchestration=orchestration, after=after, limit=limit + 1)
+    page = listed[:limit]
+    cursor = (page[-1]["started_at"], page[-1]["id"]) if page else after
+    return RunsPage([engine.run(r["id"]) for r in page], cursor, len(listed) > limit)
+
+
+def _stuck_map(
+    engine: RunEngine, orchestration: str | None = None, since: str | None = None
+) -> dict[str, list[str]]:
+    """Stuck reasons by run, of the runs of `orchestration` started at or after `since` (a
+    stored time; None: all): the engine checks only those."""
+    started_after = parse_time(since) if since else None
+    found = engine.runs(stuck=True, orchestration=orchestration, started_after=started_after)
+    return {r["id"]: r["reasons"] for r in found}
 
 
 class RunsPanel(QWidget):
@@ -78,6 +119,9 @@ class RunsPanel(QWidget):
         self.orchestration_id: str | None = None
         self.run_actions = RunActions(bridge, self, self.actor)
         self._pending: set[str] = set()
+        self._wanted_rows = RUNS_PAGE  # how many the user has paged in; a refresh keeps it
+        self._cursor: tuple[str, str] | None = None
+        self._more = False
         self._select_when_listed: str | None = None  # a run just started here
         self.model = RunsModel(bridge.now, self)
         self.proxy = RunsFilter(self)
@@ -122,6 +166,11 @@ class RunsPanel(QWidget):
         filters.addWidget(self.status_filter)
         filters.addWidget(self.search, 1)
         filters.addWidget(self.count_label)
+        self.load_older = QPushButton(f"Load {RUNS_PAGE} older")
+        self.load_older.setToolTip("Only the newest runs are read at first; read the next page")
+        self.load_older.clicked.connect(self.load_more)
+        self.load_older.hide()
+        filters.addWidget(self.load_older)
         layout.addLayout(filters)
         self.status_filter.currentIndexChanged.connect(self._apply_filter)
         self.search.textChanged.connect(self._apply_filter)
@@ -160,24 +209,72 @@ class RunsPanel(QWidget):
             self.model.stage_names = {s.id: s.name or s.id for s in orchestration.stages()}
         else:
             self.orchestration_id = orchestration
+        self._wanted_rows = RUNS_PAGE
         self.refresh()
 
     def refresh(self) -> None:
-        """Read every run of the orchestration again."""
-        wanted = self.orchestration_id
+        """Read the newest runs of the orchestration again (as many as are paged in)."""
+        wanted, limit = self.orchestration_id, self._wanted_rows
 
-        def load(engine: Engine) -> tuple[list[dict[str, Any]], dict[str, list[str]]]:
-            summaries = [r for r in engine.runs() if wanted in (None, r["orchestration"])]
-            return [engine.run(r["id"]) for r in summaries], _stuck_map(engine)
+        def load(engine: RunEngine) -> tuple[RunsPage, dict[str, list[str]]]:
+            page = load_runs_page(engine, wanted, limit=limit)
+            return page, _stuck_map(engine, wanted, self._window_start(page))
 
         self.bridge.submit(load, lambda result: self._loaded(wanted, *result), self.show_error)
 
-    def _loaded(self, wanted: str | None, runs: list, stuck: dict) -> None:
+    def load_more(self) -> None:
+        """Add the next page of older runs to the list."""
+        wanted, cursor = self.orchestration_id, self._cursor
+        self.load_older.setEnabled(False)
+
+        def load(engine: RunEngine) -> tuple[RunsPage, dict[str, list[str]]]:
+            page = load_runs_page(engine, wanted, after=cursor)
+            since = self._window_start(page)
+            return page, _stuck_map(engine, wanted, since)
+
+        def loaded(result: tuple[RunsPage, dict[str, list[str]]]) -> None:
+            self.load_older.setEnabled(True)
+            page, stuck = result
+            if wanted != self.orchestration_id or cursor != self._cursor:
+                return  # another orchestration, or a refresh, came in between
+            self.model.extend(page.runs)
+            self.model.set_stuck(stuck)
+            self._wanted_rows = self.model.rowCount()
+            self._paged(page)
+
+        def failed(message: str) -> None:
+            self.load_older.setEnabled(True)
+            self.show_error(message)
+
+        self.bridge.submit(load, loaded, failed)
+
+    @staticmethod
+    def _window_start(page: RunsPage) -> str | None:
+        # The listed runs are the newest ones down to the page's last: stuck reasons are
+        # needed from its start time on (None when nothing older was left out).
+        return page.cursor[0] if page.more and page.cursor else None
+
+    def _in_window(self, run: dict[str, Any]) -> bool:
+        # Changes of a run older than the listed pages (its start reported late, say) must
+        # not slip it in at the top: it comes with "Load older", in its place.
+        if not self._more or self._cursor is None or self.model.row_of(run["id"]) >= 0:
+            return True
+        last_time, last_id = self._cursor
+        return run["started_at"] > last_time or (
+            run["started_at"] == last_time and run["id"] <= last_id
+        )
+
+    def _paged(self, page: RunsPage) -> None:
+        self._cursor, self._more = page.cursor, page.more
+        self.load_older.setVisible(page.more)
+        self._count()
+
+    def _loaded(self, wanted: str | None, page: RunsPage, stuck: dict) -> None:
         if wanted != self.orchestration_id:
             return
         selected = self.selected_run_id()
-        self.model.reset(runs, stuck)
-        self._count()
+        self.model.reset(page.runs, stuck)
+        self._paged(page)
         if self._select_when_listed and self.model.row_of(self._select_when_listed) >= 0:
             selected, self._select_when_listed = self._select_when_listed, None
         if selected:
@@ -198,13 +295,13 @@ class RunsPanel(QWidget):
         ids, self._pending = sorted(self._pending), set()
         wanted = self.orchestration_id
 
-        def load(engine: Engine) -> list[dict[str, Any]]:
+        def load(engine: RunEngine) -> list[dict[str, Any]]:
             details = [engine.run(i) for i in ids]
             return [d for d in details if wanted in (None, d["orchestration"])]
 
         def loaded(runs: list[dict[str, Any]]) -> None:
             if wanted == self.orchestration_id:
-                self.model.update(runs)
+                self.model.update([r for r in runs if self._in_window(r)])
                 self._count()
                 self._update_actions()
                 new_run = self._select_when_listed
@@ -225,7 +322,11 @@ class RunsPanel(QWidget):
 
     def _reload_stuck(self) -> None:
         self._stuck_loaded_at = time.monotonic()
-        self.bridge.submit(_stuck_map, self.model.set_stuck, self.show_error)
+        wanted = self.orchestration_id
+        since = self._cursor[0] if self._more and self._cursor else None
+        self.bridge.submit(
+            lambda engine: _stuck_map(engine, wanted, since), self.model.set_stuck, self.show_error
+        )
 
     def _tick(self) -> None:
         self.model.refresh_column(AGE)
@@ -272,8 +373,12 @@ class RunsPanel(QWidget):
 
     def _count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()
-        runs = counted(total, "run")
+        # When older runs were left out, say so: a filter then sees only the listed ones.
+        runs = f"newest {counted(total, 'run')}" if self._more else counted(total, "run")
         self.count_label.setText(f"{shown} of {runs}" if shown != total else runs)
+        self.count_label.setToolTip(
+            "Older runs are not read yet: “Load older” reads the next page" if self._more else ""
+        )
 
     def _update_actions(self) -> None:
         self.run_actions.update(self.selected_run())

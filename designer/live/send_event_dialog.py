@@ -22,9 +22,9 @@ from PySide6.QtWidgets import (
 )
 
 from designer.live.bridge import EngineBridge
-from designer.runs.formatting import counted
+from designer.runs.formatting import counted, overdue_text_color
 from engine.definition import WaitStep
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 
 class SendEventDialog(QDialog):
@@ -138,11 +138,11 @@ class SendEventDialog(QDialog):
         self._say(message, True)
 
     def _say(self, text: str, problem: bool = False) -> None:
-        self.message.setStyleSheet("color: #d93025;" if problem else "")
+        self.message.setStyleSheet(f"color: {overdue_text_color().name()};" if problem else "")
         self.message.setText(text)
 
 
-def _listening(engine: Engine) -> tuple[list[dict[str, Any]], list[str]]:
+def _listening(engine: RunEngine) -> tuple[list[dict[str, Any]], list[str]]:
     """(open waits, event names): what runs wait for now, then every active wait step's."""
     waits = engine.open_waits()
     names = {w["event"] for w in waits}

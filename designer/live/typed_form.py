@@ -14,6 +14,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
 
 from designer.live.editors import FieldEditor, FieldSpec, make_editor
+from designer.runs.formatting import overdue_text_color
 
 __all__ = ["FieldSpec", "TypedForm"]
 
@@ -52,12 +53,13 @@ class TypedForm(QWidget):
                 column.addWidget(hint)
             error = QLabel()
             error.setObjectName(f"error_{spec.name}")
-            error.setStyleSheet("color: #d93025;")
+            error.setStyleSheet(f"color: {overdue_text_color().name()};")  # reads in Dark too
             error.setWordWrap(True)
             error.hide()
             column.addWidget(error)
             self._errors[spec.name] = error
-            mark = ' <span style="color:#d93025">*</span>' if spec.required else ""
+            red = overdue_text_color().name()
+            mark = f' <span style="color:{red}">*</span>' if spec.required else ""
             label = QLabel(f"{spec.title}{mark}")
             label.setToolTip(f"{spec.name} ({spec.type}{', required' if spec.required else ''})")
             layout.addRow(label, cell)

@@ -26,9 +26,9 @@ from designer.live.bridge import EngineBridge
 from designer.live.editors import FieldSpec
 from designer.live.start_run_dialog import BANNER_STYLE
 from designer.live.typed_form import TypedForm
-from designer.runs.formatting import age, is_overdue, when
+from designer.runs.formatting import age, is_overdue, overdue_text_color, when
 from engine.definition import InteractiveStep, Orchestration
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 DONE_STYLE = (
     "QLabel { background: #e6f4ea; color: #137333; border: 1px solid #ceead6;"
@@ -83,7 +83,7 @@ class WorkContext:
     record: dict[str, Any] | None
 
     @classmethod
-    def load(cls, engine: Engine, item: dict[str, Any]) -> WorkContext:
+    def load(cls, engine: RunEngine, item: dict[str, Any]) -> WorkContext:
         """Read the item's run, the definition version it runs and its triggering record."""
         run = engine.run(item["run"])
         with engine.store.read() as conn:
@@ -170,7 +170,7 @@ class WorkGuide(QWidget):
         self.context = None
         hint = QLabel(text)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        hint.setStyleSheet("color: #80868b; padding: 40px;")
+        hint.setStyleSheet("color: palette(placeholder-text); padding: 40px;")
         hint.setWordWrap(True)
         self._layout.addWidget(hint)
         self._layout.addStretch(1)
@@ -200,6 +200,10 @@ class WorkGuide(QWidget):
             facts.addRow(QLabel(f"<b>{record['object']} record {record['id']}</b>"))
             for name, value in context.record.items():
                 facts.addRow(f"{name}:", QLabel(_value_text(value)))
+        if facts.rowCount() == 0:  # an empty frame looked like something failed to load
+            nothing = QLabel("This run has no variables.")
+            nothing.setStyleSheet("color: palette(placeholder-text);")
+            facts.addRow(nothing)
         self._layout.addWidget(about)
 
         outputs = [FieldSpec.from_output(o) for o in step.outputs]
@@ -224,7 +228,8 @@ class WorkGuide(QWidget):
         if item["due_at"]:
             due = f"due {when(item['due_at'])}"
             if is_overdue(item["due_at"], now, item["overdue"]):
-                due = f"<span style='color:#d93025; font-weight:bold'>overdue · {due}</span>"
+                red = overdue_text_color().name()
+                due = f"<span style='color:{red}; font-weight:bold'>overdue · {due}</span>"
             parts.append(due)
         line = QLabel(" · ".join(parts))
         line.setStyleSheet("color: palette(placeholder-text);")

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent, QShowEvent, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -35,6 +35,7 @@ from designer.document import Document
 from designer.proctest.coverage_looks import MISSING_COLOR, REACHED_COLOR, coverage_looks
 from designer.proctest.worker import ProcessTestThread
 from designer.runs.formatting import counted
+from designer.screens import fit_dialog
 from designer.selection import Selection
 from engine.definition import Orchestration
 from engine.proctest import FileResult, tests_path_for
@@ -72,7 +73,7 @@ class ProcessTestDialog(QDialog):
         self.error: str | None = None
         self.thread: ProcessTestThread | None = None
         self.setWindowTitle(f"Process tests — {definition.name or definition.id}")
-        self.resize(1300, 800)
+        fit_dialog(self, QSize(1300, 800))
         self._build()
 
     # --- layout -------------------------------------------------------------------------------
@@ -100,6 +101,7 @@ class ProcessTestDialog(QDialog):
             Document(self.definition), QUndoStack(self), Selection(self), self
         )
         self.view = DiagramView(self.scene)
+        self._fitted = False
         self.layer = DecorationLayer(self.scene)
         legend = QLabel(
             f'<span style="color:{MISSING_COLOR}">■</span> not tested &nbsp; '
@@ -219,6 +221,20 @@ class ProcessTestDialog(QDialog):
         item = self.scene.item_for(key)
         if item is not None:
             self.view.centerOn(item)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._fitted:
+            # The whole coverage diagram in view (it opened at 100 %, its middle only, with
+            # names cut at the edges); kept whole as the splitter and dialog settle.
+            self._fitted = True
+            self.view.installEventFilter(self)
+            QTimer.singleShot(0, self.view.fit)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            QTimer.singleShot(0, self.view.refit)  # only while not zoomed or panned since
+        return super().eventFilter(watched, event)
 
     # --- closing ------------------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ import os
 from datetime import datetime
 from typing import Any
 
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from engine.runtime.events import EventType
 from engine.store import parse_time
@@ -26,11 +26,27 @@ STATUS_COLORS = {
     "canceled": "#80868b",
 }
 OVERDUE_COLOR = "#d93025"
+OVERDUE_TEXT_DARK = "#f28b82"
+"""Overdue text on a dark window: the red above read at 3.5:1 on the dark list."""
 
 
 def counted(number: int, noun: str, plural: str | None = None) -> str:
     """`1 run`, `2 runs`: a count with its noun in the right number."""
     return f"{number} {noun if number == 1 else plural or noun + 's'}"
+
+
+def overdue_text_color() -> QColor:
+    """The colour of overdue or error text (the inbox, the runs' stuck column, a form's
+    messages): the overdue red on a light window, a lighter red on a dark one, both at
+    4.5:1 or better."""
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor(OVERDUE_TEXT_DARK if base.lightness() < 128 else OVERDUE_COLOR)
+
+
+def ok_text_color() -> QColor:
+    """Green text that reads on the window: a success message (a connection that works)."""
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor("#81c995" if base.lightness() < 128 else "#137333")
 
 
 def status_color(status: str | None) -> QColor:
@@ -72,6 +88,15 @@ def age(since: str | None, now: datetime) -> str:
     return f"{seconds} s"
 
 
+def home_relative(text: str) -> str:
+    """A path under the user's home written from `~` (a message file in the outbox reads
+    `~/.local/share/baton/outbox/…`), anything else as it is."""
+    home = os.path.expanduser("~").rstrip(os.sep)
+    if home and text.startswith(home + os.sep):
+        return "~" + text[len(home) :]
+    return text
+
+
 def is_overdue(due_at: str | None, now: datetime, flagged: bool = False) -> bool:
     """Whether an item is past due (flagged by the engine, or due before now)."""
     return flagged or bool(due_at and parse_time(due_at) <= now)
@@ -79,7 +104,7 @@ def is_overdue(due_at: str | None, now: datetime, flagged: bool = False) -> bool
 
 def _value(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        return home_relative(value)
     return json.dumps(value, separators=(", ", ": "), default=str)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,7 +33,8 @@ from PySide6.QtWidgets import (
 from designer.canvas import DiagramScene, DiagramView
 from designer.canvas.overlay import HeatmapOverlay
 from designer.document import Document
-from designer.runs.formatting import counted
+from designer.runs.formatting import counted, overdue_text_color
+from designer.screens import fit_dialog
 from designer.selection import Selection
 from designer.simulation.export import write_results_csv, write_results_json
 from designer.simulation.heat import METRICS, heatmap_of_simulation
@@ -51,8 +52,6 @@ from engine.simulation import (
     scenario_path_for,
     starter_scenario,
 )
-
-_ERROR_STYLE = "color: #b3261e;"
 
 
 class SimulationDialog(QDialog):
@@ -73,7 +72,7 @@ class SimulationDialog(QDialog):
         self.last_result: SimulationResult | None = None
         self.thread: SimulationThread | None = None
         self.setWindowTitle(f"Simulate — {definition.name or definition.id}")
-        self.resize(1500, 900)
+        fit_dialog(self, QSize(1500, 900))
         self._build()
         self._load_initial()
 
@@ -295,7 +294,7 @@ class SimulationDialog(QDialog):
     def _say(self, text: str, error: bool = False) -> None:
         self.status.setText(text)
         self.status.setToolTip(text)
-        self.status.setStyleSheet(_ERROR_STYLE if error else "")
+        self.status.setStyleSheet(f"color: {overdue_text_color().name()};" if error else "")
 
     # --- export -------------------------------------------------------------------------------
 

@@ -199,7 +199,8 @@ class LivePanels:
         # The badge: visible on the dock's tab even while another panel is in front.
         dock = self.docks.get("inbox")
         if dock is not None:
-            dock.setWindowTitle(f"Inbox ({count})" if count else "Inbox")
+            more = "+" if self.inbox.more else ""  # a cut list: at least this many
+            dock.setWindowTitle(f"Inbox ({count}{more})" if count else "Inbox")
 
     def _follow_document(self, change: Change) -> None:
         # Only a new file or new orchestration properties can change whose runs are shown.

@@ -13,10 +13,9 @@ from PySide6.QtCore import QPoint, QRect, QSize
 from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QWidget
 
+from designer.screens import FRAME_ALLOWANCE
+
 PREFERRED = QSize(1440, 900)
-# A window manager adds a title bar and borders outside the widget's geometry; before the
-# first show their size is unknown, so this much is kept free until it is.
-FRAME_ALLOWANCE = QSize(16, 40)
 
 
 def opening_size(screen: QScreen | None) -> QSize:

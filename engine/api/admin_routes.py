@@ -14,14 +14,15 @@ from engine.api import paging, tokens
 from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import OutboxPageOut, TokenPageOut, UserPageOut
 from engine.api.strict_json import StrictJsonRoute
-from engine.runtime import Engine, permissions
+from engine.runtime import permissions
+from engine.runtime.protocol import RunEngine
 from engine.store import directory, outbox
 
 router = APIRouter(prefix="/v1", route_class=StrictJsonRoute)
 
 
 @contextmanager
-def _read_as_operator(engine: Engine, name: str, doing: str) -> Iterator[Connection]:
+def _read_as_operator(engine: RunEngine, name: str, doing: str) -> Iterator[Connection]:
     # A read transaction, refused first unless `name` is an operator (roles enforced).
     with engine.store.read() as conn:
         if engine.enforce_roles:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from engine.runtime import Engine, delivery, webhooks
@@ -21,11 +22,24 @@ log = logging.getLogger("baton.api")
 
 
 class Deliverer:
-    """A background thread delivering webhooks and outbox messages (see the module)."""
+    """A background thread delivering webhooks and outbox messages (see the module).
 
-    def __init__(self, engine: Engine, poll: float = 5.0) -> None:
+    Args:
+        engine: the engine over the database holding both outboxes (on Temporal, the
+            catalogue).
+        poll: the longest pause between passes (seconds).
+        settle: called before a pass that a wake asked for: on Temporal, waits until the
+            runs the server's requests changed have queued their webhook deliveries
+            (`TemporalEngine.track_outboxes`), which their workers write a moment after
+            the request is answered.
+    """
+
+    def __init__(
+        self, engine: Engine, poll: float = 5.0, settle: Callable[[], None] | None = None
+    ) -> None:
         self.engine = engine
         self.poll = poll
+        self.settle = settle
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="baton-deliverer", daemon=True)
@@ -47,10 +61,15 @@ class Deliverer:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
-            self._wake.wait(self.poll)
+            woken = self._wake.wait(self.poll)
             self._wake.clear()
             if self._stop.is_set():
                 return
+            if woken and self.settle is not None:
+                try:
+                    self.settle()
+                except Exception as exc:  # deliver what is there; the poll sends the rest
+                    log.warning("waiting for runs' webhook deliveries failed: %s", exc)
             self.deliver_once()
 
     def deliver_once(self) -> int:

@@ -22,12 +22,12 @@ from engine.api.models import (
     VariablesOut,
 )
 from engine.api.strict_json import StrictJsonRoute
-from engine.runtime import Engine
+from engine.runtime.protocol import RunEngine
 
 router = APIRouter(prefix="/v1/runs", route_class=StrictJsonRoute, tags=["runs"])
 
 
-def _status(engine: Engine, run_id: str) -> dict[str, Any]:
+def _status(engine: RunEngine, run_id: str) -> dict[str, Any]:
     return engine.run(run_id)
 
 

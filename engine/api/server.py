@@ -6,6 +6,7 @@ import ipaddress
 import logging
 import socket
 import sys
+from typing import TYPE_CHECKING
 
 import uvicorn
 
@@ -13,8 +14,10 @@ from engine.api.app import create_app
 from engine.api.deliverer import Deliverer, WakeOnWrite
 from engine.errors import UsageError
 from engine.runtime import Engine
-from engine.runtime.protocol import RunEngine
 from engine.store import Store, directory
+
+if TYPE_CHECKING:
+    from engine.temporal.client import TemporalEngine
 
 log = logging.getLogger("baton.api")
 
@@ -37,7 +40,7 @@ def _is_loopback(host: str) -> bool:
         return host == "localhost"
 
 
-def open_runtime(db: str | None) -> tuple[RunEngine, Engine]:
+def open_runtime(db: str | None) -> tuple[Engine | TemporalEngine, Engine]:
     """The engine `baton serve` answers with, and the catalogue under it.
 
     With a Temporal runtime (`BATON_RUNTIME` / `baton --runtime`) runs are workflows there
@@ -85,7 +88,7 @@ def serve(
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     where = f"database {engine.store.url}"
-    if engine is not catalogue:
+    if not isinstance(engine, Engine):
         where = f"runs on {engine.address}, catalogue {engine.store.url}"
     print(
         f"baton serve: listening on http://{shown}:{bound} ({where}); Ctrl-C stops",
@@ -106,8 +109,10 @@ def serve(
             flush=True,
         )
     # Webhooks and outbox messages go out from here too, not only from `baton worker`; on
-    # Temporal, the worker's activities queue them in the catalogue's outbox.
-    deliverer = Deliverer(catalogue, poll=deliver_every)
+    # Temporal, the worker's activities queue them in the catalogue's outbox, a moment after
+    # the request that caused them is answered: the pass after a request waits for them.
+    settle = None if isinstance(engine, Engine) else engine.track_outboxes()
+    deliverer = Deliverer(catalogue, poll=deliver_every, settle=settle)
     config = uvicorn.Config(
         WakeOnWrite(create_app(engine), deliverer),
         log_level=log_level,

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.errors import InvalidInput, NotFound, PermissionDenied, Unauthenticated
-from engine.runtime import Engine, permissions
+from engine.runtime import permissions
+from engine.runtime.protocol import RunEngine
 from engine.store import audit as audit_rows
 from engine.store import directory, format_time
 from engine.store import tokens as token_rows
@@ -56,7 +57,7 @@ def _digest(token: str) -> str:
 
 
 def create_token(
-    engine: Engine, user: str, label: str = "", actor: str | None = None
+    engine: RunEngine, user: str, label: str = "", actor: str | None = None
 ) -> IssuedToken:
     """Create a token acting as `user` (admins only when roles are enforced).
 
@@ -98,7 +99,7 @@ def create_token(
 
 
 def list_tokens(
-    engine: Engine,
+    engine: RunEngine,
     user: str | None = None,
     *,
     actor: str | None = None,
@@ -114,7 +115,7 @@ def list_tokens(
         return token_rows.list_all(conn, user, after=after, limit=limit)
 
 
-def revoke_token(engine: Engine, token_id: str, actor: str | None = None) -> None:
+def revoke_token(engine: RunEngine, token_id: str, actor: str | None = None) -> None:
     """Revoke a token at once (admins only when roles are enforced).
 
     Raises:
@@ -132,7 +133,7 @@ def revoke_token(engine: Engine, token_id: str, actor: str | None = None) -> Non
     audit.info("token %s revoked by %s", token_id, actor)
 
 
-def authenticate(engine: Engine, presented: str | None) -> Caller:
+def authenticate(engine: RunEngine, presented: str | None) -> Caller:
     """The caller a bearer token stands for.
 
     Raises:

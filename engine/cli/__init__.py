@@ -5,7 +5,8 @@ designer adds `baton designer` and image export) register through the entry-poin
 `baton.cli`, so the engine never imports them (DESIGN rule 1).
 
 `baton --version` is answered here, before Typer (about a third of the start-up of every
-other command) is imported; `app` is imported on first use.
+other command) is imported, and so is a plain `baton runs ...` (the command people type
+most against a big database); `app` is imported on first use.
 """
 
 from __future__ import annotations
@@ -22,6 +23,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"baton {baton_version()}")
         return 0
+    if args[:1] == ["runs"]:
+        # A plain `baton runs ...` is answered without Typer (engine.cli.runs_listing).
+        from engine.cli.runs_listing import answer_plainly
+
+        code = answer_plainly(args[1:])
+        if code is not None:
+            return code
     from engine.cli.app import main as run
 
     return run(argv)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import signal
 import threading
 from datetime import datetime
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from sqlalchemy.exc import OperationalError
@@ -18,6 +18,7 @@ from engine.cli.common import (
     OutputFormat,
     actor_name,
     open_engine,
+    open_runtime_engine,
     print_json,
     print_table,
 )
@@ -25,6 +26,9 @@ from engine.cli.paging import AfterOption, limit_option, read_page
 from engine.errors import BatonError, UsageError
 from engine.runtime import Engine, VirtualClock
 from engine.store import Store, parse_time
+
+if TYPE_CHECKING:
+    from engine.temporal.client import TemporalEngine
 
 users_app = typer.Typer(help="The directory of users, groups and queues.", no_args_is_help=True)
 app.add_typer(users_app, name="users")
@@ -182,27 +186,47 @@ def worker_command(
     beside it, webhooks and outbox messages are delivered as soon as its runs queue them,
     and every `--poll` seconds.
     """
-    engine = open_engine(db)
-    if hasattr(engine, "address"):
-        from engine.api.deliverer import Deliverer
-        from engine.temporal.worker import serve
+    _check_mail_settings()
+    engine = open_runtime_engine(db)
+    if isinstance(engine, Engine):
+        _tick_until_stopped(engine, poll)
+    else:
+        _serve_temporal_worker(engine, poll)
 
-        typer.echo(
-            f"baton worker on {engine.address}, task queue {engine.address.task_queue}; "
-            "Ctrl-C stops",
-            err=True,
-        )
-        # Runs on Temporal queue their webhooks in the catalogue's outbox; this worker
-        # delivers them as a local worker would (claims keep two deliverers apart), at
-        # once when its own outbox activity queued some, else every `poll` seconds.
-        deliverer = Deliverer(engine.catalogue, poll=poll)
-        deliverer.start()
-        try:
-            serve(engine, deliverer.wake)
-        finally:
-            deliverer.stop()
-        typer.echo("baton worker stopped", err=True)
+
+def _check_mail_settings() -> None:
+    """Refuse a mail setting no pass could use before the worker starts, not once per pass."""
+    from engine.actions import mail
+
+    if mail.smtp_host() is None:
         return
+    try:
+        mail.outbox_copy()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _serve_temporal_worker(engine: TemporalEngine, poll: float) -> None:
+    from engine.api.deliverer import Deliverer
+    from engine.temporal.worker import serve
+
+    typer.echo(
+        f"baton worker on {engine.address}, task queue {engine.address.task_queue}; Ctrl-C stops",
+        err=True,
+    )
+    # Runs on Temporal queue their webhooks in the catalogue's outbox; this worker
+    # delivers them as a local worker would (claims keep two deliverers apart), at
+    # once when its own outbox activity queued some, else every `poll` seconds.
+    deliverer = Deliverer(engine.catalogue, poll=poll)
+    deliverer.start()
+    try:
+        serve(engine, deliverer.wake)
+    finally:
+        deliverer.stop()
+    typer.echo("baton worker stopped", err=True)
+
+
+def _tick_until_stopped(engine: Engine, poll: float) -> None:
     stop = threading.Event()
 
     def request_stop(*_: object) -> None:
@@ -235,5 +259,9 @@ def worker_command(
             stop.wait(pause)
     except KeyboardInterrupt:
         pass
+    finally:
+        from engine.actions import smtp
+
+        smtp.close_kept()  # say QUIT to the mail server instead of dropping the session
     engine.close()
     typer.echo("baton worker stopped", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
 import typer
@@ -18,6 +19,7 @@ from engine.cli.common import (
     print_table,
 )
 from engine.cli.paging import AfterOption, limit_option, read_page
+from engine.errors import UsageError
 
 tokens_app = typer.Typer(help="API tokens for `baton serve`.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
@@ -38,13 +40,25 @@ def serve_command(
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")
     ] = True,
+    deliver_every: Annotated[
+        float,
+        typer.Option(
+            "--deliver-every",
+            metavar="SECONDS",
+            help="Longest pause between delivery passes (webhooks, outbox; retries).",
+        ),
+    ] = 5.0,
     db: DbOption = None,
 ) -> None:
     """Serve the HTTP API (docs at /docs) until Ctrl-C; every call needs an API token."""
+    if not (deliver_every > 0 and math.isfinite(deliver_every)):
+        raise UsageError(
+            f"--deliver-every must be a number of seconds above 0, not {deliver_every:g}"
+        )
     # Imported here: the web stack costs ~0.3 s that other commands should not pay.
     from engine.api.server import serve
 
-    serve(db, host=host, port=port, access_log=access_log)
+    serve(db, host=host, port=port, access_log=access_log, deliver_every=deliver_every)
 
 
 @tokens_app.command("create")

@@ -18,6 +18,7 @@ import typer
 import typer.main
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
+from engine.cli.plain import reported
 from engine.cli.version import baton_version
 from engine.errors import BatonError
 
@@ -277,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
         with closing_engines():  # the engines the command opened, refused or not
             result = command(args=argv, prog_name="baton", standalone_mode=False)
     except BatonError as exc:
-        typer.echo(f"baton: error: {exc}", err=True)
+        reported(exc)  # one line on stderr
         return exc.exit_code
     except typer.Exit as exc:
         return exc.exit_code
@@ -296,13 +297,10 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"baton: error: {exc.filename}: {reason} (check the path)", err=True)
         return 2
     except Exception as exc:
-        from engine.store.faults import is_driver_error
-
-        if is_driver_error(exc):
-            # Stores translate the faults they know; anything else is still one line.
-            typer.echo(f"baton: error: the database failed: {str(exc).splitlines()[0]}", err=True)
-            return 2
-        raise
+        code = reported(exc)  # a database driver's fault, in one line
+        if code is None:
+            raise
+        return code
     finally:
         for name, value in saved.items():
             if value is None:

@@ -5,26 +5,26 @@ from __future__ import annotations
 import getpass
 import json
 import os
-from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from engine.cli.closing import close_with_command
+
+# Re-exported: the commands take them from here; they live where `baton runs` reads them
+# without Typer (engine.cli.plain).
+from engine.cli.plain import STORED_INT_MAX
+from engine.cli.plain import OutputFormat as OutputFormat
+from engine.cli.plain import parse_when as parse_when
+from engine.cli.plain import print_json as print_json
+from engine.cli.plain import print_table as print_table
 from engine.errors import UsageError
-from engine.store import Store, parse_time
 
 if TYPE_CHECKING:
+    from engine.runtime import Engine
     from engine.runtime.protocol import RunEngine
     from engine.runtime.reader import Reader
-
-
-class OutputFormat(StrEnum):
-    """How a command prints data."""
-
-    text = "text"
-    json = "json"
+    from engine.temporal.client import TemporalEngine
 
 
 DbOption = Annotated[
@@ -50,10 +50,6 @@ ReasonOption = Annotated[
     str,
     typer.Option("--reason", metavar="TEXT", help="Why (logged with who did it)."),
 ]
-# The largest whole number the stores hold (a signed 64-bit column in SQLite and PostgreSQL):
-# a bigger --version, --after or --before could never match a row, and the driver would fail
-# on it with a traceback instead of a usage message.
-STORED_INT_MAX = 2**63 - 1
 
 
 def number_option(*names: str, metavar: str, help: str, min: int | None = None) -> Any:
@@ -81,8 +77,21 @@ def open_engine(db: str | None, *, create: bool = False) -> RunEngine:
             other command reports a mistyped `--db` (exit code 2) instead of making a new
             empty database there. The default database is always created.
     """
+    return open_runtime_engine(db, create=create)
+
+
+def open_runtime_engine(db: str | None, *, create: bool = False) -> Engine | TemporalEngine:
+    """`open_engine`'s engine typed as what it is, for a command that does different work
+    on each runtime (`baton worker` ticks timers locally, or serves a Temporal worker): it
+    chooses with `isinstance`, where every other command keeps to the calls both answer.
+
+    Args:
+        db: `--db` (or `BATON_DB`), as for `open_engine`.
+        create: as for `open_engine`.
+    """
     # Imported here: `Engine` brings the whole runtime, which read commands do without.
     from engine.runtime import Engine
+    from engine.store import Store
 
     catalogue = Engine(Store(db, create=create or db is None))
     from engine.temporal.address import configured_runtime
@@ -115,6 +124,7 @@ def open_reader(db: str | None) -> Reader:
     if configured_runtime() is not None:
         return open_engine(db)  # type: ignore[return-value]
     from engine.runtime.reader import Reader
+    from engine.store import Store
 
     return close_with_command(Reader(Store(db, create=db is None)))
 
@@ -191,32 +201,3 @@ def parse_json_object(text: str | None, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise UsageError(f"{what} must be a JSON object")
     return value
-
-
-def print_json(value: Any) -> None:
-    """Stable, indented JSON on stdout."""
-    typer.echo(json.dumps(value, indent=2, sort_keys=True, default=str))
-
-
-def print_table(rows: list[list[Any]], headers: list[str]) -> None:
-    """A plain aligned table (no colours, easy to grep)."""
-    cells = [headers, *[["" if c is None else str(c) for c in row] for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    for row in cells:
-        typer.echo("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-
-
-def parse_when(text: str | None, what: str) -> datetime | None:
-    """An ISO 8601 time from the command line (a date alone means its midnight, UTC).
-
-    Raises:
-        UsageError: not an ISO time (exit code 2).
-    """
-    if not text:
-        return None
-    try:
-        return parse_time(text)
-    except ValueError:
-        raise UsageError(
-            f"{what} {text!r} is not an ISO time", hint="write e.g. 2026-03-01 or 2026-03-01T09:00Z"
-        ) from None

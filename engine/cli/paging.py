@@ -8,12 +8,13 @@ rows follow, the command says so on stderr with the exact `--after` to pass, so 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Annotated, Any
 
 import typer
 
-from engine.api import paging
+# Re-exported: `baton runs` reads its page without Typer (engine.cli.plain).
+from engine.cli.plain import MAX_LIMIT as MAX_LIMIT
+from engine.cli.plain import read_page as read_page
 
 AfterOption = Annotated[
     str | None,
@@ -21,12 +22,6 @@ AfterOption = Annotated[
         "--after", metavar="CURSOR", help="The next page: the cursor the last page ended with."
     ),
 ]
-
-
-# One page of a list command is read into memory at once; a million rows is more than any
-# screen or script wants in one go (the pages after it are an --after away), and the bound
-# keeps `--limit 99999999999999999999` a usage message rather than a driver's overflow.
-MAX_LIMIT = 1_000_000
 
 
 def limit_option(default: int = 100) -> Any:
@@ -38,16 +33,3 @@ def limit_option(default: int = 100) -> Any:
         max=MAX_LIMIT,
         help=f"At most this many (default {default}).",
     )
-
-
-def read_page(
-    fetch: Callable[[paging.Key | None, int], list[dict[str, Any]]],
-    key: Callable[[dict[str, Any]], paging.Key],
-    after: str | None,
-    limit: int,
-) -> list[dict[str, Any]]:
-    """One page of rows; when more follow, one line on stderr names the next page."""
-    rows, next_cursor = paging.page(fetch, key, after, limit)
-    if next_cursor is not None:
-        typer.echo(f"(more: repeat with --after {next_cursor})", err=True)
-    return rows

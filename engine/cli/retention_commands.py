@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from engine.cli.app import app
+from engine.cli.closing import close_with_command
 from engine.cli.common import (
     ActorOption,
     DbOption,
@@ -22,7 +23,6 @@ from engine.cli.common import (
     OutputFormat,
     actor_name,
     number_option,
-    open_engine,
     parse_when,
     print_json,
 )
@@ -106,7 +106,8 @@ def prune_command(
     db: DbOption = None,
 ) -> None:
     """Remove completed and canceled runs that ended before an age or time, with their
-    events, work items and delivered messages (a dry run unless --yes; admins only)."""
+    events, work items and delivered messages, and those messages' files in the outbox
+    folder (a dry run unless --yes; admins only)."""
     from engine.temporal.address import configured_runtime
 
     address = configured_runtime()
@@ -136,9 +137,13 @@ def prune_command(
                 f"cannot write the archive {archive}: {exc.strerror}",
                 hint="give a file in a folder you may write to",
             ) from None
+    from engine.runtime import Engine
     from engine.runtime.retention import prune, reclaim_space
+    from engine.store import Store
 
-    engine = open_engine(db)
+    # The local engine itself (Temporal was refused above): a prune also empties its outbox
+    # folder of the removed messages' files.
+    engine = close_with_command(Engine(Store(db, create=db is None)))
     size_before = _file_size(engine.store)
     result = prune(
         engine,
@@ -170,6 +175,10 @@ def prune_command(
             f"would prune {result.runs:,} run(s) ({which}) that ended before {result.before}"
             + (f": {counts}" if counts else "")
         )
+        if result.files:
+            typer.echo(
+                f"would remove {result.files:,} file(s) of their messages from {result.outbox}"
+            )
         if archive is not None:
             typer.echo(f"would archive them to {archive} first")
         typer.echo("repeat with --yes to do it")
@@ -181,8 +190,16 @@ def prune_command(
         typer.echo(
             f"{result.batches} batch(es); longest write transaction {result.longest_hold_s:.3f} s"
         )
+        if result.files:
+            typer.echo(f"removed {result.files:,} file(s) of their messages from {result.outbox}")
         if archive is not None and result.runs:
             typer.echo(f"archived to {archive} (read one back: baton show --archive {archive} RUN)")
+        if result.files_left:
+            typer.echo(
+                f"baton: warning: {result.files_left:,} file(s) of pruned messages stay "
+                f"in the outbox folder ({result.files_error}); remove them by hand",
+                err=True,
+            )
     for why, count in sorted(result.kept.items()):
         typer.echo(f"kept {count:,} run(s): {why}")
     if reclaimed is not None:

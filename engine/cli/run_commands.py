@@ -23,11 +23,11 @@ from engine.cli.common import (
     open_reader,
     parse_json_object,
     parse_pairs,
-    parse_when,
     print_json,
     print_table,
 )
-from engine.cli.paging import AfterOption, limit_option, read_page
+from engine.cli.paging import AfterOption, limit_option
+from engine.cli.runs_listing import list_runs
 from engine.errors import ActivationRefused, NotFound, UsageError
 
 
@@ -201,52 +201,23 @@ def runs_command(
 
     A completed run whose end has an outcome other than `completed` shows it beside its
     status, e.g. `completed (rejected)`."""
-    engine = open_reader(db)
-    since = parse_when(started_after, "--started-after")
-    until = parse_when(started_before, "--started-before")
-    # Given only when used, so a runtime without this filter is asked nothing new.
-    extra = {"assignee": assignee} if assignee is not None else {}
-    found = read_page(
-        lambda last, count: engine.runs(
-            status=status,
-            stuck=stuck,
-            orchestration=orchestration,
-            version=version,
-            stage=stage,
-            started_after=since,
-            started_before=until,
-            after=last,
-            limit=count,
-            outcome=outcome,
-            **extra,
-        ),
-        lambda r: (r["started_at"], r["id"]),
-        after,
-        limit,
+    # The work is `list_runs`'s, which also answers a plain `baton runs` without Typer.
+    list_runs(
+        status=status,
+        stuck=stuck,
+        orchestration=orchestration,
+        version=version,
+        stage=stage,
+        started_after=started_after,
+        started_before=started_before,
+        assignee=assignee,
+        limit=limit,
+        after=after,
+        outcome=outcome,
+        quiet=quiet,
+        output_format=output_format,
+        db=db,
     )
-    if output_format is OutputFormat.json and not quiet:
-        print_json(found)
-        return
-    if quiet:
-        for r in found:
-            typer.echo(r["id"])
-    else:
-        columns = ("id", "orchestration", "version", "status", "stage", "started_at")
-        rows = [
-            [_status(r) if c == "status" else r[c] if r[c] is not None else "-" for c in columns]
-            for r in found
-        ]
-        print_table(rows, ["RUN", "ORCHESTRATION", "V", "STATUS", "STAGE", "STARTED"])
-        if stuck:
-            for r in found:
-                for reason in r["reasons"]:
-                    typer.echo(f"{r['id']}: {reason}")
-
-
-def _status(run: dict) -> str:
-    """A run's status, with its end's outcome when that is not plainly `completed`."""
-    outcome = run.get("outcome")
-    return f"{run['status']} ({outcome})" if outcome and outcome != "completed" else run["status"]
 
 
 ArchiveOption = Annotated[

@@ -27,7 +27,7 @@ from engine.cli.paging import AfterOption, limit_option, read_page
 from engine.runtime import queries
 
 if TYPE_CHECKING:
-    from engine.runtime import Engine
+    from engine.runtime.protocol import RunEngine
     from engine.runtime.reader import Reader
 
 work_app = typer.Typer(help="Work items: list, complete, reassign.", no_args_is_help=True)
@@ -188,7 +188,7 @@ ForceOption = Annotated[
 ]
 
 
-def _warn_if_unworkable(engine: Engine, to: str, force: bool) -> None:
+def _warn_if_unworkable(engine: RunEngine, to: str, force: bool) -> None:
     problem = engine.assignee_problem(to) if force else None
     if problem:
         typer.echo(

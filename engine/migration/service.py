@@ -10,23 +10,24 @@ run that cannot move is refused with the plan's reason while the others go on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 
 from sqlalchemy import Connection, select
-from sqlalchemy.exc import DBAPIError
 
 from engine.errors import BatonError, ConcurrentChange, Conflict, InvalidInput, NotFound
 from engine.migration.decide import MIGRATABLE, assess, migrate
 from engine.migration.mapping import check_mapping, version_changes
 from engine.migration.preview import PreviewTurn, RunPlan, preview
 from engine.runtime import permissions, queries, writes
+from engine.runtime.engine import Engine
 from engine.runtime.plan import Plan
 from engine.runtime.state import RunState
+from engine.store import faults
 from engine.store import records as record_store
 from engine.store.schema import runs
 
 if TYPE_CHECKING:
-    from engine.runtime.engine import Engine
+    from engine.runtime.protocol import RunEngine
 
 
 @dataclass(frozen=True)
@@ -84,16 +85,28 @@ class MigrationResult:
         }
 
 
-def plan_migration(engine: Engine, selection: Selection) -> MigrationPlan:
+@runtime_checkable
+class MigratesOwnRuns(Protocol):
+    """A runtime that holds its runs outside this database and moves them itself
+    (`TemporalEngine`, through `engine.temporal.migration`). It lives in a layer above this
+    one, so `plan_migration` and `apply_migration` recognise it by these two calls."""
+
+    def plan_migration(self, selection: Selection) -> MigrationPlan: ...
+
+    def apply_migration(
+        self, selection: Selection, reason: str, actor: str | None
+    ) -> MigrationResult: ...
+
+
+def plan_migration(engine: RunEngine, selection: Selection) -> MigrationPlan:
     """What moving the chosen runs would do; changes nothing.
 
     Raises:
         NotFound: a version does not exist. UsageError: a bad `--map` pair.
         InvalidInput: the two versions are the same.
     """
-    own = getattr(engine, "plan_migration", None)
-    if own is not None:  # a runtime holding runs elsewhere (Temporal) plans them itself
-        return own(selection)
+    if isinstance(engine, MigratesOwnRuns):
+        return engine.plan_migration(selection)
     with engine.store.read() as conn:
         source, target = versions_for(engine, conn, selection)
         turn = PreviewTurn(
@@ -111,7 +124,7 @@ def plan_migration(engine: Engine, selection: Selection) -> MigrationPlan:
 
 
 def apply_migration(
-    engine: Engine, selection: Selection, reason: str, actor: str | None
+    engine: RunEngine, selection: Selection, reason: str, actor: str | None
 ) -> MigrationResult:
     """Move each chosen run in its own transaction; a run that cannot move is refused.
 
@@ -119,9 +132,10 @@ def apply_migration(
         PermissionDenied: the actor is not an admin (before any run is touched).
         InvalidInput: no reason given.
     """
-    own = getattr(engine, "apply_migration", None)
-    if own is not None:  # a runtime holding runs elsewhere (Temporal) moves them itself
-        return own(selection, reason, actor)
+    if isinstance(engine, MigratesOwnRuns):
+        return engine.apply_migration(selection, reason, actor)
+    if not isinstance(engine, Engine):
+        raise TypeError(f"{type(engine).__name__} holds no runs of its own to migrate")
     need_reason(reason)
     with engine.store.read() as conn:
         source, target = versions_for(engine, conn, selection)
@@ -148,9 +162,11 @@ def _move(
     reason: str,
     actor: str | None,
 ) -> None:
-    # One engine call per run. A conflicting writer (another process moving the same run on
-    # PostgreSQL) rolls this transaction back whole; judging the run again on fresh state
-    # is then the right thing, as for every other engine call.
+    # One engine call per run, retried as `Engine` retries its own calls: a conflicting
+    # writer (another process moving the same run on PostgreSQL) rolls this transaction back
+    # whole, and a child run the move starts may draw a taken id; judging the run again on
+    # fresh state is then the right thing. The store raises those as the driver's own
+    # errors, wrapped by SQLAlchemy or raw (prepared statements), so both are caught here.
     attempts = 5
     for attempt in range(attempts):
         try:
@@ -161,12 +177,20 @@ def _move(
                 found = assess(run, source, target, mapping)
                 unit.drive(run, migrate(unit, run, target, found, mapping, reason))
             return
-        except ConcurrentChange:
+        except BatonError as exc:
+            if not isinstance(exc, ConcurrentChange) or attempt == attempts - 1:
+                raise
+        except Exception as exc:
+            if not (faults.is_driver_error(exc) or isinstance(exc, OSError)):
+                raise
+            if not engine.store.is_retryable(exc):
+                # One line for this run's refusal, as the store words its other faults.
+                raise faults.describe(exc, engine.store.url) from exc
             if attempt == attempts - 1:
-                raise
-        except DBAPIError as exc:
-            if not engine.store.is_retryable(exc) or attempt == attempts - 1:
-                raise
+                raise ConcurrentChange(
+                    f"the database kept refusing the move of run {run_id} as conflicting",
+                    hint="repeat the migration for the runs it did not move",
+                ) from exc
 
 
 def need_reason(reason: str) -> None:
@@ -177,7 +201,7 @@ def need_reason(reason: str) -> None:
         )
 
 
-def versions_for(engine: Engine, conn: Connection, selection: Selection) -> tuple[Plan, Plan]:
+def versions_for(engine: RunEngine, conn: Connection, selection: Selection) -> tuple[Plan, Plan]:
     """The source and target versions of a selection, its mapping checked between them."""
     if selection.from_version == selection.to_version:
         raise InvalidInput(

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from engine.proctest.format import EmailSpec, EscalationSpec, Expectations, FaultSpec, ItemSpec
-from engine.runtime import Engine
 from engine.runtime.events import EventType
+from engine.runtime.protocol import RunEngine
 from engine.store.schema import outbox
 
 
@@ -39,7 +39,7 @@ class Observed:
     faulted: list[dict[str, Any]] = field(default_factory=list)
 
 
-def emails_of(engine: Engine, run_id: str) -> list[dict[str, Any]]:
+def emails_of(engine: RunEngine, run_id: str) -> list[dict[str, Any]]:
     """The emails a run's actions sent (rows of the outbox: to, subject, body), oldest first."""
     with engine.store.read() as conn:
         rows = conn.execute(
@@ -48,7 +48,7 @@ def emails_of(engine: Engine, run_id: str) -> list[dict[str, Any]]:
     return [json.loads(row.message) for row in rows]
 
 
-def observe(engine: Engine, run_ids: list[str]) -> Observed:
+def observe(engine: RunEngine, run_ids: list[str]) -> Observed:
     """Read the first run back from the engine (an empty observation when none started)."""
     if not run_ids:
         return Observed(runs=0)

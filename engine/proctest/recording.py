@@ -32,8 +32,8 @@ from engine.proctest.format import (
     TestScenario,
     UserSpec,
 )
-from engine.runtime import Engine
 from engine.runtime.events import EventType
+from engine.runtime.protocol import RunEngine
 from engine.store import directory, parse_time
 
 REAL_IN_SANDBOX = frozenset(
@@ -66,7 +66,7 @@ def iso_duration(delta: timedelta) -> str:
 
 
 def record_scenario(
-    engine: Engine, run_id: str, name: str | None = None
+    engine: RunEngine, run_id: str, name: str | None = None
 ) -> tuple[str, TestScenario]:
     """The scenario that replays a run; returns (orchestration id, scenario).
 
@@ -88,7 +88,7 @@ def record_scenario(
 
 
 class _Recorder:
-    def __init__(self, engine: Engine, definition: Orchestration, log: list[dict[str, Any]]):
+    def __init__(self, engine: RunEngine, definition: Orchestration, log: list[dict[str, Any]]):
         self.engine = engine
         self.definition = definition
         self.log = log

@@ -14,7 +14,7 @@ from engine.store import audit as audit_rows
 from engine.store.directory import User
 
 if TYPE_CHECKING:
-    from engine.runtime.engine import Engine
+    from engine.runtime.protocol import RunEngine
 
 ACTIONS = (
     "definition.activated",
@@ -31,7 +31,7 @@ ACTIONS = (
 
 
 def entries(
-    engine: Engine,
+    engine: RunEngine,
     actor: str | None = None,
     *,
     action: str | None = None,

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from engine.errors import BatonError, InvalidInput, PermissionDenied
 
 if TYPE_CHECKING:
-    from engine.runtime.engine import Engine
+    from engine.runtime.protocol import RunEngine
 
 CANCELABLE = ("running", "waiting", "paused", "failed")
 
@@ -67,7 +67,7 @@ class BulkResult:
         }
 
 
-def matching_runs(engine: Engine, run_filter: RunFilter) -> list[dict[str, Any]]:
+def matching_runs(engine: RunEngine, run_filter: RunFilter) -> list[dict[str, Any]]:
     """Run summaries that pass the filter, newest first."""
     found = engine.runs(status=run_filter.status, stuck=run_filter.stuck_reason is not None)
     return [r for r in found if run_filter.matches(r)]
@@ -80,7 +80,7 @@ def _need_reason(reason: str) -> None:
         )
 
 
-BulkAction = Callable[["Engine", RunFilter, str, "str | None", bool], BulkResult]
+BulkAction = Callable[["RunEngine", RunFilter, str, "str | None", bool], BulkResult]
 """`bulk_cancel` or `bulk_retry`: (engine, filter, reason, actor, dry_run) -> result."""
 
 
@@ -103,7 +103,7 @@ def _act_on_each(runs: list[str], dry_run: bool, act: Callable[[str], None]) -> 
 
 
 def bulk_cancel(
-    engine: Engine,
+    engine: RunEngine,
     run_filter: RunFilter,
     reason: str,
     actor: str | None = None,
@@ -122,7 +122,7 @@ def bulk_cancel(
 
 
 def bulk_retry(
-    engine: Engine,
+    engine: RunEngine,
     run_filter: RunFilter,
     reason: str,
     actor: str | None = None,

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from engine.errors import InvalidInput
-from engine.runtime.queries import RunSelection, WorkSelection
+from engine.runtime.selection import RunSelection, WorkSelection
 from engine.runtime.state import RUN_STATUSES
 from engine.store.times import format_time
 

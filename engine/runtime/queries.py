@@ -7,14 +7,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, and_, bindparam, or_, select
+from sqlalchemy import Connection, Select, and_, bindparam, or_, select, text
 
 from engine.errors import NotFound
 from engine.runtime import eventrows, itemchecks, writes
 from engine.runtime.events import EventType
+from engine.runtime.selection import RunSelection, WorkSelection, run_summary, runs_sql
 from engine.store import directory
 from engine.store.prepared import Prepared
 from engine.store.schema import events, runs, timers, waits, work_items
@@ -68,49 +68,18 @@ def _item(row: Any) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True, slots=True)
-class RunSelection:
-    """Which runs to list, and which page: newest first, `after` the (started_at, id) of
-    the last run of the previous page, at most `limit` (None: all)."""
-
-    status: str | None = None
-    orchestration: str | None = None
-    version: int | None = None
-    stage: str | None = None
-    started_after: str | None = None
-    started_before: str | None = None
-    after: tuple[str, str] | None = None
-    limit: int | None = None
-    outcome: str | None = None
-    assignee: str | None = None
-    """Only runs with an open work item assigned to exactly this user:/group:/queue:."""
-
-    def matches(self, run: dict[str, Any]) -> bool:
-        """The same test on a run summary (for lists built outside SQL, e.g. stuck runs)."""
-        wanted = {
-            "status": self.status,
-            "orchestration": self.orchestration,
-            "version": self.version,
-            "stage": self.stage,
-            "outcome": self.outcome,
-        }
-        if any(v is not None and run[k] != v for k, v in wanted.items()):
-            return False
-        started = run["started_at"]
-        if self.started_after is not None and started < self.started_after:
-            return False
-        if self.started_before is not None and started >= self.started_before:
-            return False
-        if self.after is not None:
-            last_time, last_id = self.after
-            return started < last_time or (started == last_time and run["id"] > last_id)
-        return True
-
-
 def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[dict[str, Any]]:
-    """Run summaries, newest first, of a selection (all runs when None)."""
-    chosen = selection or RunSelection()
-    query = select(*_RUN_COLUMNS).order_by(runs.c.started_at.desc(), runs.c.id)
+    """Run summaries, newest first, of a selection (all runs when None).
+
+    The statement is `selection.runs_sql`'s, the one the SQLite read path without
+    SQLAlchemy (`engine.runtime.lite`) runs too.
+    """
+    statement, params = runs_sql(selection or RunSelection())
+    return [run_summary(tuple(r)) for r in conn.execute(text(statement), params)]
+
+
+def _selected(query: Select, chosen: RunSelection) -> Select:
+    """`query` narrowed to the runs `chosen` describes (every filter but `limit`)."""
     for column, value in (
         (runs.c.status, chosen.status),
         (runs.c.definition_id, chosen.orchestration),
@@ -134,9 +103,7 @@ def list_runs(conn: Connection, selection: RunSelection | None = None) -> list[d
                 and_(runs.c.started_at == last_time, runs.c.id > last_id),
             )
         )
-    if chosen.limit is not None:
-        query = query.limit(chosen.limit)
-    return [_run_summary(r) for r in conn.execute(query)]
+    return query
 
 
 def run_detail(
@@ -199,21 +166,6 @@ def run_events(
     if limit is not None:
         query = query.limit(limit)
     return eventrows.shown(conn.execute(query))
-
-
-@dataclass(frozen=True, slots=True)
-class WorkSelection:
-    """Which work items to list besides whose: every given field must match."""
-
-    assignee: str | None = None
-    """Assigned to exactly this user:/group:/queue: name."""
-    orchestration: str | None = None
-    version: int | None = None
-    stage: str | None = None
-    """Items of runs whose current stage this is (an open item's own stage)."""
-    created_after: str | None = None
-    """Created at or after this time; `created_before`: before it."""
-    created_before: str | None = None
 
 
 def _runs_with_open_items(assignee: str) -> Any:
@@ -318,8 +270,12 @@ def item_problem(conn: Connection, item: dict[str, Any]) -> str | None:
     return directory.assignee_state(conn, item["assignee"])
 
 
-def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
-    """Runs that need a person's attention, newest first, each with the reasons why.
+def stuck_runs(
+    conn: Connection, now: str, selection: RunSelection | None = None
+) -> list[dict[str, Any]]:
+    """Runs that need a person's attention, newest first, each with the reasons why;
+    only among the runs `selection` describes (its `limit` aside), so that asking about one
+    orchestration or the newest runs checks those alone, not every waiting run.
 
     Stuck means: the run failed (an operator must retry, skip or cancel it); an open item
     is overdue; an open item's assignee is unknown, inactive or an empty group; or the run
@@ -327,11 +283,12 @@ def stuck_runs(conn: Connection, now: str) -> list[dict[str, Any]]:
     running child).
     """
     result = []
-    waiting = conn.execute(
+    candidates = (
         select(*_RUN_COLUMNS)
         .where(runs.c.status.in_(("waiting", "running", "failed")))
         .order_by(runs.c.started_at.desc(), runs.c.id)
-    ).all()
+    )
+    waiting = conn.execute(_selected(candidates, selection or RunSelection())).all()
     assignee_reasons: dict[str, str | None] = {}
     for row in waiting:
         if row.status == "failed":

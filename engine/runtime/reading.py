@@ -75,7 +75,7 @@ class Reading(Listing):
         # `Listing.runs`, from the run tables.
         with self.store.read() as conn:
             if stuck:
-                found = queries.stuck_runs(conn, format_time(self.clock.now()))
+                found = queries.stuck_runs(conn, format_time(self.clock.now()), selection)
                 chosen = [r for r in found if selection.matches(r)]
                 if selection.assignee is not None:
                     holding = set(queries.runs_with_open_items(conn, selection.assignee))
@@ -131,7 +131,7 @@ class Reading(Listing):
 
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first (a lean call for scripts)."""
-        with self.store.read() as conn:
+        with self.store.read(short=True) as conn:
             return queries.open_item_ids(conn, run_id)
 
     def record(self, object_name: str, record_id: str) -> dict[str, Any]:

@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from croniter import croniter
-
 from engine.errors import BatonError, NotFound
 from engine.expressions import Namespace, evaluate
 from engine.runtime import events as ev
@@ -270,4 +268,8 @@ def _fire(
 
 def next_fire_time(cron: str, after: str) -> str:
     """The first cron slot strictly after a stored time (cron fields are read in UTC)."""
+    # Imported here: croniter brings dateutil (about 7 ms), and every command that opens an
+    # `Engine` imports this module, while only schedules need it.
+    from croniter import croniter
+
     return format_time(croniter(cron, parse_time(after)).get_next(datetime))

@@ -41,6 +41,7 @@ from engine.store.schema import webhook_deliveries
 
 if TYPE_CHECKING:
     from engine.runtime.engine import Engine
+    from engine.runtime.protocol import RunEngine
 
 log = logging.getLogger("baton.webhooks")
 
@@ -52,7 +53,7 @@ PASS_SECONDS = outbox_store.LEASE.total_seconds() / 2
 
 
 def add_webhook(
-    engine: Engine,
+    engine: RunEngine,
     orchestration: str,
     url: str,
     events: list[str] | None = None,
@@ -118,7 +119,7 @@ def add_webhook(
 
 
 def list_webhooks(
-    engine: Engine,
+    engine: RunEngine,
     actor: str | None = None,
     *,
     after: tuple[str, str] | None = None,
@@ -133,7 +134,7 @@ def list_webhooks(
         return webhook_rows.list_all(conn, after=after, limit=limit)
 
 
-def remove_webhook(engine: Engine, webhook_id: str, actor: str | None = None) -> None:
+def remove_webhook(engine: RunEngine, webhook_id: str, actor: str | None = None) -> None:
     """Stop a webhook: nothing new is queued for it (admins only when roles are enforced).
 
     Raises:
@@ -155,7 +156,7 @@ def remove_webhook(engine: Engine, webhook_id: str, actor: str | None = None) ->
 
 
 def deliveries(
-    engine: Engine,
+    engine: RunEngine,
     webhook_id: str | None = None,
     *,
     actor: str | None = None,

@@ -91,6 +91,14 @@ def take(conn: Connection, entry_id: int) -> bool:
     )
 
 
+def consume(conn: Connection, token: str) -> int:
+    """Remove the kept event claimed under `token` once its run has taken it (a Temporal
+    run, whose claim keeps the event only so that an attempt run again finds it); returns
+    how many rows went (0 when an earlier call removed it)."""
+    gone = conn.execute(delete(buffered_events).where(buffered_events.c.claimed_by == token))
+    return gone.rowcount
+
+
 def prune(conn: Connection, now: str) -> int:
     """Drop kept events whose time is over; returns how many."""
     return conn.execute(delete(buffered_events).where(buffered_events.c.expires_at <= now)).rowcount

@@ -17,9 +17,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from engine.errors import StoreDamaged, StoreFault
-
-BUSY_SECONDS = 10
-"""How long a writer waits for another process's write transaction (SQLite busy timeout)."""
+from engine.store.sqlite_file import BUSY_SECONDS
 
 SUPPORTED = "a SQLite file path (or sqlite:///FILE) or postgresql://USER@HOST:PORT/DATABASE"
 

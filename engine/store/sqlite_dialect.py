@@ -28,6 +28,11 @@ from sqlalchemy.engine import make_url
 
 from engine.errors import StoreFault
 from engine.store import faults
+from engine.store.sqlite_file import QUICK_CHECK_LIMIT, marker
+
+SHORT_READ = "baton_short_read"
+"""The mark `engine.store.sqlite_writer` leaves in a connection's `info` while a short
+read borrows the kept write connection (its transactions are then read-only)."""
 
 SYNCHRONOUS_ENV = "BATON_SQLITE_SYNCHRONOUS"
 SYNCHRONOUS_LEVELS = ("FULL", "NORMAL")
@@ -56,10 +61,6 @@ def is_sqlite(url: str) -> bool:
     return make_url(url).get_backend_name() == "sqlite"
 
 
-QUICK_CHECK_LIMIT = 16 * 1024 * 1024
-"""Files up to this size are checked (`PRAGMA quick_check`) every time they are opened."""
-
-
 def database_file(url: str) -> Path | None:
     """The file of a SQLite URL (None for an in-memory database)."""
     database = make_url(url).database
@@ -85,11 +86,6 @@ def prepare_file(url: str, create: bool = True) -> None:
         # at some other, empty, file) is refused like a missing one.
         raise faults.empty(url)
     file.parent.mkdir(parents=True, exist_ok=True)
-
-
-def marker(file: Path) -> Path:
-    """The file that says "this database was found damaged"."""
-    return file.with_name(file.name + ".damaged")
 
 
 def mark_damaged(url: str, why: str) -> None:
@@ -156,7 +152,9 @@ def configure(engine: Engine, synchronous: str = "FULL") -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         # Readers (Store.read) take no lock at BEGIN; writers take the write lock at once.
-        read_only = connection.get_execution_options().get("baton_read_only", False)
+        read_only = connection.get_execution_options().get(
+            "baton_read_only", False
+        ) or connection.info.get(SHORT_READ, False)
         # On the driver's connection: every engine call begins, and going through
         # `exec_driver_sql` cost more than the BEGIN itself.
         dbapi = connection.connection.dbapi_connection

@@ -2,38 +2,21 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-import platformdirs
 from sqlalchemy import Connection, create_engine
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 from engine.errors import StoreDamaged, StoreFault
 from engine.store import faults, migrate, pg_dialect, sqlite_dialect
+from engine.store.location import DB_ENV, default_db_url, resolve_db_url
 from engine.store.sqlite_writer import Writer
 
-DB_ENV = "BATON_DB"
-
-
-def default_db_url() -> str:
-    """The SQLite file in the user data folder, shared by the CLI and the designer."""
-    folder = Path(platformdirs.user_data_dir("baton", appauthor=False))
-    return f"sqlite:///{folder / 'baton.db'}"
-
-
-def resolve_db_url(db: str | None = None) -> str:
-    """An explicit `--db`, else `BATON_DB`, else the default file.
-
-    A plain path (no `scheme://`) means a SQLite file.
-    """
-    chosen = db or os.environ.get(DB_ENV) or default_db_url()
-    if "://" not in chosen:
-        chosen = f"sqlite:///{Path(chosen).expanduser().resolve()}"
-    return chosen
+# Where a database is lives in `location` (no SQLAlchemy); these names stay importable here.
+__all__ = ["DB_ENV", "Store", "default_db_url", "resolve_db_url"]
 
 
 class Store:
@@ -161,13 +144,24 @@ class Store:
             raise self._fault(exc) from exc
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, short: bool = False) -> Iterator[Connection]:
         """A connection for queries only (takes no write lock).
+
+        Args:
+            short: the block reads a few indexed rows and nothing else. A SQLite file store
+                then reads on its kept write connection when no other call of this process
+                holds it (its page cache is current; see `engine.store.sqlite_writer`). Never
+                open a write transaction inside a short read.
 
         Raises:
             StoreFault: the database failed.
         """
         try:
+            if short and self._writer is not None:
+                with self._writer.borrowed() as kept:
+                    if kept is not None:
+                        yield kept
+                        return
             with self.engine.connect().execution_options(baton_read_only=True) as conn:
                 yield conn
         except Exception as exc:

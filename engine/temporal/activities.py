@@ -421,3 +421,13 @@ def claim_buffered(claim: shapes.BufferClaim) -> dict[str, Any] | None:
     event number that opened the wait) makes an attempt run again return the same event."""
     with catalogue().store.transaction() as conn:
         return buffered.claim(conn, claim.event, claim.key, claim.since, claim.token)
+
+
+@activity.defn(name=shapes.CONSUME_ACTIVITY)
+def consume_buffered(token: str) -> int:
+    """Remove the kept event a run took (claimed under `token`) from the catalogue, as the
+    local runtime deletes it in the transaction that delivers it. Runs only once the
+    claim's answer is in the run's history, so no attempt of the claim needs it again;
+    a second call removes nothing."""
+    with catalogue().store.transaction() as conn:
+        return buffered.consume(conn, token)

@@ -14,6 +14,7 @@ import contextlib
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Callable
 from typing import Any
 
 from temporalio.client import (
@@ -21,6 +22,7 @@ from temporalio.client import (
     WorkflowExecution,
     WorkflowExecutionStatus,
     WorkflowHandle,
+    WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import ApplicationError
@@ -34,6 +36,9 @@ from engine.temporal.address import TemporalAddress
 from engine.temporal.connect import connect, register_search_attributes
 from engine.temporal.workflow import BatonRun
 
+OUTBOX_WAIT = 10.0
+"""Seconds `Channel.outboxes_queued` waits for runs' outbox activities before it gives up
+(the deliverer's next poll sends what came later)."""
 VISIBILITY_TIMEOUT = 30.0
 """Seconds a change may take to show in Temporal's visibility before the call gives up."""
 
@@ -88,11 +93,13 @@ def heartbeat_seconds() -> float:
 
 
 def quote(value: Any, what: str) -> str:
-    """`value` as a visibility-query string literal (`what` names it in the refusal)."""
+    """`value` as a visibility-query string literal, a quote in it doubled (an event key
+    or a title such as O'Reilly); `what` names it in the refusal of a backslash, which
+    Temporal's SQLite visibility does not match back when escaped."""
     text = str(value)
-    if "'" in text or "\\" in text:
-        raise InvalidInput(f"{what} {text!r} may not contain quotes or backslashes on Temporal")
-    return f"'{text}'"
+    if "\\" in text:
+        raise InvalidInput(f"{what} {text!r} may not contain a backslash on Temporal")
+    return "'" + text.replace("'", "''") + "'"
 
 
 def as_baton_error(exc: BaseException) -> BatonError | None:
@@ -148,6 +155,9 @@ class Channel:
         self._aborted = False
         # The last detail query of each run, with its event number (`RunLists._detail`).
         self._details: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        # Runs this client's calls changed whose webhook deliveries may still be on their
+        # way to the outbox (`track_outboxes`); None: not tracked. Used on the loop only.
+        self._outbox_runs: set[str] | None = None
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -266,7 +276,44 @@ class Channel:
             raise Conflict(f"run {run_id} has ended; nothing can change it") from None
         await self._visible(run_id, done.seq)
         await self._settle_linked(done.linked, {run_id: done.seq})
+        self._outbox_pending(run_id, *done.linked)
         return done.result
+
+    def _outbox_pending(self, *run_ids: str) -> None:
+        if self._outbox_runs is not None:
+            self._outbox_runs.update(run_ids)
+
+    def track_outboxes(self) -> Callable[[], None]:
+        """Remember the runs this client's calls change, and return `outboxes_queued`:
+        `baton serve` calls it before the delivery pass that follows a request. A run's
+        webhook deliveries are written into the catalogue by an activity that the call
+        does not wait for (`engine.temporal.outbox`), so without it that pass could come
+        before them and leave them to the next poll."""
+        if self._outbox_runs is None:
+            self._outbox_runs = set()
+        return self.outboxes_queued
+
+    def outboxes_queued(self) -> None:
+        """Wait until the webhook deliveries of the runs changed since the last call are
+        in the catalogue's outbox (each run's `outbox_queued` query), for at most
+        `OUTBOX_WAIT` seconds in all."""
+        self._do(self._outboxes_queued())
+
+    async def _outboxes_queued(self) -> None:
+        runs, self._outbox_runs = self._outbox_runs or set(), set()
+        deadline = self._loop.time() + OUTBOX_WAIT
+        for run_id in sorted(runs):
+            pause = 0.01
+            while self._loop.time() < deadline:
+                try:
+                    if await self._query(run_id, BatonRun.outbox_queued):
+                        break
+                except (NotFound, RPCError, WorkflowQueryFailedError):
+                    # gone, no worker to answer, or a worker from before this query: the
+                    # next poll sends what comes later
+                    break
+                await asyncio.sleep(pause)
+                pause = min(pause * 2, 0.2)
 
     async def _settle_linked(self, linked: list[str], seen: dict[str, int]) -> None:
         """Settle the runs a change reached through links (a child started or canceled, a
@@ -346,8 +393,9 @@ class Channel:
             done: shapes.Done = await self._update(handle, BatonRun.synced)
             await self._visible(start.run_id, done.seq)
             await self._settle_linked(done.linked, {start.run_id: done.seq})
+            self._outbox_pending(start.run_id, *done.linked)
 
-    async def _list(self, query: str) -> list[WorkflowExecution]:
+    async def _list(self, query: str, page_size: int = 1000) -> list[WorkflowExecution]:
         client = await self.client()
         if not self._visibility:
             raise Conflict(
@@ -360,7 +408,7 @@ class Channel:
             f"WorkflowType = '{shapes.WORKFLOW}' AND "
             f"TaskQueue = {quote(self.address.task_queue, 'task queue')}"
         ) + (f" AND {query}" if query else "")
-        return [wf async for wf in client.list_workflows(full)]
+        return [wf async for wf in client.list_workflows(full, page_size=page_size)]
 
     def with_client(self, work: Any) -> Any:
         """`await work(client)` with this engine's Temporal client (for tools and tests that

@@ -9,17 +9,20 @@ import copy
 from datetime import datetime
 from typing import Any
 
-from temporalio.client import WorkflowExecution
+from temporalio.client import WorkflowExecution, WorkflowExecutionStatus
 
 from engine.errors import NotFound
 from engine.runtime import itemchecks
 from engine.runtime.listing import Listing
-from engine.runtime.queries import RunSelection, WorkSelection
+from engine.runtime.selection import RunSelection, WorkSelection
 from engine.store import directory, format_time
 from engine.temporal import shapes
 from engine.temporal.channel import Channel, quote
 from engine.temporal.workflow import BatonRun
 
+MEMO_PAGE = 200
+"""Runs per visibility page when their memos come along (`work list --all`): at most
+`shapes.ITEMS_MEMO_CHARS` each, so a page stays far below gRPC's 4 MB message limit."""
 DETAILS_KEPT = 5000
 """How many runs' last detail query a client keeps (see `RunLists._detail`)."""
 
@@ -219,13 +222,15 @@ class RunLists(Channel, Listing):
         since, before = created
         if include_closed:
             # A closed item's assignee is in no search attribute (BatonAssignees holds the
-            # open ones), so every run that opened an item is read; the creation times
-            # narrow the runs: an item is made while its run is open.
+            # open ones), so every run that opened an item is listed; the creation times
+            # narrow the runs (an item is made while its run is open), and so does a page's
+            # cursor: the items after it were made at or after its time.
             where = [f"{shapes.ITEMS.name} IS NOT NULL"]
             if before is not None:
                 where.append(f"{shapes.STARTED_AT.name} < '{before}'")
-            if since is not None:
-                where.append(f"(ExecutionStatus = 'Running' OR CloseTime >= '{since}')")
+            made_since = max((t for t in (since, after and after[0]) if t), default=None)
+            if made_since is not None:
+                where.append(f"(ExecutionStatus = 'Running' OR CloseTime >= '{made_since}')")
         elif wanted is None:
             where = [f"{shapes.ASSIGNEES.name} IS NOT NULL"]
         else:
@@ -240,17 +245,24 @@ class RunLists(Channel, Listing):
         if of_runs["version"] is not None:
             where.append(f"{shapes.VERSION.name} = {int(of_runs['version'])}")
         # A run that continued as new is listed once per execution; its id reaches the
-        # last, whose event number is the highest.
-        listed: dict[str, int] = {}
-        for wf in await self._list(" AND ".join(where)):
-            listed[wf.id] = max(listed.get(wf.id, 0), seq_of(wf))
+        # last, whose event number is the highest (the latest started, of equal ones).
+        listed: dict[str, WorkflowExecution] = {}
+        page = MEMO_PAGE if include_closed else 1000
+        for wf in await self._list(" AND ".join(where), page):
+            kept = listed.get(wf.id)
+            if kept is None or (seq_of(wf), wf.start_time) >= (seq_of(kept), kept.start_time):
+                listed[wf.id] = wf
         items = []
-        for run_id, seq in listed.items():
+        for run_id, wf in listed.items():
             if include_closed:
-                detail = await self._query(run_id, BatonRun.items)
-                found = detail["items"]
+                remembered = await _remembered_items(wf)
+                if remembered is not None:
+                    detail, found = summary(wf), remembered
+                else:
+                    detail = await self._query(run_id, BatonRun.items)
+                    found = detail["items"]
             else:
-                detail = await self._detail(run_id, seq)
+                detail = await self._detail(run_id, seq_of(wf))
                 found = detail["open_items"]
             # visibility lags the run a little: the run's own state has the last word
             if any(v is not None and detail[k] != v for k, v in of_runs.items()):
@@ -310,6 +322,25 @@ class RunLists(Channel, Listing):
         if found is None:
             raise NotFound(f"no work item {item_id!r}", hint="list items with `baton work list`")
         return found
+
+
+async def _remembered_items(wf: WorkflowExecution) -> list[dict[str, Any]] | None:
+    """The items a closed run left in its memo as it ended (`shapes.ITEMS_MEMO`), in
+    `views.item`'s shape; None for a run still open (its items still change: it is
+    queried) or one that left none (it ended before the `baton-items-memo` patch, or its
+    items were too many for a memo)."""
+    if wf.status == WorkflowExecutionStatus.RUNNING:
+        return None
+    found = await wf.memo_value(shapes.ITEMS_MEMO, None)
+    if found is None:
+        return None
+    attrs = wf.typed_search_attributes
+    row = {
+        "run": wf.id,
+        "orchestration": attrs.get(shapes.ORCHESTRATION),
+        "version": attrs.get(shapes.VERSION),
+    }
+    return [{**item, **row} for item in found]
 
 
 def summary(wf: WorkflowExecution) -> dict[str, Any]:

@@ -33,3 +33,9 @@ before it claim after the turn (`BUFFER`)."""
 RECHECK_OTHERS = "baton-record-recheck-others"
 """A record an action updated: its other active runs are told (an activity after the turn),
 as locally; runs whose history began before it told only themselves."""
+BUFFER_CONSUME = "baton-buffer-consume"
+"""A kept event a wait took is removed from the catalogue at once (an activity after the
+claim), as locally; runs whose history began before it leave it claimed until it expires."""
+ITEMS_MEMO = "baton-items-memo"
+"""A run's workflow leaves its items in its memo as it closes (`shapes.ITEMS_MEMO`), for
+`work list --all`; runs whose history began before it leave none and are queried."""

@@ -31,7 +31,9 @@ with workflow.unsafe.imports_passed_through():
     from engine.temporal import shapes, views
     from engine.temporal.patches import (
         BUFFER,
+        BUFFER_CONSUME,
         BUFFER_IN_TURN,
+        ITEMS_MEMO,
         LINKED_RUNS,
         NOTICES,
         RECHECK_OTHERS,
@@ -99,6 +101,11 @@ class Reactions:
                 await pending
         for queued in self._outbox:
             await queued
+
+    def outbox_idle(self) -> bool:
+        """Whether every turn's webhook deliveries so far are in the catalogue's outbox (no
+        outbox activity under way, as the workflow last saw it)."""
+        return all(queued.done() for queued in self._outbox)
 
     # --- notices and linked runs ---------------------------------------------------------
 
@@ -209,17 +216,34 @@ class Reactions:
     async def claim(self, run: RunState, request: KeptEventRequest) -> dict[str, Any] | None:
         """Claim the oldest kept event for a wait opening now, within its turn (an
         activity). The token is the event number the wait's `step_started` will have, so
-        an attempt run again, or a replay, gets back the event it claimed before."""
-        return await workflow.execute_activity(
+        an attempt run again, or a replay, gets back the event it claimed before. A
+        claimed event is then removed (`consume`)."""
+        token = f"{run.id}:{request.step_id}:{run.seq + 1}"
+        kept = await workflow.execute_activity(
             shapes.CLAIM_ACTIVITY,
-            shapes.BufferClaim(
-                request.event,
-                request.key,
-                request.since,
-                f"{run.id}:{request.step_id}:{run.seq + 1}",
-            ),
+            shapes.BufferClaim(request.event, request.key, request.since, token),
             start_to_close_timeout=CLAIM_TIMEOUT,
             # The catalogue may be down for a while: keep trying (the wait waits to open).
+            retry_policy=RetryPolicy(
+                initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
+            ),
+        )
+        if kept is not None:
+            await self.consume(token)
+        return kept
+
+    async def consume(self, token: str) -> None:
+        """Remove the kept event claimed under `token` from the catalogue, as the local
+        runtime deletes one it delivers. Its claim's answer is in the history now, so no
+        attempt needs the row again. Awaited, so the command that opened the wait returns
+        with the event gone (`baton-buffer-consume`; runs from before it leave the event
+        claimed until it expires)."""
+        if not workflow.patched(BUFFER_CONSUME):
+            return
+        await workflow.execute_activity(
+            shapes.CONSUME_ACTIVITY,
+            token,
+            start_to_close_timeout=CLAIM_TIMEOUT,
             retry_policy=RetryPolicy(
                 initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1)
             ),
@@ -258,6 +282,17 @@ class Reactions:
                     shapes.ERROR.value_set(run.error or ""),
                 ]
             )
+
+    def remember_items(self, run: RunState) -> None:
+        """As the run's workflow closes: leave its items in its memo (`shapes.ITEMS_MEMO`),
+        so `work list --all` finds a finished run's items in the visibility listing instead
+        of querying (which replays the closed workflow's history). Once per run, at its
+        end: a memo written as items change would add an event per change."""
+        if not self.visibility or not run.items or not workflow.patched(ITEMS_MEMO):
+            return
+        items = views.remembered_items(run)
+        if items is not None:
+            workflow.upsert_memo({shapes.ITEMS_MEMO: items})
 
     def _queue_webhooks(self, run: RunState, log: list[dict[str, Any]]) -> None:
         """Hand this turn's webhook events to the outbox activity (`engine.temporal.outbox`),
@@ -306,13 +341,14 @@ class Reactions:
             if not workflow.patched(BUFFER):
                 return
             key = wait.get("key")
+            token = f"{run.id}:{data.step}:{seq}"
             kept = await workflow.execute_activity(
                 shapes.CLAIM_ACTIVITY,
                 shapes.BufferClaim(
                     step.event,
                     None if key is None else str(key),
                     turn.later(-duration(step.buffer)),
-                    f"{run.id}:{data.step}:{seq}",
+                    token,
                 ),
                 start_to_close_timeout=CLAIM_TIMEOUT,
                 # The catalogue may be down for a while: keep trying (the wait waits on).
@@ -321,6 +357,7 @@ class Reactions:
                 ),
             )
             if kept is not None:
+                await self.consume(token)
                 await take(turn, data.step, step.event, kept)
 
 

@@ -25,6 +25,7 @@ ACTION_ACTIVITY = "baton.run_action"
 NOTICE_ACTIVITY = "baton.send_notices"
 OUTBOX_ACTIVITY = "baton.queue_webhooks"
 CLAIM_ACTIVITY = "baton.claim_buffered"
+CONSUME_ACTIVITY = "baton.consume_buffered"
 RECHECK_ACTIVITY = "baton.recheck_record_runs"
 
 # Visibility: what `baton runs` and `baton work list` filter on. Baton registers these on
@@ -52,6 +53,13 @@ RECORD = SearchAttributeKey.for_keyword("BatonRecord")
 ENDED_AT = SearchAttributeKey.for_keyword("BatonEndedAt")
 OUTCOME = SearchAttributeKey.for_keyword("BatonOutcome")
 ERROR = SearchAttributeKey.for_text("BatonError")
+# The memo a run's workflow leaves as it closes: every item it opened (`views.item`'s
+# shape without run, orchestration and version, which the row has), so `work list --all`
+# reads a finished run's items from the visibility listing, with no query (a query of a
+# closed workflow replays its whole history on a worker). A run whose items take more
+# than ITEMS_MEMO_CHARS of JSON leaves none, and is queried as before.
+ITEMS_MEMO = "items"
+ITEMS_MEMO_CHARS = 16_000
 ALL_KEYS = (
     STATUS,
     ORCHESTRATION,

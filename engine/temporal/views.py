@@ -4,9 +4,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from engine.runtime.state import RunState
+from engine.temporal import shapes
+
+_ROW_FIELDS = ("run", "orchestration", "version")
 
 
 def summary(run: RunState) -> dict[str, Any]:
@@ -56,6 +60,15 @@ def all_items(run: RunState) -> list[dict[str, Any]]:
     """Every item the run has opened (open, completed, withdrawn), oldest first."""
     found = [item(run, i, it) for i, it in run.items.items()]
     return sorted(found, key=lambda i: (i["created_at"] or "", i["id"]))
+
+
+def remembered_items(run: RunState) -> list[dict[str, Any]] | None:
+    """The run's items for its closing memo (`shapes.ITEMS_MEMO`): `all_items` without the
+    fields its row has, or None when they take more than `shapes.ITEMS_MEMO_CHARS` of JSON
+    (every listing that reaches the run carries its memo)."""
+    found = [{k: v for k, v in it.items() if k not in _ROW_FIELDS} for it in all_items(run)]
+    size = len(json.dumps(found, separators=(",", ":"), default=str))
+    return found if size <= shapes.ITEMS_MEMO_CHARS else None
 
 
 def detail(run: RunState) -> dict[str, Any]:

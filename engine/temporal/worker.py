@@ -16,6 +16,7 @@ from engine.store import Store
 from engine.temporal import activities
 from engine.temporal.activities import (
     claim_buffered,
+    consume_buffered,
     recheck_record_runs,
     run_action,
     send_notices,
@@ -50,7 +51,14 @@ def build_worker(
         client,
         task_queue=task_queue,
         workflows=[BatonRun],
-        activities=[run_action, send_notices, claim_buffered, recheck_record_runs, outbox.queue],
+        activities=[
+            run_action,
+            send_notices,
+            claim_buffered,
+            consume_buffered,
+            recheck_record_runs,
+            outbox.queue,
+        ],
         activity_executor=executor,
         max_concurrent_activities=ACTION_THREADS,
         workflow_runner=workflow_runner(),

@@ -129,6 +129,7 @@ class BatonRun:
                 await self._continue(start)
         await workflow.wait_condition(workflow.all_handlers_finished)
         await self._reactions.settle()
+        self._reactions.remember_items(self._run)
         return {**views.summary(self._run), "variables": self._run.variables}
 
     async def _begin(self, start: shapes.RunStart) -> None:
@@ -367,6 +368,13 @@ class BatonRun:
         """The run's row (`views.summary`) and every item it has opened, closed ones too:
         what `work list --all` reads (a query, so it changes no history)."""
         return {**views.summary(self._run), "items": views.all_items(self._run)}
+
+    @workflow.query
+    def outbox_queued(self) -> bool:
+        """Whether the webhook deliveries of every turn so far are in the catalogue's
+        outbox: `baton serve` asks before its delivery pass after a request (a query, so it
+        changes no history)."""
+        return self._reactions.outbox_idle()
 
     @workflow.query
     def item(self, item_id: str) -> dict[str, Any] | None:

@@ -38,6 +38,22 @@ def test_without_a_display_the_designer_says_so_in_one_line_instead_of_aborting(
     ]
 
 
+def test_a_mistyped_file_name_is_said_in_one_line_and_nothing_opens(tmp_path):
+    # given a file name with a typo
+    result = subprocess.run(
+        [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())",
+         "designer", "deal_desk.baton.json"],
+        capture_output=True, text=True, env=_environment_without_display(), cwd=tmp_path,
+        timeout=120,
+    )  # fmt: skip
+
+    # then the terminal says which file is missing, with exit code 2 (bad input)
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "baton designer: deal_desk.baton.json: no such file"
+    ]
+
+
 def test_a_screenshot_needs_no_display(tmp_path):
     picture = tmp_path / "window.png"
 

@@ -127,3 +127,19 @@ def test_a_tests_file_that_names_a_missing_step_is_reported_in_one_line(qtbot, t
     assert "script[1].complete: 'qoute' is not an interactive step" in dialog.error
     assert "\n" not in dialog.error
     dialog.close()
+
+
+def test_the_coverage_diagram_opens_whole_in_view(qtbot, tmp_path):
+    from PySide6.QtWidgets import QApplication
+
+    # Given the onboarding example and its tests
+    window = open_copy(qtbot, tmp_path, "employee_onboarding")
+
+    # When Run ▸ Test has run and the dialog has laid itself out
+    dialog = run_tests_from_menu(qtbot, window)
+    QApplication.processEvents()
+
+    # Then the whole diagram is in view (it opened at 100 %, names cut at the edges)
+    bounds = dialog.scene.diagram_bounds()
+    qtbot.waitUntil(lambda: dialog.view.visible_scene_rect().contains(bounds), timeout=10_000)
+    dialog.close()

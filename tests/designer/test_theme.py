@@ -125,3 +125,27 @@ def test_a_legend_on_the_canvas_follows_a_theme_switch(qtbot, tmp_path):
     finally:
         QApplication.styleHints().unsetColorScheme()
         theme.apply(False)
+
+
+def test_overdue_text_in_the_lists_reads_in_both_themes(qtbot, tmp_path):
+    from designer.runs.formatting import overdue_text_color
+
+    window = open_window(qtbot, tmp_path)
+    try:
+        for name in ("light", "dark"):
+            # Given the window in each theme
+            window.appearance.theme_actions[name].trigger()
+            QApplication.processEvents()
+            window.live.show_dock("inbox")
+            QApplication.processEvents()
+            palette = window.live.inbox.list.palette()
+
+            # Then overdue text (inbox rows, the runs' stuck column) reads at 4.5:1 or better
+            # on the list's rows, plain and alternate (red on the dark list was 3.5:1)
+            for role in (QPalette.ColorRole.Base, QPalette.ColorRole.AlternateBase):
+                ratio = theme.contrast(overdue_text_color(), palette.color(role))
+                assert ratio >= 4.5, (name, role, ratio)
+    finally:
+        window.live.close()
+        QApplication.styleHints().unsetColorScheme()
+        theme.apply(False)

@@ -59,3 +59,30 @@ def test_a_size_the_user_chose_after_opening_is_kept(qtbot, tmp_path):
 
     # Then it keeps that size
     assert (window.width(), window.height()) == (700, 500)
+
+
+def test_the_roomy_dialogs_open_inside_a_small_screen(qtbot, tmp_path):
+    # Given the designer on the small screen with the onboarding example open
+    from pathlib import Path
+
+    from designer.live.audit_dialog import AuditLogDialog
+    from designer.screens import FRAME_ALLOWANCE
+
+    example = Path(__file__).parents[2] / "resources/examples/employee_onboarding.baton.json"
+    window = MainWindow(recovery_dir=tmp_path / "recovery")
+    qtbot.addWidget(window)
+    window.show()
+    assert window.files.open_file(example)
+
+    # When the newcomer opens Run ▸ Simulate… and the audit log
+    simulate = window.live.simulate()
+    audit = AuditLogDialog(window.live.ensure_bridge(), "ada", window)
+    qtbot.addWidget(audit)
+
+    # Then each fits the screen with room for a window frame (1500x900 ran off a 1024x700
+    # screen, its buttons out of reach)
+    room = _available().size() - FRAME_ALLOWANCE
+    for dialog in (simulate, audit):
+        size = dialog.size()
+        assert size.width() <= room.width() and size.height() <= room.height(), (dialog, size)
+    simulate.close()

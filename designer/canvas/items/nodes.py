@@ -7,7 +7,7 @@ from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
-from designer.canvas.items.base import DiagramItem, level_of_detail
+from designer.canvas.items.base import BADGE_RADIUS, DiagramItem, level_of_detail
 from designer.canvas.items.legible import LegibleName, Painted
 from designer.document import Document
 from engine.definition import AnyNode
@@ -120,7 +120,9 @@ class EventItem(NodeItem):
         self._circle.addEllipse(QRectF(0, 0, self.width, self.height))
         width, height = ENLARGED_LABEL
         self._label_box = QRectF(self.width / 2 - width / 2, self.height + 3, width, height)
-        self._bounds = QRectF(-width / 2 + self.width / 2, -4, width, self.height + height + 8)
+        top = -BADGE_RADIUS - 2  # the problem badge sits astride the top-right of the circle
+        left = -width / 2 + self.width / 2
+        self._bounds = QRectF(left, top, width, self.height + height + 4 - top)
 
     def _refresh(self, node: AnyNode) -> None:
         self._label.set(node.name or node.id, LABEL_WIDTH, self._label_box)

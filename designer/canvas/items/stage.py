@@ -9,11 +9,17 @@ from __future__ import annotations
 from functools import cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QPainter, QPainterPath, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QStyleOptionGraphicsItem, QWidget
 
 from designer.canvas import geometry, theme
-from designer.canvas.items.base import TEXT_LOD, CachedText, DiagramItem, level_of_detail
+from designer.canvas.items.base import (
+    BADGE_RADIUS,
+    TEXT_LOD,
+    CachedText,
+    DiagramItem,
+    level_of_detail,
+)
 from designer.canvas.items.legible import LegibleName, Painted
 from designer.canvas.items.nodes import NodeItem
 from designer.document import Document
@@ -22,6 +28,7 @@ from engine.definition import AnyNode, AnyStep, StageNode
 RADIUS = 9.0
 CARD_RADIUS = 6.0
 NAME_LEFT = 26.0  # where an enlarged step name starts, right of the type icon
+BADGE_REACH = BADGE_RADIUS + 2  # how far a problem badge reaches past the corner
 ICON = 18.0
 SMALL_ICON = 16.0  # beside an enlarged name
 OVERVIEW_MIN_PX = 6.0  # smaller than this, a name over the card bars is noise: left out
@@ -179,7 +186,8 @@ class StageItem(NodeItem):
     # --- painting ---------------------------------------------------------------------------
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-3, -3, self.width + 6 + geometry.CARD_GUTTER / 2, self.height + 8)
+        top = -BADGE_REACH  # the problem badge sits astride the top-right corner
+        return QRectF(-3, top, self.width + 6 + geometry.CARD_GUTTER / 2, self.height + 8 - top)
 
     def shape(self) -> QPainterPath:
         return self._shape
@@ -260,7 +268,18 @@ class StepCardItem(DiagramItem):
         self._name = LegibleName(theme.BODY_FONT_ARGS)
         self._detail = CachedText(theme.SMALL_FONT_ARGS)
         self._name_box = QRectF(NAME_LEFT, 1, self.width - NAME_LEFT - 6, geometry.CARD_HEIGHT - 2)
+        self.wash: tuple[str, int] | None = None  # an overlay's (colour, opacity)
         self.setZValue(2)
+
+    def set_wash(self, color: str | None, tint: int) -> None:
+        """Colour the card's background (a run's status, the heat) under its text; None for
+        the plain card. A wash painted over the card would tint the name too. The opacity
+        is lowered where the text would not read on it (`theme.readable_wash_alpha`), in
+        the theme of the moment (worked out when painted)."""
+        wash = (color, tint) if color and tint else None
+        if wash != self.wash:
+            self.wash = wash
+            self.update()
 
     def refresh(self, document: Document, step: AnyStep | None = None) -> None:
         """Re-read the step (or take it, when the caller has it) and set its two lines."""
@@ -292,7 +311,15 @@ class StepCardItem(DiagramItem):
         self._name.painted = None
 
     def boundingRect(self) -> QRectF:
-        return self._rect.adjusted(-2, -2, 2, 6)
+        # Room for the problem badge astride the top-right corner: Qt repaints only the
+        # bounds, so a badge reaching past them left a red sliver once the problem was fixed.
+        return self._rect.adjusted(-2, -BADGE_REACH, BADGE_REACH, 6)
+
+    def shape(self) -> QPainterPath:
+        # Clicks select the card itself, not the margin kept for the badge.
+        path = QPainterPath()
+        path.addRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
+        return path
 
     def badge_center(self) -> QPointF:
         return QPointF(self.width - 2, 2)
@@ -311,6 +338,15 @@ class StepCardItem(DiagramItem):
             pen = theme.SELECTED_PEN
         painter.setPen(pen)
         painter.drawRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
+        second_line = theme.MUTED_PEN
+        if self.wash is not None:
+            color, alpha = QColor(self.wash[0]), theme.readable_wash_alpha(*self.wash)
+            back = theme.blend(QColor(theme.SURFACE), color, alpha)
+            color.setAlpha(alpha)
+            painter.setPen(theme.NO_PEN)
+            painter.setBrush(color)
+            painter.drawRoundedRect(self._rect, CARD_RADIUS, CARD_RADIUS)
+            second_line = QPen(theme.second_line_color(back))
         lod = level_of_detail(painter)
         icon = theme.icon_pixmap(self.step_type, 18)
         if self._name.enlarged(lod):  # second line dropped, the name as large as needed
@@ -322,7 +358,7 @@ class StepCardItem(DiagramItem):
             painter.drawPixmap(QRectF(12, 16, ICON, ICON), icon, QRectF(0, 0, 36, 36))
             painter.setPen(theme.TEXT_PEN)
             self._name.draw_line(painter, 40, 8, lod)
-            painter.setPen(theme.MUTED_PEN)
+            painter.setPen(second_line)
             self._detail.draw(painter, 40, 27)
         self.paint_badge(painter)
 

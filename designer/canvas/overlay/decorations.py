@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 
+import shiboken6
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
@@ -29,7 +30,6 @@ TAG_FONT = theme.font(8.0, True)
 _METRICS = QFontMetricsF(PILL_FONT)
 _HATCH_COLOR = QColor(95, 99, 104, 70)
 _WHITE = QColor("#ffffff")
-WASH_MAX = 104
 
 
 class DecorationItem(QGraphicsItem):
@@ -67,7 +67,7 @@ def _pill(
     right: float,
     top: float,
     max_width: float | None = None,
-) -> None:
+) -> QRectF:
     if max_width is not None:  # shortened to fit, never cut by the card's edges
         text = _METRICS.elidedText(text, Qt.TextElideMode.ElideRight, max_width - 12)
     width = _METRICS.horizontalAdvance(text) + 12
@@ -78,6 +78,7 @@ def _pill(
     painter.setPen(_WHITE)
     painter.setFont(PILL_FONT)
     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+    return rect
 
 
 def _tag(painter: QPainter, text: str, color: QColor, left: float, top: float) -> QRectF:
@@ -92,11 +93,10 @@ def _tag(painter: QPainter, text: str, color: QColor, left: float, top: float) -
     return rect
 
 
-def card_wash_alpha(tint: int) -> int:
-    """The opacity of a card's wash, which lies over the card's name: at most `WASH_MAX`,
-    where the name still reads at 4.5:1 on the hottest colour in both themes (the strongest
-    heat, 130, left 4.4:1 in light and 3.7:1 in dark: pink on red)."""
-    return min(tint, WASH_MAX)
+def card_wash_alpha(color: str, tint: int) -> int:
+    """The opacity of a card's wash of `color` in the current theme (see
+    `theme.readable_wash_alpha`)."""
+    return theme.readable_wash_alpha(color, tint)
 
 
 def paint_glyph(painter: QPainter, status: str, color: QColor, center: QPointF) -> None:
@@ -133,10 +133,29 @@ class CardDecorationItem(DecorationItem):
 
     def __init__(self, card: StepCardItem) -> None:
         super().__init__(card)
+        self._card = card
         self._rect = QRectF(0, 0, card.width, geometry.CARD_HEIGHT)
         self.painted_tag: QRectF | None = None  # where the last paint put the tag (tests)
         self.painted_glyph: QRectF | None = None  # and the status disc
+        self.painted_pill: QRectF | None = None  # and the label pill (None: left out)
         self.setZValue(10)
+
+    def set_look(self, look: Look) -> bool:
+        """Show `look`; its wash goes to the card, painted under the card's text."""
+        changed = super().set_look(look)
+        if changed:
+            self._card.set_wash(look.color if look.tint else None, look.tint)
+        return changed
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        # Taken off the card (overlay cleared, look dropped): the card loses its wash.
+        if (
+            change == QGraphicsItem.GraphicsItemChange.ItemParentChange
+            and value is None
+            and shiboken6.isValid(self._card)
+        ):
+            self._card.set_wash(None, 0)
+        return super().itemChange(change, value)
 
     def boundingRect(self) -> QRectF:
         extra_top = TAG_TOP_OUTSIDE + 1 if self.look and self.look.tag else 3
@@ -155,9 +174,6 @@ class CardDecorationItem(DecorationItem):
             painter.drawRoundedRect(rect, radius, radius)
         if look.hatched:
             painter.setBrush(QBrush(_HATCH_COLOR, Qt.BrushStyle.BDiagPattern))
-            painter.drawRoundedRect(rect, radius, radius)
-        if look.tint:
-            painter.setBrush(look.qcolor(card_wash_alpha(look.tint)))
             painter.drawRoundedRect(rect, radius, radius)
         stripe = QPainterPath()
         stripe.addRoundedRect(QRectF(rect.left(), rect.top(), 10, rect.height()), radius, radius)
@@ -178,14 +194,20 @@ class CardDecorationItem(DecorationItem):
                 center = card.small_icon_center()
             self.painted_glyph = QRectF(center.x() - 7, center.y() - 7, 14, 14)
             paint_glyph(painter, look.status, look.qcolor(), center)
-        if look.label and level_of_detail(painter) >= PILL_LOD:
+        self.painted_pill = None
+        lod = level_of_detail(painter)
+        card = self.parentItem()
+        enlarged = isinstance(card, StepCardItem) and card.name_enlarged(lod)
+        if look.label and lod >= PILL_LOD and not enlarged:
             # Inside the card's bottom-right corner, over the second line it repeats (who,
             # since when): whole and clear of the cards above and below. Zoomed out, where
-            # the card shows its name large and the pill would be unreadable anyway, the
+            # the card shows its name large over both lines (the pill covered its end), the
             # stripe and glyph say the status and the tooltip the rest.
             color = QColor(look.label_color or look.color)
             top = rect.bottom() - PILL_HEIGHT - 4
-            _pill(painter, look.label, color, rect.right() - 5, top, rect.width() - 44)
+            self.painted_pill = _pill(
+                painter, look.label, color, rect.right() - 5, top, rect.width() - 44
+            )
         if look.tag:
             # Astride the card's top edge, reaching up only into the gap between cards and
             # down above the name's line: it never covers the card above.

@@ -196,7 +196,12 @@ def _step_look(step: object, state: OverlayState) -> Look:
     elif status == "waiting":
         since = state.started.get(step_id)
         waited = age(since, state.now) if since and state.now else ""
-        what = f"event {step.event}" if isinstance(step, WaitStep) and step.event else "timer"
+        if isinstance(step, WaitStep):
+            what = f"event {step.event}" if step.event else "timer"
+        else:
+            # A person's step whose item is not open at this moment (history replayed to
+            # just after the step started): it waits on its assignee, not on a timer.
+            what = _short(getattr(step, "assignee", None) or "") or "work item"
         label = " · ".join(p for p in (what, waited) if p)
         tooltip = f"{name}: waiting for {what}" + (f" since {when(since)}" if since else "")
     elif status == "failed":

@@ -96,3 +96,18 @@ def test_the_run_menu_opens_the_audit_log(qtbot, tmp_path):
     qtbot.waitUntil(lambda: dialog.message.text() != "", timeout=10_000)
     dialog.close()
     window.live.close()
+
+
+def test_times_read_as_in_every_other_list_with_the_exact_one_on_hover(qtbot, engine, bridge):
+    # Given an admin action in the log
+    engine.add_user("maria", role="operator", actor="root")
+
+    # When the audit log opens
+    dialog = _open(qtbot, bridge)
+
+    # Then its time reads like the runs' and the history's (no microseconds or Z), and
+    # the stored time is in the tooltip
+    shown, stored = dialog.table.item(0, 1).text(), dialog.shown[0]["time"]
+    assert len(shown) == len("2026-01-05 09:00") and shown[10] == " "
+    assert stored.startswith(shown.replace(" ", "T"))
+    assert dialog.table.item(0, 1).toolTip() == stored

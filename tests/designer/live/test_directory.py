@@ -110,3 +110,48 @@ def test_a_name_with_a_space_is_refused_before_reaching_the_engine(qtbot, window
     QApplication.processEvents()
 
     assert "no spaces" in dialog.message.text()
+
+
+def test_an_empty_directory_points_to_the_form_where_it_is(qtbot, tmp_path, monkeypatch):
+    # Given a fresh database with nobody in its directory
+    monkeypatch.setenv("BATON_DB", f"sqlite:///{tmp_path / 'fresh.db'}")
+    monkeypatch.setenv("BATON_USER", "ada")
+    window = MainWindow(recovery_dir=tmp_path / "recovery")
+    qtbot.addWidget(window)
+    window.show()
+
+    # When the newcomer opens Run ▸ Directory…
+    window.live.directory_action.trigger()
+    dialog = window.findChild(DirectoryDialog)
+    qtbot.waitUntil(lambda: "No users yet" in dialog.message.text(), timeout=10_000)
+
+    # Then the hint names the form above the message (it said "below")
+    assert "form above" in dialog.message.text()
+    form_bottom = dialog.save_button.mapTo(dialog, dialog.save_button.rect().bottomLeft()).y()
+    assert dialog.message.mapTo(dialog, dialog.message.rect().topLeft()).y() > form_bottom
+
+
+def test_a_refusal_in_the_directory_reads_in_the_dark_theme(qtbot, window_as):
+    from PySide6.QtGui import QPalette
+
+    from designer.canvas import theme
+
+    # Given the directory open in the dark theme
+    window = window_as("root")
+    window.appearance.use("dark")
+    try:
+        dialog = _open_directory(qtbot, window)
+
+        # When the admin types a name with a space and saves
+        QTest.keyClicks(dialog.name, "carol smith")
+        QTest.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+
+        # Then the refusal is red that reads on the dark dialog (the fixed red was 3.5:1)
+        assert "no spaces" in dialog.message.text()
+        dialog.message.ensurePolished()
+        color = dialog.message.palette().color(QPalette.ColorRole.WindowText)
+        back = dialog.palette().color(QPalette.ColorRole.Window)
+        assert color.red() > color.green() and theme.contrast(color, back) >= 4.5
+    finally:
+        window.appearance.use("light")
+        QApplication.styleHints().unsetColorScheme()

@@ -146,3 +146,32 @@ def test_an_event_sent_from_the_cli_shows_who_sent_it(qtbot, panel, engine, db_u
     assert any(actor == "badges" and "badge_printed" in details for _, _, actor, _, details in rows)
     assert all(actor for _, _, actor, _, _ in rows)
     assert {"alice", "badges", "engine"} <= {actor for _, _, actor, _, _ in rows}
+
+
+def test_a_message_file_in_the_home_folder_reads_from_a_tilde(
+    qtbot, panel, engine, tmp_path, monkeypatch
+):
+    # Given a run that sent its welcome email into an outbox under the user's home
+    monkeypatch.setenv("HOME", str(tmp_path))
+    engine.outbox = tmp_path / ".local" / "share" / "baton" / "outbox"
+    run_id = start_onboarding(engine)
+    answers = [
+        ("contract", "alice", {"decision": "approve", "start_date": "2026-02-02"}),
+        ("laptop", "bob", {"asset_tag": "LT-7"}),
+        ("accounts", "dan", {}),
+        ("plan", "manager", {"buddy": "Rita"}),
+    ]
+    for step, user, outputs in answers:
+        if step == "laptop":
+            engine.send_event("badge_printed", "Ann Lee")
+        engine.complete_item(item_of(engine, run_id, step), user, outputs)
+    assert engine.run(run_id)["status"] == "completed"
+
+    # When its history is shown
+    _load(qtbot, panel, run_id, engine)
+
+    # Then the email step's details name the file from ~, not the full home path
+    details = [panel.model.index(row, 4).data() for row in range(panel.model.rowCount())]
+    sent = next(d for d in details if "message_file=" in d)
+    assert "message_file=~/.local/share/baton/outbox/" in sent
+    assert str(tmp_path) not in sent

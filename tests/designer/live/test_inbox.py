@@ -182,3 +182,120 @@ def test_a_double_clicked_step_opens_its_work_item(qtbot, inbox, engine):
     inbox.open_step(run_id, "payroll")  # a background step has no item
     qtbot.waitUntil(inbox.guide.banner.isVisible, timeout=10_000)
     assert "has no open work item" in inbox.guide.banner.text()
+
+
+def test_a_long_inbox_lists_the_oldest_items_first_and_more_on_request(
+    qtbot, bridge, engine, clock, monkeypatch
+):
+    # Given five contract checks waiting for HR, one an hour, and an inbox listing two
+    from designer.live import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "INBOX_PAGE", 2)
+    runs = []
+    for n in range(5):
+        runs.append(start_onboarding(engine, f"Person {n}"))
+        clock.advance(timedelta(hours=1))
+    panel = InboxPanel(bridge, acting_user="alice")
+    qtbot.addWidget(panel)
+    panel.show()
+
+    # When alice's inbox has loaded
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 2, timeout=10_000)
+
+    # Then it lists the two oldest, says more are open, and offers them
+    assert panel.item_ids() == [item_of(engine, r, "contract") for r in runs[:2]]
+    assert panel.summary.text().startswith("oldest 2 open, more not listed")
+    assert panel.show_more.isVisible()
+
+    # When she asks for more, twice
+    qtbot.mouseClick(panel.show_more, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 4, timeout=10_000)
+    qtbot.mouseClick(panel.show_more, Qt.MouseButton.LeftButton)
+
+    # Then all five are listed, oldest first, and nothing more is offered
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 5, timeout=10_000)
+    assert panel.item_ids() == [item_of(engine, r, "contract") for r in runs]
+    assert panel.summary.text().startswith("5 open")
+    assert not panel.show_more.isVisible()
+
+
+def test_the_guide_of_a_run_without_variables_says_so_rather_than_an_empty_box(
+    qtbot, bridge, engine
+):
+    # Given a one-step orchestration that takes no inputs, and a run of it for alice
+    from engine.definition import from_dict
+
+    engine.activate(
+        from_dict(
+            {
+                "schema": "baton/1",
+                "id": "review",
+                "name": "Review",
+                "nodes": [
+                    {"id": "start", "type": "start"},
+                    {
+                        "id": "stage",
+                        "type": "stage",
+                        "name": "Stage",
+                        "steps": [
+                            {
+                                "id": "look",
+                                "type": "interactive",
+                                "name": "Look",
+                                "assignee": "user:alice",
+                            }
+                        ],
+                    },
+                    {"id": "end", "type": "end"},
+                ],
+                "flows": [
+                    {"source": "start", "target": "stage"},
+                    {"source": "stage", "target": "end"},
+                ],
+            }
+        )
+    )
+    run_id = engine.start("review")
+    panel = InboxPanel(bridge, acting_user="alice")
+    qtbot.addWidget(panel)
+    panel.separate_guide.setChecked(False)
+    panel.show()
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 1, timeout=10_000)
+
+    # When she opens the item
+    _open(qtbot, panel, item_of(engine, run_id, "look"))
+
+    # Then the run's box says it has no variables
+    texts = [label.text() for label in panel.guide.findChildren(QLabel)]
+    assert "This run has no variables." in texts
+
+
+def test_new_work_past_a_cut_inbox_is_still_announced(qtbot, bridge, engine, clock, monkeypatch):
+    # Given alice's inbox listing the oldest two of three contract checks
+    from designer.live import inbox as inbox_module
+
+    monkeypatch.setattr(inbox_module, "INBOX_PAGE", 2)
+    for n in range(3):
+        start_onboarding(engine, f"Person {n}")
+        clock.advance(timedelta(hours=1))
+    panel = InboxPanel(bridge, acting_user="alice")
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: len(panel.item_ids()) == 2 and panel.more, timeout=10_000)
+    arrivals: list[list[dict]] = []
+    panel.items_arrived.connect(arrivals.append)
+
+    # When another hire's contract check arrives (the newest: past the listed page)
+    clock.advance(timedelta(hours=1))
+    newest = start_onboarding(engine, "Zoe Young")
+
+    # Then it is announced with its case, though the list still shows the oldest two
+    qtbot.waitUntil(lambda: bool(arrivals), timeout=10_000)
+    (announced,) = arrivals[0]
+    assert announced["id"] == item_of(engine, newest, "contract")
+    assert announced["context"] == "Zoe Young"
+    assert len(panel.item_ids()) == 2
+    # And it is announced once, not again on the next refresh
+    panel.refresh()
+    qtbot.wait(500)
+    assert len(arrivals) == 1

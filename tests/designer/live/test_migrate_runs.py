@@ -121,3 +121,16 @@ def test_a_run_that_cannot_move_says_why_and_stays(qtbot, bridge, engine, two_ru
     qtbot.mouseClick(dialog.plan_button, Qt.MouseButton.LeftButton)
     assert "is not old=new" in dialog.summary.text()
     assert engine.run(ben)["version"] == 1
+
+
+def test_with_one_version_the_dialog_says_what_to_do_next(qtbot, bridge):
+    # Given the onboarding example active in its first version only
+    dialog = MigrateRunsDialog(bridge, "employee_onboarding", actor="root")
+    qtbot.addWidget(dialog)
+    dialog.show()
+
+    # Then the dialog names that version and the next step (it said "has 1 version(s)")
+    qtbot.waitUntil(lambda: "only version 1" in dialog.summary.text(), timeout=10_000)
+    assert "activate the new version" in dialog.summary.text()
+    assert "(s)" not in dialog.summary.text()
+    assert not dialog.plan_button.isEnabled()

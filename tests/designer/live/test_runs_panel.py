@@ -261,3 +261,73 @@ def test_the_toolbar_buttons_read_whole_with_their_ellipsis(panel):
     # Then every button that opens a dialog shows its "…" ("Reassign all of" read as cut)
     texts = {b.text() for b in panel.toolbar.findChildren(QToolButton) if b.defaultAction()}
     assert {"Reassign all of…", "Reassign item…", "Cancel…"} <= texts
+
+
+def test_only_the_newest_page_of_runs_is_read_and_older_pages_load_on_request(
+    qtbot, bridge, engine, onboarding, clock, monkeypatch
+):
+    # Given seven runs, one started per hour, and pages of three
+    from datetime import timedelta
+
+    from designer.live import runs_panel
+
+    monkeypatch.setattr(runs_panel, "RUNS_PAGE", 3)
+    started = []
+    for n in range(7):
+        started.append(start_onboarding(engine, f"Person {n}"))
+        clock.advance(timedelta(hours=1))
+    newest_first = started[::-1]
+
+    # When the panel opens
+    panel = RunsPanel(bridge, onboarding, actor="ops")
+    qtbot.addWidget(panel)
+    panel.show()
+
+    # Then it lists the newest three, says the list is cut and offers the next page
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 3, timeout=10_000)
+    assert [panel.model.run_at(r)["id"] for r in range(3)] == newest_first[:3]
+    assert panel.count_label.text() == "newest 3 runs"
+    assert panel.load_older.isVisible()
+
+    # When the operator loads older runs twice
+    qtbot.mouseClick(panel.load_older, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 6, timeout=10_000)
+    assert panel.load_older.isVisible()
+    qtbot.mouseClick(panel.load_older, Qt.MouseButton.LeftButton)
+
+    # Then every run is listed once, in order, and nothing more is offered
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 7, timeout=10_000)
+    assert [panel.model.run_at(r)["id"] for r in range(7)] == newest_first
+    assert panel.count_label.text() == "7 runs"
+    assert not panel.load_older.isVisible()
+
+
+def test_a_cut_list_shows_stuck_reasons_of_its_runs_and_a_refresh_keeps_the_pages(
+    qtbot, bridge, engine, onboarding, clock, monkeypatch
+):
+    # Given five runs whose HR items are overdue, listed two at a time, one page loaded more
+    from datetime import timedelta
+
+    from designer.live import runs_panel
+
+    monkeypatch.setattr(runs_panel, "RUNS_PAGE", 2)
+    for n in range(5):
+        start_onboarding(engine, f"Person {n}")
+        clock.advance(timedelta(minutes=1))
+    engine.advance(clock.now() + timedelta(days=5))
+    panel = RunsPanel(bridge, onboarding, actor="ops")
+    qtbot.addWidget(panel)
+    panel.show()
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
+    qtbot.mouseClick(panel.load_older, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 4, timeout=10_000)
+
+    # When the list is read again (as after a run is started here)
+    panel.refresh()
+    qtbot.wait(300)
+
+    # Then the four listed runs stay listed, each with its stuck reason
+    assert panel.model.rowCount() == 4, panel.count_label.text()
+    ids = [panel.model.run_at(r)["id"] for r in range(4)]
+    qtbot.waitUntil(lambda: all("overdue" in _cell(panel, i, STUCK) for i in ids), timeout=10_000)
+    assert panel.count_label.text() == "newest 4 runs"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from conftest import CONTRACT_OK, item_of, start_onboarding
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, Qt
 
 from designer.canvas import geometry
 from designer.canvas.items import StepCardItem
@@ -200,3 +200,40 @@ def test_a_refresh_after_a_change_reads_only_the_new_logs_and_counts_as_a_fresh_
         k: v.now for k, v in fresh.steps.items()
     }
     assert panel.heatmap.look_of("contract").label.startswith("1 now")  # Bo only
+
+
+def test_the_heatmap_counts_the_newest_runs_and_says_so_until_older_ones_are_added(
+    qtbot, engine, bridge, canvas, clock, three_runs, monkeypatch
+):
+    # Given three older runs and two new ones at HR's contract check, two runs a page
+    from designer.live import aggregate_panel
+
+    monkeypatch.setattr(aggregate_panel, "HEAT_RUNS", 2)
+    clock.advance(timedelta(hours=1))
+    newest = [start_onboarding(engine, name) for name in ("Di Eve", "Ed Fry")]
+    engine.deactivate_user("alice")  # every contract check is stuck now
+    panel = AggregatePanel(bridge, canvas.scene, "employee_onboarding")
+    qtbot.addWidget(panel)
+    panel.show()
+
+    # When the heatmap is shown
+    panel.show_button.setChecked(True)
+    qtbot.waitUntil(lambda: panel.heatmap.active, timeout=10_000)
+
+    # Then it counts the two newest runs, says older ones were left out, and lists as stuck
+    # only runs it counted
+    assert panel.summary.text().startswith("Newest 2 runs (older ones not counted) of version 1")
+    assert panel.heatmap.look_of("contract").label.startswith("2 now")
+    stuck = {panel.stuck.topLevelItem(i).text(0) for i in range(panel.stuck.topLevelItemCount())}
+    assert stuck == set(newest)
+    assert panel.count_older.isVisible()
+
+    # When the operator counts older runs too, twice
+    qtbot.mouseClick(panel.count_older, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.summary.text().startswith("Newest 4 runs"), timeout=10_000)
+    qtbot.mouseClick(panel.count_older, Qt.MouseButton.LeftButton)
+
+    # Then all five are counted and nothing is left out
+    qtbot.waitUntil(lambda: panel.summary.text().startswith("5 runs of version 1"), timeout=10_000)
+    assert not panel.count_older.isVisible()
+    assert panel.heatmap.look_of("contract").label.startswith("4 now")

@@ -88,3 +88,23 @@ def test_a_wait_step_waits_for_its_event_since_it_started(canvas):
     )
 
     assert overlay.look_of("badge").label == "event badge_printed · 1 h 30 min"
+
+
+def test_a_persons_step_replayed_before_its_item_opens_waits_on_its_assignee(canvas):
+    # Given the history moved to just after HR's contract check started (its item is
+    # created by the next event)
+    overlay = RunOverlay(canvas.scene)
+
+    # When that moment is shown
+    overlay.apply(
+        OverlayState(
+            statuses={"contract": "waiting"},
+            started={"contract": "2026-01-07T10:30:00.000000Z"},
+            now=NOON,
+        )
+    )
+
+    # Then the card says whom it waits on, not a timer it does not have
+    look = overlay.look_of("contract")
+    assert look.label == "hr · 1 h 30 min"
+    assert "timer" not in look.tooltip

@@ -28,13 +28,21 @@ class ServerProcess:
         db: the database URL or SQLite path.
         env: extra environment for the server.
         startup_timeout: seconds to wait for the listening line (a hang guard).
+        deliver_every: its `--deliver-every` (None: the default).
     """
 
-    def __init__(self, db: str, env: dict[str, str] | None = None, startup_timeout: float = 60):
+    def __init__(
+        self,
+        db: str,
+        env: dict[str, str] | None = None,
+        startup_timeout: float = 60,
+        deliver_every: float | None = None,
+    ):
         self.db = db
         self.log: list[str] = []
+        every = [] if deliver_every is None else ["--deliver-every", str(deliver_every)]
         self._process = subprocess.Popen(
-            [*baton_command(), "serve", "--port", "0", "--no-access-log", "--db", db],
+            [*baton_command(), "serve", "--port", "0", "--no-access-log", "--db", db, *every],
             env={**os.environ, "PYTHONPATH": str(REPO), **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import random
+
 from engine.definition import dumps_definition
+from engine.runtime import triggers
 from tests.engine.migration.onboarding import EXAMPLE, version_2
+from tests.engine.runtime.builders import background, interactive, orchestration, stage
 
 
 def _onboarding_runs(baton, tmp_path):
@@ -64,9 +68,7 @@ def test_apply_exits_1_naming_each_run_it_could_not_move(people, tmp_path):
     assert {r["version"] for r in baton("runs", "--format", "json").json()} == {1}
 
 
-def test_apply_without_a_choice_of_runs_or_by_a_non_admin_is_refused(
-    people, tmp_path, monkeypatch
-):
+def test_apply_without_a_choice_of_runs_or_by_a_non_admin_is_refused(people, tmp_path, monkeypatch):
     baton = people
     monkeypatch.setenv("BATON_ROLES", "enforce")  # as on a shared database
     _onboarding_runs(baton, tmp_path)
@@ -83,3 +85,35 @@ def test_apply_without_a_choice_of_runs_or_by_a_non_admin_is_refused(
                     "--map", "badge")  # fmt: skip
     assert bad_map.code == 2
     assert "--map 'badge' is not old=new" in bad_map.err
+
+
+def test_a_move_that_starts_a_child_under_a_taken_run_id_draws_again_and_succeeds(
+    people, tmp_path, monkeypatch
+):
+    baton = people
+
+    def activate(definition) -> None:
+        path = tmp_path / f"{definition.id}.baton.json"
+        path.write_text(dumps_definition(definition), encoding="utf-8")
+        assert baton("activate", str(path)).code == 0
+
+    # given a run on version 1, and version 2 starting a child run in the run's stage
+    activate(orchestration("kid", stage("c", interactive("wait_here", "user:alice"))))
+    activate(orchestration("mom", stage("a", interactive("look", "user:alice"))))
+    # (a seeded draw: the child's first id is the one the parent drew, so it is taken)
+    monkeypatch.setattr(triggers, "RANDOM", random.Random(1234))
+    parent = baton("start", "mom").out.strip()
+    spawn = background("spawn", action="start_orchestration", inputs={"orchestration": "'kid'"})
+    activate(orchestration("mom", stage("a", interactive("look", "user:alice"), spawn)))
+    monkeypatch.setattr(triggers, "RANDOM", random.Random(1234))
+
+    # when the admin moves it to version 2
+    moved = baton("migrate", "apply", "mom", "--from", "1", "--to", "2", "--all",
+                  "--reason", "spawn a kid")  # fmt: skip
+
+    # then the move drew the child's id again and went through, as a start would
+    assert moved.code == 0, moved.err
+    assert "moved 1 of 1 run(s) to version 2" in moved.out
+    listed = {r["orchestration"]: r for r in baton("runs", "--format", "json").json()}
+    assert listed["mom"]["id"] == parent and listed["mom"]["version"] == 2
+    assert listed["kid"]["id"] != parent and listed["kid"]["status"] == "waiting"

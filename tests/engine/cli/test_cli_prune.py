@@ -18,6 +18,7 @@ import pytest
 from engine.definition import save_definition
 from engine.runtime import Engine, VirtualClock, triggers
 from tests.engine.runtime.builders import background, interactive, orchestration, stage, var
+from tests.engine.runtime.smtp_server import SmtpServer
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -127,6 +128,95 @@ def test_a_run_whose_notice_is_not_delivered_yet_is_kept_until_it_is(asks):
     assert run_id not in _run_ids(baton)
 
 
+@pytest.fixture
+def smtp(monkeypatch):
+    server = SmtpServer().start()
+    monkeypatch.setenv("BATON_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("BATON_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("BATON_OUTBOX_COPY", "1")  # an .eml copy of each message sent
+    yield server
+    server.stop()
+
+
+def _files(folder: Path) -> list[str]:
+    return sorted(str(f.relative_to(folder)) for f in folder.rglob("*") if f.is_file())
+
+
+def test_prune_takes_the_files_of_the_runs_messages_out_of_the_outbox_folder(
+    people, smtp, tmp_path
+):
+    # given a flow that emails a welcome and then asks alice (who gets an assignment notice),
+    # all sent by SMTP with a copy kept, so the outbox folder holds each message's .eml and
+    # the sent journal
+    assert people("users", "add", "carol", "--email", "carol@example.com").code == 0
+    welcome = background(
+        "welcome",
+        action="send_email",
+        inputs={"to": "'new@example.com'", "subject": "'Welcome'", "body": "'Hi'"},
+    )
+    path = tmp_path / "hello.baton.json"
+    flow = orchestration("hello", stage("s", welcome, interactive("call", "user:carol")))
+    save_definition(flow, path)
+    assert people("activate", str(path)).code == 0
+    old, recent = (people("start", "hello").out.strip() for _ in range(2))
+    assert people("tick").code == 0  # the worker writes and sends the messages
+    outbox_folder = tmp_path / "outbox"
+    before = _files(outbox_folder)
+    assert len([f for f in before if f.endswith(".eml")]) == 4, before
+    assert "sent.journal" in before and len(before) == 5, before
+    assert people("cancel", old, "--reason", "test").code == 0
+    cutoff = datetime.now(UTC).isoformat()
+    assert people("cancel", recent, "--reason", "test").code == 0
+
+    # when the operator looks first, then prunes
+    dry = people("prune", "--before", cutoff)
+    assert _files(outbox_folder) == before
+    pruned = people("prune", "--before", cutoff, "--yes", "--format", "json")
+
+    # then the dry run named the files, and the prune removed exactly those of the old run
+    assert dry.code == 0 and f"would remove 2 file(s) of their messages from {outbox_folder}" in (
+        dry.out
+    )
+    assert pruned.code == 0, pruned.err
+    shown = pruned.json()
+    assert shown["runs"] == 1
+    assert shown["outbox_files"] == {
+        "folder": str(outbox_folder),
+        "removed": 2,
+        "left": 0,
+        "error": None,
+    }
+    left = _files(outbox_folder)
+    assert len(left) == 3 and set(left) < set(before)  # the recent run's two, the journal
+    assert not [f for f in left if old in f]
+    assert len([f for f in left if recent in f]) == 1  # its welcome (its notice is by number)
+
+
+def test_a_notice_written_after_a_prune_is_sent_though_it_may_get_a_pruned_notices_id(
+    people, smtp, tmp_path
+):
+    # given carol's assignment notice delivered, and its run canceled and pruned
+    assert people("users", "add", "carol", "--email", "carol@example.com").code == 0
+    path = tmp_path / "call.baton.json"
+    save_definition(orchestration("call", stage("s", interactive("call", "user:carol"))), path)
+    assert people("activate", str(path)).code == 0
+    first = people("start", "call").out.strip()
+    assert people("tick").code == 0
+    assert people("cancel", first, "--reason", "test").code == 0
+    cutoff = datetime.now(UTC).isoformat()
+    assert people("prune", "--before", cutoff, "--yes").code == 0
+
+    # when a new run assigns carol again (on SQLite its notice takes the freed id)
+    second = people("start", "call").out.strip()
+    assert people("tick").code == 0
+
+    # then carol gets the second notice too, and its file is the new message
+    assert len(smtp.messages) == 2
+    assert second in smtp.messages[1].get_payload(decode=True).decode()
+    (eml,) = (tmp_path / "outbox").glob("notice-*.eml")
+    assert second in eml.read_text(encoding="utf-8")
+
+
 def test_failed_runs_are_kept_unless_the_operator_counts_them_as_closed(people, tmp_path):
     path = tmp_path / "breaks.baton.json"
     step = background("boom", action="set_variables", inputs={"x": "1 // zero"})
@@ -144,6 +234,43 @@ def test_failed_runs_are_kept_unless_the_operator_counts_them_as_closed(people, 
     closed = people("prune", "--before", cutoff, "--yes", "--include-failed")
     assert closed.code == 0 and "pruned 1 run(s) (completed, canceled, failed)" in closed.out
     assert run_id not in _run_ids(people)
+
+
+def test_a_failed_parent_stays_while_its_child_failed_again_after_the_cutoff(people, tmp_path):
+    # given a parent whose child failed before the cutoff (so both failed), and an operator
+    # who retried the child after the cutoff, where it failed again
+    kid = orchestration(
+        "kid",
+        stage(
+            "c",
+            interactive("check", "user:alice"),
+            background("boom", action="set_variables", inputs={"x": "1 // zero"}, after=["check"]),
+        ),
+        variables=[var("zero", "number"), var("x", "number")],
+    )
+    spawn = background("spawn", action="start_orchestration", inputs={"orchestration": "'kid'"})
+    for definition in (kid, orchestration("mom", stage("a", spawn))):
+        path = tmp_path / f"{definition.id}.baton.json"
+        save_definition(definition, path)
+        assert people("activate", str(path)).code == 0
+    mom = people("start", "mom").out.strip()
+    (child,) = _run_ids(people) - {mom}
+    item = people("show", child, "--format", "json").json()["open_items"][0]["id"]
+    assert people("work", "complete", item, "--as", "alice").code == 0
+    assert {people("show", r, "--format", "json").json()["status"] for r in (mom, child)} == {
+        "failed"
+    }
+    cutoff = datetime.now(UTC).isoformat()
+    assert people("retry", child, "boom", "--reason", "once more").code == 0
+
+    # when failed runs are pruned as closed
+    pruned = people("prune", "--before", cutoff, "--yes", "--include-failed")
+
+    # then the family stays together: the parent is kept for its child
+    assert pruned.code == 0, pruned.err
+    assert "pruned 0 run(s)" in pruned.out
+    assert "kept 1 run(s): a child run is kept" in pruned.out
+    assert _run_ids(people) == {mom, child}
 
 
 def test_prune_refuses_unclear_requests_in_one_line(people, monkeypatch):

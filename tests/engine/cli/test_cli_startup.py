@@ -75,8 +75,6 @@ def test_read_commands_list_runs_without_importing_the_run_machinery(tmp_path):
     assert engine_code == 0
 
     for args in (
-        ("runs",),
-        ("runs", "--status", "running", "--format", "json"),
         ("log", "run-nothing"),
         ("work", "list"),
         ("outbox",),
@@ -87,6 +85,44 @@ def test_read_commands_list_runs_without_importing_the_run_machinery(tmp_path):
         assert code in (0, 1), (args, out)  # `log` of an unknown run: exit 1, one line
         assert "engine.runtime.reader" in modules, args
         assert not any(_loaded(modules, heavy) for heavy in RUN_MACHINERY), args
+
+
+def test_runs_on_a_sqlite_file_are_listed_without_importing_sqlalchemy(tmp_path):
+    # given a database with a run
+    db = tmp_path / "runs.db"
+    for args in (("users", "add", "ann", "--role", "admin"), ("activate", EXAMPLE, "--as", "ann")):
+        assert _modules_after(*args, "--db", str(db))[0] == 0
+    started, run_id, _mods = _modules_after(
+        "start", "employee_onboarding", "--input", "employee=Bo", "--input", "email=bo@x.org",
+        "--as", "ann", "--db", str(db),
+    )  # fmt: skip
+    assert started == 0, run_id
+
+    for args in (
+        ("runs",),
+        ("runs", "--status", "waiting", "--format", "json"),
+        ("runs", "--assignee", "group:hr", "--started-after", "2020-01-01", "-q"),
+    ):
+        # when runs are listed
+        code, out, modules = _modules_after(*args, "--db", str(db))
+
+        # then the run is there, read without SQLAlchemy, the run machinery or Typer
+        assert code == 0, (args, out)
+        assert run_id in out, (args, out)
+        assert "engine.runtime.lite" in modules, args
+        heavy = ("sqlalchemy", "typer", "pydantic", *RUN_MACHINERY)
+        assert not any(_loaded(modules, name) for name in heavy), args
+
+
+def test_stuck_runs_are_listed_through_the_reader(tmp_path):
+    db = tmp_path / "runs.db"
+    assert _modules_after("users", "add", "ann", "--db", str(db))[0] == 0
+
+    code, out, modules = _modules_after("runs", "--stuck", "--db", str(db))
+
+    assert code == 0, out
+    assert "engine.runtime.reader" in modules
+    assert not any(_loaded(modules, heavy) for heavy in RUN_MACHINERY)
 
 
 def test_help_still_lists_every_command_including_plugins():

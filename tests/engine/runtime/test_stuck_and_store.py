@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import event, text, update
 
 from engine.runtime import Engine
 from engine.store import Store, StoreTooNew
@@ -49,6 +49,36 @@ def test_a_wait_for_an_event_without_timeout_is_not_stuck(engine):
     engine.activate(orchestration("s", stage("x", wait("w", event="go"))))
     engine.start("s")
     assert engine.runs(stuck=True) == []
+
+
+def test_stuck_runs_of_one_window_are_checked_without_reading_the_others(engine):
+    # Given stuck runs of two orchestrations (every item's user is gone)
+    engine.activate(orchestration("s", stage("x", interactive("a", "user:bob"))))
+    engine.activate(orchestration("t", stage("x", interactive("a", "user:bob"))))
+    older = [engine.start("s") for _ in range(3)]
+    engine.advance(engine.clock.now() + timedelta(hours=1))
+    newest = engine.start("s")
+    for _ in range(5):
+        engine.start("t")
+    engine.deactivate_user("bob")
+    statements: list[str] = []
+    event.listen(engine.store.engine, "before_cursor_execute", _record(statements))
+
+    # When a panel asks about the newest runs of one orchestration
+    found = engine.runs(stuck=True, orchestration="s", started_after=engine.clock.now())
+
+    # Then it gets that run, and only that run's open items were read to decide it
+    assert [r["id"] for r in found] == [newest]
+    item_reads = [s for s in statements if "FROM work_items" in s]
+    assert len(item_reads) == 1, f"read the items of {len(item_reads)} runs"
+    assert {r["id"] for r in engine.runs(stuck=True, orchestration="s")} == {newest, *older}
+
+
+def _record(statements: list[str]):
+    def record(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    return record
 
 
 def test_a_database_from_a_newer_baton_is_refused_clearly(db_url):

@@ -122,10 +122,13 @@ class TimeSkippingServer:
 class WorkerThread:
     """A Temporal worker for Baton on its own task queue, in a thread with its own loop."""
 
-    def __init__(self, target: str, namespace: str, task_queue: str) -> None:
+    def __init__(self, target: str, namespace: str, task_queue: str, catalogue: Any = None) -> None:
         from engine.temporal.address import TemporalAddress
 
         self.address = TemporalAddress(target, namespace, task_queue)
+        # The `Store` its webhook outbox activity writes into (None: it queues none); unlike
+        # `baton worker`, this worker delivers nothing itself.
+        self.catalogue = catalogue
         self.loop = asyncio.new_event_loop()
         self.ready = threading.Event()
         self.error: BaseException | None = None
@@ -146,7 +149,7 @@ class WorkerThread:
 
             client = await connect(self.address)
             self.loop.call_soon(self.ready.set)
-            await run_worker(client, self.address.task_queue, self.stop_event)
+            await run_worker(client, self.address.task_queue, self.stop_event, self.catalogue)
 
         try:
             self.loop.run_until_complete(main())

@@ -61,6 +61,23 @@ def test_a_review_runs_from_start_to_end_with_the_same_answers_on_both_runtimes(
     assert any(e["type"] == "log" and e["payload"]["message"] == "reviewed Q3" for e in log)
 
 
+def test_an_event_keyed_by_a_name_with_a_quote_reaches_its_run_on_both_runtimes(baton):
+    # given a review of O'Reilly's contract, approved, its run waiting for the badge
+    run_id = baton("start", "review", "--input", "title=O'Reilly").out.strip()
+    item = baton("work", "list", "--as", "alice", "--format", "json").json()[0]["id"]
+    done = baton("work", "complete", item, "--as", "alice", "--output", "decision=approve")
+    assert done.code == 0, done.err
+    # when the badge event comes keyed by that name (a quote in a visibility query's value)
+    sent = baton("event", "send", "badge_printed", "--key", "O'Reilly", "--format", "json")
+    # then it reaches the run, which completes
+    assert sent.code == 0, sent.err
+    assert sent.json()["runs"] == [run_id]
+    assert baton("show", run_id, "--format", "json").json()["status"] == "completed"
+    # and a filter value with a quote is read as a value too
+    listed = baton("runs", "--stage", "it's", "--format", "json")
+    assert (listed.code, listed.json()) == (0, [])
+
+
 def test_operators_pause_resume_and_cancel_a_run_the_same_way(baton):
     run_id = baton("start", "review", "--input", "title=Q3").out.strip()
     assert _without_ids(baton("pause", run_id, "--reason", "audit").out) == "run-ID: paused\n"

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+
 
 def _rows(result) -> list[tuple]:
     assert result.code == 0, result.err
@@ -84,3 +86,32 @@ def test_a_command_leaves_no_client_thread_behind(baton):
     assert baton("show", "run-0000000000").code != 0
     # then each closed its engine: no Temporal client thread is left running
     assert _temporal_threads() == before
+
+
+@pytest.mark.parametrize("cli", ["temporal"], indirect=True)
+def test_finished_runs_items_are_listed_from_their_memo_with_no_worker_running(
+    baton, temporal_worker
+):
+    # given a review approved by alice whose run then completed, and one canceled
+    done = baton("start", "review", "--input", "title=A").out.strip()
+    gone = baton("start", "review", "--input", "title=B").out.strip()
+    item = baton("show", done, "--format", "json").json()["open_items"][0]["id"]
+    approved = baton("work", "complete", item, "--as", "alice", "--output", "decision=approve")
+    assert approved.code == 0, approved.err
+    assert baton("event", "send", "badge_printed", "--key", "A").code == 0
+    assert baton("show", done, "--format", "json").json()["status"] == "completed"
+    assert baton("cancel", gone, "--reason", "duplicate").code == 0
+    # and no worker left to answer a query (a closed run's query replays it on a worker)
+    temporal_worker.stop()
+
+    # when the work list is read with --all
+    listed = baton("work", "list", "--all", "--format", "json")
+
+    # then both closed items come from what the runs left in visibility as they ended
+    assert _rows(listed) == [
+        (done, "approve", "group:hr", "completed", "alice", None),
+        (gone, "approve", "group:hr", "withdrawn", None, None),
+    ]
+    first = listed.json()[0]
+    assert (first["title"], first["orchestration"], first["version"]) == ("Approve", "review", 1)
+    assert first["outputs"] == {"decision": "approve"}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import sqlite3
 import subprocess
 import time
 import uuid
@@ -83,6 +84,7 @@ def test_a_run_on_temporal_completed_over_http_is_posted_to_the_receiver(
         started = served.as_("esign").post(
             "/v1/runs", json={"orchestration": "approval", "inputs": {"amount": 5}}
         )
+        assert started.status_code == 201, started.text
         run_id = started.json()["id"]
         (item,) = served.as_("ann").get(f"/v1/runs/{run_id}").json()["open_items"]
         done = served.as_("ann").post(
@@ -172,6 +174,49 @@ def test_a_worker_delivers_a_webhook_its_run_queued_without_waiting_for_its_poll
     (received,) = receiver.received
     assert (received.headers["Baton-Event"], received.json()["run"]) == ("run.failed", run_id)
     engine.close()
+
+
+def test_baton_serve_delivers_the_webhook_of_its_request_without_waiting_for_its_poll(
+    tmp_path, runtime_env, receiver, temporal_server, monkeypatch
+):
+    from engine.store import Store
+    from tests.engine.temporal.runtimes import WorkerThread
+
+    # given a webhook for failed runs of `broken`; a worker that queues deliveries in the
+    # catalogue but delivers none (unlike `baton worker`); and baton serve, whose own
+    # delivery passes come once a minute
+    db = str(tmp_path / "catalogue.db")
+    tokens = prepare(db)
+    add_webhook(Engine(db), "broken", receiver.url, ["run.failed"])
+    monkeypatch.setenv("BATON_DB", db)
+    worker = WorkerThread(
+        temporal_server.target, "default", runtime_env["BATON_TASK_QUEUE"], Store(db)
+    )
+    served = Served(ServerProcess(db, env=runtime_env, deliver_every=60), tokens)
+    # and the catalogue busy with another writer for a moment, so the worker's outbox
+    # activity commits only after the request has been answered
+    other = sqlite3.connect(db, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        # when a run whose only step fails is started over HTTP
+        started = served.as_("esign").post("/v1/runs", json={"orchestration": "broken"})
+        assert started.status_code == 201, started.text
+        answered_at = time.monotonic()
+        time.sleep(1)
+        other.execute("COMMIT")
+        # then run.failed arrives well before the server's first poll would send it: the
+        # server waited for the run's outbox activity before its delivery pass
+        deadline = answered_at + 30  # a hang guard half the poll; it takes a second or two
+        while not receiver.received:
+            assert time.monotonic() < deadline, "the delivery waited for the poll"
+            time.sleep(0.1)
+    finally:
+        other.close()
+        served.close()
+        worker.stop()
+    (received,) = receiver.received
+    assert received.headers["Baton-Event"] == "run.failed"
+    assert received.json()["run"] == started.json()["id"]
 
 
 def test_a_repeated_outbox_attempt_queues_each_delivery_once(tmp_path, receiver):
