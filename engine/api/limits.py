@@ -51,12 +51,14 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
-        started = too_large = refused = False
+        started = too_large = refused = body_done = False
 
         async def counting_receive() -> Message:
-            nonlocal seen, too_large
+            nonlocal seen, too_large, body_done
             message = await receive()
             if message["type"] == "http.request":
+                # Draining after the last part would wait for a message that never comes.
+                body_done = not message.get("more_body", False)
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
                     too_large = True
@@ -71,7 +73,8 @@ class BodyLimit:
                 # to refuse it by beforehand); the reason is the size, so say that.
                 if not refused:
                     refused = True
-                    await _drain(receive)
+                    if not body_done:
+                        await _drain(receive)
                     await self._refuse(send)
                 return
             started = started or message["type"] == "http.response.start"
@@ -81,7 +84,8 @@ class BodyLimit:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
             if not started and not refused:
-                await _drain(receive)
+                if not body_done:
+                    await _drain(receive)
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
