@@ -154,3 +154,13 @@ class StoreFault(BatonError):
 
 class StoreDamaged(StoreFault):
     """The database file is damaged; Baton neither reads nor writes it until it is repaired."""
+
+
+class FileWriteError(BatonError, OSError):
+    """An output file cannot be written: its folder is missing, it is a folder, no permission.
+
+    Also an `OSError`, so callers that already catch those (the designer's save and export)
+    keep working; the CLI shows it as one line.
+    """
+
+    exit_code = 2

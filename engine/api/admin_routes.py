@@ -13,11 +13,12 @@ from sqlalchemy import Connection
 from engine.api import paging, tokens
 from engine.api.deps import CallerDep, CursorQuery, EngineDep, LimitQuery
 from engine.api.models import OutboxPageOut, TokenPageOut, UserPageOut
+from engine.api.strict_json import StrictJsonRoute
 from engine.runtime import permissions
 from engine.runtime.protocol import RunEngine
 from engine.store import directory, outbox
 
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute)
 
 
 @contextmanager

@@ -8,9 +8,10 @@ from fastapi import APIRouter
 
 from engine.api.deps import CallerDep, EngineDep
 from engine.api.models import BulkIn, BulkOut
+from engine.api.strict_json import StrictJsonRoute
 from engine.runtime.bulk import RunFilter, bulk_cancel, bulk_retry
 
-router = APIRouter(prefix="/v1/bulk", tags=["operator"])
+router = APIRouter(prefix="/v1/bulk", route_class=StrictJsonRoute, tags=["operator"])
 
 
 @router.post("/cancel", response_model=BulkOut)

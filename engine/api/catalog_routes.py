@@ -19,11 +19,12 @@ from engine.api.models import (
     HealthOut,
     ReadyOut,
 )
+from engine.api.strict_json import StrictJsonRoute
 from engine.errors import InvalidInput, NotFound
 from engine.runtime import audit
 
 probes = APIRouter(tags=["probes"])
-router = APIRouter(prefix="/v1")
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute)
 
 
 def server_version() -> str:

@@ -8,8 +8,9 @@ from fastapi import APIRouter, status
 
 from engine.api.deps import CallerDep, EngineDep
 from engine.api.models import EventIn, EventOut, RecordIn, RecordOut
+from engine.api.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/v1", tags=["events and records"])
+router = APIRouter(prefix="/v1", route_class=StrictJsonRoute, tags=["events and records"])
 
 
 @router.post("/events", response_model=EventOut)

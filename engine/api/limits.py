@@ -51,27 +51,41 @@ class BodyLimit:
             await self._refuse(send)
             return
         seen = 0
-        started = False
+        started = too_large = refused = body_done = False
 
         async def counting_receive() -> Message:
-            nonlocal seen
+            nonlocal seen, too_large, body_done
             message = await receive()
             if message["type"] == "http.request":
+                # Draining after the last part would wait for a message that never comes.
+                body_done = not message.get("more_body", False)
                 seen += len(message.get("body", b""))
                 if seen > self.limit:
+                    too_large = True
                     raise _TooLarge
             return message
 
         async def tracking_send(message: Message) -> None:
-            nonlocal started
+            nonlocal started, refused
+            if too_large and not started:
+                # FastAPI catches any error while it reads a body and answers 400 "There
+                # was an error parsing the body" (a chunked upload has no Content-Length
+                # to refuse it by beforehand); the reason is the size, so say that.
+                if not refused:
+                    refused = True
+                    if not body_done:
+                        await _drain(receive)
+                    await self._refuse(send)
+                return
             started = started or message["type"] == "http.response.start"
             await send(message)
 
         try:
             await self.app(scope, counting_receive, tracking_send)
         except _TooLarge:
-            if not started:
-                await _drain(receive)
+            if not started and not refused:
+                if not body_done:
+                    await _drain(receive)
                 await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:

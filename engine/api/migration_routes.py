@@ -13,10 +13,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from engine.api.deps import CallerDep, EngineDep
+from engine.api.strict_json import StrictJsonRoute
 from engine.errors import UsageError
 from engine.migration import Selection, apply_migration, plan_migration
 
-router = APIRouter(prefix="/v1/migrations", tags=["migration"])
+router = APIRouter(prefix="/v1/migrations", route_class=StrictJsonRoute, tags=["migration"])
 
 
 class MigrationIn(BaseModel):

@@ -21,9 +21,10 @@ from engine.api.models import (
     VariablesIn,
     VariablesOut,
 )
+from engine.api.strict_json import StrictJsonRoute
 from engine.runtime.protocol import RunEngine
 
-router = APIRouter(prefix="/v1/runs", tags=["runs"])
+router = APIRouter(prefix="/v1/runs", route_class=StrictJsonRoute, tags=["runs"])
 
 
 def _status(engine: RunEngine, run_id: str) -> dict[str, Any]:

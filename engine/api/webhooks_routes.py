@@ -14,9 +14,10 @@ from engine.api.models import (
     WebhookIn,
     WebhookPageOut,
 )
+from engine.api.strict_json import StrictJsonRoute
 from engine.runtime import webhooks
 
-router = APIRouter(prefix="/v1/webhooks", tags=["webhooks"])
+router = APIRouter(prefix="/v1/webhooks", route_class=StrictJsonRoute, tags=["webhooks"])
 
 
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=WebhookCreatedOut)

@@ -17,8 +17,9 @@ from engine.api.models import (
     ReassignIn,
     WorkPageOut,
 )
+from engine.api.strict_json import StrictJsonRoute
 
-router = APIRouter(prefix="/v1/work", tags=["work"])
+router = APIRouter(prefix="/v1/work", route_class=StrictJsonRoute, tags=["work"])
 
 
 @router.get("", response_model=WorkPageOut)

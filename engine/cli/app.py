@@ -288,6 +288,14 @@ def main(argv: list[str] | None = None) -> int:
     except _USAGE_ERROR as exc:
         exc.show()
         return 2
+    except OSError as exc:
+        if exc.filename is None:
+            raise
+        # A file the command reads or writes (an export's folder is a file, a folder is
+        # missing): name it, as every other error does, rather than show a traceback.
+        reason = (exc.strerror or str(exc)).lower()
+        typer.echo(f"baton: error: {exc.filename}: {reason} (check the path)", err=True)
+        return 2
     except Exception as exc:
         code = reported(exc)  # a database driver's fault, in one line
         if code is None:

@@ -18,6 +18,7 @@ from engine.cli.common import (
     parse_pairs,
     print_json,
 )
+from engine.errors import UsageError
 
 event_app = typer.Typer(help="Send events to waiting runs.", no_args_is_help=True)
 record_app = typer.Typer(help="Create and update records (may start runs).", no_args_is_help=True)
@@ -40,6 +41,10 @@ def send_command(
     db: DbOption = None,
 ) -> None:
     """Deliver an event; the wait steps expecting it (name and key) complete."""
+    if not name.strip():
+        # No wait step can name a blank event (the HTTP API refuses one too), so a blank
+        # name is a slip, e.g. an unset shell variable: say so instead of "0 runs".
+        raise UsageError("the event name is blank", hint="name the event, e.g. badge_printed")
     engine = open_engine(db)
     sent = engine.publish(name, key, parse_json_object(data, "--data"), actor=actor_name(actor))
     reached = sent.runs

@@ -20,7 +20,7 @@ from pydantic import ValidationError
 from engine import tempfiles
 from engine.definition.json_keys import RepetitionSpotter, repeated_keys
 from engine.definition.models import SCHEMA, SCHEMA_PREFIX, SCHEMA_VERSION, Orchestration
-from engine.errors import DefinitionLoadError
+from engine.errors import DefinitionLoadError, FileWriteError
 
 FILE_SUFFIX = ".baton.json"
 BOM = "\ufeff"
@@ -44,8 +44,19 @@ def load_definition(path: str | os.PathLike[str]) -> Orchestration:
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise DefinitionLoadError("file not found", file=str(path)) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionLoadError(f"cannot read the file: {exc}", file=str(path)) from None
+    except IsADirectoryError:
+        raise DefinitionLoadError(
+            "is a folder, not a file", file=str(path), hint="name a .baton.json file in it"
+        ) from None
+    except UnicodeDecodeError as exc:
+        raise DefinitionLoadError(
+            f"is not UTF-8 text (byte {exc.start}), so not a definition",
+            file=str(path),
+            hint="a .baton.json file is JSON text; check this is the right file",
+        ) from None
+    except OSError as exc:
+        reason = (exc.strerror or str(exc)).lower()
+        raise DefinitionLoadError(f"cannot read the file: {reason}", file=str(path)) from None
     return loads_definition(text, source=str(path))
 
 
@@ -263,8 +274,43 @@ def save_definition(definition: Orchestration, path: str | os.PathLike[str]) -> 
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Replace `path` with `text` so that readers see either the old or the new file."""
+    """Replace `path` with `text` so that readers see either the old or the new file.
+
+    Raises:
+        FileWriteError: the file cannot be written (named, with what to do); nothing changed.
+    """
     path = Path(path)
+    try:
+        _write_atomic(path, text)
+    except FileWriteError:
+        raise
+    except OSError as exc:
+        raise _write_error(path, exc) from exc
+
+
+def _write_error(path: Path, exc: OSError) -> FileWriteError:
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        return FileWriteError(
+            "cannot be written: it is a folder",
+            file=str(path),
+            hint=f"give a file name, e.g. {path / 'NAME'}",
+        )
+    if not folder.is_dir():
+        return FileWriteError(
+            f"cannot be written: the folder {folder} does not exist",
+            file=str(path),
+            hint="create the folder first, or write somewhere else",
+        )
+    reason = (exc.strerror or str(exc)).lower()
+    return FileWriteError(
+        f"cannot be written: {reason}",
+        file=str(path),
+        hint="check the folder's permissions and free space; nothing was changed",
+    )
+
+
+def _write_atomic(path: Path, text: str) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     # Leftovers of an earlier save of this file that was killed or hit a full disk.
     tempfiles.sweep(folder, path.name, legacy=(glob.escape(path.name) + ".tmp*",))

@@ -39,8 +39,15 @@ def read_xml_file(path: str | os.PathLike[str], *, max_bytes: int = MAX_BYTES) -
             file=str(path),
             hint="an orchestration file is normally far smaller; check this is the right file",
         )
-    with path.open("rb") as handle:
-        data = handle.read(max_bytes + 1)
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except IsADirectoryError:
+        raise InterchangeError(
+            "is a folder, not a file", file=str(path), hint="name the .bpmn or .flow-meta.xml file"
+        ) from None
+    except OSError as exc:
+        raise InterchangeError(f"cannot read the file: {exc.strerror}", file=str(path)) from None
     return parse_xml_bytes(data, source=str(path), max_bytes=max_bytes)
 
 

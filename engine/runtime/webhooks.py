@@ -71,7 +71,12 @@ def add_webhook(
         InvalidInput: not an http(s) URL, or an unknown event.
         NotFound: no orchestration with that id was ever activated.
     """
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 -- reading it checks the port (urlsplit alone does not)
+    except ValueError as exc:
+        # urlsplit refuses a broken IPv6 host ("http://[::1"), .port one out of range.
+        raise InvalidInput(f"{url!r} is not a URL: {exc}", field="url") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InvalidInput(f"{url!r} is not an http or https URL", field="url")
     chosen = list(events or webhook_rows.EVENTS)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, and_, bindparam, select, update
@@ -52,6 +53,21 @@ class User:
         return self.role == "admin"
 
 
+# A name must be writable as an assignee (`user:NAME`, see engine.runtime.workitems) and
+# fit the directory's 200-character columns: a user called "Zoë Ünal" could never be given
+# an item, and a 201-character name failed on PostgreSQL only.
+_NAME = re.compile(r"[A-Za-z0-9_.@-]{1,200}")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+", re.ASCII)
+
+
+def _check_name(kind: str, name: str) -> None:
+    if not _NAME.fullmatch(name):
+        raise InvalidInput(
+            f"the {kind} name {name[:40]!r} cannot be written as an assignee ({kind}:NAME)",
+            hint="use 1 to 200 letters, digits and . _ @ - (e.g. zoe.unal)",
+        )
+
+
 def add_user(
     conn: Connection,
     name: str,
@@ -67,6 +83,15 @@ def add_user(
     """
     if role is not None and role not in ROLES:
         raise InvalidInput(f"{role!r} is not a role", hint="use one of " + ", ".join(ROLES))
+    _check_name("user", name)
+    for group in groups_ or []:
+        _check_name("group", group)
+    for queue in queues or []:
+        _check_name("queue", queue)
+    if email is not None and not _EMAIL.fullmatch(email):
+        raise InvalidInput(
+            f"{email!r} is not an email address", field="email", hint="write e.g. ann@example.com"
+        )
     exists = conn.execute(select(users.c.name).where(users.c.name == name)).first()
     if exists:
         values: dict = {"active": True}

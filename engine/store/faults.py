@@ -190,6 +190,14 @@ def missing(url: str) -> StoreFault:
     )
 
 
+def empty(url: str) -> StoreFault:
+    """The refusal for an empty file given as the database of a command that only reads."""
+    return StoreFault(
+        f"the database {display(url)} is an empty file, not a Baton database",
+        hint="check --db / BATON_DB for a typo; `baton db upgrade` makes it a new database",
+    )
+
+
 def _file_system(exc: OSError, url: str, name: str) -> StoreFault:
     if exc.errno == errno.ENOSPC:
         return _disk_full(name)

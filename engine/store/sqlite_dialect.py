@@ -80,6 +80,11 @@ def prepare_file(url: str, create: bool = True) -> None:
         return
     if not create and not file.exists():
         raise faults.missing(url)
+    if not create and file.is_file() and file.stat().st_size == 0:
+        # SQLite would take an empty file for a new database and a read command would
+        # write the whole schema into it: an empty file named by mistake (an --db pointing
+        # at some other, empty, file) is refused like a missing one.
+        raise faults.empty(url)
     file.parent.mkdir(parents=True, exist_ok=True)
 
 
