@@ -31,6 +31,7 @@ from engine.runtime import (
 )
 from engine.runtime.buffering import SentEvent
 from engine.runtime.clock import Clock, VirtualClock, WallClock
+from engine.runtime.kept import KeptStates
 from engine.runtime.operator_actions import OperatorActions
 from engine.runtime.plan import Plan
 from engine.runtime.reading import Reading
@@ -89,6 +90,8 @@ class Engine(OperatorActions, Reading):
         self.outbox = Path(outbox) if outbox else _default_outbox(self.store)
         self.enforce_roles = permissions.enforced(roles, shared=self.store.is_shared)
         self._plans: dict[tuple[str, int], Plan] = {}
+        # The states of the runs this engine wrote last (engine.runtime.kept).
+        self.kept_states = KeptStates()
 
     def _require(self, conn: Connection, actor: str | None, role: str, doing: str) -> None:
         if self.enforce_roles:
@@ -104,6 +107,7 @@ class Engine(OperatorActions, Reading):
             yield unit
             unit.drain()
             unit.flush()
+        self.kept_states.keep(unit.runs.values())
         if unit.messages and self.delivers:
             # Outside effects only once the call has committed (DESIGN rule 10).
             delivery.after_commit(self, unit.messages)
@@ -140,6 +144,7 @@ class Engine(OperatorActions, Reading):
 
     def close(self) -> None:
         """Release the database."""
+        self.kept_states.clear()
         self.store.close()
 
     # --- definitions -------------------------------------------------------------------
@@ -300,8 +305,9 @@ class Engine(OperatorActions, Reading):
         fired = 0
         while True:
             # One read: what is due now, of every kind (a pass that finds nothing due costs
-            # three indexed queries and takes no write lock).
-            with self.store.read() as conn:
+            # three indexed queries and takes no write lock). Short: after the last call's
+            # write, a reading connection of its own would read its pages afresh.
+            with self.store.read(short=True) as conn:
                 probe = Unit(self, conn)
                 timer_ids = timers.due_timer_ids(probe)
                 schedule_ids = timers.due_schedule_ids(probe)

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable
 from operator import attrgetter
 from typing import Any
 
+from engine.runtime import jsontext
 from engine.runtime.events import PAYLOADS, EventType, Payload
 from engine.store.times import micros_time, time_micros
 
@@ -75,20 +76,7 @@ KEYS: dict[str, tuple[str, ...]] = {kind.value: _keys(kind) for kind in CODES}
 _KEYS_BY_CODE: dict[int, tuple[str, ...]] = {CODES[kind]: KEYS[kind.value] for kind in CODES}
 
 
-def _json_encoder() -> Callable[[Any], str]:
-    # `JSONEncoder.encode` builds a fresh C encoder for every call, three quarters of its
-    # cost for a payload this small (35 of them per background run); this one is built
-    # once. The same text: compact separators, ASCII, `str` for anything else. Payloads
-    # are trees the engine built, so the check for cycles is left out.
-    make = getattr(json.encoder, "c_make_encoder", None)
-    if make is None:  # a Python without the C accelerator
-        return json.JSONEncoder(separators=(",", ":"), default=str).encode
-    ascii_text = json.encoder.encode_basestring_ascii
-    chunks = make(None, str, ascii_text, None, ":", ",", False, False, True)
-    return lambda value: "".join(chunks(value, 0))
-
-
-_to_json = _json_encoder()
+_to_json = jsontext.compact
 
 
 def code(kind: EventType) -> int:

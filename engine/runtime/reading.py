@@ -131,7 +131,7 @@ class Reading(Listing):
 
     def open_item_ids(self, run_id: str) -> list[str]:
         """Ids of a run's open work items, oldest first (a lean call for scripts)."""
-        with self.store.read() as conn:
+        with self.store.read(short=True) as conn:
             return queries.open_item_ids(conn, run_id)
 
     def record(self, object_name: str, record_id: str) -> dict[str, Any]:

@@ -12,6 +12,8 @@ import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from engine.runtime import jsontext
+
 if TYPE_CHECKING:
     from engine.runtime.plan import Plan
 
@@ -25,7 +27,7 @@ STATE_FROM_LOG = frozenset({"completed", "canceled"})
 from its event log when it is read (`engine.runtime.writes.state_from_log`), so a finished
 run costs no snapshot that repeats its step and stage rows (most of a run's bytes)."""
 
-_to_json = json.JSONEncoder(separators=(",", ":"), default=str).encode
+_to_json = jsontext.compact
 
 
 def timer_key(kind: str, step_id: str) -> str:
@@ -81,6 +83,9 @@ class RunState:
     plan: Plan | None = field(default=None, repr=False, compare=False)
     # --- bookkeeping of the shell holding the state, never stored ---
     is_new: bool = False
+    # The `runs` row the state was loaded from: only the columns that differ from it are
+    # written back (see `engine.runtime.writes`). None: write them all.
+    loaded: Any = field(default=None, repr=False, compare=False)
     # False when the parent itself ended this child (so the parent is not told back).
     notify_parent: bool = True
     # Loaded from a row written before items, timers and waits were kept in the state.
@@ -155,6 +160,7 @@ class RunState:
             outcome=getattr(row, "outcome", None),
             plan=plan,
             stored_without_parts="items" not in state,
+            loaded=row,
         )
 
     def row_values(self) -> dict[str, Any]:

@@ -86,14 +86,21 @@ class Unit:
             row = rows.run_row(self.conn, run_id)
             if row is None:
                 raise NotFound(f"no run with id {run_id!r}", hint="list runs with `baton runs`")
-            plan = self.engine.plan(row.definition_id, row.definition_version, self.conn)
-            if not row.state:  # a finished run: its log holds its state
-                found = writes.state_from_log(self.conn, row, plan)
-            else:
-                found = RunState.from_row(row, plan)
-            if found.stored_without_parts:
-                writes.load_older_parts(self.conn, found)
+            # The state this engine wrote, if the row is still exactly that write.
+            found = self.engine.kept_states.take(row)
+            if found is None:
+                found = self._load(row)
             self.runs[run_id] = found
+        return found
+
+    def _load(self, row: Any) -> RunState:
+        plan = self.engine.plan(row.definition_id, row.definition_version, self.conn)
+        if not row.state:  # a finished run: its log holds its state
+            found = writes.state_from_log(self.conn, row, plan)
+        else:
+            found = RunState.from_row(row, plan)
+        if found.stored_without_parts:
+            writes.load_older_parts(self.conn, found)
         return found
 
     def add_run(self, run: RunState) -> None:

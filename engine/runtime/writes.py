@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, and_, bindparam, delete, select, update
 
 from engine.errors import ConcurrentChange
-from engine.runtime import eventrows
+from engine.runtime import eventrows, jsontext, kept
 from engine.runtime.fold import fold
 from engine.runtime.state import STATE_FROM_LOG, RunState, timer_key
 from engine.store.prepared import Prepared
@@ -145,32 +145,55 @@ _INSERT_NOTICE = Prepared(
         failed=False,
     )
 )
-_UPDATE_RUN = Prepared(
-    update(runs)
-    .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
-    .values(
-        rev=bindparam("rev"),
-        **{
-            c: bindparam(c)
-            for c in (
-                "definition_id",
-                "definition_version",
-                "status",
-                "current_stage",
-                "started_at",
-                "ended_at",
-                "parent_run_id",
-                "parent_step_id",
-                "record_object",
-                "record_id",
-                "error",
-                "outcome",
-                "seq",
-                "state",
-            )
-        },
-    )
+# The columns of `runs` besides id, rev, seq and state (those three change with every
+# move). An update names only the ones whose value changed: SQLite rewrites an index entry
+# for every column the SET clause names, changed or not, and naming them all rewrote five
+# index pages of `runs` per call (each a page more for the commit to write and sync).
+_RUN_COLUMNS = (
+    "definition_id",
+    "definition_version",
+    "status",
+    "current_stage",
+    "started_at",
+    "ended_at",
+    "parent_run_id",
+    "parent_step_id",
+    "record_object",
+    "record_id",
+    "error",
+    "outcome",
 )
+_RUN_UPDATES: dict[tuple[str, ...], Prepared] = {}
+_UNKNOWN = object()
+
+
+def _run_update(columns: tuple[str, ...]) -> Prepared:
+    """The guarded update of a run's row writing rev, seq, state and `columns` (one
+    prepared statement per set of columns; a handful ever occur)."""
+    found = _RUN_UPDATES.get(columns)
+    if found is None:
+        found = _RUN_UPDATES[columns] = Prepared(
+            update(runs)
+            .where(and_(runs.c.id == bindparam("b_id"), runs.c.rev == bindparam("b_rev")))
+            .values(
+                rev=bindparam("rev"),
+                seq=bindparam("seq"),
+                state=bindparam("state"),
+                **{c: bindparam(c) for c in columns},
+            )
+        )
+    return found
+
+
+def _update_run(conn: Connection, run: RunState, values: dict[str, Any]) -> int:
+    """Write a loaded run's row as `values` (if it is still at the rev it was loaded at);
+    returns the number of rows changed (0: another call changed it meanwhile)."""
+    before = run.loaded
+    if before is None:
+        columns = _RUN_COLUMNS
+    else:
+        columns = tuple(c for c in _RUN_COLUMNS if getattr(before, c, _UNKNOWN) != values[c])
+    return _run_update(columns).run(conn, {"b_id": run.id, "b_rev": run.rev, **values})
 
 
 def flush(
@@ -190,16 +213,18 @@ def flush(
     finished: list[dict[str, Any]] = []
     for run in touched:
         if run.is_new:
-            new_runs.append({"id": run.id, "rev": 1, **run.row_values()})
+            row = {"id": run.id, "rev": 1, **run.row_values()}
+            new_runs.append(row)
         else:
-            changed = _UPDATE_RUN.run(
-                conn, {"b_id": run.id, "b_rev": run.rev, "rev": run.rev + 1, **run.row_values()}
-            )
-            if changed != 1:
+            row = {"id": run.id, "rev": run.rev + 1, **run.row_values()}
+            if _update_run(conn, run, row) != 1:
                 raise ConcurrentChange(
                     f"run {run.id} was changed by another process at the same time",
                     hint="repeat the command",
                 )
+        # What the row holds once this commits (the next call may take the state as is:
+        # engine.runtime.kept).
+        run.loaded = kept.written_row(row)
         if run.removed_steps or run.removed_stages or run.moved_items:
             _rewrite_moved(conn, run)
         if run.status in STATE_FROM_LOG:
@@ -300,7 +325,7 @@ def _rewrite_moved(conn: Connection, run: RunState) -> None:
 
 
 def _json(value: Any) -> str | None:
-    return None if value is None else json.dumps(value, default=str)
+    return None if value is None else jsontext.spaced(value)
 
 
 def stage_values(stage: dict[str, Any]) -> dict[str, Any]:
@@ -368,7 +393,7 @@ def state_from_log(conn: Connection, row: Any, plan: Plan) -> RunState:
         .order_by(events.c.seq)
     )
     run = fold(plan, row.id, eventrows.shown(log))
-    run.rev, run.seq = row.rev, row.seq
+    run.rev, run.seq, run.loaded = row.rev, row.seq, row
     run.forget_changes()
     return run
 

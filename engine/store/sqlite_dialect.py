@@ -30,6 +30,10 @@ from engine.errors import StoreFault
 from engine.store import faults
 from engine.store.sqlite_file import QUICK_CHECK_LIMIT, marker
 
+SHORT_READ = "baton_short_read"
+"""The mark `engine.store.sqlite_writer` leaves in a connection's `info` while a short
+read borrows the kept write connection (its transactions are then read-only)."""
+
 SYNCHRONOUS_ENV = "BATON_SQLITE_SYNCHRONOUS"
 SYNCHRONOUS_LEVELS = ("FULL", "NORMAL")
 """What `BATON_SQLITE_SYNCHRONOUS` accepts; the first is the default."""
@@ -143,7 +147,9 @@ def configure(engine: Engine, synchronous: str = "FULL") -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
         # Readers (Store.read) take no lock at BEGIN; writers take the write lock at once.
-        read_only = connection.get_execution_options().get("baton_read_only", False)
+        read_only = connection.get_execution_options().get(
+            "baton_read_only", False
+        ) or connection.info.get(SHORT_READ, False)
         # On the driver's connection: every engine call begins, and going through
         # `exec_driver_sql` cost more than the BEGIN itself.
         dbapi = connection.connection.dbapi_connection

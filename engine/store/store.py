@@ -144,13 +144,24 @@ class Store:
             raise self._fault(exc) from exc
 
     @contextmanager
-    def read(self) -> Iterator[Connection]:
+    def read(self, short: bool = False) -> Iterator[Connection]:
         """A connection for queries only (takes no write lock).
+
+        Args:
+            short: the block reads a few indexed rows and nothing else. A SQLite file store
+                then reads on its kept write connection when no other call of this process
+                holds it (its page cache is current; see `engine.store.sqlite_writer`). Never
+                open a write transaction inside a short read.
 
         Raises:
             StoreFault: the database failed.
         """
         try:
+            if short and self._writer is not None:
+                with self._writer.borrowed() as kept:
+                    if kept is not None:
+                        yield kept
+                        return
             with self.engine.connect().execution_options(baton_read_only=True) as conn:
                 yield conn
         except Exception as exc:
