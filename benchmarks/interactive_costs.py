@@ -11,12 +11,17 @@ one of each costs on this disk right now, so the wall time can be read as CPU pl
 Rounds alternate between the engines and each keeps its best round (the machines these run
 on are shared).
 
+With `--smtp` the passes send the notices to a real SMTP server (aiosmtpd, in a process of
+its own so that its CPU time is not counted) instead of writing them to the folder.
+
 Run:  .venv/bin/python benchmarks/interactive_costs.py [--runs N] [--rounds R] [--level L]
+      [--smtp]
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sqlite3
 import sys
@@ -29,13 +34,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import engine_vs_spiff as peer
+import notice_delivery
 from sqlalchemy import event
 
-from engine.actions import mail
+from engine.actions import mailfiles, smtp
 from engine.runtime import Engine
 
 CALLS = ("start", "complete_item", "open_item_ids", "tick")
-SYNC_FILE, SYNC_FOLDER = mail._sync_file, mail._sync_folder
+SYNC_FILE, SYNC_FOLDER = mailfiles._sync_file, mailfiles._sync_folder
 """The engine's own syncs (before `_count_file_syncs` wraps them)."""
 
 
@@ -79,6 +85,8 @@ def _count_commits(engine: Engine) -> None:
         return on_statement
 
     engine.store.engine.dispose()  # new connections, each traced from its first statement
+    if engine.store._writer is not None:  # the kept writer too (its connection predates this)
+        engine.store._writer._discard()
 
     @event.listens_for(engine.store.engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
@@ -90,12 +98,17 @@ def _count_file_syncs() -> None:
         METER.waits["file syncs"] += 1
         SYNC_FILE(fd)
 
-    def counted_folder(folder: Path) -> None:
+    def counted_folder(folder_fd: int) -> None:
         METER.waits["folder syncs"] += 1
-        SYNC_FOLDER(folder)
+        SYNC_FOLDER(folder_fd)
 
-    mail._sync_file = counted_file
-    mail._sync_folder = counted_folder
+    def counted_journal(fd: int) -> None:
+        METER.waits["sent journal syncs"] += 1
+        SYNC_FILE(fd)
+
+    mailfiles._sync_file = counted_file
+    mailfiles._sync_folder = counted_folder
+    smtp._sync_file = counted_journal
 
 
 def baton_round(engine: Engine, runs: int) -> Meter:
@@ -138,9 +151,11 @@ def sync_costs(folder: Path, level: str, samples: int = 50) -> dict[str, float]:
         SYNC_FILE(fd)
         found["file sync"].append(time.perf_counter() - began)
         os.close(fd)
+        folder_fd = os.open(folder, os.O_RDONLY)
         began = time.perf_counter()
-        SYNC_FOLDER(folder)
+        SYNC_FOLDER(folder_fd)
         found["folder sync"].append(time.perf_counter() - began)
+        os.close(folder_fd)
     db.close()
     return {name: sorted(times)[len(times) // 2] for name, times in found.items()}
 
@@ -150,7 +165,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=40, help="interactive runs per round")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--level", default="FULL", choices=("FULL", "NORMAL"))
+    parser.add_argument("--smtp", action="store_true", help="send the notices by SMTP")
     args = parser.parse_args()
+    with contextlib.ExitStack() as stack:
+        if args.smtp:
+            port = stack.enter_context(notice_delivery.smtp_server())
+            stack.enter_context(notice_delivery.smtp_environment(port))
+        measure(args)
+
+
+def measure(args: argparse.Namespace) -> None:
     _count_file_syncs()
     best: Meter | None = None
     spiff_best = (float("inf"), float("inf"))
@@ -170,7 +194,8 @@ def main() -> None:
     assert best is not None
     runs = args.runs
     print(
-        f"interactive run, {args.level}, best of {args.rounds} rounds of {runs} runs; "
+        f"interactive run, {args.level}, notices {'sent by SMTP' if args.smtp else 'to files'}; "
+        f"best of {args.rounds} rounds of {runs} runs; "
         f"load average {os.getloadavg()[0]:.1f}; pid {os.getpid()}"
     )
     cpu_total = wall_total = 0.0

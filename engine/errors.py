@@ -136,6 +136,13 @@ class InterchangeError(BatonError):
         return text
 
 
+class RuntimeUnavailable(BatonError):
+    """The runtime cannot take the call now: on Temporal, no worker polls the task queue
+    to answer a run's query or update. Nothing was changed (exit code 2, HTTP 503)."""
+
+    exit_code = 2
+
+
 class StoreFault(BatonError):
     """The database cannot be used: missing, unreachable, read-only, full, damaged, busy.
 

@@ -28,9 +28,12 @@ def send_email(inputs: dict[str, Any], context: Any) -> dict[str, Any]:
     """Send `to`, `subject`, `body` (optional `cc`, `sender`).
 
     The message joins the outbox with the run's transaction and is delivered after it
-    commits: written to the outbox folder as an `.eml` file, and by SMTP when configured
-    (see `engine.runtime.delivery`). It is keyed by run, step and stage visit, so a retried
-    step (at-least-once) never sends the same message twice.
+    commits: written to the outbox folder as an `.eml` file, or sent by SMTP when a mail
+    server is configured (with the file only if `BATON_OUTBOX_COPY` asks for a copy; see
+    `engine.runtime.delivery`). The `message_file` output names where that file is or would
+    be, whatever the settings, so a run's outputs do not depend on them. It is keyed by run,
+    step and stage visit, so a retried step (at-least-once) never sends the same message
+    twice.
     """
     to = inputs.get("to")
     if not to:

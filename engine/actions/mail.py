@@ -4,8 +4,10 @@ These do I/O, so the engine calls them only after a transaction has committed (D
 10): `send_email` and assignment notices are rows of the database outbox first, and
 `engine.runtime.delivery` turns committed rows into files and SMTP messages.
 
-Every message is written as an `.eml` file to the outbox folder, so nothing is lost without
-a mail server; with `BATON_SMTP_HOST` set it is also sent by SMTP. Settings (environment):
+Without a mail server every message is written as an `.eml` file to the outbox folder
+(`engine.actions.mailfiles`), so nothing is lost; with `BATON_SMTP_HOST` set it is sent by
+SMTP instead (`engine.actions.smtp`), and also written to the folder when
+`BATON_OUTBOX_COPY` is set to 1. Settings (environment):
 `BATON_SMTP_HOST`, `BATON_SMTP_PORT` (default 25, 465 for ssl), `BATON_SMTP_TLS`
 (`none`, `starttls` or `ssl`), `BATON_SMTP_USER` and `BATON_SMTP_PASSWORD` (login when set),
 `BATON_SMTP_TIMEOUT` (seconds to wait for the server to connect or answer, default 15),
@@ -19,10 +21,6 @@ from __future__ import annotations
 import binascii
 import os
 import re
-import smtplib
-import ssl
-import time
-from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from email import quoprimime
 from email.headerregistry import HeaderRegistry
@@ -33,21 +31,12 @@ from email.utils import formatdate
 from pathlib import Path
 from typing import Any
 
-from engine import tempfiles
+from engine.actions import smtp
 
-SMTP_TIMEOUT = 15.0
-"""Seconds to wait for the mail server to accept a connection or answer a command."""
-
-_LEGACY_TEMPS = ("run-*.tmp", "notice-*.tmp")  # how earlier versions named their temp files
-
-SWEEP_EVERY = 60.0
-"""Seconds between two sweeps of one outbox folder for stale temporary files, per process.
-
-A sweep reads the whole folder, which holds every message ever written: done for each
-message, writing one would grow with the outbox. The first write of a process to a folder
-always sweeps, so what a killed writer left is gone with the next process's first write."""
-
-_swept: dict[Path, float] = {}
+# Written and sent beside, reached from here as before.
+from engine.actions.mailfiles import message_file as message_file
+from engine.actions.mailfiles import write_messages as write_messages
+from engine.actions.smtp import SMTP_TIMEOUT as SMTP_TIMEOUT
 
 
 class _Headers(HeaderRegistry):
@@ -135,7 +124,7 @@ def message_bytes(
     The stdlib parses each header into a tree and refolds it when writing, ~0.2 ms per
     message; a worker writes one per notice. Anything out of the plain case is left to it.
     """
-    sender = sender or os.environ.get("BATON_MAIL_FROM", "baton@localhost")
+    sender = sender or default_sender()
     recipients = to if isinstance(to, str) else ", ".join(to)
     fast = _plain_bytes(key, recipients, cc, sender, subject, body, now)
     if fast is not None:
@@ -213,6 +202,11 @@ def _plain_body(body: str) -> tuple[str, str] | None:
     return "quoted-printable", quoprimime.body_encode(normal.decode("latin-1"), _MAX_LINE)
 
 
+def default_sender() -> str:
+    """The sender of messages that name none (`BATON_MAIL_FROM`)."""
+    return os.environ.get("BATON_MAIL_FROM", "baton@localhost")
+
+
 def parse_message(data: bytes) -> EmailMessage:
     """A message read back from its `.eml` bytes (to send what the file holds)."""
     message = BytesParser(policy=_POLICY).parsebytes(data)
@@ -224,14 +218,9 @@ def message_id(key: str) -> str:
     return f"<{key}@baton.local>"
 
 
-def message_file(outbox: Path, key: str) -> Path:
-    """Where the message with this key is (or will be) written."""
-    return outbox / f"{key}.eml"
-
-
 def write_message(outbox: Path, key: str, message: EmailMessage | bytes) -> Path:
     """Write the message to the outbox folder once, atomically and durably (see
-    `write_messages`); returns the `.eml` file.
+    `engine.actions.mailfiles.write_messages`); returns the `.eml` file.
 
     Raises:
         OSError: the folder cannot be written.
@@ -242,160 +231,61 @@ def write_message(outbox: Path, key: str, message: EmailMessage | bytes) -> Path
     return written
 
 
-def write_messages(
-    outbox: Path, messages: list[tuple[str, EmailMessage | bytes]]
-) -> list[Path | OSError]:
-    """Write each message to the outbox folder once; returns its `.eml` file, or the error
-    that kept it from being written, in the order given.
-
-    A message already there is left as it is. A new one is written to a temporary file that
-    reaches the disk before it takes its name, and the folder is synced once at the end: a
-    file returned survives a power cut, and a file under its final name is always whole.
-    The files' syncs run side by side (the disk then completes them together), so a batch
-    costs about two waits for the disk, not one per message.
-
-    Stale temporary files left by a killed or failed earlier write are removed first; a
-    write that fails (a full disk) removes its own.
-    """
-    if not messages:
-        return []
-    results: list[Path | OSError] = []
-    started: list[tuple[int, int, Path, Path]] = []  # (result index, fd, temporary, target)
-    try:
-        outbox.mkdir(parents=True, exist_ok=True)
-        _sweep(outbox)
-    except OSError as exc:
-        return [exc for _ in messages]
-    for key, message in messages:
-        file = message_file(outbox, key)
-        if file.exists():
-            results.append(file)
-            continue
-        temp: Path | None = None
-        try:
-            fd, temp = tempfiles.create(file)
-            started.append((len(results), fd, temp, file))
-            _write_all(fd, message if isinstance(message, bytes) else bytes(message))
-            results.append(file)
-        except OSError as exc:
-            if started and started[-1][2] == temp:
-                _discard(started.pop())
-            results.append(exc)
-    for index, error in _sync_all([fd for _, fd, _, _ in started]):
-        results[started[index][0]] = error
-    for position, fd, temp, file in started:
-        os.close(fd)
-        if isinstance(results[position], OSError):
-            temp.unlink(missing_ok=True)
-            continue
-        try:
-            os.replace(temp, file)
-        except OSError as exc:
-            temp.unlink(missing_ok=True)
-            results[position] = exc
-    # Also when every file was there already: its writer may have stopped before syncing
-    # the folder, and the caller is about to record the message as delivered.
-    if any(isinstance(r, Path) for r in results):
-        try:
-            _sync_folder(outbox)
-        except OSError as exc:
-            results = [exc if isinstance(r, Path) else r for r in results]
-    return results
-
-
-def _write_all(fd: int, data: bytes) -> None:
-    view = memoryview(data)
-    while view:
-        view = view[os.write(fd, view) :]
-
-
-def _discard(started: tuple[int, int, Path, Path]) -> None:
-    _, fd, temp, _ = started
-    os.close(fd)
-    temp.unlink(missing_ok=True)
-
-
-_sync_file = getattr(os, "fdatasync", os.fsync)  # fdatasync skips the file's times
-_syncers: tuple[int, ThreadPoolExecutor] | None = None  # (the process it serves, the pool)
-
-
-def _sync_all(fds: list[int]) -> list[tuple[int, OSError]]:
-    """Sync the files; returns (position, error) for those that failed."""
-    global _syncers
-    if len(fds) == 1:
-        try:
-            _sync_file(fds[0])
-        except OSError as exc:
-            return [(0, exc)]
-        return []
-    # A forked child inherits the pool but not its threads: it makes its own.
-    if _syncers is None or _syncers[0] != os.getpid():
-        pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="baton-sync")
-        _syncers = (os.getpid(), pool)
-    failed = []
-    for position, error in enumerate(_syncers[1].map(_try_sync, fds)):
-        if error is not None:
-            failed.append((position, error))
-    return failed
-
-
-def _try_sync(fd: int) -> OSError | None:
-    try:
-        _sync_file(fd)
-    except OSError as exc:
-        return exc
-    return None
-
-
-def _sync_folder(folder: Path) -> None:
-    """Make the names given in `folder` durable (POSIX; Windows keeps them with the file)."""
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _sweep(outbox: Path) -> None:
-    now = time.monotonic()
-    last = _swept.get(outbox)
-    if last is None or now - last >= SWEEP_EVERY:
-        tempfiles.sweep(outbox, legacy=_LEGACY_TEMPS)
-        _swept[outbox] = now
-
-
 def smtp_host() -> str | None:
     """The configured mail server (`BATON_SMTP_HOST`), or None for outbox only."""
     return os.environ.get("BATON_SMTP_HOST") or None
 
 
+def outbox_copy() -> bool:
+    """Whether messages sent by SMTP are also written to the outbox folder
+    (`BATON_OUTBOX_COPY`; without a mail server the folder is where every message goes).
+
+    Raises:
+        ValueError: the variable holds something other than yes/no.
+    """
+    value = os.environ.get("BATON_OUTBOX_COPY", "").strip().lower()
+    if value in _YES:
+        return True
+    if value in _NO:
+        return False
+    raise ValueError(
+        f"BATON_OUTBOX_COPY={value!r} is not yes or no "
+        "(set it to 1 to keep an .eml copy of every message sent by SMTP, or unset it)"
+    )
+
+
+_YES = frozenset(("1", "yes", "true", "on"))
+_NO = frozenset(("", "0", "no", "false", "off"))
+
+
 def was_sent(outbox: Path, key: str) -> bool:
     """Whether this machine already handed the message with this key to the mail server."""
-    return (outbox / "sent" / f"{key}.sent").exists()
+    return smtp.SentJournal(outbox).contains(key)
 
 
 def message_files(outbox: Path, key: str) -> list[Path]:
     """The files the outbox folder holds for the message with this key: its `.eml` file
-    and, once this machine sent it by SMTP, the marker `was_sent` reads. `baton prune`
-    removes them with the message's row."""
+    and the marker an earlier version left once it sent the message by SMTP (now a line of
+    the sent journal, which names the row's creation time and needs no removal). `baton
+    prune` removes them with the message's row."""
     files = (message_file(outbox, key), outbox / "sent" / f"{key}.sent")
     return [file for file in files if file.exists()]
 
 
 def send_once(outbox: Path, key: str, message: EmailMessage, host: str) -> None:
-    """Send the message by SMTP unless this machine already did, and remember it did."""
-    if was_sent(outbox, key):
+    """Send the message by SMTP unless this machine already did, and note that it did (in
+    the sent journal, synced before returning; see `engine.actions.smtp`)."""
+    journal = smtp.SentJournal(outbox)
+    if journal.contains(key):
         return
     send_smtp(message, host)
-    marker = outbox / "sent" / f"{key}.sent"
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.touch()
+    journal.add(key)
+    journal.sync()
 
 
 def send_smtp(message: EmailMessage, host: str) -> None:
-    """Send one message with the SMTP settings from the environment.
+    """Send one message on a connection of its own, with the SMTP settings from the
+    environment (`host` overrides `BATON_SMTP_HOST`).
 
     Waits at most `BATON_SMTP_TIMEOUT` seconds (default `SMTP_TIMEOUT`) for the server to
     connect and for each of its answers.
@@ -403,21 +293,6 @@ def send_smtp(message: EmailMessage, host: str) -> None:
     Raises:
         OSError, smtplib.SMTPException: the server is unreachable, silent or refuses.
     """
-    tls = os.environ.get("BATON_SMTP_TLS", "none").lower()
-    port = int(os.environ.get("BATON_SMTP_PORT", "465" if tls == "ssl" else "25"))
-    timeout = float(os.environ.get("BATON_SMTP_TIMEOUT", SMTP_TIMEOUT))
-    context = ssl.create_default_context()
-    if os.environ.get("BATON_SMTP_CAFILE"):
-        context.load_verify_locations(os.environ["BATON_SMTP_CAFILE"])
-    smtp: smtplib.SMTP
-    if tls == "ssl":
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
-    else:
-        smtp = smtplib.SMTP(host, port, timeout=timeout)
-    with smtp:
-        if tls == "starttls":
-            smtp.starttls(context=context)
-        user = os.environ.get("BATON_SMTP_USER")
-        if user:
-            smtp.login(user, os.environ.get("BATON_SMTP_PASSWORD", ""))
-        smtp.send_message(message)
+    with smtp.Session() as session:
+        session.settings = (host, *session.settings[1:])
+        session.send_message(message)

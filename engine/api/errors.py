@@ -10,8 +10,8 @@ Status codes: 400 bad input (the engine refused the values, or the body is not J
 401 no valid token, 403 the role does not allow it, 404 not found, 409 conflicts with the
 current state (completed twice, run not failed, a concurrent change), 422 the request does
 not match the API's schema (a missing field, a wrong type), 503 the database is busy,
-unreachable or at another schema version. Anything else is a 500 whose details stay in the
-server log.
+unreachable or at another schema version, or no Temporal worker answers. Anything else is
+a 500 whose details stay in the server log.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from engine.errors import (
     InvalidInput,
     NotFound,
     PermissionDenied,
+    RuntimeUnavailable,
     StoreFault,
     StoreTooNew,
     StoreTooOld,
@@ -52,6 +53,7 @@ STATUS_BY_ERROR: tuple[tuple[type[BatonError], int], ...] = (
     (StoreFault, 503),  # busy, unreachable, full, damaged: the database's state, not the request's
     (StoreTooOld, 503),
     (StoreTooNew, 503),
+    (RuntimeUnavailable, 503),  # no Temporal worker answers: the deployment's state
     (BatonError, 400),
 )
 

@@ -186,11 +186,24 @@ def worker_command(
     beside it, webhooks and outbox messages are delivered as soon as its runs queue them,
     and every `--poll` seconds.
     """
+    _check_mail_settings()
     engine = open_runtime_engine(db)
     if isinstance(engine, Engine):
         _tick_until_stopped(engine, poll)
     else:
         _serve_temporal_worker(engine, poll)
+
+
+def _check_mail_settings() -> None:
+    """Refuse a mail setting no pass could use before the worker starts, not once per pass."""
+    from engine.actions import mail
+
+    if mail.smtp_host() is None:
+        return
+    try:
+        mail.outbox_copy()
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
 
 
 def _serve_temporal_worker(engine: TemporalEngine, poll: float) -> None:
@@ -246,5 +259,9 @@ def _tick_until_stopped(engine: Engine, poll: float) -> None:
             stop.wait(pause)
     except KeyboardInterrupt:
         pass
+    finally:
+        from engine.actions import smtp
+
+        smtp.close_kept()  # say QUIT to the mail server instead of dropping the session
     engine.close()
     typer.echo("baton worker stopped", err=True)

@@ -35,7 +35,7 @@ def serve_command(
     ] = "127.0.0.1",
     port: Annotated[
         int,
-        typer.Option("--port", metavar="PORT", help="Port (0 picks a free one)."),
+        typer.Option("--port", metavar="PORT", min=0, max=65535, help="Port (0 picks a free one)."),
     ] = 8080,
     access_log: Annotated[
         bool, typer.Option("--access-log/--no-access-log", help="Log every request.")

@@ -13,6 +13,7 @@ from engine.cli.closing import close_with_command
 
 # Re-exported: the commands take them from here; they live where `baton runs` reads them
 # without Typer (engine.cli.plain).
+from engine.cli.plain import STORED_INT_MAX
 from engine.cli.plain import OutputFormat as OutputFormat
 from engine.cli.plain import parse_when as parse_when
 from engine.cli.plain import print_json as print_json
@@ -49,6 +50,13 @@ ReasonOption = Annotated[
     str,
     typer.Option("--reason", metavar="TEXT", help="Why (logged with who did it)."),
 ]
+
+
+def number_option(*names: str, metavar: str, help: str, min: int | None = None) -> Any:
+    """A whole-number option checked against what the stores can hold (usage error, exit 2)."""
+    return typer.Option(*names, metavar=metavar, min=min, max=STORED_INT_MAX, help=help)
+
+
 ActorOption = Annotated[
     str | None,
     typer.Option(

@@ -13,6 +13,7 @@ from engine.cli.common import (
     FormatOption,
     OutputFormat,
     actor_name,
+    number_option,
     open_engine,
     print_json,
 )
@@ -34,9 +35,11 @@ app.add_typer(migrate_app, name="migrate")
 
 OrchestrationArg = Annotated[str, typer.Argument(metavar="ORCH", help="The orchestration id.")]
 FromOption = Annotated[
-    int, typer.Option("--from", metavar="V", help="The version the runs are on.")
+    int, number_option("--from", metavar="V", min=1, help="The version the runs are on.")
 ]
-ToOption = Annotated[int, typer.Option("--to", metavar="W", help="The version to move them to.")]
+ToOption = Annotated[
+    int, number_option("--to", metavar="W", min=1, help="The version to move them to.")
+]
 MapOption = Annotated[
     list[str] | None,
     typer.Option(

@@ -15,11 +15,13 @@ from engine.cli.common import (
     FormatOption,
     OutputFormat,
     actor_name,
+    number_option,
     open_engine,
     parse_pairs,
     print_json,
     print_table,
 )
+from engine.cli.paging import MAX_LIMIT
 from engine.errors import UsageError
 from engine.runtime.bulk import BulkAction, BulkResult, RunFilter, bulk_cancel, bulk_retry
 
@@ -32,7 +34,9 @@ app.add_typer(bulk_app, name="bulk")
 OrchestrationOption = Annotated[
     str | None, typer.Option("--orchestration", help="Only runs of this orchestration.")
 ]
-VersionOption = Annotated[int | None, typer.Option("--version", help="Only this version.")]
+VersionOption = Annotated[
+    int | None, number_option("--version", metavar="N", min=1, help="Only this version.")
+]
 StatusOption = Annotated[str | None, typer.Option("--status", help="Only runs in this status.")]
 StageOption = Annotated[str | None, typer.Option("--stage", help="Only runs in this stage.")]
 StuckOption = Annotated[
@@ -102,10 +106,12 @@ def audit_command(
         str | None, typer.Option("--subject", help="Only about this orchestration/user/id.")
     ] = None,
     limit: Annotated[
-        int, typer.Option("--limit", min=1, help="At most this many, newest first.")
+        int,
+        typer.Option("--limit", min=1, max=MAX_LIMIT, help="At most this many, newest first."),
     ] = 50,
     before: Annotated[
-        int | None, typer.Option("--before", help="Only entries older than this entry number.")
+        int | None,
+        number_option("--before", metavar="N", help="Only entries older than this entry number."),
     ] = None,
     actor: ActorOption = None,
     output_format: FormatOption = OutputFormat.text,

@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 # Re-exported: `baton runs` reads its page without Typer (engine.cli.plain).
+from engine.cli.plain import MAX_LIMIT as MAX_LIMIT
 from engine.cli.plain import read_page as read_page
 
 AfterOption = Annotated[
@@ -24,7 +25,11 @@ AfterOption = Annotated[
 
 
 def limit_option(default: int = 100) -> Any:
-    """`--limit N` (at least 1) for a list command."""
+    """`--limit N` (1 to `MAX_LIMIT`) for a list command."""
     return typer.Option(
-        "--limit", metavar="N", min=1, help=f"At most this many (default {default})."
+        "--limit",
+        metavar="N",
+        min=1,
+        max=MAX_LIMIT,
+        help=f"At most this many (default {default}).",
     )

@@ -17,6 +17,17 @@ from typing import Any
 from engine.api import paging
 from engine.errors import BatonError, UsageError
 
+# One page of a list command is read into memory at once; a million rows is more than any
+# screen or script wants in one go (the pages after it are an --after away), and the bound
+# keeps `--limit 99999999999999999999` a usage message rather than a driver's overflow.
+MAX_LIMIT = 1_000_000
+"""Most rows a list command's `--limit` asks for."""
+
+# A bigger --version, --after or --before could never match a row, and the driver would fail
+# on it with a traceback instead of a usage message.
+STORED_INT_MAX = 2**63 - 1
+"""The largest whole number the stores hold (a signed 64-bit column in SQLite and PostgreSQL)."""
+
 
 class OutputFormat(StrEnum):
     """How a command prints data."""

@@ -6,6 +6,7 @@ The rules (which runs count as finished, what goes with a run, what keeps one) a
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -21,6 +22,7 @@ from engine.cli.common import (
     FormatOption,
     OutputFormat,
     actor_name,
+    number_option,
     parse_when,
     print_json,
 )
@@ -31,6 +33,7 @@ if TYPE_CHECKING:
 
 _AGE = re.compile(r"^(\d+)([hdw])$")
 _UNITS = {"h": "hours", "d": "days", "w": "weeks"}
+_TOO_OLD = timedelta(days=365_000)
 
 
 def parse_age(text: str) -> timedelta:
@@ -39,17 +42,29 @@ def parse_age(text: str) -> timedelta:
     Raises:
         UsageError: anything else (exit code 2).
     """
+    age: timedelta | None = None
     match = _AGE.match(text.strip())
     if match:
-        return timedelta(**{_UNITS[match[2]]: int(match[1])})
-    if text.strip().upper().startswith("P"):
+        try:
+            age = timedelta(**{_UNITS[match[2]]: int(match[1])})
+        except OverflowError:
+            age = _TOO_OLD
+    elif text.strip().upper().startswith("P"):
         from engine.definition.durations import parse_duration
 
-        try:
-            return parse_duration(text.strip().upper())
-        except ValueError:
-            pass
-    raise UsageError(f"--older-than {text!r} is not an age", hint="write e.g. 90d, 12h, 2w or P90D")
+        with contextlib.suppress(ValueError, OverflowError):
+            age = parse_duration(text.strip().upper())
+    if age is None:
+        raise UsageError(
+            f"--older-than {text!r} is not an age", hint="write e.g. 90d, 12h, 2w or P90D"
+        )
+    if age >= _TOO_OLD:
+        # The cut-off is now minus the age: past year 1 no calendar (nor run) exists.
+        raise UsageError(
+            f"--older-than {text!r} reaches back past any run",
+            hint="give an age under 1000 years, e.g. 3650d for ten years",
+        )
+    return age
 
 
 @app.command("prune")
@@ -83,7 +98,7 @@ def prune_command(
         typer.Option("--vacuum", help="Give the freed space back afterwards (see the docs)."),
     ] = False,
     batch: Annotated[
-        int, typer.Option("--batch", metavar="N", help="Runs per write transaction.")
+        int, number_option("--batch", metavar="N", help="Runs per write transaction.")
     ] = 200,
     yes: Annotated[bool, typer.Option("--yes", help="Remove; without it, only count.")] = False,
     actor: ActorOption = None,

@@ -18,6 +18,7 @@ from engine.cli.common import (
     ReasonOption,
     actor_name,
     hint_when_unknown,
+    number_option,
     open_engine,
     open_reader,
     parse_json_object,
@@ -74,7 +75,7 @@ def definitions_command(
         str | None,
         typer.Option("--after", metavar="ID:VERSION", help="Start after this row (next page)."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most this many.")] = 100,
+    limit: Annotated[int, limit_option()] = 100,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,
 ) -> None:
@@ -159,7 +160,9 @@ def runs_command(
             "--orchestration", metavar="ORCHESTRATION", help="Only runs of this orchestration."
         ),
     ] = None,
-    version: Annotated[int | None, typer.Option("--version", help="Only this version.")] = None,
+    version: Annotated[
+        int | None, number_option("--version", metavar="N", min=1, help="Only this version.")
+    ] = None,
     stage: Annotated[
         str | None, typer.Option("--stage", metavar="STAGE", help="Only runs in this stage.")
     ] = None,
@@ -287,9 +290,10 @@ def show_command(
 def log_command(
     run_id: Annotated[str, typer.Argument(metavar="RUN", help="Run id.")],
     after: Annotated[
-        int | None, typer.Option("--after", metavar="SEQ", help="Only events after this one.")
+        int | None,
+        number_option("--after", metavar="SEQ", help="Only events after this one."),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", metavar="N", help="At most this many.")] = 1000,
+    limit: Annotated[int, limit_option(1000)] = 1000,
     archive: ArchiveOption = None,
     output_format: FormatOption = OutputFormat.text,
     db: DbOption = None,

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from engine.cli.closing import close_with_command, closing_engines
 from engine.cli.plain import (
+    MAX_LIMIT,
+    STORED_INT_MAX,
     OutputFormat,
     echo,
     parse_when,
@@ -178,7 +180,10 @@ def plain_arguments(args: list[str]) -> dict[str, Any] | None:
         if value is None or value.startswith("-"):
             return None
         if kind in ("number", "count"):
-            if not (value.isascii() and value.isdigit()) or (kind == "count" and int(value) < 1):
+            # The bounds of the Typer options (`limit_option`, `number_option`): outside
+            # them Typer gives the usage message.
+            highest = MAX_LIMIT if kind == "count" else STORED_INT_MAX
+            if not (value.isascii() and value.isdigit()) or not 1 <= int(value) <= highest:
                 return None
             values[name] = int(value)
         elif kind == "format":

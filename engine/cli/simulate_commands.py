@@ -42,6 +42,7 @@ def simulate_command(
             "--runs",
             metavar="N",
             min=0,
+            max=1_000_000,  # the scenario's own bound on runs (engine.simulation.scenario)
             help="Start N runs at the scenario's rate (replaces its limits on arrivals; "
             "with --horizon, whichever comes first).",
         ),

@@ -15,6 +15,7 @@ from engine.cli.common import (
     QuietOption,
     ReasonOption,
     actor_name,
+    number_option,
     open_engine,
     open_reader,
     parse_pairs,
@@ -52,7 +53,8 @@ def list_command(
         ),
     ] = None,
     version: Annotated[
-        int | None, typer.Option("--version", metavar="N", help="Only items of this version.")
+        int | None,
+        number_option("--version", metavar="N", min=1, help="Only items of this version."),
     ] = None,
     stage: Annotated[
         str | None,

@@ -17,6 +17,7 @@ from engine.definition import from_dict
 from engine.errors import DefinitionLoadError, InterchangeError
 from engine.interchange.bpmn_extension import read_extension
 from engine.interchange.bpmn_foreign import import_foreign
+from engine.interchange.bpmn_ids import check_ids
 from engine.interchange.bpmn_names import BPMN_NS, STEP_PREFIX, bpmn
 from engine.interchange.report import ImportResult, Report
 from engine.interchange.safe_xml import local_name, namespace_of, read_xml_file
@@ -78,6 +79,7 @@ def _import_definitions(root: Element, source: str) -> ImportResult:
             file=source,
             hint=f'a BPMN file starts with <definitions xmlns="{BPMN_NS}">',
         )
+    check_ids(root, source)
     processes = root.findall(bpmn("process"))
     ours = [p for p in processes if read_extension(p, "orchestration") is not None]
     if not ours:

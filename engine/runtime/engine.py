@@ -313,9 +313,11 @@ class Engine(OperatorActions, Reading):
                 schedule_ids = timers.due_schedule_ids(probe)
                 if not timer_ids and not schedule_ids and self.delivers:
                     pending = outbox_store.pending_kinds(conn, probe.now)
+                    # Read with the probe: without a mail server nothing needs a claim.
+                    due = delivery.read_due(self, conn, pending) if pending else {}
             if not timer_ids and not schedule_ids:
                 if self.delivers and pending:
-                    delivery.deliver_pending(self, kinds=pending)
+                    delivery.deliver_pending(self, kinds=pending, due=due)
                     if webhook_deliveries.name in pending:
                         webhooks.deliver_pending(self)
                 return fired
@@ -329,7 +331,8 @@ class Engine(OperatorActions, Reading):
 
     def next_due(self) -> datetime | None:
         """When the next timer or schedule is due."""
-        with self.store.read() as conn:
+        # Short: a worker or a simulation asks after each pass's writes (see `tick`).
+        with self.store.read(short=True) as conn:
             found = timers.next_due(Unit(self, conn))
         return parse_time(found) if found else None
 

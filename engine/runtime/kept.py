@@ -92,31 +92,28 @@ _MISSING = object()
 
 
 def _plain(value: Any) -> bool:
+    # Loops rather than all(...): this runs after every call, mostly over empty outputs.
     kind = type(value)
     if kind in _ATOMS:
         return True
     if kind is dict:
-        return all(type(k) is str and (type(v) in _ATOMS or _plain(v)) for k, v in value.items())
+        for key, item in value.items():
+            if type(key) is not str or (type(item) not in _ATOMS and not _plain(item)):
+                return False
+        return True
     if kind is list:
-        return all(type(v) in _ATOMS or _plain(v) for v in value)
+        for item in value:  # noqa: SIM110 (a loop: all() over a generator costs more here)
+            if type(item) not in _ATOMS and not _plain(item):
+                return False
+        return True
     return False
 
 
 def _reads_back(run: RunState) -> bool:
     # The parts of a state that hold values from outside or from expressions; the rest
     # (statuses, times, counts, ids) the engine writes as text and numbers itself.
-    if not _plain(run.variables) or (run.fault is not None and not _plain(run.fault)):
-        return False
-    for step in run.steps.values():
-        outputs = step.get("outputs")
-        if outputs is not None and not _plain(outputs):
-            return False
-    for item in run.items.values():
-        outputs = item.get("outputs")
-        if outputs is not None and not _plain(outputs):
-            return False
-    for wait in run.waits.values():
-        key = wait.get("key")
-        if key is not None and not _plain(key):
-            return False
-    return True
+    values = [run.variables, run.fault]
+    values += [step.get("outputs") for step in run.steps.values()]
+    values += [item.get("outputs") for item in run.items.values()]
+    values += [wait.get("key") for wait in run.waits.values()]
+    return _plain(values)

@@ -3,12 +3,14 @@ or escalated.
 
 A notice row is written in the same transaction that changes the item (a transactional
 outbox); after commit, `engine.runtime.delivery` (run by every `Engine.tick`, so by
-`baton worker`) claims each pending row and asks `prepare` for its message, then writes it
-to the outbox folder and sends it by SMTP when configured, outside any transaction.
+`baton worker`) reads (or, with a mail server, claims) each pending row and asks `prepare`
+for its message, then writes it to the outbox folder or sends it by SMTP, outside any
+transaction.
 
-* Exactly once across workers: a notice is claimed (a lease on the row) before it is
-  delivered, so a second worker skips it; delivery is keyed by the notice id, so a crash
-  between sending and recording repeats nothing on the same machine.
+* Once across workers: a notice's file is named by the notice id, so two workers that meet
+  write it once; by SMTP a notice is claimed (a lease on the row) before it is sent, so a
+  second worker skips it, and the sent journal (`engine.actions.smtp`) keeps a crash
+  between sending and recording from sending it again from the same machine.
 * A failure never touches the run: it is logged, the notice is tried again after a growing
   pause (1, 2, 4... minutes on the engine clock) and given up after `MAX_ATTEMPTS`, marked
   `failed` with the last error (kept in the `notifications` table).
@@ -66,10 +68,11 @@ def prepare(engine: Engine, conn: Connection, notice: Row) -> Outgoing:
     run = _RUN_VERSION.first(conn, {"id": item.run_id})
     plan = engine.plan(run.definition_id, run.definition_version, conn)
     subject, body = render(item, notice, plan.steps.get(item.step_id), run.definition_id)
+    sender = mail.default_sender()
     message = mail.message_bytes(
-        key, to=recipients, subject=subject, body=body, now=engine.clock.now()
+        key, to=recipients, subject=subject, body=body, now=engine.clock.now(), sender=sender
     )
-    return Outgoing(key, message, done)
+    return Outgoing(key, message, done, sender=sender, recipients=recipients)
 
 
 def render(item: Row, notice: Row, step: Any, orchestration: str) -> tuple[str, str]:

@@ -7,6 +7,7 @@ accepted when they clearly mean a value of the declared type.
 from __future__ import annotations
 
 import json
+import math
 from datetime import date, datetime
 from typing import Any
 
@@ -31,13 +32,25 @@ def coerce(value: Any, type_: str) -> Any:
     if type_ == "number":
         if isinstance(value, bool):
             raise ValueError("expected a number, got a boolean")
-        if isinstance(value, (int, float)):
+        if isinstance(value, int):
             return value
-        try:
-            text = str(value).strip()
-            return int(text) if text.lstrip("-").isdigit() else float(text)
-        except ValueError:
-            raise ValueError(f"{value!r} is not a number") from None
+        if isinstance(value, float):
+            number = value
+        else:
+            try:
+                text = str(value).strip()
+                if text.lstrip("-").isdigit():
+                    return int(text)
+                number = float(text)
+            except ValueError:
+                raise ValueError(f"{value!r} is not a number") from None
+        # float() reads "nan", "inf" and 1e999, and JSON bodies may carry them too: stored,
+        # they would leave the run's variables unreadable as JSON and every comparison false.
+        if math.isnan(number):
+            raise ValueError(f"{value!r} is not a number")
+        if math.isinf(number):
+            raise ValueError(f"{value!r} is beyond the largest number a run holds (about 1.8e308)")
+        return number
     if type_ == "boolean":
         if isinstance(value, bool):
             return value

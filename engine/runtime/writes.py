@@ -222,9 +222,10 @@ def flush(
                     f"run {run.id} was changed by another process at the same time",
                     hint="repeat the command",
                 )
-        # What the row holds once this commits (the next call may take the state as is:
-        # engine.runtime.kept).
-        run.loaded = kept.written_row(row)
+        if run.status not in STATE_FROM_LOG:
+            # What the row holds once this commits (the next call may take the state as
+            # is: engine.runtime.kept; a finished run's state is never kept).
+            run.loaded = kept.written_row(row)
         if run.removed_steps or run.removed_stages or run.moved_items:
             _rewrite_moved(conn, run)
         if run.status in STATE_FROM_LOG:

@@ -98,6 +98,15 @@ def pending_kinds(conn: Connection, now: str) -> set[str]:
 _PROBE: Prepared | None = None
 
 
+def due_now(conn: Connection, table: Table, moment: datetime, limit: int) -> list[Any]:
+    """Up to `limit` due rows, oldest first, without claiming them (for a deliverer whose
+    delivery needs no lease: see `engine.runtime.delivery`); named tuples of the table's
+    columns, as the driver reads them."""
+    statements = _statements(table)
+    rows = statements.due_rows.rows(conn, {"now": format_time(moment), "limit": limit})
+    return [statements.due_rows.named(row) for row in rows]
+
+
 def claim_due(conn: Connection, table: Table, moment: datetime, limit: int) -> list[Any]:
     """Take up to `limit` due rows for delivery, oldest first; returns them as named tuples
     of the table's columns (as the driver reads them). A row another deliverer took between

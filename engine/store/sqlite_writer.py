@@ -11,6 +11,10 @@ lock before; a thread waits at most `BUSY_SECONDS` for it, the same as for anoth
 process, and then gets the same "busy" fault. Durability is unchanged: each transaction
 still commits (and syncs) on its own.
 
+Commits that need not wait for the disk (`Store.transaction(durable=False)`, a delivery's
+claim) go through it too, with the level relaxed for that commit only and put back: on a
+connection of their own they would leave the kept one's page cache stale.
+
 A short read (`Store.read(short=True)`: a few indexed rows) borrows the kept connection
 when no other call of the process holds it. A reading connection of its own would find the
 file changed by the last write and throw its page cache away, then read the same pages
@@ -33,7 +37,7 @@ from sqlalchemy import Connection, Engine
 
 from engine.errors import StoreFault
 from engine.store.faults import BUSY_SECONDS
-from engine.store.sqlite_dialect import SHORT_READ
+from engine.store.sqlite_dialect import SHORT_READ, relaxed_commit
 
 
 class Writer:
@@ -49,8 +53,13 @@ class Writer:
         self._closing = False
 
     @contextmanager
-    def transaction(self) -> Iterator[Connection]:
+    def transaction(self, relaxed: str | None = None) -> Iterator[Connection]:
         """One write transaction on the kept connection; committed when the block ends.
+
+        Args:
+            relaxed: for a commit that need not wait for the disk (`Store.transaction`'s
+                `durable=False`), the connection's own level, put back after the commit
+                (a connection that could not be put back is closed, never kept relaxed).
 
         Raises:
             StoreFault: another thread of this process kept writing for `BUSY_SECONDS`.
@@ -67,8 +76,12 @@ class Writer:
             if conn is None or conn.closed or conn.invalidated:
                 conn = self._conn = self._engine.connect()
             try:
-                with conn.begin():
-                    yield conn
+                if relaxed is None:
+                    with conn.begin():
+                        yield conn
+                else:
+                    with relaxed_commit(conn, relaxed), conn.begin():
+                        yield conn
             except BaseException:
                 self._discard()
                 raise

@@ -121,17 +121,20 @@ class Store:
             StoreFault: the database failed (a conflict another try cures is re-raised as is).
         """
         try:
-            if not durable and self.is_sqlite:
+            if self._writer is not None:
+                # Relaxed too: a write on a connection of its own would make the kept one
+                # throw its page cache away (engine.store.sqlite_writer).
+                relaxed = None if durable else self.synchronous or "FULL"
+                with self._writer.transaction(relaxed) as conn:
+                    yield conn
+            elif not durable and self.is_sqlite:
                 # SQLite reads the level at commit: set around the whole transaction, on a
-                # pooled connection of its own, so the kept writer never keeps the relaxed one.
+                # pooled connection of its own, so the pool never keeps the relaxed one.
                 with (
                     self.engine.connect() as conn,
                     sqlite_dialect.relaxed_commit(conn, self.synchronous or "FULL"),
                     conn.begin(),
                 ):
-                    yield conn
-            elif self._writer is not None:
-                with self._writer.transaction() as conn:
                     yield conn
             else:
                 with self.engine.begin() as conn:

@@ -12,15 +12,14 @@ from temporalio.api.operatorservice.v1 import (
 from temporalio.client import Client, TLSConfig
 from temporalio.service import RPCError, RPCStatusCode
 
-from engine.errors import BatonError, InvalidInput
+from engine.errors import InvalidInput, RuntimeUnavailable
 from engine.temporal import shapes
 from engine.temporal.address import TemporalAddress
 
 
-class TemporalUnavailable(BatonError):
-    """The Temporal frontend cannot be reached, or has no such namespace (exit code 2)."""
-
-    exit_code = 2
+class TemporalUnavailable(RuntimeUnavailable):
+    """The Temporal frontend cannot be reached, or has no such namespace (exit code 2,
+    HTTP 503)."""
 
 
 # What the SDK's transport errors mean, in words (its own text nests Rust error values).

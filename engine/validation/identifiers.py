@@ -19,6 +19,9 @@ from engine.validation.diagnostics import Diagnostic
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 _RESERVED = RESERVED_NAMES | CONSTANTS | frozenset(keyword.kwlist)
+MAX_ID_LENGTH = 200
+"""Longest id of an orchestration, node or step: the store's id columns hold 200 characters
+(PostgreSQL refuses more, so a longer id would validate, then fail to activate or start)."""
 
 
 def check_identifiers(index: Index) -> Iterator[Diagnostic]:
@@ -32,6 +35,8 @@ def check_identifiers(index: Index) -> Iterator[Diagnostic]:
             f"the orchestration id {definition.id!r} is not an identifier; "
             f"{_how_to_name(definition.id)}",
         )
+    elif len(definition.id) > MAX_ID_LENGTH:
+        yield error("invalid-id", None, "id", f"the orchestration id {_too_long(definition.id)}")
     yield from _check_variables(index)
     if _all_plain(index):
         return
@@ -94,6 +99,8 @@ def _check_element_id(
         return
     first_owner[element_id] = owner_of
     problem = _name_problem(element_id)
+    if problem is None and len(element_id) > MAX_ID_LENGTH:
+        problem = _too_long(element_id)
     if problem:
         yield error("invalid-id", element_id, "id", f"the id of {owner}: {problem}")
     elif element_id in index.variables:
@@ -176,6 +183,8 @@ def _all_plain(index: Index) -> bool:
     if _KEYWORDS.intersection(names):
         return False
     parts = [*nodes, *steps, *names]
+    if max(map(len, parts), default=0) > MAX_ID_LENGTH:
+        return False
     text = "\n".join(parts)
     if text.count("\n") != len(parts) - 1:
         return False  # a name with a line break in it
@@ -187,9 +196,15 @@ _KEYWORDS = frozenset(keyword.kwlist)
 
 
 def _plain_name(name: str) -> bool:
-    """An identifier (ASCII letters, digits, underscores) and not reserved: `_IDENTIFIER`
-    and `_RESERVED` through two C string methods, for the clean common case."""
-    return name.isascii() and name.isidentifier() and name not in _RESERVED
+    """An identifier (ASCII letters, digits, underscores), not reserved and not too long:
+    `_IDENTIFIER`, `_RESERVED` and `MAX_ID_LENGTH` through C string methods, for the clean
+    common case."""
+    return (
+        name.isascii()
+        and name.isidentifier()
+        and len(name) <= MAX_ID_LENGTH
+        and name not in _RESERVED
+    )
 
 
 def _name_problem(name: str) -> str | None:
@@ -201,6 +216,13 @@ def _name_problem(name: str) -> str | None:
             f"(e.g. {name + '_id'!r})"
         )
     return None
+
+
+def _too_long(name: str) -> str:
+    return (
+        f"{name[:20]!r}... is {len(name)} characters long; the database holds ids of at most "
+        f"{MAX_ID_LENGTH}: shorten it"
+    )
 
 
 def _how_to_name(name: str) -> str:

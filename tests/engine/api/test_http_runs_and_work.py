@@ -142,6 +142,21 @@ def test_inputs_the_definition_refuses_are_400_with_the_engine_message(served):
     assert "amount" in response.json()["message"]
 
 
+def test_a_number_too_big_for_a_float_is_400_and_no_run_starts(served):
+    # 1e400 is valid JSON, read as infinity: a run holding it could not be shown as JSON
+    response = served.as_("esign").post(
+        "/v1/runs",
+        content=b'{"orchestration": "approval", "inputs": {"amount": 1e400}}',
+        headers={"Content-Type": "application/json"},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["message"] == (
+        "inputs refused: amount: inf is beyond the largest number a run holds (about 1.8e308) "
+        "(no run was started)"
+    )
+
+
 def test_a_body_that_is_not_json_is_400(served):
     response = served.as_("esign").post(
         "/v1/runs", content=b'{"orchestration": ', headers={"Content-Type": "application/json"}

@@ -82,3 +82,24 @@ def test_the_worker_stops_cleanly_on_ctrl_c(tmp_path):
     _, err = worker.communicate(timeout=30)
     assert worker.returncode == 0
     assert "baton worker stopped" in err
+
+
+def test_the_worker_refuses_an_unusable_copy_setting_before_it_starts(tmp_path):
+    # Given a mail server and a copy setting that is neither yes nor no
+    env = {**_env(tmp_path / "w.db"), "BATON_SMTP_HOST": "127.0.0.1", "BATON_OUTBOX_COPY": "maybe"}
+
+    # When the worker starts
+    done = subprocess.run(
+        [*_baton_command(), "worker", "--poll", "0.2"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=REPO,
+    )
+
+    # Then it refuses in one line naming the setting, instead of logging it every pass
+    assert done.returncode == 2
+    (line,) = done.stderr.strip().splitlines()
+    assert "BATON_OUTBOX_COPY='maybe' is not yes or no" in line
+    assert "Traceback" not in done.stderr

@@ -21,9 +21,11 @@ class _Inbox:
     def __init__(self) -> None:
         self.messages: list[Message] = []
         self.envelopes: list[tuple[str, list[str]]] = []
+        self.sessions: list[object] = []  # per message, which connection brought it
 
     async def handle_DATA(self, server, session, envelope) -> str:
         self.messages.append(email.message_from_bytes(envelope.original_content))
+        self.sessions.append(session.peer)  # (address, port) of the client: per connection
         self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
         return "250 Message accepted"
 
@@ -39,6 +41,7 @@ class SmtpServer:
         self.inbox = _Inbox()
         self.port = port or free_port()
         self.logins: list[str] = []
+        self.stopped = False
         kwargs: dict = {}
         if credentials is not None:
 
@@ -61,11 +64,18 @@ class SmtpServer:
         """Messages received so far."""
         return self.inbox.messages
 
+    @property
+    def sessions(self) -> list[object]:
+        """For each message received, an identity of the connection that brought it."""
+        return self.inbox.sessions
+
     def start(self) -> SmtpServer:
         """Listen; returns self."""
         self.controller.start()
         return self
 
     def stop(self) -> None:
-        """Stop listening."""
-        self.controller.stop()
+        """Stop listening (again: nothing)."""
+        if not self.stopped:
+            self.stopped = True
+            self.controller.stop()

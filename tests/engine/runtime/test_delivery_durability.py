@@ -10,7 +10,7 @@ import sqlite3
 import pytest
 from sqlalchemy import select, update
 
-from engine.actions import mail
+from engine.actions import mailfiles
 from engine.runtime import Engine, delivery
 from engine.store import outbox as outbox_store
 from engine.store.schema import notifications
@@ -37,7 +37,11 @@ def test_each_notice_file_reaches_the_disk_before_the_notice_is_recorded_sent(en
     # given three notices waiting, and a record of what the disk and the database are told
     _three_notices(engine)
     seen: list[str] = []
-    real_sync, real_replace, real_folder = mail._sync_file, os.replace, mail._sync_folder
+    real_sync, real_name, real_folder = (
+        mailfiles._sync_file,
+        mailfiles._name_file,
+        mailfiles._sync_folder,
+    )
     real_mark = outbox_store.mark_sent
     names: dict[int, str] = {}
 
@@ -45,35 +49,35 @@ def test_each_notice_file_reaches_the_disk_before_the_notice_is_recorded_sent(en
         seen.append(f"sync {names.get(fd, '?')}")
         real_sync(fd)
 
-    def replace(source, target):
-        seen.append(f"name {os.path.basename(target)}")
-        real_replace(source, target)
+    def name(entry, folder_fd):
+        names[entry.fd] = os.path.basename(entry.target)
+        seen.append(f"name {names[entry.fd]}")
+        real_name(entry, folder_fd)
 
-    def folder(path):
+    def folder(folder_fd):
         seen.append("sync folder")
-        real_folder(path)
+        real_folder(folder_fd)
 
     def mark(conn, table, row_id, now, **values):
         seen.append(f"record {table.name} {row_id}")
         real_mark(conn, table, row_id, now, **values)
 
-    real_create = mail.tempfiles.create
+    real_write = mailfiles._write_all
 
-    def create(target):
-        fd, temp = real_create(target)
-        names[fd] = target.name
-        return fd, temp
+    def write(fd, data):  # the file's name, as the sync will be told it
+        names[fd] = data.split(b"Message-ID: <", 1)[1].split(b"@", 1)[0].decode() + ".eml"
+        real_write(fd, data)
 
-    monkeypatch.setattr(mail, "_sync_file", sync)
-    monkeypatch.setattr(mail.os, "replace", replace)
-    monkeypatch.setattr(mail, "_sync_folder", folder)
-    monkeypatch.setattr(mail.tempfiles, "create", create)
+    monkeypatch.setattr(mailfiles, "_sync_file", sync)
+    monkeypatch.setattr(mailfiles, "_name_file", name)
+    monkeypatch.setattr(mailfiles, "_sync_folder", folder)
+    monkeypatch.setattr(mailfiles, "_write_all", write)
     monkeypatch.setattr(outbox_store, "mark_sent", mark)
 
     # when the worker's pass delivers them
     engine.tick()
 
-    # then every file was synced under its temporary name, named, the folder synced, and
+    # then every file was synced before it had its name, named, the folder synced, and
     # only then were the notices recorded
     files = sorted(p.name for p in engine.outbox.glob("notice-*.eml"))
     assert len(files) == 3

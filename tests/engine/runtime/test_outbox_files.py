@@ -8,10 +8,21 @@ import os
 import signal
 import time
 
-from engine.actions import mail
+import pytest
+
+from engine.actions import mail, mailfiles
 
 
-def test_a_batch_is_written_whole_and_a_failure_stays_with_its_message(tmp_path):
+@pytest.fixture(params=["unnamed", "named"])
+def file_kind(request, monkeypatch):
+    """Both ways a file is made nameless until whole: an unnamed file linked under its
+    name (Linux), or a temporary file renamed (elsewhere, or where linking is refused)."""
+    if request.param == "named" or not mailfiles._UNNAMED:
+        monkeypatch.setattr(mailfiles, "_UNNAMED", 0)
+    return request.param
+
+
+def test_a_batch_is_written_whole_and_a_failure_stays_with_its_message(tmp_path, file_kind):
     outbox = tmp_path / "outbox"
     (outbox / "taken.eml").parent.mkdir()
     (outbox / "taken.eml").write_bytes(b"first")
@@ -29,7 +40,7 @@ def test_a_batch_is_written_whole_and_a_failure_stays_with_its_message(tmp_path)
     assert sorted(p.name for p in outbox.iterdir()) == ["one.eml", "taken.eml", "three.eml"]
 
 
-def test_a_forked_process_writes_its_own_batch(tmp_path):
+def test_a_forked_process_writes_its_own_batch(tmp_path, file_kind):
     # given a process that has written a batch (its sync threads are running) and forked
     assert all(mail.write_messages(tmp_path, [("a", b"1"), ("b", b"2")]))
     child = os.fork()
@@ -54,3 +65,25 @@ def _exit_code(pid: int, within: float) -> int | None:
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     return None
+
+
+def test_a_folder_that_refuses_to_link_unnamed_files_gets_them_by_rename(tmp_path, monkeypatch):
+    # given a system where naming an unnamed file is refused (as without /proc)
+    real_link = os.link
+
+    def refused(source, target, **kwargs):
+        if str(source).startswith("/proc/self/fd/"):
+            raise PermissionError(1, "Operation not permitted")
+        return real_link(source, target, **kwargs)
+
+    monkeypatch.setattr(mailfiles.os, "link", refused)
+    monkeypatch.setattr(mailfiles, "_no_unnamed", set())
+
+    # when a batch is written, then another
+    first = mail.write_messages(tmp_path, [("a", b"1"), ("b", b"22")])
+    second = mail.write_messages(tmp_path, [("c", b"333")])
+
+    # then every message is there whole, with no temporary file left behind
+    assert first == [tmp_path / "a.eml", tmp_path / "b.eml"] and second == [tmp_path / "c.eml"]
+    assert [(tmp_path / f"{k}.eml").read_bytes() for k in "abc"] == [b"1", b"22", b"333"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.eml", "b.eml", "c.eml"]

@@ -242,3 +242,29 @@ def test_open_items_listed_right_after_each_completion_are_the_open_ones(tmp_pat
     assert seen == [2, 1, 2, 1]
     assert engine.run(run_id)["status"] == "completed"
     engine.close()
+
+
+def _level(conn) -> str:  # type: ignore[no-untyped-def]
+    return {2: "FULL", 1: "NORMAL"}[conn.exec_driver_sql("PRAGMA synchronous").scalar()]
+
+
+def test_a_relaxed_commit_on_the_kept_connection_puts_its_level_back(tmp_path):
+    # given a store whose writes are durable
+    store = Store(str(tmp_path / "baton.db"))
+
+    # when a relaxed transaction commits, and another fails, on the kept connection
+    with store.transaction(durable=False) as conn:
+        inside = _level(conn)
+        conn.execute(text("INSERT INTO baton_meta (key, value) VALUES ('claim', 'x')"))
+        kept = conn
+    with pytest.raises(RuntimeError), store.transaction(durable=False):
+        raise RuntimeError("the call failed")
+
+    # then only those commits were relaxed: the next write on the kept connection is durable
+    with store.transaction() as conn:
+        after = _level(conn)
+        same = conn is kept
+    assert (inside, after) == ("NORMAL", "FULL")
+    assert same or kept.closed  # the failed one closed it; a fresh one is durable too
+    assert "claim" in _keys(tmp_path)
+    store.close()

@@ -68,7 +68,7 @@ def test_ready_names_the_temporal_runtime_it_reached(on_temporal, temporal_serve
 def test_ready_is_503_when_temporal_does_not_answer(tmp_path):
     # given a server whose runtime names a port where no Temporal listens
     db = str(tmp_path / "catalogue.db")
-    prepare(db)
+    tokens = prepare(db)
     dead = f"temporal://127.0.0.1:{free_port()}/default"
     server = ServerProcess(db, env={"BATON_RUNTIME": dead})
     try:
@@ -76,6 +76,9 @@ def test_ready_is_503_when_temporal_does_not_answer(tmp_path):
             # when a load balancer asks whether to send traffic
             ready = client.get("/ready")
             health = client.get("/health")
+        with server.client(tokens["olivia"]) as client:
+            # and an operator lists runs
+            runs = client.get("/v1/runs")
     finally:
         server.stop()
 
@@ -84,6 +87,10 @@ def test_ready_is_503_when_temporal_does_not_answer(tmp_path):
     assert ready.json()["error"] == "TemporalUnavailable"
     assert ready.json()["message"].startswith(f"Temporal at {dead}: cannot reach Temporal")
     assert health.status_code == 200
+    # and a call that needs Temporal is 503 too (the deployment's state, not the request's)
+    assert runs.status_code == 503, runs.text
+    assert runs.json()["error"] == "TemporalUnavailable"
+    assert runs.json()["message"].startswith(f"cannot reach Temporal at {dead}")
 
 
 def test_a_run_started_over_http_is_worked_to_completion(on_temporal):
