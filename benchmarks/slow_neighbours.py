@@ -70,6 +70,7 @@ DEFINITION = {
     "flows": [{"from": "start", "to": "greet"}, {"from": "greet", "to": "end"}],
 }
 
+
 class SilentServer:
     """A TCP server on loopback that accepts every connection and never sends a byte."""
 

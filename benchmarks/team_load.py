@@ -185,10 +185,11 @@ def audit(engine: Engine, reports: list[dict]) -> list[str]:
             )
         ).all()
         overdue = conn.execute(
-            select(func.count()).select_from(timers).where(
-                timers.c.due_at < (datetime.now(UTC) - timedelta(seconds=5)).strftime(
-                    "%Y-%m-%dT%H:%M:%S.%fZ"
-                )
+            select(func.count())
+            .select_from(timers)
+            .where(
+                timers.c.due_at
+                < (datetime.now(UTC) - timedelta(seconds=5)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
             )
         ).scalar()
     for row in run_rows:

@@ -53,6 +53,7 @@ if [[ -n ${BATON_SKIP_PACKAGING:-} ]]; then
 fi
 
 check "ruff" .venv/bin/ruff check .
+check "ruff format" .venv/bin/ruff format --check .
 check "import contracts" .venv/bin/lint-imports
 check "declared dependencies (deptry)" .venv/bin/deptry .
 # Two processes: the engine's tests without Qt at all (pytest-qt off; a guard fails the run

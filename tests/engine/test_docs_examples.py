@@ -132,7 +132,7 @@ def test_a_variable_keeps_what_its_command_printed(tmp_path: Path) -> None:
     page = tmp_path / "page.md"
     page.write_text(
         "<!-- run -->\n```console\n$ name=$(echo Ben Ode)\n```\ntext\n"
-        "<!-- run: continued -->\n```console\n$ echo \"hello $name\"\nhello Ben Ode\n```\n",
+        '<!-- run: continued -->\n```console\n$ echo "hello $name"\nhello Ben Ode\n```\n',
         encoding="utf-8",
     )
     # When it is read and run

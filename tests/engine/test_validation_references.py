@@ -24,9 +24,7 @@ def test_a_misspelled_output_is_reported_with_the_declared_ones():
     # when
     found = problems(definition, "unknown-output")
     # then the step and field are named, with the likely fix
-    assert [(d.severity, d.element, d.field) for d in found] == [
-        ("error", "sign_off", "condition")
-    ]
+    assert [(d.severity, d.element, d.field) for d in found] == [("error", "sign_off", "condition")]
     assert "did you mean 'discount'?" in found[0].message
 
 

@@ -47,9 +47,7 @@ def test_the_documented_curl_walkthrough_works_against_a_real_server(tmp_path):
         timeout=300,
     )
     assert prepared.returncode == 0, prepared.stdout + prepared.stderr
-    tokens = dict(
-        line.split("=", 1) for line in prepared.stdout.splitlines() if "TOKEN=" in line
-    )
+    tokens = dict(line.split("=", 1) for line in prepared.stdout.splitlines() if "TOKEN=" in line)
     server = ServerProcess(db, env={"BATON_OUTBOX": outbox})
     walkthrough = "set -euo pipefail\n" + _block("# walkthrough")
     try:

@@ -16,9 +16,7 @@ from tests.engine.faults.helpers import REPO, welcome_definition
 from tests.engine.runtime.builders import interactive, orchestration, stage
 
 
-def test_a_full_disk_leaves_no_temporary_file_in_the_outbox_and_the_mail_follows(
-    engine, tmpfs
-):
+def test_a_full_disk_leaves_no_temporary_file_in_the_outbox_and_the_mail_follows(engine, tmpfs):
     # given an outbox folder on a disk that is full
     disk = tmpfs(512)
     engine.outbox = disk.path / "outbox"

@@ -83,6 +83,8 @@ def _replacement(draw: st.DrawFn, old: Any, field: Any = None) -> Any:
     same = _SAME_KIND.get(type(old))
     chosen = draw(same) if same is not None and draw(st.integers(0, 4)) > 0 else draw(HOSTILE)
     return copy.deepcopy(chosen)  # the pool's lists and objects must never be edited in place
+
+
 KEYS = st.sampled_from(
     ["id", "type", "after", "condition", "due", "timeout", "max_visits", "default", "from",
      "to", "inputs", "outputs", "choices", "retry", "attempts", "delay", "colour"]

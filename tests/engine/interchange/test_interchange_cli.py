@@ -80,9 +80,7 @@ def test_a_wait_steps_event_buffer_survives_bpmn_export_and_import(tmp_path, cap
     assert step.buffer == "PT1H"
 
 
-def test_a_wait_steps_event_buffer_is_reported_for_salesforce_and_kept_for_baton(
-    tmp_path, capsys
-):
+def test_a_wait_steps_event_buffer_is_reported_for_salesforce_and_kept_for_baton(tmp_path, capsys):
     source = _buffered_wait(tmp_path)
 
     project = tmp_path / "sf"

@@ -46,10 +46,14 @@ class SmtpServer:
         if credentials is not None:
 
             def authenticate(server, session, envelope, mechanism, auth_data) -> AuthResult:
-                ok = isinstance(auth_data, LoginPassword) and (
-                    auth_data.login.decode(),
-                    auth_data.password.decode(),
-                ) == credentials
+                ok = (
+                    isinstance(auth_data, LoginPassword)
+                    and (
+                        auth_data.login.decode(),
+                        auth_data.password.decode(),
+                    )
+                    == credentials
+                )
                 if ok:
                     self.logins.append(auth_data.login.decode())
                 return AuthResult(success=ok)

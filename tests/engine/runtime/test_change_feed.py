@@ -11,9 +11,7 @@ from tests.engine.runtime.builders import interactive, orchestration, stage
 HANG_GUARD_SECONDS = 10.0
 
 
-def test_a_run_started_by_another_engine_shows_up_in_the_change_feed(
-    db_url, clock
-):
+def test_a_run_started_by_another_engine_shows_up_in_the_change_feed(db_url, clock):
     watcher = Engine(db_url, clock=clock)
     feed = ChangeFeed(watcher.store)
     other = Engine(db_url, clock=clock)

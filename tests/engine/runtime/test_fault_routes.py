@@ -100,9 +100,7 @@ def test_a_step_failing_after_its_retries_routes_the_run_to_the_remedy_stage(
     assert faulted[0]["payload"]["to"] == "remedy"
 
 
-def test_replaying_the_log_gives_the_fault_and_the_outcome_the_tables_show(
-    engine, broken_billing
-):
+def test_replaying_the_log_gives_the_fault_and_the_outcome_the_tables_show(engine, broken_billing):
     # given a run that took its fault route and then completed at the failed end
     engine.activate(_billing_with_remedy())
     run_id = engine.start("billing")
@@ -328,9 +326,7 @@ def test_a_run_taking_its_fault_route_emails_nobody(engine, broken_billing, tmp_
     assert list((tmp_path / "outbox").glob("*.eml")) == []
 
 
-def test_a_failed_step_of_a_stage_left_by_its_fault_route_cannot_be_skipped(
-    engine, broken_billing
-):
+def test_a_failed_step_of_a_stage_left_by_its_fault_route_cannot_be_skipped(engine, broken_billing):
     engine.activate(_billing_with_remedy())
     run_id = engine.start("billing")
 

@@ -165,8 +165,14 @@ def test_db_upgrade_reads_payloads_kept_as_objects_by_the_previous_revision(
     assert engine.run(waiting)["status"] == "completed"
     assert engine.log(waiting)[: len(logs[waiting])] == logs[waiting]
     with engine.store.read() as conn:
-        last = conn.execute(
-            select(events.c.payload).where(events.c.run_id == waiting).order_by(events.c.seq.desc())
-        ).scalars().first()
+        last = (
+            conn.execute(
+                select(events.c.payload)
+                .where(events.c.run_id == waiting)
+                .order_by(events.c.seq.desc())
+            )
+            .scalars()
+            .first()
+        )
     assert last.startswith("[")
     engine.close()
