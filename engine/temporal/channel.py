@@ -284,7 +284,13 @@ class Channel:
 
     async def _query(self, run_id: str, query: Any, *args: Any) -> Any:
         handle = await self._handle(run_id)
-        await self._require_worker(run_id)
+        try:
+            await self._require_worker(run_id)
+        except NoWorker:
+            # A mistyped id is "not found" whether or not a worker runs: the server
+            # describes a workflow by itself, so ask it before blaming the worker.
+            await self._known(handle, run_id)
+            raise
         try:
             return await handle.query(query, *args, rpc_timeout=timedelta(seconds=QUERY_TIMEOUT))
         except RPCError as exc:
@@ -298,6 +304,17 @@ class Channel:
                     run_id, f"none answered within {QUERY_TIMEOUT:.0f} s"
                 ) from None
             raise
+
+    async def _known(self, handle: WorkflowHandle, run_id: str) -> None:
+        """Raise NotFound when the server has no workflow `run_id`; any other answer
+        (the workflow exists, or the server cannot tell) returns quietly."""
+        try:
+            await handle.describe(rpc_timeout=timedelta(seconds=QUERY_TIMEOUT))
+        except RPCError as exc:
+            if exc.status in (RPCStatusCode.NOT_FOUND, RPCStatusCode.INVALID_ARGUMENT):
+                raise NotFound(
+                    f"no run with id {run_id!r}", hint="list runs with `baton runs`"
+                ) from None
 
     def _no_worker(self, run_id: str, why: str, then: str = "cannot be read now") -> NoWorker:
         return NoWorker(

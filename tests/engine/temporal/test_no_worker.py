@@ -71,6 +71,27 @@ def test_show_with_no_worker_ever_refuses_at_once_naming_the_task_queue(
         assert took < QUERY_TIMEOUT * 10
 
 
+def test_an_unknown_run_id_is_not_found_even_with_no_worker(
+    temporal_server, task_queue, tmp_path, monkeypatch, capsys
+):
+    # given no worker polling the task queue
+    monkeypatch.setenv("BATON_DB", str(tmp_path / "baton.db"))
+    monkeypatch.setenv("BATON_USER", "tester")
+    monkeypatch.setenv("BATON_RUNTIME", temporal_server.address())
+    monkeypatch.setenv("BATON_TASK_QUEUE", task_queue)
+    baton = in_process(capsys)
+    assert baton("users", "add", "tester", "--role", "admin").code == 0
+
+    # when the user reads a run id that was never started (a typo)
+    result = baton("show", "run-neverstarted1")
+
+    # then the answer is the typo, not the missing worker
+    assert result.code == 1, result
+    line = _one_line(result.err)
+    assert "no run with id 'run-neverstarted1'" in line
+    assert NO_WORKER not in line
+
+
 @pytest.mark.parametrize("cli", ["temporal"], indirect=True)
 def test_reads_after_the_worker_stopped_refuse_in_one_line(baton, temporal_worker, task_queue):
     # given an open review run, and then its worker stopped a moment ago (Temporal still
