@@ -17,6 +17,7 @@ a 500 whose details stay in the server log.
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -71,8 +72,11 @@ def error_body(kind: str, message: str, **extra: Any) -> dict[str, Any]:
     return {"error": kind, "message": message, **extra}
 
 
-def _respond(status: int, body: dict[str, Any]) -> JSONResponse:
-    headers = {"WWW-Authenticate": "Bearer"} if status == 401 else None
+def _respond(
+    status: int, body: dict[str, Any], headers: dict[str, str] | None = None
+) -> JSONResponse:
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
     return JSONResponse(body, status_code=status, headers=headers)
 
 
@@ -116,9 +120,49 @@ def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
     return _respond(422, error_body("RequestInvalid", message, problems=problems))
 
 
-def _http_error(_request: Request, exc: Exception) -> JSONResponse:
+def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
-    return _respond(exc.status_code, error_body("HTTPError", str(exc.detail)))
+    where = f"{request.method} {request.url.path}"
+    allowed = ""
+    # The router's own refusals (no such path, a method the path does not take) get the
+    # documented shape and a next step, like every other error.
+    if exc.status_code == 404 and exc.detail == "Not Found":
+        body = error_body(
+            "NotFound",
+            f"no route {where}",
+            hint="the routes are listed at /docs and /openapi.json",
+            element=None,
+            field=None,
+        )
+    elif exc.status_code == 405:
+        allowed = _methods_of(request)
+        body = error_body(
+            "MethodNotAllowed",
+            f"{request.method} is not allowed on {request.url.path}",
+            hint=f"use {allowed}" if allowed else "see /docs for the route's methods",
+            element=None,
+            field=None,
+        )
+    else:
+        body = error_body("HTTPError", str(exc.detail), hint=None, element=None, field=None)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405 and allowed:
+        headers["Allow"] = allowed
+    return _respond(exc.status_code, body, headers or None)
+
+
+def _methods_of(request: Request) -> str:
+    """Every method the API describes for this path (the router's own Allow header names
+    only the first route that matched the path: POST where GET is served too)."""
+    methods: set[str] = set()
+    for template, operations in request.app.openapi().get("paths", {}).items():
+        if re.fullmatch(_PARAMETER.sub("[^/]+", re.escape(template)), request.url.path):
+            methods.update(method.upper() for method in operations)
+    return ", ".join(sorted(methods))
+
+
+_PARAMETER = re.compile(r"\\\{[^}]*\\\}")
+"""A path parameter as `re.escape` leaves it (`\\{run_id\\}`)."""
 
 
 def _database_unavailable(_request: Request, exc: Exception) -> JSONResponse:

@@ -183,7 +183,21 @@ def test_an_unknown_path_is_404_in_the_same_error_shape(served):
     response = served.as_("esign").get("/v1/nothing-here")
 
     assert response.status_code == 404
-    assert response.json()["error"] == "HTTPError"
+    body = response.json()
+    assert body["error"] == "NotFound"
+    assert body["message"] == "no route GET /v1/nothing-here"
+    assert "/docs" in body["hint"]
+    assert body["element"] is None and body["field"] is None
+
+
+def test_a_method_the_path_does_not_take_is_405_naming_the_allowed_ones(served):
+    response = served.as_("esign").delete("/v1/runs")
+
+    assert response.status_code == 405
+    body = response.json()
+    assert body["error"] == "MethodNotAllowed"
+    assert body["message"] == "DELETE is not allowed on /v1/runs"
+    assert "GET" in body["hint"] and "GET" in response.headers["allow"]
 
 
 def test_a_body_over_the_limit_is_refused_with_413(served):
