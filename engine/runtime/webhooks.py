@@ -164,10 +164,17 @@ def deliveries(
     limit: int | None = None,
 ) -> list[dict[str, Any]]:
     """Delivery rows, oldest first: sent, pending (with the next try) or failed; those
-    after delivery `number` `after`, at most `limit` (admins only when roles are enforced)."""
+    after delivery `number` `after`, at most `limit` (admins only when roles are enforced).
+
+    Raises:
+        NotFound: `webhook_id` names no webhook, active or removed (an empty list would
+            read as "nothing delivered yet").
+    """
     with engine.store.read() as conn:
         if engine.enforce_roles:
             permissions.require(conn, actor, "admin", "list webhook deliveries")
+        if webhook_id is not None and webhook_rows.target(conn, webhook_id) is None:
+            raise NotFound(f"no webhook {webhook_id!r}", hint="see `baton webhooks list`")
         return webhook_rows.deliveries(conn, webhook_id, after=after, limit=limit)
 
 

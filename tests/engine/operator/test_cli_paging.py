@@ -93,6 +93,18 @@ def test_audit_names_the_before_that_gives_the_next_page(db, capsys):
     assert len(shown) == 2 and rest and max(r["id"] for r in rest) < min(r["id"] for r in shown)
 
 
+def test_deliveries_of_a_webhook_that_does_not_exist_say_so(db, capsys):
+    # when an admin asks for the deliveries of a mistyped webhook id
+    code = main(["webhooks", "deliveries", "wh-nope", "--as", "root", "--db", db])
+
+    # then one line says there is no such webhook, instead of an empty table
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "baton: error: no webhook 'wh-nope' (see `baton webhooks list`)"
+    ]
+
+
 def test_a_cursor_baton_did_not_give_is_refused_in_one_line(db, capsys):
     code = main(["outbox", "--after", "garbage", "--db", db])
 
