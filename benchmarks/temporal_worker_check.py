@@ -3,7 +3,7 @@ without it, in one run.
 
 A read of a run (`baton show`) first asks Temporal whether a worker polls the task queue
 (DescribeTaskQueue), so that with none it can refuse at once instead of waiting for the
-query's deadline (`engine.temporal.channel.Channel._require_worker`). Here a worker runs,
+query's deadline (`engine.temporal.pollers.Pollers.require`). Here a worker runs,
 so every read succeeds, and each read is what one `baton show` does in its own process: a
 fresh `TemporalEngine` (connect, then the run's detail query), then closed. Reads with
 and without the check (the peer: the check marked as already done) alternate, so both see
@@ -47,7 +47,7 @@ def one_read(address: Any, catalogue_db: str, run_id: str, check: bool) -> None:
     engine = TemporalEngine(address, Engine(catalogue_db))
     try:
         if not check:
-            engine._worker_seen = float("inf")  # the peer: reads as before the check
+            engine._pollers._seen = float("inf")  # the peer: reads as before the check
         assert engine.run(run_id)["id"] == run_id
     finally:
         engine.close()

@@ -13,15 +13,11 @@ import asyncio
 import contextlib
 import os
 import threading
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from temporalio.api.enums.v1 import TaskQueueType
-from temporalio.api.taskqueue.v1 import TaskQueue
-from temporalio.api.workflowservice.v1 import DescribeTaskQueueRequest
 from temporalio.client import (
     Client,
     WorkflowExecution,
@@ -41,12 +37,12 @@ from engine.errors import (
     Conflict,
     InvalidInput,
     NotFound,
-    RuntimeUnavailable,
 )
 from engine.runtime import Engine, permissions
 from engine.temporal import shapes, starts
 from engine.temporal.address import TemporalAddress
 from engine.temporal.connect import connect, register_search_attributes
+from engine.temporal.pollers import NoWorker, Pollers
 from engine.temporal.workflow import BatonRun
 
 OUTBOX_WAIT = 10.0
@@ -67,13 +63,6 @@ UPDATE_TIMEOUT = 120.0
 """Seconds a command on a run (an Update) waits for a worker's answer. A turn may await
 actions (a retried one waits out a lost worker's heartbeat, 30 s by default), so this is
 generous; it ends the wait when the last worker stopped a moment ago."""
-POLLER_STALE = 90.0
-"""Seconds after its last poll that a worker counts as gone: Temporal lists a stopped
-worker among the task queue's pollers for minutes, and a live one polls again at least
-every minute (a long poll lasts up to 60 s)."""
-POLLERS_KNOWN = 5.0
-"""Seconds a check that found a live worker stands, so a list of many runs checks once."""
-
 # The RPC outcomes of a query that no worker picked up. Which one comes depends on when
 # the last worker left: "no poller seen" (none for a while), a deadline, or the stream
 # canceled ("h2 protocol error") when the deadline cuts a long poll short.
@@ -82,11 +71,6 @@ _NO_ANSWER = (
     RPCStatusCode.CANCELLED,
     RPCStatusCode.FAILED_PRECONDITION,
 )
-
-
-class NoWorker(RuntimeUnavailable):
-    """No worker polls the task queue, so the run cannot be read or moved now (exit code 2,
-    HTTP 503); nothing was changed."""
 
 
 class Aborted(BatonError):
@@ -196,8 +180,7 @@ class Channel:
         # Runs this client's calls changed whose webhook deliveries may still be on their
         # way to the outbox (`track_outboxes`); None: not tracked. Used on the loop only.
         self._outbox_runs: set[str] | None = None
-        # When a poller check last found a live worker (`time.monotonic`); 0: never.
-        self._worker_seen = 0.0
+        self._pollers = Pollers(address)
 
     # --- plumbing ----------------------------------------------------------------------
 
@@ -285,7 +268,7 @@ class Channel:
     async def _query(self, run_id: str, query: Any, *args: Any) -> Any:
         handle = await self._handle(run_id)
         try:
-            await self._require_worker(run_id)
+            await self._pollers.require(await self.client(), run_id)
         except NoWorker:
             # A mistyped id is "not found" whether or not a worker runs: the server
             # describes a workflow by itself, so ask it before blaming the worker.
@@ -299,8 +282,8 @@ class Channel:
                     f"no run with id {run_id!r}", hint="list runs with `baton runs`"
                 ) from None
             if exc.status in _NO_ANSWER:
-                self._worker_seen = 0.0
-                raise self._no_worker(
+                self._pollers.forget()
+                raise self._pollers.refusal(
                     run_id, f"none answered within {QUERY_TIMEOUT:.0f} s"
                 ) from None
             raise
@@ -315,46 +298,6 @@ class Channel:
                 raise NotFound(
                     f"no run with id {run_id!r}", hint="list runs with `baton runs`"
                 ) from None
-
-    def _no_worker(self, run_id: str, why: str, then: str = "cannot be read now") -> NoWorker:
-        return NoWorker(
-            f"no Baton worker is polling task queue {self.address.task_queue!r} at "
-            f"{self.address} ({why}), so run {run_id} {then}",
-            hint="start one with `baton worker`, with the same BATON_RUNTIME, "
-            "BATON_TASK_QUEUE and BATON_DB",
-        )
-
-    async def _require_worker(self, run_id: str) -> None:
-        """Refuse at once when no worker has polled the task queue lately: a query would
-        otherwise wait for one until its deadline. One cheap RPC (DescribeTaskQueue), at
-        most every `POLLERS_KNOWN` seconds."""
-        if time.monotonic() - self._worker_seen < POLLERS_KNOWN:
-            return
-        client = await self.client()
-        try:
-            found = await client.workflow_service.describe_task_queue(
-                DescribeTaskQueueRequest(
-                    namespace=self.address.namespace,
-                    task_queue=TaskQueue(name=self.address.task_queue),
-                    task_queue_type=TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW,
-                )
-            )
-        except RPCError as exc:
-            if exc.status != RPCStatusCode.UNIMPLEMENTED:
-                raise
-            # A server without it (Temporal's time-skipping test server): the query's own
-            # deadline is the only guard there.
-            self._worker_seen = float("inf")
-            return
-        now = time.time()
-        live = [
-            p for p in found.pollers
-            if now - p.last_access_time.ToSeconds() < POLLER_STALE
-        ]  # fmt: skip
-        if not live:
-            raise self._no_worker(run_id, "none has polled it in the last "
-                                  f"{POLLER_STALE:.0f} s")  # fmt: skip
-        self._worker_seen = time.monotonic()
 
     async def _command(self, run_id: str, kind: str, actor: str | None, **args: Any) -> Any:
         handle = await self._handle(run_id)
@@ -466,8 +409,8 @@ class Channel:
                     raise Aborted(
                         "the connection to Temporal was closed; the call may still apply"
                     ) from None
-                self._worker_seen = 0.0
-                raise self._no_worker(
+                self._pollers.forget()
+                raise self._pollers.refusal(
                     handle.id,
                     f"none answered within {UPDATE_TIMEOUT:.0f} s",
                     "has not changed yet (it may once a worker answers: check with `baton show`)",
@@ -476,7 +419,7 @@ class Channel:
                 if exc.status != RPCStatusCode.FAILED_PRECONDITION or "poller" not in exc.message:
                     raise
                 if self._loop.time() > deadline:
-                    raise self._no_worker(
+                    raise self._pollers.refusal(
                         handle.id,
                         f"none came within {WORKER_WAIT:.0f} s",
                         "waits for one; nothing is lost",

@@ -11,7 +11,8 @@ import uuid
 
 import pytest
 
-from engine.temporal.channel import POLLER_STALE, QUERY_TIMEOUT
+from engine.temporal.channel import QUERY_TIMEOUT
+from engine.temporal.pollers import POLLER_STALE
 from tests.engine.api.conftest import prepare
 from tests.engine.api.server_process import ServerProcess
 from tests.engine.clirunner import in_process
