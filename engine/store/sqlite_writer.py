@@ -72,9 +72,7 @@ class Writer:
             )
         self._owner = threading.get_ident()
         try:
-            conn = self._conn
-            if conn is None or conn.closed or conn.invalidated:
-                conn = self._conn = self._engine.connect()
+            conn = self._connection()
             try:
                 if relaxed is None:
                     with conn.begin():
@@ -86,11 +84,7 @@ class Writer:
                 self._discard()
                 raise
         finally:
-            if self._closing:
-                self._closing = False
-                self._discard()
-            self._owner = None
-            self._lock.release()
+            self._release()
 
     @contextmanager
     def borrowed(self) -> Iterator[Connection | None]:
@@ -103,9 +97,7 @@ class Writer:
             return
         self._owner = threading.get_ident()
         try:
-            conn = self._conn
-            if conn is None or conn.closed or conn.invalidated:
-                conn = self._conn = self._engine.connect()
+            conn = self._connection()
             # Read-only: a Core statement's transaction begins without the write lock (a
             # mark the dialect's begin hook reads; setting an execution option and taking
             # it off again would cost more than the query).
@@ -120,11 +112,23 @@ class Writer:
                 self._discard()
                 raise
         finally:
-            if self._closing:
-                self._closing = False
-                self._discard()
-            self._owner = None
-            self._lock.release()
+            self._release()
+
+    def _connection(self) -> Connection:
+        """The kept connection, opened again if it was closed or invalidated (lock held)."""
+        conn = self._conn
+        if conn is None or conn.closed or conn.invalidated:
+            conn = self._conn = self._engine.connect()
+        return conn
+
+    def _release(self) -> None:
+        """End the holder's turn: close the connection if `close` came meanwhile, then let
+        the next thread in."""
+        if self._closing:
+            self._closing = False
+            self._discard()
+        self._owner = None
+        self._lock.release()
 
     def close(self) -> None:
         """Close the kept connection (waiting for a transaction of another thread to end)."""
